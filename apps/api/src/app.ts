@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { trpcServer } from '@hono/trpc-server';
+import { AppError } from '@rayon/domain';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestContext, type RequestContext } from './context.ts';
+import { ERROR_MAP, errorBody, toAppError } from './http/errors.ts';
+import { createRestV1 } from './rest/v1.ts';
+import { createServices, type Deps } from './services/index.ts';
+import type { TrpcContext } from './trpc/init.ts';
+import { appRouter } from './trpc/router.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+type AppEnv = { Variables: { ctx: RequestContext } };
+
+export function createApp(deps: Deps) {
+  const services = createServices(deps);
+  const { logger } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const incoming = c.req.header('x-request-id');
+    const ctx: RequestContext = { requestId: incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID() };
+    c.set('ctx', ctx);
+    c.header('x-request-id', ctx.requestId);
+    const started = performance.now();
+    await requestContext.run(ctx, next);
+    requestContext.run(ctx, () =>
+      logger.info(
+        { method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) },
+        'request',
+      ),
+    );
+  });
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => c.json(errorBody(new AppError('PAYLOAD_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`), c.get('ctx').requestId), 413),
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    const check = async (fn: () => Promise<unknown>) =>
+      Promise.race([fn().then(() => 'ok' as const), new Promise<'down'>((r) => setTimeout(() => r('down'), 2000))]).catch(
+        () => 'down' as const,
+      );
+    const [postgres, redis] = await Promise.all([check(() => deps.db.ping()), check(() => deps.redis.ping())]);
+    const ready = postgres === 'ok' && redis === 'ok';
+    return c.json({ status: ready ? 'ready' : 'not-ready', checks: { postgres, redis } }, ready ? 200 : 503);
+  });
+
+  app.use(
+    '/trpc/*',
+    trpcServer({
+      router: appRouter,
+      endpoint: '/trpc',
+      createContext: (_opts, c): TrpcContext & Record<string, unknown> => {
+        const auth = c.req.header('authorization');
+        return {
+          request: (c as unknown as { get: (k: 'ctx') => RequestContext }).get('ctx'),
+          services,
+          sessionToken: auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined,
+          tenantSlug: c.req.header('x-rayon-tenant') || undefined,
+          clientIp: c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || undefined,
+        };
+      },
+      onError: ({ error, path }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
+      },
+    }),
+  );
+
+  app.route('/api/v1', createRestV1(services));
+
+  app.notFound((c) =>
+    c.json(errorBody(new AppError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c.get('ctx')?.requestId), 404),
+  );
+
+  app.onError((err, c) => {
+    const requestId = c.get('ctx')?.requestId;
+    if (err instanceof HTTPException) {
+      const code = err.status === 413 ? 'PAYLOAD_TOO_LARGE' : err.status === 400 ? 'BAD_INPUT' : 'INTERNAL';
+      const message = err.status === 400 ? `body: ${err.message}` : err.message;
+      return c.json(errorBody(new AppError(code, message, err.status === 400 ? { field: 'body' } : {}), requestId), ERROR_MAP[code].http);
+    }
+    const appError = toAppError(err);
+    if (appError.code === 'INTERNAL') requestContext.run(c.get('ctx'), () => logger.error({ err }, 'unhandled error'));
+    return c.json(errorBody(appError, requestId), ERROR_MAP[appError.code].http);
+  });
+
+  return app;
+}

@@ -1,0 +1,26 @@
+import { serve } from '@hono/node-server';
+import { Database } from '@rayon/db';
+import { Redis } from 'ioredis';
+import { createApp } from './app.ts';
+import { loadEnv } from './env.ts';
+import { createLogger } from './logger.ts';
+
+const env = loadEnv();
+const logger = createLogger(env.RAYON_LOG_LEVEL);
+const db = new Database({ url: env.RAYON_DATABASE_URL, max: env.RAYON_DB_POOL, applicationName: 'rayon-api' });
+const redis = new Redis(env.RAYON_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
+redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
+
+const app = createApp({ db, redis, logger, portalUrl: env.RAYON_PORTAL_URL });
+const server = serve({ fetch: app.fetch, port: env.RAYON_API_PORT, hostname: env.RAYON_API_HOST }, (info) =>
+  logger.info({ port: info.port }, 'api listening'),
+);
+
+async function shutdown(signal: string) {
+  logger.info({ signal }, 'api shutting down');
+  server.close();
+  await Promise.allSettled([db.close(), redis.quit()]);
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,33 @@
+import type { Database } from '@rayon/db';
+import type { Redis } from 'ioredis';
+import type { Actor } from '@rayon/db';
+import { AppError } from '@rayon/domain';
+import { requestContext, type RequestContext } from '../context.ts';
+import type { Logger } from '../logger.ts';
+
+export interface Deps {
+  db: Database;
+  redis: Redis;
+  logger: Logger;
+  portalUrl: string;
+}
+
+export function currentContext(): RequestContext {
+  const ctx = requestContext.getStore();
+  if (!ctx) throw new Error('no request context');
+  return ctx;
+}
+
+/** Who is acting, for the audit trail. */
+export function currentActor(): Actor {
+  const ctx = requestContext.getStore();
+  if (ctx?.user) return { type: 'user', id: ctx.user.id };
+  if (ctx?.apiKeyId) return { type: 'api_key', id: ctx.apiKeyId };
+  return { type: 'system', id: null };
+}
+
+export function requireTenant() {
+  const tenant = currentContext().tenant;
+  if (!tenant) throw new AppError('BAD_INPUT', 'this call needs a tenant (x-rayon-tenant header)', { field: 'x-rayon-tenant' });
+  return tenant;
+}

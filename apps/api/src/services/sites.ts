@@ -1,0 +1,55 @@
+import { findSite, insertSite, listSites, recordAudit, type SiteRow } from '@rayon/db';
+import { AppError } from '@rayon/domain';
+import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+
+export interface SiteInput {
+  name: string;
+  finess?: string | null | undefined;
+  address?: string | null | undefined;
+  postalCode?: string | null | undefined;
+  city?: string | null | undefined;
+  phone?: string | null | undefined;
+}
+
+export function siteView(s: SiteRow) {
+  return {
+    id: s.id,
+    name: s.name,
+    finess: s.finess,
+    address: s.address,
+    postalCode: s.postalCode,
+    city: s.city,
+    phone: s.phone,
+    createdAt: s.createdAt.toISOString(),
+  };
+}
+
+/** Sites of the current tenant (from the request context, never from the input). */
+export function createSiteService({ db }: Deps) {
+  return {
+    async list() {
+      return (await db.withTenant(requireTenant(), listSites)).map(siteView);
+    },
+
+    async get(id: string) {
+      const site = await db.withTenant(requireTenant(), (tx) => findSite(tx, id));
+      if (!site) throw new AppError('NOT_FOUND', 'site not found');
+      return siteView(site);
+    },
+
+    async create(input: SiteInput) {
+      return db.withTenant(requireTenant(), async (tx) => {
+        const site = await insertSite(tx, {
+          name: input.name,
+          finess: input.finess ?? null,
+          address: input.address ?? null,
+          postalCode: input.postalCode ?? null,
+          city: input.city ?? null,
+          phone: input.phone ?? null,
+        });
+        await recordAudit(tx, { actor: currentActor(), action: 'site.created', target: site.id, requestId: currentContext().requestId });
+        return siteView(site);
+      });
+    },
+  };
+}

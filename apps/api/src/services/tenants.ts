@@ -1,0 +1,109 @@
+import {
+  enqueueOutbox,
+  findTenantBySlug,
+  insertInvitation,
+  insertTenant,
+  listTenants,
+  recordAudit,
+  updateTenantState,
+  type TenantRow,
+} from '@rayon/db';
+import { AppError, conflict, tenantSchemaName, type TenantRole } from '@rayon/domain';
+import { randomToken, sha256 } from '../auth/secrets.ts';
+import { currentActor, currentContext, type Deps } from './deps.ts';
+
+const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface OnboardInput {
+  name: string;
+  slug: string;
+  finess?: string | undefined;
+  siret?: string | undefined;
+  firstSite: { name: string; finess?: string | undefined; city?: string | undefined };
+  admin: { email: string; displayName: string };
+}
+
+export function tenantView(t: TenantRow) {
+  const { firstSite: _internal, ...provisioning } = t.provisioning;
+  return {
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    finess: t.finess,
+    siret: t.siret,
+    status: t.status,
+    provisioning,
+    createdAt: t.createdAt.toISOString(),
+  };
+}
+
+export function createTenantService({ db }: Deps) {
+  return {
+    async list() {
+      return (await db.platform(listTenants)).map(tenantView);
+    },
+
+    async get(slug: string) {
+      const t = await db.platform((tx) => findTenantBySlug(tx, slug));
+      if (!t) throw new AppError('NOT_FOUND', `practice ${slug} not found`);
+      return tenantView(t);
+    },
+
+    /**
+     * Onboards a practice: the tenant row, its provisioning job (outbox), the invitation of its
+     * first administrator and the audit event commit together; the worker then creates the schema.
+     */
+    async onboard(input: OnboardInput) {
+      const { requestId } = currentContext();
+      const token = randomToken();
+      const roles: TenantRole[] = ['practice_admin'];
+      return db.platform(async (tx) => {
+        const tenant = await insertTenant(tx, {
+          slug: input.slug,
+          schemaName: tenantSchemaName(input.slug),
+          name: input.name,
+          finess: input.finess ?? null,
+          siret: input.siret ?? null,
+          provisioning: {
+            step: 'queued',
+            percent: 0,
+            firstSite: { name: input.firstSite.name, finess: input.firstSite.finess ?? null, city: input.firstSite.city ?? null },
+          },
+        });
+        if (!tenant) throw conflict(`the identifier ${input.slug} is already taken`, 'slug');
+        await enqueueOutbox(tx, { topic: 'tenant.provision', tenantId: tenant.id, requestId, payload: { tenantId: tenant.id } });
+        const invitation = await insertInvitation(tx, {
+          tokenHash: sha256(token),
+          tenantId: tenant.id,
+          email: input.admin.email.trim().toLowerCase(),
+          displayName: input.admin.displayName,
+          roles,
+          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+          createdBy: currentActor().id,
+        });
+        await recordAudit(tx, {
+          actor: currentActor(),
+          action: 'tenant.onboarded',
+          tenantId: tenant.id,
+          target: tenant.slug,
+          requestId,
+          details: { invitationId: invitation.id },
+        });
+        return { tenant: tenantView(tenant), invitation: { token, expiresAt: invitation.expiresAt.toISOString() } };
+      });
+    },
+
+    /** Queues the removal of a practice (schema dropped by the worker, audit kept). */
+    async deprovision(slug: string) {
+      const { requestId } = currentContext();
+      return db.platform(async (tx) => {
+        const t = await findTenantBySlug(tx, slug);
+        if (!t || t.status === 'deprovisioned') throw new AppError('NOT_FOUND', `practice ${slug} not found`);
+        await updateTenantState(tx, t.id, { status: 'deprovisioning' });
+        await enqueueOutbox(tx, { topic: 'tenant.deprovision', tenantId: t.id, requestId, payload: { tenantId: t.id } });
+        await recordAudit(tx, { actor: currentActor(), action: 'tenant.deprovision-requested', tenantId: t.id, target: slug, requestId });
+        return { ok: true as const };
+      });
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { findTenantBySlug, listMemberships, toTenantRef } from '@rayon/db';
+import { AppError, isTenantRole, type TenantRole } from '@rayon/domain';
+import { initTRPC, TRPCError } from '@trpc/server';
+import { ZodError } from 'zod';
+import type { RequestContext, SessionUser } from '../context.ts';
+import { ERROR_MAP, fromZod } from '../http/errors.ts';
+import type { Services } from '../services/index.ts';
+
+export type TrpcContext = {
+  request: RequestContext;
+  services: Services;
+  sessionToken: string | undefined;
+  /** Tenant slug the portal asks for (x-rayon-tenant); checked against the user's memberships. */
+  tenantSlug: string | undefined;
+  clientIp: string | undefined;
+};
+
+const t = initTRPC.context<TrpcContext>().create({
+  errorFormatter({ shape, error }) {
+    const cause = error.cause instanceof ZodError ? fromZod(error.cause) : error.cause;
+    const app = cause instanceof AppError ? cause : undefined;
+    return {
+      ...shape,
+      message: app?.message ?? (error.code === 'INTERNAL_SERVER_ERROR' ? 'internal error' : shape.message),
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        appCode: app?.code ?? null,
+        field: app?.field ?? null,
+      },
+    };
+  },
+});
+
+export const router = t.router;
+
+/** Our typed errors become tRPC errors here, once, with the code from ERROR_MAP. */
+const mapErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof AppError) {
+      throw new TRPCError({ code: ERROR_MAP[cause.code].trpc, message: cause.message, cause });
+    }
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const user = ctx.sessionToken ? await ctx.services.auth.userForSession(ctx.sessionToken) : undefined;
+  if (!user) throw new AppError('UNAUTHENTICATED', 'sign in first');
+  ctx.request.user = user;
+  return next({ ctx: { user, sessionToken: ctx.sessionToken! } });
+});
+
+export const platformAdminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.user.isPlatformAdmin) throw new AppError('FORBIDDEN', 'platform administrators only');
+  return next();
+});
+
+/**
+ * A call on one practice's data: the tenant comes from the x-rayon-tenant header and must be
+ * one of the user's memberships; any other tenant is answered NOT_FOUND (never FORBIDDEN, so
+ * nothing tells whether it exists). With `roles`, the membership must hold one of them.
+ */
+export function tenantProcedure(roles?: readonly TenantRole[]) {
+  return authedProcedure.use(async ({ ctx, next }) => {
+    const membership = await resolveMembership(ctx.services, ctx.user, ctx.tenantSlug);
+    if (roles && !membership.roles.some((r) => roles.includes(r))) {
+      throw new AppError('FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`);
+    }
+    ctx.request.tenant = membership.tenant;
+    return next({ ctx: { tenant: membership.tenant, roles: membership.roles } });
+  });
+}
+
+async function resolveMembership(services: Services, user: SessionUser, slug: string | undefined) {
+  if (!slug) throw new AppError('BAD_INPUT', 'x-rayon-tenant header is required', { field: 'x-rayon-tenant' });
+  const memberships = await services.db.platform((tx) => listMemberships(tx, user.id));
+  const m = memberships.find((x) => x.slug === slug && x.status === 'active');
+  if (!m) throw new AppError('NOT_FOUND', `practice ${slug} not found`);
+  return { tenant: toTenantRef({ id: m.tenantId, slug: m.slug, schemaName: m.schemaName }), roles: m.roles.filter(isTenantRole) };
+}
+
+/**
+ * For practice administration screens reachable by the platform admin and by the practice's
+ * own administrators: the tenant is named in the input and checked against the user.
+ */
+export async function assertCanAdministerTenant(services: Services, user: SessionUser, slug: string) {
+  if (user.isPlatformAdmin) {
+    const t = await services.db.platform((tx) => findTenantBySlug(tx, slug));
+    if (!t) throw new AppError('NOT_FOUND', `practice ${slug} not found`);
+    return;
+  }
+  const { roles } = await resolveMembership(services, user, slug);
+  if (!roles.includes('practice_admin')) throw new AppError('NOT_FOUND', `practice ${slug} not found`);
+}

@@ -1,0 +1,114 @@
+import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
+import { z } from 'zod';
+import { MIN_PASSWORD_LENGTH } from '../services/auth.ts';
+import {
+  assertCanAdministerTenant,
+  authedProcedure,
+  platformAdminProcedure,
+  publicProcedure,
+  router,
+  tenantProcedure,
+} from './init.ts';
+
+const finess = z.string().trim().refine(isValidFiness, 'not a valid FINESS number (9 characters, Luhn key)');
+const siret = z.string().trim().refine(isValidSiret, 'not a valid SIRET number (14 digits, Luhn key)');
+const optional = <T extends z.ZodType>(s: T) =>
+  z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
+const text = (max: number) => z.string().trim().min(1, 'required').max(max);
+
+export const onboardInput = z.strictObject({
+  name: text(200),
+  slug: z.string().regex(SLUG_PATTERN, 'lower-case letters, digits and hyphens, 3 to 40 characters, starting with a letter'),
+  finess: optional(finess),
+  siret: optional(siret),
+  firstSite: z.strictObject({ name: text(200), finess: optional(finess), city: optional(text(120)) }),
+  admin: z.strictObject({ email: z.email('not a valid e-mail address'), displayName: text(200) }),
+});
+
+const tenantSlug = z.string().regex(SLUG_PATTERN, 'not a practice identifier');
+
+const authRouter = router({
+  login: publicProcedure
+    .input(z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }))
+    .mutation(({ ctx, input }) => ctx.services.auth.login(input, ctx.clientIp)),
+  logout: authedProcedure.mutation(({ ctx }) => ctx.services.auth.logout(ctx.sessionToken)),
+  me: authedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.user)),
+  invitation: publicProcedure
+    .input(z.strictObject({ token: z.string().min(1).max(200) }))
+    .query(({ ctx, input }) => ctx.services.auth.invitation(input.token)),
+  acceptInvitation: publicProcedure
+    .input(z.strictObject({ token: z.string().min(1).max(200), password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024) }))
+    .mutation(({ ctx, input }) => ctx.services.auth.acceptInvitation(input)),
+});
+
+const tenantsRouter = router({
+  list: platformAdminProcedure.query(({ ctx }) => ctx.services.tenants.list()),
+  get: platformAdminProcedure
+    .input(z.strictObject({ slug: tenantSlug }))
+    .query(({ ctx, input }) => ctx.services.tenants.get(input.slug)),
+  onboard: platformAdminProcedure.input(onboardInput).mutation(({ ctx, input }) => ctx.services.tenants.onboard(input)),
+  deprovision: platformAdminProcedure
+    .input(z.strictObject({ slug: tenantSlug }))
+    .mutation(({ ctx, input }) => ctx.services.tenants.deprovision(input.slug)),
+});
+
+const tenantAdminProcedure = authedProcedure.use(async ({ ctx, input, next }) => {
+  const slug = (input as { tenantSlug?: unknown } | undefined)?.tenantSlug;
+  await assertCanAdministerTenant(ctx.services, ctx.user, typeof slug === 'string' ? slug : '');
+  return next();
+});
+
+const apiKeysRouter = router({
+  list: tenantAdminProcedure
+    .input(z.strictObject({ tenantSlug }))
+    .query(({ ctx, input }) => ctx.services.apiKeys.list(input.tenantSlug)),
+  create: tenantAdminProcedure
+    .input(z.strictObject({ tenantSlug, name: text(100), scopes: z.array(z.enum(API_SCOPES)).min(1, 'choose at least one scope') }))
+    .mutation(({ ctx, input }) => ctx.services.apiKeys.create(input.tenantSlug, input)),
+  revoke: tenantAdminProcedure
+    .input(z.strictObject({ tenantSlug, id: z.uuid() }))
+    .mutation(({ ctx, input }) => ctx.services.apiKeys.revoke(input.tenantSlug, input.id)),
+});
+
+const siteInput = z.strictObject({
+  name: text(200),
+  finess: optional(finess),
+  address: optional(text(300)),
+  postalCode: optional(z.string().regex(/^[0-9]{5}$/, 'five digits')),
+  city: optional(text(120)),
+  phone: optional(text(30)),
+});
+
+const sitesRouter = router({
+  list: tenantProcedure().query(({ ctx }) => ctx.services.sites.list()),
+  get: tenantProcedure()
+    .input(z.strictObject({ id: z.uuid() }))
+    .query(({ ctx, input }) => ctx.services.sites.get(input.id)),
+  create: tenantProcedure(['practice_admin'])
+    .input(siteInput)
+    .mutation(({ ctx, input }) => ctx.services.sites.create(input)),
+});
+
+const practiceRouter = router({
+  home: tenantProcedure().query(async ({ ctx }) => {
+    const me = await ctx.services.auth.me(ctx.user);
+    const membership = me.memberships.find((m) => m.tenantId === ctx.tenant.id)!;
+    const sites = await ctx.services.sites.list();
+    return {
+      tenant: { slug: membership.slug, name: membership.name },
+      user: { displayName: ctx.user.displayName, roles: ctx.roles },
+      sites: sites.map(({ id, name, finess, city }) => ({ id, name, finess, city })),
+    };
+  }),
+});
+
+export const appRouter = router({
+  auth: authRouter,
+  tenants: tenantsRouter,
+  apiKeys: apiKeysRouter,
+  sites: sitesRouter,
+  practice: practiceRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export { siteInput };

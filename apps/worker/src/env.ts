@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+const schema = z.object({
+  RAYON_DATABASE_URL: z.url({ message: 'RAYON_DATABASE_URL must be a postgres:// URL' }),
+  RAYON_REDIS_URL: z.url({ message: 'RAYON_REDIS_URL must be a redis:// URL' }),
+  RAYON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  RAYON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Prefix of the BullMQ keys (hash-tagged, so a Redis Cluster keeps a queue on one slot). */
+  RAYON_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:{}_-]+$/).default('{rayon}'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+/** The worker's configuration, validated once at boot: the only reader of process.env here. */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

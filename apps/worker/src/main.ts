@@ -1,0 +1,30 @@
+import { Database } from '@rayon/db';
+import pino from 'pino';
+import { loadEnv } from './env.ts';
+import { defaultHandlers } from './processor.ts';
+import { startWorkerTier } from './worker.ts';
+
+const env = loadEnv();
+const logger = pino({ level: env.RAYON_LOG_LEVEL, base: { service: 'worker' } });
+const db = new Database({ url: env.RAYON_DATABASE_URL, max: 10, applicationName: 'rayon-worker' });
+const connection = { url: env.RAYON_REDIS_URL, maxRetriesPerRequest: null };
+
+const tier = await startWorkerTier({
+  db,
+  connection,
+  prefix: env.RAYON_QUEUE_PREFIX,
+  logger,
+  handlers: defaultHandlers(db),
+  concurrency: env.RAYON_WORKER_CONCURRENCY,
+});
+logger.info('worker started');
+
+async function shutdown(signal: string) {
+  logger.info({ signal }, 'worker shutting down: finishing running jobs');
+  await tier.stop();
+  await db.close();
+  logger.info('worker stopped');
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

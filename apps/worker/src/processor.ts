@@ -1,0 +1,32 @@
+import type { Database } from '@rayon/db';
+import type { Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { deprovisionJob, provisionJob } from './jobs/tenancy.ts';
+import type { JobData } from './queue.ts';
+
+export type Handler = (job: Job<JobData>) => Promise<unknown>;
+
+export function defaultHandlers(db: Database): Record<string, Handler> {
+  return {
+    'tenant.provision': provisionJob(db),
+    'tenant.deprovision': deprovisionJob(db),
+  };
+}
+
+/** Routes a job to its handler by name, with the job's tenant and request ids in every log line. */
+export function createProcessor(handlers: Record<string, Handler>, logger: Logger) {
+  return async (job: Job<JobData>) => {
+    const log = logger.child({ jobId: job.id, job: job.name, tenantId: job.data.tenantId, requestId: job.data.requestId });
+    const handler = handlers[job.name];
+    if (!handler) throw new Error(`no handler for job ${job.name}`);
+    log.info({ attempt: job.attemptsMade + 1 }, 'job started');
+    try {
+      const result = await handler(job);
+      log.info('job done');
+      return result;
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'job failed');
+      throw err;
+    }
+  };
+}

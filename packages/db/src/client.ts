@@ -1,0 +1,98 @@
+import { sql } from 'drizzle-orm';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle, type PostgresJsDatabase, type PostgresJsTransaction } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as platformSchema from './schema/platform.ts';
+import * as tenantSchema from './schema/tenant.ts';
+
+const schema = { ...platformSchema, ...tenantSchema };
+type Schema = typeof schema;
+type Tx = PostgresJsTransaction<Schema, ExtractTablesWithRelations<Schema>>;
+
+/** The tenant a unit of work runs for, as resolved from a session, an API key or a listener. */
+export interface TenantRef {
+  id: string;
+  slug: string;
+  schemaName: string;
+}
+
+declare const tenantBrand: unique symbol;
+declare const platformBrand: unique symbol;
+/** A transaction whose search_path is one tenant's schema. Repositories of tenant data take only this. */
+export type TenantTx = Tx & { readonly [tenantBrand]: true; readonly tenant: TenantRef };
+/** A transaction on the control plane (platform schema only; tenant tables are unreachable). */
+export type PlatformTx = Tx & { readonly [platformBrand]: true };
+/**
+ * Control-plane tables are schema-qualified, so their repositories also run inside a tenant
+ * transaction: a tenant change and its platform rows (audit, outbox) commit together.
+ */
+export type ControlTx = PlatformTx | TenantTx;
+
+export interface DatabaseOptions {
+  url: string;
+  /** Pool size. */
+  max?: number;
+  /** Application name shown in pg_stat_activity. */
+  applicationName?: string;
+}
+
+const SCHEMA_NAME = /^t_[a-z0-9_]{3,40}$/;
+
+/**
+ * The one handle on PostgreSQL. The drizzle instance stays private: callers get units of work
+ * through `withTenant` (tenant data) or `platform` (control plane), never a bare connection.
+ * Statements are not prepared (safe behind PgBouncer in transaction mode).
+ */
+export class Database {
+  readonly #client: postgres.Sql;
+  readonly #db: PostgresJsDatabase<Schema>;
+
+  constructor(options: DatabaseOptions) {
+    this.#client = postgres(options.url, {
+      max: options.max ?? 10,
+      prepare: false,
+      onnotice: () => {},
+      connection: { application_name: options.applicationName ?? 'rayon' },
+    });
+    this.#db = drizzle(this.#client, { schema });
+  }
+
+  /**
+   * Runs `fn` in a transaction whose first statement points the search_path at the tenant's
+   * schema (transaction-local, so the pooled connection is clean afterwards).
+   */
+  async withTenant<T>(tenant: TenantRef, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+    if (!SCHEMA_NAME.test(tenant.schemaName)) throw new Error(`invalid tenant schema name: ${tenant.schemaName}`);
+    return this.#db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('search_path', ${tenant.schemaName}, true)`);
+      return fn(Object.assign(tx, { tenant }) as unknown as TenantTx);
+    });
+  }
+
+  /** A control-plane transaction. The role's default search_path holds no tenant table. */
+  async platform<T>(fn: (tx: PlatformTx) => Promise<T>): Promise<T> {
+    return this.#db.transaction(async (tx) => fn(tx as unknown as PlatformTx));
+  }
+
+  /**
+   * A transaction on the bare connection, for the tenancy machinery of this package only
+   * (schema creation, migrations). It is not exported from the package index.
+   */
+  async tenancyTransaction<T>(fn: (sql: postgres.TransactionSql) => Promise<T>): Promise<T> {
+    return (await this.#client.begin(fn)) as T;
+  }
+
+  /** LISTEN on a channel (used to wake the outbox relay). */
+  async listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>> {
+    const sub = await this.#client.listen(channel, onNotify);
+    return () => sub.unlisten();
+  }
+
+  async ping(): Promise<void> {
+    await this.#client`select 1`;
+  }
+
+  async close(): Promise<void> {
+    await this.#client.end({ timeout: 5 });
+  }
+}

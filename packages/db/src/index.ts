@@ -1,0 +1,19 @@
+export { Database, type ControlTx, type DatabaseOptions, type PlatformTx, type TenantRef, type TenantTx } from './client.ts';
+export { setupDatabase, type SetupOptions } from './setup.ts';
+export {
+  migrateAllTenants,
+  migratePlatform,
+  migrateTenant,
+  type MigrateAllOptions,
+  type TenantMigrationResult,
+} from './migrate/runner.ts';
+export { checkTenantMigrations } from './migrate/files.ts';
+export { deprovisionTenant, markProvisioningFailed, provisionTenant } from './tenancy/provision.ts';
+export type { ProvisioningState } from './schema/platform.ts';
+export * from './platform/audit.ts';
+export * from './platform/outbox.ts';
+export * from './platform/tenants.ts';
+export * from './platform/users.ts';
+export * from './platform/api-keys.ts';
+export * from './tenant/sites.ts';
+export * from './tenant/profiles.ts';

@@ -1,0 +1,104 @@
+import type postgres from 'postgres';
+import type { Database, TenantRef } from '../client.ts';
+import { platformMigrationsDir, readMigrations, tenantMigrationsDir, type Migration } from './files.ts';
+
+const LEDGER = `create table if not exists _migrations (
+  tag text primary key, hash text not null, applied_at timestamptz not null default now())`;
+
+/**
+ * Applies the pending migrations inside one schema, in the caller's transaction, with the
+ * ledger kept in that schema. An advisory lock serialises concurrent runners on the same schema.
+ */
+async function applyInSchema(sql: postgres.TransactionSql, schemaName: string, migrations: Migration[]) {
+  await sql`select pg_advisory_xact_lock(hashtext(${'rayon.migrate.' + schemaName}))`;
+  await sql`select set_config('search_path', ${schemaName}, true)`;
+  await sql.unsafe(LEDGER);
+  const rows = await sql<{ tag: string; hash: string }[]>`select tag, hash from _migrations`;
+  const done = new Map(rows.map((r) => [r.tag, r.hash]));
+  const applied: string[] = [];
+  for (const m of migrations) {
+    const hash = done.get(m.tag);
+    if (hash !== undefined) {
+      if (hash !== m.hash) throw new Error(`migration ${m.tag} was changed after it was applied in ${schemaName}`);
+      continue;
+    }
+    for (const statement of m.statements) await sql.unsafe(statement);
+    await sql`insert into _migrations (tag, hash) values (${m.tag}, ${m.hash})`;
+    applied.push(m.tag);
+  }
+  return applied;
+}
+
+export async function migratePlatform(db: Database): Promise<string[]> {
+  const migrations = readMigrations(platformMigrationsDir);
+  return db.tenancyTransaction(async (sql) => {
+    await sql`create schema if not exists platform`;
+    return applyInSchema(sql, 'platform', migrations);
+  });
+}
+
+/** Migrates one tenant schema (creating it if needed) in a single transaction. */
+export async function migrateTenant(
+  db: Database,
+  tenant: Pick<TenantRef, 'schemaName'>,
+  migrations = readMigrations(tenantMigrationsDir),
+): Promise<string[]> {
+  return db.tenancyTransaction(async (sql) => {
+    await sql`select pg_advisory_xact_lock(hashtext(${'rayon.migrate.' + tenant.schemaName}))`;
+    await sql.unsafe(`create schema if not exists "${tenant.schemaName}"`);
+    return applyInSchema(sql, tenant.schemaName, migrations);
+  });
+}
+
+export interface TenantMigrationResult {
+  slug: string;
+  schemaName: string;
+  outcome: 'migrated' | 'up-to-date' | 'failed';
+  applied: string[];
+  error?: string;
+  ms: number;
+}
+
+export interface MigrateAllOptions {
+  /** Tenants migrated at once (each in its own transaction). */
+  concurrency?: number;
+  /** Limit the run to these slugs (default: every active tenant). */
+  slugs?: string[];
+  onResult?: (result: TenantMigrationResult) => void;
+}
+
+/**
+ * Migrates every active tenant: one transaction per tenant, bounded concurrency, idempotent
+ * (a second run applies nothing) and resumable (a run killed halfway leaves each tenant either
+ * fully migrated or untouched, and the next run finishes the rest). One tenant's failure is
+ * reported and does not stop the others.
+ */
+export async function migrateAllTenants(db: Database, options: MigrateAllOptions = {}) {
+  const migrations = readMigrations(tenantMigrationsDir);
+  const tenants = await db.tenancyTransaction(
+    (sql) => sql<{ slug: string; schemaName: string }[]>`
+      select slug, schema_name as "schemaName" from platform.tenants
+      where status = 'active' ${options.slugs ? sql`and slug = any(${options.slugs})` : sql``}
+      order by slug`,
+  );
+  const results: TenantMigrationResult[] = [];
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, tenants.length)) }, async () => {
+    while (next < tenants.length) {
+      const tenant = tenants[next++]!;
+      const started = performance.now();
+      let result: TenantMigrationResult;
+      try {
+        const applied = await migrateTenant(db, tenant, migrations);
+        result = { ...tenant, outcome: applied.length ? 'migrated' : 'up-to-date', applied, ms: 0 };
+      } catch (e) {
+        result = { ...tenant, outcome: 'failed', applied: [], error: (e as Error).message, ms: 0 };
+      }
+      result.ms = Math.round(performance.now() - started);
+      results.push(result);
+      options.onResult?.(result);
+    }
+  });
+  await Promise.all(workers);
+  return results.sort((a, b) => a.slug.localeCompare(b.slug));
+}

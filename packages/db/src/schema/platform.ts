@@ -1,0 +1,158 @@
+/**
+ * The control plane, in the `platform` schema: tenants, platform users, memberships, sessions,
+ * invitations, API keys, audit events and the transactional outbox.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  index,
+  jsonb,
+  pgSchema,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const platform = pgSchema('platform');
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+
+export interface ProvisioningState {
+  step: string;
+  percent: number;
+  error?: string;
+  /** The first site, kept until the tenant schema exists and the site is written into it. */
+  firstSite?: { name: string; finess: string | null; city: string | null };
+}
+
+export const tenants = platform.table('tenants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  slug: text('slug').notNull().unique(),
+  schemaName: text('schema_name').notNull().unique(),
+  name: text('name').notNull(),
+  finess: text('finess'),
+  siret: text('siret'),
+  status: text('status').notNull().default('provisioning'),
+  provisioning: jsonb('provisioning').$type<ProvisioningState>().notNull().default({ step: 'queued', percent: 0 }),
+  createdAt: createdAt(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const users = platform.table(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    /** scrypt hash; null until the user accepts an invitation and sets a password. */
+    passwordHash: text('password_hash'),
+    isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
+    /** RPPS number, to link this account to a Pro Santé Connect identity later. */
+    rpps: text('rpps').unique(),
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`)],
+);
+
+export const memberships = platform.table(
+  'memberships',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    roles: text('roles').array().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('memberships_user_tenant_idx').on(t.userId, t.tenantId), index().on(t.tenantId)],
+);
+
+export const sessions = platform.table(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.userId)],
+);
+
+export const invitations = platform.table('invitations', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tokenHash: text('token_hash').notNull().unique(),
+  tenantId: uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(),
+  displayName: text('display_name').notNull(),
+  roles: text('roles').array().notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: createdAt(),
+});
+
+export const apiKeys = platform.table(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** Public, non-secret part of the key, used to find it. */
+    prefix: text('prefix').notNull().unique(),
+    /** SHA-256 of the secret part (the secret has 256 bits of entropy, so no slow hash is needed). */
+    secretHash: text('secret_hash').notNull(),
+    scopes: text('scopes').array().notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [index().on(t.tenantId)],
+);
+
+export const auditEvents = platform.table(
+  'audit_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id'),
+    tenantId: uuid('tenant_id'),
+    action: text('action').notNull(),
+    target: text('target'),
+    requestId: text('request_id'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+  },
+  (t) => [index().on(t.tenantId, t.at)],
+);
+
+/**
+ * Transactional outbox: written in the same transaction as the change it announces; the
+ * worker's relay moves committed rows to BullMQ with the row id as the job id.
+ */
+export const outbox = platform.table(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    tenantId: uuid('tenant_id'),
+    topic: text('topic').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    requestId: text('request_id'),
+    createdAt: createdAt(),
+    enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
+  },
+  (t) => [index('outbox_pending_idx').on(t.id).where(sql`${t.enqueuedAt} is null`)],
+);

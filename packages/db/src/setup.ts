@@ -1,0 +1,40 @@
+import postgres from 'postgres';
+
+export interface SetupOptions {
+  /** A superuser (or CREATEROLE + CREATEDB) connection, to the maintenance database. */
+  adminUrl: string;
+  database: string;
+  appRole: string;
+  appPassword: string;
+}
+
+const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/**
+ * Creates the application role and database when missing. The role's default search_path
+ * names no schema at all, so any query that did not go through `withTenant` (or name the
+ * platform schema) fails with "relation does not exist" instead of reading someone's data.
+ */
+export async function setupDatabase(o: SetupOptions): Promise<void> {
+  if (!IDENT.test(o.database) || !IDENT.test(o.appRole)) throw new Error('invalid database or role name');
+  const admin = postgres(o.adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [role] = await admin`select 1 from pg_roles where rolname = ${o.appRole}`;
+    const password = o.appPassword.replaceAll("'", "''");
+    if (!role) await admin.unsafe(`create role ${o.appRole} login password '${password}'`);
+    else await admin.unsafe(`alter role ${o.appRole} login password '${password}'`);
+    await admin.unsafe(`alter role ${o.appRole} set search_path to ''`);
+    const [db] = await admin`select 1 from pg_database where datname = ${o.database}`;
+    if (!db) await admin.unsafe(`create database ${o.database} owner ${o.appRole}`);
+    await admin.unsafe(`revoke all on database ${o.database} from public`);
+  } finally {
+    await admin.end();
+  }
+  const owner = postgres(o.adminUrl.replace(/\/[^/?]*(\?|$)/, `/${o.database}$1`), { max: 1, onnotice: () => {} });
+  try {
+    // Nothing of ours lives in public; the app role must not be able to create there either.
+    await owner.unsafe(`revoke create on schema public from public`);
+  } finally {
+    await owner.end();
+  }
+}

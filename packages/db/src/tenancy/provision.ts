@@ -1,0 +1,79 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Database } from '../client.ts';
+import { recordAudit, type Actor } from '../platform/audit.ts';
+import { findTenantById, toTenantRef, updateTenantState } from '../platform/tenants.ts';
+import { migrateTenant } from '../migrate/runner.ts';
+import { apiKeys, memberships, type ProvisioningState } from '../schema/platform.ts';
+import { countSites, insertSite } from '../tenant/sites.ts';
+
+export interface ProvisionContext {
+  actor: Actor;
+  requestId?: string | null;
+  onProgress?: (state: ProvisioningState) => Promise<void> | void;
+}
+
+/**
+ * Creates a tenant's schema, applies the tenant migrations and writes its first site, then
+ * marks it active. Every step is idempotent, so a job retried after a crash finishes the work.
+ * Progress is kept on the tenant row (the database is the source of truth) and reported.
+ */
+export async function provisionTenant(db: Database, tenantId: string, ctx: ProvisionContext): Promise<void> {
+  const tenant = await db.platform((tx) => findTenantById(tx, tenantId));
+  if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
+  if (tenant.status === 'active') return;
+  if (tenant.status !== 'provisioning' && tenant.status !== 'failed')
+    throw new Error(`tenant ${tenant.slug} cannot be provisioned from status ${tenant.status}`);
+  const { firstSite } = tenant.provisioning;
+
+  const progress = async (step: string, percent: number, status = 'provisioning') => {
+    const state: ProvisioningState = { step, percent, ...(firstSite ? { firstSite } : {}) };
+    await db.platform((tx) => updateTenantState(tx, tenantId, { status, provisioning: state }));
+    await ctx.onProgress?.(state);
+  };
+
+  await progress('schema', 10);
+  await progress('migrations', 30);
+  await migrateTenant(db, tenant);
+  await progress('first-site', 80);
+  const ref = toTenantRef(tenant);
+  await db.withTenant(ref, async (tx) => {
+    if (firstSite && (await countSites(tx)) === 0) {
+      await insertSite(tx, { name: firstSite.name, finess: firstSite.finess, city: firstSite.city });
+    }
+    await updateTenantState(tx, tenantId, { status: 'active', provisioning: { step: 'done', percent: 100 } });
+    await recordAudit(tx, { actor: ctx.actor, action: 'tenant.provisioned', tenantId, target: tenant.slug, requestId: ctx.requestId ?? null });
+  });
+  await ctx.onProgress?.({ step: 'done', percent: 100 });
+}
+
+/** Records a provisioning that gave up, with the reason, so the platform admin sees it. */
+export async function markProvisioningFailed(db: Database, tenantId: string, error: string): Promise<void> {
+  await db.platform(async (tx) => {
+    const tenant = await findTenantById(tx, tenantId);
+    if (!tenant || tenant.status === 'active') return;
+    await updateTenantState(tx, tenantId, {
+      status: 'failed',
+      provisioning: { ...tenant.provisioning, step: 'failed', error },
+    });
+  });
+}
+
+/**
+ * Removes a practice: its schema (all its data) is dropped, its API keys revoked, its
+ * memberships removed. The tenant row and the audit trail stay, marked deprovisioned.
+ */
+export async function deprovisionTenant(db: Database, tenantId: string, ctx: ProvisionContext): Promise<void> {
+  const tenant = await db.platform((tx) => findTenantById(tx, tenantId));
+  if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
+  if (tenant.status === 'deprovisioned') return;
+  await db.platform((tx) => updateTenantState(tx, tenantId, { status: 'deprovisioning' }));
+  await db.tenancyTransaction(async (tsql) => {
+    await tsql.unsafe(`drop schema if exists "${tenant.schemaName}" cascade`);
+  });
+  await db.platform(async (tx) => {
+    await tx.update(apiKeys).set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` }).where(eq(apiKeys.tenantId, tenantId));
+    await tx.delete(memberships).where(eq(memberships.tenantId, tenantId));
+    await updateTenantState(tx, tenantId, { status: 'deprovisioned', provisioning: { step: 'deprovisioned', percent: 100 } });
+    await recordAudit(tx, { actor: ctx.actor, action: 'tenant.deprovisioned', tenantId, target: tenant.slug, requestId: ctx.requestId ?? null });
+  });
+}

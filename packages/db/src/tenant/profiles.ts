@@ -1,0 +1,32 @@
+import { eq, sql } from 'drizzle-orm';
+import { settings, userProfiles } from '../schema/tenant.ts';
+import type { TenantTx } from '../client.ts';
+
+export type UserProfileRow = typeof userProfiles.$inferSelect;
+
+export async function upsertUserProfile(
+  tx: TenantTx,
+  p: { userId: string; displayName: string; rpps?: string | null; title?: string | null; specialty?: string | null },
+): Promise<void> {
+  await tx
+    .insert(userProfiles)
+    .values(p)
+    .onConflictDoUpdate({ target: userProfiles.userId, set: { ...p, updatedAt: sql`now()` } });
+}
+
+export async function findUserProfile(tx: TenantTx, userId: string): Promise<UserProfileRow | undefined> {
+  const [row] = await tx.select().from(userProfiles).where(eq(userProfiles.userId, userId));
+  return row;
+}
+
+export async function getSetting<T>(tx: TenantTx, key: string): Promise<T | undefined> {
+  const [row] = await tx.select().from(settings).where(eq(settings.key, key));
+  return row?.value as T | undefined;
+}
+
+export async function putSetting(tx: TenantTx, key: string, value: unknown): Promise<void> {
+  await tx
+    .insert(settings)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`now()` } });
+}

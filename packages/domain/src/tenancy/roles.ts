@@ -1,0 +1,30 @@
+/** Roles a user holds inside one practice (tenant). Platform administration is not a tenant role. */
+export const TENANT_ROLES = ['practice_admin', 'radiologist', 'secretary', 'technologist'] as const;
+export type TenantRole = (typeof TENANT_ROLES)[number];
+
+/** Official French labels shown in the portal. */
+export const TENANT_ROLE_LABELS: Record<TenantRole, string> = {
+  practice_admin: 'Administrateur du cabinet',
+  radiologist: 'Radiologue',
+  secretary: 'Secrétaire médicale',
+  technologist: 'Manipulateur en électroradiologie médicale',
+};
+
+export function isTenantRole(value: string): value is TenantRole {
+  return (TENANT_ROLES as readonly string[]).includes(value);
+}
+
+/** Scopes an API key may be granted. Read and write are separate; nothing implies another. */
+export const API_SCOPES = ['sites:read', 'sites:write'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+export const TENANT_STATUSES = ['provisioning', 'active', 'failed', 'deprovisioning', 'deprovisioned'] as const;
+export type TenantStatus = (typeof TENANT_STATUSES)[number];
+
+export const TENANT_STATUS_LABELS: Record<TenantStatus, string> = {
+  provisioning: 'En cours de création',
+  active: 'Actif',
+  failed: 'Échec de la création',
+  deprovisioning: 'En cours de suppression',
+  deprovisioned: 'Supprimé',
+};
