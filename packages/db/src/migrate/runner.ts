@@ -37,15 +37,22 @@ export async function migratePlatform(db: Database): Promise<string[]> {
   });
 }
 
-/** Migrates one tenant schema (creating it if needed) in a single transaction. */
+/**
+ * Migrates one tenant schema in a single transaction. The tenant row is share-locked and must
+ * be in an expected status, so a concurrent deprovisioning waits, or wins and is skipped here.
+ * Only provisioning creates the schema.
+ */
 export async function migrateTenant(
   db: Database,
   tenant: Pick<TenantRef, 'schemaName'>,
-  migrations = readMigrations(tenantMigrationsDir),
-): Promise<string[]> {
+  o: { provisioning?: boolean; migrations?: Migration[] } = {},
+): Promise<string[] | 'skipped'> {
+  const migrations = o.migrations ?? readMigrations(tenantMigrationsDir);
   return db.tenancyTransaction(async (sql) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${'rayon.migrate.' + tenant.schemaName}))`;
-    await sql.unsafe(`create schema if not exists "${tenant.schemaName}"`);
+    const [row] = await sql<{ status: string }[]>`
+      select status from platform.tenants where schema_name = ${tenant.schemaName} for share`;
+    if (!row || row.status !== (o.provisioning ? 'provisioning' : 'active')) return 'skipped';
+    if (o.provisioning) await sql.unsafe(`create schema if not exists "${tenant.schemaName}"`);
     return applyInSchema(sql, tenant.schemaName, migrations);
   });
 }
@@ -53,7 +60,7 @@ export async function migrateTenant(
 export interface TenantMigrationResult {
   slug: string;
   schemaName: string;
-  outcome: 'migrated' | 'up-to-date' | 'failed';
+  outcome: 'migrated' | 'up-to-date' | 'skipped' | 'failed';
   applied: string[];
   error?: string;
   ms: number;
@@ -62,8 +69,8 @@ export interface TenantMigrationResult {
 export interface MigrateAllOptions {
   /** Tenants migrated at once (each in its own transaction). */
   concurrency?: number;
-  /** Limit the run to these slugs (default: every active tenant). */
-  slugs?: string[];
+  /** Limit the run to the tenants whose slug starts with this (default: every active tenant). */
+  slugPrefix?: string;
   onResult?: (result: TenantMigrationResult) => void;
 }
 
@@ -78,7 +85,7 @@ export async function migrateAllTenants(db: Database, options: MigrateAllOptions
   const tenants = await db.tenancyTransaction(
     (sql) => sql<{ slug: string; schemaName: string }[]>`
       select slug, schema_name as "schemaName" from platform.tenants
-      where status = 'active' ${options.slugs ? sql`and slug = any(${options.slugs})` : sql``}
+      where status = 'active' and starts_with(slug, ${options.slugPrefix ?? ''})
       order by slug`,
   );
   const results: TenantMigrationResult[] = [];
@@ -89,8 +96,11 @@ export async function migrateAllTenants(db: Database, options: MigrateAllOptions
       const started = performance.now();
       let result: TenantMigrationResult;
       try {
-        const applied = await migrateTenant(db, tenant, migrations);
-        result = { ...tenant, outcome: applied.length ? 'migrated' : 'up-to-date', applied, ms: 0 };
+        const applied = await migrateTenant(db, tenant, { migrations });
+        result =
+          applied === 'skipped'
+            ? { ...tenant, outcome: 'skipped', applied: [], ms: 0 }
+            : { ...tenant, outcome: applied.length ? 'migrated' : 'up-to-date', applied, ms: 0 };
       } catch (e) {
         result = { ...tenant, outcome: 'failed', applied: [], error: (e as Error).message, ms: 0 };
       }

@@ -31,9 +31,10 @@ export async function provisionTenant(db: Database, tenantId: string, ctx: Provi
     await ctx.onProgress?.(state);
   };
 
-  await progress('schema', 10);
-  await progress('migrations', 30);
-  await migrateTenant(db, tenant);
+  await progress('schema-and-migrations', 20);
+  if ((await migrateTenant(db, tenant, { provisioning: true })) === 'skipped') {
+    throw new Error(`tenant ${tenant.slug} changed status while being provisioned`);
+  }
   await progress('first-site', 80);
   const ref = toTenantRef(tenant);
   await db.withTenant(ref, async (tx) => {

@@ -1,0 +1,15 @@
+/** Playwright global setup: the whole stack on its own ports and data (.rayon/e2e). */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from './services.ts';
+import { DEMO, startStack } from './stack.ts';
+
+export default async function globalSetup() {
+  rmSync(join(repoRoot, '.rayon/e2e'), { recursive: true, force: true });
+  const base = Number(process.env.RAYON_E2E_PORT_BASE ?? 4500);
+  const stack = await startStack({ name: 'e2e', portBase: base, apps: ['api', 'worker', 'web'], logLevel: 'warn' });
+  process.env.RAYON_E2E_BASE_URL = stack.urls.portal;
+  process.env.RAYON_E2E_ADMIN_EMAIL = DEMO.platformAdmin.email;
+  process.env.RAYON_E2E_ADMIN_PASSWORD = DEMO.platformAdmin.password;
+  return () => stack.stop();
+}

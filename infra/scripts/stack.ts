@@ -1,0 +1,147 @@
+/**
+ * Starts Rayon on embedded defaults: PostgreSQL and Redis (services.ts), the database role and
+ * schema, the demo seed, then the api, worker, gateway and portal processes. Used by `./rayon up`
+ * and by the end-to-end tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Database, migrateAllTenants, migratePlatform, setupDatabase } from '../../packages/db/src/index.ts';
+import { DEMO, seedDemo } from '../../apps/api/src/cli/seed.ts';
+import { repoRoot, startPostgres, startRedis, type Service } from './services.ts';
+
+export type AppName = 'api' | 'worker' | 'gateway' | 'web';
+
+export interface StackOptions {
+  /** State lives in .rayon/<name>/ (data, logs). */
+  name: string;
+  portBase: number;
+  apps: AppName[];
+  logLevel?: string;
+}
+
+export interface Stack {
+  urls: { portal: string; api: string; openapi: string; postgres: string; redis: string };
+  ports: { web: number; api: number; postgres: number; redis: number };
+  env: Record<string, string>;
+  logDir: string;
+  stop: () => Promise<void>;
+}
+
+// `node --import tsx` runs the TypeScript entry in this very process, so signals reach it.
+const tsx = ['--import', import.meta.resolve('tsx')];
+
+const entry: Record<AppName, { cwd: string; args: string[] }> = {
+  api: { cwd: 'apps/api', args: [...tsx, 'src/main.ts'] },
+  worker: { cwd: 'apps/worker', args: [...tsx, 'src/main.ts'] },
+  gateway: { cwd: 'apps/gateway', args: [...tsx, 'src/main.ts'] },
+  web: { cwd: 'apps/web', args: [join(repoRoot, 'apps/web/node_modules/next/dist/bin/next'), 'start'] },
+};
+
+async function waitFor(url: string, what: string, child: ChildProcess, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode}; see its log`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      /* not up yet */
+    }
+    await sleep(200);
+  }
+  throw new Error(`${what} did not answer at ${url} within ${timeoutMs / 1000}s`);
+}
+
+export async function startStack(o: StackOptions): Promise<Stack> {
+  const ports = { web: o.portBase, api: o.portBase + 1, postgres: o.portBase + 2, redis: o.portBase + 3 };
+  const logDir = join(repoRoot, '.rayon', o.name, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const services: Service[] = [];
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            if (c.exitCode !== null || c.signalCode !== null) return resolve();
+            c.once('exit', () => resolve());
+            c.kill('SIGTERM');
+            setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+          }),
+      ),
+    );
+    for (const s of services.reverse()) await s.stop();
+  };
+
+  try {
+    const pg = await startPostgres(o.name, ports.postgres);
+    services.push(pg);
+    const redis = await startRedis(o.name, ports.redis);
+    services.push(redis);
+
+    const appPassword = 'rayon-local-app';
+    await setupDatabase({ adminUrl: pg.url, database: 'rayon', appRole: 'rayon_app', appPassword });
+    const appUrl = new URL(pg.url);
+    appUrl.username = 'rayon_app';
+    appUrl.password = appPassword;
+    appUrl.pathname = '/rayon';
+    const db = new Database({ url: appUrl.toString(), max: 4 });
+    try {
+      await migratePlatform(db);
+      await migrateAllTenants(db);
+      await seedDemo(db);
+    } finally {
+      await db.close();
+    }
+
+    const portal = `http://127.0.0.1:${ports.web}`;
+    const api = `http://127.0.0.1:${ports.api}`;
+    const env: Record<string, string> = {
+      RAYON_DATABASE_URL: appUrl.toString(),
+      RAYON_REDIS_URL: redis.url,
+      RAYON_API_PORT: String(ports.api),
+      RAYON_API_URL: api,
+      RAYON_PORTAL_URL: portal,
+      RAYON_LOG_LEVEL: o.logLevel ?? 'info',
+      RAYON_QUEUE_PREFIX: `{rayon-${o.name}}`,
+      AUTH_SECRET: `rayon-local-${o.name}-auth-secret-not-for-production`,
+      AUTH_URL: portal,
+      AUTH_TRUST_HOST: 'true',
+      PORT: String(ports.web),
+      HOSTNAME: '127.0.0.1',
+    };
+
+    for (const app of o.apps) {
+      if (app === 'web' && !existsSync(join(repoRoot, 'apps/web/.next/BUILD_ID'))) {
+        throw new Error('the portal is not built: run `pnpm --filter @rayon/web build` first');
+      }
+      const log = createWriteStream(join(logDir, `${app}.log`), { flags: 'a' });
+      const child = spawn(process.execPath, entry[app].args, {
+        cwd: join(repoRoot, entry[app].cwd),
+        env: { ...process.env, ...env, NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.pipe(log);
+      child.stderr!.pipe(log);
+      children.push(child);
+    }
+    const byName = (n: AppName) => children[o.apps.indexOf(n)]!;
+    if (o.apps.includes('api')) await waitFor(`${api}/readyz`, 'api', byName('api'));
+    if (o.apps.includes('web')) await waitFor(`${portal}/connexion`, 'portal', byName('web'));
+
+    return {
+      urls: { portal, api, openapi: `${api}/api/v1/openapi.json`, postgres: pg.url.replace(/:[^:@/]+@/, ':***@'), redis: redis.url },
+      ports,
+      env,
+      logDir,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+export { DEMO };

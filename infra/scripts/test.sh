@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: static checks, unit and integration tests (real PostgreSQL and Redis),
+# then the portal end to end in Debian's Chromium. Prints "N passed, N failed" at the end.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+mkdir -p .rayon/reports
+status=0
+step() { echo; echo "== $1"; shift; "$@" || status=1; }
+
+step "tenant migrations name no \"public\"." pnpm -s db:check
+step "typecheck" pnpm -s typecheck
+step "lint" pnpm -s lint
+step "unit and integration tests (vitest)" pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json=.rayon/reports/vitest.json
+step "portal end to end (playwright)" env PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.rayon/reports/playwright.json" pnpm -s --filter @rayon/web exec playwright test --reporter=list,json
+
+node -e '
+const fs = require("fs");
+let passed = 0, failed = 0, skipped = 0;
+try { const v = JSON.parse(fs.readFileSync(".rayon/reports/vitest.json", "utf8"));
+  passed += v.numPassedTests; failed += v.numFailedTests + (v.numRuntimeErrorTestSuites ?? 0); skipped += v.numPendingTests + v.numTodoTests; } catch { failed += 1; }
+try { const p = JSON.parse(fs.readFileSync(".rayon/reports/playwright.json", "utf8"));
+  passed += p.stats.expected; failed += p.stats.unexpected + p.stats.flaky; skipped += p.stats.skipped; } catch { failed += 1; }
+console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+'
+exit $status
