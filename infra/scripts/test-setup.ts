@@ -5,15 +5,9 @@
  */
 import type { TestProject } from 'vitest/node';
 import { Database, migratePlatform, setupDatabase } from '../../packages/db/src/index.ts';
+import '../../packages/db/src/testing.ts';
 import { portBase, startPostgres, startRedis } from './services.ts';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    adminDatabaseUrl: string;
-    redisUrl: string;
-  }
-}
 
 export default async function setup(project: TestProject) {
   const base = portBase(4400);

@@ -5,6 +5,15 @@ import type { Database, TenantRef } from './client.ts';
 import { insertTenant, toTenantRef } from './platform/tenants.ts';
 import { provisionTenant } from './tenancy/provision.ts';
 
+declare module 'vitest' {
+  /** What infra/scripts/test-setup.ts provides to every integration test file. */
+  export interface ProvidedContext {
+    databaseUrl: string;
+    adminDatabaseUrl: string;
+    redisUrl: string;
+  }
+}
+
 export function uniqueSlug(prefix = 'test'): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`;
 }

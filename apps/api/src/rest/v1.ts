@@ -47,14 +47,25 @@ const errors = {
 };
 const notFound = { 404: { description: 'Not found in this tenant', content: { 'application/json': { schema: ErrorSchema } } } };
 
-function requireScope(scope: ApiScope): MiddlewareHandler<Env> {
+type Env = { Variables: { services: Services } };
+
+/**
+ * Authenticates the API key (it alone decides the tenant) and checks that it holds `scope`.
+ * Attached to each route, so an unknown path is a plain 404 whatever the credentials.
+ */
+function apiKey(scope: ApiScope): MiddlewareHandler<Env> {
   return async (c, next) => {
-    if (!c.get('scopes').includes(scope)) throw new AppError('FORBIDDEN', `this API key lacks the scope ${scope}`);
+    const header = c.req.header('authorization') ?? '';
+    const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!presented) throw new AppError('UNAUTHENTICATED', 'an API key is required: Authorization: Bearer <key>');
+    const principal = await c.get('services').apiKeys.authenticate(presented);
+    const ctx = currentContext();
+    ctx.apiKeyId = principal.keyId;
+    ctx.tenant = principal.tenant;
+    if (!principal.scopes.includes(scope)) throw new AppError('FORBIDDEN', `this API key lacks the scope ${scope}`);
     await next();
   };
 }
-
-type Env = { Variables: { scopes: string[] } };
 
 const listSites = createRoute({
   method: 'get',
@@ -62,7 +73,7 @@ const listSites = createRoute({
   tags: ['sites'],
   summary: 'List the sites of the practice',
   security: [{ apiKey: [] }],
-  middleware: [requireScope('sites:read')] as const,
+  middleware: [apiKey('sites:read')] as const,
   responses: {
     200: { description: 'The sites', content: { 'application/json': { schema: z.object({ data: z.array(SiteSchema) }) } } },
     ...errors,
@@ -75,7 +86,7 @@ const getSite = createRoute({
   tags: ['sites'],
   summary: 'One site of the practice',
   security: [{ apiKey: [] }],
-  middleware: [requireScope('sites:read')] as const,
+  middleware: [apiKey('sites:read')] as const,
   request: { params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }) },
   responses: {
     200: { description: 'The site', content: { 'application/json': { schema: SiteSchema } } },
@@ -90,7 +101,7 @@ const createSite = createRoute({
   tags: ['sites'],
   summary: 'Create a site',
   security: [{ apiKey: [] }],
-  middleware: [requireScope('sites:write')] as const,
+  middleware: [apiKey('sites:write')] as const,
   request: { body: { required: true, content: { 'application/json': { schema: SiteCreateSchema } } } },
   responses: {
     201: { description: 'Created', content: { 'application/json': { schema: SiteSchema } } },
@@ -125,15 +136,7 @@ export function createRestV1(services: Services) {
   });
 
   app.use('*', async (c, next) => {
-    if (c.req.path.endsWith('/openapi.json')) return next();
-    const header = c.req.header('authorization') ?? '';
-    const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!presented) throw new AppError('UNAUTHENTICATED', 'an API key is required: Authorization: Bearer <key>');
-    const principal = await services.apiKeys.authenticate(presented);
-    const ctx = currentContext();
-    ctx.apiKeyId = principal.keyId;
-    ctx.tenant = principal.tenant;
-    c.set('scopes', principal.scopes);
+    c.set('services', services);
     await next();
   });
 

@@ -52,11 +52,13 @@ const tenantsRouter = router({
     .mutation(({ ctx, input }) => ctx.services.tenants.deprovision(input.slug)),
 });
 
-const tenantAdminProcedure = authedProcedure.use(async ({ ctx, input, next }) => {
-  const slug = (input as { tenantSlug?: unknown } | undefined)?.tenantSlug;
-  await assertCanAdministerTenant(ctx.services, ctx.user, typeof slug === 'string' ? slug : '');
-  return next();
-});
+/** Practice administration named by `tenantSlug`: the platform admin or that practice's admins. */
+const tenantAdminProcedure = authedProcedure
+  .input(z.object({ tenantSlug }))
+  .use(async ({ ctx, input, next }) => {
+    await assertCanAdministerTenant(ctx.services, ctx.user, input.tenantSlug);
+    return next();
+  });
 
 const apiKeysRouter = router({
   list: tenantAdminProcedure

@@ -1,0 +1,174 @@
+/**
+ * Cross-tenant isolation: tenants A and B hold rows with identical ids; every tRPC procedure and
+ * every REST route used with A's credentials never returns or changes B's rows (404 for B's ids).
+ * The coverage tests at the end fail when a procedure or route is added without being listed here.
+ */
+import { findSite, insertSite, listApiKeys, listSites, type TenantRef } from '@rayon/db';
+import { createTestTenant } from '@rayon/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRouter } from '../src/trpc/router.ts';
+import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
+
+let h: Harness;
+let a: TenantRef;
+let b: TenantRef;
+let tokenA: string;
+let keyA: string;
+let keyB: string;
+let keyBId: string;
+const sharedId = '11111111-1111-4111-8111-111111111111';
+let bOnlyId: string;
+
+beforeAll(async () => {
+  h = await createHarness();
+  a = await createTestTenant(h.db, { name: 'Imagerie A' });
+  b = await createTestTenant(h.db, { name: 'Imagerie B' });
+  await h.db.withTenant(a, (tx) => insertSite(tx, { id: sharedId, name: 'Site A' }));
+  await h.db.withTenant(b, (tx) => insertSite(tx, { id: sharedId, name: 'Site B' }));
+  bOnlyId = (await h.db.withTenant(b, (tx) => insertSite(tx, { name: 'Site B seul' }))).id;
+  ({ token: tokenA } = await h.signedInUser({ email: uniqueEmail('admin-a'), memberships: [{ tenant: a, roles: ['practice_admin'] }] }));
+  const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
+  const admin = h.trpc({ token: platform.token });
+  const scopes = ['sites:read', 'sites:write'] as ('sites:read' | 'sites:write')[];
+  keyA = (await admin.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'A', scopes })).secret;
+  const createdB = await admin.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes });
+  keyB = createdB.secret;
+  keyBId = createdB.key.id;
+});
+afterAll(() => h.close());
+
+const siteNamesOf = async (t: TenantRef) => (await h.db.withTenant(t, listSites)).map((s) => s.name).sort();
+
+describe('tRPC with tenant A credentials', () => {
+  it('sites.list, sites.get and practice.home see only A', async () => {
+    const client = h.trpc({ token: tokenA, tenant: a.slug });
+    expect((await client.sites.list.query()).map((s) => s.name)).toEqual(['Site A']);
+    expect((await client.sites.get.query({ id: sharedId })).name).toBe('Site A');
+    expect(await trpcError(client.sites.get.query({ id: bOnlyId }))).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
+    const home = await client.practice.home.query();
+    expect(home.tenant.slug).toBe(a.slug);
+    expect(home.sites.map((s) => s.name)).toEqual(['Site A']);
+  });
+
+  it('sites.create writes into A only', async () => {
+    const before = await siteNamesOf(b);
+    await h.trpc({ token: tokenA, tenant: a.slug }).sites.create.mutate({ name: 'Nouveau site A' });
+    expect(await siteNamesOf(b)).toEqual(before);
+    expect(await siteNamesOf(a)).toContain('Nouveau site A');
+  });
+
+  it('naming tenant B in the header answers NOT_FOUND for every tenant procedure', async () => {
+    const client = h.trpc({ token: tokenA, tenant: b.slug });
+    const before = await siteNamesOf(b);
+    for (const call of [
+      () => client.sites.list.query(),
+      () => client.sites.get.query({ id: sharedId }),
+      () => client.sites.create.mutate({ name: 'intrus' }),
+      () => client.practice.home.query(),
+    ]) {
+      expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
+    }
+    expect(await siteNamesOf(b)).toEqual(before);
+  });
+
+  it('apiKeys.* of tenant B are NOT_FOUND, and B keys cannot be revoked through A', async () => {
+    const client = h.trpc({ token: tokenA });
+    expect(await trpcError(client.apiKeys.list.query({ tenantSlug: b.slug }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await trpcError(client.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'x', scopes: ['sites:read'] })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await trpcError(client.apiKeys.revoke.mutate({ tenantSlug: b.slug, id: keyBId }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await trpcError(client.apiKeys.revoke.mutate({ tenantSlug: a.slug, id: keyBId }))).toMatchObject({ code: 'NOT_FOUND' });
+    const keysOfB = await h.db.platform((tx) => listApiKeys(tx, b.id));
+    expect(keysOfB.every((k) => k.revokedAt === null)).toBe(true);
+    expect((await client.apiKeys.list.query({ tenantSlug: a.slug })).every((k) => k.id !== keyBId)).toBe(true);
+  });
+
+  it('platform procedures are refused to a practice user', async () => {
+    const client = h.trpc({ token: tokenA });
+    for (const call of [
+      () => client.tenants.list.query(),
+      () => client.tenants.get.query({ slug: b.slug }),
+      () => client.tenants.deprovision.mutate({ slug: b.slug }),
+      () =>
+        client.tenants.onboard.mutate({
+          name: 'x',
+          slug: 'intrusion-test',
+          firstSite: { name: 'x' },
+          admin: { email: 'x@example.org', displayName: 'x' },
+        }),
+    ]) {
+      expect(await trpcError(call())).toMatchObject({ code: 'FORBIDDEN' });
+    }
+  });
+
+  it('auth.me lists only the user’s own memberships', async () => {
+    const me = await h.trpc({ token: tokenA }).auth.me.query();
+    expect(me.memberships.map((m) => m.slug)).toEqual([a.slug]);
+  });
+});
+
+describe('REST with tenant A’s API key', () => {
+  it('GET /sites and GET /sites/{id} see only A; B’s ids are 404', async () => {
+    const list = await h.rest('/sites', { key: keyA });
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { data: { name: string }[] }).data.map((s) => s.name)).not.toContain('Site B');
+    const shared = await h.rest(`/sites/${sharedId}`, { key: keyA });
+    expect(((await shared.json()) as { name: string }).name).toBe('Site A');
+    const foreign = await h.rest(`/sites/${bOnlyId}`, { key: keyA });
+    expect(foreign.status).toBe(404);
+    expect(await foreign.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+
+  it('POST /sites writes into A only', async () => {
+    const before = await siteNamesOf(b);
+    const res = await h.rest('/sites', { key: keyA, method: 'POST', body: JSON.stringify({ name: 'Créé par API' }) });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    expect(await siteNamesOf(b)).toEqual(before);
+    expect(await h.db.withTenant(a, (tx) => findSite(tx, id))).toBeDefined();
+    expect(await h.db.withTenant(b, (tx) => findSite(tx, id))).toBeUndefined();
+  });
+
+  it('hundreds of interleaved requests of both tenants never mix', async () => {
+    const calls = Array.from({ length: 300 }, async (_, i) => {
+      const [key, expected] = i % 2 === 0 ? [keyA, 'Site A'] : [keyB, 'Site B'];
+      const res = await h.rest(`/sites/${sharedId}`, { key });
+      return { expected, got: ((await res.json()) as { name: string }).name };
+    });
+    for (const r of await Promise.all(calls)) expect(r.got).toBe(r.expected);
+  });
+});
+
+describe('coverage of the isolation suite', () => {
+  const covered = new Set([
+    'sites.list',
+    'sites.get',
+    'sites.create',
+    'practice.home',
+    'apiKeys.list',
+    'apiKeys.create',
+    'apiKeys.revoke',
+    'tenants.list',
+    'tenants.get',
+    'tenants.onboard',
+    'tenants.deprovision',
+    'auth.me',
+    // Not tenant-scoped: they act on the caller's own session or on a secret token.
+    'auth.login',
+    'auth.logout',
+    'auth.invitation',
+    'auth.acceptInvitation',
+  ]);
+
+  it('every tRPC procedure is covered above', () => {
+    const procedures = Object.keys(appRouter._def.procedures);
+    expect(procedures.filter((p) => !covered.has(p))).toEqual([]);
+  });
+
+  it('every REST route is covered above', async () => {
+    const doc = (await (await h.rest('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes.sort()).toEqual(['GET /sites', 'GET /sites/{id}', 'POST /sites']);
+  });
+});
