@@ -80,8 +80,8 @@ describe('tenant migration runner', () => {
     const first = startCli();
     await until(async () => (await ledgerCount()) === HALF, 'the first half to be migrated');
     await until(async () => {
-      const [{ n }] = (await sql<{ n: number }[]>`
-        select count(*)::int as n from pg_stat_activity where application_name = 'rayon-migrate' and wait_event_type = 'Lock'`) as [{ n: number }];
+      const [{ n }] = await sql<[{ n: number }]>`
+        select count(*)::int as n from pg_stat_activity where application_name = 'rayon-migrate' and wait_event_type = 'Lock'`;
       return n === 4;
     }, 'the runner to block on the locked half');
     first.child.kill('SIGKILL');
@@ -90,8 +90,8 @@ describe('tenant migration runner', () => {
     locker.release();
     expect(killed.signal).toBe('SIGKILL');
     await until(async () => {
-      const [{ n }] = (await sql<{ n: number }[]>`
-        select count(*)::int as n from pg_stat_activity where application_name = 'rayon-migrate'`) as [{ n: number }];
+      const [{ n }] = await sql<[{ n: number }]>`
+        select count(*)::int as n from pg_stat_activity where application_name = 'rayon-migrate'`;
       return n === 0;
     }, 'the killed runner backends to end');
     const doneBeforeKill = await ledgerCount();
@@ -111,9 +111,9 @@ describe('tenant migration runner', () => {
     expect(again).toHaveLength(TENANTS);
     expect(again.every((r) => r.outcome === 'up-to-date' && r.applied.length === 0)).toBe(true);
     // Every tenant schema now has the tenant tables.
-    const [{ n }] = (await sql<{ n: number }[]>`
+    const [{ n }] = await sql<[{ n: number }]>`
       select count(*)::int as n from information_schema.tables
-      where table_name = 'sites' and starts_with(table_schema, ${tenantSchemaName(prefix + 'x').slice(0, -1)})`) as [{ n: number }];
+      where table_name = 'sites' and starts_with(table_schema, ${tenantSchemaName(prefix + 'x').slice(0, -1)})`;
     expect(n).toBe(TENANTS);
   });
 
