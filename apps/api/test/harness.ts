@@ -10,14 +10,14 @@ import type { AppRouter } from '../src/trpc/router.ts';
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
-export async function createHarness() {
-  const db = new Database({ url: inject('databaseUrl'), max: 10 });
+export async function createHarness(o: { databaseUrl?: string } = {}) {
+  const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 2 });
   const app = createApp({ db, redis, logger: pino({ level: 'silent' }), portalUrl: 'http://portal.test' });
   const fetchApp = async (input: string | URL | Request, init?: RequestInit) => app.fetch(new Request(input, init));
 
   /** A typed tRPC client speaking HTTP to the in-process app. */
-  const trpc = (o: { token?: string; tenant?: string; ip?: string } = {}) =>
+  const trpc = (o: { token?: string; tenant?: string; ip?: string; requestId?: string } = {}) =>
     createTRPCClient<AppRouter>({
       links: [
         httpLink({
@@ -27,6 +27,7 @@ export async function createHarness() {
             ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
             ...(o.tenant ? { 'x-rayon-tenant': o.tenant } : {}),
             ...(o.ip ? { 'x-forwarded-for': o.ip } : {}),
+            ...(o.requestId ? { 'x-request-id': o.requestId } : {}),
           }),
         }),
       ],

@@ -1,7 +1,10 @@
 /** Helpers for the integration tests: throw-away tenants on the test database. */
 import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
 import { tenantSchemaName } from '@rayon/domain';
 import type { Database, TenantRef } from './client.ts';
+import { Database as DatabaseClass } from './client.ts';
+import { migratePlatform } from './migrate/runner.ts';
 import { insertTenant, toTenantRef } from './platform/tenants.ts';
 import { provisionTenant } from './tenancy/provision.ts';
 
@@ -41,4 +44,27 @@ export async function createTestTenant(
   if (!row) throw new Error(`tenant ${slug} exists`);
   await provisionTenant(db, row.id, { actor: { type: 'system', id: 'test' } });
   return toTenantRef(row);
+}
+
+/**
+ * A database of its own (same server, same application role, platform migrated), for tests
+ * that run the outbox relay: it claims every pending row, which must not be other files' rows.
+ */
+export async function createScratchDatabase(adminUrl: string, appUrl: string): Promise<string> {
+  const name = `rayon_scratch_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await admin.unsafe(`create database ${name} owner ${new URL(appUrl).username}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(appUrl);
+  url.pathname = `/${name}`;
+  const db = new DatabaseClass({ url: url.toString(), max: 1 });
+  try {
+    await migratePlatform(db);
+  } finally {
+    await db.close();
+  }
+  return url.toString();
 }

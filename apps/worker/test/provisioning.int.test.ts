@@ -1,0 +1,100 @@
+/** Onboarding end to end below the portal: API → outbox → relay → provisioning job → sign-in. */
+import { Database } from '@rayon/db';
+import { createScratchDatabase } from '@rayon/db/testing';
+import { createHarness, trpcError, uniqueEmail, type Harness } from '@rayon/api/test-harness';
+import pino from 'pino';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { outboxJobId } from '../src/outbox/relay.ts';
+import { defaultHandlers } from '../src/processor.ts';
+import { startWorkerTier } from '../src/worker.ts';
+
+let h: Harness;
+let db: Database;
+let sql: postgres.Sql;
+let tier: Awaited<ReturnType<typeof startWorkerTier>>;
+
+beforeAll(async () => {
+  const url = await createScratchDatabase(inject('adminDatabaseUrl'), inject('databaseUrl'));
+  h = await createHarness({ databaseUrl: url });
+  db = new Database({ url, max: 4 });
+  sql = postgres(url, { max: 1, onnotice: () => {} });
+  tier = await startWorkerTier({
+    db,
+    connection: { url: inject('redisUrl'), maxRetriesPerRequest: null },
+    prefix: `{prov-${Date.now()}}`,
+    logger: pino({ level: 'silent' }),
+    handlers: defaultHandlers(db),
+  });
+});
+afterAll(async () => {
+  await tier.queue.obliterate({ force: true });
+  await tier.stop();
+  await sql.end();
+  await db.close();
+  await h.close();
+});
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const v = await fn();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('condition not reached');
+}
+
+describe('practice onboarding', () => {
+  it('provisions the tenant as a job, then its invited administrator signs in', async () => {
+    const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
+    const admin = h.trpc({ token: platform.token, requestId: 'onboard-req-1' });
+    const slug = `onboard-${Math.random().toString(36).slice(2, 8)}`;
+    const email = uniqueEmail('premier-admin');
+    const { tenant, invitation } = await admin.tenants.onboard.mutate({
+      name: 'Imagerie Médicale du Parc',
+      slug,
+      finess: '750712184',
+      siret: '26750045200011',
+      firstSite: { name: 'Site Hôtel-Dieu', finess: '750712184', city: 'Paris' },
+      admin: { email, displayName: 'Dr Noël Bénédicte' },
+    });
+    expect(tenant.status).toBe('provisioning');
+    // Before provisioning ends, the invitation cannot be used yet; after, it can.
+    const active = await until(() => admin.tenants.get.query({ slug }), (t) => t.status === 'active');
+    expect(active.provisioning).toEqual({ step: 'done', percent: 100 });
+
+    // The job carried the tenant and request ids and reported its progress.
+    const [row] = await sql<{ id: number }[]>`select id from platform.outbox where topic = 'tenant.provision' and tenant_id = ${tenant.id}`;
+    const job = await tier.queue.getJob(outboxJobId(row!.id));
+    expect(job!.data).toMatchObject({ tenantId: tenant.id, requestId: 'onboard-req-1' });
+    expect(job!.progress).toEqual({ step: 'done', percent: 100 });
+
+    await h.trpc().auth.acceptInvitation.mutate({ token: invitation.token, password: 'un mot de passe solide' });
+    expect(await trpcError(h.trpc().auth.acceptInvitation.mutate({ token: invitation.token, password: 'un autre mot de passe' }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const { sessionToken } = await h.trpc().auth.login.mutate({ email, password: 'un mot de passe solide' });
+    const home = await h.trpc({ token: sessionToken, tenant: slug }).practice.home.query();
+    expect(home).toMatchObject({
+      tenant: { slug, name: 'Imagerie Médicale du Parc' },
+      user: { displayName: 'Dr Noël Bénédicte', roles: ['practice_admin'] },
+      sites: [{ name: 'Site Hôtel-Dieu', finess: '750712184', city: 'Paris' }],
+    });
+
+    const audit = await sql<{ action: string; actor_type: string }[]>`
+      select action, actor_type from platform.audit_events where tenant_id = ${tenant.id} order by id`;
+    expect(audit.map((a) => a.action)).toEqual(['tenant.onboarded', 'tenant.provisioned', 'invitation.accepted']);
+  });
+
+  it('deprovisioning runs as a job and removes the practice’s data', async () => {
+    const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
+    const admin = h.trpc({ token: platform.token });
+    const slug = `deprov-${Math.random().toString(36).slice(2, 8)}`;
+    await admin.tenants.onboard.mutate({ name: 'Éphémère', slug, firstSite: { name: 'Site' }, admin: { email: uniqueEmail('x'), displayName: 'X' } });
+    await until(() => admin.tenants.get.query({ slug }), (t) => t.status === 'active');
+    await admin.tenants.deprovision.mutate({ slug });
+    await until(() => admin.tenants.get.query({ slug }), (t) => t.status === 'deprovisioned');
+    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from information_schema.schemata where schema_name = ${'t_' + slug.replaceAll('-', '_')}`;
+    expect(n).toBe(0);
+  });
+});
