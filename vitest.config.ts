@@ -13,7 +13,11 @@ export default defineConfig({
       {
         test: {
           name: 'int',
-          include: ['packages/*/test/**/*.int.test.ts', 'apps/*/test/**/*.int.test.ts', 'packages/*/src/**/*.int.test.ts'],
+          include: [
+            'packages/*/test/**/*.int.test.ts',
+            'apps/*/test/**/*.int.test.ts',
+            'packages/*/src/**/*.int.test.ts',
+          ],
           exclude: ['**/node_modules/**'],
           globalSetup: ['infra/scripts/test-setup.ts'],
           testTimeout: 60_000,

@@ -7,7 +7,12 @@ import { DEMO, startStack } from './stack.ts';
 export default async function globalSetup() {
   rmSync(join(repoRoot, '.rayon/e2e'), { recursive: true, force: true });
   const base = Number(process.env.RAYON_E2E_PORT_BASE ?? 4500);
-  const stack = await startStack({ name: 'e2e', portBase: base, apps: ['api', 'worker', 'web'], logLevel: 'warn' });
+  const stack = await startStack({
+    name: 'e2e',
+    portBase: base,
+    apps: ['api', 'worker', 'web'],
+    logLevel: 'warn',
+  });
   process.env.RAYON_E2E_BASE_URL = stack.urls.portal;
   process.env.RAYON_E2E_ADMIN_EMAIL = DEMO.platformAdmin.email;
   process.env.RAYON_E2E_ADMIN_PASSWORD = DEMO.platformAdmin.password;

@@ -24,7 +24,8 @@ export function portBase(defaultBase: number): number {
   const raw = process.env.RAYON_PORT_BASE;
   if (raw === undefined || raw === '') return defaultBase;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1024 || n > 65000) throw new Error(`RAYON_PORT_BASE must be a port number, got ${raw}`);
+  if (!Number.isInteger(n) || n < 1024 || n > 65000)
+    throw new Error(`RAYON_PORT_BASE must be a port number, got ${raw}`);
   return n;
 }
 
@@ -75,7 +76,9 @@ export async function startPostgres(name: string, port: number): Promise<Service
     postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
   });
   if (await portOpen(port)) {
-    throw new Error(`port ${port} is taken: stop what runs there or set RAYON_PORT_BASE to move Rayon's ports`);
+    throw new Error(
+      `port ${port} is taken: stop what runs there or set RAYON_PORT_BASE to move Rayon's ports`,
+    );
   }
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     rmSync(dataDir, { recursive: true, force: true });
@@ -92,7 +95,9 @@ export async function startRedis(name: string, port: number): Promise<Service> {
   const external = process.env.RAYON_REDIS_URL;
   if (external) return { url: external, stop: async () => {} };
   if (await portOpen(port)) {
-    throw new Error(`port ${port} is taken: stop what runs there or set RAYON_PORT_BASE to move Rayon's ports`);
+    throw new Error(
+      `port ${port} is taken: stop what runs there or set RAYON_PORT_BASE to move Rayon's ports`,
+    );
   }
   const dir = stateDir(name, 'redis');
   const child = spawn(
@@ -101,7 +106,9 @@ export async function startRedis(name: string, port: number): Promise<Service> {
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}); is Debian's redis-server installed?`))),
+    child.once('exit', (code) =>
+      reject(new Error(`redis-server exited (${code}); is Debian's redis-server installed?`)),
+    ),
   );
   child.once('error', () => {});
   for (let i = 0; i < 100 && !(await portOpen(port)); i++) await Promise.race([sleep(50), exited]);

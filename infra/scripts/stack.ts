@@ -132,7 +132,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (o.apps.includes('web')) await waitFor(`${portal}/connexion`, 'portal', byName('web'));
 
     return {
-      urls: { portal, api, openapi: `${api}/api/v1/openapi.json`, postgres: pg.url.replace(/:[^:@/]+@/, ':***@'), redis: redis.url },
+      urls: {
+        portal,
+        api,
+        openapi: `${api}/api/v1/openapi.json`,
+        postgres: pg.url.replace(/:[^:@/]+@/, ':***@'),
+        redis: redis.url,
+      },
       ports,
       env,
       logDir,

@@ -8,7 +8,6 @@ import { Database, migratePlatform, setupDatabase } from '../../packages/db/src/
 import '../../packages/db/src/testing.ts';
 import { portBase, startPostgres, startRedis } from './services.ts';
 
-
 export default async function setup(project: TestProject) {
   const base = portBase(4400);
   const pg = await startPostgres('test', base + 2);

@@ -2,7 +2,11 @@
 import { portBase } from './services.ts';
 import { DEMO, startStack } from './stack.ts';
 
-const stack = await startStack({ name: 'local', portBase: portBase(4300), apps: ['api', 'worker', 'gateway', 'web'] });
+const stack = await startStack({
+  name: 'local',
+  portBase: portBase(4300),
+  apps: ['api', 'worker', 'gateway', 'web'],
+});
 console.log(`
 Rayon is running.
 

@@ -23,14 +23,21 @@ export function createApp(deps: Deps) {
 
   app.use('*', async (c, next) => {
     const incoming = c.req.header('x-request-id');
-    const ctx: RequestContext = { requestId: incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID() };
+    const ctx: RequestContext = {
+      requestId: incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+    };
     c.set('ctx', ctx);
     c.header('x-request-id', ctx.requestId);
     const started = performance.now();
     await requestContext.run(ctx, next);
     requestContext.run(ctx, () =>
       logger.info(
-        { method: c.req.method, path: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started) },
+        {
+          method: c.req.method,
+          path: c.req.routePath,
+          status: c.res.status,
+          ms: Math.round(performance.now() - started),
+        },
         'request',
       ),
     );
@@ -40,17 +47,28 @@ export function createApp(deps: Deps) {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json(errorBody(new AppError('PAYLOAD_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`), c.get('ctx').requestId), 413),
+      onError: (c) =>
+        c.json(
+          errorBody(
+            new AppError('PAYLOAD_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`),
+            c.get('ctx').requestId,
+          ),
+          413,
+        ),
     }),
   );
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const check = async (fn: () => Promise<unknown>) =>
-      Promise.race([fn().then(() => 'ok' as const), new Promise<'down'>((r) => setTimeout(() => r('down'), 2000))]).catch(
-        () => 'down' as const,
-      );
-    const [postgres, redis] = await Promise.all([check(() => deps.db.ping()), check(() => deps.redis.ping())]);
+      Promise.race([
+        fn().then(() => 'ok' as const),
+        new Promise<'down'>((r) => setTimeout(() => r('down'), 2000)),
+      ]).catch(() => 'down' as const);
+    const [postgres, redis] = await Promise.all([
+      check(() => deps.db.ping()),
+      check(() => deps.redis.ping()),
+    ]);
     const ready = postgres === 'ok' && redis === 'ok';
     return c.json({ status: ready ? 'ready' : 'not-ready', checks: { postgres, redis } }, ready ? 200 : 503);
   });
@@ -71,7 +89,8 @@ export function createApp(deps: Deps) {
         };
       },
       onError: ({ error, path }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
       },
     }),
   );
@@ -79,7 +98,10 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', createRestV1(services));
 
   app.notFound((c) =>
-    c.json(errorBody(new AppError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c.get('ctx')?.requestId), 404),
+    c.json(
+      errorBody(new AppError('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), c.get('ctx')?.requestId),
+      404,
+    ),
   );
 
   app.onError((err, c) => {
@@ -87,10 +109,14 @@ export function createApp(deps: Deps) {
     if (err instanceof HTTPException) {
       const code = err.status === 413 ? 'PAYLOAD_TOO_LARGE' : err.status === 400 ? 'BAD_INPUT' : 'INTERNAL';
       const message = err.status === 400 ? `body: ${err.message}` : err.message;
-      return c.json(errorBody(new AppError(code, message, err.status === 400 ? { field: 'body' } : {}), requestId), ERROR_MAP[code].http);
+      return c.json(
+        errorBody(new AppError(code, message, err.status === 400 ? { field: 'body' } : {}), requestId),
+        ERROR_MAP[code].http,
+      );
     }
     const appError = toAppError(err);
-    if (appError.code === 'INTERNAL') requestContext.run(c.get('ctx'), () => logger.error({ err }, 'unhandled error'));
+    if (appError.code === 'INTERNAL')
+      requestContext.run(c.get('ctx'), () => logger.error({ err }, 'unhandled error'));
     return c.json(errorBody(appError, requestId), ERROR_MAP[appError.code].http);
   });
 

@@ -9,11 +9,19 @@ export function createLogger(level: string) {
   return pino({
     level,
     base: { service: 'api' },
-    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret'], remove: true },
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.secret'],
+      remove: true,
+    },
     mixin() {
       const ctx = requestContext.getStore();
       if (!ctx) return {};
-      return { requestId: ctx.requestId, userId: ctx.user?.id, apiKeyId: ctx.apiKeyId, tenant: ctx.tenant?.slug };
+      return {
+        requestId: ctx.requestId,
+        userId: ctx.user?.id,
+        apiKeyId: ctx.apiKeyId,
+        tenant: ctx.tenant?.slug,
+      };
     },
   });
 }

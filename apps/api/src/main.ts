@@ -7,7 +7,11 @@ import { createLogger } from './logger.ts';
 
 const env = loadEnv();
 const logger = createLogger(env.RAYON_LOG_LEVEL);
-const db = new Database({ url: env.RAYON_DATABASE_URL, max: env.RAYON_DB_POOL, applicationName: 'rayon-api' });
+const db = new Database({
+  url: env.RAYON_DATABASE_URL,
+  max: env.RAYON_DB_POOL,
+  applicationName: 'rayon-api',
+});
 const redis = new Redis(env.RAYON_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 

@@ -13,7 +13,8 @@ let admin: ReturnType<Harness['trpc']>;
 let sql: postgres.Sql;
 
 const siteCount = async () => (await h.db.withTenant(t, listSites)).length;
-const tenantCount = async () => (await sql<{ n: number }[]>`select count(*)::int as n from platform.tenants`)[0]!.n;
+const tenantCount = async () =>
+  (await sql<{ n: number }[]>`select count(*)::int as n from platform.tenants`)[0]!.n;
 
 beforeAll(async () => {
   h = await createHarness();
@@ -21,14 +22,21 @@ beforeAll(async () => {
   t = await createTestTenant(h.db);
   const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
   admin = h.trpc({ token: platform.token });
-  key = (await admin.apiKeys.create.mutate({ tenantSlug: t.slug, name: 'k', scopes: ['sites:read', 'sites:write'] })).secret;
+  key = (
+    await admin.apiKeys.create.mutate({
+      tenantSlug: t.slug,
+      name: 'k',
+      scopes: ['sites:read', 'sites:write'],
+    })
+  ).secret;
 });
 afterAll(async () => {
   await sql.end();
   await h.close();
 });
 
-const post = (body: string, headers: Record<string, string> = {}) => h.rest('/sites', { key, method: 'POST', body, headers });
+const post = (body: string, headers: Record<string, string> = {}) =>
+  h.rest('/sites', { key, method: 'POST', body, headers });
 
 describe('REST bad input', () => {
   it('malformed JSON: 400 naming the body', async () => {
@@ -44,14 +52,18 @@ describe('REST bad input', () => {
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'BAD_INPUT', field: 'name' } });
     const finess = await post(JSON.stringify({ name: 'ok', finess: '123456789' }));
-    expect(await finess.json()).toMatchObject({ error: { field: 'finess', message: expect.stringContaining('FINESS') } });
+    expect(await finess.json()).toMatchObject({
+      error: { field: 'finess', message: expect.stringContaining('FINESS') },
+    });
   });
 
   it('unknown fields: 400 naming the field', async () => {
     const before = await siteCount();
     const res = await post(JSON.stringify({ name: 'ok', tenantId: 'someone-else' }));
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { code: 'BAD_INPUT', field: 'tenantId', message: expect.stringContaining('unknown field') } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'BAD_INPUT', field: 'tenantId', message: expect.stringContaining('unknown field') },
+    });
     expect(await siteCount()).toBe(before);
   });
 
@@ -92,8 +104,15 @@ describe('tRPC bad input', () => {
 
   it('names the nested field and writes nothing', async () => {
     const before = await tenantCount();
-    const e = await trpcError(admin.tenants.onboard.mutate({ ...valid(), firstSite: { name: 'Site', finess: '12345' } }));
-    expect(e).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAD_INPUT', field: 'firstSite.finess', httpStatus: 400 });
+    const e = await trpcError(
+      admin.tenants.onboard.mutate({ ...valid(), firstSite: { name: 'Site', finess: '12345' } }),
+    );
+    expect(e).toMatchObject({
+      code: 'BAD_REQUEST',
+      appCode: 'BAD_INPUT',
+      field: 'firstSite.finess',
+      httpStatus: 400,
+    });
     expect(await tenantCount()).toBe(before);
   });
 
@@ -102,7 +121,9 @@ describe('tRPC bad input', () => {
     expect(extra).toMatchObject({ appCode: 'BAD_INPUT', field: 'status' });
     const typed = await trpcError(admin.tenants.onboard.mutate({ ...valid(), slug: 12 } as never));
     expect(typed).toMatchObject({ appCode: 'BAD_INPUT', field: 'slug' });
-    const email = await trpcError(admin.tenants.onboard.mutate({ ...valid(), admin: { email: 'nope', displayName: 'x' } }));
+    const email = await trpcError(
+      admin.tenants.onboard.mutate({ ...valid(), admin: { email: 'nope', displayName: 'x' } }),
+    );
     expect(email).toMatchObject({ field: 'admin.email' });
   });
 
@@ -110,15 +131,22 @@ describe('tRPC bad input', () => {
     const input = valid();
     await admin.tenants.onboard.mutate(input);
     const before = await tenantCount();
-    const invitations = (await sql<{ n: number }[]>`select count(*)::int as n from platform.invitations`)[0]!.n;
+    const invitations = (await sql<{ n: number }[]>`select count(*)::int as n from platform.invitations`)[0]!
+      .n;
     const e = await trpcError(admin.tenants.onboard.mutate({ ...input, name: 'Autre' }));
     expect(e).toMatchObject({ code: 'CONFLICT', field: 'slug' });
     expect(await tenantCount()).toBe(before);
-    expect((await sql<{ n: number }[]>`select count(*)::int as n from platform.invitations`)[0]!.n).toBe(invitations);
+    expect((await sql<{ n: number }[]>`select count(*)::int as n from platform.invitations`)[0]!.n).toBe(
+      invitations,
+    );
   });
 
   it('malformed JSON to /trpc is a 400', async () => {
-    const res = await h.app.request('/trpc/auth.login', { method: 'POST', body: '{"email":', headers: { 'content-type': 'application/json' } });
+    const res = await h.app.request('/trpc/auth.login', {
+      method: 'POST',
+      body: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
   });
 });

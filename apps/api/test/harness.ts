@@ -1,5 +1,12 @@
 /** In-process API on the real test PostgreSQL and Redis (see infra/scripts/test-setup.ts). */
-import { Database, toTenantRef, upsertMembership, upsertUser, upsertUserProfile, type TenantRef } from '@rayon/db';
+import {
+  Database,
+  toTenantRef,
+  upsertMembership,
+  upsertUser,
+  upsertUserProfile,
+  type TenantRef,
+} from '@rayon/db';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -14,7 +21,8 @@ export async function createHarness(o: { databaseUrl?: string } = {}) {
   const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 2 });
   const app = createApp({ db, redis, logger: pino({ level: 'silent' }), portalUrl: 'http://portal.test' });
-  const fetchApp = async (input: string | URL | Request, init?: RequestInit) => app.fetch(new Request(input, init));
+  const fetchApp = async (input: string | URL | Request, init?: RequestInit) =>
+    app.fetch(new Request(input, init));
 
   /** A typed tRPC client speaking HTTP to the in-process app. */
   const trpc = (o: { token?: string; tenant?: string; ip?: string; requestId?: string } = {}) =>
@@ -58,7 +66,9 @@ export async function createHarness(o: { databaseUrl?: string } = {}) {
       return u;
     });
     for (const m of o.memberships ?? []) {
-      await db.withTenant(toTenantRef(m.tenant), (tx) => upsertUserProfile(tx, { userId: user.id, displayName: user.displayName }));
+      await db.withTenant(toTenantRef(m.tenant), (tx) =>
+        upsertUserProfile(tx, { userId: user.id, displayName: user.displayName }),
+      );
     }
     const { sessionToken } = await trpc().auth.login.mutate({ email: o.email, password });
     return { user, password, token: sessionToken };
@@ -84,8 +94,19 @@ export async function trpcError(p: Promise<unknown>) {
     await p;
   } catch (e) {
     if (e instanceof TRPCClientError) {
-      const data = e.data as { code: string; appCode: string | null; field: string | null; httpStatus: number };
-      return { code: data.code, appCode: data.appCode, field: data.field, httpStatus: data.httpStatus, message: e.message };
+      const data = e.data as {
+        code: string;
+        appCode: string | null;
+        field: string | null;
+        httpStatus: number;
+      };
+      return {
+        code: data.code,
+        appCode: data.appCode,
+        field: data.field,
+        httpStatus: data.httpStatus,
+        message: e.message,
+      };
     }
     throw e;
   }

@@ -26,7 +26,10 @@ beforeAll(async () => {
   await h.db.withTenant(a, (tx) => insertSite(tx, { id: sharedId, name: 'Site A' }));
   await h.db.withTenant(b, (tx) => insertSite(tx, { id: sharedId, name: 'Site B' }));
   bOnlyId = (await h.db.withTenant(b, (tx) => insertSite(tx, { name: 'Site B seul' }))).id;
-  ({ token: tokenA } = await h.signedInUser({ email: uniqueEmail('admin-a'), memberships: [{ tenant: a, roles: ['practice_admin'] }] }));
+  ({ token: tokenA } = await h.signedInUser({
+    email: uniqueEmail('admin-a'),
+    memberships: [{ tenant: a, roles: ['practice_admin'] }],
+  }));
   const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
   const admin = h.trpc({ token: platform.token });
   const scopes = ['sites:read', 'sites:write'] as ('sites:read' | 'sites:write')[];
@@ -44,7 +47,10 @@ describe('tRPC with tenant A credentials', () => {
     const client = h.trpc({ token: tokenA, tenant: a.slug });
     expect((await client.sites.list.query()).map((s) => s.name)).toEqual(['Site A']);
     expect((await client.sites.get.query({ id: sharedId })).name).toBe('Site A');
-    expect(await trpcError(client.sites.get.query({ id: bOnlyId }))).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
+    expect(await trpcError(client.sites.get.query({ id: bOnlyId }))).toMatchObject({
+      code: 'NOT_FOUND',
+      httpStatus: 404,
+    });
     const home = await client.practice.home.query();
     expect(home.tenant.slug).toBe(a.slug);
     expect(home.sites.map((s) => s.name)).toEqual(['Site A']);
@@ -73,15 +79,25 @@ describe('tRPC with tenant A credentials', () => {
 
   it('apiKeys.* of tenant B are NOT_FOUND, and B keys cannot be revoked through A', async () => {
     const client = h.trpc({ token: tokenA });
-    expect(await trpcError(client.apiKeys.list.query({ tenantSlug: b.slug }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await trpcError(client.apiKeys.list.query({ tenantSlug: b.slug }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     expect(
-      await trpcError(client.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'x', scopes: ['sites:read'] })),
+      await trpcError(
+        client.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'x', scopes: ['sites:read'] }),
+      ),
     ).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await trpcError(client.apiKeys.revoke.mutate({ tenantSlug: b.slug, id: keyBId }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await trpcError(client.apiKeys.revoke.mutate({ tenantSlug: a.slug, id: keyBId }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await trpcError(client.apiKeys.revoke.mutate({ tenantSlug: b.slug, id: keyBId }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await trpcError(client.apiKeys.revoke.mutate({ tenantSlug: a.slug, id: keyBId }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
     const keysOfB = await h.db.platform((tx) => listApiKeys(tx, b.id));
     expect(keysOfB.every((k) => k.revokedAt === null)).toBe(true);
-    expect((await client.apiKeys.list.query({ tenantSlug: a.slug })).every((k) => k.id !== keyBId)).toBe(true);
+    expect((await client.apiKeys.list.query({ tenantSlug: a.slug })).every((k) => k.id !== keyBId)).toBe(
+      true,
+    );
   });
 
   it('platform procedures are refused to a practice user', async () => {
@@ -112,7 +128,9 @@ describe('REST with tenant A’s API key', () => {
   it('GET /sites and GET /sites/{id} see only A; B’s ids are 404', async () => {
     const list = await h.rest('/sites', { key: keyA });
     expect(list.status).toBe(200);
-    expect(((await list.json()) as { data: { name: string }[] }).data.map((s) => s.name)).not.toContain('Site B');
+    expect(((await list.json()) as { data: { name: string }[] }).data.map((s) => s.name)).not.toContain(
+      'Site B',
+    );
     const shared = await h.rest(`/sites/${sharedId}`, { key: keyA });
     expect(((await shared.json()) as { name: string }).name).toBe('Site A');
     const foreign = await h.rest(`/sites/${bOnlyId}`, { key: keyA });
@@ -122,7 +140,11 @@ describe('REST with tenant A’s API key', () => {
 
   it('POST /sites writes into A only', async () => {
     const before = await siteNamesOf(b);
-    const res = await h.rest('/sites', { key: keyA, method: 'POST', body: JSON.stringify({ name: 'Créé par API' }) });
+    const res = await h.rest('/sites', {
+      key: keyA,
+      method: 'POST',
+      body: JSON.stringify({ name: 'Créé par API' }),
+    });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: string };
     expect(await siteNamesOf(b)).toEqual(before);
@@ -167,8 +189,12 @@ describe('coverage of the isolation suite', () => {
   });
 
   it('every REST route is covered above', async () => {
-    const doc = (await (await h.rest('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
-    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const doc = (await (await h.rest('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(routes.sort()).toEqual(['GET /sites', 'GET /sites/{id}', 'POST /sites']);
   });
 });

@@ -6,7 +6,10 @@ const schema = z.object({
   RAYON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RAYON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Prefix of the BullMQ keys (hash-tagged, so a Redis Cluster keeps a queue on one slot). */
-  RAYON_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:{}_-]+$/).default('{rayon}'),
+  RAYON_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:{}_-]+$/)
+    .default('{rayon}'),
 });
 
 export type Env = z.infer<typeof schema>;

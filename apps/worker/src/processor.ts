@@ -16,7 +16,12 @@ export function defaultHandlers(db: Database): Record<string, Handler> {
 /** Routes a job to its handler by name, with the job's tenant and request ids in every log line. */
 export function createProcessor(handlers: Record<string, Handler>, logger: Logger) {
   return async (job: Job<JobData>) => {
-    const log = logger.child({ jobId: job.id, job: job.name, tenantId: job.data.tenantId, requestId: job.data.requestId });
+    const log = logger.child({
+      jobId: job.id,
+      job: job.name,
+      tenantId: job.data.tenantId,
+      requestId: job.data.requestId,
+    });
     const handler = handlers[job.name];
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     log.info({ attempt: job.attemptsMade + 1 }, 'job started');

@@ -53,7 +53,10 @@ async function deliverAll(prefix: string, topic: string, ids: number[]) {
       },
     },
   });
-  await Promise.race([all, new Promise((_, reject) => setTimeout(() => reject(new Error('not all delivered')), 30_000))]);
+  await Promise.race([
+    all,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('not all delivered')), 30_000)),
+  ]);
   // Leave time for a duplicate to show up, were there one.
   await new Promise((r) => setTimeout(r, 500));
   await tier.stop();
@@ -68,7 +71,9 @@ describe('transactional outbox', () => {
         throw new Error('the change fails');
       }),
     ).rejects.toThrow('the change fails');
-    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from platform.outbox where topic = 'test.rollback'`;
+    const [{ n }] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from platform.outbox where topic = 'test.rollback'`;
     expect(n).toBe(0);
   });
 
@@ -76,18 +81,29 @@ describe('transactional outbox', () => {
     const ids = await writeRows(300, 'test.idle');
     const seen = await deliverAll(`{t-${Date.now()}-a}`, 'test.idle', ids);
     expect(ids.filter((id) => seen.get(id) !== 1)).toEqual([]);
-    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from platform.outbox where enqueued_at is null`;
+    const [{ n }] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from platform.outbox where enqueued_at is null`;
     expect(n).toBe(0);
   });
 
   it('a relay killed between enqueue and commit: after restart every row is delivered exactly once', async () => {
     const prefix = `{t-${Date.now()}-b}`;
     const ids = await writeRows(250, 'test.crash');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/test/fixtures/crashing-relay.ts'], {
-      cwd: repoRoot,
-      env: { ...process.env, TEST_DATABASE_URL: url, TEST_REDIS_URL: inject('redisUrl'), TEST_QUEUE_PREFIX: prefix },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'apps/worker/test/fixtures/crashing-relay.ts'],
+      {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          TEST_DATABASE_URL: url,
+          TEST_REDIS_URL: inject('redisUrl'),
+          TEST_QUEUE_PREFIX: prefix,
+        },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     const exit = await new Promise<string | null>((r) => child.on('exit', (_code, signal) => r(signal)));
     expect(exit).toBe('SIGKILL');
 

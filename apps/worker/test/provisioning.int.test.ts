@@ -60,17 +60,28 @@ describe('practice onboarding', () => {
     });
     expect(tenant.status).toBe('provisioning');
     // Before provisioning ends, the invitation cannot be used yet; after, it can.
-    const active = await until(() => admin.tenants.get.query({ slug }), (t) => t.status === 'active');
+    const active = await until(
+      () => admin.tenants.get.query({ slug }),
+      (t) => t.status === 'active',
+    );
     expect(active.provisioning).toEqual({ step: 'done', percent: 100 });
 
     // The job carried the tenant and request ids and reported its progress.
-    const [row] = await sql<{ id: number }[]>`select id from platform.outbox where topic = 'tenant.provision' and tenant_id = ${tenant.id}`;
+    const [row] = await sql<
+      { id: number }[]
+    >`select id from platform.outbox where topic = 'tenant.provision' and tenant_id = ${tenant.id}`;
     const job = await tier.queue.getJob(outboxJobId(row!.id));
     expect(job!.data).toMatchObject({ tenantId: tenant.id, requestId: 'onboard-req-1' });
     expect(job!.progress).toEqual({ step: 'done', percent: 100 });
 
-    await h.trpc().auth.acceptInvitation.mutate({ token: invitation.token, password: 'un mot de passe solide' });
-    expect(await trpcError(h.trpc().auth.acceptInvitation.mutate({ token: invitation.token, password: 'un autre mot de passe' }))).toMatchObject({
+    await h
+      .trpc()
+      .auth.acceptInvitation.mutate({ token: invitation.token, password: 'un mot de passe solide' });
+    expect(
+      await trpcError(
+        h.trpc().auth.acceptInvitation.mutate({ token: invitation.token, password: 'un autre mot de passe' }),
+      ),
+    ).toMatchObject({
       code: 'NOT_FOUND',
     });
     const { sessionToken } = await h.trpc().auth.login.mutate({ email, password: 'un mot de passe solide' });
@@ -83,18 +94,35 @@ describe('practice onboarding', () => {
 
     const audit = await sql<{ action: string; actor_type: string }[]>`
       select action, actor_type from platform.audit_events where tenant_id = ${tenant.id} order by id`;
-    expect(audit.map((a) => a.action)).toEqual(['tenant.onboarded', 'tenant.provisioned', 'invitation.accepted']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'tenant.onboarded',
+      'tenant.provisioned',
+      'invitation.accepted',
+    ]);
   });
 
   it('deprovisioning runs as a job and removes the practice’s data', async () => {
     const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
     const admin = h.trpc({ token: platform.token });
     const slug = `deprov-${Math.random().toString(36).slice(2, 8)}`;
-    await admin.tenants.onboard.mutate({ name: 'Éphémère', slug, firstSite: { name: 'Site' }, admin: { email: uniqueEmail('x'), displayName: 'X' } });
-    await until(() => admin.tenants.get.query({ slug }), (t) => t.status === 'active');
+    await admin.tenants.onboard.mutate({
+      name: 'Éphémère',
+      slug,
+      firstSite: { name: 'Site' },
+      admin: { email: uniqueEmail('x'), displayName: 'X' },
+    });
+    await until(
+      () => admin.tenants.get.query({ slug }),
+      (t) => t.status === 'active',
+    );
     await admin.tenants.deprovision.mutate({ slug });
-    await until(() => admin.tenants.get.query({ slug }), (t) => t.status === 'deprovisioned');
-    const [{ n }] = await sql<[{ n: number }]>`select count(*)::int as n from information_schema.schemata where schema_name = ${'t_' + slug.replaceAll('-', '_')}`;
+    await until(
+      () => admin.tenants.get.query({ slug }),
+      (t) => t.status === 'deprovisioned',
+    );
+    const [{ n }] = await sql<
+      [{ n: number }]
+    >`select count(*)::int as n from information_schema.schemata where schema_name = ${'t_' + slug.replaceAll('-', '_')}`;
     expect(n).toBe(0);
   });
 });

@@ -62,7 +62,8 @@ export class Database {
    * schema (transaction-local, so the pooled connection is clean afterwards).
    */
   async withTenant<T>(tenant: TenantRef, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    if (!SCHEMA_NAME.test(tenant.schemaName)) throw new Error(`invalid tenant schema name: ${tenant.schemaName}`);
+    if (!SCHEMA_NAME.test(tenant.schemaName))
+      throw new Error(`invalid tenant schema name: ${tenant.schemaName}`);
     return this.#db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('search_path', ${tenant.schemaName}, true)`);
       return fn(Object.assign(tx, { tenant }) as unknown as TenantTx);

@@ -1,4 +1,11 @@
-export { Database, type ControlTx, type DatabaseOptions, type PlatformTx, type TenantRef, type TenantTx } from './client.ts';
+export {
+  Database,
+  type ControlTx,
+  type DatabaseOptions,
+  type PlatformTx,
+  type TenantRef,
+  type TenantTx,
+} from './client.ts';
 export { setupDatabase, type SetupOptions } from './setup.ts';
 export {
   migrateAllTenants,

@@ -30,7 +30,10 @@ export async function setupDatabase(o: SetupOptions): Promise<void> {
   } finally {
     await admin.end();
   }
-  const owner = postgres(o.adminUrl.replace(/\/[^/?]*(\?|$)/, `/${o.database}$1`), { max: 1, onnotice: () => {} });
+  const owner = postgres(o.adminUrl.replace(/\/[^/?]*(\?|$)/, `/${o.database}$1`), {
+    max: 1,
+    onnotice: () => {},
+  });
   try {
     // Nothing of ours lives in public; the app role must not be able to create there either.
     await owner.unsafe(`revoke create on schema public from public`);

@@ -17,11 +17,15 @@ const repoRoot = join(import.meta.dirname, '../../..');
 /** Starts the migration command; `done` resolves with its output once it exits. */
 function startCli() {
   // `node --import tsx` (not the tsx CLI, which runs the script in a grandchild that SIGKILL would miss).
-  const child = spawn(process.execPath, ['--import', 'tsx', migrateCli, '--concurrency', '4', '--slug-prefix', prefix], {
-    cwd: repoRoot,
-    env: { ...process.env, RAYON_DATABASE_URL: inject('databaseUrl') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', migrateCli, '--concurrency', '4', '--slug-prefix', prefix],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, RAYON_DATABASE_URL: inject('databaseUrl') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines: string[] = [];
   let buffer = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -30,10 +34,12 @@ function startCli() {
     buffer = parts.pop()!;
     lines.push(...parts);
   });
-  const done = new Promise<{ lines: string[]; code: number | null; signal: string | null }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code, signal) => resolve({ lines, code, signal }));
-  });
+  const done = new Promise<{ lines: string[]; code: number | null; signal: string | null }>(
+    (resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code, signal) => resolve({ lines, code, signal }));
+    },
+  );
   return { child, done };
 }
 
@@ -104,7 +110,11 @@ describe('tenant migration runner', () => {
     const migrated = tenantLines.filter((l) => l.includes(': migrated')).length;
     expect(migrated).toBe(TENANTS - doneBeforeKill);
     expect(tenantLines.filter((l) => l.includes(': up-to-date')).length).toBe(doneBeforeKill);
-    expect(resumed.lines.at(-1)).toMatch(new RegExp(`summary: ${TENANTS} tenants, ${migrated} migrated, ${doneBeforeKill} up-to-date, 0 skipped, 0 failed`));
+    expect(resumed.lines.at(-1)).toMatch(
+      new RegExp(
+        `summary: ${TENANTS} tenants, ${migrated} migrated, ${doneBeforeKill} up-to-date, 0 skipped, 0 failed`,
+      ),
+    );
     expect(await ledgerCount()).toBe(TENANTS);
 
     const again = await migrateAllTenants(db, { slugPrefix: prefix, concurrency: 8 });

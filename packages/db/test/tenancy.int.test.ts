@@ -50,8 +50,12 @@ describe('withTenant', () => {
   });
 
   it('fails loudly for a tenant query outside withTenant', async () => {
-    expect(await pgError(db.platform((tx) => tx.execute(sql`select * from sites`)))).toMatch(/relation "sites" does not exist/);
-    expect(await pgError(db.platform((tx) => listSites(tx as never)))).toMatch(/relation "sites" does not exist/);
+    expect(await pgError(db.platform((tx) => tx.execute(sql`select * from sites`)))).toMatch(
+      /relation "sites" does not exist/,
+    );
+    expect(await pgError(db.platform((tx) => listSites(tx as never)))).toMatch(
+      /relation "sites" does not exist/,
+    );
   });
 
   it('leaves no search_path behind on the pooled connection', async () => {
@@ -68,7 +72,9 @@ describe('withTenant', () => {
     const runs = Array.from({ length: 400 }, (_, i) => {
       const t = i % 2 === 0 ? a : b;
       return db.withTenant(t, async (tx) => {
-        const [{ schema }] = (await tx.execute(sql`select current_schema() as schema`)) as unknown as [{ schema: string }];
+        const [{ schema }] = (await tx.execute(sql`select current_schema() as schema`)) as unknown as [
+          { schema: string },
+        ];
         if (i % 7 === 0) await tx.execute(sql`select pg_sleep(0.002)`);
         const site = await findSite(tx, sharedId);
         return { expected: t, schema, name: site?.name };
@@ -82,7 +88,9 @@ describe('withTenant', () => {
   });
 
   it('refuses a schema name that is not a tenant schema', async () => {
-    await expect(db.withTenant({ ...a, schemaName: 'platform' }, listSites)).rejects.toThrow(/invalid tenant schema/);
+    await expect(db.withTenant({ ...a, schemaName: 'platform' }, listSites)).rejects.toThrow(
+      /invalid tenant schema/,
+    );
   });
 });
 

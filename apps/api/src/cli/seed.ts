@@ -25,21 +25,42 @@ export interface DemoSeed {
 }
 
 export const DEMO: DemoSeed = {
-  platformAdmin: { email: 'admin@rayon.local', password: 'rayon-admin-demo', displayName: 'Administrateur Rayon' },
-  practiceAdmin: { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo', displayName: 'Dr Camille Lefèvre' },
-  tenant: { slug: 'imagerie-demo', name: 'Centre d’imagerie de démonstration', finess: '750712184', siret: '26750045200011' },
+  platformAdmin: {
+    email: 'admin@rayon.local',
+    password: 'rayon-admin-demo',
+    displayName: 'Administrateur Rayon',
+  },
+  practiceAdmin: {
+    email: 'cabinet@rayon.local',
+    password: 'rayon-cabinet-demo',
+    displayName: 'Dr Camille Lefèvre',
+  },
+  tenant: {
+    slug: 'imagerie-demo',
+    name: 'Centre d’imagerie de démonstration',
+    finess: '750712184',
+    siret: '26750045200011',
+  },
 };
 
 /** Seeds the platform admin and a ready demo practice with its administrator. Idempotent. */
 export async function seedDemo(db: Database, seed: DemoSeed = DEMO): Promise<void> {
   const system = { type: 'system' as const, id: 'seed' };
   await db.platform(async (tx) => {
-    await upsertUser(tx, { ...seed.platformAdmin, passwordHash: await hashPassword(seed.platformAdmin.password), isPlatformAdmin: true });
+    await upsertUser(tx, {
+      ...seed.platformAdmin,
+      passwordHash: await hashPassword(seed.platformAdmin.password),
+      isPlatformAdmin: true,
+    });
     if (!(await findTenantBySlug(tx, seed.tenant.slug))) {
       const t = await insertTenant(tx, {
         ...seed.tenant,
         schemaName: tenantSchemaName(seed.tenant.slug),
-        provisioning: { step: 'queued', percent: 0, firstSite: { name: 'Site principal', finess: '750712184', city: 'Paris' } },
+        provisioning: {
+          step: 'queued',
+          percent: 0,
+          firstSite: { name: 'Site principal', finess: '750712184', city: 'Paris' },
+        },
       });
       await recordAudit(tx, { actor: system, action: 'tenant.onboarded', tenantId: t!.id, target: t!.slug });
     }

@@ -34,18 +34,32 @@ const SiteCreateSchema = z
     name: z.string().trim().min(1).max(200),
     finess: z.string().refine(isValidFiness, 'not a valid FINESS number').nullish(),
     address: z.string().max(300).nullish(),
-    postalCode: z.string().regex(/^[0-9]{5}$/, 'five digits').nullish(),
+    postalCode: z
+      .string()
+      .regex(/^[0-9]{5}$/, 'five digits')
+      .nullish(),
     city: z.string().max(120).nullish(),
     phone: z.string().max(30).nullish(),
   })
   .openapi('SiteCreate');
 
 const errors = {
-  400: { description: 'Bad input; `field` names the offending field', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'Missing, invalid or revoked API key', content: { 'application/json': { schema: ErrorSchema } } },
-  403: { description: 'The API key lacks the scope', content: { 'application/json': { schema: ErrorSchema } } },
+  400: {
+    description: 'Bad input; `field` names the offending field',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+  401: {
+    description: 'Missing, invalid or revoked API key',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+  403: {
+    description: 'The API key lacks the scope',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
 };
-const notFound = { 404: { description: 'Not found in this tenant', content: { 'application/json': { schema: ErrorSchema } } } };
+const notFound = {
+  404: { description: 'Not found in this tenant', content: { 'application/json': { schema: ErrorSchema } } },
+};
 
 type Env = { Variables: { services: Services } };
 
@@ -57,12 +71,14 @@ function apiKey(scope: ApiScope): MiddlewareHandler<Env> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!presented) throw new AppError('UNAUTHENTICATED', 'an API key is required: Authorization: Bearer <key>');
+    if (!presented)
+      throw new AppError('UNAUTHENTICATED', 'an API key is required: Authorization: Bearer <key>');
     const principal = await c.get('services').apiKeys.authenticate(presented);
     const ctx = currentContext();
     ctx.apiKeyId = principal.keyId;
     ctx.tenant = principal.tenant;
-    if (!principal.scopes.includes(scope)) throw new AppError('FORBIDDEN', `this API key lacks the scope ${scope}`);
+    if (!principal.scopes.includes(scope))
+      throw new AppError('FORBIDDEN', `this API key lacks the scope ${scope}`);
     await next();
   };
 }
@@ -75,7 +91,10 @@ const listSites = createRoute({
   security: [{ apiKey: [] }],
   middleware: [apiKey('sites:read')] as const,
   responses: {
-    200: { description: 'The sites', content: { 'application/json': { schema: z.object({ data: z.array(SiteSchema) }) } } },
+    200: {
+      description: 'The sites',
+      content: { 'application/json': { schema: z.object({ data: z.array(SiteSchema) }) } },
+    },
     ...errors,
   },
 });
@@ -131,7 +150,11 @@ export function createRestV1(services: Services) {
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
-    info: { title: 'Rayon API', version: '1.0.0', description: 'Public API of the Rayon radiology information system.' },
+    info: {
+      title: 'Rayon API',
+      version: '1.0.0',
+      description: 'Public API of the Rayon radiology information system.',
+    },
     servers: [{ url: '/api/v1' }],
   });
 

@@ -72,7 +72,13 @@ export function createAuthService(deps: Deps) {
       const memberships = await db.platform((tx) => listMemberships(tx, user.id));
       return {
         user,
-        memberships: memberships.map(({ tenantId, slug, name, status, roles }) => ({ tenantId, slug, name, status, roles })),
+        memberships: memberships.map(({ tenantId, slug, name, status, roles }) => ({
+          tenantId,
+          slug,
+          name,
+          status,
+          roles,
+        })),
       };
     },
 
@@ -119,6 +125,11 @@ export function createAuthService(deps: Deps) {
   };
 }
 
-function toSessionUser(u: { id: string; email: string; displayName: string; isPlatformAdmin: boolean }): SessionUser {
+function toSessionUser(u: {
+  id: string;
+  email: string;
+  displayName: string;
+  isPlatformAdmin: boolean;
+}): SessionUser {
   return { id: u.id, email: u.email, displayName: u.displayName, isPlatformAdmin: u.isPlatformAdmin };
 }

@@ -28,6 +28,9 @@ export function currentActor(): Actor {
 
 export function requireTenant() {
   const tenant = currentContext().tenant;
-  if (!tenant) throw new AppError('BAD_INPUT', 'this call needs a tenant (x-rayon-tenant header)', { field: 'x-rayon-tenant' });
+  if (!tenant)
+    throw new AppError('BAD_INPUT', 'this call needs a tenant (x-rayon-tenant header)', {
+      field: 'x-rayon-tenant',
+    });
   return tenant;
 }

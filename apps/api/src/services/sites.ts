@@ -47,7 +47,12 @@ export function createSiteService({ db }: Deps) {
           city: input.city ?? null,
           phone: input.phone ?? null,
         });
-        await recordAudit(tx, { actor: currentActor(), action: 'site.created', target: site.id, requestId: currentContext().requestId });
+        await recordAudit(tx, {
+          actor: currentActor(),
+          action: 'site.created',
+          target: site.id,
+          requestId: currentContext().requestId,
+        });
         return siteView(site);
       });
     },

@@ -67,11 +67,20 @@ export function createTenantService({ db }: Deps) {
           provisioning: {
             step: 'queued',
             percent: 0,
-            firstSite: { name: input.firstSite.name, finess: input.firstSite.finess ?? null, city: input.firstSite.city ?? null },
+            firstSite: {
+              name: input.firstSite.name,
+              finess: input.firstSite.finess ?? null,
+              city: input.firstSite.city ?? null,
+            },
           },
         });
         if (!tenant) throw conflict(`the identifier ${input.slug} is already taken`, 'slug');
-        await enqueueOutbox(tx, { topic: 'tenant.provision', tenantId: tenant.id, requestId, payload: { tenantId: tenant.id } });
+        await enqueueOutbox(tx, {
+          topic: 'tenant.provision',
+          tenantId: tenant.id,
+          requestId,
+          payload: { tenantId: tenant.id },
+        });
         const invitation = await insertInvitation(tx, {
           tokenHash: sha256(token),
           tenantId: tenant.id,
@@ -89,7 +98,10 @@ export function createTenantService({ db }: Deps) {
           requestId,
           details: { invitationId: invitation.id },
         });
-        return { tenant: tenantView(tenant), invitation: { token, expiresAt: invitation.expiresAt.toISOString() } };
+        return {
+          tenant: tenantView(tenant),
+          invitation: { token, expiresAt: invitation.expiresAt.toISOString() },
+        };
       });
     },
 
@@ -100,8 +112,19 @@ export function createTenantService({ db }: Deps) {
         const t = await findTenantBySlug(tx, slug);
         if (!t || t.status === 'deprovisioned') throw new AppError('NOT_FOUND', `practice ${slug} not found`);
         await updateTenantState(tx, t.id, { status: 'deprovisioning' });
-        await enqueueOutbox(tx, { topic: 'tenant.deprovision', tenantId: t.id, requestId, payload: { tenantId: t.id } });
-        await recordAudit(tx, { actor: currentActor(), action: 'tenant.deprovision-requested', tenantId: t.id, target: slug, requestId });
+        await enqueueOutbox(tx, {
+          topic: 'tenant.deprovision',
+          tenantId: t.id,
+          requestId,
+          payload: { tenantId: t.id },
+        });
+        await recordAudit(tx, {
+          actor: currentActor(),
+          action: 'tenant.deprovision-requested',
+          tenantId: t.id,
+          target: slug,
+          requestId,
+        });
         return { ok: true as const };
       });
     },

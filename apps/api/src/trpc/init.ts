@@ -77,11 +77,15 @@ export function tenantProcedure(roles?: readonly TenantRole[]) {
 }
 
 async function resolveMembership(services: Services, user: SessionUser, slug: string | undefined) {
-  if (!slug) throw new AppError('BAD_INPUT', 'x-rayon-tenant header is required', { field: 'x-rayon-tenant' });
+  if (!slug)
+    throw new AppError('BAD_INPUT', 'x-rayon-tenant header is required', { field: 'x-rayon-tenant' });
   const memberships = await services.db.platform((tx) => listMemberships(tx, user.id));
   const m = memberships.find((x) => x.slug === slug && x.status === 'active');
   if (!m) throw new AppError('NOT_FOUND', `practice ${slug} not found`);
-  return { tenant: toTenantRef({ id: m.tenantId, slug: m.slug, schemaName: m.schemaName }), roles: m.roles.filter(isTenantRole) };
+  return {
+    tenant: toTenantRef({ id: m.tenantId, slug: m.slug, schemaName: m.schemaName }),
+    roles: m.roles.filter(isTenantRole),
+  };
 }
 
 /**

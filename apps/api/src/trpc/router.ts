@@ -18,7 +18,12 @@ const text = (max: number) => z.string().trim().min(1, 'required').max(max);
 
 export const onboardInput = z.strictObject({
   name: text(200),
-  slug: z.string().regex(SLUG_PATTERN, 'lower-case letters, digits and hyphens, 3 to 40 characters, starting with a letter'),
+  slug: z
+    .string()
+    .regex(
+      SLUG_PATTERN,
+      'lower-case letters, digits and hyphens, 3 to 40 characters, starting with a letter',
+    ),
   finess: optional(finess),
   siret: optional(siret),
   firstSite: z.strictObject({ name: text(200), finess: optional(finess), city: optional(text(120)) }),
@@ -29,7 +34,9 @@ const tenantSlug = z.string().regex(SLUG_PATTERN, 'not a practice identifier');
 
 const authRouter = router({
   login: publicProcedure
-    .input(z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }))
+    .input(
+      z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }),
+    )
     .mutation(({ ctx, input }) => ctx.services.auth.login(input, ctx.clientIp)),
   logout: authedProcedure.mutation(({ ctx }) => ctx.services.auth.logout(ctx.sessionToken)),
   me: authedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.user)),
@@ -37,7 +44,12 @@ const authRouter = router({
     .input(z.strictObject({ token: z.string().min(1).max(200) }))
     .query(({ ctx, input }) => ctx.services.auth.invitation(input.token)),
   acceptInvitation: publicProcedure
-    .input(z.strictObject({ token: z.string().min(1).max(200), password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024) }))
+    .input(
+      z.strictObject({
+        token: z.string().min(1).max(200),
+        password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.services.auth.acceptInvitation(input)),
 });
 
@@ -46,7 +58,9 @@ const tenantsRouter = router({
   get: platformAdminProcedure
     .input(z.strictObject({ slug: tenantSlug }))
     .query(({ ctx, input }) => ctx.services.tenants.get(input.slug)),
-  onboard: platformAdminProcedure.input(onboardInput).mutation(({ ctx, input }) => ctx.services.tenants.onboard(input)),
+  onboard: platformAdminProcedure
+    .input(onboardInput)
+    .mutation(({ ctx, input }) => ctx.services.tenants.onboard(input)),
   deprovision: platformAdminProcedure
     .input(z.strictObject({ slug: tenantSlug }))
     .mutation(({ ctx, input }) => ctx.services.tenants.deprovision(input.slug)),
@@ -65,7 +79,13 @@ const apiKeysRouter = router({
     .input(z.strictObject({ tenantSlug }))
     .query(({ ctx, input }) => ctx.services.apiKeys.list(input.tenantSlug)),
   create: tenantAdminProcedure
-    .input(z.strictObject({ tenantSlug, name: text(100), scopes: z.array(z.enum(API_SCOPES)).min(1, 'choose at least one scope') }))
+    .input(
+      z.strictObject({
+        tenantSlug,
+        name: text(100),
+        scopes: z.array(z.enum(API_SCOPES)).min(1, 'choose at least one scope'),
+      }),
+    )
     .mutation(({ ctx, input }) => ctx.services.apiKeys.create(input.tenantSlug, input)),
   revoke: tenantAdminProcedure
     .input(z.strictObject({ tenantSlug, id: z.uuid() }))

@@ -43,7 +43,9 @@ export function checkTenantMigrations(dir = tenantMigrationsDir): string[] {
       readFileSync(join(dir, file), 'utf8')
         .split('\n')
         .flatMap((line, i) =>
-          line.includes('"public".') ? [`${file}:${i + 1}: tenant migration names "public".: ${line.trim()}`] : [],
+          line.includes('"public".')
+            ? [`${file}:${i + 1}: tenant migration names "public".: ${line.trim()}`]
+            : [],
         ),
     );
 }

@@ -19,7 +19,8 @@ async function applyInSchema(sql: postgres.TransactionSql, schemaName: string, m
   for (const m of migrations) {
     const hash = done.get(m.tag);
     if (hash !== undefined) {
-      if (hash !== m.hash) throw new Error(`migration ${m.tag} was changed after it was applied in ${schemaName}`);
+      if (hash !== m.hash)
+        throw new Error(`migration ${m.tag} was changed after it was applied in ${schemaName}`);
       continue;
     }
     for (const statement of m.statements) await sql.unsafe(statement);
@@ -90,25 +91,28 @@ export async function migrateAllTenants(db: Database, options: MigrateAllOptions
   );
   const results: TenantMigrationResult[] = [];
   let next = 0;
-  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 8, tenants.length)) }, async () => {
-    while (next < tenants.length) {
-      const tenant = tenants[next++]!;
-      const started = performance.now();
-      let result: TenantMigrationResult;
-      try {
-        const applied = await migrateTenant(db, tenant, { migrations });
-        result =
-          applied === 'skipped'
-            ? { ...tenant, outcome: 'skipped', applied: [], ms: 0 }
-            : { ...tenant, outcome: applied.length ? 'migrated' : 'up-to-date', applied, ms: 0 };
-      } catch (e) {
-        result = { ...tenant, outcome: 'failed', applied: [], error: (e as Error).message, ms: 0 };
+  const workers = Array.from(
+    { length: Math.max(1, Math.min(options.concurrency ?? 8, tenants.length)) },
+    async () => {
+      while (next < tenants.length) {
+        const tenant = tenants[next++]!;
+        const started = performance.now();
+        let result: TenantMigrationResult;
+        try {
+          const applied = await migrateTenant(db, tenant, { migrations });
+          result =
+            applied === 'skipped'
+              ? { ...tenant, outcome: 'skipped', applied: [], ms: 0 }
+              : { ...tenant, outcome: applied.length ? 'migrated' : 'up-to-date', applied, ms: 0 };
+        } catch (e) {
+          result = { ...tenant, outcome: 'failed', applied: [], error: (e as Error).message, ms: 0 };
+        }
+        result.ms = Math.round(performance.now() - started);
+        results.push(result);
+        options.onResult?.(result);
       }
-      result.ms = Math.round(performance.now() - started);
-      results.push(result);
-      options.onResult?.(result);
-    }
-  });
+    },
+  );
   await Promise.all(workers);
   return results.sort((a, b) => a.slug.localeCompare(b.slug));
 }

@@ -27,7 +27,11 @@ export async function listApiKeys(tx: ControlTx, tenantId: string): Promise<ApiK
   return tx.select(view).from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(desc(apiKeys.createdAt));
 }
 
-export async function revokeApiKey(tx: ControlTx, tenantId: string, id: string): Promise<ApiKeyView | undefined> {
+export async function revokeApiKey(
+  tx: ControlTx,
+  tenantId: string,
+  id: string,
+): Promise<ApiKeyView | undefined> {
   const [row] = await tx
     .update(apiKeys)
     .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })

@@ -6,7 +6,14 @@ export type TenantRow = typeof tenants.$inferSelect;
 
 export async function insertTenant(
   tx: ControlTx,
-  t: { slug: string; schemaName: string; name: string; finess: string | null; siret: string | null; provisioning: ProvisioningState },
+  t: {
+    slug: string;
+    schemaName: string;
+    name: string;
+    finess: string | null;
+    siret: string | null;
+    provisioning: ProvisioningState;
+  },
 ): Promise<TenantRow | undefined> {
   const [row] = await tx.insert(tenants).values(t).onConflictDoNothing().returning();
   return row;

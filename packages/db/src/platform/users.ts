@@ -78,7 +78,10 @@ export async function upsertMembership(tx: ControlTx, userId: string, tenantId: 
     .onConflictDoUpdate({ target: [memberships.userId, memberships.tenantId], set: { roles } });
 }
 
-export async function insertSession(tx: ControlTx, s: { tokenHash: string; userId: string; expiresAt: Date }) {
+export async function insertSession(
+  tx: ControlTx,
+  s: { tokenHash: string; userId: string; expiresAt: Date },
+) {
   await tx.insert(sessions).values(s);
 }
 
@@ -87,7 +90,9 @@ export async function findSessionUser(tx: ControlTx, tokenHash: string): Promise
     .select({ user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, sql`now()`), isNull(users.disabledAt)));
+    .where(
+      and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, sql`now()`), isNull(users.disabledAt)),
+    );
   return row?.user;
 }
 
@@ -97,23 +102,36 @@ export async function deleteSession(tx: ControlTx, tokenHash: string): Promise<v
 
 export type InvitationRow = typeof invitations.$inferSelect;
 
-export async function insertInvitation(tx: ControlTx, i: typeof invitations.$inferInsert): Promise<InvitationRow> {
+export async function insertInvitation(
+  tx: ControlTx,
+  i: typeof invitations.$inferInsert,
+): Promise<InvitationRow> {
   const [row] = await tx.insert(invitations).values(i).returning();
   return row!;
 }
 
 /** An invitation that can still be accepted; locked for the accepting transaction. */
-export async function findOpenInvitation(tx: ControlTx, tokenHash: string): Promise<InvitationRow | undefined> {
+export async function findOpenInvitation(
+  tx: ControlTx,
+  tokenHash: string,
+): Promise<InvitationRow | undefined> {
   const [row] = await tx
     .select()
     .from(invitations)
     .where(
-      and(eq(invitations.tokenHash, tokenHash), isNull(invitations.acceptedAt), gt(invitations.expiresAt, sql`now()`)),
+      and(
+        eq(invitations.tokenHash, tokenHash),
+        isNull(invitations.acceptedAt),
+        gt(invitations.expiresAt, sql`now()`),
+      ),
     )
     .for('update');
   return row;
 }
 
 export async function markInvitationAccepted(tx: ControlTx, id: string): Promise<void> {
-  await tx.update(invitations).set({ acceptedAt: sql`now()` }).where(eq(invitations.id, id));
+  await tx
+    .update(invitations)
+    .set({ acceptedAt: sql`now()` })
+    .where(eq(invitations.id, id));
 }

@@ -35,7 +35,10 @@ export const tenants = platform.table('tenants', {
   finess: text('finess'),
   siret: text('siret'),
   status: text('status').notNull().default('provisioning'),
-  provisioning: jsonb('provisioning').$type<ProvisioningState>().notNull().default({ step: 'queued', percent: 0 }),
+  provisioning: jsonb('provisioning')
+    .$type<ProvisioningState>()
+    .notNull()
+    .default({ step: 'queued', percent: 0 }),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
@@ -154,5 +157,9 @@ export const outbox = platform.table(
     createdAt: createdAt(),
     enqueuedAt: timestamp('enqueued_at', { withTimezone: true }),
   },
-  (t) => [index('outbox_pending_idx').on(t.id).where(sql`${t.enqueuedAt} is null`)],
+  (t) => [
+    index('outbox_pending_idx')
+      .on(t.id)
+      .where(sql`${t.enqueuedAt} is null`),
+  ],
 );

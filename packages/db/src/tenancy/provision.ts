@@ -42,7 +42,13 @@ export async function provisionTenant(db: Database, tenantId: string, ctx: Provi
       await insertSite(tx, { name: firstSite.name, finess: firstSite.finess, city: firstSite.city });
     }
     await updateTenantState(tx, tenantId, { status: 'active', provisioning: { step: 'done', percent: 100 } });
-    await recordAudit(tx, { actor: ctx.actor, action: 'tenant.provisioned', tenantId, target: tenant.slug, requestId: ctx.requestId ?? null });
+    await recordAudit(tx, {
+      actor: ctx.actor,
+      action: 'tenant.provisioned',
+      tenantId,
+      target: tenant.slug,
+      requestId: ctx.requestId ?? null,
+    });
   });
   await ctx.onProgress?.({ step: 'done', percent: 100 });
 }
@@ -63,7 +69,11 @@ export async function markProvisioningFailed(db: Database, tenantId: string, err
  * Removes a practice: its schema (all its data) is dropped, its API keys revoked, its
  * memberships removed. The tenant row and the audit trail stay, marked deprovisioned.
  */
-export async function deprovisionTenant(db: Database, tenantId: string, ctx: ProvisionContext): Promise<void> {
+export async function deprovisionTenant(
+  db: Database,
+  tenantId: string,
+  ctx: ProvisionContext,
+): Promise<void> {
   const tenant = await db.platform((tx) => findTenantById(tx, tenantId));
   if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
   if (tenant.status === 'deprovisioned') return;
@@ -72,9 +82,21 @@ export async function deprovisionTenant(db: Database, tenantId: string, ctx: Pro
     await tsql.unsafe(`drop schema if exists "${tenant.schemaName}" cascade`);
   });
   await db.platform(async (tx) => {
-    await tx.update(apiKeys).set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` }).where(eq(apiKeys.tenantId, tenantId));
+    await tx
+      .update(apiKeys)
+      .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
+      .where(eq(apiKeys.tenantId, tenantId));
     await tx.delete(memberships).where(eq(memberships.tenantId, tenantId));
-    await updateTenantState(tx, tenantId, { status: 'deprovisioned', provisioning: { step: 'deprovisioned', percent: 100 } });
-    await recordAudit(tx, { actor: ctx.actor, action: 'tenant.deprovisioned', tenantId, target: tenant.slug, requestId: ctx.requestId ?? null });
+    await updateTenantState(tx, tenantId, {
+      status: 'deprovisioned',
+      provisioning: { step: 'deprovisioned', percent: 100 },
+    });
+    await recordAudit(tx, {
+      actor: ctx.actor,
+      action: 'tenant.deprovisioned',
+      tenantId,
+      target: tenant.slug,
+      requestId: ctx.requestId ?? null,
+    });
   });
 }

@@ -6,7 +6,13 @@ export type UserProfileRow = typeof userProfiles.$inferSelect;
 
 export async function upsertUserProfile(
   tx: TenantTx,
-  p: { userId: string; displayName: string; rpps?: string | null; title?: string | null; specialty?: string | null },
+  p: {
+    userId: string;
+    displayName: string;
+    rpps?: string | null;
+    title?: string | null;
+    specialty?: string | null;
+  },
 ): Promise<void> {
   await tx
     .insert(userProfiles)

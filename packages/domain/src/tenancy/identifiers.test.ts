@@ -24,6 +24,7 @@ describe('tenant identifiers', () => {
   it('checks the SIRET Luhn key', () => {
     expect(isValidSiret('26750045200011')).toBe(true); // AP-HP siège
     expect(isValidSiret('26750045200012')).toBe(false);
-    expect(isValidSiret('35600000000048')).toBe(true); // La Poste rule
+    expect(isValidSiret('35600000049837')).toBe(true); // La Poste: digit sum multiple of 5, not Luhn
+    expect(isValidSiret('35600000049838')).toBe(false);
   });
 });

@@ -18,7 +18,13 @@ export function isTenantRole(value: string): value is TenantRole {
 export const API_SCOPES = ['sites:read', 'sites:write'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
-export const TENANT_STATUSES = ['provisioning', 'active', 'failed', 'deprovisioning', 'deprovisioned'] as const;
+export const TENANT_STATUSES = [
+  'provisioning',
+  'active',
+  'failed',
+  'deprovisioning',
+  'deprovisioned',
+] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 export const TENANT_STATUS_LABELS: Record<TenantStatus, string> = {
