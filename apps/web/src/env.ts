@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/**
+ * The portal's configuration, validated with zod. This is the only module that reads
+ * `process.env`. Validation is lazy (first use, or `assertEnv()` at server boot from
+ * instrumentation.ts) so that `next build` needs no runtime secrets.
+ */
+const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const schema = z.object({
+  /** Base URL of apps/api, e.g. http://127.0.0.1:4301 (the portal calls `${RAYON_API_URL}/trpc`). */
+  RAYON_API_URL: z.url().transform((u) => u.replace(/\/+$/, '')),
+  /** Encrypts the Auth.js session cookie (a JWE holding the API session token). */
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters'),
+  /** Public URL of the portal; when unset, the request's host is used. */
+  AUTH_URL: z.url().optional(),
+  /** Trust the Host / X-Forwarded-Host headers (behind a reverse proxy, or self-hosted). */
+  AUTH_TRUST_HOST: booleanString.default(true),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse({
+    RAYON_API_URL: process.env.RAYON_API_URL,
+    AUTH_SECRET: process.env.AUTH_SECRET,
+    AUTH_URL: process.env.AUTH_URL || undefined,
+    AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST || undefined,
+    NODE_ENV: process.env.NODE_ENV,
+  });
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid portal environment: ${detail}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** True while `next build` runs (no runtime configuration is available then). */
+export function isBuildPhase(): boolean {
+  return process.env.NEXT_PHASE === 'phase-production-build';
+}
+
+/** Fails fast at server boot when the configuration is wrong. */
+export function assertEnv(): void {
+  if (!isBuildPhase()) getEnv();
+}

@@ -1,0 +1,67 @@
+import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { getEnv } from '../env.ts';
+import type { AppRouter } from '@rayon/api';
+
+export type { AppRouter };
+
+export interface ApiClientOptions {
+  /** The API session token (kept inside the encrypted Auth.js cookie). */
+  sessionToken?: string | undefined;
+  /** Slug of the practice for tenant-scoped procedures (`x-rayon-tenant`). */
+  tenantSlug?: string | undefined;
+  /** Address of the person using the portal, forwarded for rate limiting and audit. */
+  clientIp?: string | undefined;
+}
+
+/**
+ * A tRPC client for apps/api, used on the server only (server components, server actions,
+ * Auth.js `authorize`). Plain JSON: dates arrive as ISO strings.
+ */
+export function createApiClient(options: ApiClientOptions = {}) {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${getEnv().RAYON_API_URL}/trpc`,
+        headers() {
+          const headers: Record<string, string> = {};
+          if (options.sessionToken) headers.authorization = `Bearer ${options.sessionToken}`;
+          if (options.tenantSlug) headers['x-rayon-tenant'] = options.tenantSlug;
+          if (options.clientIp) headers['x-forwarded-for'] = options.clientIp;
+          return headers;
+        },
+        // Never let Next cache an API answer: every call is per user and per request.
+        fetch: (input, init) => fetch(input, { ...init, cache: 'no-store' }),
+      }),
+    ],
+  });
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** What the portal needs to know about an API error. */
+export interface ApiErrorInfo {
+  /** tRPC code: UNAUTHORIZED, NOT_FOUND, BAD_REQUEST, TOO_MANY_REQUESTS, ... */
+  code: string | undefined;
+  /** Rayon's own code: BAD_INPUT, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, CONFLICT, RATE_LIMITED, ... */
+  appCode: string | undefined;
+  /** Dotted path of the offending input field, when the error is about one field. */
+  field: string | null;
+  message: string;
+}
+
+export function apiErrorInfo(error: unknown): ApiErrorInfo | undefined {
+  if (!(error instanceof TRPCClientError)) return undefined;
+  const data: unknown = error.data;
+  const record = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    code: str(record.code),
+    appCode: str(record.appCode),
+    field: str(record.field) ?? null,
+    message: error.message,
+  };
+}
+
+export function isApiError(error: unknown, code: string): boolean {
+  return apiErrorInfo(error)?.code === code;
+}

@@ -1,0 +1,124 @@
+/**
+ * `pnpm bench:tenancy`: prints
+ *   - the time to provision one tenant (schema, migrations, first site), over several tenants;
+ *   - the time to migrate 500 tenant schemas (version 0 → current) with the migration runner;
+ *   - p50/p99 latency of a tenant-scoped read through the API (GET /api/v1/sites over HTTP,
+ *     API key auth, withTenant) with 1 tenant and with 500 tenants, and their ratio.
+ * It runs its own PostgreSQL and Redis (.rayon/bench, ports RAYON_PORT_BASE+2/+3, default 4602/4603).
+ */
+import { serve } from '@hono/node-server';
+import postgres from 'postgres';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { createApp } from '../../apps/api/src/app.ts';
+import { createServices } from '../../apps/api/src/services/index.ts';
+import { requestContext } from '../../apps/api/src/context.ts';
+import { Database, insertSite, migrateAllTenants, migratePlatform, setupDatabase, upsertUser } from '../../packages/db/src/index.ts';
+import { createTestTenant } from '../../packages/db/src/testing.ts';
+import { tenantSchemaName } from '../../packages/domain/src/index.ts';
+import { portBase, startPostgres, startRedis } from '../scripts/services.ts';
+
+const TENANTS = 500;
+const REQUESTS = 3000;
+const CONCURRENCY = 4;
+
+const base = portBase(4600);
+const pg = await startPostgres('bench', base + 2);
+const redisService = await startRedis('bench', base + 3);
+const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
+await admin.unsafe('drop database if exists rayon_bench with (force)');
+await admin.end();
+await setupDatabase({ adminUrl: pg.url, database: 'rayon_bench', appRole: 'rayon_app', appPassword: 'bench' });
+const url = new URL(pg.url);
+Object.assign(url, { username: 'rayon_app', password: 'bench', pathname: '/rayon_bench' });
+const db = new Database({ url: url.toString(), max: 10 });
+await migratePlatform(db);
+const redis = new Redis(redisService.url);
+const app = createApp({ db, redis, logger: pino({ level: 'silent' }), portalUrl: 'http://127.0.0.1' });
+const services = createServices({ db, redis, logger: pino({ level: 'silent' }), portalUrl: '' });
+const server = serve({ fetch: app.fetch, port: base + 1, hostname: '127.0.0.1' });
+const apiUrl = `http://127.0.0.1:${base + 1}`;
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+};
+const ms = (x: number) => `${x.toFixed(2)} ms`;
+
+const adminUser = await db.platform((tx) => upsertUser(tx, { email: 'bench@rayon.local', displayName: 'bench', isPlatformAdmin: true }));
+async function keyFor(slug: string) {
+  return requestContext.run({ requestId: 'bench', user: { ...adminUser, isPlatformAdmin: true } }, async () =>
+    (await services.apiKeys.create(slug, { name: 'bench', scopes: ['sites:read'] })).secret,
+  );
+}
+
+async function readLatencies(keys: string[]) {
+  const latencies: number[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < REQUESTS) {
+        const key = keys[next++ % keys.length]!;
+        const started = performance.now();
+        const res = await fetch(`${apiUrl}/api/v1/sites`, { headers: { authorization: `Bearer ${key}` } });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`read failed: ${res.status}`);
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  return latencies;
+}
+
+// 1. Provisioning one tenant.
+const provisionTimes: number[] = [];
+const firstTenants = [];
+for (let i = 0; i < 10; i++) {
+  const started = performance.now();
+  firstTenants.push(await createTestTenant(db, { slug: `bench-p${i}`, firstSite: 'Site principal' }));
+  provisionTimes.push(performance.now() - started);
+}
+// 2. Read latency with one tenant only holding data and keys.
+const oneKey = await keyFor(firstTenants[0]!.slug);
+await readLatencies([oneKey]); // warm-up
+const one = await readLatencies([oneKey]);
+
+// 3. Migrating 500 tenant schemas from version 0.
+const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
+await sql.begin(async (tx) => {
+  for (let i = 0; i < TENANTS; i++) {
+    const slug = `bench-m${String(i).padStart(3, '0')}`;
+    await tx.unsafe(`create schema "${tenantSchemaName(slug)}"`);
+    await tx`insert into platform.tenants (slug, schema_name, name, status) values (${slug}, ${tenantSchemaName(slug)}, ${slug}, 'active')`;
+  }
+});
+await sql.end();
+const migrateStarted = performance.now();
+const results = await migrateAllTenants(db, { slugPrefix: 'bench-m', concurrency: 8 });
+const migrateMs = performance.now() - migrateStarted;
+if (results.some((r) => r.outcome !== 'migrated')) throw new Error('a tenant did not migrate');
+
+// 4. Read latency with 500 tenants, requests spread over all of them.
+const manyKeys: string[] = [];
+for (const r of results) {
+  await db.withTenant({ id: '', slug: r.slug, schemaName: r.schemaName }, (tx) => insertSite(tx, { name: `Site ${r.slug}` }));
+  manyKeys.push(await keyFor(r.slug));
+}
+await readLatencies(manyKeys); // warm-up
+const many = await readLatencies(manyKeys);
+
+console.log(`
+Rayon tenancy benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, PostgreSQL embedded, loopback HTTP, ${CONCURRENCY} concurrent clients)
+  provision one tenant       p50 ${ms(quantile(provisionTimes, 0.5))}   max ${ms(Math.max(...provisionTimes))}   (${provisionTimes.length} tenants)
+  migrate ${TENANTS} tenants         ${ms(migrateMs)}   (${ms(migrateMs / TENANTS)} per tenant, concurrency 8)
+  read, 1 tenant             p50 ${ms(quantile(one, 0.5))}   p99 ${ms(quantile(one, 0.99))}   (${REQUESTS} requests)
+  read, ${TENANTS} tenants           p50 ${ms(quantile(many, 0.5))}   p99 ${ms(quantile(many, 0.99))}   (${REQUESTS} requests over ${TENANTS} tenants)
+  ratio ${TENANTS}/1               p50 ×${(quantile(many, 0.5) / quantile(one, 0.5)).toFixed(2)}   p99 ×${(quantile(many, 0.99) / quantile(one, 0.99)).toFixed(2)}
+`);
+
+server.close();
+redis.disconnect();
+await db.close();
+await redisService.stop();
+await pg.stop();
+process.exit(0);
