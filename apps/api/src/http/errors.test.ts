@@ -25,6 +25,9 @@ describe('error mapping', () => {
     const e = toAppError(new Error('password=hunter2 at db'));
     expect(e.code).toBe('INTERNAL');
     expect(e.message).toBe('internal error');
-    expect(toAppError(new AppError('CONFLICT', 'taken'))).toMatchObject({ code: 'CONFLICT', message: 'taken' });
+    expect(toAppError(new AppError('CONFLICT', 'taken'))).toMatchObject({
+      code: 'CONFLICT',
+      message: 'taken',
+    });
   });
 });
