@@ -10,6 +10,7 @@ step() { echo; echo "== $1"; shift; "$@" || status=1; }
 step "tenant migrations name no \"public\"." pnpm -s db:check
 step "typecheck" pnpm -s typecheck
 step "lint" pnpm -s lint
+step "format" pnpm -s format:check
 step "unit and integration tests (vitest)" pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json=.rayon/reports/vitest.json
 step "portal end to end (playwright)" env PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.rayon/reports/playwright.json" pnpm -s --filter @rayon/web exec playwright test --reporter=list,json
 

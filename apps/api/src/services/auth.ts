@@ -58,8 +58,15 @@ export function createAuthService(deps: Deps) {
       return { sessionToken, expiresAt: expiresAt.toISOString(), user: toSessionUser(user) };
     },
 
-    async logout(sessionToken: string) {
-      await db.platform((tx) => deleteSession(tx, sha256(sessionToken)));
+    async logout(user: SessionUser, sessionToken: string) {
+      await db.platform(async (tx) => {
+        await deleteSession(tx, sha256(sessionToken));
+        await recordAudit(tx, {
+          actor: { type: 'user', id: user.id },
+          action: 'auth.logout',
+          requestId: currentContext().requestId,
+        });
+      });
       return { ok: true as const };
     },
 

@@ -38,7 +38,7 @@ const authRouter = router({
       z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }),
     )
     .mutation(({ ctx, input }) => ctx.services.auth.login(input, ctx.clientIp)),
-  logout: authedProcedure.mutation(({ ctx }) => ctx.services.auth.logout(ctx.sessionToken)),
+  logout: authedProcedure.mutation(({ ctx }) => ctx.services.auth.logout(ctx.user, ctx.sessionToken)),
   me: authedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.user)),
   invitation: publicProcedure
     .input(z.strictObject({ token: z.string().min(1).max(200) }))
