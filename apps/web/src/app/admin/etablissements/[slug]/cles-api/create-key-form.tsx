@@ -2,6 +2,7 @@
 
 import { API_SCOPES } from '@rayon/domain';
 import { useActionState } from 'react';
+import { Field, FormError } from '../../../../../components/form.tsx';
 import { apiScopeLabel } from '../../../../../lib/labels.ts';
 import { createApiKeyAction } from './actions.ts';
 import { INITIAL_CREATE_KEY_STATE, type CreateKeyState } from './state.ts';
@@ -23,31 +24,15 @@ export function CreateKeyForm({ tenantSlug }: { tenantSlug: string }) {
         </div>
       ) : null}
       <form action={formAction} className="form" key={state.attempt} noValidate>
-        {state.formError ? (
-          <div className="alert alert--error" role="alert">
-            {state.formError}
-          </div>
-        ) : null}
-        <div className="field">
-          <label htmlFor="key-name">Nom</label>
-          <span id="key-name-hint" className="field-hint">
-            Par exemple, le nom de la plateforme de téléradiologie qui utilisera la clé.
-          </span>
-          <input
-            id="key-name"
-            name="name"
-            type="text"
-            autoComplete="off"
-            defaultValue={state.values.name}
-            aria-invalid={state.errors.name ? true : undefined}
-            aria-describedby={state.errors.name ? 'key-name-hint key-name-error' : 'key-name-hint'}
-          />
-          {state.errors.name ? (
-            <span id="key-name-error" className="field-error" role="alert">
-              {state.errors.name}
-            </span>
-          ) : null}
-        </div>
+        <FormError message={state.formError} />
+        <Field
+          name="name"
+          label="Nom"
+          hint="Par exemple, le nom de la plateforme de téléradiologie qui utilisera la clé."
+          autoComplete="off"
+          defaultValue={state.values.name}
+          error={state.errors.name}
+        />
         <fieldset
           className="checkboxes"
           aria-describedby={state.errors.scopes ? 'key-scopes-error' : undefined}
