@@ -5,6 +5,10 @@ import {
   deprovisionTenant,
   findSite,
   findTenantBySlug,
+  findUserProfile,
+  getSetting,
+  putSetting,
+  upsertUserProfile,
   insertSite,
   listSites,
   updateSite,
@@ -47,6 +51,18 @@ describe('withTenant', () => {
     const bOnly = await db.withTenant(b, (tx) => insertSite(tx, { name: 'Seulement B' }));
     expect(await db.withTenant(a, (tx) => findSite(tx, bOnly.id))).toBeUndefined();
     expect(await db.withTenant(a, (tx) => updateSite(tx, bOnly.id, { name: 'x' }))).toBeUndefined();
+  });
+
+  it('keeps profiles and settings with identical keys apart', async () => {
+    const userId = '00000000-0000-4000-8000-0000000000aa';
+    await db.withTenant(a, (tx) => upsertUserProfile(tx, { userId, displayName: 'Dr A', rpps: '10000000001' }));
+    await db.withTenant(b, (tx) => upsertUserProfile(tx, { userId, displayName: 'Dr B' }));
+    await db.withTenant(a, (tx) => putSetting(tx, 'report.footer', { text: 'Mentions A' }));
+    await db.withTenant(b, (tx) => putSetting(tx, 'report.footer', { text: 'Mentions B' }));
+    expect((await db.withTenant(a, (tx) => findUserProfile(tx, userId)))?.displayName).toBe('Dr A');
+    expect((await db.withTenant(b, (tx) => findUserProfile(tx, userId)))?.rpps).toBeNull();
+    expect(await db.withTenant(a, (tx) => getSetting(tx, 'report.footer'))).toEqual({ text: 'Mentions A' });
+    expect(await db.withTenant(b, (tx) => getSetting(tx, 'report.footer'))).toEqual({ text: 'Mentions B' });
   });
 
   it('fails loudly for a tenant query outside withTenant', async () => {
