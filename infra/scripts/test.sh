@@ -4,19 +4,23 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p .rayon/reports
+rm -f .rayon/reports/*.json  # never count an earlier run
 status=0
+failed_checks=0
 step() { echo; echo "== $1"; shift; "$@" || status=1; }
+check() { echo; echo "== $1"; shift; "$@" || { status=1; failed_checks=$((failed_checks + 1)); }; }
 
-step "tenant migrations name no \"public\"." pnpm -s db:check
-step "typecheck" pnpm -s typecheck
-step "lint" pnpm -s lint
-step "format" pnpm -s format:check
+check "tenant migrations name no \"public\"." pnpm -s db:check
+check "typecheck" pnpm -s typecheck
+check "lint" pnpm -s lint
+check "format" pnpm -s format:check
 step "unit and integration tests (vitest)" pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json=.rayon/reports/vitest.json
 step "portal end to end (playwright)" env PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.rayon/reports/playwright.json" pnpm -s --filter @rayon/web exec playwright test --reporter=list,json
 
-node -e '
+FAILED_CHECKS=$failed_checks node -e '
 const fs = require("fs");
-let passed = 0, failed = 0, skipped = 0;
+// Each failed static check (migrations, typecheck, lint, format) counts as one failure.
+let passed = 0, failed = Number(process.env.FAILED_CHECKS), skipped = 0;
 try { const v = JSON.parse(fs.readFileSync(".rayon/reports/vitest.json", "utf8"));
   passed += v.numPassedTests; failed += v.numFailedTests + (v.numRuntimeErrorTestSuites ?? 0); skipped += v.numPendingTests + v.numTodoTests; } catch { failed += 1; }
 try { const p = JSON.parse(fs.readFileSync(".rayon/reports/playwright.json", "utf8"));

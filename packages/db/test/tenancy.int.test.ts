@@ -55,7 +55,9 @@ describe('withTenant', () => {
 
   it('keeps profiles and settings with identical keys apart', async () => {
     const userId = '00000000-0000-4000-8000-0000000000aa';
-    await db.withTenant(a, (tx) => upsertUserProfile(tx, { userId, displayName: 'Dr A', rpps: '10000000001' }));
+    await db.withTenant(a, (tx) =>
+      upsertUserProfile(tx, { userId, displayName: 'Dr A', rpps: '10000000001' }),
+    );
     await db.withTenant(b, (tx) => upsertUserProfile(tx, { userId, displayName: 'Dr B' }));
     await db.withTenant(a, (tx) => putSetting(tx, 'report.footer', { text: 'Mentions A' }));
     await db.withTenant(b, (tx) => putSetting(tx, 'report.footer', { text: 'Mentions B' }));
