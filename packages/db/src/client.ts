@@ -36,7 +36,7 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-const SCHEMA_NAME = /^t_[a-z0-9_]{3,40}$/;
+export const TENANT_SCHEMA = /^t_[a-z0-9_]{3,40}$/;
 
 /**
  * The one handle on PostgreSQL. The drizzle instance stays private: callers get units of work
@@ -62,7 +62,7 @@ export class Database {
    * schema (transaction-local, so the pooled connection is clean afterwards).
    */
   async withTenant<T>(tenant: TenantRef, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-    if (!SCHEMA_NAME.test(tenant.schemaName))
+    if (!TENANT_SCHEMA.test(tenant.schemaName))
       throw new Error(`invalid tenant schema name: ${tenant.schemaName}`);
     return this.#db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('search_path', ${tenant.schemaName}, true)`);

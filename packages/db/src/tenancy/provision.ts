@@ -1,5 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
-import type { Database } from '../client.ts';
+import { TENANT_SCHEMA, type Database } from '../client.ts';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { findTenantById, toTenantRef, updateTenantState } from '../platform/tenants.ts';
 import { migrateTenant } from '../migrate/runner.ts';
@@ -25,9 +25,11 @@ export async function provisionTenant(db: Database, tenantId: string, ctx: Provi
     throw new Error(`tenant ${tenant.slug} cannot be provisioned from status ${tenant.status}`);
   const { firstSite } = tenant.provisioning;
 
-  const progress = async (step: string, percent: number, status = 'provisioning') => {
+  const progress = async (step: string, percent: number) => {
     const state: ProvisioningState = { step, percent, ...(firstSite ? { firstSite } : {}) };
-    await db.platform((tx) => updateTenantState(tx, tenantId, { status, provisioning: state }));
+    await db.platform((tx) =>
+      updateTenantState(tx, tenantId, { status: 'provisioning', provisioning: state }),
+    );
     await ctx.onProgress?.(state);
   };
 
@@ -66,8 +68,8 @@ export async function markProvisioningFailed(db: Database, tenantId: string, err
 }
 
 /**
- * Removes a practice: its schema (all its data) is dropped, its API keys revoked, its
- * memberships removed. The tenant row and the audit trail stay, marked deprovisioned.
+ * Removes a practice in one transaction: its schema (all its data) is dropped, its API keys
+ * revoked, its memberships removed. The tenant row and the audit trail stay, marked deprovisioned.
  */
 export async function deprovisionTenant(
   db: Database,
@@ -77,11 +79,9 @@ export async function deprovisionTenant(
   const tenant = await db.platform((tx) => findTenantById(tx, tenantId));
   if (!tenant) throw new Error(`tenant ${tenantId} does not exist`);
   if (tenant.status === 'deprovisioned') return;
-  await db.platform((tx) => updateTenantState(tx, tenantId, { status: 'deprovisioning' }));
-  await db.tenancyTransaction(async (tsql) => {
-    await tsql.unsafe(`drop schema if exists "${tenant.schemaName}" cascade`);
-  });
+  if (!TENANT_SCHEMA.test(tenant.schemaName)) throw new Error(`not a tenant schema: ${tenant.schemaName}`);
   await db.platform(async (tx) => {
+    await tx.execute(sql.raw(`drop schema if exists "${tenant.schemaName}" cascade`));
     await tx
       .update(apiKeys)
       .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
