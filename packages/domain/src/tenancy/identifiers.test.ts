@@ -19,6 +19,8 @@ describe('tenant identifiers', () => {
     expect(isValidFiness('750712184')).toBe(true); // AP-HP (FINESS juridique)
     expect(isValidFiness('750712185')).toBe(false);
     expect(isValidFiness('75071218')).toBe(false);
+    expect(isValidFiness('2A0000000')).toBe(true); // Corsica: format only (see the function)
+    expect(isValidFiness('2C0000000')).toBe(false);
   });
 
   it('checks the SIRET Luhn key', () => {

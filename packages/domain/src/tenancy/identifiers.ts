@@ -19,12 +19,12 @@ export function tenantSchemaName(slug: string): string {
 /**
  * FINESS number (Fichier national des établissements sanitaires et sociaux): 9 characters,
  * the department (2 digits, or 2A / 2B for Corsica), 6 digits, and a Luhn check digit.
- * For Corsica the letter is replaced by 0 for the key computation, as the FINESS
- * nomenclature does (2A → 20, 2B → 20).
+ * How the key treats the Corsican letters is not confirmed from an official source here, so
+ * for 2A / 2B only the format is checked (a valid number must never be refused).
  */
 export function isValidFiness(value: string): boolean {
   if (!/^(?:[0-9]{2}|2[AB])[0-9]{7}$/.test(value)) return false;
-  return luhnValid(value.replace(/^2[AB]/, '20'));
+  return /^2[AB]/.test(value) || luhnValid(value);
 }
 
 /**
