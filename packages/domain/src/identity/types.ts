@@ -1,0 +1,107 @@
+/**
+ * Patient identity as the RNIV (Référentiel national d'identitovigilance) and the INS reference
+ * define it. Shared vocabulary of the identity business area: the rules live next to this file.
+ */
+
+/** Sexe as the INS uses it (administrative gender M / F; U only for a provisional identity). */
+export type Sex = 'M' | 'F' | 'U';
+
+/** Traits stricts: the only data required to create an identity. */
+export interface StrictTraits {
+  /** Nom de naissance, as written on the identity document or returned by INSi. */
+  birthFamilyName: string;
+  /** Premier prénom de naissance. */
+  firstBirthForename: string;
+  /** Liste des prénoms de naissance, space separated as INSi returns it (ListePrenom). */
+  birthForenames: string;
+  /** Date de naissance, ISO `YYYY-MM-DD`. */
+  birthDate: string;
+  sex: Sex;
+  /** Code officiel géographique (COG, INSEE) of the birth place: 5 characters (e.g. 63220, 2B020, 99xxx abroad). */
+  birthPlaceCode: string | null;
+}
+
+/** Traits complémentaires: never required, never blocking. */
+export interface ComplementaryTraits {
+  /** Nom utilisé. */
+  usedFamilyName?: string | null;
+  /** Prénom utilisé. */
+  usedForename?: string | null;
+}
+
+/** Statuts de confiance of an identity (RNIV [EXI SI 07]). */
+export const IDENTITY_STATUSES = ['provisoire', 'recuperee', 'validee', 'qualifiee'] as const;
+export type IdentityStatus = (typeof IDENTITY_STATUSES)[number];
+
+/** HL7 PID-32 / FR Core codes of the statuses. */
+export const IDENTITY_STATUS_CODES: Record<IdentityStatus, 'PROV' | 'RECUP' | 'VALI' | 'QUAL'> = {
+  provisoire: 'PROV',
+  recuperee: 'RECUP',
+  validee: 'VALI',
+  qualifiee: 'QUAL',
+};
+
+export const IDENTITY_STATUS_LABELS: Record<IdentityStatus, string> = {
+  provisoire: 'Identité provisoire',
+  recuperee: 'Identité récupérée',
+  validee: 'Identité validée',
+  qualifiee: 'Identité qualifiée',
+};
+
+/** Attributs: independent of the status. */
+export interface IdentityAttributes {
+  douteuse: boolean;
+  fictive: boolean;
+  homonyme: boolean;
+}
+
+/** OIDs of the INS assigning authorities. */
+export const INS_OIDS = {
+  nir: '1.2.250.1.213.1.4.8',
+  nia: '1.2.250.1.213.1.4.9',
+  test: '1.2.250.1.213.1.4.10',
+  demo: '1.2.250.1.213.1.4.11',
+} as const;
+export type InsOid = (typeof INS_OIDS)[keyof typeof INS_OIDS];
+
+/** INS: matricule (NIR or NIA, 15 characters with its 2-digit key) + OID of its authority. */
+export interface Ins {
+  matricule: string;
+  oid: InsOid;
+}
+
+/** Kind of identity document seen at the desk. */
+export const IDENTITY_DOCUMENT_TYPES = [
+  'carte_identite',
+  'passeport',
+  'titre_sejour',
+  'livret_famille',
+  'acte_naissance',
+  'carte_vitale',
+  'autre',
+] as const;
+export type IdentityDocumentType = (typeof IDENTITY_DOCUMENT_TYPES)[number];
+
+/** Where an identity change came from (kept in the identity history). */
+export type IdentitySource = 'desk' | 'api' | 'hl7' | 'insi' | 'merge';
+
+/** A local patient identifier (IPP) with the authority that assigned it (e.g. HL7 PID-3 CX.4). */
+export interface LocalIdentifier {
+  value: string;
+  /** Assigning authority: namespace id, or OID, as received. */
+  authority: string;
+}
+
+/** The identity of one patient as Rayon keeps it. */
+export interface PatientIdentity {
+  traits: StrictTraits;
+  complementary: ComplementaryTraits;
+  status: IdentityStatus;
+  attributes: IdentityAttributes;
+  /** Present once INSi returned it; carried in documents and messages only when qualified. */
+  ins: Ins | null;
+  /** When the INS was last returned (or confirmed) by INSi. */
+  insRetrievedAt: string | null;
+  /** The high-trust identity document seen, if any. */
+  identityDocument: { type: IdentityDocumentType; checkedAt: string } | null;
+}
