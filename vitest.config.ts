@@ -22,6 +22,7 @@ export default defineConfig({
             'packages/*/test/**/*.int.test.ts',
             'apps/*/test/**/*.int.test.ts',
             'packages/*/src/**/*.int.test.ts',
+            'infra/simulators/*/test/**/*.int.test.ts',
           ],
           exclude: ['**/node_modules/**'],
           globalSetup: ['infra/scripts/test-setup.ts'],
