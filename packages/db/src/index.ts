@@ -24,3 +24,7 @@ export * from './platform/users.ts';
 export * from './platform/api-keys.ts';
 export * from './tenant/sites.ts';
 export * from './tenant/profiles.ts';
+export * from './platform/hl7-routes.ts';
+export * from './tenant/patients.ts';
+export * from './tenant/hl7-messages.ts';
+export * from './tenant/certificates.ts';

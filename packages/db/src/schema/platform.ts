@@ -7,6 +7,7 @@ import {
   bigserial,
   boolean,
   index,
+  integer,
   jsonb,
   pgSchema,
   text,
@@ -161,5 +162,29 @@ export const outbox = platform.table(
     index('outbox_pending_idx')
       .on(t.id)
       .where(sql`${t.enqueuedAt} is null`),
+  ],
+);
+
+/**
+ * How the gateway routes an HL7 connection or message to a practice: a dedicated port, or on
+ * the shared port by MSH-5 (receiving application) / MSH-6 (receiving facility).
+ */
+export const hl7Routes = platform.table(
+  'hl7_routes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    port: integer('port').unique(),
+    receivingApplication: text('receiving_application'),
+    receivingFacility: text('receiving_facility'),
+    enabled: boolean('enabled').notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('hl7_routes_msh_idx')
+      .on(t.receivingApplication, t.receivingFacility)
+      .where(sql`${t.port} is null`),
   ],
 );

@@ -1,0 +1,42 @@
+import { and, asc, eq } from 'drizzle-orm';
+import { hl7Routes, tenants } from '../schema/platform.ts';
+import type { ControlTx } from '../client.ts';
+
+export type Hl7RouteRow = typeof hl7Routes.$inferSelect;
+
+/** Every enabled route of an active practice, with its tenant: what the gateway serves. */
+export async function listActiveHl7Routes(tx: ControlTx) {
+  return tx
+    .select({
+      route: hl7Routes,
+      tenant: { id: tenants.id, slug: tenants.slug, schemaName: tenants.schemaName },
+    })
+    .from(hl7Routes)
+    .innerJoin(tenants, eq(tenants.id, hl7Routes.tenantId))
+    .where(and(eq(hl7Routes.enabled, true), eq(tenants.status, 'active')))
+    .orderBy(asc(hl7Routes.createdAt));
+}
+
+export async function listTenantHl7Routes(tx: ControlTx, tenantId: string): Promise<Hl7RouteRow[]> {
+  return tx
+    .select()
+    .from(hl7Routes)
+    .where(eq(hl7Routes.tenantId, tenantId))
+    .orderBy(asc(hl7Routes.createdAt));
+}
+
+export async function insertHl7Route(
+  tx: ControlTx,
+  r: typeof hl7Routes.$inferInsert,
+): Promise<Hl7RouteRow | undefined> {
+  const [row] = await tx.insert(hl7Routes).values(r).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function deleteHl7Route(tx: ControlTx, tenantId: string, id: string): Promise<boolean> {
+  const deleted = await tx
+    .delete(hl7Routes)
+    .where(and(eq(hl7Routes.id, id), eq(hl7Routes.tenantId, tenantId)))
+    .returning({ id: hl7Routes.id });
+  return deleted.length > 0;
+}

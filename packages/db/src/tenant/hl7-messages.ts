@@ -1,0 +1,93 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { hl7Messages } from '../schema/tenant.ts';
+import type { TenantTx } from '../client.ts';
+
+export type Hl7MessageRow = typeof hl7Messages.$inferSelect;
+
+/**
+ * Stores a received message before anything else. Returns the existing row when the same
+ * sender already sent this MSH-10 (the message is then not processed again).
+ */
+export async function storeReceivedMessage(
+  tx: TenantTx,
+  m: {
+    sendingApplication: string;
+    sendingFacility: string;
+    controlId: string;
+    messageType: string | null;
+    charset: string | null;
+    raw: Buffer;
+  },
+): Promise<{ row: Hl7MessageRow; duplicate: boolean }> {
+  const [inserted] = await tx
+    .insert(hl7Messages)
+    .values({ ...m, status: 'received' })
+    .onConflictDoNothing()
+    .returning();
+  if (inserted) return { row: inserted, duplicate: false };
+  const [existing] = await tx
+    .select()
+    .from(hl7Messages)
+    .where(
+      and(
+        eq(hl7Messages.sendingApplication, m.sendingApplication),
+        eq(hl7Messages.sendingFacility, m.sendingFacility),
+        eq(hl7Messages.controlId, m.controlId),
+      ),
+    );
+  return { row: existing!, duplicate: true };
+}
+
+export async function findHl7Message(tx: TenantTx, id: string, o: { forUpdate?: boolean } = {}) {
+  const q = tx.select().from(hl7Messages).where(eq(hl7Messages.id, id));
+  const [row] = o.forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+export async function recordHl7Outcome(
+  tx: TenantTx,
+  id: string,
+  o: {
+    status: 'processed' | 'failed';
+    ack: Buffer;
+    error?: string | null;
+    errorLocation?: string | null;
+    patientId?: string | null;
+  },
+): Promise<void> {
+  await tx
+    .update(hl7Messages)
+    .set({
+      status: o.status,
+      ack: o.ack,
+      error: o.error ?? null,
+      errorLocation: o.errorLocation ?? null,
+      patientId: o.patientId ?? null,
+      attempts: sql`${hl7Messages.attempts} + 1`,
+      processedAt: sql`now()`,
+    })
+    .where(eq(hl7Messages.id, id));
+}
+
+/** Messages for the portal's list (raw content excluded). */
+export async function listHl7Messages(tx: TenantTx, o: { status?: string; limit?: number } = {}) {
+  return tx
+    .select({
+      id: hl7Messages.id,
+      receivedAt: hl7Messages.receivedAt,
+      sendingApplication: hl7Messages.sendingApplication,
+      sendingFacility: hl7Messages.sendingFacility,
+      controlId: hl7Messages.controlId,
+      messageType: hl7Messages.messageType,
+      status: hl7Messages.status,
+      error: hl7Messages.error,
+      errorLocation: hl7Messages.errorLocation,
+      attempts: hl7Messages.attempts,
+      patientId: hl7Messages.patientId,
+      processedAt: hl7Messages.processedAt,
+    })
+    .from(hl7Messages)
+    .where(o.status ? eq(hl7Messages.status, o.status) : undefined)
+    .orderBy(desc(hl7Messages.receivedAt), desc(hl7Messages.id))
+    .limit(Math.min(o.limit ?? 100, 500));
+}

@@ -1,0 +1,154 @@
+import { and, asc, desc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
+import { identityEvents, patientIdentifiers, patients } from '../schema/tenant.ts';
+import type { TenantTx } from '../client.ts';
+
+export type PatientRow = typeof patients.$inferSelect;
+export type NewPatient = Omit<typeof patients.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
+export type PatientIdentifierRow = typeof patientIdentifiers.$inferSelect;
+export type IdentityEventRow = typeof identityEvents.$inferSelect;
+
+export async function insertPatient(tx: TenantTx, p: NewPatient): Promise<PatientRow> {
+  const [row] = await tx.insert(patients).values(p).returning();
+  return row!;
+}
+
+/** A patient, locked for the caller's transaction when `forUpdate`. Merged (absorbed) ones too. */
+export async function findPatient(tx: TenantTx, id: string, o: { forUpdate?: boolean } = {}) {
+  const q = tx.select().from(patients).where(eq(patients.id, id));
+  const [row] = o.forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+/** Writes the new state if the row is still at `version` (optimistic concurrency). */
+export async function updatePatient(
+  tx: TenantTx,
+  id: string,
+  version: number,
+  patch: Partial<NewPatient>,
+): Promise<PatientRow | undefined> {
+  const [row] = await tx
+    .update(patients)
+    .set({ ...patch, version: sql`${patients.version} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(patients.id, id), eq(patients.version, version)))
+    .returning();
+  return row;
+}
+
+export async function findPatientByIns(tx: TenantTx, matricule: string, oid: string) {
+  const [row] = await tx
+    .select()
+    .from(patients)
+    .where(and(eq(patients.insMatricule, matricule), eq(patients.insOid, oid), isNull(patients.mergedInto)));
+  return row;
+}
+
+export async function findPatientByIdentifier(tx: TenantTx, authority: string, value: string) {
+  const [row] = await tx
+    .select({ patient: patients })
+    .from(patientIdentifiers)
+    .innerJoin(patients, eq(patients.id, patientIdentifiers.patientId))
+    .where(and(eq(patientIdentifiers.authority, authority), eq(patientIdentifiers.value, value)));
+  return row?.patient;
+}
+
+export async function listIdentifiers(tx: TenantTx, patientId: string): Promise<PatientIdentifierRow[]> {
+  return tx
+    .select()
+    .from(patientIdentifiers)
+    .where(eq(patientIdentifiers.patientId, patientId))
+    .orderBy(asc(patientIdentifiers.authority));
+}
+
+/** Attaches an identifier to a patient; an identifier already held by another patient is returned as a conflict. */
+export async function attachIdentifier(tx: TenantTx, patientId: string, authority: string, value: string) {
+  const [row] = await tx
+    .insert(patientIdentifiers)
+    .values({ patientId, authority, value })
+    .onConflictDoNothing()
+    .returning();
+  if (row) return { attached: true as const };
+  const [existing] = await tx
+    .select()
+    .from(patientIdentifiers)
+    .where(and(eq(patientIdentifiers.authority, authority), eq(patientIdentifiers.value, value)));
+  return existing!.patientId === patientId
+    ? { attached: true as const }
+    : { attached: false as const, heldBy: existing!.patientId };
+}
+
+/** Moves every identifier of `fromId` to `toId` (merge). */
+export async function moveIdentifiers(tx: TenantTx, fromId: string, toId: string): Promise<number> {
+  const moved = await tx
+    .update(patientIdentifiers)
+    .set({ patientId: toId })
+    .where(eq(patientIdentifiers.patientId, fromId))
+    .returning({ id: patientIdentifiers.id });
+  return moved.length;
+}
+
+export async function replaceIdentifier(
+  tx: TenantTx,
+  authority: string,
+  priorValue: string,
+  newValue: string,
+): Promise<boolean> {
+  const updated = await tx
+    .update(patientIdentifiers)
+    .set({ value: newValue })
+    .where(and(eq(patientIdentifiers.authority, authority), eq(patientIdentifiers.value, priorValue)))
+    .returning({ id: patientIdentifiers.id });
+  return updated.length > 0;
+}
+
+export interface PatientSearch {
+  /** Accent-free upper-case key prefix of the birth or used family name. */
+  familyKey?: string;
+  /** Accent-free upper-case key prefix of a birth forename. */
+  givenKey?: string;
+  birthDate?: string;
+  insMatricule?: string;
+  identifier?: { value: string; authority?: string };
+  limit?: number;
+}
+
+/** Active (not merged) patients matching every given criterion. */
+export async function searchPatients(tx: TenantTx, q: PatientSearch): Promise<PatientRow[]> {
+  const where: SQL[] = [isNull(patients.mergedInto)];
+  if (q.familyKey) {
+    where.push(
+      or(like(patients.searchFamily, `${q.familyKey}%`), like(patients.searchUsedFamily, `${q.familyKey}%`))!,
+    );
+  }
+  if (q.givenKey) where.push(sql`(' ' || ${patients.searchGiven}) like ${`% ${q.givenKey}%`}`);
+  if (q.birthDate) where.push(eq(patients.birthDate, q.birthDate));
+  if (q.insMatricule) where.push(eq(patients.insMatricule, q.insMatricule));
+  if (q.identifier) {
+    const { value, authority } = q.identifier;
+    where.push(
+      sql`exists (select 1 from ${patientIdentifiers} pi where pi.patient_id = ${patients.id} and pi.value = ${value}${
+        authority ? sql` and pi.authority = ${authority}` : sql``
+      })`,
+    );
+  }
+  return tx
+    .select()
+    .from(patients)
+    .where(and(...where))
+    .orderBy(asc(patients.searchFamily), asc(patients.searchGiven), asc(patients.birthDate), asc(patients.id))
+    .limit(Math.min(q.limit ?? 50, 200));
+}
+
+export async function insertIdentityEvent(
+  tx: TenantTx,
+  e: typeof identityEvents.$inferInsert,
+): Promise<void> {
+  await tx.insert(identityEvents).values(e);
+}
+
+export async function listIdentityEvents(tx: TenantTx, patientId: string): Promise<IdentityEventRow[]> {
+  return tx
+    .select()
+    .from(identityEvents)
+    .where(eq(identityEvents.patientId, patientId))
+    .orderBy(desc(identityEvents.at), desc(identityEvents.id));
+}
