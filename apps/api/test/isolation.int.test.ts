@@ -3,7 +3,16 @@
  * every REST route used with A's credentials never returns or changes B's rows (404 for B's ids).
  * The coverage tests at the end fail when a procedure or route is added without being listed here.
  */
-import { findSite, insertSite, listApiKeys, listSites, type TenantRef } from '@rayon/db';
+import {
+  findSite,
+  insertHl7Route,
+  insertSite,
+  listApiKeys,
+  listSites,
+  listTenantHl7Routes,
+  storeReceivedMessage,
+  type TenantRef,
+} from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRouter } from '../src/trpc/router.ts';
@@ -118,6 +127,51 @@ describe('tRPC with tenant A credentials', () => {
     }
   });
 
+  it('hl7.routes.* and hl7.messages.list see and change only A', async () => {
+    const routeB = await h.db.platform((tx) =>
+      insertHl7Route(tx, {
+        tenantId: b.id,
+        port: null,
+        receivingApplication: 'RIS',
+        receivingFacility: `B-${b.slug}`,
+      }),
+    );
+    await h.db.withTenant(b, (tx) =>
+      storeReceivedMessage(tx, {
+        sendingApplication: 'GAM',
+        sendingFacility: 'CHU-B',
+        controlId: 'b-1',
+        messageType: 'ADT^A28',
+        charset: 'UNICODE UTF-8',
+        raw: Buffer.from('MSH|^~\\&|GAM|CHU-B'),
+      }),
+    );
+    const client = h.trpc({ token: tokenA, tenant: a.slug });
+    const created = await client.hl7.routes.create.mutate({
+      port: null,
+      receivingApplication: 'RIS',
+      receivingFacility: `A-${a.slug}`,
+    });
+    expect((await client.hl7.routes.list.query()).map((r) => r.id)).toEqual([created.id]);
+    expect(await client.hl7.messages.list.query({})).toEqual([]);
+    expect(await trpcError(client.hl7.routes.delete.mutate({ id: routeB!.id }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await h.db.platform((tx) => listTenantHl7Routes(tx, b.id))).map((r) => r.id)).toEqual([
+      routeB!.id,
+    ]);
+    const asB = h.trpc({ token: tokenA, tenant: b.slug });
+    for (const call of [
+      () => asB.hl7.routes.list.query(),
+      () =>
+        asB.hl7.routes.create.mutate({ port: 40000, receivingApplication: null, receivingFacility: null }),
+      () => asB.hl7.routes.delete.mutate({ id: routeB!.id }),
+      () => asB.hl7.messages.list.query({}),
+    ]) {
+      expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
+    }
+  });
+
   it('auth.me lists only the user’s own memberships', async () => {
     const me = await h.trpc({ token: tokenA }).auth.me.query();
     expect(me.memberships.map((m) => m.slug)).toEqual([a.slug]);
@@ -176,6 +230,10 @@ describe('coverage of the isolation suite', () => {
     'tenants.onboard',
     'tenants.deprovision',
     'auth.me',
+    'hl7.routes.list',
+    'hl7.routes.create',
+    'hl7.routes.delete',
+    'hl7.messages.list',
     // Not tenant-scoped: they act on the caller's own session or on a secret token.
     'auth.login',
     'auth.logout',

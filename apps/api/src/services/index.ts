@@ -1,5 +1,6 @@
 import { createApiKeyService } from './api-keys.ts';
 import { createAuthService } from './auth.ts';
+import { createHl7Service } from './hl7.ts';
 import type { Deps } from './deps.ts';
 import { createSiteService } from './sites.ts';
 import { createTenantService } from './tenants.ts';
@@ -11,6 +12,7 @@ export function createServices(deps: Deps) {
     tenants: createTenantService(deps),
     apiKeys: createApiKeyService(deps),
     sites: createSiteService(deps),
+    hl7: createHl7Service(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -111,6 +111,29 @@ const sitesRouter = router({
     .mutation(({ ctx, input }) => ctx.services.sites.create(input)),
 });
 
+const hl7Router = router({
+  routes: router({
+    list: tenantProcedure(['practice_admin']).query(({ ctx }) => ctx.services.hl7.listRoutes()),
+    create: tenantProcedure(['practice_admin'])
+      .input(
+        z.strictObject({
+          port: z.number().int().min(1024).max(65535).nullable(),
+          receivingApplication: z.string().trim().min(1).max(180).nullable(),
+          receivingFacility: z.string().trim().min(1).max(180).nullable(),
+        }),
+      )
+      .mutation(({ ctx, input }) => ctx.services.hl7.createRoute(input)),
+    delete: tenantProcedure(['practice_admin'])
+      .input(z.strictObject({ id: z.uuid() }))
+      .mutation(({ ctx, input }) => ctx.services.hl7.deleteRoute(input.id)),
+  }),
+  messages: router({
+    list: tenantProcedure(['practice_admin', 'secretary'])
+      .input(z.strictObject({ status: z.enum(['received', 'processed', 'failed']).optional() }))
+      .query(({ ctx, input }) => ctx.services.hl7.listMessages(input.status)),
+  }),
+});
+
 const practiceRouter = router({
   home: tenantProcedure().query(async ({ ctx }) => {
     const me = await ctx.services.auth.me(ctx.user);
@@ -130,6 +153,7 @@ export const appRouter = router({
   apiKeys: apiKeysRouter,
   sites: sitesRouter,
   practice: practiceRouter,
+  hl7: hl7Router,
 });
 
 export type AppRouter = typeof appRouter;
