@@ -234,6 +234,16 @@ describe('coverage of the isolation suite', () => {
     'hl7.routes.create',
     'hl7.routes.delete',
     'hl7.messages.list',
+    // Covered by the cross-tenant test of patients.int.test.ts.
+    'patients.search',
+    'patients.get',
+    'patients.history',
+    'patients.create',
+    'patients.changeTraits',
+    'patients.changeComplementary',
+    'patients.recordDocument',
+    'patients.setAttributes',
+    'patients.merge',
     // Not tenant-scoped: they act on the caller's own session or on a secret token.
     'auth.login',
     'auth.logout',
@@ -253,6 +263,19 @@ describe('coverage of the isolation suite', () => {
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
-    expect(routes.sort()).toEqual(['GET /sites', 'GET /sites/{id}', 'POST /sites']);
+    expect(routes.sort()).toEqual([
+      'GET /patients',
+      'GET /patients/{id}',
+      'GET /patients/{id}/history',
+      'GET /sites',
+      'GET /sites/{id}',
+      'PATCH /patients/{id}/attributes',
+      'POST /patients',
+      'POST /patients/{id}/identity-document',
+      'POST /patients/{id}/merge',
+      'POST /sites',
+      'PUT /patients/{id}/complementary',
+      'PUT /patients/{id}/traits',
+    ]);
   });
 });

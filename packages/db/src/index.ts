@@ -28,3 +28,5 @@ export * from './platform/hl7-routes.ts';
 export * from './tenant/patients.ts';
 export * from './tenant/hl7-messages.ts';
 export * from './tenant/certificates.ts';
+export * from './identity/patient-identity.ts';
+export * from './identity/merge.ts';

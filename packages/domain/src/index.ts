@@ -3,3 +3,7 @@ export * from './shared/luhn.ts';
 export * from './tenancy/identifiers.ts';
 export * from './tenancy/roles.ts';
 export * from './identity/types.ts';
+export * from './identity/matricule.ts';
+export * from './identity/names.ts';
+export * from './identity/traits.ts';
+export * from './identity/identity.ts';

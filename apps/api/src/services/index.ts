@@ -2,6 +2,7 @@ import { createApiKeyService } from './api-keys.ts';
 import { createAuthService } from './auth.ts';
 import { createHl7Service } from './hl7.ts';
 import type { Deps } from './deps.ts';
+import { createPatientService } from './patients.ts';
 import { createSiteService } from './sites.ts';
 import { createTenantService } from './tenants.ts';
 
@@ -13,6 +14,7 @@ export function createServices(deps: Deps) {
     apiKeys: createApiKeyService(deps),
     sites: createSiteService(deps),
     hl7: createHl7Service(deps),
+    patients: createPatientService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,6 +1,7 @@
 import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../services/auth.ts';
+import { patientsRouter } from './patients.ts';
 import {
   assertCanAdministerTenant,
   authedProcedure,
@@ -154,6 +155,7 @@ export const appRouter = router({
   sites: sitesRouter,
   practice: practiceRouter,
   hl7: hl7Router,
+  patients: patientsRouter,
 });
 
 export type AppRouter = typeof appRouter;

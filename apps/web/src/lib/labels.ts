@@ -35,6 +35,8 @@ export function provisioningStepLabel(step: string): string {
 export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   'sites:read': 'Lecture des sites',
   'sites:write': 'Modification des sites',
+  'patients:read': 'Lecture des patients',
+  'patients:write': 'Création et modification des identités patients',
 };
 
 export function apiScopeLabel(scope: string): string {

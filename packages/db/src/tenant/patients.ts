@@ -101,10 +101,12 @@ export async function replaceIdentifier(
 }
 
 export interface PatientSearch {
-  /** Accent-free upper-case key prefix of the birth or used family name. */
-  familyKey?: string;
-  /** Accent-free upper-case key prefix of a birth forename. */
-  givenKey?: string;
+  /**
+   * A name as a search key (accent-free, upper case, separators as one space): it matches when
+   * the whole key starts a birth or used family name ("LE GOFF"), or when its first words start
+   * the family name and the others start a birth forename ("LE GOFF GWEN").
+   */
+  nameKey?: string;
   birthDate?: string;
   insMatricule?: string;
   identifier?: { value: string; authority?: string };
@@ -114,12 +116,21 @@ export interface PatientSearch {
 /** Active (not merged) patients matching every given criterion. */
 export async function searchPatients(tx: TenantTx, q: PatientSearch): Promise<PatientRow[]> {
   const where: SQL[] = [isNull(patients.mergedInto)];
-  if (q.familyKey) {
-    where.push(
-      or(like(patients.searchFamily, `${q.familyKey}%`), like(patients.searchUsedFamily, `${q.familyKey}%`))!,
-    );
+  if (q.nameKey) {
+    // Every split of the words into a family-name part and a forename part ("LE GOFF GWEN").
+    const words = q.nameKey.split(' ').slice(0, 8);
+    const family = (key: string) =>
+      or(like(patients.searchFamily, `${key}%`), like(patients.searchUsedFamily, `${key}%`))!;
+    const splits = words
+      .slice(1)
+      .map((_, i) =>
+        and(
+          family(words.slice(0, i + 1).join(' ')),
+          sql`(' ' || ${patients.searchGiven}) like ${`% ${words.slice(i + 1).join(' ')}%`}`,
+        )!,
+      );
+    where.push(or(family(words.join(' ')), ...splits)!);
   }
-  if (q.givenKey) where.push(sql`(' ' || ${patients.searchGiven}) like ${`% ${q.givenKey}%`}`);
   if (q.birthDate) where.push(eq(patients.birthDate, q.birthDate));
   if (q.insMatricule) where.push(eq(patients.insMatricule, q.insMatricule));
   if (q.identifier) {

@@ -82,6 +82,16 @@ export const IDENTITY_DOCUMENT_TYPES = [
 ] as const;
 export type IdentityDocumentType = (typeof IDENTITY_DOCUMENT_TYPES)[number];
 
+/**
+ * High-trust identity documents ("dispositifs d'identification à haut niveau de confiance",
+ * RNIV volet 1 §3.3): passport, national identity card, residence permit. A livret de famille
+ * or a birth certificate extract only for a minor, together with a parent's (or legal
+ * guardian's) high-trust document (RNIV 2024, §3.3.3 special cases). The Carte Vitale is NOT an
+ * identity document and `autre` (driving licence, …) is not high trust: both are refused.
+ */
+export const HIGH_TRUST_DOCUMENT_TYPES = ['carte_identite', 'passeport', 'titre_sejour'] as const;
+export const MINOR_ONLY_DOCUMENT_TYPES = ['livret_famille', 'acte_naissance'] as const;
+
 /** Where an identity change came from (kept in the identity history). */
 export type IdentitySource = 'desk' | 'api' | 'hl7' | 'insi' | 'merge';
 
@@ -104,4 +114,24 @@ export interface PatientIdentity {
   insRetrievedAt: string | null;
   /** The high-trust identity document seen, if any. */
   identityDocument: { type: IdentityDocumentType; checkedAt: string } | null;
+}
+
+/** A value recorded in the identity history (JSON-friendly). */
+export type IdentityChangeValue = string | boolean | null;
+
+/**
+ * One changed field, for the identity history (`identity_events.changes`). Field names are
+ * dotted paths of {@link PatientIdentity}: `traits.birthDate`, `status`, `ins.matricule`, …
+ * Who, when and from what source are added by the caller (the service that stores it).
+ */
+export interface IdentityChange {
+  field: string;
+  from: IdentityChangeValue;
+  to: IdentityChangeValue;
+}
+
+/** What every identity rule returns: the new identity and what changed (empty: nothing). */
+export interface IdentityUpdate {
+  identity: PatientIdentity;
+  changes: IdentityChange[];
 }

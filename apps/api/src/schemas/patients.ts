@@ -1,0 +1,57 @@
+import { IDENTITY_DOCUMENT_TYPES } from '@rayon/domain';
+import { z } from 'zod';
+
+/** Input schemas of the patients area, shared by tRPC and the public REST API. */
+
+const name = (max = 100) => z.string().trim().min(1, 'required').max(max);
+const optionalText = z.string().trim().max(100).nullish();
+
+/** Strict traits as typed at the desk: the domain checks them and names the faulty field. */
+export const traitsInput = z.strictObject({
+  birthFamilyName: name(),
+  firstBirthForename: name(),
+  birthForenames: z.string().trim().max(300).nullish(),
+  birthDate: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+  sex: z.enum(['M', 'F', 'U']),
+  birthPlaceCode: z.string().trim().max(5).nullish(),
+});
+
+export const complementaryInput = z.strictObject({
+  usedFamilyName: optionalText,
+  usedForename: optionalText,
+});
+
+export const identifierInput = z.strictObject({ authority: name(200), value: name(100) });
+
+export const searchInput = z.strictObject({
+  name: z.string().trim().max(200).optional(),
+  birthDate: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+    .optional(),
+  ins: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{5}[0-9AB][0-9]{9}$/, '15 characters (NIR or NIA with its key)')
+    .optional(),
+  ipp: z.string().trim().min(1).max(100).optional(),
+});
+
+export const idVersion = { id: z.uuid(), version: z.number().int().min(1) };
+export const documentType = z.enum(IDENTITY_DOCUMENT_TYPES);
+
+export const createPatientInput = z.strictObject({
+  traits: traitsInput,
+  complementary: complementaryInput.optional(),
+  identifiers: z.array(identifierInput).max(20).optional(),
+});
+
+export const mergeInput = z.strictObject({
+  survivorId: z.uuid(),
+  absorbedId: z.uuid(),
+  confirm: z.literal(true, { message: 'a merge must be confirmed' }),
+});

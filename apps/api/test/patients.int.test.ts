@@ -1,0 +1,341 @@
+/** The identity area through tRPC (desk) and REST (teleradiology platforms), tenant-isolated. */
+import { changeIdentity, type TenantRef } from '@rayon/db';
+import { createTestTenant } from '@rayon/db/testing';
+import { applyInsiResult, INS_OIDS } from '@rayon/domain';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
+
+let h: Harness;
+let a: TenantRef;
+let b: TenantRef;
+let desk: ReturnType<Harness['trpc']>;
+let radiologist: ReturnType<Harness['trpc']>;
+let deskOfB: ReturnType<Harness['trpc']>;
+let keyA: string;
+let keyB: string;
+
+const gwenaelle = {
+  birthFamilyName: 'LE GOFF',
+  firstBirthForename: 'Gwénaëlle',
+  birthForenames: 'Gwénaëlle Bénédicte',
+  birthDate: '1984-02-29',
+  sex: 'F' as const,
+  birthPlaceCode: '29019',
+};
+
+/** Gives a patient an INS as INSi would (status recuperee), without calling INSi. */
+async function retrieveIns(t: TenantRef, id: string, matricule: string) {
+  return h.db.withTenant(t, (tx) =>
+    changeIdentity(
+      tx,
+      id,
+      undefined,
+      'insi-answer',
+      (identity) =>
+        applyInsiResult(
+          identity,
+          {
+            code: '00',
+            ins: { matricule, oid: INS_OIDS.test },
+            traits: { ...identity.traits, birthForenames: identity.traits.birthForenames },
+          },
+          new Date(),
+        ),
+      { actor: { type: 'system', id: 'test' }, source: 'insi', now: new Date() },
+    ),
+  );
+}
+
+beforeAll(async () => {
+  h = await createHarness();
+  a = await createTestTenant(h.db);
+  b = await createTestTenant(h.db);
+  const secA = await h.signedInUser({
+    email: uniqueEmail('sec-a'),
+    memberships: [{ tenant: a, roles: ['secretary'] }],
+  });
+  const radA = await h.signedInUser({
+    email: uniqueEmail('rad-a'),
+    memberships: [{ tenant: a, roles: ['radiologist'] }],
+  });
+  const secB = await h.signedInUser({
+    email: uniqueEmail('sec-b'),
+    memberships: [{ tenant: b, roles: ['secretary'] }],
+  });
+  desk = h.trpc({ token: secA.token, tenant: a.slug });
+  radiologist = h.trpc({ token: radA.token, tenant: a.slug });
+  deskOfB = h.trpc({ token: secB.token, tenant: b.slug });
+  const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
+  const admin = h.trpc({ token: platform.token });
+  const scopes = ['patients:read', 'patients:write'] as ('patients:read' | 'patients:write')[];
+  keyA = (await admin.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'A', scopes })).secret;
+  keyB = (await admin.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes })).secret;
+  void pino;
+});
+afterAll(() => h.close());
+
+describe('identity at the desk (tRPC)', () => {
+  it('creates a provisional identity from the strict traits alone, in INS form, and finds it with or without accents', async () => {
+    const p = await desk.patients.create.mutate({
+      traits: gwenaelle,
+      identifiers: [{ authority: 'RAYON', value: 'IPP-1' }],
+    });
+    expect(p.status).toBe('provisoire');
+    expect(p.traits.birthFamilyName).toBe('LE GOFF');
+    expect(p.ins).toBeNull();
+    for (const name of ['le goff', 'LE GOFF gwenaelle', 'Le Goff Gwénaëlle', 'le-goff']) {
+      const found = await desk.patients.search.query({ name });
+      expect(
+        found.map((x) => x.id),
+        name,
+      ).toContain(p.id);
+    }
+    expect((await desk.patients.search.query({ birthDate: '1984-02-29' })).map((x) => x.id)).toContain(p.id);
+    expect((await desk.patients.search.query({ ipp: 'IPP-1' })).map((x) => x.id)).toEqual([p.id]);
+    expect(await trpcError(desk.patients.search.query({}))).toMatchObject({
+      appCode: 'BAD_INPUT',
+      field: 'name',
+    });
+  });
+
+  it('refuses bad strict traits naming the field, and writes nothing', async () => {
+    const e = await trpcError(
+      desk.patients.create.mutate({ traits: { ...gwenaelle, birthDate: '2999-01-01' } }),
+    );
+    expect(e).toMatchObject({ appCode: 'BAD_INPUT', field: 'traits.birthDate' });
+    expect(await desk.patients.search.query({ birthDate: '2999-01-01' })).toEqual([]);
+  });
+
+  it('qualifies with INSi then an identity document; a trait correction takes the INS away; history records all', async () => {
+    const p = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'KERMARREC' } });
+    await retrieveIns(a, p.id, '279035121518989');
+    const retrieved = await desk.patients.get.query({ id: p.id });
+    expect(retrieved.status).toBe('recuperee');
+    expect(retrieved.insForExchange).toBeNull();
+    const qualified = await desk.patients.recordDocument.mutate({
+      id: p.id,
+      version: retrieved.version,
+      type: 'passeport',
+    });
+    expect(qualified.status).toBe('qualifiee');
+    expect(qualified.insForExchange).toEqual({ matricule: '279035121518989', oid: INS_OIDS.test });
+    expect(qualified.reliabilityCodes).toEqual(['QUAL']);
+
+    const stale = await trpcError(
+      desk.patients.recordDocument.mutate({ id: p.id, version: retrieved.version, type: 'passeport' }),
+    );
+    expect(stale).toMatchObject({ code: 'CONFLICT', field: 'version' });
+
+    const corrected = await desk.patients.changeTraits.mutate({
+      id: p.id,
+      version: qualified.version,
+      traits: { ...qualified.traits, birthDate: '1984-03-01' },
+    });
+    expect(corrected.status).toBe('provisoire');
+    expect(corrected.ins).toBeNull();
+
+    const history = await desk.patients.history.query({ id: p.id });
+    expect(history.map((e) => e.action)).toEqual([
+      'traits-changed',
+      'document-checked',
+      'insi-answer',
+      'created',
+    ]);
+    expect(history[0]!.changes).toEqual(
+      expect.arrayContaining([{ field: 'traits.birthDate', from: '1984-02-29', to: '1984-03-01' }]),
+    );
+    expect(history[3]!).toMatchObject({ source: 'desk', actorType: 'user' });
+  });
+
+  it('a Carte Vitale is not an identity document', async () => {
+    const p = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'VITALE' } });
+    expect(
+      await trpcError(
+        desk.patients.recordDocument.mutate({ id: p.id, version: p.version, type: 'carte_vitale' }),
+      ),
+    ).toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+
+  it('merges a duplicate after confirmation: identifiers move, the duplicate is kept marked merged', async () => {
+    const survivor = await desk.patients.create.mutate({
+      traits: { ...gwenaelle, birthFamilyName: 'DOUBLON' },
+      identifiers: [{ authority: 'RAYON', value: 'S-1' }],
+    });
+    const dup = await desk.patients.create.mutate({
+      traits: { ...gwenaelle, birthFamilyName: 'DOUBLON' },
+      identifiers: [{ authority: 'CHU-X', value: 'D-1' }],
+    });
+    expect(
+      await trpcError(
+        desk.patients.merge.mutate({ survivorId: survivor.id, absorbedId: dup.id, confirm: false as never }),
+      ),
+    ).toMatchObject({
+      field: 'confirm',
+    });
+    const merged = await desk.patients.merge.mutate({
+      survivorId: survivor.id,
+      absorbedId: dup.id,
+      confirm: true,
+    });
+    expect(merged.identifiers).toEqual(
+      expect.arrayContaining([
+        { authority: 'RAYON', value: 'S-1' },
+        { authority: 'CHU-X', value: 'D-1' },
+      ]),
+    );
+    expect((await desk.patients.get.query({ id: dup.id })).mergedInto).toBe(survivor.id);
+    expect((await desk.patients.search.query({ name: 'doublon' })).map((p) => p.id)).toEqual([survivor.id]);
+    expect(
+      await trpcError(
+        desk.patients.setAttributes.mutate({ id: dup.id, version: 2, attributes: { homonyme: true } }),
+      ),
+    ).toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+
+  it('a radiologist reads identities but does not change them', async () => {
+    const p = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'LECTURE' } });
+    expect((await radiologist.patients.get.query({ id: p.id })).id).toBe(p.id);
+    expect(
+      await trpcError(
+        radiologist.patients.setAttributes.mutate({
+          id: p.id,
+          version: p.version,
+          attributes: { homonyme: true },
+        }),
+      ),
+    ).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
+});
+
+describe('patients through the public API', () => {
+  it('creates, reads and searches; the INS appears only once qualified', async () => {
+    const created = await h.rest('/patients', {
+      key: keyA,
+      method: 'POST',
+      body: JSON.stringify({ traits: { ...gwenaelle, birthFamilyName: 'NOËL' } }),
+    });
+    expect(created.status).toBe(201);
+    const p = (await created.json()) as { id: string; version: number; ins: unknown };
+    await retrieveIns(a, p.id, '279035121518989');
+    const retrieved = (await (await h.rest(`/patients/${p.id}`, { key: keyA })).json()) as {
+      status: string;
+      ins: unknown;
+      version: number;
+    };
+    expect(retrieved).toMatchObject({ status: 'recuperee', ins: null });
+    const doc = await h.rest(`/patients/${p.id}/identity-document`, {
+      key: keyA,
+      method: 'POST',
+      body: JSON.stringify({ version: retrieved.version, type: 'carte_identite' }),
+    });
+    expect(await doc.json()).toMatchObject({ status: 'qualifiee', ins: { matricule: '279035121518989' } });
+    const found = (await (await h.rest('/patients?name=noel', { key: keyA })).json()) as {
+      data: { id: string }[];
+    };
+    expect(found.data.map((x) => x.id)).toContain(p.id);
+    const history = (await (await h.rest(`/patients/${p.id}/history`, { key: keyA })).json()) as {
+      data: { source: string }[];
+    };
+    expect(history.data.at(-1)).toMatchObject({ source: 'api' });
+  });
+
+  it('bad input names the field', async () => {
+    const res = await h.rest('/patients', {
+      key: keyA,
+      method: 'POST',
+      body: JSON.stringify({ traits: { ...gwenaelle, sex: 'X' } }),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { field: 'traits.sex' } });
+  });
+});
+
+describe('cross-tenant', () => {
+  it('tenant A never sees or changes tenant B’s patients, through tRPC or REST', async () => {
+    const pb = await deskOfB.patients.create.mutate({
+      traits: { ...gwenaelle, birthFamilyName: 'SECRET-B' },
+      identifiers: [{ authority: 'B', value: 'B-1' }],
+    });
+    const pa = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'VISIBLE-A' } });
+    expect(await desk.patients.search.query({ name: 'secret-b' })).toEqual([]);
+    expect(await desk.patients.search.query({ ipp: 'B-1' })).toEqual([]);
+    for (const call of [
+      () => desk.patients.get.query({ id: pb.id }),
+      () => desk.patients.history.query({ id: pb.id }),
+      () => desk.patients.changeTraits.mutate({ id: pb.id, version: pb.version, traits: gwenaelle }),
+      () =>
+        desk.patients.changeComplementary.mutate({
+          id: pb.id,
+          version: pb.version,
+          complementary: { usedFamilyName: 'X' },
+        }),
+      () => desk.patients.recordDocument.mutate({ id: pb.id, version: pb.version, type: 'passeport' }),
+      () =>
+        desk.patients.setAttributes.mutate({
+          id: pb.id,
+          version: pb.version,
+          attributes: { douteuse: true },
+        }),
+      () => desk.patients.merge.mutate({ survivorId: pa.id, absorbedId: pb.id, confirm: true }),
+      () => desk.patients.merge.mutate({ survivorId: pb.id, absorbedId: pa.id, confirm: true }),
+    ]) {
+      expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
+    }
+    const asB = h.trpc({
+      token: (
+        await h.signedInUser({
+          email: uniqueEmail('sec-a2'),
+          memberships: [{ tenant: a, roles: ['secretary'] }],
+        })
+      ).token,
+      tenant: b.slug,
+    });
+    expect(await trpcError(asB.patients.search.query({ name: 'secret' }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await trpcError(asB.patients.create.mutate({ traits: gwenaelle }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+
+    for (const [path, init] of [
+      [`/patients/${pb.id}`, {}],
+      [`/patients/${pb.id}/history`, {}],
+      [
+        `/patients/${pb.id}/traits`,
+        { method: 'PUT', body: JSON.stringify({ version: 1, traits: gwenaelle }) },
+      ],
+      [
+        `/patients/${pb.id}/complementary`,
+        { method: 'PUT', body: JSON.stringify({ version: 1, complementary: {} }) },
+      ],
+      [
+        `/patients/${pb.id}/identity-document`,
+        { method: 'POST', body: JSON.stringify({ version: 1, type: 'passeport' }) },
+      ],
+      [
+        `/patients/${pb.id}/attributes`,
+        { method: 'PATCH', body: JSON.stringify({ version: 1, attributes: { fictive: true } }) },
+      ],
+      [
+        `/patients/${pa.id}/merge`,
+        { method: 'POST', body: JSON.stringify({ absorbedId: pb.id, confirm: true }) },
+      ],
+    ] as [string, RequestInit][]) {
+      expect((await h.rest(path, { key: keyA, ...init })).status, path).toBe(404);
+    }
+    const search = (await (await h.rest('/patients?ipp=B-1', { key: keyA })).json()) as { data: unknown[] };
+    expect(search.data).toEqual([]);
+    const viaB = (await (await h.rest(`/patients/${pb.id}`, { key: keyB })).json()) as {
+      version: number;
+      status: string;
+    };
+    expect(viaB).toMatchObject({ version: 1, status: 'provisoire' });
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * The identity business area on top of the domain rules: every change of a patient's identity
+ * is one transaction that applies a pure rule of `@rayon/domain`, writes the new state and its
+ * history entry (who, when, from what source, what changed) and an audit event.
+ */
+import {
+  AppError,
+  createIdentity,
+  searchKey,
+  type CreateIdentityInput,
+  type IdentityChange,
+  type IdentitySource,
+  type IdentityUpdate,
+  type InsOid,
+  type LocalIdentifier,
+  type PatientIdentity,
+  type Sex,
+} from '@rayon/domain';
+import type { TenantTx } from '../client.ts';
+import { recordAudit, type Actor } from '../platform/audit.ts';
+import {
+  attachIdentifier,
+  findPatient,
+  insertIdentityEvent,
+  insertPatient,
+  updatePatient,
+  type NewPatient,
+  type PatientRow,
+} from '../tenant/patients.ts';
+
+export interface IdentityContext {
+  actor: Actor;
+  source: IdentitySource;
+  requestId?: string | null;
+  hl7MessageId?: string | null;
+  now: Date;
+  note?: string | null;
+}
+
+export function identityOf(row: PatientRow): PatientIdentity {
+  return {
+    traits: {
+      birthFamilyName: row.birthFamilyName,
+      firstBirthForename: row.firstBirthForename,
+      birthForenames: row.birthForenames,
+      birthDate: row.birthDate,
+      sex: row.sex as Sex,
+      birthPlaceCode: row.birthPlaceCode,
+    },
+    complementary: { usedFamilyName: row.usedFamilyName, usedForename: row.usedForename },
+    status: row.status as PatientIdentity['status'],
+    attributes: { douteuse: row.douteuse, fictive: row.fictive, homonyme: row.homonyme },
+    ins: row.insMatricule && row.insOid ? { matricule: row.insMatricule, oid: row.insOid as InsOid } : null,
+    insRetrievedAt: row.insRetrievedAt?.toISOString() ?? null,
+    identityDocument:
+      row.identityDocumentType && row.identityDocumentCheckedAt
+        ? {
+            type: row.identityDocumentType as NonNullable<PatientIdentity['identityDocument']>['type'],
+            checkedAt: row.identityDocumentCheckedAt.toISOString(),
+          }
+        : null,
+  };
+}
+
+function columnsOf(identity: PatientIdentity): Omit<NewPatient, 'mergedInto'> {
+  const { traits, complementary } = identity;
+  return {
+    birthFamilyName: traits.birthFamilyName,
+    firstBirthForename: traits.firstBirthForename,
+    birthForenames: traits.birthForenames,
+    birthDate: traits.birthDate,
+    sex: traits.sex,
+    birthPlaceCode: traits.birthPlaceCode,
+    usedFamilyName: complementary.usedFamilyName ?? null,
+    usedForename: complementary.usedForename ?? null,
+    status: identity.status,
+    douteuse: identity.attributes.douteuse,
+    fictive: identity.attributes.fictive,
+    homonyme: identity.attributes.homonyme,
+    insMatricule: identity.ins?.matricule ?? null,
+    insOid: identity.ins?.oid ?? null,
+    insRetrievedAt: identity.insRetrievedAt ? new Date(identity.insRetrievedAt) : null,
+    identityDocumentType: identity.identityDocument?.type ?? null,
+    identityDocumentCheckedAt: identity.identityDocument
+      ? new Date(identity.identityDocument.checkedAt)
+      : null,
+    searchFamily: searchKey(traits.birthFamilyName),
+    searchUsedFamily: complementary.usedFamilyName ? searchKey(complementary.usedFamilyName) : null,
+    searchGiven: searchKey(traits.birthForenames || traits.firstBirthForename),
+  };
+}
+
+async function recordChange(
+  tx: TenantTx,
+  patientId: string,
+  action: string,
+  changes: IdentityChange[],
+  ctx: IdentityContext,
+): Promise<void> {
+  await insertIdentityEvent(tx, {
+    patientId,
+    at: ctx.now,
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    source: ctx.source,
+    action,
+    changes,
+    hl7MessageId: ctx.hl7MessageId ?? null,
+    note: ctx.note ?? null,
+  });
+  // Ids only: the audit trail never holds patient data.
+  await recordAudit(tx, {
+    actor: ctx.actor,
+    action: `patient.${action}`,
+    target: patientId,
+    requestId: ctx.requestId ?? null,
+    details: { source: ctx.source, fields: changes.map((c) => c.field) },
+  });
+}
+
+/** Attaches local identifiers; one held by another patient is refused (CONFLICT naming it). */
+export async function attachIdentifiers(
+  tx: TenantTx,
+  patientId: string,
+  identifiers: LocalIdentifier[],
+  ctx: IdentityContext,
+) {
+  const added: IdentityChange[] = [];
+  for (const id of identifiers) {
+    const result = await attachIdentifier(tx, patientId, id.authority, id.value);
+    if (!result.attached) {
+      throw new AppError(
+        'CONFLICT',
+        `identifier ${id.value} of ${id.authority} already belongs to another patient`,
+        {
+          field: 'identifiers',
+        },
+      );
+    }
+    added.push({ field: `identifier.${id.authority}`, from: null, to: id.value });
+  }
+  return added;
+}
+
+export async function createPatient(
+  tx: TenantTx,
+  input: CreateIdentityInput & { identifiers?: LocalIdentifier[] },
+  ctx: IdentityContext,
+): Promise<PatientRow> {
+  const { identity, changes } = createIdentity(input, ctx.now);
+  return insertIdentity(tx, identity, changes, input.identifiers ?? [], ctx);
+}
+
+/** Stores an identity built elsewhere (e.g. from an identity feed), with its history entry. */
+export async function insertIdentity(
+  tx: TenantTx,
+  identity: PatientIdentity,
+  changes: IdentityChange[],
+  identifiers: LocalIdentifier[],
+  ctx: IdentityContext,
+): Promise<PatientRow> {
+  const row = await insertPatient(tx, { ...columnsOf(identity), mergedInto: null });
+  const added = await attachIdentifiers(tx, row.id, identifiers, ctx);
+  await recordChange(tx, row.id, 'created', [...changes, ...added], ctx);
+  return row;
+}
+
+/**
+ * Applies a rule to a patient's identity: locks the row, checks the version the person saw
+ * (when given), writes the new state and the history. Nothing is written when nothing changed.
+ */
+export async function changeIdentity<T extends IdentityUpdate>(
+  tx: TenantTx,
+  patientId: string,
+  expectedVersion: number | undefined,
+  action: string,
+  rule: (identity: PatientIdentity, row: PatientRow) => T,
+  ctx: IdentityContext,
+): Promise<{ row: PatientRow; result: T }> {
+  const row = await findPatient(tx, patientId, { forUpdate: true });
+  if (!row) throw new AppError('NOT_FOUND', 'patient not found');
+  if (row.mergedInto) {
+    throw new AppError('CONFLICT', `this patient was merged into patient ${row.mergedInto}`, { field: 'id' });
+  }
+  if (expectedVersion !== undefined && expectedVersion !== row.version) {
+    throw new AppError('CONFLICT', 'the identity was changed by someone else meanwhile: reload it', {
+      field: 'version',
+    });
+  }
+  const result = rule(identityOf(row), row);
+  if (result.changes.length === 0) return { row, result };
+  const updated = await updatePatient(tx, patientId, row.version, columnsOf(result.identity));
+  if (!updated)
+    throw new AppError('CONFLICT', 'the identity was changed meanwhile: try again', { field: 'version' });
+  await recordChange(tx, patientId, action, result.changes, ctx);
+  return { row: updated, result };
+}
