@@ -1,6 +1,6 @@
 /**
  * Vitest global setup of the integration tests: a real PostgreSQL and Redis of their own
- * (.rayon/test, ports RAYON_PORT_BASE+2/+3, default 4402/4403), the `rayon_test` database with
+ * (.rayon/test-<base>, ports RAYON_PORT_BASE+2/+3, default 4402/4403), the `rayon_test` database with
  * the application role and the platform migrations. Each test file then makes throw-away tenants.
  */
 import type { TestProject } from 'vitest/node';
@@ -10,8 +10,9 @@ import { portBase, startPostgres, startRedis } from './services.ts';
 
 export default async function setup(project: TestProject) {
   const base = portBase(4400);
-  const pg = await startPostgres('test', base + 2);
-  const redis = await startRedis('test', base + 3);
+  // State per port base, so two runs on different ports never share a data directory.
+  const pg = await startPostgres(`test-${base}`, base + 2);
+  const redis = await startRedis(`test-${base}`, base + 3);
   const database = 'rayon_test';
   const appPassword = 'rayon-test-app';
   // A fresh database each run: tests never depend on what an earlier run left.

@@ -136,7 +136,7 @@ describe('tRPC with tenant A credentials', () => {
         receivingFacility: `B-${b.slug}`,
       }),
     );
-    await h.db.withTenant(b, (tx) =>
+    const { row: messageB } = await h.db.withTenant(b, (tx) =>
       storeReceivedMessage(tx, {
         sendingApplication: 'GAM',
         sendingFacility: 'CHU-B',
@@ -167,6 +167,7 @@ describe('tRPC with tenant A credentials', () => {
         asB.hl7.routes.create.mutate({ port: 40000, receivingApplication: null, receivingFacility: null }),
       () => asB.hl7.routes.delete.mutate({ id: routeB!.id }),
       () => asB.hl7.messages.list.query({}),
+      () => asB.hl7.messages.replay.mutate({ id: messageB.id }),
     ]) {
       expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
     }
@@ -234,6 +235,7 @@ describe('coverage of the isolation suite', () => {
     'hl7.routes.create',
     'hl7.routes.delete',
     'hl7.messages.list',
+    'hl7.messages.replay',
     // Covered by the cross-tenant test of patients.int.test.ts.
     'patients.search',
     'patients.get',

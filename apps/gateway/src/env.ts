@@ -8,9 +8,17 @@ const schema = z.object({
   /** The shared HL7 MLLP port, routed by MSH-5 / MSH-6 (0 = no shared port). */
   RAYON_HL7_PORT: z.coerce.number().int().min(0).max(65535).default(4310),
   /** Largest HL7 message accepted (bytes). */
-  RAYON_HL7_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  RAYON_HL7_MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   /** A connection idle this long is closed. */
-  RAYON_HL7_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(5 * 60 * 1000),
+  RAYON_HL7_IDLE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(5 * 60 * 1000),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,17 +1,33 @@
 /**
- * The gateway will hold the listeners hospitals and modalities connect to (HL7 v2 over MLLP,
- * DICOM Modality Worklist and MPPS). For now it boots, says so, and exits cleanly on SIGTERM.
+ * The gateway: the network listeners hospitals and modalities connect to. Thin: decode, route to
+ * a practice, hand to the inbound pipeline. HL7 v2 over MLLP now; DICOM comes with the worklist.
  */
+import { Database } from '@rayon/db';
+import { createInbound } from '@rayon/inbound';
 import pino from 'pino';
+import { loadEnv } from './env.ts';
+import { startHl7Listeners } from './hl7/listeners.ts';
 
-const logger = pino({ base: { service: 'gateway' } });
-logger.info('gateway started (no listener yet)');
-const keepAlive = setInterval(() => {}, 1 << 30);
+const env = loadEnv();
+const logger = pino({ level: env.RAYON_LOG_LEVEL, base: { service: 'gateway' } });
+const db = new Database({ url: env.RAYON_DATABASE_URL, max: 10, applicationName: 'rayon-gateway' });
+const hl7 = await startHl7Listeners({
+  db,
+  inbound: createInbound({ db }),
+  logger,
+  host: env.RAYON_GATEWAY_HOST,
+  sharedPort: env.RAYON_HL7_PORT,
+  maxMessageBytes: env.RAYON_HL7_MAX_MESSAGE_BYTES,
+  idleTimeoutMs: env.RAYON_HL7_IDLE_TIMEOUT_MS,
+});
+logger.info({ hl7SharedPort: hl7.sharedPort, hl7Ports: hl7.ports() }, 'gateway started');
 
-function shutdown(signal: string) {
-  logger.info({ signal }, 'gateway stopped');
-  clearInterval(keepAlive);
+async function shutdown(signal: string) {
+  logger.info({ signal }, 'gateway stopping');
+  await hl7.close();
+  await db.close();
+  logger.info('gateway stopped');
   process.exit(0);
 }
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

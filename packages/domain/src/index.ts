@@ -7,3 +7,4 @@ export * from './identity/matricule.ts';
 export * from './identity/names.ts';
 export * from './identity/traits.ts';
 export * from './identity/identity.ts';
+export * from './identity/source.ts';

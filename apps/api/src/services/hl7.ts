@@ -7,6 +7,7 @@ import {
   type Hl7RouteRow,
 } from '@rayon/db';
 import { AppError, conflict } from '@rayon/domain';
+import { createInbound } from '@rayon/inbound';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 export interface Hl7RouteInput {
@@ -29,6 +30,7 @@ function routeView(r: Hl7RouteRow) {
 
 /** How the practice's HL7 senders reach it, and what they sent. */
 export function createHl7Service({ db }: Deps) {
+  const inbound = createInbound({ db });
   return {
     async listRoutes() {
       const tenant = requireTenant();
@@ -82,6 +84,27 @@ export function createHl7Service({ db }: Deps) {
         receivedAt: m.receivedAt.toISOString(),
         processedAt: m.processedAt?.toISOString() ?? null,
       }));
+    },
+
+    /** Processes a failed message again (after the cause was fixed); answers its new outcome. */
+    async replay(id: string) {
+      const tenant = requireTenant();
+      const result = await inbound.replay(tenant, id);
+      await db.withTenant(tenant, (tx) =>
+        recordAudit(tx, {
+          actor: currentActor(),
+          action: 'hl7-message.replayed',
+          target: id,
+          requestId: currentContext().requestId,
+          details: { status: result.status },
+        }),
+      );
+      const [message] = await db.withTenant(tenant, (tx) => listHl7Messages(tx, { id }));
+      return {
+        status: result.status,
+        error: message?.error ?? null,
+        errorLocation: message?.errorLocation ?? null,
+      };
     },
   };
 }

@@ -132,6 +132,9 @@ const hl7Router = router({
     list: tenantProcedure(['practice_admin', 'secretary'])
       .input(z.strictObject({ status: z.enum(['received', 'processed', 'failed']).optional() }))
       .query(({ ctx, input }) => ctx.services.hl7.listMessages(input.status)),
+    replay: tenantProcedure(['practice_admin', 'secretary'])
+      .input(z.strictObject({ id: z.uuid() }))
+      .mutation(({ ctx, input }) => ctx.services.hl7.replay(input.id)),
   }),
 });
 

@@ -3,8 +3,7 @@ import type { Logger } from 'pino';
 
 /** What a connection's framing layer yields for each chunk it is fed. */
 export type FrameEvent =
-  | { kind: 'frame'; payload: Buffer }
-  | { kind: 'oversize'; head: Buffer; size: number };
+  { kind: 'frame'; payload: Buffer } | { kind: 'oversize'; head: Buffer; size: number };
 
 export interface FrameDecoder {
   push(chunk: Buffer): FrameEvent[];
@@ -45,7 +44,10 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
     sockets.add(socket);
     socket.setTimeout(o.idleTimeoutMs, () => socket.destroy());
     socket.setNoDelay(true);
-    const connection: Connection = { localPort: socket.localPort ?? o.port, remoteAddress: socket.remoteAddress ?? '' };
+    const connection: Connection = {
+      localPort: socket.localPort ?? o.port,
+      remoteAddress: socket.remoteAddress ?? '',
+    };
     const decoder = o.newDecoder();
     let queue = Promise.resolve();
     socket.on('data', (chunk: Buffer) => {
@@ -64,7 +66,10 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
             const ack = await o.onFrame(event, connection);
             if (!socket.destroyed) socket.write(o.encodeFrame(ack));
           } catch (err) {
-            o.logger.error({ err: (err as Error).message }, 'HL7 message not stored; no ACK, closing the connection');
+            o.logger.error(
+              { err: (err as Error).message },
+              'HL7 message not stored; no ACK, closing the connection',
+            );
             socket.destroy();
           }
         });

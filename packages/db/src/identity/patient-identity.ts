@@ -119,12 +119,7 @@ async function recordChange(
 }
 
 /** Attaches local identifiers; one held by another patient is refused (CONFLICT naming it). */
-export async function attachIdentifiers(
-  tx: TenantTx,
-  patientId: string,
-  identifiers: LocalIdentifier[],
-  ctx: IdentityContext,
-) {
+async function attachIdentifiers(tx: TenantTx, patientId: string, identifiers: LocalIdentifier[]) {
   const added: IdentityChange[] = [];
   for (const id of identifiers) {
     const result = await attachIdentifier(tx, patientId, id.authority, id.value);
@@ -160,7 +155,7 @@ export async function insertIdentity(
   ctx: IdentityContext,
 ): Promise<PatientRow> {
   const row = await insertPatient(tx, { ...columnsOf(identity), mergedInto: null });
-  const added = await attachIdentifiers(tx, row.id, identifiers, ctx);
+  const added = await attachIdentifiers(tx, row.id, identifiers);
   await recordChange(tx, row.id, 'created', [...changes, ...added], ctx);
   return row;
 }
@@ -194,4 +189,15 @@ export async function changeIdentity<T extends IdentityUpdate>(
     throw new AppError('CONFLICT', 'the identity was changed meanwhile: try again', { field: 'version' });
   await recordChange(tx, patientId, action, result.changes, ctx);
   return { row: updated, result };
+}
+
+/** Adds local identifiers to an existing patient, with its history entry. */
+export async function addIdentifiers(
+  tx: TenantTx,
+  patientId: string,
+  identifiers: LocalIdentifier[],
+  ctx: IdentityContext,
+): Promise<void> {
+  const added = await attachIdentifiers(tx, patientId, identifiers);
+  if (added.length) await recordChange(tx, patientId, 'identifiers-added', added, ctx);
 }

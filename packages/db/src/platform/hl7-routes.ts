@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { hl7Routes, tenants } from '../schema/platform.ts';
 import type { ControlTx } from '../client.ts';
 
@@ -30,6 +30,7 @@ export async function insertHl7Route(
   r: typeof hl7Routes.$inferInsert,
 ): Promise<Hl7RouteRow | undefined> {
   const [row] = await tx.insert(hl7Routes).values(r).onConflictDoNothing().returning();
+  if (row) await notifyRoutesChanged(tx);
   return row;
 }
 
@@ -38,5 +39,13 @@ export async function deleteHl7Route(tx: ControlTx, tenantId: string, id: string
     .delete(hl7Routes)
     .where(and(eq(hl7Routes.id, id), eq(hl7Routes.tenantId, tenantId)))
     .returning({ id: hl7Routes.id });
+  if (deleted.length > 0) await notifyRoutesChanged(tx);
   return deleted.length > 0;
+}
+
+export const HL7_ROUTES_CHANNEL = 'rayon_hl7_routes';
+
+/** Tells the gateways (on commit) to reload their routes. */
+async function notifyRoutesChanged(tx: ControlTx): Promise<void> {
+  await tx.execute(sql`select pg_notify(${HL7_ROUTES_CHANNEL}, '')`);
 }

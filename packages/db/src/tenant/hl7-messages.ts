@@ -70,7 +70,10 @@ export async function recordHl7Outcome(
 }
 
 /** Messages for the portal's list (raw content excluded). */
-export async function listHl7Messages(tx: TenantTx, o: { status?: string; limit?: number } = {}) {
+export async function listHl7Messages(
+  tx: TenantTx,
+  o: { status?: string; id?: string; limit?: number } = {},
+) {
   return tx
     .select({
       id: hl7Messages.id,
@@ -87,7 +90,12 @@ export async function listHl7Messages(tx: TenantTx, o: { status?: string; limit?
       processedAt: hl7Messages.processedAt,
     })
     .from(hl7Messages)
-    .where(o.status ? eq(hl7Messages.status, o.status) : undefined)
+    .where(
+      and(
+        o.status ? eq(hl7Messages.status, o.status) : undefined,
+        o.id ? eq(hl7Messages.id, o.id) : undefined,
+      ),
+    )
     .orderBy(desc(hl7Messages.receivedAt), desc(hl7Messages.id))
     .limit(Math.min(o.limit ?? 100, 500));
 }
