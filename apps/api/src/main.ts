@@ -1,4 +1,6 @@
 import { serve } from '@hono/node-server';
+import { readFileSync } from 'node:fs';
+import { parseEncryptionKey } from '@rayon/connectors/certificates';
 import { Database } from '@rayon/db';
 import { Redis } from 'ioredis';
 import { createApp } from './app.ts';
@@ -15,7 +17,21 @@ const db = new Database({
 const redis = new Redis(env.RAYON_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 
-const app = createApp({ db, redis, logger, portalUrl: env.RAYON_PORTAL_URL });
+const insi = env.RAYON_INSI_URL
+  ? {
+      endpoint: env.RAYON_INSI_URL,
+      trustedCaPem: env.RAYON_INSI_CA_FILE ? [readFileSync(env.RAYON_INSI_CA_FILE, 'utf8')] : [],
+      lps: { idam: env.RAYON_LPS_IDAM, version: '0.1.0', name: 'rayon', instance: env.RAYON_LPS_INSTANCE },
+    }
+  : undefined;
+const app = createApp({
+  db,
+  redis,
+  logger,
+  portalUrl: env.RAYON_PORTAL_URL,
+  secretsKey: parseEncryptionKey(env.RAYON_SECRETS_KEY),
+  insi,
+});
 const server = serve({ fetch: app.fetch, port: env.RAYON_API_PORT, hostname: env.RAYON_API_HOST }, (info) =>
   logger.info({ port: info.port }, 'api listening'),
 );

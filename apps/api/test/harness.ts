@@ -1,4 +1,5 @@
 /** In-process API on the real test PostgreSQL and Redis (see infra/scripts/test-setup.ts). */
+import { randomBytes } from 'node:crypto';
 import {
   Database,
   toTenantRef,
@@ -13,14 +14,23 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { hashPassword } from '../src/auth/secrets.ts';
+import type { InsiSettings } from '../src/services/deps.ts';
 import type { AppRouter } from '../src/trpc/router.ts';
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
-export async function createHarness(o: { databaseUrl?: string } = {}) {
+export async function createHarness(o: { databaseUrl?: string; insi?: InsiSettings } = {}) {
   const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 2 });
-  const app = createApp({ db, redis, logger: pino({ level: 'silent' }), portalUrl: 'http://portal.test' });
+  const secretsKey = randomBytes(32);
+  const app = createApp({
+    db,
+    redis,
+    logger: pino({ level: 'silent' }),
+    portalUrl: 'http://portal.test',
+    secretsKey,
+    insi: o.insi,
+  });
   const fetchApp = async (input: string | URL | Request, init?: RequestInit) =>
     app.fetch(new Request(input, init));
 
@@ -80,6 +90,7 @@ export async function createHarness(o: { databaseUrl?: string } = {}) {
     app,
     trpc,
     rest,
+    secretsKey,
     signedInUser,
     async close() {
       await db.close();

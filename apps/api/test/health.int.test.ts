@@ -12,7 +12,13 @@ function appWith(redisUrl: string, databaseUrl = inject('databaseUrl')) {
     retryStrategy: () => null,
   });
   redis.on('error', () => {});
-  const app = createApp({ db, redis, logger: pino({ level: 'silent' }), portalUrl: 'http://portal.test' });
+  const app = createApp({
+    db,
+    redis,
+    logger: pino({ level: 'silent' }),
+    portalUrl: 'http://portal.test',
+    secretsKey: Buffer.alloc(32),
+  });
   return { app, close: async () => (redis.disconnect(), db.close()) };
 }
 

@@ -246,6 +246,11 @@ describe('coverage of the isolation suite', () => {
     'patients.recordDocument',
     'patients.setAttributes',
     'patients.merge',
+    // Covered by the cross-tenant test of insi.int.test.ts.
+    'patients.callInsi',
+    'certificates.list',
+    'certificates.upload',
+    'certificates.revoke',
     // Not tenant-scoped: they act on the caller's own session or on a secret token.
     'auth.login',
     'auth.logout',
@@ -274,6 +279,7 @@ describe('coverage of the isolation suite', () => {
       'PATCH /patients/{id}/attributes',
       'POST /patients',
       'POST /patients/{id}/identity-document',
+      'POST /patients/{id}/insi',
       'POST /patients/{id}/merge',
       'POST /sites',
       'PUT /patients/{id}/complementary',

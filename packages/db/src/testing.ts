@@ -24,7 +24,7 @@ export function uniqueSlug(prefix = 'test'): string {
 /** Creates and provisions a tenant (schema, migrations, first site) and returns it. */
 export async function createTestTenant(
   db: Database,
-  o: { slug?: string; name?: string; firstSite?: string } = {},
+  o: { slug?: string; name?: string; firstSite?: string; finess?: string } = {},
 ): Promise<TenantRef> {
   const slug = o.slug ?? uniqueSlug();
   const row = await db.platform((tx) =>
@@ -32,7 +32,7 @@ export async function createTestTenant(
       slug,
       schemaName: tenantSchemaName(slug),
       name: o.name ?? `Cabinet ${slug}`,
-      finess: null,
+      finess: o.finess ?? null,
       siret: null,
       provisioning: {
         step: 'queued',

@@ -217,6 +217,33 @@ const merge = createRoute({
   },
 });
 
+const callInsi = createRoute({
+  method: 'post',
+  path: '/patients/{id}/insi',
+  tags: ['patients'],
+  summary: 'Call INSi (traits search) with the practice INSI-MANU certificate and apply its answer',
+  security,
+  middleware: [apiKey('patients:write')] as const,
+  request: { params: idParam },
+  responses: {
+    200: {
+      description: 'The INSi code (00 one identity, 01 none, 02 several), what was done, and the patient',
+      ...json(
+        z.object({
+          code: z.enum(['00', '01', '02']),
+          outcome: z.enum(['applied', 'not_found', 'several', 'rejected']),
+          reason: z.string().nullable(),
+          changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),
+          patient: PatientSchema,
+        }),
+      ),
+    },
+    ...errors,
+    ...notFound,
+    ...conflictResponse,
+  },
+});
+
 export function registerPatientRoutes(app: OpenAPIHono<RestEnv>, services: Services) {
   const { patients } = services;
   app.openapi(search, async (c) =>
@@ -256,6 +283,10 @@ export function registerPatientRoutes(app: OpenAPIHono<RestEnv>, services: Servi
       publicPatient(await patients.setAttributes(c.req.valid('param').id, b.version, b.attributes)),
       200,
     );
+  });
+  app.openapi(callInsi, async (c) => {
+    const result = await patients.callInsi(c.req.valid('param').id);
+    return c.json({ ...result, patient: publicPatient(result.patient) }, 200);
   });
   app.openapi(merge, async (c) => {
     const b = c.req.valid('json');

@@ -5,11 +5,22 @@ import { AppError } from '@rayon/domain';
 import { requestContext, type RequestContext } from '../context.ts';
 import type { Logger } from '../logger.ts';
 
+/** Where INSi is and how Rayon presents itself to it (LPS context). */
+export interface InsiSettings {
+  endpoint: string;
+  trustedCaPem: string[];
+  lps: { idam: string; version: string; name: string; instance: string };
+}
+
 export interface Deps {
   db: Database;
   redis: Redis;
   logger: Logger;
   portalUrl: string;
+  /** Key sealing private keys at rest (32 bytes). */
+  secretsKey: Buffer;
+  /** Unset: INSi is not configured on this deployment. */
+  insi?: InsiSettings | undefined;
 }
 
 export function currentContext(): RequestContext {

@@ -1,5 +1,6 @@
 import { createApiKeyService } from './api-keys.ts';
 import { createAuthService } from './auth.ts';
+import { createCertificateService } from './certificates.ts';
 import { createHl7Service } from './hl7.ts';
 import type { Deps } from './deps.ts';
 import { createPatientService } from './patients.ts';
@@ -7,6 +8,7 @@ import { createSiteService } from './sites.ts';
 import { createTenantService } from './tenants.ts';
 
 export function createServices(deps: Deps) {
+  const certificates = createCertificateService(deps);
   return {
     db: deps.db,
     auth: createAuthService(deps),
@@ -14,7 +16,8 @@ export function createServices(deps: Deps) {
     apiKeys: createApiKeyService(deps),
     sites: createSiteService(deps),
     hl7: createHl7Service(deps),
-    patients: createPatientService(deps),
+    patients: createPatientService(deps, certificates),
+    certificates,
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -63,6 +63,9 @@ export const patientsRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.patients.setAttributes(input.id, input.version, input.attributes),
     ),
+  callInsi: tenantProcedure(IDENTITY_DESK)
+    .input(z.strictObject({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => ctx.services.patients.callInsi(input.id)),
   merge: tenantProcedure(IDENTITY_DESK)
     .input(mergeInput)
     .mutation(({ ctx, input }) => ctx.services.patients.merge(input.survivorId, input.absorbedId)),

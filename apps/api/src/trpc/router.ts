@@ -138,6 +138,22 @@ const hl7Router = router({
   }),
 });
 
+const certificatesRouter = router({
+  list: tenantProcedure(['practice_admin']).query(({ ctx }) => ctx.services.certificates.list()),
+  upload: tenantProcedure(['practice_admin'])
+    .input(
+      z.strictObject({
+        purpose: z.enum(['insi-auto', 'insi-manu']),
+        p12Base64: z.base64('a PKCS#12 file in base64').max(200_000, 'a PKCS#12 file is a few kilobytes'),
+        passphrase: z.string().max(200),
+      }),
+    )
+    .mutation(({ ctx, input }) => ctx.services.certificates.upload(input)),
+  revoke: tenantProcedure(['practice_admin'])
+    .input(z.strictObject({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => ctx.services.certificates.revoke(input.id)),
+});
+
 const practiceRouter = router({
   home: tenantProcedure().query(async ({ ctx }) => {
     const me = await ctx.services.auth.me(ctx.user);
@@ -159,6 +175,7 @@ export const appRouter = router({
   practice: practiceRouter,
   hl7: hl7Router,
   patients: patientsRouter,
+  certificates: certificatesRouter,
 });
 
 export type AppRouter = typeof appRouter;
