@@ -1,6 +1,9 @@
+import { parsePkcs12 } from '@rayon/connectors/certificates';
 import {
   findTenantBySlug,
+  insertHl7Route,
   insertTenant,
+  listTenantHl7Routes,
   provisionTenant,
   recordAudit,
   toTenantRef,
@@ -11,6 +14,7 @@ import {
 } from '@rayon/db';
 import { tenantSchemaName } from '@rayon/domain';
 import { hashPassword } from '../auth/secrets.ts';
+import { installCertificate } from '../services/certificates.ts';
 
 export interface SeedAccount {
   email: string;
@@ -43,8 +47,16 @@ export const DEMO: DemoSeed = {
   },
 };
 
+export interface DemoExtras {
+  /** A dedicated HL7 port for the demo practice (any sender's ADT goes to it). */
+  hl7Port?: number;
+  /** Organisation certificates to install (PKCS#12), e.g. from the INSi simulator's test PKI. */
+  certificates?: { purpose: 'insi-auto' | 'insi-manu'; p12: Buffer; passphrase: string }[];
+  secretsKey?: Buffer;
+}
+
 /** Seeds the platform admin and a ready demo practice with its administrator. Idempotent. */
-export async function seedDemo(db: Database, seed: DemoSeed = DEMO): Promise<void> {
+export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: DemoExtras = {}): Promise<void> {
   const system = { type: 'system' as const, id: 'seed' };
   await db.platform(async (tx) => {
     await upsertUser(tx, {
@@ -72,5 +84,18 @@ export async function seedDemo(db: Database, seed: DemoSeed = DEMO): Promise<voi
     const user = await upsertUser(tx, { ...seed.practiceAdmin, passwordHash });
     await upsertMembership(tx, user.id, tenant.id, ['practice_admin', 'radiologist']);
     await upsertUserProfile(tx, { userId: user.id, displayName: seed.practiceAdmin.displayName });
+    const routes = await listTenantHl7Routes(tx, tenant.id);
+    if (extras.hl7Port && !routes.some((r) => r.port === extras.hl7Port)) {
+      await insertHl7Route(tx, {
+        tenantId: tenant.id,
+        port: extras.hl7Port,
+        receivingApplication: null,
+        receivingFacility: null,
+      });
+    }
+    for (const c of extras.certificates ?? []) {
+      if (!extras.secretsKey) throw new Error('a secrets key is needed to install certificates');
+      await installCertificate(tx, c.purpose, parsePkcs12(c.p12, c.passphrase), extras.secretsKey, null);
+    }
   });
 }

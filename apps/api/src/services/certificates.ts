@@ -67,6 +67,30 @@ function subjectStructureIds(cert: OrganisationCertificate): string[] {
     .flatMap((v) => v.split(', '));
 }
 
+/** Stores a checked certificate for a purpose (its key sealed for this practice), retiring the previous one. */
+export function installCertificate(
+  tx: TenantTx,
+  purpose: CertificatePurpose,
+  cert: OrganisationCertificate,
+  secretsKey: Buffer,
+  createdBy: string | null,
+) {
+  return replaceCertificate(tx, {
+    purpose,
+    subjectCn: cert.commonName,
+    subject: { ...cert.subject },
+    issuer: { ...cert.issuer },
+    serialNumber: cert.serialNumber,
+    fingerprintSha256: cert.fingerprintSha256,
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    certPem: cert.certPem,
+    chainPem: [...cert.chainPem],
+    sealedKey: sealSecret(cert.keyPem, secretsKey, sealContext(tx.tenant)),
+    createdBy,
+  });
+}
+
 export function createCertificateService({ db, secretsKey }: Deps) {
   return {
     async list() {
@@ -99,20 +123,7 @@ export function createCertificateService({ db, secretsKey }: Deps) {
             { field: 'certificate' },
           );
         }
-        const row = await replaceCertificate(tx, {
-          purpose: input.purpose,
-          subjectCn: cert.commonName,
-          subject: { ...cert.subject },
-          issuer: { ...cert.issuer },
-          serialNumber: cert.serialNumber,
-          fingerprintSha256: cert.fingerprintSha256,
-          notBefore: cert.notBefore,
-          notAfter: cert.notAfter,
-          certPem: cert.certPem,
-          chainPem: [...cert.chainPem],
-          sealedKey: sealSecret(cert.keyPem, secretsKey, sealContext(tenant)),
-          createdBy: currentActor().id,
-        });
+        const row = await installCertificate(tx, input.purpose, cert, secretsKey, currentActor().id);
         await recordAudit(tx, {
           actor: currentActor(),
           action: 'certificate.uploaded',

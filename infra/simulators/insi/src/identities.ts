@@ -2,7 +2,7 @@
  * The identities the simulated INSi knows.
  *
  * Official cases (CNDA test plan, qualification environment): the answers are those of the CNDA
- * response files in conformance/responses/ where one exists (TEST_2.04_cas2, TEST_2.05,
+ * response files (shared conformance services/insi/responses) where one exists (TEST_2.04_cas2, TEST_2.05,
  * TEST_2.08_cas1, TEST_2.08_cas2, REP_CR01) — a unit test compares the simulator's answer with
  * each file — and otherwise the table of reference/national-services.md §3 with the TLSI-INS
  * fixtures it cites (padoa/tlsi-ins), in the shape of the files (Prenom present).

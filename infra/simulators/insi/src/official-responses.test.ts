@@ -1,8 +1,10 @@
 /**
- * The simulator's answers against the CNDA response files (conformance/responses) and the
+ * The simulator's answers against the CNDA response files (shared conformance services/insi/responses) and the
  * official RESULTAT / fault XSDs. A change of the identity table that drifts from an official
  * file fails here.
  */
+import { join } from 'node:path';
+import { insiConformance } from './shared.ts';
 import { readFileSync } from 'node:fs';
 import { parseInsiResponse } from '@rayon/connectors/insi';
 import { describe, expect, it } from 'vitest';
@@ -17,8 +19,7 @@ import { FAULT_SCHEMA, RESULTAT_SCHEMA, validateAgainst } from './schemas.ts';
 import { ACCESS_FAULTS, DEFAULT_FAULT_TRIGGERS } from './identities.ts';
 import { faultEnvelope, resultatEnvelope } from './soap.ts';
 
-const official = (name: string) =>
-  readFileSync(new URL(`../conformance/responses/${name}`, import.meta.url), 'utf8');
+const official = (name: string) => readFileSync(join(insiConformance, 'responses', name), 'utf8');
 const resultatOf = (envelope: string) =>
   (/<RESULTAT[\s\S]*<\/RESULTAT>/.exec(envelope) as RegExpExecArray)[0];
 

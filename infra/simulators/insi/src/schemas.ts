@@ -2,10 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { validateXML, type XMLFileInfo } from 'xmllint-wasm';
+import { requireInsiConformance } from './shared.ts';
 
 /**
  * XML Schema validation of what crosses the wire, with libxml2 (xmllint-wasm) on the official
- * INSi XSDs (conformance/wsdl/xsd, copied byte for byte, see conformance/SOURCES.md):
+ * INSi XSDs (read from the shared conformance folder, services/insi/wsdl/xsd, see shared.ts; they are
+ * registered under the virtual names `conformance/wsdl/xsd/…` that our envelope schemas import):
  *
  * - requests: the whole SOAP envelope against schemas/soap12-envelope-insi.xsd, our envelope of
  *   ICIRServiceBinding whose header blocks and bodies are references to the official XSDs
@@ -33,18 +35,20 @@ let files: Map<string, XMLFileInfo> | undefined;
 function schemaFiles(): Map<string, XMLFileInfo> {
   if (files) return files;
   const found = new Map<string, XMLFileInfo>();
-  const walk = (dir: string) => {
+  const walk = (dir: string, base: string, prefix: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
+      if (entry.isDirectory()) walk(path, base, prefix);
       else if (entry.name.endsWith('.xsd')) {
-        const fileName = relative(PACKAGE_ROOT, path).split('\\').join('/');
+        const fileName = prefix + relative(base, path).split('\\').join('/');
         found.set(fileName, { fileName, contents: readFileSync(path) });
       }
     }
   };
-  walk(join(PACKAGE_ROOT, 'conformance', 'wsdl', 'xsd'));
-  walk(join(PACKAGE_ROOT, 'schemas'));
+  const official = join(requireInsiConformance(), 'wsdl', 'xsd');
+  walk(official, official, 'conformance/wsdl/xsd/');
+  const ours = join(PACKAGE_ROOT, 'schemas');
+  walk(ours, ours, 'schemas/');
   files = found;
   return found;
 }

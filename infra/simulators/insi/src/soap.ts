@@ -3,7 +3,7 @@ import type { SimulatedFault, SimulatedIdentity, SimulatedIns } from './identiti
 
 /**
  * The answers of the simulated service, shaped like the CNDA response files
- * (conformance/responses): SOAP 1.2 envelope, no header, RESULTAT in the default namespace
+ * (shared conformance services/insi/responses): SOAP 1.2 envelope, no header, RESULTAT in the default namespace
  * http://www.cnamts.fr/INSiResultat, elements in INSi_RESULTAT_INS.xsd order; and SOAP 1.2
  * Faults shaped like TLSI-INS's recorded fault (Code Sender/Receiver, Subcode `soap:siram_*`,
  * Reason in French, Detail siram:Erreur with code, severite and the request's messageID).

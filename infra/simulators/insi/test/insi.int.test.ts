@@ -7,6 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { insiConformance } from '../src/shared.ts';
 import { createServer as createHttpsServer, request } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { checkUsable, parsePkcs12 } from '@rayon/connectors/certificates';
@@ -30,8 +31,7 @@ import {
 const IDAM = 'RAYON-IDAM-TEST';
 const lps = { idam: IDAM, version: '0.1.0', name: 'RAYON', instance: 'b3549edd-4ae9-472a-b26f-fd2fb4ef397f' };
 const hasOpenssl = () => spawnSync('openssl', ['version']).status === 0;
-const official = (name: string) =>
-  readFileSync(new URL(`../conformance/responses/${name}`, import.meta.url), 'utf8');
+const official = (name: string) => readFileSync(join(insiConformance, 'responses', name), 'utf8');
 
 let pki: TestPki;
 let sim: InsiSimulator;

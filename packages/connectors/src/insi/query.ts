@@ -1,4 +1,4 @@
-import { AppError } from '@rayon/domain';
+import { AppError, toInsForm } from '@rayon/domain';
 
 /** Query of `rechercherInsAvecTraitsIdentite` as Rayon's callers give it. */
 export interface TraitsQuery {
@@ -50,18 +50,8 @@ const COG = /^[0-9][0-9AB][0-9]{3}$/;
 /** NIR / NIA with key: 13 characters (the 7th is A/B for Corsica, XSD pattern \d{6}[A-Za-z0-9]\d{6}) + 2 digits. */
 const MATRICULE = /^\d{6}[0-9AB]\d{8}$/;
 
-export function toInsCharacters(text: string): string {
-  return text
-    .replace(/[Œœ]/g, 'OE')
-    .replace(/[Ææ]/g, 'AE')
-    .replace(/ß/g, 'SS')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[‘’ʼ`]/g, "'")
-    .toUpperCase()
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+/** The INS form of a name, as the domain defines it (upper case, no diacritics, ligatures spelt out). */
+export const toInsCharacters = toInsForm;
 
 const bad = (field: string, message: string) => new AppError('BAD_INPUT', message, { field });
 
