@@ -6,6 +6,7 @@
  *     API key auth, withTenant) with 1 tenant and with 500 tenants, and their ratio.
  * It runs its own PostgreSQL and Redis (.rayon/bench, ports RAYON_PORT_BASE+2/+3, default 4602/4603).
  */
+import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
@@ -46,8 +47,15 @@ Object.assign(url, { username: 'rayon_app', password: 'bench', pathname: '/rayon
 const db = new Database({ url: url.toString(), max: 10 });
 await migratePlatform(db);
 const redis = new Redis(redisService.url);
-const app = createApp({ db, redis, logger: pino({ level: 'silent' }), portalUrl: 'http://127.0.0.1' });
-const services = createServices({ db, redis, logger: pino({ level: 'silent' }), portalUrl: '' });
+const deps = {
+  db,
+  redis,
+  logger: pino({ level: 'silent' }),
+  portalUrl: 'http://127.0.0.1',
+  secretsKey: randomBytes(32),
+};
+const app = createApp(deps);
+const services = createServices(deps);
 const server = serve({ fetch: app.fetch, port: base + 1, hostname: '127.0.0.1' });
 const apiUrl = `http://127.0.0.1:${base + 1}`;
 

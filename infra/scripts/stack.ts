@@ -4,11 +4,13 @@
  * and by the end-to-end tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Database, migrateAllTenants, migratePlatform, setupDatabase } from '../../packages/db/src/index.ts';
 import { DEMO, seedDemo } from '../../apps/api/src/cli/seed.ts';
+import { createTestPki, insiConformance, startInsiSimulator } from '@rayon/sim-insi';
 import { repoRoot, startPostgres, startRedis, type Service } from './services.ts';
 
 export type AppName = 'api' | 'worker' | 'gateway' | 'web';
@@ -22,8 +24,23 @@ export interface StackOptions {
 }
 
 export interface Stack {
-  urls: { portal: string; api: string; openapi: string; postgres: string; redis: string };
-  ports: { web: number; api: number; postgres: number; redis: number };
+  urls: {
+    portal: string;
+    api: string;
+    openapi: string;
+    postgres: string;
+    redis: string;
+    insi: string | null;
+  };
+  ports: {
+    web: number;
+    api: number;
+    postgres: number;
+    redis: number;
+    hl7Shared: number;
+    hl7Demo: number;
+    insi: number;
+  };
   env: Record<string, string>;
   logDir: string;
   stop: () => Promise<void>;
@@ -55,8 +72,17 @@ async function waitFor(url: string, what: string, child: ChildProcess, timeoutMs
 }
 
 export async function startStack(o: StackOptions): Promise<Stack> {
-  const ports = { web: o.portBase, api: o.portBase + 1, postgres: o.portBase + 2, redis: o.portBase + 3 };
-  const logDir = join(repoRoot, '.rayon', o.name, 'logs');
+  const ports = {
+    web: o.portBase,
+    api: o.portBase + 1,
+    postgres: o.portBase + 2,
+    redis: o.portBase + 3,
+    hl7Shared: o.portBase + 10,
+    hl7Demo: o.portBase + 11,
+    insi: o.portBase + 12,
+  };
+  const stateDir = join(repoRoot, '.rayon', o.name);
+  const logDir = join(stateDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const services: Service[] = [];
   const children: ChildProcess[] = [];
@@ -91,11 +117,37 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     appUrl.username = 'rayon_app';
     appUrl.password = appPassword;
     appUrl.pathname = '/rayon';
+    // The key sealing private keys at rest: made once per local installation, kept with its data.
+    const keyFile = join(stateDir, 'secrets.key');
+    if (!existsSync(keyFile)) writeFileSync(keyFile, randomBytes(32).toString('base64'), { mode: 0o600 });
+    const secretsKey = readFileSync(keyFile, 'utf8').trim();
+
+    // A local INSi (strict simulator, test PKI made afresh at each start) and the demo practice's
+    // INSI-AUTO / INSI-MANU certificates issued by that PKI to its FINESS.
+    // It validates requests against the official XSDs of the shared folder: without it, no INSi.
+    const pki = createTestPki({ now: new Date(), structureId: `1${DEMO.tenant.finess}` });
+    const insi = existsSync(join(insiConformance, 'wsdl'))
+      ? await startInsiSimulator({
+          port: ports.insi,
+          tls: { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caChainPem },
+        })
+      : undefined;
+    if (insi) services.push({ url: insi.url, stop: () => insi.close() });
+    const insiCaFile = join(stateDir, 'insi-ca.pem');
+    writeFileSync(insiCaFile, pki.caChainPem.join('\n'));
+
     const db = new Database({ url: appUrl.toString(), max: 4 });
     try {
       await migratePlatform(db);
       await migrateAllTenants(db);
-      await seedDemo(db);
+      await seedDemo(db, DEMO, {
+        hl7Port: ports.hl7Demo,
+        secretsKey: Buffer.from(secretsKey, 'base64'),
+        certificates: [
+          { purpose: 'insi-auto', p12: pki.clients.auto.p12, passphrase: pki.clients.auto.passphrase },
+          { purpose: 'insi-manu', p12: pki.clients.manu.p12, passphrase: pki.clients.manu.passphrase },
+        ],
+      });
     } finally {
       await db.close();
     }
@@ -110,6 +162,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       RAYON_PORTAL_URL: portal,
       RAYON_LOG_LEVEL: o.logLevel ?? 'info',
       RAYON_QUEUE_PREFIX: `{rayon-${o.name}}`,
+      RAYON_SECRETS_KEY: secretsKey,
+      ...(insi ? { RAYON_INSI_URL: insi.url, RAYON_INSI_CA_FILE: insiCaFile } : {}),
+      RAYON_HL7_PORT: String(ports.hl7Shared),
       AUTH_SECRET: `rayon-local-${o.name}-auth-secret-not-for-production`,
       AUTH_URL: portal,
       AUTH_TRUST_HOST: 'true',
@@ -142,6 +197,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         openapi: `${api}/api/v1/openapi.json`,
         postgres: pg.url.replace(/:[^:@/]+@/, ':***@'),
         redis: redis.url,
+        insi: insi?.url ?? null,
       },
       ports,
       env,

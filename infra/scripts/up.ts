@@ -15,12 +15,16 @@ Rayon is running.
   OpenAPI          ${stack.urls.openapi}
   PostgreSQL       127.0.0.1:${stack.ports.postgres}   (embedded, data in .rayon/local/pg)
   Redis            ${stack.urls.redis}
+  HL7 (MLLP)       127.0.0.1:${stack.ports.hl7Demo}   demo practice (any sender), e.g.
+                   ../shared/tools/hl7-send 127.0.0.1 ${stack.ports.hl7Demo} ../shared/conformance/hl7v2/ans-hl7v2-exemples/sgl-pamfr/admission.er7
+                   127.0.0.1:${stack.ports.hl7Shared}   shared port, routed by MSH-5 / MSH-6 (routes: portal → Flux HL7)
+  INSi             ${stack.urls.insi ?? 'not started: the shared conformance folder was not found (RAYON_SHARED)'}   (local simulator; the demo practice has its test certificates)
   Logs             ${stack.logDir}
 
   Platform admin   ${DEMO.platformAdmin.email} / ${DEMO.platformAdmin.password}
   Practice admin   ${DEMO.practiceAdmin.email} / ${DEMO.practiceAdmin.password}   (practice "${DEMO.tenant.slug}")
 
-Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3).
+Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, HL7 = base+10 and base+11, INSi = base+12).
 `);
 
 let stopping = false;

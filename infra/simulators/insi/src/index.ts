@@ -33,3 +33,4 @@ export {
   RESULTAT_SCHEMA,
   type SchemaVerdict,
 } from './schemas.ts';
+export { insiConformance, requireInsiConformance, sharedRoot } from './shared.ts';
