@@ -246,6 +246,11 @@ describe('coverage of the isolation suite', () => {
     'patients.recordDocument',
     'patients.setAttributes',
     'patients.merge',
+    'patients.documentCopies.settings',
+    'patients.documentCopies.setKeepCopies',
+    'patients.documentCopies.add',
+    'patients.documentCopies.list',
+    'patients.documentCopies.view',
     // Covered by the cross-tenant test of insi.int.test.ts.
     'patients.callInsi',
     'certificates.list',

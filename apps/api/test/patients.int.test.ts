@@ -1,5 +1,5 @@
 /** The identity area through tRPC (desk) and REST (teleradiology platforms), tenant-isolated. */
-import { changeIdentity, type TenantRef } from '@rayon/db';
+import { changeIdentity, findIdentityDocument, listAuditEvents, type TenantRef } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
 import { applyInsiResult, INS_OIDS } from '@rayon/domain';
 import pino from 'pino';
@@ -337,5 +337,65 @@ describe('cross-tenant', () => {
       status: string;
     };
     expect(viaB).toMatchObject({ version: 1, status: 'provisoire' });
+  });
+});
+
+describe('copies of identity documents (optional per practice)', () => {
+  it('are refused until the practice keeps them; then sealed at rest, listed, and every viewing audited; never across tenants', async () => {
+    const p = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'COPIE' } });
+    const scan = Buffer.from('%PDF-1.4 carte nationale d’identité de Gwénaëlle');
+    const add = () =>
+      desk.patients.documentCopies.add.mutate({
+        patientId: p.id,
+        type: 'carte_identite',
+        contentType: 'application/pdf',
+        contentBase64: scan.toString('base64'),
+      });
+    expect(await trpcError(add())).toMatchObject({ code: 'CONFLICT' });
+    expect(
+      await trpcError(desk.patients.documentCopies.setKeepCopies.mutate({ keepCopies: true })),
+    ).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const admin = await h.signedInUser({
+      email: uniqueEmail('pa'),
+      memberships: [{ tenant: a, roles: ['practice_admin'] }],
+    });
+    await h
+      .trpc({ token: admin.token, tenant: a.slug })
+      .patients.documentCopies.setKeepCopies.mutate({ keepCopies: true });
+
+    const doc = await add();
+    const sealed = await h.db.withTenant(a, (tx) => findIdentityDocument(tx, doc.id));
+    expect(sealed!.sealedContent).not.toContain(scan.toString('base64'));
+    expect(JSON.stringify(await desk.patients.documentCopies.list.query({ patientId: p.id }))).not.toContain(
+      'sealed',
+    );
+    const viewed = await desk.patients.documentCopies.view.mutate({ id: doc.id });
+    expect(Buffer.from(viewed.contentBase64, 'base64')).toEqual(scan);
+    const audit = await h.db.platform((tx) =>
+      listAuditEvents(tx, { target: doc.id, action: 'identity-document.viewed' }),
+    );
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorType: 'user', tenantId: a.id });
+
+    expect(await trpcError(deskOfB.patients.documentCopies.view.mutate({ id: doc.id }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(await trpcError(deskOfB.patients.documentCopies.list.query({ patientId: p.id }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect(
+      await trpcError(
+        deskOfB.patients.documentCopies.add.mutate({
+          patientId: p.id,
+          type: 'passeport',
+          contentType: 'image/png',
+          contentBase64: 'AAAA',
+        }),
+      ),
+    ).toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });

@@ -30,3 +30,4 @@ export * from './tenant/hl7-messages.ts';
 export * from './tenant/certificates.ts';
 export * from './identity/patient-identity.ts';
 export * from './identity/merge.ts';
+export * from './tenant/identity-documents.ts';

@@ -2,6 +2,7 @@ import { createApiKeyService } from './api-keys.ts';
 import { createAuthService } from './auth.ts';
 import { createCertificateService } from './certificates.ts';
 import { createHl7Service } from './hl7.ts';
+import { createIdentityDocumentService } from './identity-documents.ts';
 import type { Deps } from './deps.ts';
 import { createPatientService } from './patients.ts';
 import { createSiteService } from './sites.ts';
@@ -18,6 +19,7 @@ export function createServices(deps: Deps) {
     hl7: createHl7Service(deps),
     patients: createPatientService(deps, certificates),
     certificates,
+    identityDocuments: createIdentityDocumentService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

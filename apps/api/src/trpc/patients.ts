@@ -1,4 +1,5 @@
 import type { TenantRole } from '@rayon/domain';
+import { DOCUMENT_CONTENT_TYPES } from '../services/identity-documents.ts';
 import { z } from 'zod';
 import {
   complementaryInput,
@@ -66,6 +67,29 @@ export const patientsRouter = router({
   callInsi: tenantProcedure(IDENTITY_DESK)
     .input(z.strictObject({ id: z.uuid() }))
     .mutation(({ ctx, input }) => ctx.services.patients.callInsi(input.id)),
+  documentCopies: router({
+    settings: tenantProcedure(READERS).query(({ ctx }) => ctx.services.identityDocuments.settings()),
+    setKeepCopies: tenantProcedure(['practice_admin'])
+      .input(z.strictObject({ keepCopies: z.boolean() }))
+      .mutation(({ ctx, input }) => ctx.services.identityDocuments.setKeepCopies(input.keepCopies)),
+    add: tenantProcedure(IDENTITY_DESK)
+      .input(
+        z.strictObject({
+          patientId: z.uuid(),
+          type: documentType,
+          contentType: z.enum(DOCUMENT_CONTENT_TYPES),
+          // Under the 1 MiB request limit once in base64.
+          contentBase64: z.base64('the document in base64').max(700_000, 'at most 500 kB'),
+        }),
+      )
+      .mutation(({ ctx, input }) => ctx.services.identityDocuments.add(input)),
+    list: tenantProcedure(IDENTITY_DESK)
+      .input(z.strictObject({ patientId: z.uuid() }))
+      .query(({ ctx, input }) => ctx.services.identityDocuments.list(input.patientId)),
+    view: tenantProcedure(IDENTITY_DESK)
+      .input(z.strictObject({ id: z.uuid() }))
+      .mutation(({ ctx, input }) => ctx.services.identityDocuments.view(input.id)),
+  }),
   merge: tenantProcedure(IDENTITY_DESK)
     .input(mergeInput)
     .mutation(({ ctx, input }) => ctx.services.patients.merge(input.survivorId, input.absorbedId)),

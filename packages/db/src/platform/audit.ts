@@ -1,3 +1,4 @@
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { auditEvents } from '../schema/platform.ts';
 import type { ControlTx } from '../client.ts';
 
@@ -27,4 +28,23 @@ export async function recordAudit(tx: ControlTx, e: AuditEntry): Promise<void> {
     requestId: e.requestId ?? null,
     details: e.details ?? null,
   });
+}
+
+export type AuditEventRow = typeof auditEvents.$inferSelect;
+
+/** Audit events matching every given criterion, newest first. */
+export async function listAuditEvents(
+  tx: ControlTx,
+  q: { tenantId?: string; target?: string; action?: string; limit?: number },
+): Promise<AuditEventRow[]> {
+  const where: SQL[] = [];
+  if (q.tenantId) where.push(eq(auditEvents.tenantId, q.tenantId));
+  if (q.target) where.push(eq(auditEvents.target, q.target));
+  if (q.action) where.push(eq(auditEvents.action, q.action));
+  return tx
+    .select()
+    .from(auditEvents)
+    .where(and(...where))
+    .orderBy(desc(auditEvents.id))
+    .limit(Math.min(q.limit ?? 100, 1000));
 }

@@ -1,0 +1,116 @@
+import {
+  findIdentityDocument,
+  findPatient,
+  getSetting,
+  insertIdentityDocument,
+  listIdentityDocuments,
+  putSetting,
+  recordAudit,
+  type TenantRef,
+} from '@rayon/db';
+import { openSecret, sealSecret } from '@rayon/connectors/certificates';
+import { AppError, type IdentityDocumentType } from '@rayon/domain';
+import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+
+/** Per practice: whether copies of the identity documents seen at the desk are kept. */
+const KEEP_COPIES = 'identity.keepDocumentCopies';
+export const DOCUMENT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type DocumentContentType = (typeof DOCUMENT_CONTENT_TYPES)[number];
+
+const sealContext = (tenant: TenantRef) => `identity-document:${tenant.id}`;
+
+/**
+ * Copies of identity documents (optional per practice): the content is sealed at rest with the
+ * secrets key, bound to the practice; every viewing is written to the audit trail.
+ */
+export function createIdentityDocumentService({ db, secretsKey }: Deps) {
+  return {
+    async settings() {
+      const keep = await db.withTenant(requireTenant(), (tx) => getSetting<boolean>(tx, KEEP_COPIES));
+      return { keepCopies: keep === true };
+    },
+
+    async setKeepCopies(keepCopies: boolean) {
+      return db.withTenant(requireTenant(), async (tx) => {
+        await putSetting(tx, KEEP_COPIES, keepCopies);
+        await recordAudit(tx, {
+          actor: currentActor(),
+          action: 'setting.changed',
+          target: KEEP_COPIES,
+          requestId: currentContext().requestId,
+          details: { value: keepCopies },
+        });
+        return { keepCopies };
+      });
+    },
+
+    async add(input: {
+      patientId: string;
+      type: IdentityDocumentType;
+      contentType: DocumentContentType;
+      contentBase64: string;
+    }) {
+      const tenant = requireTenant();
+      const content = Buffer.from(input.contentBase64, 'base64');
+      if (content.length === 0)
+        throw new AppError('BAD_INPUT', 'the document is empty', { field: 'contentBase64' });
+      return db.withTenant(tenant, async (tx) => {
+        if (!(await findPatient(tx, input.patientId))) throw new AppError('NOT_FOUND', 'patient not found');
+        if ((await getSetting<boolean>(tx, KEEP_COPIES)) !== true) {
+          throw new AppError(
+            'CONFLICT',
+            'this practice does not keep copies of identity documents (setting)',
+          );
+        }
+        const row = await insertIdentityDocument(tx, {
+          patientId: input.patientId,
+          type: input.type,
+          contentType: input.contentType,
+          sealedContent: sealSecret(content, secretsKey, sealContext(tenant)),
+          createdBy: currentActor().id,
+        });
+        await recordAudit(tx, {
+          actor: currentActor(),
+          action: 'identity-document.added',
+          target: row.id,
+          requestId: currentContext().requestId,
+          details: { patientId: input.patientId, type: input.type },
+        });
+        return { ...row, createdAt: row.createdAt.toISOString() };
+      });
+    },
+
+    async list(patientId: string) {
+      return db.withTenant(requireTenant(), async (tx) => {
+        if (!(await findPatient(tx, patientId))) throw new AppError('NOT_FOUND', 'patient not found');
+        return (await listIdentityDocuments(tx, patientId)).map((d) => ({
+          ...d,
+          createdAt: d.createdAt.toISOString(),
+        }));
+      });
+    },
+
+    /** The document itself; who viewed it and when goes to the audit trail. */
+    async view(id: string) {
+      const tenant = requireTenant();
+      return db.withTenant(tenant, async (tx) => {
+        const row = await findIdentityDocument(tx, id);
+        if (!row) throw new AppError('NOT_FOUND', 'document not found');
+        await recordAudit(tx, {
+          actor: currentActor(),
+          action: 'identity-document.viewed',
+          target: id,
+          requestId: currentContext().requestId,
+          details: { patientId: row.patientId },
+        });
+        const content = openSecret(row.sealedContent, secretsKey, sealContext(tenant));
+        return {
+          id: row.id,
+          type: row.type,
+          contentType: row.contentType,
+          contentBase64: content.toString('base64'),
+        };
+      });
+    },
+  };
+}
