@@ -1,3 +1,4 @@
+import { daysInMonth } from '@rayon/domain';
 import { declaredCharset, detectCharset, rawHeaderFields, type Hl7Charset } from './charset.ts';
 import { DEFAULT_ENCODING, unescapeValue, type EncodingCharacters } from './encoding.ts';
 import { Hl7Error } from './errors.ts';
@@ -62,23 +63,6 @@ export interface MessageHeader {
 const TS_RE =
   /^(\d{4})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:(\d{2})(?:\.(\d{1,4}))?)?)?)?)?)?([+-]\d{4})?$/;
 
-function daysIn(year: number, month: number): number {
-  return [
-    31,
-    year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28,
-    31,
-    30,
-    31,
-    30,
-    31,
-    31,
-    30,
-    31,
-    30,
-    31,
-  ][month - 1]!;
-}
-
 /**
  * HL7 TS/DTM (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][+/-ZZZZ]`) → ISO 8601 with the same precision:
  * `19790328` → `1979-03-28`, `20240306111154` → `2024-03-06T11:11:54`, with `+01:00` when an
@@ -97,7 +81,7 @@ export function parseTimestamp(
   if (month < 1 || month > 12) return null;
   if (d === undefined) return { iso: `${y}-${mo}`, precision: 'month' };
   const day = Number(d);
-  if (day < 1 || day > daysIn(year, month)) return null;
+  if (day < 1 || day > daysInMonth(year, month)) return null;
   let iso = `${y}-${mo}-${d}`;
   if (h === undefined) return { iso, precision: 'day' };
   if (Number(h) > 23 || Number(mi ?? '0') > 59 || Number(s ?? '0') > 59) return null;
