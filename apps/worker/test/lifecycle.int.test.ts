@@ -57,7 +57,7 @@ describe('process lifecycle', () => {
 
   it('the API serves, then stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const a = start('api', { RAYON_API_PORT: String(port) });
+    const a = start('api', { RAYON_API_PORT: String(port), RAYON_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') });
     await a.waitFor('api listening');
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     a.child.kill('SIGTERM');
