@@ -14,7 +14,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { hashPassword } from '../src/auth/secrets.ts';
-import type { InsiSettings } from '../src/services/deps.ts';
+import type { InsiSettings } from '@rayon/identity';
 import type { AppRouter } from '../src/trpc/router.ts';
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

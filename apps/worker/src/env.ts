@@ -10,6 +10,14 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9:{}_-]+$/)
     .default('{rayon}'),
+  /** Same values as the API's: the key sealing private keys, and where INSi is. */
+  RAYON_SECRETS_KEY: z
+    .string()
+    .min(40, 'RAYON_SECRETS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)'),
+  RAYON_INSI_URL: z.url().optional(),
+  RAYON_INSI_CA_FILE: z.string().optional(),
+  RAYON_LPS_IDAM: z.string().default('RAYON-DEV'),
+  RAYON_LPS_INSTANCE: z.uuid().default('00000000-0000-4000-8000-000000000000'),
 });
 
 export type Env = z.infer<typeof schema>;

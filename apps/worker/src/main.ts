@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parseEncryptionKey } from '@rayon/connectors/certificates';
 import { Database } from '@rayon/db';
 import pino from 'pino';
 import { loadEnv } from './env.ts';
@@ -14,7 +16,25 @@ const tier = await startWorkerTier({
   connection,
   prefix: env.RAYON_QUEUE_PREFIX,
   logger,
-  handlers: defaultHandlers(db),
+  handlers: defaultHandlers(
+    db,
+    {
+      secretsKey: parseEncryptionKey(env.RAYON_SECRETS_KEY),
+      insi: env.RAYON_INSI_URL
+        ? {
+            endpoint: env.RAYON_INSI_URL,
+            trustedCaPem: env.RAYON_INSI_CA_FILE ? [readFileSync(env.RAYON_INSI_CA_FILE, 'utf8')] : [],
+            lps: {
+              idam: env.RAYON_LPS_IDAM,
+              version: '0.1.0',
+              name: 'rayon',
+              instance: env.RAYON_LPS_INSTANCE,
+            },
+          }
+        : undefined,
+    },
+    logger,
+  ),
   concurrency: env.RAYON_WORKER_CONCURRENCY,
 });
 logger.info('worker started');

@@ -1,15 +1,21 @@
 import type { Database } from '@rayon/db';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { insiAutoJob, type IdentityJobSettings } from './jobs/identity.ts';
 import { deprovisionJob, provisionJob } from './jobs/tenancy.ts';
 import type { JobData } from './queue.ts';
 
 export type Handler = (job: Job<JobData>) => Promise<unknown>;
 
-export function defaultHandlers(db: Database): Record<string, Handler> {
+export function defaultHandlers(
+  db: Database,
+  identity: IdentityJobSettings,
+  logger: Logger,
+): Record<string, Handler> {
   return {
     'tenant.provision': provisionJob(db),
     'tenant.deprovision': deprovisionJob(db),
+    'identity.insi-auto': insiAutoJob(db, identity, logger),
   };
 }
 

@@ -14,6 +14,7 @@ function start(app: string, env: Record<string, string> = {}) {
       RAYON_DATABASE_URL: inject('databaseUrl'),
       RAYON_REDIS_URL: inject('redisUrl'),
       RAYON_QUEUE_PREFIX: `{lifecycle-${Date.now()}}`,
+      RAYON_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64'),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,7 +58,7 @@ describe('process lifecycle', () => {
 
   it('the API serves, then stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const a = start('api', { RAYON_API_PORT: String(port), RAYON_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') });
+    const a = start('api', { RAYON_API_PORT: String(port) });
     await a.waitFor('api listening');
     expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
     a.child.kill('SIGTERM');

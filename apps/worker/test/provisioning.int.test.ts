@@ -24,7 +24,11 @@ beforeAll(async () => {
     connection: { url: inject('redisUrl'), maxRetriesPerRequest: null },
     prefix: `{prov-${Date.now()}}`,
     logger: pino({ level: 'silent' }),
-    handlers: defaultHandlers(db),
+    handlers: defaultHandlers(
+      db,
+      { secretsKey: Buffer.alloc(32), insi: undefined },
+      pino({ level: 'silent' }),
+    ),
   });
 });
 afterAll(async () => {

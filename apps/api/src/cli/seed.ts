@@ -14,7 +14,7 @@ import {
 } from '@rayon/db';
 import { tenantSchemaName } from '@rayon/domain';
 import { hashPassword } from '../auth/secrets.ts';
-import { installCertificate } from '../services/certificates.ts';
+import { installCertificate } from '@rayon/identity';
 
 export interface SeedAccount {
   email: string;

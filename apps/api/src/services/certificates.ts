@@ -1,32 +1,16 @@
 import {
-  findActiveCertificate,
   findTenantById,
   listCertificates,
   listSites,
   recordAudit,
-  replaceCertificate,
   revokeCertificate,
   type CertificateView,
-  type TenantRef,
   type TenantTx,
 } from '@rayon/db';
-import {
-  checkUsable,
-  OrganisationCertificate,
-  openSecret,
-  parsePkcs12,
-  sealSecret,
-  type InsiCertificateCn,
-} from '@rayon/connectors/certificates';
+import { checkUsable, parsePkcs12, type OrganisationCertificate } from '@rayon/connectors/certificates';
+import { CERTIFICATE_PURPOSES, installCertificate, type CertificatePurpose } from '@rayon/identity';
 import { AppError } from '@rayon/domain';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
-
-/** What each certificate is for, and the subject CN the service requires. */
-export const CERTIFICATE_PURPOSES = {
-  'insi-auto': 'INSI-AUTO',
-  'insi-manu': 'INSI-MANU',
-} as const satisfies Record<string, InsiCertificateCn>;
-export type CertificatePurpose = keyof typeof CERTIFICATE_PURPOSES;
 
 function certificateView(c: CertificateView) {
   return {
@@ -43,9 +27,6 @@ function certificateView(c: CertificateView) {
     revokedAt: c.revokedAt?.toISOString() ?? null,
   };
 }
-
-/** The sealed key is bound to its practice: a row copied elsewhere cannot be opened. */
-const sealContext = (tenant: TenantRef) => `certificate:${tenant.id}`;
 
 /**
  * Structure identifiers IGC-Santé may write in the subject of this practice's certificates:
@@ -65,30 +46,6 @@ function subjectStructureIds(cert: OrganisationCertificate): string[] {
   return [cert.subject.OU, cert.subject.organizationIdentifier]
     .filter((v): v is string => v !== undefined)
     .flatMap((v) => v.split(', '));
-}
-
-/** Stores a checked certificate for a purpose (its key sealed for this practice), retiring the previous one. */
-export function installCertificate(
-  tx: TenantTx,
-  purpose: CertificatePurpose,
-  cert: OrganisationCertificate,
-  secretsKey: Buffer,
-  createdBy: string | null,
-) {
-  return replaceCertificate(tx, {
-    purpose,
-    subjectCn: cert.commonName,
-    subject: { ...cert.subject },
-    issuer: { ...cert.issuer },
-    serialNumber: cert.serialNumber,
-    fingerprintSha256: cert.fingerprintSha256,
-    notBefore: cert.notBefore,
-    notAfter: cert.notAfter,
-    certPem: cert.certPem,
-    chainPem: [...cert.chainPem],
-    sealedKey: sealSecret(cert.keyPem, secretsKey, sealContext(tx.tenant)),
-    createdBy,
-  });
 }
 
 export function createCertificateService({ db, secretsKey }: Deps) {
@@ -148,33 +105,5 @@ export function createCertificateService({ db, secretsKey }: Deps) {
         return certificateView(row);
       });
     },
-
-    /** The practice's usable certificate for a purpose, key opened, for a connector call. */
-    async usable(tx: TenantTx, purpose: CertificatePurpose): Promise<OrganisationCertificate> {
-      const row = await findActiveCertificate(tx, purpose);
-      if (!row) {
-        throw new AppError(
-          'CONFLICT',
-          `no ${CERTIFICATE_PURPOSES[purpose]} certificate is configured for this practice`,
-        );
-      }
-      let keyPem: string;
-      try {
-        keyPem = openSecret(row.sealedKey, secretsKey, sealContext(tx.tenant)).toString('utf8');
-      } catch {
-        throw new AppError(
-          'CONFLICT',
-          'the stored private key cannot be opened (sealed for another practice or with another key): upload the certificate again',
-        );
-      }
-      const cert = OrganisationCertificate.fromPem({ certPem: row.certPem, keyPem, chainPem: row.chainPem });
-      try {
-        checkUsable(cert, { now: new Date(), expectedCn: CERTIFICATE_PURPOSES[purpose] });
-      } catch (e) {
-        throw new AppError('CONFLICT', (e as Error).message);
-      }
-      return cert;
-    },
   };
 }
-export type CertificateService = ReturnType<typeof createCertificateService>;

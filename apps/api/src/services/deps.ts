@@ -1,16 +1,10 @@
 import type { Database } from '@rayon/db';
+import type { InsiSettings } from '@rayon/identity';
 import type { Redis } from 'ioredis';
 import type { Actor } from '@rayon/db';
 import { AppError } from '@rayon/domain';
 import { requestContext, type RequestContext } from '../context.ts';
 import type { Logger } from '../logger.ts';
-
-/** Where INSi is and how Rayon presents itself to it (LPS context). */
-export interface InsiSettings {
-  endpoint: string;
-  trustedCaPem: string[];
-  lps: { idam: string; version: string; name: string; instance: string };
-}
 
 export interface Deps {
   db: Database;

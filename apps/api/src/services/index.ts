@@ -9,7 +9,6 @@ import { createSiteService } from './sites.ts';
 import { createTenantService } from './tenants.ts';
 
 export function createServices(deps: Deps) {
-  const certificates = createCertificateService(deps);
   return {
     db: deps.db,
     auth: createAuthService(deps),
@@ -17,8 +16,8 @@ export function createServices(deps: Deps) {
     apiKeys: createApiKeyService(deps),
     sites: createSiteService(deps),
     hl7: createHl7Service(deps),
-    patients: createPatientService(deps, certificates),
-    certificates,
+    patients: createPatientService(deps),
+    certificates: createCertificateService(deps),
     identityDocuments: createIdentityDocumentService(deps),
   };
 }

@@ -1,6 +1,8 @@
 import {
   changeIdentity,
   createPatient,
+  enqueueOutbox,
+  findActiveCertificate,
   findPatient,
   identityOf,
   listIdentifiers,
@@ -11,11 +13,9 @@ import {
   type PatientRow,
   type TenantTx,
 } from '@rayon/db';
-import { createInsiClient, type InsiSearchResult } from '@rayon/connectors/insi';
+import { callInsiForPatient } from '@rayon/identity';
 import {
   AppError,
-  applyInsiResult,
-  assertInsiAllowed,
   changeComplementaryTraits,
   changeStrictTraits,
   insForExchange,
@@ -26,11 +26,9 @@ import {
   type ComplementaryTraits,
   type IdentityAttributes,
   type IdentityDocumentType,
-  type InsiAnswer,
   type LocalIdentifier,
   type StrictTraitsInput,
 } from '@rayon/domain';
-import type { CertificateService } from './certificates.ts';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 export interface PatientSearchInput {
@@ -69,7 +67,7 @@ export function publicPatient(p: PatientView) {
   return { ...rest, ins };
 }
 
-export function createPatientService({ db, insi }: Deps, certificates: CertificateService) {
+export function createPatientService({ db, insi, secretsKey }: Deps) {
   const context = (source: 'desk' | 'api'): IdentityContext => ({
     actor: currentActor(),
     source,
@@ -147,6 +145,14 @@ export function createPatientService({ db, insi }: Deps, certificates: Certifica
           },
           context(sourceOf()),
         );
+        // With an INSI-AUTO certificate, INSi is called unattended right after creation (worker).
+        if (row.insMatricule === null && (await findActiveCertificate(tx, 'insi-auto'))) {
+          await enqueueOutbox(tx, {
+            topic: 'identity.insi-auto',
+            payload: { patientId: row.id, version: row.version },
+            requestId: currentContext().requestId,
+          });
+        }
         return patientView(tx, row);
       });
     },
@@ -188,74 +194,23 @@ export function createPatientService({ db, insi }: Deps, certificates: Certifica
       return change(id, version, 'attributes-changed', (identity) => setAttributes(identity, attributes));
     },
 
-    /**
-     * Calls INSi (rechercherInsAvecTraitsIdentite) for a patient, as a person: with the practice's
-     * INSI-MANU certificate. The call is made outside any transaction; its answer is applied to
-     * the identity as it was when the call started (a change meanwhile is a CONFLICT).
-     */
+    /** Calls INSi for a patient, as a person: with the practice's INSI-MANU certificate. */
     async callInsi(id: string) {
-      if (!insi) throw new AppError('UNAVAILABLE', 'INSi is not configured on this server');
       const tenant = requireTenant();
-      const { row, certificate } = await db.withTenant(tenant, async (tx) => {
-        const found = await findPatient(tx, id);
-        if (!found) throw new AppError('NOT_FOUND', 'patient not found');
-        if (found.mergedInto)
-          throw new AppError('CONFLICT', `this patient was merged into patient ${found.mergedInto}`);
-        assertInsiAllowed(identityOf(found));
-        return { row: found, certificate: await certificates.usable(tx, 'insi-manu') };
+      const { code, result, row } = await callInsiForPatient(db, tenant, id, {
+        insi,
+        secretsKey,
+        mode: 'manu',
+        actor: currentActor(),
+        requestId: currentContext().requestId,
       });
-      const identity = identityOf(row);
-      const sex = identity.traits.sex;
-      if (sex !== 'M' && sex !== 'F') {
-        throw new AppError('CONFLICT', 'INSi needs the sex M or F: correct the strict traits first', {
-          field: 'traits.sex',
-        });
-      }
-      const forenames = identity.traits.birthForenames.split(' ').filter(Boolean);
-      const client = createInsiClient({
-        endpoint: insi.endpoint,
-        certificate,
-        trustedCaPem: insi.trustedCaPem,
-        lps: insi.lps,
-        emitter: currentActor().id ?? tenant.slug,
-      });
-      const answer: InsiSearchResult = await client.searchByTraits({
-        birthFamilyName: identity.traits.birthFamilyName,
-        forenames: forenames.length ? forenames : [identity.traits.firstBirthForename],
-        sex,
-        birthDate: identity.traits.birthDate,
-        ...(identity.traits.birthPlaceCode ? { birthPlaceCode: identity.traits.birthPlaceCode } : {}),
-      });
-      const domainAnswer: InsiAnswer =
-        answer.code === '00' && answer.result
-          ? {
-              code: '00',
-              ins: { matricule: answer.result.ins.matricule, oid: answer.result.ins.oid },
-              traits: answer.result.traits,
-            }
-          : { code: answer.code === '02' ? '02' : '01' };
-      return db.withTenant(tenant, async (tx) => {
-        const ctx = {
-          ...context(sourceOf()),
-          source: 'insi' as const,
-          note: `INSi ${answer.code} ${answer.label}`,
-        };
-        const { row: after, result } = await changeIdentity(
-          tx,
-          id,
-          row.version,
-          'insi-answer',
-          (current) => applyInsiResult(current, domainAnswer, ctx.now),
-          ctx,
-        );
-        return {
-          code: answer.code,
-          outcome: result.outcome,
-          reason: result.reason,
-          changes: result.changes,
-          patient: await patientView(tx, after),
-        };
-      });
+      return db.withTenant(tenant, async (tx) => ({
+        code,
+        outcome: result.outcome,
+        reason: result.reason,
+        changes: result.changes,
+        patient: await patientView(tx, row),
+      }));
     },
 
     async merge(survivorId: string, absorbedId: string) {
