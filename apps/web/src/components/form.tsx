@@ -1,4 +1,4 @@
-import type { InputHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, SelectHTMLAttributes } from 'react';
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'name'> {
   name: string;
@@ -46,6 +46,129 @@ export function Field({ name, label, hint, error, optional = false, type = 'text
 export function FormError({ message }: { message: string | null }) {
   return message ? (
     <div className="alert alert--error" role="alert">
+      {message}
+    </div>
+  ) : null;
+}
+
+function describedBy(id: string, hint: string | undefined, error: string | undefined) {
+  return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+}
+
+interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'name'> {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  optional?: boolean;
+  options: readonly { value: string; label: string }[];
+  /** First, empty choice (e.g. "Choisir…"). */
+  placeholder?: string;
+}
+
+/** A labelled select with its hint and its error. */
+export function SelectField({
+  name,
+  label,
+  hint,
+  error,
+  optional = false,
+  options,
+  placeholder,
+  ...select
+}: SelectFieldProps) {
+  const id = `f-${name.replaceAll('.', '-')}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {optional ? <span className="optional"> (facultatif)</span> : null}
+      </label>
+      {hint ? (
+        <span id={`${id}-hint`} className="field-hint">
+          {hint}
+        </span>
+      ) : null}
+      <select
+        id={id}
+        name={name}
+        required={!optional}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, hint, error)}
+        {...select}
+      >
+        {placeholder !== undefined ? <option value="">{placeholder}</option> : null}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <span id={`${id}-error`} className="field-error" data-testid={`error-${name}`} role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+/** A group of radio buttons (one choice), as a fieldset with its legend and its error. */
+export function RadioGroup({
+  name,
+  label,
+  hint,
+  error,
+  options,
+  defaultValue,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  options: readonly { value: string; label: string }[];
+  defaultValue?: string;
+}) {
+  const id = `f-${name.replaceAll('.', '-')}`;
+  return (
+    <fieldset
+      className="radio-group"
+      aria-invalid={error ? true : undefined}
+      aria-describedby={describedBy(id, hint, error)}
+    >
+      <legend>{label}</legend>
+      {hint ? (
+        <span id={`${id}-hint`} className="field-hint">
+          {hint}
+        </span>
+      ) : null}
+      <div className="radio-group__options">
+        {options.map((o) => (
+          <label key={o.value} className="checkbox">
+            <input type="radio" name={name} value={o.value} defaultChecked={defaultValue === o.value} />
+            {o.label}
+          </label>
+        ))}
+      </div>
+      {error ? (
+        <span id={`${id}-error`} className="field-error" data-testid={`error-${name}`} role="alert">
+          {error}
+        </span>
+      ) : null}
+    </fieldset>
+  );
+}
+
+/** A success or information message after an action. */
+export function FormNotice({
+  message,
+  tone = 'success',
+}: {
+  message: string | null;
+  tone?: 'success' | 'warning';
+}) {
+  return message ? (
+    <div className={`alert alert--${tone}`} role="status">
       {message}
     </div>
   ) : null;

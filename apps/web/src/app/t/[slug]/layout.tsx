@@ -1,16 +1,22 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { PracticeNav, type NavItem } from '../../../components/practice-nav.tsx';
 import { SiteHeader } from '../../../components/site-header.tsx';
-import { apiForSession, load } from '../../../server/session.ts';
+import { HL7_FEED_ROLES, PATIENT_READER_ROLES, practiceContext } from '../../../server/practice.ts';
 
 type Params = Promise<{ slug: string }>;
 
 export default async function PracticeLayout({ children, params }: { children: ReactNode; params: Params }) {
   const { slug } = await params;
-  const api = await apiForSession();
-  const me = await load(() => api.auth.me.query());
-  const current = me.memberships.find((m) => m.slug === slug);
+  const { me, membership: current, has } = await practiceContext(slug);
   const others = me.memberships.filter((m) => m.slug !== slug && m.status === 'active');
+  const base = `/t/${encodeURIComponent(slug)}`;
+  const nav: NavItem[] = [
+    { href: base, label: 'Tableau de bord', exact: true },
+    ...(has(...PATIENT_READER_ROLES) ? [{ href: `${base}/patients`, label: 'Patients' }] : []),
+    ...(has(...HL7_FEED_ROLES) ? [{ href: `${base}/flux-hl7`, label: 'Flux HL7' }] : []),
+    ...(has('practice_admin') ? [{ href: `${base}/certificats`, label: 'Certificats' }] : []),
+  ];
   return (
     <>
       <SiteHeader
@@ -39,6 +45,7 @@ export default async function PracticeLayout({ children, params }: { children: R
           </>
         }
       />
+      <PracticeNav items={nav} />
       <main className="page">{children}</main>
     </>
   );

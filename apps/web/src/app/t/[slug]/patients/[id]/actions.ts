@@ -1,0 +1,263 @@
+'use server';
+
+import { IDENTITY_DOCUMENT_TYPES, type IdentityDocumentType } from '@rayon/domain';
+import { revalidatePath } from 'next/cache';
+import { frenchApiMessage, sentence } from '../../../../../lib/api-messages.ts';
+import {
+  COMPLEMENTARY_FIELDS,
+  fieldErrorMessage,
+  formValues,
+  strictTraitErrors,
+  TRAIT_FIELDS,
+  traitsFrom,
+  type ComplementaryField,
+  type IdentityFormState,
+  type TraitField,
+} from '../../../../../lib/identity-forms.ts';
+import { identityStatusLabel } from '../../../../../lib/labels.ts';
+import { patientPath } from '../../../../../lib/patients.ts';
+import { apiErrorInfo } from '../../../../../server/api.ts';
+import { apiForSession, handleApiError } from '../../../../../server/session.ts';
+import type { ActionState, InsiState } from './state.ts';
+
+interface Target {
+  slug: string;
+  id: string;
+}
+
+function versionOf(formData: FormData): number {
+  const v = Number(formData.get('version'));
+  return Number.isInteger(v) && v > 0 ? v : 1;
+}
+
+/** The French message of an API refusal the person can act on; other errors are rethrown. */
+function refusal(error: unknown): string {
+  const info = apiErrorInfo(error);
+  if (
+    info &&
+    (info.appCode === 'CONFLICT' ||
+      info.appCode === 'BAD_INPUT' ||
+      info.code === 'CONFLICT' ||
+      info.code === 'BAD_REQUEST')
+  ) {
+    return sentence(frenchApiMessage(info.message));
+  }
+  handleApiError(error);
+}
+
+function statusChange(before: string, after: string): string {
+  return before === after
+    ? `Statut inchangé : ${identityStatusLabel(after)}.`
+    : `Le statut passe de « ${identityStatusLabel(before)} » à « ${identityStatusLabel(after)} ».`;
+}
+
+// ---------------------------------------------------------------------------------- attributes
+
+export async function setAttributeAction(
+  target: Target,
+  previous: ActionState,
+  formData: FormData,
+): Promise<ActionState> {
+  const attempt = previous.attempt + 1;
+  const name = String(formData.get('attribute') ?? '');
+  if (name !== 'douteuse' && name !== 'fictive' && name !== 'homonyme') {
+    return { attempt, error: 'Attribut inconnu.', notice: null };
+  }
+  const value = formData.get('value') === 'true';
+  const api = await apiForSession({ tenantSlug: target.slug });
+  try {
+    await api.patients.setAttributes.mutate({
+      id: target.id,
+      version: versionOf(formData),
+      attributes: { [name]: value },
+    });
+  } catch (error) {
+    return { attempt, error: refusal(error), notice: null };
+  }
+  revalidatePath(patientPath(target.slug, target.id));
+  return { attempt, error: null, notice: null };
+}
+
+// ------------------------------------------------------------------------------ strict traits
+
+export async function changeTraitsAction(
+  target: Target,
+  previous: IdentityFormState<TraitField>,
+  formData: FormData,
+): Promise<IdentityFormState<TraitField>> {
+  const values = formValues(formData, TRAIT_FIELDS);
+  const attempt = previous.attempt + 1;
+  const failed = (
+    errors: IdentityFormState<TraitField>['errors'],
+    formError: string | null = null,
+  ): IdentityFormState<TraitField> => ({ attempt, values, errors, formError, notice: null });
+
+  const errors = strictTraitErrors(values);
+  if (Object.keys(errors).length > 0) return failed(errors);
+  const document = String(formData.get('documentChecked') ?? '');
+  const documentChecked = (IDENTITY_DOCUMENT_TYPES as readonly string[]).includes(document)
+    ? (document as IdentityDocumentType)
+    : undefined;
+
+  const api = await apiForSession({ tenantSlug: target.slug });
+  const before = String(formData.get('status') ?? '');
+  let after: { status: string; version: number };
+  try {
+    const patient = await api.patients.changeTraits.mutate({
+      id: target.id,
+      version: versionOf(formData),
+      traits: traitsFrom(values),
+      ...(documentChecked ? { documentChecked } : {}),
+    });
+    after = patient;
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if ((info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') && info.field) {
+      const field = (TRAIT_FIELDS as readonly string[]).includes(info.field)
+        ? (info.field as TraitField)
+        : null;
+      if (field) return failed({ [field]: fieldErrorMessage(field, info.message) });
+    }
+    return failed({}, refusal(error));
+  }
+  revalidatePath(patientPath(target.slug, target.id));
+  return {
+    attempt,
+    values: null,
+    errors: {},
+    formError: null,
+    notice: `Traits stricts enregistrés. ${statusChange(before, after.status)}`,
+    savedVersion: after.version,
+  };
+}
+
+// ----------------------------------------------------------------------- complementary traits
+
+export async function changeComplementaryAction(
+  target: Target,
+  previous: IdentityFormState<ComplementaryField>,
+  formData: FormData,
+): Promise<IdentityFormState<ComplementaryField>> {
+  const values = formValues(formData, COMPLEMENTARY_FIELDS);
+  const attempt = previous.attempt + 1;
+  const orNull = (v: string) => (v === '' ? null : v);
+  const api = await apiForSession({ tenantSlug: target.slug });
+  let savedVersion: number;
+  try {
+    ({ version: savedVersion } = await api.patients.changeComplementary.mutate({
+      id: target.id,
+      version: versionOf(formData),
+      complementary: {
+        usedFamilyName: orNull(values['complementary.usedFamilyName']),
+        usedForename: orNull(values['complementary.usedForename']),
+      },
+    }));
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    const field =
+      info?.field && (COMPLEMENTARY_FIELDS as readonly string[]).includes(info.field)
+        ? (info.field as ComplementaryField)
+        : null;
+    if (field && info) {
+      return {
+        attempt,
+        values,
+        errors: { [field]: fieldErrorMessage(field, info.message) },
+        formError: null,
+        notice: null,
+      };
+    }
+    return { attempt, values, errors: {}, formError: refusal(error), notice: null };
+  }
+  revalidatePath(patientPath(target.slug, target.id));
+  return {
+    attempt,
+    values: null,
+    errors: {},
+    formError: null,
+    notice: 'Traits complémentaires enregistrés.',
+    savedVersion,
+  };
+}
+
+// --------------------------------------------------------------------------- identity document
+
+export async function recordDocumentAction(
+  target: Target,
+  previous: ActionState,
+  formData: FormData,
+): Promise<ActionState> {
+  const attempt = previous.attempt + 1;
+  const type = String(formData.get('type') ?? '');
+  if (!(IDENTITY_DOCUMENT_TYPES as readonly string[]).includes(type)) {
+    return { attempt, error: 'Choisissez le type de pièce présentée.', notice: null };
+  }
+  const guardian = formData.get('guardianDocumentChecked') === 'on';
+  const before = String(formData.get('status') ?? '');
+  const api = await apiForSession({ tenantSlug: target.slug });
+  let after: { status: string; version: number };
+  try {
+    const patient = await api.patients.recordDocument.mutate({
+      id: target.id,
+      version: versionOf(formData),
+      type: type as IdentityDocumentType,
+      ...(guardian ? { guardianDocumentChecked: true } : {}),
+    });
+    after = patient;
+  } catch (error) {
+    return { attempt, error: refusal(error), notice: null };
+  }
+  revalidatePath(patientPath(target.slug, target.id));
+  return {
+    attempt,
+    error: null,
+    notice: `Vérification de la pièce d'identité enregistrée. ${statusChange(before, after.status)}`,
+    savedVersion: after.version,
+  };
+}
+
+// ------------------------------------------------------------------------------------- INSi
+
+export async function callInsiAction(target: Target, previous: InsiState): Promise<InsiState> {
+  const attempt = previous.attempt + 1;
+  const api = await apiForSession({ tenantSlug: target.slug });
+  try {
+    const result = await api.patients.callInsi.mutate({ id: target.id });
+    revalidatePath(patientPath(target.slug, target.id));
+    return {
+      attempt,
+      error: null,
+      result: {
+        outcome: result.outcome,
+        code: result.code,
+        reason: result.reason,
+        changes: result.changes,
+        status: result.patient.status,
+      },
+    };
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if (info?.appCode === 'CONFLICT' || info?.code === 'CONFLICT') {
+      return { attempt, result: null, error: `Appel INSi impossible : ${frenchApiMessage(info.message)}` };
+    }
+    if (info?.appCode === 'UNAVAILABLE' || info?.code === 'SERVICE_UNAVAILABLE') {
+      return { attempt, result: null, error: 'Le téléservice INSi ne répond pas, réessayez plus tard.' };
+    }
+    if (info?.appCode === 'FORBIDDEN' || info?.code === 'FORBIDDEN') {
+      // The teleservice refused the practice's certificate or software (TLS alert, DESIR_550/560).
+      return { attempt, result: null, error: `Appel INSi refusé : ${frenchApiMessage(info.message)}` };
+    }
+    if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
+      return { attempt, result: null, error: `Appel INSi impossible : ${frenchApiMessage(info.message)}` };
+    }
+    if (info?.code === 'INTERNAL_SERVER_ERROR') {
+      return {
+        attempt,
+        result: null,
+        error:
+          "Appel INSi impossible : erreur interne du serveur. Réessayez ; si l'erreur persiste, signalez-la au support.",
+      };
+    }
+    handleApiError(error);
+  }
+}
