@@ -1,14 +1,14 @@
-/** Playwright global setup: the whole stack on its own ports and data (.rayon/e2e). */
+/** Playwright global setup: the whole stack on its own ports and data (.rayon/e2e-<port base>). */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './services.ts';
 import { DEMO, startStack } from './stack.ts';
 
 export default async function globalSetup() {
-  rmSync(join(repoRoot, '.rayon/e2e'), { recursive: true, force: true });
   const base = Number(process.env.RAYON_E2E_PORT_BASE ?? 4500);
+  rmSync(join(repoRoot, `.rayon/e2e-${base}`), { recursive: true, force: true });
   const stack = await startStack({
-    name: 'e2e',
+    name: `e2e-${base}`,
     portBase: base,
     apps: ['api', 'worker', 'web'],
     logLevel: 'warn',

@@ -148,6 +148,20 @@ describe('identity at the desk (tRPC)', () => {
     expect(history[3]!).toMatchObject({ source: 'desk', actorType: 'user' });
   });
 
+  it('an INS already held by another patient is a CONFLICT naming it (probable duplicate), never a silent write', async () => {
+    const first = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'JUMEAU' } });
+    const second = await desk.patients.create.mutate({
+      traits: { ...gwenaelle, birthFamilyName: 'JUMEAU', birthPlaceCode: null },
+    });
+    await retrieveIns(a, first.id, '162018885045327');
+    await expect(retrieveIns(a, second.id, '162018885045327')).rejects.toMatchObject({
+      code: 'CONFLICT',
+      field: 'ins',
+      message: expect.stringContaining(first.id),
+    });
+    expect((await desk.patients.get.query({ id: second.id })).ins).toBeNull();
+  });
+
   it('a Carte Vitale is not an identity document', async () => {
     const p = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'VITALE' } });
     expect(

@@ -328,6 +328,24 @@ describe('identity feed over MLLP', () => {
     expect(await patientOf(a, 'RAYON-TEST', 'AFTER-1')).toBeDefined();
   });
 
+  it('an INS held by another patient is answered AE on PID-3 (probable duplicate), nothing changed', async () => {
+    const ins = '295109912611193';
+    const person = { family: 'DOUBLE', given: 'Ines', birth: '19951009', sex: 'F' };
+    const withoutIns = adt('A28', [pid({ ipp: 'INS-2', ...person })]);
+    const holder = adt('A28', [pid({ ipp: 'INS-1', ins, ...person, reliability: 'VALI' })]);
+    // INS-2 then gets the INS that INS-1 holds: two records, one person.
+    const clash = adt('A31', [pid({ ipp: 'INS-2', ins, ...person, reliability: 'VALI' })]);
+    const acks = await sendRaw(
+      portA,
+      Buffer.concat([withoutIns, holder, clash].map((m) => encodeFrame(Buffer.from(m.text)))),
+      3,
+    );
+    expect(acks[1]).toContain(`MSA|AA|${holder.id}`);
+    expect(acks[2]).toMatch(new RegExp(`MSA\\|AE\\|${clash.id}`));
+    expect(acks[2]).toMatch(/ERR\|\|PID\^1\^3/);
+    expect(identityOf((await patientOf(a, 'RAYON-TEST', 'INS-2'))!).ins).toBeNull();
+  });
+
   it('routes the shared port by MSH-5 / MSH-6, and refuses an unknown receiver', async () => {
     const toB = adt(
       'A28',

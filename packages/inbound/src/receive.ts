@@ -52,7 +52,10 @@ function failureOf(
   if (isAppError(e) && (e.code === 'BAD_INPUT' || e.code === 'CONFLICT' || e.code === 'NOT_FOUND')) {
     const code = e.code === 'CONFLICT' ? '205' : e.code === 'NOT_FOUND' ? '204' : '102';
     // Domain field names (traits.birthDate) point to PID fields.
-    const field = { 'traits.birthDate': 7, 'traits.sex': 8, 'traits.birthPlaceCode': 11 }[e.field ?? ''] ?? 5;
+    const field =
+      { 'traits.birthDate': 7, 'traits.sex': 8, 'traits.birthPlaceCode': 11, ins: 3, identifiers: 3 }[
+        e.field ?? ''
+      ] ?? 5;
     return {
       ackCode: 'AE',
       error: { segment: 'PID', sequence: 1, field, hl7ErrorCode: code, severity: 'E', text: e.message },

@@ -215,7 +215,7 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
 
     async merge(survivorId: string, absorbedId: string) {
       return db.withTenant(requireTenant(), async (tx) => {
-        await mergePatients(tx, survivorId, absorbedId, context(sourceOf()));
+        await mergePatients(tx, survivorId, absorbedId, { ...context(sourceOf()), source: 'merge' });
         return patientView(tx, (await findPatient(tx, survivorId))!);
       });
     },

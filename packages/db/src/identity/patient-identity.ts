@@ -21,6 +21,7 @@ import { recordAudit, type Actor } from '../platform/audit.ts';
 import {
   attachIdentifier,
   findPatient,
+  findPatientByIns,
   insertIdentityEvent,
   insertPatient,
   updatePatient,
@@ -118,6 +119,22 @@ async function recordChange(
   });
 }
 
+/**
+ * One INS, one active patient: an INS already held by another patient means a probable
+ * duplicate, to be merged by a person (never silently).
+ */
+async function assertInsFree(tx: TenantTx, identity: PatientIdentity, patientId: string | null) {
+  if (!identity.ins) return;
+  const holder = await findPatientByIns(tx, identity.ins.matricule, identity.ins.oid);
+  if (holder && holder.id !== patientId) {
+    throw new AppError(
+      'CONFLICT',
+      `this INS already belongs to patient ${holder.id}: probable duplicate, merge the two records`,
+      { field: 'ins' },
+    );
+  }
+}
+
 /** Attaches local identifiers; one held by another patient is refused (CONFLICT naming it). */
 async function attachIdentifiers(tx: TenantTx, patientId: string, identifiers: LocalIdentifier[]) {
   const added: IdentityChange[] = [];
@@ -154,6 +171,7 @@ export async function insertIdentity(
   identifiers: LocalIdentifier[],
   ctx: IdentityContext,
 ): Promise<PatientRow> {
+  await assertInsFree(tx, identity, null);
   const row = await insertPatient(tx, { ...columnsOf(identity), mergedInto: null });
   const added = await attachIdentifiers(tx, row.id, identifiers);
   await recordChange(tx, row.id, 'created', [...changes, ...added], ctx);
@@ -184,6 +202,7 @@ export async function changeIdentity<T extends IdentityUpdate>(
   }
   const result = rule(identityOf(row), row);
   if (result.changes.length === 0) return { row, result };
+  await assertInsFree(tx, result.identity, patientId);
   const updated = await updatePatient(tx, patientId, row.version, columnsOf(result.identity));
   if (!updated)
     throw new AppError('CONFLICT', 'the identity was changed meanwhile: try again', { field: 'version' });
