@@ -45,6 +45,7 @@ const HistoryEntrySchema = z
     at: z.string(),
     actorType: z.string(),
     actorId: z.string().nullable(),
+    actorName: z.string().nullable(),
     source: z.string(),
     action: z.string(),
     changes: z.array(z.object({ field: z.string(), from: z.unknown(), to: z.unknown() })),

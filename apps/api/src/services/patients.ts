@@ -9,6 +9,7 @@ import {
   listIdentityEvents,
   mergePatients,
   searchPatients,
+  userDisplayNames,
   type IdentityContext,
   type PatientRow,
   type TenantTx,
@@ -116,11 +117,21 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
     async history(id: string) {
       return db.withTenant(requireTenant(), async (tx) => {
         if (!(await findPatient(tx, id))) throw new AppError('NOT_FOUND', 'patient not found');
-        return (await listIdentityEvents(tx, id)).map((e) => ({
+        const events = await listIdentityEvents(tx, id);
+        const UUID = /^[0-9a-f-]{36}$/;
+        const names = await userDisplayNames(
+          tx,
+          events.flatMap((e) =>
+            e.actorType === 'user' && e.actorId && UUID.test(e.actorId) ? [e.actorId] : [],
+          ),
+        );
+        return events.map((e) => ({
           id: e.id,
           at: e.at.toISOString(),
           actorType: e.actorType,
           actorId: e.actorId,
+          /** The practice user's display name, when the author is one. */
+          actorName: (e.actorId && names.get(e.actorId)) || null,
           source: e.source,
           action: e.action,
           changes: e.changes,

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { settings, userProfiles } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
 
@@ -35,4 +35,14 @@ export async function putSetting(tx: TenantTx, key: string, value: unknown): Pro
     .insert(settings)
     .values({ key, value })
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`now()` } });
+}
+
+/** Display names of the practice's users, by user id (for history and audit screens). */
+export async function userDisplayNames(tx: TenantTx, userIds: string[]): Promise<Map<string, string>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await tx
+    .select({ userId: userProfiles.userId, displayName: userProfiles.displayName })
+    .from(userProfiles)
+    .where(inArray(userProfiles.userId, [...new Set(userIds)]));
+  return new Map(rows.map((r) => [r.userId, r.displayName]));
 }
