@@ -1,7 +1,7 @@
 import { serve } from '@hono/node-server';
-import { readFileSync } from 'node:fs';
 import { parseEncryptionKey } from '@rayon/connectors/certificates';
 import { Database } from '@rayon/db';
+import { insiSettings } from '@rayon/identity';
 import { Redis } from 'ioredis';
 import { createApp } from './app.ts';
 import { loadEnv } from './env.ts';
@@ -17,13 +17,12 @@ const db = new Database({
 const redis = new Redis(env.RAYON_REDIS_URL, { lazyConnect: false, maxRetriesPerRequest: 2 });
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
 
-const insi = env.RAYON_INSI_URL
-  ? {
-      endpoint: env.RAYON_INSI_URL,
-      trustedCaPem: env.RAYON_INSI_CA_FILE ? [readFileSync(env.RAYON_INSI_CA_FILE, 'utf8')] : [],
-      lps: { idam: env.RAYON_LPS_IDAM, version: '0.1.0', name: 'rayon', instance: env.RAYON_LPS_INSTANCE },
-    }
-  : undefined;
+const insi = insiSettings({
+  url: env.RAYON_INSI_URL,
+  caFile: env.RAYON_INSI_CA_FILE,
+  idam: env.RAYON_LPS_IDAM,
+  instance: env.RAYON_LPS_INSTANCE,
+});
 const app = createApp({
   db,
   redis,

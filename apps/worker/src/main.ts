@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { parseEncryptionKey } from '@rayon/connectors/certificates';
 import { Database } from '@rayon/db';
+import { insiSettings } from '@rayon/identity';
 import pino from 'pino';
 import { loadEnv } from './env.ts';
 import { defaultHandlers } from './processor.ts';
@@ -20,18 +20,12 @@ const tier = await startWorkerTier({
     db,
     {
       secretsKey: parseEncryptionKey(env.RAYON_SECRETS_KEY),
-      insi: env.RAYON_INSI_URL
-        ? {
-            endpoint: env.RAYON_INSI_URL,
-            trustedCaPem: env.RAYON_INSI_CA_FILE ? [readFileSync(env.RAYON_INSI_CA_FILE, 'utf8')] : [],
-            lps: {
-              idam: env.RAYON_LPS_IDAM,
-              version: '0.1.0',
-              name: 'rayon',
-              instance: env.RAYON_LPS_INSTANCE,
-            },
-          }
-        : undefined,
+      insi: insiSettings({
+        url: env.RAYON_INSI_URL,
+        caFile: env.RAYON_INSI_CA_FILE,
+        idam: env.RAYON_LPS_IDAM,
+        instance: env.RAYON_LPS_INSTANCE,
+      }),
     },
     logger,
   ),

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Database, listIdentityEvents } from '@rayon/db';
-import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
+import { createScratchDatabase, createTestTenant, until } from '@rayon/db/testing';
 import { createHarness, uniqueEmail, type Harness } from '@rayon/api/test-harness';
 import { createTestPki, startInsiSimulator, type InsiSimulator, type TestPki } from '@rayon/sim-insi';
 import pino from 'pino';
@@ -54,15 +54,6 @@ afterAll(async () => {
   await h.close();
   await sim.close();
 });
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await fn();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not reached');
-}
 
 describe('unattended INSi call (INSI-AUTO)', () => {
   it('runs after creation at the desk when the practice holds an INSI-AUTO certificate, and only then', async () => {

@@ -1,6 +1,6 @@
 /** Onboarding end to end below the portal: API → outbox → relay → provisioning job → sign-in. */
 import { Database } from '@rayon/db';
-import { createScratchDatabase } from '@rayon/db/testing';
+import { createScratchDatabase, until } from '@rayon/db/testing';
 import { createHarness, trpcError, uniqueEmail, type Harness } from '@rayon/api/test-harness';
 import pino from 'pino';
 import postgres from 'postgres';
@@ -38,15 +38,6 @@ afterAll(async () => {
   await db.close();
   await h.close();
 });
-
-async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const v = await fn();
-    if (ok(v)) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('condition not reached');
-}
 
 describe('practice onboarding', () => {
   it('provisions the tenant as a job, then its invited administrator signs in', async () => {

@@ -68,3 +68,17 @@ export async function createScratchDatabase(adminUrl: string, appUrl: string): P
   }
   return url.toString();
 }
+
+/** Polls `fn` until `ok` holds (at most ~10 s), and returns the value that satisfied it. */
+export async function until<T>(
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what = 'the condition',
+): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const v = await fn();
+    if (ok(v)) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createInsiClient } from '@rayon/connectors/insi';
 import {
   changeIdentity,
@@ -23,6 +24,21 @@ export interface InsiSettings {
   endpoint: string;
   trustedCaPem: string[];
   lps: { idam: string; version: string; name: string; instance: string };
+}
+
+/** The INSi settings of a process, from its configuration (undefined when no INSi URL is set). */
+export function insiSettings(c: {
+  url: string | undefined;
+  caFile: string | undefined;
+  idam: string;
+  instance: string;
+}): InsiSettings | undefined {
+  if (!c.url) return undefined;
+  return {
+    endpoint: c.url,
+    trustedCaPem: c.caFile ? [readFileSync(c.caFile, 'utf8')] : [],
+    lps: { idam: c.idam, version: '0.1.0', name: 'rayon', instance: c.instance },
+  };
 }
 
 export interface InsiCallOptions {
