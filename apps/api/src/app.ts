@@ -1,3 +1,4 @@
+import { loggableError } from '@rayon/db';
 import { randomUUID } from 'node:crypto';
 import { trpcServer } from '@hono/trpc-server';
 import { AppError } from '@rayon/domain';
@@ -90,7 +91,7 @@ export function createApp(deps: Deps) {
       },
       onError: ({ error, path }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR')
-          logger.error({ err: error.cause ?? error, path }, 'tRPC procedure failed');
+          logger.error({ err: loggableError(error.cause ?? error), path }, 'tRPC procedure failed');
       },
     }),
   );
@@ -116,7 +117,7 @@ export function createApp(deps: Deps) {
     }
     const appError = toAppError(err);
     if (appError.code === 'INTERNAL')
-      requestContext.run(c.get('ctx'), () => logger.error({ err }, 'unhandled error'));
+      requestContext.run(c.get('ctx'), () => logger.error({ err: loggableError(err) }, 'unhandled error'));
     return c.json(errorBody(appError, requestId), ERROR_MAP[appError.code].http);
   });
 

@@ -19,14 +19,16 @@ import type { AppRouter } from '../src/trpc/router.ts';
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
-export async function createHarness(o: { databaseUrl?: string; insi?: InsiSettings } = {}) {
+export async function createHarness(
+  o: { databaseUrl?: string; insi?: InsiSettings; logger?: Parameters<typeof createApp>[0]['logger'] } = {},
+) {
   const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 2 });
   const secretsKey = randomBytes(32);
   const app = createApp({
     db,
     redis,
-    logger: pino({ level: 'silent' }),
+    logger: o.logger ?? pino({ level: 'silent' }),
     portalUrl: 'http://portal.test',
     secretsKey,
     insi: o.insi,

@@ -1,4 +1,4 @@
-import type { Database } from '@rayon/db';
+import { loggableError, type Database } from '@rayon/db';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { insiAutoJob, type IdentityJobSettings } from './jobs/identity.ts';
@@ -36,7 +36,7 @@ export function createProcessor(handlers: Record<string, Handler>, logger: Logge
       log.info('job done');
       return result;
     } catch (err) {
-      log.warn({ err: (err as Error).message }, 'job failed');
+      log.warn({ err: loggableError(err) }, 'job failed');
       throw err;
     }
   };

@@ -31,3 +31,4 @@ export * from './tenant/certificates.ts';
 export * from './identity/patient-identity.ts';
 export * from './identity/merge.ts';
 export * from './tenant/identity-documents.ts';
+export { loggableError } from './log-safe.ts';

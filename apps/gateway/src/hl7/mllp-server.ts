@@ -1,3 +1,4 @@
+import { loggableError } from '@rayon/db';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 
@@ -67,7 +68,7 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
             if (!socket.destroyed) socket.write(o.encodeFrame(ack));
           } catch (err) {
             o.logger.error(
-              { err: (err as Error).message },
+              { err: loggableError(err) },
               'HL7 message not stored; no ACK, closing the connection',
             );
             socket.destroy();

@@ -1,4 +1,10 @@
-import { claimPendingOutbox, markOutboxEnqueued, OUTBOX_CHANNEL, type Database } from '@rayon/db';
+import {
+  claimPendingOutbox,
+  loggableError,
+  markOutboxEnqueued,
+  OUTBOX_CHANNEL,
+  type Database,
+} from '@rayon/db';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import type { JobData } from '../queue.ts';
@@ -51,7 +57,7 @@ export function createRelay(o: RelayOptions) {
         const n = await pass();
         if (n === batchSize) continue;
       } catch (err) {
-        o.logger.error({ err }, 'outbox relay pass failed; retrying');
+        o.logger.error({ err: loggableError(err) }, 'outbox relay pass failed; retrying');
       }
       if (stopping) break;
       await new Promise<void>((resolve) => {
