@@ -214,6 +214,78 @@ test('INSi returns the INS of an official test identity, then the identity is qu
   await expect(page.getByTestId('ins-exchange')).toContainText('INS transmis dans les documents');
 });
 
+/** A 1×1 transparent PNG. */
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+test('the practice keeps a copy of an identity document, viewed through the portal', async ({ page }) => {
+  expect(noelUrl).not.toBe('');
+  await page.goto(noelUrl);
+  const section = page.getByRole('region', { name: "Copie de la pièce d'identité" });
+  await expect(section.getByTestId('copies-disabled')).toBeVisible();
+  await expect(section.getByText('chaque consultation est tracée')).toBeVisible();
+
+  // The practice administrator turns the setting on; the upload form appears.
+  const keep = section.getByRole('switch', { name: "Conserver une copie des pièces d'identité" });
+  await expect(keep).toHaveAttribute('aria-checked', 'false');
+  await keep.click();
+  await expect(keep).toHaveAttribute('aria-checked', 'true');
+  await expect(section.getByTestId('copies-disabled')).toHaveCount(0);
+
+  // A file of a format that is not accepted is refused in French.
+  await section.getByLabel('Type de pièce').selectOption('passeport');
+  await section.getByLabel('Fichier').setInputFiles({
+    name: 'notes.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('pas une image'),
+  });
+  await section.getByRole('button', { name: 'Enregistrer la copie' }).click();
+  await expect(section.getByRole('alert')).toContainText('Format non accepté');
+
+  await section.getByLabel('Type de pièce').selectOption('passeport');
+  await section.getByLabel('Fichier').setInputFiles({
+    name: 'passeport.png',
+    mimeType: 'image/png',
+    buffer: TINY_PNG,
+  });
+  await section.getByRole('button', { name: 'Enregistrer la copie' }).click();
+  await expect(section.getByText("Copie de la pièce d'identité enregistrée.")).toBeVisible();
+  const copy = section.getByTestId('document-copies').locator('tbody tr');
+  await expect(copy).toHaveCount(1);
+  await expect(copy).toContainText('Passeport');
+  await expect(copy).toContainText('Image PNG');
+  await expect(copy).toContainText('Dr Camille Lefèvre');
+
+  // "Consulter": the bytes themselves, inline and never cached.
+  const href = await copy.getByRole('link', { name: 'Consulter' }).getAttribute('href');
+  expect(href).toMatch(/\/pieces\/[0-9a-f-]{36}$/);
+  const response = await page.request.get(href!);
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toBe('image/png');
+  expect(response.headers()['content-disposition']).toMatch(/^inline/);
+  expect(response.headers()['cache-control']).toBe('no-store');
+  expect(Buffer.compare(await response.body(), TINY_PNG)).toBe(0);
+  // An unknown copy is a 404.
+  const unknown = await page.request.get(
+    href!.replace(/[0-9a-f-]{36}$/, '00000000-0000-4000-8000-000000000000'),
+  );
+  expect(unknown.status()).toBe(404);
+
+  // The history names who made each change.
+  await expect(page.getByTestId('identity-history').locator('tbody tr').first()).toContainText(
+    'Dr Camille Lefèvre',
+  );
+
+  // Signed out, the copy is not served: to the sign-in page.
+  await page.context().clearCookies();
+  const signedOut = await page.request.get(href!, { maxRedirects: 0 });
+  expect(signedOut.status()).toBeGreaterThanOrEqual(300);
+  expect(signedOut.status()).toBeLessThan(400);
+  expect(signedOut.headers()['location']).toMatch(/\/connexion/);
+});
+
 test('the HL7 feed page shows its empty state', async ({ page }) => {
   await page.getByRole('link', { name: 'Flux HL7' }).click();
   await expect(page.getByRole('heading', { name: 'Flux HL7' })).toBeVisible();

@@ -52,6 +52,12 @@ const RULES: Rule[] = [
     /^the identity was changed meanwhile/i,
     () => "L'identité a été modifiée entre-temps : rechargez la page et recommencez.",
   ],
+  // Copies of identity documents (apps/api/src/services/identity-documents.ts).
+  [
+    /^this practice does not keep copies of identity documents/i,
+    () => "L'établissement ne conserve pas de copie des pièces d'identité (réglage désactivé).",
+  ],
+  [/^the document is empty/i, () => 'Le fichier est vide.'],
   [/^this patient was merged into patient/i, () => 'Ce dossier a été fusionné dans un autre dossier.'],
   [/^a patient cannot be merged into itself/i, () => 'Un dossier ne peut pas être fusionné avec lui-même.'],
   [/^the surviving patient was itself merged/i, () => 'Le dossier conservé a lui-même été fusionné.'],

@@ -261,3 +261,78 @@ export async function callInsiAction(target: Target, previous: InsiState): Promi
     handleApiError(error);
   }
 }
+
+// ---------------------------------------------------------------- copies of identity documents
+
+/** What a copy may be, and how big (the API takes at most 500 kB once decoded). */
+const COPY_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+type CopyContentType = (typeof COPY_CONTENT_TYPES)[number];
+const COPY_MAX_BYTES = 500_000;
+
+/** The first bytes of each accepted format: the browser's declared type is not trusted alone. */
+function looksLike(contentType: CopyContentType, bytes: Buffer): boolean {
+  const startsWith = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  switch (contentType) {
+    case 'image/png':
+      return startsWith(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
+    case 'image/jpeg':
+      return startsWith(0xff, 0xd8, 0xff);
+    case 'application/pdf':
+      return startsWith(0x25, 0x50, 0x44, 0x46, 0x2d); // %PDF-
+  }
+}
+
+export async function setKeepCopiesAction(
+  target: Target,
+  previous: ActionState,
+  formData: FormData,
+): Promise<ActionState> {
+  const attempt = previous.attempt + 1;
+  const keepCopies = formData.get('value') === 'true';
+  const api = await apiForSession({ tenantSlug: target.slug });
+  try {
+    await api.patients.documentCopies.setKeepCopies.mutate({ keepCopies });
+  } catch (error) {
+    return { attempt, error: refusal(error), notice: null };
+  }
+  revalidatePath(patientPath(target.slug, target.id));
+  return { attempt, error: null, notice: null };
+}
+
+export async function addDocumentCopyAction(
+  target: Target,
+  previous: ActionState,
+  formData: FormData,
+): Promise<ActionState> {
+  const attempt = previous.attempt + 1;
+  const failed = (error: string): ActionState => ({ attempt, error, notice: null });
+  const type = String(formData.get('copyType') ?? '');
+  if (!(IDENTITY_DOCUMENT_TYPES as readonly string[]).includes(type)) {
+    return failed('Choisissez le type de pièce.');
+  }
+  const file = formData.get('file');
+  if (!(file instanceof File) || file.size === 0) return failed('Choisissez le fichier de la copie.');
+  if (!(COPY_CONTENT_TYPES as readonly string[]).includes(file.type)) {
+    return failed('Format non accepté : la copie doit être une image JPEG ou PNG, ou un PDF.');
+  }
+  if (file.size > COPY_MAX_BYTES) return failed('Le fichier dépasse la taille maximale de 500 ko.');
+  const contentType = file.type as CopyContentType;
+  const bytes = Buffer.from(await file.arrayBuffer());
+  if (!looksLike(contentType, bytes)) {
+    return failed('Le contenu du fichier ne correspond pas à son format (JPEG, PNG ou PDF).');
+  }
+
+  const api = await apiForSession({ tenantSlug: target.slug });
+  try {
+    await api.patients.documentCopies.add.mutate({
+      patientId: target.id,
+      type: type as IdentityDocumentType,
+      contentType,
+      contentBase64: bytes.toString('base64'),
+    });
+  } catch (error) {
+    return failed(refusal(error));
+  }
+  revalidatePath(patientPath(target.slug, target.id));
+  return { attempt, error: null, notice: "Copie de la pièce d'identité enregistrée." };
+}

@@ -41,7 +41,9 @@ export function IdentityHistory({
                 <span className="badge">{identitySourceLabel(e.source)}</span>
               </td>
               <td>
-                {e.actorType === 'user' && e.actorId === me.id ? (
+                {e.actorName ? (
+                  <span data-testid="history-actor">{e.actorName}</span>
+                ) : e.actorType === 'user' && e.actorId === me.id ? (
                   me.displayName
                 ) : e.actorType === 'system' && e.actorId === 'insi-auto' ? (
                   'Appel automatique (INSI-AUTO)'

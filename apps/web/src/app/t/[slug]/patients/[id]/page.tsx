@@ -19,6 +19,7 @@ import { patientName, patientPath, type Patient } from '../../../../../lib/patie
 import { IDENTITY_DESK_ROLES, practiceContext } from '../../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../../server/session.ts';
 import { AttributeToggle } from './attribute-toggle.tsx';
+import { DocumentCopyForm, KeepCopiesToggle } from './document-copies.tsx';
 import { DocumentCheckForm } from './document-form.tsx';
 import { IdentityHistory } from './history.tsx';
 import { InsiButton } from './insi-button.tsx';
@@ -31,6 +32,12 @@ type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
 /** How long after a creation the page waits for the unattended INSi call. */
 const INSI_AUTO_WINDOW_MS = 30_000;
+
+const COPY_FORMAT_LABELS: Record<string, string> = {
+  'image/jpeg': 'Image JPEG',
+  'image/png': 'Image PNG',
+  'application/pdf': 'PDF',
+};
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -46,14 +53,21 @@ export default async function PatientPage({
   const { me, has } = await practiceContext(slug);
   const api = await apiForSession({ tenantSlug: slug });
   if (!UUID_RE.test(id)) notFound();
-  const [patient, history] = await Promise.all([
+  const desk = has(...IDENTITY_DESK_ROLES);
+  const [patient, history, copySettings, copies] = await Promise.all([
     load(() => api.patients.get.query({ id })),
     load(() => api.patients.history.query({ id })),
+    load(() => api.patients.documentCopies.settings.query()),
+    // The copies themselves are for the identity desk only (the API's IDENTITY_DESK).
+    desk ? load(() => api.patients.documentCopies.list.query({ patientId: id })) : Promise.resolve([]),
   ]);
   const survivor = patient.mergedInto
     ? await api.patients.get.query({ id: patient.mergedInto }).catch(() => null)
     : null;
-  const canEdit = has(...IDENTITY_DESK_ROLES) && !patient.mergedInto;
+  const canEdit = desk && !patient.mergedInto;
+  // Who added a copy: the names the history knows, and the person signed in.
+  const authorNames = new Map<string, string>([[me.user.id, me.user.displayName]]);
+  for (const e of history) if (e.actorId && e.actorName) authorNames.set(e.actorId, e.actorName);
   const base = `/t/${encodeURIComponent(slug)}/patients`;
   const target = { slug, id: patient.id, version: patient.version };
   const downgradable = patient.status !== 'provisoire';
@@ -155,6 +169,64 @@ export default async function PatientPage({
           ) : null}
         </section>
       </div>
+
+      <section className="card" aria-labelledby="copies-title">
+        <h2 id="copies-title" className="card__title">
+          Copie de la pièce d'identité
+        </h2>
+        {has('practice_admin') ? (
+          <KeepCopiesToggle slug={slug} id={patient.id} checked={copySettings.keepCopies} />
+        ) : null}
+        {!copySettings.keepCopies ? (
+          <p className="muted" data-testid="copies-disabled">
+            L'établissement ne conserve pas de copie des pièces d'identité.
+          </p>
+        ) : null}
+        {desk && (copySettings.keepCopies || copies.length > 0) ? (
+          copies.length === 0 ? (
+            <p className="muted">Aucune copie enregistrée.</p>
+          ) : (
+            <table className="table table--compact" data-testid="document-copies">
+              <thead>
+                <tr>
+                  <th scope="col">Pièce</th>
+                  <th scope="col">Format</th>
+                  <th scope="col">Ajoutée le</th>
+                  <th scope="col">Par</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Consulter</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {copies.map((c) => (
+                  <tr key={c.id}>
+                    <td>{documentTypeLabel(c.type)}</td>
+                    <td>{COPY_FORMAT_LABELS[c.contentType] ?? c.contentType}</td>
+                    <td className="nowrap">{formatDateTime(c.createdAt)}</td>
+                    <td>{(c.createdBy && authorNames.get(c.createdBy)) ?? 'Utilisateur'}</td>
+                    <td>
+                      <a
+                        href={`${patientPath(slug, patient.id)}/pieces/${c.id}`}
+                        target="_blank"
+                        rel="noopener noreferrer"
+                      >
+                        Consulter
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        ) : null}
+        {canEdit && copySettings.keepCopies ? (
+          <>
+            <h3>Ajouter une copie</h3>
+            <DocumentCopyForm slug={slug} id={patient.id} />
+          </>
+        ) : null}
+      </section>
 
       <section className="card" aria-labelledby="attributes-title">
         <h2 id="attributes-title" className="card__title">
