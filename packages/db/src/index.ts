@@ -32,3 +32,5 @@ export * from './identity/patient-identity.ts';
 export * from './identity/merge.ts';
 export * from './tenant/identity-documents.ts';
 export { loggableError } from './log-safe.ts';
+export * from './tenant/scheduling.ts';
+export type { OpeningHours } from './schema/tenant.ts';

@@ -30,13 +30,21 @@ export async function setupDatabase(o: SetupOptions): Promise<void> {
   } finally {
     await admin.end();
   }
-  const owner = postgres(o.adminUrl.replace(/\/[^/?]*(\?|$)/, `/${o.database}$1`), {
-    max: 1,
-    onnotice: () => {},
-  });
+  await prepareDatabase(o.adminUrl.replace(/\/[^/?]*(\?|$)/, `/${o.database}$1`), o.appRole);
+}
+
+/** What every Rayon database needs, done as the administrator inside it. Idempotent. */
+export async function prepareDatabase(adminDatabaseUrl: string, appRole: string): Promise<void> {
+  if (!IDENT.test(appRole)) throw new Error('invalid role name');
+  const owner = postgres(adminDatabaseUrl, { max: 1, onnotice: () => {} });
   try {
     // Nothing of ours lives in public; the app role must not be able to create there either.
     await owner.unsafe(`revoke create on schema public from public`);
+    // btree_gist lets an exclusion constraint combine "same modality" (uuid =) with
+    // "overlapping period" (range &&): no double booking, enforced by PostgreSQL.
+    await owner.unsafe(`create schema if not exists extensions`);
+    await owner.unsafe(`grant usage on schema extensions to ${appRole}`);
+    await owner.unsafe(`create extension if not exists btree_gist with schema extensions`);
   } finally {
     await owner.end();
   }

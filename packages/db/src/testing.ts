@@ -5,6 +5,7 @@ import { tenantSchemaName } from '@rayon/domain';
 import type { Database, TenantRef } from './client.ts';
 import { Database as DatabaseClass } from './client.ts';
 import { migratePlatform } from './migrate/runner.ts';
+import { prepareDatabase } from './setup.ts';
 import { insertTenant, toTenantRef } from './platform/tenants.ts';
 import { provisionTenant } from './tenancy/provision.ts';
 
@@ -58,6 +59,9 @@ export async function createScratchDatabase(adminUrl: string, appUrl: string): P
   } finally {
     await admin.end();
   }
+  const adminDb = new URL(adminUrl);
+  adminDb.pathname = `/${name}`;
+  await prepareDatabase(adminDb.toString(), new URL(appUrl).username);
   const url = new URL(appUrl);
   url.pathname = `/${name}`;
   const db = new DatabaseClass({ url: url.toString(), max: 1 });

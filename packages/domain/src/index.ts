@@ -8,3 +8,4 @@ export * from './identity/names.ts';
 export * from './identity/traits.ts';
 export * from './identity/identity.ts';
 export * from './identity/source.ts';
+export * from './scheduling/scheduling.ts';

@@ -2,6 +2,7 @@ import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/do
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../services/auth.ts';
 import { patientsRouter } from './patients.ts';
+import { schedulingRouter } from './scheduling.ts';
 import {
   assertCanAdministerTenant,
   authedProcedure,
@@ -176,6 +177,7 @@ export const appRouter = router({
   hl7: hl7Router,
   patients: patientsRouter,
   certificates: certificatesRouter,
+  scheduling: schedulingRouter,
 });
 
 export type AppRouter = typeof appRouter;

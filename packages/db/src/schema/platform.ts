@@ -188,3 +188,16 @@ export const hl7Routes = platform.table(
       .where(sql`${t.port} is null`),
   ],
 );
+
+/**
+ * DICOM AE titles of every practice's modalities: the gateway's worklist routes an association by
+ * its called AE title, so a title belongs to one practice only.
+ */
+export const dicomAeTitles = platform.table('dicom_ae_titles', {
+  aeTitle: text('ae_title').primaryKey(),
+  tenantId: uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  modalityId: uuid('modality_id').notNull(),
+  createdAt: createdAt(),
+});

@@ -202,3 +202,108 @@ export const certificates = pgTable(
       .where(sql`${t.revokedAt} is null`),
   ],
 );
+
+/** Rooms of the practice's sites. */
+export const rooms = pgTable('rooms', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  siteId: uuid('site_id')
+    .notNull()
+    .references(() => sites.id),
+  name: text('name').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Weekly opening hours: ISO weekday (1 = Monday) → intervals "HH:MM"-"HH:MM" in Europe/Paris. */
+export type OpeningHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>;
+
+/** Acquisition devices; the DICOM AE title routes the worklist to the practice (unique platform-wide). */
+export const modalities = pgTable('modalities', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  roomId: uuid('room_id')
+    .notNull()
+    .references(() => rooms.id),
+  name: text('name').notNull(),
+  type: text('type').notNull(),
+  aeTitle: text('ae_title').notNull().unique(),
+  openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** The exam catalogue. */
+export const examTypes = pgTable('exam_types', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  label: text('label').notNull(),
+  ccamCode: text('ccam_code'),
+  modalityType: text('modality_type').notNull(),
+  durationMinutes: integer('duration_minutes').notNull(),
+  preparation: text('preparation'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Referring professionals. */
+export const referrers = pgTable('referrers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  rpps: text('rpps').unique(),
+  familyName: text('family_name').notNull(),
+  givenName: text('given_name'),
+  specialty: text('specialty'),
+  mssanteAddress: text('mssante_address'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Demandes d'examen. */
+export const orders = pgTable('orders', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  patientId: uuid('patient_id')
+    .notNull()
+    .references(() => patients.id),
+  referrerId: uuid('referrer_id').references(() => referrers.id),
+  accessionNumber: text('accession_number').notNull().unique(),
+  studyInstanceUid: text('study_instance_uid').notNull().unique(),
+  urgency: text('urgency').notNull(),
+  clinicalInfo: text('clinical_info'),
+  placerOrderNumber: text('placer_order_number'),
+  status: text('status').notNull(),
+  source: text('source').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** One requested exam of an order: what gets booked, acquired and reported. */
+export const exams = pgTable(
+  'exams',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    examTypeId: uuid('exam_type_id')
+      .notNull()
+      .references(() => examTypes.id),
+    /** Scheduled Procedure Step ID / Requested Procedure ID in the worklist. */
+    stepId: text('step_id').notNull(),
+    status: text('status').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.orderId)],
+);
+
+export const appointments = pgTable(
+  'appointments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    examId: uuid('exam_id')
+      .notNull()
+      .references(() => exams.id),
+    modalityId: uuid('modality_id')
+      .notNull()
+      .references(() => modalities.id),
+    startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
+    endsAt: timestamp('ends_at', { withTimezone: true }).notNull(),
+    /** Only active appointments hold their slot. */
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.modalityId, t.startsAt), index().on(t.examId)],
+);

@@ -3,7 +3,13 @@ import { TENANT_SCHEMA, type Database } from '../client.ts';
 import { recordAudit, type Actor } from '../platform/audit.ts';
 import { findTenantById, toTenantRef, updateTenantState } from '../platform/tenants.ts';
 import { migrateTenant } from '../migrate/runner.ts';
-import { apiKeys, memberships, type ProvisioningState } from '../schema/platform.ts';
+import {
+  apiKeys,
+  dicomAeTitles,
+  hl7Routes,
+  memberships,
+  type ProvisioningState,
+} from '../schema/platform.ts';
 import { countSites, insertSite } from '../tenant/sites.ts';
 
 export interface ProvisionContext {
@@ -87,6 +93,9 @@ export async function deprovisionTenant(
       .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
       .where(eq(apiKeys.tenantId, tenantId));
     await tx.delete(memberships).where(eq(memberships.tenantId, tenantId));
+    // Its listeners' routes and AE titles are freed for other practices.
+    await tx.delete(hl7Routes).where(eq(hl7Routes.tenantId, tenantId));
+    await tx.delete(dicomAeTitles).where(eq(dicomAeTitles.tenantId, tenantId));
     await updateTenantState(tx, tenantId, {
       status: 'deprovisioned',
       provisioning: { step: 'deprovisioned', percent: 100 },

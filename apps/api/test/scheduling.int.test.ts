@@ -1,0 +1,266 @@
+/** Configuration, orders and appointments: no double booking under concurrency; tenant-isolated. */
+import { listSites, type TenantRef } from '@rayon/db';
+import { createTestTenant } from '@rayon/db/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
+
+let h: Harness;
+let a: TenantRef;
+let b: TenantRef;
+let adminA: ReturnType<Harness['trpc']>;
+let adminB: ReturnType<Harness['trpc']>;
+const week = { '1': [['08:00', '19:00']], '2': [['08:00', '19:00']] } as Record<
+  '1' | '2',
+  [string, string][]
+>;
+
+/** A practice with one CT, one CT exam type and one patient. */
+async function setUp(client: ReturnType<Harness['trpc']>, t: TenantRef, ae: string) {
+  const [site] = await h.db.withTenant(t, listSites);
+  const room = await client.scheduling.rooms.create.mutate({ siteId: site!.id, name: 'Salle 1' });
+  const ct = await client.scheduling.modalities.create.mutate({
+    roomId: room.id,
+    name: 'Scanner',
+    type: 'CT',
+    aeTitle: ae,
+    openingHours: week,
+  });
+  const examType = await client.scheduling.examTypes.create.mutate({
+    label: 'Scanner thoracique',
+    ccamCode: 'ZBQK002',
+    modalityType: 'CT',
+    durationMinutes: 15,
+  });
+  const patient = await client.patients.create.mutate({
+    traits: { birthFamilyName: 'PLANNING', firstBirthForename: 'Paul', birthDate: '1970-01-01', sex: 'M' },
+  });
+  return { site: site!, room, ct, examType, patient };
+}
+
+let setA: Awaited<ReturnType<typeof setUp>>;
+let setB: Awaited<ReturnType<typeof setUp>>;
+const suffix = Math.random().toString(36).slice(2, 7).toUpperCase();
+
+beforeAll(async () => {
+  h = await createHarness();
+  a = await createTestTenant(h.db, { firstSite: 'Site A' });
+  b = await createTestTenant(h.db, { firstSite: 'Site B' });
+  const ua = await h.signedInUser({
+    email: uniqueEmail('pa-a'),
+    memberships: [{ tenant: a, roles: ['practice_admin', 'secretary'] }],
+  });
+  const ub = await h.signedInUser({
+    email: uniqueEmail('pa-b'),
+    memberships: [{ tenant: b, roles: ['practice_admin', 'secretary'] }],
+  });
+  adminA = h.trpc({ token: ua.token, tenant: a.slug });
+  adminB = h.trpc({ token: ub.token, tenant: b.slug });
+  setA = await setUp(adminA, a, `CTA${suffix}`);
+  setB = await setUp(adminB, b, `CTB${suffix}`);
+});
+afterAll(() => h.close());
+
+describe('orders and appointments', () => {
+  it('an order gets a unique accession number and a 2.25 Study Instance UID; cancelling frees the slot', async () => {
+    const order = await adminA.scheduling.orders.create.mutate({
+      patientId: setA.patient.id,
+      examTypeIds: [setA.examType.id],
+      urgency: 'routine',
+      clinicalInfo: 'Toux persistante',
+    });
+    expect(order.accessionNumber).toMatch(/^A\d{9}$/);
+    expect(order.studyInstanceUid).toMatch(/^2\.25\.\d+$/);
+    expect(order.exams).toHaveLength(1);
+    const second = await adminA.scheduling.orders.create.mutate({
+      patientId: setA.patient.id,
+      examTypeIds: [setA.examType.id],
+      urgency: 'urgent',
+    });
+    expect(second.accessionNumber).not.toBe(order.accessionNumber);
+
+    const startsAt = '2030-01-07T09:00:00+01:00';
+    const booked = await adminA.scheduling.appointments.book.mutate({
+      examId: order.exams[0]!.id,
+      modalityId: setA.ct.id,
+      startsAt,
+    });
+    expect(new Date(booked.endsAt).getTime() - new Date(booked.startsAt).getTime()).toBe(15 * 60_000);
+    expect(
+      await trpcError(
+        adminA.scheduling.appointments.book.mutate({
+          examId: second.exams[0]!.id,
+          modalityId: setA.ct.id,
+          startsAt: '2030-01-07T09:10:00+01:00',
+        }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT', field: 'startsAt' });
+    await adminA.scheduling.orders.cancel.mutate({ id: order.id });
+    await adminA.scheduling.appointments.book.mutate({
+      examId: second.exams[0]!.id,
+      modalityId: setA.ct.id,
+      startsAt: '2030-01-07T09:10:00+01:00',
+    });
+    const day = await adminA.scheduling.appointments.list.query({
+      from: '2030-01-07T00:00:00+01:00',
+      to: '2030-01-08T00:00:00+01:00',
+    });
+    expect(day.map((x) => x.order.accessionNumber)).toEqual([second.accessionNumber]);
+  });
+
+  it('50 parallel bookings of the same slot: exactly one wins, the others get a clear CONFLICT', async () => {
+    const orders = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        adminA.scheduling.orders.create.mutate({
+          patientId: setA.patient.id,
+          examTypeIds: [setA.examType.id],
+          urgency: 'routine',
+        }),
+      ),
+    );
+    const results = await Promise.allSettled(
+      orders.map((o) =>
+        adminA.scheduling.appointments.book.mutate({
+          examId: o.exams[0]!.id,
+          modalityId: setA.ct.id,
+          startsAt: '2030-01-08T10:00:00+01:00',
+        }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const losers = await Promise.all(
+      results.filter((r) => r.status === 'rejected').map((r) => trpcError(Promise.reject(r.reason))),
+    );
+    expect(losers).toHaveLength(49);
+    expect(losers.every((e) => e.code === 'CONFLICT' && /already booked/.test(e.message))).toBe(true);
+    const day = await adminA.scheduling.appointments.list.query({
+      from: '2030-01-08T00:00:00+01:00',
+      to: '2030-01-09T00:00:00+01:00',
+    });
+    expect(day).toHaveLength(1);
+  });
+
+  it('refuses an exam on the wrong kind of modality, a duplicate AE title across practices, and bad transitions', async () => {
+    const [site] = await h.db.withTenant(a, listSites);
+    const room = await adminA.scheduling.rooms.create.mutate({ siteId: site!.id, name: 'Salle 2' });
+    const us = await adminA.scheduling.modalities.create.mutate({
+      roomId: room.id,
+      name: 'Échographe',
+      type: 'US',
+      aeTitle: `USA${suffix}`,
+      openingHours: week,
+    });
+    const order = await adminA.scheduling.orders.create.mutate({
+      patientId: setA.patient.id,
+      examTypeIds: [setA.examType.id],
+      urgency: 'routine',
+    });
+    expect(
+      await trpcError(
+        adminA.scheduling.appointments.book.mutate({
+          examId: order.exams[0]!.id,
+          modalityId: us.id,
+          startsAt: '2030-01-09T10:00:00+01:00',
+        }),
+      ),
+    ).toMatchObject({ appCode: 'BAD_INPUT', field: 'modalityId' });
+    expect(
+      await trpcError(
+        adminB.scheduling.modalities.create.mutate({
+          roomId: setB.room.id,
+          name: 'Copie',
+          type: 'CT',
+          aeTitle: `CTA${suffix}`,
+          openingHours: week,
+        }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT', field: 'aeTitle' });
+    expect(
+      await trpcError(
+        adminA.scheduling.exams.setStatus.mutate({ examId: order.exams[0]!.id, status: 'arrived' }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT' });
+    await adminA.scheduling.appointments.book.mutate({
+      examId: order.exams[0]!.id,
+      modalityId: setA.ct.id,
+      startsAt: '2030-01-09T10:00:00+01:00',
+    });
+    expect(
+      (await adminA.scheduling.exams.setStatus.mutate({ examId: order.exams[0]!.id, status: 'arrived' }))
+        .status,
+    ).toBe('arrived');
+  });
+});
+
+describe('cross-tenant', () => {
+  it('tenant A never sees or changes tenant B’s configuration, orders or appointments', async () => {
+    const orderB = await adminB.scheduling.orders.create.mutate({
+      patientId: setB.patient.id,
+      examTypeIds: [setB.examType.id],
+      urgency: 'routine',
+    });
+    await adminB.scheduling.appointments.book.mutate({
+      examId: orderB.exams[0]!.id,
+      modalityId: setB.ct.id,
+      startsAt: '2030-02-04T09:00:00+01:00',
+    });
+    expect((await adminA.scheduling.modalities.list.query()).map((m) => m.id)).not.toContain(setB.ct.id);
+    expect((await adminA.scheduling.rooms.list.query()).map((r) => r.id)).not.toContain(setB.room.id);
+    expect((await adminA.scheduling.examTypes.list.query()).map((r) => r.id)).not.toContain(setB.examType.id);
+    expect(await adminA.scheduling.referrers.list.query()).toEqual([]);
+    expect(
+      await adminA.scheduling.appointments.list.query({
+        from: '2030-02-04T00:00:00+01:00',
+        to: '2030-02-05T00:00:00+01:00',
+      }),
+    ).toEqual([]);
+    for (const call of [
+      () => adminA.scheduling.orders.get.query({ id: orderB.id }),
+      () => adminA.scheduling.orders.cancel.mutate({ id: orderB.id }),
+      () =>
+        adminA.scheduling.orders.create.mutate({
+          patientId: setB.patient.id,
+          examTypeIds: [setA.examType.id],
+          urgency: 'routine',
+        }),
+      () =>
+        adminA.scheduling.appointments.book.mutate({
+          examId: orderB.exams[0]!.id,
+          modalityId: setA.ct.id,
+          startsAt: '2030-02-05T09:00:00+01:00',
+        }),
+      () => adminA.scheduling.exams.setStatus.mutate({ examId: orderB.exams[0]!.id, status: 'arrived' }),
+      () => adminA.scheduling.rooms.create.mutate({ siteId: setB.site.id, name: 'intrus' }),
+      () =>
+        adminA.scheduling.modalities.create.mutate({
+          roomId: setB.room.id,
+          name: 'intrus',
+          type: 'CT',
+          aeTitle: 'INTRUS',
+          openingHours: week,
+        }),
+    ]) {
+      expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
+    }
+    const asB = h.trpc({
+      token: (
+        await h.signedInUser({
+          email: uniqueEmail('x'),
+          memberships: [{ tenant: a, roles: ['practice_admin', 'secretary'] }],
+        })
+      ).token,
+      tenant: b.slug,
+    });
+    for (const call of [
+      () => asB.scheduling.modalities.list.query(),
+      () => asB.scheduling.examTypes.create.mutate({ label: 'x', modalityType: 'CT', durationMinutes: 10 }),
+      () => asB.scheduling.referrers.create.mutate({ familyName: 'X' }),
+      () => asB.scheduling.rooms.list.query(),
+      () => asB.scheduling.examTypes.list.query(),
+      () => asB.scheduling.referrers.list.query(),
+    ]) {
+      expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
+    }
+    const still = await adminB.scheduling.orders.get.query({ id: orderB.id });
+    expect(still.status).toBe('scheduled');
+  });
+});

@@ -1,0 +1,197 @@
+import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { AppError } from '@rayon/domain';
+import { dicomAeTitles } from '../schema/platform.ts';
+import { appointments, examTypes, exams, modalities, orders, referrers, rooms } from '../schema/tenant.ts';
+import type { TenantTx } from '../client.ts';
+
+export type RoomRow = typeof rooms.$inferSelect;
+export type ModalityRow = typeof modalities.$inferSelect;
+export type ExamTypeRow = typeof examTypes.$inferSelect;
+export type ReferrerRow = typeof referrers.$inferSelect;
+export type OrderRow = typeof orders.$inferSelect;
+export type ExamRow = typeof exams.$inferSelect;
+export type AppointmentRow = typeof appointments.$inferSelect;
+
+/** PostgreSQL's unique_violation and exclusion_violation codes, behind drizzle's wrapper. */
+function violation(e: unknown): string | undefined {
+  const cause = (e as { cause?: { code?: string } }).cause ?? (e as { code?: string });
+  return cause?.code === '23505' || cause?.code === '23P01' ? cause.code : undefined;
+}
+
+export async function insertRoom(tx: TenantTx, r: { siteId: string; name: string }): Promise<RoomRow> {
+  const [row] = await tx.insert(rooms).values(r).returning();
+  return row!;
+}
+
+export async function listRooms(tx: TenantTx): Promise<RoomRow[]> {
+  return tx.select().from(rooms).orderBy(asc(rooms.name));
+}
+
+/** A modality and its AE title, reserved platform-wide in the same transaction. */
+export async function insertModality(
+  tx: TenantTx,
+  m: Omit<typeof modalities.$inferInsert, 'id' | 'createdAt'>,
+): Promise<ModalityRow> {
+  const [row] = await tx.insert(modalities).values(m).onConflictDoNothing().returning();
+  const [reserved] = row
+    ? await tx
+        .insert(dicomAeTitles)
+        .values({ aeTitle: m.aeTitle, tenantId: tx.tenant.id, modalityId: row.id })
+        .onConflictDoNothing()
+        .returning()
+    : [];
+  if (!row || !reserved) {
+    throw new AppError('CONFLICT', `the AE title ${m.aeTitle} is already used`, { field: 'aeTitle' });
+  }
+  return row;
+}
+
+export async function listModalities(tx: TenantTx): Promise<ModalityRow[]> {
+  return tx.select().from(modalities).orderBy(asc(modalities.name));
+}
+
+export async function findModality(tx: TenantTx, id: string): Promise<ModalityRow | undefined> {
+  const [row] = await tx.select().from(modalities).where(eq(modalities.id, id));
+  return row;
+}
+
+export async function insertExamType(
+  tx: TenantTx,
+  e: Omit<typeof examTypes.$inferInsert, 'id' | 'createdAt'>,
+) {
+  const [row] = await tx.insert(examTypes).values(e).returning();
+  return row!;
+}
+
+export async function listExamTypes(tx: TenantTx): Promise<ExamTypeRow[]> {
+  return tx.select().from(examTypes).orderBy(asc(examTypes.label));
+}
+
+export async function insertReferrer(
+  tx: TenantTx,
+  r: Omit<typeof referrers.$inferInsert, 'id' | 'createdAt'>,
+) {
+  const [row] = await tx.insert(referrers).values(r).onConflictDoNothing().returning();
+  if (!row) throw new AppError('CONFLICT', `a referrer with RPPS ${r.rpps} exists`, { field: 'rpps' });
+  return row;
+}
+
+export async function listReferrers(tx: TenantTx): Promise<ReferrerRow[]> {
+  return tx.select().from(referrers).orderBy(asc(referrers.familyName));
+}
+
+/** The next value of the practice's accession number sequence. */
+export async function nextAccessionValue(tx: TenantTx): Promise<number> {
+  const [row] = (await tx.execute(sql`select nextval('accession_seq')::int as n`)) as unknown as [
+    { n: number },
+  ];
+  return row.n;
+}
+
+export async function insertOrder(
+  tx: TenantTx,
+  o: Omit<typeof orders.$inferInsert, 'createdAt' | 'updatedAt'>,
+) {
+  const [row] = await tx.insert(orders).values(o).returning();
+  return row!;
+}
+
+export async function findOrder(tx: TenantTx, id: string): Promise<OrderRow | undefined> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, id));
+  return row;
+}
+
+export async function setOrderStatus(tx: TenantTx, id: string, status: string): Promise<void> {
+  await tx
+    .update(orders)
+    .set({ status, updatedAt: sql`now()` })
+    .where(eq(orders.id, id));
+}
+
+export async function insertExam(
+  tx: TenantTx,
+  e: Omit<typeof exams.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>,
+) {
+  const [row] = await tx.insert(exams).values(e).returning();
+  return row!;
+}
+
+export async function findExam(tx: TenantTx, id: string, o: { forUpdate?: boolean } = {}) {
+  const q = tx.select().from(exams).where(eq(exams.id, id));
+  const [row] = o.forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+export async function listOrderExams(tx: TenantTx, orderId: string): Promise<ExamRow[]> {
+  return tx.select().from(exams).where(eq(exams.orderId, orderId)).orderBy(asc(exams.createdAt));
+}
+
+export async function setExamStatus(tx: TenantTx, id: string, status: string): Promise<void> {
+  await tx
+    .update(exams)
+    .set({ status, updatedAt: sql`now()` })
+    .where(eq(exams.id, id));
+}
+
+/**
+ * Books a slot. The exclusion constraint refuses an overlap on the same modality, whatever the
+ * number of concurrent bookings: the loser gets CONFLICT.
+ */
+export async function insertAppointment(
+  tx: TenantTx,
+  a: { examId: string; modalityId: string; startsAt: Date; endsAt: Date },
+): Promise<AppointmentRow> {
+  try {
+    // A savepoint, so that the caller's transaction survives the refusal.
+    return await tx.transaction(async (sp) => {
+      const [row] = await sp.insert(appointments).values(a).returning();
+      return row!;
+    });
+  } catch (e) {
+    if (violation(e) === '23P01') {
+      throw new AppError('CONFLICT', 'this slot is already booked on this modality', { field: 'startsAt' });
+    }
+    throw e;
+  }
+}
+
+export async function activeAppointmentOfExam(
+  tx: TenantTx,
+  examId: string,
+): Promise<AppointmentRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(appointments)
+    .where(and(eq(appointments.examId, examId), eq(appointments.active, true)));
+  return row;
+}
+
+export async function releaseAppointment(tx: TenantTx, id: string): Promise<void> {
+  await tx.update(appointments).set({ active: false }).where(eq(appointments.id, id));
+}
+
+/** Active appointments starting in [from, to), with their exam, order and modality. */
+export async function listAppointments(tx: TenantTx, q: { from: Date; to: Date; modalityId?: string }) {
+  return tx
+    .select({
+      appointment: appointments,
+      exam: exams,
+      order: orders,
+      modality: modalities,
+      examType: examTypes,
+    })
+    .from(appointments)
+    .innerJoin(exams, eq(exams.id, appointments.examId))
+    .innerJoin(orders, eq(orders.id, exams.orderId))
+    .innerJoin(modalities, eq(modalities.id, appointments.modalityId))
+    .innerJoin(examTypes, eq(examTypes.id, exams.examTypeId))
+    .where(
+      and(
+        eq(appointments.active, true),
+        gte(appointments.startsAt, q.from),
+        lt(appointments.startsAt, q.to),
+        q.modalityId ? eq(appointments.modalityId, q.modalityId) : undefined,
+      ),
+    )
+    .orderBy(asc(appointments.startsAt));
+}
