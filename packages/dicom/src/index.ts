@@ -1,1 +1,25 @@
-export {};
+export {
+  buildResponse,
+  formatPersonName,
+  matchesItem,
+  matchWorklist,
+  QueryError,
+  validateQuery,
+  type PatientSex,
+  type PersonName,
+  type WorklistItem,
+  type WorklistQuery,
+  type WorklistResponse,
+} from './worklist.ts';
+export {
+  FindStatus,
+  MPPS_SOP_CLASS,
+  MWL_FIND_SOP_CLASS,
+  startWorklistScp,
+  VERIFICATION_SOP_CLASS,
+  type MppsEvent,
+  type MppsStatus,
+  type ScpLogger,
+  type WorklistScp,
+  type WorklistScpOptions,
+} from './scp.ts';

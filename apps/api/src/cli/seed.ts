@@ -1,5 +1,22 @@
 import { parsePkcs12 } from '@rayon/connectors/certificates';
+import { randomUUID } from 'node:crypto';
 import {
+  createPatient,
+  findPatientByIdentifier,
+  insertAppointment,
+  insertExam,
+  insertExamType,
+  insertModality,
+  insertOrder,
+  insertReferrer,
+  insertRoom,
+  listAppointments,
+  listExamTypes,
+  listModalities,
+  listReferrers,
+  listSites,
+  nextAccessionValue,
+  type TenantTx,
   findTenantBySlug,
   insertHl7Route,
   insertTenant,
@@ -12,7 +29,7 @@ import {
   upsertUserProfile,
   type Database,
 } from '@rayon/db';
-import { tenantSchemaName } from '@rayon/domain';
+import { accessionNumber, tenantSchemaName, uuidToDicomUid } from '@rayon/domain';
 import { hashPassword } from '../auth/secrets.ts';
 import { installCertificate } from '@rayon/identity';
 
@@ -97,5 +114,116 @@ export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: Demo
       if (!extras.secretsKey) throw new Error('a secrets key is needed to install certificates');
       await installCertificate(tx, c.purpose, parsePkcs12(c.p12, c.passphrase), extras.secretsKey, null);
     }
+    await seedSchedule(tx);
   });
+}
+
+/** Demo AE titles of the demo practice's modalities (documented in the README). */
+export const DEMO_AE_TITLES = { ct: 'RAYON_CT1', us: 'RAYON_US1' };
+
+/** Paris wall-clock time today as an instant. */
+function parisToday(hhmm: string, now = new Date()): Date {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
+  const probe = new Date(`${day}T${hhmm}:00Z`);
+  const paris = new Date(probe.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
+  const utc = new Date(probe.toLocaleString('en-US', { timeZone: 'UTC' }));
+  return new Date(probe.getTime() - (paris.getTime() - utc.getTime()));
+}
+
+/** Rooms, modalities, exam catalogue, a referrer, and today's appointments (once per day). */
+async function seedSchedule(tx: TenantTx): Promise<void> {
+  const ctx = { actor: { type: 'system' as const, id: 'seed' }, source: 'desk' as const, now: new Date() };
+  let modalities = await listModalities(tx);
+  if (modalities.length === 0) {
+    const [site] = await listSites(tx);
+    const week = Object.fromEntries(['1', '2', '3', '4', '5', '6'].map((d) => [d, [['07:30', '20:00']]]));
+    const ctRoom = await insertRoom(tx, { siteId: site!.id, name: 'Salle 1 — Scanner' });
+    const usRoom = await insertRoom(tx, { siteId: site!.id, name: 'Salle 2 — Échographie' });
+    await insertModality(tx, {
+      roomId: ctRoom.id,
+      name: 'Scanner',
+      type: 'CT',
+      aeTitle: DEMO_AE_TITLES.ct,
+      openingHours: week,
+    });
+    await insertModality(tx, {
+      roomId: usRoom.id,
+      name: 'Échographe',
+      type: 'US',
+      aeTitle: DEMO_AE_TITLES.us,
+      openingHours: week,
+    });
+    await insertExamType(tx, {
+      label: 'Scanner du thorax sans injection',
+      ccamCode: 'ZBQK002',
+      modalityType: 'CT',
+      durationMinutes: 15,
+      preparation: null,
+    });
+    await insertExamType(tx, {
+      label: 'Échographie abdominale',
+      ccamCode: null,
+      modalityType: 'US',
+      durationMinutes: 20,
+      preparation: 'À jeun depuis 6 heures.',
+    });
+    await insertReferrer(tx, {
+      rpps: '10000023084',
+      familyName: 'AGNES',
+      givenName: 'Isabelle',
+      specialty: 'Médecine générale',
+      mssanteAddress: null,
+    });
+    modalities = await listModalities(tx);
+  }
+  const today = await listAppointments(tx, { from: parisToday('00:00'), to: parisToday('23:59') });
+  if (today.length > 0) return;
+  const types = await listExamTypes(tx);
+  const [referrer] = await listReferrers(tx);
+  const people = [
+    { family: 'NOËL', given: 'Gwénaëlle', birth: '1984-02-29', sex: 'F', type: 'CT', at: '09:00' },
+    { family: 'MARTIN', given: 'Bénédicte', birth: '1957-11-03', sex: 'F', type: 'US', at: '09:30' },
+    { family: 'DUPONT', given: 'Noël', birth: '1990-06-15', sex: 'M', type: 'CT', at: '10:00' },
+  ];
+  for (const [i, p] of people.entries()) {
+    const ipp = `DEMO-${i + 1}`;
+    const patient =
+      (await findPatientByIdentifier(tx, 'RAYON-DEMO', ipp)) ??
+      (await createPatient(
+        tx,
+        {
+          traits: { birthFamilyName: p.family, firstBirthForename: p.given, birthDate: p.birth, sex: p.sex },
+          identifiers: [{ authority: 'RAYON-DEMO', value: ipp }],
+        },
+        ctx,
+      ));
+    const type = types.find((t) => t.modalityType === p.type)!;
+    const modality = modalities.find((m) => m.type === p.type)!;
+    const id = randomUUID();
+    const order = await insertOrder(tx, {
+      id,
+      patientId: patient.id,
+      referrerId: referrer?.id ?? null,
+      accessionNumber: accessionNumber(await nextAccessionValue(tx)),
+      studyInstanceUid: uuidToDicomUid(id),
+      urgency: 'routine',
+      clinicalInfo: null,
+      placerOrderNumber: null,
+      status: 'scheduled',
+      source: 'desk',
+    });
+    const exam = await insertExam(tx, {
+      orderId: order.id,
+      examTypeId: type.id,
+      stepId: `${order.accessionNumber}-1`,
+      status: 'scheduled',
+    });
+    const startsAt = parisToday(p.at);
+    await insertAppointment(tx, {
+      examId: exam.id,
+      modalityId: modality.id,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + type.durationMinutes * 60_000),
+    });
+  }
 }

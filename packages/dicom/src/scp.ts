@@ -1,0 +1,463 @@
+/**
+ * The DICOM listener of the gateway: C-ECHO, Modality Worklist C-FIND and MPPS (N-CREATE /
+ * N-SET) on one port for all tenants, routed by called AE title. Built on dcmjs-dimse; the
+ * data comes from a provider (`findWorklist`, `onMpps`) the gateway plugs in.
+ */
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import type * as Dimse from 'dcmjs-dimse';
+import {
+  buildResponse,
+  matchWorklist,
+  QueryError,
+  type WorklistItem,
+  type WorklistQuery,
+} from './worklist.ts';
+
+// dcmjs-dimse ships a UMD bundle: Node's ESM loader cannot see its named exports.
+const require = createRequire(import.meta.url);
+const dimse = require('dcmjs-dimse') as typeof Dimse;
+// dcmjs itself, resolved from dcmjs-dimse (the same instance dcmjs-dimse writes with).
+const dcmjs = createRequire(require.resolve('dcmjs-dimse'))('dcmjs') as {
+  data: {
+    WriteBufferStream: {
+      prototype: { writeUTF8String(v: string): number; writeAsciiString(v: string): number };
+    };
+  };
+};
+
+const { Scp, Dataset, constants, responses } = dimse;
+const { TransferSyntax, PresentationContextResult, Status, RejectResult, RejectSource, RejectReason } =
+  constants;
+const { CEchoResponse, CFindResponse, NCreateResponse, NSetResponse } = responses;
+
+export const MWL_FIND_SOP_CLASS = '1.2.840.10008.5.1.4.31';
+export const MPPS_SOP_CLASS = '1.2.840.10008.3.1.2.3.3';
+export const VERIFICATION_SOP_CLASS = '1.2.840.10008.1.1';
+
+/** C-FIND failure statuses used here (PS3.4 C.4.1.1.4 / K.4.1.1.4). */
+export const FindStatus = {
+  Success: 0x0000,
+  Pending: 0xff00,
+  Cancel: 0xfe00,
+  IdentifierDoesNotMatchSopClass: 0xa900,
+  UnableToProcess: 0xc000,
+  SopClassNotSupported: 0x0122,
+} as const;
+
+export type MppsStatus = 'IN PROGRESS' | 'COMPLETED' | 'DISCONTINUED';
+export interface MppsEvent {
+  kind: 'create' | 'set';
+  sopInstanceUid: string;
+  status: MppsStatus;
+  accessionNumber?: string;
+  stepId?: string;
+  studyInstanceUid?: string;
+}
+
+export interface ScpLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface WorklistScpOptions {
+  port: number;
+  host?: string;
+  /** Our own AE title, for logs only: the called AE title routes to a tenant. */
+  aeTitle?: string;
+  resolveCalledAe(calledAe: string, callingAe: string): string | undefined | Promise<string | undefined>;
+  findWorklist(tenantKey: string, query: WorklistQuery): Promise<WorklistItem[]>;
+  onMpps?(tenantKey: string, event: MppsEvent): Promise<void>;
+  logger?: ScpLogger;
+}
+
+export interface WorklistScp {
+  port: number;
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Character sets.
+//
+// dcmjs decodes the query with its SpecificCharacterSet but then rewrites that attribute to
+// "ISO_IR 192", and it always encodes text as UTF-8. Two small, local workarounds:
+// - we note the query's original (0008,0005) value when dcmjs-dimse builds a dataset from bytes;
+// - a Latin-1 answer is serialised with dcmjs' UTF-8 writer swapped, synchronously, for a
+//   Latin-1 one (the swap cannot leak: serialisation is synchronous).
+
+const RAW_CHARSET = Symbol.for('rayon.dicom.rawSpecificCharacterSet');
+const LONG_VRS = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
+
+/** The raw SpecificCharacterSet of an encoded dataset (it precedes every other group ≥ 0008). */
+export function rawSpecificCharacterSet(buf: Buffer, transferSyntaxUid: string): string | undefined {
+  const explicit = transferSyntaxUid !== TransferSyntax.ImplicitVRLittleEndian;
+  const be = transferSyntaxUid === TransferSyntax.ExplicitVRBigEndian;
+  const u16 = (o: number) => (be ? buf.readUInt16BE(o) : buf.readUInt16LE(o));
+  const u32 = (o: number) => (be ? buf.readUInt32BE(o) : buf.readUInt32LE(o));
+  let off = 0;
+  while (off + 8 <= buf.length) {
+    const group = u16(off);
+    const element = u16(off + 2);
+    let length: number;
+    let header: number;
+    if (explicit) {
+      const vr = buf.toString('latin1', off + 4, off + 6);
+      if (LONG_VRS.has(vr)) {
+        if (off + 12 > buf.length) return undefined;
+        length = u32(off + 8);
+        header = 12;
+      } else {
+        length = u16(off + 6);
+        header = 8;
+      }
+    } else {
+      length = u32(off + 4);
+      header = 8;
+    }
+    if (group === 0x0008 && element === 0x0005) {
+      return buf.toString('latin1', off + header, off + header + length).replace(/[\s\0]+$/, '');
+    }
+    if (group > 0x0008 || (group === 0x0008 && element > 0x0005) || length === 0xffffffff) return undefined;
+    off += header + length;
+  }
+  return undefined;
+}
+
+let patched = false;
+function patchDatasetReader(): void {
+  if (patched) return;
+  patched = true;
+  const proto = Dataset.prototype as unknown as {
+    _fromElementsBuffer(buf: Buffer, ts: string, opts: unknown): Record<string | symbol, unknown>;
+  };
+  const original = proto._fromElementsBuffer;
+  if (typeof original !== 'function') return;
+  proto._fromElementsBuffer = function (this: unknown, buf: Buffer, ts: string, opts: unknown) {
+    const elements = original.call(this, buf, ts, opts);
+    try {
+      const cs = rawSpecificCharacterSet(buf, ts);
+      if (cs !== undefined) Object.defineProperty(elements, RAW_CHARSET, { value: cs, enumerable: false });
+    } catch {
+      // a truncated header: leave the default character set
+    }
+    return elements;
+  };
+}
+
+const LATIN1_FALLBACK: Record<string, string> = {
+  Œ: 'OE',
+  œ: 'oe',
+  Ÿ: 'Y',
+  '’': "'",
+  '‘': "'",
+  '“': '"',
+  '”': '"',
+  '–': '-',
+  '—': '-',
+};
+export function toLatin1(value: string): string {
+  return Array.from(value, (c) => ((c.codePointAt(0) ?? 0) <= 0xff ? c : (LATIN1_FALLBACK[c] ?? '?'))).join(
+    '',
+  );
+}
+
+class Latin1Dataset extends Dataset {
+  override getDenaturalizedDataset(
+    writeOptions?: Record<string, unknown>,
+    nameMap?: Record<string, unknown>,
+  ): Buffer {
+    const proto = dcmjs.data.WriteBufferStream.prototype;
+    const original = proto.writeUTF8String;
+    proto.writeUTF8String = function (this: typeof proto, value: string) {
+      return this.writeAsciiString(toLatin1(value));
+    };
+    try {
+      return super.getDenaturalizedDataset(writeOptions, nameMap);
+    } finally {
+      proto.writeUTF8String = original;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const ACCEPTED = new Set([VERIFICATION_SOP_CLASS, MWL_FIND_SOP_CLASS, MPPS_SOP_CLASS]);
+const MPPS_STATUSES = new Set<string>(['IN PROGRESS', 'COMPLETED', 'DISCONTINUED']);
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function str(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  const s = (Array.isArray(v) ? String(v[0] ?? '') : String(v)).trim();
+  return s === '' ? undefined : s;
+}
+
+const silent: ScpLogger = { info() {}, warn() {}, error() {} };
+
+export async function startWorklistScp(options: WorklistScpOptions): Promise<WorklistScp> {
+  patchDatasetReader();
+  const logger = options.logger ?? silent;
+  dimse.log.setLevel('silent');
+  // N-SET usually comes on a later association: keep the step references N-CREATE carried.
+  const mppsRefs = new Map<string, Pick<MppsEvent, 'accessionNumber' | 'stepId' | 'studyInstanceUid'>>();
+
+  class WorklistScpConnection extends Scp {
+    private tenantKey: string | undefined;
+    private readonly running = new Map<number, { cancelled: boolean }>();
+
+    override associationRequested(association: Dimse.association.Association): void {
+      void this.onAssociation(association);
+    }
+
+    private async onAssociation(association: Dimse.association.Association): Promise<void> {
+      const called = association.getCalledAeTitle().trim();
+      const calling = association.getCallingAeTitle().trim();
+      let tenantKey: string | undefined;
+      try {
+        tenantKey = await options.resolveCalledAe(called, calling);
+      } catch (err) {
+        logger.error({ err, calledAe: called }, 'dicom: resolving the called AE failed');
+      }
+      if (tenantKey === undefined) {
+        logger.warn(
+          { calledAe: called, callingAe: calling },
+          'dicom: association rejected (called AE unknown)',
+        );
+        this.sendAssociationReject(
+          RejectResult.Permanent,
+          RejectSource.ServiceUser,
+          RejectReason.CalledAeNotRecognized,
+        );
+        return;
+      }
+      this.tenantKey = tenantKey;
+      for (const pc of association.getPresentationContexts()) {
+        const context = association.getPresentationContext(pc.id);
+        if (!ACCEPTED.has(context.getAbstractSyntaxUid())) {
+          context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
+          continue;
+        }
+        // One transfer syntax, chosen explicitly: Explicit VR LE, else Implicit VR LE.
+        const offered = context.getTransferSyntaxUids();
+        const ts = [TransferSyntax.ExplicitVRLittleEndian, TransferSyntax.ImplicitVRLittleEndian].find((t) =>
+          offered.includes(t),
+        );
+        if (ts) context.setResult(PresentationContextResult.Accept, ts);
+        else context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
+      }
+      logger.info({ calledAe: called, callingAe: calling, tenantKey }, 'dicom: association accepted');
+      this.sendAssociationAccept();
+    }
+
+    override associationReleaseRequested(): void {
+      this.sendAssociationReleaseResponse();
+    }
+
+    override cEchoRequest(
+      request: Dimse.requests.CEchoRequest,
+      callback: (r: Dimse.responses.CEchoResponse) => void,
+    ): void {
+      const response = CEchoResponse.fromRequest(request);
+      response.setStatus(Status.Success);
+      callback(response);
+    }
+
+    override cCancelRequest(request: Dimse.requests.CCancelRequest): void {
+      const op = this.running.get(request.getMessageIdBeingRespondedTo());
+      if (op) op.cancelled = true;
+    }
+
+    override cFindRequest(
+      request: Dimse.requests.CFindRequest,
+      callback: (responses: Dimse.responses.CFindResponse[]) => void,
+    ): void {
+      void this.onFind(request, callback);
+    }
+
+    private async onFind(
+      request: Dimse.requests.CFindRequest,
+      callback: (responses: Dimse.responses.CFindResponse[]) => void,
+    ): Promise<void> {
+      const sopClass = request.getAffectedSopClassUid();
+      const respond = (status: number, comment?: string) => {
+        const r = CFindResponse.fromRequest(request);
+        r.setAffectedSopClassUid(sopClass);
+        r.setStatus(status);
+        if (comment) r.setErrorComment(comment.slice(0, 64));
+        // dcmjs-dimse accepts this callback once per request: it carries the final response.
+        callback([r]);
+      };
+      const messageId = request.getMessageId();
+      const op = { cancelled: false };
+      this.running.set(messageId, op);
+      try {
+        if (sopClass !== MWL_FIND_SOP_CLASS)
+          return respond(FindStatus.SopClassNotSupported, 'not a worklist query');
+        const tenantKey = this.tenantKey;
+        const dataset = request.getDataset();
+        if (!tenantKey || !dataset)
+          return respond(FindStatus.IdentifierDoesNotMatchSopClass, 'no identifier');
+        const query = dataset.getElements() as WorklistQuery;
+        const rawCharset = (query as Record<symbol, unknown>)[RAW_CHARSET];
+        const utf8 = typeof rawCharset === 'string' && rawCharset.includes('ISO_IR 192');
+        let matches: WorklistItem[];
+        try {
+          matches = matchWorklist(query, await options.findWorklist(tenantKey, query));
+        } catch (err) {
+          if (err instanceof QueryError) {
+            logger.warn({ tenantKey, reason: err.message }, 'dicom: malformed worklist query');
+            return respond(FindStatus.IdentifierDoesNotMatchSopClass, err.message);
+          }
+          logger.error({ tenantKey, err }, 'dicom: worklist provider failed');
+          return respond(FindStatus.UnableToProcess, 'unable to process');
+        }
+        const association = (this as unknown as { association?: Dimse.association.Association }).association;
+        const context = association?.getAcceptedPresentationContextFromRequest(request);
+        const ts = context?.getAcceptedTransferSyntaxUid() ?? TransferSyntax.ImplicitVRLittleEndian;
+        const send = (this as unknown as { _sendDimse?: (m: { context: unknown; command: unknown }) => void })
+          ._sendDimse;
+        const pendings: Dimse.responses.CFindResponse[] = [];
+        for (const item of matches) {
+          if (op.cancelled) break;
+          const elements = {
+            SpecificCharacterSet: utf8 ? 'ISO_IR 192' : 'ISO_IR 100',
+            ...buildResponse(query, item),
+          };
+          const r = CFindResponse.fromRequest(request);
+          r.setAffectedSopClassUid(sopClass);
+          r.setStatus(FindStatus.Pending);
+          r.setDataset(utf8 ? new Dataset(elements, ts) : new Latin1Dataset(elements, ts));
+          if (context && typeof send === 'function') {
+            // Pending responses go out one by one so that a C-CANCEL read in between stops the
+            // stream (dcmjs-dimse's own callback sends a whole batch at once).
+            send.call(this, { context, command: r });
+            await nextTurn();
+          } else {
+            pendings.push(r);
+          }
+        }
+        logger.info(
+          { tenantKey, matches: matches.length, cancelled: op.cancelled },
+          'dicom: worklist query answered',
+        );
+        const final = CFindResponse.fromRequest(request);
+        final.setAffectedSopClassUid(sopClass);
+        final.setStatus(op.cancelled ? FindStatus.Cancel : FindStatus.Success);
+        callback([...pendings, final]);
+      } catch (err) {
+        logger.error({ err }, 'dicom: C-FIND failed');
+        respond(FindStatus.UnableToProcess, 'unable to process');
+      } finally {
+        this.running.delete(messageId);
+      }
+    }
+
+    override nCreateRequest(
+      request: Dimse.requests.NCreateRequest,
+      callback: (r: Dimse.responses.NCreateResponse) => void,
+    ): void {
+      void this.onMpps('create', request, callback);
+    }
+
+    override nSetRequest(
+      request: Dimse.requests.NSetRequest,
+      callback: (r: Dimse.responses.NSetResponse) => void,
+    ): void {
+      void this.onMpps('set', request, callback);
+    }
+
+    private async onMpps(
+      kind: 'create' | 'set',
+      request: Dimse.requests.NCreateRequest | Dimse.requests.NSetRequest,
+      callback: (r: Dimse.responses.NCreateResponse & Dimse.responses.NSetResponse) => void,
+    ): Promise<void> {
+      const response =
+        kind === 'create'
+          ? NCreateResponse.fromRequest(request as Dimse.requests.NCreateRequest)
+          : NSetResponse.fromRequest(request as Dimse.requests.NSetRequest);
+      const reply = (status: number, comment?: string) => {
+        response.setStatus(status);
+        if (comment) response.setErrorComment(comment.slice(0, 64));
+        callback(response as Dimse.responses.NCreateResponse & Dimse.responses.NSetResponse);
+      };
+      try {
+        const sopClass =
+          kind === 'create' ? request.getAffectedSopClassUid() : request.getRequestedSopClassUid();
+        if (sopClass !== MPPS_SOP_CLASS) return reply(Status.NoSuchSopClass);
+        const sopInstanceUid =
+          (kind === 'create'
+            ? request.getAffectedSopInstanceUid()
+            : request.getRequestedSopInstanceUid()
+          )?.trim() ?? '';
+        if (kind === 'create') response.setAffectedSopInstanceUid(sopInstanceUid);
+        const tenantKey = this.tenantKey;
+        if (!tenantKey || !sopInstanceUid) return reply(Status.MissingAttribute, 'no SOP instance UID');
+        const elements = (request.getDataset()?.getElements() ?? {}) as Record<string, unknown>;
+        const status = str(elements.PerformedProcedureStepStatus);
+        const refKey = `${tenantKey}\u0000${sopInstanceUid}`;
+        if (kind === 'create') {
+          if (status !== 'IN PROGRESS')
+            return reply(Status.InvalidAttributeValue, 'status must be IN PROGRESS');
+          const seq = elements.ScheduledStepAttributesSequence;
+          const first = (Array.isArray(seq) ? seq[0] : undefined) as Record<string, unknown> | undefined;
+          const refs = {
+            accessionNumber: str(first?.AccessionNumber),
+            stepId: str(first?.ScheduledProcedureStepID),
+            studyInstanceUid: str(first?.StudyInstanceUID),
+          };
+          mppsRefs.set(refKey, refs);
+          if (mppsRefs.size > 10_000) mppsRefs.delete(mppsRefs.keys().next().value as string);
+          await options.onMpps?.(tenantKey, { kind, sopInstanceUid, status, ...refs });
+        } else if (status !== undefined) {
+          if (!MPPS_STATUSES.has(status)) return reply(Status.InvalidAttributeValue, 'unknown status');
+          await options.onMpps?.(tenantKey, {
+            kind,
+            sopInstanceUid,
+            status: status as MppsStatus,
+            ...mppsRefs.get(refKey),
+          });
+          if (status !== 'IN PROGRESS') mppsRefs.delete(refKey);
+        }
+        logger.info({ tenantKey, kind, status }, 'dicom: MPPS handled');
+        reply(Status.Success);
+      } catch (err) {
+        logger.error({ err, kind }, 'dicom: MPPS failed');
+        reply(Status.ProcessingFailure, 'processing failure');
+      }
+    }
+
+    override abort(): void {
+      for (const op of this.running.values()) op.cancelled = true;
+    }
+  }
+
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    const scp = new WorklistScpConnection(socket, { associationTimeout: 30_000, pduTimeout: 60_000 });
+    (scp as unknown as { connected: boolean }).connected = true;
+    scp.on('networkError', (err: unknown) => {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'dicom: network error');
+      socket.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  logger.info({ port, aeTitle: options.aeTitle }, 'dicom: worklist SCP listening');
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
