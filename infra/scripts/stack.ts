@@ -40,6 +40,7 @@ export interface Stack {
     hl7Shared: number;
     hl7Demo: number;
     insi: number;
+    dicom: number;
   };
   env: Record<string, string>;
   logDir: string;
@@ -80,6 +81,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     hl7Shared: o.portBase + 10,
     hl7Demo: o.portBase + 11,
     insi: o.portBase + 12,
+    dicom: o.portBase + 13,
   };
   const stateDir = join(repoRoot, '.rayon', o.name);
   const logDir = join(stateDir, 'logs');
@@ -165,6 +167,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       RAYON_SECRETS_KEY: secretsKey,
       ...(insi ? { RAYON_INSI_URL: insi.url, RAYON_INSI_CA_FILE: insiCaFile } : {}),
       RAYON_HL7_PORT: String(ports.hl7Shared),
+      RAYON_DICOM_PORT: String(ports.dicom),
       AUTH_SECRET: `rayon-local-${o.name}-auth-secret-not-for-production`,
       AUTH_URL: portal,
       AUTH_TRUST_HOST: 'true',

@@ -1,5 +1,6 @@
 /** `./rayon up`: runs Rayon on embedded defaults until Ctrl-C. */
 import { portBase } from './services.ts';
+import { DEMO_AE_TITLES } from '../../apps/api/src/cli/seed.ts';
 import { DEMO, startStack } from './stack.ts';
 
 const stack = await startStack({
@@ -18,13 +19,15 @@ Rayon is running.
   HL7 (MLLP)       127.0.0.1:${stack.ports.hl7Demo}   demo practice (any sender), e.g.
                    ../shared/tools/hl7-send 127.0.0.1 ${stack.ports.hl7Demo} ../shared/conformance/hl7v2/ans-hl7v2-exemples/sgl-pamfr/admission.er7
                    127.0.0.1:${stack.ports.hl7Shared}   shared port, routed by MSH-5 / MSH-6 (routes: portal → Flux HL7)
+  DICOM worklist   127.0.0.1:${stack.ports.dicom}   called AE titles ${DEMO_AE_TITLES.ct} (scanner), ${DEMO_AE_TITLES.us} (échographe), e.g.
+                   findscu -W -aec ${DEMO_AE_TITLES.ct} -k PatientName -k AccessionNumber -k "ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate=$(date +%Y%m%d)" 127.0.0.1 ${stack.ports.dicom}
   INSi             ${stack.urls.insi ?? 'not started: the shared conformance folder was not found (RAYON_SHARED)'}   (local simulator; the demo practice has its test certificates)
   Logs             ${stack.logDir}
 
   Platform admin   ${DEMO.platformAdmin.email} / ${DEMO.platformAdmin.password}
   Practice admin   ${DEMO.practiceAdmin.email} / ${DEMO.practiceAdmin.password}   (practice "${DEMO.tenant.slug}")
 
-Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, HL7 = base+10 and base+11, INSi = base+12).
+Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, HL7 = base+10 and base+11, INSi = base+12, DICOM = base+13).
 `);
 
 let stopping = false;

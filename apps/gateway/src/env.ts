@@ -7,6 +7,8 @@ const schema = z.object({
   RAYON_GATEWAY_HOST: z.string().default('127.0.0.1'),
   /** The shared HL7 MLLP port, routed by MSH-5 / MSH-6 (0 = no shared port). */
   RAYON_HL7_PORT: z.coerce.number().int().min(0).max(65535).default(4310),
+  /** The DICOM port (Modality Worklist C-FIND, C-ECHO, MPPS), routed by called AE title (0 = none). */
+  RAYON_DICOM_PORT: z.coerce.number().int().min(0).max(65535).default(11112),
   /** Largest HL7 message accepted (bytes). */
   RAYON_HL7_MAX_MESSAGE_BYTES: z.coerce
     .number()

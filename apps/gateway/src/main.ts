@@ -6,6 +6,7 @@ import { Database } from '@rayon/db';
 import { createInbound } from '@rayon/inbound';
 import pino from 'pino';
 import { loadEnv } from './env.ts';
+import { startWorklist } from './dicom/worklist.ts';
 import { startHl7Listeners } from './hl7/listeners.ts';
 
 const env = loadEnv();
@@ -20,11 +21,19 @@ const hl7 = await startHl7Listeners({
   maxMessageBytes: env.RAYON_HL7_MAX_MESSAGE_BYTES,
   idleTimeoutMs: env.RAYON_HL7_IDLE_TIMEOUT_MS,
 });
-logger.info({ hl7SharedPort: hl7.sharedPort, hl7Ports: hl7.ports() }, 'gateway started');
+const dicom =
+  env.RAYON_DICOM_PORT > 0
+    ? await startWorklist({ db, logger, host: env.RAYON_GATEWAY_HOST, port: env.RAYON_DICOM_PORT })
+    : undefined;
+logger.info(
+  { hl7SharedPort: hl7.sharedPort, hl7Ports: hl7.ports(), dicomPort: dicom?.port },
+  'gateway started',
+);
 
 async function shutdown(signal: string) {
   logger.info({ signal }, 'gateway stopping');
   await hl7.close();
+  await dicom?.close();
   await db.close();
   logger.info('gateway stopped');
   process.exit(0);

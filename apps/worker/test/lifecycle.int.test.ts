@@ -50,7 +50,7 @@ describe('process lifecycle', () => {
   });
 
   it('the gateway boots and stops cleanly on SIGTERM', async () => {
-    const g = start('gateway', { RAYON_HL7_PORT: '0' });
+    const g = start('gateway', { RAYON_HL7_PORT: '0', RAYON_DICOM_PORT: '0' });
     await g.waitFor('gateway started');
     g.child.kill('SIGTERM');
     expect(await g.exited).toEqual({ code: 0, signal: null });

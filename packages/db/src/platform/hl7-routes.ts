@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { hl7Routes, tenants } from '../schema/platform.ts';
+import { dicomAeTitles, hl7Routes, tenants } from '../schema/platform.ts';
 import type { ControlTx } from '../client.ts';
 
 export type Hl7RouteRow = typeof hl7Routes.$inferSelect;
@@ -48,4 +48,17 @@ export const HL7_ROUTES_CHANNEL = 'rayon_hl7_routes';
 /** Tells the gateways (on commit) to reload their routes. */
 async function notifyRoutesChanged(tx: ControlTx): Promise<void> {
   await tx.execute(sql`select pg_notify(${HL7_ROUTES_CHANNEL}, '')`);
+}
+
+/** The active practice a DICOM called AE title belongs to. */
+export async function findAeTitleTenant(tx: ControlTx, aeTitle: string) {
+  const [row] = await tx
+    .select({
+      tenant: { id: tenants.id, slug: tenants.slug, schemaName: tenants.schemaName },
+      modalityId: dicomAeTitles.modalityId,
+    })
+    .from(dicomAeTitles)
+    .innerJoin(tenants, eq(tenants.id, dicomAeTitles.tenantId))
+    .where(and(eq(dicomAeTitles.aeTitle, aeTitle), eq(tenants.status, 'active')));
+  return row;
 }

@@ -1,7 +1,16 @@
-import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { AppError } from '@rayon/domain';
 import { dicomAeTitles } from '../schema/platform.ts';
-import { appointments, examTypes, exams, modalities, orders, referrers, rooms } from '../schema/tenant.ts';
+import {
+  appointments,
+  examTypes,
+  exams,
+  modalities,
+  orders,
+  patients,
+  referrers,
+  rooms,
+} from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
 
 export type RoomRow = typeof rooms.$inferSelect;
@@ -194,4 +203,50 @@ export async function listAppointments(tx: TenantTx, q: { from: Date; to: Date; 
       ),
     )
     .orderBy(asc(appointments.startsAt));
+}
+
+/**
+ * Scheduled procedure steps for the Modality Worklist: active appointments whose exam is
+ * scheduled or arrived, starting in [from, to), with patient, order, exam type and modality.
+ */
+export async function listWorklistSteps(tx: TenantTx, q: { from?: Date; to?: Date; limit?: number }) {
+  return tx
+    .select({
+      appointment: appointments,
+      exam: exams,
+      order: orders,
+      modality: modalities,
+      examType: examTypes,
+      patient: patients,
+      referrer: referrers,
+      ipp: sql<
+        string | null
+      >`(select value from patient_identifiers pi where pi.patient_id = ${patients.id} order by pi.created_at limit 1)`,
+      ippAuthority: sql<
+        string | null
+      >`(select authority from patient_identifiers pi where pi.patient_id = ${patients.id} order by pi.created_at limit 1)`,
+    })
+    .from(appointments)
+    .innerJoin(exams, eq(exams.id, appointments.examId))
+    .innerJoin(orders, eq(orders.id, exams.orderId))
+    .innerJoin(modalities, eq(modalities.id, appointments.modalityId))
+    .innerJoin(examTypes, eq(examTypes.id, exams.examTypeId))
+    .innerJoin(patients, eq(patients.id, orders.patientId))
+    .leftJoin(referrers, eq(referrers.id, orders.referrerId))
+    .where(
+      and(
+        eq(appointments.active, true),
+        inArray(exams.status, ['scheduled', 'arrived']),
+        q.from ? gte(appointments.startsAt, q.from) : undefined,
+        q.to ? lt(appointments.startsAt, q.to) : undefined,
+      ),
+    )
+    .orderBy(asc(appointments.startsAt))
+    .limit(q.limit ?? 5000);
+}
+
+/** The exam behind a worklist step (MPPS), by its step id. */
+export async function findExamByStepId(tx: TenantTx, stepId: string) {
+  const [row] = await tx.select().from(exams).where(eq(exams.stepId, stepId)).for('update');
+  return row;
 }
