@@ -181,7 +181,7 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
   const types = await listExamTypes(tx);
   const [referrer] = await listReferrers(tx);
   const people = [
-    { family: 'NOËL', given: 'Gwénaëlle', birth: '1984-02-29', sex: 'F', type: 'CT', at: '09:00' },
+    { family: 'LE GOFF', given: 'Gwénaëlle', birth: '1984-02-29', sex: 'F', type: 'CT', at: '09:00' },
     { family: 'MARTIN', given: 'Bénédicte', birth: '1957-11-03', sex: 'F', type: 'US', at: '09:30' },
     { family: 'DUPONT', given: 'Noël', birth: '1990-06-15', sex: 'M', type: 'CT', at: '10:00' },
   ];
