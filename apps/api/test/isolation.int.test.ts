@@ -291,12 +291,16 @@ describe('coverage of the isolation suite', () => {
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
     expect(routes.sort()).toEqual([
+      'GET /orders/{id}',
       'GET /patients',
       'GET /patients/{id}',
       'GET /patients/{id}/history',
       'GET /sites',
       'GET /sites/{id}',
       'PATCH /patients/{id}/attributes',
+      'POST /appointments',
+      'POST /orders',
+      'POST /orders/{id}/cancel',
       'POST /patients',
       'POST /patients/{id}/identity-document',
       'POST /patients/{id}/insi',

@@ -264,3 +264,73 @@ describe('cross-tenant', () => {
     expect(still.status).toBe('scheduled');
   });
 });
+
+describe('orders through the public API', () => {
+  it('a teleradiology platform creates, books and cancels; another practice’s key gets 404', async () => {
+    const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
+    const admin = h.trpc({ token: platform.token });
+    const scopes = ['orders:read', 'orders:write'] as ('orders:read' | 'orders:write')[];
+    const keyA = (await admin.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'tele', scopes })).secret;
+    const keyB = (await admin.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'tele', scopes })).secret;
+    const created = await h.rest('/orders', {
+      key: keyA,
+      method: 'POST',
+      body: JSON.stringify({
+        patientId: setA.patient.id,
+        examTypeIds: [setA.examType.id],
+        urgency: 'urgent',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const order = (await created.json()) as { id: string; accessionNumber: string; exams: { id: string }[] };
+    expect(order.accessionNumber).toMatch(/^A\d{9}$/);
+    const booked = await h.rest('/appointments', {
+      key: keyA,
+      method: 'POST',
+      body: JSON.stringify({
+        examId: order.exams[0]!.id,
+        modalityId: setA.ct.id,
+        startsAt: '2030-03-04T11:00:00+01:00',
+      }),
+    });
+    expect(booked.status).toBe(201);
+    const clash = await h.rest('/appointments', {
+      key: keyA,
+      method: 'POST',
+      body: JSON.stringify({ examId: order.exams[0]!.id, modalityId: setA.ct.id, startsAt: 'tomorrow' }),
+    });
+    expect(clash.status).toBe(400);
+    expect(await clash.json()).toMatchObject({ error: { field: 'startsAt' } });
+
+    for (const [path, init] of [
+      [`/orders/${order.id}`, {}],
+      [`/orders/${order.id}/cancel`, { method: 'POST' }],
+      [
+        '/appointments',
+        {
+          method: 'POST',
+          body: JSON.stringify({
+            examId: order.exams[0]!.id,
+            modalityId: setB.ct.id,
+            startsAt: '2030-03-04T12:00:00+01:00',
+          }),
+        },
+      ],
+      [
+        '/orders',
+        {
+          method: 'POST',
+          body: JSON.stringify({
+            patientId: setA.patient.id,
+            examTypeIds: [setB.examType.id],
+            urgency: 'routine',
+          }),
+        },
+      ],
+    ] as [string, RequestInit][]) {
+      expect((await h.rest(path, { key: keyB, ...init })).status, path).toBe(404);
+    }
+    const cancelled = await h.rest(`/orders/${order.id}/cancel`, { key: keyA, method: 'POST' });
+    expect(await cancelled.json()).toMatchObject({ status: 'cancelled', exams: [{ status: 'cancelled' }] });
+  });
+});

@@ -3,6 +3,7 @@ import { errorBody, fromZod } from '../http/errors.ts';
 import { currentContext } from '../services/deps.ts';
 import type { Services } from '../services/index.ts';
 import type { RestEnv } from './common.ts';
+import { registerOrderRoutes } from './orders.ts';
 import { registerPatientRoutes } from './patients.ts';
 import { registerSiteRoutes } from './sites.ts';
 
@@ -42,5 +43,6 @@ export function createRestV1(services: Services) {
 
   registerSiteRoutes(app, services);
   registerPatientRoutes(app, services);
+  registerOrderRoutes(app, services);
   return app;
 }

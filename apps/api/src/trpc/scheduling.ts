@@ -1,5 +1,6 @@
 import { MODALITY_TYPES, type TenantRole } from '@rayon/domain';
 import { z } from 'zod';
+import { bookInput, createOrderInput } from '../schemas/scheduling.ts';
 import { router, tenantProcedure } from './init.ts';
 
 const STAFF: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'technologist'];
@@ -74,15 +75,7 @@ export const schedulingRouter = router({
   }),
   orders: router({
     create: tenantProcedure(DESK)
-      .input(
-        z.strictObject({
-          patientId: z.uuid(),
-          referrerId: z.uuid().nullish(),
-          examTypeIds: z.array(z.uuid()).min(1, 'at least one exam').max(10),
-          urgency: z.enum(['routine', 'urgent']),
-          clinicalInfo: optional(4000),
-        }),
-      )
+      .input(createOrderInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createOrder(input)),
     get: tenantProcedure(STAFF)
       .input(z.strictObject({ id: z.uuid() }))
@@ -93,13 +86,7 @@ export const schedulingRouter = router({
   }),
   appointments: router({
     book: tenantProcedure(DESK)
-      .input(
-        z.strictObject({
-          examId: z.uuid(),
-          modalityId: z.uuid(),
-          startsAt: z.iso.datetime({ offset: true }),
-        }),
-      )
+      .input(bookInput)
       .mutation(({ ctx, input }) =>
         ctx.services.scheduling.book({ ...input, startsAt: new Date(input.startsAt) }),
       ),

@@ -46,6 +46,8 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   'sites:write': 'Modification des sites',
   'patients:read': 'Lecture des patients',
   'patients:write': 'Création et modification des identités patients',
+  'orders:read': 'Lecture des demandes et rendez-vous',
+  'orders:write': 'Création des demandes et prise de rendez-vous',
 };
 
 export function apiScopeLabel(scope: string): string {

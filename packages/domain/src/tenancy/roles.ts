@@ -15,7 +15,14 @@ export function isTenantRole(value: string): value is TenantRole {
 }
 
 /** Scopes an API key may be granted. Read and write are separate; nothing implies another. */
-export const API_SCOPES = ['sites:read', 'sites:write', 'patients:read', 'patients:write'] as const;
+export const API_SCOPES = [
+  'sites:read',
+  'sites:write',
+  'patients:read',
+  'patients:write',
+  'orders:read',
+  'orders:write',
+] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 export const TENANT_STATUSES = [
