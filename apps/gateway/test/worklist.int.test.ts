@@ -10,18 +10,14 @@ import {
   createPatient,
   Database,
   insertAppointment,
-  insertExam,
   insertExamType,
   insertModality,
-  insertOrder,
+  insertOrderWithExams,
   insertRoom,
   listSites,
-  nextAccessionValue,
   type TenantRef,
 } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
-import { accessionNumber, uuidToDicomUid } from '@rayon/domain';
-import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startWorklist } from '../src/dicom/worklist.ts';
@@ -89,25 +85,17 @@ async function book(t: TenantRef, ae: string, family: string, given: string) {
       },
       { actor: { type: 'system', id: 'test' }, source: 'desk', now: new Date() },
     );
-    const id = randomUUID();
-    const order = await insertOrder(tx, {
-      id,
+    const order = await insertOrderWithExams(tx, {
       patientId: patient.id,
       referrerId: null,
-      accessionNumber: accessionNumber(await nextAccessionValue(tx)),
-      studyInstanceUid: uuidToDicomUid(id),
+      examTypeIds: [type.id],
       urgency: 'routine',
       clinicalInfo: null,
       placerOrderNumber: null,
       status: 'scheduled',
       source: 'desk',
     });
-    const exam = await insertExam(tx, {
-      orderId: order.id,
-      examTypeId: type.id,
-      stepId: `${order.accessionNumber}-1`,
-      status: 'scheduled',
-    });
+    const exam = order.exams[0]!;
     await insertAppointment(tx, {
       examId: exam.id,
       modalityId: modality.id,

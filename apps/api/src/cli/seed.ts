@@ -1,13 +1,11 @@
 import { parsePkcs12 } from '@rayon/connectors/certificates';
-import { randomUUID } from 'node:crypto';
 import {
   createPatient,
   findPatientByIdentifier,
   insertAppointment,
-  insertExam,
   insertExamType,
   insertModality,
-  insertOrder,
+  insertOrderWithExams,
   insertReferrer,
   insertRoom,
   listAppointments,
@@ -15,7 +13,6 @@ import {
   listModalities,
   listReferrers,
   listSites,
-  nextAccessionValue,
   type TenantTx,
   findTenantBySlug,
   insertHl7Route,
@@ -29,7 +26,7 @@ import {
   upsertUserProfile,
   type Database,
 } from '@rayon/db';
-import { accessionNumber, tenantSchemaName, uuidToDicomUid } from '@rayon/domain';
+import { tenantSchemaName } from '@rayon/domain';
 import { hashPassword } from '../auth/secrets.ts';
 import { installCertificate } from '@rayon/identity';
 
@@ -199,25 +196,17 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
       ));
     const type = types.find((t) => t.modalityType === p.type)!;
     const modality = modalities.find((m) => m.type === p.type)!;
-    const id = randomUUID();
-    const order = await insertOrder(tx, {
-      id,
+    const order = await insertOrderWithExams(tx, {
       patientId: patient.id,
       referrerId: referrer?.id ?? null,
-      accessionNumber: accessionNumber(await nextAccessionValue(tx)),
-      studyInstanceUid: uuidToDicomUid(id),
+      examTypeIds: [type.id],
       urgency: 'routine',
       clinicalInfo: null,
       placerOrderNumber: null,
       status: 'scheduled',
       source: 'desk',
     });
-    const exam = await insertExam(tx, {
-      orderId: order.id,
-      examTypeId: type.id,
-      stepId: `${order.accessionNumber}-1`,
-      status: 'scheduled',
-    });
+    const exam = order.exams[0]!;
     const startsAt = parisToday(p.at);
     await insertAppointment(tx, {
       examId: exam.id,

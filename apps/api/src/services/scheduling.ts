@@ -5,10 +5,9 @@ import {
   findOrder,
   findPatient,
   insertAppointment,
-  insertExam,
   insertExamType,
   insertModality,
-  insertOrder,
+  insertOrderWithExams,
   insertReferrer,
   insertRoom,
   listAppointments,
@@ -18,22 +17,13 @@ import {
   listReferrers,
   listRooms,
   listSites,
-  nextAccessionValue,
   recordAudit,
   releaseAppointment,
   setExamStatus,
   setOrderStatus,
   type TenantTx,
 } from '@rayon/db';
-import {
-  accessionNumber,
-  AppError,
-  nextExamStatus,
-  uuidToDicomUid,
-  type ExamStatus,
-  type ModalityType,
-} from '@rayon/domain';
-import { randomUUID } from 'node:crypto';
+import { AppError, nextExamStatus, type ExamStatus, type ModalityType } from '@rayon/domain';
 import type { OpeningHours } from '@rayon/db';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
@@ -137,32 +127,18 @@ export function createSchedulingService({ db }: Deps) {
         if (input.referrerId && !(await listReferrers(tx)).some((r) => r.id === input.referrerId)) {
           throw new AppError('BAD_INPUT', 'unknown referrer', { field: 'referrerId' });
         }
-        const id = randomUUID();
-        const order = await insertOrder(tx, {
-          id,
+        const order = await insertOrderWithExams(tx, {
           patientId: input.patientId,
           referrerId: input.referrerId ?? null,
-          accessionNumber: accessionNumber(await nextAccessionValue(tx)),
-          studyInstanceUid: uuidToDicomUid(id),
+          examTypeIds: input.examTypeIds,
           urgency: input.urgency,
           clinicalInfo: input.clinicalInfo ?? null,
           placerOrderNumber: input.placerOrderNumber ?? null,
           status: 'requested',
           source: currentContext().apiKeyId ? 'api' : 'desk',
         });
-        const exams = [];
-        for (const [i, examTypeId] of input.examTypeIds.entries()) {
-          exams.push(
-            await insertExam(tx, {
-              orderId: order.id,
-              examTypeId,
-              stepId: `${order.accessionNumber}-${i + 1}`,
-              status: 'requested',
-            }),
-          );
-        }
-        await audit(tx, 'order.created', order.id, { exams: exams.length });
-        return { ...order, exams };
+        await audit(tx, 'order.created', order.id, { exams: order.exams.length });
+        return order;
       }),
 
     getOrder: (id: string) =>

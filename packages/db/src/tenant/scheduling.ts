@@ -1,5 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import { AppError } from '@rayon/domain';
+import { randomUUID } from 'node:crypto';
+import { accessionNumber, AppError, uuidToDicomUid } from '@rayon/domain';
 import { dicomAeTitles } from '../schema/platform.ts';
 import {
   appointments,
@@ -21,10 +22,10 @@ export type OrderRow = typeof orders.$inferSelect;
 export type ExamRow = typeof exams.$inferSelect;
 export type AppointmentRow = typeof appointments.$inferSelect;
 
-/** PostgreSQL's unique_violation and exclusion_violation codes, behind drizzle's wrapper. */
-function violation(e: unknown): string | undefined {
+/** PostgreSQL's exclusion_violation, behind drizzle's wrapper. */
+function isExclusionViolation(e: unknown): boolean {
   const cause = (e as { cause?: { code?: string } }).cause ?? (e as { code?: string });
-  return cause?.code === '23505' || cause?.code === '23P01' ? cause.code : undefined;
+  return cause?.code === '23P01';
 }
 
 export async function insertRoom(tx: TenantTx, r: { siteId: string; name: string }): Promise<RoomRow> {
@@ -105,6 +106,46 @@ export async function insertOrder(
   return row!;
 }
 
+/**
+ * An order and one exam per requested exam type: the id, the accession number (the practice's
+ * sequence) and the Study Instance UID (2.25 form of the id) are made here, once for every caller.
+ */
+export async function insertOrderWithExams(
+  tx: TenantTx,
+  o: {
+    patientId: string;
+    referrerId: string | null;
+    examTypeIds: string[];
+    urgency: string;
+    clinicalInfo: string | null;
+    placerOrderNumber: string | null;
+    source: string;
+    /** `scheduled` when the caller books the exams in the same transaction. */
+    status: 'requested' | 'scheduled';
+  },
+): Promise<OrderRow & { exams: ExamRow[] }> {
+  const { examTypeIds, ...fields } = o;
+  const id = randomUUID();
+  const order = await insertOrder(tx, {
+    ...fields,
+    id,
+    accessionNumber: accessionNumber(await nextAccessionValue(tx)),
+    studyInstanceUid: uuidToDicomUid(id),
+  });
+  const exams: ExamRow[] = [];
+  for (const [i, examTypeId] of examTypeIds.entries()) {
+    exams.push(
+      await insertExam(tx, {
+        orderId: id,
+        examTypeId,
+        stepId: `${order.accessionNumber}-${i + 1}`,
+        status: o.status,
+      }),
+    );
+  }
+  return { ...order, exams };
+}
+
 export async function findOrder(tx: TenantTx, id: string): Promise<OrderRow | undefined> {
   const [row] = await tx.select().from(orders).where(eq(orders.id, id));
   return row;
@@ -157,7 +198,7 @@ export async function insertAppointment(
       return row!;
     });
   } catch (e) {
-    if (violation(e) === '23P01') {
+    if (isExclusionViolation(e)) {
       throw new AppError('CONFLICT', 'this slot is already booked on this modality', { field: 'startsAt' });
     }
     throw e;
