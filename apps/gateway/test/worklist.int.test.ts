@@ -88,7 +88,7 @@ async function book(t: TenantRef, ae: string, family: string, given: string) {
     const order = await insertOrderWithExams(tx, {
       patientId: patient.id,
       referrerId: null,
-      examTypeIds: [type.id],
+      exams: [{ examTypeId: type.id, modalityType: type.modalityType }],
       urgency: 'routine',
       clinicalInfo: null,
       placerOrderNumber: null,

@@ -199,7 +199,7 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
     const order = await insertOrderWithExams(tx, {
       patientId: patient.id,
       referrerId: referrer?.id ?? null,
-      examTypeIds: [type.id],
+      exams: [{ examTypeId: type.id, modalityType: type.modalityType }],
       urgency: 'routine',
       clinicalInfo: null,
       placerOrderNumber: null,

@@ -13,5 +13,7 @@ export const createOrderInput = z.strictObject({
 export const bookInput = z.strictObject({
   examId: z.uuid(),
   modalityId: z.uuid(),
+  /** For an exam received without a catalogue entry (HL7 orders): the entry it is booked as. */
+  examTypeId: z.uuid().optional(),
   startsAt: z.iso.datetime({ offset: true }),
 });

@@ -20,7 +20,9 @@ import {
   recordAudit,
   releaseAppointment,
   setExamStatus,
+  setExamType,
   setOrderStatus,
+  type ExamRow,
   type TenantTx,
 } from '@rayon/db';
 import { AppError, nextExamStatus, type ExamStatus, type ModalityType } from '@rayon/domain';
@@ -35,6 +37,30 @@ const audit = (tx: TenantTx, action: string, target: string, details?: Record<st
     requestId: currentContext().requestId,
     ...(details ? { details } : {}),
   });
+
+/**
+ * The catalogue entry an exam is booked as: its own, or, for an exam received without one (an
+ * HL7 order naming a modality and a region), the one the desk picks, of the same modality type.
+ */
+async function examTypeForBooking(tx: TenantTx, exam: ExamRow, chosenId: string | undefined) {
+  const id = chosenId ?? exam.examTypeId;
+  if (!id) {
+    throw new AppError('BAD_INPUT', 'this exam has no catalogue entry yet: choose one', {
+      field: 'examTypeId',
+    });
+  }
+  if (exam.examTypeId && chosenId && chosenId !== exam.examTypeId) {
+    throw new AppError('BAD_INPUT', 'this exam already has its catalogue entry', { field: 'examTypeId' });
+  }
+  const type = (await listExamTypes(tx)).find((t) => t.id === id);
+  if (!type) throw new AppError('BAD_INPUT', 'exam type not in the catalogue', { field: 'examTypeId' });
+  if (type.modalityType !== exam.modalityType) {
+    throw new AppError('BAD_INPUT', `a ${exam.modalityType} exam was requested, not ${type.modalityType}`, {
+      field: 'examTypeId',
+    });
+  }
+  return type;
+}
 
 /** Rooms, modalities, exam catalogue, referrers; orders and their exams; appointments. */
 export function createSchedulingService({ db }: Deps) {
@@ -130,7 +156,10 @@ export function createSchedulingService({ db }: Deps) {
         const order = await insertOrderWithExams(tx, {
           patientId: input.patientId,
           referrerId: input.referrerId ?? null,
-          examTypeIds: input.examTypeIds,
+          exams: input.examTypeIds.map((id) => ({
+            examTypeId: id,
+            modalityType: types.find((t) => t.id === id)!.modalityType,
+          })),
           urgency: input.urgency,
           clinicalInfo: input.clinicalInfo ?? null,
           placerOrderNumber: input.placerOrderNumber ?? null,
@@ -168,13 +197,13 @@ export function createSchedulingService({ db }: Deps) {
      * Books (or moves) an exam on a modality; the slot lasts the exam type's duration. Two
      * bookings of the same slot: one wins, the other gets CONFLICT (PostgreSQL exclusion).
      */
-    book: (input: { examId: string; modalityId: string; startsAt: Date }) =>
+    book: (input: { examId: string; modalityId: string; startsAt: Date; examTypeId?: string | undefined }) =>
       inTenant(async (tx) => {
         const exam = await findExam(tx, input.examId, { forUpdate: true });
         if (!exam) throw new AppError('NOT_FOUND', 'exam not found');
         const modality = await findModality(tx, input.modalityId);
         if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
-        const type = (await listExamTypes(tx)).find((t) => t.id === exam.examTypeId)!;
+        const type = await examTypeForBooking(tx, exam, input.examTypeId);
         if (type.modalityType !== modality.type) {
           throw new AppError(
             'BAD_INPUT',
@@ -193,6 +222,7 @@ export function createSchedulingService({ db }: Deps) {
           startsAt: input.startsAt,
           endsAt: new Date(input.startsAt.getTime() + type.durationMinutes * 60_000),
         });
+        if (exam.examTypeId !== type.id) await setExamType(tx, exam.id, type.id);
         await setExamStatus(tx, exam.id, 'scheduled');
         await setOrderStatus(tx, exam.orderId, 'scheduled');
         await audit(tx, previous ? 'appointment.moved' : 'appointment.booked', appointment.id, {

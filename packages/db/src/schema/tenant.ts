@@ -252,22 +252,34 @@ export const referrers = pgTable('referrers', {
 });
 
 /** Demandes d'examen. */
-export const orders = pgTable('orders', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  patientId: uuid('patient_id')
-    .notNull()
-    .references(() => patients.id),
-  referrerId: uuid('referrer_id').references(() => referrers.id),
-  accessionNumber: text('accession_number').notNull().unique(),
-  studyInstanceUid: text('study_instance_uid').notNull().unique(),
-  urgency: text('urgency').notNull(),
-  clinicalInfo: text('clinical_info'),
-  placerOrderNumber: text('placer_order_number'),
-  status: text('status').notNull(),
-  source: text('source').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    referrerId: uuid('referrer_id').references(() => referrers.id),
+    accessionNumber: text('accession_number').notNull().unique(),
+    studyInstanceUid: text('study_instance_uid').notNull().unique(),
+    urgency: text('urgency').notNull(),
+    clinicalInfo: text('clinical_info'),
+    /** The placer's order number (ORC-2) and its assigning authority: unique together. */
+    placerOrderNumber: text('placer_order_number'),
+    placerAuthority: text('placer_authority').notNull().default(''),
+    status: text('status').notNull(),
+    source: text('source').notNull(),
+    /** What the placer told after the exam was done elsewhere (teleradiology OMI^O23 flux 4). */
+    performed: jsonb('performed').$type<Record<string, unknown>>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('orders_placer_idx')
+      .on(t.placerAuthority, t.placerOrderNumber)
+      .where(sql`${t.placerOrderNumber} is not null`),
+  ],
+);
 
 /** One requested exam of an order: what gets booked, acquired and reported. */
 export const exams = pgTable(
@@ -277,9 +289,11 @@ export const exams = pgTable(
     orderId: uuid('order_id')
       .notNull()
       .references(() => orders.id),
-    examTypeId: uuid('exam_type_id')
-      .notNull()
-      .references(() => examTypes.id),
+    /** The catalogue entry; null while an order received without one waits for the desk to choose. */
+    examTypeId: uuid('exam_type_id').references(() => examTypes.id),
+    modalityType: text('modality_type').notNull(),
+    /** What the placer asked for, in its words (region, side...), when it is not a catalogue entry. */
+    requestedProcedure: text('requested_procedure'),
     /** Scheduled Procedure Step ID / Requested Procedure ID in the worklist. */
     stepId: text('step_id').notNull(),
     status: text('status').notNull(),
@@ -288,6 +302,15 @@ export const exams = pgTable(
   },
   (t) => [index().on(t.orderId)],
 );
+
+/** Performed procedure steps (MPPS): the modality's N-CREATE, followed by its N-SETs. */
+export const performedSteps = pgTable('performed_steps', {
+  sopInstanceUid: text('sop_instance_uid').primaryKey(),
+  examIds: uuid('exam_ids').array().notNull(),
+  status: text('status').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export const appointments = pgTable(
   'appointments',

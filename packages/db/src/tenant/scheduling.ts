@@ -115,16 +115,18 @@ export async function insertOrderWithExams(
   o: {
     patientId: string;
     referrerId: string | null;
-    examTypeIds: string[];
+    /** A catalogue entry, or (orders received by HL7) the modality type and the placer's words. */
+    exams: { examTypeId: string | null; modalityType: string; requestedProcedure?: string | null }[];
     urgency: string;
     clinicalInfo: string | null;
     placerOrderNumber: string | null;
+    placerAuthority?: string;
     source: string;
     /** `scheduled` when the caller books the exams in the same transaction. */
     status: 'requested' | 'scheduled';
   },
 ): Promise<OrderRow & { exams: ExamRow[] }> {
-  const { examTypeIds, ...fields } = o;
+  const { exams: requested, ...fields } = o;
   const id = randomUUID();
   const order = await insertOrder(tx, {
     ...fields,
@@ -133,11 +135,11 @@ export async function insertOrderWithExams(
     studyInstanceUid: uuidToDicomUid(id),
   });
   const exams: ExamRow[] = [];
-  for (const [i, examTypeId] of examTypeIds.entries()) {
+  for (const [i, exam] of requested.entries()) {
     exams.push(
       await insertExam(tx, {
+        ...exam,
         orderId: id,
-        examTypeId,
         stepId: `${order.accessionNumber}-${i + 1}`,
         status: o.status,
       }),
@@ -180,6 +182,13 @@ export async function setExamStatus(tx: TenantTx, id: string, status: string): P
   await tx
     .update(exams)
     .set({ status, updatedAt: sql`now()` })
+    .where(eq(exams.id, id));
+}
+
+export async function setExamType(tx: TenantTx, id: string, examTypeId: string): Promise<void> {
+  await tx
+    .update(exams)
+    .set({ examTypeId, updatedAt: sql`now()` })
     .where(eq(exams.id, id));
 }
 
