@@ -162,7 +162,8 @@ function readIdentifiers(seg: Hl7Segment, field: number, warnings: AdtWarning[])
 const SEXES: Record<string, Sex> = { M: 'M', F: 'F', U: 'U', O: 'U', A: 'U', N: 'U' };
 const COG_RE = /^(?:0[1-9]|[1-9]\d|2[AB])\d{3}$/;
 
-function readPatient(pid: Hl7Segment, warnings: AdtWarning[]): AdtPatient {
+/** Reads PID (identifiers, strict and complementary traits, PID-32): shared with the order messages. */
+export function readPatient(pid: Hl7Segment, warnings: AdtWarning[]): AdtPatient {
   const ids = readIdentifiers(pid, 3, warnings);
 
   const names = pid.field(5).repetitions;

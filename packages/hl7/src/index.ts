@@ -11,3 +11,4 @@ export * from './message.ts';
 export * from './header.ts';
 export * from './ack.ts';
 export * from './adt.ts';
+export * from './order.ts';
