@@ -51,6 +51,18 @@ export function nextExamStatus(current: ExamStatus, next: ExamStatus): ExamStatu
   return next;
 }
 
+/**
+ * An exam the placer reports as done at its own site (teleradiology, OMI^O23 flux 4): it is
+ * completed from any status but a final one (reporting it again changes nothing).
+ */
+export function examDoneElsewhere(current: ExamStatus): ExamStatus {
+  if (current === 'completed') return current;
+  if (TRANSITIONS[current].length === 0 || current === 'no_show') {
+    throw conflict(`an exam cannot go from ${current} to completed`);
+  }
+  return 'completed';
+}
+
 /** DICOM AE title: 1 to 16 characters of the default repertoire, no backslash, not only spaces. */
 export function isValidAeTitle(value: string): boolean {
   return /^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(value) && value.trim() !== '';
@@ -67,3 +79,7 @@ export function uuidToDicomUid(uuid: string): string {
 export function accessionNumber(sequenceValue: number): string {
   return `A${String(sequenceValue).padStart(9, '0')}`;
 }
+
+export * from './calendar.ts';
+export * from './availability.ts';
+export * from './desk.ts';
