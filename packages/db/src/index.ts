@@ -33,4 +33,5 @@ export * from './identity/merge.ts';
 export * from './tenant/identity-documents.ts';
 export { loggableError } from './log-safe.ts';
 export * from './tenant/scheduling.ts';
+export * from './tenant/performed-steps.ts';
 export type { OpeningHours } from './schema/tenant.ts';

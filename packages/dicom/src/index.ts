@@ -13,12 +13,16 @@ export {
 } from './worklist.ts';
 export {
   FindStatus,
+  MppsDimseStatus,
   MPPS_SOP_CLASS,
   MWL_FIND_SOP_CLASS,
   startWorklistScp,
   VERIFICATION_SOP_CLASS,
   type MppsEvent,
+  type MppsOutcome,
+  type MppsResult,
   type MppsStatus,
+  type MppsStepRef,
   type ScpLogger,
   type WorklistScp,
   type WorklistScpOptions,

@@ -46,14 +46,57 @@ export const FindStatus = {
 } as const;
 
 export type MppsStatus = 'IN PROGRESS' | 'COMPLETED' | 'DISCONTINUED';
-export interface MppsEvent {
-  kind: 'create' | 'set';
-  sopInstanceUid: string;
-  status: MppsStatus;
-  accessionNumber?: string;
+
+/** One item of an N-CREATE's Scheduled Step Attributes Sequence (0040,0270): a step being performed. */
+export interface MppsStepRef {
+  /** Scheduled Procedure Step ID (0040,0009). */
   stepId?: string;
+  /** Requested Procedure ID (0040,1001). */
+  requestedProcedureId?: string;
+  accessionNumber?: string;
   studyInstanceUid?: string;
 }
+
+/**
+ * An MPPS message. N-CREATE carries the steps it performs (one or several); N-SET carries only
+ * its SOP instance UID and, when it changes it, the status: the provider keeps the rest, so an
+ * N-SET received after a restart still finds its steps.
+ */
+export type MppsEvent =
+  | { kind: 'create'; sopInstanceUid: string; status: 'IN PROGRESS'; steps: MppsStepRef[] }
+  | { kind: 'set'; sopInstanceUid: string; status?: MppsStatus };
+
+/**
+ * What the provider made of an MPPS message:
+ * - `accepted`: done;
+ * - `duplicate`: N-CREATE of a SOP instance already known (Duplicate SOP instance, 0111);
+ * - `unknown`: N-SET of a SOP instance never created (No such object instance, 0112);
+ * - `refused`: not applicable in the current state, nothing changed, e.g. an N-SET on a completed
+ *   or discontinued step (Processing failure, 0110).
+ */
+export type MppsOutcome = 'accepted' | 'duplicate' | 'unknown' | 'refused';
+export type MppsResult = MppsOutcome | { outcome: MppsOutcome; comment: string };
+
+/** N-CREATE / N-SET response statuses (PS3.7 C.4.2 / C.4.3, PS3.4 F.7.2). */
+export const MppsDimseStatus = {
+  Success: 0x0000,
+  ProcessingFailure: 0x0110,
+  DuplicateSopInstance: 0x0111,
+  NoSuchObjectInstance: 0x0112,
+  InvalidAttributeValue: 0x0106,
+  MissingAttribute: 0x0120,
+  NoSuchSopClass: 0x0118,
+} as const;
+
+const MPPS_OUTCOMES: Record<MppsOutcome, { status: number; comment?: string }> = {
+  accepted: { status: MppsDimseStatus.Success },
+  duplicate: { status: MppsDimseStatus.DuplicateSopInstance, comment: 'SOP instance already exists' },
+  unknown: { status: MppsDimseStatus.NoSuchObjectInstance, comment: 'no such performed procedure step' },
+  refused: {
+    status: MppsDimseStatus.ProcessingFailure,
+    comment: 'performed procedure step may no longer be updated',
+  },
+};
 
 export interface ScpLogger {
   info(obj: object, msg?: string): void;
@@ -68,7 +111,8 @@ export interface WorklistScpOptions {
   aeTitle?: string;
   resolveCalledAe(calledAe: string, callingAe: string): string | undefined | Promise<string | undefined>;
   findWorklist(tenantKey: string, query: WorklistQuery): Promise<WorklistItem[]>;
-  onMpps?(tenantKey: string, event: MppsEvent): Promise<void>;
+  /** MPPS provider; without it the MPPS SOP class is not accepted at association. */
+  onMpps?(tenantKey: string, event: MppsEvent): Promise<MppsResult>;
   logger?: ScpLogger;
 }
 
@@ -192,14 +236,32 @@ function str(v: unknown): string | undefined {
   return s === '' ? undefined : s;
 }
 
+/** The items of a Scheduled Step Attributes Sequence, empty ones (unscheduled procedure) left out. */
+function stepRefs(seq: unknown): MppsStepRef[] {
+  const refs: MppsStepRef[] = [];
+  for (const item of Array.isArray(seq) ? (seq as Record<string, unknown>[]) : []) {
+    const ref: MppsStepRef = {};
+    const stepId = str(item?.ScheduledProcedureStepID);
+    const requestedProcedureId = str(item?.RequestedProcedureID);
+    const accessionNumber = str(item?.AccessionNumber);
+    const studyInstanceUid = str(item?.StudyInstanceUID);
+    if (stepId) ref.stepId = stepId;
+    if (requestedProcedureId) ref.requestedProcedureId = requestedProcedureId;
+    if (accessionNumber) ref.accessionNumber = accessionNumber;
+    if (studyInstanceUid) ref.studyInstanceUid = studyInstanceUid;
+    if (Object.keys(ref).length > 0) refs.push(ref);
+  }
+  return refs;
+}
+
 const silent: ScpLogger = { info() {}, warn() {}, error() {} };
 
 export async function startWorklistScp(options: WorklistScpOptions): Promise<WorklistScp> {
   patchDatasetReader();
   const logger = options.logger ?? silent;
   dimse.log.setLevel('silent');
-  // N-SET usually comes on a later association: keep the step references N-CREATE carried.
-  const mppsRefs = new Map<string, Pick<MppsEvent, 'accessionNumber' | 'stepId' | 'studyInstanceUid'>>();
+  const accepted = new Set(ACCEPTED);
+  if (!options.onMpps) accepted.delete(MPPS_SOP_CLASS);
 
   class WorklistScpConnection extends Scp {
     private tenantKey: string | undefined;
@@ -233,7 +295,7 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
       this.tenantKey = tenantKey;
       for (const pc of association.getPresentationContexts()) {
         const context = association.getPresentationContext(pc.id);
-        if (!ACCEPTED.has(context.getAbstractSyntaxUid())) {
+        if (!accepted.has(context.getAbstractSyntaxUid())) {
           context.setResult(PresentationContextResult.RejectAbstractSyntaxNotSupported);
           continue;
         }
@@ -383,7 +445,7 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
       try {
         const sopClass =
           kind === 'create' ? request.getAffectedSopClassUid() : request.getRequestedSopClassUid();
-        if (sopClass !== MPPS_SOP_CLASS) return reply(Status.NoSuchSopClass);
+        if (sopClass !== MPPS_SOP_CLASS || !options.onMpps) return reply(MppsDimseStatus.NoSuchSopClass);
         const sopInstanceUid =
           (kind === 'create'
             ? request.getAffectedSopInstanceUid()
@@ -391,38 +453,28 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
           )?.trim() ?? '';
         if (kind === 'create') response.setAffectedSopInstanceUid(sopInstanceUid);
         const tenantKey = this.tenantKey;
-        if (!tenantKey || !sopInstanceUid) return reply(Status.MissingAttribute, 'no SOP instance UID');
+        if (!tenantKey || !sopInstanceUid)
+          return reply(MppsDimseStatus.MissingAttribute, 'no SOP instance UID');
         const elements = (request.getDataset()?.getElements() ?? {}) as Record<string, unknown>;
         const status = str(elements.PerformedProcedureStepStatus);
-        const refKey = `${tenantKey}\u0000${sopInstanceUid}`;
+        let event: MppsEvent;
         if (kind === 'create') {
           if (status !== 'IN PROGRESS')
-            return reply(Status.InvalidAttributeValue, 'status must be IN PROGRESS');
-          const seq = elements.ScheduledStepAttributesSequence;
-          const first = (Array.isArray(seq) ? seq[0] : undefined) as Record<string, unknown> | undefined;
-          const refs = {
-            accessionNumber: str(first?.AccessionNumber),
-            stepId: str(first?.ScheduledProcedureStepID),
-            studyInstanceUid: str(first?.StudyInstanceUID),
-          };
-          mppsRefs.set(refKey, refs);
-          if (mppsRefs.size > 10_000) mppsRefs.delete(mppsRefs.keys().next().value as string);
-          await options.onMpps?.(tenantKey, { kind, sopInstanceUid, status, ...refs });
-        } else if (status !== undefined) {
-          if (!MPPS_STATUSES.has(status)) return reply(Status.InvalidAttributeValue, 'unknown status');
-          await options.onMpps?.(tenantKey, {
-            kind,
-            sopInstanceUid,
-            status: status as MppsStatus,
-            ...mppsRefs.get(refKey),
-          });
-          if (status !== 'IN PROGRESS') mppsRefs.delete(refKey);
+            return reply(MppsDimseStatus.InvalidAttributeValue, 'status must be IN PROGRESS');
+          event = { kind, sopInstanceUid, status, steps: stepRefs(elements.ScheduledStepAttributesSequence) };
+        } else {
+          if (status !== undefined && !MPPS_STATUSES.has(status))
+            return reply(MppsDimseStatus.InvalidAttributeValue, 'unknown status');
+          event = { kind, sopInstanceUid, ...(status ? { status: status as MppsStatus } : {}) };
         }
-        logger.info({ tenantKey, kind, status }, 'dicom: MPPS handled');
-        reply(Status.Success);
+        const result = await options.onMpps(tenantKey, event);
+        const outcome = typeof result === 'string' ? result : result.outcome;
+        const answer = MPPS_OUTCOMES[outcome];
+        logger.info({ tenantKey, kind, status, outcome }, 'dicom: MPPS handled');
+        reply(answer.status, typeof result === 'string' ? answer.comment : result.comment);
       } catch (err) {
         logger.error({ err, kind }, 'dicom: MPPS failed');
-        reply(Status.ProcessingFailure, 'processing failure');
+        reply(MppsDimseStatus.ProcessingFailure, 'processing failure');
       }
     }
 

@@ -10,7 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as Dimse from 'dcmjs-dimse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorklistScp, type MppsEvent, type WorklistItem, type WorklistScp } from '../src/index.ts';
+import {
+  MppsDimseStatus,
+  startWorklistScp,
+  type MppsEvent,
+  type MppsResult,
+  type WorklistItem,
+  type WorklistScp,
+} from '../src/index.ts';
 import { item, items } from './fixtures.ts';
 
 const dimse = createRequire(import.meta.url)('dcmjs-dimse') as typeof Dimse;
@@ -31,6 +38,22 @@ const otherTenant: WorklistItem[] = [
 let scp: WorklistScp;
 let work: string;
 const mpps: Array<{ tenant: string; event: MppsEvent }> = [];
+/** The test's MPPS provider keeps its steps here (tenant + SOP instance UID → status). */
+const steps = new Map<string, string>();
+async function provider(tenant: string, event: MppsEvent): Promise<MppsResult> {
+  mpps.push({ tenant, event });
+  const key = `${tenant} ${event.sopInstanceUid}`;
+  const current = steps.get(key);
+  if (event.kind === 'create') {
+    if (current) return 'duplicate';
+    steps.set(key, event.status);
+    return 'accepted';
+  }
+  if (!current) return 'unknown';
+  if (current !== 'IN PROGRESS') return { outcome: 'refused', comment: `step is ${current}` };
+  if (event.status) steps.set(key, event.status);
+  return 'accepted';
+}
 
 function run(cmd: string, args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -148,9 +171,7 @@ beforeAll(async () => {
     host: HOST,
     resolveCalledAe: (called) => ({ RAYON_A: 'a', RAYON_B: 'b', RAYON_BULK: 'bulk' })[called],
     findWorklist: async (tenant) => (tenant === 'a' ? items : tenant === 'b' ? otherTenant : many),
-    onMpps: async (tenant, event) => {
-      mpps.push({ tenant, event });
-    },
+    onMpps: provider,
   });
 });
 
@@ -282,38 +303,61 @@ describe('worklist SCP with dcmtk', () => {
 });
 
 describe('MPPS (dcmjs-dimse client: no independent MPPS sender available here)', () => {
-  function send(request: Dimse.requests.NCreateRequest | Dimse.requests.NSetRequest): Promise<number> {
+  const { NCreateRequest, NSetRequest } = dimse.requests;
+
+  function send(
+    request: Dimse.requests.NCreateRequest | Dimse.requests.NSetRequest,
+    calledAe = 'RAYON_A',
+  ): Promise<{ status: number; comment: string | undefined }> {
     return new Promise((resolve, reject) => {
       const client = new dimse.Client();
       let status = -1;
+      let comment: string | undefined;
       request.on('response', (response: Dimse.responses.NCreateResponse) => {
         status = response.getStatus();
+        comment = response.getErrorComment();
       });
       client.addRequest(request);
       client.on('networkError', reject);
       client.on('associationRejected', () => reject(new Error('rejected')));
-      client.on('closed', () => resolve(status));
-      client.send(HOST, scp.port, 'MODALITY', 'RAYON_A');
+      client.on('closed', () => resolve({ status, comment }));
+      client.send(HOST, scp.port, 'MODALITY', calledAe);
     });
   }
-
-  it('N-CREATE (IN PROGRESS) then N-SET (COMPLETED) reach onMpps with the step references', async () => {
-    const { NCreateRequest, NSetRequest } = dimse.requests;
-    const uid = '1.2.250.1.99.1';
-    const create = new NCreateRequest('1.2.840.10008.3.1.2.3.3', uid);
-    create.setDataset(
+  const create = (uid: string, status: string, ssa: Record<string, string>[]) => {
+    const r = new NCreateRequest('1.2.840.10008.3.1.2.3.3', uid);
+    r.setDataset(
       new dimse.Dataset({
-        PerformedProcedureStepStatus: 'IN PROGRESS',
+        PerformedProcedureStepStatus: status,
         PerformedProcedureStepID: 'PPS1',
-        ScheduledStepAttributesSequence: [
-          { AccessionNumber: 'ACC1', StudyInstanceUID: '1.2.250.1.1', ScheduledProcedureStepID: 'SPS1' },
-        ],
+        ScheduledStepAttributesSequence: ssa,
       }),
     );
-    expect(await send(create)).toBe(0);
-    const set = new NSetRequest('1.2.840.10008.3.1.2.3.3', uid);
-    set.setDataset(new dimse.Dataset({ PerformedProcedureStepStatus: 'COMPLETED' }));
-    expect(await send(set)).toBe(0);
+    return r;
+  };
+  const set = (uid: string, elements: Record<string, unknown>) => {
+    const r = new NSetRequest('1.2.840.10008.3.1.2.3.3', uid);
+    r.setDataset(new dimse.Dataset(elements));
+    return r;
+  };
+
+  it('N-CREATE carries every referenced step; N-SET carries only its SOP instance and status', async () => {
+    mpps.length = 0;
+    const uid = '1.2.250.1.99.1';
+    expect(
+      await send(
+        create(uid, 'IN PROGRESS', [
+          { AccessionNumber: 'ACC1', StudyInstanceUID: '1.2.250.1.1', ScheduledProcedureStepID: 'SPS1' },
+          {
+            AccessionNumber: 'ACC1',
+            StudyInstanceUID: '1.2.250.1.1',
+            ScheduledProcedureStepID: 'SPS2',
+            RequestedProcedureID: 'RP2',
+          },
+        ]),
+      ),
+    ).toMatchObject({ status: 0 });
+    expect(await send(set(uid, { PerformedProcedureStepStatus: 'COMPLETED' }))).toMatchObject({ status: 0 });
     expect(mpps).toEqual([
       {
         tenant: 'a',
@@ -321,22 +365,48 @@ describe('MPPS (dcmjs-dimse client: no independent MPPS sender available here)',
           kind: 'create',
           sopInstanceUid: uid,
           status: 'IN PROGRESS',
-          accessionNumber: 'ACC1',
-          stepId: 'SPS1',
-          studyInstanceUid: '1.2.250.1.1',
+          steps: [
+            { accessionNumber: 'ACC1', stepId: 'SPS1', studyInstanceUid: '1.2.250.1.1' },
+            {
+              accessionNumber: 'ACC1',
+              stepId: 'SPS2',
+              requestedProcedureId: 'RP2',
+              studyInstanceUid: '1.2.250.1.1',
+            },
+          ],
         },
       },
-      {
-        tenant: 'a',
-        event: {
-          kind: 'set',
-          sopInstanceUid: uid,
-          status: 'COMPLETED',
-          accessionNumber: 'ACC1',
-          stepId: 'SPS1',
-          studyInstanceUid: '1.2.250.1.1',
-        },
-      },
+      { tenant: 'a', event: { kind: 'set', sopInstanceUid: uid, status: 'COMPLETED' } },
     ]);
+  });
+
+  it('maps the provider’s outcomes to DIMSE statuses: duplicate, unknown instance, refused', async () => {
+    const uid = '1.2.250.1.99.2';
+    const ssa = [{ ScheduledProcedureStepID: 'SPS3' }];
+    expect((await send(create(uid, 'IN PROGRESS', ssa))).status).toBe(MppsDimseStatus.Success);
+    expect((await send(create(uid, 'IN PROGRESS', ssa))).status).toBe(0x0111);
+    expect((await send(set('1.2.250.1.99.404', { PerformedProcedureStepStatus: 'COMPLETED' }))).status).toBe(
+      0x0112,
+    );
+    // An N-SET without a status (attributes only) reaches the provider without one.
+    mpps.length = 0;
+    expect((await send(set(uid, { PerformedProcedureStepDescription: 'x' }))).status).toBe(0);
+    expect(mpps).toEqual([{ tenant: 'a', event: { kind: 'set', sopInstanceUid: uid } }]);
+    expect((await send(set(uid, { PerformedProcedureStepStatus: 'DISCONTINUED' }))).status).toBe(0);
+    expect(await send(set(uid, { PerformedProcedureStepStatus: 'COMPLETED' }))).toEqual({
+      status: 0x0110,
+      comment: 'step is DISCONTINUED',
+    });
+    // Another practice's AE title: its own provider space, the instance is unknown there.
+    expect((await send(set(uid, { PerformedProcedureStepStatus: 'COMPLETED' }), 'RAYON_B')).status).toBe(
+      0x0112,
+    );
+  });
+
+  it('refuses a bad status before the provider sees it', async () => {
+    mpps.length = 0;
+    expect((await send(create('1.2.250.1.99.3', 'COMPLETED', []))).status).toBe(0x0106);
+    expect((await send(set('1.2.250.1.99.1', { PerformedProcedureStepStatus: 'DONE' }))).status).toBe(0x0106);
+    expect(mpps).toEqual([]);
   });
 });

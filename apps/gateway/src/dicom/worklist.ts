@@ -1,20 +1,28 @@
 import {
   findAeTitleTenant,
+  findExam,
   findExamByStepId,
+  findPerformedStep,
+  insertPerformedStep,
   listWorklistSteps,
   recordAudit,
   setExamStatus,
+  setPerformedStepStatus,
+  type ExamRow,
   type Database,
   type TenantRef,
+  type TenantTx,
 } from '@rayon/db';
 import {
   startWorklistScp,
   type MppsEvent,
+  type MppsResult,
+  type MppsStatus,
   type PersonName,
   type WorklistItem,
   type WorklistQuery,
 } from '@rayon/dicom';
-import { nextExamStatus, type ExamStatus } from '@rayon/domain';
+import { AppError, nextExamStatus, type ExamStatus } from '@rayon/domain';
 import type { Logger } from 'pino';
 
 /** Paris wall-clock date and time of an instant, as DICOM DA / TM. */
@@ -66,15 +74,107 @@ const person = (family: string, given?: string | null): PersonName => ({
   ...(given ? { given } : {}),
 });
 
-const MPPS_STATUS: Record<MppsEvent['status'], ExamStatus> = {
+const MPPS_STATUS: Record<MppsStatus, ExamStatus> = {
   'IN PROGRESS': 'in_progress',
   COMPLETED: 'completed',
   DISCONTINUED: 'discontinued',
 };
 
+/** An MPPS message that does not apply in the current state: the transaction is rolled back. */
+class MppsRefused extends Error {}
+/** An N-CREATE that lost the race to a concurrent N-CREATE of the same SOP instance. */
+class MppsDuplicate extends Error {}
+
+/**
+ * Moves the exams of a performed step to `target` and audits each change. Every transition is
+ * checked before anything is written; an exam already there stays as it is (several performed
+ * steps may share an exam).
+ */
+async function moveExams(tx: TenantTx, exams: ExamRow[], target: ExamStatus, sopInstanceUid: string) {
+  const moves: ExamRow[] = [];
+  for (const exam of exams) {
+    if (exam.status === target) continue;
+    try {
+      nextExamStatus(exam.status as ExamStatus, target);
+    } catch (e) {
+      if (e instanceof AppError) throw new MppsRefused(`exam is ${exam.status}`);
+      throw e;
+    }
+    moves.push(exam);
+  }
+  for (const exam of moves) {
+    await setExamStatus(tx, exam.id, target);
+    await recordAudit(tx, {
+      actor: { type: 'system', id: 'mpps' },
+      action: `exam.${target}`,
+      target: exam.id,
+      details: { mpps: sopInstanceUid },
+    });
+  }
+}
+
+/**
+ * N-CREATE: the exams behind the referenced steps (Scheduled Procedure Step ID, else Requested
+ * Procedure ID: both are the exam's step id in our worklist) go in progress, and the performed
+ * step is kept for the N-SETs to come. A step that is not one of this practice's (unscheduled
+ * procedure, another system's id) moves nothing.
+ */
+async function mppsCreated(
+  tx: TenantTx,
+  event: Extract<MppsEvent, { kind: 'create' }>,
+  logger: Logger,
+): Promise<MppsResult> {
+  if (await findPerformedStep(tx, event.sopInstanceUid)) return 'duplicate';
+  // Locks taken in step id order, as the N-SET of the same step will take them.
+  const ids = [
+    ...new Set(event.steps.map((s) => s.stepId ?? s.requestedProcedureId).filter((x) => x !== undefined)),
+  ].sort();
+  const exams: ExamRow[] = [];
+  for (const stepId of ids) {
+    const exam = await findExamByStepId(tx, stepId);
+    if (exam && !exams.some((e) => e.id === exam.id)) exams.push(exam);
+  }
+  if (ids.length === 0 || exams.length < ids.length) {
+    logger.warn(
+      { sopInstanceUid: event.sopInstanceUid, referenced: ids.length, found: exams.length },
+      'MPPS references steps this practice does not know',
+    );
+  }
+  await moveExams(tx, exams, 'in_progress', event.sopInstanceUid);
+  const row = await insertPerformedStep(tx, {
+    sopInstanceUid: event.sopInstanceUid,
+    examIds: exams.map((e) => e.id),
+    status: event.status,
+  });
+  // Created meanwhile by a concurrent N-CREATE: undo the exam changes too.
+  if (!row) throw new MppsDuplicate();
+  return 'accepted';
+}
+
+/** N-SET: found by its SOP instance UID only; a completed or discontinued step is final. */
+async function mppsSet(tx: TenantTx, event: Extract<MppsEvent, { kind: 'set' }>): Promise<MppsResult> {
+  const step = await findPerformedStep(tx, event.sopInstanceUid, { forUpdate: true });
+  if (!step) return 'unknown';
+  if (step.status !== 'IN PROGRESS') {
+    return { outcome: 'refused', comment: `performed procedure step is ${step.status}` };
+  }
+  if (event.status && event.status !== 'IN PROGRESS') {
+    const exams: ExamRow[] = [];
+    for (const id of step.examIds) {
+      const exam = await findExam(tx, id, { forUpdate: true });
+      if (exam) exams.push(exam);
+    }
+    await moveExams(tx, exams, MPPS_STATUS[event.status], event.sopInstanceUid);
+  }
+  await setPerformedStepStatus(tx, event.sopInstanceUid, event.status ?? step.status);
+  return 'accepted';
+}
+
 /**
  * The Modality Worklist and MPPS on one port for every practice: the called AE title is a
- * modality's AE title, which names its practice. A practice's modalities see its worklist only.
+ * modality's AE title, which names its practice. A practice's modalities see its worklist only,
+ * and move only its exams. Performed steps live in the practice's `performed_steps` table, so an
+ * N-SET finds its exams whatever happened to the gateway since the N-CREATE.
  */
 export async function startWorklist(o: { db: Database; logger: Logger; host: string; port: number }) {
   const tenants = new Map<string, TenantRef>();
@@ -124,22 +224,15 @@ export async function startWorklist(o: { db: Database; logger: Logger; host: str
       });
     },
     async onMpps(tenantId, event) {
-      if (!event.stepId) {
-        o.logger.warn({ sopInstanceUid: event.sopInstanceUid }, 'MPPS without a scheduled step reference');
-        return;
+      try {
+        return await o.db.withTenant(tenants.get(tenantId)!, (tx) =>
+          event.kind === 'create' ? mppsCreated(tx, event, o.logger) : mppsSet(tx, event),
+        );
+      } catch (e) {
+        if (e instanceof MppsDuplicate) return 'duplicate';
+        if (e instanceof MppsRefused) return { outcome: 'refused', comment: e.message };
+        throw e;
       }
-      await o.db.withTenant(tenants.get(tenantId)!, async (tx) => {
-        const exam = await findExamByStepId(tx, event.stepId!);
-        if (!exam) return;
-        const status = nextExamStatus(exam.status as ExamStatus, MPPS_STATUS[event.status]);
-        await setExamStatus(tx, exam.id, status);
-        await recordAudit(tx, {
-          actor: { type: 'system', id: 'mpps' },
-          action: `exam.${status}`,
-          target: exam.id,
-          details: { mpps: event.sopInstanceUid },
-        });
-      });
     },
   });
 }
