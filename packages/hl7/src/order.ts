@@ -60,8 +60,9 @@ export interface OrderGroup {
   /** Where this group's ORC is, for error reports. */
   at: Hl7Location;
   provider: OrderingProvider | null;
-  /** OBR-4. */
+  /** OBR-4, and where it is. */
   procedure: CodedValue | null;
+  procedureAt: Hl7Location;
   urgency: 'routine' | 'urgent';
   /** DICOM modality types asked for (OBX MODALITE_IMAGERIE, OBR-24), in message order. */
   modalityTypes: { type: ModalityType; label: string }[];
@@ -248,6 +249,7 @@ function readGroup(orc: Hl7Segment, segments: Hl7Segment[], warnings: AdtWarning
     at: orc.location(),
     provider: readProvider(orc, 12) ?? (obr ? readProvider(obr, 16) : null),
     procedure: obr ? coded(obr.field(4).repetitions[0]!) : null,
+    procedureAt: obr ? obr.location(4) : orc.location(),
     urgency:
       urgent || URGENT.has(orc.field(7).repetitions[0]?.component(6).value.trim().toUpperCase() ?? '')
         ? 'urgent'

@@ -34,13 +34,24 @@ function sourceOf(p: AdtPatient) {
   };
 }
 
+function create(tx: TenantTx, p: AdtPatient, ctx: IdentityContext): Promise<PatientRow> {
+  const { identity, changes } = identityFromSource(null, sourceOf(p), ctx.now);
+  return insertIdentity(tx, identity, changes, p.localIdentifiers, ctx);
+}
+
+/** The patient an order names: found by its identifiers or INS (left as it is), else created. */
+export async function findOrCreatePatient(
+  tx: TenantTx,
+  p: AdtPatient,
+  ctx: IdentityContext,
+): Promise<PatientRow> {
+  return (await findByIds(tx, p)) ?? create(tx, p, ctx);
+}
+
 /** Creates or updates the patient the message describes; returns it. */
 async function upsert(tx: TenantTx, p: AdtPatient, ctx: IdentityContext): Promise<PatientRow> {
   const existing = await findByIds(tx, p);
-  if (!existing) {
-    const { identity, changes } = identityFromSource(null, sourceOf(p), ctx.now);
-    return insertIdentity(tx, identity, changes, p.localIdentifiers, ctx);
-  }
+  if (!existing) return create(tx, p, ctx);
   const { row } = await changeIdentity(
     tx,
     existing.id,

@@ -21,6 +21,7 @@ import {
   Hl7Error,
   isHl7Error,
   parseAdt,
+  parseOrders,
   parseMessage,
   sniffHeader,
   type AckError,
@@ -29,6 +30,7 @@ import {
 } from '@rayon/hl7';
 import { createHash, randomUUID } from 'node:crypto';
 import { applyAdt } from './adt.ts';
+import { applyOrders } from './orders.ts';
 
 export interface InboundDeps {
   db: Database;
@@ -87,23 +89,27 @@ export function createInbound(deps: InboundDeps) {
         if (done && current.ack)
           return { ack: current.ack, messageId: current.id, status: 'duplicate' as const };
         msg = parseMessage(stored.raw);
-        if (header.messageCode !== 'ADT') {
+        const ctx = {
+          actor: {
+            type: 'system' as const,
+            id: `hl7:${stored.sendingApplication}/${stored.sendingFacility}`,
+          },
+          source: 'hl7' as const,
+          hl7MessageId: stored.id,
+          now: now(),
+        };
+        let patientId: string;
+        if (header.messageCode === 'ADT') patientId = await applyAdt(tx, parseAdt(msg), ctx);
+        else if (header.messageCode === 'ORM' || header.messageCode === 'OMI') {
+          patientId = await applyOrders(tx, parseOrders(msg), ctx);
+        } else {
           throw new Hl7Error(
             'unsupported',
             '200',
-            `message type ${header.messageCode || '(none)'} is not accepted here`,
-            {
-              location: { segment: 'MSH', sequence: 1, field: 9 },
-            },
+            `message type ${header.messageCode || '(none)'} is not accepted here (ADT, ORM, OMI)`,
+            { location: { segment: 'MSH', sequence: 1, field: 9 } },
           );
         }
-        const event = parseAdt(msg);
-        const patientId = await applyAdt(tx, event, {
-          actor: { type: 'system', id: `hl7:${stored.sendingApplication}/${stored.sendingFacility}` },
-          source: 'hl7',
-          hl7MessageId: stored.id,
-          now: now(),
-        });
         const ack = buildAck(msg, { ...ackOptions(), code: 'AA' }).payload;
         await recordHl7Outcome(tx, stored.id, { status: 'processed', ack, patientId });
         return { ack, messageId: stored.id, status: 'processed' as const };

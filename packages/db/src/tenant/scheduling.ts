@@ -1,6 +1,6 @@
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { accessionNumber, AppError, uuidToDicomUid } from '@rayon/domain';
+import { accessionNumber, AppError, nextExamStatus, uuidToDicomUid, type ExamStatus } from '@rayon/domain';
 import { dicomAeTitles } from '../schema/platform.ts';
 import {
   appointments,
@@ -255,6 +255,124 @@ export async function listAppointments(tx: TenantTx, q: { from: Date; to: Date; 
     .orderBy(asc(appointments.startsAt));
 }
 
+// ------------------------------------------------------------------ desk, planning, availability
+
+/** What the desk and the planning show of a patient: the usual display fields. */
+const patientDisplay = {
+  id: patients.id,
+  birthFamilyName: patients.birthFamilyName,
+  usedFamilyName: patients.usedFamilyName,
+  firstBirthForename: patients.firstBirthForename,
+  usedForename: patients.usedForename,
+  birthDate: patients.birthDate,
+  sex: patients.sex,
+};
+
+/**
+ * The appointments of a period (desk's day, week, worklist), starting in [from, to), with
+ * patient, exam, exam type, order and modality: the active ones, and the last appointment of an
+ * exam that ended absent or cancelled, so that the day still shows « absent ».
+ */
+export async function listScheduleEntries(
+  tx: TenantTx,
+  q: { from: Date; to: Date; modalityId?: string | undefined; activeOnly?: boolean },
+) {
+  return tx
+    .select({
+      appointment: appointments,
+      exam: exams,
+      order: orders,
+      modality: modalities,
+      examType: examTypes,
+      patient: patientDisplay,
+    })
+    .from(appointments)
+    .innerJoin(exams, eq(exams.id, appointments.examId))
+    .innerJoin(orders, eq(orders.id, exams.orderId))
+    .innerJoin(modalities, eq(modalities.id, appointments.modalityId))
+    .innerJoin(patients, eq(patients.id, orders.patientId))
+    .leftJoin(examTypes, eq(examTypes.id, exams.examTypeId))
+    .where(
+      and(
+        gte(appointments.startsAt, q.from),
+        lt(appointments.startsAt, q.to),
+        q.modalityId ? eq(appointments.modalityId, q.modalityId) : undefined,
+        q.activeOnly
+          ? eq(appointments.active, true)
+          : sql`(${appointments.active} or (${exams.status} in ('no_show', 'cancelled') and ${appointments.id} = (
+          select a2.id from appointments a2 where a2.exam_id = ${exams.id} order by a2.created_at desc limit 1)))`,
+      ),
+    )
+    .orderBy(asc(appointments.startsAt), asc(modalities.name));
+}
+
+/** New weekly opening hours of a modality; undefined when it is not one of the practice's. */
+export async function setModalityOpeningHours(
+  tx: TenantTx,
+  id: string,
+  openingHours: ModalityRow['openingHours'],
+): Promise<ModalityRow | undefined> {
+  const [row] = await tx.update(modalities).set({ openingHours }).where(eq(modalities.id, id)).returning();
+  return row;
+}
+
+/** Active appointments of these modalities overlapping [from, to): what a free slot must avoid. */
+export async function listBusyIntervals(tx: TenantTx, q: { modalityIds: string[]; from: Date; to: Date }) {
+  if (q.modalityIds.length === 0) return [];
+  return tx
+    .select({
+      modalityId: appointments.modalityId,
+      examId: appointments.examId,
+      start: appointments.startsAt,
+      end: appointments.endsAt,
+    })
+    .from(appointments)
+    .where(
+      and(
+        eq(appointments.active, true),
+        inArray(appointments.modalityId, q.modalityIds),
+        lt(appointments.startsAt, q.to),
+        sql`${appointments.endsAt} > ${q.from.toISOString()}::timestamptz`,
+      ),
+    );
+}
+
+/**
+ * Demandes to schedule: orders with at least one exam still requested (urgent first, then the
+ * oldest), with patient and referrer, and all their exams with their catalogue entry if any.
+ */
+export async function listOrdersToSchedule(tx: TenantTx, q: { patientId?: string; limit?: number } = {}) {
+  const rows = await tx
+    .select({ order: orders, patient: patientDisplay, referrer: referrers })
+    .from(orders)
+    .innerJoin(patients, eq(patients.id, orders.patientId))
+    .leftJoin(referrers, eq(referrers.id, orders.referrerId))
+    .where(
+      and(
+        sql`exists (select 1 from exams e where e.order_id = ${orders.id} and e.status = 'requested')`,
+        q.patientId ? eq(orders.patientId, q.patientId) : undefined,
+      ),
+    )
+    .orderBy(sql`${orders.urgency} = 'urgent' desc`, asc(orders.createdAt))
+    .limit(q.limit ?? 200);
+  if (rows.length === 0) return [];
+  const examRows = await tx
+    .select({ exam: exams, examType: examTypes })
+    .from(exams)
+    .leftJoin(examTypes, eq(examTypes.id, exams.examTypeId))
+    .where(
+      inArray(
+        exams.orderId,
+        rows.map((r) => r.order.id),
+      ),
+    )
+    .orderBy(asc(exams.stepId));
+  return rows.map((r) => ({
+    ...r,
+    exams: examRows.filter((e) => e.exam.orderId === r.order.id),
+  }));
+}
+
 /**
  * Scheduled procedure steps for the Modality Worklist: active appointments whose exam is
  * scheduled or arrived, starting in [from, to), with patient, order, exam type and modality.
@@ -299,4 +417,50 @@ export async function listWorklistSteps(tx: TenantTx, q: { from?: Date; to?: Dat
 export async function findExamByStepId(tx: TenantTx, stepId: string) {
   const [row] = await tx.select().from(exams).where(eq(exams.stepId, stepId)).for('update');
   return row;
+}
+
+/** The order a placer knows by its number (ORC-2), locked for the change it brings. */
+export async function findOrderByPlacer(
+  tx: TenantTx,
+  authority: string,
+  number: string,
+): Promise<OrderRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(orders)
+    .where(and(eq(orders.placerAuthority, authority), eq(orders.placerOrderNumber, number)))
+    .for('update');
+  return row;
+}
+
+export async function updateOrder(
+  tx: TenantTx,
+  id: string,
+  fields: Partial<Pick<OrderRow, 'urgency' | 'clinicalInfo' | 'referrerId' | 'performed' | 'status'>>,
+): Promise<void> {
+  await tx
+    .update(orders)
+    .set({ ...fields, updatedAt: sql`now()` })
+    .where(eq(orders.id, id));
+}
+
+export async function findReferrerByRpps(tx: TenantTx, rpps: string): Promise<ReferrerRow | undefined> {
+  const [row] = await tx.select().from(referrers).where(eq(referrers.rpps, rpps));
+  return row;
+}
+
+/**
+ * Cancels an order: each exam not yet cancelled is cancelled (refused, by the domain, once
+ * the exam is under way) and its slot freed.
+ */
+export async function cancelOrderAndExams(tx: TenantTx, orderId: string): Promise<ExamRow[]> {
+  for (const exam of await listOrderExams(tx, orderId)) {
+    if (exam.status === 'cancelled') continue;
+    nextExamStatus(exam.status as ExamStatus, 'cancelled');
+    const appointment = await activeAppointmentOfExam(tx, exam.id);
+    if (appointment) await releaseAppointment(tx, appointment.id);
+    await setExamStatus(tx, exam.id, 'cancelled');
+  }
+  await setOrderStatus(tx, orderId, 'cancelled');
+  return listOrderExams(tx, orderId);
 }

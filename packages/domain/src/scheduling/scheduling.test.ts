@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { accessionNumber, isValidAeTitle, nextExamStatus, uuidToDicomUid } from './scheduling.ts';
+import {
+  accessionNumber,
+  examDoneElsewhere,
+  isValidAeTitle,
+  nextExamStatus,
+  uuidToDicomUid,
+} from './scheduling.ts';
 
 describe('scheduling rules', () => {
+  it('an exam done at the placer site is completed, unless it was cancelled, missed or stopped', () => {
+    for (const s of ['requested', 'scheduled', 'arrived', 'in_progress', 'completed'] as const) {
+      expect(examDoneElsewhere(s)).toBe('completed');
+    }
+    for (const s of ['cancelled', 'no_show', 'discontinued'] as const) {
+      expect(() => examDoneElsewhere(s)).toThrow(new RegExp(`from ${s} to completed`));
+    }
+  });
+
   it('follows scheduled → arrived → in progress → completed and refuses the rest', () => {
     expect(nextExamStatus('scheduled', 'arrived')).toBe('arrived');
     expect(nextExamStatus('arrived', 'in_progress')).toBe('in_progress');
