@@ -8,6 +8,8 @@ import {
   insertHl7Route,
   insertSite,
   listApiKeys,
+  listModalities,
+  listReferrers,
   listSites,
   listTenantHl7Routes,
   storeReceivedMessage,
@@ -217,6 +219,195 @@ describe('REST with tenant A’s API key', () => {
   });
 });
 
+/** What one practice needs for the desk: a CT, a CT exam type, a patient, a referrer, a demande. */
+async function schedulingSetUp(client: ReturnType<Harness['trpc']>, t: TenantRef, ae: string) {
+  const [site] = await h.db.withTenant(t, listSites);
+  const room = await client.scheduling.rooms.create.mutate({ siteId: site!.id, name: `Salle ${ae}` });
+  const hours = Object.fromEntries(['1', '2', '3', '4', '5'].map((d) => [d, [['08:00', '18:00']]])) as Record<
+    '1',
+    [string, string][]
+  >;
+  const modality = await client.scheduling.modalities.create.mutate({
+    roomId: room.id,
+    name: `Scanner ${ae}`,
+    type: 'CT',
+    aeTitle: ae,
+    openingHours: hours,
+  });
+  const examType = await client.scheduling.examTypes.create.mutate({
+    label: `Scanner ${ae}`,
+    modalityType: 'CT',
+    durationMinutes: 15,
+  });
+  const referrer = await client.scheduling.referrers.create.mutate({ familyName: `Médecin ${ae}` });
+  const patient = await client.patients.create.mutate({
+    traits: {
+      birthFamilyName: t === a ? 'ISOLATION-A' : 'ISOLATION-B',
+      firstBirthForename: 'Iso',
+      birthDate: '1980-01-01',
+      sex: 'F',
+    },
+  });
+  const pending = await client.scheduling.orders.create.mutate({
+    patientId: patient.id,
+    referrerId: referrer.id,
+    examTypeIds: [examType.id],
+    urgency: 'routine',
+  });
+  const booked = await client.scheduling.orders.create.mutate({
+    patientId: patient.id,
+    examTypeIds: [examType.id],
+    urgency: 'routine',
+  });
+  // Monday 4 March 2030, 09:00 Paris: the same wall-clock slot in both practices.
+  await client.scheduling.appointments.book.mutate({
+    examId: booked.exams[0]!.id,
+    modalityId: modality.id,
+    startsAt: '2030-03-04T09:00:00+01:00',
+  });
+  return { room, modality, examType, referrer, patient, pending, booked };
+}
+
+describe('scheduling (desk, planning, free slots, catalogue) with tenant A credentials', () => {
+  let sa: Awaited<ReturnType<typeof schedulingSetUp>>;
+  let sb: Awaited<ReturnType<typeof schedulingSetUp>>;
+  let clientA: ReturnType<Harness['trpc']>;
+  let ordersKeyA: string;
+  const ae = Math.random().toString(36).slice(2, 7).toUpperCase();
+  const day = { from: '2030-03-04T00:00:00+01:00', to: '2030-03-05T00:00:00+01:00' };
+
+  beforeAll(async () => {
+    clientA = h.trpc({ token: tokenA, tenant: a.slug });
+    const adminB = await h.signedInUser({
+      email: uniqueEmail('admin-b'),
+      memberships: [{ tenant: b, roles: ['practice_admin'] }],
+    });
+    sa = await schedulingSetUp(clientA, a, `ISA${ae}`);
+    sb = await schedulingSetUp(h.trpc({ token: adminB.token, tenant: b.slug }), b, `ISB${ae}`);
+    const platform = await h.signedInUser({ email: uniqueEmail('platform-s'), platformAdmin: true });
+    ordersKeyA = (
+      await h.trpc({ token: platform.token }).apiKeys.create.mutate({
+        tenantSlug: a.slug,
+        name: 'orders A',
+        scopes: ['orders:read', 'orders:write'],
+      })
+    ).secret;
+  });
+
+  it('availability: B’s exam types and modalities are NOT_FOUND; B’s bookings never take A’s slots', async () => {
+    const free = await clientA.scheduling.availability.query({
+      examTypeId: sa.examType.id,
+      from: '2030-03-04T08:45:00+01:00',
+      to: '2030-03-04T09:30:00+01:00',
+    });
+    // A's own 09:00 booking holds 09:00 on A's scanner; B's modality is never proposed.
+    expect(free.slots.map((s) => [s.modality.id, s.startsAt])).toEqual([
+      [sa.modality.id, '2030-03-04T07:45:00.000Z'],
+      [sa.modality.id, '2030-03-04T08:15:00.000Z'],
+    ]);
+    for (const call of [
+      () => clientA.scheduling.availability.query({ examTypeId: sb.examType.id, ...day }),
+      () =>
+        clientA.scheduling.availability.query({
+          examTypeId: sa.examType.id,
+          modalityId: sb.modality.id,
+          ...day,
+        }),
+    ]) {
+      expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
+    }
+  });
+
+  it('day, week, demandes to schedule and opening hours see and change only A', async () => {
+    const dayA = await clientA.scheduling.day.query({ date: '2030-03-04' });
+    expect(dayA.modalities.map((m) => m.id)).toContain(sa.modality.id);
+    expect(dayA.modalities.map((m) => m.id)).not.toContain(sb.modality.id);
+    const patientsSeen = dayA.modalities.flatMap((m) =>
+      m.days.flatMap((d) => d.appointments.map((x) => x.patient.id)),
+    );
+    expect(patientsSeen).toEqual([sa.patient.id]);
+    const weekA = await clientA.scheduling.week.query({ date: '2030-03-06', modalityId: sa.modality.id });
+    expect(weekA.modalities[0]!.days[0]!.appointments.map((x) => x.order.id)).toEqual([sa.booked.id]);
+    const toSchedule = await clientA.scheduling.orders.toSchedule.query({});
+    expect(toSchedule.map((o) => o.id)).toContain(sa.pending.id);
+    expect(toSchedule.map((o) => o.id)).not.toContain(sb.pending.id);
+    expect(await clientA.scheduling.orders.toSchedule.query({ patientId: sb.patient.id })).toEqual([]);
+    for (const call of [
+      () => clientA.scheduling.day.query({ date: '2030-03-04', modalityId: sb.modality.id }),
+      () => clientA.scheduling.week.query({ date: '2030-03-04', modalityId: sb.modality.id }),
+      () => clientA.scheduling.modalities.setOpeningHours.mutate({ id: sb.modality.id, openingHours: {} }),
+    ]) {
+      expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
+    }
+    const [modalityB] = await h.db.withTenant(b, listModalities);
+    expect(Object.keys(modalityB!.openingHours)).toEqual(['1', '2', '3', '4', '5']);
+    const changed = await clientA.scheduling.modalities.setOpeningHours.mutate({
+      id: sa.modality.id,
+      openingHours: { '1': [['08:00', '18:00']], '6': [['08:00', '12:00']] },
+    });
+    expect(Object.keys(changed.openingHours)).toEqual(['1', '6']);
+    expect((await h.db.withTenant(b, listModalities))[0]!.openingHours).toEqual(modalityB!.openingHours);
+  });
+
+  it('naming tenant B in the header answers NOT_FOUND for the desk procedures', async () => {
+    const asB = h.trpc({ token: tokenA, tenant: b.slug });
+    for (const call of [
+      () => asB.scheduling.availability.query({ examTypeId: sb.examType.id, ...day }),
+      () => asB.scheduling.day.query({ date: '2030-03-04' }),
+      () => asB.scheduling.week.query({ date: '2030-03-04', modalityId: sb.modality.id }),
+      () => asB.scheduling.orders.toSchedule.query({}),
+      () => asB.scheduling.modalities.setOpeningHours.mutate({ id: sb.modality.id, openingHours: {} }),
+    ]) {
+      expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
+    }
+  });
+
+  it('REST: availability, appointments, demandes, rooms, modalities, catalogue, referrers are A’s only', async () => {
+    const get = async (path: string) => {
+      const res = await h.rest(path, { key: ordersKeyA });
+      return { status: res.status, body: (await res.json()) as { data?: { id: string }[] } };
+    };
+    const foreignType = await get(
+      `/availability?examTypeId=${sb.examType.id}&from=2030-03-04T08:00:00Z&to=2030-03-04T12:00:00Z`,
+    );
+    expect(foreignType.status).toBe(404);
+    const own = await h.rest(
+      `/availability?examTypeId=${sa.examType.id}&from=2030-03-04T07:00:00Z&to=2030-03-04T12:00:00Z`,
+      { key: ordersKeyA },
+    );
+    const ownSlots = ((await own.json()) as { slots: { modality: { id: string } }[] }).slots;
+    expect(ownSlots.length).toBeGreaterThan(0);
+    expect(ownSlots.every((s) => s.modality.id === sa.modality.id)).toBe(true);
+    const appointments = await get('/appointments?from=2030-03-04T00:00:00Z&to=2030-03-05T00:00:00Z');
+    expect(appointments.body.data!.map((x) => (x as unknown as { order: { id: string } }).order.id)).toEqual([
+      sa.booked.id,
+    ]);
+    const demandes = (await get('/orders/to-schedule')).body.data!.map((o) => o.id);
+    expect(demandes).toContain(sa.pending.id);
+    expect(demandes).not.toContain(sb.pending.id);
+    expect((await get(`/orders/to-schedule?patientId=${sb.patient.id}`)).body.data).toEqual([]);
+    for (const [path, mine, theirs] of [
+      ['/rooms', sa.room.id, sb.room.id],
+      ['/modalities', sa.modality.id, sb.modality.id],
+      ['/exam-types', sa.examType.id, sb.examType.id],
+      ['/referrers', sa.referrer.id, sb.referrer.id],
+    ] as const) {
+      const ids = (await get(path)).body.data!.map((x) => x.id);
+      expect(ids, path).toContain(mine);
+      expect(ids, path).not.toContain(theirs);
+    }
+    const before = (await h.db.withTenant(b, listReferrers)).length;
+    const created = await h.rest('/referrers', {
+      key: ordersKeyA,
+      method: 'POST',
+      body: JSON.stringify({ familyName: 'Créé par API' }),
+    });
+    expect(created.status).toBe(201);
+    expect((await h.db.withTenant(b, listReferrers)).length).toBe(before);
+    expect((await h.db.withTenant(a, listReferrers)).map((r) => r.familyName)).toContain('Créé par API');
+  });
+});
+
 describe('coverage of the isolation suite', () => {
   const covered = new Set([
     'sites.list',
@@ -261,6 +452,12 @@ describe('coverage of the isolation suite', () => {
     'scheduling.appointments.book',
     'scheduling.appointments.list',
     'scheduling.exams.setStatus',
+    // Covered above (scheduling with tenant A credentials).
+    'scheduling.availability',
+    'scheduling.day',
+    'scheduling.week',
+    'scheduling.orders.toSchedule',
+    'scheduling.modalities.setOpeningHours',
     'patients.documentCopies.settings',
     'patients.documentCopies.setKeepCopies',
     'patients.documentCopies.add',
@@ -291,10 +488,17 @@ describe('coverage of the isolation suite', () => {
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
     expect(routes.sort()).toEqual([
+      'GET /appointments',
+      'GET /availability',
+      'GET /exam-types',
+      'GET /modalities',
+      'GET /orders/to-schedule',
       'GET /orders/{id}',
       'GET /patients',
       'GET /patients/{id}',
       'GET /patients/{id}/history',
+      'GET /referrers',
+      'GET /rooms',
       'GET /sites',
       'GET /sites/{id}',
       'PATCH /patients/{id}/attributes',
@@ -305,6 +509,7 @@ describe('coverage of the isolation suite', () => {
       'POST /patients/{id}/identity-document',
       'POST /patients/{id}/insi',
       'POST /patients/{id}/merge',
+      'POST /referrers',
       'POST /sites',
       'PUT /patients/{id}/complementary',
       'PUT /patients/{id}/traits',

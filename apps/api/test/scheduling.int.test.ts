@@ -9,8 +9,9 @@ let a: TenantRef;
 let b: TenantRef;
 let adminA: ReturnType<Harness['trpc']>;
 let adminB: ReturnType<Harness['trpc']>;
-const week = { '1': [['08:00', '19:00']], '2': [['08:00', '19:00']] } as Record<
-  '1' | '2',
+/** Monday to Friday, 08:00–19:00 (Europe/Paris). */
+const week = Object.fromEntries(['1', '2', '3', '4', '5'].map((d) => [d, [['08:00', '19:00']]])) as Record<
+  '1' | '2' | '3' | '4' | '5',
   [string, string][]
 >;
 

@@ -1,11 +1,65 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { bookInput, createOrderInput } from '../schemas/scheduling.ts';
+import { bookInput, createOrderInput, ordersToScheduleInput } from '../schemas/scheduling.ts';
 import type { Services } from '../services/index.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
 
 const ExamSchema = z
-  .object({ id: z.uuid(), examTypeId: z.uuid(), stepId: z.string(), status: z.string() })
+  .object({
+    id: z.uuid(),
+    examTypeId: z
+      .uuid()
+      .nullable()
+      .openapi({ description: 'The catalogue entry; null while an order received by HL7 waits for one' }),
+    modalityType: z.string().openapi({ example: 'CT' }),
+    requestedProcedure: z.string().nullable(),
+    stepId: z.string(),
+    status: z.string(),
+  })
   .openapi('Exam');
+
+/** The usual display fields of a patient (birth name first, RNIV). */
+export const PatientDisplaySchema = z
+  .object({
+    id: z.uuid(),
+    birthFamilyName: z.string(),
+    usedFamilyName: z.string().nullable(),
+    firstBirthForename: z.string(),
+    usedForename: z.string().nullable(),
+    birthDate: z.string(),
+    sex: z.string(),
+  })
+  .openapi('PatientDisplay');
+
+const OrderToScheduleSchema = z
+  .object({
+    id: z.uuid(),
+    accessionNumber: z.string(),
+    urgency: z.string(),
+    clinicalInfo: z.string().nullable(),
+    source: z.string(),
+    status: z.string(),
+    createdAt: z.string().openapi({ format: 'date-time' }),
+    patient: PatientDisplaySchema,
+    referrer: z
+      .object({
+        id: z.uuid(),
+        familyName: z.string(),
+        givenName: z.string().nullable(),
+        rpps: z.string().nullable(),
+      })
+      .nullable(),
+    exams: z.array(
+      z.object({
+        id: z.uuid(),
+        status: z.string(),
+        stepId: z.string(),
+        modalityType: z.string(),
+        requestedProcedure: z.string().nullable(),
+        examType: z.object({ id: z.uuid(), label: z.string(), durationMinutes: z.number() }).nullable(),
+      }),
+    ),
+  })
+  .openapi('OrderToSchedule');
 
 const OrderSchema = z
   .object({
@@ -38,6 +92,23 @@ const create = createRoute({
   middleware: [apiKey('orders:write')] as const,
   request: { body: { required: true, ...json(createOrderInput) } },
   responses: { 201: { description: 'Created', ...json(OrderSchema) }, ...errors, ...notFound },
+});
+
+const toSchedule = createRoute({
+  method: 'get',
+  path: '/orders/to-schedule',
+  tags: ['orders'],
+  summary: 'Orders with exams still to schedule (status requested), urgent first, then the oldest',
+  security,
+  middleware: [apiKey('orders:read')] as const,
+  request: { query: ordersToScheduleInput },
+  responses: {
+    200: {
+      description: 'The orders to schedule',
+      ...json(z.object({ data: z.array(OrderToScheduleSchema) })),
+    },
+    ...errors,
+  },
 });
 
 const get = createRoute({
@@ -92,11 +163,22 @@ const orderJson = (o: Awaited<ReturnType<Services['scheduling']['getOrder']>>) =
   urgency: o.urgency as 'routine' | 'urgent',
   clinicalInfo: o.clinicalInfo,
   status: o.status,
-  exams: o.exams.map((e) => ({ id: e.id, examTypeId: e.examTypeId, stepId: e.stepId, status: e.status })),
+  exams: o.exams.map((e) => ({
+    id: e.id,
+    examTypeId: e.examTypeId,
+    modalityType: e.modalityType,
+    requestedProcedure: e.requestedProcedure,
+    stepId: e.stepId,
+    status: e.status,
+  })),
 });
 
 export function registerOrderRoutes(app: OpenAPIHono<RestEnv>, { scheduling }: Services) {
   app.openapi(create, async (c) => c.json(orderJson(await scheduling.createOrder(c.req.valid('json'))), 201));
+  // Before /orders/{id}: the first matching route answers.
+  app.openapi(toSchedule, async (c) =>
+    c.json({ data: await scheduling.ordersToSchedule(c.req.valid('query')) }, 200),
+  );
   app.openapi(get, async (c) => c.json(orderJson(await scheduling.getOrder(c.req.valid('param').id)), 200));
   app.openapi(cancel, async (c) =>
     c.json(orderJson(await scheduling.cancelOrder(c.req.valid('param').id)), 200),

@@ -5,6 +5,7 @@ import type { Services } from '../services/index.ts';
 import type { RestEnv } from './common.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPatientRoutes } from './patients.ts';
+import { registerSchedulingRoutes } from './scheduling.ts';
 import { registerSiteRoutes } from './sites.ts';
 
 /**
@@ -44,5 +45,6 @@ export function createRestV1(services: Services) {
   registerSiteRoutes(app, services);
   registerPatientRoutes(app, services);
   registerOrderRoutes(app, services);
+  registerSchedulingRoutes(app, services);
   return app;
 }

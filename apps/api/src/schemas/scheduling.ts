@@ -17,3 +17,54 @@ export const bookInput = z.strictObject({
   examTypeId: z.uuid().optional(),
   startsAt: z.iso.datetime({ offset: true }),
 });
+
+const isoDateTime = z.iso.datetime({ offset: true });
+
+/** Free slots for an exam type: `from`/`to` bound the slots' starts (never before now). */
+export const availabilityInput = z.strictObject({
+  examTypeId: z.uuid(),
+  from: isoDateTime,
+  to: isoDateTime,
+  /** Only this modality (it must be of the exam type's modality type). */
+  modalityId: z.uuid().optional(),
+  /** Slots start on wall-clock multiples of the step (Europe/Paris). */
+  step: z.coerce
+    .number()
+    .int()
+    .refine((n) => [5, 10, 15, 20, 30, 60].includes(n), 'one of 5, 10, 15, 20, 30, 60')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).optional(),
+  /** Moving an exam: its own current slot counts as free. */
+  excludeExamId: z.uuid().optional(),
+});
+
+/** A period of appointments, optionally for one modality. */
+export const appointmentsInput = z.strictObject({
+  from: isoDateTime,
+  to: isoDateTime,
+  modalityId: z.uuid().optional(),
+});
+
+/** A calendar day of the practice (Europe/Paris), `YYYY-MM-DD`. */
+export const calendarDate = z.iso.date();
+
+export const ordersToScheduleInput = z.strictObject({ patientId: z.uuid().optional() });
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+
+/** Weekly opening hours: ISO weekday (1 = Monday) → up to 4 intervals, each ending after it starts. */
+export const openingHoursInput = z.partialRecord(
+  z.enum(['1', '2', '3', '4', '5', '6', '7']),
+  z.array(z.tuple([hhmm, hhmm]).refine(([from, to]) => from < to, 'the end must be after the start')).max(4),
+);
+
+export const referrerInput = z.strictObject({
+  rpps: z
+    .string()
+    .regex(/^\d{11}$/, 'RPPS: 11 digits')
+    .nullish(),
+  familyName: z.string().trim().min(1, 'required').max(100),
+  givenName: z.string().trim().max(100).nullish(),
+  specialty: z.string().trim().max(100).nullish(),
+  mssanteAddress: z.email().nullish(),
+});

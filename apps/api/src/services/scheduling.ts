@@ -10,22 +10,39 @@ import {
   insertOrderWithExams,
   insertReferrer,
   insertRoom,
-  listAppointments,
+  listBusyIntervals,
   listExamTypes,
   listModalities,
   listOrderExams,
+  listOrdersToSchedule,
   listReferrers,
   listRooms,
+  listScheduleEntries,
   listSites,
   recordAudit,
   releaseAppointment,
+  setModalityOpeningHours,
   setExamStatus,
   setExamType,
   setOrderStatus,
   type ExamRow,
   type TenantTx,
 } from '@rayon/db';
-import { AppError, nextExamStatus, type ExamStatus, type ModalityType } from '@rayon/domain';
+import {
+  addDays,
+  AppError,
+  datesBetween,
+  findAvailableSlots,
+  isLate,
+  isWithinOpeningHours,
+  nextExamStatus,
+  openingIntervals,
+  zonedDate,
+  zonedDayBounds,
+  zonedTime,
+  type ExamStatus,
+  type ModalityType,
+} from '@rayon/domain';
 import type { OpeningHours } from '@rayon/db';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
@@ -63,7 +80,7 @@ async function examTypeForBooking(tx: TenantTx, exam: ExamRow, chosenId: string 
 }
 
 /** Rooms, modalities, exam catalogue, referrers; orders and their exams; appointments. */
-export function createSchedulingService({ db }: Deps) {
+export function createSchedulingService({ db }: Deps, clock: () => Date = () => new Date()) {
   const inTenant = <T>(fn: (tx: TenantTx) => Promise<T>) => db.withTenant(requireTenant(), fn);
 
   return {
@@ -90,6 +107,15 @@ export function createSchedulingService({ db }: Deps) {
           throw new AppError('NOT_FOUND', 'room not found');
         const modality = await insertModality(tx, input);
         await audit(tx, 'modality.created', modality.id, { aeTitle: modality.aeTitle });
+        return modality;
+      }),
+
+    /** New weekly opening hours; booked appointments stay where they are. */
+    setOpeningHours: (input: { id: string; openingHours: OpeningHours }) =>
+      inTenant(async (tx) => {
+        const modality = await setModalityOpeningHours(tx, input.id, input.openingHours);
+        if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
+        await audit(tx, 'modality.opening-hours-changed', modality.id);
         return modality;
       }),
 
@@ -213,6 +239,14 @@ export function createSchedulingService({ db }: Deps) {
             },
           );
         }
+        const endsAt = new Date(input.startsAt.getTime() + type.durationMinutes * 60_000);
+        if (!isWithinOpeningHours(modality.openingHours, input.startsAt, endsAt)) {
+          throw new AppError(
+            'BAD_INPUT',
+            `${zonedDate(input.startsAt)} ${zonedTime(input.startsAt)}–${zonedTime(endsAt)} (Europe/Paris) is outside the opening hours of the modality ${modality.name}`,
+            { field: 'startsAt' },
+          );
+        }
         nextExamStatus(exam.status as ExamStatus, 'scheduled');
         const previous = await activeAppointmentOfExam(tx, exam.id);
         if (previous) await releaseAppointment(tx, previous.id);
@@ -220,7 +254,7 @@ export function createSchedulingService({ db }: Deps) {
           examId: exam.id,
           modalityId: modality.id,
           startsAt: input.startsAt,
-          endsAt: new Date(input.startsAt.getTime() + type.durationMinutes * 60_000),
+          endsAt,
         });
         if (exam.examTypeId !== type.id) await setExamType(tx, exam.id, type.id);
         await setExamStatus(tx, exam.id, 'scheduled');
@@ -231,8 +265,15 @@ export function createSchedulingService({ db }: Deps) {
         return appointment;
       }),
 
-    /** Arrival at the desk, no-show, cancellation of the appointment (the exam goes back to requested). */
-    setExamStatus: (input: { examId: string; status: 'arrived' | 'no_show' | 'requested' | 'cancelled' }) =>
+    /**
+     * Arrival at the desk, no-show, cancellation of the appointment (the exam goes back to
+     * requested, its demande to the ones to schedule); start and end of the exam at the modality
+     * when it does not send MPPS.
+     */
+    setExamStatus: (input: {
+      examId: string;
+      status: 'arrived' | 'no_show' | 'requested' | 'cancelled' | 'in_progress' | 'completed';
+    }) =>
       inTenant(async (tx) => {
         const exam = await findExam(tx, input.examId, { forUpdate: true });
         if (!exam) throw new AppError('NOT_FOUND', 'exam not found');
@@ -246,27 +287,188 @@ export function createSchedulingService({ db }: Deps) {
         return { ...exam, status };
       }),
 
-    /** The appointments of a period (the desk's day, a week), optionally for one modality. */
+    /** The active appointments of a period, optionally for one modality, with their patient. */
     appointments: (input: { from: Date; to: Date; modalityId?: string | undefined }) =>
       inTenant(async (tx) => {
-        const rows = await listAppointments(tx, {
-          from: input.from,
-          to: input.to,
-          ...(input.modalityId ? { modalityId: input.modalityId } : {}),
+        const rows = await listScheduleEntries(tx, { ...input, activeOnly: true });
+        return rows.map((r) => scheduleEntry(r, clock()));
+      }),
+
+    /**
+     * The desk's day or the planning's week: for each calendar day (Europe/Paris) and each
+     * modality, its opening hours and its appointments, « en retard » computed at the clock's now.
+     */
+    schedule: (input: { from: string; days: number; modalityId?: string | undefined }) =>
+      inTenant(async (tx) => {
+        const now = clock();
+        const dates = datesBetween(input.from, addDays(input.from, input.days - 1));
+        const all = await listModalities(tx);
+        const modalities = input.modalityId ? all.filter((m) => m.id === input.modalityId) : all;
+        if (input.modalityId && modalities.length === 0)
+          throw new AppError('NOT_FOUND', 'modality not found');
+        const rooms = new Map((await listRooms(tx)).map((r) => [r.id, r]));
+        const rows = await listScheduleEntries(tx, {
+          from: zonedDayBounds(dates[0]!).start,
+          to: zonedDayBounds(dates.at(-1)!).end,
+          modalityId: input.modalityId,
         });
+        return {
+          now: now.toISOString(),
+          dates,
+          modalities: modalities.map((m) => ({
+            id: m.id,
+            name: m.name,
+            type: m.type,
+            aeTitle: m.aeTitle,
+            room: { id: m.roomId, name: rooms.get(m.roomId)?.name ?? '' },
+            days: dates.map((date) => ({
+              date,
+              opening: openingIntervals(m.openingHours, date).map((i) => ({
+                start: i.start.toISOString(),
+                end: i.end.toISOString(),
+              })),
+              appointments: rows
+                .filter((r) => r.modality.id === m.id && zonedDate(r.appointment.startsAt) === date)
+                .map((r) => scheduleEntry(r, now)),
+            })),
+          })),
+        };
+      }),
+
+    /**
+     * Free slots for an exam type on the modalities of its type (or one of them), in a period
+     * that never starts before now; with `excludeExamId`, that exam's own slot counts as free
+     * (moving an appointment).
+     */
+    availability: (input: {
+      examTypeId: string;
+      from: Date;
+      to: Date;
+      modalityId?: string | undefined;
+      stepMinutes?: number | undefined;
+      limit?: number | undefined;
+      excludeExamId?: string | undefined;
+    }) =>
+      inTenant(async (tx) => {
+        const type = (await listExamTypes(tx)).find((t) => t.id === input.examTypeId);
+        if (!type) throw new AppError('NOT_FOUND', 'exam type not found');
+        if (input.to <= input.from) {
+          throw new AppError('BAD_INPUT', 'the end of the period must be after its start', { field: 'to' });
+        }
+        if (input.to.getTime() - input.from.getTime() > MAX_AVAILABILITY_DAYS * 86_400_000) {
+          throw new AppError('BAD_INPUT', `the period is at most ${MAX_AVAILABILITY_DAYS} days`, {
+            field: 'to',
+          });
+        }
+        const all = await listModalities(tx);
+        if (input.modalityId) {
+          const chosen = all.find((m) => m.id === input.modalityId);
+          if (!chosen) throw new AppError('NOT_FOUND', 'modality not found');
+          if (chosen.type !== type.modalityType) {
+            throw new AppError(
+              'BAD_INPUT',
+              `a ${type.modalityType} exam cannot be done on a ${chosen.type} modality`,
+              { field: 'modalityId' },
+            );
+          }
+        }
+        const modalities = all.filter(
+          (m) => m.type === type.modalityType && (!input.modalityId || m.id === input.modalityId),
+        );
+        const now = clock();
+        const from = input.from < now ? now : input.from;
+        const examType = { id: type.id, label: type.label, durationMinutes: type.durationMinutes };
+        if (from >= input.to || modalities.length === 0) return { examType, slots: [] };
+        const busy = (
+          await listBusyIntervals(tx, { modalityIds: modalities.map((m) => m.id), from, to: input.to })
+        ).filter((b) => b.examId !== input.excludeExamId);
+        const slots = findAvailableSlots({
+          modalities,
+          busy,
+          from,
+          to: input.to,
+          durationMinutes: type.durationMinutes,
+          ...(input.stepMinutes ? { stepMinutes: input.stepMinutes } : {}),
+          limit: input.limit ?? 20,
+        });
+        const byId = new Map(modalities.map((m) => [m.id, m]));
+        return {
+          examType,
+          slots: slots.map((s) => {
+            const m = byId.get(s.modalityId)!;
+            return {
+              startsAt: s.startsAt.toISOString(),
+              endsAt: s.endsAt.toISOString(),
+              modality: { id: m.id, name: m.name, aeTitle: m.aeTitle },
+            };
+          }),
+        };
+      }),
+
+    /** Demandes with exams still to schedule (urgent first, then the oldest), optionally of one patient. */
+    ordersToSchedule: (input: { patientId?: string | undefined } = {}) =>
+      inTenant(async (tx) => {
+        const rows = await listOrdersToSchedule(tx, input.patientId ? { patientId: input.patientId } : {});
         return rows.map((r) => ({
-          id: r.appointment.id,
-          startsAt: r.appointment.startsAt.toISOString(),
-          endsAt: r.appointment.endsAt.toISOString(),
-          modality: { id: r.modality.id, name: r.modality.name, aeTitle: r.modality.aeTitle },
-          exam: { id: r.exam.id, status: r.exam.status, label: r.examType.label, stepId: r.exam.stepId },
-          order: {
-            id: r.order.id,
-            accessionNumber: r.order.accessionNumber,
-            patientId: r.order.patientId,
-            urgency: r.order.urgency,
-          },
+          id: r.order.id,
+          accessionNumber: r.order.accessionNumber,
+          urgency: r.order.urgency,
+          clinicalInfo: r.order.clinicalInfo,
+          source: r.order.source,
+          status: r.order.status,
+          createdAt: r.order.createdAt.toISOString(),
+          patient: r.patient,
+          referrer: r.referrer
+            ? {
+                id: r.referrer.id,
+                familyName: r.referrer.familyName,
+                givenName: r.referrer.givenName,
+                rpps: r.referrer.rpps,
+              }
+            : null,
+          exams: r.exams.map((e) => ({
+            id: e.exam.id,
+            status: e.exam.status,
+            stepId: e.exam.stepId,
+            modalityType: e.exam.modalityType,
+            requestedProcedure: e.exam.requestedProcedure,
+            examType: e.examType
+              ? { id: e.examType.id, label: e.examType.label, durationMinutes: e.examType.durationMinutes }
+              : null,
+          })),
         }));
       }),
+  };
+}
+
+/** The longest period one availability search covers. */
+const MAX_AVAILABILITY_DAYS = 31;
+
+type ScheduleRow = Awaited<ReturnType<typeof listScheduleEntries>>[number];
+
+/** One appointment as the desk, the planning and the worklist show it. */
+function scheduleEntry(r: ScheduleRow, now: Date) {
+  return {
+    id: r.appointment.id,
+    startsAt: r.appointment.startsAt.toISOString(),
+    endsAt: r.appointment.endsAt.toISOString(),
+    active: r.appointment.active,
+    late: r.appointment.active && isLate({ status: r.exam.status, startsAt: r.appointment.startsAt }, now),
+    modality: { id: r.modality.id, name: r.modality.name, aeTitle: r.modality.aeTitle },
+    exam: {
+      id: r.exam.id,
+      status: r.exam.status,
+      label: r.examType?.label ?? r.exam.requestedProcedure ?? r.exam.modalityType,
+      examTypeId: r.exam.examTypeId,
+      stepId: r.exam.stepId,
+    },
+    order: {
+      id: r.order.id,
+      accessionNumber: r.order.accessionNumber,
+      patientId: r.order.patientId,
+      urgency: r.order.urgency,
+      clinicalInfo: r.order.clinicalInfo,
+    },
+    patient: r.patient,
   };
 }

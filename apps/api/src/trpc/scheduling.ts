@@ -1,6 +1,15 @@
-import { MODALITY_TYPES, type TenantRole } from '@rayon/domain';
+import { AppError, MODALITY_TYPES, startOfWeek, type TenantRole } from '@rayon/domain';
 import { z } from 'zod';
-import { bookInput, createOrderInput } from '../schemas/scheduling.ts';
+import {
+  appointmentsInput,
+  availabilityInput,
+  bookInput,
+  calendarDate,
+  createOrderInput,
+  openingHoursInput,
+  ordersToScheduleInput,
+  referrerInput,
+} from '../schemas/scheduling.ts';
 import { router, tenantProcedure } from './init.ts';
 
 const STAFF: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'technologist'];
@@ -9,11 +18,9 @@ const ADMIN: TenantRole[] = ['practice_admin'];
 
 const text = (max: number) => z.string().trim().min(1, 'required').max(max);
 const optional = (max: number) => z.string().trim().max(max).nullish();
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
-const openingHours = z.partialRecord(
-  z.enum(['1', '2', '3', '4', '5', '6', '7']),
-  z.array(z.tuple([hhmm, hhmm])).max(4),
-);
+const openingHours = openingHoursInput;
+/** Who starts and ends an exam at the modality (when it sends no MPPS). */
+const MODALITY_STAFF: TenantRole[] = ['practice_admin', 'technologist'];
 
 export const schedulingRouter = router({
   rooms: router({
@@ -38,6 +45,9 @@ export const schedulingRouter = router({
         }),
       )
       .mutation(({ ctx, input }) => ctx.services.scheduling.createModality(input)),
+    setOpeningHours: tenantProcedure(ADMIN)
+      .input(z.strictObject({ id: z.uuid(), openingHours }))
+      .mutation(({ ctx, input }) => ctx.services.scheduling.setOpeningHours(input)),
   }),
   examTypes: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listExamTypes()),
@@ -59,18 +69,7 @@ export const schedulingRouter = router({
   referrers: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listReferrers()),
     create: tenantProcedure(DESK)
-      .input(
-        z.strictObject({
-          rpps: z
-            .string()
-            .regex(/^\d{11}$/, 'RPPS: 11 digits')
-            .nullish(),
-          familyName: text(100),
-          givenName: optional(100),
-          specialty: optional(100),
-          mssanteAddress: z.email().nullish(),
-        }),
-      )
+      .input(referrerInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createReferrer(input)),
   }),
   orders: router({
@@ -83,6 +82,10 @@ export const schedulingRouter = router({
     cancel: tenantProcedure(DESK)
       .input(z.strictObject({ id: z.uuid() }))
       .mutation(({ ctx, input }) => ctx.services.scheduling.cancelOrder(input.id)),
+    /** Demandes with exams still to schedule. */
+    toSchedule: tenantProcedure(STAFF)
+      .input(ordersToScheduleInput)
+      .query(({ ctx, input }) => ctx.services.scheduling.ordersToSchedule(input)),
   }),
   appointments: router({
     book: tenantProcedure(DESK)
@@ -91,13 +94,7 @@ export const schedulingRouter = router({
         ctx.services.scheduling.book({ ...input, startsAt: new Date(input.startsAt) }),
       ),
     list: tenantProcedure(STAFF)
-      .input(
-        z.strictObject({
-          from: z.iso.datetime({ offset: true }),
-          to: z.iso.datetime({ offset: true }),
-          modalityId: z.uuid().optional(),
-        }),
-      )
+      .input(appointmentsInput)
       .query(({ ctx, input }) =>
         ctx.services.scheduling.appointments({
           from: new Date(input.from),
@@ -106,14 +103,52 @@ export const schedulingRouter = router({
         }),
       ),
   }),
+  /** Free slots for an exam type (first ones first). */
+  availability: tenantProcedure(STAFF)
+    .input(availabilityInput)
+    .query(({ ctx, input }) =>
+      ctx.services.scheduling.availability({
+        examTypeId: input.examTypeId,
+        from: new Date(input.from),
+        to: new Date(input.to),
+        modalityId: input.modalityId,
+        stepMinutes: input.step,
+        limit: input.limit,
+        excludeExamId: input.excludeExamId,
+      }),
+    ),
+  /** The desk's day (accueil) and the technologist's worklist: one day, every modality or one. */
+  day: tenantProcedure(STAFF)
+    .input(z.strictObject({ date: calendarDate, modalityId: z.uuid().optional() }))
+    .query(({ ctx, input }) =>
+      ctx.services.scheduling.schedule({ from: input.date, days: 1, modalityId: input.modalityId }),
+    ),
+  /** A modality's week (Monday to Sunday) holding `date`. */
+  week: tenantProcedure(STAFF)
+    .input(z.strictObject({ date: calendarDate, modalityId: z.uuid() }))
+    .query(({ ctx, input }) =>
+      ctx.services.scheduling.schedule({
+        from: startOfWeek(input.date),
+        days: 7,
+        modalityId: input.modalityId,
+      }),
+    ),
   exams: router({
     setStatus: tenantProcedure(['practice_admin', 'secretary', 'technologist'])
       .input(
         z.strictObject({
           examId: z.uuid(),
-          status: z.enum(['arrived', 'no_show', 'requested', 'cancelled']),
+          status: z.enum(['arrived', 'no_show', 'requested', 'cancelled', 'in_progress', 'completed']),
         }),
       )
-      .mutation(({ ctx, input }) => ctx.services.scheduling.setExamStatus(input)),
+      .mutation(({ ctx, input }) => {
+        if (
+          (input.status === 'in_progress' || input.status === 'completed') &&
+          !ctx.roles.some((r) => MODALITY_STAFF.includes(r))
+        ) {
+          throw new AppError('FORBIDDEN', `this needs one of the roles: ${MODALITY_STAFF.join(', ')}`);
+        }
+        return ctx.services.scheduling.setExamStatus(input);
+      }),
   }),
 });
