@@ -1,0 +1,305 @@
+/**
+ * The CR d'imagerie as CDA R2 level 1 (CI-SIS "Structuration minimale", LOINC 18748-4) with
+ * the PDF/A in a nonXMLBody. Header element by element as `reference/cda-hl7v2-ins.md` §2.3
+ * and the ANS examples (`conformance/cda/examples/testcontenucda/IMG_CR_IMG_2024.01_CDA-R2-
+ * Niveau-1.xml`, `ris-vague2/*.xml`) give it; the order of the elements is the CDA schema's.
+ */
+import { create } from 'xmlbuilder2';
+import type { ReportDocument } from '../input.ts';
+
+type XMLBuilder = ReturnType<typeof create>;
+
+const OID = {
+  loinc: '2.16.840.1.113883.6.1',
+  snomed: '2.16.840.1.113883.6.96',
+  ccam: '1.2.250.1.213.2.5',
+  dcm: '1.2.840.10008.2.16.4',
+  rpps: '1.2.250.1.71.4.2.1',
+  structure: '1.2.250.1.71.4.2.2',
+  facilityType: '1.2.250.1.71.4.2.4',
+  specialty: '1.2.250.1.213.1.1.4.5',
+  practiceSetting: '1.2.250.1.213.1.1.4.9',
+  gender: '2.16.840.1.113883.5.1',
+  confidentiality: '2.16.840.1.113883.5.25',
+  actCode: '2.16.840.1.113883.5.4',
+} as const;
+
+const CONFIDENTIALITY = { N: 'Normal', R: 'Restreint', V: 'Très restreint' } as const;
+const GENDER = { F: ['F', 'Féminin'], M: ['M', 'Masculin'], U: ['UN', 'Inconnu'] } as const;
+const PRACTICE_SETTING = { AMBULATOIRE: 'Ambulatoire', ETABLISSEMENT: 'Etablissement de santé' } as const;
+/** DICOM CID 29 meanings, in French as JDV_ModaliteAcquisition_CISIS gives them. */
+const MODALITY_NAMES: Record<string, string> = {
+  CR: 'Radiographie numérisée',
+  DX: 'Radiographie numérique',
+  MG: 'Mammographie',
+  CT: 'Tomodensitométrie',
+  MR: 'Résonance magnétique',
+  US: 'Échographie',
+  NM: 'Médecine nucléaire',
+  PT: 'Tomographie par émission de positons',
+  RF: 'Radiofluoroscopie',
+  XA: 'Angiographie par rayons X',
+};
+
+/** HL7 TS from an ISO 8601 instant, in the offset it was written with: 20261122104200+0100. */
+export function hl7Timestamp(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?(Z|[+-]\d{2}:\d{2})$/.exec(iso);
+  if (!m) throw new Error(`not an ISO 8601 instant with an offset: ${iso}`);
+  const [, y, mo, d, h, mi, s, tz] = m;
+  const offset = tz === 'Z' ? '+0000' : tz!.replace(':', '');
+  return `${y}${mo}${d}${h}${mi}${s ?? '00'}${offset}`;
+}
+
+/** CDA ids: an OID in @root, or a UUID (upper case, as the ANS examples write them). */
+const uidRoot = (uid: string) => (uid.includes('-') ? uid.toUpperCase() : uid);
+
+/**
+ * XML 1.0 cannot carry most control characters, even escaped: they are dropped (the PDF
+ * keeps the text as typed). Escaping of <, &, ]]> is the builder's.
+ */
+const xmlText = (s: string) =>
+  // eslint-disable-next-line no-control-regex
+  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+
+type Professional = ReportDocument['radiologist'] | NonNullable<ReportDocument['referrer']>;
+
+function personName(parent: XMLBuilder, p: Professional): void {
+  const name = parent.ele('name');
+  if (p.prefix) name.ele('prefix').txt(xmlText(p.prefix));
+  if (p.givenName) name.ele('given').txt(xmlText(p.givenName));
+  name.ele('family').txt(xmlText(p.familyName));
+  if (p.suffix) name.ele('suffix').txt(xmlText(p.suffix));
+}
+
+function address(parent: XMLBuilder, a: ReportDocument['organisation']['address']): void {
+  const addr = parent.ele('addr');
+  // Structured parts (CI-SISAddr does not mix streetAddressLine with postalCode/city).
+  if (a.lines.length > 0) addr.ele('streetName').txt(xmlText(a.lines.join(', ')));
+  addr.ele('postalCode').txt(xmlText(a.postalCode));
+  addr.ele('city').txt(xmlText(a.city));
+}
+
+function telecom(parent: XMLBuilder, phone: string | undefined, use?: string): void {
+  if (!phone) return;
+  parent.ele('telecom', { value: `tel:${phone.replace(/[^\d+]/g, '')}`, ...(use ? { use } : {}) });
+}
+
+function organisation(parent: XMLBuilder, doc: ReportDocument, name: string, industry: boolean): void {
+  const o = doc.organisation;
+  const org = parent.ele(name);
+  org.ele('id', { root: OID.structure, extension: o.idNat });
+  org.ele('name').txt(xmlText(o.name));
+  telecom(org, o.phone);
+  address(org, o.address);
+  if (industry) {
+    org.ele('standardIndustryClassCode', {
+      code: o.practiceSetting,
+      displayName: PRACTICE_SETTING[o.practiceSetting],
+      codeSystem: OID.practiceSetting,
+    });
+  }
+}
+
+/** The radiologist as an assigned entity/author: RPPS national id, specialty, name, practice. */
+function radiologist(parent: XMLBuilder, doc: ReportDocument): void {
+  const r = doc.radiologist;
+  parent.ele('id', { root: OID.rpps, extension: `8${r.rpps}` });
+  parent.ele('code', { code: r.specialty.code, displayName: r.specialty.label, codeSystem: OID.specialty });
+  personName(parent.ele('assignedPerson'), r);
+}
+
+function recordTarget(root: XMLBuilder, doc: ReportDocument): void {
+  const p = doc.patient;
+  const role = root.ele('recordTarget').ele('patientRole');
+  // The INS only for a qualified identity (the input refuses it otherwise).
+  if (p.identityStatus === 'qualifiee' && p.ins) {
+    role.ele('id', { root: p.ins.oid, extension: p.ins.matricule });
+  }
+  if (p.localId) role.ele('id', { root: p.localId.root, extension: p.localId.extension });
+  const patient = role.ele('patient', { classCode: 'PSN' });
+  const name = patient.ele('name');
+  name.ele('family', { qualifier: 'BR' }).txt(xmlText(p.birthFamilyName));
+  name.ele('given', { qualifier: 'BR' }).txt(xmlText(p.firstBirthForename));
+  name.ele('given').txt(xmlText(p.birthForenames));
+  if (p.usedFamilyName) name.ele('family', { qualifier: 'CL' }).txt(xmlText(p.usedFamilyName));
+  if (p.usedForename) name.ele('given', { qualifier: 'CL' }).txt(xmlText(p.usedForename));
+  const [code, label] = GENDER[p.sex];
+  patient.ele('administrativeGenderCode', { code, displayName: label, codeSystem: OID.gender });
+  patient.ele('birthTime', { value: p.birthDate.replaceAll('-', '') });
+  if (p.birthPlaceCode) {
+    const addr = patient.ele('birthplace').ele('place').ele('addr');
+    addr.ele('county').txt(p.birthPlaceCode);
+    if (p.birthPlaceName) addr.ele('city').txt(xmlText(p.birthPlaceName));
+  }
+}
+
+function serviceEvent(root: XMLBuilder, doc: ReportDocument, exam: ReportDocument['exams'][number]): void {
+  const event = root.ele('documentationOf').ele('serviceEvent', { classCode: 'ACT' });
+  event.ele('id', { root: exam.studyInstanceUid });
+  const main = exam.loinc
+    ? { code: exam.loinc.code, displayName: exam.loinc.label, codeSystem: OID.loinc, codeSystemName: 'LOINC' }
+    : exam.ccam
+      ? { code: exam.ccam.code, displayName: exam.ccam.label, codeSystem: OID.ccam, codeSystemName: 'CCAM' }
+      : { nullFlavor: 'UNK' };
+  const code = event.ele('code', main);
+  if (exam.loinc && exam.ccam) {
+    code.ele('translation', {
+      code: exam.ccam.code,
+      displayName: exam.ccam.label,
+      codeSystem: OID.ccam,
+      codeSystemName: 'CCAM',
+    });
+  }
+  code
+    .ele('translation', {
+      code: exam.modality,
+      displayName: MODALITY_NAMES[exam.modality],
+      codeSystem: OID.dcm,
+      codeSystemName: 'DCM',
+    })
+    .ele('qualifier')
+    .ele('name', {
+      code: '121139',
+      displayName: "Modalité d'imagerie",
+      codeSystem: OID.dcm,
+      codeSystemName: 'DCM',
+    });
+  for (const region of exam.regions) {
+    code
+      .ele('translation', {
+        code: region.code,
+        displayName: region.label,
+        codeSystem: OID.snomed,
+        codeSystemName: 'SNOMED CT',
+      })
+      .ele('qualifier')
+      .ele('name', {
+        code: '39111-0',
+        displayName: 'localisation anatomique',
+        codeSystem: OID.loinc,
+        codeSystemName: 'LOINC',
+      });
+  }
+  const time = event.ele('effectiveTime');
+  time.ele('low', { value: hl7Timestamp(exam.startedAt) });
+  if (exam.endedAt) time.ele('high', { value: hl7Timestamp(exam.endedAt) });
+  const performer = event.ele('performer', { typeCode: 'PRF' }).ele('assignedEntity');
+  radiologist(performer, doc);
+  organisation(performer, doc, 'representedOrganization', true);
+}
+
+/** The CDA R2 N1 document of a report version, the PDF inside (base64). */
+export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
+  const d = doc.document;
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('urn:hl7-org:v3', 'ClinicalDocument', {
+    'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+    'xmlns:ps3-20': 'urn:dicom-org:ps3-20',
+  });
+  root.ele('realmCode', { code: 'FR' });
+  root.ele('typeId', { root: '2.16.840.1.113883.1.3', extension: 'POCD_HD000040' });
+  for (const id of ['2.16.840.1.113883.2.8.2.1', '1.2.250.1.213.1.1.1.1', '1.3.6.1.4.1.19376.1.2.20']) {
+    root.ele('templateId', { root: id });
+  }
+  root.ele('id', { root: uidRoot(d.id) });
+  const code = root.ele('code', {
+    code: '18748-4',
+    displayName: "CR d'imagerie médicale",
+    codeSystem: OID.loinc,
+    codeSystemName: 'LOINC',
+  });
+  const loinc = doc.exams.find((e) => e.loinc)?.loinc;
+  if (loinc) {
+    code.ele('translation', {
+      code: loinc.code,
+      displayName: loinc.label,
+      codeSystem: OID.loinc,
+      codeSystemName: 'LOINC',
+    });
+  }
+  root.ele('title').txt(xmlText(d.title));
+  root.ele('effectiveTime', { value: hl7Timestamp(d.effectiveTime) });
+  root.ele('confidentialityCode', {
+    code: d.confidentiality,
+    displayName: CONFIDENTIALITY[d.confidentiality],
+    codeSystem: OID.confidentiality,
+  });
+  root.ele('languageCode', { code: 'fr-FR' });
+  root.ele('setId', { root: uidRoot(d.setId) });
+  root.ele('versionNumber', { value: String(d.version) });
+
+  recordTarget(root, doc);
+
+  const author = root.ele('author');
+  author.ele('time', { value: hl7Timestamp(doc.validatedAt) });
+  const assignedAuthor = author.ele('assignedAuthor');
+  radiologist(assignedAuthor, doc);
+  organisation(assignedAuthor, doc, 'representedOrganization', true);
+
+  const custodian = root.ele('custodian').ele('assignedCustodian');
+  organisation(custodian, doc, 'representedCustodianOrganization', false);
+
+  if (doc.referrer) {
+    const recipient = root.ele('informationRecipient', { typeCode: 'PRCP' }).ele('intendedRecipient');
+    recipient.ele('id', { root: OID.rpps, extension: `8${doc.referrer.rpps}` });
+    personName(recipient.ele('informationRecipient'), doc.referrer);
+  }
+
+  const legal = root.ele('legalAuthenticator');
+  legal.ele('time', { value: hl7Timestamp(doc.validatedAt) });
+  legal.ele('signatureCode', { code: 'S' });
+  const entity = legal.ele('assignedEntity');
+  radiologist(entity, doc);
+  organisation(entity, doc, 'representedOrganization', true);
+
+  const order = root.ele('inFulfillmentOf').ele('order');
+  if (doc.order) {
+    order.ele('id', { root: doc.order.placerAuthority, extension: doc.order.placerOrderNumber });
+  } else {
+    order.ele('id', { root: doc.accessionAuthority, extension: doc.exams[0]!.accessionNumber });
+  }
+  for (const accession of new Set(doc.exams.map((e) => e.accessionNumber))) {
+    order.ele('urn:dicom-org:ps3-20', 'ps3-20:accessionNumber', {
+      root: doc.accessionAuthority,
+      extension: accession,
+    });
+  }
+
+  for (const exam of doc.exams) serviceEvent(root, doc, exam);
+
+  if (d.replaces) {
+    root
+      .ele('relatedDocument', { typeCode: 'RPLC' })
+      .ele('parentDocument')
+      .ele('id', { root: uidRoot(d.replaces) });
+  }
+
+  const encounter = root.ele('componentOf').ele('encompassingEncounter');
+  encounter.ele('code', {
+    code: 'AMB',
+    displayName: 'Ambulatoire (hors établissement)',
+    codeSystem: OID.actCode,
+  });
+  const byTime = (a: string, b: string) => Date.parse(a) - Date.parse(b);
+  const starts = doc.exams.map((e) => e.startedAt).sort(byTime);
+  const ends = doc.exams.map((e) => e.endedAt ?? e.startedAt).sort(byTime);
+  const period = encounter.ele('effectiveTime');
+  period.ele('low', { value: hl7Timestamp(starts[0]!) });
+  period.ele('high', { value: hl7Timestamp(ends.at(-1)!) });
+  const facility = encounter.ele('location').ele('healthCareFacility');
+  facility.ele('id', { root: OID.structure, extension: doc.organisation.idNat });
+  facility.ele('code', {
+    code: doc.organisation.facilityType.code,
+    displayName: doc.organisation.facilityType.label,
+    codeSystem: OID.facilityType,
+  });
+  const place = facility.ele('location');
+  place.ele('name').txt(xmlText(doc.organisation.name));
+  address(place, doc.organisation.address);
+
+  root
+    .ele('component')
+    .ele('nonXMLBody')
+    .ele('text', { mediaType: 'application/pdf', representation: 'B64' })
+    .txt(Buffer.from(pdf).toString('base64'));
+  return root.end({ prettyPrint: true });
+}

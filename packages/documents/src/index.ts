@@ -1,0 +1,6 @@
+/**
+ * @rayon/documents: the report's documents, pure (description in, bytes out): the PDF/A-1b and
+ * the CDA R2 N1 that carries it, from one JSON description (`input.ts`).
+ */
+export * from './input.ts';
+export * from './cda/report-cda.ts';

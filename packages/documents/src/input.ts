@@ -1,0 +1,206 @@
+/**
+ * What a report document is made from: one JSON description (patient, exams, referrer,
+ * radiologist, organisation, report text, version), the same for the PDF/A-1b and the CDA R2
+ * N1. The schema names each field in its errors; `reportDocumentJsonSchema()` publishes it.
+ */
+import { checkMatricule } from '@rayon/domain';
+import { z } from 'zod';
+
+const oid = z
+  .string()
+  .regex(/^[0-2](\.(0|[1-9]\d*))+$/, 'an OID (digits and dots)')
+  .max(64);
+/** A CDA uid: an OID or a UUID. */
+const uid = z.union([oid, z.uuid('an OID or a UUID')]);
+const text = (max: number) => z.string().trim().min(1, 'required').max(max);
+const optionalText = (max: number) => z.string().trim().max(max).optional();
+const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with its offset' });
+const coded = z.strictObject({ code: text(64), label: text(200) });
+
+/** A health professional, known by RPPS (identifiant national: `8` + RPPS in the CDA). */
+const professional = z.strictObject({
+  rpps: z.string().regex(/^\d{11}$/, 'RPPS: 11 digits'),
+  familyName: text(100),
+  givenName: optionalText(100),
+  /** Civilité (J245: M, MME…) and title (J246: DR, PR…), as printed. */
+  prefix: optionalText(10),
+  suffix: optionalText(10),
+});
+
+export const IDENTITY_STATUSES = ['provisoire', 'recuperee', 'validee', 'qualifiee'] as const;
+export const INS_OIDS = {
+  '1.2.250.1.213.1.4.8': 'INS-NIR',
+  '1.2.250.1.213.1.4.9': 'INS-NIA',
+  '1.2.250.1.213.1.4.10': 'INS-NIR de test',
+  '1.2.250.1.213.1.4.11': 'INS-NIR de démonstration',
+} as const;
+
+const patient = z
+  .strictObject({
+    identityStatus: z.enum(IDENTITY_STATUSES),
+    /** Only with a qualified identity: the INS goes out then, never otherwise. */
+    ins: z
+      .strictObject({
+        matricule: z.string().superRefine((v, ctx) => {
+          const check = checkMatricule(v);
+          if (!check.valid) ctx.addIssue({ code: 'custom', message: `matricule INS: ${check.message}` });
+        }),
+        oid: z.enum(Object.keys(INS_OIDS) as [keyof typeof INS_OIDS]),
+      })
+      .optional(),
+    /** The practice's own patient id (IPP) and the OID of its assigning authority. */
+    localId: z.strictObject({ root: oid, extension: text(64) }).optional(),
+    birthFamilyName: text(100),
+    firstBirthForename: text(100),
+    /** Every birth forename, space separated, as on the birth certificate. */
+    birthForenames: text(200),
+    usedFamilyName: optionalText(100),
+    usedForename: optionalText(100),
+    birthDate: z.iso.date('a date YYYY-MM-DD'),
+    sex: z.enum(['F', 'M', 'U']),
+    /** COG code of the birth place (5 characters; 99xxx abroad). */
+    birthPlaceCode: z
+      .string()
+      .regex(/^(\d{5}|2[AB]\d{3})$/, 'a COG code (5 characters)')
+      .optional(),
+    birthPlaceName: optionalText(100),
+  })
+  .superRefine((p, ctx) => {
+    if (p.identityStatus === 'qualifiee' && !p.ins) {
+      ctx.addIssue({ code: 'custom', path: ['ins'], message: 'a qualified identity has its INS' });
+    }
+    if (p.identityStatus !== 'qualifiee' && p.ins) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ins'],
+        message: 'the INS goes into a document only when the identity is qualified',
+      });
+    }
+    if (p.ins && !p.birthPlaceCode) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['birthPlaceCode'],
+        message: 'the INS traits include the birth place',
+      });
+    }
+  });
+
+export const MODALITIES = ['CR', 'DX', 'MG', 'CT', 'MR', 'US', 'NM', 'PT', 'RF', 'XA'] as const;
+
+const exam = z.strictObject({
+  studyInstanceUid: oid,
+  accessionNumber: text(16),
+  label: text(200),
+  /** Exam code from JDV_CodesDocumentImagerie_CISIS (LOINC). */
+  loinc: coded.optional(),
+  ccam: coded.optional(),
+  modality: z.enum(MODALITIES),
+  /** Regions from JDV_RegionAnatomique_CISIS (SNOMED CT). */
+  regions: z.array(coded).max(10).default([]),
+  startedAt: instant,
+  endedAt: instant.optional(),
+});
+
+const address = z.strictObject({
+  lines: z.array(text(200)).max(3).default([]),
+  postalCode: text(10),
+  city: text(100),
+});
+
+export const PRACTICE_SETTINGS = ['AMBULATOIRE', 'ETABLISSEMENT'] as const;
+
+const organisation = z.strictObject({
+  name: text(200),
+  /** Identifiant national de structure: `1` + FINESS, or `3` + SIRET. */
+  idNat: z.string().regex(/^(1\d{9}|1\d{8}[0-9AB]|3\d{14})$/, 'IdNat structure: 1 + FINESS or 3 + SIRET'),
+  address,
+  phone: optionalText(30),
+  /** JDV_J02 (healthcareFacilityTypeCode), e.g. SA07 cabinet individuel, SA08 cabinet de groupe. */
+  facilityType: coded.default({ code: 'SA08', label: 'Cabinet de groupe' }),
+  practiceSetting: z.enum(PRACTICE_SETTINGS).default('AMBULATOIRE'),
+  /** Letterhead lines printed at the top of each page, under the name. */
+  letterhead: z.array(text(200)).max(6).default([]),
+  /** The practice's RGPD mentions, printed at the bottom of the last page. */
+  rgpdNotice: optionalText(2000),
+});
+
+export const reportDocumentInput = z
+  .strictObject({
+    /** Where the editor finds this schema (ignored). */
+    $schema: z.string().optional(),
+    document: z.strictObject({
+      /** This version's unique id (OID or UUID). */
+      id: uid,
+      /** The id shared by every version of the report. */
+      setId: uid,
+      version: z.number().int().min(1).max(999),
+      /** The id of the version this one replaces (version > 1). */
+      replaces: uid.optional(),
+      title: text(200).default("Compte rendu d'imagerie médicale"),
+      effectiveTime: instant,
+      confidentiality: z.enum(['N', 'R', 'V']).default('N'),
+    }),
+    organisation,
+    patient,
+    exams: z.array(exam).min(1, 'at least one exam').max(20),
+    order: z
+      .strictObject({
+        placerOrderNumber: text(64),
+        placerAuthority: oid,
+      })
+      .optional(),
+    /** OID under which the practice assigns accession numbers. */
+    accessionAuthority: oid,
+    referrer: professional.extend({ specialty: optionalText(100) }).optional(),
+    radiologist: professional.extend({
+      /** J01 profession/specialty; radiologists: G15_10/SM44. */
+      specialty: coded.default({ code: 'G15_10/SM44', label: 'Médecin - Radio-diagnostic (SM)' }),
+    }),
+    validatedAt: instant,
+    report: z.strictObject({
+      /** Plain text; blank lines separate paragraphs. */
+      text: z.string().min(1, 'required').max(2_000_000),
+    }),
+  })
+  .superRefine((d, ctx) => {
+    if (d.document.version > 1 && !d.document.replaces) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['document', 'replaces'],
+        message: 'a version after the first names the version it replaces',
+      });
+    }
+    if (d.document.version === 1 && d.document.replaces) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['document', 'replaces'],
+        message: 'a first version replaces nothing',
+      });
+    }
+  });
+
+export type ReportDocumentInput = z.input<typeof reportDocumentInput>;
+export type ReportDocument = z.output<typeof reportDocumentInput>;
+
+export class DocumentInputError extends Error {
+  readonly issues: { path: string; message: string }[];
+  constructor(issues: { path: string; message: string }[]) {
+    super(issues.map((i) => `${i.path || '(document)'}: ${i.message}`).join('\n'));
+    this.name = 'DocumentInputError';
+    this.issues = issues;
+  }
+}
+
+/** Checks a description; the error names every wrong field by its path (`patient.ins.matricule`). */
+export function parseReportDocument(value: unknown): ReportDocument {
+  const result = reportDocumentInput.safeParse(value);
+  if (result.success) return result.data;
+  throw new DocumentInputError(
+    result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })),
+  );
+}
+
+/** The input format as JSON Schema (draft 2020-12), for integrators. */
+export function reportDocumentJsonSchema(): unknown {
+  return z.toJSONSchema(reportDocumentInput, { io: 'input', unrepresentable: 'any' });
+}
