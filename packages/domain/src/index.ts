@@ -9,3 +9,4 @@ export * from './identity/traits.ts';
 export * from './identity/identity.ts';
 export * from './identity/source.ts';
 export * from './scheduling/scheduling.ts';
+export * from './reporting/reporting.ts';
