@@ -11,6 +11,7 @@ import {
   listAppointments,
   listExamTypes,
   listModalities,
+  listOrdersToSchedule,
   listReferrers,
   listSites,
   type TenantTx,
@@ -39,6 +40,9 @@ export interface SeedAccount {
 export interface DemoSeed {
   platformAdmin: SeedAccount;
   practiceAdmin: SeedAccount;
+  /** Desk staff (secrétaire) and technologist (manipulateur) of the demo practice. */
+  secretary?: SeedAccount;
+  technologist?: SeedAccount;
   tenant: { slug: string; name: string; finess: string; siret: string };
 }
 
@@ -52,6 +56,16 @@ export const DEMO: DemoSeed = {
     email: 'cabinet@rayon.local',
     password: 'rayon-cabinet-demo',
     displayName: 'Dr Camille Lefèvre',
+  },
+  secretary: {
+    email: 'accueil@rayon.local',
+    password: 'rayon-accueil-demo',
+    displayName: 'Sophie Bernard',
+  },
+  technologist: {
+    email: 'manipulateur@rayon.local',
+    password: 'rayon-manip-demo',
+    displayName: 'Karim Haddad',
   },
   tenant: {
     slug: 'imagerie-demo',
@@ -98,6 +112,15 @@ export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: Demo
     const user = await upsertUser(tx, { ...seed.practiceAdmin, passwordHash });
     await upsertMembership(tx, user.id, tenant.id, ['practice_admin', 'radiologist']);
     await upsertUserProfile(tx, { userId: user.id, displayName: seed.practiceAdmin.displayName });
+    for (const [account, roles] of [
+      [seed.secretary, ['secretary']],
+      [seed.technologist, ['technologist']],
+    ] as const) {
+      if (!account) continue;
+      const staff = await upsertUser(tx, { ...account, passwordHash: await hashPassword(account.password) });
+      await upsertMembership(tx, staff.id, tenant.id, [...roles]);
+      await upsertUserProfile(tx, { userId: staff.id, displayName: account.displayName });
+    }
     const routes = await listTenantHl7Routes(tx, tenant.id);
     if (extras.hl7Port && !routes.some((r) => r.port === extras.hl7Port)) {
       await insertHl7Route(tx, {
@@ -173,6 +196,7 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
     });
     modalities = await listModalities(tx);
   }
+  await seedDemandes(tx, ctx);
   const today = await listAppointments(tx, { from: parisToday('00:00'), to: parisToday('23:59') });
   if (today.length > 0) return;
   const types = await listExamTypes(tx);
@@ -213,6 +237,57 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
       modalityId: modality.id,
       startsAt,
       endsAt: new Date(startsAt.getTime() + type.durationMinutes * 60_000),
+    });
+  }
+}
+
+/**
+ * Demandes waiting for the desk (when none is waiting): one made at the desk, urgent, and one
+ * received by HL7 that names a modality type and the placer's words, without a catalogue entry.
+ */
+async function seedDemandes(
+  tx: TenantTx,
+  ctx: { actor: { type: 'system'; id: string }; source: 'desk'; now: Date },
+): Promise<void> {
+  if ((await listOrdersToSchedule(tx, { limit: 1 })).length > 0) return;
+  const types = await listExamTypes(tx);
+  const [referrer] = await listReferrers(tx);
+  const ct = types.find((t) => t.modalityType === 'CT');
+  const waiting = [
+    {
+      ipp: 'DEMO-4',
+      traits: { birthFamilyName: 'ROUSSEAU', firstBirthForename: 'Élise', birthDate: '1972-09-21', sex: 'F' },
+      exam: { examTypeId: ct?.id ?? null, modalityType: 'CT' },
+      urgency: 'urgent',
+      clinicalInfo: 'Dyspnée aiguë, suspicion d’embolie pulmonaire.',
+      source: 'desk',
+    },
+    {
+      ipp: 'DEMO-5',
+      traits: { birthFamilyName: 'FONTAINE', firstBirthForename: 'Hervé', birthDate: '1949-04-02', sex: 'M' },
+      exam: { examTypeId: null, modalityType: 'US', requestedProcedure: 'Échographie abdomino-pelvienne' },
+      urgency: 'routine',
+      clinicalInfo: 'Douleurs abdominales.',
+      source: 'hl7',
+    },
+  ];
+  for (const w of waiting) {
+    const patient =
+      (await findPatientByIdentifier(tx, 'RAYON-DEMO', w.ipp)) ??
+      (await createPatient(
+        tx,
+        { traits: w.traits, identifiers: [{ authority: 'RAYON-DEMO', value: w.ipp }] },
+        ctx,
+      ));
+    await insertOrderWithExams(tx, {
+      patientId: patient.id,
+      referrerId: referrer?.id ?? null,
+      exams: [w.exam],
+      urgency: w.urgency,
+      clinicalInfo: w.clinicalInfo,
+      placerOrderNumber: null,
+      status: 'requested',
+      source: w.source,
     });
   }
 }

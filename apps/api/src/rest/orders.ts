@@ -154,7 +154,14 @@ const book = createRoute({
   },
 });
 
-const orderJson = (o: Awaited<ReturnType<Services['scheduling']['getOrder']>>) => ({
+type OrderWithExams = Omit<Awaited<ReturnType<Services['scheduling']['createOrder']>>, 'exams'> & {
+  exams: Pick<
+    Awaited<ReturnType<Services['scheduling']['createOrder']>>['exams'][number],
+    'id' | 'examTypeId' | 'modalityType' | 'requestedProcedure' | 'stepId' | 'status'
+  >[];
+};
+
+const orderJson = (o: OrderWithExams) => ({
   id: o.id,
   patientId: o.patientId,
   referrerId: o.referrerId,

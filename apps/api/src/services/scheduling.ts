@@ -200,7 +200,23 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
       inTenant(async (tx) => {
         const order = await findOrder(tx, id);
         if (!order) throw new AppError('NOT_FOUND', 'order not found');
-        return { ...order, exams: await listOrderExams(tx, id) };
+        // Each exam with the slot it holds, if any (the desk moves it from there).
+        const exams = [];
+        for (const e of await listOrderExams(tx, id)) {
+          const a = await activeAppointmentOfExam(tx, e.id);
+          exams.push({
+            ...e,
+            appointment: a
+              ? {
+                  id: a.id,
+                  modalityId: a.modalityId,
+                  startsAt: a.startsAt.toISOString(),
+                  endsAt: a.endsAt.toISOString(),
+                }
+              : null,
+          });
+        }
+        return { ...order, exams };
       }),
 
     /** Cancels an order: its exams are cancelled and their slots freed. */

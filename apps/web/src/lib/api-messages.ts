@@ -161,6 +161,32 @@ const RULES: Rule[] = [
     /^The certificate was issued to another structure/i,
     () => 'Ce certificat a été délivré à une autre structure que cet établissement.',
   ],
+  // Scheduling (apps/api/src/services/scheduling.ts, packages/domain/src/scheduling).
+  [
+    /^(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2})–(\d{2}:\d{2}) \(Europe\/Paris\) is outside the opening hours of the modality (.+)$/i,
+    (m) =>
+      `Le créneau du ${m[3]}/${m[2]}/${m[1]} de ${m[4]} à ${m[5]} est en dehors des horaires d'ouverture de ${m[6]}.`,
+  ],
+  [/^this slot is already booked on this modality/i, () => 'Ce créneau est déjà pris sur cette modalité.'],
+  [
+    /^this exam has no catalogue entry yet/i,
+    () => "Cet examen n'a pas encore d'entrée du catalogue : choisissez-en une.",
+  ],
+  [/^this exam already has its catalogue entry/i, () => 'Cet examen a déjà son entrée du catalogue.'],
+  [/^exam type not in the catalogue/i, () => "Cet examen n'est pas au catalogue."],
+  [
+    /^a (\w+) exam was requested, not (\w+)/i,
+    (m) => `Un examen ${m[1]} a été demandé : choisissez un examen du catalogue de ce type (et non ${m[2]}).`,
+  ],
+  [
+    /^a (\w+) exam cannot be done on a (\w+) modality/i,
+    (m) => `Un examen ${m[1]} ne peut pas être réalisé sur une modalité ${m[2]}.`,
+  ],
+  [/^an exam cannot go from (\w+) to (\w+)/i, () => "L'examen a changé entre-temps : rechargez la page."],
+  [/^the AE title (.+) is already used/i, (m) => `Le titre AE ${m[1]} est déjà utilisé.`],
+  [/^a referrer with RPPS (\d+) exists/i, (m) => `Un prescripteur de RPPS ${m[1]} existe déjà.`],
+  [/^the period is at most (\d+) days/i, (m) => `La période de recherche est de ${m[1]} jours au plus.`],
+  [/^(exam|order|modality|room|site|exam type) not found/i, () => 'Élément introuvable.'],
   // Generic.
   [/^sign in first/i, () => 'Votre session a expiré : reconnectez-vous.'],
   [/^internal error$/i, () => 'Erreur interne du serveur.'],

@@ -27,3 +27,14 @@ export const PATIENT_READER_ROLES: TenantRole[] = [
 export const IDENTITY_DESK_ROLES: TenantRole[] = ['practice_admin', 'secretary'];
 /** Roles allowed to see the HL7 feed. */
 export const HL7_FEED_ROLES: TenantRole[] = ['practice_admin', 'secretary'];
+/** Roles who see the desk's day, the planning and the worklists (the API's STAFF). */
+export const SCHEDULING_READER_ROLES: TenantRole[] = [
+  'practice_admin',
+  'secretary',
+  'radiologist',
+  'technologist',
+];
+/** Roles who make demandes and book, mark arrivals and absences (the API's DESK). */
+export const SCHEDULING_DESK_ROLES: TenantRole[] = ['practice_admin', 'secretary'];
+/** Roles who start and end an exam at the modality. */
+export const MODALITY_STAFF_ROLES: TenantRole[] = ['practice_admin', 'technologist'];

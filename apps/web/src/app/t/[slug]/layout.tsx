@@ -2,7 +2,13 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { PracticeNav, type NavItem } from '../../../components/practice-nav.tsx';
 import { SiteHeader } from '../../../components/site-header.tsx';
-import { HL7_FEED_ROLES, PATIENT_READER_ROLES, practiceContext } from '../../../server/practice.ts';
+import {
+  HL7_FEED_ROLES,
+  PATIENT_READER_ROLES,
+  practiceContext,
+  SCHEDULING_DESK_ROLES,
+  SCHEDULING_READER_ROLES,
+} from '../../../server/practice.ts';
 
 type Params = Promise<{ slug: string }>;
 
@@ -13,8 +19,17 @@ export default async function PracticeLayout({ children, params }: { children: R
   const base = `/t/${encodeURIComponent(slug)}`;
   const nav: NavItem[] = [
     { href: base, label: 'Tableau de bord', exact: true },
+    ...(has(...SCHEDULING_READER_ROLES) ? [{ href: `${base}/accueil`, label: 'Accueil' }] : []),
     ...(has(...PATIENT_READER_ROLES) ? [{ href: `${base}/patients`, label: 'Patients' }] : []),
+    ...(has(...SCHEDULING_DESK_ROLES) ? [{ href: `${base}/demandes`, label: 'Demandes' }] : []),
+    ...(has(...SCHEDULING_READER_ROLES)
+      ? [
+          { href: `${base}/planning`, label: 'Planning' },
+          { href: `${base}/liste-de-travail`, label: 'Liste de travail' },
+        ]
+      : []),
     ...(has(...HL7_FEED_ROLES) ? [{ href: `${base}/flux-hl7`, label: 'Flux HL7' }] : []),
+    ...(has('practice_admin') ? [{ href: `${base}/configuration`, label: 'Configuration' }] : []),
     ...(has('practice_admin') ? [{ href: `${base}/certificats`, label: 'Certificats' }] : []),
   ];
   return (

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '../../../../../components/auto-refresh.tsx';
 import { AttributeBadges, IdentityStatusBadge } from '../../../../../components/patients/identity-badges.tsx';
+import { PatientDemandes } from '../../../../../components/scheduling/patient-demandes.tsx';
 import {
   ATTRIBUTE_HINTS,
   ATTRIBUTE_LABELS,
@@ -16,7 +17,12 @@ import {
   sexLabel,
 } from '../../../../../lib/labels.ts';
 import { patientName, patientPath, type Patient } from '../../../../../lib/patients.ts';
-import { IDENTITY_DESK_ROLES, practiceContext } from '../../../../../server/practice.ts';
+import {
+  IDENTITY_DESK_ROLES,
+  practiceContext,
+  SCHEDULING_DESK_ROLES,
+  SCHEDULING_READER_ROLES,
+} from '../../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../../server/session.ts';
 import { AttributeToggle } from './attribute-toggle.tsx';
 import { DocumentCopyForm, KeepCopiesToggle } from './document-copies.tsx';
@@ -136,6 +142,10 @@ export default async function PatientPage({
           ) : null}
         </div>
       </section>
+
+      {!patient.mergedInto && has(...SCHEDULING_READER_ROLES) ? (
+        <PatientDemandes slug={slug} patientId={patient.id} desk={has(...SCHEDULING_DESK_ROLES)} />
+      ) : null}
 
       <div className="grid-2">
         <section className="card" aria-labelledby="ins-title">

@@ -1,0 +1,175 @@
+'use server';
+
+import { ISO_WEEKDAYS, MODALITY_TYPES, type ModalityType } from '@rayon/domain';
+import { revalidatePath } from 'next/cache';
+import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { configurationPath, parseOpeningHours } from '../../../../lib/scheduling.ts';
+import { apiErrorInfo } from '../../../../server/api.ts';
+import { apiForSession, handleApiError } from '../../../../server/session.ts';
+import type { ConfigFormState } from './state.ts';
+
+function read(formData: FormData, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [n, String(formData.get(n) ?? '').trim()]));
+}
+
+const hoursFields = ISO_WEEKDAYS.map((d) => `hours.${d}`);
+
+/** Runs one API call of a configuration form; refusals come back in French, by field when known. */
+async function submit(
+  slug: string,
+  previous: ConfigFormState,
+  values: Record<string, string>,
+  errors: Record<string, string>,
+  call: (api: Awaited<ReturnType<typeof apiForSession>>) => Promise<unknown>,
+  notice: string,
+  fieldOf: (apiField: string) => string | undefined = (f) => f,
+): Promise<ConfigFormState> {
+  const attempt = previous.attempt + 1;
+  const failed = (e: Record<string, string>, formError: string | null = null): ConfigFormState => ({
+    attempt,
+    values,
+    errors: e,
+    formError,
+    notice: null,
+  });
+  if (Object.keys(errors).length > 0) return failed(errors);
+  const api = await apiForSession({ tenantSlug: slug });
+  try {
+    await call(api);
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    const known =
+      info?.appCode === 'BAD_INPUT' ||
+      info?.appCode === 'CONFLICT' ||
+      info?.code === 'BAD_REQUEST' ||
+      info?.code === 'CONFLICT';
+    if (info && known) {
+      const field = info.field ? fieldOf(info.field) : undefined;
+      const message = sentence(frenchApiMessage(info.message));
+      if (field && field in values) return failed({ [field]: message });
+      return failed({}, message);
+    }
+    handleApiError(error);
+  }
+  revalidatePath(configurationPath(slug));
+  return { attempt, values: null, errors: {}, formError: null, notice };
+}
+
+export async function createRoomAction(slug: string, previous: ConfigFormState, formData: FormData) {
+  const values = read(formData, ['siteId', 'name']);
+  const errors: Record<string, string> = {};
+  if (!values.siteId) errors.siteId = 'Choisissez le site.';
+  if (!values.name) errors.name = 'Indiquez le nom de la salle.';
+  return submit(
+    slug,
+    previous,
+    values,
+    errors,
+    (api) => api.scheduling.rooms.create.mutate({ siteId: values.siteId!, name: values.name! }),
+    `Salle « ${values.name} » ajoutée.`,
+  );
+}
+
+export async function createModalityAction(slug: string, previous: ConfigFormState, formData: FormData) {
+  const values = read(formData, ['roomId', 'name', 'type', 'aeTitle', ...hoursFields]);
+  const errors: Record<string, string> = {};
+  if (!values.roomId) errors.roomId = 'Choisissez la salle.';
+  if (!values.name) errors.name = 'Indiquez le nom de la modalité.';
+  if (!(MODALITY_TYPES as readonly string[]).includes(values.type!)) errors.type = 'Choisissez le type.';
+  if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(values.aeTitle!) || !values.aeTitle!.trim()) {
+    errors.aeTitle = 'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ ; sans accent ni « \\ »).';
+  }
+  const hours = parseOpeningHours(Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, values[`hours.${d}`]])));
+  for (const [d, e] of Object.entries(hours.errors)) errors[`hours.${d}`] = e;
+  return submit(
+    slug,
+    previous,
+    values,
+    errors,
+    (api) =>
+      api.scheduling.modalities.create.mutate({
+        roomId: values.roomId!,
+        name: values.name!,
+        type: values.type as ModalityType,
+        aeTitle: values.aeTitle!,
+        openingHours: hours.value,
+      }),
+    `Modalité « ${values.name} » ajoutée.`,
+    (f) => (f.startsWith('openingHours.') ? `hours.${f.split('.')[1]}` : f),
+  );
+}
+
+export async function setOpeningHoursAction(
+  target: { slug: string; id: string },
+  previous: ConfigFormState,
+  formData: FormData,
+) {
+  const values = read(formData, hoursFields);
+  const hours = parseOpeningHours(Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, values[`hours.${d}`]])));
+  const errors: Record<string, string> = {};
+  for (const [d, e] of Object.entries(hours.errors)) errors[`hours.${d}`] = e;
+  return submit(
+    target.slug,
+    previous,
+    values,
+    errors,
+    (api) => api.scheduling.modalities.setOpeningHours.mutate({ id: target.id, openingHours: hours.value }),
+    "Horaires d'ouverture enregistrés. Les rendez-vous déjà pris ne sont pas déplacés.",
+    (f) => (f.startsWith('openingHours.') ? `hours.${f.split('.')[1]}` : f),
+  );
+}
+
+export async function createExamTypeAction(slug: string, previous: ConfigFormState, formData: FormData) {
+  const values = read(formData, ['label', 'ccamCode', 'modalityType', 'durationMinutes', 'preparation']);
+  const errors: Record<string, string> = {};
+  if (!values.label) errors.label = "Indiquez le libellé de l'examen.";
+  const ccam = values.ccamCode!.toUpperCase();
+  if (ccam && !/^[A-Z]{4}\d{3}$/.test(ccam)) errors.ccamCode = 'Un code CCAM compte 4 lettres et 3 chiffres.';
+  if (!(MODALITY_TYPES as readonly string[]).includes(values.modalityType!)) {
+    errors.modalityType = 'Choisissez le type de modalité.';
+  }
+  const duration = Number(values.durationMinutes);
+  if (!Number.isInteger(duration) || duration < 5 || duration > 480) {
+    errors.durationMinutes = 'Une durée entre 5 et 480 minutes.';
+  }
+  return submit(
+    slug,
+    previous,
+    values,
+    errors,
+    (api) =>
+      api.scheduling.examTypes.create.mutate({
+        label: values.label!,
+        ccamCode: ccam || null,
+        modalityType: values.modalityType as ModalityType,
+        durationMinutes: duration,
+        preparation: values.preparation || null,
+      }),
+    `Examen « ${values.label} » ajouté au catalogue.`,
+  );
+}
+
+export async function createReferrerAction(slug: string, previous: ConfigFormState, formData: FormData) {
+  const values = read(formData, ['rpps', 'familyName', 'givenName', 'specialty', 'mssanteAddress']);
+  const errors: Record<string, string> = {};
+  if (values.rpps && !/^\d{11}$/.test(values.rpps)) errors.rpps = 'Le numéro RPPS compte 11 chiffres.';
+  if (!values.familyName) errors.familyName = 'Indiquez le nom.';
+  if (values.mssanteAddress && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.mssanteAddress)) {
+    errors.mssanteAddress = 'Adresse de messagerie invalide.';
+  }
+  return submit(
+    slug,
+    previous,
+    values,
+    errors,
+    (api) =>
+      api.scheduling.referrers.create.mutate({
+        rpps: values.rpps || null,
+        familyName: values.familyName!,
+        givenName: values.givenName || null,
+        specialty: values.specialty || null,
+        mssanteAddress: values.mssanteAddress || null,
+      }),
+    `Prescripteur « ${values.familyName} » ajouté.`,
+  );
+}

@@ -1,0 +1,261 @@
+'use client';
+
+import { ISO_WEEKDAY_LABELS, ISO_WEEKDAYS, MODALITY_TYPES } from '@rayon/domain';
+import { useActionState } from 'react';
+import { Field, FormError, FormNotice, SelectField } from '../../../../components/form.tsx';
+import { modalityTypeLabel, openingHoursText, type OpeningHoursValue } from '../../../../lib/scheduling.ts';
+import {
+  createExamTypeAction,
+  createModalityAction,
+  createReferrerAction,
+  createRoomAction,
+  setOpeningHoursAction,
+} from './actions.ts';
+import { INITIAL_CONFIG_STATE, type ConfigFormState } from './state.ts';
+
+type Options = { value: string; label: string }[];
+
+const MODALITY_TYPE_OPTIONS = MODALITY_TYPES.map((t) => ({ value: t, label: modalityTypeLabel(t) }));
+
+/** The usual week of a new modality: Monday to Friday, 08:00–12:00 and 13:30–18:00. */
+const DEFAULT_HOURS: OpeningHoursValue = Object.fromEntries(
+  (['1', '2', '3', '4', '5'] as const).map((d) => [
+    d,
+    [
+      ['08:00', '12:00'],
+      ['13:30', '18:00'],
+    ],
+  ]),
+);
+
+function useConfigForm(action: (s: ConfigFormState, f: FormData) => Promise<ConfigFormState>) {
+  const [state, formAction, pending] = useActionState<ConfigFormState, FormData>(
+    action,
+    INITIAL_CONFIG_STATE,
+  );
+  const v = (name: string, fallback = '') => state.values?.[name] ?? fallback;
+  return { state, formAction, pending, v };
+}
+
+function Submit({ pending, children }: { pending: boolean; children: string }) {
+  return (
+    <div className="actions">
+      <button type="submit" className="button" disabled={pending}>
+        {children}
+      </button>
+    </div>
+  );
+}
+
+export function RoomForm({ slug, sites }: { slug: string; sites: Options }) {
+  const { state, formAction, pending, v } = useConfigForm(createRoomAction.bind(null, slug));
+  return (
+    <form action={formAction} className="form" key={state.attempt} noValidate>
+      <FormNotice message={state.notice} />
+      <FormError message={state.formError} />
+      <div className="field-row">
+        <SelectField
+          name="siteId"
+          label="Site"
+          options={sites}
+          defaultValue={v('siteId', sites[0]?.value ?? '')}
+          error={state.errors.siteId}
+        />
+        <Field name="name" label="Nom de la salle" defaultValue={v('name')} error={state.errors.name} />
+      </div>
+      <Submit pending={pending}>Ajouter la salle</Submit>
+    </form>
+  );
+}
+
+/** Opening hours, one line per weekday: « 08:00-12:00, 13:30-18:00 », empty when closed. */
+function HoursFields({
+  hours,
+  values,
+  errors,
+}: {
+  hours: OpeningHoursValue;
+  values: Record<string, string> | null;
+  errors: Record<string, string>;
+}) {
+  return (
+    <fieldset>
+      <legend>Horaires d'ouverture</legend>
+      <p className="muted fieldset-intro">
+        Heure de Paris. Plusieurs plages séparées par des virgules (08:00-12:00, 13:30-18:00) ; laissez vide
+        un jour de fermeture.
+      </p>
+      <div className="hours-grid">
+        {ISO_WEEKDAYS.map((d) => (
+          <Field
+            key={d}
+            name={`hours.${d}`}
+            label={ISO_WEEKDAY_LABELS[d]}
+            defaultValue={values?.[`hours.${d}`] ?? openingHoursText(hours[d])}
+            error={errors[`hours.${d}`]}
+            placeholder="Fermé"
+            optional
+          />
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+export function ModalityForm({ slug, rooms }: { slug: string; rooms: Options }) {
+  const { state, formAction, pending, v } = useConfigForm(createModalityAction.bind(null, slug));
+  return (
+    <form action={formAction} className="form" key={state.attempt} noValidate>
+      <FormNotice message={state.notice} />
+      <FormError message={state.formError} />
+      <div className="field-row">
+        <SelectField
+          name="roomId"
+          label="Salle"
+          options={rooms}
+          placeholder="Choisir…"
+          defaultValue={v('roomId')}
+          error={state.errors.roomId}
+        />
+        <Field name="name" label="Nom de la modalité" defaultValue={v('name')} error={state.errors.name} />
+      </div>
+      <div className="field-row">
+        <SelectField
+          name="type"
+          label="Type"
+          options={MODALITY_TYPE_OPTIONS}
+          placeholder="Choisir…"
+          defaultValue={v('type')}
+          error={state.errors.type}
+        />
+        <Field
+          name="aeTitle"
+          label="Titre AE (DICOM)"
+          hint="Le titre AE que la modalité présente pour interroger la liste de travail (16 caractères au plus)."
+          defaultValue={v('aeTitle')}
+          error={state.errors.aeTitle}
+          autoComplete="off"
+        />
+      </div>
+      <HoursFields hours={DEFAULT_HOURS} values={state.values} errors={state.errors} />
+      <Submit pending={pending}>Ajouter la modalité</Submit>
+    </form>
+  );
+}
+
+export function OpeningHoursForm({
+  slug,
+  id,
+  hours,
+}: {
+  slug: string;
+  id: string;
+  hours: OpeningHoursValue;
+}) {
+  const { state, formAction, pending } = useConfigForm(setOpeningHoursAction.bind(null, { slug, id }));
+  return (
+    <form action={formAction} className="form" key={state.attempt} noValidate>
+      <FormNotice message={state.notice} />
+      <FormError message={state.formError} />
+      <HoursFields hours={hours} values={state.values} errors={state.errors} />
+      <Submit pending={pending}>Enregistrer les horaires</Submit>
+    </form>
+  );
+}
+
+export function ExamTypeForm({ slug }: { slug: string }) {
+  const { state, formAction, pending, v } = useConfigForm(createExamTypeAction.bind(null, slug));
+  return (
+    <form action={formAction} className="form" key={state.attempt} noValidate>
+      <FormNotice message={state.notice} />
+      <FormError message={state.formError} />
+      <Field name="label" label="Libellé" defaultValue={v('label')} error={state.errors.label} />
+      <div className="field-row">
+        <SelectField
+          name="modalityType"
+          label="Type de modalité"
+          options={MODALITY_TYPE_OPTIONS}
+          placeholder="Choisir…"
+          defaultValue={v('modalityType')}
+          error={state.errors.modalityType}
+        />
+        <Field
+          name="durationMinutes"
+          label="Durée (minutes)"
+          type="number"
+          min={5}
+          max={480}
+          step={5}
+          defaultValue={v('durationMinutes', '15')}
+          error={state.errors.durationMinutes}
+        />
+        <Field
+          name="ccamCode"
+          label="Code CCAM"
+          hint="4 lettres et 3 chiffres, ex. ZBQK002"
+          defaultValue={v('ccamCode')}
+          error={state.errors.ccamCode}
+          autoComplete="off"
+          optional
+        />
+      </div>
+      <Field
+        name="preparation"
+        label="Préparation du patient"
+        hint="Consignes données au patient à la prise de rendez-vous (à jeun, vessie pleine…)."
+        defaultValue={v('preparation')}
+        error={state.errors.preparation}
+        optional
+      />
+      <Submit pending={pending}>Ajouter au catalogue</Submit>
+    </form>
+  );
+}
+
+export function ReferrerForm({ slug }: { slug: string }) {
+  const { state, formAction, pending, v } = useConfigForm(createReferrerAction.bind(null, slug));
+  return (
+    <form action={formAction} className="form" key={state.attempt} noValidate>
+      <FormNotice message={state.notice} />
+      <FormError message={state.formError} />
+      <div className="field-row">
+        <Field name="familyName" label="Nom" defaultValue={v('familyName')} error={state.errors.familyName} />
+        <Field
+          name="givenName"
+          label="Prénom"
+          defaultValue={v('givenName')}
+          error={state.errors.givenName}
+          optional
+        />
+      </div>
+      <div className="field-row">
+        <Field
+          name="rpps"
+          label="Numéro RPPS"
+          hint="11 chiffres"
+          inputMode="numeric"
+          defaultValue={v('rpps')}
+          error={state.errors.rpps}
+          autoComplete="off"
+          optional
+        />
+        <Field
+          name="specialty"
+          label="Spécialité"
+          defaultValue={v('specialty')}
+          error={state.errors.specialty}
+          optional
+        />
+      </div>
+      <Field
+        name="mssanteAddress"
+        label="Adresse MSSanté"
+        type="email"
+        defaultValue={v('mssanteAddress')}
+        error={state.errors.mssanteAddress}
+        optional
+      />
+      <Submit pending={pending}>Ajouter le prescripteur</Submit>
+    </form>
+  );
+}

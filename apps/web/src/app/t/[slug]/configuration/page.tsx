@@ -1,0 +1,191 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { formatIntervals, modalityTypeLabel, type OpeningHoursValue } from '../../../../lib/scheduling.ts';
+import { practiceContext } from '../../../../server/practice.ts';
+import { apiForSession, load } from '../../../../server/session.ts';
+import { ExamTypeForm, ModalityForm, OpeningHoursForm, ReferrerForm, RoomForm } from './forms.tsx';
+import { ISO_WEEKDAY_LABELS, ISO_WEEKDAYS } from '@rayon/domain';
+
+export const metadata: Metadata = { title: 'Configuration' };
+
+type Params = Promise<{ slug: string }>;
+
+/** The practice's scheduling configuration: rooms, modalities, exam catalogue, referrers. */
+export default async function ConfigurationPage({ params }: { params: Params }) {
+  const { slug } = await params;
+  const { has } = await practiceContext(slug);
+  if (!has('practice_admin')) notFound();
+  const api = await apiForSession({ tenantSlug: slug });
+  const [sites, rooms, modalities, examTypes, referrers] = await Promise.all([
+    load(() => api.sites.list.query()),
+    load(() => api.scheduling.rooms.list.query()),
+    load(() => api.scheduling.modalities.list.query()),
+    load(() => api.scheduling.examTypes.list.query()),
+    load(() => api.scheduling.referrers.list.query()),
+  ]);
+  const roomName = (id: string) => rooms.find((r) => r.id === id)?.name ?? '—';
+  const siteName = (id: string) => sites.find((s) => s.id === id)?.name ?? '—';
+  return (
+    <>
+      <h1>Configuration</h1>
+      <p className="muted">Salles, modalités et leurs horaires, catalogue des examens et prescripteurs.</p>
+
+      <section className="card" aria-labelledby="rooms-title">
+        <h2 id="rooms-title" className="card__title">
+          Salles
+        </h2>
+        {rooms.length === 0 ? (
+          <p className="muted">Aucune salle.</p>
+        ) : (
+          <table className="table table--compact" data-testid="rooms">
+            <thead>
+              <tr>
+                <th scope="col">Salle</th>
+                <th scope="col">Site</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rooms.map((r) => (
+                <tr key={r.id}>
+                  <td>{r.name}</td>
+                  <td>{siteName(r.siteId)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <details className="disclosure">
+          <summary>Ajouter une salle</summary>
+          <RoomForm slug={slug} sites={sites.map((s) => ({ value: s.id, label: s.name }))} />
+        </details>
+      </section>
+
+      <section className="card" aria-labelledby="modalities-title">
+        <h2 id="modalities-title" className="card__title">
+          Modalités
+        </h2>
+        {modalities.length === 0 ? (
+          <p className="muted">Aucune modalité.</p>
+        ) : (
+          <table className="table table--compact" data-testid="modalities">
+            <thead>
+              <tr>
+                <th scope="col">Modalité</th>
+                <th scope="col">Type</th>
+                <th scope="col">Titre AE</th>
+                <th scope="col">Salle</th>
+                <th scope="col">Horaires d'ouverture</th>
+              </tr>
+            </thead>
+            <tbody>
+              {modalities.map((m) => {
+                const hours = m.openingHours as OpeningHoursValue;
+                return (
+                  <tr key={m.id}>
+                    <td>{m.name}</td>
+                    <td>{modalityTypeLabel(m.type)}</td>
+                    <td>
+                      <code>{m.aeTitle}</code>
+                    </td>
+                    <td>{roomName(m.roomId)}</td>
+                    <td>
+                      <ul className="list-plain small">
+                        {ISO_WEEKDAYS.map((d) => (
+                          <li key={d}>
+                            {ISO_WEEKDAY_LABELS[d]} : {formatIntervals(hours[d])}
+                          </li>
+                        ))}
+                      </ul>
+                      <details className="disclosure">
+                        <summary>Modifier les horaires</summary>
+                        <OpeningHoursForm slug={slug} id={m.id} hours={hours} />
+                      </details>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+        {rooms.length > 0 ? (
+          <details className="disclosure">
+            <summary>Ajouter une modalité</summary>
+            <ModalityForm slug={slug} rooms={rooms.map((r) => ({ value: r.id, label: r.name }))} />
+          </details>
+        ) : (
+          <p className="muted">Ajoutez d'abord une salle.</p>
+        )}
+      </section>
+
+      <section className="card" aria-labelledby="catalogue-title">
+        <h2 id="catalogue-title" className="card__title">
+          Catalogue des examens
+        </h2>
+        {examTypes.length === 0 ? (
+          <p className="muted">Le catalogue est vide.</p>
+        ) : (
+          <table className="table table--compact" data-testid="exam-types">
+            <thead>
+              <tr>
+                <th scope="col">Examen</th>
+                <th scope="col">Code CCAM</th>
+                <th scope="col">Type de modalité</th>
+                <th scope="col">Durée</th>
+                <th scope="col">Préparation</th>
+              </tr>
+            </thead>
+            <tbody>
+              {examTypes.map((t) => (
+                <tr key={t.id}>
+                  <td>{t.label}</td>
+                  <td>{t.ccamCode ? <code>{t.ccamCode}</code> : '—'}</td>
+                  <td>{modalityTypeLabel(t.modalityType)}</td>
+                  <td className="nowrap">{t.durationMinutes} min</td>
+                  <td>{t.preparation ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <details className="disclosure">
+          <summary>Ajouter un examen au catalogue</summary>
+          <ExamTypeForm slug={slug} />
+        </details>
+      </section>
+
+      <section className="card" aria-labelledby="referrers-title">
+        <h2 id="referrers-title" className="card__title">
+          Prescripteurs
+        </h2>
+        {referrers.length === 0 ? (
+          <p className="muted">Aucun prescripteur.</p>
+        ) : (
+          <table className="table table--compact" data-testid="referrers">
+            <thead>
+              <tr>
+                <th scope="col">Nom</th>
+                <th scope="col">RPPS</th>
+                <th scope="col">Spécialité</th>
+                <th scope="col">Adresse MSSanté</th>
+              </tr>
+            </thead>
+            <tbody>
+              {referrers.map((r) => (
+                <tr key={r.id}>
+                  <td>{[r.familyName, r.givenName].filter(Boolean).join(' ')}</td>
+                  <td>{r.rpps ?? '—'}</td>
+                  <td>{r.specialty ?? '—'}</td>
+                  <td>{r.mssanteAddress ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        <details className="disclosure">
+          <summary>Ajouter un prescripteur</summary>
+          <ReferrerForm slug={slug} />
+        </details>
+      </section>
+    </>
+  );
+}

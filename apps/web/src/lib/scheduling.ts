@@ -1,0 +1,217 @@
+import {
+  EXAM_STATUS_LABELS,
+  EXAM_STATUSES,
+  ISO_WEEKDAYS,
+  isWallClockTime,
+  MODALITY_TYPES,
+  parisDate,
+  type ExamStatus,
+  type IsoWeekday,
+  type ModalityType,
+} from '@rayon/domain';
+import type { ApiClient } from '../server/api.ts';
+
+/** What the API answers (the portal's vocabulary for the scheduling area). */
+export type Schedule = Awaited<ReturnType<ApiClient['scheduling']['day']['query']>>;
+export type ScheduleModality = Schedule['modalities'][number];
+export type ScheduleEntry = ScheduleModality['days'][number]['appointments'][number];
+export type OrderToSchedule = Awaited<
+  ReturnType<ApiClient['scheduling']['orders']['toSchedule']['query']>
+>[number];
+export type Availability = Awaited<ReturnType<ApiClient['scheduling']['availability']['query']>>;
+export type PatientDisplay = ScheduleEntry['patient'];
+
+// ----------------------------------------------------------------------------------- labels
+
+export function examStatusLabel(status: string): string {
+  return (EXAM_STATUSES as readonly string[]).includes(status)
+    ? EXAM_STATUS_LABELS[status as ExamStatus]
+    : status;
+}
+
+export const MODALITY_TYPE_LABELS: Record<ModalityType, string> = {
+  CR: 'Radiographie (CR)',
+  DX: 'Radiographie numérique (DX)',
+  MG: 'Mammographie (MG)',
+  CT: 'Scanner (CT)',
+  MR: 'IRM (MR)',
+  US: 'Échographie (US)',
+  NM: 'Médecine nucléaire (NM)',
+  PT: 'TEP (PT)',
+};
+
+export function modalityTypeLabel(type: string): string {
+  return (MODALITY_TYPES as readonly string[]).includes(type)
+    ? MODALITY_TYPE_LABELS[type as ModalityType]
+    : type;
+}
+
+export const URGENCY_LABELS: Record<string, string> = { routine: 'Non urgent', urgent: 'Urgent' };
+
+export function urgencyLabel(urgency: string): string {
+  return URGENCY_LABELS[urgency] ?? urgency;
+}
+
+const ORDER_SOURCE_LABELS: Record<string, string> = {
+  desk: 'Accueil',
+  api: 'API',
+  hl7: 'HL7',
+};
+
+export function orderSourceLabel(source: string): string {
+  return ORDER_SOURCE_LABELS[source] ?? source;
+}
+
+// ------------------------------------------------------------------------- dates and times
+
+const timeFormat = new Intl.DateTimeFormat('fr-FR', {
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/Paris',
+});
+const longDayFormat = new Intl.DateTimeFormat('fr-FR', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+const shortDayFormat = new Intl.DateTimeFormat('fr-FR', {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  timeZone: 'UTC',
+});
+
+/** 08:15 (Paris) of an ISO instant. */
+export function formatTime(iso: string): string {
+  return timeFormat.format(new Date(iso));
+}
+
+/** 08:00–08:15 */
+export function formatTimeRange(start: string, end: string): string {
+  return `${formatTime(start)}–${formatTime(end)}`;
+}
+
+/** « lundi 14 janvier 2030 » for a calendar date `YYYY-MM-DD`. */
+export function formatLongDate(date: string): string {
+  return longDayFormat.format(new Date(`${date}T12:00:00Z`));
+}
+
+/** « lun. 14 janv. » */
+export function formatShortDate(date: string): string {
+  return shortDayFormat.format(new Date(`${date}T12:00:00Z`));
+}
+
+/** Today's calendar date of the practices (Europe/Paris). */
+export function today(): string {
+  return parisDate(new Date());
+}
+
+/** A `YYYY-MM-DD` URL parameter, or today's date when it is missing or malformed. */
+export function dateParam(value: string | string[] | undefined): string {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T12:00:00Z`)) ? v : today();
+}
+
+export function oneParam(value: string | string[] | undefined): string {
+  return (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+}
+
+// --------------------------------------------------------------------------------- patients
+
+/** NOM DE NAISSANCE Premier prénom (RNIV: the birth name first), as the desk reads it. */
+export function patientDisplayName(
+  p: Pick<PatientDisplay, 'birthFamilyName' | 'firstBirthForename'>,
+): string {
+  return `${p.birthFamilyName.toLocaleUpperCase('fr-FR')} ${p.firstBirthForename}`;
+}
+
+/** « nom utilisé : MARCHAND », when the patient uses another name. */
+export function usedNameNote(p: Pick<PatientDisplay, 'usedFamilyName' | 'usedForename'>): string | null {
+  const used = [p.usedFamilyName?.toLocaleUpperCase('fr-FR'), p.usedForename].filter(Boolean).join(' ');
+  return used ? `nom utilisé : ${used}` : null;
+}
+
+// ------------------------------------------------------------------------------------ paths
+
+const practice = (slug: string) => `/t/${encodeURIComponent(slug)}`;
+
+export function deskPath(slug: string, date?: string): string {
+  return `${practice(slug)}/accueil${date ? `?date=${date}` : ''}`;
+}
+
+export function demandesPath(slug: string): string {
+  return `${practice(slug)}/demandes`;
+}
+
+export function demandePath(slug: string, orderId: string, params: Record<string, string> = {}): string {
+  const q = new URLSearchParams(params).toString();
+  return `${practice(slug)}/demandes/${encodeURIComponent(orderId)}${q ? `?${q}` : ''}`;
+}
+
+export function newDemandePath(slug: string, patientId?: string): string {
+  return `${practice(slug)}/demandes/nouvelle${patientId ? `?patient=${encodeURIComponent(patientId)}` : ''}`;
+}
+
+export function planningPath(slug: string, params: { modalite?: string; date?: string } = {}): string {
+  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v) as [string, string][]).toString();
+  return `${practice(slug)}/planning${q ? `?${q}` : ''}`;
+}
+
+export function worklistPath(slug: string, params: { modalite?: string; date?: string } = {}): string {
+  const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v) as [string, string][]).toString();
+  return `${practice(slug)}/liste-de-travail${q ? `?${q}` : ''}`;
+}
+
+export function configurationPath(slug: string): string {
+  return `${practice(slug)}/configuration`;
+}
+
+// ---------------------------------------------------------------------------- opening hours
+
+export type OpeningHoursValue = Partial<Record<IsoWeekday, [string, string][]>>;
+
+/** « 08:00–12:00, 13:30–18:00 » */
+export function formatIntervals(intervals: readonly (readonly [string, string])[] | undefined): string {
+  return intervals && intervals.length > 0 ? intervals.map(([a, b]) => `${a}–${b}`).join(', ') : 'Fermé';
+}
+
+/**
+ * Opening hours typed per weekday as « 08:00-12:00, 13:30-18:00 » (empty: closed). Returns the
+ * value, or the French error of each day that cannot be read.
+ */
+export function parseOpeningHours(texts: Partial<Record<IsoWeekday, string>>): {
+  value: OpeningHoursValue;
+  errors: Partial<Record<IsoWeekday, string>>;
+} {
+  const value: OpeningHoursValue = {};
+  const errors: Partial<Record<IsoWeekday, string>> = {};
+  for (const day of ISO_WEEKDAYS) {
+    const text = (texts[day] ?? '').trim();
+    if (!text) continue;
+    const intervals: [string, string][] = [];
+    for (const part of text.split(/[,;]/)) {
+      const m = /^\s*(\d{1,2})[:h](\d{2})\s*[-–à]\s*(\d{1,2})[:h](\d{2})\s*$/.exec(part);
+      const from = m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : '';
+      const to = m ? `${m[3]!.padStart(2, '0')}:${m[4]}` : '';
+      if (!m || !isWallClockTime(from) || !isWallClockTime(to)) {
+        errors[day] = 'Écrivez les plages ainsi : 08:00-12:00, 13:30-18:00.';
+        break;
+      }
+      if (to <= from) {
+        errors[day] = `La plage ${from}-${to} doit finir après son début.`;
+        break;
+      }
+      intervals.push([from, to]);
+    }
+    if (!errors[day] && intervals.length > 4) errors[day] = 'Quatre plages au plus par jour.';
+    if (!errors[day]) value[day] = intervals.sort((a, b) => a[0].localeCompare(b[0]));
+  }
+  return { value, errors };
+}
+
+/** The text of a day's intervals for the form: « 08:00-12:00, 13:30-18:00 ». */
+export function openingHoursText(intervals: readonly (readonly [string, string])[] | undefined): string {
+  return (intervals ?? []).map(([a, b]) => `${a}-${b}`).join(', ');
+}
