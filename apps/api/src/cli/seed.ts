@@ -156,7 +156,10 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
   let modalities = await listModalities(tx);
   if (modalities.length === 0) {
     const [site] = await listSites(tx);
-    const week = Object.fromEntries(['1', '2', '3', '4', '5', '6'].map((d) => [d, [['07:30', '20:00']]]));
+    // Open every day, so that the demo's appointments of today (seeded daily) are always in opening hours.
+    const week = Object.fromEntries(
+      ['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['07:30', '20:00']]]),
+    );
     const ctRoom = await insertRoom(tx, { siteId: site!.id, name: 'Salle 1 — Scanner' });
     const usRoom = await insertRoom(tx, { siteId: site!.id, name: 'Salle 2 — Échographie' });
     await insertModality(tx, {

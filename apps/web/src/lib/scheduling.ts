@@ -93,14 +93,17 @@ export function formatTimeRange(start: string, end: string): string {
   return `${formatTime(start)}–${formatTime(end)}`;
 }
 
-/** « lundi 14 janvier 2030 » for a calendar date `YYYY-MM-DD`. */
+const capitalized = (text: string) => text.charAt(0).toLocaleUpperCase('fr-FR') + text.slice(1);
+
+/** « Lundi 14 janvier 2030 » for a calendar date `YYYY-MM-DD`. */
 export function formatLongDate(date: string): string {
-  return longDayFormat.format(new Date(`${date}T12:00:00Z`));
+  return capitalized(longDayFormat.format(new Date(`${date}T12:00:00Z`)));
 }
 
-/** « lun. 14 janv. » */
-export function formatShortDate(date: string): string {
-  return shortDayFormat.format(new Date(`${date}T12:00:00Z`));
+/** « lun. 14 janv. » (« Lun. 14 janv. » as a heading). */
+export function formatShortDate(date: string, o: { heading?: boolean } = {}): string {
+  const text = shortDayFormat.format(new Date(`${date}T12:00:00Z`));
+  return o.heading ? capitalized(text) : text;
 }
 
 /** Today's calendar date of the practices (Europe/Paris). */

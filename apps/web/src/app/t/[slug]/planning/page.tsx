@@ -73,7 +73,7 @@ export default async function PlanningPage({
             aria-label={formatShortDate(d.date)}
           >
             <h2 className="week__title">
-              <Link href={deskPath(slug, d.date)}>{formatShortDate(d.date)}</Link>
+              <Link href={deskPath(slug, d.date)}>{formatShortDate(d.date, { heading: true })}</Link>
             </h2>
             <p className="muted small">
               {d.opening.length === 0
