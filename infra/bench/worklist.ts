@@ -3,10 +3,11 @@
  *   - 50 practices, each with a CT modality (AE title BENCH_T01 … BENCH_T50), 200 scheduled steps
  *     each (10,000 in all) over five days around today, 40 of them today;
  *   - a modality's typical query (today, its own AE title, the usual return keys) sent by dcmtk
- *     `findscu -W`, one process per query, one query at a time: to the gateway's worklist SCP
- *     (PostgreSQL behind it), then to dcmtk's own file-based `wlmscpfs` serving the same
- *     practice's 200 steps as .wl files (the speed reference); median and p99 wall time per query,
- *     and the ratio. Both must return the same entries;
+ *     `findscu -W`, one process per query, one query at a time, in turn to the gateway's worklist
+ *     SCP (PostgreSQL behind it) and to dcmtk's own file-based `wlmscpfs` serving the same
+ *     practice's 200 steps as .wl files (the speed reference): median and p99 wall time per query,
+ *     their ratio, and each server's association cost alone (echoscu). Both must return the same
+ *     entries;
  *   - bookings per second through `/api/v1` (HTTP on loopback, API key), 8 in flight.
  * Runs its own PostgreSQL and Redis (.rayon/bench-worklist, ports RAYON_PORT_BASE+2/+3, default
  * 4642/4643) and a scratch database dropped at the end, like the temporary files and wlmscpfs.
@@ -180,27 +181,37 @@ async function accessions(port: number, ae: string, keys: string[], label: strin
   return found.sort();
 }
 
-async function timeQueries(port: number, ae: string, keys: string[]) {
-  for (let i = 0; i < WARMUP; i++) await findscu(port, ae, keys);
-  const times: number[] = [];
-  const counts = new Set<number>();
+/**
+ * Query times of both servers, one query to each in turn (so that both see the same load on
+ * this machine), after warm-up; each server must answer the same number of entries every time.
+ */
+async function timeQueries(ports: [number, number], ae: string, keys: string[]) {
+  for (let i = 0; i < WARMUP; i++) for (const port of ports) await findscu(port, ae, keys);
+  const times: [number[], number[]] = [[], []];
+  const counts = [new Set<number>(), new Set<number>()];
   for (let i = 0; i < QUERIES; i++) {
-    const r = await findscu(port, ae, keys);
-    times.push(r.ms);
-    counts.add(r.matches);
+    for (const [s, port] of ports.entries()) {
+      const r = await findscu(port, ae, keys);
+      times[s]!.push(r.ms);
+      counts[s]!.add(r.matches);
+    }
   }
-  if (counts.size !== 1) throw new Error(`the answers varied: ${[...counts].join(', ')} entries`);
-  return { times, matches: [...counts][0]! };
+  return times.map((t, s) => {
+    if (counts[s]!.size !== 1) throw new Error(`the answers varied: ${[...counts[s]!].join(', ')} entries`);
+    return { times: t, matches: [...counts[s]!][0]! };
+  }) as [{ times: number[]; matches: number }, { times: number[]; matches: number }];
 }
 
-/** Association, C-ECHO and release only (echoscu): each server's fixed cost per query. */
-async function timeEchoes(port: number, ae: string): Promise<number[]> {
-  const times: number[] = [];
+/** Association, C-ECHO and release only (echoscu): each server's fixed cost per query, in turn. */
+async function timeEchoes(ports: [number, number], ae: string): Promise<[number[], number[]]> {
+  const times: [number[], number[]] = [[], []];
   for (let i = 0; i < WARMUP + ECHOES; i++) {
-    const started = performance.now();
-    const r = await run('echoscu', ['-aec', ae, '127.0.0.1', String(port)]);
-    if (r.code !== 0) throw new Error(`echoscu failed (${r.code}): ${r.out.slice(0, 500)}`);
-    if (i >= WARMUP) times.push(performance.now() - started);
+    for (const [s, port] of ports.entries()) {
+      const started = performance.now();
+      const r = await run('echoscu', ['-aec', ae, '127.0.0.1', String(port)]);
+      if (r.code !== 0) throw new Error(`echoscu failed (${r.code}): ${r.out.slice(0, 500)}`);
+      if (i >= WARMUP) times[s]!.push(performance.now() - started);
+    }
   }
   return times;
 }
@@ -533,10 +544,10 @@ try {
       `different answers: Rayon ${fromRayon.length}, wlmscpfs ${fromFiles.length}, expected ${expected}`,
     );
   }
-  const rayon = await timeQueries(scp.port, ae, keys);
-  const files = await timeQueries(wlPort, ae, keys);
-  const rayonEcho = quantile(await timeEchoes(scp.port, ae), 0.5);
-  const filesEcho = quantile(await timeEchoes(wlPort, ae), 0.5);
+  const [rayon, files] = await timeQueries([scp.port, wlPort], ae, keys);
+  const [rayonEchoes, filesEchoes] = await timeEchoes([scp.port, wlPort], ae);
+  const rayonEcho = quantile(rayonEchoes, 0.5);
+  const filesEcho = quantile(filesEchoes, 0.5);
   if (rayon.matches !== files.matches) {
     throw new Error(`different answers: Rayon ${rayon.matches}, wlmscpfs ${files.matches}`);
   }
@@ -549,7 +560,7 @@ try {
   const f50 = quantile(files.times, 0.5);
   const f99 = quantile(files.times, 0.99);
   console.log(`
-Rayon worklist benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, PostgreSQL embedded, dcmtk findscu -W, one process per query, ${QUERIES} queries after ${WARMUP} warm-up)
+Rayon worklist benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, PostgreSQL embedded, dcmtk findscu -W, one process per query, ${QUERIES} queries to each server in turn after ${WARMUP} warm-up)
   data                               ${TENANTS} practices, ${TENANTS * STEPS_PER_TENANT} scheduled steps (${STEPS_PER_TENANT} each over ${DAYS.length} days), seeded in ${seedSeconds.toFixed(1)} s
   query                              today, ScheduledStationAETitle=${ae}, 14 keys: ${rayon.matches} entries from both servers (same accession numbers)
   Rayon gateway (PostgreSQL)         median ${ms(r50)}   p99 ${ms(r99)}
