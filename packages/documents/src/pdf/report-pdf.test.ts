@@ -54,12 +54,14 @@ function run(command: string, args: string[]) {
 }
 
 function documentWith(over: {
+  document?: Record<string, unknown>;
   patient?: Record<string, unknown>;
   organisation?: Record<string, unknown>;
   text?: string;
 }): ReportDocument {
   return parseReportDocument({
     ...example,
+    document: { ...example.document, ...over.document },
     patient: { ...example.patient, ...over.patient },
     organisation: { ...example.organisation, ...over.organisation },
     report: over.text === undefined ? example.report : { text: over.text },
@@ -295,6 +297,8 @@ describe('renderReportPdf (PDF/A-1b)', () => {
       ].join('\n\n');
       const doc = documentWith({
         text,
+        // the title goes into the Info dictionary and the XMP too (Preflight compares them)
+        document: { title: 'Compte rendu <&> ]]> « é »\u0007 \u202e' },
         patient: { usedForename: 'Zo\u0000é' },
         organisation: { letterhead: ['Ligne <&> ]]>', 'מרכז הדמיה · مركز الأشعة'] },
       });
@@ -307,6 +311,7 @@ describe('renderReportPdf (PDF/A-1b)', () => {
       expect(extracted).toContain('Idéogramme ? et surrogate ? isolé');
       expect(extracted).toContain('Ligne <&> ]]>');
       expect(extracted).toContain('Zoé');
+      expect(extracted).toContain('Compte rendu <&> ]]> « é »');
       // the long word is cut over lines, and here over two pages: every character is there
       expect(extracted.match(/ж/g)).toHaveLength(3000);
       expect(extracted).toMatch(/Motж+\n/);

@@ -243,8 +243,8 @@ export async function renderReportPdf(doc: Doc, o: RenderReportPdfOptions): Prom
   footers(flow, doc, s);
 
   await makePdfA(pdf, [regular.pdf, bold.pdf], {
-    title: regular.metrics.clean(doc.document.title),
-    author: regular.metrics.clean(professionalName(doc.radiologist)),
+    title: regular.metrics.clean(doc.document.title).trim(),
+    author: regular.metrics.clean(professionalName(doc.radiologist)).trim(),
     creatorTool: PDF_CREATOR_TOOL,
     producer: PDF_PRODUCER,
     date: producedAt,
