@@ -38,9 +38,10 @@ export default tseslint.config(
     },
   },
   {
-    // Configuration readers, scripts, tests and tooling may read the environment.
+    // Configuration readers, command-line entry points, scripts, tests and tooling may read the environment.
     files: [
       '**/env.ts',
+      '**/cli.ts',
       'infra/**',
       '**/test/**',
       '**/e2e/**',

@@ -4,3 +4,5 @@
  */
 export * from './input.ts';
 export * from './cda/report-cda.ts';
+export * from './render.ts';
+export { renderReportPdf, insDataMatrixContent } from './pdf/index.ts';

@@ -66,9 +66,6 @@ const patient = z
     birthPlaceName: optionalText(100),
   })
   .superRefine((p, ctx) => {
-    if (p.identityStatus === 'qualifiee' && !p.ins) {
-      ctx.addIssue({ code: 'custom', path: ['ins'], message: 'a qualified identity has its INS' });
-    }
     if (p.identityStatus !== 'qualifiee' && p.ins) {
       ctx.addIssue({
         code: 'custom',

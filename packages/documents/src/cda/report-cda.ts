@@ -251,13 +251,14 @@ export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
   radiologist(entity, doc);
   organisation(entity, doc, 'representedOrganization', true);
 
-  const order = root.ele('inFulfillmentOf').ele('order');
-  if (doc.order) {
-    order.ele('id', { root: doc.order.placerAuthority, extension: doc.order.placerOrderNumber });
-  } else {
-    order.ele('id', { root: doc.accessionAuthority, extension: doc.exams[0]!.accessionNumber });
-  }
+  // One inFulfillmentOf per accession number (CI-SISinFulfillmentOf: one accessionNumber each).
   for (const accession of new Set(doc.exams.map((e) => e.accessionNumber))) {
+    const order = root.ele('inFulfillmentOf').ele('order');
+    if (doc.order) {
+      order.ele('id', { root: doc.order.placerAuthority, extension: doc.order.placerOrderNumber });
+    } else {
+      order.ele('id', { root: doc.accessionAuthority, extension: accession });
+    }
     order.ele('urn:dicom-org:ps3-20', 'ps3-20:accessionNumber', {
       root: doc.accessionAuthority,
       extension: accession,
