@@ -2,6 +2,7 @@ import { loggableError, type Database } from '@rayon/db';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { insiAutoJob, type IdentityJobSettings } from './jobs/identity.ts';
+import { REPORT_REMINDER_JOB, reportDocumentsJob, reportRemindersJob } from './jobs/reports.ts';
 import { deprovisionJob, provisionJob } from './jobs/tenancy.ts';
 import type { JobData } from './queue.ts';
 
@@ -16,6 +17,8 @@ export function defaultHandlers(
     'tenant.provision': provisionJob(db),
     'tenant.deprovision': deprovisionJob(db),
     'identity.insi-auto': insiAutoJob(db, identity, logger),
+    'report.documents': reportDocumentsJob(db),
+    [REPORT_REMINDER_JOB]: reportRemindersJob(db),
   };
 }
 

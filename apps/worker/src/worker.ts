@@ -2,6 +2,7 @@ import type { Database } from '@rayon/db';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import type { Logger } from 'pino';
 import { createRelay } from './outbox/relay.ts';
+import { REPORT_REMINDER_EVERY_MS, REPORT_REMINDER_JOB } from './jobs/reports.ts';
 import { createProcessor, type Handler } from './processor.ts';
 import { createJobsQueue, JOBS_QUEUE, type JobData } from './queue.ts';
 
@@ -26,6 +27,14 @@ export async function startWorkerTier(o: WorkerTierOptions) {
   });
   worker.on('error', (err) => o.logger.error({ err: err.message }, 'worker error'));
   if (o.relay !== false) await relay.start();
+  // Scheduled jobs: one scheduler per name whatever the number of workers.
+  if (o.handlers[REPORT_REMINDER_JOB]) {
+    await queue.upsertJobScheduler(
+      REPORT_REMINDER_JOB,
+      { every: REPORT_REMINDER_EVERY_MS },
+      { name: REPORT_REMINDER_JOB, data: { outboxId: 0, tenantId: null, requestId: null, payload: {} } },
+    );
+  }
   return {
     queue,
     /** Stops taking jobs, lets running ones finish, then stops the relay. */

@@ -34,4 +34,5 @@ export * from './tenant/identity-documents.ts';
 export { loggableError } from './log-safe.ts';
 export * from './tenant/scheduling.ts';
 export * from './tenant/performed-steps.ts';
-export type { OpeningHours } from './schema/tenant.ts';
+export type { OpeningHours, ReportSigner } from './schema/tenant.ts';
+export * from './tenant/reports.ts';

@@ -5,6 +5,7 @@ import type { Services } from '../services/index.ts';
 import type { RestEnv } from './common.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPatientRoutes } from './patients.ts';
+import { registerReportRoutes } from './reports.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
 import { registerSiteRoutes } from './sites.ts';
 
@@ -46,5 +47,6 @@ export function createRestV1(services: Services) {
   registerPatientRoutes(app, services);
   registerOrderRoutes(app, services);
   registerSchedulingRoutes(app, services);
+  registerReportRoutes(app, services);
   return app;
 }

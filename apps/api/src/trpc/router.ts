@@ -2,6 +2,7 @@ import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/do
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../services/auth.ts';
 import { patientsRouter } from './patients.ts';
+import { reportsRouter } from './reports.ts';
 import { schedulingRouter } from './scheduling.ts';
 import {
   assertCanAdministerTenant,
@@ -178,6 +179,7 @@ export const appRouter = router({
   patients: patientsRouter,
   certificates: certificatesRouter,
   scheduling: schedulingRouter,
+  reports: reportsRouter,
 });
 
 export type AppRouter = typeof appRouter;

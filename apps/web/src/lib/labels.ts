@@ -48,6 +48,8 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   'patients:write': 'Création et modification des identités patients',
   'orders:read': 'Lecture des demandes et rendez-vous',
   'orders:write': 'Création des demandes et prise de rendez-vous',
+  'reports:read': 'Lecture des comptes rendus et de leurs documents',
+  'reports:write': 'Rédaction, validation, correction et retrait des comptes rendus',
 };
 
 export function apiScopeLabel(scope: string): string {

@@ -335,6 +335,13 @@ export const appointments = pgTable(
   (t) => [index().on(t.modalityId, t.startsAt), index().on(t.examId)],
 );
 
+export interface ReportSigner {
+  rpps: string;
+  familyName: string;
+  givenName?: string;
+  prefix?: string;
+}
+
 /** Comptes rendus: one per exam or group of exams of one order; `setId` is the CDA set id. */
 export const reports = pgTable('reports', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -384,6 +391,8 @@ export const reportVersions = pgTable(
     provisionalAt: timestamp('provisional_at', { withTimezone: true }),
     validatedBy: text('validated_by'),
     validatedAt: timestamp('validated_at', { withTimezone: true }),
+    /** Who signed, as printed on the documents: a snapshot taken at validation. */
+    signer: jsonb('signer').$type<ReportSigner>(),
     lockUserId: text('lock_user_id'),
     lockUntil: timestamp('lock_until', { withTimezone: true }),
     /** Optimistic concurrency: each save names the revision it started from. */

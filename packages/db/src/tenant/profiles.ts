@@ -12,6 +12,7 @@ export async function upsertUserProfile(
     rpps?: string | null;
     title?: string | null;
     specialty?: string | null;
+    signsReports?: boolean;
   },
 ): Promise<void> {
   await tx
@@ -38,7 +39,11 @@ export async function putSetting(tx: TenantTx, key: string, value: unknown): Pro
 }
 
 /** Display names of the practice's users, by user id (for history and audit screens). */
-export async function userDisplayNames(tx: TenantTx, userIds: string[]): Promise<Map<string, string>> {
+export async function userDisplayNames(tx: TenantTx, ids: string[]): Promise<Map<string, string>> {
+  // Authors may also be API keys (`api_key:<id>`): only user ids are looked up.
+  const userIds = ids.filter((id) =>
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id),
+  );
   if (userIds.length === 0) return new Map();
   const rows = await tx
     .select({ userId: userProfiles.userId, displayName: userProfiles.displayName })

@@ -22,6 +22,8 @@ export const API_SCOPES = [
   'patients:write',
   'orders:read',
   'orders:write',
+  'reports:read',
+  'reports:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

@@ -1,0 +1,28 @@
+import { REPORT_STATUSES } from '@rayon/domain';
+import { z } from 'zod';
+
+/** Input schemas of the reporting area, shared by tRPC and the public REST API. */
+
+export const createReportInput = z.strictObject({
+  examIds: z.array(z.uuid()).min(1, 'at least one exam').max(10),
+  announcementRequired: z.boolean().optional(),
+  templateId: z.uuid().optional(),
+});
+
+export const reportListInput = z.strictObject({ status: z.enum(REPORT_STATUSES).optional() });
+
+export const revisionInput = z.strictObject({ revision: z.number().int().min(0) });
+
+export const reportBodyInput = revisionInput.extend({
+  body: z.string().max(2_000_000, 'a report is at most 2 million characters'),
+});
+
+export const withdrawInput = z.strictObject({ reason: z.string().trim().min(1, 'required').max(500) });
+
+/** The radiologist who signs, when a platform validates through the API. */
+export const signerInput = z.strictObject({
+  rpps: z.string().regex(/^\d{11}$/, 'RPPS: 11 digits'),
+  familyName: z.string().trim().min(1, 'required').max(100),
+  givenName: z.string().trim().min(1).max(100).optional(),
+  prefix: z.string().trim().min(1).max(10).optional(),
+});

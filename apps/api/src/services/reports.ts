@@ -1,0 +1,421 @@
+import {
+  enqueueOutbox,
+  findExam,
+  findReport,
+  findReportDocument,
+  findReportOfExams,
+  findReportVersion,
+  findUserProfile,
+  insertReport,
+  insertReportTemplate,
+  insertReportVersion,
+  listExamTypes,
+  listExamsToReport,
+  listOpenNotifications,
+  listOrderExams,
+  listReportDocuments,
+  listReportExamIds,
+  listReportTemplates,
+  listReportVersions,
+  listReports,
+  recordAudit,
+  resolveNotifications,
+  updateReport,
+  updateReportVersion,
+  userDisplayNames,
+  type ReportRow,
+  type ReportSigner,
+  type ReportVersionRow,
+  type TenantTx,
+} from '@rayon/db';
+import {
+  acquireLock,
+  AppError,
+  assertEditable,
+  conflict,
+  lockHolder,
+  nextReportStatus,
+  PROVISIONAL_REMINDER_KIND,
+  recordAnnouncement,
+  validate,
+  visibleToPatient,
+  type ReportActor,
+  type ReportStatus,
+  type ReportVersionState,
+} from '@rayon/domain';
+import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+
+/** Exams a report can be written for: acquired (in progress or completed). */
+const REPORTABLE = new Set(['in_progress', 'completed']);
+
+const stateOf = (v: ReportVersionRow): ReportVersionState => ({
+  status: v.status as ReportStatus,
+  version: v.version,
+  authorId: v.authorId,
+  provisionalAt: v.provisionalAt,
+  lock: v.lockUserId && v.lockUntil ? { userId: v.lockUserId, until: v.lockUntil } : null,
+});
+
+/** Who writes: a portal user, or an API key acting for a teleradiology platform. */
+function writerId(): string {
+  const ctx = currentContext();
+  if (ctx.user) return ctx.user.id;
+  if (ctx.apiKeyId) return `api_key:${ctx.apiKeyId}`;
+  throw new AppError('UNAUTHENTICATED', 'no user');
+}
+
+/** Comptes rendus: writing, préliminaire, validation, correction, withdrawal, announcement. */
+export function createReportsService({ db }: Deps, clock: () => Date = () => new Date()) {
+  const inTenant = <T>(fn: (tx: TenantTx) => Promise<T>) => db.withTenant(requireTenant(), fn);
+  const audit = (tx: TenantTx, action: string, target: string, details?: Record<string, unknown>) =>
+    recordAudit(tx, {
+      actor: currentActor(),
+      action,
+      target,
+      requestId: currentContext().requestId,
+      ...(details ? { details } : {}),
+    });
+
+  async function actor(tx: TenantTx): Promise<ReportActor> {
+    const userId = writerId();
+    const profile = currentContext().user ? await findUserProfile(tx, userId) : undefined;
+    return { userId, canSign: profile?.signsReports ?? false };
+  }
+
+  /**
+   * Who signs, as the documents will print it: a portal radiologist allowed to sign, from the
+   * profile (RPPS required); through the API, the platform's radiologist it names.
+   */
+  async function signerOf(
+    tx: TenantTx,
+    who: ReportActor,
+    given: ReportSigner | undefined,
+  ): Promise<ReportSigner | null> {
+    if (!currentContext().user) {
+      if (!given) throw new AppError('BAD_INPUT', 'name the signing radiologist', { field: 'signer' });
+      return given;
+    }
+    if (!who.canSign) return null;
+    const profile = await findUserProfile(tx, who.userId);
+    if (!profile?.rpps) {
+      throw new AppError('BAD_INPUT', 'your profile has no RPPS number: the report cannot be signed', {
+        field: 'rpps',
+      });
+    }
+    return {
+      rpps: profile.rpps,
+      familyName: profile.displayName,
+      ...(profile.title ? { prefix: profile.title } : {}),
+    };
+  }
+
+  async function current(tx: TenantTx, id: string) {
+    const report = await findReport(tx, id, { forUpdate: true });
+    if (!report) throw new AppError('NOT_FOUND', 'report not found');
+    const version = (await findReportVersion(tx, id, report.currentVersion))!;
+    return { report, version };
+  }
+
+  /** Saves a change of the current version if it is still at `revision`. */
+  async function change(
+    tx: TenantTx,
+    version: ReportVersionRow,
+    revision: number,
+    fields: Parameters<typeof updateReportVersion>[3],
+  ) {
+    if (revision !== version.revision || !(await updateReportVersion(tx, version.id, revision, fields))) {
+      throw conflict('the report was changed meanwhile: reload it', 'revision');
+    }
+  }
+
+  async function view(tx: TenantTx, report: ReportRow) {
+    const versions = await listReportVersions(tx, report.id);
+    const documents = await listReportDocuments(
+      tx,
+      versions.map((v) => v.id),
+    );
+    const names = await userDisplayNames(
+      tx,
+      versions.flatMap((v) => [v.authorId, v.validatedBy, v.lockUserId]).filter((x): x is string => !!x),
+    );
+    const now = clock();
+    const examIds = await listReportExamIds(tx, report.id);
+    const exams = await listOrderExams(tx, report.orderId);
+    const types = await listExamTypes(tx);
+    return {
+      id: report.id,
+      orderId: report.orderId,
+      status: report.status,
+      currentVersion: report.currentVersion,
+      setId: report.setId,
+      announcement: {
+        required: report.announcementRequired,
+        announcedAt: report.announcedAt?.toISOString() ?? null,
+        announcedBy: report.announcedBy ? (names.get(report.announcedBy) ?? report.announcedBy) : null,
+        visibleToPatient: visibleToPatient({
+          required: report.announcementRequired,
+          announcedAt: report.announcedAt,
+          announcedBy: report.announcedBy,
+        }),
+      },
+      exams: exams
+        .filter((e) => examIds.includes(e.id))
+        .map((e) => ({
+          id: e.id,
+          status: e.status,
+          label: types.find((t) => t.id === e.examTypeId)?.label ?? e.requestedProcedure ?? e.modalityType,
+        })),
+      versions: versions.map((v) => {
+        const holder = lockHolder(stateOf(v), now);
+        return {
+          id: v.id,
+          version: v.version,
+          status: v.status,
+          body: v.body,
+          revision: v.revision,
+          author: names.get(v.authorId) ?? v.authorId,
+          provisionalAt: v.provisionalAt?.toISOString() ?? null,
+          validatedBy: v.validatedBy ? (names.get(v.validatedBy) ?? v.validatedBy) : null,
+          validatedAt: v.validatedAt?.toISOString() ?? null,
+          lockedBy: holder ? (names.get(holder) ?? holder) : null,
+          documents: documents
+            .filter((d) => d.versionId === v.id)
+            .map((d) => ({ id: d.id, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, size: d.size })),
+        };
+      }),
+    };
+  }
+
+  return {
+    /** A report for one or several acquired exams of one order, from a template when given. */
+    create: (input: { examIds: string[]; announcementRequired?: boolean; templateId?: string | undefined }) =>
+      inTenant(async (tx) => {
+        const exams = [];
+        for (const [i, id] of input.examIds.entries()) {
+          const exam = await findExam(tx, id, { forUpdate: true });
+          if (!exam) throw new AppError('NOT_FOUND', 'exam not found', { field: `examIds.${i}` });
+          if (!REPORTABLE.has(exam.status)) {
+            throw new AppError('BAD_INPUT', `exam ${exam.stepId} is not acquired yet (${exam.status})`, {
+              field: `examIds.${i}`,
+            });
+          }
+          exams.push(exam);
+        }
+        if (new Set(exams.map((e) => e.orderId)).size !== 1) {
+          throw new AppError('BAD_INPUT', 'the exams of one report belong to one order', {
+            field: 'examIds',
+          });
+        }
+        if (await findReportOfExams(tx, input.examIds)) {
+          throw conflict('one of these exams already has a report', 'examIds');
+        }
+        let body = '';
+        if (input.templateId) {
+          const template = (await listReportTemplates(tx)).find((t) => t.id === input.templateId);
+          if (!template) throw new AppError('BAD_INPUT', 'unknown template', { field: 'templateId' });
+          body = template.body;
+        }
+        const { report } = await insertReport(tx, {
+          orderId: exams[0]!.orderId,
+          siteId: null,
+          examIds: input.examIds,
+          announcementRequired: input.announcementRequired ?? false,
+          authorId: writerId(),
+          body,
+        });
+        await audit(tx, 'report.created', report.id, { exams: input.examIds.length });
+        return view(tx, report);
+      }),
+
+    /** The radiologists' worklist: acquired exams waiting for a report (urgent first). */
+    toWrite: () =>
+      inTenant(async (tx) =>
+        (await listExamsToReport(tx)).map((r) => ({ ...r, updatedAt: r.updatedAt.toISOString() })),
+      ),
+
+    list: (input: { status?: ReportStatus | undefined }) =>
+      inTenant(async (tx) =>
+        (await listReports(tx, { status: input.status })).map((r) => ({
+          ...r,
+          announcementPending: r.announcementRequired && r.announcedAt === null,
+          announcedAt: r.announcedAt?.toISOString() ?? null,
+          updatedAt: r.updatedAt.toISOString(),
+        })),
+      ),
+
+    get: (id: string) =>
+      inTenant(async (tx) => {
+        const report = await findReport(tx, id);
+        if (!report) throw new AppError('NOT_FOUND', 'report not found');
+        return view(tx, report);
+      }),
+
+    /** Takes (or renews) the edit lock of the current version. */
+    lock: (id: string) =>
+      inTenant(async (tx) => {
+        const { report, version } = await current(tx, id);
+        const lock = acquireLock(stateOf(version), await actor(tx), clock());
+        await change(tx, version, version.revision, { lockUserId: lock.userId, lockUntil: lock.until });
+        return view(tx, report);
+      }),
+
+    /** Saves the text of the current version (the lock is taken or renewed). */
+    save: (input: { id: string; body: string; revision: number }) =>
+      inTenant(async (tx) => {
+        const { report, version } = await current(tx, input.id);
+        const lock = acquireLock(stateOf(version), await actor(tx), clock());
+        await change(tx, version, input.revision, {
+          body: input.body,
+          lockUserId: lock.userId,
+          lockUntil: lock.until,
+        });
+        return view(tx, report);
+      }),
+
+    /** Préliminaire: shown as provisional; the 48 h reminder counts from now. */
+    setProvisional: (input: { id: string; revision: number }) =>
+      inTenant(async (tx) => {
+        const { report, version } = await current(tx, input.id);
+        const who = await actor(tx);
+        assertEditable(stateOf(version), who, clock());
+        const status = nextReportStatus(version.status as ReportStatus, 'provisional');
+        await change(tx, version, input.revision, { status, provisionalAt: clock() });
+        await updateReport(tx, report.id, { status });
+        await audit(tx, 'report.provisional', report.id, { version: version.version });
+        return view(tx, (await findReport(tx, report.id))!);
+      }),
+
+    /**
+     * Validation (signature) by a radiologist allowed to sign: the version is frozen, the one it
+     * corrects is marked replaced, and its documents are generated by the worker.
+     */
+    validate: (input: { id: string; revision: number; signer?: ReportSigner | undefined }) =>
+      inTenant(async (tx) => {
+        const { report, version } = await current(tx, input.id);
+        const who = await actor(tx);
+        const signer = await signerOf(tx, who, input.signer);
+        if (version.body.trim() === '')
+          throw new AppError('BAD_INPUT', 'the report is empty', { field: 'body' });
+        const status = validate(stateOf(version), { ...who, canSign: signer !== null }, clock());
+        await change(tx, version, input.revision, {
+          status,
+          validatedBy: who.userId,
+          validatedAt: clock(),
+          signer,
+          lockUserId: null,
+          lockUntil: null,
+        });
+        if (version.version > 1) {
+          const previous = (await findReportVersion(tx, report.id, version.version - 1))!;
+          await updateReportVersion(tx, previous.id, previous.revision, {
+            status: nextReportStatus(previous.status as ReportStatus, 'replaced'),
+          });
+        }
+        await updateReport(tx, report.id, { status });
+        await resolveNotifications(tx, PROVISIONAL_REMINDER_KIND, report.id);
+        await enqueueOutbox(tx, {
+          topic: 'report.documents',
+          payload: { reportId: report.id, versionId: version.id },
+          requestId: currentContext().requestId,
+        });
+        await audit(tx, 'report.validated', report.id, { version: version.version });
+        return view(tx, (await findReport(tx, report.id))!);
+      }),
+
+    /** A correction: a new draft version from the validated one; validated, it replaces it. */
+    correct: (id: string) =>
+      inTenant(async (tx) => {
+        const { report, version } = await current(tx, id);
+        if (version.status !== 'validated') {
+          throw conflict('only a validated report is corrected; edit the current version instead');
+        }
+        await insertReportVersion(tx, {
+          reportId: report.id,
+          version: version.version + 1,
+          authorId: writerId(),
+          body: version.body,
+        });
+        await updateReport(tx, report.id, { status: 'draft', currentVersion: version.version + 1 });
+        await audit(tx, 'report.correction-started', report.id, { version: version.version + 1 });
+        return view(tx, (await findReport(tx, report.id))!);
+      }),
+
+    /** Withdrawal: the validated report leaves circulation (its destinations are told). */
+    withdraw: (input: { id: string; reason: string }) =>
+      inTenant(async (tx) => {
+        const { report, version } = await current(tx, input.id);
+        const status = nextReportStatus(version.status as ReportStatus, 'withdrawn');
+        await updateReportVersion(tx, version.id, version.revision, { status });
+        await updateReport(tx, report.id, { status, withdrawnAt: clock() });
+        await enqueueOutbox(tx, {
+          topic: 'report.withdrawn',
+          payload: { reportId: report.id, versionId: version.id },
+          requestId: currentContext().requestId,
+        });
+        await audit(tx, 'report.withdrawn', report.id, { version: version.version, reason: input.reason });
+        return view(tx, (await findReport(tx, report.id))!);
+      }),
+
+    /** The announcement (annonce) is recorded: the report may now reach the patient. */
+    announce: (id: string) =>
+      inTenant(async (tx) => {
+        const report = await findReport(tx, id, { forUpdate: true });
+        if (!report) throw new AppError('NOT_FOUND', 'report not found');
+        const done = recordAnnouncement(
+          {
+            required: report.announcementRequired,
+            announcedAt: report.announcedAt,
+            announcedBy: report.announcedBy,
+          },
+          writerId(),
+          clock(),
+        );
+        await updateReport(tx, id, { announcedAt: done.announcedAt, announcedBy: done.announcedBy });
+        if (report.status === 'validated') {
+          await enqueueOutbox(tx, {
+            topic: 'report.announced',
+            payload: { reportId: id },
+            requestId: currentContext().requestId,
+          });
+        }
+        await audit(tx, 'report.announced', id);
+        return view(tx, (await findReport(tx, id))!);
+      }),
+
+    /** A generated document (PDF or CDA), each viewing audited. */
+    document: (id: string) =>
+      inTenant(async (tx) => {
+        const doc = await findReportDocument(tx, id);
+        if (!doc) throw new AppError('NOT_FOUND', 'document not found');
+        await audit(tx, 'report.document-viewed', id, { kind: doc.kind });
+        return { kind: doc.kind, mediaType: doc.mediaType, sha256: doc.sha256, content: doc.content };
+      }),
+
+    listTemplates: () => inTenant(listReportTemplates),
+    createTemplate: (input: { examTypeId?: string | null; name: string; body: string }) =>
+      inTenant(async (tx) => {
+        if (input.examTypeId && !(await listExamTypes(tx)).some((t) => t.id === input.examTypeId)) {
+          throw new AppError('BAD_INPUT', 'exam type not in the catalogue', { field: 'examTypeId' });
+        }
+        const row = await insertReportTemplate(tx, {
+          examTypeId: input.examTypeId ?? null,
+          name: input.name,
+          body: input.body,
+        });
+        await audit(tx, 'report-template.created', row.id);
+        return row;
+      }),
+
+    /** The current user's open notifications (provisional reports waiting for validation…). */
+    notifications: () =>
+      inTenant(async (tx) =>
+        (await listOpenNotifications(tx, writerId())).map((n) => ({
+          id: n.id,
+          kind: n.kind,
+          target: n.target,
+          message: n.message,
+          createdAt: n.createdAt.toISOString(),
+        })),
+      ),
+  };
+}

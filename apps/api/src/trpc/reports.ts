@@ -1,0 +1,75 @@
+import type { TenantRole } from '@rayon/domain';
+import { z } from 'zod';
+import {
+  createReportInput,
+  reportBodyInput,
+  reportListInput,
+  revisionInput,
+  withdrawInput,
+} from '../schemas/reports.ts';
+import { router, tenantProcedure } from './init.ts';
+
+const READERS: TenantRole[] = ['practice_admin', 'radiologist', 'secretary'];
+const WRITERS: TenantRole[] = ['radiologist'];
+
+const id = z.strictObject({ id: z.uuid() });
+const versioned = revisionInput.extend({ id: z.uuid() });
+
+export const reportsRouter = router({
+  create: tenantProcedure(WRITERS)
+    .input(createReportInput)
+    .mutation(({ ctx, input }) => ctx.services.reports.create(input)),
+  toWrite: tenantProcedure(READERS).query(({ ctx }) => ctx.services.reports.toWrite()),
+  list: tenantProcedure(READERS)
+    .input(reportListInput)
+    .query(({ ctx, input }) => ctx.services.reports.list(input)),
+  get: tenantProcedure(READERS)
+    .input(id)
+    .query(({ ctx, input }) => ctx.services.reports.get(input.id)),
+  lock: tenantProcedure(WRITERS)
+    .input(id)
+    .mutation(({ ctx, input }) => ctx.services.reports.lock(input.id)),
+  save: tenantProcedure(WRITERS)
+    .input(reportBodyInput.extend({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => ctx.services.reports.save(input)),
+  setProvisional: tenantProcedure(WRITERS)
+    .input(versioned)
+    .mutation(({ ctx, input }) => ctx.services.reports.setProvisional(input)),
+  validate: tenantProcedure(WRITERS)
+    .input(versioned)
+    .mutation(({ ctx, input }) => ctx.services.reports.validate(input)),
+  correct: tenantProcedure(WRITERS)
+    .input(id)
+    .mutation(({ ctx, input }) => ctx.services.reports.correct(input.id)),
+  withdraw: tenantProcedure(WRITERS)
+    .input(withdrawInput.extend({ id: z.uuid() }))
+    .mutation(({ ctx, input }) => ctx.services.reports.withdraw(input)),
+  announce: tenantProcedure(WRITERS)
+    .input(id)
+    .mutation(({ ctx, input }) => ctx.services.reports.announce(input.id)),
+  /** A generated document (PDF/A or CDA), base64; each viewing is audited. */
+  document: tenantProcedure(READERS)
+    .input(id)
+    .query(async ({ ctx, input }) => {
+      const doc = await ctx.services.reports.document(input.id);
+      return {
+        kind: doc.kind,
+        mediaType: doc.mediaType,
+        sha256: doc.sha256,
+        base64: doc.content.toString('base64'),
+      };
+    }),
+  templates: router({
+    list: tenantProcedure(READERS).query(({ ctx }) => ctx.services.reports.listTemplates()),
+    create: tenantProcedure(['practice_admin', 'radiologist'])
+      .input(
+        z.strictObject({
+          examTypeId: z.uuid().nullish(),
+          name: z.string().trim().min(1, 'required').max(200),
+          body: z.string().max(100_000),
+        }),
+      )
+      .mutation(({ ctx, input }) => ctx.services.reports.createTemplate(input)),
+  }),
+  notifications: tenantProcedure().query(({ ctx }) => ctx.services.reports.notifications()),
+});

@@ -1,0 +1,444 @@
+/**
+ * The report lifecycle through the portal API, on the real PostgreSQL: writing, concurrent
+ * edits, préliminaire, second reading, validation and its documents (generated as the worker
+ * does), correction (a new version replacing the old), withdrawal, announcement, the 48 h
+ * reminder with a controlled clock.
+ */
+import { findTenantById, listSites, setExamStatus, upsertUserProfile, type TenantRef } from '@rayon/db';
+import { createTestTenant } from '@rayon/db/testing';
+import { generateReportDocuments, remindProvisionalReports } from '@rayon/reporting';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
+
+let h: Harness;
+let a: TenantRef;
+type Client = ReturnType<Harness['trpc']>;
+let desk: Client;
+let senior: Client;
+let senior2: Client;
+let resident: Client;
+let seniorId: string;
+let residentId: string;
+let examType: { id: string };
+let patientId: string;
+
+const week = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '23:59']]]));
+
+let booked = 0;
+/** An order with one exam, booked and acquired (as MPPS would leave it). */
+async function acquiredExam(ae: string): Promise<string> {
+  const order = await desk.scheduling.orders.create.mutate({
+    patientId,
+    examTypeIds: [examType.id],
+    urgency: 'routine',
+  });
+  const modality = (await desk.scheduling.modalities.list.query()).find((m) => m.aeTitle === ae)!;
+  const exam = order.exams[0]!;
+  const startsAt = new Date(Date.UTC(2031, 0, 6, 9, 0) + booked++ * 24 * 3600_000);
+  await desk.scheduling.appointments.book.mutate({
+    examId: exam.id,
+    modalityId: modality.id,
+    startsAt: startsAt.toISOString(),
+  });
+  await h.db.withTenant(a, (tx) => setExamStatus(tx, exam.id, 'completed'));
+  return exam.id;
+}
+
+const AE = `MRREP${Math.random().toString(36).slice(2, 7).toUpperCase()}`;
+
+beforeAll(async () => {
+  h = await createHarness();
+  a = await createTestTenant(h.db, { firstSite: 'Centre IRM', finess: '750712184' });
+  const user = async (name: string, roles: string[]) =>
+    h.signedInUser({ email: uniqueEmail(name), memberships: [{ tenant: a, roles }] });
+  const d = await user('desk', ['practice_admin', 'secretary']);
+  const s = await user('senior', ['radiologist']);
+  const s2 = await user('senior2', ['radiologist']);
+  const r = await user('resident', ['radiologist']);
+  [seniorId, residentId] = [s.user.id, r.user.id];
+  await h.db.withTenant(a, async (tx) => {
+    await upsertUserProfile(tx, {
+      userId: s.user.id,
+      displayName: 'BIDEAULT Jacques',
+      rpps: '10001234567',
+      title: 'DR',
+    });
+    await upsertUserProfile(tx, { userId: s2.user.id, displayName: 'DART Thierry', rpps: '10001234568' });
+    await upsertUserProfile(tx, { userId: r.user.id, displayName: 'INTERNE Léa', signsReports: false });
+  });
+  desk = h.trpc({ token: d.token, tenant: a.slug });
+  senior = h.trpc({ token: s.token, tenant: a.slug });
+  senior2 = h.trpc({ token: s2.token, tenant: a.slug });
+  resident = h.trpc({ token: r.token, tenant: a.slug });
+  const [site] = await h.db.withTenant(a, listSites);
+  const room = await desk.scheduling.rooms.create.mutate({ siteId: site!.id, name: 'Salle IRM' });
+  await desk.scheduling.modalities.create.mutate({
+    roomId: room.id,
+    name: 'IRM',
+    type: 'MR',
+    aeTitle: AE,
+    openingHours: week,
+  });
+  examType = await desk.scheduling.examTypes.create.mutate({
+    label: 'IRM du genou',
+    ccamCode: 'NZQN001',
+    modalityType: 'MR',
+    durationMinutes: 20,
+  });
+  patientId = (
+    await desk.patients.create.mutate({
+      traits: {
+        birthFamilyName: 'COMPTE-RENDU',
+        firstBirthForename: 'Élodie',
+        birthDate: '1980-05-05',
+        sex: 'F',
+      },
+    })
+  ).id;
+});
+afterAll(() => h.close());
+
+describe('report lifecycle', () => {
+  it('a report needs an acquired exam, and one exam has one report', async () => {
+    const order = await desk.scheduling.orders.create.mutate({
+      patientId,
+      examTypeIds: [examType.id],
+      urgency: 'routine',
+    });
+    expect(await trpcError(senior.reports.create.mutate({ examIds: [order.exams[0]!.id] }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'examIds.0',
+    });
+    const examId = await acquiredExam(AE);
+    expect((await senior.reports.toWrite.query()).map((e) => e.examId)).toContain(examId);
+    await senior.reports.create.mutate({ examIds: [examId] });
+    expect((await senior.reports.toWrite.query()).map((e) => e.examId)).not.toContain(examId);
+    expect(await trpcError(senior.reports.create.mutate({ examIds: [examId] }))).toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(await trpcError(desk.reports.create.mutate({ examIds: [examId] }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+  });
+
+  it('two people cannot overwrite each other: the edit lock and the revision', async () => {
+    const report = await senior.reports.create.mutate({ examIds: [await acquiredExam(AE)] });
+    const v1 = report.versions[0]!;
+    const saved = await senior.reports.save.mutate({
+      id: report.id,
+      body: 'Premier jet',
+      revision: v1.revision,
+    });
+    expect(saved.versions[0]!.lockedBy).toBe('BIDEAULT Jacques');
+    // Another radiologist while the lock is held.
+    expect(
+      await trpcError(
+        senior2.reports.save.mutate({
+          id: report.id,
+          body: 'Écrasé ?',
+          revision: saved.versions[0]!.revision,
+        }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/someone else is editing/) });
+    // The holder saving from a stale revision.
+    expect(
+      await trpcError(senior.reports.save.mutate({ id: report.id, body: 'Périmé', revision: v1.revision })),
+    ).toMatchObject({ code: 'CONFLICT', field: 'revision' });
+    // Two concurrent saves by the holder from the same revision: one wins.
+    const rev = saved.versions[0]!.revision;
+    const results = await Promise.allSettled(
+      ['A', 'B', 'C'].map((t) => senior.reports.save.mutate({ id: report.id, body: t, revision: rev })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const final = await senior.reports.get.query({ id: report.id });
+    expect(['A', 'B', 'C']).toContain(final.versions[0]!.body);
+  });
+
+  it('second reading: the resident writes and cannot validate; a senior validates; documents are generated once', async () => {
+    const report = await resident.reports.create.mutate({ examIds: [await acquiredExam(AE)] });
+    let view = await resident.reports.save.mutate({
+      id: report.id,
+      body: 'Indication : gonalgie.\n\nConclusion : fissure méniscale médiale.',
+      revision: 0,
+    });
+    view = await resident.reports.setProvisional.mutate({
+      id: report.id,
+      revision: view.versions[0]!.revision,
+    });
+    expect(view.status).toBe('provisional');
+    expect(
+      await trpcError(
+        resident.reports.validate.mutate({ id: report.id, revision: view.versions[0]!.revision }),
+      ),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    // The resident's lock is still held: the senior waits, or the resident releases by expiry.
+    expect(
+      await trpcError(
+        senior.reports.validate.mutate({ id: report.id, revision: view.versions[0]!.revision }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT' });
+    await h.db.withTenant(a, (tx) =>
+      tx.execute(
+        `update report_versions set lock_until = now() - interval '1 second' where report_id = '${report.id}'`,
+      ),
+    );
+    const validated = await senior.reports.validate.mutate({
+      id: report.id,
+      revision: view.versions[0]!.revision,
+    });
+    expect(validated.status).toBe('validated');
+    expect(validated.versions[0]).toMatchObject({ validatedBy: 'BIDEAULT Jacques', status: 'validated' });
+    expect(
+      await trpcError(
+        senior.reports.save.mutate({
+          id: report.id,
+          body: 'après',
+          revision: validated.versions[0]!.revision,
+        }),
+      ),
+    ).toMatchObject({ code: 'CONFLICT' });
+
+    // The outbox carries the generation request; the worker's job does what follows.
+    const messages = (await h.db.platform((tx) =>
+      tx.execute(`select payload from platform.outbox where topic = 'report.documents'`),
+    )) as unknown as { payload: { reportId: string } }[];
+    expect(messages.some((m) => m.payload.reportId === report.id)).toBe(true);
+    const tenant = (await h.db.platform((tx) => findTenantById(tx, a.id)))!;
+    const first = await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
+    expect(first.stored).toBe(2);
+    const again = await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
+    expect(again).toEqual({ stored: 0, sha256: first.sha256 });
+    const docs = (await senior.reports.get.query({ id: report.id })).versions[0]!.documents;
+    expect(docs.map((d) => d.kind).sort()).toEqual(['cda', 'pdf']);
+    const cda = docs.find((d) => d.kind === 'cda')!;
+    expect(cda.sha256).toBe(first.sha256.cda);
+    // Stored documents are immutable.
+    await expect(
+      h.db.withTenant(a, (tx) =>
+        tx.execute(`update report_documents set sha256 = 'x' where id = '${cda.id}'`),
+      ),
+    ).rejects.toThrow();
+    const stored = await h.db.withTenant(a, (tx) =>
+      tx.execute(`select content from report_documents where id = '${cda.id}'`),
+    );
+    const content = (stored as unknown as { content: Buffer }[])[0]!.content;
+    expect(createHash('sha256').update(content).digest('hex')).toBe(first.sha256.cda);
+    const xml = content.toString('utf8');
+    expect(xml).toContain(`<id root="${validated.versions[0]!.id.toUpperCase()}"/>`);
+    expect(xml).toContain(`<setId root="${validated.setId.toUpperCase()}"/>`);
+    expect(xml).toContain('<versionNumber value="1"/>');
+    expect(xml).toContain('extension="810001234567"');
+  });
+
+  it('a correction is a new version; validated, it replaces the old one (RPLC); withdrawal ends it', async () => {
+    const report = await senior.reports.create.mutate({ examIds: [await acquiredExam(AE)] });
+    let view = await senior.reports.save.mutate({ id: report.id, body: 'Version 1', revision: 0 });
+    view = await senior.reports.validate.mutate({ id: report.id, revision: view.versions[0]!.revision });
+    view = await senior.reports.correct.mutate({ id: report.id });
+    expect(view.currentVersion).toBe(2);
+    expect(view.versions.map((v) => [v.version, v.status])).toEqual([
+      [1, 'validated'],
+      [2, 'draft'],
+    ]);
+    expect(view.versions[1]!.body).toBe('Version 1');
+    view = await senior.reports.save.mutate({
+      id: report.id,
+      body: 'Version 2 corrigée',
+      revision: view.versions[1]!.revision,
+    });
+    view = await senior.reports.validate.mutate({ id: report.id, revision: view.versions[1]!.revision });
+    expect(view.versions.map((v) => v.status)).toEqual(['replaced', 'validated']);
+    const tenant = (await h.db.platform((tx) => findTenantById(tx, a.id)))!;
+    await generateReportDocuments(h.db, a, tenant, view.versions[1]!.id);
+    const rows = (await h.db.withTenant(a, (tx) =>
+      tx.execute(
+        `select content from report_documents where version_id = '${view.versions[1]!.id}' and kind = 'cda'`,
+      ),
+    )) as unknown as { content: Buffer }[];
+    const xml = rows[0]!.content.toString('utf8');
+    expect(xml).toContain('<versionNumber value="2"/>');
+    expect(xml).toMatch(
+      new RegExp(
+        `<relatedDocument typeCode="RPLC">\\s*<parentDocument>\\s*<id root="${view.versions[0]!.id.toUpperCase()}"/>`,
+      ),
+    );
+    view = await senior.reports.withdraw.mutate({
+      id: report.id,
+      reason: 'Examen attribué au mauvais patient',
+    });
+    expect(view.status).toBe('withdrawn');
+    expect(await trpcError(senior.reports.correct.mutate({ id: report.id }))).toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+
+  it('an announced report stays hidden from the patient until the announcement is recorded, with who and when', async () => {
+    const report = await senior.reports.create.mutate({
+      examIds: [await acquiredExam(AE)],
+      announcementRequired: true,
+    });
+    expect(report.announcement).toMatchObject({ required: true, visibleToPatient: false, announcedAt: null });
+    const view = await senior.reports.announce.mutate({ id: report.id });
+    expect(view.announcement).toMatchObject({ visibleToPatient: true, announcedBy: 'BIDEAULT Jacques' });
+    expect(view.announcement.announcedAt).not.toBeNull();
+    expect(await trpcError(senior.reports.announce.mutate({ id: report.id }))).toMatchObject({
+      code: 'CONFLICT',
+    });
+  });
+
+  it("cross-tenant: a radiologist of practice B reaches none of A's reports, exams, templates or documents", async () => {
+    const b = await createTestTenant(h.db, { firstSite: 'Autre centre' });
+    const other = await h.signedInUser({
+      email: uniqueEmail('rad-b'),
+      memberships: [{ tenant: b, roles: ['radiologist'] }],
+    });
+    const asB = h.trpc({ token: other.token, tenant: b.slug });
+    const examId = await acquiredExam(AE);
+    const report = await senior.reports.create.mutate({ examIds: [examId] });
+    const v = await senior.reports.save.mutate({ id: report.id, body: 'Confidentiel A', revision: 0 });
+    const validated = await senior.reports.validate.mutate({
+      id: report.id,
+      revision: v.versions[0]!.revision,
+    });
+    const tenant = (await h.db.platform((tx) => findTenantById(tx, a.id)))!;
+    await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
+    const docId = (await senior.reports.get.query({ id: report.id })).versions[0]!.documents[0]!.id;
+    const template = await senior.reports.templates.create.mutate({ name: 'Modèle A', body: 'Technique :' });
+    const revision = validated.versions[0]!.revision;
+    const attempts = [
+      () => asB.reports.create.mutate({ examIds: [examId] }),
+      () => asB.reports.get.query({ id: report.id }),
+      () => asB.reports.lock.mutate({ id: report.id }),
+      () => asB.reports.save.mutate({ id: report.id, body: 'x', revision }),
+      () => asB.reports.setProvisional.mutate({ id: report.id, revision }),
+      () => asB.reports.validate.mutate({ id: report.id, revision }),
+      () => asB.reports.correct.mutate({ id: report.id }),
+      () => asB.reports.withdraw.mutate({ id: report.id, reason: 'x' }),
+      () => asB.reports.announce.mutate({ id: report.id }),
+      () => asB.reports.document.query({ id: docId }),
+    ];
+    for (const attempt of attempts) expect(await trpcError(attempt())).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await asB.reports.list.query({})).toEqual([]);
+    expect(await asB.reports.toWrite.query()).toEqual([]);
+    expect((await senior.reports.list.query({})).map((r) => r.id)).toContain(report.id);
+    expect((await asB.reports.templates.list.query()).map((t) => t.id)).not.toContain(template.id);
+    expect(await asB.reports.notifications.query()).toEqual([]);
+    // Naming practice A in the header with B's session: not a member.
+    const asA = h.trpc({ token: other.token, tenant: a.slug });
+    expect(await trpcError(asA.reports.get.query({ id: report.id }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await trpcError(asA.reports.templates.create.mutate({ name: 'x', body: 'y' }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await senior.reports.get.query({ id: report.id })).versions[0]!.body).toBe('Confidentiel A');
+  });
+
+  it('REST /api/v1/reports: a platform writes and validates naming its radiologist, fetches the documents; another practice reaches nothing', async () => {
+    const scopes: ('reports:read' | 'reports:write')[] = ['reports:read', 'reports:write'];
+    const key = (await desk.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'TLR', scopes })).secret;
+    const b = await createTestTenant(h.db, { firstSite: 'Centre B' });
+    const adminB = await h.signedInUser({
+      email: uniqueEmail('adm-b'),
+      memberships: [{ tenant: b, roles: ['practice_admin'] }],
+    });
+    const keyB = (
+      await h.trpc({ token: adminB.token }).apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes })
+    ).secret;
+    const send = (path: string, k: string, method = 'GET', body?: unknown) =>
+      h.rest(path, { key: k, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+
+    const examId = await acquiredExam(AE);
+    const toWrite = (await (await send('/reports/to-write', key)).json()) as { data: { examId: string }[] };
+    expect(toWrite.data.map((e) => e.examId)).toContain(examId);
+    const created = await send('/reports', key, 'POST', { examIds: [examId] });
+    expect(created.status).toBe(201);
+    const report = (await created.json()) as { id: string; versions: { revision: number }[] };
+    const saved = await send(`/reports/${report.id}/body`, key, 'PUT', {
+      body: 'Téléradiologie : RAS.',
+      revision: 0,
+    });
+    expect(saved.status).toBe(200);
+    const revision = ((await saved.json()) as { versions: { revision: number }[] }).versions[0]!.revision;
+    const unsigned = await send(`/reports/${report.id}/validate`, key, 'POST', { revision });
+    expect(unsigned.status).toBe(400);
+    expect(((await unsigned.json()) as { error: { field: string } }).error.field).toBe('signer');
+    const signer = { rpps: '10009876543', familyName: 'TÉLÉ', givenName: 'Radiologue', prefix: 'DR' };
+    const validated = await send(`/reports/${report.id}/validate`, key, 'POST', { revision, signer });
+    expect(validated.status).toBe(200);
+    const view = (await validated.json()) as { status: string; versions: { id: string }[] };
+    expect(view.status).toBe('validated');
+
+    const tenant = (await h.db.platform((tx) => findTenantById(tx, a.id)))!;
+    const { sha256 } = await generateReportDocuments(h.db, a, tenant, view.versions[0]!.id);
+    const docs = (
+      (await (await send(`/reports/${report.id}`, key)).json()) as {
+        versions: { documents: { id: string; kind: string }[] }[];
+      }
+    ).versions[0]!.documents;
+    const pdf = await send(`/reports/documents/${docs.find((d) => d.kind === 'pdf')!.id}`, key);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('x-content-sha256')).toBe(sha256.pdf);
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    const cda = await send(`/reports/documents/${docs.find((d) => d.kind === 'cda')!.id}`, key);
+    const xml = await cda.text();
+    expect(xml).toContain('extension="810009876543"');
+    expect(xml).toContain('<family>TÉLÉ</family>');
+    const listed = (await (await send('/reports?status=validated', key)).json()) as {
+      data: { id: string }[];
+    };
+    expect(listed.data.map((r) => r.id)).toContain(report.id);
+
+    // Practice B's key: A's report, its documents and its exams are out of reach.
+    for (const [path, method, body] of [
+      [`/reports/${report.id}`, 'GET'],
+      [`/reports/documents/${docs[0]!.id}`, 'GET'],
+      [`/reports/${report.id}/body`, 'PUT', { body: 'x', revision: 0 }],
+      [`/reports/${report.id}/provisional`, 'POST', { revision: 0 }],
+      [`/reports/${report.id}/validate`, 'POST', { revision: 0, signer }],
+      [`/reports/${report.id}/correct`, 'POST'],
+      [`/reports/${report.id}/withdraw`, 'POST', { reason: 'x' }],
+      [`/reports/${report.id}/announcement`, 'POST'],
+      ['/reports', 'POST', { examIds: [examId] }],
+    ] as [string, string, unknown?][]) {
+      expect((await send(path, keyB, method, body)).status, `${method} ${path}`).toBe(404);
+    }
+    expect(((await (await send('/reports', keyB)).json()) as { data: unknown[] }).data).toEqual([]);
+    expect(((await (await send('/reports/to-write', keyB)).json()) as { data: unknown[] }).data).toEqual([]);
+    // A key without the scope.
+    const readOnly = (
+      await desk.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'RO', scopes: ['reports:read'] })
+    ).secret;
+    expect((await send(`/reports/${report.id}/correct`, readOnly, 'POST')).status).toBe(403);
+  });
+
+  it('the 48 h reminder fires for a provisional report and stops once it is validated', async () => {
+    const report = await resident.reports.create.mutate({ examIds: [await acquiredExam(AE)] });
+    const view = await resident.reports.save.mutate({ id: report.id, body: 'Préliminaire', revision: 0 });
+    await resident.reports.setProvisional.mutate({
+      id: report.id,
+      revision: view.versions[0]!.revision,
+    });
+    const now = Date.now();
+    expect(await remindProvisionalReports(h.db, a, new Date(now + 47 * 3600_000))).toBe(0);
+    expect(await remindProvisionalReports(h.db, a, new Date(now + 49 * 3600_000))).toBeGreaterThanOrEqual(1);
+    // Once only while it is open.
+    const mine = await resident.reports.notifications.query();
+    expect(mine.filter((n) => n.target === report.id)).toHaveLength(1);
+    expect(await remindProvisionalReports(h.db, a, new Date(now + 50 * 3600_000))).toBe(0);
+    await h.db.withTenant(a, (tx) =>
+      tx.execute(
+        `update report_versions set lock_until = null, lock_user_id = null where report_id = '${report.id}'`,
+      ),
+    );
+    const fresh = await senior.reports.get.query({ id: report.id });
+    await senior.reports.validate.mutate({ id: report.id, revision: fresh.versions[0]!.revision });
+    expect((await resident.reports.notifications.query()).filter((n) => n.target === report.id)).toHaveLength(
+      0,
+    );
+    expect(seniorId).not.toBe(residentId);
+  });
+});

@@ -1,0 +1,313 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import {
+  examTypes,
+  exams,
+  notifications,
+  orders,
+  patients,
+  reportDocuments,
+  reportExams,
+  reports,
+  reportTemplates,
+  reportVersions,
+} from '../schema/tenant.ts';
+import type { TenantTx } from '../client.ts';
+
+export type ReportRow = typeof reports.$inferSelect;
+export type ReportVersionRow = typeof reportVersions.$inferSelect;
+export type ReportDocumentRow = typeof reportDocuments.$inferSelect;
+export type ReportTemplateRow = typeof reportTemplates.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
+
+/** A report, its first version (draft) and the exams it covers. */
+export async function insertReport(
+  tx: TenantTx,
+  r: {
+    orderId: string;
+    siteId: string | null;
+    examIds: string[];
+    announcementRequired: boolean;
+    authorId: string;
+    body: string;
+  },
+): Promise<{ report: ReportRow; version: ReportVersionRow }> {
+  const [report] = await tx
+    .insert(reports)
+    .values({
+      orderId: r.orderId,
+      siteId: r.siteId,
+      status: 'draft',
+      announcementRequired: r.announcementRequired,
+    })
+    .returning();
+  await tx.insert(reportExams).values(r.examIds.map((examId) => ({ reportId: report!.id, examId })));
+  const version = await insertReportVersion(tx, {
+    reportId: report!.id,
+    version: 1,
+    authorId: r.authorId,
+    body: r.body,
+  });
+  return { report: report!, version };
+}
+
+export async function insertReportVersion(
+  tx: TenantTx,
+  v: { reportId: string; version: number; authorId: string; body: string },
+): Promise<ReportVersionRow> {
+  const [row] = await tx
+    .insert(reportVersions)
+    .values({ ...v, status: 'draft' })
+    .returning();
+  return row!;
+}
+
+export async function findReport(
+  tx: TenantTx,
+  id: string,
+  o: { forUpdate?: boolean } = {},
+): Promise<ReportRow | undefined> {
+  const q = tx.select().from(reports).where(eq(reports.id, id));
+  const [row] = o.forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+export async function updateReport(
+  tx: TenantTx,
+  id: string,
+  fields: Partial<
+    Pick<ReportRow, 'status' | 'currentVersion' | 'announcedAt' | 'announcedBy' | 'withdrawnAt'>
+  >,
+): Promise<void> {
+  await tx
+    .update(reports)
+    .set({ ...fields, updatedAt: sql`now()` })
+    .where(eq(reports.id, id));
+}
+
+export async function listReportVersions(tx: TenantTx, reportId: string): Promise<ReportVersionRow[]> {
+  return tx
+    .select()
+    .from(reportVersions)
+    .where(eq(reportVersions.reportId, reportId))
+    .orderBy(asc(reportVersions.version));
+}
+
+export async function findReportVersion(
+  tx: TenantTx,
+  reportId: string,
+  version: number,
+): Promise<ReportVersionRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(reportVersions)
+    .where(and(eq(reportVersions.reportId, reportId), eq(reportVersions.version, version)));
+  return row;
+}
+
+export async function findReportVersionById(tx: TenantTx, id: string): Promise<ReportVersionRow | undefined> {
+  const [row] = await tx.select().from(reportVersions).where(eq(reportVersions.id, id));
+  return row;
+}
+
+/**
+ * Changes a version, only if it is still at `revision` (optimistic concurrency): false when
+ * someone saved in between. The revision moves on.
+ */
+export async function updateReportVersion(
+  tx: TenantTx,
+  id: string,
+  revision: number,
+  fields: Partial<
+    Pick<
+      ReportVersionRow,
+      | 'body'
+      | 'status'
+      | 'provisionalAt'
+      | 'validatedBy'
+      | 'validatedAt'
+      | 'signer'
+      | 'lockUserId'
+      | 'lockUntil'
+    >
+  >,
+): Promise<boolean> {
+  const rows = await tx
+    .update(reportVersions)
+    .set({ ...fields, revision: sql`${reportVersions.revision} + 1`, updatedAt: sql`now()` })
+    .where(and(eq(reportVersions.id, id), eq(reportVersions.revision, revision)))
+    .returning({ id: reportVersions.id });
+  return rows.length === 1;
+}
+
+export async function listReportExamIds(tx: TenantTx, reportId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ examId: reportExams.examId })
+    .from(reportExams)
+    .where(eq(reportExams.reportId, reportId));
+  return rows.map((r) => r.examId);
+}
+
+/** The report already covering one of these exams, if any. */
+export async function findReportOfExams(tx: TenantTx, examIds: string[]): Promise<string | undefined> {
+  if (examIds.length === 0) return undefined;
+  const [row] = await tx
+    .select({ reportId: reportExams.reportId })
+    .from(reportExams)
+    .where(inArray(reportExams.examId, examIds))
+    .limit(1);
+  return row?.reportId;
+}
+
+/** Stores a generated document once: a second generation of the same version and kind is a no-op. */
+export async function insertReportDocument(
+  tx: TenantTx,
+  d: { versionId: string; kind: 'pdf' | 'cda'; mediaType: string; content: Buffer; sha256: string },
+): Promise<boolean> {
+  const rows = await tx
+    .insert(reportDocuments)
+    .values(d)
+    .onConflictDoNothing()
+    .returning({ id: reportDocuments.id });
+  return rows.length === 1;
+}
+
+/** The documents of a version, without their content. */
+export async function listReportDocuments(tx: TenantTx, versionIds: string[]) {
+  if (versionIds.length === 0) return [];
+  return tx
+    .select({
+      id: reportDocuments.id,
+      versionId: reportDocuments.versionId,
+      kind: reportDocuments.kind,
+      mediaType: reportDocuments.mediaType,
+      sha256: reportDocuments.sha256,
+      size: sql<number>`octet_length(${reportDocuments.content})::int`,
+      createdAt: reportDocuments.createdAt,
+    })
+    .from(reportDocuments)
+    .where(inArray(reportDocuments.versionId, versionIds))
+    .orderBy(asc(reportDocuments.createdAt));
+}
+
+export async function findReportDocument(tx: TenantTx, id: string): Promise<ReportDocumentRow | undefined> {
+  const [row] = await tx.select().from(reportDocuments).where(eq(reportDocuments.id, id));
+  return row;
+}
+
+export async function insertReportTemplate(
+  tx: TenantTx,
+  t: { examTypeId: string | null; name: string; body: string },
+): Promise<ReportTemplateRow> {
+  const [row] = await tx.insert(reportTemplates).values(t).returning();
+  return row!;
+}
+
+export async function listReportTemplates(tx: TenantTx): Promise<ReportTemplateRow[]> {
+  return tx.select().from(reportTemplates).orderBy(asc(reportTemplates.name));
+}
+
+/** Provisional versions waiting since before `before`: who wrote them, which report. */
+export async function listProvisionalSince(tx: TenantTx, before: Date) {
+  return tx
+    .select({
+      reportId: reportVersions.reportId,
+      version: reportVersions.version,
+      authorId: reportVersions.authorId,
+    })
+    .from(reportVersions)
+    .innerJoin(reports, eq(reports.id, reportVersions.reportId))
+    .where(
+      and(
+        eq(reportVersions.status, 'provisional'),
+        eq(reports.currentVersion, reportVersions.version),
+        sql`${reportVersions.provisionalAt} <= ${before.toISOString()}::timestamptz`,
+      ),
+    );
+}
+
+/** Opens a notification unless the same one is open already; true when new. */
+export async function openNotification(
+  tx: TenantTx,
+  n: { userId: string; kind: string; target: string; message: string },
+): Promise<boolean> {
+  const rows = await tx
+    .insert(notifications)
+    .values(n)
+    .onConflictDoNothing()
+    .returning({ id: notifications.id });
+  return rows.length === 1;
+}
+
+export async function resolveNotifications(tx: TenantTx, kind: string, target: string): Promise<void> {
+  await tx
+    .update(notifications)
+    .set({ resolvedAt: sql`now()` })
+    .where(
+      and(eq(notifications.kind, kind), eq(notifications.target, target), isNull(notifications.resolvedAt)),
+    );
+}
+
+export async function listOpenNotifications(tx: TenantTx, userId: string): Promise<NotificationRow[]> {
+  return tx
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.resolvedAt)))
+    .orderBy(desc(notifications.createdAt));
+}
+
+const patientName = {
+  patientId: patients.id,
+  birthFamilyName: patients.birthFamilyName,
+  usedFamilyName: patients.usedFamilyName,
+  firstBirthForename: patients.firstBirthForename,
+  birthDate: patients.birthDate,
+};
+
+/** Acquired exams (in progress or completed) with no report yet: the radiologists' worklist. */
+export async function listExamsToReport(tx: TenantTx, limit = 200) {
+  return tx
+    .select({
+      examId: exams.id,
+      orderId: orders.id,
+      accessionNumber: orders.accessionNumber,
+      urgency: orders.urgency,
+      status: exams.status,
+      label: sql<string>`coalesce(${examTypes.label}, ${exams.requestedProcedure}, ${exams.modalityType})`,
+      modalityType: exams.modalityType,
+      updatedAt: exams.updatedAt,
+      ...patientName,
+    })
+    .from(exams)
+    .innerJoin(orders, eq(orders.id, exams.orderId))
+    .innerJoin(patients, eq(patients.id, orders.patientId))
+    .leftJoin(examTypes, eq(examTypes.id, exams.examTypeId))
+    .where(
+      and(
+        inArray(exams.status, ['in_progress', 'completed']),
+        sql`not exists (select 1 from report_exams re where re.exam_id = ${exams.id})`,
+      ),
+    )
+    .orderBy(desc(orders.urgency), asc(exams.updatedAt))
+    .limit(limit);
+}
+
+/** Reports, most recently changed first, optionally of one status, with their patient. */
+export async function listReports(tx: TenantTx, q: { status?: string | undefined; limit?: number }) {
+  return tx
+    .select({
+      id: reports.id,
+      status: reports.status,
+      currentVersion: reports.currentVersion,
+      announcementRequired: reports.announcementRequired,
+      announcedAt: reports.announcedAt,
+      updatedAt: reports.updatedAt,
+      accessionNumber: orders.accessionNumber,
+      ...patientName,
+    })
+    .from(reports)
+    .innerJoin(orders, eq(orders.id, reports.orderId))
+    .innerJoin(patients, eq(patients.id, orders.patientId))
+    .where(q.status ? eq(reports.status, q.status) : undefined)
+    .orderBy(desc(reports.updatedAt))
+    .limit(q.limit ?? 200);
+}

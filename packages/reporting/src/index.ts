@@ -1,0 +1,3 @@
+/** @rayon/reporting: what happens to a report outside a request: its documents, its reminders. */
+export * from './documents.ts';
+export * from './reminders.ts';
