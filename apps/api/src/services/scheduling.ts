@@ -1,5 +1,6 @@
 import {
   activeAppointmentOfExam,
+  cancelOrderAndExams,
   findExam,
   findModality,
   findOrder,
@@ -224,15 +225,9 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
       inTenant(async (tx) => {
         const order = await findOrder(tx, id);
         if (!order) throw new AppError('NOT_FOUND', 'order not found');
-        for (const exam of await listOrderExams(tx, id)) {
-          nextExamStatus(exam.status as ExamStatus, 'cancelled');
-          const appointment = await activeAppointmentOfExam(tx, exam.id);
-          if (appointment) await releaseAppointment(tx, appointment.id);
-          await setExamStatus(tx, exam.id, 'cancelled');
-        }
-        await setOrderStatus(tx, id, 'cancelled');
+        const exams = await cancelOrderAndExams(tx, id);
         await audit(tx, 'order.cancelled', id);
-        return { ...order, status: 'cancelled', exams: await listOrderExams(tx, id) };
+        return { ...order, status: 'cancelled', exams };
       }),
 
     /**
