@@ -7,13 +7,16 @@ import {
   insertModality,
   insertOrderWithExams,
   insertReferrer,
+  insertReportTemplate,
   insertRoom,
   listAppointments,
   listExamTypes,
   listModalities,
   listOrdersToSchedule,
   listReferrers,
+  listReportTemplates,
   listSites,
+  setExamStatus,
   type TenantTx,
   findTenantBySlug,
   insertHl7Route,
@@ -43,6 +46,8 @@ export interface DemoSeed {
   /** Desk staff (secrétaire) and technologist (manipulateur) of the demo practice. */
   secretary?: SeedAccount;
   technologist?: SeedAccount;
+  /** A radiologist who signs reports (profile with RPPS and title). */
+  radiologist?: SeedAccount & { rpps: string; title: string };
   tenant: { slug: string; name: string; finess: string; siret: string };
 }
 
@@ -66,6 +71,13 @@ export const DEMO: DemoSeed = {
     email: 'manipulateur@rayon.local',
     password: 'rayon-manip-demo',
     displayName: 'Karim Haddad',
+  },
+  radiologist: {
+    email: 'radiologue@rayon.local',
+    password: 'rayon-radio-demo',
+    displayName: 'Julien Moreau',
+    rpps: '10001234567',
+    title: 'DR',
   },
   tenant: {
     slug: 'imagerie-demo',
@@ -121,6 +133,22 @@ export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: Demo
       await upsertMembership(tx, staff.id, tenant.id, [...roles]);
       await upsertUserProfile(tx, { userId: staff.id, displayName: account.displayName });
     }
+    if (seed.radiologist) {
+      const r = seed.radiologist;
+      const radiologist = await upsertUser(tx, {
+        email: r.email,
+        displayName: r.displayName,
+        passwordHash: await hashPassword(r.password),
+      });
+      await upsertMembership(tx, radiologist.id, tenant.id, ['radiologist']);
+      await upsertUserProfile(tx, {
+        userId: radiologist.id,
+        displayName: r.displayName,
+        rpps: r.rpps,
+        title: r.title,
+        signsReports: true,
+      });
+    }
     const routes = await listTenantHl7Routes(tx, tenant.id);
     if (extras.hl7Port && !routes.some((r) => r.port === extras.hl7Port)) {
       await insertHl7Route(tx, {
@@ -135,6 +163,7 @@ export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: Demo
       await installCertificate(tx, c.purpose, parsePkcs12(c.p12, c.passphrase), extras.secretsKey, null);
     }
     await seedSchedule(tx);
+    await seedReporting(tx);
   });
 }
 
@@ -293,4 +322,68 @@ async function seedDemandes(
       source: w.source,
     });
   }
+}
+
+/**
+ * For the radiologists: a report template for the chest CT, and an exam of today already done
+ * (completed at 08:00) that waits for its report (once per day).
+ */
+async function seedReporting(tx: TenantTx): Promise<void> {
+  const ctx = { actor: { type: 'system' as const, id: 'seed' }, source: 'desk' as const, now: new Date() };
+  const types = await listExamTypes(tx);
+  const chest = types.find((t) => t.ccamCode === 'ZBQK002') ?? types.find((t) => t.modalityType === 'CT');
+  if ((await listReportTemplates(tx)).length === 0) {
+    await insertReportTemplate(tx, {
+      examTypeId: chest?.id ?? null,
+      name: 'Scanner thoracique normal',
+      body: [
+        'Indication : ',
+        '',
+        'Technique : acquisition hélicoïdale du thorax sans injection de produit de contraste.',
+        '',
+        'Résultats : parenchyme pulmonaire sans nodule ni condensation. Pas d’épanchement pleural ni péricardique. Médiastin de morphologie normale.',
+        '',
+        'Conclusion : examen tomodensitométrique thoracique sans anomalie décelable.',
+      ].join('\n'),
+    });
+  }
+  const modality = (await listModalities(tx)).find((m) => m.type === chest?.modalityType);
+  if (!chest || !modality) return;
+  const patient =
+    (await findPatientByIdentifier(tx, 'RAYON-DEMO', 'DEMO-6')) ??
+    (await createPatient(
+      tx,
+      {
+        traits: {
+          birthFamilyName: 'GARNIER',
+          firstBirthForename: 'Françoise',
+          birthDate: '1961-12-08',
+          sex: 'F',
+        },
+        identifiers: [{ authority: 'RAYON-DEMO', value: 'DEMO-6' }],
+      },
+      ctx,
+    ));
+  const today = await listAppointments(tx, { from: parisToday('00:00'), to: parisToday('23:59') });
+  if (today.some((a) => a.order.patientId === patient.id)) return;
+  const [referrer] = await listReferrers(tx);
+  const order = await insertOrderWithExams(tx, {
+    patientId: patient.id,
+    referrerId: referrer?.id ?? null,
+    exams: [{ examTypeId: chest.id, modalityType: chest.modalityType }],
+    urgency: 'routine',
+    clinicalInfo: 'Toux chronique chez une ancienne fumeuse.',
+    placerOrderNumber: null,
+    status: 'scheduled',
+    source: 'desk',
+  });
+  const exam = order.exams[0]!;
+  const startsAt = parisToday('08:00');
+  await insertAppointment(tx, {
+    examId: exam.id,
+    modalityId: modality.id,
+    startsAt,
+    endsAt: new Date(startsAt.getTime() + chest.durationMinutes * 60_000),
+  });
+  await setExamStatus(tx, exam.id, 'completed');
 }
