@@ -7,6 +7,11 @@ const nextConfig: NextConfig = {
   transpilePackages: ['@rayon/domain', '@rayon/api'],
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: {
+    // Server actions take form posts of at most 1 MB by default; the viewer of received CDA
+    // documents reads files of up to 20 MB (MAX_RECEIVED_CDA_BYTES), plus the multipart envelope.
+    serverActions: { bodySizeLimit: '21mb' },
+  },
 };
 
 export default nextConfig;

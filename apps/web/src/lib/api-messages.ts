@@ -187,6 +187,48 @@ const RULES: Rule[] = [
   [/^a referrer with RPPS (\d+) exists/i, (m) => `Un prescripteur de RPPS ${m[1]} existe déjà.`],
   [/^the period is at most (\d+) days/i, (m) => `La période de recherche est de ${m[1]} jours au plus.`],
   [/^(exam|order|modality|room|site|exam type) not found/i, () => 'Élément introuvable.'],
+  // Reports (packages/domain/src/reporting, apps/api/src/services/reports.ts).
+  [/^someone else is editing this report/i, () => 'Un autre utilisateur modifie ce compte rendu.'],
+  [
+    /^the report was changed meanwhile/i,
+    () => 'Le compte rendu a été modifié entre-temps : rechargez la page.',
+  ],
+  [
+    /^a report cannot go from (.+) to (.+)$/i,
+    (m) =>
+      `Un compte rendu ne peut pas passer de l'état « ${m[1]} » à l'état « ${m[2]} » : rechargez la page.`,
+  ],
+  [
+    /^a (.+) report cannot be edited: correct it/i,
+    (m) => `Un compte rendu à l'état « ${m[1]} » ne peut plus être modifié : corrigez-le (nouvelle version).`,
+  ],
+  [
+    /^only a radiologist allowed to sign can validate a report/i,
+    () => 'Seul un radiologue habilité à signer peut valider un compte rendu.',
+  ],
+  [
+    /^your profile has no RPPS number/i,
+    () => "Votre profil n'a pas de numéro RPPS : le compte rendu ne peut pas être signé.",
+  ],
+  [/^the report is empty/i, () => 'Le compte rendu est vide : rédigez-le avant de le valider.'],
+  [
+    /^only a validated report is corrected/i,
+    () => 'Seul un compte rendu validé se corrige ; modifiez la version en cours.',
+  ],
+  [/^this report does not wait for an announcement/i, () => "Ce compte rendu n'attend pas d'annonce."],
+  [/^the announcement is already recorded/i, () => "L'annonce est déjà enregistrée."],
+  [/^one of these exams already has a report/i, () => 'Un compte rendu existe déjà pour cet examen.'],
+  [
+    /^exam (\S+) is not acquired yet/i,
+    () => "L'examen n'est pas encore réalisé : le compte rendu ne peut pas être rédigé.",
+  ],
+  [
+    /^the exams of one report belong to one order/i,
+    () => "Les examens d'un même compte rendu appartiennent à une même demande.",
+  ],
+  [/^unknown template/i, () => 'Modèle de compte rendu inconnu.'],
+  [/^report not found/i, () => 'Compte rendu introuvable.'],
+  [/^document not found/i, () => 'Document introuvable.'],
   // Generic.
   [/^sign in first/i, () => 'Votre session a expiré : reconnectez-vous.'],
   [/^internal error$/i, () => 'Erreur interne du serveur.'],

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { PracticeNav, type NavItem } from '../../../components/practice-nav.tsx';
 import { SiteHeader } from '../../../components/site-header.tsx';
+import { REPORT_READER_ROLES } from '../../../lib/reports.ts';
 import {
   HL7_FEED_ROLES,
   PATIENT_READER_ROLES,
@@ -28,6 +29,7 @@ export default async function PracticeLayout({ children, params }: { children: R
           { href: `${base}/liste-de-travail`, label: 'Liste de travail' },
         ]
       : []),
+    ...(has(...REPORT_READER_ROLES) ? [{ href: `${base}/comptes-rendus`, label: 'Comptes rendus' }] : []),
     ...(has(...HL7_FEED_ROLES) ? [{ href: `${base}/flux-hl7`, label: 'Flux HL7' }] : []),
     ...(has('practice_admin') ? [{ href: `${base}/configuration`, label: 'Configuration' }] : []),
     ...(has('practice_admin') ? [{ href: `${base}/certificats`, label: 'Certificats' }] : []),

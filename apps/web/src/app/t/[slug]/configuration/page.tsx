@@ -1,5 +1,7 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { templatesPath } from '../../../../lib/reports.ts';
 import { formatIntervals, modalityTypeLabel, type OpeningHoursValue } from '../../../../lib/scheduling.ts';
 import { practiceContext } from '../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../server/session.ts';
@@ -185,6 +187,18 @@ export default async function ConfigurationPage({ params }: { params: Params }) 
           <summary>Ajouter un prescripteur</summary>
           <ReferrerForm slug={slug} />
         </details>
+      </section>
+
+      <section className="card" aria-labelledby="report-templates-title">
+        <h2 id="report-templates-title" className="card__title">
+          Modèles de compte rendu
+        </h2>
+        <p className="muted">
+          Textes types par examen du catalogue, proposés aux radiologues quand ils rédigent un compte rendu.
+        </p>
+        <Link href={templatesPath(slug)} className="strong-link">
+          Gérer les modèles de compte rendu
+        </Link>
       </section>
     </>
   );
