@@ -130,7 +130,8 @@ describe('report lifecycle', () => {
       body: 'Premier jet',
       revision: v1.revision,
     });
-    expect(saved.versions[0]!.lockedBy).toBe('BIDEAULT Jacques');
+    expect(saved.versions[0]).toMatchObject({ lockedBy: 'BIDEAULT Jacques', lockedByMe: true });
+    expect((await senior2.reports.get.query({ id: report.id })).versions[0]!.lockedByMe).toBe(false);
     // Another radiologist while the lock is held.
     expect(
       await trpcError(
@@ -279,8 +280,9 @@ describe('report lifecycle', () => {
       announcementRequired: true,
     });
     expect(report.announcement).toMatchObject({ required: true, visibleToPatient: false, announcedAt: null });
-    const view = await senior.reports.announce.mutate({ id: report.id });
-    expect(view.announcement).toMatchObject({ visibleToPatient: true, announcedBy: 'BIDEAULT Jacques' });
+    // Recorded by a colleague of the author: the trace names who announced.
+    const view = await senior2.reports.announce.mutate({ id: report.id });
+    expect(view.announcement).toMatchObject({ visibleToPatient: true, announcedBy: 'DART Thierry' });
     expect(view.announcement.announcedAt).not.toBeNull();
     expect(await trpcError(senior.reports.announce.mutate({ id: report.id }))).toMatchObject({
       code: 'CONFLICT',

@@ -39,6 +39,7 @@ const ReportSchema = z
         validatedBy: z.string().nullable(),
         validatedAt: z.string().nullable(),
         lockedBy: z.string().nullable(),
+        lockedByMe: z.boolean(),
         documents: z.array(
           z.object({
             id: z.uuid(),

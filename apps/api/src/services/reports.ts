@@ -136,9 +136,12 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     );
     const names = await userDisplayNames(
       tx,
-      versions.flatMap((v) => [v.authorId, v.validatedBy, v.lockUserId]).filter((x): x is string => !!x),
+      [report.announcedBy, ...versions.flatMap((v) => [v.authorId, v.validatedBy, v.lockUserId])].filter(
+        (x): x is string => !!x,
+      ),
     );
     const now = clock();
+    const me = writerId();
     const examIds = await listReportExamIds(tx, report.id);
     const exams = await listOrderExams(tx, report.orderId);
     const types = await listExamTypes(tx);
@@ -178,6 +181,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           validatedBy: v.validatedBy ? (names.get(v.validatedBy) ?? v.validatedBy) : null,
           validatedAt: v.validatedAt?.toISOString() ?? null,
           lockedBy: holder ? (names.get(holder) ?? holder) : null,
+          lockedByMe: holder !== null && holder === me,
           documents: documents
             .filter((d) => d.versionId === v.id)
             .map((d) => ({ id: d.id, kind: d.kind, mediaType: d.mediaType, sha256: d.sha256, size: d.size })),
@@ -347,11 +351,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         const status = nextReportStatus(version.status as ReportStatus, 'withdrawn');
         await updateReportVersion(tx, version.id, version.revision, { status });
         await updateReport(tx, report.id, { status, withdrawnAt: clock() });
-        await enqueueOutbox(tx, {
-          topic: 'report.withdrawn',
-          payload: { reportId: report.id, versionId: version.id },
-          requestId: currentContext().requestId,
-        });
+        // Telling the destinations (DMP, MSSanté, PFI) comes with the distribution (issue 6).
         await audit(tx, 'report.withdrawn', report.id, { version: version.version, reason: input.reason });
         return view(tx, (await findReport(tx, report.id))!);
       }),
@@ -371,13 +371,6 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           clock(),
         );
         await updateReport(tx, id, { announcedAt: done.announcedAt, announcedBy: done.announcedBy });
-        if (report.status === 'validated') {
-          await enqueueOutbox(tx, {
-            topic: 'report.announced',
-            payload: { reportId: id },
-            requestId: currentContext().requestId,
-          });
-        }
         await audit(tx, 'report.announced', id);
         return view(tx, (await findReport(tx, id))!);
       }),

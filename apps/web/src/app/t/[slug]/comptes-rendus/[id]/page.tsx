@@ -64,7 +64,7 @@ function VersionDocuments({ slug, version }: { slug: string; version: ReportVers
 export default async function ReportPage({ params }: { params: Params }) {
   const { slug, id } = await params;
   if (!UUID_RE.test(id)) notFound();
-  const { me, has } = await practiceContext(slug);
+  const { has } = await practiceContext(slug);
   if (!has(...REPORT_READER_ROLES)) notFound();
   const writer = has(...REPORT_WRITER_ROLES);
   const api = await apiForSession({ tenantSlug: slug });
@@ -73,8 +73,8 @@ export default async function ReportPage({ params }: { params: Params }) {
   const patient = await load(() => api.patients.get.query({ id: order.patientId }));
   const current = report.versions.find((v) => v.version === report.currentVersion)!;
   const target = { slug, id };
-  // The view names the holder of the edit lock; the API answers display names.
-  const lockedByOther = current.lockedBy !== null && current.lockedBy !== me.user.displayName;
+  // The API says whether the edit lock is held by someone else than the current user.
+  const lockedByOther = current.lockedBy !== null && !current.lockedByMe;
   const editable = writer && EDITABLE.has(current.status) && !lockedByOther;
   const awaitingDocuments = current.status === 'validated' && current.documents.length < 2;
   const announcement = report.announcement;
