@@ -26,7 +26,8 @@ import postgres from 'postgres';
 import { createApp } from '../../apps/api/src/app.ts';
 import { requestContext } from '../../apps/api/src/context.ts';
 import { createServices } from '../../apps/api/src/services/index.ts';
-import { startWorklist } from '../../apps/gateway/src/dicom/worklist.ts';
+import { parisDicom, startWorklist } from '../../apps/gateway/src/dicom/worklist.ts';
+import { addDays, zonedDate, zonedDateTimeToInstant } from '../../packages/domain/src/index.ts';
 import {
   createPatient,
   Database,
@@ -61,45 +62,15 @@ const DATABASE = 'rayon_bench_worklist';
 // ---------------------------------------------------------------------------------------------
 // Time in Paris, where the modalities are.
 
-const parisParts = (at: Date) =>
-  Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Paris',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-
-/** DICOM DA and TM of an instant, Paris wall clock. */
-function parisDicom(at: Date): { date: string; time: string } {
-  const p = parisParts(at);
-  return { date: `${p.year}${p.month}${p.day}`, time: `${p.hour}${p.minute}${p.second}` };
-}
-
 /** The instant of a Paris wall-clock time: `day` (YYYY-MM-DD) plus `minutes` after midnight. */
-function parisTime(day: string, minutes: number): Date {
-  const naive = Date.parse(`${day}T00:00:00Z`) + minutes * 60_000;
-  const offsetOf = (t: number) => {
-    const m = /GMT([+-])(\d\d):(\d\d)/.exec(parisParts(new Date(t)).timeZoneName ?? '');
-    return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) * 60_000 : 0;
-  };
-  return new Date(naive - offsetOf(naive - offsetOf(naive)));
-}
+const parisTime = (day: string, minutes: number): Date =>
+  zonedDateTimeToInstant(
+    day,
+    `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`,
+  );
 
 /** Paris calendar day `offset` days from today, as YYYY-MM-DD. */
-function parisDay(offset: number): string {
-  const p = parisParts(new Date());
-  const d = new Date(Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day) + offset));
-  return d.toISOString().slice(0, 10);
-}
+const parisDay = (offset: number): string => addDays(zonedDate(new Date()), offset);
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);

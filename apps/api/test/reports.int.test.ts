@@ -6,7 +6,7 @@
  */
 import { findTenantById, listSites, setExamStatus, upsertUserProfile, type TenantRef } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
-import { generateReportDocuments, remindProvisionalReports } from '@rayon/reporting';
+import { describeReportVersion, generateReportDocuments, remindProvisionalReports } from '@rayon/reporting';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
@@ -206,6 +206,29 @@ describe('report lifecycle', () => {
     )) as unknown as { payload: { reportId: string } }[];
     expect(messages.some((m) => m.payload.reportId === report.id)).toBe(true);
     const tenant = (await h.db.platform((tx) => findTenantById(tx, a.id)))!;
+    // The site's letterhead and the practice's RGPD mentions go into the documents.
+    const [site] = await desk.sites.list.query();
+    await desk.sites.setLetterhead.mutate({
+      id: site!.id,
+      letterhead: 'IRM · Scanner\nSecrétariat : 01 02 03 04 05',
+    });
+    const notice = 'Vos données sont traitées pour votre prise en charge (RGPD art. 9.2.h).';
+    await desk.reports.settings.setRgpdNotice.mutate({ rgpdNotice: notice });
+    expect(await senior.reports.settings.get.query()).toEqual({ rgpdNotice: notice });
+    const description = await h.db.withTenant(a, (tx) =>
+      describeReportVersion(tx, tenant, validated.versions[0]!.id),
+    );
+    expect(description.organisation).toMatchObject({
+      name: 'Centre IRM',
+      idNat: '1750712184',
+      letterhead: ['IRM · Scanner', 'Secrétariat : 01 02 03 04 05'],
+      rgpdNotice: notice,
+    });
+    expect(description.radiologist).toEqual({
+      rpps: '10001234567',
+      familyName: 'BIDEAULT Jacques',
+      prefix: 'DR',
+    });
     const first = await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
     expect(first.stored).toBe(2);
     const again = await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
@@ -326,6 +349,20 @@ describe('report lifecycle', () => {
     expect((await senior.reports.list.query({})).map((r) => r.id)).toContain(report.id);
     expect((await asB.reports.templates.list.query()).map((t) => t.id)).not.toContain(template.id);
     expect(await asB.reports.notifications.query()).toEqual([]);
+    // Settings: B's RGPD mentions are B's; A's site is out of B's reach.
+    const adminB = await h.signedInUser({
+      email: uniqueEmail('adm-b2'),
+      memberships: [{ tenant: b, roles: ['practice_admin'] }],
+    });
+    const asAdminB = h.trpc({ token: adminB.token, tenant: b.slug });
+    const before = await senior.reports.settings.get.query();
+    await asAdminB.reports.settings.setRgpdNotice.mutate({ rgpdNotice: 'Mentions de B' });
+    expect(await senior.reports.settings.get.query()).toEqual(before);
+    const [siteA] = await desk.sites.list.query();
+    expect(
+      await trpcError(asAdminB.sites.setLetterhead.mutate({ id: siteA!.id, letterhead: 'Piraté' })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await desk.sites.list.query())[0]!.letterhead).not.toBe('Piraté');
     // Naming practice A in the header with B's session: not a member.
     const asA = h.trpc({ token: other.token, tenant: a.slug });
     expect(await trpcError(asA.reports.get.query({ id: report.id }))).toMatchObject({ code: 'NOT_FOUND' });

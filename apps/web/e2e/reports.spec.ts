@@ -378,3 +378,23 @@ test('the secretary views CDA documents received from elsewhere; other files are
   await expect(received.getByTestId('cda-replaces')).toContainText('90E1C8EC-F951-4B26-A305-A34848818DD6');
   await expect(received.getByTestId('cda-pdf')).toHaveAttribute('src', /^blob:/);
 });
+
+test('the administrator sets the RGPD mentions and a site letterhead of the report documents', async ({
+  page,
+}) => {
+  await signIn(page, COLLEAGUE);
+  await page.goto(`/t/${PRACTICE}/comptes-rendus/modeles`);
+  const notice = 'Données traitées pour votre prise en charge (RGPD, art. 9.2.h) — dpo@exemple.fr';
+  await page.getByLabel('Mentions RGPD').fill(notice);
+  const letterhead = page.getByLabel(/En-tête du site/).first();
+  await letterhead.fill('Scanner · IRM · Échographie\nSecrétariat : 01 02 03 04 05');
+  await page.getByRole('button', { name: 'Enregistrer la mise en page' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Mise en page des documents enregistrée.' }),
+  ).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel('Mentions RGPD')).toHaveValue(notice);
+  await expect(page.getByLabel(/En-tête du site/).first()).toHaveValue(
+    'Scanner · IRM · Échographie\nSecrétariat : 01 02 03 04 05',
+  );
+});

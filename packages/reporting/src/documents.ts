@@ -24,11 +24,15 @@ import {
   type TenantTx,
 } from '@rayon/db';
 import { parseReportDocument, renderReport, type ReportDocumentInput } from '@rayon/documents';
-import { AppError, insForExchange, uuidToDicomUid, zonedParts, zoneOffsetMinutes } from '@rayon/domain';
+import {
+  AppError,
+  insForExchange,
+  RGPD_NOTICE_SETTING,
+  uuidToDicomUid,
+  zonedParts,
+  zoneOffsetMinutes,
+} from '@rayon/domain';
 import { createHash } from 'node:crypto';
-
-/** The practice's settings key of the RGPD mentions printed on its reports. */
-export const RGPD_NOTICE_SETTING = 'reports.rgpdNotice';
 
 const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
 

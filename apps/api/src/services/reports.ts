@@ -4,8 +4,10 @@ import {
   findReport,
   findReportDocument,
   findReportOfExams,
+  siteOfExam,
   findReportVersion,
   findUserProfile,
+  getSetting,
   insertReport,
   insertReportTemplate,
   insertReportVersion,
@@ -18,6 +20,7 @@ import {
   listReportTemplates,
   listReportVersions,
   listReports,
+  putSetting,
   recordAudit,
   resolveNotifications,
   updateReport,
@@ -36,6 +39,7 @@ import {
   lockHolder,
   nextReportStatus,
   PROVISIONAL_REMINDER_KIND,
+  RGPD_NOTICE_SETTING,
   recordAnnouncement,
   validate,
   visibleToPatient,
@@ -221,7 +225,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         }
         const { report } = await insertReport(tx, {
           orderId: exams[0]!.orderId,
-          siteId: null,
+          siteId: (await siteOfExam(tx, exams[0]!.id)) ?? null,
           examIds: input.examIds,
           announcementRequired: input.announcementRequired ?? false,
           authorId: writerId(),
@@ -382,6 +386,16 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         if (!doc) throw new AppError('NOT_FOUND', 'document not found');
         await audit(tx, 'report.document-viewed', id, { kind: doc.kind });
         return { kind: doc.kind, mediaType: doc.mediaType, sha256: doc.sha256, content: doc.content };
+      }),
+
+    /** The practice's RGPD mentions printed at the bottom of its reports. */
+    settings: () =>
+      inTenant(async (tx) => ({ rgpdNotice: (await getSetting<string>(tx, RGPD_NOTICE_SETTING)) ?? null })),
+    setRgpdNotice: (text: string | null) =>
+      inTenant(async (tx) => {
+        await putSetting(tx, RGPD_NOTICE_SETTING, text);
+        await audit(tx, 'reports.rgpd-notice-changed', 'settings');
+        return { rgpdNotice: text };
       }),
 
     listTemplates: () => inTenant(listReportTemplates),

@@ -1,4 +1,4 @@
-import { findSite, insertSite, listSites, recordAudit, type SiteRow } from '@rayon/db';
+import { findSite, insertSite, listSites, recordAudit, updateSite, type SiteRow } from '@rayon/db';
 import { AppError } from '@rayon/domain';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
@@ -20,6 +20,7 @@ export function siteView(s: SiteRow) {
     postalCode: s.postalCode,
     city: s.city,
     phone: s.phone,
+    letterhead: s.letterhead,
     createdAt: s.createdAt.toISOString(),
   };
 }
@@ -35,6 +36,21 @@ export function createSiteService({ db }: Deps) {
       const site = await db.withTenant(requireTenant(), (tx) => findSite(tx, id));
       if (!site) throw new AppError('NOT_FOUND', 'site not found');
       return siteView(site);
+    },
+
+    /** The letterhead lines printed on the site's report documents. */
+    async setLetterhead(id: string, letterhead: string | null) {
+      return db.withTenant(requireTenant(), async (tx) => {
+        const site = await updateSite(tx, id, { letterhead });
+        if (!site) throw new AppError('NOT_FOUND', 'site not found');
+        await recordAudit(tx, {
+          actor: currentActor(),
+          action: 'site.letterhead-changed',
+          target: id,
+          requestId: currentContext().requestId,
+        });
+        return siteView(site);
+      });
     },
 
     async create(input: SiteInput) {

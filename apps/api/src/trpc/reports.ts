@@ -59,6 +59,12 @@ export const reportsRouter = router({
         base64: doc.content.toString('base64'),
       };
     }),
+  settings: router({
+    get: tenantProcedure(READERS).query(({ ctx }) => ctx.services.reports.settings()),
+    setRgpdNotice: tenantProcedure(['practice_admin'])
+      .input(z.strictObject({ rgpdNotice: z.string().max(2000).nullable() }))
+      .mutation(({ ctx, input }) => ctx.services.reports.setRgpdNotice(input.rgpdNotice?.trim() || null)),
+  }),
   templates: router({
     list: tenantProcedure(READERS).query(({ ctx }) => ctx.services.reports.listTemplates()),
     create: tenantProcedure(['practice_admin', 'radiologist'])

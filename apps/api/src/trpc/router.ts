@@ -112,6 +112,20 @@ const sitesRouter = router({
   create: tenantProcedure(['practice_admin'])
     .input(siteInput)
     .mutation(({ ctx, input }) => ctx.services.sites.create(input)),
+  setLetterhead: tenantProcedure(['practice_admin'])
+    .input(
+      z.strictObject({
+        id: z.uuid(),
+        letterhead: z
+          .string()
+          .max(1200)
+          .refine((v) => v.split('\n').length <= 6, 'at most 6 lines')
+          .nullable(),
+      }),
+    )
+    .mutation(({ ctx, input }) =>
+      ctx.services.sites.setLetterhead(input.id, input.letterhead?.trim() || null),
+    ),
 });
 
 const hl7Router = router({

@@ -22,28 +22,16 @@ import {
   type WorklistItem,
   type WorklistQuery,
 } from '@rayon/dicom';
-import { AppError, nextExamStatus, type ExamStatus } from '@rayon/domain';
+import { AppError, nextExamStatus, zonedParts, type ExamStatus } from '@rayon/domain';
 import type { Logger } from 'pino';
 
 /** Paris wall-clock date and time of an instant, as DICOM DA / TM. */
-function parisDicom(at: Date): { date: string; time: string } {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Paris',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
+export function parisDicom(at: Date): { date: string; time: string } {
+  const p = zonedParts(at);
+  const pad = (n: number) => String(n).padStart(2, '0');
   return {
-    date: `${parts.year}${parts.month}${parts.day}`,
-    time: `${parts.hour}${parts.minute}${parts.second}`,
+    date: `${p.year}${pad(p.month)}${pad(p.day)}`,
+    time: `${pad(p.hour)}${pad(p.minute)}${pad(p.second)}`,
   };
 }
 

@@ -1,7 +1,10 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import {
+  appointments,
   examTypes,
   exams,
+  modalities,
+  rooms,
   notifications,
   orders,
   patients,
@@ -310,4 +313,17 @@ export async function listReports(tx: TenantTx, q: { status?: string | undefined
     .where(q.status ? eq(reports.status, q.status) : undefined)
     .orderBy(desc(reports.updatedAt))
     .limit(q.limit ?? 200);
+}
+
+/** The site where an exam was (or is to be) done: its latest appointment's room. */
+export async function siteOfExam(tx: TenantTx, examId: string): Promise<string | undefined> {
+  const [row] = await tx
+    .select({ siteId: rooms.siteId })
+    .from(appointments)
+    .innerJoin(modalities, eq(modalities.id, appointments.modalityId))
+    .innerJoin(rooms, eq(rooms.id, modalities.roomId))
+    .where(eq(appointments.examId, examId))
+    .orderBy(desc(appointments.createdAt))
+    .limit(1);
+  return row?.siteId;
 }

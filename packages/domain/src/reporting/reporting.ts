@@ -23,6 +23,8 @@ export const REPORT_STATUS_LABELS: Record<ReportStatus, string> = {
 
 /** A provisional report older than this reminds its radiologist until it is validated. */
 export const PROVISIONAL_REMINDER_MS = 48 * 3600 * 1000;
+/** The practice's settings key of the RGPD mentions printed on its reports. */
+export const RGPD_NOTICE_SETTING = 'reports.rgpdNotice';
 /** The notification kind of that reminder. */
 export const PROVISIONAL_REMINDER_KIND = 'report.provisional';
 /** An edit lock not renewed for this long is free for someone else. */

@@ -306,3 +306,48 @@ export async function readReceivedCdaAction(
     pdfBase64: reading.pdfBase64,
   };
 }
+
+// ----------------------------------------------------------------------- document layout
+
+export interface DocumentSettingsState {
+  attempt: number;
+  error: string | null;
+  notice: string | null;
+}
+
+/**
+ * The layout of the practice's report documents: the RGPD mentions printed at the bottom and each
+ * site's letterhead (practice administrators).
+ */
+export async function saveDocumentSettingsAction(
+  slug: string,
+  siteIds: string[],
+  previous: DocumentSettingsState,
+  formData: FormData,
+): Promise<DocumentSettingsState> {
+  const attempt = previous.attempt + 1;
+  const rgpdNotice = String(formData.get('rgpdNotice') ?? '').trim();
+  if (rgpdNotice.length > 2000) {
+    return { attempt, error: 'Les mentions RGPD comptent 2 000 caractères au plus.', notice: null };
+  }
+  const letterheads = siteIds.map((id) => ({
+    id,
+    letterhead: String(formData.get(`letterhead-${id}`) ?? '').trim(),
+  }));
+  if (letterheads.some((l) => l.letterhead.split('\n').length > 6)) {
+    return { attempt, error: 'Un en-tête compte 6 lignes au plus.', notice: null };
+  }
+  const api = await apiForSession({ tenantSlug: slug });
+  try {
+    await api.reports.settings.setRgpdNotice.mutate({ rgpdNotice: rgpdNotice || null });
+    for (const l of letterheads) {
+      await api.sites.setLetterhead.mutate({ id: l.id, letterhead: l.letterhead || null });
+    }
+  } catch (error) {
+    const message = refusal(error);
+    if (message) return { attempt, error: message, notice: null };
+    handleApiError(error);
+  }
+  revalidatePath(templatesPath(slug));
+  return { attempt, error: null, notice: 'Mise en page des documents enregistrée.' };
+}

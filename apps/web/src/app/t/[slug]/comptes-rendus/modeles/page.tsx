@@ -5,6 +5,7 @@ import { formatDateTime } from '../../../../../lib/labels.ts';
 import { REPORT_READER_ROLES, reportsPath, TEMPLATE_EDITOR_ROLES } from '../../../../../lib/reports.ts';
 import { practiceContext } from '../../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../../server/session.ts';
+import { DocumentSettingsForm } from './document-settings-form.tsx';
 import { TemplateForm } from './template-form.tsx';
 
 export const metadata: Metadata = { title: 'Modèles de compte rendu' };
@@ -15,12 +16,15 @@ type Params = Promise<{ slug: string }>;
 export default async function TemplatesPage({ params }: { params: Params }) {
   const { slug } = await params;
   const { has } = await practiceContext(slug);
+  const admin = has('practice_admin');
   if (!has(...REPORT_READER_ROLES)) notFound();
   const editor = has(...TEMPLATE_EDITOR_ROLES);
   const api = await apiForSession({ tenantSlug: slug });
-  const [templates, examTypes] = await Promise.all([
+  const [templates, examTypes, settings, sites] = await Promise.all([
     load(() => api.reports.templates.list.query()),
     load(() => api.scheduling.examTypes.list.query()),
+    load(() => api.reports.settings.get.query()),
+    load(() => api.sites.list.query()),
   ]);
   const typeLabel = (id: string | null) =>
     id ? (examTypes.find((t) => t.id === id)?.label ?? '—') : 'Tous les examens';
@@ -67,6 +71,18 @@ export default async function TemplatesPage({ params }: { params: Params }) {
             Nouveau modèle
           </h2>
           <TemplateForm slug={slug} examTypes={examTypes.map((t) => ({ value: t.id, label: t.label }))} />
+        </section>
+      ) : null}
+      {admin ? (
+        <section className="card" aria-labelledby="layout-title">
+          <h2 id="layout-title" className="card__title">
+            Mise en page des documents
+          </h2>
+          <DocumentSettingsForm
+            slug={slug}
+            rgpdNotice={settings.rgpdNotice}
+            sites={sites.map((s) => ({ id: s.id, name: s.name, letterhead: s.letterhead }))}
+          />
         </section>
       ) : null}
     </>
