@@ -83,6 +83,7 @@ beforeAll(async () => {
   examType = await desk.scheduling.examTypes.create.mutate({
     label: 'IRM du genou',
     ccamCode: 'NZQN001',
+    loinc: { code: '24802-1', label: 'RM genou' },
     modalityType: 'MR',
     durationMinutes: 20,
   });
@@ -253,6 +254,10 @@ describe('report lifecycle', () => {
     expect(xml).toContain(`<setId root="${validated.setId.toUpperCase()}"/>`);
     expect(xml).toContain('<versionNumber value="1"/>');
     expect(xml).toContain('extension="810001234567"');
+    // The exam's LOINC code (JDV_CodesDocumentImagerie) heads the serviceEvent, CCAM and modality follow.
+    expect(xml).toMatch(/<serviceEvent classCode="ACT">[\s\S]*<code code="24802-1" displayName="RM genou"/);
+    expect(xml).toContain('<translation code="NZQN001"');
+    expect(xml).toContain('<translation code="MR"');
   });
 
   it('a correction is a new version; validated, it replaces the old one (RPLC); withdrawal ends it', async () => {

@@ -73,6 +73,9 @@ const patient = z
         message: 'the INS goes into a document only when the identity is qualified',
       });
     }
+    if (p.ins && p.sex === 'U') {
+      ctx.addIssue({ code: 'custom', path: ['sex'], message: 'an INS identity is of sex F or M' });
+    }
     if (p.ins && !p.birthPlaceCode) {
       ctx.addIssue({
         code: 'custom',

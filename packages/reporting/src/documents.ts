@@ -143,6 +143,9 @@ export async function describeReportVersion(
           accessionNumber: order.accessionNumber,
           label: type?.label ?? exam.requestedProcedure ?? exam.modalityType,
           ...(type?.ccamCode ? { ccam: { code: type.ccamCode, label: type.label } } : {}),
+          ...(type?.loincCode
+            ? { loinc: { code: type.loincCode, label: type.loincLabel ?? type.label } }
+            : {}),
           modality: exam.modalityType as ReportDocumentInput['exams'][number]['modality'],
           startedAt: parisIso(startedAt),
           ...(appointment ? { endedAt: parisIso(appointment.endsAt) } : {}),

@@ -208,6 +208,8 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
     await insertExamType(tx, {
       label: 'Scanner du thorax sans injection',
       ccamCode: 'ZBQK002',
+      loincCode: '24627-2',
+      loincLabel: 'CT thorax',
       modalityType: 'CT',
       durationMinutes: 15,
       preparation: null,
@@ -215,6 +217,8 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
     await insertExamType(tx, {
       label: 'Échographie abdominale',
       ccamCode: null,
+      loincCode: '24558-9',
+      loincLabel: 'échographie abdomen',
       modalityType: 'US',
       durationMinutes: 20,
       preparation: 'À jeun depuis 6 heures.',

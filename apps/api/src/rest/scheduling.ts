@@ -68,6 +68,10 @@ const ExamTypeSchema = z
     id: z.uuid(),
     label: z.string(),
     ccamCode: z.string().nullable(),
+    loinc: z
+      .object({ code: z.string(), label: z.string() })
+      .nullable()
+      .openapi({ description: 'The exam code of JDV_CodesDocumentImagerie_CISIS (LOINC)' }),
     modalityType: z.string(),
     durationMinutes: z.number(),
     preparation: z.string().nullable(),
@@ -189,10 +193,11 @@ export function registerSchedulingRoutes(app: OpenAPIHono<RestEnv>, { scheduling
     c.json(
       {
         data: (await scheduling.listExamTypes()).map(
-          ({ id, label, ccamCode, modalityType, durationMinutes, preparation }) => ({
+          ({ id, label, ccamCode, loincCode, loincLabel, modalityType, durationMinutes, preparation }) => ({
             id,
             label,
             ccamCode,
+            loinc: loincCode ? { code: loincCode, label: loincLabel ?? label } : null,
             modalityType,
             durationMinutes,
             preparation,

@@ -124,14 +124,18 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
     createExamType: (input: {
       label: string;
       ccamCode?: string | null;
+      loinc?: { code: string; label: string } | null;
       modalityType: ModalityType;
       durationMinutes: number;
       preparation?: string | null;
     }) =>
       inTenant(async (tx) => {
+        const { loinc, ...fields } = input;
         const row = await insertExamType(tx, {
-          ...input,
+          ...fields,
           ccamCode: input.ccamCode ?? null,
+          loincCode: loinc?.code ?? null,
+          loincLabel: loinc?.label ?? null,
           preparation: input.preparation ?? null,
         });
         await audit(tx, 'exam-type.created', row.id);

@@ -59,6 +59,13 @@ export const schedulingRouter = router({
             .string()
             .regex(/^[A-Z]{4}\d{3}$/, 'a CCAM code: 4 letters and 3 digits')
             .nullish(),
+          /** The exam's code in JDV_CodesDocumentImagerie_CISIS (LOINC), for the CDA. */
+          loinc: z
+            .strictObject({
+              code: z.string().regex(/^\d{1,7}-\d$/, 'a LOINC code: digits, hyphen, check digit'),
+              label: text(200),
+            })
+            .nullish(),
           modalityType: z.enum(MODALITY_TYPES),
           durationMinutes: z.number().int().min(5).max(480),
           preparation: optional(2000),

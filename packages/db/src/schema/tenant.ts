@@ -238,6 +238,9 @@ export const examTypes = pgTable('exam_types', {
   id: uuid('id').primaryKey().defaultRandom(),
   label: text('label').notNull(),
   ccamCode: text('ccam_code'),
+  /** LOINC code of the exam from JDV_CodesDocumentImagerie_CISIS (the CDA serviceEvent code). */
+  loincCode: text('loinc_code'),
+  loincLabel: text('loinc_label'),
   modalityType: text('modality_type').notNull(),
   durationMinutes: integer('duration_minutes').notNull(),
   preparation: text('preparation'),

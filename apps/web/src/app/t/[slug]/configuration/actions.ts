@@ -120,11 +120,22 @@ export async function setOpeningHoursAction(
 }
 
 export async function createExamTypeAction(slug: string, previous: ConfigFormState, formData: FormData) {
-  const values = read(formData, ['label', 'ccamCode', 'modalityType', 'durationMinutes', 'preparation']);
+  const values = read(formData, [
+    'label',
+    'ccamCode',
+    'loincCode',
+    'loincLabel',
+    'modalityType',
+    'durationMinutes',
+    'preparation',
+  ]);
   const errors: Record<string, string> = {};
   if (!values.label) errors.label = "Indiquez le libellé de l'examen.";
   const ccam = values.ccamCode!.toUpperCase();
   if (ccam && !/^[A-Z]{4}\d{3}$/.test(ccam)) errors.ccamCode = 'Un code CCAM compte 4 lettres et 3 chiffres.';
+  const loinc = values.loincCode!;
+  if (loinc && !/^\d{1,7}-\d$/.test(loinc))
+    errors.loincCode = 'Un code LOINC s’écrit chiffres, tiret, clé (ex. 24627-2).';
   if (!(MODALITY_TYPES as readonly string[]).includes(values.modalityType!)) {
     errors.modalityType = 'Choisissez le type de modalité.';
   }
@@ -141,6 +152,7 @@ export async function createExamTypeAction(slug: string, previous: ConfigFormSta
       api.scheduling.examTypes.create.mutate({
         label: values.label!,
         ccamCode: ccam || null,
+        loinc: loinc ? { code: loinc, label: values.loincLabel || values.label! } : null,
         modalityType: values.modalityType as ModalityType,
         durationMinutes: duration,
         preparation: values.preparation || null,

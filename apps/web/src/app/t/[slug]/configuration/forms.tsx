@@ -199,6 +199,25 @@ export function ExamTypeForm({ slug }: { slug: string }) {
           optional
         />
       </div>
+      <div className="field-row">
+        <Field
+          name="loincCode"
+          label="Code LOINC de l'examen"
+          hint="Jeu de valeurs CodesDocumentImagerie du CI-SIS, ex. 24627-2 ; repris dans le CDA"
+          defaultValue={v('loincCode')}
+          error={state.errors.loincCode}
+          autoComplete="off"
+          optional
+        />
+        <Field
+          name="loincLabel"
+          label="Libellé LOINC"
+          hint="ex. CT Chest"
+          defaultValue={v('loincLabel')}
+          error={state.errors.loincLabel}
+          optional
+        />
+      </div>
       <Field
         name="preparation"
         label="Préparation du patient"

@@ -131,6 +131,7 @@ export default async function ConfigurationPage({ params }: { params: Params }) 
               <tr>
                 <th scope="col">Examen</th>
                 <th scope="col">Code CCAM</th>
+                <th scope="col">Code LOINC</th>
                 <th scope="col">Type de modalité</th>
                 <th scope="col">Durée</th>
                 <th scope="col">Préparation</th>
@@ -141,6 +142,7 @@ export default async function ConfigurationPage({ params }: { params: Params }) 
                 <tr key={t.id}>
                   <td>{t.label}</td>
                   <td>{t.ccamCode ? <code>{t.ccamCode}</code> : '—'}</td>
+                  <td>{t.loincCode ? <code title={t.loincLabel ?? undefined}>{t.loincCode}</code> : '—'}</td>
                   <td>{modalityTypeLabel(t.modalityType)}</td>
                   <td className="nowrap">{t.durationMinutes} min</td>
                   <td>{t.preparation ?? '—'}</td>

@@ -1,0 +1,2 @@
+ALTER TABLE "exam_types" ADD COLUMN "loinc_code" text;--> statement-breakpoint
+ALTER TABLE "exam_types" ADD COLUMN "loinc_label" text;
