@@ -12,3 +12,4 @@ export * from './header.ts';
 export * from './ack.ts';
 export * from './adt.ts';
 export * from './order.ts';
+export * from './cda-message.ts';
