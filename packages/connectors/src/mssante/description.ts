@@ -1,0 +1,66 @@
+/**
+ * What the MSSanté builders read of a report description. Structurally a subset of
+ * `ReportDocument` (packages/documents/src/input.ts): the connectors do not depend on the
+ * documents package (DESIGN.md, arrows point down), so a `ReportDocument` is passed as is.
+ */
+export interface MssanteCoded {
+  code: string;
+  label: string;
+}
+
+export interface MssanteProfessional {
+  rpps: string;
+  familyName: string;
+  givenName?: string | undefined;
+  prefix?: string | undefined;
+  suffix?: string | undefined;
+}
+
+export interface MssanteDescription {
+  document: {
+    id: string;
+    setId: string;
+    version: number;
+    replaces?: string | undefined;
+    title: string;
+    effectiveTime: string;
+    confidentiality: 'N' | 'R' | 'V';
+  };
+  organisation: {
+    name: string;
+    idNat: string;
+    address: { lines: string[]; postalCode: string; city: string };
+    phone?: string | undefined;
+    facilityType: MssanteCoded;
+    practiceSetting: 'AMBULATOIRE' | 'ETABLISSEMENT';
+  };
+  patient: {
+    identityStatus: 'provisoire' | 'recuperee' | 'validee' | 'qualifiee';
+    ins?: { matricule: string; oid: string } | undefined;
+    localId?: { root: string; extension: string } | undefined;
+    birthFamilyName: string;
+    firstBirthForename: string;
+    birthDate: string;
+    sex: 'F' | 'M' | 'U';
+  };
+  exams: {
+    studyInstanceUid: string;
+    accessionNumber: string;
+    label: string;
+    modality: string;
+    regions: MssanteCoded[];
+    startedAt: string;
+    endedAt?: string | undefined;
+  }[];
+  order?: { placerOrderNumber: string; placerAuthority: string } | undefined;
+  accessionAuthority: string;
+  referrer?: MssanteProfessional | undefined;
+  radiologist: MssanteProfessional & { specialty: MssanteCoded };
+  validatedAt: string;
+}
+
+/** The INS travels (documents, X-MSS-INS, patient mailbox) only with a qualified identity. */
+export function qualifiedIns(description: MssanteDescription): { matricule: string; oid: string } | null {
+  const p = description.patient;
+  return p.identityStatus === 'qualifiee' && p.ins ? p.ins : null;
+}

@@ -1,0 +1,201 @@
+/**
+ * Sends a built MSSanté mail over SMTP the way an applicative mailbox does (national-services.md
+ * §2.1, SC.MSS/CONF.05/12): STARTTLS (or implicit TLS), TLS 1.2+ with the socle's cipher suites,
+ * the tenant's organisation certificate as TLS client certificate, SASL PLAIN with the mailbox
+ * address as login, then the SMTP transaction with DSN requested (RFC 3461) when offered.
+ * Failures become a `DeliveryError` whose reason a person can act on.
+ */
+import nodemailer from 'nodemailer';
+import type { OrganisationCertificate } from '../certificates/index.ts';
+import { DeliveryError } from '../delivery-error.ts';
+import type { MssanteMessage } from './message.ts';
+
+/**
+ * SC.MSS/CONF.03 (TLS 1.2 suites, OpenSSL names) and the TLS 1.3 suites CONF.02 allows.
+ * With no TLS 1.3 suite in the list, Node would not negotiate TLS 1.3 at all.
+ */
+export const MSSANTE_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES256-SHA384',
+  'ECDHE-RSA-AES128-SHA256',
+  'DHE-RSA-AES256-GCM-SHA384',
+  'DHE-RSA-AES128-GCM-SHA256',
+].join(':');
+
+export interface SendMssanteOptions {
+  host: string;
+  port: number;
+  /** `starttls` (default; port 587 per the historic DST) or implicit TLS (`tls`). */
+  security?: 'starttls' | 'tls';
+  /** CAs that issued the operator's server certificate (IGC-Santé in production). */
+  ca: string | string[];
+  /** The tenant's organisation certificate (the applicative mailbox's AUTH_CLI certificate). */
+  certificate: OrganisationCertificate;
+  message: MssanteMessage;
+  /**
+   * SASL PLAIN password of the applicative mailbox. The reference gives the login (the mailbox
+   * address) but not what the password is; without one, no AUTH is sent and the certificate
+   * alone identifies the mailbox.
+   */
+  password?: string;
+  /** SASL login; default the envelope sender (the mailbox address). */
+  mailbox?: string;
+  /** TLS server name to check; default `host`. */
+  servername?: string;
+  /** Connection, greeting and socket timeouts (ms); default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface SendMssanteResult {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  /** The server's last answer (e.g. `250 2.0.0 OK: queued as …`). */
+  response: string;
+}
+
+/** Mail addresses in a remote answer may hold an INS: never keep them. */
+export function redactAddresses(text: string): string {
+  return text.replace(/<?[^\s<>@"]+@[^\s<>"]+>?/g, '<adresse>').slice(0, 500);
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EDNS',
+]);
+
+interface SmtpError extends Error {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+}
+
+/** Maps what nodemailer reports to a DeliveryError (exported for the tests). */
+export function toDeliveryError(raw: unknown): DeliveryError {
+  const err = (raw instanceof Error ? raw : new Error(String(raw))) as SmtpError;
+  const remote = err.response ? redactAddresses(err.response) : undefined;
+  const withRemote = (o: { retryable: boolean; reason: string }) =>
+    new DeliveryError({ ...o, ...(remote ? { remote } : {}), cause: err });
+  if (typeof err.responseCode === 'number' && err.responseCode >= 400) {
+    if (err.responseCode < 500) {
+      return withRemote({
+        retryable: true,
+        reason: `Le serveur MSSanté a refusé temporairement le message (code ${err.responseCode}) ; nouvel essai prévu.`,
+      });
+    }
+    if (err.command?.startsWith('AUTH') || err.responseCode === 530 || err.responseCode === 535) {
+      return withRemote({
+        retryable: false,
+        reason: `Le serveur MSSanté a refusé l'authentification de la boîte aux lettres applicative (code ${err.responseCode}) : vérifiez l'adresse de la BAL et son certificat.`,
+      });
+    }
+    if (err.command === 'RCPT TO') {
+      return withRemote({
+        retryable: false,
+        reason: `Le serveur MSSanté a refusé le destinataire (code ${err.responseCode}) : vérifiez l'adresse MSSanté.`,
+      });
+    }
+    return withRemote({
+      retryable: false,
+      reason: `Le serveur MSSanté a rejeté le message (code ${err.responseCode}).`,
+    });
+  }
+  const text = `${err.code ?? ''} ${err.message}`;
+  const tlsFailure =
+    err.code === 'ETLS' ||
+    /ERR_SSL|ERR_TLS|SSL routines|alert|certificate|self[- ]signed|unable to (get|verify)|CERT_/i.test(text);
+  if (tlsFailure) {
+    return withRemote({
+      retryable: false,
+      reason:
+        "La connexion TLS au serveur MSSanté a été refusée : le certificat de l'organisation n'est pas reconnu (ou le certificat du serveur n'est pas de confiance).",
+    });
+  }
+  if (err.code && NETWORK_CODES.has(err.code)) {
+    return withRemote({
+      retryable: true,
+      reason: 'Le serveur MSSanté est injoignable pour le moment ; nouvel essai prévu.',
+    });
+  }
+  if (err.code === 'ECONNECTION' || err.code === 'ESOCKET' || err.code === 'ETIMEDOUT') {
+    return withRemote({
+      retryable: true,
+      reason: 'La connexion au serveur MSSanté a été interrompue ; nouvel essai prévu.',
+    });
+  }
+  return withRemote({
+    retryable: true,
+    reason: "L'envoi MSSanté a échoué pour une raison inattendue ; nouvel essai prévu.",
+  });
+}
+
+export async function sendMssante(options: SendMssanteOptions): Promise<SendMssanteResult> {
+  const { certificate, message } = options;
+  const timeout = options.timeoutMs ?? 30_000;
+  const implicit = options.security === 'tls';
+  const transport = nodemailer.createTransport({
+    host: options.host,
+    port: options.port,
+    secure: implicit,
+    requireTLS: !implicit,
+    ignoreTLS: false,
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+    dnsTimeout: timeout,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+    tls: {
+      ca: options.ca,
+      cert: [certificate.certPem, ...certificate.chainPem].join('\n'),
+      key: certificate.keyPem,
+      minVersion: 'TLSv1.2',
+      ciphers: MSSANTE_CIPHERS,
+      rejectUnauthorized: true,
+      servername: options.servername ?? options.host,
+    },
+    ...(options.password
+      ? {
+          auth: { user: options.mailbox ?? message.envelope.from, pass: options.password },
+          authMethod: 'PLAIN',
+        }
+      : {}),
+  });
+  try {
+    const info = await transport.sendMail({
+      envelope: message.envelope,
+      raw: message.raw,
+      dsn: {
+        id: message.messageId,
+        return: 'headers',
+        notify: ['failure', 'delay', 'success'],
+      },
+    });
+    const accepted = (info.accepted ?? []).map(String);
+    const rejected = (info.rejected ?? []).map(String);
+    if (accepted.length === 0) {
+      throw new DeliveryError({
+        retryable: false,
+        reason: "Le serveur MSSanté n'a accepté aucun destinataire.",
+        remote: redactAddresses(String(info.response ?? '')),
+      });
+    }
+    return { messageId: message.messageId, accepted, rejected, response: String(info.response ?? '') };
+  } catch (err) {
+    if (err instanceof DeliveryError) throw err;
+    throw toDeliveryError(err);
+  } finally {
+    transport.close();
+  }
+}
