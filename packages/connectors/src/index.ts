@@ -4,3 +4,4 @@
  */
 export * from './certificates/index.ts';
 export * from './insi/index.ts';
+export * from './delivery-error.ts';
