@@ -13,6 +13,8 @@
 import { connect } from 'node:net';
 import { DeliveryError } from '../delivery-error.ts';
 
+export { DeliveryError, isDeliveryError } from '../delivery-error.ts';
+
 export interface PfiSendOptions {
   host: string;
   port: number;
@@ -189,11 +191,13 @@ export function sendToPfi(options: PfiSendOptions): Promise<PfiAck> {
       if (error) reject(error);
       else resolve(value!);
     };
+    // No ACK in time: HL7 original mode has the sender send again. The PFI may have processed
+    // the first copy; how a PFI treats a repeat of the same document is not in the guide.
     const timer = setTimeout(() => {
       finish(
         new DeliveryError({
           retryable: true,
-          reason: `La PFI n'a pas acquitté le message dans le délai (${Math.round(timeoutMs / 1000)} s) ; nouvel essai prévu.`,
+          reason: `La PFI n'a pas acquitté le message dans le délai (${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}) ; nouvel essai prévu.`,
           message: `PFI ${at(host, port)}: no ACK within ${timeoutMs} ms`,
         }),
       );
@@ -248,4 +252,3 @@ export function sendToPfi(options: PfiSendOptions): Promise<PfiAck> {
     );
   });
 }
-export { DeliveryError, isDeliveryError } from '../delivery-error.ts';
