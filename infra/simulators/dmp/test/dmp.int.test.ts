@@ -1,0 +1,283 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { OrganisationCertificate } from '@rayon/connectors/certificates';
+import {
+  buildVihf,
+  buildXdsMetadata,
+  DeliveryError,
+  dmpEntryUuid,
+  existence,
+  provideAndRegister,
+  withdraw,
+  type DmpDocumentDescription,
+} from '@rayon/connectors/dmp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The documents package renders the real CDAs (test-only relative import: the simulator does not depend on it).
+import {
+  parseReportDocument,
+  renderReport,
+  type ReportDocument,
+} from '../../../../packages/documents/src/index.ts';
+import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '../src/index.ts';
+
+const examples = fileURLToPath(new URL('../../../../packages/documents/examples/', import.meta.url));
+const pki = createDmpTestPki();
+const certificate = OrganisationCertificate.fromPem(pki.clients.organisation);
+let sim: DmpSimulator;
+
+async function render(name: string, patch?: (d: ReportDocument) => void) {
+  const description = parseReportDocument(JSON.parse(readFileSync(`${examples}${name}.json`, 'utf8')));
+  patch?.(description);
+  const { cda } = await renderReport(description, {
+    producedAt: new Date(description.document.effectiveTime),
+  });
+  return { description, cda };
+}
+
+function vihfFor(description: DmpDocumentDescription, cert = certificate) {
+  const ins = description.patient.ins as { matricule: string; oid: string };
+  return buildVihf({
+    certificate: cert,
+    structure: {
+      idNat: description.organisation.idNat,
+      name: description.organisation.name,
+      facilityType: description.organisation.facilityType.code,
+    },
+    author: {
+      kind: 'professional',
+      rpps: description.radiologist.rpps,
+      name: `${description.radiologist.familyName}, ${description.radiologist.givenName ?? ''}`,
+      specialty: { code: 'SM44', label: 'Radio-diagnostic (SM)' },
+    },
+    patientIns: ins,
+    software: { name: 'Rayon', version: '0.1.0', homologation: 'TEST' },
+  }).xml;
+}
+
+async function send(
+  description: DmpDocumentDescription,
+  cda: string,
+  o: { cert?: OrganisationCertificate } = {},
+) {
+  const metadata = buildXdsMetadata(description, { cda });
+  return provideAndRegister({
+    endpoint: sim.url,
+    ca: pki.caChainPem,
+    certificate: o.cert ?? certificate,
+    vihf: vihfFor(description, o.cert),
+    metadata,
+    cda,
+    timeoutMs: 10_000,
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<DeliveryError> {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof DeliveryError) return e;
+    throw e;
+  }
+  throw new Error('expected a DeliveryError');
+}
+
+beforeAll(async () => {
+  sim = await startDmpSimulator({ pki, adminPort: 0 });
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+describe('DMP simulator ← connectors ITI-41 / ITI-57', () => {
+  it('stores a rendered CDA with its metadata, then RPLC deprecates it, then ITI-57 deletes the new version', async () => {
+    const v1 = await render('qualified-ins');
+    expect(await send(v1.description, v1.cda)).toEqual({ status: 'success', alreadyPresent: false });
+    let docs = sim.documents();
+    expect(docs).toHaveLength(1);
+    const stored = docs[0];
+    expect(stored).toMatchObject({
+      entryUuid: dmpEntryUuid(v1.description.document.id),
+      uniqueId: v1.description.document.id,
+      status: 'approved',
+      patientId: '279035121518989^^^&1.2.250.1.213.1.4.10&ISO^NH',
+      typeCode: '18748-4',
+      classCode: '10',
+      formatCode: 'urn:ihe:iti:xds-sd:pdf:2008',
+      healthcareFacilityTypeCode: v1.description.organisation.facilityType.code,
+      practiceSettingCode: 'AMBULATOIRE',
+      confidentialityCodes: ['N'],
+      structureId: pki.structureId,
+      mimeType: 'text/xml',
+    });
+    expect(stored?.cda.toString('utf8')).toBe(v1.cda);
+
+    // A retry after a lost answer: the DMP already holds it; nothing is stored twice.
+    expect(await send(v1.description, v1.cda)).toEqual({ status: 'success', alreadyPresent: true });
+    expect(sim.documents()).toHaveLength(1);
+
+    const v2 = await render('replacement');
+    expect(v2.description.document.replaces).toBe(v1.description.document.id);
+    await send(v2.description, v2.cda);
+    docs = sim.documents();
+    const old = docs.find((d) => d.uniqueId === v1.description.document.id);
+    const replacement = docs.find((d) => d.uniqueId === v2.description.document.id);
+    expect(old).toMatchObject({ status: 'deprecated', replacedBy: replacement?.entryUuid });
+    expect(replacement).toMatchObject({ status: 'approved', replaces: old?.entryUuid });
+
+    const admin = (await (await fetch(`${sim.adminUrl}/documents`)).json()) as {
+      uniqueId: string;
+      status: string;
+    }[];
+    expect(admin.map((d) => [d.uniqueId, d.status])).toEqual([
+      [v1.description.document.id, 'deprecated'],
+      [v2.description.document.id, 'approved'],
+    ]);
+
+    const ins = v2.description.patient.ins as { matricule: string; oid: string };
+    await withdraw({
+      endpoint: sim.url,
+      ca: pki.caChainPem,
+      certificate,
+      vihf: vihfFor(v2.description),
+      entryUuid: replacement?.entryUuid as string,
+      patientIns: ins,
+      author: v2.description.radiologist,
+      organisation: v2.description.organisation,
+      sourceId: v2.description.accessionAuthority,
+    });
+    expect(sim.documents().find((d) => d.uniqueId === v2.description.document.id)?.status).toBe('deleted');
+  });
+
+  it('TD0.2: the test patient has a DMP, another INS has none', async () => {
+    const { description } = await render('qualified-ins');
+    const ins = description.patient.ins as { matricule: string; oid: string };
+    const common = {
+      endpoint: sim.url,
+      ca: pki.caChainPem,
+      certificate,
+      sender: { id: '1.2.250.1.999.1', name: 'Rayon' },
+    };
+    expect(await existence({ ...common, vihf: vihfFor(description), patientIns: ins })).toEqual({
+      exists: true,
+      authorization: 'VALIDE',
+    });
+    const other = { matricule: '180036912345649', oid: ins.oid };
+    const d2 = { ...description, patient: { ...description.patient, ins: other } };
+    expect(await existence({ ...common, vihf: vihfFor(d2), patientIns: other })).toEqual({ exists: false });
+  });
+
+  it('an unknown patient is refused with XDSUnknownPatientId, not retryable', async () => {
+    const { description, cda } = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.77';
+    });
+    const d = {
+      ...description,
+      patient: { ...description.patient, ins: { matricule: '180036912345649', oid: '1.2.250.1.213.1.4.10' } },
+    };
+    const error = await rejection(send(d, cda));
+    expect(error.retryable).toBe(false);
+    expect(error.remote).toMatch(/XDSUnknownPatientId/);
+    expect(error.reason).toMatch(/Patient inconnu du DMP/);
+  });
+
+  it('bad metadata is refused with XDSRegistryMetadataError', async () => {
+    const { description, cda } = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.78';
+    });
+    const metadata = buildXdsMetadata(description, { cda });
+    const error = await rejection(
+      provideAndRegister({
+        endpoint: sim.url,
+        ca: pki.caChainPem,
+        certificate,
+        vihf: vihfFor(description),
+        metadata: {
+          ...metadata,
+          xml: metadata.xml.replace('nodeRepresentation="18748-4"', 'nodeRepresentation="11488-4"'),
+        },
+        cda,
+      }),
+    );
+    expect(error.retryable).toBe(false);
+    expect(error.remote).toMatch(/XDSRegistryMetadataError/);
+  });
+
+  it('a certificate from another CA is refused during the TLS handshake', async () => {
+    const { description, cda } = await render('qualified-ins');
+    const stranger = OrganisationCertificate.fromPem(pki.clients.otherCa);
+    const error = await rejection(send(description, cda, { cert: stranger }));
+    expect(error.retryable).toBe(false);
+    expect(error.reason).toMatch(/refusé le certificat/);
+  });
+
+  it('a VIHF whose signature does not verify is refused', async () => {
+    const { description, cda } = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.79';
+    });
+    const metadata = buildXdsMetadata(description, { cda });
+    const tampered = vihfFor(description).replace('>INDIRECTE<', '>DIRECTE<');
+    const error = await rejection(
+      provideAndRegister({
+        endpoint: sim.url,
+        ca: pki.caChainPem,
+        certificate,
+        vihf: tampered,
+        metadata,
+        cda,
+      }),
+    );
+    expect(error.retryable).toBe(false);
+    expect(error.remote).toMatch(/FailedAuthentication/);
+    expect(error.remote).toMatch(/signature invalide/);
+  });
+
+  it('a VIHF signed by another structure than the TLS client is refused', async () => {
+    const { description, cda } = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.80';
+    });
+    const other = OrganisationCertificate.fromPem(pki.clients.otherStructure);
+    const metadata = buildXdsMetadata(description, { cda });
+    const error = await rejection(
+      provideAndRegister({
+        endpoint: sim.url,
+        ca: pki.caChainPem,
+        certificate,
+        vihf: vihfFor(description, other),
+        metadata,
+        cda,
+      }),
+    );
+    expect(error.remote).toMatch(/même structure/);
+    expect(sim.documents().some((d) => d.uniqueId === description.document.id)).toBe(false);
+  });
+
+  it('an injected HTTP 500 is retryable, and the next attempt succeeds', async () => {
+    const { description, cda } = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.81';
+    });
+    sim.injectFaults({ count: 1, kind: 'http-500' });
+    const error = await rejection(send(description, cda));
+    expect(error.retryable).toBe(true);
+    expect(error.remote).toMatch(/HTTP 500/);
+    expect(await send(description, cda)).toEqual({ status: 'success', alreadyPresent: false });
+  });
+
+  it('keeps serving after a malformed request (SOAP fault)', async () => {
+    const { description, cda } = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.82';
+    });
+    const metadata = buildXdsMetadata(description, { cda });
+    const error = await rejection(
+      provideAndRegister({
+        endpoint: sim.url,
+        ca: pki.caChainPem,
+        certificate,
+        vihf: '<saml2:Assertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"><unclosed>',
+        metadata,
+        cda,
+      }),
+    );
+    expect(error.retryable).toBe(false);
+    expect(await send(description, cda)).toMatchObject({ status: 'success' });
+  });
+});

@@ -1,0 +1,245 @@
+import { randomUUID } from 'node:crypto';
+import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { OrganisationCertificate } from '../certificates/organisation-certificate.ts';
+import { DeliveryError } from '../delivery-error.ts';
+import { DMP_NS, DMP_SERVICES, RESPONSE_STATUS } from './codes.ts';
+import { buildDeletionMetadata } from './metadata.ts';
+import { mtomMessage, postDmp, soapXmlOf, type DmpHttpResponse } from './transport.ts';
+import { esc } from './xml.ts';
+
+export interface DmpConnection {
+  /** Base URL of the DMP services (e.g. `https://lps.dev9.dmp.gouv.fr/si-dmp-server/v2/services`); the service path is appended. */
+  endpoint: string;
+  /** CAs that may issue the DMP server's certificate (PEM); absent = Node's default trust store. */
+  ca?: readonly string[] | undefined;
+  /** The tenant's organisation certificate: TLS client certificate (and signer of the VIHF). */
+  certificate: OrganisationCertificate;
+  timeoutMs?: number;
+}
+
+export interface RegistryError {
+  errorCode: string;
+  codeContext: string;
+  severity: string;
+}
+
+const REASONS: Record<string, string> = {
+  XDSUnknownPatientId: "Patient inconnu du DMP : aucun dossier pour cet INS. Vérifier l'identité du patient.",
+  XDSRegistryMetadataError: 'Métadonnées du document refusées par le DMP.',
+  XDSRepositoryMetadataError: 'Métadonnées du document refusées par le DMP.',
+  XDSPatientIdDoesNotMatch: "L'INS du document ne correspond pas à celui de l'envoi.",
+  XDSNonIdenticalHash: 'Le DMP détient déjà un document de même identifiant avec un contenu différent.',
+  XDSUnknownEntry: 'Document introuvable dans le DMP.',
+  XDSMissingDocument: 'Document absent de la requête envoyée au DMP.',
+  XDSRegistryError: 'Le DMP a refusé la requête.',
+};
+
+function serviceUrl(endpoint: string, path: string): string {
+  return `${endpoint.replace(/\/+$/, '')}${path}`;
+}
+
+function envelope(input: { action: string; to: string; vihf: string; body: string }): string {
+  return (
+    `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${DMP_NS.soap}"><soap:Header>` +
+    `<wsa:MessageID xmlns:wsa="${DMP_NS.wsa}">urn:uuid:${randomUUID()}</wsa:MessageID>` +
+    `<wsa:To xmlns:wsa="${DMP_NS.wsa}">${esc(input.to)}</wsa:To>` +
+    `<wsa:Action xmlns:wsa="${DMP_NS.wsa}" soap:mustUnderstand="true">${input.action}</wsa:Action>` +
+    `<wsse:Security xmlns:wsse="${DMP_NS.wsse}">${input.vihf}</wsse:Security>` +
+    `</soap:Header><soap:Body>${input.body}</soap:Body></soap:Envelope>`
+  );
+}
+
+/** Parses a DMP answer; throws DeliveryError for HTTP errors, SOAP faults and non-XML. */
+function parseAnswer(response: DmpHttpResponse): Element {
+  const xml = soapXmlOf(response);
+  let doc: ReturnType<DOMParser['parseFromString']> | undefined;
+  try {
+    doc = new DOMParser({ onError: () => undefined }).parseFromString(xml, 'text/xml');
+  } catch {
+    doc = undefined;
+  }
+  const body = doc?.getElementsByTagNameNS(DMP_NS.soap, 'Body')[0];
+  const fault = body?.getElementsByTagNameNS(DMP_NS.soap, 'Fault')[0];
+  if (fault) {
+    const code = fault.getElementsByTagNameNS(DMP_NS.soap, 'Value')[0]?.textContent?.trim() ?? '';
+    const subcode = fault.getElementsByTagNameNS(DMP_NS.soap, 'Value')[1]?.textContent?.trim();
+    const text = fault.getElementsByTagNameNS(DMP_NS.soap, 'Text')[0]?.textContent?.trim() ?? '';
+    const receiver = /Receiver$/.test(code);
+    throw new DeliveryError({
+      retryable: receiver || response.status >= 500,
+      reason: receiver
+        ? 'Le DMP a rencontré une erreur interne : nouvel essai prévu.'
+        : `Le DMP a refusé la requête${text ? ` : ${text}` : '.'}`,
+      remote: [`HTTP ${response.status}`, code, subcode, text].filter(Boolean).join(' | '),
+    });
+  }
+  if (response.status >= 500 || response.status === 429) {
+    throw new DeliveryError({
+      retryable: true,
+      reason: `Le DMP est indisponible (HTTP ${response.status}) : nouvel essai prévu.`,
+      remote: `HTTP ${response.status}`,
+    });
+  }
+  const first = body ? Array.from(body.childNodes).find((n) => n.nodeType === 1) : undefined;
+  if (response.status >= 400 || !first) {
+    throw new DeliveryError({
+      retryable: false,
+      reason: `Réponse inattendue du DMP (HTTP ${response.status}).`,
+      remote: `HTTP ${response.status}`,
+    });
+  }
+  return first as Element;
+}
+
+/** RegistryResponse → success, or DeliveryError (not retryable) with the XDS codes in `remote`. */
+export function readRegistryResponse(response: Element): { status: 'success'; alreadyPresent: boolean } {
+  if (response.localName !== 'RegistryResponse' || response.namespaceURI !== DMP_NS.rs) {
+    throw new DeliveryError({
+      retryable: false,
+      reason: 'Réponse du DMP illisible (pas de RegistryResponse).',
+    });
+  }
+  const status = response.getAttribute('status');
+  const errors: RegistryError[] = Array.from(response.getElementsByTagNameNS(DMP_NS.rs, 'RegistryError')).map(
+    (e) => ({
+      errorCode: e.getAttribute('errorCode') ?? '',
+      codeContext: e.getAttribute('codeContext') ?? '',
+      severity: e.getAttribute('severity') ?? '',
+    }),
+  );
+  if (status === RESPONSE_STATUS.success) return { status: 'success', alreadyPresent: false };
+  const blocking = errors.filter((e) => !/Warning$/.test(e.severity));
+  // A retry after a lost answer: the DMP already holds this very document.
+  if (blocking.length > 0 && blocking.every((e) => e.errorCode === 'XDSDuplicateUniqueIdInRegistry')) {
+    return { status: 'success', alreadyPresent: true };
+  }
+  const first = blocking[0] ?? errors[0];
+  throw new DeliveryError({
+    retryable: false,
+    reason:
+      (first && REASONS[first.errorCode]) ??
+      `Le DMP a refusé le document${first?.errorCode ? ` (${first.errorCode})` : ''}.`,
+    remote: errors.map((e) => `${e.errorCode}: ${e.codeContext}`).join('; ') || (status ?? 'no status'),
+  });
+}
+
+/**
+ * ITI-41 Provide and Register Document Set-b: SOAP 1.2 + MTOM/XOP over mutual TLS, the signed
+ * VIHF in wsse:Security, the CDA as the attachment `cid:0.2` (national-services.md §1.1, §1.3).
+ * Resolves when the DMP answers Success (or already holds this exact document); otherwise throws
+ * DeliveryError: retryable for 5xx, timeouts and network errors; not retryable for XDS errors.
+ */
+export async function provideAndRegister(
+  input: DmpConnection & {
+    /** Signed VIHF assertion (buildVihf().xml). */
+    vihf: string;
+    /** buildXdsMetadata() result (its `xml` and the entry id the Document element refers to). */
+    metadata: { xml: string; entryUuid: string };
+    cda: Uint8Array | string;
+  },
+): Promise<{ status: 'success'; alreadyPresent: boolean }> {
+  const { path, action } = DMP_SERVICES.provideAndRegister;
+  const to = serviceUrl(input.endpoint, path);
+  const body =
+    `<xdsb:ProvideAndRegisterDocumentSetRequest xmlns:xdsb="${DMP_NS.xdsb}">${input.metadata.xml}` +
+    `<xdsb:Document id="${esc(input.metadata.entryUuid)}"><xop:Include xmlns:xop="${DMP_NS.xop}" href="cid:0.2"/></xdsb:Document>` +
+    `</xdsb:ProvideAndRegisterDocumentSetRequest>`;
+  const message = mtomMessage({
+    envelope: envelope({ action, to, vihf: input.vihf, body }),
+    action,
+    rootAction: 'DocumentRepository_ProvideAndRegisterDocumentSet-b',
+    attachments: [
+      {
+        contentType: 'application/octet-stream',
+        contentId: '0.2',
+        body: typeof input.cda === 'string' ? Buffer.from(input.cda, 'utf8') : Buffer.from(input.cda),
+      },
+    ],
+  });
+  const response = await postDmp(
+    { url: to, certificate: input.certificate, ca: input.ca, timeoutMs: input.timeoutMs },
+    message,
+  );
+  return readRegistryResponse(parseAnswer(response));
+}
+
+/**
+ * Deletion from the DMP (TD3.3c): ITI-57 Update Document Set to `/registry`, the entry's status
+ * Approved → `urn:asip:ci-sis:2010:StatusType:Deleted` (national-services.md §1.5).
+ */
+export async function withdraw(
+  input: DmpConnection & {
+    vihf: string;
+    entryUuid: string;
+    patientIns: { matricule: string; oid: string };
+    author: { rpps: string; familyName: string; givenName?: string | undefined };
+    organisation: { name: string; idNat: string };
+    sourceId: string;
+    now?: Date;
+  },
+): Promise<{ status: 'success' }> {
+  const { path, action } = DMP_SERVICES.updateDocumentSet;
+  const to = serviceUrl(input.endpoint, path);
+  const body = buildDeletionMetadata(input);
+  const xml = envelope({ action, to, vihf: input.vihf, body });
+  const response = await postDmp(
+    { url: to, certificate: input.certificate, ca: input.ca, timeoutMs: input.timeoutMs },
+    {
+      contentType: `application/soap+xml; charset=UTF-8; action="${action}"`,
+      body: Buffer.from(xml, 'utf8'),
+    },
+  );
+  readRegistryResponse(parseAnswer(response));
+  return { status: 'success' };
+}
+
+export type DmpExistence =
+  { exists: true; authorization: 'VALIDE' | 'INTERDIT' | 'ABSENTE' | string } | { exists: false };
+
+/**
+ * TD0.2 test d'existence: HL7v3 PRPA_IN201307UV02 to `/patients` (national-services.md §1.7).
+ * [I] The DMP's answer structure is not public: this reads the HL7v3 query acknowledgement
+ * (`queryResponseCode` OK / NF) and the element whose name contains AUTORISATION (its `code`), as
+ * the ANS DRIMbox front does.
+ */
+export async function existence(
+  input: DmpConnection & {
+    vihf: string;
+    patientIns: { matricule: string; oid: string };
+    /** Sender device id (an OID of the software instance) and name. */
+    sender: { id: string; name: string };
+    now?: Date;
+  },
+): Promise<DmpExistence> {
+  const { path, action } = DMP_SERVICES.patients;
+  const to = serviceUrl(input.endpoint, path);
+  const now = (input.now ?? new Date()).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const body =
+    `<hl7:PRPA_IN201307UV02 xmlns:hl7="${DMP_NS.hl7}" ITSVersion="XML_1.0">` +
+    `<hl7:id root="${randomUUID()}"/><hl7:creationTime value="${now}"/>` +
+    `<hl7:interactionId root="2.16.840.1.113883.1.6" extension="PRPA_IN201307UV02"/>` +
+    `<hl7:processingCode code="D"/><hl7:processingModeCode code="T"/><hl7:acceptAckCode code="AL"/>` +
+    `<hl7:receiver typeCode="RCV"><hl7:device classCode="DEV" determinerCode="INSTANCE"><hl7:id root="1.2.250.1.213.4.1.1.1"/><hl7:softwareName>DMP</hl7:softwareName></hl7:device></hl7:receiver>` +
+    `<hl7:sender typeCode="SND"><hl7:device classCode="DEV" determinerCode="INSTANCE"><hl7:id root="${esc(input.sender.id)}"/><hl7:softwareName>${esc(input.sender.name)}</hl7:softwareName></hl7:device></hl7:sender>` +
+    `<hl7:controlActProcess classCode="CACT" moodCode="EVN">` +
+    `<hl7:reasonCode code="TEST_EXST" codeSystem="1.2.250.1.213.1.1.4.11" displayName="Test d'existence de dossier"/>` +
+    `<hl7:queryByParameter><hl7:queryId root="${randomUUID()}"/><hl7:statusCode code="new"/><hl7:responsePriorityCode code="I"/>` +
+    `<hl7:parameterList><hl7:patientIdentifier><hl7:value root="${esc(input.patientIns.oid)}" extension="${esc(input.patientIns.matricule)}"/><hl7:semanticsText>Patient.id</hl7:semanticsText></hl7:patientIdentifier></hl7:parameterList>` +
+    `</hl7:queryByParameter></hl7:controlActProcess></hl7:PRPA_IN201307UV02>`;
+  const xml = envelope({ action, to, vihf: input.vihf, body });
+  const response = await postDmp(
+    { url: to, certificate: input.certificate, ca: input.ca, timeoutMs: input.timeoutMs },
+    {
+      contentType: `application/soap+xml; charset=UTF-8; action="${action}"`,
+      body: Buffer.from(xml, 'utf8'),
+    },
+  );
+  const answer = parseAnswer(response);
+  const queryResponse = answer
+    .getElementsByTagNameNS(DMP_NS.hl7, 'queryResponseCode')[0]
+    ?.getAttribute('code');
+  if (queryResponse === 'NF') return { exists: false };
+  const all = Array.from(answer.getElementsByTagName('*'));
+  const authorization = all.find((e) => /AUTORISATION/i.test(e.localName ?? ''))?.getAttribute('code');
+  return { exists: true, authorization: authorization ?? 'ABSENTE' };
+}
