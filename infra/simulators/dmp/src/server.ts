@@ -514,7 +514,11 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
       }
       if (cdaTool) {
         const check = await runValidateCda(cdaTool, cda);
-        if (!check.ok) throw new XdsError('XDSRepositoryError', `CDA refusé par validate-cda`);
+        if (!check.ok)
+          throw new XdsError(
+            'XDSRepositoryError',
+            'CDA non conforme (validate-cda : XSD ou structuration minimale)',
+          );
       }
       accepted.push({ entry: e, entryUuid, cda, ...(replaces ? { replaces } : {}) });
     }

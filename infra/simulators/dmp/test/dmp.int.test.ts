@@ -11,7 +11,7 @@ import {
   withdraw,
   type DmpDocumentDescription,
 } from '@rayon/connectors/dmp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // The documents package renders the real CDAs (test-only relative import: the simulator does not depend on it).
 import {
   parseReportDocument,
@@ -19,6 +19,7 @@ import {
   type ReportDocument,
 } from '../../../../packages/documents/src/index.ts';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '../src/index.ts';
+import { validateCdaToolPath } from '../src/shared.ts';
 
 const examples = fileURLToPath(new URL('../../../../packages/documents/examples/', import.meta.url));
 const pki = createDmpTestPki();
@@ -279,5 +280,71 @@ describe('DMP simulator ← connectors ITI-41 / ITI-57', () => {
     );
     expect(error.retryable).toBe(false);
     expect(await send(description, cda)).toMatchObject({ status: 'success' });
+  });
+});
+
+describe('DMP simulator: time-outs and retries', () => {
+  it('a delayed answer times out (retryable); the DMP kept the document, so the retry finds it already there', async () => {
+    const { description, cda } = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.90';
+    });
+    sim.injectFaults({ count: 1, kind: 'delay', delayMs: 1500 });
+    const metadata = buildXdsMetadata(description, { cda });
+    const error = await rejection(
+      provideAndRegister({
+        endpoint: sim.url,
+        ca: pki.caChainPem,
+        certificate,
+        vihf: vihfFor(description),
+        metadata,
+        cda,
+        timeoutMs: 300,
+      }),
+    );
+    expect(error.retryable).toBe(true);
+    expect(error.remote).toBe('timeout');
+    await vi.waitFor(
+      () => expect(sim.documents().some((d) => d.uniqueId === description.document.id)).toBe(true),
+      {
+        timeout: 20_000,
+        interval: 100,
+      },
+    );
+    expect(await send(description, cda)).toEqual({ status: 'success', alreadyPresent: true });
+    expect(sim.documents().filter((d) => d.uniqueId === description.document.id)).toHaveLength(1);
+  });
+});
+
+describe.skipIf(!validateCdaToolPath())('DMP simulator with validate-cda', () => {
+  let strict: DmpSimulator;
+  beforeAll(async () => {
+    strict = await startDmpSimulator({ pki, validateCda: true });
+  });
+  afterAll(async () => {
+    await strict?.close();
+  });
+
+  it('accepts the rendered CDA and refuses one that fails the CDA schema', async () => {
+    const { description, cda } = await render('qualified-ins');
+    const submit = (doc: DmpDocumentDescription, bytes: string) =>
+      provideAndRegister({
+        endpoint: strict.url,
+        ca: pki.caChainPem,
+        certificate,
+        vihf: vihfFor(doc),
+        metadata: buildXdsMetadata(doc, { cda: bytes }),
+        cda: bytes,
+        timeoutMs: 120_000,
+      });
+    expect(await submit(description, cda)).toMatchObject({ status: 'success' });
+    const broken = cda.replace(/(<ClinicalDocument[^>]*>)/, '$1<notInTheSchema/>');
+    const other = {
+      ...description,
+      document: { ...description.document, id: '1.2.250.1.999.1.1.20261122.91' },
+    };
+    const error = await rejection(submit(other, broken));
+    expect(error.retryable).toBe(false);
+    expect(error.remote).toMatch(/XDSRepositoryError/);
+    expect(strict.documents()).toHaveLength(1);
   });
 });

@@ -32,6 +32,8 @@ const REASONS: Record<string, string> = {
   XDSUnknownEntry: 'Document introuvable dans le DMP.',
   XDSMissingDocument: 'Document absent de la requête envoyée au DMP.',
   XDSRegistryError: 'Le DMP a refusé la requête.',
+  XDSRepositoryError: 'Le DMP a refusé le document (contenu non conforme).',
+  XDSMetadataUpdateError: 'Le DMP a refusé la mise à jour du document (statut incohérent).',
 };
 
 function serviceUrl(endpoint: string, path: string): string {
