@@ -153,6 +153,13 @@ export function checkVihf(
   one('urn:oasis:names:tc:xspa:1.0:subject:subject-id');
   const role = one('urn:oasis:names:tc:xacml:2.0:subject:role');
   if (role === '^') throw new VihfError('VIHF: rôle invalide');
+  // Médecins (10) and pharmaciens (21) carry their savoir-faire as the 2nd role value (§1.2).
+  if (
+    /^(10|21)\^1\.2\.250\.1\.71\.1\.2\.7$/.test(role) &&
+    !attributes['urn:oasis:names:tc:xacml:2.0:subject:role']?.[1]
+  ) {
+    throw new VihfError('VIHF: savoir-faire (2e valeur du rôle) absent pour un médecin ou un pharmacien');
+  }
   if (one('urn:oasis:names:tc:xspa:1.0:subject:purposeofuse') !== 'normal^1.2.250.1.213.1.1.4.248') {
     throw new VihfError("VIHF: mode d'accès (purposeofuse) invalide");
   }

@@ -8,7 +8,9 @@ import {
   dmpEntryUuid,
   existence,
   provideAndRegister,
+  sendReportToDmp,
   withdraw,
+  withdrawReportFromDmp,
   type DmpDocumentDescription,
 } from '@rayon/connectors/dmp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -346,5 +348,74 @@ describe.skipIf(!validateCdaToolPath())('DMP simulator with validate-cda', () =>
     expect(error.retryable).toBe(false);
     expect(error.remote).toMatch(/XDSRepositoryError/);
     expect(strict.documents()).toHaveLength(1);
+  });
+});
+
+describe('sendReportToDmp / withdrawReportFromDmp (what the delivery job calls)', () => {
+  const software = { name: 'Rayon', version: '0.1.0', homologation: 'TEST' };
+
+  it('feeds a version, replaces it, deletes the replacement; a non-qualified identity is not sent', async () => {
+    const v1 = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.100';
+    });
+    const v2 = await render('replacement', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.101';
+      d.document.replaces = '1.2.250.1.999.1.1.20261122.100';
+    });
+    const connection = { endpoint: sim.url, ca: pki.caChainPem, certificate };
+    const first = await sendReportToDmp({
+      ...connection,
+      ...v1,
+      software,
+      confidentiality: { invisiblePatient: true },
+    });
+    expect(first).toMatchObject({
+      status: 'success',
+      alreadyPresent: false,
+      uniqueId: v1.description.document.id,
+    });
+    expect(
+      sim.documents().find((d) => d.uniqueId === v1.description.document.id)?.confidentialityCodes,
+    ).toEqual(['N', 'INVISIBLE_PATIENT']);
+    await sendReportToDmp({ ...connection, ...v2, software });
+    const byId = (id: string) => sim.documents().find((d) => d.uniqueId === id);
+    expect(byId(v1.description.document.id)?.status).toBe('deprecated');
+    expect(byId(v2.description.document.id)?.replaces).toBe(byId(v1.description.document.id)?.entryUuid);
+    expect(await withdrawReportFromDmp({ ...connection, description: v2.description, software })).toEqual({
+      status: 'success',
+    });
+    expect(byId(v2.description.document.id)?.status).toBe('deleted');
+
+    const count = sim.documents().length;
+    const notQualified = await render('identity-not-qualified');
+    expect(await sendReportToDmp({ ...connection, ...notQualified, software })).toEqual({
+      status: 'not-eligible',
+      reason: 'identité non qualifiée : document non envoyé au DMP',
+    });
+    expect(sim.documents()).toHaveLength(count);
+  });
+
+  it('a médecin without savoir-faire in the VIHF role is refused', async () => {
+    const { description, cda } = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.102';
+    });
+    const vihf = buildVihf({
+      certificate,
+      structure: { idNat: description.organisation.idNat, name: 'x', facilityType: 'SA08' },
+      author: { kind: 'professional', rpps: description.radiologist.rpps, name: 'BIDEAULT, Jacques' },
+      patientIns: description.patient.ins as { matricule: string; oid: string },
+      software,
+    }).xml;
+    const error = await rejection(
+      provideAndRegister({
+        endpoint: sim.url,
+        ca: pki.caChainPem,
+        certificate,
+        vihf,
+        metadata: buildXdsMetadata(description, { cda }),
+        cda,
+      }),
+    );
+    expect(error.remote).toMatch(/savoir-faire/);
   });
 });

@@ -3,8 +3,16 @@ import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { OrganisationCertificate } from '../certificates/organisation-certificate.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import { DMP_NS, DMP_SERVICES, RESPONSE_STATUS } from './codes.ts';
-import { buildDeletionMetadata } from './metadata.ts';
+import {
+  buildDeletionMetadata,
+  buildXdsMetadata,
+  dmpEligibility,
+  dmpEntryUuid,
+  type DmpDocumentDescription,
+  type XdsMetadataOptions,
+} from './metadata.ts';
 import { mtomMessage, postDmp, soapXmlOf, type DmpHttpResponse } from './transport.ts';
+import { buildVihf } from './vihf.ts';
 import { esc } from './xml.ts';
 
 export interface DmpConnection {
@@ -244,4 +252,108 @@ export async function existence(
   const all = Array.from(answer.getElementsByTagName('*'));
   const authorization = all.find((e) => /AUTORISATION/i.test(e.localName ?? ''))?.getAttribute('code');
   return { exists: true, authorization: authorization ?? 'ABSENTE' };
+}
+
+export interface DmpSoftware {
+  /** LPS_Nom, LPS_Version, LPS_ID_HOMOLOGATION_DMP, LPS_ID (optional). */
+  name: string;
+  version: string;
+  homologation: string;
+  id?: string;
+}
+
+/**
+ * The whole ITI-41 feed of one report version, for the delivery job: eligibility (qualified INS
+ * only), a fresh VIHF signed with the tenant's certificate (the author is the validating
+ * radiologist, INDIRECTE mode), the metadata (RPLC when the version replaces another), the send.
+ */
+export async function sendReportToDmp(
+  input: DmpConnection & {
+    description: DmpDocumentDescription;
+    cda: Uint8Array | string;
+    software: DmpSoftware;
+    /** TRE_R38 savoir-faire of the radiologist for the VIHF role (default SM44 Radio-diagnostic). */
+    specialty?: { code: string; label: string };
+    confidentiality?: XdsMetadataOptions['confidentiality'];
+    sourceId?: string;
+    now?: Date;
+  },
+): Promise<
+  | { status: 'success'; alreadyPresent: boolean; entryUuid: string; uniqueId: string }
+  | { status: 'not-eligible'; reason: string }
+> {
+  const eligibility = dmpEligibility(input.description);
+  if (!eligibility.eligible) return { status: 'not-eligible', reason: eligibility.reason };
+  const { description: d } = input;
+  const metadata = buildXdsMetadata(d, {
+    cda: input.cda,
+    ...(input.confidentiality ? { confidentiality: input.confidentiality } : {}),
+    ...(input.sourceId ? { sourceId: input.sourceId } : {}),
+    ...(input.now ? { now: input.now } : {}),
+  });
+  const vihf = buildVihf({
+    certificate: input.certificate,
+    structure: {
+      idNat: d.organisation.idNat,
+      name: d.organisation.name,
+      facilityType: d.organisation.facilityType.code,
+    },
+    author: {
+      kind: 'professional',
+      rpps: d.radiologist.rpps,
+      name: [d.radiologist.familyName, d.radiologist.givenName].filter(Boolean).join(', '),
+      specialty: input.specialty ?? { code: 'SM44', label: 'Radio-diagnostic (SM)' },
+    },
+    patientIns: d.patient.ins as { matricule: string; oid: string },
+    software: input.software,
+    ...(input.confidentiality?.invisibleRepresentantsLegaux
+      ? { confidentialityCode: 'INVISIBLE_REPRESENTANTS_LEGAUX' as const }
+      : {}),
+    ...(input.now ? { now: input.now } : {}),
+  });
+  const result = await provideAndRegister({ ...input, vihf: vihf.xml, metadata, cda: input.cda });
+  return { ...result, entryUuid: metadata.entryUuid, uniqueId: metadata.uniqueId };
+}
+
+/** Deletes one report version from the DMP (ITI-57), with a fresh VIHF; see `withdraw`. */
+export async function withdrawReportFromDmp(
+  input: DmpConnection & {
+    /** The description of the version to delete. */
+    description: DmpDocumentDescription;
+    software: DmpSoftware;
+    specialty?: { code: string; label: string };
+    sourceId?: string;
+    now?: Date;
+  },
+): Promise<{ status: 'success' } | { status: 'not-eligible'; reason: string }> {
+  const eligibility = dmpEligibility(input.description);
+  if (!eligibility.eligible) return { status: 'not-eligible', reason: eligibility.reason };
+  const { description: d } = input;
+  const patientIns = d.patient.ins as { matricule: string; oid: string };
+  const vihf = buildVihf({
+    certificate: input.certificate,
+    structure: {
+      idNat: d.organisation.idNat,
+      name: d.organisation.name,
+      facilityType: d.organisation.facilityType.code,
+    },
+    author: {
+      kind: 'professional',
+      rpps: d.radiologist.rpps,
+      name: [d.radiologist.familyName, d.radiologist.givenName].filter(Boolean).join(', '),
+      specialty: input.specialty ?? { code: 'SM44', label: 'Radio-diagnostic (SM)' },
+    },
+    patientIns,
+    software: input.software,
+    ...(input.now ? { now: input.now } : {}),
+  });
+  return withdraw({
+    ...input,
+    vihf: vihf.xml,
+    entryUuid: dmpEntryUuid(d.document.id),
+    patientIns,
+    author: d.radiologist,
+    organisation: d.organisation,
+    sourceId: input.sourceId ?? d.accessionAuthority,
+  });
 }
