@@ -1,8 +1,15 @@
-import { loggableError, type Database } from '@rayon/db';
+import { DELIVERY_TOPIC, loggableError, type Database } from '@rayon/db';
+import type { Destination } from '@rayon/domain';
+import type { DeliverySender } from '@rayon/reporting';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { insiAutoJob, type IdentityJobSettings } from './jobs/identity.ts';
-import { REPORT_REMINDER_JOB, reportDocumentsJob, reportRemindersJob } from './jobs/reports.ts';
+import {
+  deliverySendJob,
+  REPORT_REMINDER_JOB,
+  reportDocumentsJob,
+  reportRemindersJob,
+} from './jobs/reports.ts';
 import { deprovisionJob, provisionJob } from './jobs/tenancy.ts';
 import type { JobData } from './queue.ts';
 
@@ -12,6 +19,8 @@ export function defaultHandlers(
   db: Database,
   identity: IdentityJobSettings,
   logger: Logger,
+  /** The senders of the destinations this deployment reaches (DMP, MSSanté, PFI). */
+  senders: Partial<Record<Destination, DeliverySender>> = {},
 ): Record<string, Handler> {
   return {
     'tenant.provision': provisionJob(db),
@@ -19,6 +28,7 @@ export function defaultHandlers(
     'identity.insi-auto': insiAutoJob(db, identity, logger),
     'report.documents': reportDocumentsJob(db),
     [REPORT_REMINDER_JOB]: reportRemindersJob(db),
+    [DELIVERY_TOPIC]: deliverySendJob(db, senders),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Database } from '@rayon/db';
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createFairness, FAIR_TOPICS } from './fairness.ts';
 import type { Logger } from 'pino';
 import { createRelay } from './outbox/relay.ts';
 import { REPORT_REMINDER_EVERY_MS, REPORT_REMINDER_JOB } from './jobs/reports.ts';
@@ -16,16 +18,27 @@ export interface WorkerTierOptions {
   relay?: boolean;
 }
 
+const redisUrlOf = (c: ConnectionOptions) =>
+  'url' in c && typeof c.url === 'string' ? c.url : 'redis://127.0.0.1:6379';
+
 /** The outbox relay and the job processors of one worker process. */
 export async function startWorkerTier(o: WorkerTierOptions) {
   const queue = createJobsQueue(o.connection, o.prefix);
-  const relay = createRelay({ db: o.db, queue, logger: o.logger });
+  const counters = new Redis(redisUrlOf(o.connection), { maxRetriesPerRequest: null });
+  const fairness = createFairness(counters, o.prefix);
+  const relay = createRelay({ db: o.db, queue, logger: o.logger, fairness });
   const worker = new Worker<JobData>(JOBS_QUEUE, createProcessor(o.handlers, o.logger), {
     connection: o.connection,
     prefix: o.prefix,
     concurrency: o.concurrency ?? 4,
   });
   worker.on('error', (err) => o.logger.error({ err: err.message }, 'worker error'));
+  // A prioritised send leaves its practice's count when it is done or failed for good.
+  const countOut = (job: Job<JobData> | undefined, final: boolean) => {
+    if (job && final && FAIR_TOPICS.has(job.name)) void fairness.done(job.data.tenantId).catch(() => {});
+  };
+  worker.on('completed', (job) => countOut(job, true));
+  worker.on('failed', (job) => countOut(job, !!job && job.attemptsMade >= (job.opts.attempts ?? 1)));
   if (o.relay !== false) await relay.start();
   // Scheduled jobs: one scheduler per name whatever the number of workers.
   if (o.handlers[REPORT_REMINDER_JOB]) {
@@ -42,6 +55,7 @@ export async function startWorkerTier(o: WorkerTierOptions) {
       await worker.close();
       await relay.stop();
       await queue.close();
+      counters.disconnect();
     },
   };
 }

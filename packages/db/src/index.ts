@@ -36,3 +36,4 @@ export * from './tenant/scheduling.ts';
 export * from './tenant/performed-steps.ts';
 export type { OpeningHours, ReportSigner } from './schema/tenant.ts';
 export * from './tenant/reports.ts';
+export * from './tenant/deliveries.ts';

@@ -10,3 +10,4 @@ export * from './identity/identity.ts';
 export * from './identity/source.ts';
 export * from './scheduling/scheduling.ts';
 export * from './reporting/reporting.ts';
+export * from './reporting/distribution.ts';

@@ -23,7 +23,12 @@ import {
   type TenantRef,
   type TenantTx,
 } from '@rayon/db';
-import { parseReportDocument, renderReport, type ReportDocumentInput } from '@rayon/documents';
+import {
+  parseReportDocument,
+  renderReport,
+  type ReportDocument,
+  type ReportDocumentInput,
+} from '@rayon/documents';
 import {
   AppError,
   insForExchange,
@@ -172,15 +177,23 @@ export async function describeReportVersion(
   };
 }
 
+/** The checked description of a validated version (what its documents are rendered from). */
+export async function reportDocumentOf(
+  tx: TenantTx,
+  practice: PracticeIdentity,
+  versionId: string,
+): Promise<ReportDocument> {
+  return parseReportDocument(await describeReportVersion(tx, practice, versionId));
+}
+
 /** Renders and stores the documents of a validated version; a second call stores nothing. */
 export async function generateReportDocuments(
   db: Database,
   tenant: TenantRef,
   practice: PracticeIdentity,
   versionId: string,
-): Promise<{ stored: number; sha256: { pdf: string; cda: string } }> {
-  const description = await db.withTenant(tenant, (tx) => describeReportVersion(tx, practice, versionId));
-  const doc = parseReportDocument(description);
+): Promise<{ stored: number; sha256: { pdf: string; cda: string }; description: ReportDocument }> {
+  const doc = await db.withTenant(tenant, (tx) => reportDocumentOf(tx, practice, versionId));
   const { pdf, cda } = await renderReport(doc, { producedAt: new Date(doc.validatedAt) });
   const files = {
     pdf: { content: Buffer.from(pdf), mediaType: 'application/pdf' },
@@ -197,5 +210,5 @@ export async function generateReportDocuments(
     }
     return n;
   });
-  return { stored, sha256 };
+  return { stored, sha256, description: doc };
 }

@@ -22,6 +22,7 @@ import {
   listReports,
   putSetting,
   recordAudit,
+  releaseHeldDeliveries,
   resolveNotifications,
   updateReport,
   updateReportVersion,
@@ -38,6 +39,7 @@ import {
   conflict,
   lockHolder,
   nextReportStatus,
+  NOT_SENT_REASONS,
   PROVISIONAL_REMINDER_KIND,
   RGPD_NOTICE_SETTING,
   recordAnnouncement,
@@ -375,6 +377,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           clock(),
         );
         await updateReport(tx, id, { announcedAt: done.announcedAt, announcedBy: done.announcedBy });
+        // What was kept back for the announcement (the patient's mail) now goes.
+        await releaseHeldDeliveries(tx, id, NOT_SENT_REASONS.announcementPending, currentContext().requestId);
         await audit(tx, 'report.announced', id);
         return view(tx, (await findReport(tx, id))!);
       }),

@@ -1,5 +1,15 @@
 import { findTenantById, listTenants, toTenantRef, type Database } from '@rayon/db';
-import { generateReportDocuments, remindProvisionalReports } from '@rayon/reporting';
+import {
+  attemptDelivery,
+  distributionSettings,
+  generateReportDocuments,
+  planReportDeliveries,
+  remindProvisionalReports,
+  reportDocumentOf,
+  type DeliverySender,
+} from '@rayon/reporting';
+import { listReportDocumentContents } from '@rayon/db';
+import type { Destination } from '@rayon/domain';
 import type { Job } from 'bullmq';
 import type { JobData } from '../queue.ts';
 
@@ -9,7 +19,8 @@ export const REPORT_REMINDER_EVERY_MS = 15 * 60 * 1000;
 
 /**
  * report.documents: the PDF/A and CDA of a validated version, stored once (a retry or a second
- * delivery of the message finds them there and stores nothing).
+ * delivery of the message finds them there and stores nothing); then its sends are planned
+ * (once each) and handed to delivery.send jobs.
  */
 export function reportDocumentsJob(db: Database) {
   return async (job: Job<JobData>) => {
@@ -18,8 +29,12 @@ export function reportDocumentsJob(db: Database) {
       ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
       : undefined;
     if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
-    const { stored } = await generateReportDocuments(db, toTenantRef(tenant), tenant, versionId);
-    return { stored };
+    const ref = toTenantRef(tenant);
+    const { stored, description } = await generateReportDocuments(db, ref, tenant, versionId);
+    const planned = await db.withTenant(ref, (tx) =>
+      planReportDeliveries(tx, versionId, description, job.data.requestId),
+    );
+    return { stored, planned: planned.length };
   };
 }
 
@@ -32,5 +47,39 @@ export function reportRemindersJob(db: Database, now: () => Date = () => new Dat
         opened += await remindProvisionalReports(db, toTenantRef(tenant), now());
     }
     return { opened };
+  };
+}
+
+/**
+ * delivery.send: one attempt of one send (DMP, MSSanté, PFI). Retried by the queue with
+ * exponential backoff and jitter while the failure is one a retry can fix.
+ */
+export function deliverySendJob(db: Database, senders: Partial<Record<Destination, DeliverySender>>) {
+  return async (job: Job<JobData>) => {
+    const { deliveryId } = job.data.payload as { deliveryId: string };
+    const tenant = job.data.tenantId
+      ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
+      : undefined;
+    if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
+    return attemptDelivery(db, toTenantRef(tenant), deliveryId, {
+      senders,
+      attempt: job.attemptsMade + 1,
+      ...(job.opts.attempts ? { maxAttempts: job.opts.attempts } : {}),
+      async load(tx, delivery) {
+        const description = await reportDocumentOf(tx, tenant, delivery.versionId);
+        const docs = await listReportDocumentContents(tx, delivery.versionId);
+        const content = (kind: string) => {
+          const doc = docs.find((d) => d.kind === kind);
+          if (!doc) throw new Error(`the ${kind} of the version is not generated yet`);
+          return doc.content;
+        };
+        return {
+          description,
+          cda: content('cda'),
+          pdf: content('pdf'),
+          settings: await distributionSettings(tx),
+        };
+      },
+    });
   };
 }

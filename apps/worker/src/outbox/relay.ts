@@ -7,12 +7,15 @@ import {
 } from '@rayon/db';
 import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
+import { FAIR_TOPICS, type Fairness } from '../fairness.ts';
 import type { JobData } from '../queue.ts';
 
 export interface RelayOptions {
   db: Database;
   queue: Queue<JobData>;
   logger: Logger;
+  /** Priorities of the fair topics (per-practice sends); without it, no priority is set. */
+  fairness?: Fairness;
   batchSize?: number;
   /** Poll interval when no notification arrives (notifications can be missed across reconnects). */
   pollMs?: number;
@@ -37,13 +40,17 @@ export function createRelay(o: RelayOptions) {
     return o.db.platform(async (tx) => {
       const rows = await claimPendingOutbox(tx, batchSize);
       if (rows.length === 0) return 0;
-      await o.queue.addBulk(
-        rows.map((r) => ({
+      const jobs = [];
+      for (const r of rows) {
+        const priority =
+          o.fairness && FAIR_TOPICS.has(r.topic) ? await o.fairness.priority(r.tenantId) : undefined;
+        jobs.push({
           name: r.topic,
           data: { outboxId: r.id, tenantId: r.tenantId, requestId: r.requestId, payload: r.payload },
-          opts: { jobId: outboxJobId(r.id) },
-        })),
-      );
+          opts: { jobId: outboxJobId(r.id), ...(priority ? { priority } : {}) },
+        });
+      }
+      await o.queue.addBulk(jobs);
       const ids = rows.map((r) => r.id);
       await o.afterEnqueue?.(ids);
       await markOutboxEnqueued(tx, ids);

@@ -450,3 +450,53 @@ export const notifications = pgTable(
       .where(sql`${t.resolvedAt} is null`),
   ],
 );
+
+/**
+ * One destination of one report version (DMP, the referrer's or the patient's MSSanté mailbox,
+ * the PFI): sent once (the idempotency key), retried, every attempt kept.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    reportId: uuid('report_id')
+      .notNull()
+      .references(() => reports.id),
+    versionId: uuid('version_id')
+      .notNull()
+      .references(() => reportVersions.id),
+    destination: text('destination').notNull(),
+    /** publish, replace, withdraw. */
+    action: text('action').notNull(),
+    /** version + destination + action: a second planning of the same send is a no-op. */
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    /** pending, delivered, failed (needs action), not_sent (a rule keeps it back). */
+    status: text('status').notNull(),
+    /** Why it is not sent or failed, in plain French for the portal. */
+    reason: text('reason'),
+    attempts: integer('attempts').notNull().default(0),
+    remoteId: text('remote_id'),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index().on(t.reportId), index().on(t.status)],
+);
+
+export const deliveryAttempts = pgTable(
+  'delivery_attempts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    deliveryId: uuid('delivery_id')
+      .notNull()
+      .references(() => deliveries.id),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    /** delivered, retry, failed. */
+    outcome: text('outcome').notNull(),
+    /** The remote answer (status, error codes), never patient data. */
+    detail: text('detail'),
+    durationMs: integer('duration_ms').notNull(),
+  },
+  (t) => [index().on(t.deliveryId)],
+);

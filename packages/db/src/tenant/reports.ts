@@ -327,3 +327,11 @@ export async function siteOfExam(tx: TenantTx, examId: string): Promise<string |
     .limit(1);
   return row?.siteId;
 }
+
+/** The stored documents of a version, with their content (for the distribution). */
+export async function listReportDocumentContents(
+  tx: TenantTx,
+  versionId: string,
+): Promise<ReportDocumentRow[]> {
+  return tx.select().from(reportDocuments).where(eq(reportDocuments.versionId, versionId));
+}

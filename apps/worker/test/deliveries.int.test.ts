@@ -1,0 +1,244 @@
+/**
+ * The distribution pipeline in the worker, on the real PostgreSQL and Redis: a validated report's
+ * documents are generated, its sends planned once each (rules: identity not qualified → no DMP,
+ * no patient mail), every attempt recorded, retried with backoff while a retry can help, failed
+ * for good with a reason otherwise, never sent twice; and one practice's flood of sends does not
+ * hold back another practice's single one.
+ *
+ * The senders here are the test's own (recording, failing on demand): the connectors themselves
+ * are tested against their simulators and peers in @rayon/connectors and infra/simulators.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  Database,
+  enqueueOutbox,
+  listDeliveryAttempts,
+  listReportDeliveries,
+  listSites,
+  putSetting,
+  setExamStatus,
+  upsertUserProfile,
+  type TenantRef,
+} from '@rayon/db';
+import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
+import { createHarness, uniqueEmail, type Harness } from '@rayon/api/test-harness';
+import { NOT_SENT_REASONS, type Destination } from '@rayon/domain';
+import { DISTRIBUTION_SETTING, type DeliveryContext, type DeliverySender } from '@rayon/reporting';
+import type { Job } from 'bullmq';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { defaultHandlers } from '../src/processor.ts';
+import type { JobData } from '../src/queue.ts';
+import { startWorkerTier } from '../src/worker.ts';
+
+let h: Harness;
+let db: Database;
+let url: string;
+const silent = pino({ level: 'silent' });
+const connection = () => ({ url: inject('redisUrl'), maxRetriesPerRequest: null });
+
+class TestDeliveryError extends Error {
+  readonly retryable: boolean;
+  readonly reason: string;
+  readonly remote: string | undefined;
+  constructor(retryable: boolean, reason: string, remote?: string) {
+    super(reason);
+    this.retryable = retryable;
+    this.reason = reason;
+    this.remote = remote;
+  }
+}
+
+/** Polls `fn` until it returns something, for at most `timeoutMs`. */
+async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  url = await createScratchDatabase(inject('adminDatabaseUrl'), inject('databaseUrl'));
+  h = await createHarness({ databaseUrl: url });
+  db = new Database({ url, max: 4 });
+});
+afterAll(async () => {
+  await db.close();
+  await h.close();
+});
+
+/** A practice with a validated report of a patient whose identity is not qualified. */
+async function validatedReport(t: TenantRef) {
+  const desk = h.trpc({
+    token: (
+      await h.signedInUser({
+        email: uniqueEmail('desk'),
+        memberships: [{ tenant: t, roles: ['practice_admin'] }],
+      })
+    ).token,
+    tenant: t.slug,
+  });
+  const rad = await h.signedInUser({
+    email: uniqueEmail('rad'),
+    memberships: [{ tenant: t, roles: ['radiologist'] }],
+  });
+  await db.withTenant(t, (tx) =>
+    upsertUserProfile(tx, { userId: rad.user.id, displayName: 'BIDEAULT Jacques', rpps: '10001234567' }),
+  );
+  const radiologist = h.trpc({ token: rad.token, tenant: t.slug });
+  const [site] = await db.withTenant(t, listSites);
+  const room = await desk.scheduling.rooms.create.mutate({ siteId: site!.id, name: 'Salle' });
+  const days = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '23:59']]]));
+  const modality = await desk.scheduling.modalities.create.mutate({
+    roomId: room.id,
+    name: 'Scanner',
+    type: 'CT',
+    aeTitle: `DLV${randomBytes(3).toString('hex').toUpperCase()}`,
+    openingHours: days,
+  });
+  const examType = await desk.scheduling.examTypes.create.mutate({
+    label: 'Scanner thoracique',
+    ccamCode: 'ZBQK002',
+    loinc: { code: '24627-2', label: 'CT thorax' },
+    modalityType: 'CT',
+    durationMinutes: 15,
+  });
+  const referrer = await desk.scheduling.referrers.create.mutate({
+    rpps: '10003456789',
+    familyName: 'MARTIN',
+    givenName: 'Sophie',
+    mssanteAddress: 'sophie.martin@medecin.mssante.fr',
+  });
+  const patient = await desk.patients.create.mutate({
+    traits: { birthFamilyName: 'ENVOI', firstBirthForename: 'Noël', birthDate: '1970-01-01', sex: 'M' },
+  });
+  const order = await desk.scheduling.orders.create.mutate({
+    patientId: patient.id,
+    referrerId: referrer.id,
+    examTypeIds: [examType.id],
+    urgency: 'routine',
+  });
+  await desk.scheduling.appointments.book.mutate({
+    examId: order.exams[0]!.id,
+    modalityId: modality.id,
+    startsAt: '2031-03-03T09:00:00+01:00',
+  });
+  await db.withTenant(t, (tx) => setExamStatus(tx, order.exams[0]!.id, 'completed'));
+  const report = await radiologist.reports.create.mutate({ examIds: [order.exams[0]!.id] });
+  const saved = await radiologist.reports.save.mutate({
+    id: report.id,
+    body: 'Conclusion : normal.',
+    revision: 0,
+  });
+  await db.withTenant(t, (tx) =>
+    putSetting(tx, DISTRIBUTION_SETTING, {
+      dmp: true,
+      mssante: { enabled: true, patient: true },
+      pfi: { host: '127.0.0.1', port: 1, receivingApplication: 'PFI', receivingFacility: 'CHU' },
+    }),
+  );
+  await radiologist.reports.validate.mutate({ id: report.id, revision: saved.versions[0]!.revision });
+  return report.id;
+}
+
+describe('distribution pipeline', () => {
+  it('plans each send once, applies the rules, retries what can be retried, records every attempt, never sends twice', async () => {
+    const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
+    const calls: { destination: Destination; versionId: string; cdaSize: number }[] = [];
+    let pfiFailures = 2;
+    const recording =
+      (destination: Destination, behave: () => void): DeliverySender =>
+      async (ctx: DeliveryContext) => {
+        calls.push({ destination, versionId: ctx.delivery.versionId, cdaSize: ctx.cda.length });
+        behave();
+        return { remoteId: `${destination}-ok`, detail: 'AA' };
+      };
+    const senders: Partial<Record<Destination, DeliverySender>> = {
+      pfi: recording('pfi', () => {
+        if (pfiFailures-- > 0) throw new TestDeliveryError(true, 'La PFI ne répond pas', 'timeout');
+      }),
+      mssante_referrer: recording('mssante_referrer', () => {
+        throw new TestDeliveryError(false, "L'opérateur MSSanté refuse le destinataire", '550 5.1.1');
+      }),
+    };
+    const tier = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix: `{dlv-${randomBytes(4).toString('hex')}}`,
+      logger: silent,
+      handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, senders),
+    });
+    try {
+      const reportId = await validatedReport(t);
+      const final = await waitFor(async () => {
+        const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+        return rows.length === 4 && rows.every((r) => r.status !== 'pending') ? rows : undefined;
+      }, 60_000);
+      const by = Object.fromEntries(final.map((d) => [d.destination, d]));
+      expect(by.dmp).toMatchObject({ status: 'not_sent', reason: NOT_SENT_REASONS.dmpIdentity, attempts: 0 });
+      expect(by.mssante_patient).toMatchObject({
+        status: 'not_sent',
+        reason: NOT_SENT_REASONS.patientIdentity,
+      });
+      expect(by.mssante_referrer).toMatchObject({
+        status: 'failed',
+        reason: "L'opérateur MSSanté refuse le destinataire",
+        attempts: 1,
+      });
+      expect(by.pfi).toMatchObject({ status: 'delivered', attempts: 3, remoteId: 'pfi-ok' });
+      const attempts = await db.withTenant(t, (tx) => listDeliveryAttempts(tx, by.pfi!.id));
+      expect(attempts.map((a) => a.outcome)).toEqual(['retry', 'retry', 'delivered']);
+      expect(calls.filter((c) => c.destination === 'pfi')).toHaveLength(3);
+      expect(calls.every((c) => c.cdaSize > 10_000)).toBe(true);
+
+      // The same send handed over again (a duplicate message): nothing is sent twice.
+      await db.platform((tx) =>
+        enqueueOutbox(tx, { topic: 'delivery.send', tenantId: t.id, payload: { deliveryId: by.pfi!.id } }),
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(calls.filter((c) => c.destination === 'pfi')).toHaveLength(3);
+      expect((await db.withTenant(t, (tx) => listDeliveryAttempts(tx, by.pfi!.id))).length).toBe(3);
+    } finally {
+      await tier.queue.obliterate({ force: true });
+      await tier.stop();
+    }
+  }, 120_000);
+
+  it('one practice sending hundreds of reports does not hold back another practice’s single report', async () => {
+    const order: string[] = [];
+    const tier = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix: `{fair-${randomBytes(4).toString('hex')}}`,
+      logger: silent,
+      concurrency: 1,
+      handlers: {
+        'delivery.send': async (job: Job<JobData>) => {
+          order.push(job.data.tenantId!);
+          await new Promise((r) => setTimeout(r, 10));
+        },
+      },
+    });
+    try {
+      const a = '00000000-0000-4000-8000-00000000000a';
+      const b = '00000000-0000-4000-8000-00000000000b';
+      await db.platform(async (tx) => {
+        for (let i = 0; i < 300; i++)
+          await enqueueOutbox(tx, { topic: 'delivery.send', tenantId: a, payload: { i } });
+      });
+      await waitFor(async () => (order.length >= 20 ? true : undefined), 30_000);
+      await db.platform((tx) => enqueueOutbox(tx, { topic: 'delivery.send', tenantId: b, payload: {} }));
+      await waitFor(async () => (order.includes(b) ? true : undefined), 30_000);
+      const position = order.indexOf(b);
+      // Queued behind ~280 of A's sends, B's send passes them all but a handful.
+      expect(position).toBeLessThan(40);
+      await waitFor(async () => (order.length === 301 ? true : undefined), 60_000);
+    } finally {
+      await tier.queue.obliterate({ force: true });
+      await tier.stop();
+    }
+  }, 120_000);
+});

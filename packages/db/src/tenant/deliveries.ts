@@ -1,0 +1,119 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { deliveries, deliveryAttempts } from '../schema/tenant.ts';
+import type { TenantTx } from '../client.ts';
+import { enqueueOutbox } from '../platform/outbox.ts';
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+export type DeliveryAttemptRow = typeof deliveryAttempts.$inferSelect;
+
+/** Plans a send once: a second call with the same idempotency key returns nothing new. */
+export async function insertDelivery(
+  tx: TenantTx,
+  d: Pick<
+    typeof deliveries.$inferInsert,
+    'reportId' | 'versionId' | 'destination' | 'action' | 'idempotencyKey' | 'status' | 'reason'
+  >,
+): Promise<DeliveryRow | undefined> {
+  const [row] = await tx.insert(deliveries).values(d).onConflictDoNothing().returning();
+  return row;
+}
+
+export async function findDelivery(
+  tx: TenantTx,
+  id: string,
+  o: { forUpdate?: boolean } = {},
+): Promise<DeliveryRow | undefined> {
+  const q = tx.select().from(deliveries).where(eq(deliveries.id, id));
+  const [row] = o.forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+export async function updateDelivery(
+  tx: TenantTx,
+  id: string,
+  fields: Partial<
+    Pick<DeliveryRow, 'status' | 'reason' | 'attempts' | 'remoteId' | 'lastAttemptAt' | 'deliveredAt'>
+  >,
+): Promise<void> {
+  await tx
+    .update(deliveries)
+    .set({ ...fields, updatedAt: sql`now()` })
+    .where(eq(deliveries.id, id));
+}
+
+export async function insertDeliveryAttempt(
+  tx: TenantTx,
+  a: {
+    deliveryId: string;
+    outcome: 'delivered' | 'retry' | 'failed';
+    detail: string | null;
+    durationMs: number;
+  },
+): Promise<void> {
+  await tx.insert(deliveryAttempts).values(a);
+}
+
+export async function listReportDeliveries(tx: TenantTx, reportId: string): Promise<DeliveryRow[]> {
+  return tx
+    .select()
+    .from(deliveries)
+    .where(eq(deliveries.reportId, reportId))
+    .orderBy(asc(deliveries.createdAt), asc(deliveries.destination));
+}
+
+/** Deliveries of some statuses, most recent first (the portal's dead-letter list: failed). */
+export async function listDeliveries(tx: TenantTx, statuses: string[], limit = 200): Promise<DeliveryRow[]> {
+  return tx
+    .select()
+    .from(deliveries)
+    .where(inArray(deliveries.status, statuses))
+    .orderBy(desc(deliveries.updatedAt))
+    .limit(limit);
+}
+
+export async function listDeliveryAttempts(tx: TenantTx, deliveryId: string): Promise<DeliveryAttemptRow[]> {
+  return tx
+    .select()
+    .from(deliveryAttempts)
+    .where(eq(deliveryAttempts.deliveryId, deliveryId))
+    .orderBy(asc(deliveryAttempts.at));
+}
+
+/** The deliveries of a report kept back for a reason (e.g. the announcement), to release them. */
+export async function listHeldDeliveries(
+  tx: TenantTx,
+  reportId: string,
+  reason: string,
+): Promise<DeliveryRow[]> {
+  return tx
+    .select()
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.reportId, reportId),
+        eq(deliveries.status, 'not_sent'),
+        eq(deliveries.reason, reason),
+      ),
+    );
+}
+
+/**
+ * Releases the sends of a report kept back for `reason` (e.g. the announcement now recorded):
+ * pending again, each handed to the worker through the outbox, in the caller's transaction.
+ */
+export async function releaseHeldDeliveries(
+  tx: TenantTx,
+  reportId: string,
+  reason: string,
+  requestId: string | null,
+): Promise<number> {
+  const held = await listHeldDeliveries(tx, reportId, reason);
+  for (const d of held) {
+    await updateDelivery(tx, d.id, { status: 'pending', reason: null });
+    await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: d.id }, requestId });
+  }
+  return held.length;
+}
+
+/** The outbox topic (and job name) of one send. */
+export const DELIVERY_TOPIC = 'delivery.send';

@@ -1,0 +1,93 @@
+/**
+ * Where a validated report goes without anyone clicking (Ségur): the patient's DMP, the referring
+ * professional's MSSanté mailbox, the patient's Mon espace santé mailbox, and in a hospital the
+ * intermediation platform (PFI) by HL7 v2. Pure rules: which destinations a version has, and
+ * which are kept back and why (said in French for the portal).
+ */
+
+export const DESTINATIONS = ['dmp', 'mssante_referrer', 'mssante_patient', 'pfi'] as const;
+export type Destination = (typeof DESTINATIONS)[number];
+
+export const DESTINATION_LABELS: Record<Destination, string> = {
+  dmp: 'DMP (Mon espace santé)',
+  mssante_referrer: 'MSSanté du médecin demandeur',
+  mssante_patient: 'Messagerie Mon espace santé du patient',
+  pfi: "Plateforme d'intermédiation (PFI)",
+};
+
+export const DELIVERY_ACTIONS = ['publish', 'replace', 'withdraw'] as const;
+export type DeliveryAction = (typeof DELIVERY_ACTIONS)[number];
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'not_sent'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
+  pending: 'En cours',
+  delivered: 'Remis',
+  failed: 'Échec : action requise',
+  not_sent: 'Non envoyé',
+};
+
+/** A practice's distribution settings. */
+export interface DistributionSettings {
+  dmp: boolean;
+  mssante: { enabled: boolean; patient: boolean };
+  pfi: { host: string; port: number; receivingApplication: string; receivingFacility: string } | null;
+}
+
+export const DEFAULT_DISTRIBUTION: DistributionSettings = {
+  dmp: false,
+  mssante: { enabled: false, patient: false },
+  pfi: null,
+};
+
+export const NOT_SENT_REASONS = {
+  dmpIdentity: 'Identité non qualifiée : document non envoyé au DMP',
+  patientIdentity: "Identité non qualifiée : pas d'envoi à la messagerie du patient",
+  announcementPending: "Annonce en attente : rien n'est envoyé au patient avant l'annonce",
+  noReferrerMailbox: "Le médecin demandeur n'a pas d'adresse MSSanté",
+} as const;
+
+export interface PlannedDelivery {
+  destination: Destination;
+  action: DeliveryAction;
+  status: 'pending' | 'not_sent';
+  reason: string | null;
+}
+
+/** The destinations of a validated version, those kept back with their reason. */
+export function planDistribution(o: {
+  settings: DistributionSettings;
+  version: number;
+  insQualified: boolean;
+  announcementPending: boolean;
+  referrerMailbox: string | null;
+}): PlannedDelivery[] {
+  const action: DeliveryAction = o.version > 1 ? 'replace' : 'publish';
+  const planned: PlannedDelivery[] = [];
+  const add = (destination: Destination, reason: string | null) =>
+    planned.push({ destination, action, status: reason ? 'not_sent' : 'pending', reason });
+  if (o.settings.dmp) add('dmp', o.insQualified ? null : NOT_SENT_REASONS.dmpIdentity);
+  if (o.settings.mssante.enabled) {
+    add('mssante_referrer', o.referrerMailbox ? null : NOT_SENT_REASONS.noReferrerMailbox);
+    if (o.settings.mssante.patient) {
+      add(
+        'mssante_patient',
+        !o.insQualified
+          ? NOT_SENT_REASONS.patientIdentity
+          : o.announcementPending
+            ? NOT_SENT_REASONS.announcementPending
+            : null,
+      );
+    }
+  }
+  if (o.settings.pfi) add('pfi', null);
+  return planned;
+}
+
+/** The idempotency key of one send: the same version, destination and action are sent once. */
+export const deliveryKey = (versionId: string, destination: Destination, action: DeliveryAction) =>
+  `${versionId}:${destination}:${action}`;
+
+/** Retries: exponential from 2 s, with ±50 % jitter, at most 8 attempts. */
+export const DELIVERY_MAX_ATTEMPTS = 8;
