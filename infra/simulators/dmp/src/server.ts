@@ -366,6 +366,14 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
         'bad action',
       );
     }
+    // An ORG certificate names its structure in OU (national-services.md §1.1).
+    if (!structureId) {
+      throw new HttpFault(
+        403,
+        fault('Sender', 'Certificat client sans identifiant de structure (OU) : certificat ORG attendu'),
+        'not an ORG certificate',
+      );
+    }
     const assertion = header
       ?.getElementsByTagNameNS(NS.wsse, 'Security')[0]
       ?.getElementsByTagNameNS(NS.saml, 'Assertion')[0];

@@ -124,16 +124,27 @@ const slot = (name: string, values: readonly string[]) =>
 const localized = (tag: 'Name' | 'Description', value: string) =>
   `<rim:${tag}><rim:LocalizedString charset="UTF-8" xml:lang="fr-FR" value="${esc(value)}"/></rim:${tag}>`;
 
-let idCounter = 0;
+/** Symbolic ids of classifications and external identifiers, unique within one request. */
+function idGenerator(): () => number {
+  let n = 0;
+  return () => ++n;
+}
 function classification(
+  next: () => number,
   scheme: string,
   classifiedObject: string,
   code: { code: string; scheme: string; label: string },
 ): string {
-  return `<rim:Classification classificationScheme="${scheme}" classifiedObject="${esc(classifiedObject)}" id="cl${++idCounter}" nodeRepresentation="${esc(code.code)}">${slot('codingScheme', [code.scheme])}${localized('Name', code.label)}</rim:Classification>`;
+  return `<rim:Classification classificationScheme="${scheme}" classifiedObject="${esc(classifiedObject)}" id="cl${next()}" nodeRepresentation="${esc(code.code)}">${slot('codingScheme', [code.scheme])}${localized('Name', code.label)}</rim:Classification>`;
 }
-function externalIdentifier(scheme: string, registryObject: string, value: string, name: string): string {
-  return `<rim:ExternalIdentifier id="ei${++idCounter}" identificationScheme="${scheme}" registryObject="${esc(registryObject)}" value="${esc(value)}">${localized('Name', name)}</rim:ExternalIdentifier>`;
+function externalIdentifier(
+  next: () => number,
+  scheme: string,
+  registryObject: string,
+  value: string,
+  name: string,
+): string {
+  return `<rim:ExternalIdentifier id="ei${next()}" identificationScheme="${scheme}" registryObject="${esc(registryObject)}" value="${esc(value)}">${localized('Name', name)}</rim:ExternalIdentifier>`;
 }
 
 /** XCN of a professional known by RPPS (identifiant national = 8 + RPPS), as in the DMP samples. */
@@ -161,7 +172,7 @@ export function buildXdsMetadata(
   if (!dmpEligibility(description).eligible || !description.patient.ins) {
     throw new TypeError('identité non qualifiée : document non envoyé au DMP');
   }
-  idCounter = 0;
+  const next = idGenerator();
   const { document: doc, organisation: org, patient, radiologist } = description;
   const ins = patient.ins as { matricule: string; oid: string };
   const bytes = typeof options.cda === 'string' ? Buffer.from(options.cda, 'utf8') : options.cda;
@@ -211,26 +222,28 @@ export function buildXdsMetadata(
   for (const e of description.exams) for (const r of e.regions) regions.set(r.code, r.label);
 
   const authorClassification = (scheme: string, object: string) =>
-    `<rim:Classification classificationScheme="${scheme}" classifiedObject="${object}" id="cl${++idCounter}" nodeRepresentation="">${slot('authorPerson', [author])}${slot('authorInstitution', [institution])}</rim:Classification>`;
+    `<rim:Classification classificationScheme="${scheme}" classifiedObject="${object}" id="cl${next()}" nodeRepresentation="">${slot('authorPerson', [author])}${slot('authorInstitution', [institution])}</rim:Classification>`;
 
   const submissionSet = [
     `<rim:RegistryPackage id="${ss}" objectType="urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:RegistryPackage">`,
     slot('submissionTime', [xdsTime(now)]),
     localized('Name', doc.title),
     authorClassification(XDS_UUID.submissionSetAuthor, ss),
-    classification(XDS_UUID.submissionSetContentType, ss, {
+    classification(next, XDS_UUID.submissionSetContentType, ss, {
       ...contentType,
       scheme: CODE_SYSTEMS.contentType,
     }),
-    `<rim:Classification classificationNode="${XDS_UUID.submissionSet}" classifiedObject="${ss}" id="cl${++idCounter}"/>`,
-    externalIdentifier(XDS_UUID.submissionSetPatientId, ss, patientId, 'XDSSubmissionSet.patientId'),
+    `<rim:Classification classificationNode="${XDS_UUID.submissionSet}" classifiedObject="${ss}" id="cl${next()}"/>`,
+    externalIdentifier(next, XDS_UUID.submissionSetPatientId, ss, patientId, 'XDSSubmissionSet.patientId'),
     externalIdentifier(
+      next,
       XDS_UUID.submissionSetSourceId,
       ss,
       options.sourceId ?? description.accessionAuthority,
       'XDSSubmissionSet.sourceId',
     ),
     externalIdentifier(
+      next,
       XDS_UUID.submissionSetUniqueId,
       ss,
       submissionSetUniqueId,
@@ -260,24 +273,36 @@ export function buildXdsMetadata(
     slot('urn:ihe:iti:xds:2013:referenceIdList', referenceIds),
     localized('Name', doc.title),
     authorClassification(XDS_UUID.documentEntryAuthor, entryUuid),
-    classification(XDS_UUID.classCode, entryUuid, CR_IMAGERIE.classCode),
-    ...confidentialityCodes.map((c) => classification(XDS_UUID.confidentialityCode, entryUuid, c)),
+    classification(next, XDS_UUID.classCode, entryUuid, CR_IMAGERIE.classCode),
+    ...confidentialityCodes.map((c) => classification(next, XDS_UUID.confidentialityCode, entryUuid, c)),
     ...[...regions].map(([code, label]) =>
-      classification(XDS_UUID.eventCodeList, entryUuid, { code, scheme: CODE_SYSTEMS.region, label }),
+      classification(next, XDS_UUID.eventCodeList, entryUuid, { code, scheme: CODE_SYSTEMS.region, label }),
     ),
-    classification(XDS_UUID.formatCode, entryUuid, CR_IMAGERIE.formatCode),
-    classification(XDS_UUID.healthcareFacilityTypeCode, entryUuid, {
+    classification(next, XDS_UUID.formatCode, entryUuid, CR_IMAGERIE.formatCode),
+    classification(next, XDS_UUID.healthcareFacilityTypeCode, entryUuid, {
       ...org.facilityType,
       scheme: CODE_SYSTEMS.healthcareFacilityType,
     }),
-    classification(XDS_UUID.practiceSettingCode, entryUuid, {
+    classification(next, XDS_UUID.practiceSettingCode, entryUuid, {
       code: org.practiceSetting,
       scheme: CODE_SYSTEMS.practiceSetting,
       label: PRACTICE_SETTING_LABELS[org.practiceSetting] ?? org.practiceSetting,
     }),
-    classification(XDS_UUID.typeCode, entryUuid, CR_IMAGERIE.typeCode),
-    externalIdentifier(XDS_UUID.documentEntryPatientId, entryUuid, patientId, 'XDSDocumentEntry.patientId'),
-    externalIdentifier(XDS_UUID.documentEntryUniqueId, entryUuid, uniqueId, 'XDSDocumentEntry.uniqueId'),
+    classification(next, XDS_UUID.typeCode, entryUuid, CR_IMAGERIE.typeCode),
+    externalIdentifier(
+      next,
+      XDS_UUID.documentEntryPatientId,
+      entryUuid,
+      patientId,
+      'XDSDocumentEntry.patientId',
+    ),
+    externalIdentifier(
+      next,
+      XDS_UUID.documentEntryUniqueId,
+      entryUuid,
+      uniqueId,
+      'XDSDocumentEntry.uniqueId',
+    ),
     '</rim:ExtrinsicObject>',
   ].join('');
 
@@ -319,26 +344,28 @@ export function buildDeletionMetadata(input: {
   now?: Date;
   submissionSetUniqueId?: string;
 }): string {
-  idCounter = 0;
+  const next = idGenerator();
   const ss = 'SubmissionSet01';
   const submissionSet = [
     `<rim:RegistryPackage id="${ss}" objectType="urn:oasis:names:tc:ebxml-regrep:ObjectType:RegistryObject:RegistryPackage">`,
     slot('submissionTime', [xdsTime(input.now ?? new Date())]),
-    `<rim:Classification classificationScheme="${XDS_UUID.submissionSetAuthor}" classifiedObject="${ss}" id="cl${++idCounter}" nodeRepresentation="">${slot('authorPerson', [professionalXcn(input.author)])}${slot('authorInstitution', [structureXon(input.organisation)])}</rim:Classification>`,
-    classification(XDS_UUID.submissionSetContentType, ss, {
+    `<rim:Classification classificationScheme="${XDS_UUID.submissionSetAuthor}" classifiedObject="${ss}" id="cl${next()}" nodeRepresentation="">${slot('authorPerson', [professionalXcn(input.author)])}${slot('authorInstitution', [structureXon(input.organisation)])}</rim:Classification>`,
+    classification(next, XDS_UUID.submissionSetContentType, ss, {
       code: '07',
       scheme: CODE_SYSTEMS.contentType,
       label: 'Consultations soins externes',
     }),
-    `<rim:Classification classificationNode="${XDS_UUID.submissionSet}" classifiedObject="${ss}" id="cl${++idCounter}"/>`,
+    `<rim:Classification classificationNode="${XDS_UUID.submissionSet}" classifiedObject="${ss}" id="cl${next()}"/>`,
     externalIdentifier(
+      next,
       XDS_UUID.submissionSetPatientId,
       ss,
       insCx(input.patientIns),
       'XDSSubmissionSet.patientId',
     ),
-    externalIdentifier(XDS_UUID.submissionSetSourceId, ss, input.sourceId, 'XDSSubmissionSet.sourceId'),
+    externalIdentifier(next, XDS_UUID.submissionSetSourceId, ss, input.sourceId, 'XDSSubmissionSet.sourceId'),
     externalIdentifier(
+      next,
       XDS_UUID.submissionSetUniqueId,
       ss,
       input.submissionSetUniqueId ?? uuidOid(randomUUID()),
