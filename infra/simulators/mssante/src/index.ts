@@ -1,1 +1,26 @@
-export {};
+export {
+  mailboxOfCertificate,
+  MAX_MESSAGE_BYTES,
+  MSSANTE_CIPHERS,
+  startMssanteSimulator,
+  type MssanteSimulator,
+  type MssanteSimulatorEvent,
+  type MssanteSimulatorOptions,
+  type ReceivedMessage,
+} from './server.ts';
+export {
+  checkMail,
+  checkRecipient,
+  checkXdm,
+  insOf,
+  MailRejection,
+  type CheckedMail,
+  type XdmContent,
+} from './checks.ts';
+export { buildNotification, type NotificationKind, type NotificationOptions } from './notifications.ts';
+export {
+  createMssanteTestPki,
+  type MssanteTestPki,
+  type MssanteTestPkiOptions,
+  type TestClientCertificate,
+} from './pki.ts';

@@ -74,6 +74,20 @@ const NETWORK_CODES = new Set([
   'EDNS',
 ]);
 
+/**
+ * What the SMTP client went through before failing (from its log lines: only the message
+ * templates, never their arguments). Node's TLS server checks a client certificate after the
+ * handshake and just closes the socket (with TLS 1.3 the client has already finished its side),
+ * so a refused certificate shows as a connection closed right after the TLS upgrade, before the
+ * server answered anything over TLS.
+ */
+export interface SessionTrail {
+  /** STARTTLS upgrade done (or implicit TLS established). */
+  tlsEstablished?: boolean;
+  /** The server answered over TLS (authentication or envelope accepted). */
+  answeredOverTls?: boolean;
+}
+
 interface SmtpError extends Error {
   code?: string;
   responseCode?: number;
@@ -82,7 +96,7 @@ interface SmtpError extends Error {
 }
 
 /** Maps what nodemailer reports to a DeliveryError (exported for the tests). */
-export function toDeliveryError(raw: unknown): DeliveryError {
+export function toDeliveryError(raw: unknown, session: SessionTrail = {}): DeliveryError {
   const err = (raw instanceof Error ? raw : new Error(String(raw))) as SmtpError;
   const remote = err.response ? redactAddresses(err.response) : undefined;
   const withRemote = (o: { retryable: boolean; reason: string }) =>
@@ -112,17 +126,26 @@ export function toDeliveryError(raw: unknown): DeliveryError {
     });
   }
   const text = `${err.code ?? ''} ${err.message}`;
+  const closedAfterHandshake =
+    session.tlsEstablished === true &&
+    session.answeredOverTls !== true &&
+    (err.code === 'ECONNECTION' || err.code === 'ECONNRESET' || /ECONNRESET|closed unexpectedly/.test(text));
   const tlsFailure =
+    closedAfterHandshake ||
     err.code === 'ETLS' ||
-    /ERR_SSL|ERR_TLS|SSL routines|alert|certificate|self[- ]signed|unable to (get|verify)|CERT_/i.test(text);
+    /ERR_SSL|ERR_TLS|SSL routines|alert|certificate|self[- ]signed|unable to (get|verify)|CERT_|before secure TLS connection/i.test(
+      text,
+    );
   if (tlsFailure) {
     return withRemote({
       retryable: false,
       reason:
-        "La connexion TLS au serveur MSSanté a été refusée : le certificat de l'organisation n'est pas reconnu (ou le certificat du serveur n'est pas de confiance).",
+        "La connexion TLS au serveur MSSanté a été refusée : le certificat de l'organisation n'est très probablement pas accepté (expiré, révoqué ou d'une autorité non reconnue), ou le certificat du serveur n'est pas de confiance.",
     });
   }
-  if (err.code && NETWORK_CODES.has(err.code)) {
+  const network =
+    err.code && NETWORK_CODES.has(err.code) ? err.code : /\b(E[A-Z_]+)\b/.exec(err.message)?.[1];
+  if (network && NETWORK_CODES.has(network)) {
     return withRemote({
       retryable: true,
       reason: 'Le serveur MSSanté est injoignable pour le moment ; nouvel essai prévu.',
@@ -144,7 +167,24 @@ export async function sendMssante(options: SendMssanteOptions): Promise<SendMssa
   const { certificate, message } = options;
   const timeout = options.timeoutMs ?? 30_000;
   const implicit = options.security === 'tls';
+  const trail: SessionTrail = {};
+  const record = (_entry: unknown, message: unknown) => {
+    if (typeof message !== 'string') return;
+    if (message.startsWith('Connection upgraded with STARTTLS')) trail.tlsEstablished = true;
+    if (/authenticated|encoded mime message/.test(message) && trail.tlsEstablished)
+      trail.answeredOverTls = true;
+  };
   const transport = nodemailer.createTransport({
+    // Only to follow the session's stages (see SessionTrail); nothing is written anywhere.
+    logger: {
+      trace: record,
+      debug: record,
+      info: record,
+      warn: record,
+      error: record,
+      fatal: record,
+      level: () => {},
+    },
     host: options.host,
     port: options.port,
     secure: implicit,
@@ -194,7 +234,7 @@ export async function sendMssante(options: SendMssanteOptions): Promise<SendMssa
     return { messageId: message.messageId, accepted, rejected, response: String(info.response ?? '') };
   } catch (err) {
     if (err instanceof DeliveryError) throw err;
-    throw toDeliveryError(err);
+    throw toDeliveryError(err, { ...trail, ...(implicit ? { tlsEstablished: true } : {}) });
   } finally {
     transport.close();
   }
