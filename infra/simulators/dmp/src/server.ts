@@ -89,7 +89,10 @@ export interface DmpSimulatorOptions {
   /** VIHF lifetime (default 30 s, national-services.md §1.2). */
   vihfMaxAgeSeconds?: number;
   maxBodyBytes?: number;
-  /** Also serve GET /documents over plain HTTP on this loopback port (0 = any) for the portal / quick start. */
+  /**
+   * Also serve GET /documents (metadata) and GET /documents/<uniqueId>/cda over plain HTTP on this
+   * loopback port (0 = any), for the portal and the quick start.
+   */
   adminPort?: number;
   /** One call per answered request, without patient data. */
   onExchange?: (exchange: DmpExchange) => void;
@@ -221,8 +224,9 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
       res.end(body);
       options.onExchange?.({ path, transaction, structureId, httpStatus: status, outcome });
     };
-    if (req.method === 'GET' && path === '/documents') {
-      answer(200, 'application/json', JSON.stringify(publicDocuments()), 'documents');
+    if (req.method === 'GET' && path.startsWith('/documents')) {
+      const r = readApi(path);
+      answer(r.status, r.type, r.body, 'documents');
       return;
     }
     if (req.method !== 'POST') {
@@ -609,11 +613,18 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     );
   }
 
-  function publicDocuments() {
-    return [...store.values()].map(({ cda, ins: _ins, ...rest }) => ({
-      ...rest,
-      cdaBase64: cda.toString('base64'),
-    }));
+  /** GET /documents (metadata, no CDA) and GET /documents/<uniqueId>/cda. */
+  function readApi(url: string): { status: number; type: string; body: string | Buffer } {
+    if (url === '/documents') {
+      const list = [...store.values()].map(({ cda: _cda, ...rest }) => rest);
+      return { status: 200, type: 'application/json', body: JSON.stringify(list) };
+    }
+    const m = /^\/documents\/([^/]+)\/cda$/.exec(url);
+    const doc = m
+      ? [...store.values()].find((d) => d.uniqueId === decodeURIComponent(m[1] as string))
+      : undefined;
+    if (doc) return { status: 200, type: 'text/xml; charset=UTF-8', body: doc.cda };
+    return { status: 404, type: 'text/plain', body: 'not found' };
   }
 
   const server = createServer(
@@ -644,12 +655,12 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
   let adminUrl: string | undefined;
   if (options.adminPort !== undefined) {
     admin = createHttpServer((req, res) => {
-      if (req.method === 'GET' && req.url === '/documents') {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(publicDocuments()));
-      } else {
-        res.writeHead(404).end();
-      }
+      const r =
+        req.method === 'GET'
+          ? readApi((req.url ?? '/').split('?')[0] ?? '/')
+          : { status: 405, type: 'text/plain', body: 'GET only' };
+      res.writeHead(r.status, { 'Content-Type': r.type });
+      res.end(r.body);
     });
     await new Promise<void>((resolve) => admin?.listen(options.adminPort, '127.0.0.1', () => resolve()));
     adminUrl = `http://127.0.0.1:${(admin.address() as AddressInfo).port}`;
@@ -658,7 +669,7 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     url: `https://${host.includes(':') ? `[${host}]` : host}:${port}/si-dmp-server/v2/services`,
     port,
     ...(adminUrl ? { adminUrl } : {}),
-    documents: () => [...store.values()].map((d) => ({ ...d, cda: Buffer.from(d.cda) })),
+    documents: () => [...store.values()].map((d) => ({ ...d })),
     injectFaults: (f) => {
       faults = { ...f };
     },

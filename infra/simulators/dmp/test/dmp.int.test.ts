@@ -135,6 +135,9 @@ describe('DMP simulator ← connectors ITI-41 / ITI-57', () => {
       [v1.description.document.id, 'deprecated'],
       [v2.description.document.id, 'approved'],
     ]);
+    expect(admin[0]).not.toHaveProperty('cda');
+    const cdaBack = await fetch(`${sim.adminUrl}/documents/${v2.description.document.id}/cda`);
+    expect(await cdaBack.text()).toBe(v2.cda);
 
     const ins = v2.description.patient.ins as { matricule: string; oid: string };
     await withdraw({
