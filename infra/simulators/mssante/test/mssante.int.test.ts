@@ -8,7 +8,7 @@ import { connect } from 'node:net';
 import { unzipSync } from 'fflate';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrganisationCertificate } from '@rayon/connectors/certificates';
+import { OrganisationCertificate, parsePkcs12 } from '@rayon/connectors/certificates';
 import { DeliveryError } from '../../../../packages/connectors/src/delivery-error.ts';
 import {
   buildMssanteMessage,
@@ -37,7 +37,8 @@ describe('MSSanté simulator', () => {
   const MAILBOX = pki.clients.mailbox.mailbox;
   const cert = (c: { certPem: string; keyPem: string; chainPem: string[] }) =>
     OrganisationCertificate.fromPem({ certPem: c.certPem, keyPem: c.keyPem, chainPem: c.chainPem });
-  const certificate = cert(pki.clients.mailbox);
+  // The practice's upload path: the PKCS#12 file and its passphrase.
+  const certificate = parsePkcs12(pki.clients.mailbox.p12, pki.clients.mailbox.passphrase);
   const events: MssanteSimulatorEvent[] = [];
   let sim: MssanteSimulator;
 

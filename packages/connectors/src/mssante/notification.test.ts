@@ -161,3 +161,45 @@ describe('MSSanté notifications', () => {
     );
   });
 });
+
+// ig-struct-email-standard.md example (body shortened), sent as UTF-8 with an encoded subject.
+const STANDARD_KO = crlf(`Date: Wed, 20 Feb 2024 00:19:00 -0400
+From: serviceY_auto@chb.mssante.fr
+To: serviceY@chb.mssante.fr
+Message-ID: <199509200019.12345@chb.mssante.fr>
+Subject: =?UTF-8?B?${Buffer.from('[Erreur d’intégration !][902] XDM/1.0/DDM+ECHOGRAPHIE ABDOMINOPELVIENNE CORSE FIGATELLIX 12/10/1988').toString('base64')}?=
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary="boundary12345"
+
+--boundary12345
+Content-Type: text/plain; charset="UTF-8"
+Content-Transfer-Encoding: 8bit
+
+Bonjour,
+
+Le document envoyé n’a pas pu être intégré correctement dans le système.
+- Erreur détectée : Identifiant de patient inconnu
+- Code d’erreur : 902
+
+--boundary12345
+Content-Type: message/rfc822
+Content-Disposition: attachment; filename="message_original.eml"
+
+From: serviceX@cha.mssante.fr
+Message-ID: <original.1@cha.mssante.fr>
+Subject: XDM/1.0/DDM+ECHOGRAPHIE
+
+corps
+--boundary12345--
+`);
+
+describe('MSSanté standard error mail', () => {
+  it('reads the IG’s "courriel standard" as an integration error of the attached original', () => {
+    expect(parseMssanteNotification(STANDARD_KO)).toMatchObject({
+      type: 'mail',
+      kind: 'processing_failed',
+      originalMessageId: '<original.1@cha.mssante.fr>',
+      error: { code: '902', label: 'Identifiant de patient inconnu' },
+    });
+  });
+});

@@ -6,7 +6,9 @@
  *   original's headers (`text/rfc822-headers`) or message;
  * - MDN, RFC 8098 and ig-struct-msg-mdn.md: `multipart/report; report-type=disposition-notification`,
  *   a `message/disposition-notification` part with `Disposition`, `Final-Recipient`,
- *   `Original-Message-ID` (and on error `processed/Error: <code>^<libellé>`).
+ *   `Original-Message-ID` (and on error `processed/Error: <code>^<libellé>`);
+ * - the "courriel standard" of ig-struct-email-standard.md, for an integration error when no MDN
+ *   was asked for (subject `[KO Intégration système !][<code>] …`).
  *
  * A small MIME reader of our own: mailparser is asynchronous, a development dependency here,
  * and does not expose the report parts' fields; and the IG's own MDN example leaves out the
@@ -25,7 +27,8 @@ export type MssanteNotificationKind =
   | 'processing_failed';
 
 export interface MssanteNotification {
-  type: 'dsn' | 'mdn';
+  /** `mail`: the "courriel standard" an integration error may come as (ig-struct-email-standard.md). */
+  type: 'dsn' | 'mdn' | 'mail';
   /** Message-ID of the mail this notification is about (`<…>`), or null when it cannot be found. */
   originalMessageId: string | null;
   kind: MssanteNotificationKind;
@@ -195,6 +198,8 @@ export function parseMssanteNotification(raw: Uint8Array | string): MssanteNotif
   const ct = contentType(headers);
   const ownId = messageIdOf(first(headers, 'message-id')) ?? undefined;
   if (ct.type !== 'multipart/report' || !ct.params.boundary) {
+    const standard = standardErrorMail(headers, ct, body, ownId);
+    if (standard) return standard;
     throw new NotificationParseError('not a multipart/report notification');
   }
   const parts = splitMultipart(body, ct.params.boundary);
@@ -263,4 +268,61 @@ export function parseMssanteNotification(raw: Uint8Array | string): MssanteNotif
     ...(finalRecipient ? { finalRecipient } : {}),
     ...(ownId ? { messageId: ownId } : {}),
   };
+}
+
+/**
+ * ig-struct-email-standard.md: without an MDN request, an integration error comes back as a plain
+ * mail whose subject starts `[KO Intégration système !][<code>]` (the IG's example writes
+ * `[Erreur d’intégration !][<code>]`), with the original attached as message/rfc822.
+ */
+function standardErrorMail(
+  headers: Headers,
+  ct: { type: string; params: Record<string, string> },
+  body: string,
+  ownId: string | undefined,
+): MssanteNotification | null {
+  const subject = decodeSubject(first(headers, 'subject') ?? '');
+  const m = /^\s*\[(?:KO Intégration système !|Erreur d[’']intégration !)\]\s*\[([^\]]+)\]/.exec(subject);
+  if (!m) return null;
+  const code = m[1]!.trim();
+  let originalMessageId = messageIdOf(first(headers, 'in-reply-to'));
+  let label = '';
+  if (ct.type.startsWith('multipart/') && ct.params.boundary) {
+    for (const part of splitMultipart(body, ct.params.boundary)) {
+      const type = contentType(part.headers).type;
+      if (type === 'message/rfc822' && !originalMessageId) {
+        originalMessageId = messageIdOf(first(parseHeaders(splitHeadBody(part.body).head), 'message-id'));
+      }
+      if (type === 'text/plain' && !label)
+        label = /Erreur détectée\s*:\s*(.+)/.exec(part.body)?.[1]?.trim() ?? '';
+    }
+  } else {
+    label = /Erreur détectée\s*:\s*(.+)/.exec(body)?.[1]?.trim() ?? '';
+  }
+  return {
+    type: 'mail',
+    originalMessageId,
+    kind: 'processing_failed',
+    detail: redact(`integration error ${code}${label ? ` ${label}` : ''}`),
+    error: { code, label },
+    ...(ownId ? { messageId: ownId } : {}),
+  };
+}
+
+/** RFC 2047 encoded words (B and Q) in a subject. */
+function decodeSubject(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_, charset: string, encoding: string, text: string) => {
+      const bytes =
+        encoding.toUpperCase() === 'B'
+          ? Buffer.from(text, 'base64')
+          : Buffer.from(
+              text
+                .replace(/_/g, ' ')
+                .replace(/=([0-9A-Fa-f]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+              'latin1',
+            );
+      return /^utf-?8$/i.test(charset) ? bytes.toString('utf8') : bytes.toString('latin1');
+    });
 }
