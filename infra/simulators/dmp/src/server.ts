@@ -22,6 +22,7 @@ import {
   XdsError,
   type CheckedEntry,
 } from './metadata-check.ts';
+import { checkCdaAgainstEntry } from './cda-check.ts';
 import { contentTypeParam, normaliseCid, parseMultipart } from './mtom.ts';
 import { validateCdaToolPath } from './shared.ts';
 import { checkVihf, ouOf, VihfError, type CheckedVihf } from './vihf-check.ts';
@@ -524,6 +525,7 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
         if (target.patientId !== e.patientId)
           throw new XdsError('XDSPatientIdDoesNotMatch', 'RPLC : autre patient');
       }
+      checkCdaAgainstEntry(cda, e, replaces ? store.get(replaces)?.uniqueId : undefined);
       if (cdaTool) {
         const check = await runValidateCda(cdaTool, cda);
         if (!check.ok)

@@ -208,6 +208,30 @@ describe('DMP simulator ← connectors ITI-41 / ITI-57', () => {
     expect(error.remote).toMatch(/XDSRegistryMetadataError/);
   });
 
+  it('a CDA that says another thing than its metadata is refused', async () => {
+    const { description, cda } = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.83';
+    });
+    const other = {
+      ...description,
+      document: { ...description.document, id: '1.2.250.1.999.1.1.20261122.84' },
+    };
+    const error = await rejection(send(other, cda));
+    expect(error.retryable).toBe(false);
+    expect(error.remote).toMatch(/XDSRepositoryMetadataError: CDA : ClinicalDocument\/id ≠ uniqueId/);
+    const v2 = await render('replacement', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.85';
+      d.document.replaces = '1.2.250.1.999.1.1.20261122.83';
+    });
+    const asFirstVersion = {
+      ...v2.description,
+      document: { ...v2.description.document, replaces: undefined },
+    };
+    expect((await rejection(send(asFirstVersion, v2.cda))).remote).toMatch(
+      /relatedDocument RPLC sans association/,
+    );
+  });
+
   it('a certificate from another CA is refused during the TLS handshake', async () => {
     const { description, cda } = await render('qualified-ins');
     const stranger = OrganisationCertificate.fromPem(pki.clients.otherCa);
@@ -342,12 +366,11 @@ describe.skipIf(!validateCdaToolPath())('DMP simulator with validate-cda', () =>
         timeoutMs: 120_000,
       });
     expect(await submit(description, cda)).toMatchObject({ status: 'success' });
-    const broken = cda.replace(/(<ClinicalDocument[^>]*>)/, '$1<notInTheSchema/>');
-    const other = {
-      ...description,
-      document: { ...description.document, id: '1.2.250.1.999.1.1.20261122.91' },
-    };
-    const error = await rejection(submit(other, broken));
+    const other = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.91';
+    });
+    const broken = other.cda.replace(/(<ClinicalDocument[^>]*>)/, '$1<notInTheSchema/>');
+    const error = await rejection(submit(other.description, broken));
     expect(error.retryable).toBe(false);
     expect(error.remote).toMatch(/XDSRepositoryError/);
     expect(strict.documents()).toHaveLength(1);
