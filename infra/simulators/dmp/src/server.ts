@@ -201,6 +201,14 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
   let faults:
     { count: number; kind: 'http-500' } | { count: number; kind: 'delay'; delayMs: number } | undefined;
   let cdaTool: string | undefined;
+  // Registry updates run one at a time: checks (duplicates, RPLC target) and the store change are
+  // atomic even while a CDA is being validated.
+  let lane: Promise<unknown> = Promise.resolve();
+  const serialised = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = lane.then(fn);
+    lane = run.catch(() => undefined);
+    return run;
+  };
   if (options.validateCda) {
     cdaTool = validateCdaToolPath();
     if (!cdaTool)
@@ -411,7 +419,7 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     });
     if (path === '/repository') {
       try {
-        await provideAndRegister(request, attachments, vihf, structureId);
+        await serialised(() => provideAndRegister(request, attachments, vihf, structureId));
         return respond(`${expected}Response`, [], true);
       } catch (e) {
         if (e instanceof XdsError)
@@ -421,7 +429,7 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     }
     if (path === '/registry') {
       try {
-        updateDocumentSet(request, vihf);
+        await serialised(async () => updateDocumentSet(request, vihf));
         return respond(`${expected}Response`, [], false);
       } catch (e) {
         if (e instanceof XdsError)
