@@ -6,6 +6,7 @@ export {
   type MssanteSimulator,
   type MssanteSimulatorEvent,
   type MssanteSimulatorOptions,
+  type MssanteSimulatorTls,
   type ReceivedMessage,
 } from './server.ts';
 export {

@@ -23,6 +23,7 @@ import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { checkMail, checkRecipient, MailRejection, type XdmContent } from './checks.ts';
 import { buildNotification, type NotificationKind, type NotificationOptions } from './notifications.ts';
+import type { MssanteTestPki } from './pki.ts';
 
 /** SC.MSS/CONF.03 suites (OpenSSL names) plus the TLS 1.3 suites CONF.02 allows. */
 export const MSSANTE_CIPHERS = [
@@ -46,12 +47,8 @@ export interface MssanteSimulatorOptions {
   host?: string;
   /** HTTP port of GET /messages; 0 = a free port; null (default) = no HTTP endpoint. */
   httpPort?: number | null;
-  pki: {
-    /** Server certificate (optionally followed by its chain) and key. */
-    server: { certPem: string; keyPem: string };
-    /** CAs that may issue client certificates. */
-    caPem: string | string[];
-  };
+  /** The test PKI as created by `createMssanteTestPki`, or the server's PEMs and the client CAs. */
+  pki: MssanteTestPki | MssanteSimulatorTls;
   /** `starttls` (default) or implicit `tls`. */
   security?: 'starttls' | 'tls';
   requireAuth?: boolean;
@@ -62,6 +59,23 @@ export interface MssanteSimulatorOptions {
   closedMailboxes?: string[];
   /** One call per SMTP outcome, without patient data (for logs and tests). */
   onEvent?: (event: MssanteSimulatorEvent) => void;
+}
+
+export interface MssanteSimulatorTls {
+  /** Server certificate (optionally followed by its chain) and key. */
+  server: { certPem: string; keyPem: string };
+  /** CAs that may issue client certificates. */
+  caPem: string | string[];
+}
+
+function tlsOf(pki: MssanteTestPki | MssanteSimulatorTls): MssanteSimulatorTls {
+  if ('caChainPem' in pki) {
+    return {
+      server: { certPem: pki.server.certPem + pki.caPem, keyPem: pki.server.keyPem },
+      caPem: pki.caChainPem,
+    };
+  }
+  return pki;
 }
 
 export interface MssanteSimulatorEvent {
@@ -127,6 +141,7 @@ const smtpError = (code: number, message: string) =>
 
 export async function startMssanteSimulator(options: MssanteSimulatorOptions): Promise<MssanteSimulator> {
   const host = options.host ?? '127.0.0.1';
+  const tls = tlsOf(options.pki);
   const messages: ReceivedMessage[] = [];
   const closed = new Set((options.closedMailboxes ?? []).map((a) => a.toLowerCase()));
   const requireAuth = options.requireAuth ?? true;
@@ -139,9 +154,9 @@ export async function startMssanteSimulator(options: MssanteSimulatorOptions): P
     secure: implicit,
     name: 'mssante-sim.localhost',
     banner: 'Simulateur MSSanté Rayon',
-    key: options.pki.server.keyPem,
-    cert: options.pki.server.certPem,
-    ca: options.pki.caPem,
+    key: tls.server.keyPem,
+    cert: tls.server.certPem,
+    ca: tls.caPem,
     requestCert: true,
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',

@@ -202,10 +202,7 @@ describe('MSSanté simulator', () => {
 
   it('refuses at TLS with TLS 1.2 only as well (refusal inside the handshake)', async () => {
     const tls12 = await startMssanteSimulator({
-      pki: {
-        server: { certPem: pki.server.certPem + pki.caPem, keyPem: pki.server.keyPem },
-        caPem: pki.caChainPem,
-      },
+      pki,
       maxTlsVersion: 'TLSv1.2',
     });
     try {
@@ -288,10 +285,7 @@ describe('MSSanté simulator', () => {
 
   it('gives a retryable DeliveryError when the server is down', async () => {
     const other = await startMssanteSimulator({
-      pki: {
-        server: { certPem: pki.server.certPem + pki.caPem, keyPem: pki.server.keyPem },
-        caPem: pki.caChainPem,
-      },
+      pki,
     });
     const port = other.port;
     await other.close();
