@@ -4,6 +4,7 @@ import { insiSettings } from '@rayon/identity';
 import pino from 'pino';
 import { loadEnv } from './env.ts';
 import { defaultHandlers } from './processor.ts';
+import { deploymentSenders } from './senders.ts';
 import { startWorkerTier } from './worker.ts';
 
 const env = loadEnv();
@@ -28,6 +29,7 @@ const tier = await startWorkerTier({
       }),
     },
     logger,
+    deploymentSenders(),
   ),
   concurrency: env.RAYON_WORKER_CONCURRENCY,
 });

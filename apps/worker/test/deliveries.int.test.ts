@@ -8,11 +8,17 @@
  * The senders here are the test's own (recording, failing on demand): the connectors themselves
  * are tested against their simulators and peers in @rayon/connectors and infra/simulators.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   Database,
   enqueueOutbox,
   listDeliveryAttempts,
+  listReportDocumentContents,
   listReportDeliveries,
   listSites,
   putSetting,
@@ -29,7 +35,19 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultHandlers } from '../src/processor.ts';
 import type { JobData } from '../src/queue.ts';
+import { pfiSender } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
+
+/** ../shared beside the checkout (set RAYON_SHARED to point elsewhere). */
+const shared = process.env.RAYON_SHARED ?? join(import.meta.dirname, '../../../../shared');
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
 
 let h: Harness;
 let db: Database;
@@ -71,7 +89,7 @@ afterAll(async () => {
 });
 
 /** A practice with a validated report of a patient whose identity is not qualified. */
-async function validatedReport(t: TenantRef) {
+async function validatedReport(t: TenantRef, pfiPort = 1) {
   const desk = h.trpc({
     token: (
       await h.signedInUser({
@@ -137,11 +155,11 @@ async function validatedReport(t: TenantRef) {
     putSetting(tx, DISTRIBUTION_SETTING, {
       dmp: true,
       mssante: { enabled: true, patient: true },
-      pfi: { host: '127.0.0.1', port: 1, receivingApplication: 'PFI', receivingFacility: 'CHU' },
+      pfi: { host: '127.0.0.1', port: pfiPort, receivingApplication: 'PFI', receivingFacility: 'CHU' },
     }),
   );
   await radiologist.reports.validate.mutate({ id: report.id, revision: saved.versions[0]!.revision });
-  return report.id;
+  return { reportId: report.id, radiologist };
 }
 
 describe('distribution pipeline', () => {
@@ -172,7 +190,7 @@ describe('distribution pipeline', () => {
       handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, senders),
     });
     try {
-      const reportId = await validatedReport(t);
+      const { reportId } = await validatedReport(t);
       const final = await waitFor(async () => {
         const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
         return rows.length === 4 && rows.every((r) => r.status !== 'pending') ? rows : undefined;
@@ -206,6 +224,82 @@ describe('distribution pipeline', () => {
       await tier.stop();
     }
   }, 120_000);
+
+  it('the PFI by the real connector: the python3-hl7 peer receives an MDM^T02, then a T10 for the correction, each carrying the stored CDA', async () => {
+    const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'rayon-pfi-peer-'));
+    const peer = spawn(
+      join(shared, 'tools/hl7-listen'),
+      ['--max', '2', '--seconds', '90', String(port), dir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      peer.stdout!.on(
+        'data',
+        (d: Buffer) => ((out += d.toString()), out.includes('listening on') && resolve()),
+      );
+      peer.on('exit', (code) => reject(new Error(`hl7-listen exited (${code})`)));
+    });
+    const tier = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix: `{pfi-${randomBytes(4).toString('hex')}}`,
+      logger: silent,
+      handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
+        pfi: pfiSender({ timeoutMs: 10_000 }),
+      }),
+    });
+    try {
+      const { reportId, radiologist } = await validatedReport(t, port);
+      const delivered = (action: string) =>
+        waitFor(async () => {
+          const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+          const pfi = rows.find((r) => r.destination === 'pfi' && r.action === action);
+          return pfi && pfi.status !== 'pending' ? pfi : undefined;
+        }, 60_000);
+      expect(await delivered('publish')).toMatchObject({ status: 'delivered' });
+      let view = await radiologist.reports.correct.mutate({ id: reportId });
+      view = await radiologist.reports.save.mutate({
+        id: reportId,
+        body: 'Conclusion corrigée.',
+        revision: view.versions[1]!.revision,
+      });
+      await radiologist.reports.validate.mutate({ id: reportId, revision: view.versions[1]!.revision });
+      expect(await delivered('replace')).toMatchObject({ status: 'delivered' });
+
+      const received = await waitFor(async () => {
+        const files = readdirSync(dir).sort();
+        return files.length >= 2 ? files.map((f) => readFileSync(join(dir, f), 'utf8')) : undefined;
+      }, 30_000);
+      const types = received.map((m) => /MSH\|(?:[^|]*\|){7}([^|]*)/.exec(m)![1]);
+      expect(types.sort()).toEqual(['MDM^T02^MDM_T02', 'MDM^T10^MDM_T02']);
+      const stored = await db.withTenant(t, async (tx) => {
+        const rows = await listReportDeliveries(tx, reportId);
+        return Promise.all(
+          rows
+            .filter((r) => r.destination === 'pfi')
+            .map(
+              async (r) =>
+                (await listReportDocumentContents(tx, r.versionId)).find((d) => d.kind === 'cda')!.content,
+            ),
+        );
+      });
+      for (const message of received) {
+        const base64 = /\^(?:TEXT|text)\^XML\^Base64\^([A-Za-z0-9+/=]+)/.exec(message)![1]!;
+        const cda = Buffer.from(base64, 'base64');
+        expect(stored.some((s) => s.equals(cda))).toBe(true);
+      }
+    } finally {
+      await tier.queue.obliterate({ force: true });
+      await tier.stop();
+      peer.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
 
   it('one practice sending hundreds of reports does not hold back another practice’s single report', async () => {
     const order: string[] = [];

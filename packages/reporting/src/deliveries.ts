@@ -85,6 +85,8 @@ export interface DeliveryContext {
   cda: Buffer;
   pdf: Buffer;
   settings: DistributionSettings;
+  /** An announcement is pending: the document must stay invisible to the patient. */
+  hiddenFromPatient: boolean;
 }
 
 /** A destination's sender: resolves with the remote id, or throws (a DeliveryError says how). */

@@ -1,4 +1,11 @@
-import { findTenantById, listTenants, toTenantRef, type Database } from '@rayon/db';
+import {
+  findReport,
+  findTenantById,
+  listReportDocumentContents,
+  listTenants,
+  toTenantRef,
+  type Database,
+} from '@rayon/db';
 import {
   attemptDelivery,
   distributionSettings,
@@ -8,7 +15,6 @@ import {
   reportDocumentOf,
   type DeliverySender,
 } from '@rayon/reporting';
-import { listReportDocumentContents } from '@rayon/db';
 import type { Destination } from '@rayon/domain';
 import type { Job } from 'bullmq';
 import type { JobData } from '../queue.ts';
@@ -73,11 +79,13 @@ export function deliverySendJob(db: Database, senders: Partial<Record<Destinatio
           if (!doc) throw new Error(`the ${kind} of the version is not generated yet`);
           return doc.content;
         };
+        const report = (await findReport(tx, delivery.reportId))!;
         return {
           description,
           cda: content('cda'),
           pdf: content('pdf'),
           settings: await distributionSettings(tx),
+          hiddenFromPatient: report.announcementRequired && report.announcedAt === null,
         };
       },
     });
