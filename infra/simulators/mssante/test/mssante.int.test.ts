@@ -59,7 +59,7 @@ describe('MSSanté simulator', () => {
 
   const send = async (
     built: Awaited<ReturnType<typeof buildMssanteMessage>>,
-    o: { certificate?: OrganisationCertificate; port?: number } = {},
+    o: { certificate?: OrganisationCertificate; port?: number; now?: Date } = {},
   ) =>
     sendMssante({
       host: '127.0.0.1',
@@ -70,6 +70,7 @@ describe('MSSanté simulator', () => {
       password: 'mot-de-passe-bal',
       message: built,
       timeoutMs: 10_000,
+      ...(o.now ? { now: o.now } : {}),
     });
 
   const failure = async (promise: Promise<unknown>): Promise<DeliveryError> => {
@@ -192,11 +193,22 @@ describe('MSSanté simulator', () => {
 
   it('refuses at TLS a certificate from another CA, or expired: not retryable', async () => {
     const built = await message();
-    for (const client of [pki.clients.otherCa, pki.clients.expired]) {
-      const err = await failure(send(built, { certificate: cert(client) }));
+    // The expired one is sent with a clock from before its expiry, so that the server judges it.
+    const beforeExpiry = new Date(cert(pki.clients.expired).notAfter.getTime() - 3_600_000);
+    for (const [client, now] of [
+      [pki.clients.otherCa, undefined],
+      [pki.clients.expired, beforeExpiry],
+    ] as const) {
+      const err = await failure(send(built, { certificate: cert(client), ...(now ? { now } : {}) }));
       expect(err.retryable).toBe(false);
       expect(err.reason).toMatch(/TLS/);
     }
+    // With the real clock, the connector stops before connecting, with the expiry date.
+    const expired = await failure(send(built, { certificate: cert(pki.clients.expired) }));
+    expect(expired).toMatchObject({
+      retryable: false,
+      reason: expect.stringMatching(/a expiré le \d{2}\/\d{2}\/\d{4}/),
+    });
     expect(events.some((e) => e.kind === 'accepted')).toBe(true);
   });
 

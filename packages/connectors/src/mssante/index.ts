@@ -35,12 +35,14 @@ export {
   type MssanteRecipientKind,
 } from './message.ts';
 export {
+  certificateProblem,
   MSSANTE_CIPHERS,
   redactAddresses,
   sendMssante,
   toDeliveryError,
   type SendMssanteOptions,
   type SendMssanteResult,
+  type SessionTrail,
 } from './send.ts';
 export {
   isPatientMailbox,

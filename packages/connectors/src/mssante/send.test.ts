@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { redactAddresses, toDeliveryError } from './send.ts';
+import { OrganisationCertificate } from '../certificates/index.ts';
+import { makeCertificate } from '../certificates/test-support.ts';
+import { certificateProblem, redactAddresses, toDeliveryError } from './send.ts';
 
 const smtpError = (fields: Record<string, unknown>) => Object.assign(new Error('smtp'), fields);
 
@@ -60,5 +62,29 @@ describe('MSSanté send errors', () => {
     expect(err.remote).toBe('550 5.1.1 <adresse>: fermée');
     expect(err.reason).toMatch(/destinataire/);
     expect(redactAddresses('a b@c.fr d')).toBe('a <adresse> d');
+  });
+});
+
+describe('MSSanté certificate check', () => {
+  const DAY = 86_400_000;
+  const now = new Date('2026-11-22T10:00:00Z');
+  const make = (notBefore: number, notAfter: number, clientAuth = true) => {
+    const c = makeCertificate({
+      subject: [{ shortName: 'CN', value: 'rayon@imagerie.mssante.fr' }],
+      notBefore: new Date(now.getTime() + notBefore),
+      notAfter: new Date(now.getTime() + notAfter),
+      extendedKeyUsage: clientAuth ? { clientAuth: true } : { serverAuth: true },
+    });
+    return OrganisationCertificate.fromPem({ certPem: c.certPem, keyPem: c.keyPem });
+  };
+
+  it('stops an expired, not yet valid or non client-auth certificate before connecting', () => {
+    expect(certificateProblem(make(-DAY, DAY), now)).toBeNull();
+    expect(certificateProblem(make(-10 * DAY, -DAY), now)).toMatchObject({
+      retryable: false,
+      reason: expect.stringMatching(/a expiré le 21\/11\/2026/),
+    });
+    expect(certificateProblem(make(DAY, 10 * DAY), now)?.reason).toMatch(/qu'à partir du 23\/11\/2026/);
+    expect(certificateProblem(make(-DAY, DAY, false), now)?.reason).toMatch(/AUTH_CLI/);
   });
 });

@@ -6,7 +6,7 @@
  * Failures become a `DeliveryError` whose reason a person can act on.
  */
 import nodemailer from 'nodemailer';
-import type { OrganisationCertificate } from '../certificates/index.ts';
+import { checkUsable, type OrganisationCertificate } from '../certificates/index.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { MssanteMessage } from './message.ts';
 
@@ -47,6 +47,41 @@ export interface SendMssanteOptions {
   servername?: string;
   /** Connection, greeting and socket timeouts (ms); default 30 s. */
   timeoutMs?: number;
+  /** Clock for the certificate's validity check; default now. */
+  now?: Date;
+}
+
+const frenchDate = (d: Date) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short' }).format(d);
+
+/**
+ * A certificate that cannot work (expired, not yet valid, not for client authentication) stops the
+ * delivery before any connection, with a reason a person can act on.
+ */
+export function certificateProblem(certificate: OrganisationCertificate, now: Date): DeliveryError | null {
+  if (now.getTime() > certificate.notAfter.getTime()) {
+    return new DeliveryError({
+      retryable: false,
+      reason: `Le certificat de l'organisation a expiré le ${frenchDate(certificate.notAfter)} : déposez le certificat renouvelé pour reprendre les envois MSSanté.`,
+    });
+  }
+  if (now.getTime() < certificate.notBefore.getTime()) {
+    return new DeliveryError({
+      retryable: false,
+      reason: `Le certificat de l'organisation n'est valable qu'à partir du ${frenchDate(certificate.notBefore)}.`,
+    });
+  }
+  try {
+    checkUsable(certificate, { now });
+  } catch (cause) {
+    return new DeliveryError({
+      retryable: false,
+      reason:
+        "Le certificat de l'organisation ne permet pas l'authentification client (certificat AUTH_CLI attendu) : déposez le bon certificat.",
+      cause,
+    });
+  }
+  return null;
 }
 
 export interface SendMssanteResult {
@@ -165,6 +200,8 @@ export function toDeliveryError(raw: unknown, session: SessionTrail = {}): Deliv
 
 export async function sendMssante(options: SendMssanteOptions): Promise<SendMssanteResult> {
   const { certificate, message } = options;
+  const problem = certificateProblem(certificate, options.now ?? new Date());
+  if (problem) throw problem;
   const timeout = options.timeoutMs ?? 30_000;
   const implicit = options.security === 'tls';
   const trail: SessionTrail = {};
