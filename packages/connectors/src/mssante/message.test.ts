@@ -57,6 +57,11 @@ describe('MSSanté message', () => {
     expect(mail.text).toContain('IRM du genou droit (22/11/2026)');
     expect(mail.text).not.toContain('PAT-TROIS');
     expect(mail.text).not.toContain('279035121518989');
+    // Header names spelt as the socle spells them.
+    const head = built.raw.toString('latin1').split('\r\n\r\n')[0]!;
+    for (const name of ['X-MSS-NIL: ', 'X-MSS-CODECDA: ', 'X-MSS-INS: ', 'Disposition-Notification-To: ']) {
+      expect(head.split('\r\n').some((line) => line.startsWith(name))).toBe(true);
+    }
     // UTF-8 everywhere (SC.MSS/CONF.19).
     expect(built.raw.toString('latin1')).toMatch(/charset=utf-8/i);
   });

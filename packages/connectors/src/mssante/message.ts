@@ -253,7 +253,7 @@ export async function buildMssanteMessage(input: MssanteMessageInput): Promise<M
       },
     ],
   });
-  const raw = await composer.compile().build();
+  const raw = withExactHeaderNames(await composer.compile().build(), Object.keys(headers));
   return {
     raw,
     messageId,
@@ -263,4 +263,19 @@ export async function buildMssanteMessage(input: MssanteMessageInput): Promise<M
     xdm,
     pdfFilename,
   };
+}
+
+/**
+ * nodemailer writes header names in its own case (`X-Mss-Nil`). Header names are case-insensitive
+ * (RFC 5322 §1.2.2), but the socle spells them `X-MSS-NIL`, … : they are written that way, in the
+ * message's own header block only.
+ */
+function withExactHeaderNames(raw: Buffer, names: string[]): Buffer {
+  const end = raw.indexOf('\r\n\r\n');
+  let head = raw.subarray(0, end).toString('latin1');
+  for (const name of names) {
+    // The names are letters and hyphens: nothing to escape in the pattern.
+    head = head.replace(new RegExp(`^${name}:`, 'gim'), `${name}:`);
+  }
+  return Buffer.concat([Buffer.from(head, 'latin1'), raw.subarray(end)]);
 }

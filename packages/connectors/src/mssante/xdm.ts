@@ -219,7 +219,8 @@ export function buildXdmMetadata(options: XdmOptions): { xml: string; facts: Xdm
   const ids: Ids = { next: () => `id${String(++counter).padStart(2, '0')}` };
 
   const authorPerson = professionalXcn(d.radiologist);
-  const authorInstitution = `${hl7(org.name)}^^^^^&${OID.structure}&ISO^IDNST^^^${org.idNat}`;
+  // ebRIM Value is at most 256 characters (rim.xsd LongName): the XON name is shortened if need be.
+  const authorInstitution = `${hl7(org.name).slice(0, 180)}^^^^^&${OID.structure}&ISO^IDNST^^^${org.idNat}`;
   const authorSpecialty = `${d.radiologist.specialty.code}^${hl7(d.radiologist.specialty.label)}^${OID.specialty}`;
 
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(NS.lcm, 'lcm:SubmitObjectsRequest', {
