@@ -37,12 +37,16 @@ const NS = {
   rs: 'urn:oasis:names:tc:ebxml-regrep:xsd:rs:3.0',
   xop: 'http://www.w3.org/2004/08/xop/include',
   hl7: 'urn:hl7-org:v3',
+  query: 'urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0',
+  rim: 'urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0',
 };
-const ACTIONS = {
-  '/repository': 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b',
-  '/registry': 'urn:ihe:iti:2010:UpdateDocumentSet',
-  '/patients': 'urn:hl7-org:v3:PRPA_IN201307UV02',
-} as const;
+const ACTIONS: Record<string, readonly string[]> = {
+  '/repository': ['urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b'],
+  '/registry': ['urn:ihe:iti:2010:UpdateDocumentSet', 'urn:ihe:iti:2007:RegistryStoredQuery'],
+  '/patients': ['urn:hl7-org:v3:PRPA_IN201307UV02'],
+};
+const FIND_DOCUMENTS = 'urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d';
+const FIND_BY_REFERENCE_ID = 'urn:uuid:12941a89-e02e-4be5-967c-ce4bfc8fe492';
 const STATUS_URI = {
   approved: 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved',
   deprecated: 'urn:oasis:names:tc:ebxml-regrep:StatusType:Deprecated',
@@ -370,15 +374,20 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     const body = env.getElementsByTagNameNS(NS.soap, 'Body')[0];
     const action = header?.getElementsByTagNameNS(NS.wsa, 'Action')[0]?.textContent?.trim();
     const messageId = header?.getElementsByTagNameNS(NS.wsa, 'MessageID')[0]?.textContent?.trim();
-    const expected = ACTIONS[path as keyof typeof ACTIONS];
-    if (!expected) throw new HttpFault(404, fault('Sender', `Service inconnu : ${path}`), 'unknown path');
-    if (action !== expected || !messageId) {
+    const allowed = ACTIONS[path];
+    if (!allowed) throw new HttpFault(404, fault('Sender', `Service inconnu : ${path}`), 'unknown path');
+    if (!action || !allowed.includes(action) || !messageId) {
       throw new HttpFault(
         400,
-        fault('Sender', `wsa:Action ${expected} et wsa:MessageID attendus`, 'wsa:ActionNotSupported'),
+        fault(
+          'Sender',
+          `wsa:Action (${allowed.join(' ou ')}) et wsa:MessageID attendus`,
+          'wsa:ActionNotSupported',
+        ),
         'bad action',
       );
     }
+    const expected = action;
     // An ORG certificate names its structure in OU (national-services.md §1.1).
     if (!structureId) {
       throw new HttpFault(
@@ -426,6 +435,22 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
           return respond(`${expected}Response`, [{ code: e.code, context: e.message }], true);
         throw e;
       }
+    }
+    if (action === 'urn:ihe:iti:2007:RegistryStoredQuery') {
+      let response: string;
+      try {
+        response = storedQuery(request, vihf);
+      } catch (e) {
+        if (!(e instanceof XdsError)) throw e;
+        response = registryResponse([{ code: e.code, context: e.message }])
+          .replace(/rs:RegistryResponse/g, 'query:AdhocQueryResponse')
+          .replace('<query:AdhocQueryResponse ', `<query:AdhocQueryResponse xmlns:query="${NS.query}" `);
+      }
+      return {
+        xml: envelope(`${expected}Response`, messageId, response),
+        mtom: false,
+        outcome: 'stored query',
+      };
     }
     if (path === '/registry') {
       try {
@@ -599,6 +624,57 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
       changes.push([target, status]);
     }
     for (const [doc, status] of changes) doc.status = status;
+  }
+
+  /**
+   * ITI-18 FindDocuments / FindDocumentsByReferenceId (national-services.md §1.6), LeafClass
+   * answers reduced to what a source needs: entryUUID, status, uniqueId, patientId.
+   */
+  function storedQuery(request: Element | undefined, vihf: CheckedVihf): string {
+    const query = request?.getElementsByTagNameNS(NS.rim, 'AdhocQuery')[0];
+    const id = query?.getAttribute('id');
+    if (!query || (id !== FIND_DOCUMENTS && id !== FIND_BY_REFERENCE_ID)) {
+      throw new XdsError('XDSUnknownStoredQuery', 'requête stockée non gérée');
+    }
+    const list = (name: string) =>
+      slotValues(query, name)
+        .join(',')
+        .replace(/^\(|\)$/g, '')
+        .split(',')
+        .map((v) => v.trim().replace(/^'|'$/g, ''))
+        .filter(Boolean);
+    const patientId = list('$XDSDocumentEntryPatientId')[0];
+    const ins = parseInsCx(patientId);
+    if (!ins) throw new XdsError('XDSRegistryError', '$XDSDocumentEntryPatientId doit être un INS');
+    if (ins.matricule !== vihf.ins.matricule) {
+      throw new XdsError('XDSPatientIdDoesNotMatch', 'patient de la requête ≠ resource-id du VIHF');
+    }
+    const statuses = list('$XDSDocumentEntryStatus');
+    if (statuses.length === 0)
+      throw new XdsError('XDSStoredQueryParamNumber', '$XDSDocumentEntryStatus absent');
+    const references = list('$XDSDocumentEntryReferenceIdList');
+    if (id === FIND_BY_REFERENCE_ID && references.length === 0) {
+      throw new XdsError('XDSStoredQueryParamNumber', '$XDSDocumentEntryReferenceIdList absent');
+    }
+    const found = [...store.values()].filter(
+      (d) =>
+        d.patientId === patientId &&
+        statuses.includes(STATUS_URI[d.status]) &&
+        (references.length === 0 || d.referenceIdList.some((r) => references.includes(r))),
+    );
+    return (
+      `<query:AdhocQueryResponse xmlns:query="${NS.query}" xmlns:rim="${NS.rim}" status="urn:oasis:names:tc:ebxml-regrep:ResponseStatusType:Success"><rim:RegistryObjectList>` +
+      found
+        .map(
+          (d) =>
+            `<rim:ExtrinsicObject id="${d.entryUuid}" status="${STATUS_URI[d.status]}" mimeType="${d.mimeType}" objectType="urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1">` +
+            `<rim:ExternalIdentifier id="urn:uuid:${randomUUID()}" registryObject="${d.entryUuid}" identificationScheme="urn:uuid:58a6f841-87b3-4a3e-92fd-a8ffeff98427" value="${esc(d.patientId)}"/>` +
+            `<rim:ExternalIdentifier id="urn:uuid:${randomUUID()}" registryObject="${d.entryUuid}" identificationScheme="urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab" value="${esc(d.uniqueId)}"/>` +
+            `</rim:ExtrinsicObject>`,
+        )
+        .join('') +
+      `</rim:RegistryObjectList></query:AdhocQueryResponse>`
+    );
   }
 
   /** TD0.2 answer. [I] The real response structure is not public (national-services.md §1.7). */

@@ -7,6 +7,7 @@ import {
   DeliveryError,
   dmpEntryUuid,
   existence,
+  findDocuments,
   provideAndRegister,
   sendReportToDmp,
   withdraw,
@@ -409,8 +410,28 @@ describe('sendReportToDmp / withdrawReportFromDmp (what the delivery job calls)'
     expect(byId(v2.description.document.id)?.replaces).toBe(byId(v1.description.document.id)?.entryUuid);
     expect(await withdrawReportFromDmp({ ...connection, description: v2.description, software })).toEqual({
       status: 'success',
+      alreadyWithdrawn: false,
     });
     expect(byId(v2.description.document.id)?.status).toBe('deleted');
+    // A retry after a lost answer: already done.
+    expect(await withdrawReportFromDmp({ ...connection, description: v2.description, software })).toEqual({
+      status: 'success',
+      alreadyWithdrawn: true,
+    });
+    const ins = v1.description.patient.ins as { matricule: string; oid: string };
+    const entries = await findDocuments({ ...connection, vihf: vihfFor(v1.description), patientIns: ins });
+    expect(entries.filter((e) => e.uniqueId.endsWith('.100') || e.uniqueId.endsWith('.101'))).toEqual([
+      {
+        entryUuid: byId(v1.description.document.id)?.entryUuid,
+        uniqueId: v1.description.document.id,
+        status: 'deprecated',
+      },
+      {
+        entryUuid: byId(v2.description.document.id)?.entryUuid,
+        uniqueId: v2.description.document.id,
+        status: 'deleted',
+      },
+    ]);
 
     const count = sim.documents().length;
     const notQualified = await render('identity-not-qualified');

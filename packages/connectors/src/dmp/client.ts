@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import type { OrganisationCertificate } from '../certificates/organisation-certificate.ts';
 import { DeliveryError } from '../delivery-error.ts';
-import { DMP_NS, DMP_SERVICES, RESPONSE_STATUS } from './codes.ts';
+import { DMP_NS, DMP_SERVICES, RESPONSE_STATUS, STATUS, XDS_UUID } from './codes.ts';
 import {
   buildDeletionMetadata,
   buildXdsMetadata,
   dmpEligibility,
-  dmpEntryUuid,
+  insCx,
   type DmpDocumentDescription,
   type XdsMetadataOptions,
 } from './metadata.ts';
@@ -186,6 +186,8 @@ export async function withdraw(
     organisation: { name: string; idNat: string };
     sourceId: string;
     now?: Date;
+    /** The entry's current status URI (default Approved). */
+    originalStatus?: string;
   },
 ): Promise<{ status: 'success' }> {
   const { path, action } = DMP_SERVICES.updateDocumentSet;
@@ -285,13 +287,47 @@ export async function sendReportToDmp(
   const eligibility = dmpEligibility(input.description);
   if (!eligibility.eligible) return { status: 'not-eligible', reason: eligibility.reason };
   const { description: d } = input;
+  // The entry a new version replaces: asked to the DMP (ITI-18), as the DRIMbox PoC does; the
+  // entryUUID Rayon gave it otherwise.
+  let replaces: { entryUuid: string } | undefined;
+  if (d.document.replaces) {
+    const entries = await findDocuments({
+      ...input,
+      vihf: reportVihf(input),
+      patientIns: d.patient.ins as { matricule: string; oid: string },
+      statuses: ['approved', 'deprecated'],
+    });
+    const previous = entries.find((e) => e.uniqueId === d.document.replaces);
+    if (previous) replaces = { entryUuid: previous.entryUuid };
+  }
   const metadata = buildXdsMetadata(d, {
     cda: input.cda,
+    ...(replaces ? { replaces } : {}),
     ...(input.confidentiality ? { confidentiality: input.confidentiality } : {}),
     ...(input.sourceId ? { sourceId: input.sourceId } : {}),
     ...(input.now ? { now: input.now } : {}),
   });
-  const vihf = buildVihf({
+  const vihf = reportVihf(input, {
+    ...(input.confidentiality?.invisibleRepresentantsLegaux
+      ? { confidentialityCode: 'INVISIBLE_REPRESENTANTS_LEGAUX' as const }
+      : {}),
+  });
+  const result = await provideAndRegister({ ...input, vihf, metadata, cda: input.cda });
+  return { ...result, entryUuid: metadata.entryUuid, uniqueId: metadata.uniqueId };
+}
+
+/** A fresh VIHF for a report's author (the validating radiologist, INDIRECTE mode). */
+function reportVihf(
+  input: DmpConnection & {
+    description: DmpDocumentDescription;
+    software: DmpSoftware;
+    specialty?: { code: string; label: string };
+    now?: Date;
+  },
+  extra: { confidentialityCode?: 'INVISIBLE_REPRESENTANTS_LEGAUX' } = {},
+): string {
+  const d = input.description;
+  return buildVihf({
     certificate: input.certificate,
     structure: {
       idNat: d.organisation.idNat,
@@ -306,16 +342,15 @@ export async function sendReportToDmp(
     },
     patientIns: d.patient.ins as { matricule: string; oid: string },
     software: input.software,
-    ...(input.confidentiality?.invisibleRepresentantsLegaux
-      ? { confidentialityCode: 'INVISIBLE_REPRESENTANTS_LEGAUX' as const }
-      : {}),
+    ...extra,
     ...(input.now ? { now: input.now } : {}),
-  });
-  const result = await provideAndRegister({ ...input, vihf: vihf.xml, metadata, cda: input.cda });
-  return { ...result, entryUuid: metadata.entryUuid, uniqueId: metadata.uniqueId };
+  }).xml;
 }
 
-/** Deletes one report version from the DMP (ITI-57), with a fresh VIHF; see `withdraw`. */
+/**
+ * Deletes one report version from the DMP (TD3.3c): finds its entry by ITI-18, then ITI-57 with
+ * a fresh VIHF. Already deleted (e.g. a retry after a lost answer) counts as done.
+ */
 export async function withdrawReportFromDmp(
   input: DmpConnection & {
     /** The description of the version to delete. */
@@ -325,35 +360,88 @@ export async function withdrawReportFromDmp(
     sourceId?: string;
     now?: Date;
   },
-): Promise<{ status: 'success' } | { status: 'not-eligible'; reason: string }> {
+): Promise<{ status: 'success'; alreadyWithdrawn: boolean } | { status: 'not-eligible'; reason: string }> {
   const eligibility = dmpEligibility(input.description);
   if (!eligibility.eligible) return { status: 'not-eligible', reason: eligibility.reason };
   const { description: d } = input;
   const patientIns = d.patient.ins as { matricule: string; oid: string };
-  const vihf = buildVihf({
-    certificate: input.certificate,
-    structure: {
-      idNat: d.organisation.idNat,
-      name: d.organisation.name,
-      facilityType: d.organisation.facilityType.code,
-    },
-    author: {
-      kind: 'professional',
-      rpps: d.radiologist.rpps,
-      name: [d.radiologist.familyName, d.radiologist.givenName].filter(Boolean).join(', '),
-      specialty: input.specialty ?? { code: 'SM44', label: 'Radio-diagnostic (SM)' },
-    },
-    patientIns,
-    software: input.software,
-    ...(input.now ? { now: input.now } : {}),
-  });
-  return withdraw({
+  const entries = await findDocuments({ ...input, vihf: reportVihf(input), patientIns });
+  const entry = entries.find((e) => e.uniqueId === d.document.id);
+  if (!entry) {
+    throw new DeliveryError({
+      retryable: false,
+      reason: "Document introuvable dans le DMP : il n'y a rien à supprimer.",
+      remote: 'ITI-18: no entry for this uniqueId',
+    });
+  }
+  if (entry.status === 'deleted') return { status: 'success', alreadyWithdrawn: true };
+  await withdraw({
     ...input,
-    vihf: vihf.xml,
-    entryUuid: dmpEntryUuid(d.document.id),
+    vihf: reportVihf(input),
+    entryUuid: entry.entryUuid,
+    originalStatus: STATUS[entry.status],
     patientIns,
     author: d.radiologist,
     organisation: d.organisation,
     sourceId: input.sourceId ?? d.accessionAuthority,
   });
+  return { status: 'success', alreadyWithdrawn: false };
+}
+
+export type DmpEntryStatus = 'approved' | 'deprecated' | 'deleted';
+const STATUS_BY_URI: Record<string, DmpEntryStatus> = {
+  [STATUS.approved]: 'approved',
+  [STATUS.deprecated]: 'deprecated',
+  [STATUS.deleted]: 'deleted',
+};
+
+/**
+ * ITI-18 FindDocuments (national-services.md §1.6) for one patient: the entries the DMP holds,
+ * with their entryUUID, uniqueId and status — how a source learns the entry a replacement or a
+ * deletion targets (the DRIMbox PoC does the same).
+ */
+export async function findDocuments(
+  input: DmpConnection & {
+    vihf: string;
+    patientIns: { matricule: string; oid: string };
+    statuses?: readonly DmpEntryStatus[];
+  },
+): Promise<{ entryUuid: string; uniqueId: string; status: DmpEntryStatus }[]> {
+  const action = 'urn:ihe:iti:2007:RegistryStoredQuery';
+  const to = serviceUrl(input.endpoint, DMP_SERVICES.updateDocumentSet.path);
+  const statuses = (input.statuses ?? ['approved', 'deprecated', 'deleted']).map((s) => `'${STATUS[s]}'`);
+  const body =
+    `<query:AdhocQueryRequest xmlns:query="urn:oasis:names:tc:ebxml-regrep:xsd:query:3.0" xmlns:rim="${DMP_NS.rim}">` +
+    `<query:ResponseOption returnComposedObjects="true" returnType="LeafClass"/>` +
+    `<rim:AdhocQuery id="urn:uuid:14d4debf-8f97-4251-9a74-a90016b0af0d">` +
+    `<rim:Slot name="$XDSDocumentEntryPatientId"><rim:ValueList><rim:Value>${esc(`'${insCx(input.patientIns)}'`)}</rim:Value></rim:ValueList></rim:Slot>` +
+    `<rim:Slot name="$XDSDocumentEntryStatus"><rim:ValueList><rim:Value>(${statuses.join(',')})</rim:Value></rim:ValueList></rim:Slot>` +
+    `</rim:AdhocQuery></query:AdhocQueryRequest>`;
+  const xml = envelope({ action, to, vihf: input.vihf, body });
+  const response = await postDmp(
+    { url: to, certificate: input.certificate, ca: input.ca, timeoutMs: input.timeoutMs },
+    {
+      contentType: `application/soap+xml; charset=UTF-8; action="${action}"`,
+      body: Buffer.from(xml, 'utf8'),
+    },
+  );
+  const answer = parseAnswer(response);
+  if (answer.getAttribute('status') !== RESPONSE_STATUS.success) {
+    const first = answer.getElementsByTagNameNS(DMP_NS.rs, 'RegistryError')[0];
+    throw new DeliveryError({
+      retryable: false,
+      reason: 'Le DMP a refusé la recherche des documents du patient.',
+      remote: first
+        ? `${first.getAttribute('errorCode') ?? ''}: ${first.getAttribute('codeContext') ?? ''}`
+        : 'Failure',
+    });
+  }
+  return Array.from(answer.getElementsByTagNameNS(DMP_NS.rim, 'ExtrinsicObject')).map((e) => ({
+    entryUuid: e.getAttribute('id') ?? '',
+    status: STATUS_BY_URI[e.getAttribute('status') ?? ''] ?? 'approved',
+    uniqueId:
+      Array.from(e.getElementsByTagNameNS(DMP_NS.rim, 'ExternalIdentifier'))
+        .find((x) => x.getAttribute('identificationScheme') === XDS_UUID.documentEntryUniqueId)
+        ?.getAttribute('value') ?? '',
+  }));
 }

@@ -4,6 +4,8 @@
  */
 export {
   existence,
+  findDocuments,
+  type DmpEntryStatus,
   provideAndRegister,
   readRegistryResponse,
   sendReportToDmp,

@@ -343,6 +343,8 @@ export function buildDeletionMetadata(input: {
   sourceId: string;
   now?: Date;
   submissionSetUniqueId?: string;
+  /** The entry's current status (default Approved). */
+  originalStatus?: string;
 }): string {
   const next = idGenerator();
   const ss = 'SubmissionSet01';
@@ -373,7 +375,7 @@ export function buildDeletionMetadata(input: {
     ),
     '</rim:RegistryPackage>',
   ].join('');
-  const association = `<rim:Association associationType="urn:ihe:iti:2010:AssociationType:UpdateAvailabilityStatus" id="urn:uuid:${randomUUID()}" sourceObject="${ss}" targetObject="${esc(input.entryUuid)}">${slot('OriginalStatus', ['urn:oasis:names:tc:ebxml-regrep:StatusType:Approved'])}${slot('NewStatus', ['urn:asip:ci-sis:2010:StatusType:Deleted'])}</rim:Association>`;
+  const association = `<rim:Association associationType="urn:ihe:iti:2010:AssociationType:UpdateAvailabilityStatus" id="urn:uuid:${randomUUID()}" sourceObject="${ss}" targetObject="${esc(input.entryUuid)}">${slot('OriginalStatus', [input.originalStatus ?? 'urn:oasis:names:tc:ebxml-regrep:StatusType:Approved'])}${slot('NewStatus', ['urn:asip:ci-sis:2010:StatusType:Deleted'])}</rim:Association>`;
   return (
     `<lcm:SubmitObjectsRequest xmlns:lcm="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0" xmlns:rim="urn:oasis:names:tc:ebxml-regrep:xsd:rim:3.0">` +
     `<rim:RegistryObjectList>${submissionSet}${association}</rim:RegistryObjectList></lcm:SubmitObjectsRequest>`
