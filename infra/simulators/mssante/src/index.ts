@@ -1,4 +1,5 @@
 export {
+  asciiReply,
   mailboxOfCertificate,
   MAX_MESSAGE_BYTES,
   MSSANTE_CIPHERS,

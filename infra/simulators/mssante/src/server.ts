@@ -136,8 +136,17 @@ export function mailboxOfCertificate(cert: {
 
 const redact = (s: string) => s.replace(/[^\s<>@"]+@[^\s<>"]+/g, '<adresse>');
 
+/** SMTP reply texts are US-ASCII (RFC 5321 §4.2 textstring): the French texts lose their accents. */
+export const asciiReply = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[’‘]/g, "'")
+    .replace(/œ/g, 'oe')
+    .replace(/[^\x20-\x7e]/g, '?');
+
 const smtpError = (code: number, message: string) =>
-  Object.assign(new Error(message), { responseCode: code });
+  Object.assign(new Error(asciiReply(message)), { responseCode: code });
 
 export async function startMssanteSimulator(options: MssanteSimulatorOptions): Promise<MssanteSimulator> {
   const host = options.host ?? '127.0.0.1';
@@ -268,7 +277,7 @@ export async function startMssanteSimulator(options: MssanteSimulatorOptions): P
             if (options.storeDir)
               writeFileSync(join(options.storeDir, `${counter}.eml`), raw, { mode: 0o600 });
             emit({ kind: 'accepted', mailbox: session.mailbox! });
-            callback(null, `2.0.0 Message accepté, file ${queueId}`);
+            callback(null, asciiReply(`2.0.0 Message accepté, file ${queueId}`));
           } catch (err) {
             const rejection =
               err instanceof MailRejection

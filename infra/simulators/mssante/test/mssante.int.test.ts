@@ -287,7 +287,7 @@ describe('MSSanté simulator', () => {
     const forged = { ...built, envelope: { ...built.envelope, to: ['279035121518989@patient.mssante.fr'] } };
     const err = await failure(send(forged));
     expect(err.retryable).toBe(false);
-    expect(err.remote).toMatch(/^554 .*INS qualifié/);
+    expect(err.remote).toMatch(/^554 .*INS qualifie \(/);
     // A malformed patient address is refused at RCPT.
     const bad = { ...built, envelope: { ...built.envelope, to: ['123@patient.mssante.fr'] } };
     const rcpt = await failure(send(bad));
