@@ -28,8 +28,8 @@ import {
 } from '@rayon/db';
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, uniqueEmail, type Harness } from '@rayon/api/test-harness';
-import { NOT_SENT_REASONS, type Destination } from '@rayon/domain';
-import { DISTRIBUTION_SETTING, type DeliveryContext, type DeliverySender } from '@rayon/reporting';
+import { DISTRIBUTION_SETTING, NOT_SENT_REASONS, type Destination } from '@rayon/domain';
+import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
 import type { Job } from 'bullmq';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

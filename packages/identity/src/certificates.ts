@@ -8,12 +8,28 @@ import {
 import { findActiveCertificate, replaceCertificate, type TenantRef, type TenantTx } from '@rayon/db';
 import { AppError } from '@rayon/domain';
 
-/** What each organisation certificate is for, and the subject CN the service requires. */
+/**
+ * What each organisation certificate is for, its name in messages, and the subject CN the
+ * service requires (INSi only; the DMP and MSSanté take the structure's authentication
+ * certificate, whatever its CN).
+ */
 export const CERTIFICATE_PURPOSES = {
-  'insi-auto': 'INSI-AUTO',
-  'insi-manu': 'INSI-MANU',
-} as const satisfies Record<string, InsiCertificateCn>;
+  'insi-auto': { name: 'INSI-AUTO', cn: 'INSI-AUTO' },
+  'insi-manu': { name: 'INSI-MANU', cn: 'INSI-MANU' },
+  dmp: { name: 'DMP', cn: undefined },
+  mssante: { name: 'MSSanté', cn: undefined },
+} as const satisfies Record<string, { name: string; cn: InsiCertificateCn | undefined }>;
 export type CertificatePurpose = keyof typeof CERTIFICATE_PURPOSES;
+export const CERTIFICATE_PURPOSE_IDS = Object.keys(CERTIFICATE_PURPOSES) as [
+  CertificatePurpose,
+  ...CertificatePurpose[],
+];
+
+/** The check options of a purpose: the CN INSi requires. */
+export const purposeCheck = (purpose: CertificatePurpose) => {
+  const cn = CERTIFICATE_PURPOSES[purpose].cn;
+  return cn ? { expectedCn: cn } : {};
+};
 
 /** A sealed key is bound to its practice: a row copied elsewhere cannot be opened. */
 const sealContext = (tenant: TenantRef) => `certificate:${tenant.id}`;
@@ -53,7 +69,7 @@ export async function usableCertificate(
   if (!row) {
     throw new AppError(
       'CONFLICT',
-      `no ${CERTIFICATE_PURPOSES[purpose]} certificate is configured for this practice`,
+      `no ${CERTIFICATE_PURPOSES[purpose].name} certificate is configured for this practice`,
     );
   }
   let keyPem: string;
@@ -67,7 +83,7 @@ export async function usableCertificate(
   }
   const cert = OrganisationCertificate.fromPem({ certPem: row.certPem, keyPem, chainPem: row.chainPem });
   try {
-    checkUsable(cert, { now, expectedCn: CERTIFICATE_PURPOSES[purpose] });
+    checkUsable(cert, { now, ...purposeCheck(purpose) });
   } catch (e) {
     throw new AppError('CONFLICT', (e as Error).message);
   }

@@ -24,14 +24,12 @@ import type { ReportDocument } from '@rayon/documents';
 import {
   DEFAULT_DISTRIBUTION,
   DELIVERY_MAX_ATTEMPTS,
+  DISTRIBUTION_SETTING,
   deliveryKey,
   planDistribution,
   type Destination,
   type DistributionSettings,
 } from '@rayon/domain';
-
-/** The practice's settings key of its distribution (destinations on or off, PFI address). */
-export const DISTRIBUTION_SETTING = 'distribution';
 
 export async function distributionSettings(tx: TenantTx): Promise<DistributionSettings> {
   return { ...DEFAULT_DISTRIBUTION, ...(await getSetting<DistributionSettings>(tx, DISTRIBUTION_SETTING)) };

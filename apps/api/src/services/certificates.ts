@@ -8,7 +8,7 @@ import {
   type TenantTx,
 } from '@rayon/db';
 import { checkUsable, parsePkcs12, type OrganisationCertificate } from '@rayon/connectors/certificates';
-import { CERTIFICATE_PURPOSES, installCertificate, type CertificatePurpose } from '@rayon/identity';
+import { installCertificate, purposeCheck, type CertificatePurpose } from '@rayon/identity';
 import { AppError } from '@rayon/domain';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
@@ -60,7 +60,7 @@ export function createCertificateService({ db, secretsKey }: Deps) {
       const p12 = Buffer.from(input.p12Base64, 'base64');
       if (p12.length === 0) throw new AppError('BAD_INPUT', 'the file is empty', { field: 'certificate' });
       const cert = parsePkcs12(p12, input.passphrase);
-      checkUsable(cert, { now: new Date(), expectedCn: CERTIFICATE_PURPOSES[input.purpose] });
+      checkUsable(cert, { now: new Date(), ...purposeCheck(input.purpose) });
       return db.withTenant(tenant, async (tx) => {
         const ours = await structureIds(tx);
         if (ours.length === 0) {

@@ -5,6 +5,7 @@ import { createHl7Service } from './hl7.ts';
 import { createIdentityDocumentService } from './identity-documents.ts';
 import type { Deps } from './deps.ts';
 import { createPatientService } from './patients.ts';
+import { createDeliveryService } from './deliveries.ts';
 import { createReportsService } from './reports.ts';
 import { createSchedulingService } from './scheduling.ts';
 import { createSiteService } from './sites.ts';
@@ -20,6 +21,7 @@ export function createServices(deps: Deps) {
     hl7: createHl7Service(deps),
     scheduling: createSchedulingService(deps),
     reports: createReportsService(deps),
+    deliveries: createDeliveryService(deps),
     patients: createPatientService(deps),
     certificates: createCertificateService(deps),
     identityDocuments: createIdentityDocumentService(deps),

@@ -22,6 +22,7 @@ import {
   listReports,
   putSetting,
   recordAudit,
+  planWithdrawals,
   releaseHeldDeliveries,
   resolveNotifications,
   updateReport,
@@ -357,7 +358,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         const status = nextReportStatus(version.status as ReportStatus, 'withdrawn');
         await updateReportVersion(tx, version.id, version.revision, { status });
         await updateReport(tx, report.id, { status, withdrawnAt: clock() });
-        // Telling the destinations (DMP, MSSanté, PFI) comes with the distribution (issue 6).
+        // The destinations that took the version (DMP, PFI) are told to withdraw it.
+        await planWithdrawals(tx, report.id, version.id, currentContext().requestId);
         await audit(tx, 'report.withdrawn', report.id, { version: version.version, reason: input.reason });
         return view(tx, (await findReport(tx, report.id))!);
       }),

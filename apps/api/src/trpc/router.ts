@@ -2,7 +2,9 @@ import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/do
 import { z } from 'zod';
 import { MIN_PASSWORD_LENGTH } from '../services/auth.ts';
 import { patientsRouter } from './patients.ts';
+import { deliveriesRouter } from './deliveries.ts';
 import { reportsRouter } from './reports.ts';
+import { CERTIFICATE_PURPOSE_IDS } from '@rayon/identity';
 import { schedulingRouter } from './scheduling.ts';
 import {
   assertCanAdministerTenant,
@@ -159,7 +161,7 @@ const certificatesRouter = router({
   upload: tenantProcedure(['practice_admin'])
     .input(
       z.strictObject({
-        purpose: z.enum(['insi-auto', 'insi-manu']),
+        purpose: z.enum(CERTIFICATE_PURPOSE_IDS),
         p12Base64: z.base64('a PKCS#12 file in base64').max(200_000, 'a PKCS#12 file is a few kilobytes'),
         passphrase: z.string().max(200),
       }),
@@ -194,6 +196,7 @@ export const appRouter = router({
   certificates: certificatesRouter,
   scheduling: schedulingRouter,
   reports: reportsRouter,
+  deliveries: deliveriesRouter,
 });
 
 export type AppRouter = typeof appRouter;

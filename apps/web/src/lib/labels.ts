@@ -266,12 +266,14 @@ export function hl7StatusLabel(status: string): string {
 
 // ---------------------------------------------------------------------------- certificates
 
-export const CERTIFICATE_PURPOSES = ['insi-auto', 'insi-manu'] as const;
+export const CERTIFICATE_PURPOSES = ['insi-auto', 'insi-manu', 'dmp', 'mssante'] as const;
 export type CertificatePurpose = (typeof CERTIFICATE_PURPOSES)[number];
 
 export const CERTIFICATE_PURPOSE_LABELS: Record<CertificatePurpose, string> = {
   'insi-auto': 'INSi — appel automatique (INSI-AUTO)',
   'insi-manu': 'INSi — appel par un utilisateur (INSI-MANU)',
+  dmp: 'DMP — alimentation (certificat d’authentification de la structure)',
+  mssante: 'MSSanté — boîte aux lettres applicative',
 };
 
 export function certificatePurposeLabel(purpose: string): string {

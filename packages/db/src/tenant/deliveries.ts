@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { deliveries, deliveryAttempts } from '../schema/tenant.ts';
+import { deliveries, deliveryAttempts, orders, patients, reports } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
 import { enqueueOutbox } from '../platform/outbox.ts';
 
@@ -61,11 +61,24 @@ export async function listReportDeliveries(tx: TenantTx, reportId: string): Prom
     .orderBy(asc(deliveries.createdAt), asc(deliveries.destination));
 }
 
-/** Deliveries of some statuses, most recent first (the portal's dead-letter list: failed). */
-export async function listDeliveries(tx: TenantTx, statuses: string[], limit = 200): Promise<DeliveryRow[]> {
+/** Deliveries of some statuses, most recent first, with their patient (the dead-letter list: failed). */
+export async function listDeliveries(tx: TenantTx, statuses: string[], limit = 200) {
   return tx
-    .select()
+    .select({
+      delivery: deliveries,
+      accessionNumber: orders.accessionNumber,
+      patient: {
+        id: patients.id,
+        birthFamilyName: patients.birthFamilyName,
+        usedFamilyName: patients.usedFamilyName,
+        firstBirthForename: patients.firstBirthForename,
+        birthDate: patients.birthDate,
+      },
+    })
     .from(deliveries)
+    .innerJoin(reports, eq(reports.id, deliveries.reportId))
+    .innerJoin(orders, eq(orders.id, reports.orderId))
+    .innerJoin(patients, eq(patients.id, orders.patientId))
     .where(inArray(deliveries.status, statuses))
     .orderBy(desc(deliveries.updatedAt))
     .limit(limit);
@@ -117,3 +130,46 @@ export async function releaseHeldDeliveries(
 
 /** The outbox topic (and job name) of one send. */
 export const DELIVERY_TOPIC = 'delivery.send';
+
+/**
+ * The withdrawal of a version: for each destination where it was delivered and that can take a
+ * withdrawal back (the DMP, the PFI), one send, planned once, handed to the worker.
+ */
+export async function planWithdrawals(
+  tx: TenantTx,
+  reportId: string,
+  versionId: string,
+  requestId: string | null,
+): Promise<DeliveryRow[]> {
+  const delivered = (await listReportDeliveries(tx, reportId)).filter(
+    (d) =>
+      d.versionId === versionId &&
+      d.status === 'delivered' &&
+      (d.destination === 'dmp' || d.destination === 'pfi'),
+  );
+  const planned: DeliveryRow[] = [];
+  for (const d of delivered) {
+    const row = await insertDelivery(tx, {
+      reportId,
+      versionId,
+      destination: d.destination,
+      action: 'withdraw',
+      idempotencyKey: `${versionId}:${d.destination}:withdraw`,
+      status: 'pending',
+      reason: null,
+    });
+    if (!row) continue;
+    planned.push(row);
+    await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: row.id }, requestId });
+  }
+  return planned;
+}
+
+/** A failed send tried again from the portal: pending, attempts kept, handed to the worker. */
+export async function retryDelivery(tx: TenantTx, id: string, requestId: string | null): Promise<boolean> {
+  const d = await findDelivery(tx, id, { forUpdate: true });
+  if (!d || d.status !== 'failed') return false;
+  await updateDelivery(tx, id, { status: 'pending', reason: null });
+  await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: id }, requestId });
+  return true;
+}

@@ -35,6 +35,9 @@ export interface DistributionSettings {
   pfi: { host: string; port: number; receivingApplication: string; receivingFacility: string } | null;
 }
 
+/** The practice's settings key of its distribution. */
+export const DISTRIBUTION_SETTING = 'distribution';
+
 export const DEFAULT_DISTRIBUTION: DistributionSettings = {
   dmp: false,
   mssante: { enabled: false, patient: false },
