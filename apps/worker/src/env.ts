@@ -18,6 +18,17 @@ const schema = z.object({
   RAYON_INSI_CA_FILE: z.string().optional(),
   RAYON_LPS_IDAM: z.string().default('RAYON-DEV'),
   RAYON_LPS_INSTANCE: z.uuid().default('00000000-0000-4000-8000-000000000000'),
+  /** The DMP services (base URL) and the CAs of its server; unset: no DMP on this deployment. */
+  RAYON_DMP_URL: z.url().optional(),
+  RAYON_DMP_CA_FILE: z.string().optional(),
+  RAYON_DMP_HOMOLOGATION: z.string().default('RAYON-TEST'),
+  /** The MSSanté operator's SMTP server and its CAs; unset: no MSSanté on this deployment. */
+  RAYON_MSSANTE_HOST: z.string().optional(),
+  RAYON_MSSANTE_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  RAYON_MSSANTE_SECURITY: z.enum(['starttls', 'tls']).default('starttls'),
+  RAYON_MSSANTE_CA_FILE: z.string().optional(),
+  /** X-MSS-NIL: the product's Ségur reference number. */
+  RAYON_MSSANTE_NIL: z.string().default('RAYON-TEST'),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -4,7 +4,7 @@ import { insiSettings } from '@rayon/identity';
 import pino from 'pino';
 import { loadEnv } from './env.ts';
 import { defaultHandlers } from './processor.ts';
-import { deploymentSenders } from './senders.ts';
+import { deploymentSenders, readPemFile } from './senders.ts';
 import { startWorkerTier } from './worker.ts';
 
 const env = loadEnv();
@@ -29,7 +29,24 @@ const tier = await startWorkerTier({
       }),
     },
     logger,
-    deploymentSenders(),
+    deploymentSenders(db, parseEncryptionKey(env.RAYON_SECRETS_KEY), {
+      dmp: env.RAYON_DMP_URL
+        ? {
+            endpoint: env.RAYON_DMP_URL,
+            ca: readPemFile(env.RAYON_DMP_CA_FILE),
+            software: { name: 'Rayon', version: '0.1.0', homologation: env.RAYON_DMP_HOMOLOGATION },
+          }
+        : undefined,
+      mssante: env.RAYON_MSSANTE_HOST
+        ? {
+            host: env.RAYON_MSSANTE_HOST,
+            port: env.RAYON_MSSANTE_PORT,
+            security: env.RAYON_MSSANTE_SECURITY,
+            ca: readPemFile(env.RAYON_MSSANTE_CA_FILE) ?? [],
+            nil: env.RAYON_MSSANTE_NIL,
+          }
+        : undefined,
+    }),
   ),
   concurrency: env.RAYON_WORKER_CONCURRENCY,
 });

@@ -1,12 +1,19 @@
 /**
  * The senders of the destinations this deployment reaches. Each turns one planned send into the
  * protocol of its destination with the connectors of @rayon/connectors; failures come back as
- * DeliveryErrors (retryable or not, with a French reason) that the pipeline records.
+ * DeliveryErrors (retryable or not, with a French reason) that the pipeline records. The
+ * practice's own organisation certificate is opened for the call only, and each use is audited.
  */
+import { readFileSync } from 'node:fs';
+import type { OrganisationCertificate } from '@rayon/connectors/certificates';
+import { sendReportToDmp, withdrawReportFromDmp, type DmpSoftware } from '@rayon/connectors/dmp';
+import { buildMssanteMessage, patientMailbox, sendMssante } from '@rayon/connectors/mssante';
 import { DeliveryError, sendToPfi } from '@rayon/connectors/pfi';
-import type { Destination } from '@rayon/domain';
+import { recordAudit, type Database, type TenantRef } from '@rayon/db';
+import { isAppError, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
-import type { DeliverySender } from '@rayon/reporting';
+import { usableCertificate, type CertificatePurpose } from '@rayon/identity';
+import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
 
 const PFI_ACTIONS: Record<string, CdaMessageAction> = {
   publish: 'initial',
@@ -58,7 +65,155 @@ export function pfiSender(o: { timeoutMs?: number; now?: () => Date } = {}): Del
   };
 }
 
-/** The senders this deployment has. DMP and MSSanté join when their connectors are wired. */
-export function deploymentSenders(): Partial<Record<Destination, DeliverySender>> {
-  return { pfi: pfiSender() };
+/** The practice's certificate for a purpose, opened for this call, its use audited. */
+async function certificateFor(
+  db: Database,
+  tenant: TenantRef,
+  purpose: CertificatePurpose,
+  secretsKey: Buffer,
+  delivery: DeliveryContext['delivery'],
+): Promise<OrganisationCertificate> {
+  try {
+    return await db.withTenant(tenant, async (tx) => {
+      const cert = await usableCertificate(tx, purpose, secretsKey);
+      await recordAudit(tx, {
+        actor: { type: 'system', id: 'delivery' },
+        action: 'certificate.used',
+        target: purpose,
+        details: { delivery: delivery.id, fingerprint: cert.fingerprintSha256 },
+      });
+      return cert;
+    });
+  } catch (e) {
+    if (isAppError(e) && e.code === 'CONFLICT') {
+      throw new DeliveryError({
+        retryable: false,
+        reason: `Certificat ${purpose === 'dmp' ? 'DMP' : 'MSSanté'} du cabinet absent ou inutilisable : ${e.message}`,
+      });
+    }
+    throw e;
+  }
 }
+
+export interface DmpDeployment {
+  /** Base URL of the DMP services. */
+  endpoint: string;
+  /** CAs of the DMP server's certificate (PEM). */
+  ca?: string[] | undefined;
+  software: DmpSoftware;
+  timeoutMs?: number;
+}
+
+/** The DMP: ITI-41 (RPLC for a new version) or ITI-57 for a withdrawal, with a fresh VIHF each time. */
+export function dmpSender(db: Database, secretsKey: Buffer, dmp: DmpDeployment): DeliverySender {
+  return async (ctx) => {
+    const certificate = await certificateFor(db, ctx.tenant, 'dmp', secretsKey, ctx.delivery);
+    const connection = {
+      endpoint: dmp.endpoint,
+      ca: dmp.ca,
+      certificate,
+      software: dmp.software,
+      description: ctx.description,
+      ...(dmp.timeoutMs ? { timeoutMs: dmp.timeoutMs } : {}),
+    };
+    if (ctx.delivery.action === 'withdraw') {
+      const r = await withdrawReportFromDmp(connection);
+      if (r.status !== 'success') throw new DeliveryError({ retryable: false, reason: r.reason });
+      return {
+        remoteId: ctx.description.document.id,
+        detail: r.alreadyWithdrawn ? 'already withdrawn' : 'ITI-57 ok',
+      };
+    }
+    const r = await sendReportToDmp({
+      ...connection,
+      cda: ctx.cda,
+      confidentiality: { invisiblePatient: ctx.hiddenFromPatient },
+    });
+    if (r.status !== 'success') throw new DeliveryError({ retryable: false, reason: r.reason });
+    return { remoteId: r.uniqueId, detail: r.alreadyPresent ? 'already present' : 'ITI-41 ok' };
+  };
+}
+
+export interface MssanteDeployment {
+  host: string;
+  port: number;
+  security: 'starttls' | 'tls';
+  ca: string[];
+  /** X-MSS-NIL: the product's Ségur reference number. */
+  nil: string;
+  timeoutMs?: number;
+}
+
+/** MSSanté: the referrer's mailbox, or the patient's Mon espace santé mailbox (qualified INS only). */
+export function mssanteSender(
+  db: Database,
+  secretsKey: Buffer,
+  mss: MssanteDeployment,
+  kind: 'professional' | 'patient',
+): DeliverySender {
+  return async (ctx) => {
+    const from = ctx.settings.mssante.mailbox;
+    if (!from) {
+      throw new DeliveryError({
+        retryable: false,
+        reason: "La boîte aux lettres applicative MSSanté du cabinet n'est pas renseignée",
+      });
+    }
+    const ins = ctx.description.patient.ins;
+    const to = kind === 'patient' ? (ins ? patientMailbox(ins.matricule) : null) : ctx.referrerMailbox;
+    if (!to) {
+      throw new DeliveryError({ retryable: false, reason: 'Destinataire MSSanté inconnu' });
+    }
+    const certificate = await certificateFor(db, ctx.tenant, 'mssante', secretsKey, ctx.delivery);
+    const message = await buildMssanteMessage({
+      description: ctx.description,
+      cda: ctx.cda,
+      pdf: ctx.pdf,
+      from,
+      to,
+      kind,
+      nil: mss.nil,
+      ...(ctx.previousRemoteId ? { correctionOf: ctx.previousRemoteId } : {}),
+    });
+    const result = await sendMssante({
+      host: mss.host,
+      port: mss.port,
+      security: mss.security,
+      ca: mss.ca,
+      certificate,
+      message,
+      ...(mss.timeoutMs ? { timeoutMs: mss.timeoutMs } : {}),
+    });
+    return { remoteId: result.messageId, detail: 'SMTP accepted' };
+  };
+}
+
+export interface DeploymentDestinations {
+  dmp?: DmpDeployment | undefined;
+  mssante?: MssanteDeployment | undefined;
+}
+
+/** The senders this deployment has: the PFI always (its address is the practice's), the DMP and MSSanté when configured. */
+export function deploymentSenders(
+  db: Database,
+  secretsKey: Buffer,
+  d: DeploymentDestinations,
+): Partial<Record<Destination, DeliverySender>> {
+  return {
+    pfi: pfiSender(),
+    ...(d.dmp ? { dmp: dmpSender(db, secretsKey, d.dmp) } : {}),
+    ...(d.mssante
+      ? {
+          mssante_referrer: mssanteSender(db, secretsKey, d.mssante, 'professional'),
+          mssante_patient: mssanteSender(db, secretsKey, d.mssante, 'patient'),
+        }
+      : {}),
+  };
+}
+
+/** PEM certificates of a file (for the CAs of the national services' servers). */
+export const readPemFile = (path: string | undefined): string[] | undefined =>
+  path
+    ? (readFileSync(path, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ??
+      [])
+    : undefined;

@@ -85,6 +85,10 @@ export interface DeliveryContext {
   settings: DistributionSettings;
   /** An announcement is pending: the document must stay invisible to the patient. */
   hiddenFromPatient: boolean;
+  /** The referring professional's MSSanté address. */
+  referrerMailbox: string | null;
+  /** The remote id the previous version got at this destination (a correction refers to it). */
+  previousRemoteId: string | null;
 }
 
 /** A destination's sender: resolves with the remote id, or throws (a DeliveryError says how). */

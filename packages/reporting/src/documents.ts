@@ -65,7 +65,7 @@ export async function describeReportVersion(
   versionId: string,
 ): Promise<ReportDocumentInput> {
   const version = await findReportVersionById(tx, versionId);
-  if (!version || (version.status !== 'validated' && version.status !== 'replaced')) {
+  if (!version || !['validated', 'replaced', 'withdrawn'].includes(version.status)) {
     throw new AppError('NOT_FOUND', 'no validated report version');
   }
   const report = (await findReport(tx, version.reportId))!;
@@ -96,11 +96,12 @@ export async function describeReportVersion(
   const validatedAt = parisIso(version.validatedAt!);
 
   return {
+    // UUIDs in upper case, as the CDA writes them (the DMP compares the CDA id with the uniqueId).
     document: {
-      id: version.id,
-      setId: report.setId,
+      id: version.id.toUpperCase(),
+      setId: report.setId.toUpperCase(),
       version: version.version,
-      ...(previous ? { replaces: previous.id } : {}),
+      ...(previous ? { replaces: previous.id.toUpperCase() } : {}),
       effectiveTime: validatedAt,
       confidentiality: 'N',
     },

@@ -22,7 +22,11 @@ export const deliveriesRouter = router({
       .input(
         z.strictObject({
           dmp: z.boolean(),
-          mssante: z.strictObject({ enabled: z.boolean(), patient: z.boolean() }),
+          mssante: z.strictObject({
+            enabled: z.boolean(),
+            patient: z.boolean(),
+            mailbox: z.email('an e-mail address').nullish(),
+          }),
           pfi: z
             .strictObject({
               host: z.string().trim().min(1, 'required').max(253),

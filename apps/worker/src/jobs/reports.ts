@@ -1,6 +1,9 @@
 import {
+  findOrder,
   findReport,
   findTenantById,
+  listReferrers,
+  listReportDeliveries,
   listReportDocumentContents,
   listTenants,
   toTenantRef,
@@ -80,12 +83,25 @@ export function deliverySendJob(db: Database, senders: Partial<Record<Destinatio
           return doc.content;
         };
         const report = (await findReport(tx, delivery.reportId))!;
+        const order = (await findOrder(tx, report.orderId))!;
+        const referrer = order.referrerId
+          ? (await listReferrers(tx)).find((r) => r.id === order.referrerId)
+          : undefined;
+        const previous = (await listReportDeliveries(tx, report.id)).findLast(
+          (d) =>
+            d.destination === delivery.destination &&
+            d.versionId !== delivery.versionId &&
+            d.status === 'delivered' &&
+            d.action !== 'withdraw',
+        );
         return {
           description,
           cda: content('cda'),
           pdf: content('pdf'),
           settings: await distributionSettings(tx),
           hiddenFromPatient: report.announcementRequired && report.announcedAt === null,
+          referrerMailbox: referrer?.mssanteAddress ?? null,
+          previousRemoteId: previous?.remoteId ?? null,
         };
       },
     });

@@ -31,7 +31,8 @@ export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
 /** A practice's distribution settings. */
 export interface DistributionSettings {
   dmp: boolean;
-  mssante: { enabled: boolean; patient: boolean };
+  /** `mailbox`: the practice's applicative mailbox (BAL applicative), the mails' sender. */
+  mssante: { enabled: boolean; patient: boolean; mailbox?: string | null };
   pfi: { host: string; port: number; receivingApplication: string; receivingFacility: string } | null;
 }
 
