@@ -4,7 +4,14 @@
  * does), correction (a new version replacing the old), withdrawal, announcement, the 48 h
  * reminder with a controlled clock.
  */
-import { findTenantById, listSites, setExamStatus, upsertUserProfile, type TenantRef } from '@rayon/db';
+import {
+  findTenantById,
+  insertDelivery,
+  listSites,
+  setExamStatus,
+  upsertUserProfile,
+  type TenantRef,
+} from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
 import { describeReportVersion, generateReportDocuments, remindProvisionalReports } from '@rayon/reporting';
 import { createHash } from 'node:crypto';
@@ -336,7 +343,7 @@ describe('report lifecycle', () => {
     const docId = (await senior.reports.get.query({ id: report.id })).versions[0]!.documents[0]!.id;
     const template = await senior.reports.templates.create.mutate({ name: 'Modèle A', body: 'Technique :' });
     const revision = validated.versions[0]!.revision;
-    const attempts = [
+    const attempts: (() => Promise<unknown>)[] = [
       () => asB.reports.create.mutate({ examIds: [examId] }),
       () => asB.reports.get.query({ id: report.id }),
       () => asB.reports.lock.mutate({ id: report.id }),
@@ -348,7 +355,29 @@ describe('report lifecycle', () => {
       () => asB.reports.announce.mutate({ id: report.id }),
       () => asB.reports.document.query({ id: docId }),
     ];
+    // A failed send of A's report (the distribution's dead-letter list).
+    const failedSend = await h.db.withTenant(a, (tx) =>
+      insertDelivery(tx, {
+        reportId: report.id,
+        versionId: validated.versions[0]!.id,
+        destination: 'pfi',
+        action: 'publish',
+        idempotencyKey: `${validated.versions[0]!.id}:pfi:publish`,
+        status: 'failed',
+        reason: 'La PFI a refusé le message (AE)',
+      }),
+    );
+    attempts.push(
+      () => asB.deliveries.forReport.query({ reportId: report.id }),
+      () => asB.deliveries.attempts.query({ id: failedSend!.id }),
+      () => asB.deliveries.retry.mutate({ id: failedSend!.id }),
+    );
     for (const attempt of attempts) expect(await trpcError(attempt())).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await asB.deliveries.failed.query()).toEqual([]);
+    expect((await senior.deliveries.failed.query()).map((d) => d.id)).toContain(failedSend!.id);
+    expect((await senior.deliveries.forReport.query({ reportId: report.id })).map((d) => d.status)).toEqual([
+      'failed',
+    ]);
     expect(await asB.reports.list.query({})).toEqual([]);
     expect(await asB.reports.toWrite.query()).toEqual([]);
     expect((await senior.reports.list.query({})).map((r) => r.id)).toContain(report.id);
@@ -363,6 +392,14 @@ describe('report lifecycle', () => {
     const before = await senior.reports.settings.get.query();
     await asAdminB.reports.settings.setRgpdNotice.mutate({ rgpdNotice: 'Mentions de B' });
     expect(await senior.reports.settings.get.query()).toEqual(before);
+    const distributionA = await senior.deliveries.settings.get.query();
+    await asAdminB.deliveries.settings.set.mutate({
+      dmp: true,
+      mssante: { enabled: true, patient: true, mailbox: 'b@cabinet-b.mssante.fr' },
+      pfi: { host: '10.0.0.2', port: 2575, receivingApplication: 'PFI-B', receivingFacility: 'CHU-B' },
+    });
+    expect(await senior.deliveries.settings.get.query()).toEqual(distributionA);
+    expect((await asAdminB.deliveries.settings.get.query()).pfi?.receivingApplication).toBe('PFI-B');
     const [siteA] = await desk.sites.list.query();
     expect(
       await trpcError(asAdminB.sites.setLetterhead.mutate({ id: siteA!.id, letterhead: 'Piraté' })),
