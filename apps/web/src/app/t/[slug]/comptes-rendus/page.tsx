@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AnnouncementPendingBadge, ReportStatusBadge } from '../../../../components/reports/badges.tsx';
 import { ExamStatusBadge, UrgencyBadge } from '../../../../components/scheduling/badges.tsx';
+import { failedDeliveriesPath } from '../../../../lib/deliveries.ts';
 import { formatBirthDate, formatDateTime } from '../../../../lib/labels.ts';
 import {
   notificationLabel,
@@ -42,12 +43,13 @@ export default async function ReportsPage({
   const writer = has(...REPORT_WRITER_ROLES);
   const filter = STATUS_FILTERS.find((f) => f.param === oneParam(query.statut)) ?? STATUS_FILTERS[0]!;
   const api = await apiForSession({ tenantSlug: slug });
-  const [notifications, toWrite, reports, templates, examTypes] = await Promise.all([
+  const [notifications, toWrite, reports, templates, examTypes, failedDeliveries] = await Promise.all([
     load(() => api.reports.notifications.query()),
     load(() => api.reports.toWrite.query()),
     load(() => api.reports.list.query(filter.status ? { status: filter.status } : {})),
     writer ? load(() => api.reports.templates.list.query()) : Promise.resolve([]),
     writer ? load(() => api.scheduling.examTypes.list.query()) : Promise.resolve([]),
+    load(() => api.deliveries.failed.query()),
   ]);
   const typeLabel = (id: string | null) => examTypes.find((t) => t.id === id)?.label;
   const templateOptions = templates.map((t) => ({
@@ -65,6 +67,17 @@ export default async function ReportsPage({
         <div className="actions">
           <Link href={receivedCdaPath(slug)}>Afficher un CDA reçu</Link>
           <Link href={templatesPath(slug)}>Modèles de compte rendu</Link>
+          <Link href={failedDeliveriesPath(slug)} data-testid="failed-deliveries-link">
+            Envois en échec
+            {failedDeliveries.length > 0 ? (
+              <>
+                {' '}
+                <span className="badge badge--failed" data-testid="failed-deliveries-count">
+                  {failedDeliveries.length}
+                </span>
+              </>
+            ) : null}
+          </Link>
         </div>
       </div>
 

@@ -2,9 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '../../../../../components/auto-refresh.tsx';
+import { ReportDeliveries } from '../../../../../components/deliveries/report-deliveries.tsx';
 import { IdentityStatusBadge } from '../../../../../components/patients/identity-badges.tsx';
 import { AnnouncementPendingBadge, ReportStatusBadge } from '../../../../../components/reports/badges.tsx';
 import { ExamStatusBadge, UrgencyBadge } from '../../../../../components/scheduling/badges.tsx';
+import { DELIVERY_RETRY_ROLES } from '../../../../../lib/deliveries.ts';
 import { formatBirthDate, formatDateTime, sexLabel } from '../../../../../lib/labels.ts';
 import { patientName, patientPath } from '../../../../../lib/patients.ts';
 import {
@@ -79,10 +81,24 @@ export default async function ReportPage({ params }: { params: Params }) {
   const awaitingDocuments = current.status === 'validated' && current.documents.length < 2;
   const announcement = report.announcement;
   const history = [...report.versions].reverse();
+  // Where the validated versions went (DMP, MSSanté, PFI), with every attempt of each send.
+  const deliveries = await load(() => api.deliveries.forReport.query({ reportId: id }));
+  const attempts = Object.fromEntries(
+    await Promise.all(
+      deliveries
+        .filter((d) => d.attempts > 0)
+        .map(async (d) => [d.id, await load(() => api.deliveries.attempts.query({ id: d.id }))] as const),
+    ),
+  );
+  const sending = deliveries.some((d) => d.status === 'pending');
 
   return (
     <>
-      {awaitingDocuments ? <AutoRefresh intervalMs={2000} /> : null}
+      {awaitingDocuments ? (
+        <AutoRefresh intervalMs={2000} />
+      ) : sending ? (
+        <AutoRefresh intervalMs={4000} />
+      ) : null}
       <nav className="breadcrumb" aria-label="Fil d'Ariane">
         <Link href={reportsPath(slug)}>Comptes rendus</Link> › {patientName(patient)}
       </nav>
@@ -201,6 +217,16 @@ export default async function ReportPage({ params }: { params: Params }) {
             </>
           )}
         </section>
+      ) : null}
+
+      {report.versions.some((v) => v.validatedAt) ? (
+        <ReportDeliveries
+          slug={slug}
+          versions={report.versions}
+          deliveries={deliveries}
+          attempts={attempts}
+          canRetry={has(...DELIVERY_RETRY_ROLES)}
+        />
       ) : null}
 
       <section className="card" aria-labelledby="history-title">

@@ -1,10 +1,12 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { distributionFormValues } from '../../../../../lib/deliveries.ts';
 import { formatDateTime } from '../../../../../lib/labels.ts';
 import { REPORT_READER_ROLES, reportsPath, TEMPLATE_EDITOR_ROLES } from '../../../../../lib/reports.ts';
 import { practiceContext } from '../../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../../server/session.ts';
+import { DistributionSettingsForm } from './distribution-settings-form.tsx';
 import { DocumentSettingsForm } from './document-settings-form.tsx';
 import { TemplateForm } from './template-form.tsx';
 
@@ -20,11 +22,12 @@ export default async function TemplatesPage({ params }: { params: Params }) {
   if (!has(...REPORT_READER_ROLES)) notFound();
   const editor = has(...TEMPLATE_EDITOR_ROLES);
   const api = await apiForSession({ tenantSlug: slug });
-  const [templates, examTypes, settings, sites] = await Promise.all([
+  const [templates, examTypes, settings, sites, distribution] = await Promise.all([
     load(() => api.reports.templates.list.query()),
     load(() => api.scheduling.examTypes.list.query()),
     load(() => api.reports.settings.get.query()),
     load(() => api.sites.list.query()),
+    admin ? load(() => api.deliveries.settings.get.query()) : Promise.resolve(null),
   ]);
   const typeLabel = (id: string | null) =>
     id ? (examTypes.find((t) => t.id === id)?.label ?? '—') : 'Tous les examens';
@@ -83,6 +86,19 @@ export default async function TemplatesPage({ params }: { params: Params }) {
             rgpdNotice={settings.rgpdNotice}
             sites={sites.map((s) => ({ id: s.id, name: s.name, letterhead: s.letterhead }))}
           />
+        </section>
+      ) : null}
+      {admin && distribution ? (
+        <section className="card" aria-labelledby="distribution-title">
+          <h2 id="distribution-title" className="card__title">
+            Diffusion des comptes rendus
+          </h2>
+          <p className="muted small">
+            Dès sa validation, chaque compte rendu part sans autre clic vers les destinataires choisis ici ;
+            une correction les remplace partout où la version précédente est allée. Les certificats de la
+            structure (DMP, MSSanté) se déposent dans la page Certificats.
+          </p>
+          <DistributionSettingsForm slug={slug} initial={distributionFormValues(distribution)} />
         </section>
       ) : null}
     </>

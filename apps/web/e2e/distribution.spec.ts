@@ -1,0 +1,246 @@
+import { expect, test, type Page } from '@playwright/test';
+import { createServer } from 'node:net';
+import {
+  createPatient,
+  Database,
+  findTenantBySlug,
+  insertAppointment,
+  insertOrderWithExams,
+  listExamTypes,
+  listModalities,
+  listReferrers,
+  putSetting,
+  setExamStatus,
+  toTenantRef,
+  type TenantTx,
+} from '../../../packages/db/src/index.ts';
+import { DEFAULT_DISTRIBUTION, DISTRIBUTION_SETTING } from '../../../packages/domain/src/index.ts';
+
+/**
+ * The distribution of validated reports in the portal, on the e2e stack (api, worker, portal):
+ * the practice administrator sets the distribution (DMP on, a PFI at an address where nothing
+ * listens; a wrong port is refused in French); the radiologist validates the report of a patient
+ * whose identity is not qualified: the « Diffusion » section shows the DMP « Non envoyé » with its
+ * reason, the PFI send « En cours » with its attempts growing (the worker's real retries, exponential
+ * backoff from 2 s), then « Échec : action requise » after its 8 attempts (2 to 4 minutes); the
+ * « Envois en échec » page lists it with its reason, and « Réessayer » puts it back « En cours ».
+ * The tests run in order and share the report.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const PRACTICE = 'imagerie-demo';
+const ADMIN = { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo' };
+const RADIOLOGIST = { email: 'radiologue@rayon.local', password: 'rayon-radio-demo' };
+const PATIENT = { family: 'DELACROIX', given: 'Anaïs', birth: '1979-03-14' };
+const PATIENT_NAME = `${PATIENT.family} ${PATIENT.given}`;
+const DMP_NOT_SENT = 'Identité non qualifiée : document non envoyé au DMP';
+
+async function signIn(page: Page, who: { email: string; password: string }) {
+  await page.goto('/connexion');
+  await page.getByLabel('Adresse e-mail').fill(who.email);
+  await page.getByLabel('Mot de passe').fill(who.password);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE}$`));
+}
+
+/** The demo stack's database, as the e2e setup made it (infra/scripts/stack.ts). */
+function stackDatabase(): Database {
+  const base = Number(process.env.RAYON_E2E_PORT_BASE ?? 4500);
+  return new Database({ url: `postgres://rayon_app:rayon-local-app@127.0.0.1:${base + 2}/rayon`, max: 1 });
+}
+
+/** Runs `fn` in the demo practice's schema of the stack's database. */
+async function inPractice<T>(fn: (tx: TenantTx) => Promise<T>): Promise<T> {
+  const db = stackDatabase();
+  try {
+    const tenant = (await db.platform((tx) => findTenantBySlug(tx, PRACTICE)))!;
+    return await db.withTenant(toTenantRef(tenant), fn);
+  } finally {
+    await db.close();
+  }
+}
+
+/** A TCP port of the loopback where nothing listens (taken, then given back). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+let reportUrl = '';
+let accessionNumber = '';
+
+test.beforeAll(async () => {
+  // A chest CT done today for a patient of provisional identity, waiting for its report (as the
+  // demo seed makes one; this one is the spec's own, so that other specs keep theirs).
+  await inPractice(async (tx) => {
+    const ctx = { actor: { type: 'system' as const, id: 'e2e' }, source: 'desk' as const, now: new Date() };
+    const chest = (await listExamTypes(tx)).find((t) => t.modalityType === 'CT')!;
+    const modality = (await listModalities(tx)).find((m) => m.type === 'CT')!;
+    const [referrer] = await listReferrers(tx);
+    const patient = await createPatient(
+      tx,
+      {
+        traits: {
+          birthFamilyName: PATIENT.family,
+          firstBirthForename: PATIENT.given,
+          birthDate: PATIENT.birth,
+          sex: 'F',
+        },
+        identifiers: [{ authority: 'RAYON-E2E', value: `DIST-${Date.now()}` }],
+      },
+      ctx,
+    );
+    const order = await insertOrderWithExams(tx, {
+      patientId: patient.id,
+      referrerId: referrer?.id ?? null,
+      exams: [{ examTypeId: chest.id, modalityType: chest.modalityType }],
+      urgency: 'routine',
+      clinicalInfo: 'Bilan de toux.',
+      placerOrderNumber: null,
+      status: 'scheduled',
+      source: 'desk',
+    });
+    accessionNumber = order.accessionNumber;
+    const exam = order.exams[0]!;
+    const startsAt = new Date(Date.now() - 3600_000);
+    await insertAppointment(tx, {
+      examId: exam.id,
+      modalityId: modality.id,
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + chest.durationMinutes * 60_000),
+    });
+    await setExamStatus(tx, exam.id, 'completed');
+  });
+});
+
+test.afterAll(async () => {
+  // The other specs' reports go nowhere, as in a new practice.
+  await inPractice((tx) => putSetting(tx, DISTRIBUTION_SETTING, DEFAULT_DISTRIBUTION));
+});
+
+test.beforeEach(async ({ page }) => {
+  page.on('dialog', (dialog) => void dialog.accept());
+});
+
+test('the practice administrator sets the distribution: DMP on, a PFI address', async ({ page }) => {
+  const port = await closedPort();
+  await signIn(page, ADMIN);
+  await page.goto(`/t/${PRACTICE}/comptes-rendus/modeles`);
+  const form = page.getByTestId('distribution-form');
+  await expect(page.getByRole('heading', { name: 'Diffusion des comptes rendus' })).toBeVisible();
+  // A new practice sends nowhere.
+  await expect(form.getByLabel(/Alimenter le DMP/)).not.toBeChecked();
+  await expect(form.getByLabel(/plateforme d'intermédiation/)).not.toBeChecked();
+  await expect(form.getByLabel(/messagerie du patient/)).toBeDisabled();
+
+  await form.getByLabel(/Alimenter le DMP/).check();
+  await form.getByLabel(/plateforme d'intermédiation/).check();
+  await form.getByLabel('Hôte').fill('127.0.0.1');
+  await form.getByLabel('Port').fill('70000');
+  await form.getByLabel('Application réceptrice').fill('PFI_E2E');
+  await form.getByLabel('Établissement récepteur').fill('CHU_E2E');
+  await form.getByRole('button', { name: 'Enregistrer la diffusion' }).click();
+  await expect(form.getByTestId('error-pfiPort')).toHaveText('Le port est un nombre entier de 1 à 65535.');
+  // What was typed is kept; nothing was saved.
+  await expect(form.getByLabel('Hôte')).toHaveValue('127.0.0.1');
+  await expect(form.getByLabel(/Alimenter le DMP/)).toBeChecked();
+
+  await form.getByLabel('Port').fill(String(port));
+  await form.getByRole('button', { name: 'Enregistrer la diffusion' }).click();
+  await expect(form.getByRole('status')).toContainText('Paramètres de diffusion enregistrés.');
+
+  await page.reload();
+  const saved = page.getByTestId('distribution-form');
+  await expect(saved.getByLabel(/Alimenter le DMP/)).toBeChecked();
+  await expect(saved.getByLabel(/Envoyer par MSSanté/)).not.toBeChecked();
+  await expect(saved.getByLabel(/plateforme d'intermédiation/)).toBeChecked();
+  await expect(saved.getByLabel('Hôte')).toHaveValue('127.0.0.1');
+  await expect(saved.getByLabel('Port')).toHaveValue(String(port));
+  await expect(saved.getByLabel('Application réceptrice')).toHaveValue('PFI_E2E');
+  await expect(saved.getByLabel('Établissement récepteur')).toHaveValue('CHU_E2E');
+});
+
+test('validated, the report is not sent to the DMP (identity not qualified) and the PFI send is retried', async ({
+  page,
+}) => {
+  await signIn(page, RADIOLOGIST);
+  await page.goto(`/t/${PRACTICE}/comptes-rendus`);
+  const row = page.getByTestId('to-write').getByRole('row', { name: new RegExp(PATIENT_NAME) });
+  await row.getByRole('button', { name: 'Rédiger' }).click();
+  await expect(page).toHaveURL(/\/comptes-rendus\/[0-9a-f-]{36}$/);
+  reportUrl = page.url();
+  await page.getByLabel(/Texte du compte rendu/).fill('Conclusion : scanner thoracique normal.');
+  await page.getByRole('button', { name: 'Valider (signer)' }).click();
+  await expect(page.getByTestId('report-header-status')).toContainText('Validé');
+
+  // After the documents, the worker plans the sends; the page refreshes itself meanwhile.
+  const distribution = page.getByTestId('distribution');
+  const dmp = distribution.getByTestId('distribution-v1').getByTestId('delivery-dmp');
+  await expect(dmp.getByTestId('delivery-status')).toHaveText('Non envoyé', { timeout: 60_000 });
+  await expect(dmp.getByTestId('delivery-reason')).toHaveText(DMP_NOT_SENT);
+  await expect(dmp.getByTestId('delivery-attempts-count')).toHaveText('0 essai');
+  await expect(dmp.getByRole('button', { name: /Réessayer/ })).toHaveCount(0);
+
+  // The PFI send: nothing listens at its address, so it fails and is tried again, later each time.
+  const pfi = distribution.getByTestId('distribution-v1').getByTestId('delivery-pfi');
+  await expect(pfi).toContainText("Plateforme d'intermédiation (PFI)");
+  await expect(pfi.getByTestId('delivery-status')).toHaveText('En cours');
+  await expect(pfi.getByTestId('delivery-attempts-count')).toHaveText(/^[2-8] essais$/, { timeout: 60_000 });
+  await pfi.getByText(/Voir les essais/).click();
+  await expect(pfi.getByTestId('delivery-attempts').getByRole('listitem').first()).toContainText(
+    'Échec, nouvel essai prévu',
+  );
+  await expect(pfi).toContainText(/dernier le \d\d\/\d\d\/\d{4}/);
+});
+
+test('after its last attempt the PFI send needs action: listed in « Envois en échec », « Réessayer »', async ({
+  page,
+}) => {
+  // 8 attempts, backoff from 2 s doubling each time with jitter: 2 to 4 minutes in all.
+  test.setTimeout(420_000);
+  expect(reportUrl).not.toBe('');
+  await signIn(page, RADIOLOGIST);
+  await page.goto(reportUrl);
+  const pfi = page.getByTestId('distribution-v1').getByTestId('delivery-pfi');
+  await expect(async () => {
+    await page.reload();
+    await expect(pfi.getByTestId('delivery-status')).toHaveText('Échec : action requise', { timeout: 1000 });
+  }).toPass({ timeout: 360_000, intervals: [5_000] });
+  await expect(pfi.getByTestId('delivery-attempts-count')).toHaveText('8 essais');
+  await expect(pfi.getByTestId('delivery-reason')).not.toBeEmpty();
+  const reason = (await pfi.getByTestId('delivery-reason').textContent())!.trim();
+  await pfi.getByText(/Voir les essais/).click();
+  await expect(pfi.getByTestId('delivery-attempts').getByRole('listitem')).toHaveCount(8);
+  await expect(pfi.getByTestId('delivery-attempts').getByRole('listitem').last()).toContainText(
+    'Échec définitif',
+  );
+  await expect(pfi.getByRole('button', { name: /Réessayer/ })).toBeVisible();
+
+  // The reporting screen says there is a send in failure, and leads to the list.
+  await page.goto(`/t/${PRACTICE}/comptes-rendus`);
+  const link = page.getByTestId('failed-deliveries-link');
+  await expect(link.getByTestId('failed-deliveries-count')).toHaveText('1');
+  await link.click();
+  await expect(page.getByRole('heading', { name: 'Envois en échec', level: 1 })).toBeVisible();
+  const failed = page.getByTestId('failed-deliveries').getByRole('row', { name: new RegExp(PATIENT_NAME) });
+  await expect(failed).toHaveCount(1);
+  await expect(failed).toContainText(accessionNumber);
+  await expect(failed).toContainText("Plateforme d'intermédiation (PFI)");
+  await expect(failed.getByTestId('delivery-reason')).toHaveText(reason);
+  await expect(failed).toContainText('8 essais');
+  await expect(failed.getByRole('link', { name: 'Ouvrir le compte rendu' })).toHaveAttribute(
+    'href',
+    new URL(reportUrl).pathname,
+  );
+
+  // « Réessayer »: back in the queue, out of the list; the report shows it « En cours ».
+  await failed.getByRole('button', { name: /Réessayer/ }).click();
+  await expect(page.getByTestId('failed-deliveries-empty')).toHaveText('Aucun envoi en échec.');
+  await page.goto(reportUrl);
+  await expect(pfi.getByTestId('delivery-status')).toHaveText('En cours');
+  await expect(pfi.getByTestId('delivery-reason')).toHaveCount(0);
+  await expect(page.getByTestId('distribution-v1').getByTestId('delivery-dmp')).toContainText('Non envoyé');
+});

@@ -1,0 +1,85 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { frenchApiMessage, sentence } from '../../../../../lib/api-messages.ts';
+import {
+  distributionFormValues,
+  parseDistributionForm,
+  readDistributionForm,
+  type DistributionFormValues,
+} from '../../../../../lib/deliveries.ts';
+import { reportsPath } from '../../../../../lib/reports.ts';
+import { apiErrorInfo } from '../../../../../server/api.ts';
+import { apiForSession, handleApiError } from '../../../../../server/session.ts';
+
+export interface RetryState {
+  attempt: number;
+  error: string | null;
+}
+
+/** « Réessayer »: a send that failed for good goes back to the queue. */
+export async function retryDeliveryAction(
+  target: { slug: string; id: string },
+  previous: RetryState,
+): Promise<RetryState> {
+  const attempt = previous.attempt + 1;
+  const api = await apiForSession({ tenantSlug: target.slug });
+  try {
+    await api.deliveries.retry.mutate({ id: target.id });
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if (info && (info.appCode === 'CONFLICT' || info.code === 'CONFLICT')) {
+      // Someone (or another tab) already sent it again: the page shows where it stands now.
+      revalidatePath(reportsPath(target.slug), 'layout');
+      return { attempt, error: "Cet envoi n'est plus en échec : rechargez la page pour voir son état." };
+    }
+    handleApiError(error);
+  }
+  revalidatePath(reportsPath(target.slug), 'layout');
+  return { attempt, error: null };
+}
+
+export interface DistributionSettingsState {
+  attempt: number;
+  values: DistributionFormValues | null;
+  errors: Record<string, string>;
+  formError: string | null;
+  notice: string | null;
+}
+
+/** The practice's distribution: DMP, MSSanté (and the patient's mailbox), PFI (practice administrators). */
+export async function saveDistributionSettingsAction(
+  slug: string,
+  previous: DistributionSettingsState,
+  formData: FormData,
+): Promise<DistributionSettingsState> {
+  const attempt = previous.attempt + 1;
+  const values = readDistributionForm(formData);
+  const parsed = parseDistributionForm(values);
+  if (!parsed.ok) return { attempt, values, errors: parsed.errors, formError: null, notice: null };
+  const api = await apiForSession({ tenantSlug: slug });
+  let saved = parsed.settings;
+  try {
+    saved = await api.deliveries.settings.set.mutate(parsed.settings);
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if (info && (info.appCode === 'BAD_INPUT' || info.code === 'BAD_REQUEST')) {
+      return {
+        attempt,
+        values,
+        errors: {},
+        formError: sentence(frenchApiMessage(info.message)),
+        notice: null,
+      };
+    }
+    handleApiError(error);
+  }
+  revalidatePath(reportsPath(slug), 'layout');
+  return {
+    attempt,
+    values: distributionFormValues(saved),
+    errors: {},
+    formError: null,
+    notice: 'Paramètres de diffusion enregistrés. Ils valent pour les prochains comptes rendus validés.',
+  };
+}

@@ -1,0 +1,175 @@
+import {
+  DELIVERY_STATUS_LABELS,
+  DELIVERY_STATUSES,
+  DESTINATION_LABELS,
+  DESTINATIONS,
+  type DeliveryStatus,
+  type Destination,
+  type DistributionSettings,
+  type TenantRole,
+} from '@rayon/domain';
+import type { ApiClient } from '../server/api.ts';
+
+/** What the API answers (the portal's vocabulary for the distribution of validated reports). */
+export type DeliveryView = Awaited<ReturnType<ApiClient['deliveries']['forReport']['query']>>[number];
+export type FailedDeliveryView = Awaited<ReturnType<ApiClient['deliveries']['failed']['query']>>[number];
+export type DeliveryAttemptView = Awaited<ReturnType<ApiClient['deliveries']['attempts']['query']>>[number];
+
+/** Roles who may send a failed delivery again (the API's retry). */
+export const DELIVERY_RETRY_ROLES: TenantRole[] = ['practice_admin', 'secretary', 'radiologist'];
+
+/** DMP (Mon espace santé), MSSanté du médecin demandeur, messagerie du patient, PFI. */
+export function destinationLabel(destination: string): string {
+  return (DESTINATIONS as readonly string[]).includes(destination)
+    ? DESTINATION_LABELS[destination as Destination]
+    : destination;
+}
+
+/** Remis, En cours, Échec : action requise, Non envoyé. */
+export function deliveryStatusLabel(status: string): string {
+  return (DELIVERY_STATUSES as readonly string[]).includes(status)
+    ? DELIVERY_STATUS_LABELS[status as DeliveryStatus]
+    : status;
+}
+
+const ACTION_LABELS: Record<string, string> = {
+  publish: 'Envoi',
+  replace: 'Remplacement',
+  withdraw: 'Retrait',
+};
+
+/** Envoi (first version), Remplacement (a correction), Retrait (withdrawal). */
+export function deliveryActionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
+}
+
+const OUTCOME_LABELS: Record<string, string> = {
+  delivered: 'Remis',
+  retry: 'Échec, nouvel essai prévu',
+  failed: 'Échec définitif',
+};
+
+export function attemptOutcomeLabel(outcome: string): string {
+  return OUTCOME_LABELS[outcome] ?? outcome;
+}
+
+/** « 1 essai », « 3 essais ». */
+export function attemptsLabel(count: number): string {
+  return `${count} essai${count > 1 ? 's' : ''}`;
+}
+
+/** 1,2 s or 350 ms. */
+export function formatDuration(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  return `${(ms / 1000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} s`;
+}
+
+// ------------------------------------------------------------------------- settings form
+
+export interface DistributionFormValues {
+  dmp: boolean;
+  mssante: boolean;
+  mssantePatient: boolean;
+  /** The practice's applicative mailbox (BAL applicative), the mails' sender. */
+  mssanteMailbox: string;
+  pfi: boolean;
+  pfiHost: string;
+  pfiPort: string;
+  pfiApplication: string;
+  pfiFacility: string;
+}
+
+/** The form's fields as the settings stand (empty PFI fields when there is none). */
+export function distributionFormValues(settings: DistributionSettings): DistributionFormValues {
+  return {
+    dmp: settings.dmp,
+    mssante: settings.mssante.enabled,
+    mssantePatient: settings.mssante.patient,
+    mssanteMailbox: settings.mssante.mailbox ?? '',
+    pfi: settings.pfi !== null,
+    pfiHost: settings.pfi?.host ?? '',
+    pfiPort: settings.pfi ? String(settings.pfi.port) : '',
+    pfiApplication: settings.pfi?.receivingApplication ?? '',
+    pfiFacility: settings.pfi?.receivingFacility ?? '',
+  };
+}
+
+/** Reads the submitted form (checkboxes are « on » when ticked). */
+export function readDistributionForm(form: FormData): DistributionFormValues {
+  const text = (name: string) => String(form.get(name) ?? '').trim();
+  return {
+    dmp: form.get('dmp') === 'on',
+    mssante: form.get('mssante') === 'on',
+    mssantePatient: form.get('mssantePatient') === 'on',
+    mssanteMailbox: text('mssanteMailbox'),
+    pfi: form.get('pfi') === 'on',
+    pfiHost: text('pfiHost'),
+    pfiPort: text('pfiPort'),
+    pfiApplication: text('pfiApplication'),
+    pfiFacility: text('pfiFacility'),
+  };
+}
+
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const HOST_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[?[0-9A-Fa-f:]+\]?$/;
+
+/**
+ * The settings the API takes, or the French error of each wrong field. The patient's mailbox goes
+ * with MSSanté (it is off when MSSanté is); the PFI address is checked only when the PFI is on.
+ */
+export function parseDistributionForm(
+  v: DistributionFormValues,
+): { ok: true; settings: DistributionSettings } | { ok: false; errors: Record<string, string> } {
+  const errors: Record<string, string> = {};
+  let pfi: DistributionSettings['pfi'] = null;
+  if (v.mssanteMailbox && !EMAIL_RE.test(v.mssanteMailbox)) {
+    errors.mssanteMailbox = "L'adresse de la boîte aux lettres MSSanté n'est pas une adresse e-mail valide.";
+  }
+  if (v.pfi) {
+    if (!v.pfiHost) errors.pfiHost = "Indiquez l'adresse (nom d'hôte ou adresse IP) de la PFI.";
+    else if (!HOST_RE.test(v.pfiHost)) {
+      errors.pfiHost = "L'adresse de la PFI n'est pas un nom d'hôte ou une adresse IP valide.";
+    }
+    const port = Number(v.pfiPort);
+    if (!v.pfiPort) errors.pfiPort = 'Indiquez le port MLLP de la PFI.';
+    else if (!/^\d+$/.test(v.pfiPort) || port < 1 || port > 65535) {
+      errors.pfiPort = 'Le port est un nombre entier de 1 à 65535.';
+    }
+    if (!v.pfiApplication) errors.pfiApplication = "Indiquez l'application réceptrice (MSH-5).";
+    else if (v.pfiApplication.length > 180) {
+      errors.pfiApplication = "L'application réceptrice compte 180 caractères au plus.";
+    }
+    if (!v.pfiFacility) errors.pfiFacility = "Indiquez l'établissement récepteur (MSH-6).";
+    else if (v.pfiFacility.length > 180) {
+      errors.pfiFacility = "L'établissement récepteur compte 180 caractères au plus.";
+    }
+    pfi = {
+      host: v.pfiHost,
+      port,
+      receivingApplication: v.pfiApplication,
+      receivingFacility: v.pfiFacility,
+    };
+  }
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    settings: {
+      dmp: v.dmp,
+      mssante: {
+        enabled: v.mssante,
+        patient: v.mssante && v.mssantePatient,
+        // Sent only when given: an empty field leaves the practice without one.
+        ...(v.mssanteMailbox ? { mailbox: v.mssanteMailbox } : {}),
+      },
+      pfi,
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------ paths
+
+/** The dead-letter list: the sends that failed for good. */
+export function failedDeliveriesPath(slug: string): string {
+  return `/t/${encodeURIComponent(slug)}/comptes-rendus/envois`;
+}
