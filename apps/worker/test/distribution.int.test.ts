@@ -4,7 +4,8 @@
  * MSSanté simulator (a real SMTP server, TLS with the practice's certificate) received the
  * referrer's and the patient's mails with their XDM archives, and the PFI (the Debian python3-hl7
  * peer) an MDM^T02; correct it → RPLC at the DMP, corrective mails, MDM^T10; withdraw it →
- * deleted at the DMP, MDM^T04. Each destination receives each send exactly once.
+ * deleted at the DMP, MDM^T04. The DMP answers 500 and times out for a while: retried, and each
+ * destination still receives each send exactly once.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -105,6 +106,7 @@ beforeAll(async () => {
           endpoint: dmp.url,
           ca: dmpPki.caChainPem,
           software: { name: 'Rayon', version: '0.1.0', homologation: 'RAYON-TEST' },
+          timeoutMs: 1500,
         },
         mssante: {
           host: mss.host,
@@ -216,6 +218,8 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
       body: 'Fissure méniscale médiale.',
       revision: 0,
     });
+    // The DMP answers 500 twice before accepting.
+    dmp.injectFaults({ count: 2, kind: 'http-500' });
     view = await radiologist.reports.validate.mutate({
       id: created.id,
       revision: view.versions[0]!.revision,
@@ -239,6 +243,10 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
       mssante_patient: 'delivered',
       pfi: 'delivered',
     });
+    const dmpSend = (await db.withTenant(t, (tx) => listReportDeliveries(tx, created.id))).find(
+      (d) => d.destination === 'dmp',
+    )!;
+    expect(dmpSend.attempts).toBe(3);
     const [first] = dmp.documents();
     expect(first).toMatchObject({ uniqueId: v1.toUpperCase(), status: 'approved', typeCode: '18748-4' });
     expect(first!.ins.matricule).toBe(INS);
@@ -254,7 +262,8 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
       expect(m.pdf?.subarray(0, 5).toString()).toBe('%PDF-');
     }
 
-    // 2. Correction: RPLC at the DMP, corrective mails, MDM^T10.
+    // 2. Correction: RPLC at the DMP, corrective mails, MDM^T10 — the DMP first times out once.
+    dmp.injectFaults({ count: 1, kind: 'delay', delayMs: 2500 });
     view = await radiologist.reports.correct.mutate({ id: created.id });
     view = await radiologist.reports.save.mutate({
       id: created.id,
