@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Database, migrateAllTenants, migratePlatform, setupDatabase } from '../../packages/db/src/index.ts';
 import { DEMO, seedDemo } from '../../apps/api/src/cli/seed.ts';
+import { createDmpTestPki, startDmpSimulator } from '@rayon/sim-dmp';
 import { createTestPki, insiConformance, startInsiSimulator } from '@rayon/sim-insi';
+import { createMssanteTestPki, startMssanteSimulator } from '@rayon/sim-mssante';
 import { repoRoot, startPostgres, startRedis, type Service } from './services.ts';
 
 export type AppName = 'api' | 'worker' | 'gateway' | 'web';
@@ -21,6 +23,11 @@ export interface StackOptions {
   portBase: number;
   apps: AppName[];
   logLevel?: string;
+  /**
+   * Start the DMP and MSSanté simulators and point the demo practice's distribution at them
+   * (the quick start); the end-to-end tests leave the distribution off.
+   */
+  distribution?: boolean;
 }
 
 export interface Stack {
@@ -31,6 +38,10 @@ export interface Stack {
     postgres: string;
     redis: string;
     insi: string | null;
+    /** The DMP simulator's store (GET /documents), when started. */
+    dmpDocuments: string | null;
+    /** The MSSanté simulator's received mails (GET /messages), when started. */
+    mssanteMessages: string | null;
   };
   ports: {
     web: number;
@@ -41,11 +52,15 @@ export interface Stack {
     hl7Demo: number;
     insi: number;
     dicom: number;
+    dmp: number;
+    smtp: number;
   };
   env: Record<string, string>;
   logDir: string;
   stop: () => Promise<void>;
 }
+
+const pick = (c: { p12: Buffer; passphrase: string }) => ({ p12: c.p12, passphrase: c.passphrase });
 
 // `node --import tsx` runs the TypeScript entry in this very process, so signals reach it.
 const tsx = ['--import', import.meta.resolve('tsx')];
@@ -82,6 +97,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     hl7Demo: o.portBase + 11,
     insi: o.portBase + 12,
     dicom: o.portBase + 13,
+    dmp: o.portBase + 14,
+    dmpAdmin: o.portBase + 15,
+    smtp: o.portBase + 16,
+    smtpAdmin: o.portBase + 17,
   };
   const stateDir = join(repoRoot, '.rayon', o.name);
   const logDir = join(stateDir, 'logs');
@@ -138,6 +157,30 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const insiCaFile = join(stateDir, 'insi-ca.pem');
     writeFileSync(insiCaFile, pki.caChainPem.join('\n'));
 
+    // The DMP (strict: mutual TLS, signed VIHF, XDS metadata) and an MSSanté operator (a real SMTP
+    // server): local simulators with test PKIs made at each start, the demo practice's certificates
+    // issued to its structure, and its distribution pointed at them.
+    const structureId = `1${DEMO.tenant.finess}`;
+    const dmpPki = o.distribution ? createDmpTestPki({ structureId }) : undefined;
+    const mssPki = o.distribution ? createMssanteTestPki({ now: new Date(), structureId }) : undefined;
+    const dmp = dmpPki
+      ? await startDmpSimulator({ pki: dmpPki, port: ports.dmp, adminPort: ports.dmpAdmin })
+      : undefined;
+    if (dmp) services.push({ url: dmp.url, stop: () => dmp.close() });
+    const mss = mssPki
+      ? await startMssanteSimulator({
+          pki: mssPki,
+          port: ports.smtp,
+          httpPort: ports.smtpAdmin,
+          requireAuth: false,
+        })
+      : undefined;
+    if (mss) services.push({ url: `smtp://${mss.host}:${mss.port}`, stop: () => mss.close() });
+    const dmpCaFile = join(stateDir, 'dmp-ca.pem');
+    const mssCaFile = join(stateDir, 'mssante-ca.pem');
+    if (dmpPki) writeFileSync(dmpCaFile, dmpPki.caChainPem.join('\n'));
+    if (mssPki) writeFileSync(mssCaFile, mssPki.caChainPem.join('\n'));
+
     const db = new Database({ url: appUrl.toString(), max: 4 });
     try {
       await migratePlatform(db);
@@ -148,7 +191,18 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         certificates: [
           { purpose: 'insi-auto', p12: pki.clients.auto.p12, passphrase: pki.clients.auto.passphrase },
           { purpose: 'insi-manu', p12: pki.clients.manu.p12, passphrase: pki.clients.manu.passphrase },
+          ...(dmpPki ? [{ purpose: 'dmp' as const, ...pick(dmpPki.clients.organisation) }] : []),
+          ...(mssPki ? [{ purpose: 'mssante' as const, ...pick(mssPki.clients.mailbox) }] : []),
         ],
+        ...(mssPki
+          ? {
+              distribution: {
+                dmp: true,
+                mssante: { enabled: true, patient: true, mailbox: mssPki.clients.mailbox.mailbox },
+                pfi: null,
+              },
+            }
+          : {}),
       });
     } finally {
       await db.close();
@@ -166,6 +220,14 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       RAYON_QUEUE_PREFIX: `{rayon-${o.name}}`,
       RAYON_SECRETS_KEY: secretsKey,
       ...(insi ? { RAYON_INSI_URL: insi.url, RAYON_INSI_CA_FILE: insiCaFile } : {}),
+      ...(dmp ? { RAYON_DMP_URL: dmp.url, RAYON_DMP_CA_FILE: dmpCaFile } : {}),
+      ...(mss
+        ? {
+            RAYON_MSSANTE_HOST: mss.host,
+            RAYON_MSSANTE_PORT: String(mss.port),
+            RAYON_MSSANTE_CA_FILE: mssCaFile,
+          }
+        : {}),
       RAYON_HL7_PORT: String(ports.hl7Shared),
       RAYON_DICOM_PORT: String(ports.dicom),
       AUTH_SECRET: `rayon-local-${o.name}-auth-secret-not-for-production`,
@@ -201,6 +263,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         postgres: pg.url.replace(/:[^:@/]+@/, ':***@'),
         redis: redis.url,
         insi: insi?.url ?? null,
+        dmpDocuments: dmp?.adminUrl ? `${dmp.adminUrl}/documents` : null,
+        mssanteMessages: mss?.httpUrl ? `${mss.httpUrl}/messages` : null,
       },
       ports,
       env,

@@ -1,5 +1,6 @@
 import { parsePkcs12 } from '@rayon/connectors/certificates';
 import {
+  putSetting,
   createPatient,
   findPatientByIdentifier,
   insertAppointment,
@@ -30,7 +31,7 @@ import {
   upsertUserProfile,
   type Database,
 } from '@rayon/db';
-import { tenantSchemaName } from '@rayon/domain';
+import { DISTRIBUTION_SETTING, tenantSchemaName, type DistributionSettings } from '@rayon/domain';
 import { hashPassword } from '../auth/secrets.ts';
 import { installCertificate } from '@rayon/identity';
 
@@ -91,7 +92,13 @@ export interface DemoExtras {
   /** A dedicated HL7 port for the demo practice (any sender's ADT goes to it). */
   hl7Port?: number;
   /** Organisation certificates to install (PKCS#12), e.g. from the INSi simulator's test PKI. */
-  certificates?: { purpose: 'insi-auto' | 'insi-manu'; p12: Buffer; passphrase: string }[];
+  certificates?: {
+    purpose: 'insi-auto' | 'insi-manu' | 'dmp' | 'mssante';
+    p12: Buffer;
+    passphrase: string;
+  }[];
+  /** The practice's distribution settings (the quick start points them at its simulators). */
+  distribution?: DistributionSettings;
   secretsKey?: Buffer;
 }
 
@@ -162,6 +169,7 @@ export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: Demo
       if (!extras.secretsKey) throw new Error('a secrets key is needed to install certificates');
       await installCertificate(tx, c.purpose, parsePkcs12(c.p12, c.passphrase), extras.secretsKey, null);
     }
+    if (extras.distribution) await putSetting(tx, DISTRIBUTION_SETTING, extras.distribution);
     await seedSchedule(tx);
     await seedReporting(tx);
   });
