@@ -33,8 +33,9 @@ import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
 import type { Job } from 'bullmq';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { reportRemindersJob } from '../src/jobs/reports.ts';
 import { defaultHandlers } from '../src/processor.ts';
-import type { JobData } from '../src/queue.ts';
+import { createJobsQueue, type JobData } from '../src/queue.ts';
 import { pfiSender } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
 
@@ -300,6 +301,79 @@ describe('distribution pipeline', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 150_000);
+
+  it('Redis losing its data (the queue emptied) loses no send: the maintenance job hands it back, sent once', async () => {
+    const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
+    const prefix = `{lost-${randomBytes(4).toString('hex')}}`;
+    // Phase 1: documents are generated and the sends planned, but no sender runs.
+    const documentsOnly = defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent);
+    const first = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix,
+      logger: silent,
+      handlers: { 'report.documents': documentsOnly['report.documents']! },
+    });
+    let reportId: string;
+    try {
+      ({ reportId } = await validatedReport(t));
+      await waitFor(async () => {
+        const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+        return rows.some((r) => r.destination === 'pfi') ? true : undefined;
+      }, 30_000);
+      // The relay has moved the sends to Redis (the outbox rows are marked enqueued).
+      await waitFor(async () => {
+        const rows = (await db.platform((tx) =>
+          tx.execute(
+            `select count(*)::int as n from platform.outbox where topic = 'delivery.send' and enqueued_at is null`,
+          ),
+        )) as unknown as { n: number }[];
+        return rows[0]!.n === 0 ? true : undefined;
+      }, 30_000);
+    } finally {
+      await first.stop();
+    }
+    // Redis loses everything: the queued sends are gone, the outbox rows are marked sent.
+    const lost = createJobsQueue(connection(), prefix);
+    await lost.obliterate({ force: true });
+    await lost.close();
+
+    const sent: string[] = [];
+    const second = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix,
+      logger: silent,
+      handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
+        pfi: async (ctx) => (sent.push(ctx.delivery.id), { remoteId: 'ok', detail: null }),
+        mssante_referrer: async (ctx) => (sent.push(ctx.delivery.id), { remoteId: 'ok', detail: null }),
+      }),
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(sent).toEqual([]);
+      const pendingBefore = (await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId))).filter(
+        (d) => d.status === 'pending',
+      );
+      expect(pendingBefore.map((d) => d.destination).sort()).toEqual(['mssante_referrer', 'pfi']);
+      // The scheduled maintenance, a quarter of an hour later.
+      const result = (await reportRemindersJob(
+        db,
+        () => new Date(Date.now() + 11 * 60_000),
+      )()) as unknown as {
+        requeued: number;
+      };
+      expect(result.requeued).toBe(2);
+      await waitFor(async () => {
+        const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+        return rows.every((d) => d.status !== 'pending') ? rows : undefined;
+      }, 30_000);
+      expect(sent.sort()).toEqual(pendingBefore.map((d) => d.id).sort());
+    } finally {
+      await second.queue.obliterate({ force: true });
+      await second.stop();
+    }
+  }, 120_000);
 
   it('one practice sending hundreds of reports does not hold back another practice’s single report', async () => {
     const order: string[] = [];

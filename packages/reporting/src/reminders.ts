@@ -1,4 +1,10 @@
-import { listProvisionalSince, openNotification, type Database, type TenantRef } from '@rayon/db';
+import {
+  listProvisionalSince,
+  openNotification,
+  requeueStaleDeliveries,
+  type Database,
+  type TenantRef,
+} from '@rayon/db';
 import { PROVISIONAL_REMINDER_KIND, PROVISIONAL_REMINDER_MS } from '@rayon/domain';
 
 /**
@@ -19,4 +25,14 @@ export async function remindProvisionalReports(db: Database, tenant: TenantRef, 
     }
     return opened;
   });
+}
+
+/** A pending send untouched this long has lost its job (see requeueStaleDeliveries). */
+export const STALE_DELIVERY_MS = 10 * 60 * 1000;
+
+/** Hands the practice's lost sends to the worker again; returns how many. */
+export function requeueLostDeliveries(db: Database, tenant: TenantRef, now: Date): Promise<number> {
+  return db.withTenant(tenant, (tx) =>
+    requeueStaleDeliveries(tx, new Date(now.getTime() - STALE_DELIVERY_MS)),
+  );
 }

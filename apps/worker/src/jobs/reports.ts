@@ -15,6 +15,7 @@ import {
   generateReportDocuments,
   planReportDeliveries,
   remindProvisionalReports,
+  requeueLostDeliveries,
   reportDocumentOf,
   type DeliverySender,
 } from '@rayon/reporting';
@@ -47,15 +48,21 @@ export function reportDocumentsJob(db: Database) {
   };
 }
 
-/** reports.remind: every active practice's provisional reports older than 48 h. */
+/**
+ * reports.remind, every 15 minutes for every active practice: reminds radiologists of their
+ * provisional reports older than 48 h, and hands sends whose job was lost (Redis restarted
+ * without its data) back to the worker.
+ */
 export function reportRemindersJob(db: Database, now: () => Date = () => new Date()) {
   return async () => {
     let opened = 0;
+    let requeued = 0;
     for (const tenant of await db.platform(listTenants)) {
-      if (tenant.status === 'active')
-        opened += await remindProvisionalReports(db, toTenantRef(tenant), now());
+      if (tenant.status !== 'active') continue;
+      opened += await remindProvisionalReports(db, toTenantRef(tenant), now());
+      requeued += await requeueLostDeliveries(db, toTenantRef(tenant), now());
     }
-    return { opened };
+    return { opened, requeued };
   };
 }
 

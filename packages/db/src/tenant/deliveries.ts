@@ -173,3 +173,25 @@ export async function retryDelivery(tx: TenantTx, id: string, requestId: string 
   await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: id }, requestId });
   return true;
 }
+
+/**
+ * Pending sends nobody touched since `before` (their job was lost, e.g. Redis restarted without
+ * its data): handed to the worker again. A send already delivered is skipped by the worker, so
+ * this can only cost a duplicate job, never a duplicate send.
+ */
+export async function requeueStaleDeliveries(tx: TenantTx, before: Date): Promise<number> {
+  const stale = await tx
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.status, 'pending'),
+        sql`${deliveries.updatedAt} < ${before.toISOString()}::timestamptz`,
+      ),
+    );
+  for (const d of stale) {
+    await updateDelivery(tx, d.id, {});
+    await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: d.id }, requestId: null });
+  }
+  return stale.length;
+}
