@@ -1,5 +1,9 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import forge from 'node-forge';
+import {
+  createIgcSanteTestChain,
+  type Issued,
+  issueClientCertificate,
+  type TestClientCertificate,
+} from '@rayon/test-pki';
 
 /**
  * A throw-away PKI shaped like the IGC-Santé chain the DMP trusts for organisation (ORG)
@@ -16,13 +20,7 @@ export interface DmpTestPkiOptions {
   passphrase?: string;
 }
 
-export interface DmpTestCertificate {
-  certPem: string;
-  keyPem: string;
-  chainPem: string[];
-  p12: Buffer;
-  passphrase: string;
-}
+export type DmpTestCertificate = TestClientCertificate;
 
 export interface DmpTestPki {
   rootCaPem: string;
@@ -43,112 +41,17 @@ export interface DmpTestPki {
   structureId: string;
 }
 
-const DAY = 86_400_000;
-interface Issued {
-  cert: forge.pki.Certificate;
-  key: forge.pki.rsa.PrivateKey;
-  keyPem: string;
-}
-
-function issue(o: {
-  subject: forge.pki.CertificateField[];
-  issuer?: Issued;
-  notBefore: Date;
-  notAfter: Date;
-  kind: 'ca' | 'server' | 'client';
-  altNames?: { type: number; value?: string; ip?: string }[];
-}): Issued {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] as number) & 0x7f;
-  cert.serialNumber = serial.toString('hex');
-  cert.validity.notBefore = o.notBefore;
-  cert.validity.notAfter = o.notAfter;
-  cert.setSubject(o.subject);
-  cert.setIssuer(o.issuer ? o.issuer.cert.subject.attributes : o.subject);
-  const ext: object[] = [{ name: 'subjectKeyIdentifier' }];
-  if (o.kind === 'ca') {
-    ext.push(
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    );
-  } else {
-    ext.push(
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      o.kind === 'server'
-        ? { name: 'extKeyUsage', serverAuth: true }
-        : { name: 'extKeyUsage', clientAuth: true },
-    );
-    if (o.altNames) ext.push({ name: 'subjectAltName', altNames: o.altNames });
-  }
-  cert.setExtensions(ext);
-  cert.sign(o.issuer ? o.issuer.key : key, forge.md.sha256.create());
-  return { cert, key, keyPem };
-}
-const pem = (i: Issued) => forge.pki.certificateToPem(i.cert);
-
 export function createDmpTestPki(options: DmpTestPkiOptions = {}): DmpTestPki {
   const now = (options.now ?? new Date()).getTime();
   const structureId = options.structureId ?? '1750712184';
   const organisation = options.organisationName ?? 'IMAGERIE DEMO PARIS-EST';
   const passphrase = options.passphrase ?? 'rayon-test-p12';
-  const caValidity = { notBefore: new Date(now - 800 * DAY), notAfter: new Date(now + 3650 * DAY) };
-  const leaf = { notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY) };
-  const root = issue({
-    kind: 'ca',
-    ...caValidity,
-    subject: [
-      { shortName: 'C', value: 'FR' },
-      { shortName: 'O', value: 'ASIP-SANTE' },
-      { shortName: 'OU', value: 'IGC-SANTE TEST' },
-      { shortName: 'CN', value: 'TEST AC RACINE IGC-SANTE ELEMENTAIRE' },
-    ],
-  });
-  const intermediate = issue({
-    kind: 'ca',
-    issuer: root,
-    ...caValidity,
-    subject: [
-      { shortName: 'C', value: 'FR' },
-      { shortName: 'O', value: 'ASIP-SANTE' },
-      { shortName: 'OU', value: 'IGC-SANTE TEST ELEMENTAIRE' },
-      { shortName: 'CN', value: 'TEST AC IGC-SANTE ELEMENTAIRE ORGANISATIONS' },
-    ],
-  });
-  const other = issue({
-    kind: 'ca',
-    ...caValidity,
-    subject: [
-      { shortName: 'C', value: 'FR' },
-      { shortName: 'O', value: 'AUTRE AUTORITE' },
-      { shortName: 'CN', value: 'TEST AC NON RECONNUE' },
-    ],
-  });
-  const server = issue({
-    kind: 'server',
-    issuer: intermediate,
-    ...leaf,
-    subject: [
-      { shortName: 'C', value: 'FR' },
-      { shortName: 'O', value: 'SIMULATEUR DMP RAYON' },
-      { shortName: 'CN', value: 'localhost' },
-    ],
-    altNames: [
-      { type: 2, value: 'localhost' },
-      { type: 7, ip: '127.0.0.1' },
-      { type: 7, ip: '::1' },
-    ],
-  });
-  const client = (ou: string, o: string, issuer: Issued): DmpTestCertificate => {
-    const issued = issue({
-      kind: 'client',
+  const chain = createIgcSanteTestChain(now, 'SIMULATEUR DMP RAYON');
+  const { intermediate, other, leafValidity } = chain;
+  const client = (ou: string, o: string, issuer: Issued): DmpTestCertificate =>
+    issueClientCertificate({
       issuer,
-      ...leaf,
+      validity: leafValidity,
       subject: [
         { shortName: 'C', value: 'FR' },
         { shortName: 'ST', value: 'Paris (75)' },
@@ -156,24 +59,11 @@ export function createDmpTestPki(options: DmpTestPkiOptions = {}): DmpTestPki {
         { shortName: 'OU', value: ou },
         { shortName: 'CN', value: 'RAYON DMP' },
       ],
-    });
-    const asn1 = forge.pkcs12.toPkcs12Asn1(issued.key, [issued.cert, issuer.cert], passphrase, {
-      algorithm: 'aes256',
       friendlyName: 'RAYON DMP',
-    });
-    return {
-      certPem: pem(issued),
-      keyPem: issued.keyPem,
-      chainPem: [pem(issuer)],
-      p12: Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary'),
       passphrase,
-    };
-  };
+    });
   return {
-    rootCaPem: pem(root),
-    caPem: pem(intermediate),
-    caChainPem: [pem(intermediate), pem(root)],
-    server: { certPem: pem(server), keyPem: server.keyPem },
+    ...chain.pems,
     clients: {
       organisation: client(structureId, organisation, intermediate),
       otherStructure: client('1990000099', 'AUTRE CABINET', intermediate),
