@@ -181,7 +181,7 @@ test('validated, the report is not sent to the DMP (identity not qualified) and 
   const dmp = distribution.getByTestId('distribution-v1').getByTestId('delivery-dmp');
   await expect(dmp.getByTestId('delivery-status')).toHaveText('Non envoyé', { timeout: 60_000 });
   await expect(dmp.getByTestId('delivery-reason')).toHaveText(DMP_NOT_SENT);
-  await expect(dmp.getByTestId('delivery-attempts-count')).toHaveText('0 essai');
+  await expect(dmp.getByTestId('delivery-attempts-count')).toHaveText('Aucun essai');
   await expect(dmp.getByRole('button', { name: /Réessayer/ })).toHaveCount(0);
 
   // The PFI send: nothing listens at its address, so it fails and is tried again, later each time.

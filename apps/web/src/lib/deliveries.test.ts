@@ -109,6 +109,7 @@ describe('delivery labels', () => {
     expect(deliveryStatusLabel('failed')).toBe('Échec : action requise');
     expect(deliveryStatusLabel('not_sent')).toBe('Non envoyé');
     expect(destinationLabel('dmp')).toBe('DMP (Mon espace santé)');
+    expect(attemptsLabel(0)).toBe('Aucun essai');
     expect(attemptsLabel(1)).toBe('1 essai');
     expect(attemptsLabel(8)).toBe('8 essais');
     expect(formatDuration(350)).toBe('350 ms');

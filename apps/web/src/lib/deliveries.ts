@@ -53,8 +53,9 @@ export function attemptOutcomeLabel(outcome: string): string {
   return OUTCOME_LABELS[outcome] ?? outcome;
 }
 
-/** « 1 essai », « 3 essais ». */
+/** « Aucun essai », « 1 essai », « 3 essais ». */
 export function attemptsLabel(count: number): string {
+  if (count === 0) return 'Aucun essai';
   return `${count} essai${count > 1 ? 's' : ''}`;
 }
 

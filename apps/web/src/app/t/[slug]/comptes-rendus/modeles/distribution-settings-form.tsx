@@ -105,6 +105,7 @@ function DistributionFields({
             <Field
               name="pfiPort"
               label="Port"
+              hint="Port MLLP, par exemple 2575"
               inputMode="numeric"
               defaultValue={values.pfiPort}
               error={errors.pfiPort}
