@@ -78,7 +78,8 @@ describe('insDataMatrixContent', () => {
   it('refuses an identity that is not qualified, and a sex other than M or F', () => {
     const notQualified = { ...patient(), identityStatus: 'validee' as const, ins: undefined };
     expect(() => insDataMatrixContent(notQualified)).toThrow(InsDataMatrixError);
-    expect(() => insDataMatrixContent(patient({ sex: 'U' }))).toThrow(/sex M or F/);
+    // The description already refuses it (parseReportDocument); the encoder checks again.
+    expect(() => insDataMatrixContent({ ...patient(), sex: 'U' as const })).toThrow(/sex M or F/);
   });
 });
 
