@@ -11,7 +11,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -20,14 +19,11 @@ import {
   listDeliveryAttempts,
   listReportDocumentContents,
   listReportDeliveries,
-  listSites,
   putSetting,
-  setExamStatus,
-  upsertUserProfile,
   type TenantRef,
 } from '@rayon/db';
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
-import { createHarness, uniqueEmail, type Harness } from '@rayon/api/test-harness';
+import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING, NOT_SENT_REASONS, type Destination } from '@rayon/domain';
 import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
 import type { Job } from 'bullmq';
@@ -38,17 +34,10 @@ import { defaultHandlers } from '../src/processor.ts';
 import { createJobsQueue, type JobData } from '../src/queue.ts';
 import { pfiSender } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
+import { freePort, setUpPractice, waitFor } from './support/practice.ts';
 
 /** ../shared beside the checkout (set RAYON_SHARED to point elsewhere). */
 const shared = process.env.RAYON_SHARED ?? join(import.meta.dirname, '../../../../shared');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 let h: Harness;
 let db: Database;
@@ -68,17 +57,6 @@ class TestDeliveryError extends Error {
   }
 }
 
-/** Polls `fn` until it returns something, for at most `timeoutMs`. */
-async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 beforeAll(async () => {
   url = await createScratchDatabase(inject('adminDatabaseUrl'), inject('databaseUrl'));
   h = await createHarness({ databaseUrl: url });
@@ -89,69 +67,9 @@ afterAll(async () => {
   await h.close();
 });
 
-/** A practice with a validated report of a patient whose identity is not qualified. */
+/** A practice distributing to every destination, with a validated report of a patient not qualified. */
 async function validatedReport(t: TenantRef, pfiPort = 1) {
-  const desk = h.trpc({
-    token: (
-      await h.signedInUser({
-        email: uniqueEmail('desk'),
-        memberships: [{ tenant: t, roles: ['practice_admin'] }],
-      })
-    ).token,
-    tenant: t.slug,
-  });
-  const rad = await h.signedInUser({
-    email: uniqueEmail('rad'),
-    memberships: [{ tenant: t, roles: ['radiologist'] }],
-  });
-  await db.withTenant(t, (tx) =>
-    upsertUserProfile(tx, { userId: rad.user.id, displayName: 'BIDEAULT Jacques', rpps: '10001234567' }),
-  );
-  const radiologist = h.trpc({ token: rad.token, tenant: t.slug });
-  const [site] = await db.withTenant(t, listSites);
-  const room = await desk.scheduling.rooms.create.mutate({ siteId: site!.id, name: 'Salle' });
-  const days = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '23:59']]]));
-  const modality = await desk.scheduling.modalities.create.mutate({
-    roomId: room.id,
-    name: 'Scanner',
-    type: 'CT',
-    aeTitle: `DLV${randomBytes(3).toString('hex').toUpperCase()}`,
-    openingHours: days,
-  });
-  const examType = await desk.scheduling.examTypes.create.mutate({
-    label: 'Scanner thoracique',
-    ccamCode: 'ZBQK002',
-    loinc: { code: '24627-2', label: 'CT thorax' },
-    modalityType: 'CT',
-    durationMinutes: 15,
-  });
-  const referrer = await desk.scheduling.referrers.create.mutate({
-    rpps: '10003456789',
-    familyName: 'MARTIN',
-    givenName: 'Sophie',
-    mssanteAddress: 'sophie.martin@medecin.mssante.fr',
-  });
-  const patient = await desk.patients.create.mutate({
-    traits: { birthFamilyName: 'ENVOI', firstBirthForename: 'Noël', birthDate: '1970-01-01', sex: 'M' },
-  });
-  const order = await desk.scheduling.orders.create.mutate({
-    patientId: patient.id,
-    referrerId: referrer.id,
-    examTypeIds: [examType.id],
-    urgency: 'routine',
-  });
-  await desk.scheduling.appointments.book.mutate({
-    examId: order.exams[0]!.id,
-    modalityId: modality.id,
-    startsAt: '2031-03-03T09:00:00+01:00',
-  });
-  await db.withTenant(t, (tx) => setExamStatus(tx, order.exams[0]!.id, 'completed'));
-  const report = await radiologist.reports.create.mutate({ examIds: [order.exams[0]!.id] });
-  const saved = await radiologist.reports.save.mutate({
-    id: report.id,
-    body: 'Conclusion : normal.',
-    revision: 0,
-  });
+  const practice = await setUpPractice(h, db, t);
   await db.withTenant(t, (tx) =>
     putSetting(tx, DISTRIBUTION_SETTING, {
       dmp: true,
@@ -159,8 +77,9 @@ async function validatedReport(t: TenantRef, pfiPort = 1) {
       pfi: { host: '127.0.0.1', port: pfiPort, receivingApplication: 'PFI', receivingFacility: 'CHU' },
     }),
   );
-  await radiologist.reports.validate.mutate({ id: report.id, revision: saved.versions[0]!.revision });
-  return { reportId: report.id, radiologist };
+  const examId = await practice.acquiredExam(await practice.patient({ qualified: false }));
+  const { reportId } = await practice.validatedReport(examId);
+  return { reportId, radiologist: practice.radiologist };
 }
 
 describe('distribution pipeline', () => {

@@ -10,20 +10,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
-import {
-  Database,
-  listReportDeliveries,
-  listSites,
-  putSetting,
-  setExamStatus,
-  upsertUserProfile,
-} from '@rayon/db';
+import { Database, listReportDeliveries, putSetting } from '@rayon/db';
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
-import { createHarness, uniqueEmail, type Harness } from '@rayon/api/test-harness';
+import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING } from '@rayon/domain';
 import { installCertificate } from '@rayon/identity';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
@@ -33,12 +25,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultHandlers } from '../src/processor.ts';
 import { deploymentSenders } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
+import { freePort, PAT_TROIS_INS, setUpPractice, waitFor } from './support/practice.ts';
 
 /** ../shared beside the checkout (set RAYON_SHARED to point elsewhere). */
 const shared = process.env.RAYON_SHARED ?? join(import.meta.dirname, '../../../../shared');
 const silent = pino({ level: 'silent' });
 const FINESS = '750712184';
-const INS = '279035121518989';
 
 let h: Harness;
 let db: Database;
@@ -50,24 +42,6 @@ let tier: Awaited<ReturnType<typeof startWorkerTier>>;
 let pfiPort: number;
 const dmpPki = createDmpTestPki({ structureId: `1${FINESS}` });
 const mssPki = createMssanteTestPki({ now: new Date(), structureId: `1${FINESS}` });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 beforeAll(async () => {
   const url = await createScratchDatabase(inject('adminDatabaseUrl'), inject('databaseUrl'));
@@ -133,23 +107,9 @@ afterAll(async () => {
 describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
   it('validation, correction and withdrawal reach each destination exactly once', async () => {
     const t = await createTestTenant(db, { finess: FINESS, firstSite: 'Imagerie Démo' });
-    const admin = await h.signedInUser({
-      email: uniqueEmail('adm'),
-      memberships: [{ tenant: t, roles: ['practice_admin'] }],
-    });
-    const rad = await h.signedInUser({
-      email: uniqueEmail('rad'),
-      memberships: [{ tenant: t, roles: ['radiologist'] }],
-    });
-    const desk = h.trpc({ token: admin.token, tenant: t.slug });
-    const radiologist = h.trpc({ token: rad.token, tenant: t.slug });
+    const practice = await setUpPractice(h, db, t);
+    const radiologist = practice.radiologist;
     await db.withTenant(t, async (tx) => {
-      await upsertUserProfile(tx, {
-        userId: rad.user.id,
-        displayName: 'BIDEAULT',
-        rpps: '10001234567',
-        title: 'DR',
-      });
       const asCert = (c: { certPem: string; keyPem: string; chainPem: string[] }) =>
         OrganisationCertificate.fromPem({ certPem: c.certPem, keyPem: c.keyPem, chainPem: c.chainPem });
       await installCertificate(tx, 'dmp', asCert(dmpPki.clients.organisation), h.secretsKey, null);
@@ -160,74 +120,14 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
         pfi: { host: '127.0.0.1', port: pfiPort, receivingApplication: 'PFI', receivingFacility: 'CHU' },
       });
     });
-    const [site] = await db.withTenant(t, listSites);
-    const room = await desk.scheduling.rooms.create.mutate({ siteId: site!.id, name: 'Salle' });
-    const days = Object.fromEntries(
-      ['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '23:59']]]),
-    );
-    const modality = await desk.scheduling.modalities.create.mutate({
-      roomId: room.id,
-      name: 'IRM',
-      type: 'MR',
-      aeTitle: `E2E${randomBytes(3).toString('hex').toUpperCase()}`,
-      openingHours: days,
-    });
-    const examType = await desk.scheduling.examTypes.create.mutate({
-      label: 'IRM du genou',
-      ccamCode: 'NZQN001',
-      loinc: { code: '24802-1', label: 'RM genou' },
-      modalityType: 'MR',
-      durationMinutes: 20,
-    });
-    const referrer = await desk.scheduling.referrers.create.mutate({
-      rpps: '10003456789',
-      familyName: 'MARTIN',
-      givenName: 'Sophie',
-      mssanteAddress: 'sophie.martin@medecin.mssante.fr',
-    });
-    const patient = await desk.patients.create.mutate({
-      traits: {
-        birthFamilyName: 'PAT-TROIS',
-        firstBirthForename: 'DOMINIQUE',
-        birthDate: '1979-03-28',
-        sex: 'F',
-      },
-    });
-    // The identity as INSi and a high-trust document would have made it: qualified, with its INS.
-    await db.withTenant(t, (tx) =>
-      tx.execute(
-        `update patients set status = 'qualifiee', ins_matricule = '${INS}', ins_oid = '1.2.250.1.213.1.4.10',
-         birth_place_code = '63220', birth_forenames = 'DOMINIQUE' where id = '${patient.id}'`,
-      ),
-    );
-    const order = await desk.scheduling.orders.create.mutate({
-      patientId: patient.id,
-      referrerId: referrer.id,
-      examTypeIds: [examType.id],
-      urgency: 'routine',
-    });
-    await desk.scheduling.appointments.book.mutate({
-      examId: order.exams[0]!.id,
-      modalityId: modality.id,
-      startsAt: '2031-03-04T09:00:00+01:00',
-    });
-    await db.withTenant(t, (tx) => setExamStatus(tx, order.exams[0]!.id, 'completed'));
-    const created = await radiologist.reports.create.mutate({ examIds: [order.exams[0]!.id] });
-    let view = await radiologist.reports.save.mutate({
-      id: created.id,
-      body: 'Fissure méniscale médiale.',
-      revision: 0,
-    });
+    const examId = await practice.acquiredExam(await practice.patient({ qualified: true }));
     // The DMP answers 500 twice before accepting.
     dmp.injectFaults({ count: 2, kind: 'http-500' });
-    view = await radiologist.reports.validate.mutate({
-      id: created.id,
-      revision: view.versions[0]!.revision,
-    });
+    const { reportId, versionId: v1 } = await practice.validatedReport(examId, 'Fissure méniscale médiale.');
 
     const settled = (versionId: string, action: string) =>
       waitFor(async () => {
-        const rows = (await db.withTenant(t, (tx) => listReportDeliveries(tx, created.id))).filter(
+        const rows = (await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId))).filter(
           (d) => d.versionId === versionId && d.action === action,
         );
         return rows.length > 0 && rows.every((d) => d.status !== 'pending') ? rows : undefined;
@@ -236,26 +136,25 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
       Object.fromEntries(rows.map((d) => [d.destination, d.status === 'failed' ? d.reason : d.status]));
 
     // 1. Validation: DMP, the referrer's and the patient's mailboxes, the PFI.
-    const v1 = view.versions[0]!.id;
     expect(statusOf(await settled(v1, 'publish'))).toEqual({
       dmp: 'delivered',
       mssante_referrer: 'delivered',
       mssante_patient: 'delivered',
       pfi: 'delivered',
     });
-    const dmpSend = (await db.withTenant(t, (tx) => listReportDeliveries(tx, created.id))).find(
+    const dmpSend = (await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId))).find(
       (d) => d.destination === 'dmp',
     )!;
     expect(dmpSend.attempts).toBe(3);
     const [first] = dmp.documents();
     expect(first).toMatchObject({ uniqueId: v1.toUpperCase(), status: 'approved', typeCode: '18748-4' });
-    expect(first!.ins.matricule).toBe(INS);
+    expect(first!.ins.matricule).toBe(PAT_TROIS_INS);
     expect(
       mss
         .received()
         .map((m) => m.envelope.to[0])
         .sort(),
-    ).toEqual([`${INS}@patient.mssante.fr`, 'sophie.martin@medecin.mssante.fr']);
+    ).toEqual([`${PAT_TROIS_INS}@patient.mssante.fr`, 'sophie.martin@medecin.mssante.fr']);
     for (const m of mss.received()) {
       expect(m.headers['x-mss-ins']).toBe('O');
       expect(m.xdm).toBeDefined();
@@ -264,14 +163,14 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
 
     // 2. Correction: RPLC at the DMP, corrective mails, MDM^T10 — the DMP first times out once.
     dmp.injectFaults({ count: 1, kind: 'delay', delayMs: 2500 });
-    view = await radiologist.reports.correct.mutate({ id: created.id });
+    let view = await radiologist.reports.correct.mutate({ id: reportId });
     view = await radiologist.reports.save.mutate({
-      id: created.id,
+      id: reportId,
       body: 'Fissure méniscale médiale, corrigée.',
       revision: view.versions[1]!.revision,
     });
     view = await radiologist.reports.validate.mutate({
-      id: created.id,
+      id: reportId,
       revision: view.versions[1]!.revision,
     });
     const v2 = view.versions[1]!.id;
@@ -290,7 +189,7 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
     expect(mss.received()).toHaveLength(4);
 
     // 3. Withdrawal: deleted at the DMP, MDM^T04 to the PFI.
-    await radiologist.reports.withdraw.mutate({ id: created.id, reason: 'Erreur de patient' });
+    await radiologist.reports.withdraw.mutate({ id: reportId, reason: 'Erreur de patient' });
     expect(statusOf(await settled(v2, 'withdraw'))).toEqual({ dmp: 'delivered', pfi: 'delivered' });
     expect(dmp.documents().find((d) => d.uniqueId === v2.toUpperCase())!.status).toBe('deleted');
 

@@ -10,24 +10,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
-import {
-  Database,
-  listReportDeliveries,
-  listSites,
-  putSetting,
-  setExamStatus,
-  upsertUserProfile,
-} from '@rayon/db';
+import { Database, listReportDeliveries, putSetting } from '@rayon/db';
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
-import { createHarness, uniqueEmail, type Harness } from '@rayon/api/test-harness';
+import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING } from '@rayon/domain';
 import { installCertificate } from '@rayon/identity';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { setUpPractice, waitFor } from './support/practice.ts';
 
 const repoRoot = join(import.meta.dirname, '../../..');
 const FINESS = '750712184';
-const INS = '279035121518989';
 const REPORTS = 6;
 
 let h: Harness;
@@ -36,16 +29,6 @@ let url: string;
 let dmp: DmpSimulator;
 const dmpPki = createDmpTestPki({ structureId: `1${FINESS}` });
 const dir = mkdtempSync(join(tmpdir(), 'rayon-reliability-'));
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** The worker as deployed: its own process, configured by its environment. */
 function startWorker(prefix: string): ChildProcess {
@@ -83,18 +66,8 @@ afterAll(async () => {
 describe('reliability of the distribution', () => {
   it('a worker killed with SIGKILL mid-delivery loses nothing and sends nothing twice', async () => {
     const t = await createTestTenant(db, { finess: FINESS, firstSite: 'Imagerie' });
-    const admin = await h.signedInUser({
-      email: uniqueEmail('adm'),
-      memberships: [{ tenant: t, roles: ['practice_admin'] }],
-    });
-    const rad = await h.signedInUser({
-      email: uniqueEmail('rad'),
-      memberships: [{ tenant: t, roles: ['radiologist'] }],
-    });
-    const desk = h.trpc({ token: admin.token, tenant: t.slug });
-    const radiologist = h.trpc({ token: rad.token, tenant: t.slug });
+    const practice = await setUpPractice(h, db, t);
     await db.withTenant(t, async (tx) => {
-      await upsertUserProfile(tx, { userId: rad.user.id, displayName: 'BIDEAULT', rpps: '10001234567' });
       const c = dmpPki.clients.organisation;
       await installCertificate(
         tx,
@@ -109,38 +82,7 @@ describe('reliability of the distribution', () => {
         pfi: null,
       });
     });
-    const [site] = await db.withTenant(t, listSites);
-    const room = await desk.scheduling.rooms.create.mutate({ siteId: site!.id, name: 'Salle' });
-    const days = Object.fromEntries(
-      ['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '23:59']]]),
-    );
-    const modality = await desk.scheduling.modalities.create.mutate({
-      roomId: room.id,
-      name: 'Scanner',
-      type: 'CT',
-      aeTitle: `REL${randomBytes(3).toString('hex').toUpperCase()}`,
-      openingHours: days,
-    });
-    const examType = await desk.scheduling.examTypes.create.mutate({
-      label: 'Scanner thoracique',
-      loinc: { code: '24627-2', label: 'CT thorax' },
-      modalityType: 'CT',
-      durationMinutes: 15,
-    });
-    const patient = await desk.patients.create.mutate({
-      traits: {
-        birthFamilyName: 'PAT-TROIS',
-        firstBirthForename: 'DOMINIQUE',
-        birthDate: '1979-03-28',
-        sex: 'F',
-      },
-    });
-    await db.withTenant(t, (tx) =>
-      tx.execute(
-        `update patients set status = 'qualifiee', ins_matricule = '${INS}', ins_oid = '1.2.250.1.213.1.4.10',
-         birth_place_code = '63220' where id = '${patient.id}'`,
-      ),
-    );
+    const patientId = await practice.patient({ qualified: true });
 
     const prefix = `{rel-${randomBytes(4).toString('hex')}}`;
     let worker = startWorker(prefix);
@@ -149,25 +91,8 @@ describe('reliability of the distribution', () => {
       // DMP answers slowed down, so that sends are in flight when the worker dies.
       dmp.injectFaults({ count: REPORTS, kind: 'delay', delayMs: 400 });
       for (let i = 0; i < REPORTS; i++) {
-        const order = await desk.scheduling.orders.create.mutate({
-          patientId: patient.id,
-          examTypeIds: [examType.id],
-          urgency: 'routine',
-        });
-        await desk.scheduling.appointments.book.mutate({
-          examId: order.exams[0]!.id,
-          modalityId: modality.id,
-          startsAt: new Date(Date.UTC(2031, 4, 5 + i, 8, 0)).toISOString(),
-        });
-        await db.withTenant(t, (tx) => setExamStatus(tx, order.exams[0]!.id, 'completed'));
-        const report = await radiologist.reports.create.mutate({ examIds: [order.exams[0]!.id] });
-        const saved = await radiologist.reports.save.mutate({
-          id: report.id,
-          body: `Compte rendu ${i}.`,
-          revision: 0,
-        });
-        await radiologist.reports.validate.mutate({ id: report.id, revision: saved.versions[0]!.revision });
-        reportIds.push(report.id);
+        const examId = await practice.acquiredExam(patientId);
+        reportIds.push((await practice.validatedReport(examId, `Compte rendu ${i}.`)).reportId);
       }
       // As soon as the first document reaches the DMP, the worker is killed.
       await waitFor(async () => (dmp.documents().length >= 1 ? true : undefined), 60_000);

@@ -1,0 +1,124 @@
+/**
+ * What the distribution tests share: a practice set up through the real API (an administrator, a
+ * radiologist who signs, a room, a modality open every day, an exam type with its LOINC and CCAM
+ * codes, a referrer with an MSSanté address), acquired exams and validated reports, and polling.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { listSites, setExamStatus, upsertUserProfile, type Database, type TenantRef } from '@rayon/db';
+import { uniqueEmail, type Harness } from '@rayon/api/test-harness';
+
+/** ANS test identity PAT-TROIS DOMINIQUE, known by the DMP simulator. */
+export const PAT_TROIS_INS = '279035121518989';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/** Polls `fn` until it returns something, for at most `timeoutMs`. */
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs: number,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+export type Practice = Awaited<ReturnType<typeof setUpPractice>>;
+
+export async function setUpPractice(h: Harness, db: Database, t: TenantRef) {
+  const admin = await h.signedInUser({
+    email: uniqueEmail('adm'),
+    memberships: [{ tenant: t, roles: ['practice_admin'] }],
+  });
+  const rad = await h.signedInUser({
+    email: uniqueEmail('rad'),
+    memberships: [{ tenant: t, roles: ['radiologist'] }],
+  });
+  await db.withTenant(t, (tx) =>
+    upsertUserProfile(tx, { userId: rad.user.id, displayName: 'BIDEAULT', rpps: '10001234567', title: 'DR' }),
+  );
+  const desk = h.trpc({ token: admin.token, tenant: t.slug });
+  const radiologist = h.trpc({ token: rad.token, tenant: t.slug });
+  const [site] = await db.withTenant(t, listSites);
+  const room = await desk.scheduling.rooms.create.mutate({ siteId: site!.id, name: 'Salle' });
+  const days = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '23:59']]]));
+  const modality = await desk.scheduling.modalities.create.mutate({
+    roomId: room.id,
+    name: 'IRM',
+    type: 'MR',
+    aeTitle: `T${randomBytes(5).toString('hex').toUpperCase()}`,
+    openingHours: days,
+  });
+  const examType = await desk.scheduling.examTypes.create.mutate({
+    label: 'IRM du genou',
+    ccamCode: 'NZQN001',
+    loinc: { code: '24802-1', label: 'RM genou' },
+    modalityType: 'MR',
+    durationMinutes: 20,
+  });
+  const referrer = await desk.scheduling.referrers.create.mutate({
+    rpps: '10003456789',
+    familyName: 'MARTIN',
+    givenName: 'Sophie',
+    mssanteAddress: 'sophie.martin@medecin.mssante.fr',
+  });
+  let day = 0;
+
+  /** A patient, qualified with the ANS test INS when asked (as INSi and a document check would). */
+  async function patient(o: { qualified: boolean }) {
+    const p = await desk.patients.create.mutate({
+      traits: o.qualified
+        ? { birthFamilyName: 'PAT-TROIS', firstBirthForename: 'DOMINIQUE', birthDate: '1979-03-28', sex: 'F' }
+        : { birthFamilyName: 'ENVOI', firstBirthForename: 'Noël', birthDate: '1970-01-01', sex: 'M' },
+    });
+    if (o.qualified) {
+      await db.withTenant(t, (tx) =>
+        tx.execute(
+          `update patients set status = 'qualifiee', ins_matricule = '${PAT_TROIS_INS}',
+           ins_oid = '1.2.250.1.213.1.4.10', birth_place_code = '63220' where id = '${p.id}'`,
+        ),
+      );
+    }
+    return p.id;
+  }
+
+  /** An order of the patient, booked and acquired (as MPPS would leave it). */
+  async function acquiredExam(patientId: string): Promise<string> {
+    const order = await desk.scheduling.orders.create.mutate({
+      patientId,
+      referrerId: referrer.id,
+      examTypeIds: [examType.id],
+      urgency: 'routine',
+    });
+    await desk.scheduling.appointments.book.mutate({
+      examId: order.exams[0]!.id,
+      modalityId: modality.id,
+      startsAt: new Date(Date.UTC(2031, 2, 3 + day++, 8, 0)).toISOString(),
+    });
+    await db.withTenant(t, (tx) => setExamStatus(tx, order.exams[0]!.id, 'completed'));
+    return order.exams[0]!.id;
+  }
+
+  /** A report of the exam, written and validated by the radiologist. */
+  async function validatedReport(examId: string, body = 'Conclusion : normal.') {
+    const report = await radiologist.reports.create.mutate({ examIds: [examId] });
+    const saved = await radiologist.reports.save.mutate({ id: report.id, body, revision: 0 });
+    const view = await radiologist.reports.validate.mutate({
+      id: report.id,
+      revision: saved.versions[0]!.revision,
+    });
+    return { reportId: report.id, versionId: view.versions[0]!.id };
+  }
+
+  return { desk, radiologist, patient, acquiredExam, validatedReport };
+}
