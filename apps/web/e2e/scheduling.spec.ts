@@ -189,15 +189,22 @@ test('the week of a modality, and the configuration screens of the administrator
 
   // A new exam type: a wrong CCAM code is shown next to its field.
   await page.getByText('Ajouter un examen au catalogue').click();
-  await page.getByLabel('Libellé').fill('IRM du genou');
+  await page.getByLabel('Libellé', { exact: true }).fill('IRM du genou');
   await page.getByLabel('Type de modalité').selectOption('MR');
   await page.getByLabel('Durée (minutes)').fill('30');
   await page.getByLabel('Code CCAM (facultatif)').fill('NZQ01');
   await page.getByRole('button', { name: 'Ajouter au catalogue' }).click();
   await expect(page.getByTestId('error-ccamCode')).toHaveText('Un code CCAM compte 4 lettres et 3 chiffres.');
   await page.getByLabel('Code CCAM (facultatif)').fill('NZQJ001');
+  // Its LOINC code (JDV_CodesDocumentImagerie), for the CDA of its reports.
+  await page.getByLabel("Code LOINC de l'examen (facultatif)").fill('24802');
+  await page.getByRole('button', { name: 'Ajouter au catalogue' }).click();
+  await expect(page.getByTestId('error-loincCode')).toContainText('Un code LOINC');
+  await page.getByLabel("Code LOINC de l'examen (facultatif)").fill('24802-1');
+  await page.getByLabel('Libellé LOINC (facultatif)').fill('RM genou');
   await page.getByRole('button', { name: 'Ajouter au catalogue' }).click();
   await expect(page.getByTestId('exam-types')).toContainText('IRM du genou');
+  await expect(page.getByTestId('exam-types')).toContainText('24802-1');
 
   // Opening hours of the scanner: Saturday closed from now on.
   const scanner = page.getByTestId('modalities').getByRole('row', { name: /RAYON_CT1/ });
