@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { request } from 'node:https';
-import { isIP } from 'node:net';
+import { diagnoseTls, MtlsError, mtlsPost } from '../certificates/mtls.ts';
 import type { OrganisationCertificate } from '../certificates/organisation-certificate.ts';
 import { DeliveryError } from '../delivery-error.ts';
 
@@ -62,144 +61,84 @@ export function mtomMessage(input: {
 }
 
 /** One HTTPS POST with the organisation certificate as TLS client certificate (and its chain). */
-export function postDmp(
+export async function postDmp(
   options: DmpTransportOptions,
   message: { contentType: string; body: Buffer },
 ): Promise<DmpHttpResponse> {
   const url = new URL(options.url);
   if (url.protocol !== 'https:') {
-    return Promise.reject(
-      new DeliveryError({ retryable: false, reason: "L'adresse du DMP doit être une URL https://." }),
-    );
+    throw new DeliveryError({ retryable: false, reason: "L'adresse du DMP doit être une URL https://." });
   }
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const maxBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  return new Promise<DmpHttpResponse>((resolve, reject) => {
-    let settled = false;
-    let handshakeDone = false;
-    let answered = false;
-    const fail = (error: DeliveryError) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      req.destroy();
-      reject(error);
-    };
-    const req = request({
-      protocol: 'https:',
-      hostname: host,
-      port: url.port || 443,
-      path: `${url.pathname}${url.search}`,
-      method: 'POST',
-      agent: false,
-      key: options.certificate.keyPem,
-      cert: [options.certificate.certPem, ...options.certificate.chainPem].join('\n'),
-      ...(options.ca ? { ca: [...options.ca] } : {}),
-      rejectUnauthorized: true,
-      minVersion: 'TLSv1.2',
-      ...(isIP(host) ? {} : { servername: host }),
-      headers: {
-        'Content-Type': message.contentType,
-        'Content-Length': message.body.length,
-        Accept: 'multipart/related, application/soap+xml',
-      },
-    });
-    const deadline = setTimeout(
-      () =>
-        fail(
-          new DeliveryError({
-            retryable: true,
-            reason: `Le DMP n'a pas répondu dans le délai (${Math.round(timeoutMs / 1000)} s) : nouvel essai prévu.`,
-            remote: 'timeout',
-          }),
-        ),
+  try {
+    return await mtlsPost({
+      url,
+      certificate: options.certificate,
+      ca: options.ca,
       timeoutMs,
-    );
-    req.on('socket', (socket) => socket.once('secureConnect', () => (handshakeDone = true)));
-    req.on('error', (error) => fail(transportError(error, { handshakeDone, answered })));
-    req.on('response', (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxBytes) {
-          fail(new DeliveryError({ retryable: false, reason: 'Réponse du DMP trop volumineuse : refusée.' }));
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('error', (error) => fail(transportError(error, { handshakeDone, answered })));
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        resolve({
-          status: res.statusCode ?? 0,
-          contentType: String(res.headers['content-type'] ?? ''),
-          body: Buffer.concat(chunks),
-        });
-      });
+      maxResponseBytes: options.maxResponseBytes ?? 4 * 1024 * 1024,
+      headers: { 'Content-Type': message.contentType, Accept: 'multipart/related, application/soap+xml' },
+      body: message.body,
     });
-    req.end(message.body);
-  });
+  } catch (e) {
+    if (!(e instanceof MtlsError)) throw e;
+    const f = e.failure;
+    if (f.kind === 'timeout') {
+      throw new DeliveryError({
+        retryable: true,
+        reason: `Le DMP n'a pas répondu dans le délai (${Math.round(timeoutMs / 1000)} s) : nouvel essai prévu.`,
+        remote: 'timeout',
+      });
+    }
+    if (f.kind === 'too-large') {
+      throw new DeliveryError({ retryable: false, reason: 'Réponse du DMP trop volumineuse : refusée.' });
+    }
+    throw transportError(f.error, f);
+  }
 }
 
-/** Node/OpenSSL errors → DeliveryError (same reading of TLS alerts as the INSi transport). */
+/** Node/OpenSSL errors → DeliveryError (the TLS reading shared with the INSi transport). */
 export function transportError(
   error: Error & { code?: string },
   state: { handshakeDone: boolean; answered: boolean },
 ): DeliveryError {
   const code = error.code ?? '';
-  const alert =
-    /^ERR_SSL_(?:SSLV3|TLSV1|TLSV13|SSL\/TLS)_ALERT_(.+)$/
-      .exec(code)?.[1]
-      ?.toLowerCase()
-      .replace(/_/g, ' ') ??
-    /(?:sslv3|tlsv1|tlsv13|ssl\/tls) alert ([a-z ]+?)(?::|$)/i.exec(error.message)?.[1]?.toLowerCase();
-  const refused = () =>
-    new DeliveryError({
-      retryable: false,
-      reason:
-        "Le DMP a refusé le certificat de l'établissement (connexion TLS) : vérifier qu'il est valide, émis par l'IGC-Santé et non révoqué.",
-      remote: alert ? `tls-alert: ${alert}` : `tls: ${code || 'closed'}`,
-      cause: error,
-    });
-  if (alert) return refused();
-  if (
-    /^(?:CERT_|UNABLE_TO_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_TLS_CERT_ALTNAME_INVALID)/.test(
-      code,
-    )
-  ) {
-    return new DeliveryError({
-      retryable: false,
-      reason: "Le certificat du serveur DMP n'est pas reconnu : connexion non établie.",
-      remote: `tls: ${code}`,
-      cause: error,
-    });
+  const d = diagnoseTls(error, state);
+  switch (d.kind) {
+    case 'alert':
+    case 'closed-during-handshake':
+      return new DeliveryError({
+        retryable: false,
+        reason:
+          "Le DMP a refusé le certificat de l'établissement (connexion TLS) : vérifier qu'il est valide, émis par l'IGC-Santé et non révoqué.",
+        remote: d.kind === 'alert' ? `tls-alert: ${d.alert}` : `tls: ${code || 'closed'}`,
+        cause: error,
+      });
+    case 'server-untrusted':
+      return new DeliveryError({
+        retryable: false,
+        reason: "Le certificat du serveur DMP n'est pas reconnu : connexion non établie.",
+        remote: `tls: ${code}`,
+        cause: error,
+      });
+    // A close after the handshake and before any answer may be a refusal (TLS 1.3 servers refuse
+    // after the client's first flight) or a server that died mid-request: retried, and said so.
+    case 'closed-before-answer':
+      return new DeliveryError({
+        retryable: true,
+        reason:
+          'Le DMP a fermé la connexion sans répondre (certificat refusé ou service interrompu) : nouvel essai prévu.',
+        remote: `tls: ${code}`,
+        cause: error,
+      });
+    case 'network':
+      return new DeliveryError({
+        retryable: true,
+        reason: `DMP injoignable (${code || 'erreur réseau'}) : nouvel essai prévu.`,
+        remote: code || 'network',
+        cause: error,
+      });
   }
-  // A close during the handshake is a refusal of our certificate. A close after it and before any
-  // answer may be one too (TLS 1.3 servers refuse after the client's first flight) or a server
-  // that died mid-request: retried, and said so.
-  if ((code === 'ECONNRESET' || code === 'EPIPE') && !state.handshakeDone) {
-    if (/before secure TLS connection/.test(error.message)) return refused();
-  }
-  if ((code === 'ECONNRESET' || code === 'EPIPE') && state.handshakeDone && !state.answered) {
-    return new DeliveryError({
-      retryable: true,
-      reason:
-        'Le DMP a fermé la connexion sans répondre (certificat refusé ou service interrompu) : nouvel essai prévu.',
-      remote: `tls: ${code}`,
-      cause: error,
-    });
-  }
-  return new DeliveryError({
-    retryable: true,
-    reason: `DMP injoignable (${code || 'erreur réseau'}) : nouvel essai prévu.`,
-    remote: code || 'network',
-    cause: error,
-  });
 }
 
 /** The root XML of an answer: the body itself, or the first part of a multipart/related answer. */
