@@ -10,7 +10,7 @@ import {
   insertReferrer,
   insertReportTemplate,
   insertRoom,
-  listAppointments,
+  listScheduleEntries,
   listExamTypes,
   listModalities,
   listOrdersToSchedule,
@@ -241,7 +241,11 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
     modalities = await listModalities(tx);
   }
   await seedDemandes(tx, ctx);
-  const today = await listAppointments(tx, { from: parisToday('00:00'), to: parisToday('23:59') });
+  const today = await listScheduleEntries(tx, {
+    from: parisToday('00:00'),
+    to: parisToday('23:59'),
+    activeOnly: true,
+  });
   if (today.length > 0) return;
   const types = await listExamTypes(tx);
   const [referrer] = await listReferrers(tx);
@@ -376,7 +380,11 @@ async function seedReporting(tx: TenantTx): Promise<void> {
       },
       ctx,
     ));
-  const today = await listAppointments(tx, { from: parisToday('00:00'), to: parisToday('23:59') });
+  const today = await listScheduleEntries(tx, {
+    from: parisToday('00:00'),
+    to: parisToday('23:59'),
+    activeOnly: true,
+  });
   if (today.some((a) => a.order.patientId === patient.id)) return;
   const [referrer] = await listReferrers(tx);
   const order = await insertOrderWithExams(tx, {

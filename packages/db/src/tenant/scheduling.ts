@@ -229,32 +229,6 @@ export async function releaseAppointment(tx: TenantTx, id: string): Promise<void
   await tx.update(appointments).set({ active: false }).where(eq(appointments.id, id));
 }
 
-/** Active appointments starting in [from, to), with their exam, order and modality. */
-export async function listAppointments(tx: TenantTx, q: { from: Date; to: Date; modalityId?: string }) {
-  return tx
-    .select({
-      appointment: appointments,
-      exam: exams,
-      order: orders,
-      modality: modalities,
-      examType: examTypes,
-    })
-    .from(appointments)
-    .innerJoin(exams, eq(exams.id, appointments.examId))
-    .innerJoin(orders, eq(orders.id, exams.orderId))
-    .innerJoin(modalities, eq(modalities.id, appointments.modalityId))
-    .innerJoin(examTypes, eq(examTypes.id, exams.examTypeId))
-    .where(
-      and(
-        eq(appointments.active, true),
-        gte(appointments.startsAt, q.from),
-        lt(appointments.startsAt, q.to),
-        q.modalityId ? eq(appointments.modalityId, q.modalityId) : undefined,
-      ),
-    )
-    .orderBy(asc(appointments.startsAt));
-}
-
 // ------------------------------------------------------------------ desk, planning, availability
 
 /** What the desk and the planning show of a patient: the usual display fields. */
