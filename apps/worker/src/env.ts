@@ -5,6 +5,9 @@ const schema = z.object({
   RAYON_REDIS_URL: z.url({ message: 'RAYON_REDIS_URL must be a redis:// URL' }),
   RAYON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   RAYON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How often the maintenance job runs (reminders, lost work), and after how long work counts as lost. */
+  RAYON_MAINTENANCE_INTERVAL_S: z.coerce.number().int().min(1).default(900),
+  RAYON_LOST_JOB_AFTER_S: z.coerce.number().int().min(1).default(600),
   /** Prefix of the BullMQ keys (hash-tagged, so a Redis Cluster keeps a queue on one slot). */
   RAYON_QUEUE_PREFIX: z
     .string()
@@ -27,6 +30,8 @@ const schema = z.object({
   RAYON_MSSANTE_PORT: z.coerce.number().int().min(1).max(65535).default(587),
   RAYON_MSSANTE_SECURITY: z.enum(['starttls', 'tls']).default('starttls'),
   RAYON_MSSANTE_CA_FILE: z.string().optional(),
+  /** The operator's IMAP port (same host): DSN/MDN are read from the applicative mailbox. */
+  RAYON_MSSANTE_IMAP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** X-MSS-NIL: the product's Ségur reference number. */
   RAYON_MSSANTE_NIL: z.string().default('RAYON-TEST'),
 });

@@ -1,4 +1,4 @@
-import { DELIVERY_TOPIC, loggableError, type Database } from '@rayon/db';
+import { DELIVERY_TOPIC, loggableError, REPORT_DOCUMENTS_TOPIC, type Database } from '@rayon/db';
 import type { Destination } from '@rayon/domain';
 import type { DeliverySender } from '@rayon/reporting';
 import type { Job } from 'bullmq';
@@ -10,6 +10,7 @@ import {
   reportDocumentsJob,
   reportRemindersJob,
 } from './jobs/reports.ts';
+import { MAILBOX_JOB, mailboxJob, type MailboxReader } from './jobs/mailbox.ts';
 import { deprovisionJob, provisionJob } from './jobs/tenancy.ts';
 import type { JobData } from './queue.ts';
 
@@ -21,14 +22,21 @@ export function defaultHandlers(
   logger: Logger,
   /** The senders of the destinations this deployment reaches (DMP, MSSanté, PFI). */
   senders: Partial<Record<Destination, DeliverySender>> = {},
+  o: {
+    /** The reader of the practices' MSSanté mailboxes (DSN/MDN), when this deployment sends mails. */
+    mailbox?: MailboxReader | undefined;
+    /** After how long a pending send or missing documents count as lost (default 10 min). */
+    lostAfterMs?: number | undefined;
+  } = {},
 ): Record<string, Handler> {
   return {
     'tenant.provision': provisionJob(db),
     'tenant.deprovision': deprovisionJob(db),
     'identity.insi-auto': insiAutoJob(db, identity, logger),
-    'report.documents': reportDocumentsJob(db),
-    [REPORT_REMINDER_JOB]: reportRemindersJob(db),
+    [REPORT_DOCUMENTS_TOPIC]: reportDocumentsJob(db),
+    [REPORT_REMINDER_JOB]: reportRemindersJob(db, { lostAfterMs: o.lostAfterMs }),
     [DELIVERY_TOPIC]: deliverySendJob(db, senders),
+    ...(o.mailbox ? { [MAILBOX_JOB]: mailboxJob(db, o.mailbox, logger) } : {}),
   };
 }
 

@@ -9,11 +9,11 @@ import type { OrganisationCertificate } from '@rayon/connectors/certificates';
 import { sendReportToDmp, withdrawReportFromDmp, type DmpSoftware } from '@rayon/connectors/dmp';
 import { buildMssanteMessage, patientMailbox, sendMssante } from '@rayon/connectors/mssante';
 import { DeliveryError, sendToPfi } from '@rayon/connectors/pfi';
-import { recordAudit, type Database, type TenantRef } from '@rayon/db';
+import { findActiveCertificate, recordAudit, type Database, type TenantRef } from '@rayon/db';
 import { isAppError, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
 import { usableCertificate, type CertificatePurpose } from '@rayon/identity';
-import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
+import type { DeliverySender } from '@rayon/reporting';
 
 const PFI_ACTIONS: Record<string, CdaMessageAction> = {
   publish: 'initial',
@@ -66,12 +66,13 @@ export function pfiSender(o: { timeoutMs?: number; now?: () => Date } = {}): Del
 }
 
 /** The practice's certificate for a purpose, opened for this call, its use audited. */
-async function certificateFor(
+export async function certificateFor(
   db: Database,
   tenant: TenantRef,
   purpose: CertificatePurpose,
   secretsKey: Buffer,
-  delivery: DeliveryContext['delivery'],
+  /** What it is used for (the audit's details): a send, or reading the mailbox. */
+  use: Record<string, string>,
 ): Promise<OrganisationCertificate> {
   try {
     return await db.withTenant(tenant, async (tx) => {
@@ -80,19 +81,31 @@ async function certificateFor(
         actor: { type: 'system', id: 'delivery' },
         action: 'certificate.used',
         target: purpose,
-        details: { delivery: delivery.id, fingerprint: cert.fingerprintSha256 },
+        details: { ...use, fingerprint: cert.fingerprintSha256 },
       });
       return cert;
     });
   } catch (e) {
     if (isAppError(e) && e.code === 'CONFLICT') {
+      const row = await db.withTenant(tenant, (tx) => findActiveCertificate(tx, purpose));
       throw new DeliveryError({
         retryable: false,
-        reason: `Certificat ${purpose === 'dmp' ? 'DMP' : 'MSSanté'} du cabinet absent ou inutilisable : ${e.message}`,
+        reason: certificateReason(purpose, row?.notAfter, new Date()),
       });
     }
     throw e;
   }
+}
+
+/** Why the practice's certificate cannot be used, in French for the portal (never its content). */
+function certificateReason(purpose: CertificatePurpose, notAfter: Date | undefined, now: Date): string {
+  const name = purpose === 'dmp' ? 'DMP' : 'MSSanté';
+  if (!notAfter)
+    return `Aucun certificat ${name} n'est déposé pour le cabinet : déposez le certificat de l'organisation.`;
+  if (notAfter < now) {
+    return `Le certificat ${name} du cabinet a expiré le ${notAfter.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })} : déposez le certificat renouvelé, puis relancez l'envoi.`;
+  }
+  return `Le certificat ${name} du cabinet est inutilisable (pas encore valide, clé illisible ou usage incorrect) : déposez-le à nouveau.`;
 }
 
 export interface DmpDeployment {
@@ -107,7 +120,9 @@ export interface DmpDeployment {
 /** The DMP: ITI-41 (RPLC for a new version) or ITI-57 for a withdrawal, with a fresh VIHF each time. */
 export function dmpSender(db: Database, secretsKey: Buffer, dmp: DmpDeployment): DeliverySender {
   return async (ctx) => {
-    const certificate = await certificateFor(db, ctx.tenant, 'dmp', secretsKey, ctx.delivery);
+    const certificate = await certificateFor(db, ctx.tenant, 'dmp', secretsKey, {
+      delivery: ctx.delivery.id,
+    });
     const connection = {
       endpoint: dmp.endpoint,
       ca: dmp.ca,
@@ -142,6 +157,8 @@ export interface MssanteDeployment {
   /** X-MSS-NIL: the product's Ségur reference number. */
   nil: string;
   timeoutMs?: number;
+  /** The operator's IMAP port (same host, same TLS): where DSN/MDN come back; unset: not read. */
+  imapPort?: number | undefined;
 }
 
 /** MSSanté: the referrer's mailbox, or the patient's Mon espace santé mailbox (qualified INS only). */
@@ -164,7 +181,9 @@ export function mssanteSender(
     if (!to) {
       throw new DeliveryError({ retryable: false, reason: 'Destinataire MSSanté inconnu' });
     }
-    const certificate = await certificateFor(db, ctx.tenant, 'mssante', secretsKey, ctx.delivery);
+    const certificate = await certificateFor(db, ctx.tenant, 'mssante', secretsKey, {
+      delivery: ctx.delivery.id,
+    });
     const message = await buildMssanteMessage({
       description: ctx.description,
       cda: ctx.cda,

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { createFairness, FAIR_TOPICS } from './fairness.ts';
 import type { Logger } from 'pino';
 import { createRelay } from './outbox/relay.ts';
+import { MAILBOX_EVERY_MS, MAILBOX_JOB } from './jobs/mailbox.ts';
 import { REPORT_REMINDER_EVERY_MS, REPORT_REMINDER_JOB } from './jobs/reports.ts';
 import { createProcessor, type Handler } from './processor.ts';
 import { createJobsQueue, JOBS_QUEUE, type JobData } from './queue.ts';
@@ -16,6 +17,10 @@ export interface WorkerTierOptions {
   handlers: Record<string, Handler>;
   concurrency?: number;
   relay?: boolean;
+  /** How often the maintenance job runs (reminders, lost work; default every 15 minutes). */
+  maintenanceEveryMs?: number | undefined;
+  /** How often the MSSanté mailboxes are read (default every minute). */
+  mailboxEveryMs?: number | undefined;
 }
 
 const redisUrlOf = (c: ConnectionOptions) =>
@@ -40,18 +45,33 @@ export async function startWorkerTier(o: WorkerTierOptions) {
   worker.on('completed', (job) => countOut(job, true));
   worker.on('failed', (job) => countOut(job, !!job && job.attemptsMade >= (job.opts.attempts ?? 1)));
   if (o.relay !== false) await relay.start();
-  // Scheduled jobs: one scheduler per name whatever the number of workers.
-  if (o.handlers[REPORT_REMINDER_JOB]) {
-    await queue.upsertJobScheduler(
-      REPORT_REMINDER_JOB,
-      { every: REPORT_REMINDER_EVERY_MS },
-      { name: REPORT_REMINDER_JOB, data: { outboxId: 0, tenantId: null, requestId: null, payload: {} } },
-    );
-  }
+  // Scheduled jobs: one scheduler per name whatever the number of workers. Upserted again every
+  // minute: a Redis that restarted without its data has lost them, and they are what finds the
+  // work it lost.
+  const schedules: [string, number][] = [
+    [REPORT_REMINDER_JOB, o.maintenanceEveryMs ?? REPORT_REMINDER_EVERY_MS],
+    [MAILBOX_JOB, o.mailboxEveryMs ?? MAILBOX_EVERY_MS],
+  ];
+  const schedule = async () => {
+    for (const [name, every] of schedules) {
+      if (!o.handlers[name]) continue;
+      await queue.upsertJobScheduler(
+        name,
+        { every },
+        { name, data: { outboxId: 0, tenantId: null, requestId: null, payload: {} } },
+      );
+    }
+  };
+  await schedule();
+  const rescheduling = setInterval(
+    () => void schedule().catch((err) => o.logger.warn({ err: err.message }, 'schedules not renewed')),
+    Math.min(60_000, ...schedules.map(([, every]) => every)),
+  );
   return {
     queue,
     /** Stops taking jobs, lets running ones finish, then stops the relay. */
     async stop() {
+      clearInterval(rescheduling);
       await worker.close();
       await relay.stop();
       await queue.close();

@@ -276,10 +276,9 @@ describe('distribution pipeline', () => {
       );
       expect(pendingBefore.map((d) => d.destination).sort()).toEqual(['mssante_referrer', 'pfi']);
       // The scheduled maintenance, a quarter of an hour later.
-      const result = (await reportRemindersJob(
-        db,
-        () => new Date(Date.now() + 11 * 60_000),
-      )()) as unknown as {
+      const result = (await reportRemindersJob(db, {
+        now: () => new Date(Date.now() + 11 * 60_000),
+      })()) as unknown as {
         requeued: number;
       };
       expect(result.requeued).toBe(2);

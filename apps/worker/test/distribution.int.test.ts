@@ -6,6 +6,11 @@
  * peer) an MDM^T02; correct it → RPLC at the DMP, corrective mails, MDM^T10; withdraw it →
  * deleted at the DMP, MDM^T04. The DMP answers 500 and times out for a while: retried, and each
  * destination still receives each send exactly once.
+ * The rules on the same servers: an identity not qualified reaches neither the DMP nor the
+ * patient, and the referrer's mail carries no INS; an announcement pending keeps the patient's
+ * mail back until it is recorded. Security: each practice's certificate serves its own sends
+ * only, an expired one stops them with a clear state, and the worker's logs (debug level) hold no
+ * private key and no patient data.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,10 +18,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
-import { Database, listReportDeliveries, putSetting } from '@rayon/db';
+import { Database, listAuditEvents, listReportDeliveries, putSetting, type TenantRef } from '@rayon/db';
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, type Harness } from '@rayon/api/test-harness';
-import { DISTRIBUTION_SETTING } from '@rayon/domain';
+import { DISTRIBUTION_SETTING, NOT_SENT_REASONS } from '@rayon/domain';
 import { installCertificate } from '@rayon/identity';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
@@ -29,8 +34,11 @@ import { freePort, PAT_TROIS_INS, setUpPractice, waitFor } from './support/pract
 
 /** ../shared beside the checkout (set RAYON_SHARED to point elsewhere). */
 const shared = process.env.RAYON_SHARED ?? join(import.meta.dirname, '../../../../shared');
-const silent = pino({ level: 'silent' });
+/** Every line the worker logs in this file, at debug level, to check none holds a secret. */
+const logLines: string[] = [];
+const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
 const FINESS = '750712184';
+const OTHER_FINESS = '990000099';
 
 let h: Harness;
 let db: Database;
@@ -42,6 +50,38 @@ let tier: Awaited<ReturnType<typeof startWorkerTier>>;
 let pfiPort: number;
 const dmpPki = createDmpTestPki({ structureId: `1${FINESS}` });
 const mssPki = createMssanteTestPki({ now: new Date(), structureId: `1${FINESS}` });
+type TestCertificate = { certPem: string; keyPem: string; chainPem: string[] };
+const asCert = (c: TestCertificate) =>
+  OrganisationCertificate.fromPem({ certPem: c.certPem, keyPem: c.keyPem, chainPem: c.chainPem });
+
+/** A practice with its own certificates (none for the DMP: no DMP) distributing everywhere. */
+async function distributingPractice(o: {
+  finess: string;
+  dmp: TestCertificate | null;
+  mailbox: TestCertificate & { mailbox: string };
+}) {
+  const t = await createTestTenant(db, { finess: o.finess, firstSite: 'Imagerie Démo' });
+  const practice = await setUpPractice(h, db, t);
+  await db.withTenant(t, async (tx) => {
+    if (o.dmp) await installCertificate(tx, 'dmp', asCert(o.dmp), h.secretsKey, null);
+    await installCertificate(tx, 'mssante', asCert(o.mailbox), h.secretsKey, null);
+    await putSetting(tx, DISTRIBUTION_SETTING, {
+      dmp: o.dmp !== null,
+      mssante: { enabled: true, patient: true, mailbox: o.mailbox.mailbox },
+      pfi: { host: '127.0.0.1', port: pfiPort, receivingApplication: 'PFI', receivingFacility: 'CHU' },
+    });
+  });
+  return { t, ...practice };
+}
+
+/** The sends of a report once none is pending any more, by destination and action. */
+const settledSends = (t: TenantRef, reportId: string, count: number) =>
+  waitFor(async () => {
+    const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+    return rows.length >= count && rows.every((d) => d.status !== 'pending') ? rows : undefined;
+  }, 90_000);
+const stateOf = (rows: { destination: string; status: string; reason: string | null }[]) =>
+  Object.fromEntries(rows.map((d) => [d.destination, d.status === 'delivered' ? d.status : d.reason]));
 
 beforeAll(async () => {
   const url = await createScratchDatabase(inject('adminDatabaseUrl'), inject('databaseUrl'));
@@ -53,7 +93,7 @@ beforeAll(async () => {
   peerDir = mkdtempSync(join(tmpdir(), 'rayon-pfi-e2e-'));
   peer = spawn(
     join(shared, 'tools/hl7-listen'),
-    ['--max', '3', '--seconds', '170', String(pfiPort), peerDir],
+    ['--max', '50', '--seconds', '900', String(pfiPort), peerDir],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -70,11 +110,11 @@ beforeAll(async () => {
     db,
     connection: { url: inject('redisUrl'), maxRetriesPerRequest: null },
     prefix: `{dist-${randomBytes(4).toString('hex')}}`,
-    logger: silent,
+    logger,
     handlers: defaultHandlers(
       db,
       { secretsKey: h.secretsKey, insi: undefined },
-      silent,
+      logger,
       deploymentSenders(db, h.secretsKey, {
         dmp: {
           endpoint: dmp.url,
@@ -106,20 +146,12 @@ afterAll(async () => {
 
 describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
   it('validation, correction and withdrawal reach each destination exactly once', async () => {
-    const t = await createTestTenant(db, { finess: FINESS, firstSite: 'Imagerie Démo' });
-    const practice = await setUpPractice(h, db, t);
-    const radiologist = practice.radiologist;
-    await db.withTenant(t, async (tx) => {
-      const asCert = (c: { certPem: string; keyPem: string; chainPem: string[] }) =>
-        OrganisationCertificate.fromPem({ certPem: c.certPem, keyPem: c.keyPem, chainPem: c.chainPem });
-      await installCertificate(tx, 'dmp', asCert(dmpPki.clients.organisation), h.secretsKey, null);
-      await installCertificate(tx, 'mssante', asCert(mssPki.clients.mailbox), h.secretsKey, null);
-      await putSetting(tx, DISTRIBUTION_SETTING, {
-        dmp: true,
-        mssante: { enabled: true, patient: true, mailbox: mssPki.clients.mailbox.mailbox },
-        pfi: { host: '127.0.0.1', port: pfiPort, receivingApplication: 'PFI', receivingFacility: 'CHU' },
-      });
+    const practice = await distributingPractice({
+      finess: FINESS,
+      dmp: dmpPki.clients.organisation,
+      mailbox: mssPki.clients.mailbox,
     });
+    const { t, radiologist } = practice;
     const examId = await practice.acquiredExam(await practice.patient({ qualified: true }));
     // The DMP answers 500 twice before accepting.
     dmp.injectFaults({ count: 2, kind: 'http-500' });
@@ -206,4 +238,160 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
       'MDM^T10^MDM_T02',
     ]);
   }, 240_000);
+
+  it('identity not qualified: no DMP, no patient mail, a referrer mail without INS; an announcement pending holds the patient mail until it is recorded', async () => {
+    const practice = await distributingPractice({
+      finess: FINESS,
+      dmp: dmpPki.clients.organisation,
+      mailbox: mssPki.clients.mailbox,
+    });
+    const atDmp = dmp.documents().length;
+    const mailsBefore = mss.received().length;
+
+    // Not qualified: only the professional's mail (and the PFI).
+    const unqualified = await practice.validatedReport(
+      await practice.acquiredExam(await practice.patient({ qualified: false })),
+    );
+    expect(stateOf(await settledSends(practice.t, unqualified.reportId, 4))).toEqual({
+      dmp: NOT_SENT_REASONS.dmpIdentity,
+      mssante_referrer: 'delivered',
+      mssante_patient: NOT_SENT_REASONS.patientIdentity,
+      pfi: 'delivered',
+    });
+    expect(dmp.documents()).toHaveLength(atDmp);
+    const [referrerMail, ...others] = mss.received().slice(mailsBefore);
+    expect(others).toEqual([]);
+    expect(referrerMail!.envelope.to).toEqual(['sophie.martin@medecin.mssante.fr']);
+    expect(referrerMail!.headers['x-mss-ins']).toBe('N');
+    expect(referrerMail!.xdm.metadataXml).not.toContain('1.2.250.1.213.1.4.');
+
+    // Qualified, announcement required: everything but the patient's mail, which waits.
+    const examId = await practice.acquiredExam(await practice.patient({ qualified: true }));
+    const report = await practice.radiologist.reports.create.mutate({
+      examIds: [examId],
+      announcementRequired: true,
+    });
+    const saved = await practice.radiologist.reports.save.mutate({
+      id: report.id,
+      body: 'Lésion.',
+      revision: 0,
+    });
+    await practice.radiologist.reports.validate.mutate({
+      id: report.id,
+      revision: saved.versions[0]!.revision,
+    });
+    expect(stateOf(await settledSends(practice.t, report.id, 4))).toEqual({
+      dmp: 'delivered',
+      mssante_referrer: 'delivered',
+      mssante_patient: NOT_SENT_REASONS.announcementPending,
+      pfi: 'delivered',
+    });
+    const toPatient = () =>
+      mss.received().filter((m) => m.envelope.to[0] === `${PAT_TROIS_INS}@patient.mssante.fr`).length;
+    const patientMailsBefore = toPatient();
+    // The DMP entry is kept invisible to the patient while the announcement is pending.
+    expect(dmp.documents().at(-1)!.confidentialityCodes).toContain('INVISIBLE_PATIENT');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(toPatient()).toBe(patientMailsBefore);
+
+    await practice.radiologist.reports.announce.mutate({ id: report.id });
+    expect(stateOf(await settledSends(practice.t, report.id, 4)).mssante_patient).toBe('delivered');
+    expect(toPatient()).toBe(patientMailsBefore + 1);
+  }, 180_000);
+
+  it("each practice's certificate serves its own sends only; an expired one stops the sends with a clear state", async () => {
+    const a = await distributingPractice({
+      finess: FINESS,
+      dmp: dmpPki.clients.organisation,
+      mailbox: mssPki.clients.mailbox,
+    });
+    const b = await distributingPractice({
+      finess: OTHER_FINESS,
+      dmp: dmpPki.clients.otherStructure,
+      mailbox: mssPki.clients.otherMailbox,
+    });
+    const before = { dmp: dmp.documents().length, mails: mss.received().length };
+    const [ra, rb] = await Promise.all([
+      a.acquiredExam(await a.patient({ qualified: true })).then((e) => a.validatedReport(e)),
+      b.acquiredExam(await b.patient({ qualified: true })).then((e) => b.validatedReport(e)),
+    ]);
+    for (const [p, r] of [
+      [a, ra],
+      [b, rb],
+    ] as const) {
+      expect(Object.values(stateOf(await settledSends(p.t, r.reportId, 4)))).toEqual(
+        Array(4).fill('delivered'),
+      );
+    }
+    // The DMP saw each document under its own practice's certificate (TLS and VIHF).
+    const structureOf = Object.fromEntries(
+      dmp
+        .documents()
+        .slice(before.dmp)
+        .map((d) => [d.uniqueId, d.structureId]),
+    );
+    expect(structureOf).toEqual({
+      [ra.versionId.toUpperCase()]: `1${FINESS}`,
+      [rb.versionId.toUpperCase()]: `1${OTHER_FINESS}`,
+    });
+    // Each mail left from the mailbox its practice's certificate names (the server checks the two match).
+    const senders = mss
+      .received()
+      .slice(before.mails)
+      .map((m) => `${m.mailbox} ${m.envelope.from}`);
+    expect(senders.sort()).toEqual(
+      [
+        ...Array(2).fill(`${mssPki.clients.mailbox.mailbox} ${mssPki.clients.mailbox.mailbox}`),
+        ...Array(2).fill(`${mssPki.clients.otherMailbox.mailbox} ${mssPki.clients.otherMailbox.mailbox}`),
+      ].sort(),
+    );
+    // And each practice's audit names only its own certificates.
+    const usedBy = async (t: TenantRef) =>
+      new Set(
+        (await db.platform((tx) => listAuditEvents(tx, { tenantId: t.id, action: 'certificate.used' }))).map(
+          (e) => (e.details as { fingerprint: string }).fingerprint,
+        ),
+      );
+    expect(await usedBy(a.t)).toEqual(
+      new Set([dmpPki.clients.organisation, mssPki.clients.mailbox].map((c) => asCert(c).fingerprintSha256)),
+    );
+    expect(await usedBy(b.t)).toEqual(
+      new Set(
+        [dmpPki.clients.otherStructure, mssPki.clients.otherMailbox].map((c) => asCert(c).fingerprintSha256),
+      ),
+    );
+
+    // A practice whose MSSanté certificate has expired: nothing leaves, the reason says why.
+    const c = await distributingPractice({
+      finess: OTHER_FINESS,
+      dmp: null,
+      mailbox: mssPki.clients.expired,
+    });
+    const mailsBefore = mss.received().length;
+    const rc = await c.validatedReport(await c.acquiredExam(await c.patient({ qualified: true })));
+    const sends = await settledSends(c.t, rc.reportId, 3);
+    for (const d of sends.filter((d) => d.destination !== 'pfi')) {
+      expect(d).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(d.reason).toMatch(/^Le certificat MSSanté du cabinet a expiré le \d{2}\/\d{2}\/\d{4}/);
+    }
+    expect(mss.received()).toHaveLength(mailsBefore);
+  }, 180_000);
+
+  it('the worker logs (debug level) hold no private key and no patient data', () => {
+    expect(logLines.length).toBeGreaterThan(50);
+    const all = logLines.join('\n');
+    for (const secret of [
+      'PRIVATE KEY',
+      PAT_TROIS_INS,
+      'PAT-TROIS',
+      'DOMINIQUE',
+      'ENVOI',
+      'Noël',
+      '1979-03-28',
+      'patient.mssante.fr',
+      'Fissure',
+    ]) {
+      expect(all, secret).not.toContain(secret);
+    }
+  });
 });

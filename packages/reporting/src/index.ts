@@ -2,3 +2,4 @@
 export * from './documents.ts';
 export * from './reminders.ts';
 export * from './deliveries.ts';
+export * from './receipts.ts';

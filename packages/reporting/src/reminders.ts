@@ -1,6 +1,9 @@
 import {
+  enqueueOutbox,
   listProvisionalSince,
+  listVersionsWithoutDocuments,
   openNotification,
+  REPORT_DOCUMENTS_TOPIC,
   requeueStaleDeliveries,
   type Database,
   type TenantRef,
@@ -27,12 +30,32 @@ export async function remindProvisionalReports(db: Database, tenant: TenantRef, 
   });
 }
 
-/** A pending send untouched this long has lost its job (see requeueStaleDeliveries). */
-export const STALE_DELIVERY_MS = 10 * 60 * 1000;
+/** A pending send untouched this long, or a validated version without documents, has lost its job. */
+export const LOST_JOB_AFTER_MS = 10 * 60 * 1000;
+/** Documents missing longer than this are not looked for any more (a person is told by then). */
+const LOST_DOCUMENTS_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** Hands the practice's lost sends to the worker again; returns how many. */
-export function requeueLostDeliveries(db: Database, tenant: TenantRef, now: Date): Promise<number> {
-  return db.withTenant(tenant, (tx) =>
-    requeueStaleDeliveries(tx, new Date(now.getTime() - STALE_DELIVERY_MS)),
-  );
+/**
+ * Hands the practice's lost work (Redis restarted without its data) to the worker again: sends
+ * still pending and untouched, validated versions whose documents were never made. The jobs are
+ * idempotent, so this can only cost a duplicate job, never a duplicate document or send.
+ */
+export function requeueLostWork(
+  db: Database,
+  tenant: TenantRef,
+  now: Date,
+  lostAfterMs = LOST_JOB_AFTER_MS,
+): Promise<number> {
+  const before = new Date(now.getTime() - lostAfterMs);
+  return db.withTenant(tenant, async (tx) => {
+    const versions = await listVersionsWithoutDocuments(
+      tx,
+      new Date(now.getTime() - LOST_DOCUMENTS_WINDOW_MS),
+      before,
+    );
+    for (const v of versions) {
+      await enqueueOutbox(tx, { topic: REPORT_DOCUMENTS_TOPIC, payload: v, requestId: null });
+    }
+    return versions.length + (await requeueStaleDeliveries(tx, before));
+  });
 }

@@ -30,6 +30,8 @@ const view = (d: DeliveryRow) => ({
   attempts: d.attempts,
   lastAttemptAt: d.lastAttemptAt?.toISOString() ?? null,
   deliveredAt: d.deliveredAt?.toISOString() ?? null,
+  receipt: d.receipt,
+  receiptAt: d.receiptAt?.toISOString() ?? null,
 });
 
 /** The distribution of validated reports: where each went, what failed, the practice's settings. */

@@ -24,6 +24,7 @@ import {
   recordAudit,
   planWithdrawals,
   releaseHeldDeliveries,
+  REPORT_DOCUMENTS_TOPIC,
   resolveNotifications,
   updateReport,
   updateReportVersion,
@@ -325,7 +326,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         await updateReport(tx, report.id, { status });
         await resolveNotifications(tx, PROVISIONAL_REMINDER_KIND, report.id);
         await enqueueOutbox(tx, {
-          topic: 'report.documents',
+          topic: REPORT_DOCUMENTS_TOPIC,
           payload: { reportId: report.id, versionId: version.id },
           requestId: currentContext().requestId,
         });

@@ -3,7 +3,10 @@ import {
   DELIVERY_STATUSES,
   DESTINATION_LABELS,
   DESTINATIONS,
+  RECEIPT_LABELS,
+  RECEIPTS,
   type DeliveryStatus,
+  type Receipt,
   type Destination,
   type DistributionSettings,
   type TenantRole,
@@ -32,6 +35,12 @@ export function deliveryStatusLabel(status: string): string {
     : status;
 }
 
+/** Remis dans la boîte du destinataire, Intégré par son logiciel, Lu (MSSanté DSN/MDN); null when none. */
+export function receiptLabel(receipt: string | null): string | null {
+  if (receipt === null) return null;
+  return (RECEIPTS as readonly string[]).includes(receipt) ? RECEIPT_LABELS[receipt as Receipt] : receipt;
+}
+
 const ACTION_LABELS: Record<string, string> = {
   publish: 'Envoi',
   replace: 'Remplacement',
@@ -47,6 +56,7 @@ const OUTCOME_LABELS: Record<string, string> = {
   delivered: 'Remis',
   retry: 'Échec, nouvel essai prévu',
   failed: 'Échec définitif',
+  notification: 'Avis du destinataire',
 };
 
 export function attemptOutcomeLabel(outcome: string): string {

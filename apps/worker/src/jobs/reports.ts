@@ -15,7 +15,7 @@ import {
   generateReportDocuments,
   planReportDeliveries,
   remindProvisionalReports,
-  requeueLostDeliveries,
+  requeueLostWork,
   reportDocumentOf,
   type DeliverySender,
 } from '@rayon/reporting';
@@ -50,17 +50,21 @@ export function reportDocumentsJob(db: Database) {
 
 /**
  * reports.remind, every 15 minutes for every active practice: reminds radiologists of their
- * provisional reports older than 48 h, and hands sends whose job was lost (Redis restarted
- * without its data) back to the worker.
+ * provisional reports older than 48 h, and hands work whose job was lost (Redis restarted without
+ * its data: a send, a version's documents) back to the worker.
  */
-export function reportRemindersJob(db: Database, now: () => Date = () => new Date()) {
+export function reportRemindersJob(
+  db: Database,
+  o: { now?: () => Date; lostAfterMs?: number | undefined } = {},
+) {
+  const now = o.now ?? (() => new Date());
   return async () => {
     let opened = 0;
     let requeued = 0;
     for (const tenant of await db.platform(listTenants)) {
       if (tenant.status !== 'active') continue;
       opened += await remindProvisionalReports(db, toTenantRef(tenant), now());
-      requeued += await requeueLostDeliveries(db, toTenantRef(tenant), now());
+      requeued += await requeueLostWork(db, toTenantRef(tenant), now(), o.lostAfterMs);
     }
     return { opened, requeued };
   };

@@ -478,10 +478,13 @@ export const deliveries = pgTable(
     remoteId: text('remote_id'),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /** What the recipient's side said (MSSanté DSN/MDN): delivered, processed, displayed. */
+    receipt: text('receipt'),
+    receiptAt: timestamp('receipt_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.reportId), index().on(t.status)],
+  (t) => [index().on(t.reportId), index().on(t.status), index().on(t.remoteId)],
 );
 
 export const deliveryAttempts = pgTable(
@@ -492,7 +495,7 @@ export const deliveryAttempts = pgTable(
       .notNull()
       .references(() => deliveries.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    /** delivered, retry, failed. */
+    /** delivered, retry, failed; notification for a DSN/MDN received about it. */
     outcome: text('outcome').notNull(),
     /** The remote answer (status, error codes), never patient data. */
     detail: text('detail'),

@@ -28,11 +28,34 @@ export async function findDelivery(
   return row;
 }
 
+/** The sends of some destinations known remotely by `remoteId` (e.g. a mail's Message-ID), locked. */
+export async function findDeliveriesByRemoteId(
+  tx: TenantTx,
+  remoteId: string,
+  destinations: readonly string[],
+): Promise<DeliveryRow[]> {
+  return tx
+    .select()
+    .from(deliveries)
+    .where(and(eq(deliveries.remoteId, remoteId), inArray(deliveries.destination, [...destinations])))
+    .for('update');
+}
+
 export async function updateDelivery(
   tx: TenantTx,
   id: string,
   fields: Partial<
-    Pick<DeliveryRow, 'status' | 'reason' | 'attempts' | 'remoteId' | 'lastAttemptAt' | 'deliveredAt'>
+    Pick<
+      DeliveryRow,
+      | 'status'
+      | 'reason'
+      | 'attempts'
+      | 'remoteId'
+      | 'lastAttemptAt'
+      | 'deliveredAt'
+      | 'receipt'
+      | 'receiptAt'
+    >
   >,
 ): Promise<void> {
   await tx
@@ -45,7 +68,7 @@ export async function insertDeliveryAttempt(
   tx: TenantTx,
   a: {
     deliveryId: string;
-    outcome: 'delivered' | 'retry' | 'failed';
+    outcome: 'delivered' | 'retry' | 'failed' | 'notification';
     detail: string | null;
     durationMs: number;
   },

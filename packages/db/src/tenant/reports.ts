@@ -209,6 +209,26 @@ export async function listReportTemplates(tx: TenantTx): Promise<ReportTemplateR
   return tx.select().from(reportTemplates).orderBy(asc(reportTemplates.name));
 }
 
+/** The outbox topic (and job name) that makes a validated version's documents, then plans its sends. */
+export const REPORT_DOCUMENTS_TOPIC = 'report.documents';
+
+/**
+ * Versions validated between `from` and `to` whose documents were never generated (the job that
+ * makes them was lost, e.g. Redis restarted without its data).
+ */
+export async function listVersionsWithoutDocuments(tx: TenantTx, from: Date, to: Date) {
+  return tx
+    .select({ reportId: reportVersions.reportId, versionId: reportVersions.id })
+    .from(reportVersions)
+    .leftJoin(reportDocuments, eq(reportDocuments.versionId, reportVersions.id))
+    .where(
+      and(
+        isNull(reportDocuments.id),
+        sql`${reportVersions.validatedAt} between ${from.toISOString()}::timestamptz and ${to.toISOString()}::timestamptz`,
+      ),
+    );
+}
+
 /** Provisional versions waiting since before `before`: who wrote them, which report. */
 export async function listProvisionalSince(tx: TenantTx, before: Date) {
   return tx

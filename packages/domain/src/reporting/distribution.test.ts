@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DISTRIBUTION, deliveryKey, NOT_SENT_REASONS, planDistribution } from './distribution.ts';
+import {
+  DEFAULT_DISTRIBUTION,
+  deliveryKey,
+  notificationEffect,
+  NOT_SENT_REASONS,
+  planDistribution,
+} from './distribution.ts';
 
 const all = {
   dmp: true,
@@ -49,5 +55,41 @@ describe('distribution plan', () => {
   it('nothing configured, nothing planned; the key names version, destination and action', () => {
     expect(planDistribution({ ...base, settings: DEFAULT_DISTRIBUTION })).toEqual([]);
     expect(deliveryKey('v1', 'dmp', 'publish')).toBe('v1:dmp:publish');
+  });
+});
+
+describe('notificationEffect', () => {
+  const dsn = (kind: string, status?: string) => ({ type: 'dsn' as const, kind, detail: kind, status });
+  const mdn = (kind: string, error?: { code: string; label: string }) => ({
+    type: 'mdn' as const,
+    kind,
+    detail: kind,
+    error,
+  });
+
+  it('receipts only go forward: remis, then intégré, then lu', () => {
+    expect(notificationEffect(dsn('delivered', '2.0.0'), null)).toEqual({ receipt: 'delivered' });
+    expect(notificationEffect(mdn('processed'), 'delivered')).toEqual({ receipt: 'processed' });
+    expect(notificationEffect(mdn('displayed'), 'processed')).toEqual({ receipt: 'displayed' });
+    // A DSN arriving after the MDN changes nothing.
+    expect(notificationEffect(dsn('delivered'), 'displayed')).toEqual({ note: true });
+  });
+
+  it('a bounce or a refused integration needs someone, with the reason in French', () => {
+    expect(notificationEffect(dsn('failed', '5.1.1'), null)).toEqual({
+      failed: expect.stringMatching(/n'a pas pu être remis.*\(5\.1\.1\)/),
+    });
+    expect(
+      notificationEffect(
+        mdn('processing_failed', { code: '902', label: 'Identifiant de patient inconnu' }),
+        'delivered',
+      ),
+    ).toEqual({ failed: expect.stringMatching(/pas pu intégrer.*Identifiant de patient inconnu \(902\)/) });
+  });
+
+  it('a delay, a relay or a deletion unread is only noted', () => {
+    for (const kind of ['delayed', 'relayed', 'deleted']) {
+      expect(notificationEffect(dsn(kind), null)).toEqual({ note: true });
+    }
   });
 });

@@ -95,3 +95,58 @@ export const deliveryKey = (versionId: string, destination: Destination, action:
 
 /** Retries: exponential from 2 s, with ±50 % jitter, at most 8 attempts. */
 export const DELIVERY_MAX_ATTEMPTS = 8;
+
+/**
+ * What the recipient's side said of a sent mail (SC.MSS/UX.35: DSN and MDN reconciled with the
+ * mails sent): remis (DSN, RFC 3464), intégré (MDN processed, the recipient's software took the
+ * document in), lu (MDN displayed). Only ever goes forward.
+ */
+export const RECEIPTS = ['delivered', 'processed', 'displayed'] as const;
+export type Receipt = (typeof RECEIPTS)[number];
+
+export const RECEIPT_LABELS: Record<Receipt, string> = {
+  delivered: 'Remis dans la boîte du destinataire',
+  processed: 'Intégré par le logiciel du destinataire',
+  displayed: 'Lu par le destinataire',
+};
+
+/** A notification as the MSSanté connector reads it (DSN, MDN, or an integration-error mail). */
+export interface MailNotification {
+  type: 'dsn' | 'mdn' | 'mail';
+  kind: string;
+  detail: string;
+  status?: string | undefined;
+  error?: { code: string; label: string } | undefined;
+}
+
+export type NotificationEffect = { receipt: Receipt } | { failed: string } | { note: true };
+
+/**
+ * What a notification does to the send it is about: a receipt (forward only), a failure that
+ * needs someone (the mail bounced, the recipient's software refused the document), or nothing
+ * but a line in the send's history (delayed, relayed, deleted unread).
+ */
+export function notificationEffect(n: MailNotification, current: Receipt | null): NotificationEffect {
+  const receipt: Receipt | null =
+    n.kind === 'delivered'
+      ? 'delivered'
+      : n.kind === 'processed' || n.kind === 'dispatched'
+        ? 'processed'
+        : n.kind === 'displayed'
+          ? 'displayed'
+          : null;
+  if (receipt) {
+    return current && RECEIPTS.indexOf(current) >= RECEIPTS.indexOf(receipt) ? { note: true } : { receipt };
+  }
+  if (n.kind === 'failed') {
+    return {
+      failed: `Le message n'a pas pu être remis au destinataire${n.status ? ` (${n.status})` : ''} : vérifiez son adresse MSSanté`,
+    };
+  }
+  if (n.kind === 'processing_failed') {
+    return {
+      failed: `Le logiciel du destinataire n'a pas pu intégrer le document${n.error ? ` : ${n.error.label} (${n.error.code})` : ''}`,
+    };
+  }
+  return { note: true };
+}

@@ -5,6 +5,7 @@ import {
   deliveryActionLabel,
   destinationLabel,
   formatDuration,
+  receiptLabel,
   type DeliveryAttemptView,
   type DeliveryView,
 } from '../../lib/deliveries.ts';
@@ -93,6 +94,11 @@ export function ReportDeliveries({
                         ) : null}
                         {d.deliveredAt ? (
                           <div className="muted small">Remis le {formatDateTime(d.deliveredAt)}</div>
+                        ) : null}
+                        {d.receipt && d.receiptAt ? (
+                          <div className="small" data-testid="delivery-receipt">
+                            {receiptLabel(d.receipt)} le {formatDateTime(d.receiptAt)}
+                          </div>
                         ) : null}
                       </td>
                       <td>

@@ -1,0 +1,56 @@
+/**
+ * The notifications that come back to the practice's applicative mailbox about the mails it sent
+ * (SC.MSS/UX.35): each is matched to its send by the original Message-ID, noted in the send's
+ * history, and moves the send forward (remis, intégré, lu) or back to a person (bounced,
+ * refused by the recipient's software). Where the reading of the mailbox stopped is kept with
+ * the practice's settings, in the same transaction, so a notification is applied once.
+ */
+import {
+  findDeliveriesByRemoteId,
+  getSetting,
+  insertDeliveryAttempt,
+  putSetting,
+  updateDelivery,
+  type TenantTx,
+} from '@rayon/db';
+import { notificationEffect, type MailNotification, type Receipt } from '@rayon/domain';
+
+/** The practice's settings key of where its mailbox was read up to. */
+export const MAILBOX_CURSOR_SETTING = 'mssante_mailbox_cursor';
+
+export interface MailboxCursor {
+  uidValidity: string;
+  lastUid: number;
+}
+
+const MAIL_DESTINATIONS = ['mssante_referrer', 'mssante_patient'] as const;
+
+export const mailboxCursor = async (tx: TenantTx): Promise<MailboxCursor | null> =>
+  (await getSetting<MailboxCursor>(tx, MAILBOX_CURSOR_SETTING)) ?? null;
+
+/**
+ * Applies one message of the mailbox (a notification, or null for any other mail) and moves the
+ * cursor past it. Returns whether it was about one of our sends.
+ */
+export async function recordMailboxMessage(
+  tx: TenantTx,
+  cursor: MailboxCursor,
+  n: (MailNotification & { originalMessageId: string | null }) | null,
+  now = new Date(),
+): Promise<boolean> {
+  await putSetting(tx, MAILBOX_CURSOR_SETTING, cursor);
+  if (!n?.originalMessageId) return false;
+  const sends = await findDeliveriesByRemoteId(tx, n.originalMessageId, MAIL_DESTINATIONS);
+  for (const d of sends) {
+    const effect = notificationEffect(n, d.receipt as Receipt | null);
+    await insertDeliveryAttempt(tx, {
+      deliveryId: d.id,
+      outcome: 'notification',
+      detail: `${n.type.toUpperCase()} ${n.kind}${n.detail ? ` : ${n.detail}` : ''}`.slice(0, 500),
+      durationMs: 0,
+    });
+    if ('receipt' in effect) await updateDelivery(tx, d.id, { receipt: effect.receipt, receiptAt: now });
+    else if ('failed' in effect) await updateDelivery(tx, d.id, { status: 'failed', reason: effect.failed });
+  }
+  return sends.length > 0;
+}
