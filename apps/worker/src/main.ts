@@ -12,6 +12,25 @@ const logger = pino({ level: env.RAYON_LOG_LEVEL, base: { service: 'worker' } })
 const db = new Database({ url: env.RAYON_DATABASE_URL, max: 10, applicationName: 'rayon-worker' });
 const connection = { url: env.RAYON_REDIS_URL, maxRetriesPerRequest: null };
 
+const secretsKey = parseEncryptionKey(env.RAYON_SECRETS_KEY);
+const dmp = env.RAYON_DMP_URL
+  ? {
+      endpoint: env.RAYON_DMP_URL,
+      ca: readPemFile(env.RAYON_DMP_CA_FILE),
+      software: { name: 'Rayon', version: '0.1.0', homologation: env.RAYON_DMP_HOMOLOGATION },
+    }
+  : undefined;
+const mssante = env.RAYON_MSSANTE_HOST
+  ? {
+      host: env.RAYON_MSSANTE_HOST,
+      port: env.RAYON_MSSANTE_PORT,
+      security: env.RAYON_MSSANTE_SECURITY,
+      ca: readPemFile(env.RAYON_MSSANTE_CA_FILE) ?? [],
+      nil: env.RAYON_MSSANTE_NIL,
+      imapPort: env.RAYON_MSSANTE_IMAP_PORT,
+    }
+  : undefined;
+
 const tier = await startWorkerTier({
   db,
   connection,
@@ -20,7 +39,7 @@ const tier = await startWorkerTier({
   handlers: defaultHandlers(
     db,
     {
-      secretsKey: parseEncryptionKey(env.RAYON_SECRETS_KEY),
+      secretsKey,
       insi: insiSettings({
         url: env.RAYON_INSI_URL,
         caFile: env.RAYON_INSI_CA_FILE,
@@ -29,25 +48,13 @@ const tier = await startWorkerTier({
       }),
     },
     logger,
-    deploymentSenders(db, parseEncryptionKey(env.RAYON_SECRETS_KEY), {
-      dmp: env.RAYON_DMP_URL
-        ? {
-            endpoint: env.RAYON_DMP_URL,
-            ca: readPemFile(env.RAYON_DMP_CA_FILE),
-            software: { name: 'Rayon', version: '0.1.0', homologation: env.RAYON_DMP_HOMOLOGATION },
-          }
-        : undefined,
-      mssante: env.RAYON_MSSANTE_HOST
-        ? {
-            host: env.RAYON_MSSANTE_HOST,
-            port: env.RAYON_MSSANTE_PORT,
-            security: env.RAYON_MSSANTE_SECURITY,
-            ca: readPemFile(env.RAYON_MSSANTE_CA_FILE) ?? [],
-            nil: env.RAYON_MSSANTE_NIL,
-          }
-        : undefined,
-    }),
+    deploymentSenders(secretsKey, { dmp, mssante }),
+    {
+      mailbox: undefined,
+      lostAfterMs: env.RAYON_LOST_JOB_AFTER_S * 1000,
+    },
   ),
+  maintenanceEveryMs: env.RAYON_MAINTENANCE_INTERVAL_S * 1000,
   concurrency: env.RAYON_WORKER_CONCURRENCY,
 });
 logger.info('worker started');

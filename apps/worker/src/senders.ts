@@ -9,7 +9,7 @@ import type { OrganisationCertificate } from '@rayon/connectors/certificates';
 import { sendReportToDmp, withdrawReportFromDmp, type DmpSoftware } from '@rayon/connectors/dmp';
 import { buildMssanteMessage, patientMailbox, sendMssante } from '@rayon/connectors/mssante';
 import { DeliveryError, sendToPfi } from '@rayon/connectors/pfi';
-import { findActiveCertificate, recordAudit, type Database, type TenantRef } from '@rayon/db';
+import { findActiveCertificate, recordAudit, type TenantTx } from '@rayon/db';
 import { isAppError, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
 import { usableCertificate, type CertificatePurpose } from '@rayon/identity';
@@ -65,29 +65,26 @@ export function pfiSender(o: { timeoutMs?: number; now?: () => Date } = {}): Del
   };
 }
 
-/** The practice's certificate for a purpose, opened for this call, its use audited. */
+/** The practice's certificate for a purpose, opened for this call, its use audited (in `tx`). */
 export async function certificateFor(
-  db: Database,
-  tenant: TenantRef,
+  tx: TenantTx,
   purpose: CertificatePurpose,
   secretsKey: Buffer,
   /** What it is used for (the audit's details): a send, or reading the mailbox. */
   use: Record<string, string>,
 ): Promise<OrganisationCertificate> {
   try {
-    return await db.withTenant(tenant, async (tx) => {
-      const cert = await usableCertificate(tx, purpose, secretsKey);
-      await recordAudit(tx, {
-        actor: { type: 'system', id: 'delivery' },
-        action: 'certificate.used',
-        target: purpose,
-        details: { ...use, fingerprint: cert.fingerprintSha256 },
-      });
-      return cert;
+    const cert = await usableCertificate(tx, purpose, secretsKey);
+    await recordAudit(tx, {
+      actor: { type: 'system', id: 'delivery' },
+      action: 'certificate.used',
+      target: purpose,
+      details: { ...use, fingerprint: cert.fingerprintSha256 },
     });
+    return cert;
   } catch (e) {
     if (isAppError(e) && e.code === 'CONFLICT') {
-      const row = await db.withTenant(tenant, (tx) => findActiveCertificate(tx, purpose));
+      const row = await findActiveCertificate(tx, purpose);
       throw new DeliveryError({
         retryable: false,
         reason: certificateReason(purpose, row?.notAfter, new Date()),
@@ -118,9 +115,9 @@ export interface DmpDeployment {
 }
 
 /** The DMP: ITI-41 (RPLC for a new version) or ITI-57 for a withdrawal, with a fresh VIHF each time. */
-export function dmpSender(db: Database, secretsKey: Buffer, dmp: DmpDeployment): DeliverySender {
+export function dmpSender(secretsKey: Buffer, dmp: DmpDeployment): DeliverySender {
   return async (ctx) => {
-    const certificate = await certificateFor(db, ctx.tenant, 'dmp', secretsKey, {
+    const certificate = await certificateFor(ctx.tx, 'dmp', secretsKey, {
       delivery: ctx.delivery.id,
     });
     const connection = {
@@ -163,7 +160,6 @@ export interface MssanteDeployment {
 
 /** MSSanté: the referrer's mailbox, or the patient's Mon espace santé mailbox (qualified INS only). */
 export function mssanteSender(
-  db: Database,
   secretsKey: Buffer,
   mss: MssanteDeployment,
   kind: 'professional' | 'patient',
@@ -181,7 +177,7 @@ export function mssanteSender(
     if (!to) {
       throw new DeliveryError({ retryable: false, reason: 'Destinataire MSSanté inconnu' });
     }
-    const certificate = await certificateFor(db, ctx.tenant, 'mssante', secretsKey, {
+    const certificate = await certificateFor(ctx.tx, 'mssante', secretsKey, {
       delivery: ctx.delivery.id,
     });
     const message = await buildMssanteMessage({
@@ -214,17 +210,16 @@ export interface DeploymentDestinations {
 
 /** The senders this deployment has: the PFI always (its address is the practice's), the DMP and MSSanté when configured. */
 export function deploymentSenders(
-  db: Database,
   secretsKey: Buffer,
   d: DeploymentDestinations,
 ): Partial<Record<Destination, DeliverySender>> {
   return {
     pfi: pfiSender(),
-    ...(d.dmp ? { dmp: dmpSender(db, secretsKey, d.dmp) } : {}),
+    ...(d.dmp ? { dmp: dmpSender(secretsKey, d.dmp) } : {}),
     ...(d.mssante
       ? {
-          mssante_referrer: mssanteSender(db, secretsKey, d.mssante, 'professional'),
-          mssante_patient: mssanteSender(db, secretsKey, d.mssante, 'patient'),
+          mssante_referrer: mssanteSender(secretsKey, d.mssante, 'professional'),
+          mssante_patient: mssanteSender(secretsKey, d.mssante, 'patient'),
         }
       : {}),
   };

@@ -37,6 +37,15 @@ export async function startWorkerTier(o: WorkerTierOptions) {
     prefix: o.prefix,
     concurrency: o.concurrency ?? 4,
   });
+  // Redis unreachable (restarting): said once per connection, then the clients reconnect by themselves.
+  let redisDown = false;
+  const onRedisError = (err: Error) => {
+    if (!redisDown) o.logger.error({ err: err.message }, 'Redis unreachable; reconnecting');
+    redisDown = true;
+  };
+  counters.on('error', onRedisError);
+  counters.on('ready', () => (redisDown = false));
+  queue.on('error', onRedisError);
   worker.on('error', (err) => o.logger.error({ err: err.message }, 'worker error'));
   // A prioritised send leaves its practice's count when it is done or failed for good.
   const countOut = (job: Job<JobData> | undefined, final: boolean) => {

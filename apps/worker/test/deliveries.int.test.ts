@@ -221,6 +221,53 @@ describe('distribution pipeline', () => {
     }
   }, 150_000);
 
+  it('a second job for a send in flight (a duplicate, or one handed back) skips it: sent once', async () => {
+    const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
+    let calls = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const tier = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix: `{dup-${randomBytes(4).toString('hex')}}`,
+      logger: silent,
+      handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
+        pfi: async () => {
+          calls++;
+          await released;
+          return { remoteId: 'pfi-ok', detail: 'AA' };
+        },
+      }),
+    });
+    try {
+      const { reportId } = await validatedReport(t);
+      await waitFor(() => (calls === 1 ? true : undefined), 30_000);
+      const pfi = (await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId))).find(
+        (d) => d.destination === 'pfi',
+      )!;
+      // The same send handed over again while its attempt is in flight.
+      await db.platform((tx) =>
+        enqueueOutbox(tx, { topic: 'delivery.send', tenantId: t.id, payload: { deliveryId: pfi.id } }),
+      );
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(calls).toBe(1);
+      release();
+      await waitFor(async () => {
+        const d = await db.withTenant(t, (tx) => listDeliveryAttempts(tx, pfi.id));
+        return d.length === 1 ? d : undefined;
+      }, 10_000);
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(calls).toBe(1);
+      expect(
+        (await db.withTenant(t, (tx) => listDeliveryAttempts(tx, pfi.id))).map((a) => a.outcome),
+      ).toEqual(['delivered']);
+    } finally {
+      release();
+      await tier.queue.obliterate({ force: true });
+      await tier.stop();
+    }
+  }, 60_000);
+
   it('Redis losing its data (the queue emptied) loses no send: the maintenance job hands it back, sent once', async () => {
     const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
     const prefix = `{lost-${randomBytes(4).toString('hex')}}`;

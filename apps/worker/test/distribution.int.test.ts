@@ -115,7 +115,7 @@ beforeAll(async () => {
       db,
       { secretsKey: h.secretsKey, insi: undefined },
       logger,
-      deploymentSenders(db, h.secretsKey, {
+      deploymentSenders(h.secretsKey, {
         dmp: {
           endpoint: dmp.url,
           ca: dmpPki.caChainPem,

@@ -78,6 +78,8 @@ export async function planReportDeliveries(
 /** What a sender gets: the send, the report's description and its stored documents. */
 export interface DeliveryContext {
   tenant: TenantRef;
+  /** The attempt's transaction (it holds the send's row): for the sender's own reads and audit. */
+  tx: TenantTx;
   delivery: DeliveryRow;
   description: ReportDocument;
   cda: Buffer;
@@ -120,6 +122,12 @@ export const DELIVERY_REASONS = {
  * One attempt of one send. Delivered or refused for good: recorded, done. A failure a retry can
  * fix: recorded, then thrown so the queue retries (exponential backoff with jitter) until the
  * last attempt, after which the send is failed and waits for a person (the portal's list).
+ *
+ * The attempt holds its send's row (FOR UPDATE) from the check to the record, in one transaction
+ * that the sender also uses (its certificate's audit commits with the outcome): a second job for
+ * the same send (a duplicate, or one handed back by the maintenance) skips it while it is in
+ * flight and finds it delivered afterwards. If the worker dies mid-way, the transaction rolls
+ * back with its connection and the queue's retry finds the send pending again.
  */
 export async function attemptDelivery(
   db: Database,
@@ -127,60 +135,67 @@ export async function attemptDelivery(
   deliveryId: string,
   o: {
     senders: Partial<Record<Destination, DeliverySender>>;
-    load: (tx: TenantTx, delivery: DeliveryRow) => Promise<Omit<DeliveryContext, 'tenant' | 'delivery'>>;
+    load: (
+      tx: TenantTx,
+      delivery: DeliveryRow,
+    ) => Promise<Omit<DeliveryContext, 'tenant' | 'tx' | 'delivery'>>;
     attempt: number;
     maxAttempts?: number;
   },
 ): Promise<{ status: string }> {
-  const delivery = await db.withTenant(tenant, (tx) => findDelivery(tx, deliveryId));
-  if (!delivery || delivery.status !== 'pending') return { status: delivery?.status ?? 'missing' };
-  const record = (
-    outcome: 'delivered' | 'retry' | 'failed',
-    detail: string | null,
-    started: number,
-    fields: Parameters<typeof updateDelivery>[2],
-  ) =>
-    db.withTenant(tenant, async (tx) => {
+  const outcome = await db.withTenant(tenant, async (tx) => {
+    const delivery = await findDelivery(tx, deliveryId, { skipLocked: true });
+    if (!delivery) return { status: 'in flight or missing' };
+    if (delivery.status !== 'pending') return { status: delivery.status };
+    const started = Date.now();
+    const record = async (
+      outcome: 'delivered' | 'retry' | 'failed',
+      detail: string | null,
+      fields: Parameters<typeof updateDelivery>[2],
+    ) => {
       await insertDeliveryAttempt(tx, { deliveryId, outcome, detail, durationMs: Date.now() - started });
       await updateDelivery(tx, deliveryId, {
         attempts: delivery.attempts + 1,
         lastAttemptAt: new Date(),
         ...fields,
       });
-    });
-  const started = Date.now();
-  const sender = o.senders[delivery.destination as Destination];
-  if (!sender) {
-    await record('failed', null, started, { status: 'failed', reason: DELIVERY_REASONS.notConfigured });
-    return { status: 'failed' };
-  }
-  try {
-    const context = await db.withTenant(tenant, (tx) => o.load(tx, delivery));
-    const { remoteId, detail } = await sender({ tenant, delivery, ...context });
-    await record('delivered', detail, started, {
-      status: 'delivered',
-      remoteId,
-      deliveredAt: new Date(),
-      reason: null,
-    });
-    return { status: 'delivered' };
-  } catch (e) {
-    const failure = asDeliveryFailure(e);
-    const last = o.attempt >= (o.maxAttempts ?? DELIVERY_MAX_ATTEMPTS);
-    if (failure && !failure.retryable) {
-      await record('failed', failure.remote ?? null, started, { status: 'failed', reason: failure.reason });
+    };
+    const sender = o.senders[delivery.destination as Destination];
+    if (!sender) {
+      await record('failed', null, { status: 'failed', reason: DELIVERY_REASONS.notConfigured });
       return { status: 'failed' };
     }
-    if (last) {
-      await record('failed', failure?.remote ?? null, started, {
-        status: 'failed',
-        reason: failure
-          ? `${failure.reason} — ${DELIVERY_REASONS.gaveUp.toLowerCase()}`
-          : DELIVERY_REASONS.gaveUp,
+    try {
+      const context = await o.load(tx, delivery);
+      const { remoteId, detail } = await sender({ tenant, tx, delivery, ...context });
+      await record('delivered', detail, {
+        status: 'delivered',
+        remoteId,
+        deliveredAt: new Date(),
+        reason: null,
       });
-      return { status: 'failed' };
+      return { status: 'delivered' };
+    } catch (e) {
+      const failure = asDeliveryFailure(e);
+      const last = o.attempt >= (o.maxAttempts ?? DELIVERY_MAX_ATTEMPTS);
+      if (failure && !failure.retryable) {
+        await record('failed', failure.remote ?? null, { status: 'failed', reason: failure.reason });
+        return { status: 'failed' };
+      }
+      if (last) {
+        await record('failed', failure?.remote ?? null, {
+          status: 'failed',
+          reason: failure
+            ? `${failure.reason} — ${DELIVERY_REASONS.gaveUp.toLowerCase()}`
+            : DELIVERY_REASONS.gaveUp,
+        });
+        return { status: 'failed' };
+      }
+      await record('retry', failure?.remote ?? failure?.reason ?? DELIVERY_REASONS.internal, {});
+      // Thrown once the attempt is committed: the queue retries it.
+      return { status: 'retry', error: e };
     }
-    await record('retry', failure?.remote ?? failure?.reason ?? DELIVERY_REASONS.internal, started, {});
-    throw e;
-  }
+  });
+  if ('error' in outcome) throw outcome.error;
+  return outcome;
 }

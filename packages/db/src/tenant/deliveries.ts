@@ -21,10 +21,14 @@ export async function insertDelivery(
 export async function findDelivery(
   tx: TenantTx,
   id: string,
-  o: { forUpdate?: boolean } = {},
+  o: { forUpdate?: boolean; skipLocked?: boolean } = {},
 ): Promise<DeliveryRow | undefined> {
   const q = tx.select().from(deliveries).where(eq(deliveries.id, id));
-  const [row] = o.forUpdate ? await q.for('update') : await q;
+  const [row] = o.skipLocked
+    ? await q.for('update', { skipLocked: true })
+    : o.forUpdate
+      ? await q.for('update')
+      : await q;
   return row;
 }
 
@@ -199,10 +203,11 @@ export async function retryDelivery(tx: TenantTx, id: string, requestId: string 
 
 /**
  * Pending sends nobody touched since `before` (their job was lost, e.g. Redis restarted without
- * its data): handed to the worker again. A send already delivered is skipped by the worker, so
- * this can only cost a duplicate job, never a duplicate send.
+ * its data): handed to the worker again. An attempt holds its send's row for its whole length and
+ * a send already delivered is skipped, so this can only cost a duplicate job, never a duplicate send.
  */
 export async function requeueStaleDeliveries(tx: TenantTx, before: Date): Promise<number> {
+  // A send being attempted holds its row: alive, skipped.
   const stale = await tx
     .select({ id: deliveries.id })
     .from(deliveries)
@@ -211,7 +216,8 @@ export async function requeueStaleDeliveries(tx: TenantTx, before: Date): Promis
         eq(deliveries.status, 'pending'),
         sql`${deliveries.updatedAt} < ${before.toISOString()}::timestamptz`,
       ),
-    );
+    )
+    .for('update', { skipLocked: true });
   for (const d of stale) {
     await updateDelivery(tx, d.id, {});
     await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: d.id }, requestId: null });
