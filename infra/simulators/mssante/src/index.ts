@@ -3,13 +3,16 @@ export {
   mailboxOfCertificate,
   MAX_MESSAGE_BYTES,
   MSSANTE_CIPHERS,
+  NOTIFICATION_KINDS,
   startMssanteSimulator,
+  type MailboxMessage,
   type MssanteSimulator,
   type MssanteSimulatorEvent,
   type MssanteSimulatorOptions,
   type MssanteSimulatorTls,
   type ReceivedMessage,
 } from './server.ts';
+export { IMAP_MAX_LINE } from './imap.ts';
 export {
   checkMail,
   checkRecipient,

@@ -6,6 +6,7 @@
  * Environment (all optional):
  *   MSSANTE_SIM_PORT       SMTP port, STARTTLS (default 4330; 0 = any free port)
  *   MSSANTE_SIM_HTTP_PORT  HTTP port of GET /messages (default 4331)
+ *   MSSANTE_SIM_IMAP_PORT  IMAP port, STARTTLS (default 4332; 0 = any free port)
  *   MSSANTE_SIM_HOST       listen address (default 127.0.0.1)
  *   MSSANTE_SIM_MAILBOX    applicative mailbox of the generated client certificate
  *                          (default rayon-demo@imagerie-demo.mssante.fr)
@@ -15,8 +16,12 @@
  *                          MSSANTE_SIM_PKI_DIR (default .rayon/mssante-sim), client PKCS#12 included.
  *   MSSANTE_SIM_STORE_DIR  also write each accepted mail there as <n>.eml
  *
- * Logs one line per SMTP outcome (accepted / rejected with its code / TLS or AUTH refusal),
- * never patient data.
+ * Each accepted mail gets its DSN `delivered` and MDN `processed` in the sender's mailbox
+ * (autoNotifications), readable over IMAP with the same client certificate; more by hand with
+ * POST /messages/<Message-ID>/notifications {"kind":"displayed"|"failed"|…}.
+ *
+ * Logs one line per SMTP outcome (accepted / rejected with its code / TLS or AUTH refusal) and per
+ * IMAP refusal, never patient data.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -72,16 +77,18 @@ function generatedTls() {
 const simulator = await startMssanteSimulator({
   port: Number(env.MSSANTE_SIM_PORT ?? 4330),
   httpPort: Number(env.MSSANTE_SIM_HTTP_PORT ?? 4331),
+  imapPort: Number(env.MSSANTE_SIM_IMAP_PORT ?? 4332),
+  autoNotifications: true,
   host: env.MSSANTE_SIM_HOST ?? '127.0.0.1',
   pki: tlsFromFiles() ?? generatedTls(),
   ...(env.MSSANTE_SIM_STORE_DIR ? { storeDir: resolve(env.MSSANTE_SIM_STORE_DIR) } : {}),
   onEvent: (e) =>
     console.log(
-      `mssante-sim: ${e.kind}${e.code ? ` ${e.code}` : ''}${e.mailbox ? ` bal=${e.mailbox}` : ''}${e.reason ? ` ${e.reason}` : ''}`,
+      `mssante-sim: ${e.protocol === 'imap' ? 'imap ' : ''}${e.kind}${e.code ? ` ${e.code}` : ''}${e.mailbox ? ` bal=${e.mailbox}` : ''}${e.reason ? ` ${e.reason}` : ''}`,
     ),
 });
 console.log(
-  `mssante-sim: SMTP (STARTTLS) on ${simulator.host}:${simulator.port}, messages at ${simulator.httpUrl}/messages`,
+  `mssante-sim: SMTP (STARTTLS) on ${simulator.host}:${simulator.port}, IMAP (STARTTLS) on ${simulator.host}:${simulator.imapPort}, messages at ${simulator.httpUrl}/messages`,
 );
 
 const stop = () => {

@@ -10,18 +10,21 @@
  *   names (its subjectAltName rfc822Name, else its CN): a certificate sends only as its own box;
  * - each mail is parsed (mailparser) and checked strictly (./checks.ts); a bad one gets a 5xx
  *   with a clear French text; accepted ones are kept in memory (and optionally in a directory).
- * It also writes the DSN/MDN a real operator or recipient would send back (notificationFor) and
- * serves GET /messages (JSON) over HTTP for the portal and the quick start.
+ * It also writes the DSN/MDN a real operator or recipient would send back (notificationFor), puts
+ * them in the sender's mailbox (notify, or autoNotifications) which an IMAP server (./imap.ts, same
+ * TLS and certificate rules) serves, and serves GET /messages (JSON) and
+ * POST /messages/:messageId/notifications over HTTP for the portal and the quick start.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { simpleParser } from 'mailparser';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { checkMail, checkRecipient, MailRejection, type XdmContent } from './checks.ts';
+import { ImapMailStore, startImapServer } from './imap.ts';
 import { buildNotification, type NotificationKind, type NotificationOptions } from './notifications.ts';
 import type { MssanteTestPki } from './pki.ts';
 
@@ -45,6 +48,8 @@ export interface MssanteSimulatorOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
+  /** IMAP port (STARTTLS, or implicit TLS with `security: 'tls'`); 0 (default) = a free port. */
+  imapPort?: number;
   /** HTTP port of GET /messages; 0 = a free port; null (default) = no HTTP endpoint. */
   httpPort?: number | null;
   /** The test PKI as created by `createMssanteTestPki`, or the server's PEMs and the client CAs. */
@@ -57,7 +62,13 @@ export interface MssanteSimulatorOptions {
   storeDir?: string;
   /** Addresses whose mailbox is closed: RCPT TO refused with 550 5.1.1 ("messagerie fermée"). */
   closedMailboxes?: string[];
-  /** One call per SMTP outcome, without patient data (for logs and tests). */
+  /**
+   * Each accepted mail yields, in its sender's mailbox, a DSN `delivered` per recipient that asked
+   * for one (RCPT NOTIFY=SUCCESS), then an MDN `processed` per recipient when it carries
+   * Disposition-Notification-To, as a cooperative operator and recipient would. Default false.
+   */
+  autoNotifications?: boolean;
+  /** One call per SMTP outcome (and IMAP refusal), without patient data (for logs and tests). */
   onEvent?: (event: MssanteSimulatorEvent) => void;
 }
 
@@ -80,6 +91,8 @@ function tlsOf(pki: MssanteTestPki | MssanteSimulatorTls): MssanteSimulatorTls {
 
 export interface MssanteSimulatorEvent {
   kind: 'tls-refused' | 'accepted' | 'rejected' | 'auth-refused';
+  /** Default `smtp`. */
+  protocol?: 'smtp' | 'imap';
   mailbox?: string;
   code?: number;
   /** The rejection text (addresses removed). */
@@ -94,7 +107,13 @@ export interface ReceivedMessage {
   receivedAt: Date;
   /** The mailbox named by the client certificate. */
   mailbox: string;
-  envelope: { from: string; to: string[]; dsn?: { ret?: string | null; envid?: string | null } };
+  envelope: {
+    from: string;
+    to: string[];
+    dsn?: { ret?: string | null; envid?: string | null };
+    /** RCPT NOTIFY per recipient (RFC 3461), e.g. `['FAILURE', 'DELAY', 'SUCCESS']`. */
+    notify?: Record<string, string[]>;
+  };
   subject: string;
   headers: Record<string, string>;
   text: string;
@@ -104,15 +123,35 @@ export interface ReceivedMessage {
   raw: Buffer;
 }
 
+/** A message in a simulated mailbox, as the IMAP server serves it. */
+export interface MailboxMessage {
+  uid: number;
+  flags: string[];
+  internalDate: Date;
+  raw: Buffer;
+}
+
 export interface MssanteSimulator {
   host: string;
   port: number;
+  /** IMAP port (same host). */
+  imapPort: number;
   /** `http://host:port` of GET /messages, when enabled. */
   httpUrl: string | null;
   received(): ReceivedMessage[];
   clear(): void;
   /** The DSN (`delivered`, `failed`, `delayed`) or MDN (`displayed`, `processed`, `processing_failed`) of a received message, as raw RFC 5322 bytes. */
   notificationFor(messageId: string, kind: NotificationKind, options?: NotificationOptions): Buffer;
+  /** Builds that notification and puts it in the mailbox of the message's sender (envelope from). */
+  notify(
+    messageId: string,
+    kind: NotificationKind,
+    options?: NotificationOptions,
+  ): { mailbox: string; uid: number; raw: Buffer };
+  /** Appends a message to a mailbox (created on demand); returns its UID. */
+  deliverTo(mailbox: string, raw: Buffer): number;
+  /** What a mailbox holds (its INBOX), oldest first. */
+  mailbox(address: string): MailboxMessage[];
   close(): Promise<void>;
 }
 
@@ -145,6 +184,44 @@ export const asciiReply = (text: string) =>
     .replace(/œ/g, 'oe')
     .replace(/[^\x20-\x7e]/g, '?');
 
+export const NOTIFICATION_KINDS: readonly NotificationKind[] = [
+  'delivered',
+  'delayed',
+  'failed',
+  'displayed',
+  'processed',
+  'processing_failed',
+];
+
+class UnknownMessageError extends Error {
+  constructor(messageId: string) {
+    super(`no received message ${messageId}`);
+  }
+}
+
+/** A small JSON request body (the notification trigger); anything over 10 kB is refused. */
+function readJson(req: IncomingMessage): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 10_000) {
+        reject(new Error('too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('error', reject);
+    req.on('end', () => {
+      try {
+        resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch (err) {
+        reject(err as Error);
+      }
+    });
+  });
+}
+
 const smtpError = (code: number, message: string) =>
   Object.assign(new Error(asciiReply(message)), { responseCode: code });
 
@@ -156,7 +233,28 @@ export async function startMssanteSimulator(options: MssanteSimulatorOptions): P
   const requireAuth = options.requireAuth ?? true;
   const implicit = options.security === 'tls';
   const emit = (e: MssanteSimulatorEvent) => options.onEvent?.(e);
+  const store = new ImapMailStore();
   let counter = 0;
+
+  const deliverTo = (mailbox: string, raw: Buffer) => store.append(mailbox, raw);
+  const notificationFor = (messageId: string, kind: NotificationKind, o?: NotificationOptions) => {
+    const message = messages.find((m) => m.messageId === messageId);
+    if (!message) throw new UnknownMessageError(messageId);
+    return { message, raw: buildNotification(message, kind, o) };
+  };
+  const notify = (messageId: string, kind: NotificationKind, o?: NotificationOptions) => {
+    const { message, raw } = notificationFor(messageId, kind, o);
+    return { mailbox: message.envelope.from, uid: deliverTo(message.envelope.from, raw), raw };
+  };
+  const autoNotify = (message: ReceivedMessage) => {
+    for (const recipient of message.envelope.to) {
+      if (message.envelope.notify?.[recipient]?.includes('SUCCESS'))
+        notify(message.messageId, 'delivered', { recipient });
+    }
+    if (message.headers['disposition-notification-to']) {
+      for (const recipient of message.envelope.to) notify(message.messageId, 'processed', { recipient });
+    }
+  };
   if (options.storeDir) mkdirSync(options.storeDir, { recursive: true });
 
   const server = new SMTPServer({
@@ -247,6 +345,11 @@ export async function startMssanteSimulator(options: MssanteSimulatorOptions): P
           const raw = Buffer.concat(chunks);
           const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
           const rcptTo = session.envelope.rcptTo.map((r) => r.address);
+          const notify = Object.fromEntries(
+            session.envelope.rcptTo
+              .filter((r) => r.dsn?.notify)
+              .map((r) => [r.address, r.dsn!.notify!.map((n) => n.toUpperCase())]),
+          );
           try {
             const mail = await simpleParser(raw);
             const checked = checkMail({ mail, raw, mailFrom, rcptTo });
@@ -259,7 +362,12 @@ export async function startMssanteSimulator(options: MssanteSimulatorOptions): P
               queueId,
               receivedAt: new Date(),
               mailbox: session.mailbox!,
-              envelope: { from: mailFrom, to: rcptTo, ...(envelope.dsn ? { dsn: { ...envelope.dsn } } : {}) },
+              envelope: {
+                from: mailFrom,
+                to: rcptTo,
+                ...(envelope.dsn ? { dsn: { ...envelope.dsn } } : {}),
+                ...(Object.keys(notify).length > 0 ? { notify } : {}),
+              },
               subject: mail.subject ?? '',
               headers: checked.headers,
               text: mail.text ?? '',
@@ -277,6 +385,16 @@ export async function startMssanteSimulator(options: MssanteSimulatorOptions): P
             if (options.storeDir)
               writeFileSync(join(options.storeDir, `${counter}.eml`), raw, { mode: 0o600 });
             emit({ kind: 'accepted', mailbox: session.mailbox! });
+            // After the 250, as a real operator's report and the recipient's MDN come later.
+            if (options.autoNotifications) {
+              setImmediate(() => {
+                try {
+                  autoNotify(message);
+                } catch {
+                  // clear() ran in between: nothing to notify about any more.
+                }
+              });
+            }
             callback(null, asciiReply(`2.0.0 Message accepté, file ${queueId}`));
           } catch (err) {
             const rejection =
@@ -308,11 +426,50 @@ export async function startMssanteSimulator(options: MssanteSimulatorOptions): P
   });
   const port = (server.server.address() as AddressInfo).port;
 
+  const imap = await startImapServer({
+    host,
+    port: options.imapPort ?? 0,
+    implicitTls: implicit,
+    tls: { keyPem: tls.server.keyPem, certPem: tls.server.certPem, caPem: tls.caPem },
+    maxTlsVersion: options.maxTlsVersion ?? 'TLSv1.3',
+    requireAuth,
+    store,
+    onEvent: (e) => {
+      if (e.kind !== 'login') emit({ ...e, kind: e.kind, protocol: 'imap' });
+    },
+  });
+
   let http: HttpServer | null = null;
   let httpUrl: string | null = null;
   if (options.httpPort !== undefined && options.httpPort !== null) {
     http = createHttpServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      const json = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(body));
+      };
+      const trigger = /^\/messages\/([^/]+)\/notifications$/.exec(url.pathname);
+      if (req.method === 'POST' && trigger) {
+        return void readJson(req).then(
+          (body) => {
+            const kind = (body as { kind?: unknown } | null)?.kind;
+            if (typeof kind !== 'string' || !NOTIFICATION_KINDS.includes(kind as NotificationKind)) {
+              return json(400, { error: `kind attendu parmi ${NOTIFICATION_KINDS.join(', ')}` });
+            }
+            let id: string;
+            try {
+              id = decodeURIComponent(trigger[1]!);
+            } catch {
+              return json(400, { error: 'messageId mal encodé' });
+            }
+            if (!id.startsWith('<')) id = `<${id}>`;
+            if (!messages.some((m) => m.messageId === id)) return json(404, { error: 'message inconnu' });
+            const { uid } = notify(id, kind as NotificationKind);
+            return json(201, { messageId: id, kind, uid });
+          },
+          () => json(400, { error: 'corps JSON attendu, par exemple {"kind":"displayed"}' }),
+        );
+      }
       if (req.method === 'GET' && url.pathname === '/messages') {
         const body = messages.map((m) => ({
           messageId: m.messageId,
@@ -330,7 +487,7 @@ export async function startMssanteSimulator(options: MssanteSimulatorOptions): P
       }
       if (req.method === 'GET' && url.pathname === '/health') {
         res.writeHead(200, { 'content-type': 'application/json' });
-        return res.end(JSON.stringify({ ok: true, smtpPort: port }));
+        return res.end(JSON.stringify({ ok: true, smtpPort: port, imapPort: imap.port }));
       }
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'not found' }));
@@ -342,17 +499,25 @@ export async function startMssanteSimulator(options: MssanteSimulatorOptions): P
   return {
     host,
     port,
+    imapPort: imap.port,
     httpUrl,
     received: () => [...messages],
     clear: () => {
       messages.length = 0;
     },
-    notificationFor(messageId, kind, notificationOptions) {
-      const message = messages.find((m) => m.messageId === messageId);
-      if (!message) throw new Error(`no received message ${messageId}`);
-      return buildNotification(message, kind, notificationOptions);
-    },
+    notificationFor: (messageId, kind, notificationOptions) =>
+      notificationFor(messageId, kind, notificationOptions).raw,
+    notify,
+    deliverTo,
+    mailbox: (address) =>
+      store.box(address).messages.map((m) => ({
+        uid: m.uid,
+        flags: [...m.flags],
+        internalDate: m.internalDate,
+        raw: m.raw,
+      })),
     async close() {
+      await imap.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (http) await new Promise<void>((resolve) => http!.close(() => resolve()));
     },

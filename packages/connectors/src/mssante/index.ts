@@ -1,7 +1,7 @@
 /**
  * MSSanté (national-services.md §2): the IHE XDM archive, the mail with its X-MSS-* headers,
- * sending over SMTP with the tenant's certificate, the patient's mailbox rule and the reading
- * of DSN/MDN notifications. Building blocks for the delivery pipeline.
+ * sending over SMTP with the tenant's certificate, the patient's mailbox rule, the reading
+ * of DSN/MDN notifications and of the applicative mailbox over IMAP. Building blocks for the delivery pipeline.
  */
 export { qualifiedIns, type MssanteDescription, type MssanteProfessional } from './description.ts';
 export {
@@ -37,13 +37,23 @@ export {
 export {
   certificateProblem,
   MSSANTE_CIPHERS,
+  mssanteTlsOptions,
   redactAddresses,
   sendMssante,
   toDeliveryError,
+  transportFailure,
   type SendMssanteOptions,
   type SendMssanteResult,
   type SessionTrail,
 } from './send.ts';
+export {
+  readMssanteNotifications,
+  toMailboxError,
+  type MssanteMailboxCursor,
+  type MssanteMailboxItem,
+  type ReadMssanteNotificationsOptions,
+  type ReadMssanteNotificationsResult,
+} from './mailbox.ts';
 export {
   isPatientMailbox,
   PATIENT_MAILBOX_DOMAIN,

@@ -5,6 +5,7 @@
  * address as login, then the SMTP transaction with DSN requested (RFC 3461) when offered.
  * Failures become a `DeliveryError` whose reason a person can act on.
  */
+import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
 import { checkUsable, type OrganisationCertificate } from '../certificates/index.ts';
 import { DeliveryError } from '../delivery-error.ts';
@@ -49,6 +50,26 @@ export interface SendMssanteOptions {
   timeoutMs?: number;
   /** Clock for the certificate's validity check; default now. */
   now?: Date;
+}
+
+/**
+ * The TLS side of an MSSanté connection (SMTP or IMAP): TLS 1.2+, the socle's suites, the
+ * operator's CAs, and the organisation certificate (with its chain) as client certificate.
+ */
+export function mssanteTlsOptions(o: {
+  ca?: string | string[] | undefined;
+  certificate: OrganisationCertificate;
+  servername: string;
+}): ConnectionOptions {
+  return {
+    ...(o.ca ? { ca: o.ca } : {}),
+    cert: [o.certificate.certPem, ...o.certificate.chainPem].join('\n'),
+    key: o.certificate.keyPem,
+    minVersion: 'TLSv1.2',
+    ciphers: MSSANTE_CIPHERS,
+    rejectUnauthorized: true,
+    servername: o.servername,
+  };
 }
 
 const frenchDate = (d: Date) =>
@@ -130,6 +151,39 @@ interface SmtpError extends Error {
   command?: string;
 }
 
+/**
+ * What kind of transport failure an SMTP or IMAP client error is: the TLS connection refused
+ * (certificate), the server unreachable, or the connection cut; null when it is none of these.
+ */
+export function transportFailure(
+  err: { code?: string | undefined; message: string },
+  session: SessionTrail = {},
+): 'tls' | 'unreachable' | 'interrupted' | null {
+  const text = `${err.code ?? ''} ${err.message}`;
+  const closedAfterHandshake =
+    session.tlsEstablished === true &&
+    session.answeredOverTls !== true &&
+    (err.code === 'ECONNECTION' ||
+      err.code === 'ECONNRESET' ||
+      // imapflow: the server closed the connection after TLS, before the session was set up.
+      err.code === 'ClosedAfterConnectTLS' ||
+      /ECONNRESET|closed unexpectedly/.test(text));
+  if (
+    closedAfterHandshake ||
+    err.code === 'ETLS' ||
+    /ERR_SSL|ERR_TLS|SSL routines|alert|certificate|self[- ]signed|unable to (get|verify)|CERT_|before secure TLS connection/i.test(
+      text,
+    )
+  ) {
+    return 'tls';
+  }
+  const network =
+    err.code && NETWORK_CODES.has(err.code) ? err.code : /\b(E[A-Z_]+)\b/.exec(err.message)?.[1];
+  if (network && NETWORK_CODES.has(network)) return 'unreachable';
+  if (err.code === 'ECONNECTION' || err.code === 'ESOCKET' || err.code === 'ETIMEDOUT') return 'interrupted';
+  return null;
+}
+
 /** Maps what nodemailer reports to a DeliveryError (exported for the tests). */
 export function toDeliveryError(raw: unknown, session: SessionTrail = {}): DeliveryError {
   const err = (raw instanceof Error ? raw : new Error(String(raw))) as SmtpError;
@@ -160,33 +214,21 @@ export function toDeliveryError(raw: unknown, session: SessionTrail = {}): Deliv
       reason: `Le serveur MSSanté a rejeté le message (code ${err.responseCode}).`,
     });
   }
-  const text = `${err.code ?? ''} ${err.message}`;
-  const closedAfterHandshake =
-    session.tlsEstablished === true &&
-    session.answeredOverTls !== true &&
-    (err.code === 'ECONNECTION' || err.code === 'ECONNRESET' || /ECONNRESET|closed unexpectedly/.test(text));
-  const tlsFailure =
-    closedAfterHandshake ||
-    err.code === 'ETLS' ||
-    /ERR_SSL|ERR_TLS|SSL routines|alert|certificate|self[- ]signed|unable to (get|verify)|CERT_|before secure TLS connection/i.test(
-      text,
-    );
-  if (tlsFailure) {
+  const failure = transportFailure(err, session);
+  if (failure === 'tls') {
     return withRemote({
       retryable: false,
       reason:
         "La connexion TLS au serveur MSSanté a été refusée : le certificat de l'organisation n'est très probablement pas accepté (expiré, révoqué ou d'une autorité non reconnue), ou le certificat du serveur n'est pas de confiance.",
     });
   }
-  const network =
-    err.code && NETWORK_CODES.has(err.code) ? err.code : /\b(E[A-Z_]+)\b/.exec(err.message)?.[1];
-  if (network && NETWORK_CODES.has(network)) {
+  if (failure === 'unreachable') {
     return withRemote({
       retryable: true,
       reason: 'Le serveur MSSanté est injoignable pour le moment ; nouvel essai prévu.',
     });
   }
-  if (err.code === 'ECONNECTION' || err.code === 'ESOCKET' || err.code === 'ETIMEDOUT') {
+  if (failure === 'interrupted') {
     return withRemote({
       retryable: true,
       reason: 'La connexion au serveur MSSanté a été interrompue ; nouvel essai prévu.',
@@ -233,15 +275,11 @@ export async function sendMssante(options: SendMssanteOptions): Promise<SendMssa
     dnsTimeout: timeout,
     disableFileAccess: true,
     disableUrlAccess: true,
-    tls: {
+    tls: mssanteTlsOptions({
       ca: options.ca,
-      cert: [certificate.certPem, ...certificate.chainPem].join('\n'),
-      key: certificate.keyPem,
-      minVersion: 'TLSv1.2',
-      ciphers: MSSANTE_CIPHERS,
-      rejectUnauthorized: true,
+      certificate,
       servername: options.servername ?? options.host,
-    },
+    }),
     ...(options.password
       ? {
           auth: { user: options.mailbox ?? message.envelope.from, pass: options.password },
