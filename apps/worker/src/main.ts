@@ -4,7 +4,7 @@ import { insiSettings } from '@rayon/identity';
 import pino from 'pino';
 import { loadEnv } from './env.ts';
 import { defaultHandlers } from './processor.ts';
-import { deploymentSenders, readPemFile } from './senders.ts';
+import { deploymentMailbox, deploymentSenders, readPemFile } from './senders.ts';
 import { startWorkerTier } from './worker.ts';
 
 const env = loadEnv();
@@ -50,7 +50,7 @@ const tier = await startWorkerTier({
     logger,
     deploymentSenders(secretsKey, { dmp, mssante }),
     {
-      mailbox: undefined,
+      mailbox: deploymentMailbox(db, secretsKey, mssante),
       lostAfterMs: env.RAYON_LOST_JOB_AFTER_S * 1000,
     },
   ),

@@ -7,13 +7,19 @@
 import { readFileSync } from 'node:fs';
 import type { OrganisationCertificate } from '@rayon/connectors/certificates';
 import { sendReportToDmp, withdrawReportFromDmp, type DmpSoftware } from '@rayon/connectors/dmp';
-import { buildMssanteMessage, patientMailbox, sendMssante } from '@rayon/connectors/mssante';
+import {
+  buildMssanteMessage,
+  patientMailbox,
+  readMssanteNotifications,
+  sendMssante,
+} from '@rayon/connectors/mssante';
 import { DeliveryError, sendToPfi } from '@rayon/connectors/pfi';
-import { findActiveCertificate, recordAudit, type TenantTx } from '@rayon/db';
+import { findActiveCertificate, recordAudit, type Database, type TenantTx } from '@rayon/db';
 import { isAppError, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
 import { usableCertificate, type CertificatePurpose } from '@rayon/identity';
 import type { DeliverySender } from '@rayon/reporting';
+import type { MailboxReader } from './jobs/mailbox.ts';
 
 const PFI_ACTIONS: Record<string, CdaMessageAction> = {
   publish: 'initial',
@@ -23,7 +29,7 @@ const PFI_ACTIONS: Record<string, CdaMessageAction> = {
 
 /**
  * The hospital's intermediation platform (PFI): the CDA in an MDM (T02, T10 for a replacement,
- * T04 for a withdrawal) over MLLP. Rayon publishes to the DMP and sends the MSSanté mails itself,
+ * T04 for a withdrawal) or an ORU^R01, as the practice's PFI takes it, over MLLP. Rayon publishes to the DMP and sends the MSSanté mails itself,
  * so the PFI is not asked to (DESTDMP / DESTMSSANTE* = N): it files the document. The message
  * control id is the send's own, the same on every attempt, so the PFI can recognise a resend.
  */
@@ -34,7 +40,7 @@ export function pfiSender(o: { timeoutMs?: number; now?: () => Date } = {}): Del
       throw new DeliveryError({ retryable: false, reason: "La PFI n'est pas configurée pour ce cabinet" });
     }
     const message = buildCdaMessage({
-      profile: 'MDM',
+      profile: pfi.profile ?? 'MDM',
       action: PFI_ACTIONS[ctx.delivery.action] ?? 'initial',
       controlId: ctx.delivery.id.replaceAll('-', '').slice(0, 20),
       now: o.now?.() ?? new Date(),
@@ -222,6 +228,37 @@ export function deploymentSenders(
           mssante_patient: mssanteSender(secretsKey, d.mssante, 'patient'),
         }
       : {}),
+  };
+}
+
+/**
+ * The reader of a practice's applicative mailbox (IMAP, the same certificate as for sending), for
+ * the DSN/MDN of its mails; undefined when the deployment has no MSSanté or no IMAP port.
+ */
+export function deploymentMailbox(
+  db: Database,
+  secretsKey: Buffer,
+  mss: MssanteDeployment | undefined,
+): MailboxReader | undefined {
+  if (!mss?.imapPort) return undefined;
+  const port = mss.imapPort;
+  return async (tenant, mailbox, since, handle) => {
+    const certificate = await db.withTenant(tenant, (tx) =>
+      certificateFor(tx, 'mssante', secretsKey, { mailbox: 'read' }),
+    );
+    return readMssanteNotifications(
+      {
+        host: mss.host,
+        port,
+        security: mss.security,
+        ca: mss.ca,
+        certificate,
+        mailbox,
+        since,
+        ...(mss.timeoutMs ? { timeoutMs: mss.timeoutMs } : {}),
+      },
+      handle,
+    );
   };
 }
 

@@ -18,7 +18,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
-import { Database, listAuditEvents, listReportDeliveries, putSetting, type TenantRef } from '@rayon/db';
+import {
+  Database,
+  listAuditEvents,
+  listDeliveryAttempts,
+  listReportDeliveries,
+  putSetting,
+  type TenantRef,
+} from '@rayon/db';
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING, NOT_SENT_REASONS } from '@rayon/domain';
@@ -28,7 +35,7 @@ import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } fr
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultHandlers } from '../src/processor.ts';
-import { deploymentSenders } from '../src/senders.ts';
+import { deploymentMailbox, deploymentSenders } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
 import { freePort, PAT_TROIS_INS, setUpPractice, waitFor } from './support/practice.ts';
 
@@ -88,7 +95,7 @@ beforeAll(async () => {
   h = await createHarness({ databaseUrl: url });
   db = new Database({ url, max: 4 });
   dmp = await startDmpSimulator({ pki: dmpPki });
-  mss = await startMssanteSimulator({ pki: mssPki, requireAuth: false });
+  mss = await startMssanteSimulator({ pki: mssPki, requireAuth: false, autoNotifications: true });
   pfiPort = await freePort();
   peerDir = mkdtempSync(join(tmpdir(), 'rayon-pfi-e2e-'));
   peer = spawn(
@@ -106,6 +113,20 @@ beforeAll(async () => {
     );
     peer.on('exit', (code) => reject(new Error(`hl7-listen exited (${code})`)));
   });
+  const dmpDeployment = {
+    endpoint: dmp.url,
+    ca: dmpPki.caChainPem,
+    software: { name: 'Rayon', version: '0.1.0', homologation: 'RAYON-TEST' },
+    timeoutMs: 1500,
+  };
+  const mssDeployment = {
+    host: mss.host,
+    port: mss.port,
+    security: 'starttls' as const,
+    ca: mssPki.caChainPem,
+    nil: 'RAYON-TEST',
+    imapPort: mss.imapPort,
+  };
   tier = await startWorkerTier({
     db,
     connection: { url: inject('redisUrl'), maxRetriesPerRequest: null },
@@ -115,25 +136,20 @@ beforeAll(async () => {
       db,
       { secretsKey: h.secretsKey, insi: undefined },
       logger,
-      deploymentSenders(h.secretsKey, {
-        dmp: {
-          endpoint: dmp.url,
-          ca: dmpPki.caChainPem,
-          software: { name: 'Rayon', version: '0.1.0', homologation: 'RAYON-TEST' },
-          timeoutMs: 1500,
-        },
-        mssante: {
-          host: mss.host,
-          port: mss.port,
-          security: 'starttls',
-          ca: mssPki.caChainPem,
-          nil: 'RAYON-TEST',
-        },
-      }),
+      deploymentSenders(h.secretsKey, { dmp: dmpDeployment, mssante: mssDeployment }),
+      { mailbox: deploymentMailbox(db, h.secretsKey, mssDeployment) },
     ),
+    mailboxEveryMs: 500,
   });
 });
 afterAll(async () => {
+  if (process.env.DEBUG_LOGS)
+    console.log(
+      logLines
+        .filter((l) => /mailbox|job failed/i.test(l))
+        .slice(0, 20)
+        .join(''),
+    );
   await tier?.queue.obliterate({ force: true });
   await tier?.stop();
   peer?.kill();
@@ -192,6 +208,28 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
       expect(m.xdm).toBeDefined();
       expect(m.pdf?.subarray(0, 5).toString()).toBe('%PDF-');
     }
+    // The notifications come back to the practice's mailbox (IMAP): each mail's DSN then its MDN
+    // « processed » move its send to « intégré »; the referrer then reads it: « lu ».
+    const receipts = (want: Record<string, string>) =>
+      waitFor(async () => {
+        const rows = (await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId))).filter(
+          (d) => d.versionId === v1 && d.destination.startsWith('mssante'),
+        );
+        const got = rows.map((d) => `${d.destination}:${d.receipt}`).sort();
+        const wanted = Object.entries(want)
+          .map(([k, v]) => `${k}:${v}`)
+          .sort();
+        return got.join() === wanted.join() ? rows : undefined;
+      }, 20_000);
+    await receipts({ mssante_referrer: 'processed', mssante_patient: 'processed' });
+    const toReferrer = mss.received().find((m) => m.envelope.to[0] === 'sophie.martin@medecin.mssante.fr')!;
+    mss.notify(toReferrer.messageId, 'displayed');
+    const [referrerSend] = (
+      await receipts({ mssante_referrer: 'displayed', mssante_patient: 'processed' })
+    ).filter((d) => d.destination === 'mssante_referrer');
+    expect(
+      (await db.withTenant(t, (tx) => listDeliveryAttempts(tx, referrerSend!.id))).map((a) => a.outcome),
+    ).toEqual(['delivered', 'notification', 'notification', 'notification']);
 
     // 2. Correction: RPLC at the DMP, corrective mails, MDM^T10 — the DMP first times out once.
     dmp.injectFaults({ count: 1, kind: 'delay', delayMs: 2500 });
@@ -224,6 +262,19 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
     await radiologist.reports.withdraw.mutate({ id: reportId, reason: 'Erreur de patient' });
     expect(statusOf(await settled(v2, 'withdraw'))).toEqual({ dmp: 'delivered', pfi: 'delivered' });
     expect(dmp.documents().find((d) => d.uniqueId === v2.toUpperCase())!.status).toBe('deleted');
+
+    // A mail of the correction bounces afterwards: its send needs someone, with the reason.
+    const corrective = mss
+      .received()
+      .find((m) => m.envelope.to[0] === 'sophie.martin@medecin.mssante.fr' && m !== toReferrer)!;
+    mss.notify(corrective.messageId, 'failed');
+    const bounced = await waitFor(async () => {
+      const d = (await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId))).find(
+        (r) => r.versionId === v2 && r.destination === 'mssante_referrer',
+      );
+      return d?.status === 'failed' ? d : undefined;
+    }, 20_000);
+    expect(bounced.reason).toMatch(/^Le message n'a pas pu être remis au destinataire \(5\.1\.1\)/);
 
     // Exactly once each: two documents at the DMP, four mails, three HL7 messages.
     expect(dmp.documents()).toHaveLength(2);

@@ -1,4 +1,4 @@
-import type { TenantRole } from '@rayon/domain';
+import { PFI_PROFILES, type TenantRole } from '@rayon/domain';
 import { z } from 'zod';
 import { router, tenantProcedure } from './init.ts';
 
@@ -33,6 +33,7 @@ export const deliveriesRouter = router({
               port: z.number().int().min(1).max(65535),
               receivingApplication: z.string().trim().min(1, 'required').max(180),
               receivingFacility: z.string().trim().min(1, 'required').max(180),
+              profile: z.enum(PFI_PROFILES).default('MDM'),
             })
             .nullable(),
         }),

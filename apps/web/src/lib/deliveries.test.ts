@@ -29,6 +29,7 @@ describe('the distribution settings form', () => {
           pfiPort: '2575',
           pfiApplication: 'PFI',
           pfiFacility: 'CHU',
+          pfiProfile: 'ORU',
         }),
       ),
     );
@@ -42,6 +43,7 @@ describe('the distribution settings form', () => {
           port: 2575,
           receivingApplication: 'PFI',
           receivingFacility: 'CHU',
+          profile: 'ORU',
         },
       },
     });
@@ -58,6 +60,25 @@ describe('the distribution settings form', () => {
   it("does not send to the patient's mailbox without MSSanté", () => {
     const parsed = parseDistributionForm(readDistributionForm(form({ mssantePatient: 'on' })));
     expect(parsed.ok && parsed.settings.mssante).toEqual({ enabled: false, patient: false });
+  });
+
+  it('refuses a PFI message other than MDM or ORU', () => {
+    const bad = parseDistributionForm(
+      readDistributionForm(
+        form({
+          pfi: 'on',
+          pfiHost: 'pfi',
+          pfiPort: '2575',
+          pfiApplication: 'A',
+          pfiFacility: 'B',
+          pfiProfile: 'ADT',
+        }),
+      ),
+    );
+    expect(bad).toEqual({
+      ok: false,
+      errors: { pfiProfile: 'Choisissez le message HL7 que la PFI attend (MDM ou ORU).' },
+    });
   });
 
   it('names each wrong PFI field in French', () => {
@@ -95,7 +116,13 @@ describe('the distribution settings form', () => {
     const settings = {
       dmp: true,
       mssante: { enabled: true, patient: false },
-      pfi: { host: '10.0.0.5', port: 6661, receivingApplication: 'PFI', receivingFacility: 'CHU' },
+      pfi: {
+        host: '10.0.0.5',
+        port: 6661,
+        receivingApplication: 'PFI',
+        receivingFacility: 'CHU',
+        profile: 'ORU' as const,
+      },
     };
     const values = distributionFormValues(settings);
     expect(values).toMatchObject({ pfi: true, pfiPort: '6661', mssanteMailbox: '' });

@@ -3,12 +3,14 @@ import {
   DELIVERY_STATUSES,
   DESTINATION_LABELS,
   DESTINATIONS,
+  PFI_PROFILES,
   RECEIPT_LABELS,
   RECEIPTS,
   type DeliveryStatus,
   type Receipt,
   type Destination,
   type DistributionSettings,
+  type PfiProfile,
   type TenantRole,
 } from '@rayon/domain';
 import type { ApiClient } from '../server/api.ts';
@@ -89,6 +91,7 @@ export interface DistributionFormValues {
   pfiPort: string;
   pfiApplication: string;
   pfiFacility: string;
+  pfiProfile: string;
 }
 
 /** The form's fields as the settings stand (empty PFI fields when there is none). */
@@ -103,6 +106,7 @@ export function distributionFormValues(settings: DistributionSettings): Distribu
     pfiPort: settings.pfi ? String(settings.pfi.port) : '',
     pfiApplication: settings.pfi?.receivingApplication ?? '',
     pfiFacility: settings.pfi?.receivingFacility ?? '',
+    pfiProfile: settings.pfi?.profile ?? 'MDM',
   };
 }
 
@@ -119,6 +123,7 @@ export function readDistributionForm(form: FormData): DistributionFormValues {
     pfiPort: text('pfiPort'),
     pfiApplication: text('pfiApplication'),
     pfiFacility: text('pfiFacility'),
+    pfiProfile: text('pfiProfile') || 'MDM',
   };
 }
 
@@ -155,11 +160,15 @@ export function parseDistributionForm(
     else if (v.pfiFacility.length > 180) {
       errors.pfiFacility = "L'établissement récepteur compte 180 caractères au plus.";
     }
+    if (!(PFI_PROFILES as readonly string[]).includes(v.pfiProfile)) {
+      errors.pfiProfile = 'Choisissez le message HL7 que la PFI attend (MDM ou ORU).';
+    }
     pfi = {
       host: v.pfiHost,
       port,
       receivingApplication: v.pfiApplication,
       receivingFacility: v.pfiFacility,
+      profile: v.pfiProfile as PfiProfile,
     };
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };

@@ -33,8 +33,23 @@ export interface DistributionSettings {
   dmp: boolean;
   /** `mailbox`: the practice's applicative mailbox (BAL applicative), the mails' sender. */
   mssante: { enabled: boolean; patient: boolean; mailbox?: string | null };
-  pfi: { host: string; port: number; receivingApplication: string; receivingFacility: string } | null;
+  pfi: {
+    host: string;
+    port: number;
+    receivingApplication: string;
+    receivingFacility: string;
+    /** The message the PFI takes (CI-SIS "transmission CDA en HL7v2"): MDM^T02/T10/T04 (default) or ORU^R01. */
+    profile?: PfiProfile | undefined;
+  } | null;
 }
+
+export const PFI_PROFILES = ['MDM', 'ORU'] as const;
+export type PfiProfile = (typeof PFI_PROFILES)[number];
+
+export const PFI_PROFILE_LABELS: Record<PfiProfile, string> = {
+  MDM: 'MDM^T02 (document ; T10 pour un remplacement, T04 pour un retrait)',
+  ORU: 'ORU^R01 (résultat)',
+};
 
 /** The practice's settings key of its distribution. */
 export const DISTRIBUTION_SETTING = 'distribution';

@@ -1,5 +1,6 @@
 'use client';
 
+import { PFI_PROFILE_LABELS, PFI_PROFILES } from '@rayon/domain';
 import { useActionState, useState } from 'react';
 import { Field, FormError, FormNotice } from '../../../../../components/form.tsx';
 import type { DistributionFormValues } from '../../../../../lib/deliveries.ts';
@@ -129,6 +130,27 @@ function DistributionFields({
               error={errors.pfiFacility}
               maxLength={180}
             />
+          </div>
+          <div className="field">
+            <label htmlFor="pfiProfile">Message HL7</label>
+            <select
+              id="pfiProfile"
+              name="pfiProfile"
+              defaultValue={values.pfiProfile}
+              aria-invalid={errors.pfiProfile ? true : undefined}
+              aria-describedby={errors.pfiProfile ? 'pfiProfile-error' : undefined}
+            >
+              {PFI_PROFILES.map((p) => (
+                <option key={p} value={p}>
+                  {PFI_PROFILE_LABELS[p]}
+                </option>
+              ))}
+            </select>
+            {errors.pfiProfile ? (
+              <p className="field-error" id="pfiProfile-error">
+                {errors.pfiProfile}
+              </p>
+            ) : null}
           </div>
         </fieldset>
       ) : null}
