@@ -340,7 +340,7 @@ describe('distribution pipeline', () => {
     }
   }, 120_000);
 
-  it('one practice sending hundreds of reports does not hold back another practice’s single report', async () => {
+  it('one practice validating hundreds of reports does not hold back another practice’s single report (documents and sends)', async () => {
     const order: string[] = [];
     const tier = await startWorkerTier({
       db,
@@ -348,25 +348,31 @@ describe('distribution pipeline', () => {
       prefix: `{fair-${randomBytes(4).toString('hex')}}`,
       logger: silent,
       concurrency: 1,
-      handlers: {
-        'delivery.send': async (job: Job<JobData>) => {
-          order.push(job.data.tenantId!);
-          await new Promise((r) => setTimeout(r, 10));
-        },
-      },
+      handlers: Object.fromEntries(
+        ['report.documents', 'delivery.send'].map((name) => [
+          name,
+          async (job: Job<JobData>) => {
+            order.push(job.data.tenantId!);
+            await new Promise((r) => setTimeout(r, 10));
+          },
+        ]),
+      ),
     });
     try {
       const a = '00000000-0000-4000-8000-00000000000a';
       const b = '00000000-0000-4000-8000-00000000000b';
       await db.platform(async (tx) => {
-        for (let i = 0; i < 300; i++)
-          await enqueueOutbox(tx, { topic: 'delivery.send', tenantId: a, payload: { i } });
+        for (let i = 0; i < 300; i++) {
+          const topic = i % 2 ? 'delivery.send' : 'report.documents';
+          await enqueueOutbox(tx, { topic, tenantId: a, payload: { i } });
+        }
       });
       await waitFor(async () => (order.length >= 20 ? true : undefined), 30_000);
-      await db.platform((tx) => enqueueOutbox(tx, { topic: 'delivery.send', tenantId: b, payload: {} }));
+      // B validates one report: its documents job.
+      await db.platform((tx) => enqueueOutbox(tx, { topic: 'report.documents', tenantId: b, payload: {} }));
       await waitFor(async () => (order.includes(b) ? true : undefined), 30_000);
       const position = order.indexOf(b);
-      // Queued behind ~280 of A's sends, B's send passes them all but a handful.
+      // Queued behind ~280 of A's documents and sends, B's report passes them all but a handful.
       expect(position).toBeLessThan(40);
       await waitFor(async () => (order.length === 301 ? true : undefined), 60_000);
     } finally {
