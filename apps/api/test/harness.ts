@@ -20,10 +20,16 @@ import type { AppRouter } from '../src/trpc/router.ts';
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
 export async function createHarness(
-  o: { databaseUrl?: string; insi?: InsiSettings; logger?: Parameters<typeof createApp>[0]['logger'] } = {},
+  o: {
+    databaseUrl?: string;
+    /** Outside Vitest (a benchmark), where Redis is; default the test run's. */
+    redisUrl?: string;
+    insi?: InsiSettings;
+    logger?: Parameters<typeof createApp>[0]['logger'];
+  } = {},
 ) {
   const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
-  const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 2 });
+  const redis = new Redis(o.redisUrl ?? inject('redisUrl'), { maxRetriesPerRequest: 2 });
   const secretsKey = randomBytes(32);
   const app = createApp({
     db,
