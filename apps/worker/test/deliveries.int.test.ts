@@ -8,11 +8,7 @@
  * The senders here are the test's own (recording, failing on demand): the connectors themselves
  * are tested against their simulators and peers in @rayon/connectors and infra/simulators.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   Database,
   enqueueOutbox,
@@ -34,10 +30,7 @@ import { defaultHandlers } from '../src/processor.ts';
 import { createJobsQueue, type JobData } from '../src/queue.ts';
 import { pfiSender } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
-import { freePort, setUpPractice, waitFor } from './support/practice.ts';
-
-/** ../shared beside the checkout (set RAYON_SHARED to point elsewhere). */
-const shared = process.env.RAYON_SHARED ?? join(import.meta.dirname, '../../../../shared');
+import { cdaOf, messageType, setUpPractice, startHl7Peer, waitFor } from './support/practice.ts';
 
 let h: Harness;
 let db: Database;
@@ -68,13 +61,19 @@ afterAll(async () => {
 });
 
 /** A practice distributing to every destination, with a validated report of a patient not qualified. */
-async function validatedReport(t: TenantRef, pfiPort = 1) {
+async function validatedReport(t: TenantRef, pfiPort = 1, pfiProfile: 'MDM' | 'ORU' = 'MDM') {
   const practice = await setUpPractice(h, db, t);
   await db.withTenant(t, (tx) =>
     putSetting(tx, DISTRIBUTION_SETTING, {
       dmp: true,
       mssante: { enabled: true, patient: true },
-      pfi: { host: '127.0.0.1', port: pfiPort, receivingApplication: 'PFI', receivingFacility: 'CHU' },
+      pfi: {
+        host: '127.0.0.1',
+        port: pfiPort,
+        receivingApplication: 'PFI',
+        receivingFacility: 'CHU',
+        profile: pfiProfile,
+      },
     }),
   );
   const examId = await practice.acquiredExam(await practice.patient({ qualified: false }));
@@ -145,81 +144,60 @@ describe('distribution pipeline', () => {
     }
   }, 120_000);
 
-  it('the PFI by the real connector: the python3-hl7 peer receives an MDM^T02, then a T10 for the correction, each carrying the stored CDA', async () => {
-    const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'rayon-pfi-peer-'));
-    const peer = spawn(
-      join(shared, 'tools/hl7-listen'),
-      ['--max', '2', '--seconds', '90', String(port), dir],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      peer.stdout!.on(
-        'data',
-        (d: Buffer) => ((out += d.toString()), out.includes('listening on') && resolve()),
-      );
-      peer.on('exit', (code) => reject(new Error(`hl7-listen exited (${code})`)));
-    });
-    const tier = await startWorkerTier({
-      db,
-      connection: connection(),
-      prefix: `{pfi-${randomBytes(4).toString('hex')}}`,
-      logger: silent,
-      handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
-        pfi: pfiSender({ timeoutMs: 10_000 }),
-      }),
-    });
-    try {
-      const { reportId, radiologist } = await validatedReport(t, port);
-      const delivered = (action: string) =>
-        waitFor(async () => {
-          const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
-          const pfi = rows.find((r) => r.destination === 'pfi' && r.action === action);
-          return pfi && pfi.status !== 'pending' ? pfi : undefined;
-        }, 60_000);
-      expect(await delivered('publish')).toMatchObject({ status: 'delivered' });
-      let view = await radiologist.reports.correct.mutate({ id: reportId });
-      view = await radiologist.reports.save.mutate({
-        id: reportId,
-        body: 'Conclusion corrigée.',
-        revision: view.versions[1]!.revision,
+  for (const profile of ['MDM', 'ORU'] as const) {
+    it(`the PFI by the real connector (${profile}): the python3-hl7 peer receives the message, then the correction's, each carrying the stored CDA`, async () => {
+      const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
+      const peer = await startHl7Peer({ max: 2, seconds: 90 });
+      const tier = await startWorkerTier({
+        db,
+        connection: connection(),
+        prefix: `{pfi-${randomBytes(4).toString('hex')}}`,
+        logger: silent,
+        handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
+          pfi: pfiSender({ timeoutMs: 10_000 }),
+        }),
       });
-      await radiologist.reports.validate.mutate({ id: reportId, revision: view.versions[1]!.revision });
-      expect(await delivered('replace')).toMatchObject({ status: 'delivered' });
+      try {
+        const { reportId, radiologist } = await validatedReport(t, peer.port, profile);
+        const delivered = (action: string) =>
+          waitFor(async () => {
+            const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+            const pfi = rows.find((r) => r.destination === 'pfi' && r.action === action);
+            return pfi && pfi.status !== 'pending' ? pfi : undefined;
+          }, 60_000);
+        expect(await delivered('publish')).toMatchObject({ status: 'delivered' });
+        let view = await radiologist.reports.correct.mutate({ id: reportId });
+        view = await radiologist.reports.save.mutate({
+          id: reportId,
+          body: 'Conclusion corrigée.',
+          revision: view.versions[1]!.revision,
+        });
+        await radiologist.reports.validate.mutate({ id: reportId, revision: view.versions[1]!.revision });
+        expect(await delivered('replace')).toMatchObject({ status: 'delivered' });
 
-      const received = await waitFor(async () => {
-        const files = readdirSync(dir).sort();
-        return files.length >= 2 ? files.map((f) => readFileSync(join(dir, f), 'utf8')) : undefined;
-      }, 30_000);
-      const types = received.map((m) => /MSH\|(?:[^|]*\|){7}([^|]*)/.exec(m)![1]);
-      expect(types.sort()).toEqual(['MDM^T02^MDM_T02', 'MDM^T10^MDM_T02']);
-      const stored = await db.withTenant(t, async (tx) => {
-        const rows = await listReportDeliveries(tx, reportId);
-        return Promise.all(
-          rows
-            .filter((r) => r.destination === 'pfi')
-            .map(
-              async (r) =>
-                (await listReportDocumentContents(tx, r.versionId)).find((d) => d.kind === 'cda')!.content,
-            ),
+        const received = await peer.messages(2);
+        expect(received.map(messageType)).toEqual(
+          profile === 'MDM' ? ['MDM^T02^MDM_T02', 'MDM^T10^MDM_T02'] : ['ORU^R01^ORU_R01', 'ORU^R01^ORU_R01'],
         );
-      });
-      for (const message of received) {
-        const base64 = /\^(?:TEXT|text)\^XML\^Base64\^([A-Za-z0-9+/=]+)/.exec(message)![1]!;
-        const cda = Buffer.from(base64, 'base64');
-        expect(stored.some((s) => s.equals(cda))).toBe(true);
+        const stored = await db.withTenant(t, async (tx) => {
+          const rows = await listReportDeliveries(tx, reportId);
+          return Promise.all(
+            rows
+              .filter((r) => r.destination === 'pfi')
+              .map(
+                async (r) =>
+                  (await listReportDocumentContents(tx, r.versionId)).find((d) => d.kind === 'cda')!.content,
+              ),
+          );
+        });
+        expect(received.map(cdaOf)).toEqual(stored);
+      } finally {
+        await tier.queue.obliterate({ force: true });
+        await tier.stop();
+        peer.stop();
       }
-    } finally {
-      await tier.queue.obliterate({ force: true });
-      await tier.stop();
-      peer.kill();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 150_000);
+    }, 150_000);
+  }
 
   it('a second job for a send in flight (a duplicate, or one handed back) skips it: sent once', async () => {
     const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });

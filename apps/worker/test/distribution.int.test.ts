@@ -12,11 +12,7 @@
  * only, an expired one stops them with a clear state, and the worker's logs (debug level) hold no
  * private key and no patient data.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
 import {
   Database,
@@ -37,10 +33,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultHandlers } from '../src/processor.ts';
 import { deploymentMailbox, deploymentSenders } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
-import { freePort, PAT_TROIS_INS, setUpPractice, waitFor } from './support/practice.ts';
+import {
+  cdaOf,
+  messageType,
+  PAT_TROIS_INS,
+  setUpPractice,
+  startHl7Peer,
+  waitFor,
+} from './support/practice.ts';
 
-/** ../shared beside the checkout (set RAYON_SHARED to point elsewhere). */
-const shared = process.env.RAYON_SHARED ?? join(import.meta.dirname, '../../../../shared');
 /** Every line the worker logs in this file, at debug level, to check none holds a secret. */
 const logLines: string[] = [];
 const logger = pino({ level: 'debug' }, { write: (line: string) => void logLines.push(line) });
@@ -51,8 +52,7 @@ let h: Harness;
 let db: Database;
 let dmp: DmpSimulator;
 let mss: MssanteSimulator;
-let peerDir: string;
-let peer: ReturnType<typeof spawn>;
+let pfi: Awaited<ReturnType<typeof startHl7Peer>>;
 let tier: Awaited<ReturnType<typeof startWorkerTier>>;
 let pfiPort: number;
 const dmpPki = createDmpTestPki({ structureId: `1${FINESS}` });
@@ -96,23 +96,8 @@ beforeAll(async () => {
   db = new Database({ url, max: 4 });
   dmp = await startDmpSimulator({ pki: dmpPki });
   mss = await startMssanteSimulator({ pki: mssPki, requireAuth: false, autoNotifications: true });
-  pfiPort = await freePort();
-  peerDir = mkdtempSync(join(tmpdir(), 'rayon-pfi-e2e-'));
-  peer = spawn(
-    join(shared, 'tools/hl7-listen'),
-    ['--max', '50', '--seconds', '900', String(pfiPort), peerDir],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    peer.stdout!.on(
-      'data',
-      (d: Buffer) => ((out += d.toString()), out.includes('listening on') && resolve()),
-    );
-    peer.on('exit', (code) => reject(new Error(`hl7-listen exited (${code})`)));
-  });
+  pfi = await startHl7Peer({ max: 50, seconds: 900 });
+  pfiPort = pfi.port;
   const dmpDeployment = {
     endpoint: dmp.url,
     ca: dmpPki.caChainPem,
@@ -143,17 +128,9 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  if (process.env.DEBUG_LOGS)
-    console.log(
-      logLines
-        .filter((l) => /mailbox|job failed/i.test(l))
-        .slice(0, 20)
-        .join(''),
-    );
   await tier?.queue.obliterate({ force: true });
   await tier?.stop();
-  peer?.kill();
-  rmSync(peerDir, { recursive: true, force: true });
+  pfi?.stop();
   await mss?.close();
   await dmp?.close();
   await db?.close();
@@ -279,15 +256,11 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
     // Exactly once each: two documents at the DMP, four mails, three HL7 messages.
     expect(dmp.documents()).toHaveLength(2);
     expect(mss.received()).toHaveLength(4);
-    const messages = await waitFor(() => {
-      const files = readdirSync(peerDir);
-      return files.length >= 3 ? files.map((f) => readFileSync(join(peerDir, f), 'utf8')) : undefined;
-    }, 20_000);
-    expect(messages.map((m) => /MSH\|(?:[^|]*\|){7}([^|]*)/.exec(m)![1]).sort()).toEqual([
-      'MDM^T02^MDM_T02',
-      'MDM^T04^MDM_T02',
-      'MDM^T10^MDM_T02',
-    ]);
+    const messages = await pfi.messages(3, 20_000);
+    expect(messages.map(messageType)).toEqual(['MDM^T02^MDM_T02', 'MDM^T10^MDM_T02', 'MDM^T04^MDM_T02']);
+    // The PFI's OBX carries the very CDA the DMP holds.
+    expect(cdaOf(messages[0]!).equals(byId[v1.toUpperCase()]!.cda)).toBe(true);
+    expect(cdaOf(messages[1]!).equals(byId[v2.toUpperCase()]!.cda)).toBe(true);
   }, 240_000);
 
   it('identity not qualified: no DMP, no patient mail, a referrer mail without INS; an announcement pending holds the patient mail until it is recorded', async () => {

@@ -3,8 +3,12 @@
  * radiologist who signs, a room, a modality open every day, an exam type with its LOINC and CCAM
  * codes, a referrer with an MSSanté address), acquired exams and validated reports, and polling.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { listSites, setExamStatus, upsertUserProfile, type Database, type TenantRef } from '@rayon/db';
 import { uniqueEmail, type Harness } from '@rayon/api/test-harness';
 
@@ -32,6 +36,51 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 150));
   }
 }
+
+/** ../shared beside the checkout (set RAYON_SHARED to point elsewhere). */
+export const shared = process.env.RAYON_SHARED ?? join(import.meta.dirname, '../../../../../shared');
+
+/**
+ * The PFI: the Debian python3-hl7 peer (`hl7-listen`) on a free port, writing each message it
+ * receives (and ACKs AA) in a directory.
+ */
+export async function startHl7Peer(o: { max: number; seconds: number }) {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'rayon-pfi-peer-'));
+  const peer: ChildProcess = spawn(
+    join(shared, 'tools/hl7-listen'),
+    ['--max', String(o.max), '--seconds', String(o.seconds), String(port), dir],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    peer.stdout!.on(
+      'data',
+      (d: Buffer) => ((out += d.toString()), out.includes('listening on') && resolve()),
+    );
+    peer.on('exit', (code) => reject(new Error(`hl7-listen exited (${code})`)));
+  });
+  return {
+    port,
+    /** The messages received so far, once there are at least `count`. */
+    messages: (count: number, timeoutMs = 30_000) =>
+      waitFor(() => {
+        const files = readdirSync(dir).sort();
+        return files.length >= count ? files.map((f) => readFileSync(join(dir, f), 'utf8')) : undefined;
+      }, timeoutMs),
+    stop() {
+      peer.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** MSH-9 of an HL7 message (e.g. `MDM^T02^MDM_T02`). */
+export const messageType = (message: string) => /MSH\|(?:[^|]*\|){7}([^|]*)/.exec(message)![1];
+
+/** The CDA an HL7 message carries base64 in its ED OBX. */
+export const cdaOf = (message: string) =>
+  Buffer.from(/\^(?:TEXT|text)\^XML\^Base64\^([A-Za-z0-9+/=]+)/.exec(message)![1]!, 'base64');
 
 export type Practice = Awaited<ReturnType<typeof setUpPractice>>;
 
