@@ -17,6 +17,12 @@ const schema = z.object({
   /** Trust the Host / X-Forwarded-Host headers (behind a reverse proxy, or self-hosted). */
   AUTH_TRUST_HOST: booleanString.default(true),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /**
+   * DMP web-PS contextual access (TD0.9): the URL the patient screen's « DMP » form posts to, in
+   * the professional's browser (the quick start points it at the DMP simulator's /web-ps). Unset:
+   * the DMP section is not shown. The URL is Rayon's hypothesis pending GI DMP §TD0.9.
+   */
+  RAYON_DMP_WEBPS_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -31,6 +37,7 @@ export function getEnv(): Env {
     AUTH_URL: process.env.AUTH_URL || undefined,
     AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST || undefined,
     NODE_ENV: process.env.NODE_ENV,
+    RAYON_DMP_WEBPS_URL: process.env.RAYON_DMP_WEBPS_URL || undefined,
   });
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

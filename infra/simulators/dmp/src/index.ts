@@ -8,3 +8,13 @@ export {
   type DmpSimulatorOptions,
   type StoredDmpDocument,
 } from './server.ts';
+export {
+  parseWebPsForm,
+  renderWebPsPage,
+  WEB_PS_FIELDS,
+  WEB_PS_PAGES,
+  WEB_PS_PATH,
+  WEB_PS_TITLE,
+  type WebPsPage,
+  type WebPsRequest,
+} from './web-ps.ts';

@@ -50,6 +50,7 @@ console.log(
   `dmp-sim: test PKI in ${dir} (trust ca-chain.pem; client-organisation.p12 is the structure's certificate)`,
 );
 console.log(`dmp-sim: services on ${simulator.url}, documents on ${simulator.adminUrl}/documents`);
+console.log(`dmp-sim: web-PS contextual access (TD0.9, simulated) on POST ${simulator.adminUrl}/web-ps`);
 
 const stop = () => {
   void simulator.close().then(() => process.exit(0));

@@ -26,6 +26,7 @@ import { checkCdaAgainstEntry } from './cda-check.ts';
 import { contentTypeParam, normaliseCid, parseMultipart } from './mtom.ts';
 import { validateCdaToolPath } from './shared.ts';
 import { checkVihf, ouOf, VihfError, type CheckedVihf } from './vihf-check.ts';
+import { handleWebPs, WEB_PS_PATH } from './web-ps.ts';
 
 const NS = {
   soap: 'http://www.w3.org/2003/05/soap-envelope',
@@ -96,7 +97,8 @@ export interface DmpSimulatorOptions {
   maxBodyBytes?: number;
   /**
    * Also serve GET /documents (metadata) and GET /documents/<uniqueId>/cda over plain HTTP on this
-   * loopback port (0 = any), for the portal and the quick start.
+   * loopback port (0 = any), for the portal and the quick start, and POST /web-ps (TD0.9 web-PS
+   * contextual access, Rayon's hypothesis: see web-ps.ts).
    */
   adminPort?: number;
   /** One call per answered request, without patient data. */
@@ -741,10 +743,21 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
   let adminUrl: string | undefined;
   if (options.adminPort !== undefined) {
     admin = createHttpServer((req, res) => {
-      const r =
-        req.method === 'GET'
-          ? readApi((req.url ?? '/').split('?')[0] ?? '/')
-          : { status: 405, type: 'text/plain', body: 'GET only' };
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (path === WEB_PS_PATH) {
+        // TD0.9 web-PS contextual access (Rayon's hypothesis, see web-ps.ts).
+        handleWebPs(req, res, (ins) => ({
+          documents: [...store.values()].filter(
+            (d) => d.ins.matricule === ins.matricule && d.ins.oid === ins.oid,
+          ),
+          hasDmp: patients.has(ins.matricule),
+        })).catch(() => {
+          if (!res.headersSent) res.writeHead(500);
+          res.end();
+        });
+        return;
+      }
+      const r = req.method === 'GET' ? readApi(path) : { status: 405, type: 'text/plain', body: 'GET only' };
       res.writeHead(r.status, { 'Content-Type': r.type });
       res.end(r.body);
     });

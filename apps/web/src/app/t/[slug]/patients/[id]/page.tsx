@@ -2,8 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '../../../../../components/auto-refresh.tsx';
+import { DmpWebPsSection } from '../../../../../components/patients/dmp-web-ps.tsx';
 import { AttributeBadges, IdentityStatusBadge } from '../../../../../components/patients/identity-badges.tsx';
 import { PatientDemandes } from '../../../../../components/scheduling/patient-demandes.tsx';
+import { getEnv } from '../../../../../env.ts';
 import {
   ATTRIBUTE_HINTS,
   ATTRIBUTE_LABELS,
@@ -179,6 +181,14 @@ export default async function PatientPage({
           ) : null}
         </section>
       </div>
+
+      {!patient.mergedInto ? (
+        <DmpWebPsSection
+          webPsUrl={getEnv().RAYON_DMP_WEBPS_URL}
+          status={patient.status}
+          ins={patient.insForExchange}
+        />
+      ) : null}
 
       <section className="card" aria-labelledby="copies-title">
         <h2 id="copies-title" className="card__title">
