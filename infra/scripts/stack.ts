@@ -54,6 +54,7 @@ export interface Stack {
     dicom: number;
     dmp: number;
     smtp: number;
+    imap: number;
   };
   env: Record<string, string>;
   logDir: string;
@@ -101,6 +102,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     dmpAdmin: o.portBase + 15,
     smtp: o.portBase + 16,
     smtpAdmin: o.portBase + 17,
+    imap: o.portBase + 18,
   };
   const stateDir = join(repoRoot, '.rayon', o.name);
   const logDir = join(stateDir, 'logs');
@@ -172,7 +174,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
           pki: mssPki,
           port: ports.smtp,
           httpPort: ports.smtpAdmin,
+          imapPort: ports.imap,
           requireAuth: false,
+          // As an operator and the recipients would: DSN, then MDN « processed », to the practice's box.
+          autoNotifications: true,
         })
       : undefined;
     if (mss) services.push({ url: `smtp://${mss.host}:${mss.port}`, stop: () => mss.close() });
@@ -225,6 +230,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         ? {
             RAYON_MSSANTE_HOST: mss.host,
             RAYON_MSSANTE_PORT: String(mss.port),
+            RAYON_MSSANTE_IMAP_PORT: String(mss.imapPort),
             RAYON_MSSANTE_CA_FILE: mssCaFile,
           }
         : {}),
@@ -233,6 +239,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       AUTH_SECRET: `rayon-local-${o.name}-auth-secret-not-for-production`,
       AUTH_URL: portal,
       AUTH_TRUST_HOST: 'true',
+      ...(dmp?.adminUrl ? { RAYON_DMP_WEBPS_URL: `${dmp.adminUrl}/web-ps` } : {}),
       PORT: String(ports.web),
       HOSTNAME: '127.0.0.1',
     };

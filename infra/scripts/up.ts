@@ -24,13 +24,13 @@ Rayon is running.
                    findscu -W -aec ${DEMO_AE_TITLES.ct} -k PatientName -k AccessionNumber -k "ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate=$(date +%Y%m%d)" 127.0.0.1 ${stack.ports.dicom}
   INSi             ${stack.urls.insi ?? 'not started: the shared conformance folder was not found (RAYON_SHARED)'}   (local simulator; the demo practice has its test certificates)
   DMP              ${stack.urls.dmpDocuments ?? '—'}   (local simulator: what it holds; the demo practice has its certificate)
-  MSSanté          127.0.0.1:${stack.ports.smtp} (SMTP)   ${stack.urls.mssanteMessages ?? '—'}   (local simulator: the mails received)
+  MSSanté          127.0.0.1:${stack.ports.smtp} (SMTP), ${stack.ports.imap} (IMAP)   ${stack.urls.mssanteMessages ?? '—'}   (local simulator: the mails received; DSN/MDN come back by IMAP)
   Logs             ${stack.logDir}
 
   Platform admin   ${DEMO.platformAdmin.email} / ${DEMO.platformAdmin.password}
   Practice admin   ${DEMO.practiceAdmin.email} / ${DEMO.practiceAdmin.password}   (practice "${DEMO.tenant.slug}")
 
-Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, HL7 = base+10 and base+11, INSi = base+12, DICOM = base+13, DMP = base+14/15, MSSanté = base+16/17).
+Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, HL7 = base+10 and base+11, INSi = base+12, DICOM = base+13, DMP = base+14/15, MSSanté = base+16/17/18).
 `);
 
 let stopping = false;
