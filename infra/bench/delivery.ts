@@ -33,7 +33,7 @@ import postgres from 'postgres';
 import { createHarness, type Harness } from '../../apps/api/test/harness.ts';
 import { setUpPractice, type Practice } from '../../apps/worker/test/support/practice.ts';
 import { OrganisationCertificate } from '../../packages/connectors/src/certificates/index.ts';
-import { migratePlatform, putSetting, setupDatabase, Database } from '../../packages/db/src/index.ts';
+import { putSetting, type Database } from '../../packages/db/src/index.ts';
 import { createTestTenant } from '../../packages/db/src/testing.ts';
 import { DISTRIBUTION_SETTING, luhnValid } from '../../packages/domain/src/index.ts';
 import { encodeFrame, MllpDecoder } from '../../packages/hl7/src/index.ts';
@@ -45,6 +45,7 @@ import {
   type TestClientCertificate,
 } from '../simulators/test-pki/src/index.ts';
 import { portBase, repoRoot, startPostgres, startRedis } from '../scripts/services.ts';
+import { scratchDatabase } from './scratch.ts';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 1000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 20);
@@ -257,23 +258,7 @@ let exitCode = 0;
 try {
   const redisService = await startRedis('bench-delivery', base + 3);
   cleanups.push(() => redisService.stop());
-  const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${DATABASE} with (force)`);
-  await admin.end();
-  cleanups.push(async () => {
-    const a = postgres(pg.url, { max: 1, onnotice: () => {} });
-    try {
-      await a.unsafe(`drop database if exists ${DATABASE} with (force)`);
-    } finally {
-      await a.end();
-    }
-  });
-  await setupDatabase({ adminUrl: pg.url, database: DATABASE, appRole: 'rayon_app', appPassword: 'bench' });
-  const appUrl = new URL(pg.url);
-  Object.assign(appUrl, { username: 'rayon_app', password: 'bench', pathname: `/${DATABASE}` });
-  const db = new Database({ url: appUrl.toString(), max: 10 });
-  cleanups.push(() => db.close());
-  await migratePlatform(db);
+  const { db, appUrl } = await scratchDatabase(pg.url, DATABASE, cleanups);
   // Reads across every practice's schema, as the owner of the scratch database.
   const adminUrl = new URL(pg.url);
   adminUrl.pathname = `/${DATABASE}`;
@@ -281,7 +266,7 @@ try {
   cleanups.push(() => sql.end());
 
   // The API's test harness, in this process.
-  const h = await createHarness({ databaseUrl: appUrl.toString(), redisUrl: redisService.url });
+  const h = await createHarness({ databaseUrl: appUrl, redisUrl: redisService.url });
   cleanups.push(() => h.close());
 
   // The simulators. Each practice's certificates are issued below from the same test CAs.
@@ -322,7 +307,7 @@ try {
   writeFileSync(dmpCa, dmpChain.pems.caChainPem.join(''));
   writeFileSync(mssCa, mssChain.pems.caChainPem.join(''));
   const workerProcess = await startWorker({
-    RAYON_DATABASE_URL: appUrl.toString(),
+    RAYON_DATABASE_URL: appUrl,
     RAYON_REDIS_URL: redisService.url,
     RAYON_QUEUE_PREFIX: '{bench-delivery}',
     RAYON_SECRETS_KEY: h.secretsKey.toString('base64'),

@@ -22,7 +22,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import postgres from 'postgres';
 import { createApp } from '../../apps/api/src/app.ts';
 import { requestContext } from '../../apps/api/src/context.ts';
 import { createServices } from '../../apps/api/src/services/index.ts';
@@ -30,7 +29,7 @@ import { parisDicom, startWorklist } from '../../apps/gateway/src/dicom/worklist
 import { addDays, zonedDate, zonedDateTimeToInstant } from '../../packages/domain/src/index.ts';
 import {
   createPatient,
-  Database,
+  type Database,
   insertAppointment,
   insertExamType,
   insertModality,
@@ -38,8 +37,6 @@ import {
   insertReferrer,
   insertRoom,
   listSites,
-  migratePlatform,
-  setupDatabase,
   upsertUser,
   type OpeningHours,
   type TenantRef,
@@ -47,6 +44,7 @@ import {
 } from '../../packages/db/src/index.ts';
 import { createTestTenant } from '../../packages/db/src/testing.ts';
 import { portBase, startPostgres, startRedis } from '../scripts/services.ts';
+import { scratchDatabase } from './scratch.ts';
 
 const TENANTS = 50;
 const STEPS_PER_TENANT = 200;
@@ -447,23 +445,7 @@ let exitCode = 0;
 try {
   const redisService = await startRedis('bench-worklist', base + 3);
   cleanups.push(() => redisService.stop());
-  const admin = postgres(pg.url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${DATABASE} with (force)`);
-  await admin.end();
-  cleanups.push(async () => {
-    const a = postgres(pg.url, { max: 1, onnotice: () => {} });
-    try {
-      await a.unsafe(`drop database if exists ${DATABASE} with (force)`);
-    } finally {
-      await a.end();
-    }
-  });
-  await setupDatabase({ adminUrl: pg.url, database: DATABASE, appRole: 'rayon_app', appPassword: 'bench' });
-  const url = new URL(pg.url);
-  Object.assign(url, { username: 'rayon_app', password: 'bench', pathname: `/${DATABASE}` });
-  const db = new Database({ url: url.toString(), max: 10 });
-  cleanups.push(() => db.close());
-  await migratePlatform(db);
+  const { db } = await scratchDatabase(pg.url, DATABASE, cleanups);
 
   // 1. 50 practices, 10,000 steps.
   const seedStarted = performance.now();
