@@ -45,7 +45,7 @@ import {
   type TestClientCertificate,
 } from '../simulators/test-pki/src/index.ts';
 import { portBase, repoRoot, startPostgres, startRedis } from '../scripts/services.ts';
-import { scratchDatabase } from './scratch.ts';
+import { runCleanups, scratchDatabase, type Cleanups } from './scratch.ts';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 1000);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 20);
@@ -76,7 +76,7 @@ function finessOf(n: number): string {
 // Cleanup, whatever happens.
 
 const work = mkdtempSync(join(tmpdir(), 'rayon-bench-delivery-'));
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: Cleanups = [];
 let worker: ChildProcess | undefined;
 const killWorker = () => {
   if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill('SIGTERM');
@@ -447,13 +447,7 @@ ${DESTINATIONS.map((d) =>
   console.error(err);
   exitCode = 1;
 } finally {
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (err) {
-      console.error('cleanup:', err instanceof Error ? err.message : err);
-    }
-  }
+  await runCleanups(cleanups);
   rmSync(work, { recursive: true, force: true });
 }
 process.exit(exitCode);

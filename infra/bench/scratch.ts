@@ -26,3 +26,14 @@ export async function scratchDatabase(adminUrl: string, database: string, cleanu
   await migratePlatform(db);
   return { db, appUrl: appUrl.toString() };
 }
+
+/** Runs the cleanups, last registered first; one failing does not stop the others. */
+export async function runCleanups(cleanups: Cleanups): Promise<void> {
+  for (const cleanup of cleanups.reverse()) {
+    try {
+      await cleanup();
+    } catch (err) {
+      console.error('cleanup:', err instanceof Error ? err.message : err);
+    }
+  }
+}

@@ -44,7 +44,7 @@ import {
 } from '../../packages/db/src/index.ts';
 import { createTestTenant } from '../../packages/db/src/testing.ts';
 import { portBase, startPostgres, startRedis } from '../scripts/services.ts';
-import { scratchDatabase } from './scratch.ts';
+import { runCleanups, scratchDatabase, type Cleanups } from './scratch.ts';
 
 const TENANTS = 50;
 const STEPS_PER_TENANT = 200;
@@ -80,7 +80,7 @@ const ms = (x: number) => `${x.toFixed(2)} ms`;
 // Cleanup, whatever happens.
 
 const work = mkdtempSync(join(tmpdir(), 'rayon-bench-worklist-'));
-const cleanups: Array<() => Promise<void> | void> = [];
+const cleanups: Cleanups = [];
 let wlmscpfs: ChildProcess | undefined;
 const killWlmscpfs = () => {
   if (wlmscpfs && wlmscpfs.exitCode === null && wlmscpfs.signalCode === null) wlmscpfs.kill('SIGTERM');
@@ -527,13 +527,7 @@ Rayon worklist benchmark (${new Date().toISOString().slice(0, 10)}, ${process.ve
   console.error(err);
   exitCode = 1;
 } finally {
-  for (const cleanup of cleanups.reverse()) {
-    try {
-      await cleanup();
-    } catch (err) {
-      console.error('cleanup:', err instanceof Error ? err.message : err);
-    }
-  }
+  await runCleanups(cleanups);
   rmSync(work, { recursive: true, force: true });
 }
 process.exit(exitCode);
