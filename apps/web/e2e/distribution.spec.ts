@@ -1,9 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
-import { createServer } from 'node:net';
 import {
   createPatient,
-  Database,
-  findTenantBySlug,
   insertAppointment,
   insertOrderWithExams,
   listExamTypes,
@@ -11,10 +8,9 @@ import {
   listReferrers,
   putSetting,
   setExamStatus,
-  toTenantRef,
-  type TenantTx,
 } from '../../../packages/db/src/index.ts';
 import { DEFAULT_DISTRIBUTION, DISTRIBUTION_SETTING } from '../../../packages/domain/src/index.ts';
+import { freePort, inPractice, PRACTICE } from './stack.ts';
 
 /**
  * The distribution of validated reports in the portal, on the e2e stack (api, worker, portal):
@@ -28,7 +24,6 @@ import { DEFAULT_DISTRIBUTION, DISTRIBUTION_SETTING } from '../../../packages/do
  */
 test.describe.configure({ mode: 'serial' });
 
-const PRACTICE = 'imagerie-demo';
 const ADMIN = { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo' };
 const RADIOLOGIST = { email: 'radiologue@rayon.local', password: 'rayon-radio-demo' };
 const PATIENT = { family: 'DELACROIX', given: 'Anaïs', birth: '1979-03-14' };
@@ -41,32 +36,6 @@ async function signIn(page: Page, who: { email: string; password: string }) {
   await page.getByLabel('Mot de passe').fill(who.password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE}$`));
-}
-
-/** The demo stack's database, as the e2e setup made it (infra/scripts/stack.ts). */
-function stackDatabase(): Database {
-  const base = Number(process.env.RAYON_E2E_PORT_BASE ?? 4500);
-  return new Database({ url: `postgres://rayon_app:rayon-local-app@127.0.0.1:${base + 2}/rayon`, max: 1 });
-}
-
-/** Runs `fn` in the demo practice's schema of the stack's database. */
-async function inPractice<T>(fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-  const db = stackDatabase();
-  try {
-    const tenant = (await db.platform((tx) => findTenantBySlug(tx, PRACTICE)))!;
-    return await db.withTenant(toTenantRef(tenant), fn);
-  } finally {
-    await db.close();
-  }
-}
-
-/** A TCP port of the loopback where nothing listens (taken, then given back). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 let reportUrl = '';
@@ -126,7 +95,7 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('the practice administrator sets the distribution: DMP on, a PFI address', async ({ page }) => {
-  const port = await closedPort();
+  const port = await freePort();
   await signIn(page, ADMIN);
   await page.goto(`/t/${PRACTICE}/comptes-rendus/modeles`);
   const form = page.getByTestId('distribution-form');

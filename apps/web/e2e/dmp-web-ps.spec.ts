@@ -1,21 +1,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import {
-  createPatient,
-  Database,
-  findTenantBySlug,
-  insertIdentity,
-  toTenantRef,
-  type TenantTx,
-} from '../../../packages/db/src/index.ts';
+import { createPatient, insertIdentity } from '../../../packages/db/src/index.ts';
 import {
   applyInsiResult,
   createIdentity,
   recordIdentityDocument,
 } from '../../../packages/domain/src/index.ts';
+import { E2E_PORT_BASE, freePort, inPractice, PRACTICE } from './stack.ts';
 
 /**
  * The DMP web-PS contextual access (TD0.9, Rayon's hypothesis: national-services.md §1.8) from the
@@ -28,9 +21,8 @@ import {
  */
 test.describe.configure({ mode: 'serial' });
 
-const PRACTICE = 'imagerie-demo';
 const ADMIN = { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo' };
-const base = Number(process.env.RAYON_E2E_PORT_BASE ?? 4500);
+const base = E2E_PORT_BASE;
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 /** An ANS test identity known to the simulated DMP; packages/documents' example report is hers. */
 const INS = { matricule: '279035121518989', oid: '1.2.250.1.213.1.4.10' as const };
@@ -42,28 +34,6 @@ let portal = '';
 let qualifiedId = '';
 let provisionalId = '';
 let reportTitle = '';
-
-function stackDatabase(): Database {
-  return new Database({ url: `postgres://rayon_app:rayon-local-app@127.0.0.1:${base + 2}/rayon`, max: 1 });
-}
-
-async function inPractice<T>(fn: (tx: TenantTx) => Promise<T>): Promise<T> {
-  const db = stackDatabase();
-  try {
-    const tenant = (await db.platform((tx) => findTenantBySlug(tx, PRACTICE)))!;
-    return await db.withTenant(toTenantRef(tenant), fn);
-  } finally {
-    await db.close();
-  }
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * The DMP simulator, the worker's DMP connector and the report renderer, imported at run time only:

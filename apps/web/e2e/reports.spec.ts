@@ -2,8 +2,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Database, findTenantBySlug, toTenantRef } from '../../../packages/db/src/index.ts';
+import { findTenantBySlug, toTenantRef } from '../../../packages/db/src/index.ts';
 import { remindProvisionalReports } from '../../../packages/reporting/src/reminders.ts';
+import { PRACTICE, stackDatabase } from './stack.ts';
 
 /**
  * The imaging report in the portal, as the demo practice's radiologist (seeded with an RPPS, a
@@ -16,7 +17,6 @@ import { remindProvisionalReports } from '../../../packages/reporting/src/remind
  */
 test.describe.configure({ mode: 'serial' });
 
-const PRACTICE = 'imagerie-demo';
 const RADIOLOGIST = { email: 'radiologue@rayon.local', password: 'rayon-radio-demo' };
 const COLLEAGUE = { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo' };
 const SECRETARY = { email: 'accueil@rayon.local', password: 'rayon-accueil-demo' };
@@ -42,12 +42,6 @@ async function signIn(page: Page, who: { email: string; password: string }) {
   await page.getByLabel('Mot de passe').fill(who.password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE}$`));
-}
-
-/** The demo stack's database, as the e2e setup made it (infra/scripts/stack.ts). */
-function stackDatabase(): Database {
-  const base = Number(process.env.RAYON_E2E_PORT_BASE ?? 4500);
-  return new Database({ url: `postgres://rayon_app:rayon-local-app@127.0.0.1:${base + 2}/rayon`, max: 1 });
 }
 
 /** Fetches a link of the page with the page's session and checks it is a PDF. */
