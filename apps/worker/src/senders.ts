@@ -29,9 +29,10 @@ const PFI_ACTIONS: Record<string, CdaMessageAction> = {
 
 /**
  * The hospital's intermediation platform (PFI): the CDA in an MDM (T02, T10 for a replacement,
- * T04 for a withdrawal) or an ORU^R01, as the practice's PFI takes it, over MLLP. Rayon publishes to the DMP and sends the MSSanté mails itself,
- * so the PFI is not asked to (DESTDMP / DESTMSSANTE* = N): it files the document. The message
- * control id is the send's own, the same on every attempt, so the PFI can recognise a resend.
+ * T04 for a withdrawal) or an ORU^R01, as the practice's PFI takes it, over MLLP. Rayon publishes
+ * to the DMP and sends the MSSanté mails itself, so the PFI is not asked to (DESTDMP /
+ * DESTMSSANTE* = N): it files the document. The message control id is the send's own, the same
+ * on every attempt, so the PFI can recognise a resend.
  */
 export function pfiSender(o: { timeoutMs?: number; now?: () => Date } = {}): DeliverySender {
   return async (ctx) => {
@@ -72,7 +73,7 @@ export function pfiSender(o: { timeoutMs?: number; now?: () => Date } = {}): Del
 }
 
 /** The practice's certificate for a purpose, opened for this call, its use audited (in `tx`). */
-export async function certificateFor(
+async function certificateFor(
   tx: TenantTx,
   purpose: CertificatePurpose,
   secretsKey: Buffer,
