@@ -7,6 +7,7 @@
  * Failures become a `DeliveryError` whose reason a person can act on. Nothing is logged: a
  * notification's Final-Recipient may be a patient's INS mailbox.
  */
+import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import type { OrganisationCertificate } from '../certificates/index.ts';
 import { DeliveryError } from '../delivery-error.ts';
@@ -153,7 +154,7 @@ export async function readMssanteNotifications(
     port: options.port,
     secure: implicit,
     ...(implicit ? {} : { doSTARTTLS: true }),
-    servername: options.servername ?? options.host,
+    ...(isIP(options.servername ?? options.host) ? {} : { servername: options.servername ?? options.host }),
     auth: {
       user: options.mailbox,
       pass: options.password || options.mailbox,

@@ -5,6 +5,7 @@
  * address as login, then the SMTP transaction with DSN requested (RFC 3461) when offered.
  * Failures become a `DeliveryError` whose reason a person can act on.
  */
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
 import { checkUsable, type OrganisationCertificate } from '../certificates/index.ts';
@@ -68,7 +69,8 @@ export function mssanteTlsOptions(o: {
     minVersion: 'TLSv1.2',
     ciphers: MSSANTE_CIPHERS,
     rejectUnauthorized: true,
-    servername: o.servername,
+    // An IP address is no server name (RFC 6066): Node checks the certificate against the IP then.
+    ...(isIP(o.servername) ? {} : { servername: o.servername }),
   };
 }
 
