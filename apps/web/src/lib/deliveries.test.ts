@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  attemptOutcomeLabel,
   attemptsLabel,
   deliveryStatusLabel,
   destinationLabel,
@@ -7,6 +8,7 @@ import {
   formatDuration,
   parseDistributionForm,
   readDistributionForm,
+  receiptLabel,
 } from './deliveries.ts';
 
 function form(fields: Record<string, string>): FormData {
@@ -141,5 +143,8 @@ describe('delivery labels', () => {
     expect(attemptsLabel(8)).toBe('8 essais');
     expect(formatDuration(350)).toBe('350 ms');
     expect(formatDuration(1250)).toBe('1,3 s');
+    expect(receiptLabel('displayed')).toBe('Lu par le destinataire');
+    expect(receiptLabel(null)).toBeNull();
+    expect(attemptOutcomeLabel('notification')).toBe('Avis du destinataire');
   });
 });
