@@ -193,6 +193,8 @@ export async function generateReportDocuments(
   tenant: TenantRef,
   practice: PracticeIdentity,
   versionId: string,
+  /** What to do in the same transaction as the storing (the job plans the sends there: both or neither). */
+  andThen?: (tx: TenantTx, description: ReportDocument) => Promise<unknown>,
 ): Promise<{ stored: number; sha256: { pdf: string; cda: string }; description: ReportDocument }> {
   const doc = await db.withTenant(tenant, (tx) => reportDocumentOf(tx, practice, versionId));
   const { pdf, cda } = await renderReport(doc, { producedAt: new Date(doc.validatedAt) });
@@ -209,6 +211,7 @@ export async function generateReportDocuments(
     for (const kind of ['pdf', 'cda'] as const) {
       if (await insertReportDocument(tx, { versionId, kind, ...files[kind], sha256: sha256[kind] })) n++;
     }
+    await andThen?.(tx, doc);
     return n;
   });
   return { stored, sha256, description: doc };

@@ -29,8 +29,9 @@ export const REPORT_REMINDER_EVERY_MS = 15 * 60 * 1000;
 
 /**
  * report.documents: the PDF/A and CDA of a validated version, stored once (a retry or a second
- * delivery of the message finds them there and stores nothing); then its sends are planned
- * (once each) and handed to delivery.send jobs.
+ * delivery of the message finds them there and stores nothing), and in the same transaction its
+ * sends planned (once each) and handed to delivery.send jobs: a version has both or neither, so
+ * the maintenance job, looking for versions without documents, finds any lost half-way.
  */
 export function reportDocumentsJob(db: Database) {
   return async (job: Job<JobData>) => {
@@ -40,11 +41,11 @@ export function reportDocumentsJob(db: Database) {
       : undefined;
     if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
     const ref = toTenantRef(tenant);
-    const { stored, description } = await generateReportDocuments(db, ref, tenant, versionId);
-    const planned = await db.withTenant(ref, (tx) =>
-      planReportDeliveries(tx, versionId, description, job.data.requestId),
-    );
-    return { stored, planned: planned.length };
+    let planned = 0;
+    const { stored } = await generateReportDocuments(db, ref, tenant, versionId, async (tx, description) => {
+      planned = (await planReportDeliveries(tx, versionId, description, job.data.requestId)).length;
+    });
+    return { stored, planned };
   };
 }
 
