@@ -30,6 +30,7 @@ import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/s
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { mailboxJob } from '../src/jobs/mailbox.ts';
 import { defaultHandlers } from '../src/processor.ts';
 import { deploymentMailbox, deploymentSenders } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
@@ -55,6 +56,7 @@ let mss: MssanteSimulator;
 let pfi: Awaited<ReturnType<typeof startHl7Peer>>;
 let tier: Awaited<ReturnType<typeof startWorkerTier>>;
 let pfiPort: number;
+let mailboxReader: NonNullable<ReturnType<typeof deploymentMailbox>>;
 const dmpPki = createDmpTestPki({ structureId: `1${FINESS}` });
 const mssPki = createMssanteTestPki({ now: new Date(), structureId: `1${FINESS}` });
 type TestCertificate = { certPem: string; keyPem: string; chainPem: string[] };
@@ -112,6 +114,7 @@ beforeAll(async () => {
     nil: 'RAYON-TEST',
     imapPort: mss.imapPort,
   };
+  mailboxReader = deploymentMailbox(db, h.secretsKey, mssDeployment)!;
   tier = await startWorkerTier({
     db,
     connection: { url: inject('redisUrl'), maxRetriesPerRequest: null },
@@ -122,7 +125,7 @@ beforeAll(async () => {
       { secretsKey: h.secretsKey, insi: undefined },
       logger,
       deploymentSenders(h.secretsKey, { dmp: dmpDeployment, mssante: mssDeployment }),
-      { mailbox: deploymentMailbox(db, h.secretsKey, mssDeployment) },
+      { mailbox: mailboxReader },
     ),
     mailboxEveryMs: 500,
   });
@@ -400,6 +403,45 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
     }
     expect(mss.received()).toHaveLength(mailsBefore);
   }, 180_000);
+
+  it('readings of the mailbox at the same time apply each notification once', async () => {
+    const practice = await distributingPractice({
+      finess: FINESS,
+      dmp: dmpPki.clients.organisation,
+      mailbox: mssPki.clients.mailbox,
+    });
+    const { reportId } = await practice.validatedReport(
+      await practice.acquiredExam(await practice.patient({ qualified: false })),
+    );
+    const send = await waitFor(async () => {
+      const d = (await db.withTenant(practice.t, (tx) => listReportDeliveries(tx, reportId))).find(
+        (r) => r.destination === 'mssante_referrer',
+      );
+      return d?.receipt === 'processed' ? d : undefined;
+    }, 30_000);
+    // The referrer reads it; three slow readings run at once, beside the worker's own.
+    mss.notify(send.remoteId!, 'displayed');
+    const slow: typeof mailboxReader = (tenant, mailbox, since, handle) =>
+      mailboxReader(tenant, mailbox, since, async (m) => {
+        await new Promise((r) => setTimeout(r, 300));
+        await handle(m);
+      });
+    await Promise.all([1, 2, 3].map(() => mailboxJob(db, slow, logger)()));
+    await waitFor(async () => {
+      const d = (await db.withTenant(practice.t, (tx) => listReportDeliveries(tx, reportId))).find(
+        (r) => r.id === send.id,
+      );
+      return d?.receipt === 'displayed' ? d : undefined;
+    }, 20_000);
+    const notes = (await db.withTenant(practice.t, (tx) => listDeliveryAttempts(tx, send.id))).filter(
+      (a) => a.outcome === 'notification',
+    );
+    expect(notes.map((a) => a.detail!.split(' ').slice(0, 2).join(' '))).toEqual([
+      'DSN delivered',
+      'MDN processed',
+      'MDN displayed',
+    ]);
+  }, 90_000);
 
   it('the worker logs (debug level) hold no private key and no patient data', () => {
     expect(logLines.length).toBeGreaterThan(50);

@@ -2,8 +2,9 @@
  * The notifications that come back to the practice's applicative mailbox about the mails it sent
  * (SC.MSS/UX.35): each is matched to its send by the original Message-ID, noted in the send's
  * history, and moves the send forward (remis, intégré, lu) or back to a person (bounced,
- * refused by the recipient's software). Where the reading of the mailbox stopped is kept with
- * the practice's settings, in the same transaction, so a notification is applied once.
+ * refused by the recipient's software). A reading runs in one transaction that holds the
+ * practice's mailbox and keeps where it stopped with the practice's settings: a notification is
+ * applied once, and a reading cut short leaves nothing half-applied.
  */
 import {
   findDeliveriesByRemoteId,

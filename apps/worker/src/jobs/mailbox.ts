@@ -1,4 +1,11 @@
-import { listTenants, loggableError, toTenantRef, type Database, type TenantRef } from '@rayon/db';
+import {
+  listTenants,
+  lockMailboxReading,
+  loggableError,
+  toTenantRef,
+  type Database,
+  type TenantRef,
+} from '@rayon/db';
 import type { MailNotification } from '@rayon/domain';
 import {
   distributionSettings,
@@ -29,7 +36,9 @@ export type MailboxReader = (
 /**
  * mssante.mailbox, every minute for every active practice sending by MSSanté: the notifications
  * of its applicative mailbox update its sends (remis, intégré, lu, or failed with the reason).
- * One practice's mailbox failing (certificate, operator down) does not stop the others'.
+ * Each reading is one transaction (see @rayon/reporting receipts): cut short by the operator, it
+ * is read again next time. One practice's mailbox failing (certificate, operator down) does not
+ * stop the others'.
  */
 export function mailboxJob(db: Database, reader: MailboxReader, logger: Logger) {
   return async () => {
@@ -38,18 +47,18 @@ export function mailboxJob(db: Database, reader: MailboxReader, logger: Logger) 
     for (const tenant of await db.platform(listTenants)) {
       if (tenant.status !== 'active') continue;
       const ref = toTenantRef(tenant);
-      const { settings, since } = await db.withTenant(ref, async (tx) => ({
-        settings: await distributionSettings(tx),
-        since: await mailboxCursor(tx),
-      }));
-      if (!settings.mssante.enabled || !settings.mssante.mailbox) continue;
       try {
-        const r = await reader(ref, settings.mssante.mailbox, since, ({ uid, uidValidity, notification }) =>
-          db
-            .withTenant(ref, (tx) => recordMailboxMessage(tx, { uidValidity, lastUid: uid }, notification))
-            .then(() => undefined),
-        );
-        read += r.read;
+        read += await db.withTenant(ref, async (tx) => {
+          const settings = await distributionSettings(tx);
+          if (!settings.mssante.enabled || !settings.mssante.mailbox) return 0;
+          // Another reading of this mailbox is under way (a slow one overlapping): it does the work.
+          if (!(await lockMailboxReading(tx))) return 0;
+          const since = await mailboxCursor(tx);
+          const r = await reader(ref, settings.mssante.mailbox, since, ({ uid, uidValidity, notification }) =>
+            recordMailboxMessage(tx, { uidValidity, lastUid: uid }, notification).then(() => undefined),
+          );
+          return r.read;
+        });
       } catch (err) {
         unreadable++;
         logger.warn({ tenantId: tenant.id, err: loggableError(err) }, 'MSSanté mailbox not read');

@@ -224,3 +224,14 @@ export async function requeueStaleDeliveries(tx: TenantTx, before: Date): Promis
   }
   return stale.length;
 }
+
+/**
+ * Takes the practice's MSSanté mailbox for this transaction (false when another reading holds
+ * it): one reading at a time, whatever the number of workers.
+ */
+export async function lockMailboxReading(tx: TenantTx): Promise<boolean> {
+  const rows = await tx.execute<{ locked: boolean }>(
+    sql`select pg_try_advisory_xact_lock(hashtext(${`rayon.mailbox.${tx.tenant.id}`})) as locked`,
+  );
+  return rows[0]?.locked === true;
+}
