@@ -71,9 +71,7 @@ async function startDmpWithOneReport(): Promise<{
   const { OrganisationCertificate } = await runtime<AnyModule>(
     'packages/connectors/src/certificates/index.ts',
   );
-  const { buildVihf, buildXdsMetadata, provideAndRegister } = await runtime<AnyModule>(
-    'packages/connectors/src/dmp/index.ts',
-  );
+  const { sendReportToDmp } = await runtime<AnyModule>('packages/connectors/src/dmp/index.ts');
   const { parseReportDocument, renderReport } = await runtime<AnyModule>('packages/documents/src/index.ts');
   const pki = simModule.createDmpTestPki();
   const dmp = await simModule.startDmpSimulator({ pki, adminPort: await freePort() });
@@ -83,31 +81,17 @@ async function startDmpWithOneReport(): Promise<{
     producedAt: new Date(description.document.effectiveTime),
   });
   const certificate = OrganisationCertificate.fromPem(pki.clients.organisation);
-  const vihf = buildVihf({
-    certificate,
-    structure: {
-      idNat: description.organisation.idNat,
-      name: description.organisation.name,
-      facilityType: description.organisation.facilityType.code,
-    },
-    author: {
-      kind: 'professional',
-      rpps: description.radiologist.rpps,
-      name: `${description.radiologist.familyName}, ${description.radiologist.givenName ?? ''}`,
-      specialty: { code: 'SM44', label: 'Radio-diagnostic (SM)' },
-    },
-    patientIns: description.patient.ins,
-    software: { name: 'Rayon', version: '0.1.0', homologation: 'TEST' },
-  }).xml;
-  await provideAndRegister({
+  const sent = await sendReportToDmp({
     endpoint: dmp.url,
     ca: pki.caChainPem,
     certificate,
-    vihf,
-    metadata: buildXdsMetadata(description, { cda }),
+    software: { name: 'Rayon', version: '0.1.0', homologation: 'TEST' },
+    description,
     cda,
     timeoutMs: 10_000,
   });
+  if (sent.status !== 'success')
+    throw new Error(`the report did not reach the DMP simulator: ${sent.status}`);
   return { sim: dmp, title: dmp.documents()[0]!.title, fields: simModule.WEB_PS_FIELDS };
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
-import { buildVihf, buildXdsMetadata, provideAndRegister } from '@rayon/connectors/dmp';
+import { sendReportToDmp } from '@rayon/connectors/dmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The documents package renders the real CDAs (test-only relative import: the simulator does not depend on it).
 import { parseReportDocument, renderReport } from '../../../../packages/documents/src/index.ts';
@@ -49,32 +49,16 @@ beforeAll(async () => {
   const { cda } = await renderReport(description, {
     producedAt: new Date(description.document.effectiveTime),
   });
-  const ins = description.patient.ins as { matricule: string; oid: string };
-  const vihf = buildVihf({
-    certificate,
-    structure: {
-      idNat: description.organisation.idNat,
-      name: description.organisation.name,
-      facilityType: description.organisation.facilityType.code,
-    },
-    author: {
-      kind: 'professional',
-      rpps: description.radiologist.rpps,
-      name: `${description.radiologist.familyName}, ${description.radiologist.givenName ?? ''}`,
-      specialty: { code: 'SM44', label: 'Radio-diagnostic (SM)' },
-    },
-    patientIns: ins,
-    software: { name: 'Rayon', version: '0.1.0', homologation: 'TEST' },
-  }).xml;
-  await provideAndRegister({
+  const sent = await sendReportToDmp({
     endpoint: sim.url,
     ca: pki.caChainPem,
     certificate,
-    vihf,
-    metadata: buildXdsMetadata(description, { cda }),
+    software: { name: 'Rayon', version: '0.1.0', homologation: 'TEST' },
+    description,
     cda,
     timeoutMs: 10_000,
   });
+  if (sent.status !== 'success') throw new Error(`the report did not reach the simulator: ${sent.status}`);
   storedTitle = sim.documents()[0]?.title ?? '';
 });
 afterAll(async () => {
