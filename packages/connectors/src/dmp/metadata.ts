@@ -11,36 +11,21 @@ import {
   type VisibilityCode,
 } from './codes.ts';
 import { esc, nameUuid, uuidOid, xdsTime } from './xml.ts';
+import type { DescribedDocument, DescribedPatient } from '../report-description.ts';
 
 /**
  * What the DMP metadata is made from: the fields it reads of a report's document description
  * (`ReportDocument` of @rayon/documents is assignable to it; connectors do not depend on documents).
  */
 export interface DmpDocumentDescription {
-  document: {
-    id: string;
-    setId: string;
-    version: number;
-    replaces?: string | undefined;
-    title: string;
-    effectiveTime: string;
-    confidentiality: 'N' | 'R' | 'V';
-  };
+  document: DescribedDocument;
   organisation: {
     name: string;
     idNat: string;
     facilityType: { code: string; label: string };
     practiceSetting: 'AMBULATOIRE' | 'ETABLISSEMENT';
   };
-  patient: {
-    identityStatus: 'provisoire' | 'recuperee' | 'validee' | 'qualifiee';
-    ins?: { matricule: string; oid: string } | undefined;
-    localId?: { root: string; extension: string } | undefined;
-    birthFamilyName: string;
-    firstBirthForename: string;
-    birthDate: string;
-    sex: 'F' | 'M' | 'U';
-  };
+  patient: DescribedPatient;
   exams: readonly {
     studyInstanceUid: string;
     accessionNumber: string;

@@ -1,3 +1,5 @@
+import type { DescribedDocument, DescribedPatient } from '../report-description.ts';
+
 /**
  * What the MSSanté builders read of a report description. Structurally a subset of
  * `ReportDocument` (packages/documents/src/input.ts): the connectors do not depend on the
@@ -17,15 +19,7 @@ export interface MssanteProfessional {
 }
 
 export interface MssanteDescription {
-  document: {
-    id: string;
-    setId: string;
-    version: number;
-    replaces?: string | undefined;
-    title: string;
-    effectiveTime: string;
-    confidentiality: 'N' | 'R' | 'V';
-  };
+  document: DescribedDocument;
   organisation: {
     name: string;
     idNat: string;
@@ -34,15 +28,7 @@ export interface MssanteDescription {
     facilityType: MssanteCoded;
     practiceSetting: 'AMBULATOIRE' | 'ETABLISSEMENT';
   };
-  patient: {
-    identityStatus: 'provisoire' | 'recuperee' | 'validee' | 'qualifiee';
-    ins?: { matricule: string; oid: string } | undefined;
-    localId?: { root: string; extension: string } | undefined;
-    birthFamilyName: string;
-    firstBirthForename: string;
-    birthDate: string;
-    sex: 'F' | 'M' | 'U';
-  };
+  patient: DescribedPatient;
   exams: {
     studyInstanceUid: string;
     accessionNumber: string;
