@@ -15,6 +15,7 @@ import {
 } from '../../../../packages/connectors/src/mssante/test-fixtures.ts';
 import {
   createMssanteTestPki,
+  type MssanteTestPki,
   startMssanteSimulator,
   type MssanteSimulator,
   type MssanteSimulatorEvent,
@@ -128,6 +129,31 @@ class RawImap {
   end() {
     this.socket.destroy();
   }
+}
+
+/** The example report mailed from the PKI's mailbox to the referrer through the simulator at `port`. */
+async function sendExampleMail(port: number, pki: MssanteTestPki, password?: string) {
+  const MAILBOX = pki.clients.mailbox.mailbox;
+  const description = exampleDescription('qualified-ins');
+  const built = await buildMssanteMessage({
+    description,
+    ...exampleDocuments(description),
+    from: MAILBOX,
+    to: REFERRER,
+    kind: 'professional',
+    nil: 'RAYON-NIL-0001',
+  });
+  await sendMssante({
+    host: '127.0.0.1',
+    port,
+    servername: 'localhost',
+    ca: pki.caChainPem,
+    certificate: OrganisationCertificate.fromPem(pki.clients.mailbox),
+    ...(password ? { password } : {}),
+    message: built,
+    timeoutMs: 10_000,
+  });
+  return built;
 }
 
 describe('MSSanté simulator, IMAP', () => {
@@ -264,25 +290,7 @@ describe('MSSanté simulator, IMAP', () => {
   });
 
   it('serves what deliverTo and notify put there to imapflow: LIST, SELECT, FETCH, STORE, EXPUNGE', async () => {
-    const description = exampleDescription('qualified-ins');
-    const built = await buildMssanteMessage({
-      description,
-      ...exampleDocuments(description),
-      from: MAILBOX,
-      to: REFERRER,
-      kind: 'professional',
-      nil: 'RAYON-NIL-0001',
-    });
-    await sendMssante({
-      host: '127.0.0.1',
-      port: sim.port,
-      servername: 'localhost',
-      ca: pki.caChainPem,
-      certificate: OrganisationCertificate.fromPem(pki.clients.mailbox),
-      password: 'mot-de-passe-bal',
-      message: built,
-      timeoutMs: 10_000,
-    });
+    const built = await sendExampleMail(sim.port, pki, 'mot-de-passe-bal');
     const before = sim.mailbox(MAILBOX).length;
     const failed = sim.notify(built.messageId, 'failed');
     expect(failed.mailbox).toBe(MAILBOX);
@@ -386,24 +394,7 @@ describe('MSSanté simulator, automatic notifications', () => {
   };
 
   it('puts a DSN delivered (DSN asked) then an MDN processed in the sender mailbox', async () => {
-    const description = exampleDescription('qualified-ins');
-    const built = await buildMssanteMessage({
-      description,
-      ...exampleDocuments(description),
-      from: MAILBOX,
-      to: REFERRER,
-      kind: 'professional',
-      nil: 'RAYON-NIL-0001',
-    });
-    await sendMssante({
-      host: '127.0.0.1',
-      port: sim.port,
-      servername: 'localhost',
-      ca: pki.caChainPem,
-      certificate: OrganisationCertificate.fromPem(pki.clients.mailbox),
-      message: built,
-      timeoutMs: 10_000,
-    });
+    const built = await sendExampleMail(sim.port, pki);
     const box = await waitForMailbox(2);
     expect(box.map((m) => parseMssanteNotification(m.raw))).toMatchObject([
       { type: 'dsn', kind: 'delivered', originalMessageId: built.messageId, finalRecipient: REFERRER },
