@@ -23,10 +23,10 @@ export type ExamRow = typeof exams.$inferSelect;
 export type AppointmentRow = typeof appointments.$inferSelect;
 
 /** PostgreSQL's exclusion_violation, behind drizzle's wrapper. */
-function isExclusionViolation(e: unknown): boolean {
-  const cause = (e as { cause?: { code?: string } }).cause ?? (e as { code?: string });
-  return cause?.code === '23P01';
-}
+const sqlState = (e: unknown) =>
+  ((e as { cause?: { code?: string } }).cause ?? (e as { code?: string }))?.code;
+const isExclusionViolation = (e: unknown) => sqlState(e) === '23P01';
+const isDeadlock = (e: unknown) => sqlState(e) === '40P01';
 
 export async function insertRoom(tx: TenantTx, r: { siteId: string; name: string }): Promise<RoomRow> {
   const [row] = await tx.insert(rooms).values(r).returning();
@@ -194,23 +194,27 @@ export async function setExamType(tx: TenantTx, id: string, examTypeId: string):
 
 /**
  * Books a slot. The exclusion constraint refuses an overlap on the same modality, whatever the
- * number of concurrent bookings: the loser gets CONFLICT.
+ * number of concurrent bookings: the loser gets CONFLICT. Several bookings of one slot in flight
+ * can wait on each other inside the constraint's check; PostgreSQL then ends one with a deadlock,
+ * and that insert is tried again (it now waits for the other and gets its answer).
  */
 export async function insertAppointment(
   tx: TenantTx,
   a: { examId: string; modalityId: string; startsAt: Date; endsAt: Date },
 ): Promise<AppointmentRow> {
-  try {
-    // A savepoint, so that the caller's transaction survives the refusal.
-    return await tx.transaction(async (sp) => {
-      const [row] = await sp.insert(appointments).values(a).returning();
-      return row!;
-    });
-  } catch (e) {
-    if (isExclusionViolation(e)) {
-      throw new AppError('CONFLICT', 'this slot is already booked on this modality', { field: 'startsAt' });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // A savepoint, so that the caller's transaction survives the refusal.
+      return await tx.transaction(async (sp) => {
+        const [row] = await sp.insert(appointments).values(a).returning();
+        return row!;
+      });
+    } catch (e) {
+      if (isExclusionViolation(e)) {
+        throw new AppError('CONFLICT', 'this slot is already booked on this modality', { field: 'startsAt' });
+      }
+      if (!isDeadlock(e) || attempt >= 5) throw e;
     }
-    throw e;
   }
 }
 
