@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -139,8 +140,22 @@ export const auditEvents = platform.table(
     target: text('target'),
     requestId: text('request_id'),
     details: jsonb('details').$type<Record<string, unknown>>(),
+    /**
+     * Hash chain per practice (null tenant: the platform's own chain), set by the table's trigger:
+     * `seq` numbers the practice's events 1, 2, 3…; `hash` = SHA-256 over `prev_hash` and the
+     * event. Rewriting or removing an event breaks the chain (`rayon-audit-check`).
+     */
+    seq: bigint('seq', { mode: 'number' }).notNull().default(0),
+    prevHash: text('prev_hash'),
+    hash: text('hash').notNull().default(''),
   },
-  (t) => [index().on(t.tenantId, t.at)],
+  (t) => [
+    index().on(t.tenantId, t.at),
+    uniqueIndex('audit_events_chain_idx').on(
+      sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+      t.seq,
+    ),
+  ],
 );
 
 /**
@@ -176,16 +191,33 @@ export const hl7Routes = platform.table(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
+    /** A dedicated port, assigned by the platform administrator from the configured range. */
     port: integer('port').unique(),
     receivingApplication: text('receiving_application'),
     receivingFacility: text('receiving_facility'),
+    /** Source addresses (CIDR) the route accepts messages from; none: no sender is accepted. */
+    allowedSources: text('allowed_sources')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /**
+     * SHA-256 fingerprints (hex, upper case, colon-separated) of the TLS client certificates the
+     * route accepts; when any is set, only MLLP over TLS with one of them is accepted.
+     */
+    clientCertFingerprints: text('client_cert_fingerprints')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Largest message accepted on this route (bytes). */
+    maxMessageBytes: integer('max_message_bytes').notNull().default(1048576),
     enabled: boolean('enabled').notNull().default(true),
     createdAt: createdAt(),
   },
   (t) => [
+    // An MSH-5 / MSH-6 pair names one practice platform-wide, whatever the port.
     uniqueIndex('hl7_routes_msh_idx')
       .on(t.receivingApplication, t.receivingFacility)
-      .where(sql`${t.port} is null`),
+      .where(sql`${t.receivingApplication} is not null`),
   ],
 );
 
@@ -194,6 +226,7 @@ export const hl7Routes = platform.table(
  * its called AE title, so a title belongs to one practice only.
  */
 export const dicomAeTitles = platform.table('dicom_ae_titles', {
+  /** Normalised: trimmed, upper case (so ' rayon_ct1' cannot shadow 'RAYON_CT1'). */
   aeTitle: text('ae_title').primaryKey(),
   tenantId: uuid('tenant_id')
     .notNull()

@@ -228,8 +228,26 @@ export const modalities = pgTable('modalities', {
     .references(() => rooms.id),
   name: text('name').notNull(),
   type: text('type').notNull(),
+  /** The AE title the modality calls (called AE), normalised: trimmed, upper case. */
   aeTitle: text('ae_title').notNull().unique(),
+  /** The modality's own AE titles (calling AE), normalised; an association from another is rejected. */
+  callingAeTitles: text('calling_ae_titles')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  /** Source addresses (CIDR) the modality connects from. */
+  allowedSources: text('allowed_sources')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  /** SHA-256 fingerprints of the TLS client certificates accepted on the DICOM TLS port. */
+  clientCertFingerprints: text('client_cert_fingerprints')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
   openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull(),
+  /** A retired modality keeps its history but takes no booking and no association. */
+  retiredAt: timestamp('retired_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -313,6 +331,8 @@ export const exams = pgTable(
 /** Performed procedure steps (MPPS): the modality's N-CREATE, followed by its N-SETs. */
 export const performedSteps = pgTable('performed_steps', {
   sopInstanceUid: text('sop_instance_uid').primaryKey(),
+  /** The modality whose association created the step: only it may N-SET it (null: before 0009). */
+  modalityId: uuid('modality_id'),
   examIds: uuid('exam_ids').array().notNull(),
   status: text('status').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

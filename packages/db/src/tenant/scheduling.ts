@@ -40,8 +40,9 @@ export async function listRooms(tx: TenantTx): Promise<RoomRow[]> {
 /** A modality and its AE title, reserved platform-wide in the same transaction. */
 export async function insertModality(
   tx: TenantTx,
-  m: Omit<typeof modalities.$inferInsert, 'id' | 'createdAt'>,
+  input: Omit<typeof modalities.$inferInsert, 'id' | 'createdAt'>,
 ): Promise<ModalityRow> {
+  const m = { ...input, aeTitle: input.aeTitle.trim().toUpperCase() };
   const [row] = await tx.insert(modalities).values(m).onConflictDoNothing().returning();
   const [reserved] = row
     ? await tx
