@@ -11,3 +11,4 @@ export * from './identity/source.ts';
 export * from './scheduling/scheduling.ts';
 export * from './reporting/reporting.ts';
 export * from './reporting/distribution.ts';
+export * from './shared/network.ts';

@@ -1,6 +1,13 @@
 import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
-import { accessionNumber, AppError, nextExamStatus, uuidToDicomUid, type ExamStatus } from '@rayon/domain';
+import {
+  accessionNumber,
+  AppError,
+  nextExamStatus,
+  normaliseAeTitle,
+  uuidToDicomUid,
+  type ExamStatus,
+} from '@rayon/domain';
 import { dicomAeTitles } from '../schema/platform.ts';
 import {
   appointments,
@@ -42,7 +49,7 @@ export async function insertModality(
   tx: TenantTx,
   input: Omit<typeof modalities.$inferInsert, 'id' | 'createdAt'>,
 ): Promise<ModalityRow> {
-  const m = { ...input, aeTitle: input.aeTitle.trim().toUpperCase() };
+  const m = { ...input, aeTitle: normaliseAeTitle(input.aeTitle) };
   const [row] = await tx.insert(modalities).values(m).onConflictDoNothing().returning();
   const [reserved] = row
     ? await tx
