@@ -1,26 +1,71 @@
 import { z } from 'zod';
 
-const schema = z.object({
-  RAYON_DATABASE_URL: z.url({ message: 'RAYON_DATABASE_URL must be a postgres:// URL' }),
-  RAYON_REDIS_URL: z.url({ message: 'RAYON_REDIS_URL must be a redis:// URL' }),
-  RAYON_API_PORT: z.coerce.number().int().min(1).max(65535).default(4301),
-  RAYON_API_HOST: z.string().default('127.0.0.1'),
-  RAYON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  RAYON_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
-  /** Public URL of the portal, used to build invitation links. */
-  RAYON_PORTAL_URL: z.url().default('http://127.0.0.1:4300'),
-  /** 32 random bytes, base64: seals the practices' private keys at rest. Keep it secret and backed up. */
-  RAYON_SECRETS_KEY: z
-    .string()
-    .min(40, 'RAYON_SECRETS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)'),
-  /** INSi endpoint (mutual TLS with the practice's certificate); unset: INSi calls are refused. */
-  RAYON_INSI_URL: z.url().optional(),
-  /** PEM file of the CA(s) that issued the INSi server certificate. */
-  RAYON_INSI_CA_FILE: z.string().optional(),
-  /** The software's CNDA authorisation number (IDAM) and this installation's id, for the LPS context. */
-  RAYON_LPS_IDAM: z.string().default('RAYON-DEV'),
-  RAYON_LPS_INSTANCE: z.uuid().default('00000000-0000-4000-8000-000000000000'),
-});
+const schema = z
+  .object({
+    RAYON_DATABASE_URL: z.url({ message: 'RAYON_DATABASE_URL must be a postgres:// URL' }),
+    RAYON_REDIS_URL: z.url({ message: 'RAYON_REDIS_URL must be a redis:// URL' }),
+    RAYON_API_PORT: z.coerce.number().int().min(1).max(65535).default(4301),
+    RAYON_API_HOST: z.string().default('127.0.0.1'),
+    RAYON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    RAYON_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+    /** Public URL of the portal, used to build invitation links. */
+    RAYON_PORTAL_URL: z.url().default('http://127.0.0.1:4300'),
+    /** 32 random bytes, base64: seals the practices' private keys at rest. Keep it secret and backed up. */
+    RAYON_SECRETS_KEY: z
+      .string()
+      .min(40, 'RAYON_SECRETS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)'),
+    /** INSi endpoint (mutual TLS with the practice's certificate); unset: INSi calls are refused. */
+    RAYON_INSI_URL: z.url().optional(),
+    /** PEM file of the CA(s) that issued the INSi server certificate. */
+    RAYON_INSI_CA_FILE: z.string().optional(),
+    /** The software's CNDA authorisation number (IDAM) and this installation's id, for the LPS context. */
+    RAYON_LPS_IDAM: z.string().default('RAYON-DEV'),
+    RAYON_LPS_INSTANCE: z.uuid().default('00000000-0000-4000-8000-000000000000'),
+    /**
+     * HL7: the range dedicated ports are assigned from ("from-to"), by the platform administrator
+     * only; it may not hold a service port below. The gateway's ports are read here too, so the
+     * API refuses them by name.
+     */
+    RAYON_HL7_PORT_RANGE: z
+      .string()
+      .regex(/^\d{4,5}-\d{4,5}$/, 'RAYON_HL7_PORT_RANGE must be "from-to", e.g. 4320-4339')
+      .default('4320-4339')
+      .transform((v) => {
+        const [from, to] = v.split('-').map(Number) as [number, number];
+        return { from, to };
+      })
+      .refine((r) => r.from >= 1024 && r.to <= 65535 && r.from <= r.to, {
+        message: 'RAYON_HL7_PORT_RANGE must be within 1024-65535, the first port not above the last',
+      }),
+    /** The gateway's shared HL7 port (plain MLLP), its shared MLLP-over-TLS port (0 = none), its DICOM port. */
+    RAYON_HL7_PORT: z.coerce.number().int().min(0).max(65535).default(4310),
+    RAYON_HL7_TLS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    RAYON_DICOM_PORT: z.coerce.number().int().min(0).max(65535).default(11112),
+    /** The largest HL7 message a route may accept (bytes): the ceiling of a route's own limit. */
+    RAYON_HL7_MAX_MESSAGE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(10 * 1024 * 1024),
+  })
+  .superRefine((env, ctx) => {
+    const { from, to } = env.RAYON_HL7_PORT_RANGE;
+    for (const name of [
+      'RAYON_API_PORT',
+      'RAYON_HL7_PORT',
+      'RAYON_HL7_TLS_PORT',
+      'RAYON_DICOM_PORT',
+    ] as const) {
+      const port = env[name];
+      if (port >= from && port <= to) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['RAYON_HL7_PORT_RANGE'],
+          message: `RAYON_HL7_PORT_RANGE ${from}-${to} holds ${name} (${port}): choose a range without service ports`,
+        });
+      }
+    }
+  });
 
 export type Env = z.infer<typeof schema>;
 

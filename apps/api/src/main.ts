@@ -30,6 +30,16 @@ const app = createApp({
   portalUrl: env.RAYON_PORTAL_URL,
   secretsKey: parseEncryptionKey(env.RAYON_SECRETS_KEY),
   insi,
+  hl7Platform: {
+    portRange: env.RAYON_HL7_PORT_RANGE,
+    servicePorts: [
+      { port: env.RAYON_HL7_PORT, name: 'shared HL7 port' },
+      { port: env.RAYON_HL7_TLS_PORT, name: 'shared HL7 TLS port' },
+      { port: env.RAYON_API_PORT, name: 'API port' },
+      { port: env.RAYON_DICOM_PORT, name: 'DICOM port' },
+    ].filter((s) => s.port > 0),
+    maxMessageBytes: env.RAYON_HL7_MAX_MESSAGE_BYTES,
+  },
 });
 const server = serve({ fetch: app.fetch, port: env.RAYON_API_PORT, hostname: env.RAYON_API_HOST }, (info) =>
   logger.info({ port: info.port }, 'api listening'),

@@ -26,6 +26,7 @@ export async function createHarness(
     redisUrl?: string;
     insi?: InsiSettings;
     logger?: Parameters<typeof createApp>[0]['logger'];
+    hl7Platform?: Parameters<typeof createApp>[0]['hl7Platform'];
   } = {},
 ) {
   const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
@@ -38,6 +39,7 @@ export async function createHarness(
     portalUrl: 'http://portal.test',
     secretsKey,
     insi: o.insi,
+    hl7Platform: o.hl7Platform,
   });
   const fetchApp = async (input: string | URL | Request, init?: RequestInit) =>
     app.fetch(new Request(input, init));

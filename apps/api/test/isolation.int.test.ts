@@ -150,7 +150,6 @@ describe('tRPC with tenant A credentials', () => {
     );
     const client = h.trpc({ token: tokenA, tenant: a.slug });
     const created = await client.hl7.routes.create.mutate({
-      port: null,
       receivingApplication: 'RIS',
       receivingFacility: `A-${a.slug}`,
     });
@@ -165,8 +164,8 @@ describe('tRPC with tenant A credentials', () => {
     const asB = h.trpc({ token: tokenA, tenant: b.slug });
     for (const call of [
       () => asB.hl7.routes.list.query(),
-      () =>
-        asB.hl7.routes.create.mutate({ port: 40000, receivingApplication: null, receivingFacility: null }),
+      () => asB.hl7.routes.create.mutate({ receivingApplication: 'X', receivingFacility: 'Y' }),
+      () => asB.hl7.routes.update.mutate({ id: routeB!.id, allowedSources: ['0.0.0.0/0'] }),
       () => asB.hl7.routes.delete.mutate({ id: routeB!.id }),
       () => asB.hl7.messages.list.query({}),
       () => asB.hl7.messages.replay.mutate({ id: messageB.id }),
@@ -427,6 +426,12 @@ describe('coverage of the isolation suite', () => {
     'hl7.routes.delete',
     'hl7.messages.list',
     'hl7.messages.replay',
+    // Covered by the cross-tenant tests of hl7-routes.int.test.ts.
+    'hl7.routes.update',
+    'hl7.ports.settings',
+    'hl7.ports.list',
+    'hl7.ports.assign',
+    'hl7.ports.withdraw',
     // Covered by the cross-tenant test of patients.int.test.ts.
     'patients.search',
     'patients.get',

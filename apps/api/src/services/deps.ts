@@ -5,6 +5,7 @@ import type { Actor } from '@rayon/db';
 import { AppError } from '@rayon/domain';
 import { requestContext, type RequestContext } from '../context.ts';
 import type { Logger } from '../logger.ts';
+import type { Hl7Platform } from './hl7.ts';
 
 export interface Deps {
   db: Database;
@@ -15,6 +16,8 @@ export interface Deps {
   secretsKey: Buffer;
   /** Unset: INSi is not configured on this deployment. */
   insi?: InsiSettings | undefined;
+  /** HL7 port range, service ports and size ceiling; unset: the env defaults (DEFAULT_HL7_PLATFORM). */
+  hl7Platform?: Hl7Platform | undefined;
 }
 
 export function currentContext(): RequestContext {

@@ -130,21 +130,58 @@ const sitesRouter = router({
     ),
 });
 
+const mshText = z.string().trim().min(1, 'required').max(180);
+/** A route's senders: source addresses (CIDR), TLS client certificate fingerprints, size limit. */
+const hl7Senders = {
+  allowedSources: z.array(z.string().trim().max(50)).max(50, 'at most 50 address ranges').optional(),
+  clientCertFingerprints: z.array(z.string().trim().max(120)).max(20, 'at most 20 certificates').optional(),
+  maxMessageBytes: z.number().int().optional(),
+};
+const hl7Port = z.number().int().min(1).max(65535);
+
 const hl7Router = router({
   routes: router({
     list: tenantProcedure(['practice_admin']).query(({ ctx }) => ctx.services.hl7.listRoutes()),
+    /** A route on the shared port; `port` is accepted only to refuse it by name (platform's). */
     create: tenantProcedure(['practice_admin'])
       .input(
         z.strictObject({
-          port: z.number().int().min(1024).max(65535).nullable(),
-          receivingApplication: z.string().trim().min(1).max(180).nullable(),
-          receivingFacility: z.string().trim().min(1).max(180).nullable(),
+          port: hl7Port.nullable().optional(),
+          receivingApplication: mshText,
+          receivingFacility: mshText,
+          ...hl7Senders,
         }),
       )
       .mutation(({ ctx, input }) => ctx.services.hl7.createRoute(input)),
+    update: tenantProcedure(['practice_admin'])
+      .input(
+        z.strictObject({
+          id: z.uuid(),
+          port: hl7Port.nullable().optional(),
+          receivingApplication: mshText.nullable().optional(),
+          receivingFacility: mshText.nullable().optional(),
+          ...hl7Senders,
+        }),
+      )
+      .mutation(({ ctx, input }) => ctx.services.hl7.updateRoute(input)),
     delete: tenantProcedure(['practice_admin'])
       .input(z.strictObject({ id: z.uuid() }))
       .mutation(({ ctx, input }) => ctx.services.hl7.deleteRoute(input.id)),
+  }),
+  /** Dedicated ports: the platform administrator's. */
+  ports: router({
+    settings: platformAdminProcedure.query(({ ctx }) => ctx.services.hl7.platform()),
+    list: platformAdminProcedure
+      .input(z.strictObject({ tenantSlug }))
+      .query(({ ctx, input }) => ctx.services.hl7.listRoutesOf(input.tenantSlug)),
+    assign: platformAdminProcedure
+      .input(z.strictObject({ tenantSlug, port: hl7Port, routeId: z.uuid().optional() }))
+      .mutation(({ ctx, input }) =>
+        ctx.services.hl7.assignPort(input.tenantSlug, { port: input.port, routeId: input.routeId }),
+      ),
+    withdraw: platformAdminProcedure
+      .input(z.strictObject({ tenantSlug, routeId: z.uuid() }))
+      .mutation(({ ctx, input }) => ctx.services.hl7.withdrawPort(input.tenantSlug, input.routeId)),
   }),
   messages: router({
     list: tenantProcedure(['practice_admin', 'secretary'])

@@ -25,11 +25,80 @@ export async function listTenantHl7Routes(tx: ControlTx, tenantId: string): Prom
     .orderBy(asc(hl7Routes.createdAt));
 }
 
+/** Inserts a route; undefined when its port or its MSH-5 / MSH-6 pair is already taken. */
 export async function insertHl7Route(
   tx: ControlTx,
   r: typeof hl7Routes.$inferInsert,
 ): Promise<Hl7RouteRow | undefined> {
   const [row] = await tx.insert(hl7Routes).values(r).onConflictDoNothing().returning();
+  if (row) await notifyRoutesChanged(tx);
+  return row;
+}
+
+/** One route of a practice (undefined when it is another practice's or does not exist). */
+export async function findTenantHl7Route(
+  tx: ControlTx,
+  tenantId: string,
+  id: string,
+): Promise<Hl7RouteRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(hl7Routes)
+    .where(and(eq(hl7Routes.id, id), eq(hl7Routes.tenantId, tenantId)));
+  return row;
+}
+
+/** The route holding a dedicated port, whichever practice it belongs to. */
+export async function findHl7RouteByPort(tx: ControlTx, port: number): Promise<Hl7RouteRow | undefined> {
+  const [row] = await tx.select().from(hl7Routes).where(eq(hl7Routes.port, port));
+  return row;
+}
+
+/** The route naming an MSH-5 / MSH-6 pair, whichever practice it belongs to. */
+export async function findHl7RouteByMsh(
+  tx: ControlTx,
+  receivingApplication: string,
+  receivingFacility: string,
+): Promise<Hl7RouteRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(hl7Routes)
+    .where(
+      and(
+        eq(hl7Routes.receivingApplication, receivingApplication),
+        eq(hl7Routes.receivingFacility, receivingFacility),
+      ),
+    );
+  return row;
+}
+
+export type Hl7RouteChange = Partial<
+  Pick<
+    typeof hl7Routes.$inferInsert,
+    | 'port'
+    | 'receivingApplication'
+    | 'receivingFacility'
+    | 'allowedSources'
+    | 'clientCertFingerprints'
+    | 'maxMessageBytes'
+  >
+>;
+
+/**
+ * Changes a practice's route; undefined when the route is not that practice's. A port or MSH pair
+ * taken meanwhile fails on the unique indexes (callers check first, for a clear error).
+ */
+export async function updateHl7Route(
+  tx: ControlTx,
+  tenantId: string,
+  id: string,
+  change: Hl7RouteChange,
+): Promise<Hl7RouteRow | undefined> {
+  const [row] = await tx
+    .update(hl7Routes)
+    .set(change)
+    .where(and(eq(hl7Routes.id, id), eq(hl7Routes.tenantId, tenantId)))
+    .returning();
   if (row) await notifyRoutesChanged(tx);
   return row;
 }

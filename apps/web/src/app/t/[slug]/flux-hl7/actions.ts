@@ -90,8 +90,8 @@ export async function createRouteAction(
   try {
     await api.hl7.routes.create.mutate({
       port: dedicated ? port : null,
-      receivingApplication: values.receivingApplication || null,
-      receivingFacility: values.receivingFacility || null,
+      receivingApplication: values.receivingApplication,
+      receivingFacility: values.receivingFacility,
     });
   } catch (error) {
     const info = apiErrorInfo(error);
