@@ -1,4 +1,19 @@
+import { parseOutboundAllow } from '@rayon/connectors/outbound';
+import { isAppError } from '@rayon/domain';
 import { z } from 'zod';
+
+/** `RAYON_OUTBOUND_ALLOW` parsed; an entry that is not a CIDR stops the boot naming it. */
+const outboundAllow = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    try {
+      return parseOutboundAllow(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: isAppError(e) ? `${e.field}: ${e.message}` : String(e) });
+      return z.NEVER;
+    }
+  });
 
 const schema = z.object({
   RAYON_DATABASE_URL: z.url({ message: 'RAYON_DATABASE_URL must be a postgres:// URL' }),
@@ -34,6 +49,11 @@ const schema = z.object({
   RAYON_MSSANTE_IMAP_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** X-MSS-NIL: the product's Ségur reference number. */
   RAYON_MSSANTE_NIL: z.string().default('RAYON-TEST'),
+  /**
+   * Internal ranges (comma-separated CIDRs) a practice's destinations (its PFI) may still reach:
+   * loopback, private, link-local and metadata addresses are refused unless listed here.
+   */
+  RAYON_OUTBOUND_ALLOW: outboundAllow,
 });
 
 export type Env = z.infer<typeof schema>;

@@ -1,4 +1,5 @@
 import { parseEncryptionKey } from '@rayon/connectors/certificates';
+import { outboundPolicy } from '@rayon/connectors/outbound';
 import { Database } from '@rayon/db';
 import { insiSettings } from '@rayon/identity';
 import pino from 'pino';
@@ -48,7 +49,7 @@ const tier = await startWorkerTier({
       }),
     },
     logger,
-    deploymentSenders(secretsKey, { dmp, mssante }),
+    deploymentSenders(secretsKey, { dmp, mssante, outbound: outboundPolicy(env.RAYON_OUTBOUND_ALLOW) }),
     {
       mailbox: deploymentMailbox(db, secretsKey, mssante),
       lostAfterMs: env.RAYON_LOST_JOB_AFTER_S * 1000,

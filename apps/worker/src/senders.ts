@@ -13,6 +13,7 @@ import {
   readMssanteNotifications,
   sendMssante,
 } from '@rayon/connectors/mssante';
+import type { OutboundPolicy } from '@rayon/connectors/outbound';
 import { DeliveryError, sendToPfi } from '@rayon/connectors/pfi';
 import { findActiveCertificate, recordAudit, type Database, type TenantTx } from '@rayon/db';
 import { isAppError, type Destination } from '@rayon/domain';
@@ -32,9 +33,14 @@ const PFI_ACTIONS: Record<string, CdaMessageAction> = {
  * T04 for a withdrawal) or an ORU^R01, as the practice's PFI takes it, over MLLP. Rayon publishes
  * to the DMP and sends the MSSanté mails itself, so the PFI is not asked to (DESTDMP /
  * DESTMSSANTE* = N): it files the document. The message control id is the send's own, the same
- * on every attempt, so the PFI can recognise a resend.
+ * on every attempt, so the PFI can recognise a resend. The PFI's address is the practice's: it is
+ * resolved and checked against `outbound` (RAYON_OUTBOUND_ALLOW) at each connection.
  */
-export function pfiSender(o: { timeoutMs?: number; now?: () => Date } = {}): DeliverySender {
+export function pfiSender(o: {
+  outbound: OutboundPolicy;
+  timeoutMs?: number;
+  now?: () => Date;
+}): DeliverySender {
   return async (ctx) => {
     const pfi = ctx.settings.pfi;
     if (!pfi) {
@@ -65,6 +71,7 @@ export function pfiSender(o: { timeoutMs?: number; now?: () => Date } = {}): Del
     const ack = await sendToPfi({
       host: pfi.host,
       port: pfi.port,
+      outbound: o.outbound,
       message: message.payload,
       timeoutMs: o.timeoutMs ?? 30_000,
     });
@@ -213,6 +220,8 @@ export function mssanteSender(
 export interface DeploymentDestinations {
   dmp?: DmpDeployment | undefined;
   mssante?: MssanteDeployment | undefined;
+  /** Where practices' own destinations may be (RAYON_OUTBOUND_ALLOW). */
+  outbound: OutboundPolicy;
 }
 
 /** The senders this deployment has: the PFI always (its address is the practice's), the DMP and MSSanté when configured. */
@@ -221,7 +230,7 @@ export function deploymentSenders(
   d: DeploymentDestinations,
 ): Partial<Record<Destination, DeliverySender>> {
   return {
-    pfi: pfiSender(),
+    pfi: pfiSender({ outbound: d.outbound }),
     ...(d.dmp ? { dmp: dmpSender(secretsKey, d.dmp) } : {}),
     ...(d.mssante
       ? {

@@ -9,6 +9,8 @@
  * are tested against their simulators and peers in @rayon/connectors and infra/simulators.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { outboundPolicy } from '@rayon/connectors/outbound';
 import {
   Database,
   enqueueOutbox,
@@ -31,6 +33,9 @@ import { createJobsQueue, type JobData } from '../src/queue.ts';
 import { pfiSender } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
 import { cdaOf, messageType, setUpPractice, startHl7Peer, waitFor } from './support/practice.ts';
+
+/** The local PFI peers are on loopback: allowed as the quick start allows its simulators. */
+const LOCAL_PEERS = outboundPolicy(['127.0.0.1/32', '::1/128']);
 
 let h: Harness;
 let db: Database;
@@ -154,7 +159,7 @@ describe('distribution pipeline', () => {
         prefix: `{pfi-${randomBytes(4).toString('hex')}}`,
         logger: silent,
         handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
-          pfi: pfiSender({ timeoutMs: 10_000 }),
+          pfi: pfiSender({ timeoutMs: 10_000, outbound: LOCAL_PEERS }),
         }),
       });
       try {
@@ -198,6 +203,101 @@ describe('distribution pipeline', () => {
       }
     }, 150_000);
   }
+
+  it('a PFI address saved earlier that is internal is refused at connection time: the send fails with the reason, nothing reaches the address', async () => {
+    const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
+    let connections = 0;
+    const server: Server = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const tier = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix: `{ssrf-${randomBytes(4).toString('hex')}}`,
+      logger: silent,
+      handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
+        // The platform allows nothing internal (RAYON_OUTBOUND_ALLOW unset).
+        pfi: pfiSender({ timeoutMs: 5_000, outbound: outboundPolicy() }),
+      }),
+    });
+    try {
+      // 127.0.0.1 written straight into the settings (as before the save-time check existed).
+      const { reportId, radiologist } = await validatedReport(t, port);
+      const pfi = await waitFor(async () => {
+        const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+        const d = rows.find((r) => r.destination === 'pfi');
+        return d && d.status !== 'pending' ? d : undefined;
+      }, 60_000);
+      expect(pfi).toMatchObject({ status: 'failed', attempts: 1 });
+      expect(pfi.reason).toContain("L'adresse de la PFI (127.0.0.1) désigne une adresse interne");
+      expect(connections).toBe(0);
+      // What the practice sees in the portal.
+      const [seen] = (await radiologist.deliveries.forReport.query({ reportId })).filter(
+        (d) => d.destination === 'pfi',
+      );
+      expect(seen!.reason).toContain('RAYON_OUTBOUND_ALLOW');
+    } finally {
+      await tier.queue.obliterate({ force: true });
+      await tier.stop();
+      server.close();
+    }
+  }, 90_000);
+
+  it('the practice sees the PFI’s ACK codes, never its text (MSA-3, ERR free text)', async () => {
+    const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
+    const server: Server = createServer((socket) => {
+      let data = Buffer.alloc(0);
+      socket.on('error', () => {});
+      socket.on('data', (chunk) => {
+        data = Buffer.concat([data, chunk]);
+        const end = data.indexOf(0x1c);
+        if (end === -1) return;
+        const msh = data.subarray(1, end).toString('latin1').split('\r')[0]!.split('|');
+        const ack =
+          `MSH|^~\\&|PFI|CHU|RAYON|X|20261122104301||ACK|PFI-1|P|2.5\r` +
+          `MSA|AE|${msh[9]}|SECRET-REMOTE-TEXT in MSA-3\r` +
+          `ERR||PID^1^3|103^SECRET-REMOTE-TEXT^HL70357|E||||SECRET-REMOTE-TEXT free text\r`;
+        socket.end(Buffer.concat([Buffer.from([0x0b]), Buffer.from(ack), Buffer.from([0x1c, 0x0d])]));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const tier = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix: `{ack-${randomBytes(4).toString('hex')}}`,
+      logger: silent,
+      handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
+        pfi: pfiSender({ timeoutMs: 5_000, outbound: LOCAL_PEERS }),
+      }),
+    });
+    try {
+      const { reportId, radiologist } = await validatedReport(t, port);
+      const pfi = await waitFor(async () => {
+        const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+        const d = rows.find((r) => r.destination === 'pfi');
+        return d && d.status !== 'pending' ? d : undefined;
+      }, 60_000);
+      expect(pfi.status).toBe('failed');
+      const seen = await radiologist.deliveries.forReport.query({ reportId });
+      const attempts = await radiologist.deliveries.attempts.query({ id: pfi.id });
+      const failed = await radiologist.deliveries.failed.query();
+      for (const view of [seen, attempts, failed]) {
+        expect(JSON.stringify(view)).not.toContain('SECRET-REMOTE-TEXT');
+      }
+      expect(seen.find((d) => d.id === pfi.id)!.reason).toBe(
+        'La PFI a refusé le message (AE : le message contient des erreurs) (erreur HL7 103 : valeur absente de la table).',
+      );
+      expect(attempts.map((a) => a.detail)).toEqual(['MSA-1 AE ; ERR-3 103']);
+    } finally {
+      await tier.queue.obliterate({ force: true });
+      await tier.stop();
+      server.close();
+    }
+  }, 90_000);
 
   it('a second job for a send in flight (a duplicate, or one handed back) skips it: sent once', async () => {
     const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });

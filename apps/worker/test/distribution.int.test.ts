@@ -32,6 +32,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mailboxJob } from '../src/jobs/mailbox.ts';
 import { defaultHandlers } from '../src/processor.ts';
+import { outboundPolicy } from '@rayon/connectors/outbound';
 import { deploymentMailbox, deploymentSenders } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
 import {
@@ -124,7 +125,12 @@ beforeAll(async () => {
       db,
       { secretsKey: h.secretsKey, insi: undefined },
       logger,
-      deploymentSenders(h.secretsKey, { dmp: dmpDeployment, mssante: mssDeployment }),
+      deploymentSenders(h.secretsKey, {
+        dmp: dmpDeployment,
+        mssante: mssDeployment,
+        // The local PFI peer is on loopback: allowed as the quick start allows its simulators.
+        outbound: outboundPolicy(['127.0.0.1/32', '::1/128']),
+      }),
       { mailbox: mailboxReader },
     ),
     mailboxEveryMs: 500,

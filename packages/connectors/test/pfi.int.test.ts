@@ -18,8 +18,11 @@ import {
   type CdaMessageInput,
 } from '../../hl7/src/index.ts';
 import { DeliveryError } from '../src/delivery-error.ts';
+import { outboundPolicy } from '../src/outbound.ts';
 import { sendToPfi } from '../src/pfi/index.ts';
 
+/** The local peers are on loopback: allowed as the quick start allows its simulators. */
+const LOCAL = outboundPolicy(['127.0.0.1/32', '::1/128']);
 const BASE = Number(process.env.RAYON_PORT_BASE ?? 5200);
 const SHARED = process.env.RAYON_SHARED ?? join(import.meta.dirname, '../../../../shared');
 const HL7_LISTEN = join(SHARED, 'tools/hl7-listen');
@@ -113,7 +116,13 @@ describe('sendToPfi against hl7-listen (python3-hl7)', () => {
       message({ profile: 'MDM', action: 'replacement', description: replacement, controlId: 'RAY-MDM-2' }),
     ];
     for (const [i, m] of sent.entries()) {
-      const ack = await sendToPfi({ host: '127.0.0.1', port, message: m, timeoutMs: 20_000 });
+      const ack = await sendToPfi({
+        host: '127.0.0.1',
+        port,
+        outbound: LOCAL,
+        message: m,
+        timeoutMs: 20_000,
+      });
       expect(ack.ackCode).toBe('AA');
       const msa = ack.ack.split('\r').find((s) => s.startsWith('MSA|'));
       expect(msa).toBe(`MSA|AA|${['RAY-ORU-1', 'RAY-MDM-1', 'RAY-MDM-2'][i]}`);
@@ -145,11 +154,12 @@ describe('sendToPfi against hl7-listen (python3-hl7)', () => {
     const port = BASE + 11 + ['AE', 'AR', 'CR', 'CE'].indexOf(code);
     const { exit } = await listen(port, ['--max', '1', '--ack-code', code]);
     const e = await rejection(
-      sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 }),
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 20_000 }),
     );
     expect(e.retryable).toBe(retryable);
-    expect(e.reason).toContain(`(${code})`);
-    expect(e.remote).toContain(`MSA|${code}|RAY-1`);
+    expect(e.reason).toContain(`(${code}`);
+    // The codes only, never the ACK as the PFI wrote it.
+    expect(e.remote).toBe(`MSA-1 ${code}`);
     expect(await exit).toBe(0);
   });
 });
@@ -185,22 +195,37 @@ describe('sendToPfi against fake PFIs', () => {
       s.write(bytes.subarray(0, 10));
       setImmediate(() => s.write(bytes.subarray(10)));
     });
-    const ack = await sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 });
+    const ack = await sendToPfi({
+      host: '127.0.0.1',
+      port,
+      outbound: LOCAL,
+      message: message({}),
+      timeoutMs: 20_000,
+    });
     expect(ack.ackCode).toBe('AA');
   });
 
-  it('AE with ERR: not retryable, the reason quotes the PFI, remote keeps the ACK', async () => {
+  it('AE with ERR: not retryable; the reason and the record keep the codes, never the PFI text', async () => {
     const port = await fakePfi((s) =>
       s.write(
-        ackFor('AE', 'RAY-1', 'ERR||PID^1^3|102^Data type error^HL70357|E||||Matricule INS invalide\r'),
+        ackFor(
+          'AE|RAY-1|SECRET-REMOTE-TEXT in MSA-3',
+          '',
+          'ERR||PID^1^3|102^SECRET-REMOTE-TEXT^HL70357|E||||SECRET-REMOTE-TEXT Matricule INS invalide\r' +
+            'ERR|||207^Application internal error^HL70357|E\r',
+        ),
       ),
     );
     const e = await rejection(
-      sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 }),
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 20_000 }),
     );
     expect(e.retryable).toBe(false);
-    expect(e.reason).toBe('La PFI a refusé le message (AE) : Data type error ; Matricule INS invalide');
-    expect(e.remote).toContain('MSA|AE|RAY-1');
+    expect(e.reason).toBe(
+      'La PFI a refusé le message (AE : le message contient des erreurs) ' +
+        '(erreur HL7 102 : erreur de type de donnée ; 207 : erreur interne de l’application).',
+    );
+    expect(e.remote).toBe('MSA-1 AE ; ERR-3 102, 207');
+    expect(JSON.stringify(e)).not.toContain('SECRET-REMOTE-TEXT');
   });
 
   it('AR: retryable', async () => {
@@ -208,16 +233,16 @@ describe('sendToPfi against fake PFIs', () => {
       s.write(ackFor('AR', 'RAY-1', 'ERR|||207^Application internal error^HL70357|E\r')),
     );
     const e = await rejection(
-      sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 }),
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 20_000 }),
     );
     expect(e.retryable).toBe(true);
-    expect(e.reason).toContain('(AR) : Application internal error');
+    expect(e.reason).toContain('(AR) (erreur HL7 207 : erreur interne de l’application)');
   });
 
   it('an AA for another message (MSA-2 ≠ MSH-10) is not an acceptance', async () => {
     const port = await fakePfi((s) => s.write(ackFor('AA', 'OTHER-7')));
     const e = await rejection(
-      sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 }),
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 20_000 }),
     );
     expect(e.retryable).toBe(false);
     expect(e.reason).toContain('« OTHER-7 » au lieu de « RAY-1 »');
@@ -226,17 +251,17 @@ describe('sendToPfi against fake PFIs', () => {
   it('garbage instead of an ACK: not retryable (wrong address or port)', async () => {
     const port = await fakePfi((s) => s.write('HTTP/1.1 400 Bad Request\r\n\r\n'));
     const e = await rejection(
-      sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 }),
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 20_000 }),
     );
     expect(e.retryable).toBe(false);
     expect(e.reason).toContain("autre chose qu'un acquittement HL7");
-    expect(e.remote).toContain('HTTP/1.1 400');
+    expect(e.remote).not.toContain('HTTP');
   });
 
   it('an MLLP frame without MSA: not retryable', async () => {
     const port = await fakePfi((s) => s.write(frame('hello\r')));
     const e = await rejection(
-      sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 }),
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 20_000 }),
     );
     expect(e.retryable).toBe(false);
     expect(e.reason).toContain('pas de segment MSH/MSA');
@@ -245,7 +270,7 @@ describe('sendToPfi against fake PFIs', () => {
   it('closed before the ACK: retryable', async () => {
     const port = await fakePfi((s) => s.end());
     const e = await rejection(
-      sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 }),
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 20_000 }),
     );
     expect(e.retryable).toBe(true);
     expect(e.reason).toMatch(/fermé la connexion|coupé la connexion/);
@@ -254,14 +279,16 @@ describe('sendToPfi against fake PFIs', () => {
   it('closed in the middle of the ACK: retryable', async () => {
     const port = await fakePfi((s) => s.end(ackFor('AA', 'RAY-1').subarray(0, 30)));
     const e = await rejection(
-      sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 }),
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 20_000 }),
     );
     expect(e.retryable).toBe(true);
   });
 
   it('never answering: a retryable timeout', async () => {
     const port = await fakePfi(() => {});
-    const e = await rejection(sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 300 }));
+    const e = await rejection(
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 300 }),
+    );
     expect(e.retryable).toBe(true);
     expect(e.reason).toContain("n'a pas acquitté le message dans le délai");
   });
@@ -272,9 +299,60 @@ describe('sendToPfi against fake PFIs', () => {
     const port = (server.address() as AddressInfo).port;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const e = await rejection(
-      sendToPfi({ host: '127.0.0.1', port, message: message({}), timeoutMs: 20_000 }),
+      sendToPfi({ host: '127.0.0.1', port, outbound: LOCAL, message: message({}), timeoutMs: 20_000 }),
     );
     expect(e.retryable).toBe(true);
     expect(e.reason).toContain('connexion refusée');
+  });
+});
+
+describe('sendToPfi: a PFI cannot be aimed inside (RAYON_OUTBOUND_ALLOW)', () => {
+  const none = outboundPolicy();
+
+  it.each(['127.0.0.1', '169.254.169.254', '10.0.0.1', 'localhost'])(
+    '%s without the platform allowing it: refused before any connection, not retryable, said in French',
+    async (host) => {
+      let connections = 0;
+      const port = await fakePfi((s) => (connections++, s.write(ackFor('AA', 'RAY-1'))));
+      const e = await rejection(
+        sendToPfi({ host, port, outbound: none, message: message({}), timeoutMs: 5_000 }),
+      );
+      expect(e.retryable).toBe(false);
+      expect(e.reason).toContain(`L'adresse de la PFI (${host}) désigne une adresse interne`);
+      expect(e.reason).toContain('RAYON_OUTBOUND_ALLOW');
+      expect(connections).toBe(0);
+    },
+  );
+
+  it('the name is resolved once: the connection goes to the address checked (no DNS rebinding)', async () => {
+    const port = await fakePfi((s) => s.write(ackFor('AA', 'RAY-1')));
+    const answers = [['127.0.0.1'], ['169.254.169.254']];
+    let lookups = 0;
+    const lookup = async () => [{ address: answers[lookups++]![0]!, family: 4 }];
+    const ack = await sendToPfi({
+      host: 'pfi.rebind.example',
+      port,
+      outbound: LOCAL,
+      lookup,
+      message: message({}),
+      timeoutMs: 5_000,
+    });
+    expect(ack.ackCode).toBe('AA');
+    expect(lookups).toBe(1);
+    // A name with one allowed and one internal address: refused.
+    const e = await rejection(
+      sendToPfi({
+        host: 'pfi.mixed.example',
+        port,
+        outbound: LOCAL,
+        lookup: async () => [
+          { address: '127.0.0.1', family: 4 },
+          { address: '10.0.0.1', family: 4 },
+        ],
+        message: message({}),
+        timeoutMs: 5_000,
+      }),
+    );
+    expect(e.reason).toContain('désigne une adresse interne');
   });
 });

@@ -12,6 +12,7 @@
  */
 import { connect } from 'node:net';
 import { DeliveryError } from '../delivery-error.ts';
+import { isOutboundRefused, resolveOutbound, type Lookup, type OutboundPolicy } from '../outbound.ts';
 
 export { DeliveryError, isDeliveryError } from '../delivery-error.ts';
 
@@ -22,12 +23,19 @@ export interface PfiSendOptions {
   message: Buffer;
   /** Deadline for the whole exchange (connect, send, ACK). */
   timeoutMs: number;
+  /**
+   * Which addresses the platform lets a practice's PFI be at (`RAYON_OUTBOUND_ALLOW`): the host
+   * is resolved once, checked, and the connection goes to the address checked.
+   */
+  outbound: OutboundPolicy;
+  /** Name resolution (tests); default the system's. */
+  lookup?: Lookup;
 }
 
 export interface PfiAck {
   /** MSA-1: AA (original mode) or CA (enhanced mode commit accept). */
   ackCode: 'AA' | 'CA';
-  /** The ACK as received (segments separated by CR). */
+  /** The ACK as received (segments separated by CR), for the caller's checks: never stored nor shown. */
   ack: string;
 }
 
@@ -51,8 +59,8 @@ export function messageControlId(message: Buffer): string {
 interface ParsedAck {
   code: string;
   controlId: string;
-  /** MSA-3, ERR-3.2 / ERR-8: what the PFI says, for the reason. */
-  text: string;
+  /** ERR-3.1 of each ERR segment (HL7 table 0357), when numeric. */
+  errorCodes: string[];
 }
 
 function decodeAck(frame: Buffer): string {
@@ -68,39 +76,76 @@ function parseAck(text: string): ParsedAck | null {
   const sep = msh[3]!;
   const component = msh[4]!;
   if (/[A-Za-z0-9\s]/.test(sep) || /[A-Za-z0-9\s]/.test(component)) return null;
-  const fields = (name: string) => lines.find((l) => l.startsWith(name + sep))?.split(sep);
-  const msa = fields('MSA');
+  const msa = lines.find((l) => l.startsWith('MSA' + sep))?.split(sep);
   if (!msa) return null;
-  const err = fields('ERR');
-  const errText = err ? [err[3]?.split(component)[1], err[8]].filter((s) => s && s.trim() !== '') : [];
+  const errorCodes = lines
+    .filter((l) => l.startsWith('ERR' + sep))
+    .map((l) => (l.split(sep)[3] ?? '').split(component)[0]!.trim())
+    .filter((c) => /^\d{1,4}$/.test(c));
   return {
     code: (msa[1] ?? '').trim(),
     controlId: (msa[2] ?? '').split(component)[0]!.trim(),
-    text: [msa[3], ...errText]
-      .filter((s): s is string => !!s && s.trim() !== '')
-      .map((s) => s.trim())
-      .join(' ; '),
+    errorCodes: [...new Set(errorCodes)].slice(0, 5),
   };
+}
+
+/**
+ * HL7 table 0357 (v2.5, ERR-3) in French: what the portal may say of an error code. The PFI's
+ * own words (MSA-3, ERR-3.2, ERR-8) are never kept nor shown: a practice chooses the PFI's
+ * address, so its reply is the remote's text, not ours to relay (issue 11); only the codes are.
+ */
+const ERROR_CODE_LABELS: Record<string, string> = {
+  '0': 'message accepté',
+  '100': 'erreur de séquence des segments',
+  '101': 'champ obligatoire absent',
+  '102': 'erreur de type de donnée',
+  '103': 'valeur absente de la table',
+  '200': 'type de message non pris en charge',
+  '201': "code d'événement non pris en charge",
+  '202': 'mode de traitement non pris en charge',
+  '203': 'version non prise en charge',
+  '204': 'identifiant inconnu',
+  '205': 'identifiant en double',
+  '206': 'enregistrement verrouillé',
+  '207': 'erreur interne de l’application',
+};
+
+/** MSA-1 values we name; anything else is shown as « ? ». */
+const ACK_CODES = new Set(['AA', 'AE', 'AR', 'CA', 'CE', 'CR']);
+
+/** What an attempt keeps of the ACK: its codes, e.g. `MSA-1 AE ; ERR-3 101, 207`. */
+function ackCodes(ack: ParsedAck): string {
+  const code = ACK_CODES.has(ack.code) ? ack.code : '?';
+  return `MSA-1 ${code}` + (ack.errorCodes.length > 0 ? ` ; ERR-3 ${ack.errorCodes.join(', ')}` : '');
+}
+
+/** ` (erreur HL7 101 : champ obligatoire absent)` for the reason, or ''. */
+function errorDetail(ack: ParsedAck): string {
+  if (ack.errorCodes.length === 0) return '';
+  const named = ack.errorCodes.map((c) => (ERROR_CODE_LABELS[c] ? `${c} : ${ERROR_CODE_LABELS[c]}` : c));
+  return ` (erreur HL7 ${named.join(' ; ')})`;
 }
 
 const at = (host: string, port: number) => `${host}:${port}`;
 
-/** The DeliveryError of a negative or unusable ACK. */
-function ackError(ack: ParsedAck, sentId: string, raw: string): DeliveryError | null {
-  const detail = ack.text === '' ? '' : ` : ${ack.text}`;
+/** The DeliveryError of a negative or unusable ACK (codes only: never the PFI's text). */
+function ackError(ack: ParsedAck, sentId: string): DeliveryError | null {
+  const detail = errorDetail(ack);
+  const remote = ackCodes(ack);
   switch (ack.code) {
     case 'AA':
     case 'CA':
       if (ack.controlId !== sentId) {
         // An acceptance of another message says nothing of ours. With one connection per
         // message this is a PFI fault that repeats: a person must look (not retryable).
+        const theirs = /^[A-Za-z0-9._-]{1,20}$/.test(ack.controlId) ? ` « ${ack.controlId} »` : '';
         return new DeliveryError({
           retryable: false,
           reason:
-            `La PFI a acquitté un autre message (MSA-2 « ${ack.controlId} » au lieu de « ${sentId} ») : ` +
+            `La PFI a acquitté un autre message (MSA-2${theirs} au lieu de « ${sentId} ») : ` +
             'le message n’est pas considéré comme reçu ; vérifiez la configuration de la PFI.',
-          remote: raw,
-          message: `PFI ACK MSA-2 ${ack.controlId} does not match MSH-10 ${sentId}`,
+          remote,
+          message: 'PFI ACK MSA-2 does not match MSH-10',
         });
       }
       return null;
@@ -109,8 +154,8 @@ function ackError(ack: ParsedAck, sentId: string, raw: string): DeliveryError | 
       // answer, so retrying cannot help; the content or the configuration must change first.
       return new DeliveryError({
         retryable: false,
-        reason: `La PFI a refusé le message (AE)${detail}`,
-        remote: raw,
+        reason: `La PFI a refusé le message (AE : le message contient des erreurs)${detail}.`,
+        remote,
         message: 'PFI answered AE',
       });
     case 'AR':
@@ -119,7 +164,7 @@ function ackError(ack: ParsedAck, sentId: string, raw: string): DeliveryError | 
       return new DeliveryError({
         retryable: true,
         reason: `La PFI a rejeté temporairement le message (AR)${detail} ; nouvel essai prévu.`,
-        remote: raw,
+        remote,
         message: 'PFI answered AR',
       });
     case 'CE':
@@ -128,7 +173,7 @@ function ackError(ack: ParsedAck, sentId: string, raw: string): DeliveryError | 
       return new DeliveryError({
         retryable: true,
         reason: `La PFI n'a pas pu enregistrer le message (CE)${detail} ; nouvel essai prévu.`,
-        remote: raw,
+        remote,
         message: 'PFI answered CE',
       });
     case 'CR':
@@ -137,14 +182,14 @@ function ackError(ack: ParsedAck, sentId: string, raw: string): DeliveryError | 
       return new DeliveryError({
         retryable: false,
         reason: `La PFI a rejeté le message (CR)${detail} : type, version ou mode de traitement refusé.`,
-        remote: raw,
+        remote,
         message: 'PFI answered CR',
       });
     default:
       return new DeliveryError({
         retryable: false,
-        reason: `Acquittement de la PFI illisible (MSA-1 « ${ack.code.slice(0, 10)} »).`,
-        remote: raw,
+        reason: 'Acquittement de la PFI illisible (MSA-1 inconnu) : vérifiez la configuration de la PFI.',
+        remote,
         message: 'PFI answered an unknown MSA-1',
       });
   }
@@ -164,25 +209,84 @@ function networkError(err: NodeJS.ErrnoException, host: string, port: number): D
   return new DeliveryError({ retryable: true, reason, message: `PFI ${where}: ${err.message}`, cause: err });
 }
 
+/** The refusal of a PFI address the platform does not let practices reach (not retryable). */
+function refusedDestination(host: string): DeliveryError {
+  return new DeliveryError({
+    retryable: false,
+    reason:
+      `L'adresse de la PFI (${host}) désigne une adresse interne (boucle locale, réseau privé, lien local ou ` +
+      "métadonnées d'hébergement) : Rayon n'y envoie rien. Indiquez l'adresse publique ou VPN de la PFI dans " +
+      "les paramètres de diffusion, ou demandez à l'exploitant de la plateforme d'autoriser cette plage " +
+      '(RAYON_OUTBOUND_ALLOW), puis relancez l’envoi.',
+    message: 'PFI address refused: internal address not allowed by RAYON_OUTBOUND_ALLOW',
+  });
+}
+
+const noAckInTime = (host: string, port: number, timeoutMs: number) =>
+  new DeliveryError({
+    retryable: true,
+    reason: `La PFI n'a pas acquitté le message dans le délai (${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}) ; nouvel essai prévu.`,
+    message: `PFI ${at(host, port)}: no ACK within ${timeoutMs} ms`,
+  });
+
 /**
  * Sends `message` to the PFI and resolves with its positive ACK. Throws a {@link DeliveryError}:
- * - AE (content refused), CR, a wrong MSA-2 or an answer that is not an HL7 ACK: not retryable;
+ * - an address the platform does not allow (`options.outbound`), AE (content refused), CR, a
+ *   wrong MSA-2 or an answer that is not an HL7 ACK: not retryable;
  * - AR, CE, timeout, connection refused / reset / closed before the ACK: retryable.
+ * What the error keeps of the PFI's answer is its codes (MSA-1, ERR-3), never its text.
  */
-export function sendToPfi(options: PfiSendOptions): Promise<PfiAck> {
+export async function sendToPfi(options: PfiSendOptions): Promise<PfiAck> {
   const { host, port, message, timeoutMs } = options;
   let sentId: string;
   try {
     sentId = messageControlId(message);
   } catch (cause) {
-    return Promise.reject(
-      new DeliveryError({ retryable: false, reason: 'Message HL7 invalide : pas de segment MSH.', cause }),
-    );
+    throw new DeliveryError({
+      retryable: false,
+      reason: 'Message HL7 invalide : pas de segment MSH.',
+      cause,
+    });
   }
+  const started = Date.now();
+  // Resolved once and checked; the connection goes to this address (no second resolution).
+  let address: string;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const resolved = await Promise.race([
+      resolveOutbound(host, options.outbound, {
+        field: 'pfi.host',
+        ...(options.lookup ? { lookup: options.lookup } : {}),
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(noAckInTime(host, port, timeoutMs)), timeoutMs);
+      }),
+    ]);
+    address = resolved.address;
+  } catch (e) {
+    if (isOutboundRefused(e)) throw refusedDestination(host);
+    if (e instanceof DeliveryError) throw e;
+    throw networkError(e as NodeJS.ErrnoException, host, port);
+  } finally {
+    clearTimeout(timer);
+  }
+  return exchange({ host, address, port, message, sentId, timeoutMs: timeoutMs - (Date.now() - started) });
+}
+
+function exchange(o: {
+  host: string;
+  address: string;
+  port: number;
+  message: Buffer;
+  sentId: string;
+  timeoutMs: number;
+}): Promise<PfiAck> {
+  const { host, address, port, message, sentId } = o;
+  const timeoutMs = Math.max(1, o.timeoutMs);
   return new Promise<PfiAck>((resolve, reject) => {
     let settled = false;
     let received = Buffer.alloc(0);
-    const socket = connect({ host, port });
+    const socket = connect({ host: address, port });
     const finish = (error: DeliveryError | null, value?: PfiAck) => {
       if (settled) return;
       settled = true;
@@ -193,21 +297,14 @@ export function sendToPfi(options: PfiSendOptions): Promise<PfiAck> {
     };
     // No ACK in time: HL7 original mode has the sender send again. The PFI may have processed
     // the first copy; how a PFI treats a repeat of the same document is not in the guide.
-    const timer = setTimeout(() => {
-      finish(
-        new DeliveryError({
-          retryable: true,
-          reason: `La PFI n'a pas acquitté le message dans le délai (${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}) ; nouvel essai prévu.`,
-          message: `PFI ${at(host, port)}: no ACK within ${timeoutMs} ms`,
-        }),
-      );
-    }, timeoutMs);
+    const timer = setTimeout(() => finish(noAckInTime(host, port, timeoutMs)), timeoutMs);
+    // Whatever the PFI sent instead of an ACK stays out of the record (it is the remote's text).
     const garbage = (what: string) =>
       finish(
         new DeliveryError({
           retryable: false,
           reason: `La PFI a répondu autre chose qu'un acquittement HL7 (${what}) : vérifiez l'adresse et le port configurés.`,
-          remote: received.toString('latin1', 0, Math.min(received.length, 2000)),
+          remote: `pas un acquittement HL7 (${received.length} octets)`,
           message: `PFI ${at(host, port)}: not an HL7 ACK (${what})`,
         }),
       );
@@ -235,7 +332,7 @@ export function sendToPfi(options: PfiSendOptions): Promise<PfiAck> {
       const text = decodeAck(received.subarray(start + 1, end));
       const ack = parseAck(text);
       if (!ack) return garbage('pas de segment MSH/MSA');
-      const error = ackError(ack, sentId, text);
+      const error = ackError(ack, sentId);
       if (error) return finish(error);
       finish(null, { ackCode: ack.code as 'AA' | 'CA', ack: text });
     });
@@ -245,7 +342,6 @@ export function sendToPfi(options: PfiSendOptions): Promise<PfiAck> {
         new DeliveryError({
           retryable: true,
           reason: `La PFI a fermé la connexion sans acquitter le message (${at(host, port)}) ; nouvel essai prévu.`,
-          ...(received.length > 0 ? { remote: received.toString('latin1', 0, 2000) } : {}),
           message: `PFI ${at(host, port)}: connection closed before the ACK`,
         }),
       ),
