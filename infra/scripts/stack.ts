@@ -224,6 +224,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       RAYON_LOG_LEVEL: o.logLevel ?? 'info',
       RAYON_QUEUE_PREFIX: `{rayon-${o.name}}`,
       RAYON_SECRETS_KEY: secretsKey,
+      // The local stand-ins (a PFI peer on this machine) are on loopback: the platform allows it
+      // here; a production deployment lists only the ranges its VPNs to hospitals use.
+      RAYON_OUTBOUND_ALLOW: '127.0.0.1/32,::1/128',
       ...(insi ? { RAYON_INSI_URL: insi.url, RAYON_INSI_CA_FILE: insiCaFile } : {}),
       ...(dmp ? { RAYON_DMP_URL: dmp.url, RAYON_DMP_CA_FILE: dmpCaFile } : {}),
       ...(mss

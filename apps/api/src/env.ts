@@ -1,3 +1,5 @@
+import { parseOutboundAllow } from '@rayon/connectors/outbound';
+import { isAppError } from '@rayon/domain';
 import { z } from 'zod';
 
 const schema = z
@@ -47,6 +49,21 @@ const schema = z
       .int()
       .min(1024)
       .default(10 * 1024 * 1024),
+    /**
+     * Internal ranges (comma-separated CIDRs) a practice's destinations (its PFI) may still be
+     * saved with: loopback, private, link-local and metadata addresses are refused otherwise.
+     */
+    RAYON_OUTBOUND_ALLOW: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        try {
+          return parseOutboundAllow(v);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: isAppError(e) ? `${e.field}: ${e.message}` : String(e) });
+          return z.NEVER;
+        }
+      }),
   })
   .superRefine((env, ctx) => {
     const { from, to } = env.RAYON_HL7_PORT_RANGE;

@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { parseEncryptionKey } from '@rayon/connectors/certificates';
+import { outboundPolicy } from '@rayon/connectors/outbound';
 import { Database } from '@rayon/db';
 import { insiSettings } from '@rayon/identity';
 import { Redis } from 'ioredis';
@@ -30,6 +31,7 @@ const app = createApp({
   portalUrl: env.RAYON_PORTAL_URL,
   secretsKey: parseEncryptionKey(env.RAYON_SECRETS_KEY),
   insi,
+  outbound: outboundPolicy(env.RAYON_OUTBOUND_ALLOW),
   hl7Platform: {
     portRange: env.RAYON_HL7_PORT_RANGE,
     servicePorts: [

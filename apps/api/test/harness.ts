@@ -27,6 +27,8 @@ export async function createHarness(
     insi?: InsiSettings;
     logger?: Parameters<typeof createApp>[0]['logger'];
     hl7Platform?: Parameters<typeof createApp>[0]['hl7Platform'];
+    /** RAYON_OUTBOUND_ALLOW of this API (default: nothing internal allowed). */
+    outbound?: Parameters<typeof createApp>[0]['outbound'];
   } = {},
 ) {
   const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
@@ -40,6 +42,7 @@ export async function createHarness(
     secretsKey,
     insi: o.insi,
     hl7Platform: o.hl7Platform,
+    outbound: o.outbound,
   });
   const fetchApp = async (input: string | URL | Request, init?: RequestInit) =>
     app.fetch(new Request(input, init));

@@ -396,7 +396,7 @@ describe('report lifecycle', () => {
     await asAdminB.deliveries.settings.set.mutate({
       dmp: true,
       mssante: { enabled: true, patient: true, mailbox: 'b@cabinet-b.mssante.fr' },
-      pfi: { host: '10.0.0.2', port: 2575, receivingApplication: 'PFI-B', receivingFacility: 'CHU-B' },
+      pfi: { host: '203.0.113.2', port: 2575, receivingApplication: 'PFI-B', receivingFacility: 'CHU-B' },
     });
     expect(await senior.deliveries.settings.get.query()).toEqual(distributionA);
     expect((await asAdminB.deliveries.settings.get.query()).pfi?.receivingApplication).toBe('PFI-B');

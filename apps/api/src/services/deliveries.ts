@@ -17,6 +17,7 @@ import {
   DISTRIBUTION_SETTING,
   type DistributionSettings,
 } from '@rayon/domain';
+import { checkOutboundHost, outboundPolicy } from '@rayon/connectors/outbound';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 const view = (d: DeliveryRow) => ({
@@ -35,7 +36,7 @@ const view = (d: DeliveryRow) => ({
 });
 
 /** The distribution of validated reports: where each went, what failed, the practice's settings. */
-export function createDeliveryService({ db }: Deps) {
+export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps) {
   const inTenant = <T>(fn: (tx: TenantTx) => Promise<T>) => db.withTenant(requireTenant(), fn);
   return {
     /** Each destination of a report's versions, with its state. */
@@ -89,8 +90,14 @@ export function createDeliveryService({ db }: Deps) {
         ...(await getSetting<DistributionSettings>(tx, DISTRIBUTION_SETTING)),
       })),
 
-    setSettings: (settings: DistributionSettings) =>
-      inTenant(async (tx) => {
+    /**
+     * The PFI's host may not be an internal address (loopback, private, link-local, metadata)
+     * unless the platform allows it (RAYON_OUTBOUND_ALLOW): checked here, before anything is
+     * written (a DNS lookup, outside the transaction), and again by the worker at each send.
+     */
+    setSettings: async (settings: DistributionSettings) => {
+      if (settings.pfi) await checkOutboundHost(settings.pfi.host, outbound, 'pfi.host');
+      return inTenant(async (tx) => {
         await putSetting(tx, DISTRIBUTION_SETTING, settings);
         await recordAudit(tx, {
           actor: currentActor(),
@@ -99,6 +106,7 @@ export function createDeliveryService({ db }: Deps) {
           requestId: currentContext().requestId,
         });
         return settings;
-      }),
+      });
+    },
   };
 }

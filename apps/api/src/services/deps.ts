@@ -1,3 +1,4 @@
+import type { OutboundPolicy } from '@rayon/connectors/outbound';
 import type { Database } from '@rayon/db';
 import type { InsiSettings } from '@rayon/identity';
 import type { Redis } from 'ioredis';
@@ -18,6 +19,8 @@ export interface Deps {
   insi?: InsiSettings | undefined;
   /** HL7 port range, service ports and size ceiling; unset: the env defaults (DEFAULT_HL7_PLATFORM). */
   hl7Platform?: Hl7Platform | undefined;
+  /** Where practices' own destinations (the PFI) may be (RAYON_OUTBOUND_ALLOW); unset: nothing internal. */
+  outbound?: OutboundPolicy | undefined;
 }
 
 export function currentContext(): RequestContext {

@@ -227,6 +227,12 @@ const RULES: Rule[] = [
     () => "Les examens d'un même compte rendu appartiennent à une même demande.",
   ],
   [/^unknown template/i, () => 'Modèle de compte rendu inconnu.'],
+  // Distribution settings (apps/api/src/services/deliveries.ts, @rayon/connectors/outbound).
+  [
+    /^(\S+) is or resolves to an internal address/i,
+    (m) =>
+      `L'adresse ${m[1]} est ou désigne une adresse interne (boucle locale, réseau privé, lien local ou métadonnées d'hébergement) : la plateforme n'envoie rien vers elle. Indiquez l'adresse publique ou VPN de la PFI.`,
+  ],
   [/^report not found/i, () => 'Compte rendu introuvable.'],
   [/^document not found/i, () => 'Document introuvable.'],
   // Generic.

@@ -39,6 +39,15 @@ export async function retryDeliveryAction(
   return { attempt, error: null };
 }
 
+/** The API's field names → the form's. */
+const API_FIELDS: Record<string, string> = {
+  'pfi.host': 'pfiHost',
+  'pfi.port': 'pfiPort',
+  'pfi.receivingApplication': 'pfiApplication',
+  'pfi.receivingFacility': 'pfiFacility',
+  'mssante.mailbox': 'mssanteMailbox',
+};
+
 export interface DistributionSettingsState {
   attempt: number;
   values: DistributionFormValues | null;
@@ -64,11 +73,14 @@ export async function saveDistributionSettingsAction(
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'BAD_INPUT' || info.code === 'BAD_REQUEST')) {
+      const message = sentence(frenchApiMessage(info.message));
+      // A field the form has (e.g. pfi.host → pfiHost): the error goes next to it.
+      const field = info.field ? API_FIELDS[info.field] : undefined;
       return {
         attempt,
         values,
-        errors: {},
-        formError: sentence(frenchApiMessage(info.message)),
+        errors: field ? { [field]: message } : {},
+        formError: field ? null : message,
         notice: null,
       };
     }
