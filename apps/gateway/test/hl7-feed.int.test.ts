@@ -24,6 +24,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHl7Listeners } from '../src/hl7/listeners.ts';
 import { freePort, send, sendRaw, sendText, shared } from './mllp-peer.ts';
 
+/** The peers of these tests run on this machine: the routes register it as their sender. */
+const LOCAL = ['127.0.0.1/32', '::1/128'];
+
 let db: Database;
 let a: TenantRef;
 let b: TenantRef;
@@ -82,7 +85,13 @@ beforeAll(async () => {
   portA = await freePort();
   sharedPort = await freePort();
   await db.platform((tx) =>
-    insertHl7Route(tx, { tenantId: a.id, port: portA, receivingApplication: null, receivingFacility: null }),
+    insertHl7Route(tx, {
+      tenantId: a.id,
+      port: portA,
+      receivingApplication: null,
+      receivingFacility: null,
+      allowedSources: LOCAL,
+    }),
   );
   await db.platform((tx) =>
     insertHl7Route(tx, {
@@ -90,6 +99,7 @@ beforeAll(async () => {
       port: null,
       receivingApplication: 'RIS-B',
       receivingFacility: `FAC-${b.slug}`,
+      allowedSources: LOCAL,
     }),
   );
   listeners = await startHl7Listeners({

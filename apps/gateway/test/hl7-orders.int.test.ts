@@ -30,6 +30,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHl7Listeners } from '../src/hl7/listeners.ts';
 import { freePort, send, sendRaw, sendText, shared } from './mllp-peer.ts';
 
+/** The peers of these tests run on this machine: the routes register it as their sender. */
+const LOCAL = ['127.0.0.1/32', '::1/128'];
+
 const examples = join(shared, 'conformance/hl7v2/teleradiologie-examples');
 const FLUX1 = join(examples, 'flux1_ORM_O01_transmission_demande.hl7');
 const FLUX2 = join(examples, 'flux2_ORM_O01_annulation_demande.hl7');
@@ -75,7 +78,13 @@ beforeAll(async () => {
     [b, portB],
   ] as const) {
     await db.platform((tx) =>
-      insertHl7Route(tx, { tenantId: t.id, port, receivingApplication: null, receivingFacility: null }),
+      insertHl7Route(tx, {
+        tenantId: t.id,
+        port,
+        receivingApplication: null,
+        receivingFacility: null,
+        allowedSources: LOCAL,
+      }),
     );
   }
   catalogue = await db.withTenant(a, async (tx) => {

@@ -1,6 +1,8 @@
 import { loggableError } from '@rayon/db';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
+import type { ConnectionLimiter } from '../peers.ts';
 
 /** What a connection's framing layer yields for each chunk it is fed. */
 export type FrameEvent =
@@ -13,6 +15,9 @@ export interface FrameDecoder {
 export interface Connection {
   localPort: number;
   remoteAddress: string;
+  remotePort: number;
+  /** MLLP over TLS: the SHA-256 fingerprint of the client certificate (null: none presented). */
+  tls: { clientFingerprint: string | null } | null;
 }
 
 export interface MllpServerOptions {
@@ -28,6 +33,14 @@ export interface MllpServerOptions {
    * closed, so the sender resends later.
    */
   onFrame: (event: FrameEvent, connection: Connection) => Promise<Buffer>;
+  /** Open connections per source address, shared by the listeners it is given to. */
+  limiter?: ConnectionLimiter | undefined;
+  /**
+   * MLLP over TLS with this server certificate. A client certificate is asked for but not
+   * verified against a CA (hospital certificates are often self-signed): its fingerprint is
+   * handed to `onFrame`, which compares it with the route's.
+   */
+  tls?: { cert: Buffer | string; key: Buffer | string } | undefined;
 }
 
 export interface MllpServer {
@@ -36,18 +49,20 @@ export interface MllpServer {
 }
 
 /**
- * An MLLP listener. Messages of one connection are handled one after the other, so ACKs go back
- * in order; a malformed frame never stops the listener.
+ * An MLLP listener (plain TCP or TLS). Messages of one connection are handled one after the
+ * other, so ACKs go back in order; a malformed frame never stops the listener. A source over its
+ * connection limit is closed at once; a connection idle for `idleTimeoutMs` is closed.
  */
 export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer> {
   const sockets = new Set<Socket>();
-  const server: Server = createServer((socket) => {
-    sockets.add(socket);
-    socket.setTimeout(o.idleTimeoutMs, () => socket.destroy());
+
+  function serve(socket: Socket | TLSSocket, tls: Connection['tls']) {
     socket.setNoDelay(true);
     const connection: Connection = {
       localPort: socket.localPort ?? o.port,
       remoteAddress: socket.remoteAddress ?? '',
+      remotePort: socket.remotePort ?? 0,
+      tls,
     };
     const decoder = o.newDecoder();
     let queue = Promise.resolve();
@@ -77,8 +92,58 @@ export async function startMllpServer(o: MllpServerOptions): Promise<MllpServer>
       }
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => sockets.delete(socket));
-  });
+  }
+
+  /** Every accepted TCP connection (before any TLS handshake): per-source limit, idle timeout. */
+  function admit(raw: Socket): boolean {
+    const address = raw.remoteAddress ?? '';
+    if (o.limiter && !o.limiter.acquire(address)) {
+      o.logger.warn(
+        { remoteAddress: address, remotePort: raw.remotePort, port: raw.localPort },
+        'MLLP connection over the per-source limit closed',
+      );
+      raw.destroy();
+      return false;
+    }
+    sockets.add(raw);
+    raw.once('close', () => {
+      sockets.delete(raw);
+      o.limiter?.release(address);
+    });
+    raw.on('error', () => raw.destroy());
+    raw.setTimeout(o.idleTimeoutMs, () => {
+      o.logger.info({ remoteAddress: address, port: raw.localPort }, 'idle MLLP connection closed');
+      raw.destroy();
+    });
+    return true;
+  }
+
+  let server: Server;
+  if (o.tls) {
+    const tlsServer = createTlsServer({
+      cert: o.tls.cert,
+      key: o.tls.key,
+      requestCert: true,
+      rejectUnauthorized: false,
+    });
+    tlsServer.on('connection', admit);
+    tlsServer.on('secureConnection', (socket: TLSSocket) => {
+      if (socket.destroyed) return;
+      serve(socket, { clientFingerprint: socket.getPeerX509Certificate()?.fingerprint256 ?? null });
+    });
+    tlsServer.on('tlsClientError', (err, socket) => {
+      o.logger.info(
+        { err: err.message, remoteAddress: socket.remoteAddress, port: o.port },
+        'MLLP TLS handshake failed',
+      );
+      socket.destroy();
+    });
+    server = tlsServer;
+  } else {
+    server = createServer((socket) => {
+      if (admit(socket)) serve(socket, null);
+    });
+  }
   server.on('error', (err) => o.logger.error({ err: err.message }, 'MLLP listener error'));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
