@@ -4,6 +4,7 @@
  */
 import { Database } from '@rayon/db';
 import { createInbound } from '@rayon/inbound';
+import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { loadEnv } from './env.ts';
 import { startWorklist } from './dicom/worklist.ts';
@@ -18,15 +19,24 @@ const hl7 = await startHl7Listeners({
   logger,
   host: env.RAYON_GATEWAY_HOST,
   sharedPort: env.RAYON_HL7_PORT,
+  tls:
+    env.RAYON_HL7_TLS_PORT > 0
+      ? {
+          port: env.RAYON_HL7_TLS_PORT,
+          cert: readFileSync(env.RAYON_HL7_TLS_CERT_FILE!),
+          key: readFileSync(env.RAYON_HL7_TLS_KEY_FILE!),
+        }
+      : undefined,
   maxMessageBytes: env.RAYON_HL7_MAX_MESSAGE_BYTES,
   idleTimeoutMs: env.RAYON_HL7_IDLE_TIMEOUT_MS,
+  maxConnectionsPerSource: env.RAYON_GATEWAY_MAX_CONNECTIONS_PER_SOURCE,
 });
 const dicom =
   env.RAYON_DICOM_PORT > 0
     ? await startWorklist({ db, logger, host: env.RAYON_GATEWAY_HOST, port: env.RAYON_DICOM_PORT })
     : undefined;
 logger.info(
-  { hl7SharedPort: hl7.sharedPort, hl7Ports: hl7.ports(), dicomPort: dicom?.port },
+  { hl7SharedPort: hl7.sharedPort, hl7TlsPort: hl7.tlsPort, hl7Ports: hl7.ports(), dicomPort: dicom?.port },
   'gateway started',
 );
 
