@@ -235,6 +235,9 @@ async function equip(tx: TenantTx, ae: string) {
     name: STATION,
     type: 'CT',
     aeTitle: ae,
+    // dcmtk's default calling AE titles (findscu, echoscu), from the loopback address.
+    callingAeTitles: ['FINDSCU', 'ECHOSCU'],
+    allowedSources: ['127.0.0.1/32', '::1/128'],
     openingHours: EVERY_DAY,
   });
   const examType = await insertExamType(tx, {

@@ -52,6 +52,7 @@ const HOST = '127.0.0.1';
 const suffix = Math.random().toString(36).slice(2, 6).toUpperCase();
 const AE_A = `MPA${suffix}`;
 const AE_B = `MPB${suffix}`;
+const AE_A2 = `MPC${suffix}`;
 let db: Database;
 let scp: Awaited<ReturnType<typeof startWorklist>>;
 let port: number;
@@ -93,8 +94,15 @@ async function bookA(count = 1) {
   });
 }
 
-/** One association, one request, released: the status and comment of the response. */
-function send(request: DimseRequest, calledAe: string): Promise<{ status: number; comment?: string }> {
+/**
+ * One association, one request, released: the status and comment of the response. The modality
+ * calls as its registered calling AE title, `<called AE>_SCU`, unless told otherwise.
+ */
+function send(
+  request: DimseRequest,
+  calledAe: string,
+  callingAe = `${calledAe}_SCU`,
+): Promise<{ status: number; comment?: string }> {
   return new Promise((resolve, reject) => {
     const client = new dimse.Client();
     let answer: { status: number; comment?: string } = { status: -1 };
@@ -106,7 +114,7 @@ function send(request: DimseRequest, calledAe: string): Promise<{ status: number
     client.on('networkError', (e) => reject(e instanceof Error ? e : new Error(String(e))));
     client.on('associationRejected', () => reject(new Error(`association rejected by ${calledAe}`)));
     client.on('closed', () => resolve(answer));
-    client.send(HOST, port, 'MODALITY', calledAe);
+    client.send(HOST, port, callingAe, calledAe);
   });
 }
 
@@ -134,6 +142,8 @@ function nSet(sopInstanceUid: string, elements: Record<string, unknown>, calledA
   r.setDataset(new dimse.Dataset(elements));
   return send(r, calledAe);
 }
+/** The callers a test modality registers: `<AE>_SCU` from the loopback address. */
+const callers = (ae: string) => ({ callingAeTitles: [`${ae}_SCU`], allowedSources: ['127.0.0.1/32'] });
 
 const examStatus = async (t: TenantRef, id: string) =>
   (await db.withTenant(t, (tx) => findExam(tx, id)))?.status;
@@ -157,6 +167,16 @@ beforeAll(async () => {
       name: 'Scanner',
       type: 'CT',
       aeTitle: AE_A,
+      ...callers(AE_A),
+      openingHours: {},
+    });
+    // A second modality of the same practice.
+    await insertModality(tx, {
+      roomId: room.id,
+      name: 'Scanner 2',
+      type: 'CT',
+      aeTitle: AE_A2,
+      ...callers(AE_A2),
       openingHours: {},
     });
     const examType = await insertExamType(tx, {
@@ -182,6 +202,7 @@ beforeAll(async () => {
       name: 'Scanner B',
       type: 'CT',
       aeTitle: AE_B,
+      ...callers(AE_B),
       openingHours: {},
     });
   });
@@ -277,5 +298,31 @@ describe('MPPS at the gateway (dcmjs-dimse as the modality)', () => {
     // And A's modality does not see B's performed step.
     expect(await nSet(uid, { PerformedProcedureStepStatus: 'COMPLETED' })).toMatchObject({ status: 0x0112 });
     expect(await examStatus(a, exam.id)).toBe('scheduled');
+  });
+
+  it('N-SET from another modality of the practice: refused, the step and its exam unchanged', async () => {
+    const order = await bookA();
+    const exam = order.exams[0]!;
+    const uid = newUid();
+    expect(await nCreate(uid, order)).toEqual({ status: 0 });
+    expect((await performed(a, uid))?.modalityId).toBe(modalityA.id);
+    expect(await nSet(uid, { PerformedProcedureStepStatus: 'COMPLETED' }, AE_A2)).toEqual({
+      status: 0x0110,
+      comment: 'performed procedure step of another modality',
+    });
+    expect(await examStatus(a, exam.id)).toBe('in_progress');
+    expect(await performed(a, uid)).toMatchObject({ status: 'IN PROGRESS', modalityId: modalityA.id });
+    expect((await audits(exam.id)).map((x) => x.action)).toEqual(['exam.in_progress']);
+    // Its own modality still can.
+    expect(await nSet(uid, { PerformedProcedureStepStatus: 'COMPLETED' })).toEqual({ status: 0 });
+    expect(await examStatus(a, exam.id)).toBe('completed');
+  });
+
+  it('an unregistered calling AE title cannot even associate', async () => {
+    const order = await bookA();
+    const r = new dimse.requests.NCreateRequest(MPPS_SOP_CLASS, newUid());
+    r.setDataset(new dimse.Dataset({ PerformedProcedureStepStatus: 'IN PROGRESS' }));
+    await expect(send(r, AE_A, 'MODALITY')).rejects.toThrow(/association rejected/);
+    expect(await examStatus(a, order.exams[0]!.id)).toBe('scheduled');
   });
 });

@@ -39,11 +39,14 @@ function run(cmd: string, args: string[]): Promise<{ code: number; out: string }
 }
 
 let n = 0;
-/** findscu -W with keys; each response dumped by dcmdump (UTF-8) into tag → trimmed value. */
-async function findscu(aec: string, keys: string[]) {
+/**
+ * findscu -W with keys, calling as the modality's registered calling AE title (`<called>_SCU`);
+ * each response dumped by dcmdump (UTF-8) into tag → trimmed value.
+ */
+async function findscu(aec: string, keys: string[], aet = `${aec.trim().toUpperCase()}_SCU`) {
   const dir = join(work, `q${++n}`);
   mkdirSync(dir);
-  const args = ['-W', '-aec', aec, '-X', '-od', dir];
+  const args = ['-W', '-aet', aet, '-aec', aec, '-X', '-od', dir];
   for (const k of keys) args.push('-k', k);
   const res = await run('findscu', [...args, '127.0.0.1', String(scp.port)]);
   const responses: Map<string, string>[] = [];
@@ -68,6 +71,8 @@ async function book(t: TenantRef, ae: string, family: string, given: string) {
       name: 'Scanner',
       type: 'CT',
       aeTitle: ae,
+      callingAeTitles: [`${ae}_SCU`],
+      allowedSources: ['127.0.0.1/32'],
       openingHours: {},
     });
     const type = await insertExamType(tx, {
@@ -158,5 +163,22 @@ describe('modality worklist from the appointments', () => {
     const unknown = await findscu(`NOPE${suffix}`, keys('20310304'));
     expect(unknown.code).not.toBe(0);
     expect(unknown.responses).toHaveLength(0);
+  });
+
+  it('a called AE title in lower case or padded reaches the same modality (normalised)', async () => {
+    for (const aec of [AE_A.toLowerCase(), ` ${AE_A}`]) {
+      const r = await findscu(aec, keys('20310304'));
+      expect(r.code, r.out).toBe(0);
+      expect(r.responses.map((x) => x.get('0008,0050'))).toEqual([bookedA.order.accessionNumber]);
+    }
+  });
+
+  it('refuses a calling AE title the modality has not registered, even another modality’s', async () => {
+    for (const aet of ['FINDSCU', `${AE_B}_SCU`]) {
+      const r = await findscu(AE_A, keys('20310304'), aet);
+      expect(r.code).not.toBe(0);
+      expect(r.out).toMatch(/Calling AE Title Not Recognized/i);
+      expect(r.responses).toHaveLength(0);
+    }
   });
 });

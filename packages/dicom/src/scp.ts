@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import tls from 'node:tls';
 import type * as Dimse from 'dcmjs-dimse';
 import {
   buildResponse,
@@ -104,20 +105,69 @@ export interface ScpLogger {
   error(obj: object, msg?: string): void;
 }
 
-export interface WorklistScpOptions {
+/** Who asks for an association: its AE titles and where it comes from. */
+export interface AssociationPeer {
+  /** Called AE title, trimmed (as received otherwise). */
+  calledAe: string;
+  /** Calling AE title, trimmed. */
+  callingAe: string;
+  /** Remote address of the connection. */
+  address: string;
+  /** On the TLS port: the SHA-256 fingerprint of the client certificate presented, if any. */
+  tls?: { fingerprint256: string | undefined };
+}
+
+/**
+ * Why an association is rejected (A-ASSOCIATE-RJ, rejected-permanent, DICOM UL service-user,
+ * PS3.8 9.3.4): `called-ae` → called AE title not recognized (7), `calling-ae` → calling AE title
+ * not recognized (3), `no-reason` → no reason given (1).
+ */
+export type AssociationRejection = 'called-ae' | 'calling-ae' | 'no-reason';
+
+/**
+ * The provider's answer to an association request: accepted with a context (what the later
+ * requests of the association are handed, e.g. the practice and the modality) and the fields
+ * to log with them, or rejected.
+ */
+export type AssociationVerdict<T> =
+  { accept: T; log?: Record<string, unknown> } | { reject: AssociationRejection };
+
+/** Counts connections per source address (the gateway's `connectionLimiter`). */
+export interface SourceLimiter {
+  acquire(address: string): boolean;
+  release(address: string): void;
+}
+
+export interface WorklistScpOptions<T> {
   port: number;
   host?: string;
   /** Our own AE title, for logs only: the called AE title routes to a tenant. */
   aeTitle?: string;
-  resolveCalledAe(calledAe: string, callingAe: string): string | undefined | Promise<string | undefined>;
-  findWorklist(tenantKey: string, query: WorklistQuery): Promise<WorklistItem[]>;
+  resolveAssociation(peer: AssociationPeer): AssociationVerdict<T> | Promise<AssociationVerdict<T>>;
+  findWorklist(context: T, query: WorklistQuery): Promise<WorklistItem[]>;
   /** MPPS provider; without it the MPPS SOP class is not accepted at association. */
-  onMpps?(tenantKey: string, event: MppsEvent): Promise<MppsResult>;
+  onMpps?(context: T, event: MppsEvent): Promise<MppsResult>;
+  /**
+   * At most so many open connections per source address: a connection beyond it is answered
+   * A-ASSOCIATE-RJ (rejected-transient, service-provider presentation, local-limit-exceeded) on
+   * the plain port, and closed before the handshake on the TLS port.
+   */
+  limiter?: SourceLimiter;
+  /** A connection that exchanges nothing for this long is closed (default 60 s). */
+  idleTimeoutMs?: number;
+  /**
+   * DICOM over TLS on a second port (PS3.15 B.1, the "Basic TLS Secure Transport Connection
+   * Profile"): a client certificate is asked for, not verified against a CA (modality
+   * certificates are often self-signed); its fingerprint goes to `resolveAssociation`.
+   */
+  tls?: { port: number; key: Buffer | string; cert: Buffer | string };
   logger?: ScpLogger;
 }
 
 export interface WorklistScp {
   port: number;
+  /** The TLS port, when one was asked for. */
+  tlsPort?: number;
   close(): Promise<void>;
 }
 
@@ -271,15 +321,30 @@ function stepRefs(seq: unknown): MppsStepRef[] {
 
 const silent: ScpLogger = { info() {}, warn() {}, error() {} };
 
-export async function startWorklistScp(options: WorklistScpOptions): Promise<WorklistScp> {
+/** How long a connection beyond the per-source limit may take to send its association request. */
+const OVER_LIMIT_GRACE_MS = 5_000;
+
+export async function startWorklistScp<T>(options: WorklistScpOptions<T>): Promise<WorklistScp> {
   patchDatasetReader();
   const logger = options.logger ?? silent;
   dimse.log.setLevel('silent');
   const accepted = new Set(ACCEPTED);
   if (!options.onMpps) accepted.delete(MPPS_SOP_CLASS);
 
+  const REJECT_REASONS: Record<AssociationRejection, number> = {
+    'called-ae': RejectReason.CalledAeNotRecognized,
+    'calling-ae': RejectReason.CallingAeNotRecognized,
+    'no-reason': RejectReason.NoReasonGiven,
+  };
+
   class WorklistScpConnection extends Scp {
-    private tenantKey: string | undefined;
+    /** Where the connection comes from; set by the listener before any PDU is read. */
+    peer: { address: string; tls?: { fingerprint256: string | undefined }; overLimit: boolean } = {
+      address: '',
+      overLimit: false,
+    };
+    private context: { value: T } | undefined;
+    private logFields: Record<string, unknown> = {};
     private readonly running = new Map<number, { cancelled: boolean }>();
 
     override associationRequested(association: Dimse.association.Association): void {
@@ -289,25 +354,33 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
     private async onAssociation(association: Dimse.association.Association): Promise<void> {
       const called = association.getCalledAeTitle().trim();
       const calling = association.getCallingAeTitle().trim();
-      let tenantKey: string | undefined;
-      try {
-        tenantKey = await options.resolveCalledAe(called, calling);
-      } catch (err) {
-        logger.error({ err, calledAe: called }, 'dicom: resolving the called AE failed');
-      }
-      if (tenantKey === undefined) {
-        logger.warn(
-          { calledAe: called, callingAe: calling },
-          'dicom: association rejected (called AE unknown)',
-        );
+      const who = { calledAe: called, callingAe: calling, address: this.peer.address };
+      if (this.peer.overLimit) {
+        logger.warn(who, 'dicom: association rejected (too many connections from this address)');
         this.sendAssociationReject(
-          RejectResult.Permanent,
-          RejectSource.ServiceUser,
-          RejectReason.CalledAeNotRecognized,
+          RejectResult.Transient,
+          RejectSource.ServiceProviderPresentation,
+          RejectReason.LocalLimitExceeded,
         );
         return;
       }
-      this.tenantKey = tenantKey;
+      let verdict: AssociationVerdict<T> | undefined;
+      try {
+        verdict = await options.resolveAssociation({
+          ...who,
+          ...(this.peer.tls ? { tls: this.peer.tls } : {}),
+        });
+      } catch (err) {
+        logger.error({ err, ...who }, 'dicom: resolving the association failed');
+      }
+      if (!verdict || 'reject' in verdict) {
+        const reason = verdict?.reject ?? 'called-ae';
+        logger.warn({ ...who, reason }, 'dicom: association rejected');
+        this.sendAssociationReject(RejectResult.Permanent, RejectSource.ServiceUser, REJECT_REASONS[reason]);
+        return;
+      }
+      this.context = { value: verdict.accept };
+      this.logFields = verdict.log ?? {};
       for (const pc of association.getPresentationContexts()) {
         const context = association.getPresentationContext(pc.id);
         if (!accepted.has(context.getAbstractSyntaxUid())) {
@@ -322,7 +395,7 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
         if (ts) context.setResult(PresentationContextResult.Accept, ts);
         else context.setResult(PresentationContextResult.RejectTransferSyntaxesNotSupported);
       }
-      logger.info({ calledAe: called, callingAe: calling, tenantKey }, 'dicom: association accepted');
+      logger.info({ ...who, ...this.logFields }, 'dicom: association accepted');
       this.sendAssociationAccept();
     }
 
@@ -370,27 +443,26 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
       try {
         if (sopClass !== MWL_FIND_SOP_CLASS)
           return respond(FindStatus.SopClassNotSupported, 'not a worklist query');
-        const tenantKey = this.tenantKey;
+        const context = this.context;
         const dataset = request.getDataset();
-        if (!tenantKey || !dataset)
-          return respond(FindStatus.IdentifierDoesNotMatchSopClass, 'no identifier');
+        if (!context || !dataset) return respond(FindStatus.IdentifierDoesNotMatchSopClass, 'no identifier');
         const query = dataset.getElements() as WorklistQuery;
         const rawCharset = (query as Record<symbol, unknown>)[RAW_CHARSET];
         const utf8 = typeof rawCharset === 'string' && rawCharset.includes('ISO_IR 192');
         let matches: WorklistItem[];
         try {
-          matches = matchWorklist(query, await options.findWorklist(tenantKey, query));
+          matches = matchWorklist(query, await options.findWorklist(context.value, query));
         } catch (err) {
           if (err instanceof QueryError) {
-            logger.warn({ tenantKey, reason: err.message }, 'dicom: malformed worklist query');
+            logger.warn({ ...this.logFields, reason: err.message }, 'dicom: malformed worklist query');
             return respond(FindStatus.IdentifierDoesNotMatchSopClass, err.message);
           }
-          logger.error({ tenantKey, err }, 'dicom: worklist provider failed');
+          logger.error({ ...this.logFields, err }, 'dicom: worklist provider failed');
           return respond(FindStatus.UnableToProcess, 'unable to process');
         }
         const association = (this as unknown as { association?: Dimse.association.Association }).association;
-        const context = association?.getAcceptedPresentationContextFromRequest(request);
-        const ts = context?.getAcceptedTransferSyntaxUid() ?? TransferSyntax.ImplicitVRLittleEndian;
+        const pc = association?.getAcceptedPresentationContextFromRequest(request);
+        const ts = pc?.getAcceptedTransferSyntaxUid() ?? TransferSyntax.ImplicitVRLittleEndian;
         const send = (this as unknown as { _sendDimse?: (m: { context: unknown; command: unknown }) => void })
           ._sendDimse;
         const pendings: Dimse.responses.CFindResponse[] = [];
@@ -404,17 +476,17 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
           r.setAffectedSopClassUid(sopClass);
           r.setStatus(FindStatus.Pending);
           r.setDataset(utf8 ? new ResponseDataset(elements, ts) : new Latin1Dataset(elements, ts));
-          if (context && typeof send === 'function') {
+          if (pc && typeof send === 'function') {
             // Pending responses go out one by one so that a C-CANCEL read in between stops the
             // stream (dcmjs-dimse's own callback sends a whole batch at once).
-            send.call(this, { context, command: r });
+            send.call(this, { context: pc, command: r });
             await nextTurn();
           } else {
             pendings.push(r);
           }
         }
         logger.info(
-          { tenantKey, matches: matches.length, cancelled: op.cancelled },
+          { ...this.logFields, matches: matches.length, cancelled: op.cancelled },
           'dicom: worklist query answered',
         );
         const final = CFindResponse.fromRequest(request);
@@ -467,8 +539,8 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
             : request.getRequestedSopInstanceUid()
           )?.trim() ?? '';
         if (kind === 'create') response.setAffectedSopInstanceUid(sopInstanceUid);
-        const tenantKey = this.tenantKey;
-        if (!tenantKey || !sopInstanceUid)
+        const context = this.context;
+        if (!context || !sopInstanceUid)
           return reply(MppsDimseStatus.MissingAttribute, 'no SOP instance UID');
         const elements = (request.getDataset()?.getElements() ?? {}) as Record<string, unknown>;
         const status = str(elements.PerformedProcedureStepStatus);
@@ -482,10 +554,10 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
             return reply(MppsDimseStatus.InvalidAttributeValue, 'unknown status');
           event = { kind, sopInstanceUid, ...(status ? { status: status as MppsStatus } : {}) };
         }
-        const result = await options.onMpps(tenantKey, event);
+        const result = await options.onMpps(context.value, event);
         const outcome = typeof result === 'string' ? result : result.outcome;
         const answer = MPPS_OUTCOMES[outcome];
-        logger.info({ tenantKey, kind, status, outcome }, 'dicom: MPPS handled');
+        logger.info({ ...this.logFields, kind, status, outcome }, 'dicom: MPPS handled');
         reply(answer.status, typeof result === 'string' ? answer.comment : result.comment);
       } catch (err) {
         logger.error({ err, kind }, 'dicom: MPPS failed');
@@ -498,35 +570,107 @@ export async function startWorklistScp(options: WorklistScpOptions): Promise<Wor
     }
   }
 
+  const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
+
+  /**
+   * Every TCP connection, plain or TLS: counted against its source address until it closes, and
+   * closed when it stays idle. `false` when the source is at its limit.
+   */
+  function track(raw: net.Socket): boolean {
+    const address = raw.remoteAddress ?? '';
+    sockets.add(raw);
     // Like dcmtk (TCP_NODELAY unless told otherwise): each PDU goes out at once.
-    socket.setNoDelay(true);
-    socket.on('close', () => sockets.delete(socket));
-    const scp = new WorklistScpConnection(socket, { associationTimeout: 30_000, pduTimeout: 60_000 });
-    (scp as unknown as { connected: boolean }).connected = true;
-    scp.on('networkError', (err: unknown) => {
-      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'dicom: network error');
+    raw.setNoDelay(true);
+    // A peer that resets the connection must not take the listener down.
+    raw.on('error', () => raw.destroy());
+    const counted = options.limiter ? options.limiter.acquire(address) : true;
+    idleTimeout(raw, counted ? idleTimeoutMs : Math.min(idleTimeoutMs, OVER_LIMIT_GRACE_MS));
+    raw.on('close', () => {
+      sockets.delete(raw);
+      if (counted) options.limiter?.release(address);
+    });
+    if (!counted) logger.warn({ address }, 'dicom: too many connections from this address');
+    return counted;
+  }
+
+  /** Closes `socket` once it has been idle (nothing read or written) for `ms`. */
+  function idleTimeout(socket: net.Socket, ms: number): void {
+    socket.setTimeout(ms);
+    socket.on('timeout', () => {
+      logger.info({ address: socket.remoteAddress }, 'dicom: idle connection closed');
       socket.destroy();
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
+  }
+
+  function serve(socket: net.Socket, peer: WorklistScpConnection['peer']): void {
+    const scp = new WorklistScpConnection(socket, { associationTimeout: 30_000, pduTimeout: 60_000 });
+    // dcmjs-dimse sets its own (3-minute) socket timeout: ours replaces it.
+    socket.setTimeout(peer.overLimit ? Math.min(idleTimeoutMs, OVER_LIMIT_GRACE_MS) : idleTimeoutMs);
+    scp.peer = peer;
+    (scp as unknown as { connected: boolean }).connected = true;
+    scp.on('networkError', (err: unknown) => {
+      logger.warn(
+        { address: peer.address, err: err instanceof Error ? err.message : String(err) },
+        'dicom: network error',
+      );
+      socket.destroy();
     });
+  }
+
+  const server = net.createServer((raw) => {
+    const counted = track(raw);
+    serve(raw, { address: raw.remoteAddress ?? '', overLimit: !counted });
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  logger.info({ port, aeTitle: options.aeTitle }, 'dicom: worklist SCP listening');
+  const listen = (srv: net.Server, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(port, options.host, () => {
+        srv.off('error', reject);
+        const address = srv.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  const port = await listen(server, options.port);
+
+  let tlsServer: tls.Server | undefined;
+  let tlsPort: number | undefined;
+  if (options.tls) {
+    tlsServer = tls.createServer(
+      {
+        key: options.tls.key,
+        cert: options.tls.cert,
+        requestCert: true,
+        // Modality certificates are often self-signed: the fingerprint registered on the
+        // modality is what authenticates the peer, checked at association.
+        rejectUnauthorized: false,
+        minVersion: 'TLSv1.2',
+      },
+      (socket) => {
+        const fingerprint256 = socket.getPeerX509Certificate()?.fingerprint256;
+        socket.on('error', () => socket.destroy());
+        serve(socket, { address: socket.remoteAddress ?? '', tls: { fingerprint256 }, overLimit: false });
+      },
+    );
+    // Counted before the handshake: a connection over the limit costs no TLS handshake.
+    tlsServer.on('connection', (raw: net.Socket) => {
+      if (!track(raw)) raw.destroy();
+    });
+    tlsServer.on('tlsClientError', (err, socket) => {
+      logger.warn({ address: socket.remoteAddress, err: err.message }, 'dicom: TLS handshake failed');
+      socket.destroy();
+    });
+    tlsPort = await listen(tlsServer, options.tls.port);
+  }
+  logger.info({ port, tlsPort, aeTitle: options.aeTitle }, 'dicom: worklist SCP listening');
+  const closeServer = (srv: net.Server | undefined) =>
+    new Promise<void>((resolve) => (srv ? srv.close(() => resolve()) : resolve()));
   return {
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    ...(tlsPort !== undefined ? { tlsPort } : {}),
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await Promise.all([closeServer(server), closeServer(tlsServer)]);
+    },
   };
 }

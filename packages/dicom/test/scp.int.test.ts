@@ -4,6 +4,7 @@
  * test uses a dcmjs-dimse client (not an independent implementation).
  */
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -169,7 +170,12 @@ beforeAll(async () => {
   scp = await startWorklistScp({
     port: 0,
     host: HOST,
-    resolveCalledAe: (called) => ({ RAYON_A: 'a', RAYON_B: 'b', RAYON_BULK: 'bulk' })[called],
+    resolveAssociation: ({ calledAe, callingAe }) => {
+      const tenant = ({ RAYON_A: 'a', RAYON_B: 'b', RAYON_BULK: 'bulk' } as Record<string, string>)[calledAe];
+      if (!tenant) return { reject: 'called-ae' };
+      if (callingAe === 'INTRUDER') return { reject: 'calling-ae' };
+      return { accept: tenant };
+    },
     findWorklist: async (tenant) => (tenant === 'a' ? items : tenant === 'b' ? otherTenant : many),
     onMpps: provider,
   });
@@ -408,5 +414,70 @@ describe('MPPS (dcmjs-dimse client: no independent MPPS sender available here)',
     expect((await send(create('1.2.250.1.99.3', 'COMPLETED', []))).status).toBe(0x0106);
     expect((await send(set('1.2.250.1.99.1', { PerformedProcedureStepStatus: 'DONE' }))).status).toBe(0x0106);
     expect(mpps).toEqual([]);
+  });
+});
+
+describe('the listener’s doors', () => {
+  it('rejects a calling AE title the provider does not recognise', async () => {
+    const r = await run('echoscu', ['-aet', 'INTRUDER', '-aec', 'RAYON_A', HOST, String(scp.port)]);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(/Calling AE Title Not Recognized/i);
+  });
+
+  it('keeps serving after garbage bytes and a half-sent PDU', async () => {
+    for (const bytes of [
+      Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'),
+      Buffer.from([0x01, 0x00, 0xff, 0xff, 0xff, 0xff, 0x00]),
+      Buffer.alloc(4096, 0x07),
+    ]) {
+      await new Promise<void>((resolve) => {
+        const s = net.connect(scp.port, HOST, () => s.end(bytes));
+        s.on('error', () => resolve());
+        s.on('close', () => resolve());
+        s.resume();
+      });
+    }
+    const r = await run('echoscu', ['-aec', 'RAYON_A', HOST, String(scp.port)]);
+    expect(r.code, r.out).toBe(0);
+  });
+
+  it('limits connections per source address and closes idle ones', async () => {
+    const open = new Map<string, number>();
+    const limited = await startWorklistScp({
+      port: 0,
+      host: HOST,
+      idleTimeoutMs: 1_000,
+      limiter: {
+        acquire: (a) => {
+          const n = open.get(a) ?? 0;
+          if (n >= 1) return false;
+          open.set(a, n + 1);
+          return true;
+        },
+        release: (a) => open.set(a, (open.get(a) ?? 1) - 1),
+      },
+      resolveAssociation: () => ({ accept: 'a' }),
+      findWorklist: async () => items,
+    });
+    try {
+      // One silent connection holds the source's only place…
+      const idle = net.connect(limited.port, HOST);
+      const closed = new Promise<number>((resolve) => idle.on('close', () => resolve(Date.now())));
+      idle.on('error', () => {});
+      await new Promise((resolve) => idle.once('connect', resolve));
+      const opened = Date.now();
+      // …so an association from the same address is refused, transiently (local limit exceeded).
+      const refused = await run('echoscu', ['-aec', 'RAYON_A', HOST, String(limited.port)]);
+      expect(refused.code).not.toBe(0);
+      expect(refused.out).toMatch(/Local Limit Exceeded/i);
+      // The idle connection is closed after the idle timeout, and the place is free again.
+      const at = await closed;
+      expect(at - opened).toBeGreaterThanOrEqual(900);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const ok = await run('echoscu', ['-aec', 'RAYON_A', HOST, String(limited.port)]);
+      expect(ok.code, ok.out).toBe(0);
+    } finally {
+      await limited.close();
+    }
   });
 });

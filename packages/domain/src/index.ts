@@ -9,6 +9,7 @@ export * from './identity/traits.ts';
 export * from './identity/identity.ts';
 export * from './identity/source.ts';
 export * from './scheduling/scheduling.ts';
+export * from './scheduling/modality-callers.ts';
 export * from './reporting/reporting.ts';
 export * from './reporting/distribution.ts';
 export * from './shared/network.ts';

@@ -61,6 +61,10 @@ const ModalitySchema = z
     openingHours: z
       .record(z.string(), z.array(z.tuple([z.string(), z.string()])))
       .openapi({ description: 'ISO weekday (1 = Monday) → intervals ["HH:MM", "HH:MM"], Europe/Paris' }),
+    retiredAt: z.iso
+      .datetime()
+      .nullable()
+      .openapi({ description: 'A retired modality takes no booking; null when in service' }),
   })
   .openapi('Modality');
 const ExamTypeSchema = z
@@ -176,13 +180,14 @@ export function registerSchedulingRoutes(app: OpenAPIHono<RestEnv>, { scheduling
     c.json(
       {
         data: (await scheduling.listModalities()).map(
-          ({ id, roomId, name, type, aeTitle, openingHours }) => ({
+          ({ id, roomId, name, type, aeTitle, openingHours, retiredAt }) => ({
             id,
             roomId,
             name,
             type,
             aeTitle,
             openingHours,
+            retiredAt: retiredAt ? retiredAt.toISOString() : null,
           }),
         ),
       },

@@ -68,3 +68,16 @@ export const referrerInput = z.strictObject({
   specialty: z.string().trim().max(100).nullish(),
   mssanteAddress: z.email().nullish(),
 });
+
+/**
+ * Who may speak DICOM for a modality. Checked and normalised by the domain (AE titles trimmed and
+ * upper case, CIDR ranges, SHA-256 fingerprints), which names the entry at fault.
+ */
+export const modalityCallersInput = {
+  /** The calling AE titles the modality uses (its own AE titles). */
+  callingAeTitles: z.array(z.string().max(64)).max(16),
+  /** Source addresses it connects from: CIDR ranges or single addresses. */
+  allowedSources: z.array(z.string().max(64)).max(32),
+  /** SHA-256 fingerprints of the TLS client certificates it presents on the DICOM TLS port. */
+  clientCertFingerprints: z.array(z.string().max(128)).max(8),
+};

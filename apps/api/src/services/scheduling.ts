@@ -1,6 +1,7 @@
 import {
   activeAppointmentOfExam,
   cancelOrderAndExams,
+  deleteModality,
   findExam,
   findModality,
   findOrder,
@@ -22,7 +23,9 @@ import {
   listSites,
   recordAudit,
   releaseAppointment,
+  setModalityCallers,
   setModalityOpeningHours,
+  setModalityRetired,
   setExamStatus,
   setExamType,
   setOrderStatus,
@@ -38,6 +41,8 @@ import {
   isWithinOpeningHours,
   nextExamStatus,
   openingIntervals,
+  parseAeTitle,
+  parseModalityCallers,
   zonedDate,
   zonedDayBounds,
   zonedTime,
@@ -95,20 +100,102 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
         return room;
       }),
 
-    listModalities: () => inTenant(listModalities),
+    listModalities: () => inTenant((tx) => listModalities(tx)),
+    /**
+     * A modality, its AE title (normalised, reserved platform-wide) and who may speak DICOM for
+     * it: calling AE titles, source addresses, TLS client certificates (none: no association).
+     */
     createModality: (input: {
       roomId: string;
       name: string;
       type: ModalityType;
       aeTitle: string;
       openingHours: OpeningHours;
+      callingAeTitles?: string[] | undefined;
+      allowedSources?: string[] | undefined;
+      clientCertFingerprints?: string[] | undefined;
     }) =>
       inTenant(async (tx) => {
+        const aeTitle = parseAeTitle(input.aeTitle);
+        const callers = parseModalityCallers({
+          callingAeTitles: input.callingAeTitles ?? [],
+          allowedSources: input.allowedSources ?? [],
+          clientCertFingerprints: input.clientCertFingerprints,
+        });
         if (!(await listRooms(tx)).some((r) => r.id === input.roomId))
           throw new AppError('NOT_FOUND', 'room not found');
-        const modality = await insertModality(tx, input);
-        await audit(tx, 'modality.created', modality.id, { aeTitle: modality.aeTitle });
+        const modality = await insertModality(tx, {
+          roomId: input.roomId,
+          name: input.name,
+          type: input.type,
+          aeTitle,
+          openingHours: input.openingHours,
+          ...callers,
+        });
+        await audit(tx, 'modality.created', modality.id, { aeTitle: modality.aeTitle, ...callers });
         return modality;
+      }),
+
+    /** Replaces who may speak DICOM for a modality (calling AE titles, addresses, certificates). */
+    setModalityCallers: (input: {
+      id: string;
+      callingAeTitles: string[];
+      allowedSources: string[];
+      clientCertFingerprints: string[];
+    }) =>
+      inTenant(async (tx) => {
+        const callers = parseModalityCallers(input);
+        const modality = await setModalityCallers(tx, input.id, callers);
+        if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
+        await audit(tx, 'modality.callers-changed', modality.id, { ...callers });
+        return modality;
+      }),
+
+    /**
+     * Retires a modality: no new booking, no DICOM association; its history stays, and so does
+     * its AE title (reserved for the practice: past worklists and images name it). Refused while
+     * appointments are booked on it from now on: move or cancel them first.
+     */
+    retireModality: (input: { id: string }) =>
+      inTenant(async (tx) => {
+        const current = await findModality(tx, input.id);
+        if (!current) throw new AppError('NOT_FOUND', 'modality not found');
+        if (current.retiredAt) return current;
+        const now = clock();
+        const booked = await listBusyIntervals(tx, {
+          modalityIds: [current.id],
+          from: now,
+          to: new Date('9999-12-31T00:00:00Z'),
+        });
+        if (booked.length > 0) {
+          throw new AppError(
+            'CONFLICT',
+            `${booked.length} appointment(s) are booked on this modality from now on: move or cancel them first`,
+            { field: 'id' },
+          );
+        }
+        const modality = (await setModalityRetired(tx, current.id, now))!;
+        await audit(tx, 'modality.retired', modality.id);
+        return modality;
+      }),
+
+    /** Puts a retired modality back in service. */
+    reactivateModality: (input: { id: string }) =>
+      inTenant(async (tx) => {
+        const modality = await setModalityRetired(tx, input.id, null);
+        if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
+        await audit(tx, 'modality.reactivated', modality.id);
+        return modality;
+      }),
+
+    /** Deletes a modality without history and releases its AE title (else: CONFLICT, retire it). */
+    deleteModality: (input: { id: string }) =>
+      inTenant(async (tx) => {
+        const modality = await findModality(tx, input.id);
+        if (!modality || !(await deleteModality(tx, input.id)))
+          throw new AppError('NOT_FOUND', 'modality not found');
+        await audit(tx, 'modality.deleted', modality.id, { aeTitle: modality.aeTitle });
+        return { id: modality.id };
       }),
 
     /** New weekly opening hours; booked appointments stay where they are. */
@@ -244,6 +331,11 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
         if (!exam) throw new AppError('NOT_FOUND', 'exam not found');
         const modality = await findModality(tx, input.modalityId);
         if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
+        if (modality.retiredAt) {
+          throw new AppError('BAD_INPUT', `the modality ${modality.name} is retired`, {
+            field: 'modalityId',
+          });
+        }
         const type = await examTypeForBooking(tx, exam, input.examTypeId);
         if (type.modalityType !== modality.type) {
           throw new AppError(
@@ -379,6 +471,11 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
         if (input.modalityId) {
           const chosen = all.find((m) => m.id === input.modalityId);
           if (!chosen) throw new AppError('NOT_FOUND', 'modality not found');
+          if (chosen.retiredAt) {
+            throw new AppError('BAD_INPUT', `the modality ${chosen.name} is retired`, {
+              field: 'modalityId',
+            });
+          }
           if (chosen.type !== type.modalityType) {
             throw new AppError(
               'BAD_INPUT',
@@ -388,7 +485,8 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
           }
         }
         const modalities = all.filter(
-          (m) => m.type === type.modalityType && (!input.modalityId || m.id === input.modalityId),
+          (m) =>
+            !m.retiredAt && m.type === type.modalityType && (!input.modalityId || m.id === input.modalityId),
         );
         const now = clock();
         const from = input.from < now ? now : input.from;

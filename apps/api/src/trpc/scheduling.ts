@@ -6,6 +6,7 @@ import {
   bookInput,
   calendarDate,
   createOrderInput,
+  modalityCallersInput,
   openingHoursInput,
   ordersToScheduleInput,
   referrerInput,
@@ -42,12 +43,28 @@ export const schedulingRouter = router({
             .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, '1 to 16 characters, no backslash')
             .refine((v) => v.trim() !== '', 'not blank'),
           openingHours,
+          callingAeTitles: modalityCallersInput.callingAeTitles.optional(),
+          allowedSources: modalityCallersInput.allowedSources.optional(),
+          clientCertFingerprints: modalityCallersInput.clientCertFingerprints.optional(),
         }),
       )
       .mutation(({ ctx, input }) => ctx.services.scheduling.createModality(input)),
     setOpeningHours: tenantProcedure(ADMIN)
       .input(z.strictObject({ id: z.uuid(), openingHours }))
       .mutation(({ ctx, input }) => ctx.services.scheduling.setOpeningHours(input)),
+    /** Who may speak DICOM for the modality: calling AE titles, source addresses, certificates. */
+    setCallers: tenantProcedure(ADMIN)
+      .input(z.strictObject({ id: z.uuid(), ...modalityCallersInput }))
+      .mutation(({ ctx, input }) => ctx.services.scheduling.setModalityCallers(input)),
+    retire: tenantProcedure(ADMIN)
+      .input(z.strictObject({ id: z.uuid() }))
+      .mutation(({ ctx, input }) => ctx.services.scheduling.retireModality(input)),
+    reactivate: tenantProcedure(ADMIN)
+      .input(z.strictObject({ id: z.uuid() }))
+      .mutation(({ ctx, input }) => ctx.services.scheduling.reactivateModality(input)),
+    delete: tenantProcedure(ADMIN)
+      .input(z.strictObject({ id: z.uuid() }))
+      .mutation(({ ctx, input }) => ctx.services.scheduling.deleteModality(input)),
   }),
   examTypes: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listExamTypes()),

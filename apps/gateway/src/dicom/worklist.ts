@@ -2,6 +2,7 @@ import {
   findAeTitleTenant,
   findExam,
   findExamByStepId,
+  findModality,
   findPerformedStep,
   insertPerformedStep,
   listWorklistSteps,
@@ -15,14 +16,24 @@ import {
 } from '@rayon/db';
 import {
   startWorklistScp,
+  type AssociationRejection,
   type MppsEvent,
   type MppsResult,
   type MppsStatus,
   type PersonName,
+  type SourceLimiter,
   type WorklistItem,
   type WorklistQuery,
 } from '@rayon/dicom';
-import { AppError, nextExamStatus, zonedParts, type ExamStatus } from '@rayon/domain';
+import {
+  admitDicomPeer,
+  AppError,
+  nextExamStatus,
+  normaliseAeTitle,
+  zonedParts,
+  type ExamStatus,
+  type PeerRefusal,
+} from '@rayon/domain';
 import type { Logger } from 'pino';
 
 /** Paris wall-clock date and time of an instant, as DICOM DA / TM. */
@@ -109,6 +120,7 @@ async function moveExams(tx: TenantTx, exams: ExamRow[], target: ExamStatus, sop
  */
 async function mppsCreated(
   tx: TenantTx,
+  modalityId: string,
   event: Extract<MppsEvent, { kind: 'create' }>,
   logger: Logger,
 ): Promise<MppsResult> {
@@ -131,6 +143,7 @@ async function mppsCreated(
   await moveExams(tx, exams, 'in_progress', event.sopInstanceUid);
   const row = await insertPerformedStep(tx, {
     sopInstanceUid: event.sopInstanceUid,
+    modalityId,
     examIds: exams.map((e) => e.id),
     status: event.status,
   });
@@ -139,10 +152,22 @@ async function mppsCreated(
   return 'accepted';
 }
 
-/** N-SET: found by its SOP instance UID only; a completed or discontinued step is final. */
-async function mppsSet(tx: TenantTx, event: Extract<MppsEvent, { kind: 'set' }>): Promise<MppsResult> {
+/**
+ * N-SET: found by its SOP instance UID; only the modality that created the step may update it
+ * (a step of before migration 0009 has no recorded modality: any modality of the practice, as
+ * then); a completed or discontinued step is final.
+ */
+async function mppsSet(
+  tx: TenantTx,
+  modalityId: string,
+  event: Extract<MppsEvent, { kind: 'set' }>,
+): Promise<MppsResult> {
   const step = await findPerformedStep(tx, event.sopInstanceUid, { forUpdate: true });
   if (!step) return 'unknown';
+  if (step.modalityId && step.modalityId !== modalityId) {
+    // Processing failure (0110), the N-SET failure PS3.4 F.7.2.2 gives MPPS SCUs; nothing changes.
+    return { outcome: 'refused', comment: 'performed procedure step of another modality' };
+  }
   if (step.status !== 'IN PROGRESS') {
     return { outcome: 'refused', comment: `performed procedure step is ${step.status}` };
   }
@@ -159,27 +184,87 @@ async function mppsSet(tx: TenantTx, event: Extract<MppsEvent, { kind: 'set' }>)
 }
 
 /**
- * The Modality Worklist and MPPS on one port for every practice: the called AE title is a
- * modality's AE title, which names its practice. A practice's modalities see its worklist only,
- * and move only its exams. Performed steps live in the practice's `performed_steps` table, so an
- * N-SET finds its exams whatever happened to the gateway since the N-CREATE.
+ * How a refusal is told to the peer (A-ASSOCIATE-RJ, rejected-permanent, service-user):
+ * - a retired modality's AE title no longer serves: called AE title not recognized;
+ * - a calling AE title the modality has not registered: calling AE title not recognized;
+ * - an address, or a missing / unregistered client certificate: no reason given. PS3.8 has no
+ *   reason for "not from there"; "calling AE title not recognized" would be untrue (the title
+ *   may be right) and would send the modality's engineer to the wrong setting, and a specific
+ *   answer would let a stranger probe the registered titles. The gateway's log says which.
  */
-export async function startWorklist(o: { db: Database; logger: Logger; host: string; port: number }) {
-  const tenants = new Map<string, TenantRef>();
-  return startWorklistScp({
+const REJECTIONS: Record<PeerRefusal, AssociationRejection> = {
+  retired: 'called-ae',
+  'calling-ae': 'calling-ae',
+  source: 'no-reason',
+  'tls-required': 'no-reason',
+  certificate: 'no-reason',
+};
+
+/** What an accepted association acts for: a practice's modality. */
+interface ModalityAssociation {
+  tenant: TenantRef;
+  modalityId: string;
+}
+
+/**
+ * The Modality Worklist and MPPS on one port for every practice: the called AE title is a
+ * modality's AE title, which names its practice; the association is accepted only from the
+ * calling AE titles, addresses (and, when registered, TLS client certificates) of that modality.
+ * A practice's modalities see its worklist only, and move only its exams. Performed steps live
+ * in the practice's `performed_steps` table with the modality that created them, so an N-SET
+ * finds its exams whatever happened to the gateway since the N-CREATE.
+ */
+export async function startWorklist(o: {
+  db: Database;
+  logger: Logger;
+  host: string;
+  port: number;
+  /** Connections per source address (the gateway's connectionLimiter). */
+  limiter?: SourceLimiter;
+  /** Idle connections are closed after this long (default 60 s). */
+  idleTimeoutMs?: number;
+  /** The DICOM TLS port and its server certificate. */
+  tls?: { port: number; key: Buffer | string; cert: Buffer | string };
+}) {
+  return startWorklistScp<ModalityAssociation>({
     host: o.host,
     port: o.port,
     logger: o.logger,
-    async resolveCalledAe(calledAe) {
-      const found = await o.db.platform((tx) => findAeTitleTenant(tx, calledAe.trim()));
-      if (!found) return undefined;
-      tenants.set(found.tenant.id, found.tenant);
-      return found.tenant.id;
+    ...(o.limiter ? { limiter: o.limiter } : {}),
+    ...(o.idleTimeoutMs !== undefined ? { idleTimeoutMs: o.idleTimeoutMs } : {}),
+    ...(o.tls ? { tls: o.tls } : {}),
+    async resolveAssociation(peer) {
+      const found = await o.db.platform((tx) => findAeTitleTenant(tx, normaliseAeTitle(peer.calledAe)));
+      if (!found) return { reject: 'called-ae' };
+      const modality = await o.db.withTenant(found.tenant, (tx) => findModality(tx, found.modalityId));
+      if (!modality) return { reject: 'called-ae' };
+      const verdict = admitDicomPeer(modality, {
+        callingAe: peer.callingAe,
+        address: peer.address,
+        ...(peer.tls ? { tls: peer.tls } : {}),
+      });
+      if (!verdict.admitted) {
+        o.logger.warn(
+          {
+            tenant: found.tenant.slug,
+            modalityId: modality.id,
+            calledAe: peer.calledAe,
+            callingAe: peer.callingAe,
+            address: peer.address,
+            tls: Boolean(peer.tls),
+            refusal: verdict.refusal,
+          },
+          'dicom: association refused: not a registered caller of this modality',
+        );
+        return { reject: REJECTIONS[verdict.refusal] };
+      }
+      return {
+        accept: { tenant: found.tenant, modalityId: modality.id },
+        log: { tenant: found.tenant.slug, modalityId: modality.id },
+      };
     },
-    async findWorklist(tenantId, query) {
-      const rows = await o.db.withTenant(tenants.get(tenantId)!, (tx) =>
-        listWorklistSteps(tx, windowOf(query)),
-      );
+    async findWorklist({ tenant }, query) {
+      const rows = await o.db.withTenant(tenant, (tx) => listWorklistSteps(tx, windowOf(query)));
       return rows.map((r): WorklistItem => {
         const start = parisDicom(r.appointment.startsAt);
         return {
@@ -211,10 +296,12 @@ export async function startWorklist(o: { db: Database; logger: Logger; host: str
         };
       });
     },
-    async onMpps(tenantId, event) {
+    async onMpps({ tenant, modalityId }, event) {
       try {
-        return await o.db.withTenant(tenants.get(tenantId)!, (tx) =>
-          event.kind === 'create' ? mppsCreated(tx, event, o.logger) : mppsSet(tx, event),
+        return await o.db.withTenant(tenant, (tx) =>
+          event.kind === 'create'
+            ? mppsCreated(tx, modalityId, event, o.logger)
+            : mppsSet(tx, modalityId, event),
         );
       } catch (e) {
         if (e instanceof MppsDuplicate) return 'duplicate';

@@ -12,7 +12,7 @@ export type PerformedStepRow = typeof performedSteps.$inferSelect;
 /** The step of an N-CREATE; `undefined` when this SOP instance UID is already known. */
 export async function insertPerformedStep(
   tx: TenantTx,
-  p: { sopInstanceUid: string; examIds: string[]; status: string },
+  p: { sopInstanceUid: string; modalityId: string; examIds: string[]; status: string },
 ): Promise<PerformedStepRow | undefined> {
   const [row] = await tx.insert(performedSteps).values(p).onConflictDoNothing().returning();
   return row;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import {
   accessionNumber,
@@ -16,6 +16,7 @@ import {
   modalities,
   orders,
   patients,
+  performedSteps,
   referrers,
   rooms,
 } from '../schema/tenant.ts';
@@ -49,7 +50,13 @@ export async function insertModality(
   tx: TenantTx,
   input: Omit<typeof modalities.$inferInsert, 'id' | 'createdAt'>,
 ): Promise<ModalityRow> {
-  const m = { ...input, aeTitle: normaliseAeTitle(input.aeTitle) };
+  const m = {
+    ...input,
+    aeTitle: normaliseAeTitle(input.aeTitle),
+    ...(input.callingAeTitles
+      ? { callingAeTitles: [...new Set(input.callingAeTitles.map(normaliseAeTitle))] }
+      : {}),
+  };
   const [row] = await tx.insert(modalities).values(m).onConflictDoNothing().returning();
   const [reserved] = row
     ? await tx
@@ -64,8 +71,71 @@ export async function insertModality(
   return row;
 }
 
-export async function listModalities(tx: TenantTx): Promise<ModalityRow[]> {
-  return tx.select().from(modalities).orderBy(asc(modalities.name));
+/** The practice's modalities, retired ones included unless `active`. */
+export async function listModalities(tx: TenantTx, o: { active?: boolean } = {}): Promise<ModalityRow[]> {
+  return tx
+    .select()
+    .from(modalities)
+    .where(o.active ? isNull(modalities.retiredAt) : undefined)
+    .orderBy(asc(modalities.name));
+}
+
+/** Who may speak DICOM for a modality (normalised by the caller): calling AE titles, addresses, certificates. */
+export async function setModalityCallers(
+  tx: TenantTx,
+  id: string,
+  callers: { callingAeTitles: string[]; allowedSources: string[]; clientCertFingerprints: string[] },
+): Promise<ModalityRow | undefined> {
+  const [row] = await tx
+    .update(modalities)
+    .set({ ...callers, callingAeTitles: [...new Set(callers.callingAeTitles.map(normaliseAeTitle))] })
+    .where(eq(modalities.id, id))
+    .returning();
+  return row;
+}
+
+/**
+ * Retires a modality (`at`), or puts it back in service (`null`). A retired modality keeps its
+ * history and its AE title, still reserved for the practice (past worklists, performed steps and
+ * images name it), but takes no booking and no association.
+ */
+export async function setModalityRetired(
+  tx: TenantTx,
+  id: string,
+  at: Date | null,
+): Promise<ModalityRow | undefined> {
+  const [row] = await tx.update(modalities).set({ retiredAt: at }).where(eq(modalities.id, id)).returning();
+  return row;
+}
+
+/**
+ * Deletes a modality that has no history (no appointment, even released, and no performed step)
+ * and releases its AE title platform-wide. `false` when not found; CONFLICT when it has history
+ * (retire it instead).
+ */
+export async function deleteModality(tx: TenantTx, id: string): Promise<boolean> {
+  const [modality] = await tx.select().from(modalities).where(eq(modalities.id, id)).for('update');
+  if (!modality) return false;
+  const [booked] = await tx
+    .select({ id: appointments.id })
+    .from(appointments)
+    .where(eq(appointments.modalityId, id))
+    .limit(1);
+  const [performed] = await tx
+    .select({ uid: performedSteps.sopInstanceUid })
+    .from(performedSteps)
+    .where(eq(performedSteps.modalityId, id))
+    .limit(1);
+  if (booked || performed) {
+    throw new AppError('CONFLICT', 'this modality has appointments or performed steps: retire it instead', {
+      field: 'id',
+    });
+  }
+  await tx
+    .delete(dicomAeTitles)
+    .where(and(eq(dicomAeTitles.modalityId, id), eq(dicomAeTitles.tenantId, tx.tenant.id)));
+  await tx.delete(modalities).where(eq(modalities.id, id));
+  return true;
 }
 
 export async function findModality(tx: TenantTx, id: string): Promise<ModalityRow | undefined> {
