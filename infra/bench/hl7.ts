@@ -107,6 +107,8 @@ await db.platform((tx) =>
     port: listenerPort,
     receivingApplication: null,
     receivingFacility: null,
+    // The sender (hl7-send) runs on this machine.
+    allowedSources: ['127.0.0.1/32', '::1/128'],
   }),
 );
 const listeners = await startHl7Listeners({

@@ -50,6 +50,8 @@ export interface Stack {
     redis: number;
     hl7Shared: number;
     hl7Demo: number;
+    /** The shared MLLP-over-TLS port. */
+    hl7Tls: number;
     insi: number;
     dicom: number;
     dmp: number;
@@ -103,6 +105,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     smtp: o.portBase + 16,
     smtpAdmin: o.portBase + 17,
     imap: o.portBase + 18,
+    hl7Tls: o.portBase + 19,
   };
   const stateDir = join(repoRoot, '.rayon', o.name);
   const logDir = join(stateDir, 'logs');
@@ -157,6 +160,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       : undefined;
     if (insi) services.push({ url: insi.url, stop: () => insi.close() });
     const insiCaFile = join(stateDir, 'insi-ca.pem');
+    // The gateway's MLLP-over-TLS port presents the local test server certificate (localhost).
+    const hl7TlsCertFile = join(stateDir, 'hl7-tls-cert.pem');
+    const hl7TlsKeyFile = join(stateDir, 'hl7-tls-key.pem');
+    writeFileSync(hl7TlsCertFile, [pki.server.certPem, ...pki.caChainPem].join('\n'));
+    writeFileSync(hl7TlsKeyFile, pki.server.keyPem, { mode: 0o600 });
     writeFileSync(insiCaFile, pki.caChainPem.join('\n'));
 
     // The DMP (strict: mutual TLS, signed VIHF, XDS metadata) and an MSSanté operator (a real SMTP
@@ -238,6 +246,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
           }
         : {}),
       RAYON_HL7_PORT: String(ports.hl7Shared),
+      RAYON_HL7_TLS_PORT: String(ports.hl7Tls),
+      RAYON_HL7_TLS_CERT_FILE: hl7TlsCertFile,
+      RAYON_HL7_TLS_KEY_FILE: hl7TlsKeyFile,
+      // Dedicated HL7 ports the platform administrator assigns: clear of every port above.
+      RAYON_HL7_PORT_RANGE: `${o.portBase + 20}-${o.portBase + 39}`,
       RAYON_DICOM_PORT: String(ports.dicom),
       AUTH_SECRET: `rayon-local-${o.name}-auth-secret-not-for-production`,
       AUTH_URL: portal,

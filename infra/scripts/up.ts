@@ -17,9 +17,11 @@ Rayon is running.
   OpenAPI          ${stack.urls.openapi}
   PostgreSQL       127.0.0.1:${stack.ports.postgres}   (embedded, data in .rayon/local/pg)
   Redis            ${stack.urls.redis}
-  HL7 (MLLP)       127.0.0.1:${stack.ports.hl7Demo}   demo practice (any sender), e.g.
+  HL7 (MLLP)       127.0.0.1:${stack.ports.hl7Demo}   demo practice's dedicated port (senders: this machine), e.g.
                    ../shared/tools/hl7-send 127.0.0.1 ${stack.ports.hl7Demo} ../shared/conformance/hl7v2/ans-hl7v2-exemples/sgl-pamfr/admission.er7
-                   127.0.0.1:${stack.ports.hl7Shared}   shared port, routed by MSH-5 / MSH-6 (routes: portal → Flux HL7)
+                   127.0.0.1:${stack.ports.hl7Shared}   shared port, routed by MSH-5 / MSH-6 (routes and senders: portal → Flux HL7)
+                   127.0.0.1:${stack.ports.hl7Tls}   shared MLLP-over-TLS port (client certificates), routed by MSH-5 / MSH-6
+                   dedicated ports ${stack.env.RAYON_HL7_PORT_RANGE} (assigned by the platform administrator)
   DICOM worklist   127.0.0.1:${stack.ports.dicom}   called AE titles ${DEMO_AE_TITLES.ct} (scanner), ${DEMO_AE_TITLES.us} (échographe), e.g.
                    findscu -W -aec ${DEMO_AE_TITLES.ct} -k PatientName -k AccessionNumber -k "ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate=$(date +%Y%m%d)" 127.0.0.1 ${stack.ports.dicom}
   INSi             ${stack.urls.insi ?? 'not started: the shared conformance folder was not found (RAYON_SHARED)'}   (local simulator; the demo practice has its test certificates)
@@ -30,7 +32,7 @@ Rayon is running.
   Platform admin   ${DEMO.platformAdmin.email} / ${DEMO.platformAdmin.password}
   Practice admin   ${DEMO.practiceAdmin.email} / ${DEMO.practiceAdmin.password}   (practice "${DEMO.tenant.slug}")
 
-Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, HL7 = base+10 and base+11, INSi = base+12, DICOM = base+13, DMP = base+14/15, MSSanté = base+16/17/18).
+Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, HL7 = base+10 and base+11, INSi = base+12, DICOM = base+13, DMP = base+14/15, MSSanté = base+16/17/18, HL7 over TLS = base+19, dedicated HL7 ports = base+20..base+39).
 `);
 
 let stopping = false;

@@ -23,6 +23,7 @@ import {
   insertHl7Route,
   insertTenant,
   listTenantHl7Routes,
+  updateHl7Route,
   provisionTenant,
   recordAudit,
   toTenantRef,
@@ -51,6 +52,9 @@ export interface DemoSeed {
   radiologist?: SeedAccount & { rpps: string; title: string };
   tenant: { slug: string; name: string; finess: string; siret: string };
 }
+
+/** The demo HL7 route's senders: this machine (IPv4 and IPv6 loopback). */
+export const DEMO_HL7_SOURCES = ['127.0.0.1/32', '::1/128'];
 
 export const DEMO: DemoSeed = {
   platformAdmin: {
@@ -156,14 +160,20 @@ export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: Demo
         signsReports: true,
       });
     }
+    // The demo practice's dedicated port, given by the platform (the seed acts as its
+    // administrator), with this machine registered as its sender so README's hl7-send works.
     const routes = await listTenantHl7Routes(tx, tenant.id);
-    if (extras.hl7Port && !routes.some((r) => r.port === extras.hl7Port)) {
+    const demoRoute = routes.find((r) => r.port === extras.hl7Port);
+    if (extras.hl7Port && !demoRoute) {
       await insertHl7Route(tx, {
         tenantId: tenant.id,
         port: extras.hl7Port,
         receivingApplication: null,
         receivingFacility: null,
+        allowedSources: DEMO_HL7_SOURCES,
       });
+    } else if (demoRoute && demoRoute.allowedSources.length === 0) {
+      await updateHl7Route(tx, tenant.id, demoRoute.id, { allowedSources: DEMO_HL7_SOURCES });
     }
     for (const c of extras.certificates ?? []) {
       if (!extras.secretsKey) throw new Error('a secrets key is needed to install certificates');
