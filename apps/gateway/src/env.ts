@@ -13,6 +13,16 @@ const schema = z
     /** The DICOM port (Modality Worklist C-FIND, C-ECHO, MPPS), routed by called AE title (0 = none). */
     RAYON_DICOM_PORT: z.coerce.number().int().min(0).max(65535).default(11112),
     /**
+     * The DICOM TLS port (0 = none): the only door of a modality that registered client
+     * certificates. Needs the two files below.
+     */
+    RAYON_DICOM_TLS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** PEM files of the DICOM TLS port's server certificate (with its chain) and private key. */
+    RAYON_DICOM_TLS_CERT_FILE: z.string().optional(),
+    RAYON_DICOM_TLS_KEY_FILE: z.string().optional(),
+    /** A DICOM connection idle this long is closed. */
+    RAYON_DICOM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+    /**
      * The shared MLLP-over-TLS port, routed by MSH-5 / MSH-6 like the shared port (0 = none); the
      * only door of a route that requires a client certificate. Needs the two files below.
      */
@@ -33,6 +43,13 @@ const schema = z
     RAYON_HL7_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   })
   .superRefine((env, ctx) => {
+    if (env.RAYON_DICOM_TLS_PORT > 0 && !(env.RAYON_DICOM_TLS_CERT_FILE && env.RAYON_DICOM_TLS_KEY_FILE)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RAYON_DICOM_TLS_PORT'],
+        message: 'RAYON_DICOM_TLS_PORT needs RAYON_DICOM_TLS_CERT_FILE and RAYON_DICOM_TLS_KEY_FILE (PEM)',
+      });
+    }
     if (env.RAYON_HL7_TLS_PORT > 0 && !(env.RAYON_HL7_TLS_CERT_FILE && env.RAYON_HL7_TLS_KEY_FILE)) {
       ctx.addIssue({
         code: 'custom',

@@ -9,6 +9,7 @@ import pino from 'pino';
 import { loadEnv } from './env.ts';
 import { startWorklist } from './dicom/worklist.ts';
 import { startHl7Listeners } from './hl7/listeners.ts';
+import { connectionLimiter } from './peers.ts';
 
 const env = loadEnv();
 const logger = pino({ level: env.RAYON_LOG_LEVEL, base: { service: 'gateway' } });
@@ -33,10 +34,32 @@ const hl7 = await startHl7Listeners({
 });
 const dicom =
   env.RAYON_DICOM_PORT > 0
-    ? await startWorklist({ db, logger, host: env.RAYON_GATEWAY_HOST, port: env.RAYON_DICOM_PORT })
+    ? await startWorklist({
+        db,
+        logger,
+        host: env.RAYON_GATEWAY_HOST,
+        port: env.RAYON_DICOM_PORT,
+        limiter: connectionLimiter(env.RAYON_GATEWAY_MAX_CONNECTIONS_PER_SOURCE),
+        idleTimeoutMs: env.RAYON_DICOM_IDLE_TIMEOUT_MS,
+        ...(env.RAYON_DICOM_TLS_PORT > 0
+          ? {
+              tls: {
+                port: env.RAYON_DICOM_TLS_PORT,
+                cert: readFileSync(env.RAYON_DICOM_TLS_CERT_FILE!),
+                key: readFileSync(env.RAYON_DICOM_TLS_KEY_FILE!),
+              },
+            }
+          : {}),
+      })
     : undefined;
 logger.info(
-  { hl7SharedPort: hl7.sharedPort, hl7TlsPort: hl7.tlsPort, hl7Ports: hl7.ports(), dicomPort: dicom?.port },
+  {
+    hl7SharedPort: hl7.sharedPort,
+    hl7TlsPort: hl7.tlsPort,
+    hl7Ports: hl7.ports(),
+    dicomPort: dicom?.port,
+    dicomTlsPort: dicom?.tlsPort,
+  },
   'gateway started',
 );
 
