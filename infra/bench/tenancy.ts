@@ -109,6 +109,7 @@ const one = await readLatencies([oneKey]);
 // 3. Migrating 500 tenant schemas from version 0.
 const sql = postgres(url.toString(), { max: 1, onnotice: () => {} });
 await sql.begin(async (tx) => {
+  await tx`select set_config('role', 'rayon_app_owner', true)`; // schemas belong to the owner role
   for (let i = 0; i < TENANTS; i++) {
     const slug = `bench-m${String(i).padStart(3, '0')}`;
     await tx.unsafe(`create schema "${tenantSchemaName(slug)}"`);

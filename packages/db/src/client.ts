@@ -4,6 +4,7 @@ import { drizzle, type PostgresJsDatabase, type PostgresJsTransaction } from 'dr
 import postgres from 'postgres';
 import * as platformSchema from './schema/platform.ts';
 import * as tenantSchema from './schema/tenant.ts';
+import { tenantRole } from './tenancy/roles.ts';
 
 const schema = { ...platformSchema, ...tenantSchema };
 type Schema = typeof schema;
@@ -29,6 +30,7 @@ export type PlatformTx = Tx & { readonly [platformBrand]: true };
 export type ControlTx = PlatformTx | TenantTx;
 
 export interface DatabaseOptions {
+  /** The application role's URL (its user name names the tenant roles: tenancy/roles.ts). */
   url: string;
   /** Pool size. */
   max?: number;
@@ -46,8 +48,10 @@ export const TENANT_SCHEMA = /^t_[a-z0-9_]{3,40}$/;
 export class Database {
   readonly #client: postgres.Sql;
   readonly #db: PostgresJsDatabase<Schema>;
+  readonly #appRole: string;
 
   constructor(options: DatabaseOptions) {
+    this.#appRole = decodeURIComponent(new URL(options.url).username);
     this.#client = postgres(options.url, {
       max: options.max ?? 10,
       prepare: false,
@@ -59,13 +63,18 @@ export class Database {
 
   /**
    * Runs `fn` in a transaction whose first statement points the search_path at the tenant's
-   * schema (transaction-local, so the pooled connection is clean afterwards).
+   * schema and becomes the tenant's own role (both transaction-local, so the pooled connection is
+   * clean afterwards, and safe behind PgBouncer in transaction mode). The role is granted on that
+   * schema only: another practice's tables answer "permission denied" (tenancy/roles.ts).
    */
   async withTenant<T>(tenant: TenantRef, fn: (tx: TenantTx) => Promise<T>): Promise<T> {
     if (!TENANT_SCHEMA.test(tenant.schemaName))
       throw new Error(`invalid tenant schema name: ${tenant.schemaName}`);
+    const role = tenantRole(this.#appRole, tenant.schemaName);
     return this.#db.transaction(async (tx) => {
-      await tx.execute(sql`select set_config('search_path', ${tenant.schemaName}, true)`);
+      await tx.execute(
+        sql`select set_config('search_path', ${tenant.schemaName}, true), set_config('role', ${role}, true)`,
+      );
       return fn(Object.assign(tx, { tenant }) as unknown as TenantTx);
     });
   }

@@ -53,8 +53,8 @@ async function until(check: () => Promise<boolean>, what: string) {
 
 const ledgerCount = async () => {
   const rows = await sql<{ n: number }[]>`
-    select count(*)::int as n from information_schema.tables
-    where table_name = '_migrations' and starts_with(table_schema, ${tenantSchemaName(prefix + 'x').slice(0, -1)})`;
+    select count(*)::int as n from pg_catalog.pg_tables
+    where tablename = '_migrations' and starts_with(schemaname, ${tenantSchemaName(prefix + 'x').slice(0, -1)})`;
   return rows[0]!.n;
 };
 
@@ -63,6 +63,7 @@ beforeAll(async () => {
   sql = postgres(inject('databaseUrl'), { max: 2, onnotice: () => {} });
   // 200 tenants whose schemas exist but have none of the tenant migrations yet (version 0).
   await sql.begin(async (tx) => {
+    await tx`select set_config('role', 'rayon_app_owner', true)`; // schemas belong to the owner role
     for (let i = 0; i < TENANTS; i++) {
       const slug = `${prefix}${String(i).padStart(3, '0')}`;
       await tx.unsafe(`create schema "${tenantSchemaName(slug)}"`);
@@ -122,16 +123,19 @@ describe('tenant migration runner', () => {
     expect(again.every((r) => r.outcome === 'up-to-date' && r.applied.length === 0)).toBe(true);
     // Every tenant schema now has the tenant tables.
     const [{ n }] = await sql<[{ n: number }]>`
-      select count(*)::int as n from information_schema.tables
-      where table_name = 'sites' and starts_with(table_schema, ${tenantSchemaName(prefix + 'x').slice(0, -1)})`;
+      select count(*)::int as n from pg_catalog.pg_tables
+      where tablename = 'sites' and starts_with(schemaname, ${tenantSchemaName(prefix + 'x').slice(0, -1)})`;
     expect(n).toBe(TENANTS);
   });
 
   it('reports a failing tenant and migrates the others', async () => {
     const slug = `${prefix}zzz`;
-    await sql.unsafe(`create schema "${tenantSchemaName(slug)}"`);
-    await sql.unsafe(`create table "${tenantSchemaName(slug)}".sites (id int)`); // conflicts with the migration
-    await sql`insert into platform.tenants (slug, schema_name, name, status) values (${slug}, ${tenantSchemaName(slug)}, ${slug}, 'active')`;
+    await sql.begin(async (tx) => {
+      await tx`select set_config('role', 'rayon_app_owner', true)`;
+      await tx.unsafe(`create schema "${tenantSchemaName(slug)}"`);
+      await tx.unsafe(`create table "${tenantSchemaName(slug)}".sites (id int)`); // conflicts with the migration
+      await tx`insert into platform.tenants (slug, schema_name, name, status) values (${slug}, ${tenantSchemaName(slug)}, ${slug}, 'active')`;
+    });
     const results = await migrateAllTenants(db, { slugPrefix: prefix });
     const failed = results.filter((r) => r.outcome === 'failed');
     expect(failed.map((r) => r.slug)).toEqual([slug]);

@@ -1,6 +1,7 @@
 import type postgres from 'postgres';
 import type { Database, TenantRef } from '../client.ts';
 import { platformMigrationsDir, readMigrations, tenantMigrationsDir, type Migration } from './files.ts';
+import { grantPlatform, grantTenant, ownerRole } from '../tenancy/roles.ts';
 
 const LEDGER = `create table if not exists _migrations (
   tag text primary key, hash text not null, applied_at timestamptz not null default now())`;
@@ -30,16 +31,30 @@ async function applyInSchema(sql: postgres.TransactionSql, schemaName: string, m
   return applied;
 }
 
+/**
+ * Makes the rest of the transaction run as the database's owner role (tenancy/roles.ts), so what
+ * migrations create belongs to it and not to the application role. Returns the application role.
+ */
+async function asOwner(sql: postgres.TransactionSql): Promise<string> {
+  const [{ appRole }] = await sql<[{ appRole: string }]>`select session_user as "appRole"`;
+  await sql`select set_config('role', ${ownerRole(appRole)}, true)`;
+  return appRole;
+}
+
 export async function migratePlatform(db: Database): Promise<string[]> {
   const migrations = readMigrations(platformMigrationsDir);
   return db.tenancyTransaction(async (sql) => {
+    const appRole = await asOwner(sql);
     await sql`create schema if not exists platform`;
-    return applyInSchema(sql, 'platform', migrations);
+    const applied = await applyInSchema(sql, 'platform', migrations);
+    await grantPlatform(sql, appRole);
+    return applied;
   });
 }
 
 /**
- * Migrates one tenant schema in a single transaction. The tenant row is share-locked and must
+ * Migrates one tenant schema in a single transaction, and keeps the practice's role and its
+ * grants on the schema in step (tables a migration adds are granted in the same transaction). The tenant row is share-locked and must
  * be in an expected status, so a concurrent deprovisioning waits, or wins and is skipped here.
  * Only provisioning creates the schema.
  */
@@ -53,8 +68,11 @@ export async function migrateTenant(
     const [row] = await sql<{ status: string }[]>`
       select status from platform.tenants where schema_name = ${tenant.schemaName} for share`;
     if (!row || row.status !== (o.provisioning ? 'provisioning' : 'active')) return 'skipped';
+    const appRole = await asOwner(sql);
     if (o.provisioning) await sql.unsafe(`create schema if not exists "${tenant.schemaName}"`);
-    return applyInSchema(sql, tenant.schemaName, migrations);
+    const applied = await applyInSchema(sql, tenant.schemaName, migrations);
+    await grantTenant(sql, appRole, tenant.schemaName);
+    return applied;
   });
 }
 

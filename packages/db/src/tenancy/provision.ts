@@ -11,6 +11,7 @@ import {
   type ProvisioningState,
 } from '../schema/platform.ts';
 import { countSites, insertSite } from '../tenant/sites.ts';
+import { ownerRole, tenantRole } from './roles.ts';
 
 export interface ProvisionContext {
   actor: Actor;
@@ -87,7 +88,18 @@ export async function deprovisionTenant(
   if (tenant.status === 'deprovisioned') return;
   if (!TENANT_SCHEMA.test(tenant.schemaName)) throw new Error(`not a tenant schema: ${tenant.schemaName}`);
   await db.platform(async (tx) => {
+    // The schema and the practice's role belong to the owner role (tenancy/roles.ts).
+    const [{ appRole }] = (await tx.execute(sql`select session_user as "appRole"`)) as unknown as [
+      { appRole: string },
+    ];
+    await tx.execute(sql`select set_config('role', ${ownerRole(appRole)}, true)`);
     await tx.execute(sql.raw(`drop schema if exists "${tenant.schemaName}" cascade`));
+    // Kept when another database of the cluster still grants it something.
+    await tx
+      .transaction((sp) =>
+        sp.execute(sql.raw(`drop role if exists ${tenantRole(appRole, tenant.schemaName)}`)),
+      )
+      .catch(() => undefined);
     await tx
       .update(apiKeys)
       .set({ revokedAt: sql`coalesce(${apiKeys.revokedAt}, now())` })
