@@ -1,6 +1,6 @@
 /** `./rayon up`: runs Rayon on embedded defaults until Ctrl-C. */
 import { portBase } from './services.ts';
-import { DEMO_AE_TITLES } from '../../apps/api/src/cli/seed.ts';
+import { DEMO_AE_TITLES, DEMO_CALLERS } from '../../apps/api/src/cli/seed.ts';
 import { DEMO, startStack } from './stack.ts';
 
 const stack = await startStack({
@@ -23,7 +23,7 @@ Rayon is running.
                    127.0.0.1:${stack.ports.hl7Tls}   shared MLLP-over-TLS port (client certificates), routed by MSH-5 / MSH-6
                    dedicated ports ${stack.env.RAYON_HL7_PORT_RANGE} (assigned by the platform administrator)
   DICOM worklist   127.0.0.1:${stack.ports.dicom}   called AE titles ${DEMO_AE_TITLES.ct} (scanner), ${DEMO_AE_TITLES.us} (échographe), e.g.
-                   findscu -W -aec ${DEMO_AE_TITLES.ct} -k PatientName -k AccessionNumber -k "ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate=$(date +%Y%m%d)" 127.0.0.1 ${stack.ports.dicom}
+                   findscu -W -aet ${DEMO_CALLERS.ct.callingAeTitles[0]} -aec ${DEMO_AE_TITLES.ct} -k PatientName -k AccessionNumber -k "ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate=$(date +%Y%m%d)" 127.0.0.1 ${stack.ports.dicom}
   INSi             ${stack.urls.insi ?? 'not started: the shared conformance folder was not found (RAYON_SHARED)'}   (local simulator; the demo practice has its test certificates)
   DMP              ${stack.urls.dmpDocuments ?? '—'}   (local simulator: what it holds; the demo practice has its certificate)
   MSSanté          127.0.0.1:${stack.ports.smtp} (SMTP), ${stack.ports.imap} (IMAP)   ${stack.urls.mssanteMessages ?? '—'}   (local simulator: the mails received; DSN/MDN come back by IMAP)

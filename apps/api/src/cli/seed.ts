@@ -18,6 +18,7 @@ import {
   listReportTemplates,
   listSites,
   setExamStatus,
+  setModalityCallers,
   type TenantTx,
   findTenantBySlug,
   insertHl7Route,
@@ -188,6 +189,15 @@ export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: Demo
 /** Demo AE titles of the demo practice's modalities (documented in the README). */
 export const DEMO_AE_TITLES = { ct: 'RAYON_CT1', us: 'RAYON_US1' };
 
+/**
+ * Who may call the demo modalities' AE titles: their own calling AE titles (findscu / echoscu
+ * `-aet`, documented in the README), from this machine.
+ */
+export const DEMO_CALLERS = {
+  ct: { callingAeTitles: ['RAYON_CT1_SCU'], allowedSources: ['127.0.0.1/32', '::1/128'] },
+  us: { callingAeTitles: ['RAYON_US1_SCU'], allowedSources: ['127.0.0.1/32', '::1/128'] },
+};
+
 /** Paris wall-clock time today as an instant. */
 function parisToday(hhmm: string, now = new Date()): Date {
   const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
@@ -214,6 +224,7 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
       name: 'Scanner',
       type: 'CT',
       aeTitle: DEMO_AE_TITLES.ct,
+      ...DEMO_CALLERS.ct,
       openingHours: week,
     });
     await insertModality(tx, {
@@ -221,6 +232,7 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
       name: 'Échographe',
       type: 'US',
       aeTitle: DEMO_AE_TITLES.us,
+      ...DEMO_CALLERS.us,
       openingHours: week,
     });
     await insertExamType(tx, {
@@ -249,6 +261,13 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
       mssanteAddress: null,
     });
     modalities = await listModalities(tx);
+  }
+  // A demo practice seeded before modalities registered their callers gets them once.
+  for (const m of modalities) {
+    const key = m.aeTitle === DEMO_AE_TITLES.ct ? 'ct' : m.aeTitle === DEMO_AE_TITLES.us ? 'us' : undefined;
+    if (key && m.callingAeTitles.length === 0 && m.allowedSources.length === 0) {
+      await setModalityCallers(tx, m.id, { ...DEMO_CALLERS[key], clientCertFingerprints: [] });
+    }
   }
   await seedDemandes(tx, ctx);
   const today = await listScheduleEntries(tx, {
