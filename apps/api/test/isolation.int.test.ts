@@ -335,10 +335,21 @@ describe('scheduling (desk, planning, free slots, catalogue) with tenant A crede
       () => clientA.scheduling.day.query({ date: '2030-03-04', modalityId: sb.modality.id }),
       () => clientA.scheduling.week.query({ date: '2030-03-04', modalityId: sb.modality.id }),
       () => clientA.scheduling.modalities.setOpeningHours.mutate({ id: sb.modality.id, openingHours: {} }),
+      () =>
+        clientA.scheduling.modalities.setCallers.mutate({
+          id: sb.modality.id,
+          callingAeTitles: ['INTRUDER'],
+          allowedSources: ['0.0.0.0/0'],
+          clientCertFingerprints: [],
+        }),
+      () => clientA.scheduling.modalities.retire.mutate({ id: sb.modality.id }),
+      () => clientA.scheduling.modalities.reactivate.mutate({ id: sb.modality.id }),
+      () => clientA.scheduling.modalities.delete.mutate({ id: sb.modality.id }),
     ]) {
       expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
     }
     const [modalityB] = await h.db.withTenant(b, listModalities);
+    expect(modalityB).toMatchObject({ callingAeTitles: [], allowedSources: [], retiredAt: null });
     expect(Object.keys(modalityB!.openingHours)).toEqual(['1', '2', '3', '4', '5']);
     const changed = await clientA.scheduling.modalities.setOpeningHours.mutate({
       id: sa.modality.id,
@@ -356,6 +367,15 @@ describe('scheduling (desk, planning, free slots, catalogue) with tenant A crede
       () => asB.scheduling.week.query({ date: '2030-03-04', modalityId: sb.modality.id }),
       () => asB.scheduling.orders.toSchedule.query({}),
       () => asB.scheduling.modalities.setOpeningHours.mutate({ id: sb.modality.id, openingHours: {} }),
+      () =>
+        asB.scheduling.modalities.setCallers.mutate({
+          id: sb.modality.id,
+          callingAeTitles: ['INTRUDER'],
+          allowedSources: ['0.0.0.0/0'],
+          clientCertFingerprints: [],
+        }),
+      () => asB.scheduling.modalities.retire.mutate({ id: sb.modality.id }),
+      () => asB.scheduling.modalities.delete.mutate({ id: sb.modality.id }),
     ]) {
       expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
     }
@@ -463,6 +483,10 @@ describe('coverage of the isolation suite', () => {
     'scheduling.week',
     'scheduling.orders.toSchedule',
     'scheduling.modalities.setOpeningHours',
+    'scheduling.modalities.setCallers',
+    'scheduling.modalities.retire',
+    'scheduling.modalities.reactivate',
+    'scheduling.modalities.delete',
     'patients.documentCopies.settings',
     'patients.documentCopies.setKeepCopies',
     'patients.documentCopies.add',
