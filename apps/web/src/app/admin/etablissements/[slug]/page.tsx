@@ -5,6 +5,7 @@ import { StatusBadge } from '../../../../components/status-badge.tsx';
 import { formatDateTime, provisioningStepLabel } from '../../../../lib/labels.ts';
 import { portalOrigin } from '../../../../server/request.ts';
 import { apiForSession, load } from '../../../../server/session.ts';
+import { Hl7Ports } from './hl7-ports.tsx';
 
 type Params = Promise<{ slug: string }>;
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -107,6 +108,8 @@ export default async function TenantPage({
           <dd>{formatDateTime(tenant.createdAt)}</dd>
         </dl>
       </section>
+
+      {tenant.status === 'active' ? <Hl7Ports slug={tenant.slug} /> : null}
 
       <p>
         <Link

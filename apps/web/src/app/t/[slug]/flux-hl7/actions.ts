@@ -2,7 +2,9 @@
 
 import { revalidatePath } from 'next/cache';
 import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { parseList, routeFieldError, routeFieldOf, type RouteField } from '../../../../lib/hl7-routes.ts';
 import { hl7StatusLabel } from '../../../../lib/labels.ts';
+import { EMPTY_ROUTE_VALUES } from './route-values.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
 
@@ -43,28 +45,39 @@ export async function replayAction(
   }
 }
 
-export type RouteField = 'port' | 'receivingApplication' | 'receivingFacility';
+export interface RouteValues {
+  receivingApplication: string;
+  receivingFacility: string;
+  allowedSources: string;
+  clientCertFingerprints: string;
+  maxMessageKib: string;
+}
 
 export interface RouteState {
   attempt: number;
-  values: { mode: string; port: string; receivingApplication: string; receivingFacility: string };
+  values: RouteValues;
   errors: Partial<Record<RouteField, string>>;
   formError: string | null;
   notice: string | null;
 }
 
-/** A route: a dedicated port, or MSH-5 / MSH-6 on the shared port. */
-export async function createRouteAction(
-  slug: string,
+/**
+ * Creates a route on the shared port (`target.id` unset) or changes one of the practice's
+ * routes: MSH-5 / MSH-6, its senders (addresses, certificate fingerprints) and its size limit.
+ * Dedicated ports are the platform administrator's: this form never sends one.
+ */
+export async function saveRouteAction(
+  target: { slug: string; id: string | null; dedicated: boolean },
   previous: RouteState,
   formData: FormData,
 ): Promise<RouteState> {
   const get = (n: string) => String(formData.get(n) ?? '').trim();
-  const values = {
-    mode: get('mode') === 'port' ? 'port' : 'shared',
-    port: get('port'),
+  const values: RouteValues = {
     receivingApplication: get('receivingApplication'),
     receivingFacility: get('receivingFacility'),
+    allowedSources: String(formData.get('allowedSources') ?? ''),
+    clientCertFingerprints: String(formData.get('clientCertFingerprints') ?? ''),
+    maxMessageKib: get('maxMessageKib'),
   };
   const attempt = previous.attempt + 1;
   const failed = (errors: RouteState['errors'], formError: string | null = null): RouteState => ({
@@ -74,46 +87,65 @@ export async function createRouteAction(
     formError,
     notice: null,
   });
-  const dedicated = values.mode === 'port';
   const errors: RouteState['errors'] = {};
-  const port = Number(values.port);
-  if (dedicated && (!/^\d+$/.test(values.port) || port < 1024 || port > 65535)) {
-    errors.port = 'Numéro de port entre 1024 et 65535.';
-  }
-  if (!dedicated && !values.receivingApplication) {
+  if (!target.dedicated && !values.receivingApplication) {
     errors.receivingApplication = 'Obligatoire sur le port partagé.';
   }
-  if (!dedicated && !values.receivingFacility) errors.receivingFacility = 'Obligatoire sur le port partagé.';
+  if (!target.dedicated && !values.receivingFacility) {
+    errors.receivingFacility = 'Obligatoire sur le port partagé.';
+  }
+  if (target.dedicated && !values.receivingApplication !== !values.receivingFacility) {
+    errors[values.receivingApplication ? 'receivingFacility' : 'receivingApplication'] =
+      'MSH-5 et MSH-6 vont ensemble : renseignez les deux ou aucun.';
+  }
+  const kib = Number(values.maxMessageKib || '1024');
+  if (!/^\d*$/.test(values.maxMessageKib) || kib < 1) {
+    errors.maxMessageKib = 'Un nombre entier de Kio (1 024 Kio = 1 Mio).';
+  }
   if (Object.keys(errors).length > 0) return failed(errors);
 
-  const api = await apiForSession({ tenantSlug: slug });
+  const senders = {
+    allowedSources: parseList(values.allowedSources),
+    clientCertFingerprints: parseList(values.clientCertFingerprints),
+    maxMessageBytes: kib * 1024,
+  };
+  const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    await api.hl7.routes.create.mutate({
-      port: dedicated ? port : null,
-      receivingApplication: values.receivingApplication,
-      receivingFacility: values.receivingFacility,
-    });
+    if (target.id) {
+      await api.hl7.routes.update.mutate({
+        id: target.id,
+        receivingApplication: values.receivingApplication || null,
+        receivingFacility: values.receivingFacility || null,
+        ...senders,
+      });
+    } else {
+      await api.hl7.routes.create.mutate({
+        receivingApplication: values.receivingApplication,
+        receivingFacility: values.receivingFacility,
+        ...senders,
+      });
+    }
   } catch (error) {
     const info = apiErrorInfo(error);
-    const field = info?.field as RouteField | undefined;
-    const known = field === 'port' || field === 'receivingApplication' || field === 'receivingFacility';
-    if (info?.appCode === 'CONFLICT' || info?.code === 'CONFLICT') {
-      if (field === 'port') return failed({ port: 'Ce port est déjà utilisé.' });
-      return failed({}, 'Ce couple MSH-5 / MSH-6 est déjà routé.');
-    }
-    if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
-      if (known) return failed({ [field]: 'Valeur invalide.' });
+    const conflict = info?.appCode === 'CONFLICT' || info?.code === 'CONFLICT';
+    const bad = info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST';
+    if (info && (conflict || bad)) {
+      const field = routeFieldOf(info.field);
+      if (field) return failed({ [field]: routeFieldError(info.field!, conflict) });
       return failed({}, sentence(frenchApiMessage(info.message)));
+    }
+    if (info?.appCode === 'FORBIDDEN' && info.field === 'port') {
+      return failed({}, "Les ports dédiés sont attribués par l'administrateur de la plateforme.");
     }
     handleApiError(error);
   }
-  revalidatePath(feedPath(slug));
+  revalidatePath(feedPath(target.slug));
   return {
     attempt,
-    values: { mode: values.mode, port: '', receivingApplication: '', receivingFacility: '' },
+    values: target.id ? values : EMPTY_ROUTE_VALUES,
     errors: {},
     formError: null,
-    notice: 'Route ajoutée.',
+    notice: target.id ? 'Route enregistrée.' : 'Route ajoutée.',
   };
 }
 

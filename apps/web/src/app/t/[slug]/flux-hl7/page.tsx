@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ConfirmButton } from '../../../../components/confirm-button.tsx';
+import { formatBytes } from '../../../../lib/hl7-routes.ts';
 import { formatDateTime, hl7StatusLabel } from '../../../../lib/labels.ts';
 import { patientPath } from '../../../../lib/patients.ts';
 import { practiceContext } from '../../../../server/practice.ts';
@@ -141,46 +142,97 @@ export default async function Hl7FeedPage({
             Routes de réception
           </h2>
           <p className="muted">
-            Comment les messages des émetteurs parviennent à l'établissement : sur un port dédié, ou sur le
-            port partagé de la plateforme en reconnaissant l'application (MSH-5) et l'établissement (MSH-6)
-            destinataires.
+            Comment les messages des émetteurs parviennent à l'établissement : sur le port partagé de la
+            plateforme en reconnaissant l'application (MSH-5) et l'établissement (MSH-6) destinataires, ou sur
+            un port dédié attribué par l'administrateur de la plateforme. Seuls les émetteurs enregistrés sur
+            une route (adresses autorisées et, si renseignées, empreintes de certificat client pour le MLLP
+            sur TLS) sont acceptés ; les autres reçoivent un refus (AR).
           </p>
           {routes.length === 0 ? (
             <p className="empty">Aucune route.</p>
           ) : (
-            <table className="table" data-testid="hl7-routes">
-              <thead>
-                <tr>
-                  <th scope="col">Réception</th>
-                  <th scope="col">Application réceptrice (MSH-5)</th>
-                  <th scope="col">Établissement récepteur (MSH-6)</th>
-                  <th scope="col">Créée le</th>
-                  <th scope="col">
-                    <span className="muted">Action</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {routes.map((r) => (
-                  <tr key={r.id}>
-                    <td>{r.port !== null ? `Port dédié ${r.port}` : 'Port partagé'}</td>
-                    <td>{r.receivingApplication ?? <span className="muted">toutes</span>}</td>
-                    <td>{r.receivingFacility ?? <span className="muted">tous</span>}</td>
-                    <td>{formatDateTime(r.createdAt)}</td>
-                    <td>
-                      <form action={deleteRoute}>
-                        <input type="hidden" name="id" value={r.id} />
-                        <ConfirmButton question="Supprimer cette route ? Les messages qui l'empruntent seront refusés.">
-                          Supprimer
-                        </ConfirmButton>
-                      </form>
-                    </td>
+            <div className="table-wrap">
+              <table className="table" data-testid="hl7-routes">
+                <thead>
+                  <tr>
+                    <th scope="col">Réception</th>
+                    <th scope="col">MSH-5 / MSH-6</th>
+                    <th scope="col">Adresses autorisées</th>
+                    <th scope="col">Empreintes de certificat</th>
+                    <th scope="col">Taille maximale</th>
+                    <th scope="col">
+                      <span className="muted">Action</span>
+                    </th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {routes.map((r) => (
+                    <tr key={r.id}>
+                      <td className="nowrap">{r.port !== null ? `Port dédié ${r.port}` : 'Port partagé'}</td>
+                      <td>
+                        {r.receivingApplication ?? <span className="muted">toutes</span>}
+                        <div className="muted small">{r.receivingFacility ?? 'tous'}</div>
+                      </td>
+                      <td>
+                        {r.allowedSources.length === 0 ? (
+                          <span className="hl7-warning">Aucune : tout message est refusé</span>
+                        ) : (
+                          <ul className="plain-list">
+                            {r.allowedSources.map((a) => (
+                              <li key={a}>
+                                <code>{a}</code>
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                      </td>
+                      <td>
+                        {r.clientCertFingerprints.length === 0 ? (
+                          <span className="muted">Aucune (TLS facultatif)</span>
+                        ) : (
+                          <ul className="plain-list">
+                            {r.clientCertFingerprints.map((f) => (
+                              <li key={f}>
+                                <code className="fingerprint" title={f}>
+                                  {f.slice(0, 23)}…
+                                </code>
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                      </td>
+                      <td className="nowrap">{formatBytes(r.maxMessageBytes)}</td>
+                      <td>
+                        <div className="row-actions">
+                          <Link
+                            href={`${base}/routes/${r.id}`}
+                            className="button button--secondary button--small"
+                          >
+                            Modifier
+                          </Link>
+                          {r.port === null ? (
+                            <form action={deleteRoute}>
+                              <input type="hidden" name="id" value={r.id} />
+                              <ConfirmButton
+                                className="button button--danger button--small"
+                                question="Supprimer cette route ? Les messages qui l'empruntent seront refusés."
+                              >
+                                Supprimer
+                              </ConfirmButton>
+                            </form>
+                          ) : null}
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
-          <h3>Nouvelle route</h3>
+          <h3>Nouvelle route sur le port partagé</h3>
+          <p className="muted small">
+            Un port dédié est attribué par l'administrateur de la plateforme, sur demande.
+          </p>
           <RouteForm slug={slug} />
         </section>
       ) : null}

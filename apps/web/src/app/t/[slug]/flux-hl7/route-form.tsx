@@ -1,70 +1,101 @@
 'use client';
 
-import { useActionState, useState } from 'react';
+import { useActionState } from 'react';
 import { Field, FormError, FormNotice } from '../../../../components/form.tsx';
-import { createRouteAction, type RouteState } from './actions.ts';
+import { saveRouteAction, type RouteState, type RouteValues } from './actions.ts';
+import { EMPTY_ROUTE_VALUES } from './route-values.ts';
 
-/** New HL7 route: a dedicated port, or MSH-5 / MSH-6 on the shared port. */
-export function RouteForm({ slug }: { slug: string }) {
-  const [state, formAction, pending] = useActionState<RouteState, FormData>(
-    createRouteAction.bind(null, slug),
-    {
-      attempt: 0,
-      values: { mode: 'shared', port: '', receivingApplication: '', receivingFacility: '' },
-      errors: {},
-      formError: null,
-      notice: null,
-    },
+export interface EditedRoute {
+  id: string;
+  port: number | null;
+  receivingApplication: string | null;
+  receivingFacility: string | null;
+  allowedSources: string[];
+  clientCertFingerprints: string[];
+  maxMessageBytes: number;
+}
+
+function TextList({
+  name,
+  label,
+  hint,
+  value,
+  error,
+  rows,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  value: string;
+  error: string | undefined;
+  rows: number;
+}) {
+  const id = `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        <span className="optional"> (une par ligne)</span>
+      </label>
+      <span id={`${id}-hint`} className="field-hint">
+        {hint}
+      </span>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        defaultValue={value}
+        spellCheck={false}
+        autoComplete="off"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+      />
+      {error ? (
+        <span id={`${id}-error`} className="field-error" data-testid={`error-${name}`} role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
   );
-  const [mode, setMode] = useState(state.values.mode);
-  const dedicated = mode === 'port';
+}
+
+/**
+ * A route on the shared port (new), or the senders and size limit of an existing route. A
+ * dedicated port is shown, never chosen: the platform administrator assigns it.
+ */
+export function RouteForm({ slug, route }: { slug: string; route?: EditedRoute }) {
+  const dedicated = route?.port != null;
+  const initial: RouteValues = route
+    ? {
+        receivingApplication: route.receivingApplication ?? '',
+        receivingFacility: route.receivingFacility ?? '',
+        allowedSources: route.allowedSources.join('\n'),
+        clientCertFingerprints: route.clientCertFingerprints.join('\n'),
+        maxMessageKib: String(Math.round(route.maxMessageBytes / 1024)),
+      }
+    : EMPTY_ROUTE_VALUES;
+  const [state, formAction, pending] = useActionState<RouteState, FormData>(
+    saveRouteAction.bind(null, { slug, id: route?.id ?? null, dedicated }),
+    { attempt: 0, values: initial, errors: {}, formError: null, notice: null },
+  );
+  const v = state.values;
+  const suffix = route ? `-${route.id.slice(0, 8)}` : '';
   return (
     <>
       <FormNotice message={state.notice} />
-      <form action={formAction} className="form" key={state.attempt} noValidate>
+      <form
+        action={formAction}
+        className="form"
+        key={state.attempt}
+        noValidate
+        data-testid={`route-form${suffix}`}
+      >
         <FormError message={state.formError} />
-        <fieldset className="radio-group">
-          <legend>Réception</legend>
-          <div className="radio-group__options">
-            <label className="checkbox">
-              <input
-                type="radio"
-                name="mode"
-                value="shared"
-                checked={!dedicated}
-                onChange={() => setMode('shared')}
-              />
-              Port partagé, reconnu par MSH-5 / MSH-6
-            </label>
-            <label className="checkbox">
-              <input
-                type="radio"
-                name="mode"
-                value="port"
-                checked={dedicated}
-                onChange={() => setMode('port')}
-              />
-              Port dédié à l'établissement
-            </label>
-          </div>
-        </fieldset>
-        {dedicated ? (
-          <Field
-            name="port"
-            label="Port dédié"
-            type="number"
-            min={1024}
-            max={65535}
-            hint="Port TCP (MLLP) sur lequel l'émetteur se connecte, entre 1024 et 65535."
-            defaultValue={state.values.port}
-            error={state.errors.port}
-          />
-        ) : null}
         <div className="field-row">
           <Field
             name="receivingApplication"
             label="Application réceptrice (MSH-5)"
-            defaultValue={state.values.receivingApplication}
+            defaultValue={v.receivingApplication}
             error={state.errors.receivingApplication}
             autoComplete="off"
             optional={dedicated}
@@ -72,15 +103,42 @@ export function RouteForm({ slug }: { slug: string }) {
           <Field
             name="receivingFacility"
             label="Établissement récepteur (MSH-6)"
-            defaultValue={state.values.receivingFacility}
+            defaultValue={v.receivingFacility}
             error={state.errors.receivingFacility}
             autoComplete="off"
             optional={dedicated}
           />
         </div>
+        <TextList
+          name="allowedSources"
+          label="Adresses autorisées"
+          hint="Adresse IP ou plage CIDR de chaque émetteur (ex. 192.0.2.10, 10.20.0.0/16). Sans adresse, aucun message n'est accepté."
+          value={v.allowedSources}
+          error={state.errors.allowedSources}
+          rows={3}
+        />
+        {dedicated ? null : (
+          <TextList
+            name="clientCertFingerprints"
+            label="Empreintes de certificat client (SHA-256)"
+            hint="Facultatif. Si renseigné, seul le MLLP sur TLS présentant l'un de ces certificats est accepté. Empreinte : openssl x509 -in certificat.pem -noout -fingerprint -sha256"
+            value={v.clientCertFingerprints}
+            error={state.errors.clientCertFingerprints}
+            rows={2}
+          />
+        )}
+        <Field
+          name="maxMessageKib"
+          label="Taille maximale d'un message (Kio)"
+          type="number"
+          min={1}
+          hint="1 024 Kio = 1 Mio (valeur par défaut). Un message plus gros est refusé (AR)."
+          defaultValue={v.maxMessageKib}
+          error={state.errors.maxMessageKib}
+        />
         <div className="actions">
           <button type="submit" className="button" disabled={pending}>
-            Ajouter la route
+            {route ? 'Enregistrer' : 'Ajouter la route'}
           </button>
         </div>
       </form>
