@@ -194,7 +194,7 @@ export default async function Hl7FeedPage({
                             {r.clientCertFingerprints.map((f) => (
                               <li key={f}>
                                 <code className="fingerprint" title={f}>
-                                  {f.slice(0, 23)}…
+                                  {f.slice(0, 14)}…
                                 </code>
                               </li>
                             ))}

@@ -124,7 +124,7 @@ export function RouteForm({ slug, route }: { slug: string; route?: EditedRoute }
             hint="Facultatif. Si renseigné, seul le MLLP sur TLS présentant l'un de ces certificats est accepté. Empreinte : openssl x509 -in certificat.pem -noout -fingerprint -sha256"
             value={v.clientCertFingerprints}
             error={state.errors.clientCertFingerprints}
-            rows={2}
+            rows={3}
           />
         )}
         <Field
