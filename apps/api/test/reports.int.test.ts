@@ -444,6 +444,54 @@ describe('report lifecycle', () => {
     expect(unsigned.status).toBe(400);
     expect(((await unsigned.json()) as { error: { field: string } }).error.field).toBe('signer');
     const signer = { rpps: '10009876543', familyName: 'TÉLÉ', givenName: 'Radiologue', prefix: 'DR' };
+    // The platform may name only a radiologist of this practice allowed to sign.
+    const refused = async (body: unknown, status: number, field: string) => {
+      const res = await send(`/reports/${report.id}/validate`, key, 'POST', body);
+      expect(res.status, JSON.stringify(body)).toBe(status);
+      expect(((await res.json()) as { error: { field: string } }).error.field).toBe(field);
+    };
+    await refused({ revision, signer }, 403, 'signer.rpps'); // nobody of the practice has this RPPS
+    // A radiologist of another practice (cross-tenant), allowed to sign there.
+    const elsewhere = await h.signedInUser({
+      email: uniqueEmail('rad-b'),
+      memberships: [{ tenant: b, roles: ['radiologist'] }],
+    });
+    await h.db.withTenant(b, (tx) =>
+      upsertUserProfile(tx, { userId: elsewhere.user.id, displayName: 'AUTRE Cabinet', rpps: '10005555555' }),
+    );
+    await refused({ revision, signer: { rpps: '10005555555', familyName: 'AUTRE' } }, 403, 'signer.rpps');
+    // Users of the practice without signing rights: the resident (profile), the desk (role).
+    await h.db.withTenant(a, (tx) =>
+      upsertUserProfile(tx, {
+        userId: residentId,
+        displayName: 'INTERNE Léa',
+        rpps: '10007777777',
+        signsReports: false,
+      }),
+    );
+    await refused({ revision, signer: { rpps: '10007777777', familyName: 'INTERNE' } }, 403, 'signer.rpps');
+    const deskUser = await h.signedInUser({
+      email: uniqueEmail('desk-rpps'),
+      memberships: [{ tenant: a, roles: ['secretary'] }],
+    });
+    await h.db.withTenant(a, (tx) =>
+      upsertUserProfile(tx, { userId: deskUser.user.id, displayName: 'ACCUEIL Paul', rpps: '10006666666' }),
+    );
+    await refused({ revision, signer: { rpps: '10006666666', familyName: 'ACCUEIL' } }, 403, 'signer.rpps');
+    // The practice's teleradiologist, enrolled: but not under another name.
+    const tele = await h.signedInUser({
+      email: uniqueEmail('tele'),
+      memberships: [{ tenant: a, roles: ['radiologist'] }],
+    });
+    await h.db.withTenant(a, (tx) =>
+      upsertUserProfile(tx, { userId: tele.user.id, displayName: 'Radiologue TÉLÉ', rpps: '10009876543' }),
+    );
+    await refused({ revision, signer: { ...signer, familyName: 'BIDEAULT' } }, 400, 'signer.familyName');
+    await refused({ revision, signer: { ...signer, givenName: 'Jacques' } }, 400, 'signer.givenName');
+    expect((await send(`/reports/${report.id}`, key)).status).toBe(200);
+    expect(((await (await send(`/reports/${report.id}`, key)).json()) as { status: string }).status).not.toBe(
+      'validated',
+    );
     const validated = await send(`/reports/${report.id}/validate`, key, 'POST', { revision, signer });
     expect(validated.status).toBe(200);
     const view = (await validated.json()) as { status: string; versions: { id: string }[] };

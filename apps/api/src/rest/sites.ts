@@ -19,7 +19,7 @@ const SiteSchema = z
 const SiteCreateSchema = z
   .strictObject({
     name: z.string().trim().min(1).max(200),
-    finess: z.string().refine(isValidFiness, 'not a valid FINESS number').nullish(),
+    finess: z.string().max(9).refine(isValidFiness, 'not a valid FINESS number').nullish(),
     address: z.string().max(300).nullish(),
     postalCode: z
       .string()

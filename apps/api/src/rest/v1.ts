@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { errorBody, fromZod } from '../http/errors.ts';
+import { restInputGuard } from '../http/input-guard.ts';
 import { currentContext } from '../services/deps.ts';
 import type { Services } from '../services/index.ts';
 import type { RestEnv } from './common.ts';
@@ -42,6 +43,8 @@ export function createRestV1(services: Services) {
     c.set('services', services);
     await next();
   });
+  // Before any route: NUL, lone surrogates, non-UTF-8 queries, a body not sent as JSON.
+  app.use('*', restInputGuard());
 
   registerSiteRoutes(app, services);
   registerPatientRoutes(app, services);

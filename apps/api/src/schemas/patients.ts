@@ -4,6 +4,8 @@ import { z } from 'zod';
 /** Input schemas of the patients area, shared by tRPC and the public REST API. */
 
 const name = (max = 100) => z.string().trim().min(1, 'required').max(max);
+/** A real calendar day `YYYY-MM-DD` (2023-02-30 is refused here, not by the database). */
+const calendarDay = z.iso.date('a date YYYY-MM-DD that exists in the calendar');
 const optionalText = z.string().trim().max(100).nullish();
 
 /** Strict traits as typed at the desk: the domain checks them and names the faulty field. */
@@ -11,10 +13,7 @@ export const traitsInput = z.strictObject({
   birthFamilyName: name(),
   firstBirthForename: name(),
   birthForenames: z.string().trim().max(300).nullish(),
-  birthDate: z
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+  birthDate: calendarDay,
   sex: z.enum(['M', 'F', 'U']),
   birthPlaceCode: z.string().trim().max(5).nullish(),
 });
@@ -28,11 +27,7 @@ export const identifierInput = z.strictObject({ authority: name(200), value: nam
 
 export const searchInput = z.strictObject({
   name: z.string().trim().max(200).optional(),
-  birthDate: z
-    .string()
-    .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-    .optional(),
+  birthDate: calendarDay.optional(),
   ins: z
     .string()
     .trim()

@@ -66,7 +66,7 @@ export const referrerInput = z.strictObject({
   familyName: z.string().trim().min(1, 'required').max(100),
   givenName: z.string().trim().max(100).nullish(),
   specialty: z.string().trim().max(100).nullish(),
-  mssanteAddress: z.email().nullish(),
+  mssanteAddress: z.email().max(254).nullish(),
 });
 
 /**

@@ -1,5 +1,14 @@
-import { findSite, insertSite, listSites, recordAudit, updateSite, type SiteRow } from '@rayon/db';
+import {
+  findSite,
+  findTenantById,
+  insertSite,
+  listSites,
+  recordAudit,
+  updateSite,
+  type SiteRow,
+} from '@rayon/db';
 import { AppError } from '@rayon/domain';
+import { organisationIdNat } from '@rayon/reporting';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 export interface SiteInput {
@@ -30,6 +39,18 @@ export function createSiteService({ db }: Deps) {
   return {
     async list() {
       return (await db.withTenant(requireTenant(), listSites)).map(siteView);
+    },
+
+    /**
+     * The sites whose reports cannot have documents: neither the site nor the practice has a
+     * FINESS, and the practice has no SIRET (the portal's banner; validation is refused there).
+     */
+    async withoutOrganisationId() {
+      const tenant = requireTenant();
+      const practice = await db.platform((tx) => findTenantById(tx, tenant.id));
+      const sites = await db.withTenant(tenant, listSites);
+      const identity = { finess: practice?.finess ?? null, siret: practice?.siret ?? null };
+      return sites.filter((s) => organisationIdNat(s, identity) === null).map((s) => s.name);
     },
 
     async get(id: string) {

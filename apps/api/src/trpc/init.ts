@@ -4,6 +4,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import type { RequestContext, SessionUser } from '../context.ts';
 import { ERROR_MAP, fromZod } from '../http/errors.ts';
+import { assertCleanInput } from '../http/input-guard.ts';
 import type { Services } from '../services/index.ts';
 
 export type TrpcContext = {
@@ -46,7 +47,13 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapErrors);
+/** NUL characters and lone surrogates in any text of the input: BAD_INPUT naming the field. */
+const cleanInput = t.middleware(async ({ getRawInput, next }) => {
+  assertCleanInput(await getRawInput());
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(mapErrors).use(cleanInput);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const user = ctx.sessionToken ? await ctx.services.auth.userForSession(ctx.sessionToken) : undefined;

@@ -218,6 +218,8 @@ const practiceRouter = router({
       tenant: { slug: membership.slug, name: membership.name },
       user: { displayName: ctx.user.displayName, roles: ctx.roles },
       sites: sites.map(({ id, name, finess, city }) => ({ id, name, finess, city })),
+      /** Sites whose reports cannot have documents (no FINESS nor SIRET): the portal says so. */
+      sitesWithoutOrganisationId: await ctx.services.sites.withoutOrganisationId(),
     };
   }),
 });

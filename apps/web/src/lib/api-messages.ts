@@ -212,6 +212,11 @@ const RULES: Rule[] = [
   ],
   [/^the report is empty/i, () => 'Le compte rendu est vide : rédigez-le avant de le valider.'],
   [
+    /^the practice has neither a FINESS nor a SIRET number/i,
+    () =>
+      "L'établissement n'a ni FINESS ni SIRET : les documents du compte rendu (PDF, CDA) ne peuvent pas être produits, il n'est donc pas validé. Renseignez le FINESS ou le SIRET de l'établissement, puis validez.",
+  ],
+  [
     /^only a validated report is corrected/i,
     () => 'Seul un compte rendu validé se corrige ; modifiez la version en cours.',
   ],

@@ -26,6 +26,14 @@ export async function findUserProfile(tx: TenantTx, userId: string): Promise<Use
   return row;
 }
 
+/**
+ * The practice's profiles carrying an RPPS number (a platform names its signing radiologist by
+ * it). A practice has tens of profiles: the lookup is on the primary table, without an index.
+ */
+export async function findUserProfilesByRpps(tx: TenantTx, rpps: string): Promise<UserProfileRow[]> {
+  return tx.select().from(userProfiles).where(eq(userProfiles.rpps, rpps));
+}
+
 export async function getSetting<T>(tx: TenantTx, key: string): Promise<T | undefined> {
   const [row] = await tx.select().from(settings).where(eq(settings.key, key));
   return row?.value as T | undefined;

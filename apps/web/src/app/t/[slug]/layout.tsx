@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import { PracticeNav, type NavItem } from '../../../components/practice-nav.tsx';
 import { SiteHeader } from '../../../components/site-header.tsx';
 import { REPORT_READER_ROLES } from '../../../lib/reports.ts';
+import { apiForSession, load } from '../../../server/session.ts';
 import {
   HL7_FEED_ROLES,
   PATIENT_READER_ROLES,
@@ -17,6 +18,8 @@ export default async function PracticeLayout({ children, params }: { children: R
   const { slug } = await params;
   const { me, membership: current, has } = await practiceContext(slug);
   const others = me.memberships.filter((m) => m.slug !== slug && m.status === 'active');
+  const api = await apiForSession({ tenantSlug: slug });
+  const { sitesWithoutOrganisationId: blocked } = await load(() => api.practice.home.query());
   const base = `/t/${encodeURIComponent(slug)}`;
   const nav: NavItem[] = [
     { href: base, label: 'Tableau de bord', exact: true },
@@ -63,7 +66,23 @@ export default async function PracticeLayout({ children, params }: { children: R
         }
       />
       <PracticeNav items={nav} />
-      <main className="page">{children}</main>
+      <main className="page">
+        {blocked.length > 0 ? (
+          <div className="alert alert--warning" role="alert" data-testid="missing-organisation-id">
+            <strong>
+              Renseignez le FINESS ou le SIRET de l&apos;établissement : sans eux, les comptes rendus ne
+              peuvent pas être produits.
+            </strong>{' '}
+            {has('practice_admin')
+              ? "Le FINESS juridique ou le SIRET se renseigne auprès de l'administrateur de la plateforme ; un site peut aussi porter son FINESS géographique."
+              : "Prévenez l'administrateur de l'établissement."}{' '}
+            <span className="muted">
+              {blocked.length === 1 ? 'Site concerné' : 'Sites concernés'} : {blocked.join(', ')}.
+            </span>
+          </div>
+        ) : null}
+        {children}
+      </main>
     </>
   );
 }

@@ -69,7 +69,7 @@ export function ReportEditor({
           onFocus={startEditing}
           spellCheck
           lang="fr"
-          maxLength={2_000_000}
+          maxLength={300_000}
         />
       </div>
       <div className="actions">
