@@ -26,7 +26,8 @@ function start(app: string, env: Record<string, string> = {}) {
     child.on('exit', (code, signal) => r({ code, signal })),
   );
   const waitFor = async (text: string) => {
-    for (let i = 0; i < 300 && !output.includes(text); i++) await new Promise((r) => setTimeout(r, 50));
+    // Up to 60 s: tsx compiles the process at boot, slow on a loaded 2-core machine.
+    for (let i = 0; i < 600 && !output.includes(text); i++) await new Promise((r) => setTimeout(r, 100));
     if (!output.includes(text)) throw new Error(`${app} never logged "${text}":\n${output}`);
   };
   return { child, exited, waitFor, output: () => output };
