@@ -6,10 +6,6 @@ const nextConfig: NextConfig = {
   // import compiled rather than externalised.
   transpilePackages: ['@rayon/domain', '@rayon/api'],
   poweredByHeader: false,
-  turbopack: {
-    // @rayon/domain's network helpers (server-only) import node:net; browser bundles get stand-ins.
-    resolveAlias: { 'node:net': { browser: './src/lib/browser-node-net.ts' } },
-  },
   reactStrictMode: true,
   experimental: {
     // Server actions take form posts of at most 1 MB by default; the viewer of received CDA

@@ -102,3 +102,36 @@ describe('normaliseFingerprint', () => {
 it('normalises AE titles: trimmed, upper case', () => {
   expect(normaliseAeTitle(' rayon_ct1 ')).toBe('RAYON_CT1');
 });
+
+describe('address parsing', () => {
+  it('reads the IPv6 text forms and refuses malformed ones', () => {
+    const any6 = addressMatcher(['::/0']);
+    for (const a of [
+      '::',
+      '::1',
+      '2001:db8::1',
+      '2001:db8:0:0:0:0:0:1',
+      'fe80::1%eth0',
+      '::ffff:1.2.3.4',
+      '1::',
+    ]) {
+      expect(any6(a) || addressMatcher(['0.0.0.0/0'])(a), a).toBe(true);
+    }
+    for (const a of [
+      '1:2:3:4:5:6:7:8:9',
+      '1::2::3',
+      '12345::',
+      'g::1',
+      '1.2.3',
+      '01.2.3.4',
+      '1.2.3.4.5',
+      ':::',
+    ]) {
+      expect(any6(a) || addressMatcher(['0.0.0.0/0'])(a), a).toBe(false);
+    }
+  });
+  it('matches a range written as IPv4-mapped IPv6 against IPv4 peers', () => {
+    expect(addressMatcher(['::ffff:10.0.0.0/104'])('10.9.8.7')).toBe(true);
+    expect(addressMatcher(['::ffff:10.0.0.0/104'])('11.0.0.1')).toBe(false);
+  });
+});

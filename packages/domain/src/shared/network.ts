@@ -1,9 +1,9 @@
 /**
  * Network facts the doors share: source address ranges (CIDR) that a route or a modality accepts,
  * the ranges a practice's outbound destinations may never reach, TLS certificate fingerprints.
- * Pure: `node:net`'s BlockList does the address arithmetic (IPv4, IPv6, IPv4-mapped IPv6).
+ * Pure TypeScript (no `node:net`), so the portal's browser bundles can import the domain too:
+ * addresses are read as integers (IPv4 32 bits, IPv6 128 bits) and ranges compared by prefix.
  */
-import { BlockList, isIP } from 'node:net';
 import { badInput } from './errors.ts';
 
 export interface Cidr {
@@ -14,6 +14,58 @@ export interface Cidr {
   family: 'ipv4' | 'ipv6';
 }
 
+interface Address {
+  family: 'ipv4' | 'ipv6';
+  value: bigint;
+}
+
+const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+function parseIpv4(text: string): bigint | undefined {
+  if (!IPV4.test(text)) return undefined;
+  return text.split('.').reduce((acc, octet) => (acc << 8n) | BigInt(octet), 0n);
+}
+
+/** RFC 4291 text forms: eight groups, one `::`, an IPv4 tail; a zone (`%eth0`) is ignored. */
+function parseIpv6(input: string): bigint | undefined {
+  const text = input.replace(/%[\w.-]+$/, '');
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groupsOf = (part: string, last: boolean): bigint[] | undefined => {
+    if (part === '') return [];
+    const out: bigint[] = [];
+    const pieces = part.split(':');
+    for (const [i, piece] of pieces.entries()) {
+      if (last && i === pieces.length - 1 && piece.includes('.')) {
+        const v4 = parseIpv4(piece);
+        if (v4 === undefined) return undefined;
+        out.push(v4 >> 16n, v4 & 0xffffn);
+      } else if (/^[0-9a-f]{1,4}$/i.test(piece)) out.push(BigInt(`0x${piece}`));
+      else return undefined;
+    }
+    return out;
+  };
+  const head = groupsOf(halves[0]!, halves.length === 1);
+  const tail = halves.length === 2 ? groupsOf(halves[1]!, true) : [];
+  if (!head || !tail) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...head, ...Array<bigint>(halves.length === 2 ? missing : 0).fill(0n), ...tail];
+  return groups.reduce((acc, g) => (acc << 16n) | g, 0n);
+}
+
+/** An address as the doors compare it: an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) is IPv4. */
+function parseAddress(text: string): Address | undefined {
+  const v4 = parseIpv4(text);
+  if (v4 !== undefined) return { family: 'ipv4', value: v4 };
+  const v6 = parseIpv6(text);
+  if (v6 === undefined) return undefined;
+  if (v6 >> 32n === 0xffffn) return { family: 'ipv4', value: v6 & 0xffffffffn };
+  return { family: 'ipv6', value: v6 };
+}
+
+const bitsOf = (family: Address['family']) => (family === 'ipv4' ? 32 : 128);
+
 /**
  * Parses `a.b.c.d/n`, `x:y::/n` or a bare address (a /32 or /128). Refuses host bits set beyond
  * the prefix (`10.0.0.1/8`): such an entry is almost always a typo of the range meant.
@@ -21,53 +73,24 @@ export interface Cidr {
 export function parseCidr(input: string, field = 'cidr'): Cidr {
   const raw = input.trim();
   const [address = '', prefixText, extra] = raw.split('/');
-  const version = isIP(address);
-  if (extra !== undefined || version === 0) {
+  const v4 = parseIpv4(address);
+  const value = v4 ?? parseIpv6(address);
+  if (extra !== undefined || value === undefined) {
     throw badInput(field, `« ${raw} » is not an address range (CIDR), e.g. 10.1.2.0/24`);
   }
-  const family = version === 4 ? 'ipv4' : 'ipv6';
-  const max = version === 4 ? 32 : 128;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
-  if (!/^\d{1,3}$/.test(prefixText ?? String(max)) || prefix > max) {
+  const family = v4 !== undefined ? 'ipv4' : 'ipv6';
+  const max = bitsOf(family);
+  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) {
     throw badInput(field, `« ${raw} »: the prefix length must be 0 to ${max}`);
   }
-  const network = new BlockList();
-  network.addSubnet(address, prefix, family);
-  // Host bits set: the first address of the range differs from the one written.
-  if (prefix < max && !sameNetworkStart(address, prefix, version === 4 ? 4 : 6)) {
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (prefix > max) throw badInput(field, `« ${raw} »: the prefix length must be 0 to ${max}`);
+  const hostBits = BigInt(max - prefix);
+  if (value & ((1n << hostBits) - 1n)) {
     throw badInput(field, `« ${raw} » has bits set past /${prefix}: write the range's first address`);
   }
   return { text: `${address.toLowerCase()}/${prefix}`, address: address.toLowerCase(), prefix, family };
 }
-
-function sameNetworkStart(address: string, prefix: number, version: 4 | 6): boolean {
-  const bits = version === 4 ? ipv4Bits(address) : ipv6Bits(address);
-  return bits.slice(prefix).every((b) => b === 0);
-}
-
-function ipv4Bits(address: string): number[] {
-  return address.split('.').flatMap((octet) => byteBits(Number(octet)));
-}
-
-function ipv6Bits(address: string): number[] {
-  let text = address.toLowerCase();
-  // An embedded IPv4 tail (::ffff:10.0.0.1) is two groups.
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (v4) {
-    const [a, b, c, d] = v4[1]!.split('.').map(Number) as [number, number, number, number];
-    text = text.slice(0, -v4[1]!.length) + `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head = '', tail] = text.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
-  return groups.flatMap((g) => {
-    const n = parseInt(g, 16);
-    return [...byteBits(n >> 8), ...byteBits(n & 0xff)];
-  });
-}
-
-const byteBits = (n: number) => Array.from({ length: 8 }, (_, i) => (n >> (7 - i)) & 1);
 
 /** Parses and de-duplicates a list of ranges, naming the entry at fault (`field[2]`). */
 export function parseCidrList(inputs: readonly string[], field = 'allowedSources'): Cidr[] {
@@ -81,16 +104,19 @@ export function parseCidrList(inputs: readonly string[], field = 'allowedSources
 
 /** A matcher over ranges; an IPv4-mapped IPv6 peer (`::ffff:10.0.0.1`) matches its IPv4 range. */
 export function addressMatcher(cidrs: readonly (string | Cidr)[]): (address: string) => boolean {
-  const list = new BlockList();
-  for (const c of cidrs) {
+  const ranges = cidrs.map((c) => {
     const cidr = typeof c === 'string' ? parseCidr(c) : c;
-    list.addSubnet(cidr.address, cidr.prefix, cidr.family);
-  }
-  return (address: string) => {
-    const plain = unmapIpv4(address);
-    const version = isIP(plain);
-    if (version === 0) return false;
-    return list.check(plain, version === 4 ? 'ipv4' : 'ipv6');
+    // A range written as IPv4-mapped IPv6 (::ffff:10.0.0.0/104) is the IPv4 range it maps.
+    const network = parseAddress(cidr.address)!;
+    const prefix =
+      network.family === 'ipv4' && cidr.family === 'ipv6' ? Math.max(0, cidr.prefix - 96) : cidr.prefix;
+    const shift = BigInt(bitsOf(network.family) - prefix);
+    return { family: network.family, shift, start: network.value >> shift };
+  });
+  return (text: string) => {
+    const address = parseAddress(text);
+    if (!address) return false;
+    return ranges.some((r) => r.family === address.family && address.value >> r.shift === r.start);
   };
 }
 
