@@ -32,6 +32,9 @@ import {
 import {
   AppError,
   insForExchange,
+  noOrganisationId,
+  organisationIdNat,
+  siteOfReport,
   RGPD_NOTICE_SETTING,
   uuidToDicomUid,
   zonedParts,
@@ -58,48 +61,6 @@ export interface PracticeIdentity {
   siret: string | null;
 }
 
-/**
- * The organisation's national identifier on a report's documents (CDA author, PDF, MSSanté, DMP):
- * `1` + the FINESS of the report's site, else of the practice, else `3` + the practice's SIRET;
- * null when there is none — the documents cannot be produced.
- */
-export function organisationIdNat(
-  site: { finess: string | null } | undefined,
-  practice: Pick<PracticeIdentity, 'finess' | 'siret'>,
-): string | null {
-  const finess = site?.finess ?? practice.finess;
-  return finess ? `1${finess}` : practice.siret ? `3${practice.siret}` : null;
-}
-
-/** The site a report's documents are issued by: its own, else the practice's first. */
-export async function siteOfReport(tx: TenantTx, siteId: string | null) {
-  const sites = await listSites(tx);
-  return sites.find((s) => s.id === siteId) ?? sites[0];
-}
-
-/** Why a report cannot be validated when its documents could not be produced (reason key and message). */
-export const NO_ORGANISATION_ID = {
-  reason: 'reporting.practice.no-finess-siret',
-  message:
-    "the practice has neither a FINESS nor a SIRET number: the report's documents cannot be produced; enter one before validating",
-} as const;
-
-/**
- * Refuses (CONFLICT naming `finess`) the validation of a report whose documents could not be
- * produced: a validated version is frozen and promised to the DMP, MSSanté and the PFI, so it
- * must not wait in a job that cannot succeed; the report stays editable until the practice's
- * identifiers are set.
- */
-export async function assertDocumentsProducible(
-  tx: TenantTx,
-  practice: Pick<PracticeIdentity, 'finess' | 'siret'>,
-  siteId: string | null,
-): Promise<void> {
-  if (!organisationIdNat(await siteOfReport(tx, siteId), practice)) {
-    throw new AppError('CONFLICT', NO_ORGANISATION_ID.message, { field: 'finess' });
-  }
-}
-
 /** Builds the description of a validated version from the practice's data. */
 export async function describeReportVersion(
   tx: TenantTx,
@@ -118,7 +79,7 @@ export async function describeReportVersion(
   const examIds = await listReportExamIds(tx, report.id);
   const exams = (await listOrderExams(tx, order.id)).filter((e) => examIds.includes(e.id));
   const types = await listExamTypes(tx);
-  const site = await siteOfReport(tx, report.siteId);
+  const site = siteOfReport(await listSites(tx), report.siteId);
   const signer = version.signer;
   const referrer = order.referrerId
     ? (await listReferrers(tx)).find((r) => r.id === order.referrerId)
@@ -128,7 +89,7 @@ export async function describeReportVersion(
   const rgpdNotice = await getSetting<string>(tx, RGPD_NOTICE_SETTING);
 
   const idNat = organisationIdNat(site, practice);
-  if (!idNat) throw new AppError('CONFLICT', NO_ORGANISATION_ID.message, { field: 'finess' });
+  if (!idNat) throw noOrganisationId();
   if (!signer) throw new AppError('BAD_INPUT', 'the version has no signer');
   /** The practice's own OID arc: the 2.25 form of its id (accession numbers .1, patients .2). */
   const root = uuidToDicomUid(practice.id);

@@ -21,6 +21,7 @@ import {
   listOrderExams,
   listReportDocuments,
   listReportExamIds,
+  listSites,
   listReportTemplates,
   listReportVersions,
   listReports,
@@ -41,6 +42,8 @@ import {
 import {
   acquireLock,
   AppError,
+  assertOrganisationId,
+  siteOfReport,
   assertEditable,
   conflict,
   lockHolder,
@@ -55,7 +58,6 @@ import {
   type ReportStatus,
   type ReportVersionState,
 } from '@rayon/domain';
-import { assertDocumentsProducible } from '@rayon/reporting';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 /** Exams a report can be written for: acquired (in progress or completed). */
@@ -376,7 +378,11 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         const signer = await signerOf(tx, who, named);
         if (version.body.trim() === '')
           throw new AppError('BAD_INPUT', 'the report is empty', { field: 'body' });
-        await assertDocumentsProducible(tx, practice ?? { finess: null, siret: null }, report.siteId);
+        // A validated version whose documents cannot be produced would wait for ever: refused.
+        assertOrganisationId(
+          siteOfReport(await listSites(tx), report.siteId),
+          practice ?? { finess: null, siret: null },
+        );
         const status = validate(stateOf(version), { ...who, canSign: signer !== null }, clock());
         await change(tx, version, input.revision, {
           status,

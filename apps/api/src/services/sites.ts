@@ -7,8 +7,7 @@ import {
   updateSite,
   type SiteRow,
 } from '@rayon/db';
-import { AppError } from '@rayon/domain';
-import { organisationIdNat } from '@rayon/reporting';
+import { AppError, organisationIdNat } from '@rayon/domain';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 export interface SiteInput {
