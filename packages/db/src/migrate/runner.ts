@@ -1,7 +1,7 @@
 import type postgres from 'postgres';
 import type { Database, TenantRef } from '../client.ts';
 import { platformMigrationsDir, readMigrations, tenantMigrationsDir, type Migration } from './files.ts';
-import { grantPlatform, grantTenant, ownerRole } from '../tenancy/roles.ts';
+import { ensureTenantRole, grantPlatform, grantTenant, ownerRole, tenantRole } from '../tenancy/roles.ts';
 
 const LEDGER = `create table if not exists _migrations (
   tag text primary key, hash text not null, applied_at timestamptz not null default now())`;
@@ -64,14 +64,27 @@ export async function migrateTenant(
   o: { provisioning?: boolean; migrations?: Migration[] } = {},
 ): Promise<string[] | 'skipped'> {
   const migrations = o.migrations ?? readMigrations(tenantMigrationsDir);
-  return db.tenancyTransaction(async (sql) => {
+  const expected = o.provisioning ? 'provisioning' : 'active';
+  const statusOf = async (sql: postgres.TransactionSql) => {
     const [row] = await sql<{ status: string }[]>`
       select status from platform.tenants where schema_name = ${tenant.schemaName} for share`;
-    if (!row || row.status !== (o.provisioning ? 'provisioning' : 'active')) return 'skipped';
+    return row?.status;
+  };
+  // The practice's role first, committed at once (tenancy/roles.ts: ensureTenantRole).
+  const ready = await db.tenancyTransaction(async (sql) => {
+    if ((await statusOf(sql)) !== expected) return false;
+    await ensureTenantRole(sql, await asOwner(sql), tenant.schemaName);
+    return true;
+  });
+  if (!ready) return 'skipped';
+  return db.tenancyTransaction(async (sql) => {
+    if ((await statusOf(sql)) !== expected) return 'skipped';
     const appRole = await asOwner(sql);
     if (o.provisioning) await sql.unsafe(`create schema if not exists "${tenant.schemaName}"`);
     const applied = await applyInSchema(sql, tenant.schemaName, migrations);
-    await grantTenant(sql, appRole, tenant.schemaName);
+    const [{ granted }] = await sql<[{ granted: boolean }]>`
+      select has_schema_privilege(${tenantRole(appRole, tenant.schemaName)}, ${tenant.schemaName}, 'USAGE') as granted`;
+    if (applied.length > 0 || !granted) await grantTenant(sql, appRole, tenant.schemaName);
     return applied;
   });
 }

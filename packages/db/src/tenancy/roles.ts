@@ -74,17 +74,26 @@ export async function grantPlatform(sql: Sql, appRole: string): Promise<void> {
 }
 
 /**
- * The practice's role (created when missing) and its rights on its own schema only; run as the
- * owner after the schema's migrations, so tables added by a migration are granted too.
+ * The practice's role, created when missing, in a short transaction of its own: granting a role
+ * membership locks `pg_auth_members` until commit, which inside the long migration transactions
+ * would make concurrent migrations wait for one another. Answers whether it was created.
+ */
+export async function ensureTenantRole(sql: Sql, appRole: string, schemaName: string): Promise<boolean> {
+  const role = tenantRole(appRole, schemaName);
+  const [exists] = await sql`select 1 from pg_roles where rolname = ${role}`;
+  if (exists) return false;
+  await sql.unsafe(`create role ${role} nologin`);
+  await sql.unsafe(`grant ${tenantsRole(appRole)} to ${role}`);
+  await sql.unsafe(`grant ${role} to ${appRole}${await membershipOptions(sql)}`);
+  return true;
+}
+
+/**
+ * The practice's rights on its own schema only; run as the owner after the schema's migrations,
+ * so tables added by a migration are granted in the same transaction.
  */
 export async function grantTenant(sql: Sql, appRole: string, schemaName: string): Promise<void> {
   const role = tenantRole(appRole, schemaName);
-  const [exists] = await sql`select 1 from pg_roles where rolname = ${role}`;
-  if (!exists) {
-    await sql.unsafe(`create role ${role} nologin`);
-    await sql.unsafe(`grant ${tenantsRole(appRole)} to ${role}`);
-    await sql.unsafe(`grant ${role} to ${appRole}${await membershipOptions(sql)}`);
-  }
   await sql.unsafe(`grant usage on schema "${schemaName}" to ${role}`);
   await sql.unsafe(`grant select, insert, update, delete on all tables in schema "${schemaName}" to ${role}`);
   await sql.unsafe(`grant usage, select, update on all sequences in schema "${schemaName}" to ${role}`);
