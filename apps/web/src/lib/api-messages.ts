@@ -184,6 +184,23 @@ const RULES: Rule[] = [
   ],
   [/^an exam cannot go from (\w+) to (\w+)/i, () => "L'examen a changé entre-temps : rechargez la page."],
   [/^the AE title (.+) is already used/i, (m) => `Le titre AE ${m[1]} est déjà utilisé.`],
+  [
+    /^an AE title has 1 to 16 characters/i,
+    () => 'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ -), sans accent ni « \\ ».',
+  ],
+  [/^the modality (.+) is retired/i, (m) => `La modalité ${m[1]} est retirée du service.`],
+  [
+    /^(\d+) appointment\(s\) are booked on this modality from now on/i,
+    (m) =>
+      Number(m[1]) > 1
+        ? `${m[1]} rendez-vous sont pris sur cette modalité à partir de maintenant : déplacez-les ou annulez-les avant de la retirer.`
+        : 'Un rendez-vous est pris sur cette modalité à partir de maintenant : déplacez-le ou annulez-le avant de la retirer.',
+  ],
+  [
+    /^this modality has appointments or performed steps/i,
+    () =>
+      'Cette modalité a un historique (rendez-vous, examens réalisés) : elle ne peut pas être supprimée, retirez-la.',
+  ],
   [/^a referrer with RPPS (\d+) exists/i, (m) => `Un prescripteur de RPPS ${m[1]} existe déjà.`],
   [/^the period is at most (\d+) days/i, (m) => `La période de recherche est de ${m[1]} jours au plus.`],
   [/^(exam|order|modality|room|site|exam type) not found/i, () => 'Élément introuvable.'],

@@ -3,6 +3,12 @@
 import { ISO_WEEKDAYS, MODALITY_TYPES, type ModalityType } from '@rayon/domain';
 import { revalidatePath } from 'next/cache';
 import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import {
+  callersFieldError,
+  callersFieldOf,
+  callingAeTitlesError,
+  parseLines,
+} from '../../../../lib/modality-callers.ts';
 import { configurationPath, parseOpeningHours } from '../../../../lib/scheduling.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
@@ -23,6 +29,8 @@ async function submit(
   call: (api: Awaited<ReturnType<typeof apiForSession>>) => Promise<unknown>,
   notice: string,
   fieldOf: (apiField: string) => string | undefined = (f) => f,
+  /** The French sentence for a refused field, when the API's own message is not the one to show. */
+  messageOf: (apiField: string) => string | undefined = () => undefined,
 ): Promise<ConfigFormState> {
   const attempt = previous.attempt + 1;
   const failed = (e: Record<string, string>, formError: string | null = null): ConfigFormState => ({
@@ -45,7 +53,7 @@ async function submit(
       info?.code === 'CONFLICT';
     if (info && known) {
       const field = info.field ? fieldOf(info.field) : undefined;
-      const message = sentence(frenchApiMessage(info.message));
+      const message = (info.field && messageOf(info.field)) || sentence(frenchApiMessage(info.message));
       if (field && field in values) return failed({ [field]: message });
       return failed({}, message);
     }
@@ -70,8 +78,20 @@ export async function createRoomAction(slug: string, previous: ConfigFormState, 
   );
 }
 
+/** The API field of a modality form's field: list entries and opening hours by day. */
+const modalityFieldOf = (f: string) =>
+  f.startsWith('openingHours.') ? `hours.${f.split('.')[1]}` : (callersFieldOf(f) ?? f);
+
 export async function createModalityAction(slug: string, previous: ConfigFormState, formData: FormData) {
-  const values = read(formData, ['roomId', 'name', 'type', 'aeTitle', ...hoursFields]);
+  const values = read(formData, [
+    'roomId',
+    'name',
+    'type',
+    'aeTitle',
+    'callingAeTitles',
+    'allowedSources',
+    ...hoursFields,
+  ]);
   const errors: Record<string, string> = {};
   if (!values.roomId) errors.roomId = 'Choisissez la salle.';
   if (!values.name) errors.name = 'Indiquez le nom de la modalité.';
@@ -79,6 +99,10 @@ export async function createModalityAction(slug: string, previous: ConfigFormSta
   if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(values.aeTitle!) || !values.aeTitle!.trim()) {
     errors.aeTitle = 'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ ; sans accent ni « \\ »).';
   }
+  const callingAeTitles = parseLines(values.callingAeTitles!);
+  const allowedSources = parseLines(values.allowedSources!);
+  const aeError = callingAeTitlesError(callingAeTitles);
+  if (aeError) errors.callingAeTitles = aeError;
   const hours = parseOpeningHours(Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, values[`hours.${d}`]])));
   for (const [d, e] of Object.entries(hours.errors)) errors[`hours.${d}`] = e;
   return submit(
@@ -91,11 +115,64 @@ export async function createModalityAction(slug: string, previous: ConfigFormSta
         roomId: values.roomId!,
         name: values.name!,
         type: values.type as ModalityType,
-        aeTitle: values.aeTitle!,
+        aeTitle: values.aeTitle!.trim().toUpperCase(),
         openingHours: hours.value,
+        callingAeTitles,
+        allowedSources,
       }),
     `Modalité « ${values.name} » ajoutée.`,
-    (f) => (f.startsWith('openingHours.') ? `hours.${f.split('.')[1]}` : f),
+    modalityFieldOf,
+    callersFieldError,
+  );
+}
+
+/** Who may speak DICOM for a modality: its calling AE titles, addresses and certificates. */
+export async function setModalityCallersAction(
+  target: { slug: string; id: string },
+  previous: ConfigFormState,
+  formData: FormData,
+) {
+  const values = read(formData, ['callingAeTitles', 'allowedSources', 'clientCertFingerprints']);
+  const callingAeTitles = parseLines(values.callingAeTitles!);
+  const errors: Record<string, string> = {};
+  const aeError = callingAeTitlesError(callingAeTitles);
+  if (aeError) errors.callingAeTitles = aeError;
+  return submit(
+    target.slug,
+    previous,
+    values,
+    errors,
+    (api) =>
+      api.scheduling.modalities.setCallers.mutate({
+        id: target.id,
+        callingAeTitles,
+        allowedSources: parseLines(values.allowedSources!),
+        clientCertFingerprints: parseLines(values.clientCertFingerprints!),
+      }),
+    'Appelants DICOM enregistrés.',
+    modalityFieldOf,
+    callersFieldError,
+  );
+}
+
+const LIFECYCLE_NOTICES = {
+  retire: 'Modalité retirée : elle ne prend plus de rendez-vous ni de connexion DICOM.',
+  reactivate: 'Modalité remise en service.',
+  delete: 'Modalité supprimée.',
+} as const;
+
+/** Retires, puts back in service or deletes a modality. */
+export async function modalityLifecycleAction(
+  target: { slug: string; id: string; op: keyof typeof LIFECYCLE_NOTICES },
+  previous: ConfigFormState,
+) {
+  return submit(
+    target.slug,
+    previous,
+    {},
+    {},
+    (api) => api.scheduling.modalities[target.op].mutate({ id: target.id }),
+    LIFECYCLE_NOTICES[target.op],
   );
 }
 
@@ -115,7 +192,7 @@ export async function setOpeningHoursAction(
     errors,
     (api) => api.scheduling.modalities.setOpeningHours.mutate({ id: target.id, openingHours: hours.value }),
     "Horaires d'ouverture enregistrés. Les rendez-vous déjà pris ne sont pas déplacés.",
-    (f) => (f.startsWith('openingHours.') ? `hours.${f.split('.')[1]}` : f),
+    modalityFieldOf,
   );
 }
 

@@ -2,6 +2,7 @@
 
 import { ISO_WEEKDAY_LABELS, ISO_WEEKDAYS, MODALITY_TYPES } from '@rayon/domain';
 import { useActionState } from 'react';
+import { ConfirmButton } from '../../../../components/confirm-button.tsx';
 import { Field, FormError, FormNotice, SelectField } from '../../../../components/form.tsx';
 import { modalityTypeLabel, openingHoursText, type OpeningHoursValue } from '../../../../lib/scheduling.ts';
 import {
@@ -9,6 +10,8 @@ import {
   createModalityAction,
   createReferrerAction,
   createRoomAction,
+  modalityLifecycleAction,
+  setModalityCallersAction,
   setOpeningHoursAction,
 } from './actions.ts';
 import { INITIAL_CONFIG_STATE, type ConfigFormState } from './state.ts';
@@ -102,6 +105,61 @@ function HoursFields({
   );
 }
 
+/**
+ * A list typed one entry per line (AE titles, addresses, fingerprints). `scope` keeps the ids
+ * unique when the same form appears on several rows.
+ */
+function LinesField({
+  name,
+  label,
+  hint,
+  value,
+  error,
+  rows = 2,
+  scope,
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  value: string;
+  error: string | undefined;
+  rows?: number;
+  scope?: string;
+}) {
+  const id = scope ? `f-${scope}-${name}` : `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        <span className="optional"> (un par ligne)</span>
+      </label>
+      <span id={`${id}-hint`} className="field-hint">
+        {hint}
+      </span>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        defaultValue={value}
+        spellCheck={false}
+        autoComplete="off"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+      />
+      {error ? (
+        <span id={`${id}-error`} className="field-error" data-testid={`error-${name}`} role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+const CALLING_AE_HINT =
+  'Les titres AE que la modalité présente comme appelant (Calling AE). Toute autre association est refusée.';
+const SOURCES_HINT =
+  'Adresses IP ou plages CIDR d’où la modalité se connecte, ex. 10.20.1.15 ou 10.20.1.0/24.';
+
 export function ModalityForm({ slug, rooms }: { slug: string; rooms: Options }) {
   const { state, formAction, pending, v } = useConfigForm(createModalityAction.bind(null, slug));
   return (
@@ -135,6 +193,22 @@ export function ModalityForm({ slug, rooms }: { slug: string; rooms: Options }) 
           defaultValue={v('aeTitle')}
           error={state.errors.aeTitle}
           autoComplete="off"
+        />
+      </div>
+      <div className="field-row">
+        <LinesField
+          name="callingAeTitles"
+          label="AE appelants"
+          hint={CALLING_AE_HINT}
+          value={v('callingAeTitles')}
+          error={state.errors.callingAeTitles}
+        />
+        <LinesField
+          name="allowedSources"
+          label="Adresses autorisées"
+          hint={SOURCES_HINT}
+          value={v('allowedSources')}
+          error={state.errors.allowedSources}
         />
       </div>
       <HoursFields hours={DEFAULT_HOURS} values={state.values} errors={state.errors} />
@@ -276,5 +350,102 @@ export function ReferrerForm({ slug }: { slug: string }) {
       />
       <Submit pending={pending}>Ajouter le prescripteur</Submit>
     </form>
+  );
+}
+
+/** Who may speak DICOM for a modality: calling AE titles, addresses, client certificates. */
+export function CallersForm({
+  slug,
+  id,
+  callers,
+}: {
+  slug: string;
+  id: string;
+  callers: { callingAeTitles: string[]; allowedSources: string[]; clientCertFingerprints: string[] };
+}) {
+  const { state, formAction, pending, v } = useConfigForm(setModalityCallersAction.bind(null, { slug, id }));
+  // Remounted when the saved callers change, so the fields show what was saved.
+  const saved = [callers.callingAeTitles, callers.allowedSources, callers.clientCertFingerprints].join('|');
+  return (
+    <form action={formAction} className="form" key={`${state.attempt}:${saved}`} noValidate>
+      <FormNotice message={state.notice} />
+      <FormError message={state.formError} />
+      <LinesField
+        name="callingAeTitles"
+        label="AE appelants"
+        hint={CALLING_AE_HINT}
+        value={v('callingAeTitles', callers.callingAeTitles.join('\n'))}
+        scope={id}
+        error={state.errors.callingAeTitles}
+      />
+      <LinesField
+        name="allowedSources"
+        label="Adresses autorisées"
+        hint={SOURCES_HINT}
+        value={v('allowedSources', callers.allowedSources.join('\n'))}
+        scope={id}
+        error={state.errors.allowedSources}
+      />
+      <LinesField
+        name="clientCertFingerprints"
+        label="Empreintes de certificat"
+        hint="Empreintes SHA-256 des certificats clients de la modalité (openssl x509 -noout -fingerprint -sha256). Si vous en indiquez, la modalité doit se connecter en DICOM TLS avec l’un d’eux."
+        value={v('clientCertFingerprints', callers.clientCertFingerprints.join('\n'))}
+        scope={id}
+        error={state.errors.clientCertFingerprints}
+        rows={2}
+      />
+      <Submit pending={pending}>Enregistrer les appelants</Submit>
+    </form>
+  );
+}
+
+/** « Retirer » / « Remettre en service » and « Supprimer » a modality, with their refusals. */
+export function ModalityActions({
+  slug,
+  id,
+  name,
+  retired,
+}: {
+  slug: string;
+  id: string;
+  name: string;
+  retired: boolean;
+}) {
+  const lifecycle = useConfigForm(
+    modalityLifecycleAction.bind(null, { slug, id, op: retired ? 'reactivate' : 'retire' }),
+  );
+  const removal = useConfigForm(modalityLifecycleAction.bind(null, { slug, id, op: 'delete' }));
+  return (
+    <div className="row-actions">
+      <form action={lifecycle.formAction} className="inline-form" key={`l${lifecycle.state.attempt}`}>
+        {retired ? (
+          <button
+            type="submit"
+            className="button button--secondary button--small"
+            disabled={lifecycle.pending}
+          >
+            Remettre en service
+          </button>
+        ) : (
+          <ConfirmButton
+            className="button button--secondary button--small"
+            question={`Retirer la modalité « ${name} » ? Elle ne prendra plus de rendez-vous ni de connexion DICOM ; son historique est conservé.`}
+          >
+            Retirer
+          </ConfirmButton>
+        )}
+        <FormError message={lifecycle.state.formError} />
+      </form>
+      <form action={removal.formAction} className="inline-form" key={`d${removal.state.attempt}`}>
+        <ConfirmButton
+          className="button button--danger button--small"
+          question={`Supprimer la modalité « ${name} » ? Possible seulement si elle n’a aucun rendez-vous ni examen réalisé ; son titre AE est libéré.`}
+        >
+          Supprimer
+        </ConfirmButton>
+        <FormError message={removal.state.formError} />
+      </form>
+    </div>
   );
 }

@@ -5,7 +5,15 @@ import { templatesPath } from '../../../../lib/reports.ts';
 import { formatIntervals, modalityTypeLabel, type OpeningHoursValue } from '../../../../lib/scheduling.ts';
 import { practiceContext } from '../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../server/session.ts';
-import { ExamTypeForm, ModalityForm, OpeningHoursForm, ReferrerForm, RoomForm } from './forms.tsx';
+import {
+  CallersForm,
+  ExamTypeForm,
+  ModalityActions,
+  ModalityForm,
+  OpeningHoursForm,
+  ReferrerForm,
+  RoomForm,
+} from './forms.tsx';
 import { ISO_WEEKDAY_LABELS, ISO_WEEKDAYS } from '@rayon/domain';
 
 export const metadata: Metadata = { title: 'Configuration' };
@@ -69,45 +77,94 @@ export default async function ConfigurationPage({ params }: { params: Params }) 
         {modalities.length === 0 ? (
           <p className="muted">Aucune modalité.</p>
         ) : (
-          <table className="table table--compact" data-testid="modalities">
-            <thead>
-              <tr>
-                <th scope="col">Modalité</th>
-                <th scope="col">Type</th>
-                <th scope="col">Titre AE</th>
-                <th scope="col">Salle</th>
-                <th scope="col">Horaires d'ouverture</th>
-              </tr>
-            </thead>
-            <tbody>
-              {modalities.map((m) => {
-                const hours = m.openingHours as OpeningHoursValue;
-                return (
-                  <tr key={m.id}>
-                    <td>{m.name}</td>
-                    <td>{modalityTypeLabel(m.type)}</td>
-                    <td>
-                      <code>{m.aeTitle}</code>
-                    </td>
-                    <td>{roomName(m.roomId)}</td>
-                    <td>
-                      <ul className="list-plain small">
-                        {ISO_WEEKDAYS.map((d) => (
-                          <li key={d}>
-                            {ISO_WEEKDAY_LABELS[d]} : {formatIntervals(hours[d])}
+          <div className="table-wrap">
+            <table className="table table--compact table--stacked" data-testid="modalities">
+              <thead>
+                <tr>
+                  <th scope="col">Modalité</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Titre AE et appelants DICOM</th>
+                  <th scope="col">Salle</th>
+                  <th scope="col">Horaires d'ouverture</th>
+                </tr>
+              </thead>
+              <tbody>
+                {modalities.map((m) => {
+                  const hours = m.openingHours as OpeningHoursValue;
+                  const retiredAt = m.retiredAt ? new Date(m.retiredAt) : null;
+                  return (
+                    <tr key={m.id} className={retiredAt ? 'muted' : undefined}>
+                      <td>
+                        <strong>{m.name}</strong>
+                        {retiredAt ? (
+                          <p className="small">
+                            <span className="badge">
+                              Retirée le {retiredAt.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}
+                            </span>
+                          </p>
+                        ) : null}
+                        <ModalityActions slug={slug} id={m.id} name={m.name} retired={retiredAt !== null} />
+                      </td>
+                      <td data-label="Type">{modalityTypeLabel(m.type)}</td>
+                      <td data-label="Titre AE et appelants DICOM">
+                        <code>{m.aeTitle}</code>
+                        <ul className="list-plain small" data-testid={`callers-${m.aeTitle}`}>
+                          <li>
+                            AE appelants :{' '}
+                            {m.callingAeTitles.length > 0 ? (
+                              <code>{m.callingAeTitles.join(', ')}</code>
+                            ) : (
+                              'aucun, connexion refusée'
+                            )}
                           </li>
-                        ))}
-                      </ul>
-                      <details className="disclosure">
-                        <summary>Modifier les horaires</summary>
-                        <OpeningHoursForm slug={slug} id={m.id} hours={hours} />
-                      </details>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                          <li>
+                            Adresses autorisées :{' '}
+                            {m.allowedSources.length > 0 ? (
+                              <code>{m.allowedSources.join(', ')}</code>
+                            ) : (
+                              'aucune, connexion refusée'
+                            )}
+                          </li>
+                          <li>
+                            Empreintes de certificat :{' '}
+                            {m.clientCertFingerprints.length > 0
+                              ? `${m.clientCertFingerprints.length} (DICOM TLS exigé)`
+                              : 'aucune'}
+                          </li>
+                        </ul>
+                        <details className="disclosure">
+                          <summary>Modifier les appelants</summary>
+                          <CallersForm
+                            slug={slug}
+                            id={m.id}
+                            callers={{
+                              callingAeTitles: m.callingAeTitles,
+                              allowedSources: m.allowedSources,
+                              clientCertFingerprints: m.clientCertFingerprints,
+                            }}
+                          />
+                        </details>
+                      </td>
+                      <td data-label="Salle">{roomName(m.roomId)}</td>
+                      <td data-label="Horaires d'ouverture">
+                        <ul className="list-plain small">
+                          {ISO_WEEKDAYS.map((d) => (
+                            <li key={d}>
+                              {ISO_WEEKDAY_LABELS[d]} : {formatIntervals(hours[d])}
+                            </li>
+                          ))}
+                        </ul>
+                        <details className="disclosure">
+                          <summary>Modifier les horaires</summary>
+                          <OpeningHoursForm slug={slug} id={m.id} hours={hours} />
+                        </details>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
         )}
         {rooms.length > 0 ? (
           <details className="disclosure">
