@@ -42,6 +42,59 @@ export function Field({ name, label, hint, error, optional = false, type = 'text
   );
 }
 
+/**
+ * A list typed one entry per line (addresses, AE titles, certificate fingerprints), read back with
+ * `parseLines`. `scope` keeps the ids unique when the same form appears on several rows.
+ */
+export function LinesField({
+  name,
+  label,
+  hint,
+  value,
+  error,
+  rows = 2,
+  scope,
+  perLine = 'un par ligne',
+}: {
+  name: string;
+  label: string;
+  hint: string;
+  value: string;
+  error: string | undefined;
+  rows?: number;
+  scope?: string;
+  /** « un par ligne » / « une par ligne », as the entries' gender asks. */
+  perLine?: string;
+}) {
+  const id = scope ? `f-${scope}-${name}` : `f-${name}`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        <span className="optional"> ({perLine})</span>
+      </label>
+      <span id={`${id}-hint`} className="field-hint">
+        {hint}
+      </span>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        defaultValue={value}
+        spellCheck={false}
+        autoComplete="off"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+      />
+      {error ? (
+        <span id={`${id}-error`} className="field-error" data-testid={`error-${name}`} role="alert">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
 /** The error of a whole form (not tied to one field). */
 export function FormError({ message }: { message: string | null }) {
   return message ? (

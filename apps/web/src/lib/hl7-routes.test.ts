@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, parseList, routeFieldError, routeFieldOf } from './hl7-routes.ts';
+import { formatBytes, routeFieldError, routeFieldOf } from './hl7-routes.ts';
 
 describe('HL7 routes in the portal', () => {
-  it('reads one sender per line (commas and spaces too)', () => {
-    expect(parseList(' 192.0.2.10\n\n10.0.0.0/8, ::1/128 \r\n')).toEqual([
-      '192.0.2.10',
-      '10.0.0.0/8',
-      '::1/128',
-    ]);
-    expect(parseList('   ')).toEqual([]);
-  });
-
   it('shows sizes in Mio / Kio', () => {
     expect(formatBytes(1048576)).toBe('1 Mio');
     expect(formatBytes(4096)).toBe('4 Kio');

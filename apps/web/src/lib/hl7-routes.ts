@@ -3,14 +3,6 @@
  * words for the API's refusals (matched on the field the API names, never on its English text).
  */
 
-/** One entry per non-empty line (commas and spaces also separate entries). */
-export function parseList(text: string): string[] {
-  return text
-    .split(/[\n,;\s]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 /** 1048576 → « 1 Mio », 65536 → « 64 Kio », 1500 → « 1 500 octets ». */
 export function formatBytes(bytes: number): string {
   const n = (v: number) => v.toLocaleString('fr-FR', { maximumFractionDigits: 1 });

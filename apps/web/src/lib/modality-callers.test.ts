@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { callersFieldError, callersFieldOf, callingAeTitlesError, parseLines } from './modality-callers.ts';
+import { callersFieldError, callersFieldOf, callingAeTitlesError } from './modality-callers.ts';
 
 describe('modality callers in the portal', () => {
-  it('reads one entry per line', () => {
-    expect(parseLines(' CT1_SCU \n\n10.0.0.0/8, ::1\r\n')).toEqual(['CT1_SCU', '10.0.0.0/8', '::1']);
-  });
   it('maps the API’s field to the form field and a French sentence with the line', () => {
     expect(callersFieldOf('allowedSources[2]')).toBe('allowedSources');
     expect(callersFieldOf('aeTitle')).toBeUndefined();

@@ -4,14 +4,6 @@
  * field the API names, e.g. `allowedSources[2]`, never on its English text).
  */
 
-/** One entry per non-empty line (commas, semicolons and spaces also separate entries). */
-export function parseLines(text: string): string[] {
-  return text
-    .split(/[\n,;\s]+/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
 export type CallersField = 'callingAeTitles' | 'allowedSources' | 'clientCertFingerprints';
 
 /** The form field of an API field path (`callingAeTitles[1]` → `callingAeTitles`). */

@@ -3,12 +3,8 @@
 import { ISO_WEEKDAYS, MODALITY_TYPES, type ModalityType } from '@rayon/domain';
 import { revalidatePath } from 'next/cache';
 import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
-import {
-  callersFieldError,
-  callersFieldOf,
-  callingAeTitlesError,
-  parseLines,
-} from '../../../../lib/modality-callers.ts';
+import { callersFieldError, callersFieldOf, callingAeTitlesError } from '../../../../lib/modality-callers.ts';
+import { parseLines } from '../../../../lib/lines.ts';
 import { configurationPath, parseOpeningHours } from '../../../../lib/scheduling.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';

@@ -3,7 +3,7 @@
 import { ISO_WEEKDAY_LABELS, ISO_WEEKDAYS, MODALITY_TYPES } from '@rayon/domain';
 import { useActionState } from 'react';
 import { ConfirmButton } from '../../../../components/confirm-button.tsx';
-import { Field, FormError, FormNotice, SelectField } from '../../../../components/form.tsx';
+import { Field, FormError, FormNotice, LinesField, SelectField } from '../../../../components/form.tsx';
 import { modalityTypeLabel, openingHoursText, type OpeningHoursValue } from '../../../../lib/scheduling.ts';
 import {
   createExamTypeAction,
@@ -105,56 +105,6 @@ function HoursFields({
   );
 }
 
-/**
- * A list typed one entry per line (AE titles, addresses, fingerprints). `scope` keeps the ids
- * unique when the same form appears on several rows.
- */
-function LinesField({
-  name,
-  label,
-  hint,
-  value,
-  error,
-  rows = 2,
-  scope,
-}: {
-  name: string;
-  label: string;
-  hint: string;
-  value: string;
-  error: string | undefined;
-  rows?: number;
-  scope?: string;
-}) {
-  const id = scope ? `f-${scope}-${name}` : `f-${name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>
-        {label}
-        <span className="optional"> (un par ligne)</span>
-      </label>
-      <span id={`${id}-hint`} className="field-hint">
-        {hint}
-      </span>
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        defaultValue={value}
-        spellCheck={false}
-        autoComplete="off"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-      />
-      {error ? (
-        <span id={`${id}-error`} className="field-error" data-testid={`error-${name}`} role="alert">
-          {error}
-        </span>
-      ) : null}
-    </div>
-  );
-}
-
 const CALLING_AE_HINT =
   'Les titres AE que la modalité présente comme appelant (Calling AE). Toute autre association est refusée.';
 const SOURCES_HINT =
@@ -209,6 +159,7 @@ export function ModalityForm({ slug, rooms }: { slug: string; rooms: Options }) 
           hint={SOURCES_HINT}
           value={v('allowedSources')}
           error={state.errors.allowedSources}
+          perLine="une par ligne"
         />
       </div>
       <HoursFields hours={DEFAULT_HOURS} values={state.values} errors={state.errors} />
@@ -385,6 +336,7 @@ export function CallersForm({
         value={v('allowedSources', callers.allowedSources.join('\n'))}
         scope={id}
         error={state.errors.allowedSources}
+        perLine="une par ligne"
       />
       <LinesField
         name="clientCertFingerprints"
@@ -394,6 +346,7 @@ export function CallersForm({
         scope={id}
         error={state.errors.clientCertFingerprints}
         rows={2}
+        perLine="une par ligne"
       />
       <Submit pending={pending}>Enregistrer les appelants</Submit>
     </form>

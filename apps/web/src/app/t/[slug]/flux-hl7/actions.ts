@@ -2,7 +2,8 @@
 
 import { revalidatePath } from 'next/cache';
 import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
-import { parseList, routeFieldError, routeFieldOf, type RouteField } from '../../../../lib/hl7-routes.ts';
+import { routeFieldError, routeFieldOf, type RouteField } from '../../../../lib/hl7-routes.ts';
+import { parseLines } from '../../../../lib/lines.ts';
 import { hl7StatusLabel } from '../../../../lib/labels.ts';
 import { EMPTY_ROUTE_VALUES } from './route-values.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
@@ -105,8 +106,8 @@ export async function saveRouteAction(
   if (Object.keys(errors).length > 0) return failed(errors);
 
   const senders = {
-    allowedSources: parseList(values.allowedSources),
-    clientCertFingerprints: parseList(values.clientCertFingerprints),
+    allowedSources: parseLines(values.allowedSources),
+    clientCertFingerprints: parseLines(values.clientCertFingerprints),
     maxMessageBytes: kib * 1024,
   };
   const api = await apiForSession({ tenantSlug: target.slug });

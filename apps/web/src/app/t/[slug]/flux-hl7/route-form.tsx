@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { Field, FormError, FormNotice } from '../../../../components/form.tsx';
+import { Field, FormError, FormNotice, LinesField } from '../../../../components/form.tsx';
 import { saveRouteAction, type RouteState, type RouteValues } from './actions.ts';
 import { EMPTY_ROUTE_VALUES } from './route-values.ts';
 
@@ -13,50 +13,6 @@ export interface EditedRoute {
   allowedSources: string[];
   clientCertFingerprints: string[];
   maxMessageBytes: number;
-}
-
-function TextList({
-  name,
-  label,
-  hint,
-  value,
-  error,
-  rows,
-}: {
-  name: string;
-  label: string;
-  hint: string;
-  value: string;
-  error: string | undefined;
-  rows: number;
-}) {
-  const id = `f-${name}`;
-  return (
-    <div className="field">
-      <label htmlFor={id}>
-        {label}
-        <span className="optional"> (une par ligne)</span>
-      </label>
-      <span id={`${id}-hint`} className="field-hint">
-        {hint}
-      </span>
-      <textarea
-        id={id}
-        name={name}
-        rows={rows}
-        defaultValue={value}
-        spellCheck={false}
-        autoComplete="off"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
-      />
-      {error ? (
-        <span id={`${id}-error`} className="field-error" data-testid={`error-${name}`} role="alert">
-          {error}
-        </span>
-      ) : null}
-    </div>
-  );
 }
 
 /**
@@ -109,22 +65,24 @@ export function RouteForm({ slug, route }: { slug: string; route?: EditedRoute }
             optional={dedicated}
           />
         </div>
-        <TextList
+        <LinesField
           name="allowedSources"
           label="Adresses autorisées"
           hint="Adresse IP ou plage CIDR de chaque émetteur (ex. 192.0.2.10, 10.20.0.0/16). Sans adresse, aucun message n'est accepté."
           value={v.allowedSources}
           error={state.errors.allowedSources}
           rows={3}
+          perLine="une par ligne"
         />
         {dedicated ? null : (
-          <TextList
+          <LinesField
             name="clientCertFingerprints"
             label="Empreintes de certificat client (SHA-256)"
             hint="Facultatif. Si renseigné, seul le MLLP sur TLS présentant l'un de ces certificats est accepté. Empreinte : openssl x509 -in certificat.pem -noout -fingerprint -sha256"
             value={v.clientCertFingerprints}
             error={state.errors.clientCertFingerprints}
             rows={3}
+            perLine="une par ligne"
           />
         )}
         <Field
