@@ -39,10 +39,10 @@ test('a modality registers its calling AE titles and addresses, is retired, put 
   await add.getByLabel('Type', { exact: true }).selectOption('MR');
   await add.getByLabel('Titre AE (DICOM)').fill(` ${ae.toLowerCase()}`);
   await add.getByLabel('AE appelants (un par ligne)').fill('mr1_scu');
-  await add.getByLabel('Adresses autorisées (un par ligne)').fill('10.20.1.0/24\n10.20.1.7/16');
+  await add.getByLabel('Adresses autorisées (une par ligne)').fill('10.20.1.0/24\n10.20.1.7/16');
   await add.getByRole('button', { name: 'Ajouter la modalité' }).click();
   await expect(add.getByTestId('error-allowedSources')).toContainText('Adresse ou plage invalide (ligne 2)');
-  await add.getByLabel('Adresses autorisées (un par ligne)').fill('10.20.1.0/24\n10.20.2.7');
+  await add.getByLabel('Adresses autorisées (une par ligne)').fill('10.20.1.0/24\n10.20.2.7');
   await add.getByRole('button', { name: 'Ajouter la modalité' }).click();
   const row = table.getByRole('row', { name: new RegExp(ae) });
   await expect(page.getByTestId(`callers-${ae}`)).toContainText('MR1_SCU');
@@ -50,10 +50,10 @@ test('a modality registers its calling AE titles and addresses, is retired, put 
 
   // Its callers changed: a certificate fingerprint (DICOM TLS required), a bad one refused first.
   await row.getByText('Modifier les appelants').click();
-  await row.getByLabel('Empreintes de certificat (un par ligne)').fill('AB:CD');
+  await row.getByLabel('Empreintes de certificat (une par ligne)').fill('AB:CD');
   await row.getByRole('button', { name: 'Enregistrer les appelants' }).click();
   await expect(row.getByTestId('error-clientCertFingerprints')).toContainText('Empreinte invalide (ligne 1)');
-  await row.getByLabel('Empreintes de certificat (un par ligne)').fill('ab'.repeat(32));
+  await row.getByLabel('Empreintes de certificat (une par ligne)').fill('ab'.repeat(32));
   await row.getByRole('button', { name: 'Enregistrer les appelants' }).click();
   await expect(page.getByTestId(`callers-${ae}`)).toContainText('1 (DICOM TLS exigé)');
   if (shots) {
