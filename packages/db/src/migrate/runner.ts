@@ -65,20 +65,21 @@ export async function migrateTenant(
 ): Promise<string[] | 'skipped'> {
   const migrations = o.migrations ?? readMigrations(tenantMigrationsDir);
   const expected = o.provisioning ? 'provisioning' : 'active';
-  const statusOf = async (sql: postgres.TransactionSql) => {
+  const statusOf = async (sql: postgres.TransactionSql, lock: boolean) => {
     const [row] = await sql<{ status: string }[]>`
-      select status from platform.tenants where schema_name = ${tenant.schemaName} for share`;
+      select status from platform.tenants where schema_name = ${tenant.schemaName} ${lock ? sql`for share` : sql``}`;
     return row?.status;
   };
-  // The practice's role first, committed at once (tenancy/roles.ts: ensureTenantRole).
+  // The practice's role first, committed at once (tenancy/roles.ts: ensureTenantRole); when it
+  // exists, this transaction writes nothing.
   const ready = await db.tenancyTransaction(async (sql) => {
-    if ((await statusOf(sql)) !== expected) return false;
+    if ((await statusOf(sql, false)) !== expected) return false;
     await ensureTenantRole(sql, await asOwner(sql), tenant.schemaName);
     return true;
   });
   if (!ready) return 'skipped';
   return db.tenancyTransaction(async (sql) => {
-    if ((await statusOf(sql)) !== expected) return 'skipped';
+    if ((await statusOf(sql, true)) !== expected) return 'skipped';
     const appRole = await asOwner(sql);
     if (o.provisioning) await sql.unsafe(`create schema if not exists "${tenant.schemaName}"`);
     const applied = await applyInSchema(sql, tenant.schemaName, migrations);
