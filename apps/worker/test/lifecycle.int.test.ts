@@ -28,7 +28,10 @@ function start(app: string, env: Record<string, string> = {}) {
   const waitFor = async (text: string) => {
     // Up to 45 s (the test has 60): tsx compiles the process at boot, slow on a loaded 2-core machine.
     for (let i = 0; i < 450 && !output.includes(text); i++) await new Promise((r) => setTimeout(r, 100));
-    if (!output.includes(text)) throw new Error(`${app} never logged "${text}":\n${output}`);
+    if (!output.includes(text)) {
+      child.kill('SIGKILL'); // never left running after a failed test
+      throw new Error(`${app} never logged "${text}":\n${output}`);
+    }
   };
   return { child, exited, waitFor, output: () => output };
 }
