@@ -75,7 +75,10 @@ test('the practice administrator registers a route’s senders; a bad address is
   await expect(page.getByText('Route enregistrée.')).toBeVisible();
   await screenshots(page, 'flux-hl7-route');
   await page.getByRole('link', { name: 'Flux HL7' }).first().click();
-  const edited = page.getByTestId('hl7-routes').getByRole('row').filter({ hasText: `CHU-${suffix}` });
+  const edited = page
+    .getByTestId('hl7-routes')
+    .getByRole('row')
+    .filter({ hasText: `CHU-${suffix}` });
   await expect(edited).toContainText('512 Kio');
   await expect(edited).not.toContainText('10.20.0.0/16');
 });
@@ -105,7 +108,10 @@ test('the platform administrator assigns a dedicated port from the range, and wi
   await section.getByLabel('Port dédié').fill(String(assigned));
   await section.getByRole('button', { name: 'Attribuer le port' }).click();
   await expect(page.getByText(`Port ${assigned} attribué.`)).toBeVisible();
-  const row = section.getByTestId('hl7-ports').getByRole('row').filter({ hasText: `Port dédié ${assigned}` });
+  const row = section
+    .getByTestId('hl7-ports')
+    .getByRole('row')
+    .filter({ hasText: `Port dédié ${assigned}` });
   await expect(row).toContainText('Aucun');
   await screenshots(page, 'admin-ports-hl7');
 
