@@ -17,6 +17,7 @@ import {
   verifyAuditChains,
   type TenantRef,
 } from '../src/index.ts';
+import { prepareDatabase } from '../src/setup.ts';
 import { createTestTenant } from '../src/testing.ts';
 
 let db: Database;
@@ -104,6 +105,34 @@ describe('one PostgreSQL role per practice', () => {
   it('keeps the platform tables the application needs', () => {
     expect(psql('select count(*) > 0 from platform.tenants')).toEqual({ code: 0, out: 't\n' });
     expect(psql('select count(*) from platform._migrations').out).toMatch(/permission denied/);
+  });
+
+  it('moves an installation made before the roles: the owner role takes everything over', async () => {
+    // As it was: a database owned by the application role, which created the schemas itself.
+    const name = `rayon_old_${Date.now().toString(36)}`;
+    await admin.unsafe(`create database ${name} owner rayon_app`);
+    const appUrl = new URL(inject('databaseUrl'));
+    appUrl.pathname = `/${name}`;
+    const old = postgres(appUrl.toString(), { max: 1, onnotice: () => {} });
+    try {
+      await old.unsafe('create schema platform; create table platform.tenants (id int)');
+      await old.unsafe(
+        "create schema t_old_practice; create table t_old_practice.sites (name text); insert into t_old_practice.sites values ('Site secret')",
+      );
+      const adminUrl = new URL(inject('adminDatabaseUrl'));
+      adminUrl.pathname = `/${name}`;
+      await prepareDatabase(adminUrl.toString(), 'rayon_app');
+      const [owned] = await old<[{ n: number }]>`
+        select ((select count(*) from pg_class where relowner = r.oid)
+          + (select count(*) from pg_namespace where nspowner = r.oid)
+          + (select count(*) from pg_database where datdba = r.oid))::int as n
+        from pg_roles r where r.rolname = current_user`;
+      expect(owned.n).toBe(0);
+      expect(await pgError(old`select name from t_old_practice.sites`)).toMatch(/permission denied/);
+    } finally {
+      await old.end();
+      await admin.unsafe(`drop database ${name} with (force)`);
+    }
   });
 
   it("drops the practice's role with its schema", async () => {
