@@ -13,7 +13,7 @@ import {
   type Hl7RouteChange,
   type Hl7RouteRow,
 } from '@rayon/db';
-import { AppError, badInput, conflict, normaliseFingerprint, parseCidrList } from '@rayon/domain';
+import { AppError, badInput, conflict, normaliseFingerprintList, parseCidrList } from '@rayon/domain';
 import { createInbound } from '@rayon/inbound';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
@@ -94,13 +94,9 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
       input.allowedSources ?? current?.allowedSources ?? [],
       'allowedSources',
     ).map((c) => c.text);
-    const clientCertFingerprints = [
-      ...new Set(
-        (input.clientCertFingerprints ?? current?.clientCertFingerprints ?? []).map((f, i) =>
-          normaliseFingerprint(f, `clientCertFingerprints[${i}]`),
-        ),
-      ),
-    ];
+    const clientCertFingerprints = normaliseFingerprintList(
+      input.clientCertFingerprints ?? current?.clientCertFingerprints ?? [],
+    );
     if (clientCertFingerprints.length > 0 && port !== null) {
       throw badInput(
         'clientCertFingerprints',

@@ -87,19 +87,21 @@ export async function startHl7Listeners(o: Hl7ListenersOptions) {
   const ackOptions = () => ({ now: new Date(), controlId: `GW${Date.now()}` });
   const sharedPorts = new Set([o.sharedPort, o.tls?.port ?? 0].filter((p) => p > 0));
 
-  function routeFor(connection: Connection, raw: Buffer): ActiveRoute | undefined {
+  function routeFor(
+    connection: Connection,
+    h: { receivingApplication: string; receivingFacility: string },
+  ): ActiveRoute | undefined {
     if (!connection.tls && !sharedPorts.has(connection.localPort)) {
       const byPort = routes.byPort.get(connection.localPort);
       if (byPort) return byPort;
     }
-    const h = sniffHeader(raw);
     return routes.byMsh.get(`${h.receivingApplication}|${h.receivingFacility}`);
   }
 
   async function onFrame(event: FrameEvent, connection: Connection): Promise<Buffer> {
     const raw = event.kind === 'frame' ? event.payload : event.head;
     const h = sniffHeader(raw);
-    const route = routeFor(connection, raw);
+    const route = routeFor(connection, h);
     const fault = route ? senderFault(route, connection) : 'no route';
     if (!route || fault) {
       // Logged without content: who knocked, where, for which receiver.

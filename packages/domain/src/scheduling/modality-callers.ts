@@ -4,7 +4,12 @@
  * association only when all of them match the modality named by the called AE title.
  */
 import { badInput } from '../shared/errors.ts';
-import { addressMatcher, normaliseAeTitle, normaliseFingerprint, parseCidrList } from '../shared/network.ts';
+import {
+  addressMatcher,
+  normaliseAeTitle,
+  normaliseFingerprintList,
+  parseCidrList,
+} from '../shared/network.ts';
 
 /**
  * An AE title as DICOM allows it (PS3.5 6.2, VR AE): 1 to 16 characters of the default
@@ -38,13 +43,7 @@ export function parseModalityCallers(input: {
     ...new Set(input.callingAeTitles.map((t, i) => parseAeTitle(t, `callingAeTitles[${i}]`))),
   ];
   const allowedSources = parseCidrList(input.allowedSources, 'allowedSources').map((c) => c.text);
-  const clientCertFingerprints = [
-    ...new Set(
-      (input.clientCertFingerprints ?? []).map((f, i) =>
-        normaliseFingerprint(f, `clientCertFingerprints[${i}]`),
-      ),
-    ),
-  ];
+  const clientCertFingerprints = normaliseFingerprintList(input.clientCertFingerprints ?? []);
   return { callingAeTitles, allowedSources, clientCertFingerprints };
 }
 

@@ -178,6 +178,14 @@ export function normaliseFingerprint(input: string, field = 'fingerprint'): stri
   return hex.match(/../g)!.join(':');
 }
 
+/** Normalises and de-duplicates a list of fingerprints, naming the entry at fault (`field[2]`). */
+export function normaliseFingerprintList(
+  inputs: readonly string[],
+  field = 'clientCertFingerprints',
+): string[] {
+  return [...new Set(inputs.map((f, i) => normaliseFingerprint(f, `${field}[${i}]`)))];
+}
+
 /** DICOM AE titles compare trimmed and in upper case: ' rayon_ct1' is RAYON_CT1. */
 export function normaliseAeTitle(input: string): string {
   return input.trim().toUpperCase();
