@@ -16,5 +16,7 @@ export default async function globalSetup() {
   process.env.RAYON_E2E_BASE_URL = stack.urls.portal;
   process.env.RAYON_E2E_ADMIN_EMAIL = DEMO.platformAdmin.email;
   process.env.RAYON_E2E_ADMIN_PASSWORD = DEMO.platformAdmin.password;
+  // The day of the seeded appointments: a run crossing midnight (Paris) still finds them.
+  process.env.RAYON_E2E_SCHEDULE_DAY = stack.scheduleDay;
   return () => stack.stop();
 }

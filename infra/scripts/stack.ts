@@ -59,6 +59,8 @@ export interface Stack {
     imap: number;
   };
   env: Record<string, string>;
+  /** The Paris day (YYYY-MM-DD) whose demo appointments were seeded. */
+  scheduleDay: string;
   logDir: string;
   stop: () => Promise<void>;
 }
@@ -195,10 +197,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     if (mssPki) writeFileSync(mssCaFile, mssPki.caChainPem.join('\n'));
 
     const db = new Database({ url: appUrl.toString(), max: 4 });
+    let scheduleDay: string;
     try {
       await migratePlatform(db);
       await migrateAllTenants(db);
-      await seedDemo(db, DEMO, {
+      ({ scheduleDay } = await seedDemo(db, DEMO, {
         hl7Port: ports.hl7Demo,
         secretsKey: Buffer.from(secretsKey, 'base64'),
         certificates: [
@@ -216,7 +219,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
               },
             }
           : {}),
-      });
+      }));
     } finally {
       await db.close();
     }
@@ -291,6 +294,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       },
       ports,
       env,
+      scheduleDay,
       logDir,
       stop,
     };

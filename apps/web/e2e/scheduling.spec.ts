@@ -40,9 +40,10 @@ test('the secretary makes a demande, books a proposed slot, marks the arrival; t
   }
   await expect(nav.getByRole('link', { name: 'Configuration' })).toHaveCount(0);
 
-  // The desk's day holds the seeded appointments of today.
+  // The desk's day holds the seeded appointments (of today, unless the run crossed midnight).
   await nav.getByRole('link', { name: 'Accueil', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Accueil', level: 1 })).toBeVisible();
+  await page.goto(`/t/${PRACTICE}/accueil?date=${process.env.RAYON_E2E_SCHEDULE_DAY}`);
   await expect(page.getByTestId('desk-appointments').first()).toBeVisible();
   await expect(page.locator('main')).toContainText('LE GOFF Gwénaëlle');
 

@@ -107,8 +107,16 @@ export interface DemoExtras {
   secretsKey?: Buffer;
 }
 
-/** Seeds the platform admin and a ready demo practice with its administrator. Idempotent. */
-export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: DemoExtras = {}): Promise<void> {
+/**
+ * Seeds the platform admin and a ready demo practice with its administrator. Idempotent. Returns
+ * the Paris day whose appointments were seeded (tests crossing midnight look at that day).
+ */
+export async function seedDemo(
+  db: Database,
+  seed: DemoSeed = DEMO,
+  extras: DemoExtras = {},
+): Promise<{ scheduleDay: string }> {
+  const now = new Date();
   const system = { type: 'system' as const, id: 'seed' };
   await db.platform(async (tx) => {
     await upsertUser(tx, {
@@ -181,9 +189,10 @@ export async function seedDemo(db: Database, seed: DemoSeed = DEMO, extras: Demo
       await installCertificate(tx, c.purpose, parsePkcs12(c.p12, c.passphrase), extras.secretsKey, null);
     }
     if (extras.distribution) await putSetting(tx, DISTRIBUTION_SETTING, extras.distribution);
-    await seedSchedule(tx);
-    await seedReporting(tx);
+    await seedSchedule(tx, now);
+    await seedReporting(tx, now);
   });
+  return { scheduleDay: parisDay(now) };
 }
 
 /** Demo AE titles of the demo practice's modalities (documented in the README). */
@@ -198,9 +207,11 @@ export const DEMO_CALLERS = {
   us: { callingAeTitles: ['RAYON_US1_SCU'], allowedSources: ['127.0.0.1/32', '::1/128'] },
 };
 
-/** Paris wall-clock time today as an instant. */
-function parisToday(hhmm: string, now = new Date()): Date {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
+const parisDay = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
+
+/** Paris wall-clock time on the day of `now` as an instant. */
+function parisToday(hhmm: string, now: Date): Date {
+  const day = parisDay(now);
   const probe = new Date(`${day}T${hhmm}:00Z`);
   const paris = new Date(probe.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
   const utc = new Date(probe.toLocaleString('en-US', { timeZone: 'UTC' }));
@@ -208,8 +219,8 @@ function parisToday(hhmm: string, now = new Date()): Date {
 }
 
 /** Rooms, modalities, exam catalogue, a referrer, and today's appointments (once per day). */
-async function seedSchedule(tx: TenantTx): Promise<void> {
-  const ctx = { actor: { type: 'system' as const, id: 'seed' }, source: 'desk' as const, now: new Date() };
+async function seedSchedule(tx: TenantTx, now: Date): Promise<void> {
+  const ctx = { actor: { type: 'system' as const, id: 'seed' }, source: 'desk' as const, now };
   let modalities = await listModalities(tx);
   if (modalities.length === 0) {
     const [site] = await listSites(tx);
@@ -271,8 +282,8 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
   }
   await seedDemandes(tx, ctx);
   const today = await listScheduleEntries(tx, {
-    from: parisToday('00:00'),
-    to: parisToday('23:59'),
+    from: parisToday('00:00', now),
+    to: parisToday('23:59', now),
     activeOnly: true,
   });
   if (today.length > 0) return;
@@ -308,7 +319,7 @@ async function seedSchedule(tx: TenantTx): Promise<void> {
       source: 'desk',
     });
     const exam = order.exams[0]!;
-    const startsAt = parisToday(p.at);
+    const startsAt = parisToday(p.at, now);
     await insertAppointment(tx, {
       examId: exam.id,
       modalityId: modality.id,
@@ -373,8 +384,8 @@ async function seedDemandes(
  * For the radiologists: a report template for the chest CT, and an exam of today already done
  * (completed at 08:00) that waits for its report (once per day).
  */
-async function seedReporting(tx: TenantTx): Promise<void> {
-  const ctx = { actor: { type: 'system' as const, id: 'seed' }, source: 'desk' as const, now: new Date() };
+async function seedReporting(tx: TenantTx, now: Date): Promise<void> {
+  const ctx = { actor: { type: 'system' as const, id: 'seed' }, source: 'desk' as const, now };
   const types = await listExamTypes(tx);
   const chest = types.find((t) => t.ccamCode === 'ZBQK002') ?? types.find((t) => t.modalityType === 'CT');
   if ((await listReportTemplates(tx)).length === 0) {
@@ -410,8 +421,8 @@ async function seedReporting(tx: TenantTx): Promise<void> {
       ctx,
     ));
   const today = await listScheduleEntries(tx, {
-    from: parisToday('00:00'),
-    to: parisToday('23:59'),
+    from: parisToday('00:00', now),
+    to: parisToday('23:59', now),
     activeOnly: true,
   });
   if (today.some((a) => a.order.patientId === patient.id)) return;
@@ -427,7 +438,7 @@ async function seedReporting(tx: TenantTx): Promise<void> {
     source: 'desk',
   });
   const exam = order.exams[0]!;
-  const startsAt = parisToday('08:00');
+  const startsAt = parisToday('08:00', now);
   await insertAppointment(tx, {
     examId: exam.id,
     modalityId: modality.id,
