@@ -37,6 +37,10 @@ export const tenants = platform.table('tenants', {
   finess: text('finess'),
   siret: text('siret'),
   status: text('status').notNull().default('provisioning'),
+  /** Sign-in policy: minutes of inactivity after which a session ends (portal and tRPC). */
+  idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(30),
+  /** Every member must use a second factor (TOTP); administrators always must. */
+  totpRequired: boolean('totp_required').notNull().default(false),
   provisioning: jsonb('provisioning')
     .$type<ProvisioningState>()
     .notNull()
@@ -57,6 +61,12 @@ export const users = platform.table(
     /** RPPS number, to link this account to a Pro Santé Connect identity later. */
     rpps: text('rpps').unique(),
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
+    lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true }),
+    passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
+    /** TOTP secret (RFC 6238), encrypted with the platform secrets key; null until enrolled. */
+    totpSecret: text('totp_secret'),
+    /** Set once the user proved a first code: from then on sign-in asks for one. */
+    totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`)],
@@ -73,6 +83,8 @@ export const memberships = platform.table(
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
     roles: text('roles').array().notNull(),
+    /** Deactivated by the practice: no access to it (sessions and API keys ended at that time). */
+    disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('memberships_user_tenant_idx').on(t.userId, t.tenantId), index().on(t.tenantId)],
@@ -87,9 +99,65 @@ export const sessions = platform.table(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** Last request seen (updated at most once a minute): the idle timeout counts from it. */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Password checked, second factor still due: the session serves only the TOTP step. */
+    mfaPending: boolean('mfa_pending').notNull().default(false),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
     createdAt: createdAt(),
   },
   (t) => [index().on(t.userId)],
+);
+
+/** Password reset links: single use, short-lived; only the SHA-256 of the token is kept. */
+export const passwordResets = platform.table(
+  'password_resets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.userId)],
+);
+
+/** One-time recovery codes of the second factor (SHA-256 of each code). */
+export const recoveryCodes = platform.table(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.userId)],
+);
+
+/**
+ * Every sign-in attempt, success or failure (outcome), with the account when one matched: the
+ * practice administrator sees those of the practice's members. No password, ever.
+ */
+export const signInEvents = platform.table(
+  'sign_in_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    /** success | wrong_password | unknown_account | disabled | throttled | totp_failed | totp_success | reset */
+    outcome: text('outcome').notNull(),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index().on(t.userId, t.at)],
 );
 
 export const invitations = platform.table('invitations', {
@@ -101,11 +169,28 @@ export const invitations = platform.table('invitations', {
   email: text('email').notNull(),
   displayName: text('display_name').notNull(),
   roles: text('roles').array().notNull(),
+  /** The radiologist's profile as the administrator entered it, written on acceptance. */
+  profile: jsonb('profile').$type<InvitedProfile>(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+  /** The account that accepted (an existing account accepts signed in, never by a new password). */
+  acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+  cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+  /** Last time the mail went out (resending makes a new token, the old link stops working). */
+  sentAt: timestamp('sent_at', { withTimezone: true }),
+  /** Why the last mail could not be sent (the SMTP relay's answer), null once sent. */
+  sendError: text('send_error'),
   createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
   createdAt: createdAt(),
 });
+
+export interface InvitedProfile {
+  civility?: string | null;
+  familyName?: string | null;
+  givenName?: string | null;
+  rpps?: string | null;
+  signsReports?: boolean;
+}
 
 export const apiKeys = platform.table(
   'api_keys',

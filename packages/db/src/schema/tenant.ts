@@ -41,9 +41,16 @@ export const userProfiles = pgTable('user_profiles', {
   displayName: text('display_name').notNull(),
   rpps: text('rpps'),
   title: text('title'),
+  /** Civility and names as printed on reports (« Dr », « DUPONT », « Marie »). */
+  civility: text('civility'),
+  familyName: text('family_name'),
+  givenName: text('given_name'),
   specialty: text('specialty'),
-  /** May validate (sign) reports; false for a resident, whose reports get a second reading. */
-  signsReports: boolean('signs_reports').notNull().default(true),
+  /**
+   * May validate (sign) reports; false for a resident, whose reports get a second reading. Set
+   * explicitly by the practice administrator (« signe les comptes rendus »).
+   */
+  signsReports: boolean('signs_reports').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

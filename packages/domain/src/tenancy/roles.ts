@@ -1,11 +1,18 @@
 /** Roles a user holds inside one practice (tenant). Platform administration is not a tenant role. */
-export const TENANT_ROLES = ['practice_admin', 'radiologist', 'secretary', 'technologist'] as const;
+export const TENANT_ROLES = [
+  'practice_admin',
+  'radiologist',
+  'resident',
+  'secretary',
+  'technologist',
+] as const;
 export type TenantRole = (typeof TENANT_ROLES)[number];
 
 /** Official French labels shown in the portal. */
 export const TENANT_ROLE_LABELS: Record<TenantRole, string> = {
   practice_admin: 'Administrateur du cabinet',
   radiologist: 'Radiologue',
+  resident: 'Interne',
   secretary: 'Secrétaire médicale',
   technologist: 'Manipulateur en électroradiologie médicale',
 };
@@ -24,6 +31,8 @@ export const API_SCOPES = [
   'orders:write',
   'reports:read',
   'reports:write',
+  'staff:read',
+  'staff:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
