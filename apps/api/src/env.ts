@@ -10,6 +10,14 @@ const schema = z
     RAYON_API_HOST: z.string().default('127.0.0.1'),
     RAYON_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     RAYON_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
+    /** SMTP relay for invitations and password resets (smtp:// or smtps://, credentials in the URL). */
+    RAYON_SMTP_URL: z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/, 'RAYON_SMTP_URL must be an smtp:// or smtps:// URL')
+      .optional(),
+    RAYON_MAIL_FROM: z.string().default('Rayon <no-reply@rayon.local>'),
+    /** Comma-separated CIDRs of the reverse proxies (the portal) whose X-Forwarded-For is believed. */
+    RAYON_TRUSTED_PROXIES: z.string().default('127.0.0.1/32,::1/128'),
     /** Public URL of the portal, used to build invitation links. */
     RAYON_PORTAL_URL: z.url().default('http://127.0.0.1:4300'),
     /** 32 random bytes, base64: seals the practices' private keys at rest. Keep it secret and backed up. */

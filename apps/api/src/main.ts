@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { parseEncryptionKey } from '@rayon/connectors/certificates';
+import { createMailer } from '@rayon/connectors/mail';
 import { outboundPolicy } from '@rayon/connectors/outbound';
 import { Database } from '@rayon/db';
 import { insiSettings } from '@rayon/identity';
@@ -32,6 +33,12 @@ const app = createApp({
   secretsKey: parseEncryptionKey(env.RAYON_SECRETS_KEY),
   insi,
   outbound: outboundPolicy(env.RAYON_OUTBOUND_ALLOW),
+  mailer: env.RAYON_SMTP_URL
+    ? createMailer({ url: env.RAYON_SMTP_URL, from: env.RAYON_MAIL_FROM })
+    : undefined,
+  trustedProxies: env.RAYON_TRUSTED_PROXIES.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   hl7Platform: {
     portRange: env.RAYON_HL7_PORT_RANGE,
     servicePorts: [

@@ -1,3 +1,4 @@
+import type { Mailer } from '@rayon/connectors/mail';
 import type { OutboundPolicy } from '@rayon/connectors/outbound';
 import type { Database } from '@rayon/db';
 import type { InsiSettings } from '@rayon/identity';
@@ -21,6 +22,13 @@ export interface Deps {
   hl7Platform?: Hl7Platform | undefined;
   /** Where practices' own destinations (the PFI) may be (RAYON_OUTBOUND_ALLOW); unset: nothing internal. */
   outbound?: OutboundPolicy | undefined;
+  /** The SMTP relay for invitations and password resets (RAYON_SMTP_URL); unset: no e-mail. */
+  mailer?: Mailer | undefined;
+  /**
+   * Proxies (CIDRs, RAYON_TRUSTED_PROXIES) whose X-Forwarded-For is believed; from any other
+   * peer the client address is the peer's own.
+   */
+  trustedProxies?: string[] | undefined;
 }
 
 export function currentContext(): RequestContext {
