@@ -50,6 +50,8 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
   'orders:write': 'Création des demandes et prise de rendez-vous',
   'reports:read': 'Lecture des comptes rendus et de leurs documents',
   'reports:write': 'Rédaction, validation, correction et retrait des comptes rendus',
+  'staff:read': "Lecture de l'équipe et des invitations",
+  'staff:write': "Invitations, rôles, profils et désactivation des membres de l'équipe",
 };
 
 export function apiScopeLabel(scope: string): string {
