@@ -12,6 +12,7 @@ import { Database, migrateAllTenants, migratePlatform, setupDatabase } from '../
 import { DEMO, seedDemo } from '../../apps/api/src/cli/seed.ts';
 import { createDmpTestPki, startDmpSimulator } from '@rayon/sim-dmp';
 import { createTestPki, insiConformance, startInsiSimulator } from '@rayon/sim-insi';
+import { startMailCatcher } from '@rayon/sim-mail';
 import { createMssanteTestPki, startMssanteSimulator } from '@rayon/sim-mssante';
 import { repoRoot, startPostgres, startRedis, type Service } from './services.ts';
 
@@ -42,12 +43,17 @@ export interface Stack {
     dmpDocuments: string | null;
     /** The MSSanté simulator's received mails (GET /messages), when started. */
     mssanteMessages: string | null;
+    /** The mail catcher's page of the platform's own mails (invitations, password resets). */
+    mail: string;
   };
   ports: {
     web: number;
     api: number;
     postgres: number;
     redis: number;
+    /** The mail catcher: SMTP (RAYON_SMTP_URL) and its HTTP page. */
+    mailSmtp: number;
+    mailHttp: number;
     hl7Shared: number;
     hl7Demo: number;
     /** The shared MLLP-over-TLS port. */
@@ -98,6 +104,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     api: o.portBase + 1,
     postgres: o.portBase + 2,
     redis: o.portBase + 3,
+    mailSmtp: o.portBase + 4,
+    mailHttp: o.portBase + 5,
     hl7Shared: o.portBase + 10,
     hl7Demo: o.portBase + 11,
     insi: o.portBase + 12,
@@ -138,6 +146,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     services.push(pg);
     const redis = await startRedis(o.name, ports.redis);
     services.push(redis);
+    // The platform's own mails (invitations, password resets) go to a local catcher, shown on a page.
+    const mail = await startMailCatcher({ smtpPort: ports.mailSmtp, httpPort: ports.mailHttp });
+    services.push({ url: mail.smtpUrl, stop: () => mail.close() });
 
     const appPassword = 'rayon-local-app';
     await setupDatabase({ adminUrl: pg.url, database: 'rayon', appRole: 'rayon_app', appPassword });
@@ -235,6 +246,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       RAYON_LOG_LEVEL: o.logLevel ?? 'info',
       RAYON_QUEUE_PREFIX: `{rayon-${o.name}}`,
       RAYON_SECRETS_KEY: secretsKey,
+      RAYON_SMTP_URL: mail.smtpUrl,
       // The local stand-ins (a PFI peer on this machine) are on loopback: the platform allows it
       // here; a production deployment lists only the ranges its VPNs to hospitals use.
       RAYON_OUTBOUND_ALLOW: '127.0.0.1/32,::1/128',
@@ -291,6 +303,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         insi: insi?.url ?? null,
         dmpDocuments: dmp?.adminUrl ? `${dmp.adminUrl}/documents` : null,
         mssanteMessages: mss?.httpUrl ? `${mss.httpUrl}/messages` : null,
+        mail: `${mail.httpUrl}/`,
       },
       ports,
       env,
