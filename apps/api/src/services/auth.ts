@@ -13,14 +13,14 @@ import {
   upsertUserProfile,
   toTenantRef,
 } from '@rayon/db';
-import { AppError, badInput } from '@rayon/domain';
+import { AppError } from '@rayon/domain';
+import { assertAcceptablePassword } from '../auth/password-policy.ts';
 import { RateLimiter } from '../auth/rate-limit.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../auth/secrets.ts';
 import type { SessionUser } from '../context.ts';
 import { currentContext, type Deps } from './deps.ts';
 
 const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
-export const MIN_PASSWORD_LENGTH = 12;
 /** A hash of nothing, compared against when the account does not exist, to keep timing flat. */
 const DUMMY_HASH = hashPassword('rayon-timing-equaliser');
 
@@ -100,10 +100,6 @@ export function createAuthService(deps: Deps) {
 
     /** Accepts an invitation: sets the password, creates the membership and the tenant profile. */
     async acceptInvitation(input: { token: string; password: string }) {
-      if (input.password.length < MIN_PASSWORD_LENGTH) {
-        throw badInput('password', `password: at least ${MIN_PASSWORD_LENGTH} characters`);
-      }
-      const passwordHash = await hashPassword(input.password);
       const tokenHash = sha256(input.token);
       const pending = await db.platform((tx) => findOpenInvitation(tx, tokenHash));
       if (!pending) throw new AppError('NOT_FOUND', 'invitation not found, expired or already used');
@@ -111,6 +107,12 @@ export function createAuthService(deps: Deps) {
       if (!tenant || tenant.status !== 'active') {
         throw new AppError('CONFLICT', 'the practice is not ready yet; try again in a moment');
       }
+      assertAcceptablePassword(input.password, {
+        email: pending.email,
+        displayName: pending.displayName,
+        practiceNames: [tenant.name, tenant.slug],
+      });
+      const passwordHash = await hashPassword(input.password);
       // Account, membership, tenant profile and audit commit together.
       const email = await db.withTenant(toTenantRef(tenant), async (tx) => {
         const inv = await findOpenInvitation(tx, tokenHash);

@@ -28,6 +28,7 @@ const t = initTRPC.context<TrpcContext>().create({
         httpStatus: shape.data.httpStatus,
         appCode: app?.code ?? null,
         field: app?.field ?? null,
+        details: app?.details ?? null,
       },
     };
   },

@@ -1,6 +1,5 @@
 import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
 import { z } from 'zod';
-import { MIN_PASSWORD_LENGTH } from '../services/auth.ts';
 import { patientsRouter } from './patients.ts';
 import { deliveriesRouter } from './deliveries.ts';
 import { reportsRouter } from './reports.ts';
@@ -52,7 +51,7 @@ const authRouter = router({
     .input(
       z.strictObject({
         token: z.string().min(1).max(200),
-        password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(1024),
+        password: z.string().min(1).max(1024),
       }),
     )
     .mutation(({ ctx, input }) => ctx.services.auth.acceptInvitation(input)),

@@ -20,12 +20,22 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   /** Dotted path of the offending input field, when the error is about one field. */
   readonly field: string | undefined;
+  /**
+   * What a client needs to explain the refusal in its own language: a stable `reason` key and
+   * its parameters (e.g. the password policy's feedback). Never secrets nor patient data.
+   */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { field?: string; cause?: unknown; details?: Readonly<Record<string, unknown>> } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.field = options.field;
+    this.details = options.details;
   }
 }
 
