@@ -6,11 +6,22 @@ interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 
   hint?: string;
   error?: string | undefined;
   optional?: boolean;
+  /** Keeps the ids unique when the same form appears on several rows. */
+  scope?: string;
 }
 
 /** A labelled input with its hint and its error, wired for screen readers. */
-export function Field({ name, label, hint, error, optional = false, type = 'text', ...input }: FieldProps) {
-  const id = `f-${name.replaceAll('.', '-')}`;
+export function Field({
+  name,
+  label,
+  hint,
+  error,
+  optional = false,
+  type = 'text',
+  scope,
+  ...input
+}: FieldProps) {
+  const id = `f-${scope ? `${scope}-` : ''}${name.replaceAll('.', '-')}`;
   const describedBy =
     [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
@@ -117,6 +128,8 @@ interface SelectFieldProps extends Omit<SelectHTMLAttributes<HTMLSelectElement>,
   options: readonly { value: string; label: string }[];
   /** First, empty choice (e.g. "Choisir…"). */
   placeholder?: string;
+  /** Keeps the ids unique when the same form appears on several rows. */
+  scope?: string;
 }
 
 /** A labelled select with its hint and its error. */
@@ -128,9 +141,10 @@ export function SelectField({
   optional = false,
   options,
   placeholder,
+  scope,
   ...select
 }: SelectFieldProps) {
-  const id = `f-${name.replaceAll('.', '-')}`;
+  const id = `f-${scope ? `${scope}-` : ''}${name.replaceAll('.', '-')}`;
   return (
     <div className="field">
       <label htmlFor={id}>

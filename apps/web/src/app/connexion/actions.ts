@@ -3,6 +3,7 @@
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { redirect } from 'next/navigation';
 import { auth, signIn, TooManyAttempts } from '../../auth.ts';
+import { safeReturnPath } from '../../lib/return-path.ts';
 import { createApiClient } from '../../server/api.ts';
 
 export interface SignInState {
@@ -39,5 +40,6 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
       .auth.logout.mutate()
       .catch(() => undefined);
   }
-  redirect('/');
+  // Back where the sign-in was asked for (an invitation to accept), never to another site.
+  redirect(safeReturnPath(String(formData.get('suite') ?? '')) ?? '/');
 }

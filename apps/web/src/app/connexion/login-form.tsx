@@ -3,7 +3,14 @@
 import { useActionState } from 'react';
 import { signInAction, type SignInState } from './actions.ts';
 
-export function LoginForm({ initialEmail }: { initialEmail: string }) {
+export function LoginForm({
+  initialEmail,
+  returnTo = null,
+}: {
+  initialEmail: string;
+  /** A path of the portal to go back to after signing in. */
+  returnTo?: string | null;
+}) {
   const [state, formAction, pending] = useActionState<SignInState, FormData>(signInAction, {
     email: initialEmail,
     error: null,
@@ -16,6 +23,7 @@ export function LoginForm({ initialEmail }: { initialEmail: string }) {
         </div>
       ) : null}
       <form action={formAction} className="form" noValidate>
+        {returnTo ? <input type="hidden" name="suite" value={returnTo} /> : null}
         <div className="field">
           <label htmlFor="email">Adresse e-mail</label>
           <input

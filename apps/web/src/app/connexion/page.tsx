@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
+import { safeReturnPath } from '../../lib/return-path.ts';
 import { LoginForm } from './login-form.tsx';
 
-export const metadata: Metadata = { title: 'Connexion' };
+// No referrer: the address may carry an invitation link to go back to (`suite`).
+export const metadata: Metadata = { title: 'Connexion', referrer: 'no-referrer' };
 
 type SearchParams = Promise<Record<string, string | string[] | undefined>>;
 
@@ -14,6 +16,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const email = first(query.email) ?? '';
   const invitationAccepted = first(query.invitation) === 'acceptee';
   const sessionExpired = first(query.session) === 'expiree';
+  // Where to go back after signing in (an invitation to accept): a path of this portal only.
+  const returnTo = safeReturnPath(first(query.suite));
   return (
     <main className="page page--narrow">
       <div className="card">
@@ -28,7 +32,12 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             Votre session a expiré. Veuillez vous reconnecter.
           </div>
         ) : null}
-        <LoginForm initialEmail={email} />
+        {returnTo?.startsWith('/invitation/') ? (
+          <div className="alert alert--warning" role="status" data-testid="sign-in-to-accept">
+            Connectez-vous avec votre compte Rayon pour accepter l&apos;invitation.
+          </div>
+        ) : null}
+        <LoginForm initialEmail={email} returnTo={returnTo} />
       </div>
     </main>
   );

@@ -11,6 +11,7 @@ import {
   reportsPath,
   templatesPath,
 } from '../../../../lib/reports.ts';
+import { signerRefusal } from '../../../../lib/staff.ts';
 import { apiErrorInfo, type ApiClient } from '../../../../server/api.ts';
 import { practiceContext } from '../../../../server/practice.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
@@ -27,6 +28,9 @@ const STALE = 'Le compte rendu a été modifié entre-temps : rechargez la page.
 function refusal(error: unknown): string | undefined {
   const info = apiErrorInfo(error);
   if (!info) return undefined;
+  // A signer whose profile is not complete: the reason, in French, from the field the API names.
+  const signer = signerRefusal(info.field);
+  if (signer) return signer;
   if (info.appCode === 'CONFLICT' || info.code === 'CONFLICT') {
     if (info.field === 'revision') return STALE;
     return sentence(frenchApiMessage(info.message));

@@ -1,0 +1,187 @@
+/**
+ * The practice's staff in the portal (« Équipe »): members, open invitations, the radiologist's
+ * profile as printed on reports, and the French words for what the API refuses. The reasons a
+ * member cannot sign live here once, for the Équipe page and for the report screen.
+ */
+import { formatDateTime } from './labels.ts';
+import { luhnValid, TENANT_ROLE_LABELS, TENANT_ROLES, type TenantRole } from '@rayon/domain';
+
+export const CIVILITIES = ['Dr', 'Pr', 'M.', 'Mme'] as const;
+export type Civility = (typeof CIVILITIES)[number];
+
+export const SIGNER_PROBLEMS = [
+  'not_radiologist',
+  'not_signer',
+  'no_civility',
+  'no_names',
+  'no_rpps',
+  'invalid_rpps',
+] as const;
+export type SignerProblem = (typeof SIGNER_PROBLEMS)[number];
+
+export interface StaffProfile {
+  civility: Civility | null;
+  familyName: string | null;
+  givenName: string | null;
+  rpps: string | null;
+  signsReports: boolean;
+}
+
+export interface StaffMember {
+  userId: string;
+  email: string;
+  displayName: string;
+  roles: TenantRole[];
+  active: boolean;
+  disabledAt: string | null;
+  lastSignInAt: string | null;
+  profile: StaffProfile;
+  signer: { ready: boolean; problems: SignerProblem[] };
+}
+
+export interface StaffInvitation {
+  id: string;
+  email: string;
+  displayName: string;
+  roles: TenantRole[];
+  profile: StaffProfile | null;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+  sentAt: string | null;
+  sendError: string | null;
+  existingAccount: boolean;
+}
+
+export function equipePath(slug: string): string {
+  return `/t/${encodeURIComponent(slug)}/equipe`;
+}
+
+/** Roles in the order and words of the portal. */
+export const ROLE_OPTIONS = TENANT_ROLES.map((r) => ({ value: r, label: TENANT_ROLE_LABELS[r] }));
+
+/** Roles whose holder has a profile printed on reports (civility, names, RPPS). */
+export const PROFILE_ROLES: readonly TenantRole[] = ['radiologist', 'resident'];
+
+export function rolesText(roles: readonly string[]): string {
+  return roles.map((r) => (r in TENANT_ROLE_LABELS ? TENANT_ROLE_LABELS[r as TenantRole] : r)).join(', ');
+}
+
+/** Why a member cannot sign, as the Équipe page lists it. */
+export const SIGNER_PROBLEM_LABELS: Record<SignerProblem, string> = {
+  not_radiologist: "n'a pas le rôle radiologue",
+  not_signer: "n'est pas autorisé à signer",
+  no_civility: 'civilité manquante',
+  no_names: "nom et prénom d'exercice manquants",
+  no_rpps: 'RPPS manquant',
+  invalid_rpps: 'clé RPPS invalide',
+};
+
+/** The same reasons, said to the radiologist whose validation is refused (report screen). */
+const SIGNER_REFUSALS: Record<SignerProblem, string> = {
+  not_radiologist: "vous n'avez pas le rôle radiologue dans cet établissement",
+  not_signer: "votre profil n'est pas autorisé à signer les comptes rendus",
+  no_civility: "la civilité de votre profil n'est pas renseignée",
+  no_names: "votre nom et votre prénom d'exercice ne sont pas renseignés",
+  no_rpps: "votre profil n'a pas de numéro RPPS",
+  invalid_rpps: 'la clé de votre numéro RPPS est invalide',
+};
+
+function isSignerProblem(value: string): value is SignerProblem {
+  return (SIGNER_PROBLEMS as readonly string[]).includes(value);
+}
+
+/**
+ * The French refusal of a validation by a signer who is not ready, from the API's field
+ * (`signer.no_rpps`); undefined for any other field.
+ */
+export function signerRefusal(apiField: string | null | undefined): string | undefined {
+  const problem = apiField?.startsWith('signer.') ? apiField.slice('signer.'.length) : undefined;
+  if (!problem || !isSignerProblem(problem)) return undefined;
+  return `Le compte rendu ne peut pas être validé : ${SIGNER_REFUSALS[problem]}. L'administrateur de l'établissement complète votre profil (page « Équipe »).`;
+}
+
+export const RPPS_MESSAGE = 'Le numéro RPPS compte 11 chiffres et sa clé doit être valide.';
+export const EMAIL_TAKEN_MESSAGE = 'Cette adresse est déjà membre ou invitée.';
+export const LAST_ADMIN_MESSAGE =
+  "L'établissement doit garder au moins un administrateur actif : nommez-en un autre avant.";
+export const SELF_DEACTIVATION_MESSAGE = 'Vous ne pouvez pas désactiver votre propre compte.';
+
+/** An RPPS number: 11 digits whose last one is a Luhn key (the API checks it again). */
+export function isValidRpps(value: string): boolean {
+  return /^[0-9]{11}$/.test(value) && luhnValid(value);
+}
+
+/** The form field (and its French sentence) of a field the API refused in a staff form. */
+export function staffFieldError(
+  apiField: string,
+  appCode: string | undefined,
+): { field: string; message: string } | undefined {
+  const field = apiField.replace(/^profile\./, '');
+  if (appCode === 'CONFLICT' && field === 'email') return { field, message: EMAIL_TAKEN_MESSAGE };
+  switch (field) {
+    case 'rpps':
+      return { field, message: RPPS_MESSAGE };
+    case 'email':
+      return { field, message: 'Adresse e-mail invalide.' };
+    case 'roles':
+      return appCode === 'CONFLICT'
+        ? { field, message: LAST_ADMIN_MESSAGE }
+        : { field, message: 'Choisissez au moins un rôle.' };
+    case 'displayName':
+      return { field, message: 'Indiquez le nom affiché (1 à 200 caractères).' };
+    case 'civility':
+      return { field, message: 'Choisissez Dr, Pr, M. ou Mme.' };
+    case 'familyName':
+      return { field, message: "Nom d'exercice trop long ou invalide." };
+    case 'givenName':
+      return { field, message: "Prénom d'exercice trop long ou invalide." };
+    default:
+      return undefined;
+  }
+}
+
+/** The profile fields of a staff form (plain names; the invitation form prefixes none either). */
+export interface ProfileInput {
+  civility: Civility | null;
+  familyName: string | null;
+  givenName: string | null;
+  rpps: string | null;
+  signsReports: boolean;
+}
+
+/** Reads the profile fields of a form, and what is wrong with them (in French). */
+export function readProfile(get: (name: string) => string): {
+  profile: ProfileInput;
+  errors: Record<string, string>;
+} {
+  const civility = get('civility').trim();
+  const familyName = get('familyName').trim();
+  const givenName = get('givenName').trim();
+  const rpps = get('rpps').replace(/\s+/g, '');
+  const errors: Record<string, string> = {};
+  if (civility && !(CIVILITIES as readonly string[]).includes(civility)) {
+    errors.civility = 'Choisissez Dr, Pr, M. ou Mme.';
+  }
+  if (rpps && !isValidRpps(rpps)) errors.rpps = RPPS_MESSAGE;
+  return {
+    profile: {
+      civility: civility ? (civility as Civility) : null,
+      familyName: familyName || null,
+      givenName: givenName || null,
+      rpps: rpps || null,
+      signsReports: get('signsReports') === 'on',
+    },
+    errors,
+  };
+}
+
+/** Reads the ticked roles; unknown values are dropped. */
+export function readRoles(values: readonly string[]): TenantRole[] {
+  return TENANT_ROLES.filter((r) => values.includes(r));
+}
+
+/** « jamais », or the date and time in Paris. */
+export function lastSignInText(iso: string | null): string {
+  return iso ? formatDateTime(iso) : 'jamais';
+}
