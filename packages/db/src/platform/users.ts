@@ -55,6 +55,7 @@ export interface MembershipView {
   roles: string[];
 }
 
+/** The user's active memberships (a membership the practice deactivated gives no access). */
 export async function listMemberships(tx: ControlTx, userId: string): Promise<MembershipView[]> {
   return tx
     .select({
@@ -67,7 +68,7 @@ export async function listMemberships(tx: ControlTx, userId: string): Promise<Me
     })
     .from(memberships)
     .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
-    .where(eq(memberships.userId, userId))
+    .where(and(eq(memberships.userId, userId), isNull(memberships.disabledAt)))
     .orderBy(tenants.name);
 }
 
@@ -91,7 +92,13 @@ export async function findSessionUser(tx: ControlTx, tokenHash: string): Promise
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .where(
-      and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, sql`now()`), isNull(users.disabledAt)),
+      and(
+        eq(sessions.tokenHash, tokenHash),
+        gt(sessions.expiresAt, sql`now()`),
+        isNull(users.disabledAt),
+        // A session still waiting for its second factor serves only that step.
+        eq(sessions.mfaPending, false),
+      ),
     );
   return row?.user;
 }
@@ -110,7 +117,7 @@ export async function insertInvitation(
   return row!;
 }
 
-/** An invitation that can still be accepted; locked for the accepting transaction. */
+/** An invitation that can still be accepted (not accepted, cancelled nor expired); locked. */
 export async function findOpenInvitation(
   tx: ControlTx,
   tokenHash: string,
@@ -122,6 +129,7 @@ export async function findOpenInvitation(
       and(
         eq(invitations.tokenHash, tokenHash),
         isNull(invitations.acceptedAt),
+        isNull(invitations.cancelledAt),
         gt(invitations.expiresAt, sql`now()`),
       ),
     )
@@ -129,9 +137,9 @@ export async function findOpenInvitation(
   return row;
 }
 
-export async function markInvitationAccepted(tx: ControlTx, id: string): Promise<void> {
+export async function markInvitationAccepted(tx: ControlTx, id: string, acceptedBy?: string): Promise<void> {
   await tx
     .update(invitations)
-    .set({ acceptedAt: sql`now()` })
+    .set({ acceptedAt: sql`now()`, ...(acceptedBy ? { acceptedBy } : {}) })
     .where(eq(invitations.id, id));
 }

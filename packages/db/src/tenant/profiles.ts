@@ -11,6 +11,9 @@ export async function upsertUserProfile(
     displayName: string;
     rpps?: string | null;
     title?: string | null;
+    civility?: string | null;
+    familyName?: string | null;
+    givenName?: string | null;
     specialty?: string | null;
     signsReports?: boolean;
   },
@@ -24,6 +27,19 @@ export async function upsertUserProfile(
 export async function findUserProfile(tx: TenantTx, userId: string): Promise<UserProfileRow | undefined> {
   const [row] = await tx.select().from(userProfiles).where(eq(userProfiles.userId, userId));
   return row;
+}
+
+/** Profiles of these users (the staff screen), by user id. */
+export async function findUserProfiles(
+  tx: TenantTx,
+  userIds: string[],
+): Promise<Map<string, UserProfileRow>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(userProfiles)
+    .where(inArray(userProfiles.userId, [...new Set(userIds)]));
+  return new Map(rows.map((r) => [r.userId, r]));
 }
 
 /**
