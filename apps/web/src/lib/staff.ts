@@ -4,28 +4,20 @@
  * member cannot sign live here once, for the Équipe page and for the report screen.
  */
 import { formatDateTime } from './labels.ts';
-import { luhnValid, TENANT_ROLE_LABELS, TENANT_ROLES, type TenantRole } from '@rayon/domain';
+import {
+  CIVILITIES,
+  isValidRpps,
+  SIGNER_PROBLEMS,
+  TENANT_ROLE_LABELS,
+  TENANT_ROLES,
+  type Civility,
+  type SignerProblem,
+  type StaffProfile,
+  type TenantRole,
+} from '@rayon/domain';
 
-export const CIVILITIES = ['Dr', 'Pr', 'M.', 'Mme'] as const;
-export type Civility = (typeof CIVILITIES)[number];
-
-export const SIGNER_PROBLEMS = [
-  'not_radiologist',
-  'not_signer',
-  'no_civility',
-  'no_names',
-  'no_rpps',
-  'invalid_rpps',
-] as const;
-export type SignerProblem = (typeof SIGNER_PROBLEMS)[number];
-
-export interface StaffProfile {
-  civility: Civility | null;
-  familyName: string | null;
-  givenName: string | null;
-  rpps: string | null;
-  signsReports: boolean;
-}
+export { CIVILITIES, isValidRpps, SIGNER_PROBLEMS };
+export type { Civility, SignerProblem, StaffProfile };
 
 export interface StaffMember {
   userId: string;
@@ -67,7 +59,10 @@ export function rolesText(roles: readonly string[]): string {
   return roles.map((r) => (r in TENANT_ROLE_LABELS ? TENANT_ROLE_LABELS[r as TenantRole] : r)).join(', ');
 }
 
-/** Why a member cannot sign, as the Équipe page lists it. */
+/**
+ * Why a member cannot sign, as the Équipe page lists it (the words the practices asked for; the
+ * domain's SIGNER_PROBLEM_LABELS say the same at more length).
+ */
 export const SIGNER_PROBLEM_LABELS: Record<SignerProblem, string> = {
   not_radiologist: "n'a pas le rôle radiologue",
   not_signer: "n'est pas autorisé à signer",
@@ -107,11 +102,6 @@ export const LAST_ADMIN_MESSAGE =
   "L'établissement doit garder au moins un administrateur actif : nommez-en un autre avant.";
 export const SELF_DEACTIVATION_MESSAGE = 'Vous ne pouvez pas désactiver votre propre compte.';
 
-/** An RPPS number: 11 digits whose last one is a Luhn key (the API checks it again). */
-export function isValidRpps(value: string): boolean {
-  return /^[0-9]{11}$/.test(value) && luhnValid(value);
-}
-
 /** The form field (and its French sentence) of a field the API refused in a staff form. */
 export function staffFieldError(
   apiField: string,
@@ -141,14 +131,8 @@ export function staffFieldError(
   }
 }
 
-/** The profile fields of a staff form (plain names; the invitation form prefixes none either). */
-export interface ProfileInput {
-  civility: Civility | null;
-  familyName: string | null;
-  givenName: string | null;
-  rpps: string | null;
-  signsReports: boolean;
-}
+/** The profile a staff form sends. */
+export type ProfileInput = StaffProfile;
 
 /** Reads the profile fields of a form, and what is wrong with them (in French). */
 export function readProfile(get: (name: string) => string): {
