@@ -67,11 +67,17 @@ function zxcvbn(): ZxcvbnFactory {
 /** The words of the context, lower case, as zxcvbn's user inputs. */
 export function contextWords(context: PasswordContext): string[] {
   const words = new Set<string>(['rayon']);
+  const keep = (w: string) => {
+    if (w.length < 3) return;
+    words.add(w);
+    // Without accents too: « Gwénaëlle » is typed « Gwenaelle » as often as not.
+    words.add(w.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC'));
+  };
   const add = (text: string | null | undefined, split: RegExp) => {
     if (!text) return;
     const t = text.normalize('NFC').toLowerCase().trim();
-    if (t.length >= 3) words.add(t);
-    for (const part of t.split(split)) if (part.length >= 3) words.add(part);
+    keep(t);
+    for (const part of t.split(split)) keep(part);
   };
   if (context.email) {
     const [local, domain] = context.email.split('@');
@@ -125,19 +131,23 @@ export function evaluatePassword(password: string, context: PasswordContext = {}
  * is for logs and developers; `details` carries the stable reason, zxcvbn's feedback keys, and
  * the same feedback in French for the portal (`feedbackFr`).
  */
-export function assertAcceptablePassword(password: string, context: PasswordContext = {}): void {
+export function assertAcceptablePassword(
+  password: string,
+  context: PasswordContext = {},
+  field = 'password',
+): void {
   const verdict = evaluatePassword(password, context);
   if (verdict.ok) return;
   const reason = verdict.reason!;
   const warningEn = translate(en.translations.warnings, verdict.feedback.warning);
   const message =
     reason === 'password.blank'
-      ? 'password: must not be blank'
+      ? `${field}: must not be blank`
       : reason === 'password.too_short'
-        ? `password: at least ${MIN_PASSWORD_CHARS} characters`
-        : `password: too easy to guess${warningEn ? ` (${warningEn.replace(/\.$/, '')})` : ''}; choose a longer one, e.g. several uncommon words`;
+        ? `${field}: at least ${MIN_PASSWORD_CHARS} characters`
+        : `${field}: too easy to guess${warningEn ? ` (${warningEn.replace(/\.$/, '')})` : ''}; choose a longer one, e.g. several uncommon words`;
   throw new AppError('BAD_INPUT', message, {
-    field: 'password',
+    field,
     details: {
       reason,
       minLength: MIN_PASSWORD_CHARS,
