@@ -14,6 +14,9 @@ export function SiteHeader({ userName, context }: { userName: string; context?: 
         </div>
         <div className="site-header__user">
           <span data-testid="current-user">{userName}</span>
+          <Link href="/compte" className="site-header__account" prefetch={false}>
+            Mon compte
+          </Link>
           <form action={signOutAction}>
             <button type="submit" className="button button--secondary">
               Se déconnecter

@@ -11,6 +11,8 @@ export interface ApiClientOptions {
   tenantSlug?: string | undefined;
   /** Address of the person using the portal, forwarded for rate limiting and audit. */
   clientIp?: string | undefined;
+  /** The browser's User-Agent, forwarded so that sessions and the sign-in journal name it. */
+  userAgent?: string | undefined;
 }
 
 /**
@@ -27,6 +29,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
           if (options.sessionToken) headers.authorization = `Bearer ${options.sessionToken}`;
           if (options.tenantSlug) headers['x-rayon-tenant'] = options.tenantSlug;
           if (options.clientIp) headers['x-forwarded-for'] = options.clientIp;
+          if (options.userAgent) headers['user-agent'] = options.userAgent.slice(0, 400);
           return headers;
         },
         // Never let Next cache an API answer: every call is per user and per request.
@@ -46,6 +49,8 @@ export interface ApiErrorInfo {
   appCode: string | undefined;
   /** Dotted path of the offending input field, when the error is about one field. */
   field: string | null;
+  /** The refusal's reason key and parameters, when the API gave them (e.g. the password policy's). */
+  details: Record<string, unknown> | null;
   message: string;
 }
 
@@ -58,6 +63,10 @@ export function apiErrorInfo(error: unknown): ApiErrorInfo | undefined {
     code: str(record.code),
     appCode: str(record.appCode),
     field: str(record.field) ?? null,
+    details:
+      typeof record.details === 'object' && record.details !== null
+        ? (record.details as Record<string, unknown>)
+        : null,
     message: error.message,
   };
 }
