@@ -1,15 +1,18 @@
 import { loggableError } from '@rayon/db';
 import { randomUUID } from 'node:crypto';
+import { getConnInfo } from '@hono/node-server/conninfo';
 import { trpcServer } from '@hono/trpc-server';
 import { AppError } from '@rayon/domain';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestContext, type RequestContext } from './context.ts';
 import { ERROR_MAP, errorBody, toAppError } from './http/errors.ts';
+import { securityHeaders } from './http/security-headers.ts';
 import { createRestV1 } from './rest/v1.ts';
 import { createServices, type Deps } from './services/index.ts';
-import type { TrpcContext } from './trpc/init.ts';
+import { clientAddressResolver } from './auth/client-address.ts';
+import { assertBatchAllowed, type TrpcContext } from './trpc/init.ts';
 import { appRouter } from './trpc/router.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -17,8 +20,22 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 type AppEnv = { Variables: { ctx: RequestContext } };
 
+/**
+ * The TCP peer's address (Hono on Node: the incoming socket). Undefined without a socket (a
+ * request made in-process, e.g. `app.request()` without `env.incoming`): then nothing forwarded
+ * is believed and the client address is unknown.
+ */
+function peerAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
 export function createApp(deps: Deps) {
   const services = createServices(deps);
+  const clientAddress = clientAddressResolver(deps.trustedProxies);
   const { logger } = deps;
   const app = new Hono<AppEnv>();
 
@@ -43,6 +60,8 @@ export function createApp(deps: Deps) {
       ),
     );
   });
+
+  app.use('*', securityHeaders(deps.trustedProxies));
 
   app.use(
     '*',
@@ -79,14 +98,17 @@ export function createApp(deps: Deps) {
     trpcServer({
       router: appRouter,
       endpoint: '/trpc',
-      createContext: (_opts, c): TrpcContext => {
+      createContext: (opts, c): TrpcContext => {
+        assertBatchAllowed(appRouter, opts.info);
         const auth = c.req.header('authorization');
         return {
           request: c.get('ctx') as RequestContext,
           services,
           sessionToken: auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined,
           tenantSlug: c.req.header('x-rayon-tenant') || undefined,
-          clientIp: c.req.header('x-forwarded-for')?.split(',')[0]?.trim() || undefined,
+          clientIp: clientAddress(peerAddress(c), c.req.header('x-forwarded-for')),
+          userAgent: c.req.header('user-agent')?.slice(0, 400) || undefined,
+          batchSize: opts.info.calls.length,
         };
       },
       onError: ({ error, path }) => {

@@ -1,5 +1,5 @@
 import { parseOutboundAllow } from '@rayon/connectors/outbound';
-import { isAppError } from '@rayon/domain';
+import { isAppError, parseCidrList } from '@rayon/domain';
 import { z } from 'zod';
 
 const schema = z
@@ -17,7 +17,21 @@ const schema = z
       .optional(),
     RAYON_MAIL_FROM: z.string().default('Rayon <no-reply@rayon.local>'),
     /** Comma-separated CIDRs of the reverse proxies (the portal) whose X-Forwarded-For is believed. */
-    RAYON_TRUSTED_PROXIES: z.string().default('127.0.0.1/32,::1/128'),
+    RAYON_TRUSTED_PROXIES: z
+      .string()
+      .default('127.0.0.1/32,::1/128')
+      .transform((v, ctx) => {
+        const entries = v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        try {
+          return parseCidrList(entries, 'RAYON_TRUSTED_PROXIES').map((c) => c.text);
+        } catch (e) {
+          ctx.addIssue({ code: 'custom', message: isAppError(e) ? `${e.field}: ${e.message}` : String(e) });
+          return z.NEVER;
+        }
+      }),
     /** Public URL of the portal, used to build invitation links. */
     RAYON_PORTAL_URL: z.url().default('http://127.0.0.1:4300'),
     /** 32 random bytes, base64: seals the practices' private keys at rest. Keep it secret and backed up. */

@@ -36,9 +36,7 @@ const app = createApp({
   mailer: env.RAYON_SMTP_URL
     ? createMailer({ url: env.RAYON_SMTP_URL, from: env.RAYON_MAIL_FROM })
     : undefined,
-  trustedProxies: env.RAYON_TRUSTED_PROXIES.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean),
+  trustedProxies: env.RAYON_TRUSTED_PROXIES,
   hl7Platform: {
     portRange: env.RAYON_HL7_PORT_RANGE,
     servicePorts: [

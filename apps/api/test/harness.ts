@@ -14,6 +14,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../src/app.ts';
 import { hashPassword } from '../src/auth/secrets.ts';
+import { totpCode, totpStep } from '../src/auth/totp.ts';
 import type { InsiSettings } from '@rayon/identity';
 import type { AppRouter } from '../src/trpc/router.ts';
 
@@ -29,6 +30,10 @@ export async function createHarness(
     hl7Platform?: Parameters<typeof createApp>[0]['hl7Platform'];
     /** RAYON_OUTBOUND_ALLOW of this API (default: nothing internal allowed). */
     outbound?: Parameters<typeof createApp>[0]['outbound'];
+    /** RAYON_TRUSTED_PROXIES of this API (default: loopback, where the harness's requests come from). */
+    trustedProxies?: string[];
+    /** The platform mailer (e.g. to a mail catcher); default none. */
+    mailer?: Parameters<typeof createApp>[0]['mailer'];
   } = {},
 ) {
   const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
@@ -43,26 +48,94 @@ export async function createHarness(
     insi: o.insi,
     hl7Platform: o.hl7Platform,
     outbound: o.outbound,
+    trustedProxies: o.trustedProxies ?? ['127.0.0.1/32', '::1/128'],
+    mailer: o.mailer,
   });
-  const fetchApp = async (input: string | URL | Request, init?: RequestInit) =>
-    app.fetch(new Request(input, init));
+  /**
+   * Requests as Hono on Node receives them: `env.incoming.socket` is the TCP peer (`peer`,
+   * default loopback like the portal on the same machine).
+   */
+  const fetchApp =
+    (peer = '127.0.0.1') =>
+    async (input: string | URL | Request, init?: RequestInit) =>
+      app.fetch(new Request(input, init), {
+        incoming: {
+          socket: {
+            remoteAddress: peer,
+            remotePort: 40000,
+            remoteFamily: peer.includes(':') ? 'IPv6' : 'IPv4',
+          },
+        },
+      });
 
-  /** A typed tRPC client speaking HTTP to the in-process app. */
-  const trpc = (o: { token?: string; tenant?: string; ip?: string; requestId?: string } = {}) =>
+  /**
+   * A typed tRPC client speaking HTTP to the in-process app. `ip`: the X-Forwarded-For header
+   * (believed only from a trusted `peer`); `peer`: the TCP peer's address.
+   */
+  const trpc = (
+    o: {
+      token?: string;
+      tenant?: string;
+      ip?: string;
+      peer?: string;
+      userAgent?: string;
+      requestId?: string;
+    } = {},
+  ) =>
     createTRPCClient<AppRouter>({
       links: [
         httpLink({
           url: 'http://api.test/trpc',
-          fetch: fetchApp,
+          fetch: fetchApp(o.peer),
           headers: () => ({
             ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
             ...(o.tenant ? { 'x-rayon-tenant': o.tenant } : {}),
             ...(o.ip ? { 'x-forwarded-for': o.ip } : {}),
+            ...(o.userAgent ? { 'user-agent': o.userAgent } : {}),
             ...(o.requestId ? { 'x-request-id': o.requestId } : {}),
           }),
         }),
       ],
     });
+
+  /** TOTP secrets the harness enrolled, and the last step it used for each (codes are single use). */
+  const totpSecrets = new Map<string, string>();
+  const usedSteps = new Map<string, number>();
+
+  /** A code not used before for this account: this step's, else the next one's (waiting for it if need be). */
+  async function freshTotpCode(email: string, secret: string) {
+    const last = usedSteps.get(email) ?? -1;
+    let now = totpStep(Date.now());
+    let step = Math.max(now, last + 1);
+    while (step > now + 1) {
+      await new Promise((r) => setTimeout(r, 1000));
+      now = totpStep(Date.now());
+      step = Math.max(now, last + 1);
+    }
+    usedSteps.set(email, step);
+    return totpCode(secret, step);
+  }
+
+  /**
+   * Signs in through `auth.login`, then the second factor when one is due: enrolment (the harness
+   * keeps the secret) or a code of the secret it enrolled. Returns the session token.
+   */
+  async function signIn(email: string, password: string, client: Parameters<typeof trpc>[0] = {}) {
+    const api = trpc(client);
+    const first = await api.auth.login.mutate({ email, password });
+    if (first.status === 'signed_in') return first.sessionToken;
+    if (first.status === 'totp_enrolment_required') {
+      const { secretBase32 } = await api.auth.totpEnrolment.mutate({ pendingToken: first.pendingToken });
+      totpSecrets.set(email.toLowerCase(), secretBase32);
+      const code = await freshTotpCode(email.toLowerCase(), secretBase32);
+      const done = await api.auth.confirmTotpEnrolment.mutate({ pendingToken: first.pendingToken, code });
+      return done.session.sessionToken;
+    }
+    const secret = totpSecrets.get(email.toLowerCase());
+    if (!secret) throw new Error(`harness: ${email} has a second factor the harness did not enrol`);
+    const code = await freshTotpCode(email.toLowerCase(), secret);
+    return (await api.auth.verifyTotp.mutate({ pendingToken: first.pendingToken, code })).sessionToken;
+  }
 
   const rest = (path: string, init: RequestInit & { key?: string } = {}) => {
     const headers = new Headers(init.headers);
@@ -93,8 +166,8 @@ export async function createHarness(
         upsertUserProfile(tx, { userId: user.id, displayName: user.displayName }),
       );
     }
-    const { sessionToken } = await trpc().auth.login.mutate({ email: o.email, password });
-    return { user, password, token: sessionToken };
+    const token = await signIn(o.email, password);
+    return { user, password, token, totpSecret: totpSecrets.get(o.email.toLowerCase()) };
   }
 
   return {
@@ -105,6 +178,9 @@ export async function createHarness(
     rest,
     secretsKey,
     signedInUser,
+    signIn,
+    freshTotpCode,
+    totpSecrets,
     async close() {
       await db.close();
       redis.disconnect();
@@ -123,12 +199,14 @@ export async function trpcError(p: Promise<unknown>) {
         appCode: string | null;
         field: string | null;
         httpStatus: number;
+        details?: Record<string, unknown> | null;
       };
       return {
         code: data.code,
         appCode: data.appCode,
         field: data.field,
         httpStatus: data.httpStatus,
+        details: data.details ?? null,
         message: e.message,
       };
     }

@@ -527,6 +527,30 @@ describe('coverage of the isolation suite', () => {
     'auth.logout',
     'auth.invitation',
     'auth.acceptInvitation',
+    'auth.acceptInvitationSignedIn',
+    // Covered by the cross-tenant tests of staff.int.test.ts (tRPC and REST).
+    'staff.list',
+    'staff.invite',
+    'staff.resendInvitation',
+    'staff.cancelInvitation',
+    'staff.setRoles',
+    'staff.setProfile',
+    'staff.deactivate',
+    'staff.reactivate',
+    // Sign-in steps on a pending token; security.* tested across practices in sign-in.int.test.ts.
+    'auth.verifyTotp',
+    'auth.totpEnrolment',
+    'auth.confirmTotpEnrolment',
+    'security.signIns',
+    'security.policy',
+    'security.setPolicy',
+    // One's own account: tested across users in passwords.int.test.ts and sessions.int.test.ts.
+    'auth.requestPasswordReset',
+    'auth.passwordReset',
+    'auth.resetPassword',
+    'account.sessions',
+    'account.revokeSession',
+    'account.changePassword',
   ]);
 
   it('every tRPC procedure is covered above', () => {
@@ -542,6 +566,7 @@ describe('coverage of the isolation suite', () => {
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
     expect(routes.sort()).toEqual([
+      'DELETE /staff/invitations/{id}',
       'GET /appointments',
       'GET /availability',
       'GET /exam-types',
@@ -559,7 +584,9 @@ describe('coverage of the isolation suite', () => {
       'GET /rooms',
       'GET /sites',
       'GET /sites/{id}',
+      'GET /staff',
       'PATCH /patients/{id}/attributes',
+      'PATCH /staff/{userId}',
       'POST /appointments',
       'POST /orders',
       'POST /orders/{id}/cancel',
@@ -575,6 +602,10 @@ describe('coverage of the isolation suite', () => {
       'POST /reports/{id}/validate',
       'POST /reports/{id}/withdraw',
       'POST /sites',
+      'POST /staff/invitations',
+      'POST /staff/invitations/{id}/resend',
+      'POST /staff/{userId}/deactivate',
+      'POST /staff/{userId}/reactivate',
       'PUT /patients/{id}/complementary',
       'PUT /patients/{id}/traits',
       'PUT /reports/{id}/body',

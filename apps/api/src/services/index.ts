@@ -4,20 +4,29 @@ import { createCertificateService } from './certificates.ts';
 import { createHl7Service } from './hl7.ts';
 import { createIdentityDocumentService } from './identity-documents.ts';
 import type { Deps } from './deps.ts';
+import { createPasswordService } from './passwords.ts';
 import { createPatientService } from './patients.ts';
 import { createDeliveryService } from './deliveries.ts';
 import { createReportsService } from './reports.ts';
 import { createSchedulingService } from './scheduling.ts';
+import { createSessionService } from './sessions.ts';
+import { createSecurityService } from './security.ts';
 import { createSiteService } from './sites.ts';
+import { createStaffService } from './staff.ts';
 import { createTenantService } from './tenants.ts';
 
 export function createServices(deps: Deps) {
+  const auth = createAuthService(deps);
   return {
     db: deps.db,
-    auth: createAuthService(deps),
+    auth,
+    passwords: createPasswordService(deps, { clearSignInThrottle: auth.clearSignInThrottle }),
+    sessions: createSessionService(deps),
+    security: createSecurityService(deps),
     tenants: createTenantService(deps),
     apiKeys: createApiKeyService(deps),
     sites: createSiteService(deps),
+    staff: createStaffService(deps),
     hl7: createHl7Service(deps),
     scheduling: createSchedulingService(deps),
     reports: createReportsService(deps),

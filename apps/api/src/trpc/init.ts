@@ -13,26 +13,38 @@ export type TrpcContext = {
   sessionToken: string | undefined;
   /** Tenant slug the portal asks for (x-rayon-tenant); checked against the user's memberships. */
   tenantSlug: string | undefined;
+  /** The client's address: the TCP peer, or what our trusted proxies forwarded (client-address.ts). */
   clientIp: string | undefined;
+  userAgent: string | undefined;
+  /** Calls in this HTTP request (a tRPC batch has more than one). */
+  batchSize: number;
 };
 
-const t = initTRPC.context<TrpcContext>().create({
-  errorFormatter({ shape, error }) {
-    const cause = error.cause instanceof ZodError ? fromZod(error.cause) : error.cause;
-    const app = cause instanceof AppError ? cause : undefined;
-    return {
-      ...shape,
-      message: app?.message ?? (error.code === 'INTERNAL_SERVER_ERROR' ? 'internal error' : shape.message),
-      data: {
-        code: shape.data.code,
-        httpStatus: shape.data.httpStatus,
-        appCode: app?.code ?? null,
-        field: app?.field ?? null,
-        details: app?.details ?? null,
-      },
-    };
-  },
-});
+/** `unbatchable`: a procedure that checks a password or a code, refused inside a tRPC batch. */
+export interface ProcedureMeta {
+  unbatchable?: boolean;
+}
+
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const cause = error.cause instanceof ZodError ? fromZod(error.cause) : error.cause;
+      const app = cause instanceof AppError ? cause : undefined;
+      return {
+        ...shape,
+        message: app?.message ?? (error.code === 'INTERNAL_SERVER_ERROR' ? 'internal error' : shape.message),
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          appCode: app?.code ?? null,
+          field: app?.field ?? null,
+          details: app?.details ?? null,
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 
@@ -55,6 +67,38 @@ const cleanInput = t.middleware(async ({ getRawInput, next }) => {
 });
 
 export const publicProcedure = t.procedure.use(mapErrors).use(cleanInput);
+
+const batchRefusal = () =>
+  new AppError('BAD_INPUT', 'sign-in calls cannot be batched: send each one in its own request', {
+    field: 'batch',
+    details: { reason: 'auth.batch_refused' },
+  });
+
+/**
+ * A batch (`/trpc/a,b?batch=1`) holding a procedure that checks a password or a code is refused
+ * as a whole, before any of its calls runs: each guess must be its own request, so that the
+ * throttle sees every one. Called from the HTTP adapter's createContext.
+ */
+export function assertBatchAllowed(
+  router: { _def: { procedures: object } },
+  info: { isBatchCall: boolean; calls: readonly { path: string }[] },
+): void {
+  if (!info.isBatchCall || info.calls.length < 2) return;
+  const procedures = router._def.procedures as Record<string, { _def?: { meta?: ProcedureMeta } }>;
+  if (info.calls.some((c) => procedures[c.path]?._def?.meta?.unbatchable)) {
+    const cause = batchRefusal();
+    throw new TRPCError({ code: 'BAD_REQUEST', message: cause.message, cause });
+  }
+}
+
+/**
+ * A sign-in step (password, TOTP code, recovery code, enrolment): public, never in a batch (also
+ * refused here, should a batch reach a procedure).
+ */
+export const signInStepProcedure = publicProcedure.meta({ unbatchable: true }).use(({ ctx, next }) => {
+  if (ctx.batchSize > 1) throw batchRefusal();
+  return next();
+});
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const user = ctx.sessionToken ? await ctx.services.auth.userForSession(ctx.sessionToken) : undefined;

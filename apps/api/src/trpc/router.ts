@@ -1,5 +1,6 @@
 import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
 import { z } from 'zod';
+import { accountRouter, passwordResetProcedures } from './account.ts';
 import { patientsRouter } from './patients.ts';
 import { deliveriesRouter } from './deliveries.ts';
 import { reportsRouter } from './reports.ts';
@@ -11,8 +12,11 @@ import {
   platformAdminProcedure,
   publicProcedure,
   router,
+  signInStepProcedure,
   tenantProcedure,
 } from './init.ts';
+import { securityRouter } from './security.ts';
+import { staffRouter } from './staff.ts';
 
 const finess = z.string().trim().refine(isValidFiness, 'not a valid FINESS number (9 characters, Luhn key)');
 const siret = z.string().trim().refine(isValidSiret, 'not a valid SIRET number (14 digits, Luhn key)');
@@ -36,17 +40,36 @@ export const onboardInput = z.strictObject({
 
 const tenantSlug = z.string().regex(SLUG_PATTERN, 'not a practice identifier');
 
+const pendingToken = z.string().min(1).max(200);
+const totpCode = z.string().trim().min(1, 'required').max(40);
+const signInClient = (ctx: { clientIp: string | undefined; userAgent: string | undefined }) => ({
+  ip: ctx.clientIp,
+  userAgent: ctx.userAgent,
+});
+
 const authRouter = router({
-  login: publicProcedure
+  login: signInStepProcedure
     .input(
       z.strictObject({ email: z.string().trim().min(1).max(320), password: z.string().min(1).max(1024) }),
     )
-    .mutation(({ ctx, input }) => ctx.services.auth.login(input, ctx.clientIp)),
+    .mutation(({ ctx, input }) => ctx.services.auth.login(input, signInClient(ctx))),
+  /** Second step: a TOTP code (6 digits) or a recovery code, with the token `login` gave. */
+  verifyTotp: signInStepProcedure
+    .input(z.strictObject({ pendingToken, code: totpCode }))
+    .mutation(({ ctx, input }) => ctx.services.auth.verifyTotp(input, signInClient(ctx))),
+  /** A second factor is due but none is enrolled: a new secret (QR code), shown this once. */
+  totpEnrolment: signInStepProcedure
+    .input(z.strictObject({ pendingToken }))
+    .mutation(({ ctx, input }) => ctx.services.auth.totpEnrolment(input)),
+  confirmTotpEnrolment: signInStepProcedure
+    .input(z.strictObject({ pendingToken, code: totpCode }))
+    .mutation(({ ctx, input }) => ctx.services.auth.confirmTotpEnrolment(input, signInClient(ctx))),
   logout: authedProcedure.mutation(({ ctx }) => ctx.services.auth.logout(ctx.user, ctx.sessionToken)),
   me: authedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.user)),
   invitation: publicProcedure
     .input(z.strictObject({ token: z.string().min(1).max(200) }))
-    .query(({ ctx, input }) => ctx.services.auth.invitation(input.token)),
+    .query(({ ctx, input }) => ctx.services.staff.invitation(input.token)),
+  /** A new account only; an address that has an account is refused (CONFLICT on `token`). */
   acceptInvitation: publicProcedure
     .input(
       z.strictObject({
@@ -54,7 +77,12 @@ const authRouter = router({
         password: z.string().min(1).max(1024),
       }),
     )
-    .mutation(({ ctx, input }) => ctx.services.auth.acceptInvitation(input)),
+    .mutation(({ ctx, input }) => ctx.services.staff.acceptInvitation(input)),
+  /** The signed-in account the invitation was sent to joins the practice; password untouched. */
+  acceptInvitationSignedIn: authedProcedure
+    .input(z.strictObject({ token: z.string().min(1).max(200) }))
+    .mutation(({ ctx, input }) => ctx.services.staff.acceptInvitationSignedIn(ctx.user, input.token)),
+  ...passwordResetProcedures,
 });
 
 const tenantsRouter = router({
@@ -225,9 +253,12 @@ const practiceRouter = router({
 
 export const appRouter = router({
   auth: authRouter,
+  account: accountRouter,
+  security: securityRouter,
   tenants: tenantsRouter,
   apiKeys: apiKeysRouter,
   sites: sitesRouter,
+  staff: staffRouter,
   practice: practiceRouter,
   hl7: hl7Router,
   patients: patientsRouter,

@@ -1,0 +1,81 @@
+/**
+ * A practice's sign-in security: the journal of its members' sign-ins and its sign-in policy
+ * (second factor for every member, idle timeout). The idle timeout itself is applied where
+ * sessions are read.
+ */
+import {
+  findTenantBySlug,
+  getSignInPolicy,
+  listTenantSignInEvents,
+  recordAudit,
+  setSignInPolicy,
+  type SignInPolicy,
+  type TenantRef,
+} from '@rayon/db';
+import { AppError, badInput } from '@rayon/domain';
+import { currentActor, currentContext, type Deps } from './deps.ts';
+
+export const IDLE_TIMEOUT_RANGE = { min: 5, max: 480 } as const;
+
+export function createSecurityService(deps: Deps) {
+  const { db } = deps;
+
+  async function tenantBySlug(slug: string) {
+    const tenant = await db.platform((tx) => findTenantBySlug(tx, slug));
+    if (!tenant) throw new AppError('NOT_FOUND', `practice ${slug} not found`);
+    return tenant;
+  }
+
+  return {
+    /** The practice's members' sign-ins, newest first (50 a page; `before`: the last id seen). */
+    async signIns(tenant: Pick<TenantRef, 'id'>, o: { before?: number | undefined; limit?: number } = {}) {
+      const limit = Math.min(o.limit ?? 50, 200);
+      const rows = await db.platform((tx) =>
+        listTenantSignInEvents(tx, tenant.id, { limit: limit + 1, before: o.before }),
+      );
+      return {
+        events: rows.slice(0, limit).map((r) => ({
+          id: r.id,
+          at: r.at.toISOString(),
+          userId: r.userId,
+          email: r.email,
+          displayName: r.displayName,
+          outcome: r.outcome,
+          clientIp: r.clientIp,
+          userAgent: r.userAgent,
+        })),
+        nextBefore: rows.length > limit ? rows[limit - 1]!.id : null,
+      };
+    },
+
+    async policy(slug: string): Promise<SignInPolicy & { tenantSlug: string }> {
+      const tenant = await tenantBySlug(slug);
+      const policy = (await db.platform((tx) => getSignInPolicy(tx, tenant.id)))!;
+      return { tenantSlug: tenant.slug, ...policy };
+    },
+
+    async setPolicy(slug: string, input: SignInPolicy) {
+      const { min, max } = IDLE_TIMEOUT_RANGE;
+      if (
+        !Number.isInteger(input.idleTimeoutMinutes) ||
+        input.idleTimeoutMinutes < min ||
+        input.idleTimeoutMinutes > max
+      ) {
+        throw badInput('idleTimeoutMinutes', `idleTimeoutMinutes: ${min} to ${max} minutes`);
+      }
+      const tenant = await tenantBySlug(slug);
+      await db.platform(async (tx) => {
+        await setSignInPolicy(tx, tenant.id, input);
+        await recordAudit(tx, {
+          actor: currentActor(),
+          action: 'tenant.sign_in_policy_set',
+          tenantId: tenant.id,
+          target: tenant.slug,
+          details: { totpRequired: input.totpRequired, idleTimeoutMinutes: input.idleTimeoutMinutes },
+          requestId: currentContext().requestId,
+        });
+      });
+      return { tenantSlug: tenant.slug, ...input };
+    },
+  };
+}

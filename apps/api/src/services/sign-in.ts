@@ -1,0 +1,336 @@
+/**
+ * Sign-in, in one or two steps: the password, then (when due) a TOTP code or a recovery code,
+ * or the enrolment of an authenticator app. Every attempt goes through the throttle and into the
+ * sign-in journal (platform.sign_in_events: never a password nor a code).
+ */
+import {
+  deletePendingSession,
+  enableTotp,
+  findPendingSessionUser,
+  findUserByEmail,
+  insertSignInEvent,
+  insertSignInSession,
+  markSignedIn,
+  recordAudit,
+  replaceRecoveryCodes,
+  secondFactorPolicy,
+  setPendingTotpSecret,
+  useRecoveryCode,
+  type SignInOutcome,
+  type UserRow,
+} from '@rayon/db';
+import { AppError, isAppError } from '@rayon/domain';
+import { SignInThrottle, throttleAccount, type SignInAttempt } from '../auth/rate-limit.ts';
+import { hashPassword, randomToken, sha256, verifyPassword } from '../auth/secrets.ts';
+import {
+  checkTotp,
+  looksLikeRecoveryCode,
+  newRecoveryCodes,
+  newTotpSecret,
+  openTotpSecret,
+  recoveryCodeHash,
+  sealTotpSecret,
+  TOTP_PERIOD_SECONDS,
+  totpUri,
+} from '../auth/totp.ts';
+import type { SessionUser } from '../context.ts';
+import { currentContext, type Deps } from './deps.ts';
+
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** A password checked, the second factor still due: this long to give it. */
+export const PENDING_TTL_MS = 5 * 60 * 1000;
+/** A hash of nothing, compared against when the account does not exist, to keep timing flat. */
+const DUMMY_HASH = hashPassword('rayon-timing-equaliser');
+
+/** Who is signing in, as the edge saw them (the address resolved from trusted proxies only). */
+export interface SignInClient {
+  ip: string | undefined;
+  userAgent: string | undefined;
+}
+
+export interface SignedIn {
+  status: 'signed_in';
+  sessionToken: string;
+  expiresAt: string;
+  user: SessionUser;
+}
+
+export type LoginResult =
+  SignedIn | { status: 'totp_required' | 'totp_enrolment_required'; pendingToken: string; expiresAt: string };
+
+const wrongCredentials = () => new AppError('UNAUTHENTICATED', 'wrong email or password');
+const pendingGone = () =>
+  new AppError('UNAUTHENTICATED', 'the sign-in has expired or was completed; enter the password again', {
+    details: { reason: 'auth.pending_expired' },
+  });
+
+/** Keeps the last TOTP step each account used: a code is never accepted twice. */
+const MARK_STEP = `local cur = tonumber(redis.call('GET', KEYS[1]) or '-1')
+if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end
+return 0`;
+
+export function createSignInFlow(deps: Deps) {
+  const { db, redis } = deps;
+  const throttle = new SignInThrottle(redis);
+  const lastStepKey = (userId: string) => `signin:totp-step:${userId}`;
+
+  async function journal(
+    user: Pick<UserRow, 'id'> | undefined,
+    email: string,
+    outcome: SignInOutcome,
+    client: SignInClient,
+  ) {
+    await db.platform((tx) =>
+      insertSignInEvent(tx, {
+        userId: user?.id ?? null,
+        email,
+        outcome,
+        clientIp: client.ip ?? null,
+        userAgent: client.userAgent?.slice(0, 400) ?? null,
+      }),
+    );
+  }
+
+  /** Starts a throttled attempt; a refusal is journaled as `throttled`. */
+  async function attempt(email: string, user: UserRow | undefined, client: SignInClient) {
+    try {
+      return await throttle.begin(throttleAccount(email), client.ip);
+    } catch (e) {
+      if (isAppError(e) && e.code === 'RATE_LIMITED') await journal(user, email, 'throttled', client);
+      throw e;
+    }
+  }
+
+  async function secondFactorDue(user: UserRow): Promise<'none' | 'totp' | 'enrol'> {
+    if (user.totpEnabledAt && user.totpSecret) return 'totp';
+    if (user.isPlatformAdmin) return 'enrol';
+    const policy = await db.platform((tx) => secondFactorPolicy(tx, user.id));
+    return policy.practiceAdmin || policy.practiceRequires ? 'enrol' : 'none';
+  }
+
+  async function openSession(user: UserRow, client: SignInClient, outcome: SignInOutcome): Promise<SignedIn> {
+    const sessionToken = randomToken();
+    const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    await db.platform(async (tx) => {
+      await insertSignInSession(tx, {
+        tokenHash: sha256(sessionToken),
+        userId: user.id,
+        expiresAt,
+        mfaPending: false,
+        clientIp: client.ip ?? null,
+        userAgent: client.userAgent?.slice(0, 400) ?? null,
+      });
+      await markSignedIn(tx, user.id);
+      await insertSignInEvent(tx, {
+        userId: user.id,
+        email: user.email,
+        outcome,
+        clientIp: client.ip ?? null,
+        userAgent: client.userAgent?.slice(0, 400) ?? null,
+      });
+      await recordAudit(tx, {
+        actor: { type: 'user', id: user.id },
+        action: 'auth.login',
+        requestId: currentContext().requestId,
+      });
+    });
+    return {
+      status: 'signed_in',
+      sessionToken,
+      expiresAt: expiresAt.toISOString(),
+      user: toSessionUser(user),
+    };
+  }
+
+  /** The account behind a pending token; the pending session is consumed only on success. */
+  async function pendingUser(pendingToken: string): Promise<UserRow> {
+    const user = await db.platform((tx) => findPendingSessionUser(tx, sha256(pendingToken)));
+    if (!user) throw pendingGone();
+    return user;
+  }
+
+  /** Replaces the pending session by a full one (once: a concurrent second success loses). */
+  async function completePending(
+    pendingToken: string,
+    user: UserRow,
+    client: SignInClient,
+    outcome: SignInOutcome,
+  ): Promise<SignedIn> {
+    const consumed = await db.platform((tx) => deletePendingSession(tx, sha256(pendingToken)));
+    if (!consumed) throw pendingGone();
+    return openSession(user, client, outcome);
+  }
+
+  /** A code of the account's secret for a step not used before; marks the step used. */
+  async function acceptTotp(user: UserRow, code: string): Promise<boolean> {
+    if (!user.totpSecret) return false;
+    const secret = openTotpSecret(user.totpSecret, deps.secretsKey, user.id);
+    const last = await redis.get(lastStepKey(user.id));
+    const step = await checkTotp(secret, code, { afterStep: last === null ? undefined : Number(last) });
+    if (step === undefined) return false;
+    // Atomic: of two requests with the same code, one only wins.
+    const won = await redis.eval(
+      MARK_STEP,
+      1,
+      lastStepKey(user.id),
+      String(step),
+      String(4 * TOTP_PERIOD_SECONDS),
+    );
+    return won === 1;
+  }
+
+  /** Checks a code under the throttle; a wrong one counts and is journaled. */
+  async function withCode<T>(
+    user: UserRow,
+    client: SignInClient,
+    check: () => Promise<boolean>,
+    onSuccess: (a: SignInAttempt) => Promise<T>,
+  ): Promise<T> {
+    const a = await attempt(user.email, user, client);
+    try {
+      if (!(await check())) {
+        await a.fail();
+        await journal(user, user.email, 'totp_failed', client);
+        throw new AppError('UNAUTHENTICATED', 'wrong or already used code', {
+          field: 'code',
+          details: { reason: 'auth.totp_wrong' },
+        });
+      }
+      const result = await onSuccess(a);
+      await a.succeed();
+      return result;
+    } finally {
+      await a.release();
+    }
+  }
+
+  return {
+    async login(input: { email: string; password: string }, client: SignInClient): Promise<LoginResult> {
+      const email = input.email.trim().toLowerCase();
+      const user = await db.platform((tx) => findUserByEmail(tx, email));
+      const a = await attempt(email, user, client);
+      try {
+        const ok = user?.passwordHash
+          ? await verifyPassword(input.password, user.passwordHash)
+          : (await verifyPassword(input.password, await DUMMY_HASH), false);
+        if (!user || !ok || user.disabledAt) {
+          await a.fail();
+          await journal(user, email, !user ? 'unknown_account' : !ok ? 'wrong_password' : 'disabled', client);
+          throw wrongCredentials();
+        }
+        const due = await secondFactorDue(user);
+        if (due === 'none') {
+          const session = await openSession(user, client, 'success');
+          await a.succeed();
+          return session;
+        }
+        // The password is right but the account's failures stay until the second factor is
+        // given: knowing the password must not reset the count of wrong codes.
+        const pendingToken = randomToken();
+        const expiresAt = new Date(Date.now() + PENDING_TTL_MS);
+        await db.platform((tx) =>
+          insertSignInSession(tx, {
+            tokenHash: sha256(pendingToken),
+            userId: user.id,
+            expiresAt,
+            mfaPending: true,
+            clientIp: client.ip ?? null,
+            userAgent: client.userAgent?.slice(0, 400) ?? null,
+          }),
+        );
+        return {
+          status: due === 'totp' ? 'totp_required' : 'totp_enrolment_required',
+          pendingToken,
+          expiresAt: expiresAt.toISOString(),
+        };
+      } finally {
+        await a.release();
+      }
+    },
+
+    /** Second step: a TOTP code, or one of the recovery codes (each once). */
+    async verifyTotp(input: { pendingToken: string; code: string }, client: SignInClient): Promise<SignedIn> {
+      const user = await pendingUser(input.pendingToken);
+      if (!user.totpEnabledAt) {
+        throw new AppError('CONFLICT', 'no authenticator app is enrolled yet: enrol one first', {
+          details: { reason: 'auth.totp_enrolment_required' },
+        });
+      }
+      const code = input.code.replace(/\s/g, '');
+      const recovery = looksLikeRecoveryCode(code) && !/^\d+$/.test(code);
+      return withCode(
+        user,
+        client,
+        () =>
+          recovery
+            ? db.platform((tx) => useRecoveryCode(tx, user.id, recoveryCodeHash(code)))
+            : acceptTotp(user, code),
+        () => completePending(input.pendingToken, user, client, recovery ? 'recovery_code' : 'totp_success'),
+      );
+    },
+
+    /** Enrolment, first half: a new secret for the account (the QR code and the text form). */
+    async totpEnrolment(input: { pendingToken: string }) {
+      const user = await pendingUser(input.pendingToken);
+      if (user.totpEnabledAt) {
+        throw new AppError('CONFLICT', 'an authenticator app is already enrolled: give its code', {
+          details: { reason: 'auth.totp_already_enrolled' },
+        });
+      }
+      const secretBase32 = newTotpSecret();
+      await db.platform((tx) =>
+        setPendingTotpSecret(tx, user.id, sealTotpSecret(secretBase32, deps.secretsKey, user.id)),
+      );
+      return { otpauthUri: totpUri(secretBase32, user.email), secretBase32 };
+    },
+
+    /** Enrolment, second half: a first code proves the app; the recovery codes are shown once. */
+    async confirmTotpEnrolment(input: { pendingToken: string; code: string }, client: SignInClient) {
+      const user = await pendingUser(input.pendingToken);
+      if (user.totpEnabledAt) {
+        throw new AppError('CONFLICT', 'an authenticator app is already enrolled: give its code', {
+          details: { reason: 'auth.totp_already_enrolled' },
+        });
+      }
+      if (!user.totpSecret) {
+        throw new AppError('CONFLICT', 'ask for the enrolment (QR code) first', {
+          details: { reason: 'auth.totp_enrolment_required' },
+        });
+      }
+      const code = input.code.replace(/\s/g, '');
+      return withCode(
+        user,
+        client,
+        () => acceptTotp(user, code),
+        async () => {
+          const recoveryCodes = newRecoveryCodes();
+          await db.platform(async (tx) => {
+            await enableTotp(tx, user.id);
+            await replaceRecoveryCodes(tx, user.id, recoveryCodes.map(recoveryCodeHash));
+            await recordAudit(tx, {
+              actor: { type: 'user', id: user.id },
+              action: 'auth.totp_enrolled',
+              requestId: currentContext().requestId,
+            });
+          });
+          const session = await completePending(input.pendingToken, user, client, 'totp_success');
+          return { session, recoveryCodes };
+        },
+      );
+    },
+
+    /** Forgets an account's failed attempts (after a password reset: the owner proved itself). */
+    async clearThrottle(email: string) {
+      await throttle.clearAccount(throttleAccount(email));
+    },
+  };
+}
+
+export function toSessionUser(u: {
+  id: string;
+  email: string;
+  displayName: string;
+  isPlatformAdmin: boolean;
+}): SessionUser {
+  return { id: u.id, email: u.email, displayName: u.displayName, isPlatformAdmin: u.isPlatformAdmin };
+}
