@@ -1,6 +1,6 @@
 /** `./rayon up`: runs Rayon on embedded defaults until Ctrl-C. */
 import { portBase } from './services.ts';
-import { DEMO_AE_TITLES, DEMO_CALLERS } from '../../apps/api/src/cli/seed.ts';
+import { DEMO_AE_TITLES, DEMO_CALLERS, DEMO_TOTP_SECRET, demoTotpUri } from '../../apps/api/src/cli/seed.ts';
 import { DEMO, startStack } from './stack.ts';
 
 const stack = await startStack({
@@ -32,6 +32,9 @@ Rayon is running.
 
   Platform admin   ${DEMO.platformAdmin.email} / ${DEMO.platformAdmin.password}
   Practice admin   ${DEMO.practiceAdmin.email} / ${DEMO.practiceAdmin.password}   (practice "${DEMO.tenant.slug}")
+  Second factor    both administrators: TOTP key ${DEMO_TOTP_SECRET} (SHA-1, 30 s, 6 digits) in an authenticator app,
+                   e.g. ${demoTotpUri(DEMO.practiceAdmin.email)}
+                   or a code now: node -e "import('otplib').then(o=>o.generate({secret:'${DEMO_TOTP_SECRET}'})).then(console.log)" (in apps/api)
 
 Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, mail catcher = base+4 (SMTP) and base+5 (page), HL7 = base+10 and base+11, INSi = base+12, DICOM = base+13, DMP = base+14/15, MSSanté = base+16/17/18, HL7 over TLS = base+19, dedicated HL7 ports = base+20..base+39).
 `);

@@ -1,6 +1,9 @@
 import { parsePkcs12 } from '@rayon/connectors/certificates';
 import {
   putSetting,
+  enableTotp,
+  findUserByEmail,
+  setPendingTotpSecret,
   createPatient,
   findPatientByIdentifier,
   insertAppointment,
@@ -33,8 +36,14 @@ import {
   upsertUserProfile,
   type Database,
 } from '@rayon/db';
-import { DISTRIBUTION_SETTING, tenantSchemaName, type DistributionSettings } from '@rayon/domain';
+import {
+  DISTRIBUTION_SETTING,
+  tenantSchemaName,
+  type Civility,
+  type DistributionSettings,
+} from '@rayon/domain';
 import { hashPassword } from '../auth/secrets.ts';
+import { sealTotpSecret } from '../auth/totp.ts';
 import { installCertificate } from '@rayon/identity';
 
 export interface SeedAccount {
@@ -49,10 +58,25 @@ export interface DemoSeed {
   /** Desk staff (secrétaire) and technologist (manipulateur) of the demo practice. */
   secretary?: SeedAccount;
   technologist?: SeedAccount;
-  /** A radiologist who signs reports (profile with RPPS and title). */
-  radiologist?: SeedAccount & { rpps: string; title: string };
+  /** A radiologist who signs reports (profile complete: civility, names, valid RPPS). */
+  radiologist?: SeedAccount & {
+    rpps: string;
+    title: string;
+    civility: Civility;
+    familyName: string;
+    givenName: string;
+  };
   tenant: { slug: string; name: string; finess: string; siret: string };
 }
+
+/**
+ * The demo administrators' second factor (TOTP, RFC 6238: SHA-1, 30 s, 6 digits), enrolled by
+ * the seed so that the quick start and the e2e tests can sign in: add it to an authenticator app
+ * (DEMO_TOTP_URI as a QR code, or this key typed in). A demo value, public: never in production.
+ */
+export const DEMO_TOTP_SECRET = 'RAYONDEMOTOTPSECRETFORADMINS2345';
+export const demoTotpUri = (email: string) =>
+  `otpauth://totp/Rayon:${encodeURIComponent(email)}?secret=${DEMO_TOTP_SECRET}&issuer=Rayon&algorithm=SHA1&digits=6&period=30`;
 
 /** The demo HL7 route's senders: this machine (IPv4 and IPv6 loopback). */
 export const DEMO_HL7_SOURCES = ['127.0.0.1/32', '::1/128'];
@@ -82,8 +106,12 @@ export const DEMO: DemoSeed = {
     email: 'radiologue@rayon.local',
     password: 'rayon-radio-demo',
     displayName: 'Julien Moreau',
-    rpps: '10001234567',
+    // 11 digits, valid Luhn key (the domain refuses 10001234567).
+    rpps: '10001234565',
     title: 'DR',
+    civility: 'Dr',
+    familyName: 'Moreau',
+    givenName: 'Julien',
   },
   tenant: {
     slug: 'imagerie-demo',
@@ -139,6 +167,7 @@ export async function seedDemo(
   });
   const tenant = (await db.platform((tx) => findTenantBySlug(tx, seed.tenant.slug)))!;
   await provisionTenant(db, tenant.id, { actor: system });
+  if (extras.secretsKey) await enrolDemoTotp(db, [seed.platformAdmin.email], extras.secretsKey);
   const passwordHash = await hashPassword(seed.practiceAdmin.password);
   await db.withTenant(toTenantRef(tenant), async (tx) => {
     const user = await upsertUser(tx, { ...seed.practiceAdmin, passwordHash });
@@ -166,6 +195,9 @@ export async function seedDemo(
         displayName: r.displayName,
         rpps: r.rpps,
         title: r.title,
+        civility: r.civility,
+        familyName: r.familyName,
+        givenName: r.givenName,
         signsReports: true,
       });
     }
@@ -192,7 +224,20 @@ export async function seedDemo(
     await seedSchedule(tx, now);
     await seedReporting(tx, now);
   });
+  if (extras.secretsKey) await enrolDemoTotp(db, [seed.practiceAdmin.email], extras.secretsKey);
   return { scheduleDay: parisDay(now) };
+}
+
+/** Enrols DEMO_TOTP_SECRET for these accounts, once (an account enrolled already is left as is). */
+async function enrolDemoTotp(db: Database, emails: string[], secretsKey: Buffer) {
+  await db.platform(async (tx) => {
+    for (const email of emails) {
+      const user = await findUserByEmail(tx, email);
+      if (!user || user.totpEnabledAt) continue;
+      await setPendingTotpSecret(tx, user.id, sealTotpSecret(DEMO_TOTP_SECRET, secretsKey, user.id));
+      await enableTotp(tx, user.id);
+    }
+  });
 }
 
 /** Demo AE titles of the demo practice's modalities (documented in the README). */
