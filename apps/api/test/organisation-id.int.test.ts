@@ -35,7 +35,15 @@ async function practice(o: { finess?: string } = {}) {
     memberships: [{ tenant: t, roles: ['radiologist'] }],
   });
   await h.db.withTenant(t, (tx) =>
-    upsertUserProfile(tx, { userId: rad.user.id, displayName: 'BIDEAULT Jacques', rpps: '10001234567' }),
+    upsertUserProfile(tx, {
+      userId: rad.user.id,
+      displayName: 'BIDEAULT Jacques',
+      rpps: '10001234565',
+      civility: 'Dr',
+      familyName: 'BIDEAULT',
+      givenName: 'Jacques',
+      signsReports: true,
+    }),
   );
   const desk = h.trpc({ token: admin.token, tenant: t.slug });
   const radiologist = h.trpc({ token: rad.token, tenant: t.slug });
@@ -123,7 +131,7 @@ describe('a practice without FINESS nor SIRET', () => {
     const res = await h.rest(`/reports/${p.reportId}/validate`, {
       key: p.key,
       method: 'POST',
-      body: JSON.stringify({ revision: p.revision, signer: { rpps: '10001234567', familyName: 'BIDEAULT' } }),
+      body: JSON.stringify({ revision: p.revision, signer: { rpps: '10001234565', familyName: 'BIDEAULT' } }),
     });
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({

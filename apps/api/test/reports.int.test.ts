@@ -65,13 +65,26 @@ beforeAll(async () => {
   const r = await user('resident', ['radiologist']);
   [seniorId, residentId] = [s.user.id, r.user.id];
   await h.db.withTenant(a, async (tx) => {
+    // Signers: complete profiles (civility, names, valid RPPS), allowed to sign.
     await upsertUserProfile(tx, {
       userId: s.user.id,
       displayName: 'BIDEAULT Jacques',
-      rpps: '10001234567',
+      rpps: '10001234565',
       title: 'DR',
+      civility: 'Dr',
+      familyName: 'BIDEAULT',
+      givenName: 'Jacques',
+      signsReports: true,
     });
-    await upsertUserProfile(tx, { userId: s2.user.id, displayName: 'DART Thierry', rpps: '10001234568' });
+    await upsertUserProfile(tx, {
+      userId: s2.user.id,
+      displayName: 'DART Thierry',
+      rpps: '10001234573',
+      civility: 'Dr',
+      familyName: 'DART',
+      givenName: 'Thierry',
+      signsReports: true,
+    });
     await upsertUserProfile(tx, { userId: r.user.id, displayName: 'INTERNE Léa', signsReports: false });
   });
   desk = h.trpc({ token: d.token, tenant: a.slug });
@@ -233,9 +246,10 @@ describe('report lifecycle', () => {
       rgpdNotice: notice,
     });
     expect(description.radiologist).toEqual({
-      rpps: '10001234567',
-      familyName: 'BIDEAULT Jacques',
-      prefix: 'DR',
+      rpps: '10001234565',
+      familyName: 'BIDEAULT',
+      givenName: 'Jacques',
+      prefix: 'Dr',
     });
     const first = await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
     expect(first.stored).toBe(2);
@@ -260,7 +274,7 @@ describe('report lifecycle', () => {
     expect(xml).toContain(`<id root="${validated.versions[0]!.id.toUpperCase()}"/>`);
     expect(xml).toContain(`<setId root="${validated.setId.toUpperCase()}"/>`);
     expect(xml).toContain('<versionNumber value="1"/>');
-    expect(xml).toContain('extension="810001234567"');
+    expect(xml).toContain('extension="810001234565"');
     // The exam's LOINC code (JDV_CodesDocumentImagerie) heads the serviceEvent, CCAM and modality follow.
     expect(xml).toMatch(/<serviceEvent classCode="ACT">[\s\S]*<code code="24802-1" displayName="RM genou"/);
     expect(xml).toContain('<translation code="NZQN001"');
@@ -443,7 +457,7 @@ describe('report lifecycle', () => {
     const unsigned = await send(`/reports/${report.id}/validate`, key, 'POST', { revision });
     expect(unsigned.status).toBe(400);
     expect(((await unsigned.json()) as { error: { field: string } }).error.field).toBe('signer');
-    const signer = { rpps: '10009876543', familyName: 'TÉLÉ', givenName: 'Radiologue', prefix: 'DR' };
+    const signer = { rpps: '10009876540', familyName: 'TÉLÉ', givenName: 'Radiologue', prefix: 'DR' };
     // The platform may name only a radiologist of this practice allowed to sign.
     const refused = async (body: unknown, status: number, field: string) => {
       const res = await send(`/reports/${report.id}/validate`, key, 'POST', body);
@@ -484,7 +498,15 @@ describe('report lifecycle', () => {
       memberships: [{ tenant: a, roles: ['radiologist'] }],
     });
     await h.db.withTenant(a, (tx) =>
-      upsertUserProfile(tx, { userId: tele.user.id, displayName: 'Radiologue TÉLÉ', rpps: '10009876543' }),
+      upsertUserProfile(tx, {
+        userId: tele.user.id,
+        displayName: 'Radiologue TÉLÉ',
+        rpps: '10009876540',
+        civility: 'Dr',
+        familyName: 'TÉLÉ',
+        givenName: 'Radiologue',
+        signsReports: true,
+      }),
     );
     await refused({ revision, signer: { ...signer, familyName: 'BIDEAULT' } }, 400, 'signer.familyName');
     await refused({ revision, signer: { ...signer, givenName: 'Jacques' } }, 400, 'signer.givenName');
@@ -514,7 +536,7 @@ describe('report lifecycle', () => {
     ).toBe('%PDF-');
     const cda = await send(`/reports/documents/${docs.find((d) => d.kind === 'cda')!.id}`, key);
     const xml = await cda.text();
-    expect(xml).toContain('extension="810009876543"');
+    expect(xml).toContain('extension="810009876540"');
     expect(xml).toContain('<family>TÉLÉ</family>');
     const listed = (await (await send('/reports?status=validated', key)).json()) as {
       data: { id: string }[];

@@ -9,6 +9,7 @@ import { registerPatientRoutes } from './patients.ts';
 import { registerReportRoutes } from './reports.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
 import { registerSiteRoutes } from './sites.ts';
+import { registerStaffRoutes } from './staff.ts';
 
 /**
  * Public REST API for teleradiology platforms and integrators, authenticated by the tenant's
@@ -51,5 +52,6 @@ export function createRestV1(services: Services) {
   registerOrderRoutes(app, services);
   registerSchedulingRoutes(app, services);
   registerReportRoutes(app, services);
+  registerStaffRoutes(app, services);
   return app;
 }

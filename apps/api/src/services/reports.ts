@@ -52,6 +52,7 @@ import {
   PROVISIONAL_REMINDER_KIND,
   RGPD_NOTICE_SETTING,
   recordAnnouncement,
+  signerProblems,
   validate,
   visibleToPatient,
   type ReportActor,
@@ -79,6 +80,25 @@ const comparable = (name: string) =>
     .toUpperCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
+
+const SIGNER_PROBLEM_MESSAGES: Record<ReturnType<typeof signerProblems>[number], string> = {
+  not_radiologist: 'only a radiologist can sign reports',
+  not_signer: 'this radiologist is not allowed to sign reports in this practice',
+  no_civility: "the signer's profile has no civility",
+  no_names: "the signer's profile lacks the family or given name",
+  no_rpps: "the signer's profile has no RPPS number",
+  invalid_rpps: "the signer's RPPS number is not valid",
+};
+
+/** A signer is `ready` (domain `signerProblems`), else FORBIDDEN on `signer.<first problem>`. */
+function assertReadySigner(roles: readonly string[], profile: Parameters<typeof signerProblems>[1]): void {
+  const [problem] = signerProblems(roles, profile);
+  if (problem) {
+    throw new AppError('FORBIDDEN', `${SIGNER_PROBLEM_MESSAGES[problem]}: the report cannot be signed`, {
+      field: `signer.${problem}`,
+    });
+  }
+}
 
 /** Who writes: a portal user, or an API key acting for a teleradiology platform. */
 function writerId(): string {
@@ -132,7 +152,9 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     if (!membership.roles.includes('radiologist') || !profile.signsReports) {
       throw refused('this RPPS number is not a radiologist allowed to sign reports in this practice');
     }
-    const known = ` ${comparable(profile.displayName)} `;
+    // The practice's profile of that radiologist must be complete, as for a portal signer.
+    assertReadySigner(membership.roles, profile);
+    const known = ` ${comparable([profile.givenName, profile.familyName, profile.displayName].filter(Boolean).join(' '))} `;
     for (const part of ['familyName', 'givenName'] as const) {
       const name = given[part];
       if (name && !known.includes(` ${comparable(name)} `)) {
@@ -147,31 +169,39 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
       rpps: given.rpps,
       familyName: given.familyName,
       ...(given.givenName ? { givenName: given.givenName } : {}),
-      ...(given.prefix || profile.title ? { prefix: given.prefix ?? profile.title! } : {}),
+      ...(given.prefix || profile.civility ? { prefix: given.prefix ?? profile.civility! } : {}),
     };
   }
 
+  /** The portal user's roles in this practice (read before the practice's transaction). */
+  async function portalRoles(): Promise<string[]> {
+    const user = currentContext().user;
+    if (!user) return [];
+    const tenant = requireTenant();
+    const memberships = await db.platform((tx) => listMemberships(tx, user.id));
+    return memberships.find((m) => m.tenantId === tenant.id)?.roles ?? [];
+  }
+
   /**
-   * Who signs, as the documents will print it: a portal radiologist allowed to sign, from the
-   * profile (RPPS required); through the API, the radiologist the platform named (`apiSigner`).
+   * Who signs, as the documents will print it: a portal radiologist whose profile is complete
+   * (`signerProblems`: allowed to sign, civility, names, valid RPPS), refused otherwise with
+   * FORBIDDEN on `signer.<problem>`; through the API, the radiologist the platform named
+   * (`apiSigner`).
    */
   async function signerOf(
     tx: TenantTx,
     who: ReportActor,
+    roles: string[],
     named: ReportSigner | undefined,
-  ): Promise<ReportSigner | null> {
-    if (!currentContext().user) return named ?? null;
-    if (!who.canSign) return null;
+  ): Promise<ReportSigner> {
+    if (!currentContext().user) return named!;
     const profile = await findUserProfile(tx, who.userId);
-    if (!profile?.rpps) {
-      throw new AppError('BAD_INPUT', 'your profile has no RPPS number: the report cannot be signed', {
-        field: 'rpps',
-      });
-    }
+    assertReadySigner(roles, profile);
     return {
-      rpps: profile.rpps,
-      familyName: profile.displayName,
-      ...(profile.title ? { prefix: profile.title } : {}),
+      rpps: profile!.rpps!.trim(),
+      familyName: profile!.familyName!.trim(),
+      givenName: profile!.givenName!.trim(),
+      prefix: profile!.civility!,
     };
   }
 
@@ -370,12 +400,14 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         }
         named = await apiSigner(input.signer);
       }
-      // The practice's FINESS / SIRET (platform directory), read before its transaction.
+      // The practice's FINESS / SIRET and the signer's roles (platform directory), read before
+      // its transaction.
       const practice = await db.platform((tx) => findTenantById(tx, requireTenant().id));
+      const roles = await portalRoles();
       return inTenant(async (tx) => {
         const { report, version } = await current(tx, input.id);
         const who = await actor(tx);
-        const signer = await signerOf(tx, who, named);
+        const signer = await signerOf(tx, who, roles, named);
         if (version.body.trim() === '')
           throw new AppError('BAD_INPUT', 'the report is empty', { field: 'body' });
         // A validated version whose documents cannot be produced would wait for ever: refused.
@@ -383,7 +415,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           siteOfReport(await listSites(tx), report.siteId),
           practice ?? { finess: null, siret: null },
         );
-        const status = validate(stateOf(version), { ...who, canSign: signer !== null }, clock());
+        const status = validate(stateOf(version), { ...who, canSign: true }, clock());
         await change(tx, version, input.revision, {
           status,
           validatedBy: who.userId,

@@ -94,7 +94,16 @@ export async function setUpPractice(h: Harness, db: Database, t: TenantRef) {
     memberships: [{ tenant: t, roles: ['radiologist'] }],
   });
   await db.withTenant(t, (tx) =>
-    upsertUserProfile(tx, { userId: rad.user.id, displayName: 'BIDEAULT', rpps: '10001234567', title: 'DR' }),
+    upsertUserProfile(tx, {
+      userId: rad.user.id,
+      displayName: 'BIDEAULT',
+      rpps: '10001234565',
+      title: 'DR',
+      civility: 'Dr',
+      familyName: 'BIDEAULT',
+      givenName: 'Jacques',
+      signsReports: true,
+    }),
   );
   const desk = h.trpc({ token: admin.token, tenant: t.slug });
   const radiologist = h.trpc({ token: rad.token, tenant: t.slug });

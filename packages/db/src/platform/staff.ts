@@ -3,10 +3,10 @@
  * its invitations, and deactivation — which ends the member's sessions and revokes the API keys
  * they created in that practice, in the caller's transaction.
  */
-import { and, asc, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { ControlTx } from '../client.ts';
 import { apiKeys, invitations, memberships, sessions, users } from '../schema/platform.ts';
-import type { InvitationRow } from './users.ts';
+import type { InvitationRow, UserRow } from './users.ts';
 
 export interface StaffMemberRow {
   userId: string;
@@ -57,7 +57,7 @@ export async function findStaffMember(
     .from(memberships)
     .innerJoin(users, eq(users.id, memberships.userId))
     .where(and(eq(memberships.tenantId, tenantId), eq(memberships.userId, userId)));
-  const [row] = o.forUpdate ? await q.for('update', { of: memberships }) : await q;
+  const [row] = o.forUpdate ? await q.for('update') : await q;
   return row;
 }
 
@@ -84,7 +84,7 @@ export async function countOtherActiveAdmins(
         ne(memberships.userId, exceptUserId),
       ),
     )
-    .for('update', { of: memberships });
+    .for('update');
   return rows.length;
 }
 
@@ -226,4 +226,38 @@ export async function recordInvitationSend(
     .where(and(eq(invitations.id, id), eq(invitations.tokenHash, tokenHash)))
     .returning();
   return row;
+}
+
+/**
+ * Serialises the invitations of one address in one practice until the transaction ends, so two
+ * administrators inviting the same person at once make one invitation, not two.
+ */
+export async function lockInvitationAddress(tx: ControlTx, tenantId: string, email: string): Promise<void> {
+  await tx.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`invite:${tenantId}:${email.toLowerCase()}`}, 0))`,
+  );
+}
+
+/** Creates an account, or nothing when the address already has one (never touches it). */
+export async function insertNewUser(
+  tx: ControlTx,
+  u: { email: string; displayName: string; passwordHash: string },
+): Promise<UserRow | undefined> {
+  const [row] = await tx
+    .insert(users)
+    .values({ ...u, passwordChangedAt: sql`now()` })
+    .onConflictDoNothing()
+    .returning();
+  return row;
+}
+
+/** Which of these addresses already have an account (lower case). */
+export async function existingAccountEmails(tx: ControlTx, emails: string[]): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const lower = [...new Set(emails.map((e) => e.toLowerCase()))];
+  const rows = await tx
+    .select({ email: sql<string>`lower(${users.email})` })
+    .from(users)
+    .where(inArray(sql`lower(${users.email})`, lower));
+  return new Set(rows.map((r) => r.email));
 }
