@@ -2,8 +2,7 @@ import NextAuth, { CredentialsSignin } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { z } from 'zod';
 import { getEnv } from './env.ts';
-import { apiErrorInfo, createApiClient } from './server/api.ts';
-import { clientIpFrom } from './server/request.ts';
+import { createApiClient } from './server/api.ts';
 
 /** The signed-in person, as the API described them at login. */
 export interface PortalUser {
@@ -33,18 +32,10 @@ interface PortalClaims {
   portalUser?: PortalUser;
 }
 
-/** Wrong e-mail or password. */
-export class InvalidCredentials extends CredentialsSignin {
-  override code = 'invalid_credentials';
-}
-/** The API's login rate limit answered 429. */
-export class TooManyAttempts extends CredentialsSignin {
-  override code = 'too_many_attempts';
-}
-
-const credentialsSchema = z.object({
-  email: z.string().trim().min(1).max(320),
-  password: z.string().min(1).max(1024),
+/** The API session to sign the portal in with: opened by the sign-in steps (connexion/actions.ts). */
+const apiSessionSchema = z.object({
+  sessionToken: z.string().min(1).max(200),
+  expiresAt: z.iso.datetime(),
 });
 
 /** Same lifetime as the API session (12 h); the API remains the judge of validity. */
@@ -58,29 +49,25 @@ export const { auth, signIn, signOut } = NextAuth(() => {
     session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: '/connexion', error: '/connexion' },
     providers: [
+      // Not a password check: the sign-in steps (password, then the second factor when due) run
+      // in the server actions against the API, which opens the session; this provider only
+      // carries that session into the encrypted Auth.js cookie, after asking the API who it is.
+      // No Auth.js route handler is mounted, so only the portal's server code can call it.
       Credentials({
-        credentials: { email: {}, password: {} },
-        async authorize(raw, request) {
-          const parsed = credentialsSchema.safeParse(raw);
-          if (!parsed.success) throw new InvalidCredentials();
-          try {
-            const result = await createApiClient({
-              clientIp: clientIpFrom(request.headers),
-            }).auth.login.mutate(parsed.data);
-            return {
-              id: result.user.id,
-              email: result.user.email,
-              name: result.user.displayName,
-              apiSessionToken: result.sessionToken,
-              apiSessionExpiresAt: result.expiresAt,
-              portalUser: result.user,
-            };
-          } catch (error) {
-            const info = apiErrorInfo(error);
-            if (info?.code === 'TOO_MANY_REQUESTS') throw new TooManyAttempts();
-            if (info?.code === 'UNAUTHORIZED' || info?.code === 'BAD_REQUEST') throw new InvalidCredentials();
-            throw error;
-          }
+        id: 'api-session',
+        credentials: { sessionToken: {}, expiresAt: {} },
+        async authorize(raw) {
+          const parsed = apiSessionSchema.safeParse(raw);
+          if (!parsed.success) return null;
+          const me = await createApiClient({ sessionToken: parsed.data.sessionToken }).auth.me.query();
+          return {
+            id: me.user.id,
+            email: me.user.email,
+            name: me.user.displayName,
+            apiSessionToken: parsed.data.sessionToken,
+            apiSessionExpiresAt: parsed.data.expiresAt,
+            portalUser: me.user,
+          };
         },
       }),
     ],

@@ -1,3 +1,4 @@
+import { isAppError, parseCidrList } from '@rayon/domain';
 import { z } from 'zod';
 
 /**
@@ -23,6 +24,25 @@ const schema = z.object({
    * the DMP section is not shown. The URL is Rayon's hypothesis pending GI DMP §TD0.9.
    */
   RAYON_DMP_WEBPS_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Comma-separated CIDRs of the reverse proxies in front of the portal, whose X-Forwarded-For
+   * entries are skipped to find the client (see server/request.ts). Empty: no proxy.
+   */
+  RAYON_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v, ctx) => {
+      const entries = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      try {
+        return parseCidrList(entries, 'RAYON_TRUSTED_PROXIES').map((c) => c.text);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: isAppError(e) ? `${e.field}: ${e.message}` : String(e) });
+        return z.NEVER;
+      }
+    }),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -38,6 +58,7 @@ export function getEnv(): Env {
     AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST || undefined,
     NODE_ENV: process.env.NODE_ENV,
     RAYON_DMP_WEBPS_URL: process.env.RAYON_DMP_WEBPS_URL || undefined,
+    RAYON_TRUSTED_PROXIES: process.env.RAYON_TRUSTED_PROXIES || undefined,
   });
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

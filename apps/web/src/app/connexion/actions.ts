@@ -1,45 +1,147 @@
 'use server';
 
-import { AuthError, CredentialsSignin } from 'next-auth';
+import { AuthError } from 'next-auth';
 import { redirect } from 'next/navigation';
-import { auth, signIn, TooManyAttempts } from '../../auth.ts';
+import { auth, signIn } from '../../auth.ts';
 import { safeReturnPath } from '../../lib/return-path.ts';
-import { createApiClient } from '../../server/api.ts';
+import { apiErrorInfo, createApiClient } from '../../server/api.ts';
+import { signInClient } from '../../server/request.ts';
+import {
+  clearPendingSignIn,
+  clearRecoveryCodes,
+  pendingSignIn,
+  recoveryCodesToShow,
+  setPendingSignIn,
+  setRecoveryCodes,
+} from './pending.ts';
 
 export interface SignInState {
   email: string;
   error: string | null;
 }
 
+export interface CodeState {
+  error: string | null;
+}
+
 const MESSAGES = {
   invalid: 'Adresse e-mail ou mot de passe incorrect.',
-  tooMany: 'Trop de tentatives de connexion, réessayez plus tard.',
+  wrongCode: 'Code incorrect ou déjà utilisé. Saisissez le code affiché maintenant par votre application.',
   unavailable: 'La connexion est momentanément impossible, réessayez dans un instant.',
 } as const;
+
+/** « Trop de tentatives : réessayez dans N secondes » (or minutes, past two minutes). */
+function tooMany(details: Record<string, unknown> | null): string {
+  const seconds = typeof details?.retryAfterSeconds === 'number' ? details.retryAfterSeconds : undefined;
+  if (!seconds) return 'Trop de tentatives : réessayez dans quelques instants.';
+  if (seconds > 120) return `Trop de tentatives : réessayez dans ${Math.ceil(seconds / 60)} minutes.`;
+  return `Trop de tentatives : réessayez dans ${seconds} seconde${seconds > 1 ? 's' : ''}.`;
+}
+
+/** Carries the API session into the portal's cookie, ends a previous one, and goes on. */
+async function finish(session: { sessionToken: string; expiresAt: string }, suite: string | null) {
+  const previous = await auth();
+  try {
+    await signIn('api-session', { ...session, redirect: false });
+  } catch (error) {
+    if (error instanceof AuthError) {
+      console.error('[connexion] sign-in failed', error.type);
+      return { error: MESSAGES.unavailable };
+    }
+    throw error;
+  }
+  await clearPendingSignIn();
+  // Signing in over an existing session: end the old API session rather than leave it open.
+  if (previous?.apiSessionToken && previous.apiSessionToken !== session.sessionToken) {
+    await createApiClient({ sessionToken: previous.apiSessionToken })
+      .auth.logout.mutate()
+      .catch(() => undefined);
+  }
+  return { error: null, to: safeReturnPath(suite ?? '') ?? '/' };
+}
 
 export async function signInAction(_previous: SignInState, formData: FormData): Promise<SignInState> {
   const email = String(formData.get('email') ?? '').trim();
   const password = String(formData.get('password') ?? '');
   if (!email || !password) return { email, error: MESSAGES.invalid };
-
-  const previous = await auth();
-  try {
-    await signIn('credentials', { email, password, redirect: false });
-  } catch (error) {
-    if (error instanceof TooManyAttempts) return { email, error: MESSAGES.tooMany };
-    if (error instanceof CredentialsSignin) return { email, error: MESSAGES.invalid };
-    if (error instanceof AuthError) {
-      console.error('[connexion] sign-in failed', error.type);
-      return { email, error: MESSAGES.unavailable };
-    }
-    throw error;
-  }
-  // Signing in over an existing session: end the old API session rather than leave it open.
-  if (previous?.apiSessionToken) {
-    await createApiClient({ sessionToken: previous.apiSessionToken })
-      .auth.logout.mutate()
-      .catch(() => undefined);
-  }
   // Back where the sign-in was asked for (an invitation to accept), never to another site.
-  redirect(safeReturnPath(String(formData.get('suite') ?? '')) ?? '/');
+  const suite = safeReturnPath(String(formData.get('suite') ?? '')) ?? null;
+
+  let result;
+  try {
+    result = await createApiClient(await signInClient()).auth.login.mutate({ email, password });
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if (info?.code === 'TOO_MANY_REQUESTS') return { email, error: tooMany(info.details) };
+    if (info?.code === 'UNAUTHORIZED' || info?.code === 'BAD_REQUEST')
+      return { email, error: MESSAGES.invalid };
+    console.error('[connexion] sign-in failed', info?.code ?? error);
+    return { email, error: MESSAGES.unavailable };
+  }
+  if (result.status !== 'signed_in') {
+    const step = result.status === 'totp_required' ? 'totp' : 'enrol';
+    await setPendingSignIn({ token: result.pendingToken, step, email, suite });
+    redirect(step === 'totp' ? '/connexion/verification' : '/connexion/double-authentification');
+  }
+  const done = await finish(result, suite);
+  if (done.error) return { email, error: done.error };
+  redirect(done.to!);
+}
+
+/** Where a code refusal leads: a message, or back to the password when the step expired. */
+function codeRefusal(error: unknown): CodeState {
+  const info = apiErrorInfo(error);
+  if (info?.code === 'TOO_MANY_REQUESTS') return { error: tooMany(info.details) };
+  if (info?.details?.reason === 'auth.pending_expired') redirect('/connexion?etape=expiree');
+  if (info?.code === 'UNAUTHORIZED' || info?.code === 'BAD_REQUEST') return { error: MESSAGES.wrongCode };
+  console.error('[connexion] code step failed', info?.code ?? error);
+  return { error: MESSAGES.unavailable };
+}
+
+/** « Code de vérification »: a code of the authenticator app, or a recovery code. */
+export async function verifyCodeAction(_previous: CodeState, formData: FormData): Promise<CodeState> {
+  const pending = await pendingSignIn();
+  if (!pending || pending.step !== 'totp') redirect('/connexion?etape=expiree');
+  const code = String(formData.get('code') ?? '').trim();
+  if (!code) return { error: 'Saisissez le code.' };
+  let session;
+  try {
+    session = await createApiClient(await signInClient()).auth.verifyTotp.mutate({
+      pendingToken: pending.token,
+      code,
+    });
+  } catch (error) {
+    return codeRefusal(error);
+  }
+  const done = await finish(session, pending.suite);
+  if (done.error) return { error: done.error };
+  redirect(done.to!);
+}
+
+/** Enrolment: the first code of the newly added app; then the recovery codes, shown once. */
+export async function confirmEnrolmentAction(_previous: CodeState, formData: FormData): Promise<CodeState> {
+  const pending = await pendingSignIn();
+  if (!pending || pending.step !== 'enrol') redirect('/connexion?etape=expiree');
+  const code = String(formData.get('code') ?? '').replace(/\s/g, '');
+  if (!/^\d{6}$/.test(code)) return { error: 'Saisissez les 6 chiffres affichés par votre application.' };
+  let result;
+  try {
+    result = await createApiClient(await signInClient()).auth.confirmTotpEnrolment.mutate({
+      pendingToken: pending.token,
+      code,
+    });
+  } catch (error) {
+    return codeRefusal(error);
+  }
+  const done = await finish(result.session, pending.suite);
+  if (done.error) return { error: done.error };
+  await setRecoveryCodes(result.recoveryCodes, pending.suite);
+  redirect('/connexion/codes-de-secours');
+}
+
+/** « J'ai noté mes codes »: the codes are forgotten by the portal, and on to the portal. */
+export async function recoveryCodesNotedAction(): Promise<void> {
+  const shown = await recoveryCodesToShow();
+  await clearRecoveryCodes();
+  redirect(safeReturnPath(shown?.suite ?? '') ?? '/');
 }

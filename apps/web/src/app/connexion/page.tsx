@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { safeReturnPath } from '../../lib/return-path.ts';
 import { LoginForm } from './login-form.tsx';
 
@@ -16,6 +17,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const email = first(query.email) ?? '';
   const invitationAccepted = first(query.invitation) === 'acceptee';
   const sessionExpired = first(query.session) === 'expiree';
+  const stepExpired = first(query.etape) === 'expiree';
   // Where to go back after signing in (an invitation to accept): a path of this portal only.
   const returnTo = safeReturnPath(first(query.suite));
   return (
@@ -28,8 +30,13 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           </div>
         ) : null}
         {sessionExpired ? (
-          <div className="alert alert--warning" role="status">
+          <div className="alert alert--warning" role="status" data-testid="session-expired">
             Votre session a expiré. Veuillez vous reconnecter.
+          </div>
+        ) : null}
+        {stepExpired ? (
+          <div className="alert alert--warning" role="status" data-testid="step-expired">
+            La vérification a expiré. Saisissez à nouveau votre mot de passe.
           </div>
         ) : null}
         {returnTo?.startsWith('/invitation/') ? (
@@ -38,6 +45,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
           </div>
         ) : null}
         <LoginForm initialEmail={email} returnTo={returnTo} />
+        <p>
+          <Link href="/mot-de-passe-oublie" prefetch={false} data-testid="forgotten-password">
+            Mot de passe oublié ?
+          </Link>
+        </p>
       </div>
     </main>
   );
