@@ -282,6 +282,43 @@ describe('invitations', () => {
   });
 });
 
+describe('onboarding', () => {
+  it("mails the first administrator's invitation; the link comes back only when no mail went out", async () => {
+    const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
+    const client = h.trpc({ token: platform.token });
+    const email = uniqueEmail('premier-admin');
+    const slug = `staff-onb-${Math.random().toString(36).slice(2, 8)}`;
+    const input = {
+      name: 'Imagerie du Port',
+      slug,
+      firstSite: { name: 'Site du Port' },
+      admin: { email, displayName: 'Première Administratrice' },
+    };
+    const out = await client.tenants.onboard.mutate(input);
+    expect(out.invitation).toMatchObject({ email: email.toLowerCase(), mailSent: true, link: null });
+    const { mail, token } = lastMailTo(email);
+    expect(mail.subject).toBe('Invitation à rejoindre Imagerie du Port sur Rayon');
+    expect(mail.text).toContain('Administrateur du cabinet');
+    expect((await h.trpc().auth.invitation.query({ token })).tenantName).toBe('Imagerie du Port');
+
+    const bare = await createHarness();
+    try {
+      const p2 = await bare.signedInUser({ email: uniqueEmail('platform2'), platformAdmin: true });
+      const out2 = await bare
+        .trpc({ token: p2.token })
+        .tenants.onboard.mutate({
+          ...input,
+          slug: `${slug}-b`,
+          admin: { ...input.admin, email: uniqueEmail('a2') },
+        });
+      expect(out2.invitation.mailSent).toBe(false);
+      expect(out2.invitation.link).toMatch(/^http:\/\/portal\.test\/invitation\/[A-Za-z0-9_-]+$/);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
 describe('members', () => {
   it('changes roles; never leaves the practice without an active administrator', async () => {
     const m = await newMember(['secretary']);

@@ -1,6 +1,7 @@
 import {
   enqueueOutbox,
   findTenantBySlug,
+  findUserByEmail,
   insertInvitation,
   insertTenant,
   listTenants,
@@ -11,8 +12,7 @@ import {
 import { AppError, conflict, tenantSchemaName, type TenantRole } from '@rayon/domain';
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import { currentActor, currentContext, type Deps } from './deps.ts';
-
-const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+import { deliverInvitation, INVITATION_TTL_MS } from './staff.ts';
 
 export interface OnboardInput {
   name: string;
@@ -37,7 +37,8 @@ export function tenantView(t: TenantRow) {
   };
 }
 
-export function createTenantService({ db }: Deps) {
+export function createTenantService(deps: Deps) {
+  const { db } = deps;
   return {
     async list() {
       return (await db.platform(listTenants)).map(tenantView);
@@ -52,12 +53,13 @@ export function createTenantService({ db }: Deps) {
     /**
      * Onboards a practice: the tenant row, its provisioning job (outbox), the invitation of its
      * first administrator and the audit event commit together; the worker then creates the schema.
+     * The invitation is then mailed; its link comes back only when no mail could be sent.
      */
     async onboard(input: OnboardInput) {
       const { requestId } = currentContext();
       const token = randomToken();
       const roles: TenantRole[] = ['practice_admin'];
-      return db.platform(async (tx) => {
+      const created = await db.platform(async (tx) => {
         const tenant = await insertTenant(tx, {
           slug: input.slug,
           schemaName: tenantSchemaName(input.slug),
@@ -98,11 +100,28 @@ export function createTenantService({ db }: Deps) {
           requestId,
           details: { invitationId: invitation.id },
         });
-        return {
-          tenant: tenantView(tenant),
-          invitation: { token, expiresAt: invitation.expiresAt.toISOString() },
-        };
+        return { tenant, invitation };
       });
+      const existing = await db.platform((tx) => findUserByEmail(tx, created.invitation.email));
+      const sent = await deliverInvitation(deps, {
+        invitation: created.invitation,
+        token,
+        tenantName: created.tenant.name,
+        inviter: currentContext().user?.displayName ?? null,
+        existingAccount: Boolean(existing),
+      });
+      return {
+        tenant: tenantView(created.tenant),
+        invitation: {
+          id: sent.invitation.id,
+          email: sent.invitation.email,
+          expiresAt: sent.invitation.expiresAt.toISOString(),
+          mailSent: sent.mailSent,
+          /** Only when the mail could not be sent: the platform administrator passes it on. */
+          link: sent.mailSent ? null : sent.link,
+          sendError: sent.invitation.sendError,
+        },
+      };
     },
 
     /** Queues the removal of a practice (schema dropped by the worker, audit kept). */

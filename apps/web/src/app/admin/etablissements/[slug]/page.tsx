@@ -25,6 +25,7 @@ export default async function TenantPage({
   const { slug } = await params;
   const query = await searchParams;
   const invitation = Array.isArray(query.invitation) ? query.invitation[0] : query.invitation;
+  const sentTo = Array.isArray(query.invitationSentTo) ? query.invitationSentTo[0] : query.invitationSentTo;
   const api = await apiForSession();
   const tenant = await load(() => api.tenants.get.query({ slug }));
   const provisioning = tenant.status === 'provisioning';
@@ -43,6 +44,16 @@ export default async function TenantPage({
         <h1>{tenant.name}</h1>
         <StatusBadge status={tenant.status} />
       </div>
+
+      {sentTo && !invitationUrl ? (
+        <div className="card" role="status" data-testid="invitation-sent">
+          <strong>Invitation envoyée par e-mail à {sentTo}</strong>
+          <p className="muted">
+            Le lien est valable 7 jours. L'administrateur pourra l'utiliser dès que l'établissement sera
+            actif.
+          </p>
+        </div>
+      ) : null}
 
       {invitationUrl ? (
         <div className="card alert--warning">

@@ -71,7 +71,9 @@ export async function onboardAction(previous: OnboardingState, formData: FormDat
     }
     handleApiError(error);
   }
-  redirect(
-    `/admin/etablissements/${encodeURIComponent(result.tenant.slug)}?invitation=${encodeURIComponent(result.invitation.token)}`,
-  );
+  // The invitation went by e-mail: the page says so. Otherwise its link is shown this once.
+  const next = result.invitation.link
+    ? `invitation=${encodeURIComponent(result.invitation.link.split('/').at(-1)!)}`
+    : `invitationSentTo=${encodeURIComponent(result.invitation.email)}`;
+  redirect(`/admin/etablissements/${encodeURIComponent(result.tenant.slug)}?${next}`);
 }

@@ -12,8 +12,8 @@ export default function NewTenantPage() {
       </nav>
       <h1>Nouvel établissement</h1>
       <p className="muted">
-        L'établissement est créé avec son premier site ; son administrateur reçoit un lien d'invitation pour
-        choisir son mot de passe.
+        L'établissement est créé avec son premier site ; son administrateur reçoit par e-mail un lien
+        d'invitation pour choisir son mot de passe.
       </p>
       <div className="card">
         <OnboardingForm />
