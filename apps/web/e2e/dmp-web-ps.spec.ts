@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -96,10 +97,7 @@ async function startDmpWithOneReport(): Promise<{
 }
 
 async function signIn(page: Page, at: string) {
-  await page.goto(`${at}/connexion`);
-  await page.getByLabel('Adresse e-mail').fill(ADMIN.email);
-  await page.getByLabel('Mot de passe').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await signInWithCode(page, { ...ADMIN, totpSecret: demoTotpSecretFor(ADMIN.email) }, { baseUrl: at });
   await expect(page).toHaveURL(`${at}/t/${PRACTICE}`);
 }
 

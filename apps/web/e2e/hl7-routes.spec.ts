@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 import { E2E_PORT_BASE, PRACTICE } from './stack.ts';
 
 /**
@@ -14,10 +15,7 @@ const FINGERPRINT = 'AB:'.repeat(31) + 'AB';
 const suffix = Date.now().toString(36).toUpperCase();
 
 async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/connexion');
-  await page.getByLabel('Adresse e-mail').fill(who.email);
-  await page.getByLabel('Mot de passe').fill(who.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await signInWithCode(page, { ...who, totpSecret: demoTotpSecretFor(who.email) });
   await page.waitForURL((url) => !url.pathname.startsWith('/connexion'));
 }
 

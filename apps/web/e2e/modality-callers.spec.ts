@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 
 /**
  * A modality's DICOM callers in the portal (Configuration, practice administrator of the demo
@@ -11,10 +12,7 @@ const ADMIN = { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo' };
 const shots = process.env.RAYON_SCREENSHOTS;
 
 async function signIn(page: Page) {
-  await page.goto('/connexion');
-  await page.getByLabel('Adresse e-mail').fill(ADMIN.email);
-  await page.getByLabel('Mot de passe').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await signInWithCode(page, { ...ADMIN, totpSecret: demoTotpSecretFor(ADMIN.email) });
   await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE}$`));
 }
 

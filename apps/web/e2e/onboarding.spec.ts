@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoTotpSecretFor, freshTotpCode, signIn as signInWithCode } from './support/sign-in.ts';
 
 function adminCredentials() {
   const email = process.env.RAYON_E2E_ADMIN_EMAIL;
@@ -8,6 +9,17 @@ function adminCredentials() {
   return { email, password };
 }
 
+/** The link of the last invitation mailed to `email`, as the stack's mail catcher received it. */
+async function invitationLinkMailedTo(email: string): Promise<string> {
+  const res = await fetch(`${process.env.RAYON_E2E_MAIL_URL}/messages`);
+  const mails = (await res.json()) as { to: string[]; subject: string; text: string }[];
+  const mail = mails.find((m) => m.to.includes(email.toLowerCase()) && m.subject.startsWith('Invitation'));
+  const link = mail && /https?:\/\/\S+\/invitation\/[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+  if (!link) throw new Error(`no invitation mailed to ${email}`);
+  return link;
+}
+
+/** The password step only (the tests of refusals stay on the sign-in page). */
 async function signIn(page: Page, email: string, password: string) {
   await page.goto('/connexion');
   await page.getByLabel('Adresse e-mail').fill(email);
@@ -32,7 +44,7 @@ test('a platform administrator onboards a practice whose administrator then sign
   };
 
   // The platform administrator signs in and lands on the list of practices.
-  await signIn(page, admin.email, admin.password);
+  await signInWithCode(page, { ...admin, totpSecret: demoTotpSecretFor(admin.email) });
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole('heading', { name: 'Établissements' })).toBeVisible();
 
@@ -58,13 +70,15 @@ test('a platform administrator onboards a practice whose administrator then sign
   await page.getByRole('button', { name: "Créer l'établissement" }).click();
 
   // The practice page follows its provisioning until it is active.
-  await expect(page).toHaveURL(new RegExp(`/admin/etablissements/${practice.slug}\\?invitation=`));
+  await expect(page).toHaveURL(new RegExp(`/admin/etablissements/${practice.slug}\\?invitationSentTo=`));
   await expect(page.getByRole('heading', { name: practice.name })).toBeVisible();
   await expect(page.getByTestId('tenant-status')).toHaveText('Actif', { timeout: 60_000 });
-  await expect(
-    page.getByText("Lien d'invitation de l'administrateur (à transmettre, affiché une seule fois)"),
-  ).toBeVisible();
-  const invitationLink = (await page.getByTestId('invitation-link').textContent())?.trim() ?? '';
+  // The invitation went by e-mail (the stack's mail catcher): the page says so, no link shown.
+  await expect(page.getByTestId('invitation-sent')).toContainText(
+    `Invitation envoyée par e-mail à ${practice.adminEmail.toLowerCase()}`,
+  );
+  await expect(page.getByTestId('invitation-link')).toHaveCount(0);
+  const invitationLink = await invitationLinkMailedTo(practice.adminEmail);
   expect(invitationLink).toMatch(/\/invitation\/[^/\s]+$/);
 
   // The list shows it too.
@@ -89,6 +103,17 @@ test('a platform administrator onboards a practice whose administrator then sign
     await expect(p.getByLabel('Adresse e-mail')).toHaveValue(practice.adminEmail);
     await p.getByLabel('Mot de passe').fill(practice.adminPassword);
     await p.getByRole('button', { name: 'Se connecter' }).click();
+
+    // An administrator enrols a second factor before the first session: the key shown (as a
+    // QR code and in groups of 4) goes into an authenticator app, whose code is typed back.
+    await expect(p).toHaveURL(/\/connexion\/double-authentification$/);
+    const key = ((await p.getByTestId('totp-secret').textContent()) ?? '').replace(/\s/g, '');
+    expect(key).toMatch(/^[A-Z2-7]{32}$/);
+    await p.getByLabel('Code de vérification').fill(await freshTotpCode(practice.adminEmail, key));
+    await p.getByRole('button', { name: 'Activer' }).click();
+    await expect(p).toHaveURL(/\/connexion\/codes-de-secours$/);
+    await expect(p.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
+    await p.getByRole('button', { name: "J'ai noté mes codes" }).click();
 
     // The practice's dashboard.
     await expect(p).toHaveURL(new RegExp(`/t/${practice.slug}$`));
@@ -124,20 +149,24 @@ test('a wrong password shows the French error', async ({ page }) => {
 });
 
 test('too many failed attempts show the French rate-limit message', async ({ browser }) => {
-  // A client address of its own (as a reverse proxy would forward it), so the lock-out does not
-  // touch the other tests' sign-ins from 127.0.0.1.
+  // A client address of its own (as a reverse proxy would forward it), so the per-address count
+  // does not touch the other tests' sign-ins from 127.0.0.1.
   const context = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.77' } });
   try {
     const page = await context.newPage();
     const email = `inconnu.${Date.now().toString(36)}@example.fr`;
-    for (let attempt = 1; attempt <= 5; attempt++) {
+    for (let attempt = 1; attempt <= 3; attempt++) {
       await signIn(page, email, `mauvais-${attempt}`);
       await expect(page.getByTestId('login-error')).toHaveText('Adresse e-mail ou mot de passe incorrect.');
     }
-    await signIn(page, email, 'mauvais-6');
-    await expect(page.getByTestId('login-error')).toHaveText(
-      'Trop de tentatives de connexion, réessayez plus tard.',
-    );
+    // From the third failure on, the account waits 1 s, 2 s, 4 s… after each one: soon an attempt
+    // comes too early and is refused, with the wait in seconds (never a lock-out of 15 minutes).
+    let message = '';
+    for (let attempt = 4; attempt <= 8 && !message.startsWith('Trop'); attempt++) {
+      await signIn(page, email, `mauvais-${attempt}`);
+      message = (await page.getByTestId('login-error').textContent()) ?? '';
+    }
+    expect(message).toMatch(/^Trop de tentatives : réessayez dans \d+ secondes?\.$/);
   } finally {
     await context.close();
   }

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 import { findTenantBySlug } from '../../../packages/db/src/index.ts';
 import { inPractice, PRACTICE, stackDatabase } from './stack.ts';
 
@@ -61,10 +62,7 @@ test.afterAll(async () => {
 });
 
 async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/connexion');
-  await page.getByLabel('Adresse e-mail').fill(who.email);
-  await page.getByLabel('Mot de passe').fill(who.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await signInWithCode(page, { ...who, totpSecret: demoTotpSecretFor(who.email) });
   await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE}$`));
 }
 

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,10 +38,7 @@ const TEXT = [
 ].join('\n');
 
 async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/connexion');
-  await page.getByLabel('Adresse e-mail').fill(who.email);
-  await page.getByLabel('Mot de passe').fill(who.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await signInWithCode(page, { ...who, totpSecret: demoTotpSecretFor(who.email) });
   await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE}$`));
 }
 
@@ -212,8 +210,8 @@ test('préliminaire, the 48 h reminder, then validation: the documents are gener
   // A provisional identity: no INS in the document.
   await expect(page.getByTestId('cda-ins')).toContainText('Aucune INS dans le document');
   await expect(page.getByTestId('cda-version')).toHaveText('1');
-  await expect(page.getByTestId('cda-author')).toContainText('RPPS 10001234567');
-  await expect(page.getByTestId('cda-legal-authenticator')).toContainText('RPPS 10001234567');
+  await expect(page.getByTestId('cda-author')).toContainText('RPPS 10001234565');
+  await expect(page.getByTestId('cda-legal-authenticator')).toContainText('RPPS 10001234565');
   await expect(page.getByTestId('cda-custodian')).not.toContainText('Non renseigné');
   await expect(page.getByTestId('cda-exams')).toContainText('ZBQK002');
   await expect(page.getByTestId('cda-recipients')).toContainText('RPPS 10000023084');
@@ -351,7 +349,7 @@ test('the secretary views CDA documents received from elsewhere; other files are
   await show.click();
   const received = page.getByTestId('received-cda');
   await expect(received.getByTestId('cda-patient')).toContainText('GARNIER');
-  await expect(received.getByTestId('cda-author')).toContainText('RPPS 10001234567');
+  await expect(received.getByTestId('cda-author')).toContainText('RPPS 10001234565');
   await expect(received.getByTestId('cda-pdf')).toHaveAttribute('src', /^blob:/);
 
   // The ANS example (qualified INS, three exams, a replacement).

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 
 /**
  * Appointments in the portal, as the demo practice's secretary and technologist (seeded): a
@@ -15,10 +16,7 @@ const TECHNOLOGIST = { email: 'manipulateur@rayon.local', password: 'rayon-manip
 const ADMIN = { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo' };
 
 async function signIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/connexion');
-  await page.getByLabel('Adresse e-mail').fill(who.email);
-  await page.getByLabel('Mot de passe').fill(who.password);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await signInWithCode(page, { ...who, totpSecret: demoTotpSecretFor(who.email) });
   await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE}$`));
 }
 
