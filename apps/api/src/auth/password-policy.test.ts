@@ -99,3 +99,12 @@ describe('password policy (CNIL 2022-100, password alone)', () => {
     expect(refusal('Zq!9xR7#')?.details).toMatchObject({ reason: 'password.too_short' });
   });
 });
+
+describe('feedback on the context', () => {
+  it('names the personal data whenever a context word is used', () => {
+    expect(evaluatePassword('FontaineLea2026!', { displayName: 'Léa Fontaine' })).toMatchObject({
+      ok: false,
+      feedback: { warning: 'userInputs' },
+    });
+  });
+});

@@ -98,18 +98,20 @@ export function evaluatePassword(password: string, context: PasswordContext = {}
     return { ok: false, reason: 'password.blank', guessesLog10: 0, feedback: none };
   const words = contextWords(context);
   const result = zxcvbn().check(nfc, words);
+  // Built from the context: the words an attacker knows (the person's name, e-mail, practice,
+  // « rayon »), even in l33t or reversed, count for nothing — what is left must be strong alone.
+  const fromContext = result.sequence.filter(
+    (m) => m.pattern === 'dictionary' && 'dictionaryName' in m && m.dictionaryName === 'userInputs',
+  );
   const feedback = keysOf(result.feedback);
+  // zxcvbn names the context only when a context word is the weakest part; say it whenever used.
+  if (fromContext.length > 0) feedback.warning ??= 'userInputs';
   if ([...nfc].length < MIN_PASSWORD_CHARS) {
     return { ok: false, reason: 'password.too_short', guessesLog10: result.guessesLog10, feedback };
   }
   if (result.guessesLog10 < MIN_GUESSES_LOG10) {
     return { ok: false, reason: 'password.weak', guessesLog10: result.guessesLog10, feedback };
   }
-  // Built from the context: the words an attacker knows (the person's name, e-mail, practice,
-  // « rayon »), even in l33t or reversed, count for nothing — what is left must be strong alone.
-  const fromContext = result.sequence.filter(
-    (m) => m.pattern === 'dictionary' && 'dictionaryName' in m && m.dictionaryName === 'userInputs',
-  );
   if (fromContext.length > 0) {
     const chars = nfc.split(''); // zxcvbn's indices count UTF-16 code units
     const rest = chars.filter((_, k) => !fromContext.some((m) => k >= m.i && k <= m.j)).join('');

@@ -5,7 +5,7 @@
 
 /** Shown next to every « nouveau mot de passe » field. */
 export const PASSWORD_HINT =
-  'Au moins 12 caractères, difficile à deviner : par exemple quatre ou cinq mots sans lien entre eux. Évitez votre nom, votre adresse e-mail, le nom du cabinet et « rayon ».';
+  'Au moins 12 caractères, difficile à deviner\u00a0: par exemple quatre ou cinq mots sans lien entre eux. Évitez votre nom, votre adresse e-mail, le nom du cabinet et «\u00a0rayon\u00a0».';
 
 interface PolicyDetails {
   reason?: unknown;

@@ -24,7 +24,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
   const revoked = query.deconnectee === '1';
   return (
     <>
-      <SiteHeader userName={session.portalUser.displayName} context="Mon compte" />
+      <SiteHeader userName={session.portalUser.displayName} />
       <main className="page">
         <p className="breadcrumb">
           <Link href="/" prefetch={false}>
@@ -87,7 +87,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
           </table>
         </section>
 
-        <section className="card" aria-labelledby="password-title">
+        <section className="card card--form" aria-labelledby="password-title">
           <h2 id="password-title" className="card__title">
             Changer de mot de passe
           </h2>
