@@ -1,8 +1,7 @@
 'use server';
 
-import { headers } from 'next/headers';
 import { apiErrorInfo, createApiClient } from '../../server/api.ts';
-import { clientIpFrom } from '../../server/request.ts';
+import { signInClient } from '../../server/request.ts';
 
 export interface RequestResetState {
   email: string;
@@ -19,12 +18,8 @@ export async function requestResetAction(
   if (!email || email.length > 320 || !email.includes('@')) {
     return { email, sent: false, error: 'Indiquez une adresse e-mail valide.' };
   }
-  const h = await headers();
   try {
-    await createApiClient({
-      clientIp: clientIpFrom(h),
-      userAgent: h.get('user-agent') ?? undefined,
-    }).auth.requestPasswordReset.mutate({ email });
+    await createApiClient(await signInClient()).auth.requestPasswordReset.mutate({ email });
   } catch (error) {
     if (apiErrorInfo(error)?.code === 'TOO_MANY_REQUESTS') {
       return { email, sent: false, error: 'Trop de demandes depuis votre poste : réessayez dans une heure.' };

@@ -1,8 +1,7 @@
 'use server';
 
-import { headers } from 'next/headers';
 import { apiErrorInfo, createApiClient } from '../../../server/api.ts';
-import { clientIpFrom } from '../../../server/request.ts';
+import { signInClient } from '../../../server/request.ts';
 import { PASSWORDS_DIFFER, passwordRefusalFr } from '../../../lib/passwords.ts';
 import type { NewPasswordState } from './state.ts';
 
@@ -16,12 +15,8 @@ export async function resetPasswordAction(
   const base = { ...previous, attempt: previous.attempt + 1, errors: {}, formError: null };
   if (!password) return { ...base, errors: { password: 'Choisissez un mot de passe.' } };
   if (password !== confirmation) return { ...base, errors: { confirmation: PASSWORDS_DIFFER } };
-  const h = await headers();
   try {
-    await createApiClient({
-      clientIp: clientIpFrom(h),
-      userAgent: h.get('user-agent') ?? undefined,
-    }).auth.resetPassword.mutate({ token, password });
+    await createApiClient(await signInClient()).auth.resetPassword.mutate({ token, password });
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.code === 'BAD_REQUEST' && info.field === 'password') {
