@@ -5,7 +5,14 @@
  * ending sessions and API keys at once, the signer's profile, and the practices kept apart.
  */
 import { createMailer } from '@rayon/connectors/mail';
-import { findOpenInvitation, findReportVersion, listSites, setExamStatus, type TenantRef } from '@rayon/db';
+import {
+  findOpenInvitation,
+  findReportVersion,
+  listSites,
+  listStaffMembers,
+  setExamStatus,
+  type TenantRef,
+} from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
 import { startMailCatcher, type MailCatcher } from '@rayon/sim-mail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -304,13 +311,11 @@ describe('onboarding', () => {
     const bare = await createHarness();
     try {
       const p2 = await bare.signedInUser({ email: uniqueEmail('platform2'), platformAdmin: true });
-      const out2 = await bare
-        .trpc({ token: p2.token })
-        .tenants.onboard.mutate({
-          ...input,
-          slug: `${slug}-b`,
-          admin: { ...input.admin, email: uniqueEmail('a2') },
-        });
+      const out2 = await bare.trpc({ token: p2.token }).tenants.onboard.mutate({
+        ...input,
+        slug: `${slug}-b`,
+        admin: { ...input.admin, email: uniqueEmail('a2') },
+      });
       expect(out2.invitation.mailSent).toBe(false);
       expect(out2.invitation.link).toMatch(/^http:\/\/portal\.test\/invitation\/[A-Za-z0-9_-]+$/);
     } finally {
@@ -364,6 +369,36 @@ describe('members', () => {
     // A deactivated administrator does not count.
     const listC = await adminC2.staff.list.query();
     expect(listC.members.find((x) => x.userId === only.user.id)).toMatchObject({ active: false });
+  });
+
+  it('two administrators demoting each other at the same moment: one succeeds, never both', async () => {
+    const d = await createTestTenant(h.db, { name: 'Cabinet D' });
+    const x = await h.signedInUser({
+      email: uniqueEmail('x-admin'),
+      memberships: [{ tenant: d, roles: ['practice_admin'] }],
+    });
+    const y = await h.signedInUser({
+      email: uniqueEmail('y-admin'),
+      memberships: [{ tenant: d, roles: ['practice_admin'] }],
+    });
+    const results = await Promise.allSettled([
+      h
+        .trpc({ token: x.token, tenant: d.slug })
+        .staff.setRoles.mutate({ userId: y.user.id, roles: ['secretary'] }),
+      h
+        .trpc({ token: y.token, tenant: d.slug })
+        .staff.setRoles.mutate({ userId: x.user.id, roles: ['secretary'] }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected')!;
+    // Refused by the rule (CONFLICT), or, when the other change committed first, because the
+    // caller is no administrator any more (FORBIDDEN): never both applied.
+    const e = await trpcError(Promise.reject((refused as PromiseRejectedResult).reason));
+    expect(['CONFLICT roles', 'FORBIDDEN null']).toContain(`${e.code} ${e.field}`);
+    const admins = (await h.db.platform((tx) => listStaffMembers(tx, d.id))).filter((m) =>
+      m.roles.includes('practice_admin'),
+    );
+    expect(admins).toHaveLength(1);
   });
 
   it('deactivation ends the sessions and the API keys at once; reactivation gives access back', async () => {

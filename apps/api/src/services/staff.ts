@@ -25,6 +25,7 @@ import {
   listOpenInvitations,
   listStaffMembers,
   lockInvitationAddress,
+  lockTenantStaff,
   markInvitationAccepted,
   reactivateMember,
   recordAudit,
@@ -365,6 +366,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
     const tenant = requireTenant();
     const roles = checkRoles(input.roles);
     await db.platform(async (tx) => {
+      await lockTenantStaff(tx, tenant.id);
       const m = await findStaffMember(tx, tenant.id, input.userId, { forUpdate: true });
       if (!m) throw new AppError('NOT_FOUND', 'member not found', { field: 'userId' });
       if (m.disabledAt === null && m.userDisabledAt === null) {
@@ -586,6 +588,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       const tenant = requireTenant();
       assertNotSelf(currentContext().user?.id, userId);
       await db.platform(async (tx) => {
+        await lockTenantStaff(tx, tenant.id);
         const m = await findStaffMember(tx, tenant.id, userId, { forUpdate: true });
         if (!m) throw new AppError('NOT_FOUND', 'member not found', { field: 'userId' });
         if (m.disabledAt !== null) return;

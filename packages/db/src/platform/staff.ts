@@ -62,10 +62,15 @@ export async function findStaffMember(
 }
 
 /**
- * Active practice administrators other than `exceptUserId`. Their memberships are locked, so two
- * administrators demoting each other at the same moment cannot both succeed: the second waits
- * and counts again.
+ * Serialises the changes of a practice's staff (roles, deactivation) until the transaction ends:
+ * two administrators demoting each other at the same moment cannot both succeed — the second
+ * waits, then counts the administrators left.
  */
+export async function lockTenantStaff(tx: ControlTx, tenantId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`staff:${tenantId}`}, 0))`);
+}
+
+/** Active practice administrators other than `exceptUserId` (call under `lockTenantStaff`). */
 export async function countOtherActiveAdmins(
   tx: ControlTx,
   tenantId: string,
@@ -83,8 +88,7 @@ export async function countOtherActiveAdmins(
         isNull(users.disabledAt),
         ne(memberships.userId, exceptUserId),
       ),
-    )
-    .for('update');
+    );
   return rows.length;
 }
 
