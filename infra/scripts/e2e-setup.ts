@@ -18,5 +18,7 @@ export default async function globalSetup() {
   process.env.RAYON_E2E_ADMIN_PASSWORD = DEMO.platformAdmin.password;
   // The day of the seeded appointments: a run crossing midnight (Paris) still finds them.
   process.env.RAYON_E2E_SCHEDULE_DAY = stack.scheduleDay;
+  // The mail catcher the api sends the platform's mails to (GET <url>/messages: what was sent).
+  process.env.RAYON_E2E_MAIL_URL = stack.urls.mail.replace(/\/$/, '');
   return () => stack.stop();
 }

@@ -3,6 +3,7 @@
  * profile as printed on reports, and the French words for what the API refuses. The reasons a
  * member cannot sign live here once, for the Équipe page and for the report screen.
  */
+import type { ApiClient } from '../server/api.ts';
 import { formatDateTime } from './labels.ts';
 import {
   CIVILITIES,
@@ -19,31 +20,10 @@ import {
 export { CIVILITIES, isValidRpps, SIGNER_PROBLEMS };
 export type { Civility, SignerProblem, StaffProfile };
 
-export interface StaffMember {
-  userId: string;
-  email: string;
-  displayName: string;
-  roles: TenantRole[];
-  active: boolean;
-  disabledAt: string | null;
-  lastSignInAt: string | null;
-  profile: StaffProfile;
-  signer: { ready: boolean; problems: SignerProblem[] };
-}
-
-export interface StaffInvitation {
-  id: string;
-  email: string;
-  displayName: string;
-  roles: TenantRole[];
-  profile: StaffProfile | null;
-  createdAt: string;
-  expiresAt: string;
-  expired: boolean;
-  sentAt: string | null;
-  sendError: string | null;
-  existingAccount: boolean;
-}
+/** What the API answers (the `staff` router). */
+type StaffList = Awaited<ReturnType<ApiClient['staff']['list']['query']>>;
+export type StaffMember = StaffList['members'][number];
+export type StaffInvitation = StaffList['invitations'][number];
 
 export function equipePath(slug: string): string {
   return `/t/${encodeURIComponent(slug)}/equipe`;

@@ -3,7 +3,8 @@
 import { useActionState } from 'react';
 import { Field, FormError } from '../../../components/form.tsx';
 import { acceptInvitationAction } from './actions.ts';
-import { MIN_PASSWORD_LENGTH, type AcceptInvitationState } from './state.ts';
+import { PASSWORD_HINT } from '../../../lib/passwords.ts';
+import { type AcceptInvitationState } from './state.ts';
 
 export function AcceptInvitationForm({ token, email }: { token: string; email: string }) {
   const [state, formAction, pending] = useActionState<AcceptInvitationState, FormData>(
@@ -19,9 +20,9 @@ export function AcceptInvitationForm({ token, email }: { token: string; email: s
         name="password"
         label="Mot de passe"
         type="password"
-        hint={`Au moins ${MIN_PASSWORD_LENGTH} caractères.`}
+        hint={PASSWORD_HINT}
         autoComplete="new-password"
-        minLength={MIN_PASSWORD_LENGTH}
+        maxLength={1024}
         error={state.errors.password}
       />
       <Field

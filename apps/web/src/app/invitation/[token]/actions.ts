@@ -1,8 +1,11 @@
 'use server';
 
 import { redirect } from 'next/navigation';
+import { auth } from '../../../auth.ts';
+import { passwordRefusalFr } from '../../../lib/passwords.ts';
 import { apiErrorInfo, createApiClient } from '../../../server/api.ts';
-import { MIN_PASSWORD_LENGTH, type AcceptInvitationState } from './state.ts';
+import { SIGN_IN_PATH } from '../../../server/session.ts';
+import { EXISTING_ACCOUNT, type AcceptInvitationState } from './state.ts';
 
 export async function acceptInvitationAction(
   token: string,
@@ -12,12 +15,9 @@ export async function acceptInvitationAction(
   const password = String(formData.get('password') ?? '');
   const confirmation = String(formData.get('confirmation') ?? '');
   const attempt = previous.attempt + 1;
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    return {
-      attempt,
-      errors: { password: `Le mot de passe doit contenir au moins ${MIN_PASSWORD_LENGTH} caractères.` },
-      formError: null,
-    };
+  // The password policy is the API's (apps/api/src/auth/password-policy.ts); its refusal comes back in French.
+  if (!password) {
+    return { attempt, errors: { password: 'Choisissez un mot de passe.' }, formError: null };
   }
   if (password !== confirmation) {
     return {
@@ -34,7 +34,7 @@ export async function acceptInvitationAction(
     if (info?.code === 'BAD_REQUEST' && info.field === 'password') {
       return {
         attempt,
-        errors: { password: "Ce mot de passe n'est pas accepté : choisissez-en un plus long." },
+        errors: { password: passwordRefusalFr(info.details) },
         formError: null,
       };
     }
@@ -44,6 +44,10 @@ export async function acceptInvitationAction(
         errors: {},
         formError: "Ce lien d'invitation n'est plus valable (expiré ou déjà utilisé).",
       };
+    }
+    if (info?.code === 'CONFLICT' && info.field === 'token') {
+      // The address has an account meanwhile: it accepts signed in (the page now says so).
+      return { attempt, errors: {}, formError: EXISTING_ACCOUNT };
     }
     if (info?.code === 'CONFLICT') {
       return {
@@ -58,4 +62,48 @@ export async function acceptInvitationAction(
     throw error;
   }
   redirect(`/connexion?${new URLSearchParams({ email, invitation: 'acceptee' })}`);
+}
+
+const INVALID = "Ce lien d'invitation n'est plus valable (expiré, annulé ou déjà utilisé).";
+
+/**
+ * An address that already has a Rayon account accepts signed in: the membership is added to that
+ * account, whose password is left as it is; then the practice opens.
+ */
+export async function acceptSignedInAction(
+  token: string,
+  previous: { attempt: number; formError: string | null },
+): Promise<{ attempt: number; formError: string | null }> {
+  const attempt = previous.attempt + 1;
+  const back = `${SIGN_IN_PATH}?${new URLSearchParams({ suite: `/invitation/${token}` })}`;
+  const session = await auth();
+  if (!session?.apiSessionToken) redirect(back);
+  let tenantSlug: string;
+  try {
+    ({ tenantSlug } = await createApiClient({
+      sessionToken: session.apiSessionToken,
+    }).auth.acceptInvitationSignedIn.mutate({ token }));
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if (info?.code === 'UNAUTHORIZED') redirect(back);
+    if (info?.code === 'FORBIDDEN') {
+      return {
+        attempt,
+        formError:
+          "Cette invitation a été envoyée à une autre adresse : connectez-vous avec l'adresse invitée pour l'accepter.",
+      };
+    }
+    if (info?.code === 'NOT_FOUND') return { attempt, formError: INVALID };
+    if (info?.code === 'CONFLICT') {
+      return {
+        attempt,
+        formError: "L'invitation ne peut pas être acceptée pour le moment ; réessayez dans un instant.",
+      };
+    }
+    if (info?.code === 'TOO_MANY_REQUESTS') {
+      return { attempt, formError: 'Trop de tentatives, réessayez plus tard.' };
+    }
+    throw error;
+  }
+  redirect(`/t/${encodeURIComponent(tenantSlug)}`);
 }

@@ -1,11 +1,21 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
+import { auth } from '../../../auth.ts';
 import { apiErrorInfo, createApiClient } from '../../../server/api.ts';
+import { SIGN_IN_PATH } from '../../../server/session.ts';
 import { AcceptInvitationForm } from './accept-form.tsx';
+import { AcceptSignedInForm } from './accept-signed-in.tsx';
+import { EXISTING_ACCOUNT } from './state.ts';
 
 export const metadata: Metadata = { title: 'Invitation', referrer: 'no-referrer' };
 
 type Params = Promise<{ token: string }>;
 
+/**
+ * An invitation to join a practice. A new address chooses its password; an address that already
+ * has a Rayon account never sees a password field: it signs in with its own, comes back here and
+ * accepts (« Accepter l'invitation »).
+ */
 export default async function InvitationPage({ params }: { params: Params }) {
   const { token } = await params;
   let invitation;
@@ -18,22 +28,70 @@ export default async function InvitationPage({ params }: { params: Params }) {
         <div className="card">
           <h1>Invitation invalide</h1>
           <p data-testid="invitation-invalid">
-            Ce lien d'invitation n'est plus valable : il a expiré ou a déjà été utilisé. Demandez une nouvelle
-            invitation à l'administrateur de la plateforme.
+            Ce lien d'invitation n'est plus valable : il a expiré, a été annulé ou a déjà été utilisé.
+            Demandez une nouvelle invitation à l'administrateur de votre établissement.
           </p>
         </div>
       </main>
     );
   }
+  if (!invitation.existingAccount) {
+    return (
+      <main className="page page--narrow">
+        <div className="card">
+          <h1>Invitation à rejoindre {invitation.tenantName}</h1>
+          <p>
+            Bonjour {invitation.displayName}, choisissez le mot de passe du compte{' '}
+            <strong className="break-anywhere">{invitation.email}</strong>.
+          </p>
+          <AcceptInvitationForm token={token} email={invitation.email} />
+        </div>
+      </main>
+    );
+  }
+
+  const session = await auth();
+  const signedInAs = session?.apiSessionToken ? (session.portalUser?.email ?? null) : null;
+  const invitee = signedInAs !== null && signedInAs.toLowerCase() === invitation.email.toLowerCase();
+  const signInHref = `${SIGN_IN_PATH}?${new URLSearchParams({
+    suite: `/invitation/${token}`,
+    email: invitation.email,
+  })}`;
   return (
     <main className="page page--narrow">
       <div className="card">
         <h1>Invitation à rejoindre {invitation.tenantName}</h1>
         <p>
-          Bonjour {invitation.displayName}, choisissez le mot de passe du compte{' '}
-          <strong>{invitation.email}</strong>.
+          Bonjour {invitation.displayName}, vous êtes invité à rejoindre {invitation.tenantName} avec
+          l&apos;adresse <strong className="break-anywhere">{invitation.email}</strong>.
         </p>
-        <AcceptInvitationForm token={token} email={invitation.email} />
+        <div className="alert alert--warning" role="status" data-testid="existing-account">
+          {EXISTING_ACCOUNT}
+        </div>
+        {invitee ? (
+          <>
+            <p className="muted">
+              Vous êtes connecté avec ce compte. Votre mot de passe ne change pas : l&apos;établissement
+              s&apos;ajoute à ceux auxquels vous avez accès.
+            </p>
+            <AcceptSignedInForm token={token} />
+          </>
+        ) : (
+          <>
+            {signedInAs ? (
+              <p data-testid="signed-in-as-other">
+                Vous êtes connecté avec une autre adresse (
+                <span className="break-anywhere">{signedInAs}</span>) : connectez-vous avec{' '}
+                <span className="break-anywhere">{invitation.email}</span> pour accepter.
+              </p>
+            ) : null}
+            <div className="actions">
+              <Link href={signInHref} className="button" prefetch={false}>
+                Se connecter pour accepter
+              </Link>
+            </div>
+          </>
+        )}
       </div>
     </main>
   );

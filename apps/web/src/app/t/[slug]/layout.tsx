@@ -34,6 +34,7 @@ export default async function PracticeLayout({ children, params }: { children: R
       : []),
     ...(has(...REPORT_READER_ROLES) ? [{ href: `${base}/comptes-rendus`, label: 'Comptes rendus' }] : []),
     ...(has(...HL7_FEED_ROLES) ? [{ href: `${base}/flux-hl7`, label: 'Flux HL7' }] : []),
+    ...(has('practice_admin') ? [{ href: `${base}/equipe`, label: 'Équipe' }] : []),
     ...(has('practice_admin') ? [{ href: `${base}/configuration`, label: 'Configuration' }] : []),
     ...(has('practice_admin') ? [{ href: `${base}/certificats`, label: 'Certificats' }] : []),
   ];

@@ -1,0 +1,206 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import {
+  equipePath,
+  LAST_ADMIN_MESSAGE,
+  PROFILE_ROLES,
+  readProfile,
+  readRoles,
+  SELF_DEACTIVATION_MESSAGE,
+  staffFieldError,
+  type StaffInvitation,
+} from '../../../../lib/staff.ts';
+import { apiErrorInfo, type ApiClient } from '../../../../server/api.ts';
+import { apiForSession, handleApiError } from '../../../../server/session.ts';
+import type { StaffFormState } from './state.ts';
+
+type Staff = ApiClient['staff'];
+type Outcome = { notice: string | null; link?: StaffFormState['link'] };
+
+function read(formData: FormData, names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((n) => [n, String(formData.get(n) ?? '').trim()]));
+}
+
+const PROFILE_FIELDS = ['civility', 'familyName', 'givenName', 'rpps', 'signsReports'] as const;
+
+/**
+ * Runs one staff call; refusals come back in French next to their field when the form has it
+ * (`fields`), above the form otherwise. `conflict` gives the sentence of a CONFLICT that names no
+ * field of the form (the last administrator, oneself).
+ */
+async function submit(
+  slug: string,
+  previous: StaffFormState,
+  input: {
+    values?: Record<string, string>;
+    roles?: string[];
+    fields?: readonly string[];
+    errors?: Record<string, string>;
+  },
+  call: (staff: Staff) => Promise<Outcome>,
+  conflict?: () => string,
+): Promise<StaffFormState> {
+  const attempt = previous.attempt + 1;
+  const values = input.values ?? {};
+  const fields = input.fields ?? Object.keys(values);
+  const failed = (errors: Record<string, string>, formError: string | null = null): StaffFormState => ({
+    attempt,
+    values,
+    roles: input.roles ?? null,
+    errors,
+    formError,
+    notice: null,
+    link: null,
+  });
+  if (input.errors && Object.keys(input.errors).length > 0) return failed(input.errors);
+  const api = await apiForSession({ tenantSlug: slug });
+  let outcome: Outcome;
+  try {
+    outcome = await call(api.staff);
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    const code = info?.appCode ?? info?.code;
+    if (info && (code === 'BAD_INPUT' || code === 'BAD_REQUEST' || code === 'CONFLICT')) {
+      const appCode = code === 'BAD_REQUEST' ? 'BAD_INPUT' : code;
+      const known = info.field ? staffFieldError(info.field, appCode) : undefined;
+      if (known && fields.includes(known.field)) return failed({ [known.field]: known.message });
+      if (appCode === 'CONFLICT' && conflict) return failed({}, conflict());
+      return failed({}, known?.message ?? sentence(frenchApiMessage(info.message)));
+    }
+    if (info?.code === 'NOT_FOUND') {
+      return failed({}, 'Ce membre ou cette invitation a changé entre-temps : rechargez la page.');
+    }
+    handleApiError(error);
+  }
+  revalidatePath(equipePath(slug));
+  return {
+    attempt,
+    values: null,
+    roles: null,
+    errors: {},
+    formError: null,
+    notice: outcome.notice,
+    link: outcome.link ?? null,
+  };
+}
+
+/** What the administrator is told after an invitation is made or sent again. */
+function sent(
+  result: { invitation: StaffInvitation; mailSent: boolean; link: string | null },
+  verb: string,
+): Outcome {
+  const { email, sendError } = result.invitation;
+  if (result.link) {
+    const reason = sendError
+      ? `le serveur de courriels a refusé l'envoi (${sendError})`
+      : "aucun serveur d'envoi de courriels n'est configuré sur la plateforme";
+    return { notice: null, link: { url: result.link, email, reason } };
+  }
+  return { notice: `Invitation ${verb} à ${email}.` };
+}
+
+export async function inviteAction(slug: string, previous: StaffFormState, formData: FormData) {
+  const values = read(formData, ['email', 'displayName', ...PROFILE_FIELDS]);
+  const roles = readRoles(formData.getAll('roles').map(String));
+  const errors: Record<string, string> = {};
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email!)) errors.email = 'Indiquez une adresse e-mail valide.';
+  if (!values.displayName) errors.displayName = 'Indiquez le nom affiché.';
+  if (roles.length === 0) errors.roles = 'Choisissez au moins un rôle.';
+  const withProfile = roles.some((r) => PROFILE_ROLES.includes(r));
+  const { profile, errors: profileErrors } = readProfile((n) => values[n] ?? '');
+  if (withProfile) Object.assign(errors, profileErrors);
+  return submit(
+    slug,
+    previous,
+    { values, roles, fields: ['email', 'displayName', 'roles', ...PROFILE_FIELDS], errors },
+    async (staff) =>
+      sent(
+        await staff.invite.mutate({
+          email: values.email!,
+          displayName: values.displayName!,
+          roles,
+          ...(withProfile ? { profile } : {}),
+        }),
+        'envoyée',
+      ),
+  );
+}
+
+export async function resendInvitationAction(
+  target: { slug: string; invitationId: string },
+  previous: StaffFormState,
+) {
+  return submit(target.slug, previous, {}, async (staff) => {
+    const outcome = sent(
+      await staff.resendInvitation.mutate({ invitationId: target.invitationId }),
+      'renvoyée',
+    );
+    return outcome.notice ? { notice: `${outcome.notice} L'ancien lien ne fonctionne plus.` } : outcome;
+  });
+}
+
+export async function cancelInvitationAction(
+  target: { slug: string; invitationId: string; email: string },
+  previous: StaffFormState,
+) {
+  return submit(target.slug, previous, {}, async (staff) => {
+    await staff.cancelInvitation.mutate({ invitationId: target.invitationId });
+    return { notice: `Invitation de ${target.email} annulée : son lien ne fonctionne plus.` };
+  });
+}
+
+export async function setRolesAction(
+  target: { slug: string; userId: string; name: string },
+  previous: StaffFormState,
+  formData: FormData,
+) {
+  const roles = readRoles(formData.getAll('roles').map(String));
+  const errors: Record<string, string> = {};
+  if (roles.length === 0) errors.roles = 'Choisissez au moins un rôle.';
+  return submit(
+    target.slug,
+    previous,
+    { roles, fields: ['roles'], errors },
+    async (staff) => {
+      await staff.setRoles.mutate({ userId: target.userId, roles });
+      return { notice: `Rôles de ${target.name} enregistrés.` };
+    },
+    () => LAST_ADMIN_MESSAGE,
+  );
+}
+
+export async function setProfileAction(
+  target: { slug: string; userId: string; name: string },
+  previous: StaffFormState,
+  formData: FormData,
+) {
+  const values = read(formData, PROFILE_FIELDS);
+  const { profile, errors } = readProfile((n) => values[n] ?? '');
+  return submit(target.slug, previous, { values, errors }, async (staff) => {
+    await staff.setProfile.mutate({ userId: target.userId, ...profile });
+    return { notice: `Profil de ${target.name} enregistré.` };
+  });
+}
+
+export async function memberLifecycleAction(
+  target: { slug: string; userId: string; name: string; op: 'deactivate' | 'reactivate'; self: boolean },
+  previous: StaffFormState,
+) {
+  return submit(
+    target.slug,
+    previous,
+    {},
+    async (staff) => {
+      await staff[target.op].mutate({ userId: target.userId });
+      return {
+        notice:
+          target.op === 'deactivate'
+            ? `Compte de ${target.name} désactivé : ses sessions et ses clés d'API ont pris fin.`
+            : `Compte de ${target.name} réactivé.`,
+      };
+    },
+    () => (target.self ? SELF_DEACTIVATION_MESSAGE : LAST_ADMIN_MESSAGE),
+  );
+}
