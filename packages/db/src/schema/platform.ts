@@ -160,29 +160,33 @@ export const signInEvents = platform.table(
   (t) => [index().on(t.userId, t.at)],
 );
 
-export const invitations = platform.table('invitations', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  tokenHash: text('token_hash').notNull().unique(),
-  tenantId: uuid('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' }),
-  email: text('email').notNull(),
-  displayName: text('display_name').notNull(),
-  roles: text('roles').array().notNull(),
-  /** The radiologist's profile as the administrator entered it, written on acceptance. */
-  profile: jsonb('profile').$type<InvitedProfile>(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  acceptedAt: timestamp('accepted_at', { withTimezone: true }),
-  /** The account that accepted (an existing account accepts signed in, never by a new password). */
-  acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
-  cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
-  /** Last time the mail went out (resending makes a new token, the old link stops working). */
-  sentAt: timestamp('sent_at', { withTimezone: true }),
-  /** Why the last mail could not be sent (the SMTP relay's answer), null once sent. */
-  sendError: text('send_error'),
-  createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
-  createdAt: createdAt(),
-});
+export const invitations = platform.table(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    tenantId: uuid('tenant_id')
+      .notNull()
+      .references(() => tenants.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    displayName: text('display_name').notNull(),
+    roles: text('roles').array().notNull(),
+    /** The radiologist's profile as the administrator entered it, written on acceptance. */
+    profile: jsonb('profile').$type<InvitedProfile>(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    /** The account that accepted (an existing account accepts signed in, never by a new password). */
+    acceptedBy: uuid('accepted_by').references(() => users.id, { onDelete: 'set null' }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    /** Last time the mail went out (resending makes a new token, the old link stops working). */
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** Why the last mail could not be sent (the SMTP relay's answer), null once sent. */
+    sendError: text('send_error'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.tenantId)],
+);
 
 export interface InvitedProfile {
   civility?: string | null;

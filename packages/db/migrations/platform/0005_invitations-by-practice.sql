@@ -1,0 +1,1 @@
+CREATE INDEX "invitations_tenant_id_index" ON "platform"."invitations" USING btree ("tenant_id");
