@@ -43,6 +43,7 @@ export function createApp(deps: Deps) {
     const incoming = c.req.header('x-request-id');
     const ctx: RequestContext = {
       requestId: incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID(),
+      unattended: c.req.header('x-rayon-unattended') === '1',
     };
     c.set('ctx', ctx);
     c.header('x-request-id', ctx.requestId);

@@ -14,6 +14,12 @@ export interface RequestContext {
   user?: SessionUser;
   apiKeyId?: string;
   tenant?: TenantRef;
+  /**
+   * The portal says nobody has touched the page for a while (`x-rayon-unattended: 1`, an
+   * automatic refresh): the request is served but is no activity for the idle timeout. Only
+   * ever shortens one's own session, so it is taken from anyone.
+   */
+  unattended?: boolean;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

@@ -80,6 +80,8 @@ export async function createHarness(
       peer?: string;
       userAgent?: string;
       requestId?: string;
+      /** More request headers. */
+      headers?: Record<string, string>;
     } = {},
   ) =>
     createTRPCClient<AppRouter>({
@@ -93,6 +95,7 @@ export async function createHarness(
             ...(o.ip ? { 'x-forwarded-for': o.ip } : {}),
             ...(o.userAgent ? { 'user-agent': o.userAgent } : {}),
             ...(o.requestId ? { 'x-request-id': o.requestId } : {}),
+            ...o.headers,
           }),
         }),
       ],

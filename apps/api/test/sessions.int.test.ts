@@ -89,6 +89,19 @@ describe('idle timeout', () => {
   });
 });
 
+describe('a page left alone', () => {
+  it('refreshing itself (x-rayon-unattended) does not keep the session alive', async () => {
+    const { token } = await h.signedInUser({ email: uniqueEmail('unattended') });
+    const unattended = h.trpc({ token, headers: { 'x-rayon-unattended': '1' } });
+    await idle(token, 20);
+    const before = (await sessionRow(token))!.last_seen_at;
+    await unattended.auth.me.query();
+    expect((await sessionRow(token))!.last_seen_at).toEqual(before);
+    await idle(token, 31);
+    expect(await trpcError(unattended.auth.me.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});
+
 describe('own sessions (« Mon compte »)', () => {
   it('lists them with the current one marked, address and browser; ends one', async () => {
     const email = uniqueEmail('sessions');

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { hashPassword } from '../../api/src/auth/secrets.ts';
 import {
   findTenantBySlug,
+  findUserByEmail,
+  listLiveSessions,
   upsertMembership,
   upsertUser,
   upsertUserProfile,
@@ -65,17 +67,22 @@ async function resetLinkFromMail(email: string, since: number): Promise<{ path: 
   return found!;
 }
 
-/** CSP violations reported in a page's console (Chromium: « Refused to … Content Security Policy »). */
-const cspViolations: string[] = [];
+/**
+ * What Chromium's console says against the security headers: CSP violations (« Refused to …
+ * Content Security Policy ») and Permissions-Policy errors (an unknown feature).
+ */
+const headerComplaints: string[] = [];
 function watchCsp(page: Page) {
   page.on('console', (m: ConsoleMessage) => {
     const text = m.text();
-    if (/Content Security Policy|Refused to (load|execute|apply|frame|connect)/i.test(text)) {
-      cspViolations.push(`${page.url()}: ${text}`);
+    if (
+      /Content Security Policy|Refused to (load|execute|apply|frame|connect)|Permissions-Policy/i.test(text)
+    ) {
+      headerComplaints.push(`${page.url()}: ${text}`);
     }
   });
   page.on('pageerror', (e) => {
-    if (/Content Security Policy/i.test(e.message)) cspViolations.push(`${page.url()}: ${e.message}`);
+    if (/Content Security Policy/i.test(e.message)) headerComplaints.push(`${page.url()}: ${e.message}`);
   });
 }
 
@@ -281,17 +288,20 @@ test('« Mon compte »: the sessions, one ended from the other; the password cha
   await expect(elsewhere).toHaveURL(/\/connexion\?session=expiree/);
 });
 
-test('no CSP violation on the pages used, nor on a few practice screens', async () => {
-  // The watch does see a violation: an image from elsewhere is refused and reported.
+test('no CSP violation nor header error on the pages used, nor on a few practice screens', async () => {
+  // Nothing on the pages of the tests above (sign-in, reset, « Mon compte »)…
   await me.goto('/compte');
+  expect(headerComplaints).toEqual([]);
+  // …and the watch does see a violation: an image from elsewhere is refused and reported.
+
   await me.evaluate(() => {
     const img = document.createElement('img');
     img.src = 'https://example.invalid/pixel.png';
     document.body.append(img);
   });
-  await expect.poll(() => cspViolations.length).toBe(1);
-  expect(cspViolations[0]).toMatch(/img-src/);
-  cspViolations.length = 0;
+  await expect.poll(() => headerComplaints.length).toBe(1);
+  expect(headerComplaints[0]).toMatch(/img-src/);
+  headerComplaints.length = 0;
 
   for (const path of ['', '/patients', '/planning', '/demandes', '/comptes-rendus']) {
     await me.goto(`/t/${PRACTICE}${path}`);
@@ -301,5 +311,47 @@ test('no CSP violation on the pages used, nor on a few practice screens', async 
   }
   await me.getByRole('link', { name: 'Mon compte' }).click();
   await expect(me).toHaveURL(/\/compte$/);
-  expect(cspViolations).toEqual([]);
+  expect(headerComplaints).toEqual([]);
+});
+
+test('a page refreshing itself on a screen left alone does not keep the session alive', async () => {
+  const db = stackDatabase();
+  const userId = (await db.platform((tx) => findUserByEmail(tx, USER.email)))!.id;
+  /** Pretends the sessions were last used 5 minutes ago; after `fn`, whether each was used since. */
+  const usedDuring = async (fn: () => Promise<void>) => {
+    await db.platform((tx) =>
+      tx.execute(
+        `update platform.sessions set last_seen_at = now() - interval '5 minutes' where user_id = '${userId}'`,
+      ),
+    );
+    const before = Date.now();
+    await fn();
+    const sessions = await db.platform((tx) => listLiveSessions(tx, userId));
+    return sessions.map((s) => s.lastSeenAt.getTime() > before - 10_000);
+  };
+  const unattended = async (page: Page) =>
+    (await page.context().cookies()).some((c) => c.name === 'rayon-unattended' && c.value === '1');
+  try {
+    const page = await me.context().newPage();
+    await page.clock.install();
+    await page.goto(`/t/${PRACTICE}/accueil`);
+    await expect(page.locator('main')).toBeVisible();
+    expect(await unattended(page)).toBe(false);
+    // A minute and a half without a key, a touch or the mouse: the page marks its refresh.
+    await page.clock.fastForward('01:30');
+    await expect.poll(() => unattended(page)).toBe(true);
+    // A request so marked is served but is no activity for the API…
+    const load = async () => {
+      expect((await page.request.get(`/t/${PRACTICE}/accueil`)).status()).toBe(200);
+    };
+    expect(await usedDuring(load)).toEqual([false]);
+    // …and the person moving the mouse clears the mark at once: requests count again.
+    await page.mouse.move(200, 200);
+    await page.mouse.move(220, 240);
+    expect(await unattended(page)).toBe(false);
+    expect(await usedDuring(load)).toEqual([true]);
+    await page.close();
+  } finally {
+    await db.close();
+  }
 });

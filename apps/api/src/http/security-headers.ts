@@ -11,7 +11,6 @@ const isAddress = addressMatcher(['0.0.0.0/0', '::/0']);
 export const PERMISSIONS_POLICY = [
   'accelerometer=()',
   'autoplay=()',
-  'bluetooth=()',
   'browsing-topics=()',
   'camera=()',
   'display-capture=()',

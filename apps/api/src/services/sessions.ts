@@ -9,7 +9,7 @@ import {
 import { AppError } from '@rayon/domain';
 import Bowser from 'bowser';
 import { sha256 } from '../auth/secrets.ts';
-import type { SessionUser } from '../context.ts';
+import { requestContext, type SessionUser } from '../context.ts';
 import { currentContext, type Deps } from './deps.ts';
 
 /** `last_seen_at` is written at most this often (one write a minute per active session). */
@@ -55,7 +55,10 @@ export function createSessionService(deps: Deps) {
           });
           return undefined;
         }
-        if (live.idleSeconds >= TOUCH_EVERY_SECONDS) await touchSession(tx, live.sessionId);
+        // An automatic refresh of a page left alone is not activity: the session still ends.
+        if (live.idleSeconds >= TOUCH_EVERY_SECONDS && !requestContext.getStore()?.unattended) {
+          await touchSession(tx, live.sessionId);
+        }
         const { id, email, displayName, isPlatformAdmin } = live.user;
         return { id, email, displayName, isPlatformAdmin };
       });

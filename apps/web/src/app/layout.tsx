@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+import { ActivityTracker } from '../components/activity.tsx';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -14,7 +15,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   await connection();
   return (
     <html lang="fr">
-      <body>{children}</body>
+      <body>
+        <ActivityTracker />
+        {children}
+      </body>
     </html>
   );
 }

@@ -1,4 +1,5 @@
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
+import { cookies } from 'next/headers';
 import { getEnv } from '../env.ts';
 import type { AppRouter } from '@rayon/api';
 
@@ -24,8 +25,9 @@ export function createApiClient(options: ApiClientOptions = {}) {
     links: [
       httpLink({
         url: `${getEnv().RAYON_API_URL}/trpc`,
-        headers() {
+        async headers() {
           const headers: Record<string, string> = {};
+          if (await unattended()) headers['x-rayon-unattended'] = '1';
           if (options.sessionToken) headers.authorization = `Bearer ${options.sessionToken}`;
           if (options.tenantSlug) headers['x-rayon-tenant'] = options.tenantSlug;
           if (options.clientIp) headers['x-forwarded-for'] = options.clientIp;
@@ -40,6 +42,18 @@ export function createApiClient(options: ApiClientOptions = {}) {
 }
 
 export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** Set by <AutoRefresh> while nobody touches the page: its refreshes are no activity. */
+export const UNATTENDED_COOKIE = 'rayon-unattended';
+
+async function unattended(): Promise<boolean> {
+  try {
+    return (await cookies()).get(UNATTENDED_COOKIE)?.value === '1';
+  } catch {
+    // Outside a request (nothing to read): an ordinary call.
+    return false;
+  }
+}
 
 /** What the portal needs to know about an API error. */
 export interface ApiErrorInfo {
