@@ -37,8 +37,8 @@ const RADIOLOGIST = {
   password: 'Coquelicot-Valence-Tramontane-17',
 };
 const SECRETARY = {
-  name: 'Sophie Bernard',
-  email: `sophie.bernard.${suffix}@example.fr`,
+  name: 'Léa Garnier',
+  email: `lea.garnier.${suffix}@example.fr`,
   password: 'Mimosa-Annecy-Sirocco-2031',
 };
 const DEMO_SECRETARY = {
@@ -224,7 +224,30 @@ test('the administrator invites a radiologist (a wrong RPPS refused first) and a
   await form.getByRole('button', { name: "Envoyer l'invitation" }).click();
   await expect(form.getByRole('status')).toHaveText(`Invitation envoyée à ${SECRETARY.email}.`);
   await expect(admin.getByTestId(`invitation-${SECRETARY.email}`)).toContainText('Secrétaire médicale');
-  await invitationFromMail(RADIOLOGIST.email, since);
+  const first = await invitationFromMail(RADIOLOGIST.email, since);
+
+  // « Renvoyer »: a new link by mail, the first one no longer works.
+  const resent = Date.now();
+  await invited.getByRole('button', { name: 'Renvoyer' }).click();
+  await expect(invited.getByRole('status')).toHaveText(
+    `Invitation renvoyée à ${RADIOLOGIST.email}. L'ancien lien ne fonctionne plus.`,
+  );
+  const second = await invitationFromMail(RADIOLOGIST.email, resent);
+  expect(second.path).not.toBe(first.path);
+  const stale = await admin.context().newPage();
+  await stale.goto(first.path);
+  await expect(stale.getByTestId('invitation-invalid')).toBeVisible();
+  await stale.close();
+
+  // « Annuler » (confirmed): the invitation leaves the list.
+  const mistaken = `erreur.${suffix}@example.fr`;
+  await form.getByLabel('Adresse e-mail').fill(mistaken);
+  await form.getByLabel('Nom affiché').fill('Invitation par erreur');
+  await form.getByLabel('Manipulateur en électroradiologie médicale').check();
+  await form.getByRole('button', { name: "Envoyer l'invitation" }).click();
+  await expect(form.getByRole('status')).toHaveText(`Invitation envoyée à ${mistaken}.`);
+  await admin.getByTestId(`invitation-${mistaken}`).getByRole('button', { name: 'Annuler' }).click();
+  await expect(admin.getByTestId(`invitation-${mistaken}`)).toHaveCount(0);
   await shoot(admin, 'equipe-invitations');
 });
 
@@ -268,9 +291,21 @@ test('the radiologist and the secretary accept from their mails and sign in', as
   const sec = admin.getByTestId(`member-${SECRETARY.email}`);
   await expect(sec.getByTestId('member-roles')).toHaveText('Secrétaire médicale');
   await expect(sec.getByTestId('member-state')).toHaveText('Actif');
-  await rad.getByText('Modifier le profil de signataire').click();
-  await expect(rad.getByLabel('Numéro RPPS (facultatif)')).toHaveValue('10001234565');
-  await expect(rad.getByLabel('Civilité (facultatif)')).toHaveValue('Dr');
+  // Her page: the profile as invited; a wrong RPPS key is refused next to its field.
+  await rad.getByRole('link', { name: `Modifier ${RADIOLOGIST.name}` }).click();
+  await expect(admin.getByRole('heading', { name: RADIOLOGIST.name, level: 1 })).toBeVisible();
+  await expect(admin.getByLabel('Numéro RPPS (facultatif)')).toHaveValue('10001234565');
+  await expect(admin.getByLabel('Civilité (facultatif)')).toHaveValue('Dr');
+  await expect(admin.getByLabel("Nom d'exercice (facultatif)", { exact: true })).toHaveValue('DUPONT');
+  await expect(admin.getByLabel("Prénom d'exercice (facultatif)")).toHaveValue('Marie');
+  await expect(admin.getByLabel('Signe les comptes rendus')).toBeChecked();
+  await admin.getByLabel('Numéro RPPS (facultatif)').fill('10001234560');
+  await admin.getByRole('button', { name: 'Enregistrer le profil' }).click();
+  await expect(admin.getByTestId('error-rpps')).toHaveText(
+    'Le numéro RPPS compte 11 chiffres et sa clé doit être valide.',
+  );
+  await shoot(admin, 'equipe-member');
+  await admin.goto(equipe);
 });
 
 test('the secretary is deactivated: her open session ends at once', async () => {
@@ -416,12 +451,13 @@ test('the invited radiologist validates the report; refused in French while she 
   await expect(radiologist.getByRole('status').filter({ hasText: 'Compte rendu enregistré.' })).toBeVisible();
 
   // The administrator unticks « Signe les comptes rendus »: Équipe says why she cannot sign.
-  const rad = admin.getByTestId(`member-${RADIOLOGIST.email}`);
   await admin.goto(equipe);
-  await rad.getByText('Modifier le profil de signataire').click();
-  await rad.getByLabel('Signe les comptes rendus').uncheck();
-  await rad.getByRole('button', { name: 'Enregistrer le profil' }).click();
-  await expect(rad.getByTestId('signer-problems')).toHaveText("n'est pas autorisé à signer");
+  await admin.getByRole('link', { name: `Modifier ${RADIOLOGIST.name}` }).click();
+  const member = admin.getByTestId('member');
+  await admin.getByLabel('Signe les comptes rendus').uncheck();
+  await admin.getByRole('button', { name: 'Enregistrer le profil' }).click();
+  await expect(admin.getByRole('status')).toHaveText(`Profil de ${RADIOLOGIST.name} enregistré.`);
+  await expect(member.getByTestId('signer-problems')).toHaveText("n'est pas autorisé à signer");
 
   await radiologist.getByRole('button', { name: 'Valider (signer)' }).click();
   await expect(radiologist.locator('main').getByRole('alert')).toHaveText(
@@ -430,9 +466,9 @@ test('the invited radiologist validates the report; refused in French while she 
   await expect(radiologist.getByTestId('report-header-status')).toContainText('Brouillon');
 
   // Allowed again: validated.
-  await rad.getByLabel('Signe les comptes rendus').check();
-  await rad.getByRole('button', { name: 'Enregistrer le profil' }).click();
-  await expect(rad.getByTestId('signer-ready')).toHaveText('Signataire');
+  await admin.getByLabel('Signe les comptes rendus').check();
+  await admin.getByRole('button', { name: 'Enregistrer le profil' }).click();
+  await expect(member.getByTestId('signer-ready')).toHaveText('Signataire');
   await radiologist.reload();
   await radiologist.getByRole('button', { name: 'Valider (signer)' }).click();
   await expect(radiologist.getByTestId('report-header-status')).toContainText('Validé');

@@ -62,7 +62,7 @@ export default async function InvitationPage({ params }: { params: Params }) {
       <div className="card">
         <h1>Invitation à rejoindre {invitation.tenantName}</h1>
         <p>
-          Bonjour {invitation.displayName}, vous êtes invité à rejoindre {invitation.tenantName} avec
+          Bonjour {invitation.displayName}, {invitation.tenantName} vous invite à rejoindre son équipe avec
           l&apos;adresse <strong className="break-anywhere">{invitation.email}</strong>.
         </p>
         <div className="alert alert--warning" role="status" data-testid="existing-account">
@@ -71,8 +71,8 @@ export default async function InvitationPage({ params }: { params: Params }) {
         {invitee ? (
           <>
             <p className="muted">
-              Vous êtes connecté avec ce compte. Votre mot de passe ne change pas : l&apos;établissement
-              s&apos;ajoute à ceux auxquels vous avez accès.
+              Votre session est ouverte avec ce compte. Votre mot de passe ne change pas :
+              l&apos;établissement s&apos;ajoute à ceux auxquels vous avez accès.
             </p>
             <AcceptSignedInForm token={token} />
           </>
@@ -80,7 +80,7 @@ export default async function InvitationPage({ params }: { params: Params }) {
           <>
             {signedInAs ? (
               <p data-testid="signed-in-as-other">
-                Vous êtes connecté avec une autre adresse (
+                Votre session est ouverte avec une autre adresse (
                 <span className="break-anywhere">{signedInAs}</span>) : connectez-vous avec{' '}
                 <span className="break-anywhere">{invitation.email}</span> pour accepter.
               </p>

@@ -74,7 +74,7 @@ async function submit(
     }
     handleApiError(error);
   }
-  revalidatePath(equipePath(slug));
+  revalidatePath(equipePath(slug), 'layout');
   return {
     attempt,
     values: null,

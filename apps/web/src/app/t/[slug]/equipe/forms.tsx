@@ -290,7 +290,7 @@ export function MemberLifecycle({
       {active ? (
         <ConfirmButton
           className="button button--danger button--small"
-          question={`Désactiver le compte de ${name} dans cet établissement ? Ses sessions ouvertes et les clés d'API qu'il a créées prennent fin immédiatement ; il ne pourra plus accéder à l'établissement jusqu'à sa réactivation.`}
+          question={`Désactiver le compte de ${name} dans cet établissement ? Ses sessions ouvertes et les clés d'API créées avec ce compte prennent fin immédiatement ; l'accès à l'établissement reste fermé jusqu'à la réactivation.`}
         >
           Désactiver
         </ConfirmButton>

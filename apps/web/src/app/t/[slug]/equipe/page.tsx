@@ -2,47 +2,15 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { formatDateTime } from '../../../../lib/labels.ts';
-import {
-  lastSignInText,
-  PROFILE_ROLES,
-  rolesText,
-  SIGNER_PROBLEM_LABELS,
-  type StaffMember,
-} from '../../../../lib/staff.ts';
+import { equipePath, lastSignInText, rolesText } from '../../../../lib/staff.ts';
 import { practiceContext } from '../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../server/session.ts';
-import { InvitationActions, InviteForm, MemberLifecycle, ProfileForm, RolesForm } from './forms.tsx';
+import { InvitationActions, InviteForm, MemberLifecycle } from './forms.tsx';
+import { SignerStatus } from './signer.tsx';
 
 export const metadata: Metadata = { title: 'Équipe' };
 
 type Params = Promise<{ slug: string }>;
-
-/** Whether the member's signature is worth a word: a radiologist, an intern, or a profile set. */
-function concernsSigning(m: StaffMember): boolean {
-  return (
-    m.roles.some((r) => PROFILE_ROLES.includes(r)) ||
-    m.profile.signsReports ||
-    Boolean(m.profile.rpps || m.profile.familyName)
-  );
-}
-
-function SignerCell({ member }: { member: StaffMember }) {
-  if (member.signer.ready) {
-    return (
-      <span className="badge badge--active" data-testid="signer-ready">
-        Signataire
-      </span>
-    );
-  }
-  if (!concernsSigning(member)) return <span className="muted">—</span>;
-  return (
-    <ul className="list-plain list-plain--tight small" data-testid="signer-problems">
-      {member.signer.problems.map((p) => (
-        <li key={p}>{SIGNER_PROBLEM_LABELS[p]}</li>
-      ))}
-    </ul>
-  );
-}
 
 /** The practice's team: members and their roles, signing profiles, invitations. */
 export default async function EquipePage({ params }: { params: Params }) {
@@ -69,7 +37,7 @@ export default async function EquipePage({ params }: { params: Params }) {
           Membres
         </h2>
         <div className="table-wrap">
-          <table className="table table--compact table--stacked" data-testid="members">
+          <table className="table table--compact table--stacked members-table" data-testid="members">
             <thead>
               <tr>
                 <th scope="col">Membre</th>
@@ -118,25 +86,17 @@ export default async function EquipePage({ params }: { params: Params }) {
                       {lastSignInText(m.lastSignInAt)}
                     </td>
                     <td data-label="Signature des comptes rendus">
-                      <SignerCell member={m} />
+                      <SignerStatus member={m} />
                     </td>
                     <td data-label="Actions">
-                      <div className="member-actions">
-                        <details className="disclosure">
-                          <summary>Modifier les rôles</summary>
-                          <RolesForm slug={slug} userId={m.userId} name={m.displayName} roles={m.roles} />
-                        </details>
-                        {concernsSigning(m) ? (
-                          <details className="disclosure">
-                            <summary>Modifier le profil de signataire</summary>
-                            <ProfileForm
-                              slug={slug}
-                              userId={m.userId}
-                              name={m.displayName}
-                              profile={m.profile}
-                            />
-                          </details>
-                        ) : null}
+                      <div className="row-actions">
+                        <Link
+                          href={`${equipePath(slug)}/${m.userId}`}
+                          className="button button--secondary button--small"
+                          aria-label={`Modifier ${m.displayName}`}
+                        >
+                          Modifier
+                        </Link>
                         {self ? null : (
                           <MemberLifecycle
                             slug={slug}
