@@ -37,13 +37,13 @@ export default async function EnrolmentPage() {
       <div className="card">
         <h1>Activer la double authentification</h1>
         <p>
-          Votre compte <strong>{pending.email}</strong> doit être protégé par un second facteur : un code à 6
-          chiffres qui change toutes les 30 secondes, donné par une application d&apos;authentification
+          Votre compte <strong>{pending.email}</strong> doit être protégé par un second facteur&nbsp;: un code
+          à 6 chiffres qui change toutes les 30 secondes, donné par une application d&apos;authentification
           (FreeOTP, Google Authenticator, Microsoft Authenticator, 2FAS…).
         </p>
         <ol className="stack">
           <li>
-            Dans l&apos;application, ajoutez un compte en scannant ce QR code :
+            Dans l&apos;application, ajoutez un compte en scannant ce QR code&nbsp;:
             <div className="totp-qr">
               <img
                 src={`data:image/svg+xml;utf8,${encodeURIComponent(svg)}`}
@@ -55,7 +55,7 @@ export default async function EnrolmentPage() {
             </div>
           </li>
           <li>
-            ou saisissez la clé à la main (type « basé sur le temps ») :
+            ou saisissez la clé à la main (type «&nbsp;basé sur le temps&nbsp;»)&nbsp;:
             <p className="totp-secret" data-testid="totp-secret">
               {groups.map((g, i) => (
                 <span key={i}>{g}</span>
