@@ -62,7 +62,7 @@ beforeAll(async () => {
   const d = await user('desk', ['practice_admin', 'secretary']);
   const s = await user('senior', ['radiologist']);
   const s2 = await user('senior2', ['radiologist']);
-  const r = await user('resident', ['radiologist']);
+  const r = await user('resident', ['resident']);
   [seniorId, residentId] = [s.user.id, r.user.id];
   await h.db.withTenant(a, async (tx) => {
     // Signers: complete profiles (civility, names, valid RPPS), allowed to sign.

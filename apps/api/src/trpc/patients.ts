@@ -12,7 +12,7 @@ import {
 } from '../schemas/patients.ts';
 import { router, tenantProcedure } from './init.ts';
 
-const READERS: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'technologist'];
+const READERS: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'resident', 'technologist'];
 const IDENTITY_DESK: TenantRole[] = ['practice_admin', 'secretary'];
 
 export const patientsRouter = router({

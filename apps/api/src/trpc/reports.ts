@@ -9,8 +9,9 @@ import {
 } from '../schemas/reports.ts';
 import { router, tenantProcedure } from './init.ts';
 
-const READERS: TenantRole[] = ['practice_admin', 'radiologist', 'secretary'];
-const WRITERS: TenantRole[] = ['radiologist'];
+const READERS: TenantRole[] = ['practice_admin', 'radiologist', 'resident', 'secretary'];
+/** A resident (Interne) writes; validation then needs a radiologist allowed to sign (second reading). */
+const WRITERS: TenantRole[] = ['radiologist', 'resident'];
 
 const id = z.strictObject({ id: z.uuid() });
 const versioned = revisionInput.extend({ id: z.uuid() });

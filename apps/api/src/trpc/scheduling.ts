@@ -13,7 +13,7 @@ import {
 } from '../schemas/scheduling.ts';
 import { router, tenantProcedure } from './init.ts';
 
-const STAFF: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'technologist'];
+const STAFF: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'resident', 'technologist'];
 const DESK: TenantRole[] = ['practice_admin', 'secretary'];
 const ADMIN: TenantRole[] = ['practice_admin'];
 

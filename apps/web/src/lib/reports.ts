@@ -10,9 +10,9 @@ export type ReportTemplate = Awaited<ReturnType<ApiClient['reports']['templates'
 export type UserNotification = Awaited<ReturnType<ApiClient['reports']['notifications']['query']>>[number];
 
 /** Roles who read reports (the API's READERS). */
-export const REPORT_READER_ROLES: TenantRole[] = ['practice_admin', 'radiologist', 'secretary'];
+export const REPORT_READER_ROLES: TenantRole[] = ['practice_admin', 'radiologist', 'resident', 'secretary'];
 /** Roles who write, validate, correct, withdraw reports and record the announcement (WRITERS). */
-export const REPORT_WRITER_ROLES: TenantRole[] = ['radiologist'];
+export const REPORT_WRITER_ROLES: TenantRole[] = ['radiologist', 'resident'];
 /** Roles who create report templates. */
 export const TEMPLATE_EDITOR_ROLES: TenantRole[] = ['practice_admin', 'radiologist'];
 

@@ -21,6 +21,7 @@ export const PATIENT_READER_ROLES: TenantRole[] = [
   'practice_admin',
   'secretary',
   'radiologist',
+  'resident',
   'technologist',
 ];
 /** Roles allowed to change identities (the API's IDENTITY_DESK). */
@@ -32,6 +33,7 @@ export const SCHEDULING_READER_ROLES: TenantRole[] = [
   'practice_admin',
   'secretary',
   'radiologist',
+  'resident',
   'technologist',
 ];
 /** Roles who make demandes and book, mark arrivals and absences (the API's DESK). */
