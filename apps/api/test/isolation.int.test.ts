@@ -537,6 +537,7 @@ describe('coverage of the isolation suite', () => {
     'staff.setProfile',
     'staff.deactivate',
     'staff.reactivate',
+    'staff.resetSecondFactor',
     // Sign-in steps on a pending token; security.* tested across practices in sign-in.int.test.ts.
     'auth.verifyTotp',
     'auth.totpEnrolment',
@@ -606,6 +607,7 @@ describe('coverage of the isolation suite', () => {
       'POST /staff/invitations/{id}/resend',
       'POST /staff/{userId}/deactivate',
       'POST /staff/{userId}/reactivate',
+      'POST /staff/{userId}/second-factor/reset',
       'PUT /patients/{id}/complementary',
       'PUT /patients/{id}/traits',
       'PUT /reports/{id}/body',

@@ -435,6 +435,47 @@ describe('members', () => {
     expect((await h.rest('/sites', { key: secret })).status).toBe(401);
   });
 
+  it('forgets the second factor of a member who lost it: sessions end, enrolment at the next sign-in', async () => {
+    const m = await newMember(['practice_admin']);
+    expect(h.totpSecrets.get(m.email)).toBeDefined(); // an administrator enrolled at sign-in
+    const after = await adminA.staff.resetSecondFactor.mutate({ userId: m.userId });
+    expect(after.userId).toBe(m.userId);
+    expect(await trpcError(m.client.sites.list.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+    const first = await h.trpc().auth.login.mutate({ email: m.email, password: STRONG });
+    expect(first).toMatchObject({ status: 'totp_enrolment_required' });
+
+    // Not one's own, not another practice's member, not an account other practices share.
+    expect(await trpcError(adminA.staff.resetSecondFactor.mutate({ userId: adminAId }))).toMatchObject({
+      code: 'CONFLICT',
+    });
+    expect(await trpcError(adminB.staff.resetSecondFactor.mutate({ userId: m.userId }))).toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const shared = await h.signedInUser({
+      email: uniqueEmail('shared'),
+      memberships: [
+        { tenant: a, roles: ['radiologist'] },
+        { tenant: b, roles: ['practice_admin'] },
+      ],
+    });
+    expect(await trpcError(adminA.staff.resetSecondFactor.mutate({ userId: shared.user.id }))).toMatchObject({
+      code: 'FORBIDDEN',
+      field: 'userId',
+    });
+    expect((await h.trpc({ token: shared.token }).auth.me.query()).user.id).toBe(shared.user.id);
+    // A secretary of the practice may not.
+    expect(await trpcError(secretaryA.staff.resetSecondFactor.mutate({ userId: m.userId }))).toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    // REST: practice B's key does not reach A's member; A's key does.
+    const keyOf = async (client: Client, slug: string) =>
+      (await client.apiKeys.create.mutate({ tenantSlug: slug, name: 'Équipe', scopes: ['staff:write'] }))
+        .secret;
+    const path = `/staff/${m.userId}/second-factor/reset`;
+    expect((await h.rest(path, { key: await keyOf(adminB, b.slug), method: 'POST' })).status).toBe(404);
+    expect((await h.rest(path, { key: await keyOf(adminA, a.slug), method: 'POST' })).status).toBe(200);
+  });
+
   it('refuses a profile with an invalid RPPS, naming profile.rpps', async () => {
     const m = await newMember(['radiologist']);
     expect(

@@ -175,6 +175,18 @@ const reactivate = createRoute({
   responses: { 200: { description: 'The member', ...json(StaffMemberSchema) }, ...errors, ...notFound },
 });
 
+const resetSecondFactor = createRoute({
+  ...route({
+    method: 'post',
+    path: '/staff/{userId}/second-factor/reset',
+    summary:
+      'Forget the second factor of a member who lost it (their sessions end; they enrol again at their next sign-in)',
+    scope: 'staff:write',
+  }),
+  request: { params: userParam },
+  responses: { 200: { description: 'The member', ...json(StaffMemberSchema) }, ...errors, ...notFound },
+});
+
 export function registerStaffRoutes(app: OpenAPIHono<RestEnv>, services: Services) {
   app.openapi(list, async (c) => c.json(await services.staff.list(), 200));
   app.openapi(invite, async (c) => c.json(await services.staff.invite(c.req.valid('json')), 201));
@@ -192,5 +204,8 @@ export function registerStaffRoutes(app: OpenAPIHono<RestEnv>, services: Service
   );
   app.openapi(reactivate, async (c) =>
     c.json(await services.staff.reactivate(c.req.valid('param').userId), 200),
+  );
+  app.openapi(resetSecondFactor, async (c) =>
+    c.json(await services.staff.resetSecondFactor(c.req.valid('param').userId), 200),
   );
 }

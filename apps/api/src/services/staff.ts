@@ -9,6 +9,8 @@ import {
   cancelInvitation,
   countOtherActiveAdmins,
   deactivateMember,
+  otherActivePractices,
+  resetSecondFactor,
   existingAccountEmails,
   findOpenInvitation,
   findOpenInvitationsForEmail,
@@ -604,6 +606,39 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
           target: m.userId,
           requestId: requestId(),
           details: { sessionsEnded: ended.sessions, apiKeysRevoked: ended.apiKeys },
+        });
+      });
+      return member(userId);
+    },
+
+    /**
+     * A member who lost their authenticator: the second factor is forgotten and their sessions
+     * end; they enrol again at their next sign-in when a factor is due. Only for an account that
+     * belongs to this practice alone (another practice's or the platform's administrators keep
+     * theirs: FORBIDDEN), never for oneself (CONFLICT).
+     */
+    async resetSecondFactor(userId: string): Promise<StaffMember> {
+      const tenant = requireTenant();
+      assertNotSelf(currentContext().user?.id, userId, 'reset your own second factor');
+      await db.platform(async (tx) => {
+        const m = await findStaffMember(tx, tenant.id, userId, { forUpdate: true });
+        if (!m) throw new AppError('NOT_FOUND', 'member not found', { field: 'userId' });
+        const user = await findUserById(tx, userId);
+        if (user?.isPlatformAdmin || (await otherActivePractices(tx, userId, tenant.id)) > 0) {
+          throw new AppError(
+            'FORBIDDEN',
+            'this account belongs to other practices too: the platform administrator resets its second factor',
+            { field: 'userId' },
+          );
+        }
+        const ended = await resetSecondFactor(tx, userId);
+        await recordAudit(tx, {
+          actor: currentActor(),
+          action: 'staff.second-factor-reset',
+          tenantId: tenant.id,
+          target: userId,
+          requestId: requestId(),
+          details: { sessionsEnded: ended },
         });
       });
       return member(userId);

@@ -24,6 +24,9 @@ export const staffRouter = router({
   deactivate: admin
     .input(staffUserInput)
     .mutation(({ ctx, input }) => ctx.services.staff.deactivate(input.userId)),
+  resetSecondFactor: admin
+    .input(staffUserInput)
+    .mutation(({ ctx, input }) => ctx.services.staff.resetSecondFactor(input.userId)),
   reactivate: admin
     .input(staffUserInput)
     .mutation(({ ctx, input }) => ctx.services.staff.reactivate(input.userId)),

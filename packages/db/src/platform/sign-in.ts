@@ -86,6 +86,32 @@ export async function enableTotp(tx: ControlTx, userId: string): Promise<void> {
     .where(eq(users.id, userId));
 }
 
+/**
+ * Forgets the account's second factor (secret and recovery codes) and ends its sessions: at its
+ * next sign-in the account enrols again when a factor is due. Returns the sessions ended.
+ */
+export async function resetSecondFactor(tx: ControlTx, userId: string): Promise<number> {
+  await tx.update(users).set({ totpSecret: null, totpEnabledAt: null }).where(eq(users.id, userId));
+  await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));
+  const ended = await tx.delete(sessions).where(eq(sessions.userId, userId)).returning({ id: sessions.id });
+  return ended.length;
+}
+
+/** Practices other than `tenantId` where the account has an active membership. */
+export async function otherActivePractices(tx: ControlTx, userId: string, tenantId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(memberships)
+    .where(
+      and(
+        eq(memberships.userId, userId),
+        sql`${memberships.tenantId} <> ${tenantId}`,
+        isNull(memberships.disabledAt),
+      ),
+    );
+  return row?.n ?? 0;
+}
+
 /** Replaces the account's recovery codes (SHA-256 of each). */
 export async function replaceRecoveryCodes(tx: ControlTx, userId: string, codeHashes: string[]) {
   await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId));

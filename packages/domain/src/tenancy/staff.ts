@@ -160,8 +160,12 @@ export function assertAdministratorRemains(
 }
 
 /** An administrator does not deactivate their own membership (they would lock themselves out). */
-export function assertNotSelf(actorId: string | undefined, userId: string): void {
+export function assertNotSelf(
+  actorId: string | undefined,
+  userId: string,
+  what = 'deactivate your own access',
+): void {
   if (actorId === userId) {
-    throw new AppError('CONFLICT', 'you cannot deactivate your own access', { field: 'userId' });
+    throw new AppError('CONFLICT', `you cannot ${what}`, { field: 'userId' });
   }
 }
