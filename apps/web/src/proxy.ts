@@ -5,30 +5,9 @@
  * load the page's chunks. Every page is rendered per request (the root layout reads the headers),
  * so no page is served with scripts lacking the nonce.
  */
+import { HSTS, PERMISSIONS_POLICY } from '@rayon/domain';
 import { NextResponse, type NextRequest } from 'next/server';
 import { getEnv } from './env.ts';
-
-/** Same list as the API's (apps/api/src/http/security-headers.ts): features Rayon never uses. */
-const PERMISSIONS_POLICY = [
-  'accelerometer=()',
-  'autoplay=()',
-  'browsing-topics=()',
-  'camera=()',
-  'display-capture=()',
-  'geolocation=()',
-  'gyroscope=()',
-  'hid=()',
-  'magnetometer=()',
-  'microphone=()',
-  'midi=()',
-  'payment=()',
-  'publickey-credentials-get=()',
-  'serial=()',
-  'usb=()',
-  'xr-spatial-tracking=()',
-].join(', ');
-
-const HSTS = 'max-age=63072000; includeSubDomains';
 
 /**
  * Files the portal shows inside its own frames (the report PDF, a copy of an identity document):

@@ -15,3 +15,4 @@ export * from './reporting/reporting.ts';
 export * from './reporting/distribution.ts';
 export * from './reporting/organisation.ts';
 export * from './shared/network.ts';
+export * from './shared/security-headers.ts';

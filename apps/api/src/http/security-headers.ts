@@ -1,34 +1,8 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { addressMatcher, parseCidrList, unmapIpv4 } from '@rayon/domain';
+import { addressMatcher, HSTS, parseCidrList, PERMISSIONS_POLICY, unmapIpv4 } from '@rayon/domain';
 import type { Context, MiddlewareHandler } from 'hono';
 
 const isAddress = addressMatcher(['0.0.0.0/0', '::/0']);
-
-/**
- * Browser features nobody needs from Rayon, switched off (the portal sends the same list, see
- * apps/web/src/middleware.ts).
- */
-export const PERMISSIONS_POLICY = [
-  'accelerometer=()',
-  'autoplay=()',
-  'browsing-topics=()',
-  'camera=()',
-  'display-capture=()',
-  'geolocation=()',
-  'gyroscope=()',
-  'hid=()',
-  'magnetometer=()',
-  'microphone=()',
-  'midi=()',
-  'payment=()',
-  'publickey-credentials-get=()',
-  'serial=()',
-  'usb=()',
-  'xr-spatial-tracking=()',
-].join(', ');
-
-/** Two years, sub-domains included (the HSTS preload list's minimum is one year). */
-export const HSTS = 'max-age=63072000; includeSubDomains';
 
 /**
  * Security headers of every API answer. The API serves data (JSON, documents), never a page:
