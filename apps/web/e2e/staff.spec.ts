@@ -474,3 +474,14 @@ test('the invited radiologist validates the report; refused in French while she 
   await expect(radiologist.getByTestId('report-header-status')).toContainText('Validé');
   await expect(radiologist.getByTestId('version-1')).toContainText(`par ${RADIOLOGIST.name}`);
 });
+
+test('the administrator resets the second factor of the radiologist: her session ends', async () => {
+  await admin.goto(equipe);
+  await admin.getByRole('link', { name: `Modifier ${RADIOLOGIST.name}` }).click();
+  await admin.getByRole('button', { name: 'Réinitialiser la double authentification' }).click();
+  await expect(admin.getByTestId('member').getByRole('status')).toContainText(
+    `Double authentification de ${RADIOLOGIST.name} réinitialisée`,
+  );
+  await radiologist.reload();
+  await expect(radiologist).toHaveURL(/\/connexion/);
+});

@@ -81,6 +81,10 @@ export const EMAIL_TAKEN_MESSAGE = 'Cette adresse est déjà membre ou invitée.
 export const LAST_ADMIN_MESSAGE =
   "L'établissement doit garder au moins un administrateur actif : nommez-en un autre avant.";
 export const SELF_DEACTIVATION_MESSAGE = 'Vous ne pouvez pas désactiver votre propre compte.';
+export const SELF_SECOND_FACTOR_MESSAGE =
+  'Vous ne pouvez pas réinitialiser votre propre double authentification : demandez-le à un autre administrateur.';
+export const SHARED_ACCOUNT_SECOND_FACTOR_MESSAGE =
+  "Ce compte appartient aussi à un autre établissement ou administre la plateforme : seul l'administrateur de la plateforme peut réinitialiser sa double authentification.";
 
 /** The form field (and its French sentence) of a field the API refused in a staff form. */
 export function staffFieldError(

@@ -2,7 +2,7 @@
 
 import { useActionState } from 'react';
 import { Field, FormError } from '../../components/form.tsx';
-import { PASSWORD_HINT } from '../../lib/passwords.ts';
+import { NewPasswordFields } from '../../components/new-password-fields.tsx';
 import { changePasswordAction } from './actions.ts';
 import { INITIAL_CHANGE_PASSWORD, type ChangePasswordState } from './state.ts';
 
@@ -33,23 +33,7 @@ export function ChangePasswordForm({ email }: { email: string }) {
         maxLength={1024}
         error={state.errors.currentPassword}
       />
-      <Field
-        name="newPassword"
-        label="Nouveau mot de passe"
-        type="password"
-        hint={PASSWORD_HINT}
-        autoComplete="new-password"
-        maxLength={1024}
-        error={state.errors.newPassword}
-      />
-      <Field
-        name="confirmation"
-        label="Confirmation du nouveau mot de passe"
-        type="password"
-        autoComplete="new-password"
-        maxLength={1024}
-        error={state.errors.confirmation}
-      />
+      <NewPasswordFields name="newPassword" errors={state.errors} />
       <div className="actions">
         <button type="submit" className="button" disabled={pending}>
           Changer le mot de passe

@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { auth } from '../../../auth.ts';
-import { passwordRefusalFr } from '../../../lib/passwords.ts';
+import { PASSWORDS_DIFFER, passwordRefusalFr } from '../../../lib/passwords.ts';
 import { apiErrorInfo, createApiClient } from '../../../server/api.ts';
 import { SIGN_IN_PATH } from '../../../server/session.ts';
 import { EXISTING_ACCOUNT, type AcceptInvitationState } from './state.ts';
@@ -22,7 +22,7 @@ export async function acceptInvitationAction(
   if (password !== confirmation) {
     return {
       attempt,
-      errors: { confirmation: 'Les deux mots de passe ne sont pas identiques.' },
+      errors: { confirmation: PASSWORDS_DIFFER },
       formError: null,
     };
   }

@@ -2,8 +2,8 @@
 
 import Link from 'next/link';
 import { useActionState } from 'react';
-import { Field, FormError } from '../../../components/form.tsx';
-import { PASSWORD_HINT } from '../../../lib/passwords.ts';
+import { FormError } from '../../../components/form.tsx';
+import { NewPasswordFields } from '../../../components/new-password-fields.tsx';
 import { resetPasswordAction } from './actions.ts';
 import { INITIAL_NEW_PASSWORD, type NewPasswordState } from './state.ts';
 
@@ -45,23 +45,7 @@ export function ResetPasswordForm({ token, email }: { token: string; email: stri
       <FormError message={state.formError} />
       {/* Lets password managers store the new password against the right account. */}
       <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />
-      <Field
-        name="password"
-        label="Nouveau mot de passe"
-        type="password"
-        hint={PASSWORD_HINT}
-        autoComplete="new-password"
-        maxLength={1024}
-        error={state.errors.password}
-      />
-      <Field
-        name="confirmation"
-        label="Confirmation du nouveau mot de passe"
-        type="password"
-        autoComplete="new-password"
-        maxLength={1024}
-        error={state.errors.confirmation}
-      />
+      <NewPasswordFields errors={state.errors} />
       <div className="actions">
         <button type="submit" className="button" disabled={pending}>
           Enregistrer le mot de passe

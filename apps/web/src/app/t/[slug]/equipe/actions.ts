@@ -9,6 +9,8 @@ import {
   readProfile,
   readRoles,
   SELF_DEACTIVATION_MESSAGE,
+  SELF_SECOND_FACTOR_MESSAGE,
+  SHARED_ACCOUNT_SECOND_FACTOR_MESSAGE,
   staffFieldError,
   type StaffInvitation,
 } from '../../../../lib/staff.ts';
@@ -41,6 +43,7 @@ async function submit(
   },
   call: (staff: Staff) => Promise<Outcome>,
   conflict?: () => string,
+  forbidden?: () => string,
 ): Promise<StaffFormState> {
   const attempt = previous.attempt + 1;
   const values = input.values ?? {};
@@ -69,6 +72,7 @@ async function submit(
       if (appCode === 'CONFLICT' && conflict) return failed({}, conflict());
       return failed({}, known?.message ?? sentence(frenchApiMessage(info.message)));
     }
+    if (info?.code === 'FORBIDDEN' && forbidden) return failed({}, forbidden());
     if (info?.code === 'NOT_FOUND') {
       return failed({}, 'Ce membre ou cette invitation a changé entre-temps : rechargez la page.');
     }
@@ -202,5 +206,25 @@ export async function memberLifecycleAction(
       };
     },
     () => (target.self ? SELF_DEACTIVATION_MESSAGE : LAST_ADMIN_MESSAGE),
+  );
+}
+
+/** « Réinitialiser la double authentification » of a member who lost their authenticator. */
+export async function resetSecondFactorAction(
+  target: { slug: string; userId: string; name: string },
+  previous: StaffFormState,
+) {
+  return submit(
+    target.slug,
+    previous,
+    {},
+    async (staff) => {
+      await staff.resetSecondFactor.mutate({ userId: target.userId });
+      return {
+        notice: `Double authentification de ${target.name} réinitialisée : ses sessions ont pris fin ; une nouvelle application d'authentification lui sera demandée à sa prochaine connexion si la double authentification est requise.`,
+      };
+    },
+    () => SELF_SECOND_FACTOR_MESSAGE,
+    () => SHARED_ACCOUNT_SECOND_FACTOR_MESSAGE,
   );
 }

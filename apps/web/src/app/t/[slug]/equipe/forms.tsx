@@ -9,6 +9,7 @@ import {
   cancelInvitationAction,
   inviteAction,
   memberLifecycleAction,
+  resetSecondFactorAction,
   resendInvitationAction,
   setProfileAction,
   setRolesAction,
@@ -299,6 +300,23 @@ export function MemberLifecycle({
           Réactiver
         </button>
       )}
+      <FormNotice message={state.notice} />
+      <FormError message={state.formError} />
+    </form>
+  );
+}
+
+/** « Réinitialiser la double authentification » (the member lost their authenticator). */
+export function SecondFactorReset({ slug, userId, name }: { slug: string; userId: string; name: string }) {
+  const { state, formAction } = useStaffForm(resetSecondFactorAction.bind(null, { slug, userId, name }));
+  return (
+    <form action={formAction} className="inline-form" key={state.attempt}>
+      <ConfirmButton
+        className="button button--secondary button--small"
+        question={`Réinitialiser la double authentification de ${name} ? Ses sessions prennent fin et ses codes de secours ne valent plus ; à sa prochaine connexion, une nouvelle application d'authentification lui sera demandée si la double authentification est requise.`}
+      >
+        Réinitialiser la double authentification
+      </ConfirmButton>
       <FormNotice message={state.notice} />
       <FormError message={state.formError} />
     </form>

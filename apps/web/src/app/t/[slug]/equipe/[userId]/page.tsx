@@ -5,7 +5,7 @@ import { formatDateTime } from '../../../../../lib/labels.ts';
 import { equipePath, lastSignInText, rolesText } from '../../../../../lib/staff.ts';
 import { practiceContext } from '../../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../../server/session.ts';
-import { MemberLifecycle, ProfileForm, RolesForm } from '../forms.tsx';
+import { MemberLifecycle, ProfileForm, RolesForm, SecondFactorReset } from '../forms.tsx';
 import { concernsSigning, SignerStatus } from '../signer.tsx';
 
 export const metadata: Metadata = { title: 'Membre de l’équipe' };
@@ -73,6 +73,7 @@ export default async function MemberPage({ params }: { params: Params }) {
               active={m.active}
               self={self}
             />
+            <SecondFactorReset slug={slug} userId={m.userId} name={m.displayName} />
           </div>
         )}
       </section>
