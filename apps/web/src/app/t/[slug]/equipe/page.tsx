@@ -6,7 +6,7 @@ import { equipePath, lastSignInText, rolesText } from '../../../../lib/staff.ts'
 import { practiceContext } from '../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../server/session.ts';
 import { InvitationActions, InviteForm, MemberLifecycle } from './forms.tsx';
-import { SignerStatus } from './signer.tsx';
+import { MemberState, SignerStatus } from './signer.tsx';
 
 export const metadata: Metadata = { title: 'Équipe' };
 
@@ -67,20 +67,7 @@ export default async function EquipePage({ params }: { params: Params }) {
                       {rolesText(m.roles)}
                     </td>
                     <td data-label="État">
-                      {m.active ? (
-                        <span className="badge badge--active" data-testid="member-state">
-                          Actif
-                        </span>
-                      ) : (
-                        <>
-                          <span className="badge badge--failed" data-testid="member-state">
-                            Désactivé
-                          </span>
-                          {m.disabledAt ? (
-                            <span className="small muted"> le {formatDateTime(m.disabledAt)}</span>
-                          ) : null}
-                        </>
-                      )}
+                      <MemberState member={m} />
                     </td>
                     <td data-label="Dernière connexion" data-testid="member-last-sign-in">
                       {lastSignInText(m.lastSignInAt)}

@@ -1,4 +1,26 @@
+import { formatDateTime } from '../../../../lib/labels.ts';
 import { PROFILE_ROLES, SIGNER_PROBLEM_LABELS, type StaffMember } from '../../../../lib/staff.ts';
+
+/** « Actif », or « Désactivé » with its date. */
+export function MemberState({ member }: { member: StaffMember }) {
+  if (member.active) {
+    return (
+      <span className="badge badge--active" data-testid="member-state">
+        Actif
+      </span>
+    );
+  }
+  return (
+    <>
+      <span className="badge badge--failed" data-testid="member-state">
+        Désactivé
+      </span>
+      {member.disabledAt ? (
+        <span className="small muted"> le {formatDateTime(member.disabledAt)}</span>
+      ) : null}
+    </>
+  );
+}
 
 /** Whether the member's signature is worth a word: a radiologist, an intern, or a profile set. */
 export function concernsSigning(m: StaffMember): boolean {

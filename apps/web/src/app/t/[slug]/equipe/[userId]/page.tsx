@@ -1,12 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { formatDateTime } from '../../../../../lib/labels.ts';
 import { equipePath, lastSignInText, rolesText } from '../../../../../lib/staff.ts';
 import { practiceContext } from '../../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../../server/session.ts';
 import { MemberLifecycle, ProfileForm, RolesForm, SecondFactorReset } from '../forms.tsx';
-import { concernsSigning, SignerStatus } from '../signer.tsx';
+import { concernsSigning, MemberState, SignerStatus } from '../signer.tsx';
 
 export const metadata: Metadata = { title: 'Membre de l’équipe' };
 
@@ -42,20 +41,7 @@ export default async function MemberPage({ params }: { params: Params }) {
           <dd data-testid="member-roles">{rolesText(m.roles)}</dd>
           <dt>État</dt>
           <dd>
-            {m.active ? (
-              <span className="badge badge--active" data-testid="member-state">
-                Actif
-              </span>
-            ) : (
-              <>
-                <span className="badge badge--failed" data-testid="member-state">
-                  Désactivé
-                </span>
-                {m.disabledAt ? (
-                  <span className="small muted"> le {formatDateTime(m.disabledAt)}</span>
-                ) : null}
-              </>
-            )}
+            <MemberState member={m} />
           </dd>
           <dt>Dernière connexion</dt>
           <dd data-testid="member-last-sign-in">{lastSignInText(m.lastSignInAt)}</dd>
