@@ -375,7 +375,8 @@ describe.skipIf(!validateCdaToolPath())('DMP simulator with validate-cda', () =>
     expect(error.retryable).toBe(false);
     expect(error.remote).toMatch(/XDSRepositoryError/);
     expect(strict.documents()).toHaveLength(1);
-  });
+    // validate-cda runs twice (XSD + the ANS schematron, a JVM-less XSLT): slow on a busy machine.
+  }, 180_000);
 });
 
 describe('sendReportToDmp / withdrawReportFromDmp (what the delivery job calls)', () => {
