@@ -766,15 +766,17 @@ describe('practices stay apart', () => {
     const listB = await adminB.staff.list.query();
     expect(listB.members.map((x) => x.userId)).not.toContain(m.userId);
     expect(listB.invitations.map((x) => x.id)).not.toContain(inv.invitation.id);
+    // One call at a time (each awaited as it starts: no rejection is left unhandled meanwhile).
     for (const call of [
-      adminB.staff.setRoles.mutate({ userId: m.userId, roles: ['practice_admin'] }),
-      adminB.staff.setProfile.mutate({ userId: m.userId, rpps: null }),
-      adminB.staff.deactivate.mutate({ userId: m.userId }),
-      adminB.staff.reactivate.mutate({ userId: m.userId }),
-      adminB.staff.cancelInvitation.mutate({ invitationId: inv.invitation.id }),
-      adminB.staff.resendInvitation.mutate({ invitationId: inv.invitation.id }),
+      () => adminB.staff.setRoles.mutate({ userId: m.userId, roles: ['practice_admin'] }),
+      () => adminB.staff.setProfile.mutate({ userId: m.userId, rpps: null }),
+      () => adminB.staff.deactivate.mutate({ userId: m.userId }),
+      () => adminB.staff.reactivate.mutate({ userId: m.userId }),
+      () => adminB.staff.resetSecondFactor.mutate({ userId: m.userId }),
+      () => adminB.staff.cancelInvitation.mutate({ invitationId: inv.invitation.id }),
+      () => adminB.staff.resendInvitation.mutate({ invitationId: inv.invitation.id }),
     ]) {
-      expect(await trpcError(call)).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
     }
 
     // Through REST with B's key.
