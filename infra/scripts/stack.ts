@@ -80,7 +80,8 @@ const entry: Record<AppName, { cwd: string; args: string[] }> = {
   api: { cwd: 'apps/api', args: [...tsx, 'src/main.ts'] },
   worker: { cwd: 'apps/worker', args: [...tsx, 'src/main.ts'] },
   gateway: { cwd: 'apps/gateway', args: [...tsx, 'src/main.ts'] },
-  web: { cwd: 'apps/web', args: [join(repoRoot, 'apps/web/node_modules/next/dist/bin/next'), 'start'] },
+  // The portal's own server (apps/web/server.ts): Next behind a listener that appends the peer.
+  web: { cwd: 'apps/web', args: [...tsx, 'server.ts'] },
 };
 
 async function waitFor(url: string, what: string, child: ChildProcess, timeoutMs = 60_000) {
@@ -272,7 +273,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       AUTH_TRUST_HOST: 'true',
       ...(dmp?.adminUrl ? { RAYON_DMP_WEBPS_URL: `${dmp.adminUrl}/web-ps` } : {}),
       PORT: String(ports.web),
-      HOSTNAME: '127.0.0.1',
+      RAYON_PORTAL_HOST: '127.0.0.1',
     };
 
     for (const app of o.apps) {

@@ -18,6 +18,9 @@ const schema = z.object({
   /** Trust the Host / X-Forwarded-Host headers (behind a reverse proxy, or self-hosted). */
   AUTH_TRUST_HOST: booleanString.default(true),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** The portal's listener (server.ts): its port, and its address (unset: every interface). */
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  RAYON_PORTAL_HOST: z.string().min(1).optional(),
   /**
    * DMP web-PS contextual access (TD0.9): the URL the patient screen's « DMP » form posts to, in
    * the professional's browser (the quick start points it at the DMP simulator's /web-ps). Unset:
@@ -57,6 +60,8 @@ export function getEnv(): Env {
     AUTH_URL: process.env.AUTH_URL || undefined,
     AUTH_TRUST_HOST: process.env.AUTH_TRUST_HOST || undefined,
     NODE_ENV: process.env.NODE_ENV,
+    PORT: process.env.PORT || undefined,
+    RAYON_PORTAL_HOST: process.env.RAYON_PORTAL_HOST || undefined,
     RAYON_DMP_WEBPS_URL: process.env.RAYON_DMP_WEBPS_URL || undefined,
     RAYON_TRUSTED_PROXIES: process.env.RAYON_TRUSTED_PROXIES || undefined,
   });

@@ -7,12 +7,10 @@ import { getEnv } from '../env.ts';
  * appended by the portal's own proxies (RAYON_TRUSTED_PROXIES) are skipped, the first other one
  * is the client. Entries further left were written by the client and are never believed.
  *
- * Hypothesis (Next 16, `next start`): route handlers and server actions get no socket address.
- * Next sets X-Forwarded-For to the socket's address only when the request has none, and keeps a
- * header the client sent. So, reached directly, a client may still name the address the API
- * counts and journals; deployed behind a reverse proxy that appends the peer (nginx
- * `$proxy_add_x_forwarded_for`, a load balancer) with the portal reachable only through it, the
- * rightmost entry is the peer that proxy saw, which no client can forge. The API, which sees its
+ * The portal's server (server.ts) appends the TCP peer to X-Forwarded-For, as nginx's
+ * `$proxy_add_x_forwarded_for` does, so the rightmost entry is always the peer, which no client
+ * can forge; reached directly, that is the client. Behind a reverse proxy, list the proxy in
+ * RAYON_TRUSTED_PROXIES and its own appended entry is believed instead. The API, which sees its
  * socket, believes the portal's header only because the portal is one of its trusted proxies;
  * per-account throttling never depends on the address.
  */
