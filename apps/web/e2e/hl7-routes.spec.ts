@@ -67,6 +67,8 @@ test('the practice administrator registers a route’s senders; a bad address is
 
   await row.getByRole('link', { name: 'Modifier' }).click();
   await expect(page.getByRole('heading', { name: 'Route sur le port partagé' })).toBeVisible();
+  // The navigation settles (the router's background requests end) before typing.
+  await page.waitForLoadState('networkidle');
   await page.getByLabel(/Taille maximale/).fill('512');
   await page.getByLabel(/Adresses autorisées/).fill('192.0.2.10');
   await page.getByRole('button', { name: 'Enregistrer' }).click();

@@ -18,7 +18,10 @@ const FRAMED_BY_THE_PORTAL = [
   /^\/t\/[^/]+\/patients\/[^/]+\/pieces\/[^/]+$/,
 ];
 
-export function pagePolicy(nonce: string, o: { dev: boolean; tls: boolean }): string {
+export function pagePolicy(
+  nonce: string,
+  o: { dev: boolean; tls: boolean; formTargets?: readonly string[] },
+): string {
   return [
     "default-src 'self'",
     // Next's scripts carry the nonce; what they load is trusted through 'strict-dynamic'.
@@ -35,7 +38,8 @@ export function pagePolicy(nonce: string, o: { dev: boolean; tls: boolean }): st
     "manifest-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
-    "form-action 'self'",
+    // The portal's own forms, and the DMP web-PS page the patient screen posts to (TD0.9).
+    ['form-action', "'self'", ...(o.formTargets ?? [])].join(' '),
     "frame-ancestors 'none'",
     ...(o.tls ? ['upgrade-insecure-requests'] : []),
   ].join('; ');
@@ -52,13 +56,22 @@ function overTls(request: NextRequest): boolean {
   return proto !== null && proto.split(',').every((p) => p.trim().toLowerCase() === 'https');
 }
 
+function dmpWebPsOrigin(): string[] {
+  const url = getEnv().RAYON_DMP_WEBPS_URL;
+  return url ? [new URL(url).origin] : [];
+}
+
 export function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
   const tls = overTls(request);
   const framed = FRAMED_BY_THE_PORTAL.some((p) => p.test(request.nextUrl.pathname));
   const csp = framed
     ? "frame-ancestors 'self'; object-src 'none'; base-uri 'none'"
-    : pagePolicy(nonce, { dev: getEnv().NODE_ENV === 'development', tls });
+    : pagePolicy(nonce, {
+        dev: getEnv().NODE_ENV === 'development',
+        tls,
+        formTargets: dmpWebPsOrigin(),
+      });
 
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('x-nonce', nonce);
