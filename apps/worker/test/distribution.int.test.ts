@@ -447,7 +447,8 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
       'MDN processed',
       'MDN displayed',
     ]);
-  }, 90_000);
+    // As the test above: generous, since a loaded machine (the whole suite in parallel) is slow.
+  }, 180_000);
 
   it('the worker logs (debug level) hold no private key and no patient data', () => {
     expect(logLines.length).toBeGreaterThan(50);
