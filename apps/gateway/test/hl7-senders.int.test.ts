@@ -206,6 +206,9 @@ beforeAll(async () => {
     maxMessageBytes: 10 * 1024 * 1024,
     idleTimeoutMs: 60_000,
     maxConnectionsPerSource: LIMIT,
+    // This file's practices only: other files' dedicated ports (and their senders' connections,
+    // which would count against this source's limit) stay with their own gateways.
+    tenantIds: new Set([a.id, b.id, c.id, d.id]),
   });
 });
 afterAll(async () => {

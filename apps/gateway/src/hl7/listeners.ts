@@ -29,6 +29,12 @@ export interface Hl7ListenersOptions {
   idleTimeoutMs: number;
   /** Open connections at once from one source address, over every HL7 listener; default 16. */
   maxConnectionsPerSource?: number | undefined;
+  /**
+   * The practices (tenant ids) this gateway serves; unset: every practice. Several gateways on one
+   * database (the integration tests, each with its own practices) keep to their own routes and
+   * dedicated ports.
+   */
+  tenantIds?: ReadonlySet<string> | undefined;
 }
 
 /** A route as the gateway applies it: who may send, and how much. */
@@ -190,6 +196,7 @@ export async function startHl7Listeners(o: Hl7ListenersOptions) {
     const rows = await o.db.platform(listActiveHl7Routes);
     const next: RouteTable = { byPort: new Map(), byMsh: new Map() };
     for (const { route, tenant } of rows) {
+      if (o.tenantIds && !o.tenantIds.has(tenant.id)) continue;
       const active = activeRoute(route, tenant);
       if (route.port !== null) {
         // The API never gives a shared port away; should the database hold one, it is ignored.
