@@ -1,9 +1,8 @@
 import { loggableError } from '@rayon/db';
 import { randomUUID } from 'node:crypto';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { trpcServer } from '@hono/trpc-server';
 import { AppError } from '@rayon/domain';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestContext, type RequestContext } from './context.ts';
@@ -11,7 +10,7 @@ import { ERROR_MAP, errorBody, toAppError } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createRestV1 } from './rest/v1.ts';
 import { createServices, type Deps } from './services/index.ts';
-import { clientAddressResolver } from './auth/client-address.ts';
+import { clientAddressResolver, peerAddress } from './auth/client-address.ts';
 import { assertBatchAllowed, type TrpcContext } from './trpc/init.ts';
 import { appRouter } from './trpc/router.ts';
 
@@ -19,19 +18,6 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 type AppEnv = { Variables: { ctx: RequestContext } };
-
-/**
- * The TCP peer's address (Hono on Node: the incoming socket). Undefined without a socket (a
- * request made in-process, e.g. `app.request()` without `env.incoming`): then nothing forwarded
- * is believed and the client address is unknown.
- */
-function peerAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
-}
 
 export function createApp(deps: Deps) {
   const services = createServices(deps);

@@ -1,5 +1,5 @@
 import { parseOutboundAllow } from '@rayon/connectors/outbound';
-import { isAppError, parseCidrList } from '@rayon/domain';
+import { isAppError, parseCidrCsv } from '@rayon/domain';
 import { z } from 'zod';
 
 const schema = z
@@ -21,12 +21,8 @@ const schema = z
       .string()
       .default('127.0.0.1/32,::1/128')
       .transform((v, ctx) => {
-        const entries = v
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
         try {
-          return parseCidrList(entries, 'RAYON_TRUSTED_PROXIES').map((c) => c.text);
+          return parseCidrCsv(v, 'RAYON_TRUSTED_PROXIES');
         } catch (e) {
           ctx.addIssue({ code: 'custom', message: isAppError(e) ? `${e.field}: ${e.message}` : String(e) });
           return z.NEVER;

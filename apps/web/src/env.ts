@@ -1,4 +1,4 @@
-import { isAppError, parseCidrList } from '@rayon/domain';
+import { isAppError, parseCidrCsv } from '@rayon/domain';
 import { z } from 'zod';
 
 /**
@@ -35,12 +35,8 @@ const schema = z.object({
     .string()
     .default('')
     .transform((v, ctx) => {
-      const entries = v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean);
       try {
-        return parseCidrList(entries, 'RAYON_TRUSTED_PROXIES').map((c) => c.text);
+        return parseCidrCsv(v, 'RAYON_TRUSTED_PROXIES');
       } catch (e) {
         ctx.addIssue({ code: 'custom', message: isAppError(e) ? `${e.field}: ${e.message}` : String(e) });
         return z.NEVER;

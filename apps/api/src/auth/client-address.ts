@@ -1,7 +1,19 @@
-import { addressMatcher, parseCidrList, unmapIpv4 } from '@rayon/domain';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { addressMatcher, isIpAddress as isAddress, parseCidrList, unmapIpv4 } from '@rayon/domain';
+import type { Context } from 'hono';
 
-/** Any IPv4 or IPv6 address: what a forwarded entry must be to be read at all. */
-const isAddress = addressMatcher(['0.0.0.0/0', '::/0']);
+/**
+ * The TCP peer's address (Hono on Node: the incoming socket). Undefined without a socket (a
+ * request made in-process, e.g. `app.request()` without `env.incoming`): then nothing forwarded
+ * is believed and the client address is unknown.
+ */
+export function peerAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Who is at the other end of a request. The TCP peer is the truth; X-Forwarded-For is read only

@@ -1,8 +1,13 @@
-import { getConnInfo } from '@hono/node-server/conninfo';
-import { addressMatcher, HSTS, parseCidrList, PERMISSIONS_POLICY, unmapIpv4 } from '@rayon/domain';
+import {
+  addressMatcher,
+  HSTS,
+  isIpAddress as isAddress,
+  parseCidrList,
+  PERMISSIONS_POLICY,
+  unmapIpv4,
+} from '@rayon/domain';
 import type { Context, MiddlewareHandler } from 'hono';
-
-const isAddress = addressMatcher(['0.0.0.0/0', '::/0']);
+import { peerAddress } from '../auth/client-address.ts';
 
 /**
  * Security headers of every API answer. The API serves data (JSON, documents), never a page:
@@ -33,12 +38,4 @@ function overTls(c: Context, trusted: (address: string) => boolean): boolean {
   if (!peer || !isAddress(peer) || !trusted(unmapIpv4(peer))) return false;
   // A chain of proxies may list one protocol per hop: https only when every hop says so.
   return forwarded.split(',').every((p) => p.trim().toLowerCase() === 'https');
-}
-
-function peerAddress(c: Context): string | undefined {
-  try {
-    return getConnInfo(c).remote.address;
-  } catch {
-    return undefined;
-  }
 }

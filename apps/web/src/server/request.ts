@@ -1,4 +1,4 @@
-import { addressMatcher } from '@rayon/domain';
+import { addressMatcher, isIpAddress as isAddress } from '@rayon/domain';
 import { headers } from 'next/headers';
 import { getEnv } from '../env.ts';
 
@@ -38,8 +38,6 @@ export async function signInClient(): Promise<{
   const h = await headers();
   return { clientIp: clientIpFrom(h), userAgent: h.get('user-agent')?.slice(0, 400) || undefined };
 }
-
-const isAddress = addressMatcher(['0.0.0.0/0', '::/0']);
 
 /** The portal's public origin: AUTH_URL when configured, else the request's host. */
 export async function portalOrigin(): Promise<string> {

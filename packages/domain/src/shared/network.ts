@@ -102,6 +102,18 @@ export function parseCidrList(inputs: readonly string[], field = 'allowedSources
   return [...seen.values()];
 }
 
+/**
+ * A comma-separated list of ranges from the environment (`RAYON_TRUSTED_PROXIES`), normalised;
+ * a bad entry is an AppError naming `field[i]`.
+ */
+export function parseCidrCsv(value: string, field: string): string[] {
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return parseCidrList(entries, field).map((c) => c.text);
+}
+
 /** A matcher over ranges; an IPv4-mapped IPv6 peer (`::ffff:10.0.0.1`) matches its IPv4 range. */
 export function addressMatcher(cidrs: readonly (string | Cidr)[]): (address: string) => boolean {
   const ranges = cidrs.map((c) => {
@@ -119,6 +131,9 @@ export function addressMatcher(cidrs: readonly (string | Cidr)[]): (address: str
     return ranges.some((r) => r.family === address.family && address.value >> r.shift === r.start);
   };
 }
+
+/** Any IPv4 or IPv6 address (what a forwarded entry must be to be read at all). */
+export const isIpAddress = addressMatcher(['0.0.0.0/0', '::/0']);
 
 /** `::ffff:192.0.2.1` → `192.0.2.1`; any other address unchanged. */
 export function unmapIpv4(address: string): string {
