@@ -79,30 +79,6 @@ export async function upsertMembership(tx: ControlTx, userId: string, tenantId: 
     .onConflictDoUpdate({ target: [memberships.userId, memberships.tenantId], set: { roles } });
 }
 
-export async function insertSession(
-  tx: ControlTx,
-  s: { tokenHash: string; userId: string; expiresAt: Date },
-) {
-  await tx.insert(sessions).values(s);
-}
-
-export async function findSessionUser(tx: ControlTx, tokenHash: string): Promise<UserRow | undefined> {
-  const [row] = await tx
-    .select({ user: users })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(
-      and(
-        eq(sessions.tokenHash, tokenHash),
-        gt(sessions.expiresAt, sql`now()`),
-        isNull(users.disabledAt),
-        // A session still waiting for its second factor serves only that step.
-        eq(sessions.mfaPending, false),
-      ),
-    );
-  return row?.user;
-}
-
 export async function deleteSession(tx: ControlTx, tokenHash: string): Promise<void> {
   await tx.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
