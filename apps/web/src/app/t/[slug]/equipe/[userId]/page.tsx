@@ -51,7 +51,7 @@ export default async function MemberPage({ params }: { params: Params }) {
           </dd>
         </dl>
         {self ? null : (
-          <div className="section-gap">
+          <div className="section-gap row-actions member-actions">
             <MemberLifecycle
               slug={slug}
               userId={m.userId}
