@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
+  check,
   customType,
   date,
   index,
@@ -85,6 +86,12 @@ export const patients = pgTable(
     insRetrievedAt: timestamp('ins_retrieved_at', { withTimezone: true }),
     identityDocumentType: text('identity_document_type'),
     identityDocumentCheckedAt: timestamp('identity_document_checked_at', { withTimezone: true }),
+    /**
+     * What the DMP said of this patient at the last TD0.2 (test d'existence) before a send:
+     * exists, none (no DMP), opposed (the patient opposed feeding), closed; null: never asked.
+     */
+    dmpStatus: text('dmp_status'),
+    dmpCheckedAt: timestamp('dmp_checked_at', { withTimezone: true }),
     searchFamily: text('search_family').notNull(),
     searchUsedFamily: text('search_used_family'),
     searchGiven: text('search_given').notNull(),
@@ -276,6 +283,8 @@ export const examTypes = pgTable('exam_types', {
 export const referrers = pgTable('referrers', {
   id: uuid('id').primaryKey().defaultRandom(),
   rpps: text('rpps').unique(),
+  /** ADELI number (9 characters) of a professional without RPPS. */
+  adeli: text('adeli').unique(),
   familyName: text('family_name').notNull(),
   givenName: text('given_name'),
   specialty: text('specialty'),
@@ -423,6 +432,14 @@ export const reportVersions = pgTable(
     validatedAt: timestamp('validated_at', { withTimezone: true }),
     /** Who signed, as printed on the documents: a snapshot taken at validation. */
     signer: jsonb('signer').$type<ReportSigner>(),
+    /**
+     * Visibility chosen at validation (CI-SIS MetaDMPMSS, DMP TRE_A07): hidden from health
+     * professionals in the DMP (MASQUE_PS), invisible to the legal representatives of a minor
+     * (INVISIBLE_REPRESENTANTS_LEGAUX), sent in a « connexion secrète » DMP transaction.
+     */
+    maskedFromProfessionals: boolean('masked_from_professionals').notNull().default(false),
+    hiddenFromLegalRepresentatives: boolean('hidden_from_legal_representatives').notNull().default(false),
+    secretConnection: boolean('secret_connection').notNull().default(false),
     lockUserId: text('lock_user_id'),
     lockUntil: timestamp('lock_until', { withTimezone: true }),
     /** Optimistic concurrency: each save names the revision it started from. */
@@ -492,18 +509,28 @@ export const deliveries = pgTable(
     versionId: uuid('version_id')
       .notNull()
       .references(() => reportVersions.id),
+    /** The report's patient: sends of one patient to one destination go in the order they were made. */
+    patientId: uuid('patient_id'),
     destination: text('destination').notNull(),
-    /** publish, replace, withdraw. */
+    /** publish, replace, withdraw; visibility (a DMP metadata update, e.g. after the announcement). */
     action: text('action').notNull(),
     /** version + destination + action: a second planning of the same send is a no-op. */
     idempotencyKey: text('idempotency_key').notNull().unique(),
-    /** pending, delivered, failed (needs action), not_sent (a rule keeps it back). */
+    /**
+     * pending, delivered, failed (needs action), not_sent (a rule keeps it back), cancelled (a
+     * person cancelled it, or its version was superseded before it left).
+     */
     status: text('status').notNull(),
     /** Why it is not sent or failed, in plain French for the portal. */
     reason: text('reason'),
     attempts: integer('attempts').notNull().default(0),
     remoteId: text('remote_id'),
     lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }),
+    /** When a pending send is due again (null: now). */
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    /** A worker's claim while it calls the remote, outside any transaction (lease). */
+    claimToken: uuid('claim_token'),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     /** What the recipient's side said (MSSanté DSN/MDN): delivered, processed, displayed. */
     receipt: text('receipt'),
@@ -511,8 +538,37 @@ export const deliveries = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.reportId), index().on(t.status), index().on(t.remoteId)],
+  (t) => [
+    index().on(t.reportId),
+    index().on(t.status),
+    index().on(t.remoteId),
+    index('deliveries_patient_destination_idx').on(t.patientId, t.destination, t.createdAt),
+    check(
+      'deliveries_status_check',
+      sql`${t.status} in ('pending', 'delivered', 'failed', 'not_sent', 'cancelled')`,
+    ),
+    check(
+      'deliveries_action_check',
+      sql`${t.action} in ('publish', 'replace', 'withdraw', 'visibility')`,
+    ),
+  ],
 );
+
+/**
+ * One circuit per destination of the practice (dmp, mssante, pfi): open while the remote
+ * service is down, so an outage costs one probe at a time instead of every send's attempts.
+ */
+export const deliveryCircuits = pgTable('delivery_circuits', {
+  destination: text('destination').primaryKey(),
+  /** Unavailable since (the first failure of this outage). */
+  openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+  failures: integer('failures').notNull().default(1),
+  /** When the next probe may go. */
+  nextProbeAt: timestamp('next_probe_at', { withTimezone: true }).notNull(),
+  /** The last failure, in French, without patient data. */
+  reason: text('reason'),
+});
 
 export const deliveryAttempts = pgTable(
   'delivery_attempts',
