@@ -93,3 +93,31 @@ describe('notificationEffect', () => {
     }
   });
 });
+
+describe('distribution plan and the visibility chosen at validation', () => {
+  const restricted = (
+    v: Partial<{ maskedFromProfessionals: boolean; hiddenFromLegalRepresentatives: boolean }>,
+  ) =>
+    byDestination(
+      planDistribution({
+        ...base,
+        visibility: { maskedFromProfessionals: false, hiddenFromLegalRepresentatives: false, ...v },
+      }),
+    );
+  it('masked from professionals: no mail to the referrer; the DMP, the patient and the PFI still get it', () => {
+    expect(restricted({ maskedFromProfessionals: true })).toEqual({
+      dmp: 'pending',
+      mssante_referrer: NOT_SENT_REASONS.maskedFromProfessionals,
+      mssante_patient: 'pending',
+      pfi: 'pending',
+    });
+  });
+  it('hidden from the legal representatives: no mail to the minor patient’s mailbox', () => {
+    expect(restricted({ hiddenFromLegalRepresentatives: true })).toEqual({
+      dmp: 'pending',
+      mssante_referrer: 'pending',
+      mssante_patient: NOT_SENT_REASONS.hiddenFromLegalRepresentatives,
+      pfi: 'pending',
+    });
+  });
+});

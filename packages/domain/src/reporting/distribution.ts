@@ -15,10 +15,11 @@ export const DESTINATION_LABELS: Record<Destination, string> = {
   pfi: "Plateforme d'intermédiation (PFI)",
 };
 
-export const DELIVERY_ACTIONS = ['publish', 'replace', 'withdraw'] as const;
+/** visibility: a DMP metadata update of a version already there (e.g. after the announcement). */
+export const DELIVERY_ACTIONS = ['publish', 'replace', 'withdraw', 'visibility'] as const;
 export type DeliveryAction = (typeof DELIVERY_ACTIONS)[number];
 
-export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'not_sent'] as const;
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed', 'not_sent', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
@@ -26,6 +27,7 @@ export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
   delivered: 'Remis',
   failed: 'Échec : action requise',
   not_sent: 'Non envoyé',
+  cancelled: 'Annulé',
 };
 
 /** A practice's distribution settings. */
@@ -65,6 +67,10 @@ export const NOT_SENT_REASONS = {
   patientIdentity: "Identité non qualifiée : pas d'envoi à la messagerie du patient",
   announcementPending: "Annonce en attente : rien n'est envoyé au patient avant l'annonce",
   noReferrerMailbox: "Le médecin demandeur n'a pas d'adresse MSSanté",
+  maskedFromProfessionals:
+    "Masqué aux professionnels de santé : pas d'envoi au médecin demandeur par MSSanté",
+  hiddenFromLegalRepresentatives:
+    "Non visible par les représentants légaux : pas d'envoi à la messagerie du patient mineur",
 } as const;
 
 export interface PlannedDelivery {
@@ -81,6 +87,8 @@ export function planDistribution(o: {
   insQualified: boolean;
   announcementPending: boolean;
   referrerMailbox: string | null;
+  /** The visibility chosen at validation (visibility.ts); none restricted when absent. */
+  visibility?: { maskedFromProfessionals: boolean; hiddenFromLegalRepresentatives: boolean };
 }): PlannedDelivery[] {
   const action: DeliveryAction = o.version > 1 ? 'replace' : 'publish';
   const planned: PlannedDelivery[] = [];
@@ -88,15 +96,28 @@ export function planDistribution(o: {
     planned.push({ destination, action, status: reason ? 'not_sent' : 'pending', reason });
   if (o.settings.dmp) add('dmp', o.insQualified ? null : NOT_SENT_REASONS.dmpIdentity);
   if (o.settings.mssante.enabled) {
-    add('mssante_referrer', o.referrerMailbox ? null : NOT_SENT_REASONS.noReferrerMailbox);
+    // CI-SIS MSSanté matrix: a mail to a professional only with MASQUE_PS=N.
+    add(
+      'mssante_referrer',
+      o.visibility?.maskedFromProfessionals
+        ? NOT_SENT_REASONS.maskedFromProfessionals
+        : o.referrerMailbox
+          ? null
+          : NOT_SENT_REASONS.noReferrerMailbox,
+    );
     if (o.settings.mssante.patient) {
+      // Hypothesis: a minor's Mon espace santé mailbox is read by the legal representatives, so a
+      // document invisible to them is not mailed to the patient (the matrix's rows with both a
+      // professional and the patient as recipients have INVISIBLE_REP_LEGAUX=N).
       add(
         'mssante_patient',
         !o.insQualified
           ? NOT_SENT_REASONS.patientIdentity
-          : o.announcementPending
-            ? NOT_SENT_REASONS.announcementPending
-            : null,
+          : o.visibility?.hiddenFromLegalRepresentatives
+            ? NOT_SENT_REASONS.hiddenFromLegalRepresentatives
+            : o.announcementPending
+              ? NOT_SENT_REASONS.announcementPending
+              : null,
       );
     }
   }
@@ -108,8 +129,130 @@ export function planDistribution(o: {
 export const deliveryKey = (versionId: string, destination: Destination, action: DeliveryAction) =>
   `${versionId}:${destination}:${action}`;
 
-/** Retries: exponential from 2 s, with ±50 % jitter, at most 8 attempts. */
-export const DELIVERY_MAX_ATTEMPTS = 8;
+/**
+ * A send's circuit: one per remote service of the practice (both MSSanté destinations go through
+ * the same operator). While it is open, sends to it wait without spending attempts, one probe at
+ * a time goes at `nextProbeAt`, and a success closes it.
+ */
+export const CIRCUITS = ['dmp', 'mssante', 'pfi'] as const;
+export type Circuit = (typeof CIRCUITS)[number];
+export const CIRCUIT_OF: Record<Destination, Circuit> = {
+  dmp: 'dmp',
+  mssante_referrer: 'mssante',
+  mssante_patient: 'mssante',
+  pfi: 'pfi',
+};
+export const CIRCUIT_LABELS: Record<Circuit, string> = {
+  dmp: 'DMP',
+  mssante: 'MSSanté',
+  pfi: 'PFI',
+};
+
+/** How long sends are retried: exponential from `baseMs`, capped at `capMs`, for `horizonMs`. */
+export interface RetryPolicy {
+  baseMs: number;
+  capMs: number;
+  horizonMs: number;
+}
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  baseMs: 2_000,
+  capMs: 15 * 60_000,
+  horizonMs: 72 * 3600_000,
+};
+
+/** The wait after the `failures`-th failure in a row: base × 2^(failures−1), capped. */
+export function retryDelayMs(failures: number, policy: RetryPolicy): number {
+  const n = Math.max(1, Math.floor(failures));
+  // 2^40 × anything already passes any cap: no overflow to Infinity.
+  return Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(n - 1, 40));
+}
+
+export interface CircuitState {
+  openedAt: Date;
+  lastFailureAt: Date;
+  failures: number;
+  nextProbeAt: Date;
+  reason: string | null;
+}
+
+/** A retryable failure opens the circuit, or extends it (one more failure, a later probe). */
+export function circuitAfterFailure(
+  circuit: CircuitState | null,
+  now: Date,
+  reason: string | null,
+  policy: RetryPolicy,
+): CircuitState {
+  const failures = (circuit?.failures ?? 0) + 1;
+  return {
+    openedAt: circuit?.openedAt ?? now,
+    lastFailureAt: now,
+    failures,
+    nextProbeAt: new Date(now.getTime() + retryDelayMs(failures, policy)),
+    reason,
+  };
+}
+
+/** Whether a send goes now, and if not, until when it waits (null: until an older send ends). */
+export type DeliveryTurn =
+  | { go: true; probe: boolean }
+  | { go: false; why: 'claimed' | 'not_due' | 'circuit' | 'older'; until: Date | null };
+
+/**
+ * The turn of a pending send: not while another worker holds its claim (lease), not before its
+ * next attempt, not while an older send of the same patient to the same destination is pending
+ * (they arrive in the order they were made), and while its circuit is open only as the probe
+ * when the probe is due.
+ */
+export function deliveryTurn(o: {
+  now: Date;
+  claimedUntil: Date | null;
+  nextAttemptAt: Date | null;
+  olderPending: boolean;
+  circuit: Pick<CircuitState, 'nextProbeAt'> | null;
+}): DeliveryTurn {
+  if (o.claimedUntil && o.claimedUntil > o.now) return { go: false, why: 'claimed', until: o.claimedUntil };
+  if (o.olderPending) return { go: false, why: 'older', until: null };
+  if (o.circuit) {
+    return o.circuit.nextProbeAt > o.now
+      ? { go: false, why: 'circuit', until: o.circuit.nextProbeAt }
+      : { go: true, probe: true };
+  }
+  if (o.nextAttemptAt && o.nextAttemptAt > o.now)
+    return { go: false, why: 'not_due', until: o.nextAttemptAt };
+  return { go: true, probe: false };
+}
+
+/**
+ * A send stuck longer than the horizon is failed for a person: stuck since it was made, or since
+ * its destination became unavailable if that is later.
+ */
+export function retryHorizonPassed(o: {
+  now: Date;
+  createdAt: Date;
+  circuitOpenedAt: Date | null;
+  policy: RetryPolicy;
+}): boolean {
+  const since = Math.max(o.createdAt.getTime(), o.circuitOpenedAt?.getTime() ?? 0);
+  return o.now.getTime() - since >= o.policy.horizonMs;
+}
+
+/** A version replaced or withdrawn is never sent again (only its withdrawal may still go). */
+export function supersededSend(versionStatus: string, action: string): boolean {
+  return (versionStatus === 'replaced' || versionStatus === 'withdrawn') && action !== 'withdraw';
+}
+
+const hours = (ms: number) => Math.round(ms / 3600_000);
+
+export const DELIVERY_REASONS = {
+  notConfigured: "Cette destination n'est pas configurée sur ce déploiement",
+  internal: "Erreur interne lors de l'envoi",
+  replaced: (version: number) =>
+    `Version remplacée par la version ${version} avant l'envoi : elle n'est plus envoyée`,
+  withdrawn: "Compte rendu retiré avant l'envoi : il n'est plus envoyé",
+  superseded: "Version remplacée ou retirée : elle n'est plus envoyée",
+  gaveUp: (horizonMs: number) => `Envoi abandonné après ${hours(horizonMs)} h de tentatives`,
+  cancelledBy: (who: string, reason: string | null) => `Annulé par ${who}${reason ? ` : ${reason}` : ''}`,
+} as const;
 
 /**
  * What the recipient's side said of a sent mail (SC.MSS/UX.35: DSN and MDN reconciled with the
