@@ -13,6 +13,7 @@ export * from './scheduling/scheduling.ts';
 export * from './scheduling/modality-callers.ts';
 export * from './reporting/reporting.ts';
 export * from './reporting/distribution.ts';
+export * from './reporting/visibility.ts';
 export * from './reporting/organisation.ts';
 export * from './shared/network.ts';
 export * from './shared/security-headers.ts';
