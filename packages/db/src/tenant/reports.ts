@@ -129,6 +129,9 @@ export async function updateReportVersion(
       | 'validatedBy'
       | 'validatedAt'
       | 'signer'
+      | 'maskedFromProfessionals'
+      | 'hiddenFromLegalRepresentatives'
+      | 'secretConnection'
       | 'lockUserId'
       | 'lockUntil'
     >
