@@ -72,11 +72,38 @@ export class Database {
       throw new Error(`invalid tenant schema name: ${tenant.schemaName}`);
     const role = tenantRole(this.#appRole, tenant.schemaName);
     return this.#db.transaction(async (tx) => {
-      await tx.execute(
-        sql`select set_config('search_path', ${tenant.schemaName}, true), set_config('role', ${role}, true)`,
-      );
+      await tx
+        .execute(
+          sql`select set_config('search_path', ${tenant.schemaName}, true), set_config('role', ${role}, true)`,
+        )
+        .catch(async (e: unknown) => {
+          throw await this.#roleRefusal(e, role);
+        });
       return fn(Object.assign(tx, { tenant }) as unknown as TenantTx);
     });
+  }
+
+  /**
+   * "permission denied to set role" was seen once in parallel test runs right after a practice was
+   * provisioned, without explanation: the error then says what the catalogue showed at that moment
+   * (read on another connection), for whoever meets it next.
+   */
+  async #roleRefusal(e: unknown, role: string): Promise<unknown> {
+    // drizzle wraps the server's error (its cause).
+    const pgError = [(e as { cause?: unknown }).cause, e].find(
+      (x): x is Error & { code: string } => (x as { code?: string } | undefined)?.code === '42501',
+    );
+    if (!pgError) return e;
+    try {
+      const [row] = await this.#client<{ exists: boolean; canSet: boolean | null }[]>`
+        select exists (select 1 from pg_roles where rolname = ${role}) as exists,
+          (select pg_has_role(session_user, r.oid, 'SET') from pg_roles r where r.rolname = ${role}) as "canSet"`;
+      (e as Error).message +=
+        ` (seen again on another connection: role exists ${row?.exists}, may set it ${row?.canSet})`;
+    } catch {
+      // The explanation is best effort; the original error stands.
+    }
+    return e;
   }
 
   /** A control-plane transaction. The role's default search_path holds no tenant table. */

@@ -135,6 +135,21 @@ describe('one PostgreSQL role per practice', () => {
     }
   });
 
+  it('says what the catalogue shows when a practice role is refused', async () => {
+    // A schema name whose role exists but was never granted to the application role.
+    const ref = { ...a, schemaName: `t_refused_${Date.now().toString(36)}` };
+    await admin.unsafe(`create role rayon_app_${ref.schemaName} nologin`);
+    try {
+      const error = await db
+        .withTenant(ref, async () => 'entered')
+        .catch((e: Error & { cause?: Error }) => `${e.message} ${e.cause?.message}`);
+      expect(error).toMatch(/permission denied to set role/);
+      expect(error).toMatch(/role exists true, may set it false/);
+    } finally {
+      await admin.unsafe(`drop role rayon_app_${ref.schemaName}`);
+    }
+  });
+
   it("drops the practice's role with its schema", async () => {
     const c = await createTestTenant(db);
     const role = `rayon_app_${c.schemaName}`;
