@@ -34,9 +34,9 @@ const week = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [
 
 let booked = 0;
 /** An order with one exam, booked and acquired (as MPPS would leave it). */
-async function acquiredExam(ae: string): Promise<string> {
+async function acquiredExam(ae: string, patient = patientId): Promise<string> {
   const order = await desk.scheduling.orders.create.mutate({
-    patientId,
+    patientId: patient,
     examTypeIds: [examType.id],
     urgency: 'routine',
   });
@@ -336,6 +336,104 @@ describe('report lifecycle', () => {
     expect(await trpcError(senior.reports.announce.mutate({ id: report.id }))).toMatchObject({
       code: 'CONFLICT',
     });
+  });
+
+  it('visibility chosen at validation: refused combinations name their field and write nothing; the choice is kept on the version (tRPC and REST)', async () => {
+    const written = async (exam: string) => {
+      const r = await senior.reports.create.mutate({ examIds: [exam] });
+      return senior.reports.save.mutate({ id: r.id, body: 'RAS.', revision: 0 });
+    };
+    // An adult: no « représentants légaux », no « connexion secrète ».
+    const adult = await written(await acquiredExam(AE));
+    const revision = adult.versions[0]!.revision;
+    for (const [input, field] of [
+      [{ hiddenFromLegalRepresentatives: true }, 'hiddenFromLegalRepresentatives'],
+      [{ secretConnection: true, hiddenFromLegalRepresentatives: true }, 'hiddenFromLegalRepresentatives'],
+      [{ maskedFromProfessionals: true, secretConnection: true }, 'maskedFromProfessionals'],
+    ] as const) {
+      expect(
+        await trpcError(senior.reports.validate.mutate({ id: adult.id, revision, ...input })),
+        JSON.stringify(input),
+      ).toMatchObject({ code: 'BAD_REQUEST', field });
+    }
+    expect((await senior.reports.get.query({ id: adult.id })).status).toBe('draft');
+    const masked = await senior.reports.validate.mutate({
+      id: adult.id,
+      revision,
+      maskedFromProfessionals: true,
+    });
+    expect(masked.status).toBe('validated');
+    expect(masked.versions[0]!.visibility).toEqual({
+      maskedFromProfessionals: true,
+      hiddenFromLegalRepresentatives: false,
+      secretConnection: false,
+    });
+
+    // A minor: hidden from the legal representatives is accepted; a secret connection needs it.
+    const minorId = (
+      await desk.patients.create.mutate({
+        traits: { birthFamilyName: 'MINEUR', firstBirthForename: 'Léo', birthDate: '2015-03-03', sex: 'M' },
+      })
+    ).id;
+    const minor = await written(await acquiredExam(AE, minorId));
+    const minorRevision = minor.versions[0]!.revision;
+    expect(
+      await trpcError(
+        senior.reports.validate.mutate({ id: minor.id, revision: minorRevision, secretConnection: true }),
+      ),
+    ).toMatchObject({ code: 'BAD_REQUEST', field: 'secretConnection' });
+    const hidden = await senior.reports.validate.mutate({
+      id: minor.id,
+      revision: minorRevision,
+      hiddenFromLegalRepresentatives: true,
+    });
+    expect(hidden.versions[0]!.visibility).toEqual({
+      maskedFromProfessionals: false,
+      hiddenFromLegalRepresentatives: true,
+      secretConnection: false,
+    });
+
+    // An announcement pending: masked from professionals too would leave it visible to nobody.
+    const announced = await senior.reports.create.mutate({
+      examIds: [await acquiredExam(AE)],
+      announcementRequired: true,
+    });
+    const announcedSaved = await senior.reports.save.mutate({ id: announced.id, body: 'RAS.', revision: 0 });
+    expect(
+      await trpcError(
+        senior.reports.validate.mutate({
+          id: announced.id,
+          revision: announcedSaved.versions[0]!.revision,
+          maskedFromProfessionals: true,
+        }),
+      ),
+    ).toMatchObject({ code: 'BAD_REQUEST', field: 'maskedFromProfessionals' });
+
+    // REST: the same refusal naming the field; the OpenAPI document describes the choices.
+    const key = (
+      await desk.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'TLR-vis', scopes: ['reports:write'] })
+    ).secret;
+    const send = (path: string, body: unknown, method = 'POST') =>
+      h.rest(path, { key, method, body: JSON.stringify(body) });
+    const viaRest = (await (await send('/reports', { examIds: [await acquiredExam(AE)] })).json()) as {
+      id: string;
+    };
+    const restSaved = (await (
+      await send(`/reports/${viaRest.id}/body`, { body: 'RAS.', revision: 0 }, 'PUT')
+    ).json()) as { versions: { revision: number }[] };
+    const res = await send(`/reports/${viaRest.id}/validate`, {
+      revision: restSaved.versions[0]!.revision,
+      signer: { rpps: '10001234565', familyName: 'BIDEAULT' },
+      hiddenFromLegalRepresentatives: true,
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { field: string } }).error.field).toBe(
+      'hiddenFromLegalRepresentatives',
+    );
+    const openapi = JSON.stringify(await (await h.rest('/openapi.json', {})).json());
+    for (const name of ['maskedFromProfessionals', 'hiddenFromLegalRepresentatives', 'secretConnection']) {
+      expect(openapi).toContain(name);
+    }
   });
 
   it("cross-tenant: a radiologist of practice B reaches none of A's reports, exams, templates or documents", async () => {

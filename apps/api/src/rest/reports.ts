@@ -5,6 +5,7 @@ import {
   reportListInput,
   revisionInput,
   signerInput,
+  validateInput,
   withdrawInput,
 } from '../schemas/reports.ts';
 import type { Services } from '../services/index.ts';
@@ -40,6 +41,13 @@ const ReportSchema = z
         validatedAt: z.string().nullable(),
         lockedBy: z.string().nullable(),
         lockedByMe: z.boolean(),
+        visibility: z
+          .object({
+            maskedFromProfessionals: z.boolean(),
+            hiddenFromLegalRepresentatives: z.boolean(),
+            secretConnection: z.boolean(),
+          })
+          .openapi({ description: 'Who may see the version, as chosen at its validation' }),
         documents: z.array(
           z.object({
             id: z.uuid(),
@@ -188,7 +196,7 @@ const validate = createRoute({
   }),
   request: {
     params: idParam,
-    body: { required: true, ...json(revisionInput.extend({ signer: signerInput })) },
+    body: { required: true, ...json(validateInput.extend({ signer: signerInput })) },
   },
   responses: reportResponse('Validated'),
 });

@@ -32,3 +32,29 @@ export const signerInput = z.strictObject({
   givenName: z.string().trim().min(1).max(100).optional(),
   prefix: z.string().trim().min(1).max(10).optional(),
 });
+
+/**
+ * Who may see the validated report (CI-SIS MetaDMPMSS; refused combinations name their field,
+ * `visibilityProblems` of @rayon/domain). Absent: false.
+ */
+export const visibilityInput = z.strictObject({
+  maskedFromProfessionals: z
+    .boolean()
+    .optional()
+    .describe('Masqué aux professionnels de santé (DMP MASQUE_PS); no MSSanté mail to the referrer'),
+  hiddenFromLegalRepresentatives: z
+    .boolean()
+    .optional()
+    .describe(
+      'Non visible par les représentants légaux (minor patient only; DMP INVISIBLE_REPRESENTANTS_LEGAUX)',
+    ),
+  secretConnection: z
+    .boolean()
+    .optional()
+    .describe(
+      'Connexion secrète: the DMP feed carries the VIHF confidentiality-code (minor patient, with hiddenFromLegalRepresentatives)',
+    ),
+});
+
+/** Validation: the revision it signs and the visibility chosen. */
+export const validateInput = revisionInput.extend(visibilityInput.shape);

@@ -5,6 +5,7 @@ import {
   reportBodyInput,
   reportListInput,
   revisionInput,
+  validateInput,
   withdrawInput,
 } from '../schemas/reports.ts';
 import { router, tenantProcedure } from './init.ts';
@@ -37,7 +38,7 @@ export const reportsRouter = router({
     .input(versioned)
     .mutation(({ ctx, input }) => ctx.services.reports.setProvisional(input)),
   validate: tenantProcedure(WRITERS)
-    .input(versioned)
+    .input(validateInput.extend({ id: z.uuid() }))
     .mutation(({ ctx, input }) => ctx.services.reports.validate(input)),
   correct: tenantProcedure(WRITERS)
     .input(id)
