@@ -40,6 +40,10 @@ const FLUX4 = join(examples, 'flux4_OMI_O23_complement_post_examen.hl7');
 const text = (file: string) => readFileSync(file, 'utf8').replaceAll(/\r?\n/g, '\r');
 
 const AUTHORITY = '1.2.250.1.748.12345678.12';
+/** A DRIMbox partial URL as flux 4 carries it (base64 of UTF-8 text); the ANS example's own value is a placeholder. */
+const VIEWER_URL =
+  'drimbox.example.fr/viewer?StudyInstanceUID=1.2.250.1.213.4.5.2.1.101&AccessionNumber=ACN101';
+const VIEWER_URL_BASE64 = Buffer.from(VIEWER_URL, 'utf8').toString('base64');
 const PAT_TROIS_INS = '279035121518989';
 
 let db: Database;
@@ -217,6 +221,39 @@ describe('orders over MLLP (CI-SIS teleradiology profile)', () => {
     expect(ack).toContain(`MSA|AE|${back.id}`);
     expect(ack).toMatch(/ERR\|\|OBR\^1\^4\|207\^/);
     expect((await orderOf(a, 'OPN201'))!.exams.map((e) => e.status)).toEqual(['cancelled', 'scheduled']);
+  });
+
+  it('no order leaves a final status: "exam done" (SR) after a cancel, a change or cancel after "exam done", get AE ERR 207 at ORC-1 and change nothing', async () => {
+    const ack = async (m: { id: string; text: string }) =>
+      (await sendRaw(portA, encodeFrame(Buffer.from(m.text)), 1))[0]!;
+    expect(await ack(variant(FLUX1, 'FIN1'))).toContain('MSA|AA|');
+    expect(await ack(variant(FLUX2, 'FIN1'))).toContain('MSA|AA|');
+    const done = variant(FLUX4, 'FIN1', (t) => t.replace('Penfhghdegge', VIEWER_URL_BASE64));
+    const refused = await ack(done);
+    expect(refused).toContain(`MSA|AE|${done.id}`);
+    expect(refused).toMatch(
+      /ERR\|\|ORC\^1\^1\|207\^[^\r]*order FIN1 is cancelled: an exam done cannot be recorded/,
+    );
+    const cancelled = (await orderOf(a, 'FIN1'))!;
+    expect(cancelled).toMatchObject({ status: 'cancelled', performed: null });
+    expect(cancelled.exams.map((e) => e.status)).toEqual(['cancelled']);
+
+    expect(await ack(variant(FLUX1, 'FIN2'))).toContain('MSA|AA|');
+    expect(await ack(variant(FLUX4, 'FIN2', (t) => t.replace('Penfhghdegge', VIEWER_URL_BASE64)))).toContain(
+      'MSA|AA|',
+    );
+    const change = variant(FLUX1, 'FIN2', (t) =>
+      t.replace('ORC|NW|', 'ORC|XO|').replace(/(\rOBR(?:\|[^|\r]*){4})\|/, '$1|S|'),
+    );
+    expect(await ack(change)).toMatch(
+      /ERR\|\|ORC\^1\^1\|207\^[^\r]*order FIN2 is completed: it can no longer change/,
+    );
+    expect(await ack(variant(FLUX2, 'FIN2'))).toMatch(
+      /ERR\|\|ORC\^1\^1\|207\^[^\r]*order FIN2 is completed: it can no longer be cancelled/,
+    );
+    const completed = (await orderOf(a, 'FIN2'))!;
+    expect(completed).toMatchObject({ status: 'completed', urgency: 'routine' });
+    expect(completed.exams.map((e) => e.status)).toEqual(['completed']);
   });
 
   it('a hospital order naming a CCAM code of the catalogue in OBR-4 gets that catalogue entry', async () => {

@@ -2,7 +2,9 @@
  * What an order message (ORM^O01, OMI^O23) does to the practice's orders, in the caller's
  * transaction: NW creates the order (patient found or created from PID), XO changes it, CA
  * cancels it, SR records the exam done at the placer's site. A refusal throws before the
- * transaction commits, so nothing of the message is kept half-done.
+ * transaction commits, so nothing of the message is kept half-done. A completed or cancelled
+ * order never leaves that status: XO, CA (of a completed order) and SR (of a cancelled one) are
+ * refused with ERR 207 at ORC-1.
  */
 import {
   cancelOrderAndExams,
@@ -21,7 +23,7 @@ import {
   type OrderRow,
   type TenantTx,
 } from '@rayon/db';
-import { examDoneElsewhere, isAppError, type ExamStatus } from '@rayon/domain';
+import { examDoneElsewhere, isAppError, isFinalOrderStatus, type ExamStatus } from '@rayon/domain';
 import { Hl7Error, type Hl7Location, type OrderEvent, type OrderGroup } from '@rayon/hl7';
 import { findOrCreatePatient } from './adt.ts';
 
@@ -91,6 +93,20 @@ async function existingOrder(tx: TenantTx, group: OrderGroup): Promise<OrderRow>
   return order;
 }
 
+/**
+ * An order completed or cancelled stays so: a change, a cancel or an "exam done" after that is
+ * refused (AE, ERR 207 at ORC-1) and nothing of the message is kept.
+ */
+function refuseIfFinal(order: OrderRow, group: OrderGroup, refusal: string): void {
+  if (isFinalOrderStatus(order.status)) {
+    throw refused(
+      `order ${group.placer.number} is ${order.status}: ${refusal}`,
+      { ...group.at, field: 1 },
+      '207',
+    );
+  }
+}
+
 const sameExams = (a: RequestedExam[], b: RequestedExam[]) =>
   a.length === b.length &&
   a.every(
@@ -142,9 +158,7 @@ async function applyGroup(
           '204',
         );
       }
-      if (order.status === 'cancelled') {
-        throw refused(`order ${group.placer.number} is cancelled`, { ...group.at, field: 1 }, '207');
-      }
+      refuseIfFinal(order, group, 'it can no longer change');
       const wanted = await requestedExams(tx, group);
       const active = (await listOrderExams(tx, order.id)).filter((e) => e.status !== 'cancelled');
       if (!sameExams(active, wanted)) {
@@ -177,12 +191,15 @@ async function applyGroup(
     case 'CA': {
       const order = await existingOrder(tx, group);
       if (order.status === 'cancelled') return;
+      refuseIfFinal(order, group, 'it can no longer be cancelled');
       await cancelOrderAndExams(tx, order.id);
       await audit('order.cancelled', order.id, group.reason ? { reason: group.reason } : {});
       return;
     }
     case 'SR': {
       const order = await existingOrder(tx, group);
+      // The same complement sent again changes nothing but the complement itself.
+      if (order.status !== 'completed') refuseIfFinal(order, group, 'an exam done cannot be recorded');
       for (const exam of await listOrderExams(tx, order.id)) {
         if (exam.status === 'cancelled') continue;
         await setExamStatus(tx, exam.id, examDoneElsewhere(exam.status as ExamStatus));

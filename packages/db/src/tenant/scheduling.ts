@@ -3,10 +3,13 @@ import { randomUUID } from 'node:crypto';
 import {
   accessionNumber,
   AppError,
+  keepFinalExamStatus,
   nextExamStatus,
+  nextOrderStatus,
   normaliseAeTitle,
   uuidToDicomUid,
   type ExamStatus,
+  type OrderStatus,
 } from '@rayon/domain';
 import { dicomAeTitles } from '../schema/platform.ts';
 import {
@@ -231,7 +234,12 @@ export async function findOrder(tx: TenantTx, id: string): Promise<OrderRow | un
   return row;
 }
 
-export async function setOrderStatus(tx: TenantTx, id: string, status: string): Promise<void> {
+/**
+ * Sets an order's status. Every write of it goes through the domain's rule: an order completed
+ * or cancelled keeps its status (CONFLICT); the database's trigger is the last guard.
+ */
+export async function setOrderStatus(tx: TenantTx, id: string, status: OrderStatus): Promise<void> {
+  await checkOrderStatus(tx, id, status);
   await tx
     .update(orders)
     .set({ status, updatedAt: sql`now()` })
@@ -256,7 +264,23 @@ export async function listOrderExams(tx: TenantTx, orderId: string): Promise<Exa
   return tx.select().from(exams).where(eq(exams.orderId, orderId)).orderBy(asc(exams.createdAt));
 }
 
-export async function setExamStatus(tx: TenantTx, id: string, status: string): Promise<void> {
+async function checkOrderStatus(tx: TenantTx, id: string, status: OrderStatus): Promise<void> {
+  const [row] = await tx
+    .select({ status: orders.status })
+    .from(orders)
+    .where(eq(orders.id, id))
+    .for('update');
+  if (row) nextOrderStatus(row.status, status);
+}
+
+/**
+ * Sets an exam's status. An exam completed, discontinued or cancelled keeps its status
+ * (CONFLICT, the domain's rule; the database's trigger is the last guard); the transitions
+ * themselves are checked by the callers ({@link nextExamStatus}).
+ */
+export async function setExamStatus(tx: TenantTx, id: string, status: ExamStatus): Promise<void> {
+  const [row] = await tx.select({ status: exams.status }).from(exams).where(eq(exams.id, id)).for('update');
+  if (row) keepFinalExamStatus(row.status, status);
   await tx
     .update(exams)
     .set({ status, updatedAt: sql`now()` })
@@ -492,8 +516,11 @@ export async function findOrderByPlacer(
 export async function updateOrder(
   tx: TenantTx,
   id: string,
-  fields: Partial<Pick<OrderRow, 'urgency' | 'clinicalInfo' | 'referrerId' | 'performed' | 'status'>>,
+  fields: Partial<Pick<OrderRow, 'urgency' | 'clinicalInfo' | 'referrerId' | 'performed'>> & {
+    status?: OrderStatus;
+  },
 ): Promise<void> {
+  if (fields.status) await checkOrderStatus(tx, id, fields.status);
   await tx
     .update(orders)
     .set({ ...fields, updatedAt: sql`now()` })

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   accessionNumber,
+  EXAM_STATUSES,
   examDoneElsewhere,
+  FINAL_EXAM_STATUSES,
+  FINAL_ORDER_STATUSES,
+  FINAL_STATUS_REASON,
   isValidAeTitle,
+  keepFinalExamStatus,
   nextExamStatus,
+  nextOrderStatus,
+  ORDER_STATUSES,
   uuidToDicomUid,
 } from './scheduling.ts';
 
@@ -25,6 +32,42 @@ describe('scheduling rules', () => {
     expect(() => nextExamStatus('completed', 'scheduled')).toThrow(/completed to scheduled/);
     expect(() => nextExamStatus('cancelled', 'arrived')).toThrow();
     expect(() => nextExamStatus('in_progress', 'cancelled')).toThrow();
+  });
+
+  it('no exam leaves a final status (completed, discontinued, cancelled), by any door', () => {
+    for (const final of FINAL_EXAM_STATUSES) {
+      for (const next of EXAM_STATUSES.filter((s) => s !== final)) {
+        expect(() => nextExamStatus(final, next)).toThrow(`an exam cannot go from ${final} to ${next}`);
+        expect(() => keepFinalExamStatus(final, next)).toThrow(
+          expect.objectContaining({
+            code: 'CONFLICT',
+            details: expect.objectContaining({ reason: FINAL_STATUS_REASON }),
+          }),
+        );
+      }
+      expect(() => keepFinalExamStatus(final, final)).not.toThrow();
+    }
+    // A no-show is not final: the patient is booked again.
+    expect(() => keepFinalExamStatus('no_show', 'scheduled')).not.toThrow();
+    expect(nextExamStatus('no_show', 'scheduled')).toBe('scheduled');
+  });
+
+  it('no order leaves a final status (completed, cancelled); staying there is no move', () => {
+    for (const final of FINAL_ORDER_STATUSES) {
+      for (const next of ORDER_STATUSES.filter((s) => s !== final)) {
+        expect(() => nextOrderStatus(final, next)).toThrow(
+          expect.objectContaining({
+            code: 'CONFLICT',
+            message: `an order cannot go from ${final} to ${next}`,
+            details: expect.objectContaining({ reason: FINAL_STATUS_REASON }),
+          }),
+        );
+      }
+      expect(nextOrderStatus(final, final)).toBe(final);
+    }
+    expect(nextOrderStatus('requested', 'scheduled')).toBe('scheduled');
+    expect(nextOrderStatus('scheduled', 'completed')).toBe('completed');
+    expect(nextOrderStatus('requested', 'cancelled')).toBe('cancelled');
   });
 
   it('checks AE titles', () => {

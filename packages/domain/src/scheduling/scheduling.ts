@@ -2,7 +2,7 @@
  * Scheduling vocabulary and rules: modality types, exam statuses and their transitions, DICOM
  * identifiers generated for an order.
  */
-import { conflict } from '../shared/errors.ts';
+import { AppError } from '../shared/errors.ts';
 
 /** Modality types Rayon schedules (DICOM Modality, CID 29 subset). */
 export const MODALITY_TYPES = ['CR', 'DX', 'MG', 'CT', 'MR', 'US', 'NM', 'PT'] as const;
@@ -31,6 +31,68 @@ export const EXAM_STATUS_LABELS: Record<ExamStatus, string> = {
   no_show: 'Absent',
 };
 
+/**
+ * Final statuses: nothing moves an exam out of them (the database refuses it too, migration
+ * 0011's trigger). A no-show is not final: the patient may be booked again.
+ */
+export const FINAL_EXAM_STATUSES = [
+  'completed',
+  'discontinued',
+  'cancelled',
+] as const satisfies readonly ExamStatus[];
+
+export function isFinalExamStatus(status: string): boolean {
+  return (FINAL_EXAM_STATUSES as readonly string[]).includes(status);
+}
+
+/** Order (demande d'examen) statuses: requested until booked, then done or cancelled. */
+export const ORDER_STATUSES = ['requested', 'scheduled', 'completed', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** An order done or cancelled stays so (the database refuses it too, migration 0011's trigger). */
+export const FINAL_ORDER_STATUSES = ['completed', 'cancelled'] as const satisfies readonly OrderStatus[];
+
+export function isFinalOrderStatus(status: string): boolean {
+  return (FINAL_ORDER_STATUSES as readonly string[]).includes(status);
+}
+
+/** Why a status change is refused (stable reason key, translated by the portal). */
+export const FINAL_STATUS_REASON = 'scheduling.status.final';
+
+const refusedMove = (what: 'exam' | 'order', current: string, next: string) =>
+  new AppError('CONFLICT', `an ${what} cannot go from ${current} to ${next}`, {
+    details: {
+      reason: isFinal(what, current) ? FINAL_STATUS_REASON : 'scheduling.status.transition',
+      from: current,
+      to: next,
+    },
+  });
+
+const isFinal = (what: 'exam' | 'order', status: string) =>
+  what === 'exam' ? isFinalExamStatus(status) : isFinalOrderStatus(status);
+
+/**
+ * The order's next status, or CONFLICT when it would leave a final status (completed,
+ * cancelled). Staying where it is is not a move (a complement sent twice changes nothing).
+ */
+export function nextOrderStatus(current: string, next: OrderStatus): OrderStatus {
+  if (
+    !(ORDER_STATUSES as readonly string[]).includes(next) ||
+    (current !== next && isFinalOrderStatus(current))
+  ) {
+    throw refusedMove('order', current, next);
+  }
+  return next;
+}
+
+/**
+ * The guard every write of an exam status goes through (repositories included): an exam in a
+ * final status keeps it. The full transition rules are {@link nextExamStatus}'s.
+ */
+export function keepFinalExamStatus(current: string, next: string): void {
+  if (current !== next && isFinalExamStatus(current)) throw refusedMove('exam', current, next);
+}
+
 /** scheduled → arrived → in progress → completed (or discontinued); cancelled / no-show before. */
 const TRANSITIONS: Record<ExamStatus, readonly ExamStatus[]> = {
   requested: ['scheduled', 'cancelled'],
@@ -45,9 +107,7 @@ const TRANSITIONS: Record<ExamStatus, readonly ExamStatus[]> = {
 
 /** The exam's next status, or CONFLICT naming the refused transition. */
 export function nextExamStatus(current: ExamStatus, next: ExamStatus): ExamStatus {
-  if (!TRANSITIONS[current].includes(next)) {
-    throw conflict(`an exam cannot go from ${current} to ${next}`);
-  }
+  if (!TRANSITIONS[current]?.includes(next)) throw refusedMove('exam', current, next);
   return next;
 }
 
@@ -57,9 +117,7 @@ export function nextExamStatus(current: ExamStatus, next: ExamStatus): ExamStatu
  */
 export function examDoneElsewhere(current: ExamStatus): ExamStatus {
   if (current === 'completed') return current;
-  if (TRANSITIONS[current].length === 0 || current === 'no_show') {
-    throw conflict(`an exam cannot go from ${current} to completed`);
-  }
+  if (isFinalExamStatus(current) || current === 'no_show') throw refusedMove('exam', current, 'completed');
   return 'completed';
 }
 
