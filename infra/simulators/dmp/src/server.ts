@@ -59,9 +59,34 @@ export const DEFAULT_DMP_PATIENTS = ['279035121518989', '162018885045327'];
 
 export type DmpDocumentStatus = 'approved' | 'deprecated' | 'deleted';
 
+/**
+ * A patient known to the simulated DMP and what TD0.2 says of them: a DMP (`active`, the
+ * default), a closed one, the patient's opposition; `reportedMatricule`: the DMP holds the
+ * patient under this other INS (an identity difference the RIS must trace).
+ */
+export interface DmpPatientCase {
+  matricule: string;
+  dmp?: 'active' | 'closed' | 'opposed';
+  reportedMatricule?: string;
+}
+
+/** Who sees a document, from its TRE_A07 confidentiality codes (the JSON listing shows it). */
+export interface DmpVisibility {
+  patient: boolean;
+  professionals: boolean;
+  legalRepresentatives: boolean;
+}
+
 export interface StoredDmpDocument extends CheckedEntry {
   entryUuid: string;
+  /** Logical id of the entry (ITI-57): the first version's entryUUID, shared by its versions. */
+  lid: string;
+  /** Logical version (1, then each metadata update); only the latest may be approved. */
+  version: number;
   status: DmpDocumentStatus;
+  visibility: DmpVisibility;
+  /** Fed in a « connexion secrète » (the VIHF's confidentiality-code). */
+  secretConnection: boolean;
   ins: { matricule: string; oid: string };
   /** OU of the TLS client certificate that submitted it. */
   structureId: string;
@@ -90,8 +115,14 @@ export interface DmpSimulatorOptions {
   pki: { server: { certPem: string; keyPem: string }; caChainPem: readonly string[]; caPem?: string };
   /** Run ../shared/tools/validate-cda on each CDA (RAYON_SHARED overrides the shared folder). */
   validateCda?: boolean;
-  /** INS matricules that have a DMP (default DEFAULT_DMP_PATIENTS). */
-  patients?: readonly string[];
+  /** INS matricules that have a DMP, or their TD0.2 case (default DEFAULT_DMP_PATIENTS). */
+  patients?: readonly (string | DmpPatientCase)[];
+  /**
+   * Opens a DMP for any INS it is sent (ITI-41 or TD0.2), as if every patient had one: the quick
+   * start's choice, so that a patient created in the portal reaches it. Off by default (tests of
+   * an unknown patient).
+   */
+  openForAnyIns?: boolean;
   /** VIHF lifetime (default 30 s, national-services.md §1.2). */
   vihfMaxAgeSeconds?: number;
   maxBodyBytes?: number;
@@ -161,6 +192,17 @@ function fault(code: 'Sender' | 'Receiver', reason: string, subcode?: string): s
   );
 }
 
+/** Who sees a document, from its confidentiality codes (TRE_A07). */
+export function visibilityOf(codes: readonly string[]): DmpVisibility {
+  return {
+    patient: !codes.includes('INVISIBLE_PATIENT'),
+    professionals: !codes.includes('MASQUE_PS'),
+    legalRepresentatives: !codes.includes('INVISIBLE_REPRESENTANTS_LEGAUX'),
+  };
+}
+const secretConnectionOf = (vihf: CheckedVihf) =>
+  (vihf.attributes['urn:oasis:names:tc:xspa:1.0:resource:patient:hl7:confidentiality-code'] ?? []).length > 0;
+
 class HttpFault extends Error {
   readonly status: number;
   readonly xml: string;
@@ -199,7 +241,23 @@ function runValidateCda(tool: string, cda: Buffer): Promise<{ ok: boolean; outpu
  */
 export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<DmpSimulator> {
   const trustedCas = options.pki.caChainPem.map((p) => new X509Certificate(p));
-  const patients = new Set(options.patients ?? DEFAULT_DMP_PATIENTS);
+  const patients = new Map<string, DmpPatientCase>(
+    (options.patients ?? DEFAULT_DMP_PATIENTS).map((p) =>
+      typeof p === 'string' ? [p, { matricule: p }] : [p.matricule, p],
+    ),
+  );
+  /** The patient's DMP, opened on first contact when `openForAnyIns`. */
+  const dmpOf = (matricule: string): DmpPatientCase | undefined => {
+    const known = patients.get(matricule);
+    if (known || !options.openForAnyIns) return known;
+    const opened = { matricule };
+    patients.set(matricule, opened);
+    return opened;
+  };
+  const hasActiveDmp = (matricule: string) => {
+    const dmp = dmpOf(matricule);
+    return dmp !== undefined && (dmp.dmp ?? 'active') === 'active';
+  };
   const store = new Map<string, StoredDmpDocument>();
   const seenIds = new Set<string>();
   const notes: string[] = [];
@@ -456,7 +514,7 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     }
     if (path === '/registry') {
       try {
-        await serialised(async () => updateDocumentSet(request, vihf));
+        await serialised(async () => updateDocumentSet(request, vihf, structureId));
         return respond(`${expected}Response`, [], false);
       } catch (e) {
         if (e instanceof XdsError)
@@ -502,7 +560,8 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     if (ins.matricule !== vihf.ins.matricule || ins.oid !== vihf.ins.oid) {
       throw new XdsError('XDSPatientIdDoesNotMatch', 'patientId ≠ resource-id du VIHF');
     }
-    if (!patients.has(ins.matricule)) throw new XdsError('XDSUnknownPatientId', 'INS sans DMP');
+    // Hypothesis: a closed DMP, or one the patient opposed, takes nothing either.
+    if (!hasActiveDmp(ins.matricule)) throw new XdsError('XDSUnknownPatientId', 'INS sans DMP actif');
     const associations = rimChildren(list, 'Association');
     const documents = new Map<string, Buffer>();
     for (const d of Array.from(request.childNodes).filter(
@@ -576,7 +635,11 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
       store.set(a.entryUuid, {
         ...a.entry,
         entryUuid: a.entryUuid,
+        lid: a.entryUuid,
+        version: 1,
         status: 'approved',
+        visibility: visibilityOf(a.entry.confidentialityCodes),
+        secretConnection: secretConnectionOf(vihf),
         ins,
         structureId,
         submissionSetUniqueId: ss.uniqueId,
@@ -593,7 +656,7 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     }
   }
 
-  function updateDocumentSet(request: Element | undefined, vihf: CheckedVihf) {
+  function updateDocumentSet(request: Element | undefined, vihf: CheckedVihf, structureId: string) {
     if (!request || request.namespaceURI !== NS.lcm || request.localName !== 'SubmitObjectsRequest') {
       throw new XdsError('XDSRegistryMetadataError', 'SubmitObjectsRequest attendu');
     }
@@ -602,6 +665,10 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     const pkg = rimChildren(list, 'RegistryPackage')[0];
     if (!pkg) throw new XdsError('XDSRegistryMetadataError', 'lot de soumission absent');
     const ss = checkSubmissionSet(pkg);
+    if (rimChildren(list, 'ExtrinsicObject').length > 0) {
+      updateEntryMetadata(list, pkg, ss, vihf, structureId);
+      return;
+    }
     const updates = rimChildren(list, 'Association').filter(
       (a) =>
         a.getAttribute('associationType') === 'urn:ihe:iti:2010:AssociationType:UpdateAvailabilityStatus',
@@ -615,6 +682,7 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
       if (target.patientId !== ss.patientId || target.ins.matricule !== vihf.ins.matricule) {
         throw new XdsError('XDSPatientIdDoesNotMatch', 'patient du document ≠ patient de la requête');
       }
+      assertAuthorStructure(target, structureId);
       const original = slotValues(a, 'OriginalStatus')[0];
       const next = slotValues(a, 'NewStatus')[0];
       if (original !== STATUS_URI[target.status])
@@ -626,6 +694,104 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
       changes.push([target, status]);
     }
     for (const [doc, status] of changes) doc.status = status;
+  }
+
+  /**
+   * Hypothesis (the DMP's own code is not public; HL7 error 901 « auteur non autorisé » of the
+   * CI-SIS volet): only the structure that fed a document may update or delete it.
+   */
+  function assertAuthorStructure(target: StoredDmpDocument, structureId: string) {
+    if (target.structureId !== structureId) {
+      throw new XdsError(
+        'XDSMetadataUpdateError',
+        'auteur non autorisé : seule la structure qui a déposé le document peut le modifier',
+      );
+    }
+  }
+
+  /**
+   * ITI-57 « Update DocumentEntry Metadata » (IHE ITI TF-2b 3.57.4.1.3.3.1): a new logical version
+   * of an entry — new entryUUID, the entry's lid, HasMember with PreviousVersion = the current
+   * version — with the same document (uniqueId, hash, size, patient) and changed metadata, here
+   * its confidentialityCode list (visibility; national-services.md §1.5). The previous version is
+   * deprecated. Refused as IHE says: unknown lid (UnresolvedReferenceException), a version that
+   * is not the current one (XDSMetadataVersionError), another uniqueId (XDSMetadataIdentifierError),
+   * another patient, a changed document, malformed metadata; and as the DMP would (Hypothesis):
+   * another structure than the author, a document visible to the patient made invisible again.
+   */
+  function updateEntryMetadata(
+    list: Element,
+    pkg: Element,
+    ss: { patientId: string },
+    vihf: CheckedVihf,
+    structureId: string,
+  ) {
+    const objects = rimChildren(list, 'ExtrinsicObject');
+    if (objects.length !== 1) throw new XdsError('XDSMetadataUpdateError', 'une seule fiche à mettre à jour');
+    const element = objects[0] as Element;
+    const entry = checkDocumentEntry(element);
+    const lid = element.getAttribute('lid') ?? '';
+    if (!/^urn:uuid:[0-9a-f-]{36}$/i.test(entry.id)) {
+      throw new XdsError(
+        'XDSRegistryMetadataError',
+        'entryUUID (urn:uuid:) attendu pour la nouvelle version',
+      );
+    }
+    if (!lid) throw new XdsError('XDSRegistryMetadataError', 'lid (identifiant logique) absent');
+    if (store.has(entry.id)) throw new XdsError('XDSMetadataUpdateError', 'entryUUID déjà utilisé');
+    const versions = [...store.values()].filter((d) => d.lid === lid);
+    if (versions.length === 0) throw new XdsError('UnresolvedReferenceException', `lid inconnu : ${lid}`);
+    const latest = versions.reduce((a, b) => (b.version > a.version ? b : a));
+    const ssId = pkg.getAttribute('id') ?? '';
+    const member = rimChildren(list, 'Association').find(
+      (a) =>
+        a.getAttribute('associationType') === 'urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember' &&
+        a.getAttribute('sourceObject') === ssId &&
+        a.getAttribute('targetObject') === entry.id,
+    );
+    if (!member) throw new XdsError('XDSRegistryMetadataError', 'fiche hors du lot (HasMember)');
+    const previous = slotValues(member, 'PreviousVersion')[0];
+    if (!previous) throw new XdsError('XDSRegistryMetadataError', 'slot PreviousVersion absent');
+    if (previous !== String(latest.version) || latest.status !== 'approved') {
+      throw new XdsError(
+        'XDSMetadataVersionError',
+        `PreviousVersion ${previous} ≠ version courante ${latest.version} (${latest.status})`,
+      );
+    }
+    if (entry.patientId !== latest.patientId || entry.patientId !== ss.patientId) {
+      throw new XdsError('XDSPatientIdDoesNotMatch', 'patient de la fiche ≠ patient du document');
+    }
+    if (latest.ins.matricule !== vihf.ins.matricule) {
+      throw new XdsError('XDSPatientIdDoesNotMatch', 'patient du document ≠ resource-id du VIHF');
+    }
+    if (entry.uniqueId !== latest.uniqueId) {
+      throw new XdsError('XDSMetadataIdentifierError', 'uniqueId ≠ celui de la fiche mise à jour');
+    }
+    if (entry.hash !== latest.hash || entry.size !== latest.size) {
+      throw new XdsError(
+        'XDSMetadataUpdateError',
+        'hash ou size changés : une mise à jour ne change pas le document',
+      );
+    }
+    assertAuthorStructure(latest, structureId);
+    const visibility = visibilityOf(entry.confidentialityCodes);
+    if (latest.visibility.patient && !visibility.patient) {
+      throw new XdsError(
+        'XDSMetadataUpdateError',
+        'un document visible par le patient ne peut plus lui être rendu invisible',
+      );
+    }
+    store.set(entry.id, {
+      ...latest,
+      ...entry,
+      entryUuid: entry.id,
+      lid,
+      version: latest.version + 1,
+      status: 'approved',
+      visibility,
+      submittedAt: new Date().toISOString(),
+    });
+    latest.status = 'deprecated';
   }
 
   /**
@@ -669,9 +835,16 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
       found
         .map(
           (d) =>
-            `<rim:ExtrinsicObject id="${d.entryUuid}" status="${STATUS_URI[d.status]}" mimeType="${d.mimeType}" objectType="urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1">` +
+            `<rim:ExtrinsicObject id="${d.entryUuid}" lid="${d.lid}" status="${STATUS_URI[d.status]}" mimeType="${d.mimeType}" objectType="urn:uuid:7edca82f-054d-47f2-a032-9b2a5b5186c1">` +
+            d.confidentialityCodes
+              .map(
+                (c, i) =>
+                  `<rim:Classification classificationScheme="urn:uuid:f4f85eac-e6cb-4883-b524-f2705394840f" classifiedObject="${d.entryUuid}" id="urn:uuid:${randomUUID()}" nodeRepresentation="${esc(c)}"><rim:Slot name="codingScheme"><rim:ValueList><rim:Value>${i === 0 ? '2.16.840.1.113883.5.25' : '1.2.250.1.213.1.1.4.13'}</rim:Value></rim:ValueList></rim:Slot></rim:Classification>`,
+              )
+              .join('') +
             `<rim:ExternalIdentifier id="urn:uuid:${randomUUID()}" registryObject="${d.entryUuid}" identificationScheme="urn:uuid:58a6f841-87b3-4a3e-92fd-a8ffeff98427" value="${esc(d.patientId)}"/>` +
             `<rim:ExternalIdentifier id="urn:uuid:${randomUUID()}" registryObject="${d.entryUuid}" identificationScheme="urn:uuid:2e82c1f6-a085-4c72-9da3-8640a32e42ab" value="${esc(d.uniqueId)}"/>` +
+            `<rim:VersionInfo versionName="${d.version}"/>` +
             `</rim:ExtrinsicObject>`,
         )
         .join('') +
@@ -679,24 +852,31 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
     );
   }
 
-  /** TD0.2 answer. [I] The real response structure is not public (national-services.md §1.7). */
+  /**
+   * TD0.2 answer. Hypothesis: the real response structure is not public (national-services.md
+   * §1.7): the dossier's state in registrationEvent/statusCode — active (a DMP), completed
+   * (closed), nullified (the patient's opposition) —, the INS the DMP holds in its patient id,
+   * AUTORISATION code VALIDE as the DRIMbox front reads it; NF when there is no DMP.
+   */
   function existence(request: Element | undefined, vihf: CheckedVihf): string {
     const value = request
       ?.getElementsByTagNameNS(NS.hl7, 'patientIdentifier')[0]
       ?.getElementsByTagNameNS(NS.hl7, 'value')[0];
     const matricule = value?.getAttribute('extension') ?? '';
-    const known = patients.has(matricule) && matricule === vihf.ins.matricule;
+    const dmp = matricule === vihf.ins.matricule ? dmpOf(matricule) : undefined;
+    const state = { active: 'active', closed: 'completed', opposed: 'nullified' }[dmp?.dmp ?? 'active'];
     return (
       `<hl7:PRPA_IN201306UV02 xmlns:hl7="${NS.hl7}" ITSVersion="XML_1.0">` +
       `<hl7:interactionId root="2.16.840.1.113883.1.6" extension="PRPA_IN201306UV02"/>` +
       `<hl7:acknowledgement><hl7:typeCode code="AA"/></hl7:acknowledgement>` +
       `<hl7:controlActProcess classCode="CACT" moodCode="EVN">` +
-      (known
-        ? `<hl7:subject typeCode="SUBJ"><hl7:registrationEvent classCode="REG" moodCode="EVN"><hl7:statusCode code="active"/>` +
-          `<hl7:subject1 typeCode="SBJ"><hl7:patient classCode="PAT"><hl7:id root="${esc(value?.getAttribute('root') ?? '')}" extension="${esc(matricule)}"/></hl7:patient></hl7:subject1>` +
-          `</hl7:registrationEvent></hl7:subject><hl7:AUTORISATION code="VALIDE"/>`
+      (dmp
+        ? `<hl7:subject typeCode="SUBJ"><hl7:registrationEvent classCode="REG" moodCode="EVN"><hl7:statusCode code="${state}"/>` +
+          `<hl7:subject1 typeCode="SBJ"><hl7:patient classCode="PAT"><hl7:id root="${esc(value?.getAttribute('root') ?? '')}" extension="${esc(dmp.reportedMatricule ?? matricule)}"/></hl7:patient></hl7:subject1>` +
+          `</hl7:registrationEvent></hl7:subject>` +
+          (state === 'active' ? `<hl7:AUTORISATION code="VALIDE"/>` : '')
         : '') +
-      `<hl7:queryAck><hl7:queryResponseCode code="${known ? 'OK' : 'NF'}"/></hl7:queryAck>` +
+      `<hl7:queryAck><hl7:queryResponseCode code="${dmp ? 'OK' : 'NF'}"/></hl7:queryAck>` +
       `</hl7:controlActProcess></hl7:PRPA_IN201306UV02>`
     );
   }
@@ -750,7 +930,9 @@ export async function startDmpSimulator(options: DmpSimulatorOptions): Promise<D
           documents: [...store.values()].filter(
             (d) => d.ins.matricule === ins.matricule && d.ins.oid === ins.oid,
           ),
-          hasDmp: patients.has(ins.matricule),
+          hasDmp:
+            (patients.get(ins.matricule)?.dmp ?? (patients.has(ins.matricule) ? 'active' : 'none')) ===
+            'active',
         })).catch(() => {
           if (!res.headersSent) res.writeHead(500);
           res.end();

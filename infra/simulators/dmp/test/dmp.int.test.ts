@@ -9,7 +9,10 @@ import {
   existence,
   findDocuments,
   provideAndRegister,
+  reportPatientExistence,
   sendReportToDmp,
+  updateDocumentSet,
+  updateReportVisibility,
   withdraw,
   withdrawReportFromDmp,
   type DmpDocumentDescription,
@@ -166,11 +169,15 @@ describe('DMP simulator ← connectors ITI-41 / ITI-57', () => {
     };
     expect(await existence({ ...common, vihf: vihfFor(description), patientIns: ins })).toEqual({
       exists: true,
+      status: 'exists',
       authorization: 'VALIDE',
     });
     const other = { matricule: '180036912345649', oid: ins.oid };
     const d2 = { ...description, patient: { ...description.patient, ins: other } };
-    expect(await existence({ ...common, vihf: vihfFor(d2), patientIns: other })).toEqual({ exists: false });
+    expect(await existence({ ...common, vihf: vihfFor(d2), patientIns: other })).toEqual({
+      exists: false,
+      status: 'none',
+    });
   });
 
   it('an unknown patient is refused with XDSUnknownPatientId, not retryable', async () => {
@@ -424,13 +431,19 @@ describe('sendReportToDmp / withdrawReportFromDmp (what the delivery job calls)'
     expect(entries.filter((e) => e.uniqueId.endsWith('.100') || e.uniqueId.endsWith('.101'))).toEqual([
       {
         entryUuid: byId(v1.description.document.id)?.entryUuid,
+        lid: byId(v1.description.document.id)?.entryUuid,
+        version: '1',
         uniqueId: v1.description.document.id,
         status: 'deprecated',
+        confidentialityCodes: ['N', 'INVISIBLE_PATIENT'],
       },
       {
         entryUuid: byId(v2.description.document.id)?.entryUuid,
+        lid: byId(v2.description.document.id)?.entryUuid,
+        version: '1',
         uniqueId: v2.description.document.id,
         status: 'deleted',
+        confidentialityCodes: ['N'],
       },
     ]);
 
@@ -441,6 +454,228 @@ describe('sendReportToDmp / withdrawReportFromDmp (what the delivery job calls)'
       reason: 'identité non qualifiée : document non envoyé au DMP',
     });
     expect(sim.documents()).toHaveLength(count);
+  });
+
+  it('visibility: an entry fed invisible to the patient is made visible by ITI-57 (a new logical version, the listing shows it); done once; masking and connexion secrète are kept', async () => {
+    const v = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.200';
+    });
+    const connection = { endpoint: sim.url, ca: pki.caChainPem, certificate };
+    await sendReportToDmp({
+      ...connection,
+      ...v,
+      software,
+      confidentiality: { invisiblePatient: true, masquePs: true },
+      secretConnection: true,
+    });
+    const listing = async () =>
+      (
+        (await (await fetch(`${sim.adminUrl}/documents`)).json()) as {
+          uniqueId: string;
+          status: string;
+          version: number;
+          visibility: { patient: boolean; professionals: boolean; legalRepresentatives: boolean };
+          secretConnection: boolean;
+        }[]
+      ).filter((d) => d.uniqueId === v.description.document.id);
+    expect(await listing()).toMatchObject([
+      {
+        status: 'approved',
+        version: 1,
+        visibility: { patient: false, professionals: false, legalRepresentatives: true },
+        secretConnection: true,
+      },
+    ]);
+    const visible = { masquePs: true, invisiblePatient: false };
+    expect(
+      await updateReportVisibility({ ...connection, ...v, software, confidentiality: visible }),
+    ).toMatchObject({ status: 'success', alreadyDone: false, version: '2' });
+    expect((await listing()).map((d) => [d.version, d.status, d.visibility])).toEqual([
+      [1, 'deprecated', { patient: false, professionals: false, legalRepresentatives: true }],
+      [2, 'approved', { patient: true, professionals: false, legalRepresentatives: true }],
+    ]);
+    const current = sim.documents().find((d) => d.uniqueId === v.description.document.id && d.version === 2);
+    expect(current?.confidentialityCodes).toEqual(['N', 'MASQUE_PS']);
+    expect(current?.cda.toString('utf8')).toBe(v.cda);
+    // A retry after a lost answer: the DMP already shows it; nothing more is sent.
+    expect(
+      await updateReportVisibility({ ...connection, ...v, software, confidentiality: visible }),
+    ).toMatchObject({ status: 'success', alreadyDone: true, version: '2' });
+    expect(await listing()).toHaveLength(2);
+    // The deletion targets the current version.
+    expect(await withdrawReportFromDmp({ ...connection, description: v.description, software })).toEqual({
+      status: 'success',
+      alreadyWithdrawn: false,
+    });
+    expect((await listing()).map((d) => d.status)).toEqual(['deprecated', 'deleted']);
+  });
+
+  it('ITI-57 metadata update: refuses an unknown entry, a stale version, another uniqueId, another structure, malformed metadata, and hiding again from the patient', async () => {
+    const v = await render('qualified-ins', (d) => {
+      d.document.id = '1.2.250.1.999.1.1.20261122.201';
+    });
+    const connection = { endpoint: sim.url, ca: pki.caChainPem, certificate };
+    await sendReportToDmp({
+      ...connection,
+      ...v,
+      software,
+      confidentiality: { invisiblePatient: true, invisibleRepresentantsLegaux: true },
+    });
+    const entry = sim.documents().find((d) => d.uniqueId === v.description.document.id)!;
+    // Hidden from the legal representatives without « connexion secrète »: no VIHF confidentiality-code.
+    expect(entry).toMatchObject({
+      confidentialityCodes: ['N', 'INVISIBLE_PATIENT', 'INVISIBLE_REPRESENTANTS_LEGAUX'],
+      secretConnection: false,
+    });
+    let n = 0;
+    const update = (
+      o: { lid?: string; previousVersion?: string; uniqueId?: string; invisiblePatient?: boolean },
+      cert = certificate,
+      patch: (xml: string) => string = (x) => x,
+    ) => {
+      const metadata = buildXdsMetadata(v.description, {
+        cda: v.cda,
+        ...(o.uniqueId ? { uniqueId: o.uniqueId } : {}),
+        confidentiality: { invisiblePatient: o.invisiblePatient ?? false },
+        update: {
+          entryUuid: `urn:uuid:00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`,
+          lid: o.lid ?? entry.lid,
+          previousVersion: o.previousVersion ?? '1',
+        },
+      });
+      return rejection(
+        updateDocumentSet({
+          ...connection,
+          certificate: cert,
+          vihf: vihfFor(v.description, cert),
+          metadata: { xml: patch(metadata.xml) },
+        }),
+      );
+    };
+    const unknown = await update({ lid: 'urn:uuid:00000000-0000-4000-8000-999999999999' });
+    expect(unknown.remote).toMatch(/^UnresolvedReferenceException/);
+    expect(unknown.retryable).toBe(false);
+    expect((await update({ previousVersion: '2' })).remote).toMatch(/^XDSMetadataVersionError/);
+    expect((await update({ uniqueId: '1.2.250.1.999.1.1.20261122.299' })).remote).toMatch(
+      /^XDSMetadataIdentifierError/,
+    );
+    const other = OrganisationCertificate.fromPem(pki.clients.otherStructure);
+    const stranger = await rejection(
+      updateDocumentSet({
+        ...connection,
+        certificate: other,
+        // The other practice's own VIHF (its structure id), about the same patient.
+        vihf: vihfFor(
+          { ...v.description, organisation: { ...v.description.organisation, idNat: '1990000099' } },
+          other,
+        ),
+        metadata: buildXdsMetadata(v.description, {
+          cda: v.cda,
+          update: {
+            entryUuid: 'urn:uuid:00000000-0000-4000-8000-000000000777',
+            lid: entry.lid,
+            previousVersion: '1',
+          },
+        }),
+      }),
+    );
+    expect(stranger.remote).toMatch(/XDSMetadataUpdateError: auteur non autorisé/);
+    expect(
+      (await update({}, certificate, (x) => x.replace('urn:ihe:iti:xds-sd:pdf:2008', 'urn:x:pdf'))).remote,
+    ).toMatch(/^XDSRegistryMetadataError: formatCode/);
+    expect((await update({}, certificate, (x) => x.replace(/ lid="[^"]+"/, ''))).remote).toMatch(
+      /lid \(identifiant logique\) absent/,
+    );
+    // Nothing changed by the refusals.
+    expect(sim.documents().filter((d) => d.uniqueId === v.description.document.id)).toHaveLength(1);
+    // Made visible, it cannot be hidden from the patient again.
+    await updateReportVisibility({ ...connection, ...v, software, confidentiality: {} });
+    const hideAgain = await update({ previousVersion: '2', invisiblePatient: true });
+    expect(hideAgain.remote).toMatch(/XDSMetadataUpdateError: un document visible par le patient/);
+    expect(hideAgain.reason).toMatch(/mise à jour/);
+  });
+
+  it('TD0.2 cases: a DMP, none, closed, the patient’s opposition, another INS; a DMP opened for any INS when asked', async () => {
+    const cases = await startDmpSimulator({
+      pki,
+      patients: [
+        '279035121518989',
+        { matricule: '180036912345649', dmp: 'closed' },
+        { matricule: '280036912345678', dmp: 'opposed' },
+        { matricule: '162018885045327', reportedMatricule: '162018885045399' },
+      ],
+    });
+    const open = await startDmpSimulator({ pki, patients: [], openForAnyIns: true });
+    try {
+      const { description } = await render('qualified-ins');
+      const ask = (matricule: string, at = cases) => {
+        const d = {
+          ...description,
+          patient: { ...description.patient, ins: { matricule, oid: '1.2.250.1.213.1.4.10' } },
+        };
+        return reportPatientExistence({
+          endpoint: at.url,
+          ca: pki.caChainPem,
+          certificate,
+          description: d,
+          software,
+        });
+      };
+      expect(await ask('279035121518989')).toEqual({
+        exists: true,
+        status: 'exists',
+        authorization: 'VALIDE',
+      });
+      expect(await ask('299999999999999')).toEqual({ exists: false, status: 'none' });
+      expect(await ask('180036912345649')).toEqual({ exists: false, status: 'closed' });
+      expect(await ask('280036912345678')).toEqual({ exists: false, status: 'opposed' });
+      expect(await ask('162018885045327')).toEqual({
+        exists: true,
+        status: 'exists',
+        authorization: 'VALIDE',
+        reportedIns: { matricule: '162018885045399', oid: '1.2.250.1.213.1.4.10' },
+      });
+      // A closed or opposed DMP takes no document either.
+      const { cda } = await render('qualified-ins', (d) => {
+        d.document.id = '1.2.250.1.999.1.1.20261122.210';
+        d.patient.ins = { matricule: '280036912345678', oid: '1.2.250.1.213.1.4.10' };
+      });
+      const opposed = {
+        ...description,
+        document: { ...description.document, id: '1.2.250.1.999.1.1.20261122.210' },
+        patient: {
+          ...description.patient,
+          ins: { matricule: '280036912345678', oid: '1.2.250.1.213.1.4.10' },
+        },
+      };
+      const refused = await rejection(
+        sendReportToDmp({
+          endpoint: cases.url,
+          ca: pki.caChainPem,
+          certificate,
+          description: opposed,
+          cda,
+          software,
+        }),
+      );
+      expect(refused.remote).toMatch(/XDSUnknownPatientId/);
+      // The quick start's simulator: any INS has a DMP, and takes the document.
+      expect(await ask('299999999999999', open)).toMatchObject({ exists: true, status: 'exists' });
+      expect(
+        await sendReportToDmp({
+          endpoint: open.url,
+          ca: pki.caChainPem,
+          certificate,
+          description: opposed,
+          cda,
+          software,
+        }),
+      ).toMatchObject({ status: 'success' });
+      expect(open.documents()).toHaveLength(1);
+    } finally {
+      await cases.close();
+      await open.close();
+    }
   });
 
   it('a médecin without savoir-faire in the VIHF role is refused', async () => {

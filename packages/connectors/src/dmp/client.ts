@@ -13,7 +13,7 @@ import {
 } from './metadata.ts';
 import { mtomMessage, postDmp, soapXmlOf, type DmpHttpResponse } from './transport.ts';
 import { buildVihf } from './vihf.ts';
-import { esc } from './xml.ts';
+import { esc, nameUuid } from './xml.ts';
 
 export interface DmpConnection {
   /** Base URL of the DMP services (e.g. `https://lps.dev9.dmp.gouv.fr/si-dmp-server/v2/services`); the service path is appended. */
@@ -205,8 +205,19 @@ export async function withdraw(
   return { status: 'success' };
 }
 
+/**
+ * What TD0.2 says of a patient: a DMP (`exists`, with the access authorisation of this
+ * professional), none, closed, or the patient's opposition; `reportedIns` when the DMP knows the
+ * patient under another INS than the one asked (an identity difference to trace).
+ */
 export type DmpExistence =
-  { exists: true; authorization: 'VALIDE' | 'INTERDIT' | 'ABSENTE' | string } | { exists: false };
+  | {
+      exists: true;
+      status: 'exists';
+      authorization: 'VALIDE' | 'INTERDIT' | 'ABSENTE' | string;
+      reportedIns?: { matricule: string; oid: string } | undefined;
+    }
+  | { exists: false; status: 'none' | 'closed' | 'opposed' };
 
 /**
  * TD0.2 test d'existence: HL7v3 PRPA_IN201307UV02 to `/patients` (national-services.md §1.7).
@@ -250,10 +261,59 @@ export async function existence(
   const queryResponse = answer
     .getElementsByTagNameNS(DMP_NS.hl7, 'queryResponseCode')[0]
     ?.getAttribute('code');
-  if (queryResponse === 'NF') return { exists: false };
+  if (queryResponse === 'NF') return { exists: false, status: 'none' };
+  // Hypothesis (the DMP's answer is not public, national-services.md §1.7): the dossier's state is
+  // the registrationEvent's statusCode — active (a DMP), completed (closed), nullified (the
+  // patient opposed it) — and its patient id the INS the DMP holds.
+  const event = answer.getElementsByTagNameNS(DMP_NS.hl7, 'registrationEvent')[0];
+  const state = Array.from(event?.childNodes ?? [])
+    .find((n): n is Element => n.nodeType === 1 && (n as Element).localName === 'statusCode')
+    ?.getAttribute('code');
+  if (state === 'completed') return { exists: false, status: 'closed' };
+  if (state === 'nullified') return { exists: false, status: 'opposed' };
   const all = Array.from(answer.getElementsByTagName('*'));
   const authorization = all.find((e) => /AUTORISATION/i.test(e.localName ?? ''))?.getAttribute('code');
-  return { exists: true, authorization: authorization ?? 'ABSENTE' };
+  const held = event
+    ?.getElementsByTagNameNS(DMP_NS.hl7, 'patient')[0]
+    ?.getElementsByTagNameNS(DMP_NS.hl7, 'id')[0];
+  const reported = held
+    ? { matricule: held.getAttribute('extension') ?? '', oid: held.getAttribute('root') ?? '' }
+    : undefined;
+  const differs =
+    reported &&
+    reported.matricule !== '' &&
+    (reported.matricule !== input.patientIns.matricule || reported.oid !== input.patientIns.oid);
+  return {
+    exists: true,
+    status: 'exists',
+    authorization: authorization ?? 'ABSENTE',
+    ...(differs ? { reportedIns: reported } : {}),
+  };
+}
+
+/**
+ * TD0.2 for a report's patient, with a fresh VIHF of its author (the delivery's own check before
+ * the first DMP send for a patient).
+ */
+export async function reportPatientExistence(
+  input: DmpConnection & {
+    description: DmpDocumentDescription;
+    software: DmpSoftware;
+    specialty?: { code: string; label: string };
+    now?: Date;
+  },
+): Promise<DmpExistence | { status: 'not-eligible'; reason: string }> {
+  const eligibility = dmpEligibility(input.description);
+  if (!eligibility.eligible) return { status: 'not-eligible', reason: eligibility.reason };
+  return existence({
+    ...input,
+    vihf: reportVihf(input),
+    patientIns: input.description.patient.ins as { matricule: string; oid: string },
+    sender: {
+      id: input.software.id ?? input.description.accessionAuthority,
+      name: input.software.name,
+    },
+  });
 }
 
 export interface DmpSoftware {
@@ -277,6 +337,12 @@ export async function sendReportToDmp(
     /** TRE_R38 savoir-faire of the radiologist for the VIHF role (default SM44 Radio-diagnostic). */
     specialty?: { code: string; label: string };
     confidentiality?: XdsMetadataOptions['confidentiality'];
+    /**
+     * « Connexion secrète » (CI-SIS CONNEXION_SECRETE=Y): the VIHF carries the resource's
+     * confidentiality-code, INVISIBLE_REPRESENTANTS_LEGAUX — the only value the DMP handles
+     * (national-services.md §1.2 [S]).
+     */
+    secretConnection?: boolean;
     sourceId?: string;
     now?: Date;
   },
@@ -297,7 +363,8 @@ export async function sendReportToDmp(
       patientIns: d.patient.ins as { matricule: string; oid: string },
       statuses: ['approved', 'deprecated'],
     });
-    const previous = entries.find((e) => e.uniqueId === d.document.replaces);
+    // The entry's current logical version (an earlier visibility update deprecated the others).
+    const previous = currentEntry(entries, d.document.replaces);
     if (previous) replaces = { entryUuid: previous.entryUuid };
   }
   const metadata = buildXdsMetadata(d, {
@@ -307,11 +374,7 @@ export async function sendReportToDmp(
     ...(input.sourceId ? { sourceId: input.sourceId } : {}),
     ...(input.now ? { now: input.now } : {}),
   });
-  const vihf = reportVihf(input, {
-    ...(input.confidentiality?.invisibleRepresentantsLegaux
-      ? { confidentialityCode: 'INVISIBLE_REPRESENTANTS_LEGAUX' as const }
-      : {}),
-  });
+  const vihf = reportVihf(input, secretVihf(input.secretConnection));
   const result = await provideAndRegister({ ...input, vihf, metadata, cda: input.cda });
   return { ...result, entryUuid: metadata.entryUuid, uniqueId: metadata.uniqueId };
 }
@@ -366,7 +429,7 @@ export async function withdrawReportFromDmp(
   const { description: d } = input;
   const patientIns = d.patient.ins as { matricule: string; oid: string };
   const entries = await findDocuments({ ...input, vihf: reportVihf(input), patientIns });
-  const entry = entries.find((e) => e.uniqueId === d.document.id);
+  const entry = currentEntry(entries, d.document.id);
   if (!entry) {
     throw new DeliveryError({
       retryable: false,
@@ -406,7 +469,7 @@ export async function findDocuments(
     patientIns: { matricule: string; oid: string };
     statuses?: readonly DmpEntryStatus[];
   },
-): Promise<{ entryUuid: string; uniqueId: string; status: DmpEntryStatus }[]> {
+): Promise<DmpEntry[]> {
   const action = 'urn:ihe:iti:2007:RegistryStoredQuery';
   const to = serviceUrl(input.endpoint, DMP_SERVICES.updateDocumentSet.path);
   const statuses = (input.statuses ?? ['approved', 'deprecated', 'deleted']).map((s) => `'${STATUS[s]}'`);
@@ -436,12 +499,132 @@ export async function findDocuments(
         : 'Failure',
     });
   }
-  return Array.from(answer.getElementsByTagNameNS(DMP_NS.rim, 'ExtrinsicObject')).map((e) => ({
-    entryUuid: e.getAttribute('id') ?? '',
-    status: STATUS_BY_URI[e.getAttribute('status') ?? ''] ?? 'approved',
-    uniqueId:
-      Array.from(e.getElementsByTagNameNS(DMP_NS.rim, 'ExternalIdentifier'))
-        .find((x) => x.getAttribute('identificationScheme') === XDS_UUID.documentEntryUniqueId)
-        ?.getAttribute('value') ?? '',
-  }));
+  return Array.from(answer.getElementsByTagNameNS(DMP_NS.rim, 'ExtrinsicObject')).map((e) => {
+    const entryUuid = e.getAttribute('id') ?? '';
+    return {
+      entryUuid,
+      // A registry that does not version entries: the entry is its own logical id, version 1.
+      lid: e.getAttribute('lid') || entryUuid,
+      version: e.getElementsByTagNameNS(DMP_NS.rim, 'VersionInfo')[0]?.getAttribute('versionName') ?? '1',
+      status: STATUS_BY_URI[e.getAttribute('status') ?? ''] ?? 'approved',
+      uniqueId:
+        Array.from(e.getElementsByTagNameNS(DMP_NS.rim, 'ExternalIdentifier'))
+          .find((x) => x.getAttribute('identificationScheme') === XDS_UUID.documentEntryUniqueId)
+          ?.getAttribute('value') ?? '',
+      confidentialityCodes: Array.from(e.getElementsByTagNameNS(DMP_NS.rim, 'Classification'))
+        .filter((c) => c.getAttribute('classificationScheme') === XDS_UUID.confidentialityCode)
+        .map((c) => c.getAttribute('nodeRepresentation') ?? ''),
+    };
+  });
+}
+
+/** An entry as ITI-18 returns it: its logical id and version (ITI-57), status and visibility. */
+export interface DmpEntry {
+  entryUuid: string;
+  lid: string;
+  version: string;
+  uniqueId: string;
+  status: DmpEntryStatus;
+  confidentialityCodes: string[];
+}
+
+/** The current logical version of a document: approved first, else the latest one found. */
+function currentEntry(entries: readonly DmpEntry[], uniqueId: string): DmpEntry | undefined {
+  const all = entries.filter((e) => e.uniqueId === uniqueId);
+  return all.find((e) => e.status === 'approved') ?? all.at(-1);
+}
+
+const secretVihf = (secret: boolean | undefined) =>
+  secret ? { confidentialityCode: 'INVISIBLE_REPRESENTANTS_LEGAUX' as const } : {};
+
+/**
+ * ITI-57 Update Document Set to `/registry` (plain SOAP 1.2): the metadata built by
+ * buildXdsMetadata(…, { update }) — a new logical version of an entry.
+ */
+export async function updateDocumentSet(
+  input: DmpConnection & { vihf: string; metadata: { xml: string } },
+): Promise<{ status: 'success' }> {
+  const { path, action } = DMP_SERVICES.updateDocumentSet;
+  const to = serviceUrl(input.endpoint, path);
+  const xml = envelope({ action, to, vihf: input.vihf, body: input.metadata.xml });
+  const response = await postDmp(
+    { url: to, certificate: input.certificate, ca: input.ca, timeoutMs: input.timeoutMs },
+    {
+      contentType: `application/soap+xml; charset=UTF-8; action="${action}"`,
+      body: Buffer.from(xml, 'utf8'),
+    },
+  );
+  readRegistryResponse(parseAnswer(response));
+  return { status: 'success' };
+}
+
+/**
+ * Changes the visibility of a document already in the DMP (e.g. INVISIBLE_PATIENT lifted once
+ * the announcement is recorded): finds its current entry by ITI-18, then ITI-57 with a new
+ * logical version of the entry whose confidentialityCode list is the one asked — same uniqueId,
+ * hash and size, the other metadata as first sent (national-services.md §1.5: the ANS « Mise à
+ * jour des métadonnées d'une fiche »). Hypothesis: the DMP takes the ITI-57 DocumentEntry
+ * metadata update (IHE ITI TF-2b 3.57.4.1.3.3.1) for it; the DMP guide's own message is not public.
+ * Already so (a retry after a lost answer): nothing sent.
+ */
+export async function updateReportVisibility(
+  input: DmpConnection & {
+    description: DmpDocumentDescription;
+    cda: Uint8Array | string;
+    software: DmpSoftware;
+    confidentiality: NonNullable<XdsMetadataOptions['confidentiality']>;
+    secretConnection?: boolean;
+    specialty?: { code: string; label: string };
+    sourceId?: string;
+    now?: Date;
+  },
+): Promise<
+  | { status: 'success'; alreadyDone: boolean; entryUuid: string; version: string }
+  | { status: 'not-eligible'; reason: string }
+> {
+  const eligibility = dmpEligibility(input.description);
+  if (!eligibility.eligible) return { status: 'not-eligible', reason: eligibility.reason };
+  const d = input.description;
+  const patientIns = d.patient.ins as { matricule: string; oid: string };
+  const entries = await findDocuments({
+    ...input,
+    vihf: reportVihf(input),
+    patientIns,
+    statuses: ['approved', 'deprecated'],
+  });
+  const entry = currentEntry(entries, d.document.id);
+  if (!entry || entry.status !== 'approved') {
+    throw new DeliveryError({
+      retryable: false,
+      reason: entry
+        ? 'Le document a été remplacé dans le DMP : sa visibilité suit la nouvelle version.'
+        : 'Document introuvable dans le DMP : sa visibilité ne peut pas être modifiée.',
+      remote: entry ? `ITI-18: entry ${entry.status}` : 'ITI-18: no entry for this uniqueId',
+    });
+  }
+  const wanted = buildXdsMetadata(d, { cda: input.cda, confidentiality: input.confidentiality });
+  const same = (a: readonly string[], b: readonly string[]) =>
+    a.length === b.length && [...a].sort().join() === [...b].sort().join();
+  if (same(entry.confidentialityCodes, wanted.confidentialityCodes)) {
+    return { status: 'success', alreadyDone: true, entryUuid: entry.entryUuid, version: entry.version };
+  }
+  const next = String(Number(entry.version) + 1);
+  const metadata = buildXdsMetadata(d, {
+    cda: input.cda,
+    confidentiality: input.confidentiality,
+    update: {
+      // Name-based like the first entry's: a retry of this very update sends the same entry.
+      entryUuid: `urn:uuid:${nameUuid(`rayon:dmp:entry:${d.document.id}:v${next}`)}`,
+      lid: entry.lid,
+      previousVersion: entry.version,
+    },
+    ...(input.sourceId ? { sourceId: input.sourceId } : {}),
+    ...(input.now ? { now: input.now } : {}),
+  });
+  await updateDocumentSet({
+    ...input,
+    vihf: reportVihf(input, secretVihf(input.secretConnection)),
+    metadata,
+  });
+  return { status: 'success', alreadyDone: false, entryUuid: metadata.entryUuid, version: next };
 }

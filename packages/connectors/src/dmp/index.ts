@@ -5,6 +5,10 @@
 export {
   existence,
   findDocuments,
+  reportPatientExistence,
+  updateDocumentSet,
+  updateReportVisibility,
+  type DmpEntry,
   type DmpEntryStatus,
   provideAndRegister,
   readRegistryResponse,

@@ -82,6 +82,12 @@ export interface XdsMetadataOptions {
     invisiblePatient?: boolean;
     invisibleRepresentantsLegaux?: boolean;
   };
+  /**
+   * ITI-57 metadata update (national-services.md §1.5): a new logical version of the entry, with
+   * a new entryUUID, the entry's logical id (lid) and the version it follows (HasMember slot
+   * PreviousVersion); no document, no RPLC.
+   */
+  update?: { entryUuid: string; lid: string; previousVersion: string } | undefined;
   /** Submission time (defaults to now). */
   now?: Date;
   /** sourceId of the submission set: an OID of the sender (defaults to accessionAuthority). */
@@ -163,9 +169,10 @@ export function buildXdsMetadata(
   const bytes = typeof options.cda === 'string' ? Buffer.from(options.cda, 'utf8') : options.cda;
   const hash = createHash('sha1').update(bytes).digest('hex');
   const uniqueId = options.uniqueId ?? doc.id;
-  const entryUuid = dmpEntryUuid(uniqueId);
-  const replacedEntryUuid =
-    options.replaces?.entryUuid ?? (doc.replaces ? dmpEntryUuid(doc.replaces) : undefined);
+  const entryUuid = options.update?.entryUuid ?? dmpEntryUuid(uniqueId);
+  const replacedEntryUuid = options.update
+    ? undefined
+    : (options.replaces?.entryUuid ?? (doc.replaces ? dmpEntryUuid(doc.replaces) : undefined));
   const submissionSetUniqueId = options.submissionSetUniqueId ?? uuidOid(randomUUID());
   const now = options.now ?? new Date();
   const patientId = insCx(ins);
@@ -241,7 +248,7 @@ export function buildXdsMetadata(
     ? `${patient.localId.extension}^^^&${patient.localId.root}&ISO^PI`
     : insCx(ins, 'PI');
   const entry = [
-    `<rim:ExtrinsicObject id="${entryUuid}" mimeType="${CR_IMAGERIE.mimeType}" objectType="${XDS_UUID.documentEntry}">`,
+    `<rim:ExtrinsicObject id="${entryUuid}"${options.update ? ` lid="${esc(options.update.lid)}"` : ''} mimeType="${CR_IMAGERIE.mimeType}" objectType="${XDS_UUID.documentEntry}">`,
     slot('creationTime', [xdsTime(doc.effectiveTime)]),
     slot('hash', [hash]),
     slot('languageCode', ['fr-FR']),
@@ -292,7 +299,7 @@ export function buildXdsMetadata(
   ].join('');
 
   const associations = [
-    `<rim:Association associationType="${ASSOCIATION.hasMember}" id="urn:uuid:${randomUUID()}" sourceObject="${ss}" targetObject="${entryUuid}">${slot('SubmissionSetStatus', ['Original'])}</rim:Association>`,
+    `<rim:Association associationType="${ASSOCIATION.hasMember}" id="urn:uuid:${randomUUID()}" sourceObject="${ss}" targetObject="${entryUuid}">${slot('SubmissionSetStatus', ['Original'])}${options.update ? slot('PreviousVersion', [options.update.previousVersion]) : ''}</rim:Association>`,
   ];
   if (replacedEntryUuid) {
     associations.push(
