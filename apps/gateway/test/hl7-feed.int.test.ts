@@ -367,3 +367,125 @@ describe('identity feed over MLLP', () => {
     expect(await patientOf(a, 'RAYON-TEST', 'NEW-7')).toBeDefined();
   });
 });
+
+describe('identity feed semantics: a field left out is kept, "" erases as the RNIV allows', () => {
+  const person = { family: 'GARDE', given: 'Lucie', birth: '19810412', sex: 'F', cog: '63220' };
+  const identityAt = async (ipp: string) => identityOf((await patientOf(a, 'RAYON-TEST', ipp))!);
+  async function feed(trigger: string, segments: string[], name: string) {
+    const { code, out } = await sendText(portA, adt(trigger, segments).text, `${name}.hl7`);
+    expect(code, out).toBe(0);
+  }
+  /** The PID of an update that leaves out the INS, the birth place, the sex and PID-32. */
+  const bare = (ipp: string) => pid({ ipp, ...person, cog: undefined, sex: '', reliability: '' });
+
+  it('A08 and A31 leaving out the INS, birth place and PID-32 keep a qualified identity as it is', async () => {
+    await feed(
+      'A28',
+      [pid({ ipp: 'KEEP-1', ins: '162018885045327', ...person, reliability: 'QUAL' })],
+      'keep1',
+    );
+    const before = await identityAt('KEEP-1');
+    expect(before).toMatchObject({ status: 'qualifiee', traits: { birthPlaceCode: '63220', sex: 'F' } });
+    for (const trigger of ['A08', 'A31']) {
+      await feed(trigger, [bare('KEEP-1')], `keep1-${trigger}`);
+      expect(await identityAt('KEEP-1'), trigger).toEqual(before);
+    }
+    // A lower PID-32 code alone does not lower it either.
+    await feed('A31', [pid({ ipp: 'KEEP-1', ...person, reliability: 'PROV' })], 'keep1-prov');
+    expect(await identityAt('KEEP-1')).toEqual(before);
+  });
+
+  it('A08 leaving them out keeps a validated identity validated, with its birth place', async () => {
+    await feed('A28', [pid({ ipp: 'KEEP-2', ...person, reliability: 'VALI' })], 'keep2');
+    await feed('A08', [bare('KEEP-2')], 'keep2-a08');
+    expect(await identityAt('KEEP-2')).toMatchObject({
+      status: 'validee',
+      traits: { birthPlaceCode: '63220' },
+    });
+  });
+
+  it('"" erases the birth place of a provisional identity, not of a qualified one', async () => {
+    await feed('A28', [pid({ ipp: 'NULL-1', ...person, reliability: 'PROV' })], 'null1');
+    await feed('A31', [pid({ ipp: 'NULL-1', ...person, cog: '""', reliability: '' })], 'null1-a31');
+    expect((await identityAt('NULL-1')).traits.birthPlaceCode).toBeNull();
+
+    await feed(
+      'A28',
+      [pid({ ipp: 'NULL-2', ins: '274075176079430', ...person, reliability: 'QUAL' })],
+      'null2',
+    );
+    await feed('A08', [pid({ ipp: 'NULL-2', ...person, cog: '""', reliability: '' })], 'null2-a08');
+    expect(await identityAt('NULL-2')).toMatchObject({
+      status: 'qualifiee',
+      traits: { birthPlaceCode: '63220' },
+      ins: { matricule: '274075176079430' },
+    });
+  });
+
+  it('"" erases the INS: the qualified identity becomes validee (stated in its history)', async () => {
+    await feed(
+      'A28',
+      [pid({ ipp: 'NULL-3', ins: '277076322082910', ...person, reliability: 'QUAL' })],
+      'null3',
+    );
+    await feed('A31', [pid({ ipp: 'NULL-3', ins: '""', ...person, reliability: '' })], 'null3-a31');
+    const row = (await patientOf(a, 'RAYON-TEST', 'NULL-3'))!;
+    expect(identityOf(row)).toMatchObject({
+      status: 'validee',
+      ins: null,
+      traits: { birthPlaceCode: '63220' },
+    });
+    const [last] = await db.withTenant(a, (tx) => listIdentityEvents(tx, row.id));
+    expect(last!.changes.map((c) => c.field)).toEqual(
+      expect.arrayContaining(['status', 'ins.matricule', 'ins.oid']),
+    );
+  });
+
+  it('A40 keeps the surviving identity’s INS and traits when its PID leaves them out', async () => {
+    await feed(
+      'A28',
+      [pid({ ipp: 'SURV-1', ins: '185052B12345660', ...person, reliability: 'QUAL' })],
+      'surv1',
+    );
+    await feed('A28', [pid({ ipp: 'GONE-1', ...person, cog: '75056', reliability: 'PROV' })], 'gone1');
+    const before = await identityAt('SURV-1');
+    await feed('A40', [bare('SURV-1'), 'MRG|GONE-1^^^RAYON-TEST&1.2.250.1.999.1&ISO^PI'], 'surv1-a40');
+    const survivor = (await patientOf(a, 'RAYON-TEST', 'SURV-1'))!;
+    expect((await patientOf(a, 'RAYON-TEST', 'GONE-1'))!.id).toBe(survivor.id);
+    expect(identityOf(survivor)).toEqual(before);
+    expect(before).toMatchObject({ status: 'qualifiee', ins: { matricule: '185052B12345660' } });
+  });
+
+  it('A40 whose PID states the INS the absorbed record held takes it (merge first)', async () => {
+    await feed('A28', [pid({ ipp: 'SURV-2', ...person, reliability: 'VALI' })], 'surv2');
+    await feed(
+      'A28',
+      [pid({ ipp: 'GONE-2', ins: '185057505612388', ...person, reliability: 'QUAL' })],
+      'gone2',
+    );
+    await feed(
+      'A40',
+      [
+        pid({ ipp: 'SURV-2', ins: '185057505612388', ...person, reliability: 'QUAL' }),
+        'MRG|GONE-2^^^RAYON-TEST&1.2.250.1.999.1&ISO^PI',
+      ],
+      'surv2-a40',
+    );
+    expect(await identityAt('SURV-2')).toMatchObject({
+      status: 'qualifiee',
+      ins: { matricule: '185057505612388' },
+    });
+  });
+
+  it('takes a Corsican INS (2A at positions 6-7) in PID-3', async () => {
+    await feed(
+      'A28',
+      [pid({ ipp: 'CORSE-1', ins: '186022A21532523', ...person, reliability: 'QUAL' })],
+      'corse1',
+    );
+    expect((await identityAt('CORSE-1')).ins).toEqual({
+      matricule: '186022A21532523',
+      oid: '1.2.250.1.213.1.4.10',
+    });
+  });
+});

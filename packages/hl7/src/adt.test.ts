@@ -20,6 +20,8 @@ const PAT_TROIS: AdtEvent['patient'] = {
   complementary: { usedFamilyName: null, usedForename: null },
   reliabilityCode: 'VALI',
   reliabilityCodes: ['VALI'],
+  // No name of type D: the used name and forename are left out.
+  omitted: { usedFamilyName: 'absent', usedForename: 'absent' },
 };
 
 const ADMISSION = adtExamples().find((e) => e.name.endsWith('sgl-pamfr/admission.er7'))!;
@@ -207,6 +209,75 @@ describe('PID mapping', () => {
     expect(e.patient.reliabilityCode).toBe('PROV');
     expect(e.patient.reliabilityCodes).toEqual(['PROV', 'DOUT']);
     expect(adt(withField(BASE, 'PID', 32, '')).patient.reliabilityCode).toBeNull();
+  });
+
+  it('tells a field left out from one erased with the HL7 null "" (HL7 v2.5 §2.5.3)', () => {
+    const left = adt(
+      withField(
+        withField(
+          withField(withField(BASE, 'PID', 3, '000003^^^CHU-X^PI'), 'PID', 11, '^^PARIS^^75007^^H'),
+          'PID',
+          32,
+          '',
+        ),
+        'PID',
+        8,
+        '',
+      ),
+    ).patient;
+    expect(left.omitted).toEqual({
+      ins: 'absent',
+      sex: 'absent',
+      birthPlaceCode: 'absent',
+      usedFamilyName: 'absent',
+      usedForename: 'absent',
+      reliabilityCodes: 'absent',
+    });
+    const erased = adt(
+      withField(
+        withField(
+          withField(
+            withField(
+              BASE,
+              'PID',
+              3,
+              '000003^^^CHU-X^PI~""^^^ASIP-SANTE-INS-NIR&1.2.250.1.213.1.4.10&ISO^INS',
+            ),
+            'PID',
+            11,
+            '^^^^^^BDL^^""',
+          ),
+          'PID',
+          32,
+          '""',
+        ),
+        'PID',
+        5,
+        'PAT-TROIS^DOMINIQUE^""^^^^L~""^""^^^^^D',
+      ),
+    ).patient;
+    expect(erased.omitted).toEqual({
+      ins: 'erased',
+      birthForenames: 'erased',
+      birthPlaceCode: 'erased',
+      usedFamilyName: 'erased',
+      usedForename: 'erased',
+      reliabilityCodes: 'erased',
+    });
+    // What a new patient gets: no value.
+    expect(erased).toMatchObject({
+      ins: null,
+      traits: { birthForenames: 'DOMINIQUE', birthPlaceCode: null },
+      complementary: { usedFamilyName: null, usedForename: null },
+      reliabilityCodes: [],
+    });
+    expect(adt(withField(BASE, 'PID', 11, '""')).patient.omitted.birthPlaceCode).toBe('erased');
+  });
+
+  it('refuses "" for a required trait (AE 101 naming it)', () => {
+    expect(adtError(withField(BASE, 'PID', 7, '""'))).toMatchObject({ hl7Code: '101', field: 'PID-7' });
+    expect(adtError(withField(BASE, 'PID', 8, '""'))).toMatchObject({ hl7Code: '101', field: 'PID-8' });
+    expect(adtError(withField(BASE, 'PID', 5, '""^DOMINIQUE^^^^^L')).message).toContain('cannot be erased');
   });
 });
 

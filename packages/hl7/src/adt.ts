@@ -70,7 +70,35 @@ export interface AdtPatient {
   reliabilityCode: string | null;
   /** PID-32, every repetition. */
   reliabilityCodes: string[];
+  /**
+   * The optional fields the PID left out (`absent`: the stored value stays) or erased with the
+   * HL7 null `""` (`erased`), HL7 v2.5 §2.5.3. The values above read both as "none" (what a new
+   * patient gets); an update must not (see identityFromSource in @rayon/domain).
+   */
+  omitted: Partial<Record<OptionalPidField, 'absent' | 'erased'>>;
 }
+
+/**
+ * Optional PID data an update may leave out: the INS (no PID-3 repetition of type INS; `""` as
+ * its CX.1 erases it), sex (PID-8), list of birth forenames (PID-5.3 of the L name), birth place
+ * (no PID-11 repetition of type BDL; `""` as its XAD.9, or PID-11 `""`, erases it), used name
+ * and forename (PID-5 D repetition, XPN.1 / XPN.2), PID-32.
+ *
+ * Hypothesis (PAM-FR 2.11 text unavailable): PID-11 and PID-3 are lists of different things;
+ * a list without its BDL (or INS) repetition leaves the birth place (or INS) out rather than
+ * erasing it, the safest reading of HL7 v2.5 §2.5.3 for a repeating field.
+ */
+export type OptionalPidField =
+  | 'ins'
+  | 'sex'
+  | 'birthForenames'
+  | 'birthPlaceCode'
+  | 'usedFamilyName'
+  | 'usedForename'
+  | 'reliabilityCodes';
+
+/** The HL7 null: the sender erases the value. */
+const HL7_NULL = '""';
 
 /** Something the message got wrong that did not prevent processing (ERR severity W). */
 export interface AdtWarning {
@@ -108,12 +136,15 @@ function content(message: string, location: Hl7Location, code: Hl7ErrorCode = '1
 interface Identifiers {
   localIdentifiers: LocalIdentifier[];
   ins: Ins | null;
+  /** A repetition of type INS with the HL7 null as its CX.1. */
+  insErased?: boolean;
 }
 
 /** Reads a CX list (PID-3, MRG-1): IPPs and the INS. */
 function readIdentifiers(seg: Hl7Segment, field: number, warnings: AdtWarning[]): Identifiers {
   const localIdentifiers: LocalIdentifier[] = [];
   let ins: Ins | null = null;
+  let insErased = false;
   seg.field(field).repetitions.forEach((rep: Hl7Repetition, i) => {
     if (rep.raw === '') return;
     const value = rep.component(1).value.trim();
@@ -132,6 +163,10 @@ function readIdentifiers(seg: Hl7Segment, field: number, warnings: AdtWarning[])
       }
       localIdentifiers.push({ value, authority: name });
     } else if (type === 'INS') {
+      if (value === HL7_NULL) {
+        insErased = true;
+        return;
+      }
       const oid = authority.universalId;
       if (oid === INS_C_OID) {
         warnings.push({ location: where, hl7ErrorCode: '103', text: 'INS-C is no longer an INS: ignored' });
@@ -156,7 +191,8 @@ function readIdentifiers(seg: Hl7Segment, field: number, warnings: AdtWarning[])
       ins = { matricule: check.matricule, oid: oid as InsOid };
     }
   });
-  return { localIdentifiers, ins };
+  if (ins && insErased) throw content('PID-3 both gives and erases ("") the INS', seg.location(field));
+  return { localIdentifiers, ins, ...(insErased ? { insErased } : {}) };
 }
 
 const SEXES: Record<string, Sex> = { M: 'M', F: 'F', U: 'U', O: 'U', A: 'U', N: 'U' };
@@ -165,6 +201,12 @@ const COG_RE = /^(?:0[1-9]|[1-9]\d|2[AB])\d{3}$/;
 /** Reads PID (identifiers, strict and complementary traits, PID-32): shared with the order messages. */
 export function readPatient(pid: Hl7Segment, warnings: AdtWarning[]): AdtPatient {
   const ids = readIdentifiers(pid, 3, warnings);
+  const omitted: AdtPatient['omitted'] = {};
+  const { insErased, ...identifiers } = ids;
+  if (insErased) omitted.ins = 'erased';
+  else if (!ids.ins) omitted.ins = 'absent';
+  const notErasable = (what: string, location: Hl7Location) =>
+    content(`${what} is required: it cannot be erased ("")`, location, '101');
 
   const names = pid.field(5).repetitions;
   const legalIndex = names.findIndex((n) => n.component(7).value.toUpperCase() === 'L');
@@ -174,6 +216,8 @@ export function readPatient(pid: Hl7Segment, warnings: AdtWarning[]): AdtPatient
   const birthFamilyName = legal.component(1).value.trim();
   if (birthFamilyName === '')
     throw content('the birth name (PID-5.1, type L) is required', { ...legalAt, component: 1 }, '101');
+  if (birthFamilyName === HL7_NULL)
+    throw notErasable('the birth name (PID-5.1, type L)', { ...legalAt, component: 1 });
   const firstBirthForename = legal.component(2).value.trim();
   if (firstBirthForename === '') {
     throw content(
@@ -182,26 +226,47 @@ export function readPatient(pid: Hl7Segment, warnings: AdtWarning[]): AdtPatient
       '101',
     );
   }
-  const list = legal.component(3).value.trim();
+  if (firstBirthForename === HL7_NULL)
+    throw notErasable('the first birth forename (PID-5.2, type L)', { ...legalAt, component: 2 });
+  let list = legal.component(3).value.trim();
+  if (list === '') omitted.birthForenames = 'absent';
+  else if (list === HL7_NULL) {
+    omitted.birthForenames = 'erased';
+    list = '';
+  }
   const used = names.find((n) => n.component(7).value.toUpperCase() === 'D');
+  const usedPart = (n: 1 | 2, field: 'usedFamilyName' | 'usedForename'): string | null => {
+    const value = used?.component(n).value.trim() ?? '';
+    if (value === '') omitted[field] = 'absent';
+    if (value === HL7_NULL) omitted[field] = 'erased';
+    return value === '' || value === HL7_NULL ? null : value;
+  };
 
   const rawDate = pid.field(7).value.trim();
   if (rawDate === '') throw content('the birth date (PID-7) is required', pid.location(7), '101');
+  if (rawDate === HL7_NULL) throw notErasable('the birth date (PID-7)', pid.location(7));
   const date = parseTimestamp(rawDate);
   if (!date || (date.precision !== 'day' && date.precision !== 'time')) {
     throw content(`invalid birth date in PID-7: ${JSON.stringify(rawDate.slice(0, 30))}`, pid.location(7));
   }
 
   const rawSex = pid.field(8).value.trim().toUpperCase();
+  if (rawSex === HL7_NULL) throw notErasable('the sex (PID-8)', pid.location(8));
+  if (rawSex === '') omitted.sex = 'absent';
   const sex = rawSex === '' ? 'U' : SEXES[rawSex];
   if (!sex)
     throw content(`unknown sex in PID-8: ${JSON.stringify(rawSex.slice(0, 10))}`, pid.location(8), '103');
 
   let birthPlaceCode: string | null = null;
+  omitted.birthPlaceCode = pid.field(11).isNull ? 'erased' : 'absent';
   pid.field(11).repetitions.forEach((addr, i) => {
-    if (birthPlaceCode !== null || addr.component(7).value.toUpperCase() !== 'BDL') return;
+    if (omitted.birthPlaceCode !== 'absent' || addr.component(7).value.toUpperCase() !== 'BDL') return;
     const cog = addr.component(9).value.trim().toUpperCase();
     if (cog === '') return;
+    if (cog === HL7_NULL) {
+      omitted.birthPlaceCode = 'erased';
+      return;
+    }
     if (!COG_RE.test(cog)) {
       throw content(`invalid birth place code (COG) in PID-11: ${JSON.stringify(cog.slice(0, 10))}`, {
         ...pid.location(11, { repetition: i + 1 }),
@@ -209,16 +274,17 @@ export function readPatient(pid: Hl7Segment, warnings: AdtWarning[]): AdtPatient
       });
     }
     birthPlaceCode = cog;
+    delete omitted.birthPlaceCode;
   });
 
-  const reliabilityCodes = pid
-    .field(32)
-    .repetitions.map((r) => r.value.trim())
-    .filter((v) => v !== '');
-  const usedFamilyName = used?.component(1).value.trim() ?? '';
-  const usedForename = used?.component(2).value.trim() ?? '';
+  const pid32 = pid.field(32);
+  const reliabilityCodes = pid32.isNull
+    ? []
+    : pid32.repetitions.map((r) => r.value.trim()).filter((v) => v !== '' && v !== HL7_NULL);
+  if (pid32.isNull) omitted.reliabilityCodes = 'erased';
+  else if (reliabilityCodes.length === 0) omitted.reliabilityCodes = 'absent';
   return {
-    ...ids,
+    ...identifiers,
     traits: {
       birthFamilyName,
       firstBirthForename,
@@ -228,11 +294,12 @@ export function readPatient(pid: Hl7Segment, warnings: AdtWarning[]): AdtPatient
       birthPlaceCode,
     },
     complementary: {
-      usedFamilyName: usedFamilyName === '' ? null : usedFamilyName,
-      usedForename: usedForename === '' ? null : usedForename,
+      usedFamilyName: usedPart(1, 'usedFamilyName'),
+      usedForename: usedPart(2, 'usedForename'),
     },
     reliabilityCode: reliabilityCodes[0] ?? null,
     reliabilityCodes,
+    omitted,
   };
 }
 

@@ -1,6 +1,8 @@
 /**
  * What an identity feed message (IHE PAM France, HL7 v2.5 ADT) does to the practice's patients.
- * The source's identity is taken as it states it (see identityFromSource in @rayon/domain).
+ * The source's identity is taken as it states it, by the rules of identityFromSource in
+ * @rayon/domain: a field the PID leaves out keeps the stored value, the HL7 null `""` erases it
+ * as the RNIV allows, and no message lowers a status except by those rules.
  */
 import {
   addIdentifiers,
@@ -14,7 +16,14 @@ import {
   type PatientRow,
   type TenantTx,
 } from '@rayon/db';
-import { AppError, identityFromSource, type Ins, type LocalIdentifier } from '@rayon/domain';
+import {
+  AppError,
+  identityFromSource,
+  type Ins,
+  type LocalIdentifier,
+  type SourceIdentity,
+  type SourceNote,
+} from '@rayon/domain';
 import { Hl7Error, type AdtEvent, type AdtPatient } from '@rayon/hl7';
 
 async function findByIds(tx: TenantTx, ids: { localIdentifiers: LocalIdentifier[]; ins: Ins | null }) {
@@ -25,13 +34,33 @@ async function findByIds(tx: TenantTx, ids: { localIdentifiers: LocalIdentifier[
   return ids.ins ? findPatientByIns(tx, ids.ins.matricule, ids.ins.oid) : undefined;
 }
 
-function sourceOf(p: AdtPatient) {
+/** The PID as the domain reads it: `undefined` left out (kept), `null` erased (HL7 `""`). */
+function sourceOf(p: AdtPatient): SourceIdentity {
+  const stated = <T>(field: keyof AdtPatient['omitted'], value: T): T | null | undefined =>
+    p.omitted[field] === 'absent' ? undefined : p.omitted[field] === 'erased' ? null : value;
   return {
-    traits: p.traits,
-    complementary: p.complementary,
-    ins: p.ins,
-    reliabilityCodes: p.reliabilityCodes,
+    traits: {
+      birthFamilyName: p.traits.birthFamilyName,
+      firstBirthForename: p.traits.firstBirthForename,
+      birthForenames: stated('birthForenames', p.traits.birthForenames),
+      birthDate: p.traits.birthDate,
+      sex: stated('sex', p.traits.sex) ?? undefined,
+      birthPlaceCode: stated('birthPlaceCode', p.traits.birthPlaceCode),
+    },
+    complementary: {
+      usedFamilyName: stated('usedFamilyName', p.complementary.usedFamilyName),
+      usedForename: stated('usedForename', p.complementary.usedForename),
+    },
+    ins: stated('ins', p.ins),
+    reliabilityCodes: stated('reliabilityCodes', p.reliabilityCodes),
   };
+}
+
+/** What the message stated and was not applied, for the identity history (field names only). */
+function noteOf(notes: SourceNote[]): string | null {
+  return notes.length === 0
+    ? null
+    : `not applied: ${notes.map((n) => `${n.field} (${n.reason})`).join('; ')}`;
 }
 
 function create(tx: TenantTx, p: AdtPatient, ctx: IdentityContext): Promise<PatientRow> {
@@ -52,13 +81,25 @@ export async function findOrCreatePatient(
 async function upsert(tx: TenantTx, p: AdtPatient, ctx: IdentityContext): Promise<PatientRow> {
   const existing = await findByIds(tx, p);
   if (!existing) return create(tx, p, ctx);
+  return update(tx, existing.id, p, ctx);
+}
+
+/** Applies the PID to a known patient; adds the identifiers it does not have yet. */
+async function update(tx: TenantTx, patientId: string, p: AdtPatient, ctx: IdentityContext) {
+  // The note is read when the history entry is written, after the rule ran.
+  const withNote: IdentityContext = { ...ctx };
   const { row } = await changeIdentity(
     tx,
-    existing.id,
+    patientId,
     undefined,
     'updated',
-    (identity) => identityFromSource(identity, sourceOf(p), ctx.now),
-    ctx,
+    (identity) => {
+      const result = identityFromSource(identity, sourceOf(p), ctx.now);
+      const note = noteOf(result.notes);
+      if (note) withNote.note = ctx.note ? `${ctx.note}; ${note}` : note;
+      return result;
+    },
+    withNote,
   );
   const missing: LocalIdentifier[] = [];
   for (const id of p.localIdentifiers) {
@@ -72,10 +113,17 @@ async function upsert(tx: TenantTx, p: AdtPatient, ctx: IdentityContext): Promis
 export async function applyAdt(tx: TenantTx, event: AdtEvent, ctx: IdentityContext): Promise<string> {
   switch (event.trigger) {
     case 'A40': {
-      const survivor = await upsert(tx, event.patient, ctx);
+      // The surviving identity keeps its INS and traits: the PID updates it like an A31 (what it
+      // leaves out stays), after the merge, so that it may state the INS the absorbed record held.
       const absorbed = event.merged ? await findByIds(tx, event.merged) : undefined;
+      const survivor = await findByIds(tx, event.patient);
+      if (!survivor) {
+        const created = await create(tx, event.patient, ctx);
+        if (absorbed) await mergePatients(tx, created.id, absorbed.id, ctx);
+        return created.id;
+      }
       if (absorbed && absorbed.id !== survivor.id) await mergePatients(tx, survivor.id, absorbed.id, ctx);
-      return survivor.id;
+      return (await update(tx, survivor.id, event.patient, ctx)).id;
     }
     case 'A47': {
       const newIds = event.patient.localIdentifiers;
