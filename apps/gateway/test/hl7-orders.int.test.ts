@@ -180,7 +180,16 @@ describe('orders over MLLP (CI-SIS teleradiology profile)', () => {
 
   it('flux 4, the ANS OMI^O23 post-exam complement: the exam completed, accession, study UID and viewer URL kept', async () => {
     expect((await send(portB, FLUX1)).code).toBe(0);
-    const { code, out } = await send(portB, FLUX4);
+    // The example's viewer URL is a placeholder that decodes to no text: refused, AE naming OBX-5.
+    const asIs = variant(FLUX4, 'OPN101');
+    const [refused] = await sendRaw(portB, encodeFrame(Buffer.from(asIs.text)), 1);
+    expect(refused).toContain(`MSA|AE|${asIs.id}`);
+    expect(refused).toMatch(
+      /ERR\|\|OBX\^1\^5\|102\^[^\r]*URL_PARTIELLE_VIEWER: the base64 does not decode to UTF-8 text/,
+    );
+    expect((await orderOf(b, 'OPN101'))!).toMatchObject({ status: 'requested', performed: null });
+    const withUrl = variant(FLUX4, 'OPN101', (t) => t.replace('Penfhghdegge', VIEWER_URL_BASE64));
+    const { code, out } = await sendText(portB, withUrl.text, 'flux4-url.hl7');
     expect(code, out).toBe(0);
     const order = (await orderOf(b, 'OPN101'))!;
     expect(order.status).toBe('completed');
@@ -190,7 +199,7 @@ describe('orders over MLLP (CI-SIS teleradiology profile)', () => {
       accessionNumber: { value: 'ACN101', authority: '1.2.250.1.925.994044.27' },
       studyInstanceUid: '1.2.250.1.213.4.5.2.1.101',
       procedure: { code: '24590-2', system: 'LN' },
-      viewerUrl: Buffer.from('Penfhghdegge', 'base64').toString('utf8'),
+      viewerUrl: VIEWER_URL,
     });
   });
 

@@ -10,7 +10,15 @@ const example = (name: string) =>
     .bytes.toString('utf8');
 const NEW = example('flux1_ORM_O01_transmission_demande.hl7');
 const CANCEL = example('flux2_ORM_O01_annulation_demande.hl7');
-const COMPLEMENT = example('flux4_OMI_O23_complement_post_examen.hl7');
+const COMPLEMENT_AS_IS = example('flux4_OMI_O23_complement_post_examen.hl7');
+/** A DRIMbox partial URL (st_flux4: FQDN, service, StudyInstanceUID, AccessionNumber). */
+const VIEWER_URL =
+  'drimbox.example.fr/viewer?StudyInstanceUID=1.2.250.1.213.4.5.2.1.101&AccessionNumber=ACN101';
+const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
+/** The ANS example's viewer URL, `Penfhghdegge`, is a placeholder (it decodes to no text): a real one here. */
+const withViewerData = (data: string) =>
+  COMPLEMENT_AS_IS.replace('^Base64^Penfhghdegge|', `^Base64^${data}|`);
+const COMPLEMENT = withViewerData(b64(VIEWER_URL));
 
 const parse = (text: string) => parseOrders(parseMessage(Buffer.from(text.replaceAll('\n', '\r'), 'utf8')));
 
@@ -70,8 +78,43 @@ describe('parseOrders: the ANS teleradiology examples', () => {
       accessionNumber: { value: 'ACN101', authority: '1.2.250.1.925.994044.27' },
       studyInstanceUid: '1.2.250.1.213.4.5.2.1.101',
       procedure: { code: '24590-2', label: 'résonance magnétique cerveau', system: 'LN' },
-      viewerUrl: Buffer.from('Penfhghdegge', 'base64').toString('utf8'),
+      viewerUrl: VIEWER_URL,
     });
+  });
+});
+
+describe('parseOrders: the DRIMbox URL (base64 in OBX-5) is kept only when it decodes to a URL', () => {
+  it.each([
+    ['https with a port', 'https://drimbox.chu-x.fr:8443/ohif/viewer?StudyInstanceUIDs=1.2.3'],
+    ['no scheme (partial URL)', 'drimbox.example.fr/viewer?AccessionNumber=A1'],
+    ['non-ASCII in the query', 'drimbox.example.fr/viewer?étude=1'],
+  ])('%s', (_name, url) => {
+    expect(parse(withViewerData(b64(url))).orders[0]!.performed!.viewerUrl).toBe(url);
+  });
+
+  it.each([
+    [
+      "the ANS example's placeholder (not UTF-8 once decoded)",
+      'Penfhghdegge',
+      /does not decode to UTF-8 text/,
+    ],
+    ['characters outside base64', 'aHR0cHM6Ly9@ZXhhbXBsZS5mcg==', /not valid base64/],
+    ['missing padding', b64('https://drimbox.example.fr/v').replace(/=+$/, ''), /not valid base64/],
+    ['padding inside', 'aGk=aGk=', /not valid base64/],
+    ['invalid UTF-8', b64(Buffer.from([0x68, 0x74, 0xc3, 0x28])), /does not decode to UTF-8 text/],
+    ['a control character', b64('drimbox.example.fr/v\u0000x'), /control characters/],
+    ['text that is no URL', b64('Bonjour, voici les images'), /not a DRIMbox URL/],
+    ['another scheme', b64('javascript:alert(1)'), /not a DRIMbox URL/],
+    ['ftp', b64('ftp://drimbox.example.fr/v'), /not a DRIMbox URL/],
+    ['no domain name', b64('https://localhost/viewer'), /not a DRIMbox URL/],
+    ['credentials in the URL', b64('https://user:pw@drimbox.example.fr/v'), /not a DRIMbox URL/],
+  ])('%s: refused, AE naming OBX-5', (_name, data, message) => {
+    const e = failure(withViewerData(data));
+    expect(e.ackCode).toBe('AE');
+    expect(e.hl7Code).toBe('102');
+    expect(e.location).toMatchObject({ segment: 'OBX', sequence: 1, field: 5 });
+    expect(e.message).toMatch(/^OBX-5 URL_PARTIELLE_VIEWER: /);
+    expect(e.message).toMatch(message);
   });
 });
 

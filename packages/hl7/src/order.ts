@@ -17,7 +17,9 @@
  *   REGION_ANATOMIQUE); OBR-24 (diagnostic service section) is read as a modality too;
  * - OBR-13, NTE-3 and the other OBX (history, height, weight, pregnancy…) make the clinical
  *   information; in flux 4, IPC-1 the accession number, IPC-3 the Study Instance UID, OBX
- *   CODE_ACTE_IMAGERIE the procedure done and URL_PARTIELLE_VIEWER (base64) the DRIMbox URL.
+ *   CODE_ACTE_IMAGERIE the procedure done and URL_PARTIELLE_VIEWER (base64) the DRIMbox URL,
+ *   kept only when it decodes to a URL (else AE naming OBX-5: the ANS example's own value,
+ *   `Penfhghdegge`, is a placeholder that decodes to no text and is refused).
  */
 import { MODALITY_TYPES, type ModalityType } from '@rayon/domain';
 import { readPatient, type AdtPatient, type AdtWarning } from './adt.ts';
@@ -110,12 +112,69 @@ function readProvider(seg: Hl7Segment, field: number): OrderingProvider | null {
 
 const URGENT = new Set(['S', 'A']);
 
-function decodeBase64Text(rep: Hl7Repetition): string | null {
-  // ED: source application ^ type ^ subtype ^ encoding ^ data
+const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The text an ED field carries (ED: source application ^ type ^ subtype ^ encoding ^ data):
+ * base64 (ED.4 = Base64) is decoded only when it is strict base64 (RFC 4648 alphabet and
+ * padding, nothing else) of valid UTF-8 without control characters; otherwise the message is
+ * refused naming the field. Node's own decoder skips what it cannot read, so it is not enough.
+ */
+export function decodeEdText(rep: Hl7Repetition, where: Hl7Location, name: string): string | null {
   const data = rep.component(5).value.trim();
   if (data === '') return null;
-  if (rep.component(4).value.trim().toUpperCase() !== 'BASE64') return data;
-  return Buffer.from(data, 'base64').toString('utf8');
+  const encoding = rep.component(4).value.trim().toUpperCase();
+  let text = data;
+  if (encoding === 'BASE64') {
+    if (!STRICT_BASE64.test(data)) throw content(`${name}: not valid base64`, where);
+    try {
+      text = UTF8.decode(Buffer.from(data, 'base64'));
+    } catch {
+      throw content(`${name}: the base64 does not decode to UTF-8 text`, where);
+    }
+  } else if (encoding !== '' && encoding !== 'A') {
+    throw content(
+      `${name}: unsupported encoding ${JSON.stringify(encoding.slice(0, 10))} (Base64 expected)`,
+      where,
+      '103',
+    );
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are what is refused here
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) {
+    throw content(`${name}: the decoded text holds control characters`, where);
+  }
+  return text;
+}
+
+/**
+ * The DRIMbox partial URL of flux 4 (st_flux4: FQDN of the access point, target service,
+ * StudyInstanceUID and AccessionNumber parameters, "cf. section 4.2.2 de la spécification projet
+ * DRIMbox visionneuse"). Hypothesis: that section is not available here; the safest reading
+ * accepts an http(s) URL or the same without its scheme, whose host is a domain name (FQDN),
+ * with no space, and does not require the parameters' names.
+ */
+export function isDrimboxPartialUrl(text: string): boolean {
+  if (text.length > 2048 || /\s/.test(text)) return false;
+  const withScheme = /^https?:\/\//i.test(text)
+    ? text
+    : /^[a-z][a-z0-9+.-]*:\/\//i.test(text)
+      ? null
+      : `https://${text}`;
+  if (!withScheme) return false;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    return false;
+  }
+  const host = url.hostname;
+  return (
+    url.username === '' &&
+    url.password === '' &&
+    host.length <= 253 &&
+    /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i.test(host)
+  );
 }
 
 /** One ORC with what follows it up to the next ORC. */
@@ -218,9 +277,15 @@ function readGroup(orc: Hl7Segment, segments: Hl7Segment[], warnings: AdtWarning
         case 'CODE_ACTE_IMAGERIE':
           performed.procedure = coded(value);
           break;
-        case 'URL_PARTIELLE_VIEWER':
-          performed.viewerUrl = decodeBase64Text(value);
+        case 'URL_PARTIELLE_VIEWER': {
+          const name = 'OBX-5 URL_PARTIELLE_VIEWER';
+          const url = decodeEdText(value, where, name);
+          if (url !== null && !isDrimboxPartialUrl(url)) {
+            throw content(`${name}: the decoded text is not a DRIMbox URL`, where);
+          }
+          performed.viewerUrl = url;
           break;
+        }
         case 'PRODUIT_ADMINISTRE':
         case 'APPAREIL_IMAGERIE':
           break;
