@@ -275,6 +275,36 @@ describe('patients through the public API', () => {
   });
 });
 
+describe('Corsican INS (2A/2B at positions 6-7)', () => {
+  it('is found by INS through tRPC and REST, written with spaces or in lower case; a wrong key is refused naming ins', async () => {
+    const corsican = [
+      { matricule: '186022A21532523', typed: '1 86 02 2a 215 325 23' },
+      { matricule: '185052B12345660', typed: '185052b12345660' },
+    ];
+    for (const { matricule, typed } of corsican) {
+      const p = await desk.patients.create.mutate({
+        traits: { ...gwenaelle, birthFamilyName: `CORSE ${matricule[6]}`, birthPlaceCode: '2A004' },
+      });
+      await retrieveIns(a, p.id, matricule);
+      for (const ins of [matricule, typed]) {
+        expect(
+          (await desk.patients.search.query({ ins })).map((x) => x.id),
+          ins,
+        ).toEqual([p.id]);
+      }
+      const res = await h.rest(`/patients?ins=${encodeURIComponent(matricule)}`, { key: keyA });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { data: { id: string }[] }).data.map((x) => x.id)).toEqual([p.id]);
+    }
+    expect(await trpcError(desk.patients.search.query({ ins: '186022A21532524' }))).toMatchObject({
+      field: 'ins',
+    });
+    const wrong = await h.rest('/patients?ins=186022A21532524', { key: keyA });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.json()).toMatchObject({ error: { field: 'ins' } });
+  });
+});
+
 describe('cross-tenant', () => {
   it('tenant A never sees or changes tenant B’s patients, through tRPC or REST', async () => {
     const pb = await deskOfB.patients.create.mutate({

@@ -1,4 +1,4 @@
-import { IDENTITY_DOCUMENT_TYPES } from '@rayon/domain';
+import { checkMatricule, IDENTITY_DOCUMENT_TYPES } from '@rayon/domain';
 import { z } from 'zod';
 
 /** Input schemas of the patients area, shared by tRPC and the public REST API. */
@@ -28,10 +28,15 @@ export const identifierInput = z.strictObject({ authority: name(200), value: nam
 export const searchInput = z.strictObject({
   name: z.string().trim().max(200).optional(),
   birthDate: calendarDay.optional(),
+  /** Matricule INS (NIR or NIA with its key; Corsica 2A/2B at positions 6-7; spaces allowed). */
   ins: z
     .string()
     .trim()
-    .regex(/^[0-9]{5}[0-9AB][0-9]{9}$/, '15 characters (NIR or NIA with its key)')
+    .max(30)
+    .superRefine((value, ctx) => {
+      const check = checkMatricule(value);
+      if (!check.valid) ctx.addIssue({ code: 'custom', message: check.message });
+    })
     .optional(),
   ipp: z.string().trim().min(1).max(100).optional(),
 });

@@ -20,6 +20,7 @@ import {
   changeComplementaryTraits,
   changeStrictTraits,
   insForExchange,
+  normalizeMatricule,
   recordIdentityDocument,
   reliabilityCodes,
   searchKey,
@@ -99,7 +100,7 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
         const rows = await searchPatients(tx, {
           ...(nameKey ? { nameKey } : {}),
           ...(q.birthDate ? { birthDate: q.birthDate } : {}),
-          ...(q.ins ? { insMatricule: q.ins } : {}),
+          ...(q.ins ? { insMatricule: normalizeMatricule(q.ins) } : {}),
           ...(q.ipp ? { identifier: { value: q.ipp } } : {}),
         });
         return Promise.all(rows.map((r) => patientView(tx, r)));
