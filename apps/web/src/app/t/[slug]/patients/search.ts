@@ -1,5 +1,6 @@
 import { apiErrorInfo, type ApiClient } from '../../../../server/api.ts';
 import { handleApiError } from '../../../../server/session.ts';
+import { readInsInput } from '../../../../lib/ins-input.ts';
 import type { Patient } from '../../../../lib/patients.ts';
 
 /** The patient search criteria, as URL parameters (so a search can be bookmarked and shared). */
@@ -39,11 +40,10 @@ export type SearchResult =
 /** Runs a search; bad criteria come back as French messages next to their field. */
 export async function searchPatients(api: ApiClient, c: SearchCriteria): Promise<SearchResult> {
   const errors: Partial<Record<keyof SearchCriteria, string>> = {};
-  // The INS is often read from a Carte Vitale or a document with spaces: 1 85 03 63 220 123 45.
-  const ins = c.ins.replace(/[\s.]/g, '').toUpperCase();
-  if (ins && !/^[0-9]{5}[0-9AB][0-9]{9}$/.test(ins)) {
-    errors.ins = 'Le matricule INS compte 15 caractères (NIR ou NIA avec sa clé).';
-  }
+  // Spaces allowed (Carte Vitale), Corsica 2A/2B, key checked.
+  const typed = c.ins ? readInsInput(c.ins) : { ins: null, error: null };
+  if (typed.error) errors.ins = typed.error;
+  const ins = typed.ins;
   if (c.naissance && !/^\d{4}-\d{2}-\d{2}$/.test(c.naissance))
     errors.naissance = 'Date de naissance invalide.';
   if (Object.keys(errors).length > 0) return { patients: null, errors, formError: null };
