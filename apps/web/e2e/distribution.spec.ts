@@ -141,6 +141,7 @@ test('validated, the report is not sent to the DMP (identity not qualified) and 
   reportUrl = page.url();
   await page.getByLabel(/Texte du compte rendu/).fill('Conclusion : scanner thoracique normal.');
   await page.getByRole('button', { name: 'Valider (signer)' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Valider et signer' }).click();
   await expect(page.getByTestId('report-header-status')).toContainText('Validé');
 
   // After the documents, the worker plans the sends; the page refreshes itself meanwhile.

@@ -178,8 +178,23 @@ test('préliminaire, the 48 h reminder, then validation: the documents are gener
   await reminders.getByRole('link', { name: 'Ouvrir le compte rendu' }).first().click();
   await expect(page).toHaveURL(reportUrl);
 
-  // Valider (signer): the text is saved, the version validated and frozen.
+  // Valider (signer): a dialog first, with who may see the document. An adult patient, an
+  // announcement pending: the minor's options and the masking are offered disabled, with why.
   await page.getByRole('button', { name: 'Valider (signer)' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Valider et signer le compte rendu' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole('group', { name: 'Visibilité du document' })).toBeVisible();
+  await expect(dialog.getByLabel('Masqué aux professionnels de santé')).toBeDisabled();
+  await expect(dialog.getByLabel('Non visible par les représentants légaux')).toBeDisabled();
+  await expect(dialog.getByLabel('Connexion secrète')).toBeDisabled();
+  await expect(dialog).toContainText('Réservé à un patient mineur.');
+  await expect(dialog).toContainText('Impossible tant que l’annonce n’est pas enregistrée');
+  // « Annuler » closes it without validating.
+  await dialog.getByRole('button', { name: 'Annuler' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId('report-header-status')).toContainText('Préliminaire');
+  await page.getByRole('button', { name: 'Valider (signer)' }).click();
+  await dialog.getByRole('button', { name: 'Valider et signer' }).click();
   await expect(page.getByTestId('report-header-status')).toContainText('Validé');
   await expect(page.getByLabel(/Texte du compte rendu/)).toHaveCount(0);
   await expect(page.getByTestId('report-text')).toContainText(
@@ -247,6 +262,7 @@ test('a correction is a new version; validated, it replaces version 1', async ({
 
   await editor.fill(`${TEXT}\n\nAddendum : comparaison avec l’examen de 2023, inchangé.`);
   await page.getByRole('button', { name: 'Valider (signer)' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Valider et signer' }).click();
   await expect(page.getByTestId('report-header-status')).toContainText('Validé');
   await expect(page.getByTestId('version-2').getByTestId('report-status')).toHaveText('Validé');
   await expect(page.getByTestId('version-1').getByTestId('report-status')).toHaveText('Remplacé');

@@ -460,6 +460,7 @@ test('the invited radiologist validates the report; refused in French while she 
   await expect(member.getByTestId('signer-problems')).toHaveText("n'est pas autorisé à signer");
 
   await radiologist.getByRole('button', { name: 'Valider (signer)' }).click();
+  await radiologist.getByRole('dialog').getByRole('button', { name: 'Valider et signer' }).click();
   await expect(radiologist.locator('main').getByRole('alert')).toHaveText(
     "Le compte rendu ne peut pas être validé : votre profil n'est pas autorisé à signer les comptes rendus. L'administrateur de l'établissement complète votre profil (page « Équipe »).",
   );
@@ -471,6 +472,7 @@ test('the invited radiologist validates the report; refused in French while she 
   await expect(member.getByTestId('signer-ready')).toHaveText('Signataire');
   await radiologist.reload();
   await radiologist.getByRole('button', { name: 'Valider (signer)' }).click();
+  await radiologist.getByRole('dialog').getByRole('button', { name: 'Valider et signer' }).click();
   await expect(radiologist.getByTestId('report-header-status')).toContainText('Validé');
   await expect(radiologist.getByTestId('version-1')).toContainText(`par ${RADIOLOGIST.name}`);
 });

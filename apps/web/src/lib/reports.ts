@@ -1,4 +1,12 @@
-import { REPORT_STATUS_LABELS, REPORT_STATUSES, type ReportStatus, type TenantRole } from '@rayon/domain';
+import {
+  REPORT_STATUS_LABELS,
+  REPORT_STATUSES,
+  VISIBILITY_LABELS,
+  VISIBILITY_PROBLEM_LABELS,
+  type ReportStatus,
+  type TenantRole,
+  type VisibilityChoice,
+} from '@rayon/domain';
 import type { ApiClient } from '../server/api.ts';
 
 /** What the API answers (the portal's vocabulary for the reporting area). */
@@ -100,4 +108,23 @@ export function receivedCdaPath(slug: string): string {
 
 export function templatesPath(slug: string): string {
   return `${practice(slug)}/comptes-rendus/modeles`;
+}
+
+/**
+ * The French reason of a visibility refused at validation, from the API's stable key
+ * (`reporting.visibility.<reason>`), or undefined for another error.
+ */
+export function visibilityRefusal(details: Record<string, unknown> | null | undefined): string | undefined {
+  const reason = typeof details?.reason === 'string' ? details.reason : '';
+  const key = reason.startsWith('reporting.visibility.') ? reason.slice('reporting.visibility.'.length) : '';
+  return Object.hasOwn(VISIBILITY_PROBLEM_LABELS, key)
+    ? `Le compte rendu ne peut pas être validé : ${VISIBILITY_PROBLEM_LABELS[key as keyof typeof VISIBILITY_PROBLEM_LABELS]}`
+    : undefined;
+}
+
+/** The visibility restrictions of a validated version, in French (empty: visible to all). */
+export function visibilityLabels(v: VisibilityChoice): string[] {
+  return (Object.keys(VISIBILITY_LABELS) as (keyof VisibilityChoice)[])
+    .filter((k) => v[k])
+    .map((k) => VISIBILITY_LABELS[k]);
 }

@@ -12,6 +12,7 @@ import {
   templatesPath,
 } from '../../../../lib/reports.ts';
 import { signerRefusal } from '../../../../lib/staff.ts';
+import { visibilityRefusal } from '../../../../lib/reports.ts';
 import { apiErrorInfo, type ApiClient } from '../../../../server/api.ts';
 import { practiceContext } from '../../../../server/practice.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
@@ -31,6 +32,9 @@ function refusal(error: unknown): string | undefined {
   // A signer whose profile is not complete: the reason, in French, from the field the API names.
   const signer = signerRefusal(info.field);
   if (signer) return signer;
+  // A visibility the CI-SIS refuses: its French reason, from the API's stable key.
+  const visibility = visibilityRefusal(info.details);
+  if (visibility) return visibility;
   if (info.appCode === 'CONFLICT' || info.code === 'CONFLICT') {
     if (info.field === 'revision') return STALE;
     return sentence(frenchApiMessage(info.message));
@@ -143,7 +147,17 @@ export async function editReportAction(
       if (intent === 'provisional') {
         revision = currentRevision(await api.reports.setProvisional.mutate({ id: target.id, revision }));
       } else if (intent === 'validate') {
-        revision = currentRevision(await api.reports.validate.mutate({ id: target.id, revision }));
+        // Who may see it, as chosen in the validation dialog (refused combinations come back named).
+        const chosen = (name: string) => formData.get(name) === 'on';
+        revision = currentRevision(
+          await api.reports.validate.mutate({
+            id: target.id,
+            revision,
+            maskedFromProfessionals: chosen('maskedFromProfessionals'),
+            hiddenFromLegalRepresentatives: chosen('hiddenFromLegalRepresentatives'),
+            secretConnection: chosen('secretConnection'),
+          }),
+        );
       }
     },
     notices[intent] ?? notices.save!,

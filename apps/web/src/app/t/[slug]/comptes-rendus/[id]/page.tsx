@@ -7,6 +7,7 @@ import { IdentityStatusBadge } from '../../../../../components/patients/identity
 import { AnnouncementPendingBadge, ReportStatusBadge } from '../../../../../components/reports/badges.tsx';
 import { ExamStatusBadge, UrgencyBadge } from '../../../../../components/scheduling/badges.tsx';
 import { DELIVERY_RETRY_ROLES } from '../../../../../lib/deliveries.ts';
+import { isMinorOn, parisDate } from '@rayon/domain';
 import { formatBirthDate, formatDateTime, sexLabel } from '../../../../../lib/labels.ts';
 import { patientName, patientPath } from '../../../../../lib/patients.ts';
 import {
@@ -17,6 +18,7 @@ import {
   REPORT_READER_ROLES,
   REPORT_WRITER_ROLES,
   reportsPath,
+  visibilityLabels,
   type ReportVersionView,
 } from '../../../../../lib/reports.ts';
 import { practiceContext } from '../../../../../server/practice.ts';
@@ -91,6 +93,13 @@ export default async function ReportPage({ params }: { params: Params }) {
     ),
   );
   const sending = deliveries.some((d) => d.status === 'pending');
+  // What the validation dialog offers: options for a minor, masking once the patient may see it,
+  // connexion secrète with the DMP (the API refuses the rest anyway, naming the field).
+  const validation = {
+    minor: isMinorOn(patient.traits.birthDate, parisDate(new Date())),
+    announcementPending: announcement.required && announcement.announcedAt === null,
+    dmp: editable ? (await load(() => api.deliveries.settings.get.query())).dmp : false,
+  };
 
   return (
     <>
@@ -174,6 +183,7 @@ export default async function ReportPage({ params }: { params: Params }) {
             revision={current.revision}
             status={current.status}
             version={current.version}
+            validation={validation}
           />
         ) : (
           <pre className="report-text" data-testid="report-text">
@@ -247,6 +257,11 @@ export default async function ReportPage({ params }: { params: Params }) {
                     : ''}
                 </span>
               </div>
+              {v.validatedAt && visibilityLabels(v.visibility).length > 0 ? (
+                <p className="small" data-testid={`visibility-v${v.version}`}>
+                  Visibilité : {visibilityLabels(v.visibility).join(' · ')}
+                </p>
+              ) : null}
               <VersionDocuments slug={slug} version={v} />
               {v.version !== current.version ? (
                 <details className="disclosure">
