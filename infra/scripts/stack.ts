@@ -188,7 +188,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const dmpPki = o.distribution ? createDmpTestPki({ structureId }) : undefined;
     const mssPki = o.distribution ? createMssanteTestPki({ now: new Date(), structureId }) : undefined;
     const dmp = dmpPki
-      ? await startDmpSimulator({ pki: dmpPki, port: ports.dmp, adminPort: ports.dmpAdmin })
+      ? await startDmpSimulator({
+          pki: dmpPki,
+          port: ports.dmp,
+          adminPort: ports.dmpAdmin,
+          // Any qualified INS it is sent has a DMP: a patient created in the portal reaches it.
+          openForAnyIns: true,
+        })
       : undefined;
     if (dmp) services.push({ url: dmp.url, stop: () => dmp.close() });
     const mss = mssPki

@@ -222,8 +222,8 @@ test('préliminaire, the 48 h reminder, then validation: the documents are gener
   await expect(patient).toContainText('Françoise');
   await expect(patient).toContainText('08/12/1961');
   await expect(patient).toContainText('Féminin');
-  // A provisional identity: no INS in the document.
-  await expect(page.getByTestId('cda-ins')).toContainText('Aucune INS dans le document');
+  // The demo patient's identity is qualified: her INS (test authority) is in the document.
+  await expect(page.getByTestId('cda-ins')).toContainText('OID 1.2.250.1.213.1.4.10');
   await expect(page.getByTestId('cda-version')).toHaveText('1');
   await expect(page.getByTestId('cda-author')).toContainText('RPPS 10001234565');
   await expect(page.getByTestId('cda-legal-authenticator')).toContainText('RPPS 10001234565');

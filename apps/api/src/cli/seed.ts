@@ -5,6 +5,7 @@ import {
   findUserByEmail,
   setPendingTotpSecret,
   createPatient,
+  insertIdentity,
   findPatientByIdentifier,
   insertAppointment,
   insertExamType,
@@ -38,7 +39,11 @@ import {
 } from '@rayon/db';
 import {
   DISTRIBUTION_SETTING,
+  createIdentity,
+  diffIdentity,
   tenantSchemaName,
+  type IdentityChange,
+  type PatientIdentity,
   type Civility,
   type DistributionSettings,
 } from '@rayon/domain';
@@ -314,7 +319,8 @@ async function seedSchedule(tx: TenantTx, now: Date): Promise<void> {
       familyName: 'AGNES',
       givenName: 'Isabelle',
       specialty: 'Médecine générale',
-      mssanteAddress: null,
+      // The quick start's MSSanté simulator takes any address: the demo report reaches her.
+      mssanteAddress: DEMO_REFERRER_MSSANTE,
     });
     modalities = await listModalities(tx);
   }
@@ -425,9 +431,39 @@ async function seedDemandes(
   }
 }
 
+/** The demo referrer's MSSanté address (the quick start's MSSanté simulator receives it). */
+export const DEMO_REFERRER_MSSANTE = 'isabelle.agnes@medecin.mssante.fr';
+/** The INS of the demo report's patient (NIR of the ANS test authority, OID …4.10). */
+export const DEMO_REPORT_INS = { matricule: '261127510612320', oid: '1.2.250.1.213.1.4.10' } as const;
+
+/** GARNIER Françoise, qualified: INS retrieved (test authority) and passport checked. */
+function qualifiedDemoIdentity(now: Date): [PatientIdentity, IdentityChange[]] {
+  const { identity } = createIdentity(
+    {
+      traits: {
+        birthFamilyName: 'GARNIER',
+        firstBirthForename: 'Françoise',
+        birthDate: '1961-12-08',
+        sex: 'F',
+        birthPlaceCode: '75106',
+      },
+    },
+    now,
+  );
+  const qualified: PatientIdentity = {
+    ...identity,
+    status: 'qualifiee',
+    ins: DEMO_REPORT_INS,
+    insRetrievedAt: now.toISOString(),
+    identityDocument: { type: 'passeport', checkedAt: now.toISOString() },
+  };
+  return [qualified, diffIdentity(null, qualified)];
+}
+
 /**
  * For the radiologists: a report template for the chest CT, and an exam of today already done
- * (completed at 08:00) that waits for its report (once per day).
+ * (completed at 08:00) that waits for its report (once per day), for a qualified patient whose
+ * referrer has an MSSanté address — validated, it reaches the DMP and both mailboxes.
  */
 async function seedReporting(tx: TenantTx, now: Date): Promise<void> {
   const ctx = { actor: { type: 'system' as const, id: 'seed' }, source: 'desk' as const, now };
@@ -450,19 +486,14 @@ async function seedReporting(tx: TenantTx, now: Date): Promise<void> {
   }
   const modality = (await listModalities(tx)).find((m) => m.type === chest?.modalityType);
   if (!chest || !modality) return;
+  // A qualified identity (INS of the test authority, as INSi and a passport check leave it), so
+  // that the demo report, once validated, goes to the DMP and to the patient's mailbox too.
   const patient =
     (await findPatientByIdentifier(tx, 'RAYON-DEMO', 'DEMO-6')) ??
-    (await createPatient(
+    (await insertIdentity(
       tx,
-      {
-        traits: {
-          birthFamilyName: 'GARNIER',
-          firstBirthForename: 'Françoise',
-          birthDate: '1961-12-08',
-          sex: 'F',
-        },
-        identifiers: [{ authority: 'RAYON-DEMO', value: 'DEMO-6' }],
-      },
+      ...qualifiedDemoIdentity(now),
+      [{ authority: 'RAYON-DEMO', value: 'DEMO-6' }],
       ctx,
     ));
   const today = await listScheduleEntries(tx, {
