@@ -14,6 +14,7 @@ export * from './scheduling/modality-callers.ts';
 export * from './reporting/reporting.ts';
 export * from './reporting/distribution.ts';
 export * from './reporting/visibility.ts';
+export * from './reporting/dmp-existence.ts';
 export * from './reporting/organisation.ts';
 export * from './shared/network.ts';
 export * from './shared/security-headers.ts';
