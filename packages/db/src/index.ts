@@ -40,3 +40,4 @@ export * from './tenant/performed-steps.ts';
 export type { OpeningHours, ReportSigner } from './schema/tenant.ts';
 export * from './tenant/reports.ts';
 export * from './tenant/deliveries.ts';
+export * from './tenant/dmp.ts';

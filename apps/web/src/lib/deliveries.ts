@@ -47,9 +47,13 @@ const ACTION_LABELS: Record<string, string> = {
   publish: 'Envoi',
   replace: 'Remplacement',
   withdraw: 'Retrait',
+  visibility: 'Mise à jour de la visibilité',
 };
 
-/** Envoi (first version), Remplacement (a correction), Retrait (withdrawal). */
+/**
+ * Envoi (first version), Remplacement (a correction), Retrait (withdrawal), Mise à jour de la
+ * visibilité (the DMP entry made visible to the patient once the announcement is recorded).
+ */
 export function deliveryActionLabel(action: string): string {
   return ACTION_LABELS[action] ?? action;
 }

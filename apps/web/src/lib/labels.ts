@@ -182,6 +182,7 @@ const IDENTITY_ACTION_LABELS: Record<string, string> = {
   'insi-retrieved': 'Appel INSi : INS récupérée',
   insi: 'Appel INSi',
   'insi-answer': 'Appel INSi',
+  'dmp-identity-difference': 'DMP : le patient y est connu sous une autre INS (envoi suspendu)',
 };
 
 export function identityActionLabel(action: string, source?: string): string {
