@@ -5,6 +5,7 @@
  */
 import { checkMatricule } from '@rayon/domain';
 import { z } from 'zod';
+import { J01_XDS_AUTHOR_SPECIALTY, J02_HEALTHCARE_FACILITY_TYPE } from './cda/value-sets.ts';
 
 const oid = z
   .string()
@@ -12,19 +13,80 @@ const oid = z
   .max(64);
 /** A CDA uid: an OID or a UUID. */
 const uid = z.union([oid, z.uuid('an OID or a UUID')]);
-const text = (max: number) => z.string().trim().min(1, 'required').max(max);
-const optionalText = (max: number) => z.string().trim().max(max).optional();
+/**
+ * Control characters (other than tab and line breaks, which become spaces) cannot travel in a
+ * one-line field: XML 1.0 cannot carry them and the PDF would not print them. They are removed
+ * before the field is checked, so a name made only of them is "required", never an empty element.
+ */
+const stripControls = (s: string) =>
+  s.replace(/[\t\n\r]/g, ' ').replace(/[\p{Cc}\ufffe\uffff]/gu, '');
+const text = (max: number) => z.string().overwrite(stripControls).trim().min(1, 'required').max(max);
+const optionalText = (max: number) => z.string().overwrite(stripControls).trim().max(max).optional();
 const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with its offset' });
-const coded = z.strictObject({ code: text(64), label: text(200) });
+/** A code (HL7 `cs`: no spaces) and its label. */
+const coded = z.strictObject({
+  code: text(64).regex(/^\S+$/, 'a code without spaces'),
+  label: text(200),
+});
+/** A code of a CI-SIS value set the CDA header is checked against. */
+const codedIn = (codes: readonly string[], name: string) =>
+  z.strictObject({
+    code: z.enum(codes as [string, ...string[]], `a code of ${name}`),
+    label: text(200),
+  });
 
-/** A health professional, known by RPPS (identifiant national: `8` + RPPS in the CDA). */
-const professional = z.strictObject({
-  rpps: z.string().regex(/^\d{11}$/, 'RPPS: 11 digits'),
+/**
+ * Civilité (JDV_J245_Civilite_CISIS) and title (JDV_J246_Titre_CISIS), the only values the ANS
+ * schematron admits in a CDA name, with the forms the practice prints (« Dr », « Mme »…).
+ */
+export const CIVILITY_CODES = { M: 'M', 'M.': 'M', MME: 'MME', Mme: 'MME' } as const;
+export const TITLE_CODES = {
+  DR: 'DR',
+  Dr: 'DR',
+  PR: 'PR',
+  Pr: 'PR',
+  MC: 'MC',
+  MG: 'MG',
+  PC: 'PC',
+  PG: 'PG',
+} as const;
+const civilityOrTitle = z.enum([...Object.keys(CIVILITY_CODES), ...Object.keys(TITLE_CODES)] as [
+  string,
+  ...string[],
+]);
+const title = z.enum(Object.keys(TITLE_CODES) as [string, ...string[]]);
+
+/** RPPS: 11 digits (identifiant national `8` + RPPS in the CDA). */
+const rpps = z.string().regex(/^\d{11}$/, 'RPPS: 11 digits');
+/**
+ * ADELI: 9 characters, the department (2 digits, 2A or 2B) first (identifiant national `0` +
+ * ADELI in the CDA). Hypothesis: no check key is verified (no public ANS text defining one was
+ * at hand).
+ */
+export const ADELI_PATTERN = /^(\d{2}|2[AB])\d{7}$/;
+const adeli = z.string().regex(ADELI_PATTERN, 'ADELI: 9 characters (department then 7 digits)');
+
+const personNames = {
   familyName: text(100),
   givenName: optionalText(100),
-  /** Civilité (J245: M, MME…) and title (J246: DR, PR…), as printed. */
-  prefix: optionalText(10),
-  suffix: optionalText(10),
+  /** Civilité (J245: M, MME) or title (J246: DR, PR…), or their printed forms (Dr, Mme…). */
+  prefix: civilityOrTitle.optional(),
+  /** Title (J246: DR, PR…). */
+  suffix: title.optional(),
+};
+
+/** A health professional who signs, known by RPPS. */
+const professional = z.strictObject({ rpps, ...personNames });
+
+/**
+ * The referring professional: by RPPS, by ADELI, or by name only (a referrer the practice knows
+ * by name). The CDA names them with the national id when there is one (RPPS first).
+ */
+const referrer = z.strictObject({
+  rpps: rpps.optional(),
+  adeli: adeli.optional(),
+  ...personNames,
+  specialty: optionalText(100),
 });
 
 export const IDENTITY_STATUSES = ['provisoire', 'recuperee', 'validee', 'qualifiee'] as const;
@@ -76,6 +138,14 @@ const patient = z
     if (p.ins && p.sex === 'U') {
       ctx.addIssue({ code: 'custom', path: ['sex'], message: 'an INS identity is of sex F or M' });
     }
+    if (!p.localId && !(p.identityStatus === 'qualifiee' && p.ins)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['localId'],
+        message:
+          'the patient needs an identifier in the document: the local id (IPP) when the INS does not go out',
+      });
+    }
     if (p.ins && !p.birthPlaceCode) {
       ctx.addIssue({
         code: 'custom',
@@ -87,19 +157,24 @@ const patient = z
 
 export const MODALITIES = ['CR', 'DX', 'MG', 'CT', 'MR', 'US', 'NM', 'PT', 'RF', 'XA'] as const;
 
-const exam = z.strictObject({
-  studyInstanceUid: oid,
-  accessionNumber: text(16),
-  label: text(200),
-  /** Exam code from JDV_CodesDocumentImagerie_CISIS (LOINC). */
-  loinc: coded.optional(),
-  ccam: coded.optional(),
-  modality: z.enum(MODALITIES),
-  /** Regions from JDV_RegionAnatomique_CISIS (SNOMED CT). */
-  regions: z.array(coded).max(10).default([]),
-  startedAt: instant,
-  endedAt: instant.optional(),
-});
+const exam = z
+  .strictObject({
+    studyInstanceUid: oid,
+    accessionNumber: text(16),
+    label: text(200),
+    /** Exam code from JDV_CodesDocumentImagerie_CISIS (LOINC). */
+    loinc: coded.optional(),
+    ccam: coded.optional(),
+    modality: z.enum(MODALITIES),
+    /** Regions from JDV_RegionAnatomique_CISIS (SNOMED CT). */
+    regions: z.array(coded).max(10).default([]),
+    startedAt: instant,
+    endedAt: instant.optional(),
+  })
+  .refine((e) => !e.endedAt || Date.parse(e.endedAt) >= Date.parse(e.startedAt), {
+    path: ['endedAt'],
+    message: 'the end of the exam comes after its start',
+  });
 
 const address = z.strictObject({
   lines: z.array(text(200)).max(3).default([]),
@@ -109,14 +184,30 @@ const address = z.strictObject({
 
 export const PRACTICE_SETTINGS = ['AMBULATOIRE', 'ETABLISSEMENT'] as const;
 
+/** Identifiant national de structure: `1` + FINESS, or `3` + SIRET. */
+const structureIdNat = z
+  .string()
+  .regex(/^(1\d{9}|1\d{8}[0-9AB]|1\d[AB]\d{7}|3\d{14})$/, 'IdNat structure: 1 + FINESS or 3 + SIRET');
+
 const organisation = z.strictObject({
   name: text(200),
-  /** Identifiant national de structure: `1` + FINESS, or `3` + SIRET. */
-  idNat: z.string().regex(/^(1\d{9}|1\d{8}[0-9AB]|3\d{14})$/, 'IdNat structure: 1 + FINESS or 3 + SIRET'),
+  /**
+   * Identifiant national de structure of the place the exam was done: `1` + FINESS
+   * géographique (EG) of the site, else `1` + FINESS or `3` + SIRET of the practice.
+   */
+  idNat: structureIdNat,
+  /**
+   * The legal entity (entité juridique, EJ) the site belongs to, when it has its own FINESS
+   * juridique: `1` + FINESS EJ. Carried as the organisation's `asOrganizationPartOf`.
+   */
+  legalEntity: z.strictObject({ idNat: structureIdNat, name: text(200) }).optional(),
   address,
   phone: optionalText(30),
   /** JDV_J02 (healthcareFacilityTypeCode), e.g. SA07 cabinet individuel, SA08 cabinet de groupe. */
-  facilityType: coded.default({ code: 'SA08', label: 'Cabinet de groupe' }),
+  facilityType: codedIn(J02_HEALTHCARE_FACILITY_TYPE, 'JDV_J02_XdsHealthcareFacilityTypeCode_CISIS').default({
+    code: 'SA08',
+    label: 'Cabinet de groupe',
+  }),
   practiceSetting: z.enum(PRACTICE_SETTINGS).default('AMBULATOIRE'),
   /** Letterhead lines printed at the top of each page, under the name. */
   letterhead: z.array(text(200)).max(6).default([]),
@@ -151,10 +242,13 @@ export const reportDocumentInput = z
       .optional(),
     /** OID under which the practice assigns accession numbers. */
     accessionAuthority: oid,
-    referrer: professional.extend({ specialty: optionalText(100) }).optional(),
+    referrer: referrer.optional(),
     radiologist: professional.extend({
       /** J01 profession/specialty; radiologists: G15_10/SM44. */
-      specialty: coded.default({ code: 'G15_10/SM44', label: 'Médecin - Radio-diagnostic (SM)' }),
+      specialty: codedIn(J01_XDS_AUTHOR_SPECIALTY, 'JDV_J01_XdsAuthorSpecialty_CISIS').default({
+        code: 'G15_10/SM44',
+        label: 'Médecin - Radio-diagnostic (SM)',
+      }),
     }),
     validatedAt: instant,
     report: z.strictObject({

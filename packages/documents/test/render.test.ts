@@ -148,6 +148,43 @@ describe('render command', () => {
     expect(cda).toContain('<id root="1.2.250.1.999.1.4.602"/>');
   });
 
+  it('an exam type without LOINC nor CCAM code: serviceEvent code OTH with the label as originalText', () => {
+    const cda = cdaOf('exam-without-code');
+    expect(cda).toMatch(
+      /<code nullFlavor="OTH">\s*<originalText>Échographie de l'épaule droite \(type d'examen sans code\)<\/originalText>\s*<translation code="US"/,
+    );
+    expect(cda).not.toContain('nullFlavor="UNK"');
+  });
+
+  it('a signer printed « Dr »: title DR as suffix, no civility outside JDV_J245', () => {
+    const cda = cdaOf('exam-without-code');
+    expect(cda).toMatch(/<given>Jacques<\/given>\s*<family>BIDEAULT<\/family>\s*<suffix>DR<\/suffix>/);
+    expect(cda).not.toContain('<prefix>Dr</prefix>');
+  });
+
+  it('referrers by RPPS, by ADELI (IdNat_PS 0 + ADELI) or by name only (no id) are all named', () => {
+    expect(cdaOf('qualified-ins')).toMatch(
+      /<intendedRecipient>\s*<id root="1\.2\.250\.1\.71\.4\.2\.1" extension="810003456789"\/>/,
+    );
+    expect(cdaOf('referrer-adeli')).toMatch(
+      /<intendedRecipient>\s*<id root="1\.2\.250\.1\.71\.4\.2\.1" extension="0751234567"\/>\s*<informationRecipient>\s*<name>\s*<prefix>MME<\/prefix>\s*<given>Hélène<\/given>\s*<family>KINÉ-DUPONT<\/family>/,
+    );
+    expect(cdaOf('referrer-name-only')).toMatch(
+      /<intendedRecipient>\s*<informationRecipient>\s*<name>\s*<given>Awa<\/given>\s*<family>N'DIAYE<\/family>\s*<suffix>DR<\/suffix>/,
+    );
+  });
+
+  it('FINESS géographique of the site as the organisation, FINESS juridique as the entity it is part of', () => {
+    const cda = cdaOf('referrer-adeli');
+    expect(cda).toMatch(
+      /<performer typeCode="PRF">[\s\S]*<representedOrganization>\s*<id root="1\.2\.250\.1\.71\.4\.2\.2" extension="1750712184"\/>[\s\S]*<asOrganizationPartOf>\s*<wholeOrganization>\s*<id root="1\.2\.250\.1\.71\.4\.2\.2" extension="1750712176"\/>\s*<name>SELARL Imagerie Démo<\/name>/,
+    );
+    expect(cda).toMatch(
+      /<healthCareFacility>\s*<id root="1\.2\.250\.1\.71\.4\.2\.2" extension="1750712184"\/>/,
+    );
+    expect(cdaOf('qualified-ins')).not.toContain('asOrganizationPartOf');
+  });
+
   it('hostile text is escaped or dropped in the CDA, never breaks it', () => {
     const cda = cdaOf('markup-characters');
     expect(cda).not.toContain('<script>');

@@ -5,7 +5,7 @@
  * Niveau-1.xml`, `ris-vague2/*.xml`) give it; the order of the elements is the CDA schema's.
  */
 import { create } from 'xmlbuilder2';
-import type { ReportDocument } from '../input.ts';
+import { CIVILITY_CODES, TITLE_CODES, type ReportDocument } from '../input.ts';
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -61,14 +61,33 @@ const xmlText = (s: string) =>
   // eslint-disable-next-line no-control-regex
   s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
 
-type Professional = ReportDocument['radiologist'] | NonNullable<ReportDocument['referrer']>;
+type Person = Pick<ReportDocument['radiologist'], 'familyName' | 'givenName' | 'prefix' | 'suffix'>;
 
-function personName(parent: XMLBuilder, p: Professional): void {
+/**
+ * A professional's name as the CI-SIS wants it: `prefix` a civilité of JDV_J245 (M, MME), `suffix`
+ * a title of JDV_J246 (DR, PR…). A printed title given as prefix (« Dr ») goes to `suffix`.
+ */
+function personName(parent: XMLBuilder, p: Person): void {
   const name = parent.ele('name');
-  if (p.prefix) name.ele('prefix').txt(xmlText(p.prefix));
+  const civility = p.prefix ? CIVILITY_CODES[p.prefix as keyof typeof CIVILITY_CODES] : undefined;
+  const title =
+    (p.suffix && TITLE_CODES[p.suffix as keyof typeof TITLE_CODES]) ??
+    (p.prefix ? TITLE_CODES[p.prefix as keyof typeof TITLE_CODES] : undefined);
+  if (civility) name.ele('prefix').txt(civility);
   if (p.givenName) name.ele('given').txt(xmlText(p.givenName));
   name.ele('family').txt(xmlText(p.familyName));
-  if (p.suffix) name.ele('suffix').txt(xmlText(p.suffix));
+  if (title) name.ele('suffix').txt(title);
+}
+
+/**
+ * The national id of a professional (IdNat_PS, root 1.2.250.1.71.4.2.1): `8` + RPPS, else `0` +
+ * ADELI; none for a professional known by name only.
+ */
+export function professionalIdNat(p: {
+  rpps?: string | undefined;
+  adeli?: string | undefined;
+}): string | null {
+  return p.rpps ? `8${p.rpps}` : p.adeli ? `0${p.adeli}` : null;
 }
 
 function address(parent: XMLBuilder, a: ReportDocument['organisation']['address']): void {
@@ -79,24 +98,46 @@ function address(parent: XMLBuilder, a: ReportDocument['organisation']['address'
   addr.ele('city').txt(xmlText(a.city));
 }
 
+/** `tel:` and the digits of the number (a leading + kept); no telecom when there is no digit. */
 function telecom(parent: XMLBuilder, phone: string | undefined, use?: string): void {
-  if (!phone) return;
-  parent.ele('telecom', { value: `tel:${phone.replace(/[^\d+]/g, '')}`, ...(use ? { use } : {}) });
+  const digits = phone?.replace(/\D/g, '') ?? '';
+  if (!digits) return;
+  const value = `tel:${phone!.trim().startsWith('+') ? '+' : ''}${digits}`;
+  parent.ele('telecom', { value, ...(use ? { use } : {}) });
 }
 
-function organisation(parent: XMLBuilder, doc: ReportDocument, name: string, industry: boolean): void {
+/**
+ * The organisation by its IdNat (the site's FINESS géographique when it has one). With `partOf`,
+ * the legal entity (FINESS juridique) it belongs to as `asOrganizationPartOf/wholeOrganization`:
+ * the CI-SIS header template defines that element for the performer's organisation only, so it
+ * goes there (elsewhere it would be an element the closed template does not define).
+ * Hypothesis: EG of the site as the organisation's id, EJ in wholeOrganization (the CI-SIS text
+ * giving the EJ/EG split was not at hand; the ANS examples carry one `1` + FINESS id per
+ * organisation).
+ */
+function organisation(
+  parent: XMLBuilder,
+  doc: ReportDocument,
+  name: string,
+  o2: { industry: boolean; partOf?: boolean },
+): void {
   const o = doc.organisation;
   const org = parent.ele(name);
   org.ele('id', { root: OID.structure, extension: o.idNat });
   org.ele('name').txt(xmlText(o.name));
   telecom(org, o.phone);
   address(org, o.address);
-  if (industry) {
+  if (o2.industry) {
     org.ele('standardIndustryClassCode', {
       code: o.practiceSetting,
       displayName: PRACTICE_SETTING[o.practiceSetting],
       codeSystem: OID.practiceSetting,
     });
+  }
+  if (o2.partOf && o.legalEntity && o.legalEntity.idNat !== o.idNat) {
+    const whole = org.ele('asOrganizationPartOf').ele('wholeOrganization');
+    whole.ele('id', { root: OID.structure, extension: o.legalEntity.idNat });
+    whole.ele('name').txt(xmlText(o.legalEntity.name));
   }
 }
 
@@ -136,12 +177,16 @@ function recordTarget(root: XMLBuilder, doc: ReportDocument): void {
 function serviceEvent(root: XMLBuilder, doc: ReportDocument, exam: ReportDocument['exams'][number]): void {
   const event = root.ele('documentationOf').ele('serviceEvent', { classCode: 'ACT' });
   event.ele('id', { root: exam.studyInstanceUid });
+  // An exam type without LOINC nor CCAM code: nullFlavor OTH (its code is outside the code
+  // systems the CDA admits here) with the label as originalText; the modality and region
+  // translations stay (the datatype rule dtr1-1-ANY admits translations under OTH, not UNK).
   const main = exam.loinc
     ? { code: exam.loinc.code, displayName: exam.loinc.label, codeSystem: OID.loinc, codeSystemName: 'LOINC' }
     : exam.ccam
       ? { code: exam.ccam.code, displayName: exam.ccam.label, codeSystem: OID.ccam, codeSystemName: 'CCAM' }
-      : { nullFlavor: 'UNK' };
+      : { nullFlavor: 'OTH' };
   const code = event.ele('code', main);
+  if (!exam.loinc && !exam.ccam) code.ele('originalText').txt(xmlText(exam.label));
   if (exam.loinc && exam.ccam) {
     code.ele('translation', {
       code: exam.ccam.code,
@@ -181,11 +226,13 @@ function serviceEvent(root: XMLBuilder, doc: ReportDocument, exam: ReportDocumen
       });
   }
   const time = event.ele('effectiveTime');
-  time.ele('low', { value: hl7Timestamp(exam.startedAt) });
-  if (exam.endedAt) time.ele('high', { value: hl7Timestamp(exam.endedAt) });
+  const low = hl7Timestamp(exam.startedAt);
+  const high = exam.endedAt ? hl7Timestamp(exam.endedAt) : undefined;
+  time.ele('low', { value: low });
+  if (high && high !== low) time.ele('high', { value: high });
   const performer = event.ele('performer', { typeCode: 'PRF' }).ele('assignedEntity');
   radiologist(performer, doc);
-  organisation(performer, doc, 'representedOrganization', true);
+  organisation(performer, doc, 'representedOrganization', { industry: true, partOf: true });
 }
 
 /** The CDA R2 N1 document of a report version, the PDF inside (base64). */
@@ -233,14 +280,17 @@ export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
   author.ele('time', { value: hl7Timestamp(doc.validatedAt) });
   const assignedAuthor = author.ele('assignedAuthor');
   radiologist(assignedAuthor, doc);
-  organisation(assignedAuthor, doc, 'representedOrganization', true);
+  organisation(assignedAuthor, doc, 'representedOrganization', { industry: true });
 
   const custodian = root.ele('custodian').ele('assignedCustodian');
-  organisation(custodian, doc, 'representedCustodianOrganization', false);
+  organisation(custodian, doc, 'representedCustodianOrganization', { industry: false });
 
   if (doc.referrer) {
+    // The referrer receives the report: by RPPS or ADELI national id; known by name only, no id
+    // (intendedRecipient/id is optional; an id under the IdNat_PS root must carry an extension).
     const recipient = root.ele('informationRecipient', { typeCode: 'PRCP' }).ele('intendedRecipient');
-    recipient.ele('id', { root: OID.rpps, extension: `8${doc.referrer.rpps}` });
+    const idNat = professionalIdNat(doc.referrer);
+    if (idNat) recipient.ele('id', { root: OID.rpps, extension: idNat });
     personName(recipient.ele('informationRecipient'), doc.referrer);
   }
 
@@ -249,7 +299,7 @@ export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
   legal.ele('signatureCode', { code: 'S' });
   const entity = legal.ele('assignedEntity');
   radiologist(entity, doc);
-  organisation(entity, doc, 'representedOrganization', true);
+  organisation(entity, doc, 'representedOrganization', { industry: true });
 
   // One inFulfillmentOf per accession number (CI-SISinFulfillmentOf: one accessionNumber each).
   for (const accession of new Set(doc.exams.map((e) => e.accessionNumber))) {
@@ -284,8 +334,11 @@ export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
   const starts = doc.exams.map((e) => e.startedAt).sort(byTime);
   const ends = doc.exams.map((e) => e.endedAt ?? e.startedAt).sort(byTime);
   const period = encounter.ele('effectiveTime');
-  period.ele('low', { value: hl7Timestamp(starts[0]!) });
-  period.ele('high', { value: hl7Timestamp(ends.at(-1)!) });
+  // low and high may not be equal (dtr1-6-IVL_TS): one exam without an end time gives low only
+  const low = hl7Timestamp(starts[0]!);
+  const high = hl7Timestamp(ends.at(-1)!);
+  period.ele('low', { value: low });
+  if (high !== low) period.ele('high', { value: high });
   const facility = encounter.ele('location').ele('healthCareFacility');
   facility.ele('id', { root: OID.structure, extension: doc.organisation.idNat });
   facility.ele('code', {

@@ -404,7 +404,9 @@ function examsBlock(
     flow.space(3);
     flow.field(
       'Médecin demandeur',
-      [professionalName(r), r.specialty].filter(Boolean).join(' · '),
+      [professionalName(r), r.specialty, r.rpps ? `RPPS ${r.rpps}` : r.adeli ? `ADELI ${r.adeli}` : undefined]
+        .filter(Boolean)
+        .join(' · '),
       s.label,
       s.value,
     );
