@@ -30,6 +30,19 @@ export function organisationIdNat(
   return finess ? `1${finess}` : practice.siret ? `3${practice.siret}` : null;
 }
 
+/**
+ * The legal entity (entité juridique) a report's site belongs to, when the documents name the
+ * site by its own FINESS géographique and the practice has a FINESS juridique: `1` + the
+ * practice's FINESS. Null otherwise (the documents then name the practice itself).
+ */
+export function legalEntityIdNat(
+  site: { finess: string | null } | undefined,
+  practice: OrganisationIdentifiers,
+): string | null {
+  if (!site?.finess || !practice.finess || site.finess === practice.finess) return null;
+  return `1${practice.finess}`;
+}
+
 /** The refusal when a report's documents could not be produced (CONFLICT naming `finess`). */
 export function noOrganisationId(): AppError {
   return new AppError(
