@@ -3,7 +3,7 @@ import { outboundPolicy } from '@rayon/connectors/outbound';
 import { Database } from '@rayon/db';
 import { insiSettings } from '@rayon/identity';
 import pino from 'pino';
-import { loadEnv } from './env.ts';
+import { deliveryOptions, loadEnv } from './env.ts';
 import { defaultHandlers } from './processor.ts';
 import { deploymentMailbox, deploymentSenders, readPemFile } from './senders.ts';
 import { startWorkerTier } from './worker.ts';
@@ -53,6 +53,7 @@ const tier = await startWorkerTier({
     {
       mailbox: deploymentMailbox(db, secretsKey, mssante),
       lostAfterMs: env.RAYON_LOST_JOB_AFTER_S * 1000,
+      delivery: deliveryOptions(env),
     },
   ),
   maintenanceEveryMs: env.RAYON_MAINTENANCE_INTERVAL_S * 1000,

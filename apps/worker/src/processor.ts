@@ -1,7 +1,7 @@
 import { DELIVERY_TOPIC, loggableError, REPORT_DOCUMENTS_TOPIC, type Database } from '@rayon/db';
-import type { Destination } from '@rayon/domain';
+import type { Destination, RetryPolicy } from '@rayon/domain';
 import type { DeliverySender } from '@rayon/reporting';
-import type { Job } from 'bullmq';
+import { DelayedError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { insiAutoJob, type IdentityJobSettings } from './jobs/identity.ts';
 import {
@@ -14,7 +14,8 @@ import { MAILBOX_JOB, mailboxJob, type MailboxReader } from './jobs/mailbox.ts';
 import { deprovisionJob, provisionJob } from './jobs/tenancy.ts';
 import type { JobData } from './queue.ts';
 
-export type Handler = (job: Job<JobData>) => Promise<unknown>;
+/** A job's handler; `token` is the worker's lock on the job (to put it back delayed). */
+export type Handler = (job: Job<JobData>, token?: string) => Promise<unknown>;
 
 export function defaultHandlers(
   db: Database,
@@ -27,6 +28,8 @@ export function defaultHandlers(
     mailbox?: MailboxReader | undefined;
     /** After how long a pending send or missing documents count as lost (default 10 min). */
     lostAfterMs?: number | undefined;
+    /** How long sends are retried (backoff cap, horizon) and the lease of a send's claim. */
+    delivery?: { policy?: RetryPolicy | undefined; leaseMs?: number | undefined } | undefined;
   } = {},
 ): Record<string, Handler> {
   return {
@@ -35,14 +38,14 @@ export function defaultHandlers(
     'identity.insi-auto': insiAutoJob(db, identity, logger),
     [REPORT_DOCUMENTS_TOPIC]: reportDocumentsJob(db),
     [REPORT_REMINDER_JOB]: reportRemindersJob(db, { lostAfterMs: o.lostAfterMs }),
-    [DELIVERY_TOPIC]: deliverySendJob(db, senders),
+    [DELIVERY_TOPIC]: deliverySendJob(db, senders, o.delivery),
     ...(o.mailbox ? { [MAILBOX_JOB]: mailboxJob(db, o.mailbox, logger) } : {}),
   };
 }
 
 /** Routes a job to its handler by name, with the job's tenant and request ids in every log line. */
 export function createProcessor(handlers: Record<string, Handler>, logger: Logger) {
-  return async (job: Job<JobData>) => {
+  return async (job: Job<JobData>, token?: string) => {
     const log = logger.child({
       jobId: job.id,
       job: job.name,
@@ -53,10 +56,14 @@ export function createProcessor(handlers: Record<string, Handler>, logger: Logge
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     log.info({ attempt: job.attemptsMade + 1 }, 'job started');
     try {
-      const result = await handler(job);
+      const result = await handler(job, token);
       log.info('job done');
       return result;
     } catch (err) {
+      if (err instanceof DelayedError) {
+        log.info('job delayed');
+        throw err;
+      }
       log.warn({ err: loggableError(err) }, 'job failed');
       throw err;
     }

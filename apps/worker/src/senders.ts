@@ -19,7 +19,7 @@ import { findActiveCertificate, recordAudit, type Database, type TenantTx } from
 import { isAppError, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
 import { usableCertificate, type CertificatePurpose } from '@rayon/identity';
-import type { DeliverySender } from '@rayon/reporting';
+import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
 import type { MailboxReader } from './jobs/mailbox.ts';
 
 const PFI_ACTIONS: Record<string, CdaMessageAction> = {
@@ -79,23 +79,52 @@ export function pfiSender(o: {
   };
 }
 
-/** The practice's certificate for a purpose, opened for this call, its use audited (in `tx`). */
-async function certificateFor(
-  tx: TenantTx,
-  purpose: CertificatePurpose,
-  secretsKey: Buffer,
-  /** What it is used for (the audit's details): a send, or reading the mailbox. */
-  use: Record<string, string>,
-): Promise<OrganisationCertificate> {
-  try {
-    const cert = await usableCertificate(tx, purpose, secretsKey);
-    await recordAudit(tx, {
+/** The audit of a certificate's use (written with the outcome of the send, or the reading). */
+const certificateUsed =
+  (purpose: CertificatePurpose, use: Record<string, string>, cert: OrganisationCertificate) =>
+  (tx: TenantTx) =>
+    recordAudit(tx, {
       actor: { type: 'system', id: 'delivery' },
       action: 'certificate.used',
       target: purpose,
       details: { ...use, fingerprint: cert.fingerprintSha256 },
     });
-    return cert;
+
+/**
+ * The practice's certificate for a send, opened for this call (read in a short transaction of
+ * its own); its use is audited in the send's record transaction.
+ */
+async function certificateForSend(
+  ctx: DeliveryContext,
+  purpose: CertificatePurpose,
+  secretsKey: Buffer,
+): Promise<OrganisationCertificate> {
+  const cert = await ctx.read((tx) => openCertificate(tx, purpose, secretsKey));
+  ctx.onRecord(certificateUsed(purpose, { delivery: ctx.delivery.id }, cert));
+  return cert;
+}
+
+/** The practice's certificate for a purpose, opened for this call, its use audited (in `tx`). */
+async function certificateFor(
+  tx: TenantTx,
+  purpose: CertificatePurpose,
+  secretsKey: Buffer,
+  /** What it is used for (the audit's details): reading the mailbox. */
+  use: Record<string, string>,
+): Promise<OrganisationCertificate> {
+  const cert = await openCertificate(tx, purpose, secretsKey);
+  await certificateUsed(purpose, use, cert)(tx);
+  return cert;
+}
+
+/** The practice's usable certificate, or a DeliveryError saying why not (in French, never its content). */
+async function openCertificate(
+  tx: TenantTx,
+  purpose: CertificatePurpose,
+  secretsKey: Buffer,
+): Promise<OrganisationCertificate> {
+  try {
+    return await usableCertificate(tx, purpose, secretsKey);
   } catch (e) {
     if (isAppError(e) && e.code === 'CONFLICT') {
       const row = await findActiveCertificate(tx, purpose);
@@ -131,9 +160,7 @@ export interface DmpDeployment {
 /** The DMP: ITI-41 (RPLC for a new version) or ITI-57 for a withdrawal, with a fresh VIHF each time. */
 export function dmpSender(secretsKey: Buffer, dmp: DmpDeployment): DeliverySender {
   return async (ctx) => {
-    const certificate = await certificateFor(ctx.tx, 'dmp', secretsKey, {
-      delivery: ctx.delivery.id,
-    });
+    const certificate = await certificateForSend(ctx, 'dmp', secretsKey);
     const connection = {
       endpoint: dmp.endpoint,
       ca: dmp.ca,
@@ -191,9 +218,7 @@ export function mssanteSender(
     if (!to) {
       throw new DeliveryError({ retryable: false, reason: 'Destinataire MSSanté inconnu' });
     }
-    const certificate = await certificateFor(ctx.tx, 'mssante', secretsKey, {
-      delivery: ctx.delivery.id,
-    });
+    const certificate = await certificateForSend(ctx, 'mssante', secretsKey);
     const message = await buildMssanteMessage({
       description: ctx.description,
       cda: ctx.cda,

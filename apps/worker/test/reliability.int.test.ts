@@ -40,6 +40,9 @@ function startWorker(prefix: string, env: Record<string, string> = {}): ChildPro
       ...process.env,
       RAYON_DATABASE_URL: url,
       RAYON_REDIS_URL: inject('redisUrl'),
+      // A claim lasts longer than any call here (the DMP answers within a second), and expires
+      // well before the test's deadline once its worker is killed.
+      RAYON_DELIVERY_LEASE_S: '20',
       ...env,
       RAYON_QUEUE_PREFIX: prefix,
       RAYON_SECRETS_KEY: h.secretsKey.toString('base64'),

@@ -3,9 +3,15 @@
  * with the practice's settings and the report's facts), each send planned once and handed to the
  * worker through the outbox; then each send itself, with its attempts recorded.
  */
+import { randomUUID } from 'node:crypto';
 import {
+  cancelVersionDeliveries,
+  claimDelivery,
+  closeCircuit,
   DELIVERY_TOPIC,
+  deliveryVersionState,
   enqueueOutbox,
+  findCircuit,
   findDelivery,
   findOrder,
   findReport,
@@ -13,56 +19,116 @@ import {
   getSetting,
   insertDelivery,
   insertDeliveryAttempt,
-  listReferrers,
+  listReportDeliveries,
+  listReportVersions,
+  olderPendingDelivery,
+  planWithdrawals,
+  saveCircuit,
   updateDelivery,
+  wakeNextOfPatient,
+  wakeWaitingDeliveries,
   type Database,
   type DeliveryRow,
+  type ReportVersionRow,
   type TenantRef,
   type TenantTx,
 } from '@rayon/db';
 import type { ReportDocument } from '@rayon/documents';
 import {
+  CIRCUIT_OF,
   DEFAULT_DISTRIBUTION,
-  DELIVERY_MAX_ATTEMPTS,
+  DEFAULT_RETRY_POLICY,
+  DELIVERY_REASONS,
+  DESTINATIONS,
   DISTRIBUTION_SETTING,
+  circuitAfterFailure,
   deliveryKey,
+  deliveryTurn,
   planDistribution,
+  retryDelayMs,
+  retryHorizonPassed,
+  sendActionFor,
+  supersededSend,
   type Destination,
   type DistributionSettings,
+  type RetryPolicy,
 } from '@rayon/domain';
+import type { DescriptionRouting } from './documents.ts';
 
 export async function distributionSettings(tx: TenantTx): Promise<DistributionSettings> {
   return { ...DEFAULT_DISTRIBUTION, ...(await getSetting<DistributionSettings>(tx, DISTRIBUTION_SETTING)) };
 }
 
-/** Plans the sends of a validated version (once per destination and action); returns the new ones. */
+/** The destinations where an earlier version of the report was delivered and not withdrawn. */
+function deliveredBefore(sends: DeliveryRow[], versionId: string): Set<Destination> {
+  const withdrawn = new Set(
+    sends.filter((d) => d.action === 'withdraw' && d.status === 'delivered').map((d) => d.versionId),
+  );
+  return new Set(
+    sends
+      .filter(
+        (d) =>
+          d.versionId !== versionId &&
+          d.status === 'delivered' &&
+          (d.action === 'publish' || d.action === 'replace') &&
+          !withdrawn.has(d.versionId),
+      )
+      .map((d) => d.destination as Destination),
+  );
+}
+
+/**
+ * Plans the sends of a validated version (once per destination and action); returns the new ones.
+ * The sends of the earlier versions not gone yet are cancelled (a superseded version is never
+ * sent); where no earlier version was delivered, this one goes as an original (publish).
+ */
 export async function planReportDeliveries(
   tx: TenantTx,
   versionId: string,
   description: ReportDocument,
   requestId: string | null,
+  routing: DescriptionRouting,
 ): Promise<DeliveryRow[]> {
   const version = (await findReportVersionById(tx, versionId))!;
   const report = (await findReport(tx, version.reportId))!;
   const order = (await findOrder(tx, report.orderId))!;
-  const referrer = order.referrerId
-    ? (await listReferrers(tx)).find((r) => r.id === order.referrerId)
-    : undefined;
+  const earlier = (await listReportVersions(tx, report.id)).filter((v) => v.version < version.version);
+  await cancelVersionDeliveries(
+    tx,
+    earlier.map((v) => v.id),
+    DELIVERY_REASONS.replaced(version.version),
+    requestId,
+  );
+  const sends = await listReportDeliveries(tx, report.id);
   const plan = planDistribution({
     settings: await distributionSettings(tx),
     version: version.version,
     insQualified: description.patient.ins !== undefined,
     announcementPending: report.announcementRequired && report.announcedAt === null,
-    referrerMailbox: referrer?.mssanteAddress ?? null,
+    referrerMailbox: routing.referrerMailbox,
+    deliveredBefore: deliveredBefore(sends, versionId),
   });
   const created: DeliveryRow[] = [];
   for (const p of plan) {
+    // Planned already (by an earlier run, whatever it went as): once.
+    if (
+      sends.some(
+        (d) =>
+          d.versionId === versionId &&
+          d.destination === p.destination &&
+          d.action !== 'withdraw' &&
+          d.action !== 'visibility',
+      )
+    )
+      continue;
     const row = await insertDelivery(tx, {
       reportId: report.id,
       versionId,
+      patientId: order.patientId,
       destination: p.destination,
       action: p.action,
-      idempotencyKey: deliveryKey(versionId, p.destination, p.action),
+      // The key names the send, whatever it goes as (publish or replace): planned once.
+      idempotencyKey: deliveryKey(versionId, p.destination, 'publish'),
       status: p.status,
       reason: p.reason,
     });
@@ -75,28 +141,52 @@ export async function planReportDeliveries(
   return created;
 }
 
-/** What a sender gets: the send, the report's description and its stored documents. */
+/** What a sender gets: everything loaded beforehand; it runs outside any transaction. */
 export interface DeliveryContext {
   tenant: TenantRef;
-  /** The attempt's transaction (it holds the send's row): for the sender's own reads and audit. */
-  tx: TenantTx;
+  /** The send, claimed for this call; `action` is what it goes as (publish or replace, decided now). */
   delivery: DeliveryRow;
+  /** The version sent (its visibility choices: masked to professionals, legal representatives…). */
+  version: ReportVersionRow;
+  /**
+   * The version's frozen description (the snapshot stored with its documents, the same facts as
+   * its CDA). For a version sent as an original where an earlier one never arrived, without
+   * `document.replaces` (and `cda` is rendered the same way).
+   */
   description: ReportDocument;
   cda: Buffer;
   pdf: Buffer;
   settings: DistributionSettings;
   /** An announcement is pending: the document must stay invisible to the patient. */
   hiddenFromPatient: boolean;
-  /** The referring professional's MSSanté address. */
+  /** The referring professional's MSSanté address, as frozen with the version. */
   referrerMailbox: string | null;
   /** The remote id the previous version got at this destination (a correction refers to it). */
   previousRemoteId: string | null;
+  /** When the attempt started. */
+  now: Date;
+  /** Reads in a short transaction of their own (never held across a remote call). */
+  read: <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
+  /**
+   * Writes done in the record transaction, with the outcome (the certificate's audit, a state
+   * learnt from the remote): run whatever the outcome, thrown or not.
+   */
+  onRecord: (fn: (tx: TenantTx) => Promise<void>) => void;
 }
 
-/** A destination's sender: resolves with the remote id, or throws (a DeliveryError says how). */
-export type DeliverySender = (
-  ctx: DeliveryContext,
-) => Promise<{ remoteId: string | null; detail: string | null }>;
+/**
+ * What a sender resolves with: the remote id; or `notSent`, a French reason why the destination
+ * does not take this send (e.g. the patient has no DMP) — recorded as « Non envoyé », no retry.
+ * It throws a DeliveryError (retryable or not, with a French reason) when the send failed.
+ */
+export interface DeliveryResult {
+  remoteId: string | null;
+  detail: string | null;
+  notSent?: string | undefined;
+}
+
+/** A destination's sender: called with no transaction open and no row locked. */
+export type DeliverySender = (ctx: DeliveryContext) => Promise<DeliveryResult>;
 
 /** The error a connector throws: whether a retry can help, and why in plain French. */
 interface DeliveryFailure {
@@ -112,22 +202,41 @@ const asDeliveryFailure = (e: unknown): DeliveryFailure | null =>
     ? (e as DeliveryFailure)
     : null;
 
-export const DELIVERY_REASONS = {
-  notConfigured: "Cette destination n'est pas configurée sur ce déploiement",
-  internal: "Erreur interne lors de l'envoi",
-  gaveUp: 'Envoi abandonné après plusieurs tentatives',
-} as const;
+export { DELIVERY_REASONS };
+
+/** Default lease of a claim: longer than the longest call (DMP: up to 3 × 30 s). */
+export const DELIVERY_LEASE_MS = 5 * 60_000;
+
+/** What the load gives a sender (the rest of its context is the engine's). */
+export type DeliveryLoad = (
+  tx: TenantTx,
+  delivery: DeliveryRow,
+) => Promise<Omit<DeliveryContext, 'tenant' | 'delivery' | 'now' | 'read' | 'onRecord'>>;
+
+export interface DeliveryAttemptResult {
+  status: string;
+  /** The send waits: its job comes back then (null: when an older send of its patient ends). */
+  retryAt?: Date | null | undefined;
+}
 
 /**
- * One attempt of one send. Delivered or refused for good: recorded, done. A failure a retry can
- * fix: recorded, then thrown so the queue retries (exponential backoff with jitter) until the
- * last attempt, after which the send is failed and waits for a person (the portal's list).
+ * One attempt of one send, in three steps, none holding a transaction during the remote call:
  *
- * The attempt holds its send's row (FOR UPDATE) from the check to the record, in one transaction
- * that the sender also uses (its certificate's audit commits with the outcome): a second job for
- * the same send (a duplicate, or one handed back by the maintenance) skips it while it is in
- * flight and finds it delivered afterwards. If the worker dies mid-way, the transaction rolls
- * back with its connection and the queue's retry finds the send pending again.
+ * 1. claim (short transaction, the send's row locked): a send no longer pending is done; a send
+ *    of a superseded version is cancelled; a send whose turn has not come (another worker's live
+ *    claim, not due yet, its circuit open and the probe not due, an older send of its patient to
+ *    the same destination pending) waits without spending an attempt; otherwise it is claimed
+ *    (`claim_token`, `claimed_until` = now + lease), as the probe when its circuit is open.
+ * 2. call: the context is loaded (own short transaction), the sender called with no transaction.
+ * 3. record (short transaction): the sender's deferred writes, then, if the claim is still this
+ *    attempt's, the outcome and the attempt. Delivered (or refused for good): done, the circuit
+ *    closes and the sends waiting on it are due now. A failure a retry can fix: the circuit opens
+ *    or extends (exponential backoff, capped), the send is due at the next probe; past the
+ *    horizon it is failed for a person.
+ *
+ * A duplicate job finds the live claim and waits for the lease; a worker killed mid-call leaves
+ * a lease that expires, and the send is tried again (the destinations recognise a resend: the
+ * DMP by the document's uniqueId, MSSanté by the Message-ID, the PFI by MSH-10).
  */
 export async function attemptDelivery(
   db: Database,
@@ -135,67 +244,203 @@ export async function attemptDelivery(
   deliveryId: string,
   o: {
     senders: Partial<Record<Destination, DeliverySender>>;
-    load: (
-      tx: TenantTx,
-      delivery: DeliveryRow,
-    ) => Promise<Omit<DeliveryContext, 'tenant' | 'tx' | 'delivery'>>;
-    attempt: number;
-    maxAttempts?: number;
+    load: DeliveryLoad;
+    policy?: RetryPolicy | undefined;
+    leaseMs?: number | undefined;
+    now?: (() => Date) | undefined;
   },
-): Promise<{ status: string }> {
-  const outcome = await db.withTenant(tenant, async (tx) => {
-    const delivery = await findDelivery(tx, deliveryId, { skipLocked: true });
-    if (!delivery) return { status: 'in flight or missing' };
-    if (delivery.status !== 'pending') return { status: delivery.status };
-    const started = Date.now();
+): Promise<DeliveryAttemptResult> {
+  const policy = o.policy ?? DEFAULT_RETRY_POLICY;
+  const clock = o.now ?? (() => new Date());
+  const now = clock();
+  const token = randomUUID();
+  const claimedUntil = new Date(now.getTime() + (o.leaseMs ?? DELIVERY_LEASE_MS));
+
+  const claim = await db.withTenant(tenant, async (tx): Promise<DeliveryAttemptResult | DeliveryRow> => {
+    const d = await findDelivery(tx, deliveryId, { forUpdate: true });
+    if (!d) return { status: 'missing' };
+    if (d.status !== 'pending') return { status: d.status };
+    const finish = async (status: 'failed' | 'cancelled', reason: string, attempt?: string) => {
+      if (attempt) {
+        await insertDeliveryAttempt(tx, { deliveryId, outcome: 'failed', detail: attempt, durationMs: 0 });
+      }
+      await updateDelivery(tx, deliveryId, { status, reason, nextAttemptAt: null });
+      await wakeNextOfPatient(tx, d, null);
+      return { status };
+    };
+    const version = await deliveryVersionState(tx, d.versionId);
+    if (version && supersededSend(version.status, d.action)) {
+      const report = await findReport(tx, d.reportId);
+      return finish(
+        'cancelled',
+        version.status === 'withdrawn'
+          ? DELIVERY_REASONS.withdrawn
+          : DELIVERY_REASONS.replaced(report?.currentVersion ?? version.version + 1),
+      );
+    }
+    const destination = d.destination as Destination;
+    const key = CIRCUIT_OF[destination];
+    const circuit = key ? ((await findCircuit(tx, key, { forUpdate: true })) ?? null) : null;
+    if (
+      circuit &&
+      retryHorizonPassed({ now, createdAt: d.createdAt, circuitOpenedAt: circuit.openedAt, policy })
+    ) {
+      return finish(
+        'failed',
+        `${circuit.reason ?? 'Destination indisponible'} — ${DELIVERY_REASONS.gaveUp(policy.horizonMs).toLowerCase()}`,
+        'circuit open',
+      );
+    }
+    const turn = deliveryTurn({
+      now,
+      claimedUntil: d.claimedUntil,
+      nextAttemptAt: d.nextAttemptAt,
+      olderPending: await olderPendingDelivery(tx, d),
+      circuit,
+    });
+    if (!turn.go) {
+      // Waiting for its circuit: the portal shows when, the maintenance leaves it until then.
+      if (turn.why === 'circuit' && d.nextAttemptAt?.getTime() !== turn.until?.getTime()) {
+        await updateDelivery(tx, deliveryId, { nextAttemptAt: turn.until });
+      }
+      return { status: `waiting (${turn.why})`, retryAt: turn.until };
+    }
+    if (!o.senders[destination]) {
+      return finish('failed', DELIVERY_REASONS.notConfigured);
+    }
+    if (circuit && turn.probe) await saveCircuit(tx, { ...circuit, nextProbeAt: claimedUntil });
+    // Publish or replace is decided when it goes: a replacement only where an earlier version arrived.
+    let action = d.action;
+    if ((action === 'publish' || action === 'replace') && version) {
+      const before = deliveredBefore(await listReportDeliveries(tx, d.reportId), d.versionId);
+      action = sendActionFor(version.version, before.has(destination));
+    }
+    await claimDelivery(tx, deliveryId, token, claimedUntil, now);
+    if (action !== d.action) await updateDelivery(tx, deliveryId, { action });
+    return { ...d, action, claimToken: token, claimedUntil };
+  });
+  if (!('id' in claim)) return claim;
+  const delivery = claim;
+  const sender = o.senders[delivery.destination as Destination]!;
+
+  // The call: no transaction open, no row locked.
+  const deferred: ((tx: TenantTx) => Promise<void>)[] = [];
+  const started = Date.now();
+  let outcome: { result: DeliveryResult } | { error: unknown };
+  try {
+    const context = await db.withTenant(tenant, (tx) => o.load(tx, delivery));
+    const result = await sender({
+      tenant,
+      delivery,
+      ...context,
+      now,
+      read: (fn) => db.withTenant(tenant, fn),
+      onRecord: (fn) => void deferred.push(fn),
+    });
+    outcome = { result };
+  } catch (error) {
+    outcome = { error };
+  }
+  const durationMs = Date.now() - started;
+
+  const recorded = await db.withTenant(tenant, async (tx) => {
+    for (const write of deferred) await write(tx);
+    const d = await findDelivery(tx, deliveryId, { forUpdate: true });
+    // Another worker took the send over after the lease (or it was cancelled and re-claimed): its record.
+    if (!d || d.claimToken !== token) return { status: 'claim lost' };
+    const at = clock();
+    const key = CIRCUIT_OF[d.destination as Destination];
     const record = async (
-      outcome: 'delivered' | 'retry' | 'failed',
+      attempt: 'delivered' | 'retry' | 'failed' | 'not_sent',
       detail: string | null,
       fields: Parameters<typeof updateDelivery>[2],
     ) => {
-      await insertDeliveryAttempt(tx, { deliveryId, outcome, detail, durationMs: Date.now() - started });
+      await insertDeliveryAttempt(tx, { deliveryId, outcome: attempt, detail, durationMs });
       await updateDelivery(tx, deliveryId, {
-        attempts: delivery.attempts + 1,
-        lastAttemptAt: new Date(),
+        attempts: d.attempts + 1,
+        lastAttemptAt: at,
+        claimToken: null,
+        claimedUntil: null,
         ...fields,
       });
     };
-    const sender = o.senders[delivery.destination as Destination];
-    if (!sender) {
-      await record('failed', null, { status: 'failed', reason: DELIVERY_REASONS.notConfigured });
+    /** The remote answered: its circuit closes and the sends waiting on it are due now. */
+    const answered = async () => {
+      if (key && (await closeCircuit(tx, key))) {
+        await wakeWaitingDeliveries(
+          tx,
+          DESTINATIONS.filter((x) => CIRCUIT_OF[x] === key),
+        );
+      }
+    };
+    if ('result' in outcome) {
+      const { result } = outcome;
+      if (result.notSent) {
+        await record('not_sent', result.detail, {
+          status: 'not_sent',
+          reason: result.notSent,
+          nextAttemptAt: null,
+        });
+      } else {
+        await record('delivered', result.detail, {
+          status: 'delivered',
+          remoteId: result.remoteId,
+          deliveredAt: at,
+          reason: null,
+          nextAttemptAt: null,
+        });
+        // Withdrawn while this call was in flight: what just arrived is withdrawn in turn.
+        const version = await deliveryVersionState(tx, d.versionId);
+        if (version?.status === 'withdrawn' && d.action !== 'withdraw') {
+          await planWithdrawals(tx, d.reportId, d.versionId, null);
+        }
+      }
+      await answered();
+      await wakeNextOfPatient(tx, d, null);
+      return { status: result.notSent ? 'not_sent' : 'delivered' };
+    }
+    const failure = asDeliveryFailure(outcome.error);
+    if (failure && !failure.retryable) {
+      await record('failed', failure.remote ?? null, {
+        status: 'failed',
+        reason: failure.reason,
+        nextAttemptAt: null,
+      });
+      // Refused for good (not an outage): a probe hands its turn over at once.
+      const circuit = key ? await findCircuit(tx, key, { forUpdate: true }) : undefined;
+      if (circuit && circuit.nextProbeAt.getTime() === d.claimedUntil?.getTime()) {
+        await saveCircuit(tx, { ...circuit, nextProbeAt: at });
+      }
+      await wakeNextOfPatient(tx, d, null);
       return { status: 'failed' };
     }
-    try {
-      const context = await o.load(tx, delivery);
-      const { remoteId, detail } = await sender({ tenant, tx, delivery, ...context });
-      await record('delivered', detail, {
-        status: 'delivered',
-        remoteId,
-        deliveredAt: new Date(),
-        reason: null,
-      });
-      return { status: 'delivered' };
-    } catch (e) {
-      const failure = asDeliveryFailure(e);
-      const last = o.attempt >= (o.maxAttempts ?? DELIVERY_MAX_ATTEMPTS);
-      if (failure && !failure.retryable) {
-        await record('failed', failure.remote ?? null, { status: 'failed', reason: failure.reason });
-        return { status: 'failed' };
-      }
-      if (last) {
-        await record('failed', failure?.remote ?? null, {
-          status: 'failed',
-          reason: failure
-            ? `${failure.reason} — ${DELIVERY_REASONS.gaveUp.toLowerCase()}`
-            : DELIVERY_REASONS.gaveUp,
-        });
-        return { status: 'failed' };
-      }
-      await record('retry', failure?.remote ?? failure?.reason ?? DELIVERY_REASONS.internal, {});
-      // Thrown once the attempt is committed: the queue retries it.
-      return { status: 'retry', error: e };
+    // A failure a retry can fix. The destination's own (a DeliveryError): its circuit opens or
+    // extends. Anything else (a fault of ours): this send alone waits.
+    let circuitOpenedAt: Date | null = null;
+    let nextAttemptAt: Date;
+    if (failure && key) {
+      const previous = await findCircuit(tx, key, { forUpdate: true });
+      const next = circuitAfterFailure(previous ?? null, at, failure.reason, policy);
+      await saveCircuit(tx, { destination: key, ...next });
+      circuitOpenedAt = next.openedAt;
+      nextAttemptAt = next.nextProbeAt;
+    } else {
+      nextAttemptAt = new Date(at.getTime() + retryDelayMs(d.attempts + 1, policy));
     }
+    const detail = failure?.remote ?? failure?.reason ?? DELIVERY_REASONS.internal;
+    if (retryHorizonPassed({ now: at, createdAt: d.createdAt, circuitOpenedAt, policy })) {
+      await record('failed', detail, {
+        status: 'failed',
+        reason: `${failure?.reason ?? DELIVERY_REASONS.internal} — ${DELIVERY_REASONS.gaveUp(policy.horizonMs).toLowerCase()}`,
+        nextAttemptAt: null,
+      });
+      await wakeNextOfPatient(tx, d, null);
+      return { status: 'failed' };
+    }
+    await record('retry', detail, { nextAttemptAt });
+    return { status: 'retry', retryAt: nextAttemptAt, ...(failure ? {} : { error: outcome.error }) };
   });
-  if ('error' in outcome) throw outcome.error;
-  return outcome;
+  // A fault of ours is thrown once recorded, so that it is logged (the send waits all the same).
+  if ('error' in recorded) throw recorded.error;
+  return recorded;
 }

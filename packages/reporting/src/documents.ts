@@ -16,6 +16,7 @@ import {
   listExamTypes,
   listOrderExams,
   listReferrers,
+  listReportDocumentContents,
   listReportExamIds,
   listSites,
   identityOf,
@@ -24,6 +25,7 @@ import {
   type TenantTx,
 } from '@rayon/db';
 import {
+  buildReportCda,
   parseReportDocument,
   renderReport,
   type ReportDocument,
@@ -32,6 +34,7 @@ import {
 import {
   AppError,
   insForExchange,
+  legalEntityIdNat,
   noOrganisationId,
   organisationIdNat,
   siteOfReport,
@@ -90,6 +93,7 @@ export async function describeReportVersion(
 
   const idNat = organisationIdNat(site, practice);
   if (!idNat) throw noOrganisationId();
+  const legalEntity = legalEntityIdNat(site, practice);
   if (!signer) throw new AppError('BAD_INPUT', 'the version has no signer');
   /** The practice's own OID arc: the 2.25 form of its id (accession numbers .1, patients .2). */
   const root = uuidToDicomUid(practice.id);
@@ -109,6 +113,7 @@ export async function describeReportVersion(
     organisation: {
       name: site?.name ?? practice.name,
       idNat,
+      ...(legalEntity ? { legalEntity: { idNat: legalEntity, name: practice.name } } : {}),
       address: {
         lines: site?.address ? [site.address] : [],
         postalCode: site?.postalCode ?? '00000',
@@ -163,10 +168,12 @@ export async function describeReportVersion(
       ? { order: { placerOrderNumber: order.placerOrderNumber, placerAuthority: order.placerAuthority } }
       : {}),
     accessionAuthority: `${root}.1`,
-    ...(referrer?.rpps
+    // Every referrer is named: by RPPS, by ADELI, or by name only.
+    ...(referrer
       ? {
           referrer: {
-            rpps: referrer.rpps,
+            ...(referrer.rpps ? { rpps: referrer.rpps } : {}),
+            ...(referrer.adeli ? { adeli: referrer.adeli } : {}),
             familyName: referrer.familyName,
             ...(referrer.givenName ? { givenName: referrer.givenName } : {}),
             ...(referrer.specialty ? { specialty: referrer.specialty } : {}),
@@ -188,31 +195,122 @@ export async function reportDocumentOf(
   return parseReportDocument(await describeReportVersion(tx, practice, versionId));
 }
 
-/** Renders and stores the documents of a validated version; a second call stores nothing. */
+/** The kind of the stored description snapshot (report_documents, application/json). */
+export const DESCRIPTION_KIND = 'description';
+
+/** The routing facts of a version, frozen with its description: where its sends go. */
+export interface DescriptionRouting {
+  /** The referring professional's MSSanté address when the version was validated. */
+  referrerMailbox: string | null;
+}
+
+/** What is frozen with a validated version's documents: its description and its routing. */
+export interface FrozenDescription {
+  description: ReportDocument;
+  routing: DescriptionRouting;
+}
+
+const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** The description and routing of a version from the practice's live data. */
+async function describeNow(
+  tx: TenantTx,
+  practice: PracticeIdentity,
+  versionId: string,
+): Promise<FrozenDescription> {
+  const description = await reportDocumentOf(tx, practice, versionId);
+  const version = (await findReportVersionById(tx, versionId))!;
+  const report = (await findReport(tx, version.reportId))!;
+  const order = (await findOrder(tx, report.orderId))!;
+  const referrer = order.referrerId
+    ? (await listReferrers(tx)).find((r) => r.id === order.referrerId)
+    : undefined;
+  return { description, routing: { referrerMailbox: referrer?.mssanteAddress ?? null } };
+}
+
+async function storedDescription(tx: TenantTx, versionId: string): Promise<FrozenDescription | undefined> {
+  const row = (await listReportDocumentContents(tx, versionId)).find((d) => d.kind === DESCRIPTION_KIND);
+  if (!row) return undefined;
+  const frozen = JSON.parse(row.content.toString('utf8')) as FrozenDescription;
+  return { description: parseReportDocument(frozen.description), routing: frozen.routing };
+}
+
+async function storeDescription(
+  tx: TenantTx,
+  versionId: string,
+  frozen: FrozenDescription,
+): Promise<boolean> {
+  const content = Buffer.from(JSON.stringify(frozen), 'utf8');
+  return insertReportDocument(tx, {
+    versionId,
+    kind: DESCRIPTION_KIND,
+    mediaType: 'application/json',
+    content,
+    sha256: sha256Of(content),
+  });
+}
+
+/**
+ * The frozen description of a validated version: the snapshot stored with its documents. A
+ * version validated before snapshots existed gets one, built once from the practice's data and
+ * stored (every later send uses that one).
+ */
+export async function frozenDescriptionOf(
+  tx: TenantTx,
+  practice: PracticeIdentity,
+  versionId: string,
+): Promise<FrozenDescription> {
+  const stored = await storedDescription(tx, versionId);
+  if (stored) return stored;
+  await storeDescription(tx, versionId, await describeNow(tx, practice, versionId));
+  return (await storedDescription(tx, versionId))!;
+}
+
+/**
+ * A correction sent as an original where the earlier version never arrived: its description
+ * without `document.replaces`, and its CDA built from it around the stored PDF (no relatedDocument
+ * RPLC naming a document the destination does not have). Deterministic: the same bytes each time.
+ */
+export function asOriginal(
+  description: ReportDocument,
+  pdf: Buffer,
+): { description: ReportDocument; cda: Buffer } {
+  const { replaces: _replaced, ...document } = description.document;
+  const original = { ...description, document };
+  return { description: original, cda: Buffer.from(buildReportCda(original, pdf), 'utf8') };
+}
+
+/**
+ * Renders and stores the documents of a validated version, and with them (same transaction) its
+ * frozen description: what was rendered is what every send of the version says. A second call
+ * renders from the stored description and stores nothing.
+ */
 export async function generateReportDocuments(
   db: Database,
   tenant: TenantRef,
   practice: PracticeIdentity,
   versionId: string,
   /** What to do in the same transaction as the storing (the job plans the sends there: both or neither). */
-  andThen?: (tx: TenantTx, description: ReportDocument) => Promise<unknown>,
+  andThen?: (tx: TenantTx, description: ReportDocument, routing: DescriptionRouting) => Promise<unknown>,
 ): Promise<{ stored: number; sha256: { pdf: string; cda: string }; description: ReportDocument }> {
-  const doc = await db.withTenant(tenant, (tx) => reportDocumentOf(tx, practice, versionId));
+  const frozen = await db.withTenant(
+    tenant,
+    async (tx) => (await storedDescription(tx, versionId)) ?? describeNow(tx, practice, versionId),
+  );
+  const doc = frozen.description;
   const { pdf, cda } = await renderReport(doc, { producedAt: new Date(doc.validatedAt) });
   const files = {
     pdf: { content: Buffer.from(pdf), mediaType: 'application/pdf' },
     cda: { content: Buffer.from(cda, 'utf8'), mediaType: 'text/xml' },
   };
-  const sha256 = {
-    pdf: createHash('sha256').update(files.pdf.content).digest('hex'),
-    cda: createHash('sha256').update(files.cda.content).digest('hex'),
-  };
+  const sha256 = { pdf: sha256Of(files.pdf.content), cda: sha256Of(files.cda.content) };
   const stored = await db.withTenant(tenant, async (tx) => {
     let n = 0;
     for (const kind of ['pdf', 'cda'] as const) {
       if (await insertReportDocument(tx, { versionId, kind, ...files[kind], sha256: sha256[kind] })) n++;
     }
-    await andThen?.(tx, doc);
+    await storeDescription(tx, versionId, frozen);
+    await andThen?.(tx, doc, frozen.routing);
     return n;
   });
   return { stored, sha256, description: doc };

@@ -1,8 +1,7 @@
 import {
-  findOrder,
   findReport,
+  findReportVersionById,
   findTenantById,
-  listReferrers,
   listReportDeliveries,
   listReportDocumentContents,
   listTenants,
@@ -10,17 +9,18 @@ import {
   type Database,
 } from '@rayon/db';
 import {
+  asOriginal,
   attemptDelivery,
   distributionSettings,
+  frozenDescriptionOf,
   generateReportDocuments,
   planReportDeliveries,
   remindProvisionalReports,
   requeueLostWork,
-  reportDocumentOf,
   type DeliverySender,
 } from '@rayon/reporting';
-import type { Destination } from '@rayon/domain';
-import type { Job } from 'bullmq';
+import type { Destination, RetryPolicy } from '@rayon/domain';
+import { DelayedError, type Job } from 'bullmq';
 import type { JobData } from '../queue.ts';
 
 /** The job that reminds radiologists of provisional reports, run on a schedule. */
@@ -42,9 +42,16 @@ export function reportDocumentsJob(db: Database) {
     if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
     const ref = toTenantRef(tenant);
     let planned = 0;
-    const { stored } = await generateReportDocuments(db, ref, tenant, versionId, async (tx, description) => {
-      planned = (await planReportDeliveries(tx, versionId, description, job.data.requestId)).length;
-    });
+    const { stored } = await generateReportDocuments(
+      db,
+      ref,
+      tenant,
+      versionId,
+      async (tx, description, routing) => {
+        planned = (await planReportDeliveries(tx, versionId, description, job.data.requestId, routing))
+          .length;
+      },
+    );
     return { stored, planned };
   };
 }
@@ -72,50 +79,70 @@ export function reportRemindersJob(
 }
 
 /**
- * delivery.send: one attempt of one send (DMP, MSSanté, PFI). Retried by the queue with
- * exponential backoff and jitter while the failure is one a retry can fix.
+ * delivery.send: one attempt of one send (DMP, MSSanté, PFI), claimed, called outside any
+ * transaction, recorded (see attemptDelivery). A send that must wait (its circuit open, its next
+ * attempt later, another worker's claim) puts its job back, delayed until then, without spending
+ * one of the queue's attempts; the maintenance hands back any due send whose job was lost.
  */
-export function deliverySendJob(db: Database, senders: Partial<Record<Destination, DeliverySender>>) {
-  return async (job: Job<JobData>) => {
+export function deliverySendJob(
+  db: Database,
+  senders: Partial<Record<Destination, DeliverySender>>,
+  o: { policy?: RetryPolicy | undefined; leaseMs?: number | undefined } = {},
+) {
+  return async (job: Job<JobData>, token?: string) => {
     const { deliveryId } = job.data.payload as { deliveryId: string };
     const tenant = job.data.tenantId
       ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
       : undefined;
     if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
-    return attemptDelivery(db, toTenantRef(tenant), deliveryId, {
+    const result = await attemptDelivery(db, toTenantRef(tenant), deliveryId, {
       senders,
-      attempt: job.attemptsMade + 1,
-      ...(job.opts.attempts ? { maxAttempts: job.opts.attempts } : {}),
+      policy: o.policy,
+      leaseMs: o.leaseMs,
       async load(tx, delivery) {
-        const description = await reportDocumentOf(tx, tenant, delivery.versionId);
+        // What was frozen with the version's documents, never the live data.
+        const frozen = await frozenDescriptionOf(tx, tenant, delivery.versionId);
         const docs = await listReportDocumentContents(tx, delivery.versionId);
         const content = (kind: string) => {
           const doc = docs.find((d) => d.kind === kind);
           if (!doc) throw new Error(`the ${kind} of the version is not generated yet`);
           return doc.content;
         };
+        const version = (await findReportVersionById(tx, delivery.versionId))!;
         const report = (await findReport(tx, delivery.reportId))!;
-        const order = (await findOrder(tx, report.orderId))!;
-        const referrer = order.referrerId
-          ? (await listReferrers(tx)).find((r) => r.id === order.referrerId)
-          : undefined;
         const previous = (await listReportDeliveries(tx, report.id)).findLast(
           (d) =>
             d.destination === delivery.destination &&
             d.versionId !== delivery.versionId &&
             d.status === 'delivered' &&
-            d.action !== 'withdraw',
+            d.action !== 'withdraw' &&
+            d.action !== 'visibility',
         );
+        const pdf = content('pdf');
+        let description = frozen.description;
+        let cda = content('cda');
+        // A correction going as an original (the earlier version never arrived there): no
+        // reference to a document the destination does not have, in the metadata or the CDA.
+        if (delivery.action === 'publish' && description.document.replaces) {
+          ({ description, cda } = asOriginal(description, pdf));
+        }
         return {
+          version,
           description,
-          cda: content('cda'),
-          pdf: content('pdf'),
+          cda,
+          pdf,
           settings: await distributionSettings(tx),
           hiddenFromPatient: report.announcementRequired && report.announcedAt === null,
-          referrerMailbox: referrer?.mssanteAddress ?? null,
-          previousRemoteId: previous?.remoteId ?? null,
+          referrerMailbox: frozen.routing.referrerMailbox,
+          previousRemoteId: delivery.action === 'replace' ? (previous?.remoteId ?? null) : null,
         };
       },
     });
+    if (result.retryAt && token) {
+      // Back in the queue until its turn, without spending an attempt of the queue.
+      await job.moveToDelayed(result.retryAt.getTime(), token);
+      throw new DelayedError();
+    }
+    return result;
   };
 }

@@ -1,5 +1,13 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { deliveries, deliveryAttempts, orders, patients, reports } from '../schema/tenant.ts';
+import { and, asc, desc, eq, gt, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import {
+  deliveries,
+  deliveryAttempts,
+  deliveryCircuits,
+  orders,
+  patients,
+  reports,
+  reportVersions,
+} from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
 import { enqueueOutbox } from '../platform/outbox.ts';
 
@@ -12,7 +20,7 @@ export async function insertDelivery(
   d: Pick<
     typeof deliveries.$inferInsert,
     'reportId' | 'versionId' | 'destination' | 'action' | 'idempotencyKey' | 'status' | 'reason'
-  >,
+  > & { patientId?: string | null | undefined },
 ): Promise<DeliveryRow | undefined> {
   const [row] = await tx.insert(deliveries).values(d).onConflictDoNothing().returning();
   return row;
@@ -59,6 +67,10 @@ export async function updateDelivery(
       | 'deliveredAt'
       | 'receipt'
       | 'receiptAt'
+      | 'action'
+      | 'nextAttemptAt'
+      | 'claimToken'
+      | 'claimedUntil'
     >
   >,
 ): Promise<void> {
@@ -72,7 +84,7 @@ export async function insertDeliveryAttempt(
   tx: TenantTx,
   a: {
     deliveryId: string;
-    outcome: 'delivered' | 'retry' | 'failed' | 'notification';
+    outcome: 'delivered' | 'retry' | 'failed' | 'not_sent' | 'notification';
     detail: string | null;
     durationMs: number;
   },
@@ -159,7 +171,8 @@ export async function releaseHeldDeliveries(
 export const DELIVERY_TOPIC = 'delivery.send';
 
 /**
- * The withdrawal of a version: for each destination where it was delivered and that can take a
+ * The withdrawal of a version: its sends not gone yet are cancelled (nothing is withdrawn where
+ * nothing was delivered); for each destination where it was delivered and that can take a
  * withdrawal back (the DMP, the PFI), one send, planned once, handed to the worker.
  */
 export async function planWithdrawals(
@@ -167,8 +180,12 @@ export async function planWithdrawals(
   reportId: string,
   versionId: string,
   requestId: string | null,
+  cancelReason = "Compte rendu retiré avant l'envoi : il n'est plus envoyé",
 ): Promise<DeliveryRow[]> {
-  const delivered = (await listReportDeliveries(tx, reportId)).filter(
+  await cancelVersionDeliveries(tx, [versionId], cancelReason, requestId);
+  const all = await listReportDeliveries(tx, reportId);
+  const patientId = all.find((d) => d.patientId)?.patientId ?? null;
+  const delivered = all.filter(
     (d) =>
       d.versionId === versionId &&
       d.status === 'delivered' &&
@@ -184,6 +201,7 @@ export async function planWithdrawals(
       idempotencyKey: `${versionId}:${d.destination}:withdraw`,
       status: 'pending',
       reason: null,
+      patientId: d.patientId ?? patientId,
     });
     if (!row) continue;
     planned.push(row);
@@ -196,18 +214,209 @@ export async function planWithdrawals(
 export async function retryDelivery(tx: TenantTx, id: string, requestId: string | null): Promise<boolean> {
   const d = await findDelivery(tx, id, { forUpdate: true });
   if (!d || d.status !== 'failed') return false;
-  await updateDelivery(tx, id, { status: 'pending', reason: null });
+  await updateDelivery(tx, id, { status: 'pending', reason: null, nextAttemptAt: null });
   await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: id }, requestId });
   return true;
 }
 
+/** The status of a send's version (validated, replaced, withdrawn) and its number. */
+export async function deliveryVersionState(
+  tx: TenantTx,
+  versionId: string,
+): Promise<{ status: string; version: number } | undefined> {
+  const [row] = await tx
+    .select({ status: reportVersions.status, version: reportVersions.version })
+    .from(reportVersions)
+    .where(eq(reportVersions.id, versionId));
+  return row;
+}
+
 /**
- * Pending sends nobody touched since `before` (their job was lost, e.g. Redis restarted without
- * its data): handed to the worker again. An attempt holds its send's row for its whole length and
- * a send already delivered is skipped, so this can only cost a duplicate job, never a duplicate send.
+ * Claims a pending send for one remote call: `token` is the caller's, `until` the lease (longer
+ * than the longest call). Only a send that is pending and not claimed by a live lease is taken.
  */
-export async function requeueStaleDeliveries(tx: TenantTx, before: Date): Promise<number> {
-  // A send being attempted holds its row: alive, skipped.
+export async function claimDelivery(
+  tx: TenantTx,
+  id: string,
+  token: string,
+  until: Date,
+  now: Date,
+): Promise<boolean> {
+  const rows = await tx
+    .update(deliveries)
+    .set({ claimToken: token, claimedUntil: until, updatedAt: sql`now()` })
+    .where(
+      and(
+        eq(deliveries.id, id),
+        eq(deliveries.status, 'pending'),
+        or(sql`${deliveries.claimedUntil} is null`, lt(deliveries.claimedUntil, now)),
+      ),
+    )
+    .returning({ id: deliveries.id });
+  return rows.length === 1;
+}
+
+/**
+ * The sends that end a person's or the system's interest in a version (it was replaced or
+ * withdrawn): those not gone yet (pending, failed, or held back for the announcement) are
+ * cancelled with `reason`; each cancelled send lets the next one of its patient go.
+ */
+export async function cancelVersionDeliveries(
+  tx: TenantTx,
+  versionIds: string[],
+  reason: string,
+  requestId: string | null,
+): Promise<number> {
+  if (versionIds.length === 0) return 0;
+  const rows = await tx
+    .update(deliveries)
+    .set({ status: 'cancelled', reason, nextAttemptAt: null, updatedAt: sql`now()` })
+    .where(
+      and(
+        inArray(deliveries.versionId, versionIds),
+        inArray(deliveries.action, ['publish', 'replace', 'visibility']),
+        or(
+          inArray(deliveries.status, ['pending', 'failed']),
+          and(eq(deliveries.status, 'not_sent'), eq(deliveries.reason, HELD_FOR_ANNOUNCEMENT)),
+        ),
+      ),
+    )
+    .returning();
+  for (const d of rows) await wakeNextOfPatient(tx, d, requestId);
+  return rows.length;
+}
+
+/** The reason of the sends held until the announcement (@rayon/domain NOT_SENT_REASONS). */
+const HELD_FOR_ANNOUNCEMENT = "Annonce en attente : rien n'est envoyé au patient avant l'annonce";
+
+/** A pending send cancelled by a person (its claim, if a call is in flight, is left to record). */
+export async function cancelDelivery(
+  tx: TenantTx,
+  id: string,
+  reason: string,
+  requestId: string | null,
+): Promise<boolean> {
+  const d = await findDelivery(tx, id, { forUpdate: true });
+  if (!d || d.status !== 'pending') return false;
+  await updateDelivery(tx, id, { status: 'cancelled', reason, nextAttemptAt: null });
+  await wakeNextOfPatient(tx, d, requestId);
+  return true;
+}
+
+/** Whether an older send of the same patient to the same destination is still pending. */
+export async function olderPendingDelivery(tx: TenantTx, d: DeliveryRow): Promise<boolean> {
+  if (!d.patientId) return false;
+  const [row] = await tx
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.patientId, d.patientId),
+        eq(deliveries.destination, d.destination),
+        eq(deliveries.status, 'pending'),
+        lt(deliveries.createdAt, d.createdAt),
+      ),
+    )
+    .limit(1);
+  return !!row;
+}
+
+/**
+ * A send of a patient left the pending state: the next pending one of that patient to that
+ * destination (if any) is handed to the worker, so a backlog drains in the order it was made.
+ */
+export async function wakeNextOfPatient(
+  tx: TenantTx,
+  d: Pick<DeliveryRow, 'patientId' | 'destination' | 'createdAt'>,
+  requestId: string | null,
+): Promise<void> {
+  if (!d.patientId) return;
+  const [next] = await tx
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.patientId, d.patientId),
+        eq(deliveries.destination, d.destination),
+        eq(deliveries.status, 'pending'),
+        gt(deliveries.createdAt, d.createdAt),
+      ),
+    )
+    .orderBy(asc(deliveries.createdAt))
+    .limit(1);
+  if (next) await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: next.id }, requestId });
+}
+
+/**
+ * A circuit closed: the sends of its destinations that were waiting for it are due now and
+ * handed to the worker (each still waits for the older sends of its patient).
+ */
+export async function wakeWaitingDeliveries(tx: TenantTx, destinations: readonly string[]): Promise<number> {
+  const rows = await tx
+    .update(deliveries)
+    .set({ nextAttemptAt: null, updatedAt: sql`now()` })
+    .where(
+      and(
+        inArray(deliveries.destination, [...destinations]),
+        eq(deliveries.status, 'pending'),
+        isNotNull(deliveries.nextAttemptAt),
+      ),
+    )
+    .returning({ id: deliveries.id });
+  for (const r of rows) {
+    await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: r.id }, requestId: null });
+  }
+  return rows.length;
+}
+
+export type DeliveryCircuitRow = typeof deliveryCircuits.$inferSelect;
+
+export async function findCircuit(
+  tx: TenantTx,
+  destination: string,
+  o: { forUpdate?: boolean } = {},
+): Promise<DeliveryCircuitRow | undefined> {
+  const q = tx.select().from(deliveryCircuits).where(eq(deliveryCircuits.destination, destination));
+  const [row] = o.forUpdate ? await q.for('update') : await q;
+  return row;
+}
+
+export async function listCircuits(tx: TenantTx): Promise<DeliveryCircuitRow[]> {
+  return tx.select().from(deliveryCircuits);
+}
+
+export async function saveCircuit(tx: TenantTx, c: DeliveryCircuitRow): Promise<void> {
+  await tx
+    .insert(deliveryCircuits)
+    .values(c)
+    .onConflictDoUpdate({
+      target: deliveryCircuits.destination,
+      set: {
+        openedAt: c.openedAt,
+        lastFailureAt: c.lastFailureAt,
+        failures: c.failures,
+        nextProbeAt: c.nextProbeAt,
+        reason: c.reason,
+      },
+    });
+}
+
+/** Closes a circuit; true when it was open. */
+export async function closeCircuit(tx: TenantTx, destination: string): Promise<boolean> {
+  const rows = await tx
+    .delete(deliveryCircuits)
+    .where(eq(deliveryCircuits.destination, destination))
+    .returning({ d: deliveryCircuits.destination });
+  return rows.length === 1;
+}
+
+/**
+ * Pending sends nobody touched since `before` whose turn has come (their job was lost, e.g.
+ * Redis restarted without its data): handed to the worker again. A send claimed by a live lease
+ * or not due yet is left; a send already delivered is skipped by its job, so this can only cost
+ * a duplicate job, never a duplicate send.
+ */
+export async function requeueStaleDeliveries(tx: TenantTx, before: Date, now = new Date()): Promise<number> {
   const stale = await tx
     .select({ id: deliveries.id })
     .from(deliveries)
@@ -215,6 +424,8 @@ export async function requeueStaleDeliveries(tx: TenantTx, before: Date): Promis
       and(
         eq(deliveries.status, 'pending'),
         sql`${deliveries.updatedAt} < ${before.toISOString()}::timestamptz`,
+        or(sql`${deliveries.claimedUntil} is null`, lt(deliveries.claimedUntil, now)),
+        or(sql`${deliveries.nextAttemptAt} is null`, lt(deliveries.nextAttemptAt, now)),
       ),
     )
     .for('update', { skipLocked: true });

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import {
   appointments,
   examTypes,
@@ -167,7 +167,14 @@ export async function findReportOfExams(tx: TenantTx, examIds: string[]): Promis
 /** Stores a generated document once: a second generation of the same version and kind is a no-op. */
 export async function insertReportDocument(
   tx: TenantTx,
-  d: { versionId: string; kind: 'pdf' | 'cda'; mediaType: string; content: Buffer; sha256: string },
+  /** `description`: the version's frozen description (JSON), what every send of it uses. */
+  d: {
+    versionId: string;
+    kind: 'pdf' | 'cda' | 'description';
+    mediaType: string;
+    content: Buffer;
+    sha256: string;
+  },
 ): Promise<boolean> {
   const rows = await tx
     .insert(reportDocuments)
@@ -177,7 +184,7 @@ export async function insertReportDocument(
   return rows.length === 1;
 }
 
-/** The documents of a version, without their content. */
+/** The documents of a version, without their content (not the internal description snapshot). */
 export async function listReportDocuments(tx: TenantTx, versionIds: string[]) {
   if (versionIds.length === 0) return [];
   return tx
@@ -191,7 +198,7 @@ export async function listReportDocuments(tx: TenantTx, versionIds: string[]) {
       createdAt: reportDocuments.createdAt,
     })
     .from(reportDocuments)
-    .where(inArray(reportDocuments.versionId, versionIds))
+    .where(and(inArray(reportDocuments.versionId, versionIds), ne(reportDocuments.kind, 'description')))
     .orderBy(asc(reportDocuments.createdAt));
 }
 

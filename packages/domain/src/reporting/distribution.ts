@@ -80,6 +80,15 @@ export interface PlannedDelivery {
   reason: string | null;
 }
 
+/**
+ * What a version is to a destination: a replacement (RPLC, T10, a corrected mail) only where an
+ * earlier version of the report was delivered and not withdrawn; an original everywhere else (no
+ * RPLC of something the destination never received).
+ */
+export function sendActionFor(version: number, previousDelivered: boolean): 'publish' | 'replace' {
+  return version > 1 && previousDelivered ? 'replace' : 'publish';
+}
+
 /** The destinations of a validated version, those kept back with their reason. */
 export function planDistribution(o: {
   settings: DistributionSettings;
@@ -89,11 +98,17 @@ export function planDistribution(o: {
   referrerMailbox: string | null;
   /** The visibility chosen at validation (visibility.ts); none restricted when absent. */
   visibility?: { maskedFromProfessionals: boolean; hiddenFromLegalRepresentatives: boolean };
+  /** The destinations where an earlier version was delivered (default: all, when version > 1). */
+  deliveredBefore?: ReadonlySet<Destination> | undefined;
 }): PlannedDelivery[] {
-  const action: DeliveryAction = o.version > 1 ? 'replace' : 'publish';
   const planned: PlannedDelivery[] = [];
   const add = (destination: Destination, reason: string | null) =>
-    planned.push({ destination, action, status: reason ? 'not_sent' : 'pending', reason });
+    planned.push({
+      destination,
+      action: sendActionFor(o.version, o.deliveredBefore ? o.deliveredBefore.has(destination) : true),
+      status: reason ? 'not_sent' : 'pending',
+      reason,
+    });
   if (o.settings.dmp) add('dmp', o.insQualified ? null : NOT_SENT_REASONS.dmpIdentity);
   if (o.settings.mssante.enabled) {
     // CI-SIS MSSanté matrix: a mail to a professional only with MASQUE_PS=N.
