@@ -3,7 +3,7 @@
  * radiologist, organisation, report text, version), the same for the PDF/A-1b and the CDA R2
  * N1. The schema names each field in its errors; `reportDocumentJsonSchema()` publishes it.
  */
-import { checkMatricule } from '@rayon/domain';
+import { ADELI_PATTERN, checkMatricule } from '@rayon/domain';
 import { z } from 'zod';
 import { J01_XDS_AUTHOR_SPECIALTY, J02_HEALTHCARE_FACILITY_TYPE } from './cda/value-sets.ts';
 
@@ -58,12 +58,7 @@ const title = z.enum(Object.keys(TITLE_CODES) as [string, ...string[]]);
 
 /** RPPS: 11 digits (identifiant national `8` + RPPS in the CDA). */
 const rpps = z.string().regex(/^\d{11}$/, 'RPPS: 11 digits');
-/**
- * ADELI: 9 characters, the department (2 digits, 2A or 2B) first (identifiant national `0` +
- * ADELI in the CDA). Hypothesis: no check key is verified (no public ANS text defining one was
- * at hand).
- */
-export const ADELI_PATTERN = /^(\d{2}|2[AB])\d{7}$/;
+/** ADELI: 9 characters (identifiant national `0` + ADELI in the CDA). */
 const adeli = z.string().regex(ADELI_PATTERN, 'ADELI: 9 characters (department then 7 digits)');
 
 const personNames = {

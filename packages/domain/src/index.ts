@@ -11,6 +11,7 @@ export * from './identity/identity.ts';
 export * from './identity/source.ts';
 export * from './scheduling/scheduling.ts';
 export * from './scheduling/modality-callers.ts';
+export * from './scheduling/referrer.ts';
 export * from './reporting/reporting.ts';
 export * from './reporting/distribution.ts';
 export * from './reporting/visibility.ts';
