@@ -15,8 +15,10 @@ import {
   insertOrderWithExams,
   insertRoom,
   listSites,
+  putSetting,
   type TenantRef,
 } from '@rayon/db';
+import { WORKLIST_MATCHING_SETTING } from '@rayon/domain';
 import { createTestTenant } from '@rayon/db/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -50,8 +52,10 @@ async function findscu(aec: string, keys: string[], aet = `${aec.trim().toUpperC
   for (const k of keys) args.push('-k', k);
   const res = await run('findscu', [...args, '127.0.0.1', String(scp.port)]);
   const responses: Map<string, string>[] = [];
+  const dumps: string[] = [];
   for (const f of readdirSync(dir).sort()) {
     const dump = await run('dcmdump', ['+U8', '-q', join(dir, f)]);
+    dumps.push(dump.out);
     const tags = new Map<string, string>();
     for (const line of dump.out.split('\n')) {
       const m = /^\s*\(([0-9a-f]{4},[0-9a-f]{4})\) \w\w \[(.*)\]\s+#/.exec(line);
@@ -59,10 +63,25 @@ async function findscu(aec: string, keys: string[], aet = `${aec.trim().toUpperC
     }
     responses.push(tags);
   }
-  return { ...res, responses };
+  return { ...res, responses, dumps };
 }
 
-async function book(t: TenantRef, ae: string, family: string, given: string) {
+/** The lines of a dcmdump output from a top-level sequence to the end of it, indentation kept. */
+function sequenceDump(dump: string, tag: string): string[] | undefined {
+  const lines = dump.split('\n');
+  const start = lines.findIndex((l) => l.startsWith(`(${tag}) SQ`));
+  if (start < 0) return undefined;
+  const end = lines.findIndex((l, i) => i > start && /^\(/.test(l) && !l.startsWith('(fffe,e0dd)'));
+  return lines.slice(start, end < 0 ? undefined : end).map((l) => l.replace(/\s+#\s.*$/, ''));
+}
+
+async function book(
+  t: TenantRef,
+  ae: string,
+  family: string,
+  given: string,
+  ins?: { status: 'qualifiee' | 'recuperee'; matricule: string },
+) {
   return db.withTenant(t, async (tx) => {
     const [site] = await listSites(tx);
     const room = await insertRoom(tx, { siteId: site!.id, name: 'Salle' });
@@ -90,6 +109,13 @@ async function book(t: TenantRef, ae: string, family: string, given: string) {
       },
       { actor: { type: 'system', id: 'test' }, source: 'desk', now: new Date() },
     );
+    if (ins) {
+      // As INSi (récupérée) and a checked identity document (qualifiée) would leave it.
+      await tx.execute(
+        `update patients set status = '${ins.status}', ins_matricule = '${ins.matricule}',
+         ins_oid = '1.2.250.1.213.1.4.10', birth_place_code = '63220' where id = '${patient.id}'`,
+      );
+    }
     const order = await insertOrderWithExams(tx, {
       patientId: patient.id,
       referrerId: null,
@@ -112,13 +138,15 @@ async function book(t: TenantRef, ae: string, family: string, given: string) {
 }
 
 let bookedA: Awaited<ReturnType<typeof book>>;
+let tenantA: TenantRef;
 
 beforeAll(async () => {
   db = new Database({ url: inject('databaseUrl'), max: 4 });
   const a = await createTestTenant(db, { firstSite: 'Site A' });
   const b = await createTestTenant(db, { firstSite: 'Site B' });
-  bookedA = await book(a, AE_A, 'NOËL', 'Gwénaëlle');
-  await book(b, AE_B, 'SECRET', 'Béa');
+  tenantA = a;
+  bookedA = await book(a, AE_A, 'NOËL', 'Gwénaëlle', { status: 'qualifiee', matricule: '279035121518989' });
+  await book(b, AE_B, 'SECRET', 'Béa', { status: 'recuperee', matricule: '180017501500169' });
   scp = await startWorklist({ db, logger: pino({ level: 'silent' }), host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
@@ -155,6 +183,78 @@ describe('modality worklist from the appointments', () => {
     expect(t.get('0040,0001')).toBe(AE_A);
     expect((await findscu(AE_A, keys('20310305'))).responses).toHaveLength(0);
     expect((await findscu(AE_A, keys('20310301-20310310'))).responses).toHaveLength(1);
+  });
+
+  it('answers the INS of a qualified identity in Other Patient IDs Sequence with its issuer, the Referenced Study and Patient Sequences (empty) and the Requested Procedure ID', async () => {
+    const asked = [
+      ...keys('20310304'),
+      'OtherPatientIDsSequence',
+      'ReferencedStudySequence',
+      'ReferencedPatientSequence',
+    ];
+    const r = await findscu(AE_A, asked);
+    expect(r.code, r.out).toBe(0);
+    expect(r.responses).toHaveLength(1);
+    expect(r.responses[0]!.get('0040,1001')).toBe(bookedA.exam.stepId);
+    const dump = r.dumps[0]!;
+    expect(sequenceDump(dump, '0010,1002')).toEqual([
+      expect.stringMatching(/^\(0010,1002\) SQ \(Sequence with .* #=1\)/),
+      expect.stringMatching(/^ {2}\(fffe,e000\) na \(Item with .* #=4\)/),
+      '    (0010,0020) LO [279035121518989]',
+      '    (0010,0021) LO [ASIP-SANTE-INS-NIR]',
+      '    (0010,0022) CS [TEXT]',
+      expect.stringMatching(/^ {4}\(0010,0024\) SQ \(Sequence with .* #=1\)/),
+      expect.stringMatching(/^ {6}\(fffe,e000\) na \(Item with .* #=2\)/),
+      '        (0040,0032) UT [1.2.250.1.213.1.4.10]',
+      '        (0040,0033) CS [ISO]',
+      expect.stringMatching(/^ {6}\(fffe,e00d\) na \(ItemDelimitationItem/),
+      expect.stringMatching(/^ {4}\(fffe,e0dd\) na \(SequenceDelimitationItem/),
+      expect.stringMatching(/^ {2}\(fffe,e00d\) na \(ItemDelimitationItem/),
+      expect.stringMatching(/^\(fffe,e0dd\) na \(SequenceDelimitationItem/),
+    ]);
+    for (const tag of ['0008,1110', '0008,1120']) {
+      expect(sequenceDump(dump, tag)?.[0], tag).toMatch(/ SQ \(Sequence with .* #=0\)/);
+    }
+    // An identity that is not qualified (INS only retrieved): no INS, the sequence empty.
+    const other = await findscu(AE_B, asked);
+    expect(other.responses).toHaveLength(1);
+    expect(sequenceDump(other.dumps[0]!, '0010,1002')?.[0]).toMatch(/ SQ \(Sequence with .* #=0\)/);
+    expect(other.dumps[0]).not.toContain('180017501500169');
+  });
+
+  it('names match with their accents by default; the practice’s accent-insensitive option makes NOEL* find NOËL', async () => {
+    const byName = (name: string) => [
+      'SpecificCharacterSet=ISO_IR 192',
+      `PatientName=${name}`,
+      'ScheduledProcedureStepSequence[0].ScheduledProcedureStepStartDate=20310304',
+    ];
+    expect((await findscu(AE_A, byName('NOEL*'))).responses).toHaveLength(0);
+    expect((await findscu(AE_A, byName('NOËL*'))).responses).toHaveLength(1);
+    await db.withTenant(tenantA, (tx) =>
+      putSetting(tx, WORKLIST_MATCHING_SETTING, { accentInsensitiveNames: true }),
+    );
+    try {
+      const r = await findscu(AE_A, byName('NOEL*'));
+      expect(r.code, r.out).toBe(0);
+      expect(r.responses.map((x) => x.get('0010,0010'))).toEqual(['NOËL^Gwénaëlle']);
+      expect((await findscu(AE_A, byName('noel^gwenaelle'))).responses).toHaveLength(1);
+      // Latin-1 queries too (no Specific Character Set: ISO_IR 100 answers).
+      expect(
+        (await findscu(AE_A, ['PatientName=NOEL*', 'ScheduledProcedureStepSequence[0].Modality=CT']))
+          .responses,
+      ).toHaveLength(1);
+      // Another practice keeps its own (default) rule.
+      expect(
+        (await findscu(AE_B, ['SpecificCharacterSet=ISO_IR 192', 'PatientName=SECRET*'])).responses,
+      ).toHaveLength(1);
+      expect(
+        (await findscu(AE_B, ['SpecificCharacterSet=ISO_IR 192', 'PatientName=BEA'])).responses,
+      ).toHaveLength(0);
+    } finally {
+      await db.withTenant(tenantA, (tx) =>
+        putSetting(tx, WORKLIST_MATCHING_SETTING, { accentInsensitiveNames: false }),
+      );
+    }
   });
 
   it('never shows another practice’s worklist, and refuses an unknown AE title', async () => {

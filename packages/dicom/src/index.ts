@@ -5,9 +5,11 @@ export {
   matchWorklist,
   QueryError,
   validateQuery,
+  type OtherPatientId,
   type PatientSex,
   type PersonName,
   type WorklistItem,
+  type WorklistMatching,
   type WorklistQuery,
   type WorklistResponse,
 } from './worklist.ts';

@@ -12,6 +12,7 @@ import {
   matchWorklist,
   QueryError,
   type WorklistItem,
+  type WorklistMatching,
   type WorklistQuery,
 } from './worklist.ts';
 
@@ -144,7 +145,11 @@ export interface WorklistScpOptions<T> {
   /** Our own AE title, for logs only: the called AE title routes to a tenant. */
   aeTitle?: string;
   resolveAssociation(peer: AssociationPeer): AssociationVerdict<T> | Promise<AssociationVerdict<T>>;
-  findWorklist(context: T, query: WorklistQuery): Promise<WorklistItem[]>;
+  /** The candidate items (and how the practice wants names matched); matching is done here. */
+  findWorklist(
+    context: T,
+    query: WorklistQuery,
+  ): Promise<WorklistItem[] | { items: WorklistItem[]; matching?: WorklistMatching }>;
   /** MPPS provider; without it the MPPS SOP class is not accepted at association. */
   onMpps?(context: T, event: MppsEvent): Promise<MppsResult>;
   /**
@@ -451,7 +456,10 @@ export async function startWorklistScp<T>(options: WorklistScpOptions<T>): Promi
         const utf8 = typeof rawCharset === 'string' && rawCharset.includes('ISO_IR 192');
         let matches: WorklistItem[];
         try {
-          matches = matchWorklist(query, await options.findWorklist(context.value, query));
+          const found = await options.findWorklist(context.value, query);
+          matches = Array.isArray(found)
+            ? matchWorklist(query, found)
+            : matchWorklist(query, found.items, found.matching);
         } catch (err) {
           if (err instanceof QueryError) {
             logger.warn({ ...this.logFields, reason: err.message }, 'dicom: malformed worklist query');

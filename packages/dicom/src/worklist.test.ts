@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { items } from '../test/fixtures.ts';
+import { item, items } from '../test/fixtures.ts';
 import { buildResponse, matchWorklist, QueryError, type WorklistQuery } from './worklist.ts';
 
 const acc = (q: WorklistQuery) => matchWorklist(q, items).map((i) => i.study.accessionNumber);
@@ -30,6 +30,27 @@ describe('matchWorklist', () => {
     expect(acc({ PatientName: 'NOEL*' })).toEqual([]);
     expect(acc({ PatientName: '*^Bénédicte' })).toEqual(['ACC3']);
     expect(acc({ PatientName: 'DUPONT' })).toEqual([]); // single value: the whole name
+  });
+
+  it('PN without accents when the practice chose it: NOEL* finds NOËL, Œ and Æ written out', () => {
+    const off = (q: WorklistQuery) => matchWorklist(q, items).map((i) => i.study.accessionNumber);
+    const on = (q: WorklistQuery) =>
+      matchWorklist(q, items, { accentInsensitiveNames: true }).map((i) => i.study.accessionNumber);
+    expect(off({ PatientName: 'NOEL*' })).toEqual([]);
+    expect(on({ PatientName: 'NOEL*' })).toEqual(['ACC1']);
+    expect(on({ PatientName: 'noel^gwenaelle' })).toEqual(['ACC1']);
+    expect(on({ PatientName: 'NOËL*' })).toEqual(['ACC1']);
+    expect(on({ PatientName: 'NOE?^*' })).toEqual(['ACC1']);
+    expect(on({ ReferringPhysicianName: 'MARTIN^Benedicte' })).toHaveLength(4);
+    expect(on({ PatientName: 'DUPONT^Jean' })).toEqual(['ACC2']);
+    expect(on({ PatientName: 'NOAL*' })).toEqual([]);
+    const coeur = [item({ patient: { name: { family: 'CŒUR', given: 'Lætitia' } } })];
+    expect(
+      matchWorklist({ PatientName: 'COEUR^LAETITIA' }, coeur, { accentInsensitiveNames: true }),
+    ).toHaveLength(1);
+    expect(matchWorklist({ PatientName: 'COEUR^LAETITIA' }, coeur)).toHaveLength(0);
+    // Other VRs stay exact.
+    expect(on({ AccessionNumber: 'acc1' })).toEqual([]);
   });
 
   it('wildcards on other string VRs', () => {
@@ -123,6 +144,49 @@ describe('buildResponse', () => {
       PatientID: 'IPP1',
       ScheduledProcedureStepSequence: [{ Modality: 'MR', ScheduledProcedureStepStartDate: '20261121' }],
     });
+  });
+
+  it('Other Patient IDs Sequence: the INS with its issuer and qualifiers; Referenced Study / Patient Sequences present, empty', () => {
+    const ins = item({
+      patient: {
+        otherIds: [
+          { id: '279035121518989', issuer: 'ASIP-SANTE-INS-NIR', issuerOid: '1.2.250.1.213.1.4.10' },
+        ],
+      },
+    });
+    const asked = {
+      PatientID: '',
+      OtherPatientIDsSequence: [],
+      ReferencedStudySequence: [],
+      ReferencedPatientSequence: '',
+      RequestedProcedureID: '',
+    };
+    expect(buildResponse(asked, ins)).toEqual({
+      PatientID: 'IPP1',
+      OtherPatientIDsSequence: [
+        {
+          PatientID: '279035121518989',
+          IssuerOfPatientID: 'ASIP-SANTE-INS-NIR',
+          IssuerOfPatientIDQualifiersSequence: [
+            { UniversalEntityID: '1.2.250.1.213.1.4.10', UniversalEntityIDType: 'ISO' },
+          ],
+          TypeOfPatientID: 'TEXT',
+        },
+      ],
+      ReferencedStudySequence: [],
+      ReferencedPatientSequence: [],
+      RequestedProcedureID: 'RP1',
+    });
+    // Keys named in the query item: only those.
+    expect(
+      buildResponse({ OtherPatientIDsSequence: [{ PatientID: '', IssuerOfPatientID: '' }] }, ins),
+    ).toEqual({
+      OtherPatientIDsSequence: [{ PatientID: '279035121518989', IssuerOfPatientID: 'ASIP-SANTE-INS-NIR' }],
+    });
+    // No INS (not a qualified identity): the sequence is there, empty.
+    expect(buildResponse(asked, items[0]!).OtherPatientIDsSequence).toEqual([]);
+    // The sequences are return keys: they match every item.
+    expect(matchWorklist({ OtherPatientIDsSequence: [{ PatientID: 'X' }] }, items)).toHaveLength(4);
   });
 
   it('an empty sequence asks for the whole step', () => {

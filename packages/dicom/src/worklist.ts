@@ -6,13 +6,18 @@
  * sequences as arrays of such objects, multi-valued attributes (a UID list) as string arrays.
  *
  * Matching choices (C.2.2.2):
- * - PN is matched case-insensitively (accents are significant: `NOEL` does not match `NOËL`);
+ * - PN is matched case-insensitively; accents are significant (`NOEL` does not match `NOËL`,
+ *   which C.2.2.2.1 allows) unless the practice chose accent-insensitive matching
+ *   ({@link WorklistMatching}): then letters match whatever their accents, and Œ/Æ match OE/AE;
  *   every other string VR is case-sensitive.
  * - `*` and `?` are wildcards for every string VR except UI, DA and TM.
  * - DA/TM accept ranges `A-B`, `A-`, `-B`; the SPS start date and time given together are
  *   matched as one combined date-time range (C.2.2.2.5.2).
  * - UI accepts a list of UIDs (`\` separated).
  * - Keys we do not hold are neither matched (universal) nor returned.
+ * - Other Patient IDs Sequence (the INS of a qualified identity, with its issuer), Referenced
+ *   Study Sequence and Referenced Patient Sequence are return keys only (universal matching);
+ *   the two references are always empty (Rayon has no such SOP instances to refer to).
  */
 
 export interface PersonName {
@@ -25,6 +30,25 @@ export interface PersonName {
 
 export type PatientSex = 'M' | 'F' | 'O' | '';
 
+/**
+ * Another identifier of the patient (Other Patient IDs Sequence item, PS3.3 C.7.1.1): the INS
+ * of a qualified identity, as the DRIMbox KOS writes it (IssuerOfPatientID `ASIP-SANTE-INS-NIR`,
+ * Issuer of Patient ID Qualifiers: Universal Entity ID = the INS OID, type ISO).
+ */
+export interface OtherPatientId {
+  id: string;
+  /** Issuer of Patient ID (0010,0021). */
+  issuer: string;
+  /** Universal Entity ID (0040,0032) of the issuer, an OID (type ISO). */
+  issuerOid: string;
+}
+
+/** How a practice wants names matched. */
+export interface WorklistMatching {
+  /** `NOEL*` finds NOËL: PN values compared without their accents. */
+  accentInsensitiveNames?: boolean;
+}
+
 export interface WorklistItem {
   patient: {
     name: PersonName;
@@ -35,6 +59,8 @@ export interface WorklistItem {
     /** YYYYMMDD */
     birthDate?: string;
     sex?: PatientSex;
+    /** Other Patient IDs Sequence: the INS, only for a qualified identity. */
+    otherIds?: OtherPatientId[];
   };
   study: {
     accessionNumber: string;
@@ -189,6 +215,18 @@ function wildcardToRegExp(pattern: string, flags: string): RegExp {
   return new RegExp(`^${body}$`, flags);
 }
 
+/** A name without its accents (NFD, combining marks dropped), Œ and Æ written out. */
+function withoutAccents(value: string): string {
+  return value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/Œ/g, 'OE')
+    .replace(/œ/g, 'oe')
+    .replace(/Æ/g, 'AE')
+    .replace(/æ/g, 'ae')
+    .normalize('NFC');
+}
+
 function matchString(query: string, value: string, caseInsensitive: boolean): boolean {
   if (query === '' || /^\*+$/.test(query)) return true;
   if (query.includes('*') || query.includes('?'))
@@ -230,11 +268,13 @@ function matchDateTime(dateQuery: string, timeQuery: string, date: string, time:
   return (lo === undefined || v >= lo) && (hi === undefined || v <= hi);
 }
 
-function matchKey(def: KeyDef, raw: unknown, item: WorklistItem): boolean {
+function matchKey(def: KeyDef, raw: unknown, item: WorklistItem, matching: WorklistMatching): boolean {
   const value = def.get(item);
   switch (def.vr) {
     case 'PN':
-      return matchString(cleanPn(valueOf(raw)), value, true);
+      return matching.accentInsensitiveNames
+        ? matchString(withoutAccents(cleanPn(valueOf(raw))), withoutAccents(value), true)
+        : matchString(cleanPn(valueOf(raw)), value, true);
     case 'DA':
     case 'TM':
       return matchRange(valueOf(raw).trim(), value, def.vr);
@@ -250,7 +290,7 @@ function matchKey(def: KeyDef, raw: unknown, item: WorklistItem): boolean {
   }
 }
 
-function matchStep(stepQuery: WorklistQuery, item: WorklistItem): boolean {
+function matchStep(stepQuery: WorklistQuery, item: WorklistItem, matching: WorklistMatching): boolean {
   const date = valueOf(stepQuery.ScheduledProcedureStepStartDate).trim();
   const time = valueOf(stepQuery.ScheduledProcedureStepStartTime).trim();
   const combined = date !== '' && time !== '';
@@ -262,32 +302,83 @@ function matchStep(stepQuery: WorklistQuery, item: WorklistItem): boolean {
       (keyword === 'ScheduledProcedureStepStartDate' || keyword === 'ScheduledProcedureStepStartTime')
     )
       continue;
-    if (!matchKey(def, stepQuery[keyword], item)) return false;
+    if (!matchKey(def, stepQuery[keyword], item, matching)) return false;
   }
   return true;
 }
 
-export function matchesItem(query: WorklistQuery, item: WorklistItem): boolean {
+export function matchesItem(
+  query: WorklistQuery,
+  item: WorklistItem,
+  matching: WorklistMatching = {},
+): boolean {
   for (const [keyword, def] of Object.entries(TOP_KEYS)) {
-    if (keyword in query && !matchKey(def, query[keyword], item)) return false;
+    if (keyword in query && !matchKey(def, query[keyword], item, matching)) return false;
   }
   const sps = query[SPS];
   if (Array.isArray(sps) && sps.length > 0) {
     const stepQuery: unknown = sps[0];
-    if (typeof stepQuery === 'object' && stepQuery !== null && !matchStep(stepQuery as WorklistQuery, item))
+    if (
+      typeof stepQuery === 'object' &&
+      stepQuery !== null &&
+      !matchStep(stepQuery as WorklistQuery, item, matching)
+    )
       return false;
   }
   return true;
 }
 
 /** The items matching the identifier (validated first: throws QueryError). */
-export function matchWorklist(query: WorklistQuery, items: readonly WorklistItem[]): WorklistItem[] {
+export function matchWorklist(
+  query: WorklistQuery,
+  items: readonly WorklistItem[],
+  matching: WorklistMatching = {},
+): WorklistItem[] {
   validateQuery(query);
-  return items.filter((item) => matchesItem(query, item));
+  return items.filter((item) => matchesItem(query, item, matching));
 }
 
 // ---------------------------------------------------------------------------------------------
 // Response
+
+/** The keys a sequence's query item names among `known`; none named (or no item) asks for all. */
+function askedKeys(raw: unknown, known: readonly string[]): readonly string[] {
+  const first: unknown = Array.isArray(raw) ? raw[0] : undefined;
+  const named =
+    typeof first === 'object' && first !== null ? Object.keys(first).filter((k) => known.includes(k)) : [];
+  return named.length > 0 ? named : known;
+}
+
+const OTHER_ID_KEYS = [
+  'PatientID',
+  'IssuerOfPatientID',
+  'IssuerOfPatientIDQualifiersSequence',
+  'TypeOfPatientID',
+];
+
+function otherPatientIds(raw: unknown, item: WorklistItem): WorklistResponse[] {
+  const keys = askedKeys(raw, OTHER_ID_KEYS);
+  return (item.patient.otherIds ?? []).map((o) => {
+    const all: WorklistResponse = {
+      PatientID: o.id,
+      IssuerOfPatientID: o.issuer,
+      IssuerOfPatientIDQualifiersSequence: [{ UniversalEntityID: o.issuerOid, UniversalEntityIDType: 'ISO' }],
+      TypeOfPatientID: 'TEXT',
+    };
+    return Object.fromEntries(keys.map((k) => [k, all[k]]));
+  });
+}
+
+/**
+ * Sequences answered whatever the item holds: Other Patient IDs (the INS of a qualified
+ * identity, else empty), Referenced Study and Referenced Patient (empty: Rayon has no Study or
+ * Patient SOP instance to refer to; IHE SWF asks for them, Type 2).
+ */
+const SEQUENCE_KEYS: Record<string, (raw: unknown, item: WorklistItem) => WorklistResponse[]> = {
+  OtherPatientIDsSequence: otherPatientIds,
+  ReferencedStudySequence: () => [],
+  ReferencedPatientSequence: () => [],
+};
 
 /** The return keys the query asked for, valued from the item (unknown keys are left out). */
 export function buildResponse(query: WorklistQuery, item: WorklistItem): WorklistResponse {
@@ -295,6 +386,8 @@ export function buildResponse(query: WorklistQuery, item: WorklistItem): Worklis
   for (const keyword of Object.keys(query)) {
     const def = TOP_KEYS[keyword];
     if (def) out[keyword] = def.get(item);
+    const sequence = SEQUENCE_KEYS[keyword];
+    if (sequence) out[keyword] = sequence(query[keyword], item);
   }
   if (SPS in query) {
     const sps = query[SPS];

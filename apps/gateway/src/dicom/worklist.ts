@@ -4,6 +4,8 @@ import {
   findExamByStepId,
   findModality,
   findPerformedStep,
+  getSetting,
+  identityOf,
   insertPerformedStep,
   listWorklistSteps,
   recordAudit,
@@ -20,6 +22,7 @@ import {
   type MppsEvent,
   type MppsResult,
   type MppsStatus,
+  type OtherPatientId,
   type PersonName,
   type SourceLimiter,
   type WorklistItem,
@@ -28,11 +31,16 @@ import {
 import {
   admitDicomPeer,
   AppError,
+  DEFAULT_WORKLIST_MATCHING,
+  INS_OIDS,
+  insForExchange,
   nextExamStatus,
   normaliseAeTitle,
+  WORKLIST_MATCHING_SETTING,
   zonedParts,
   type ExamStatus,
   type PeerRefusal,
+  type WorklistMatchingSetting,
 } from '@rayon/domain';
 import type { Logger } from 'pino';
 
@@ -72,6 +80,19 @@ const person = (family: string, given?: string | null): PersonName => ({
   family,
   ...(given ? { given } : {}),
 });
+
+/**
+ * The INS of a qualified identity as Other Patient IDs Sequence carries it, written like the
+ * DRIMbox KOS (conformance/dicom/kos-drimbox): Issuer of Patient ID `ASIP-SANTE-INS-NIR`
+ * (`ASIP-SANTE-INS-NIA` for the NIA OID, as the HL7 PID-3 namespace), the INS OID as Universal
+ * Entity ID (ISO). Any other identity carries no INS.
+ */
+function insOf(patient: Parameters<typeof identityOf>[0]): OtherPatientId[] {
+  const ins = insForExchange(identityOf(patient));
+  if (!ins) return [];
+  const issuer = ins.oid === INS_OIDS.nia ? 'ASIP-SANTE-INS-NIA' : 'ASIP-SANTE-INS-NIR';
+  return [{ id: ins.matricule, issuer, issuerOid: ins.oid }];
+}
 
 const MPPS_STATUS: Record<MppsStatus, ExamStatus> = {
   'IN PROGRESS': 'in_progress',
@@ -264,8 +285,14 @@ export async function startWorklist(o: {
       };
     },
     async findWorklist({ tenant }, query) {
-      const rows = await o.db.withTenant(tenant, (tx) => listWorklistSteps(tx, windowOf(query)));
-      return rows.map((r): WorklistItem => {
+      const { rows, matching } = await o.db.withTenant(tenant, async (tx) => ({
+        rows: await listWorklistSteps(tx, windowOf(query)),
+        matching: {
+          ...DEFAULT_WORKLIST_MATCHING,
+          ...(await getSetting<WorklistMatchingSetting>(tx, WORKLIST_MATCHING_SETTING)),
+        },
+      }));
+      const items = rows.map((r): WorklistItem => {
         const start = parisDicom(r.appointment.startsAt);
         return {
           patient: {
@@ -274,6 +301,7 @@ export async function startWorklist(o: {
             issuer: r.ippAuthority ?? 'RAYON',
             birthDate: r.patient.birthDate.replaceAll('-', ''),
             sex: r.patient.sex === 'M' || r.patient.sex === 'F' ? r.patient.sex : 'O',
+            otherIds: insOf(r.patient),
           },
           study: {
             accessionNumber: r.order.accessionNumber,
@@ -295,6 +323,7 @@ export async function startWorklist(o: {
           },
         };
       });
+      return { items, matching: { accentInsensitiveNames: matching.accentInsensitiveNames === true } };
     },
     async onMpps({ tenant, modalityId }, event) {
       try {

@@ -121,6 +121,19 @@ export function examDoneElsewhere(current: ExamStatus): ExamStatus {
   return 'completed';
 }
 
+/**
+ * The practice's choice of worklist name matching (tenant setting): accents are significant by
+ * default (DICOM PS3.4 C.2.2.2.1 leaves it to the SCP); with `accentInsensitiveNames`, a
+ * modality's `NOEL*` finds NOËL. A practice setting rather than one per modality: the patients
+ * and the way their names are typed are the practice's, and the same query should find the
+ * same patient on every console of the practice (many consoles cannot type accents at all).
+ */
+export const WORKLIST_MATCHING_SETTING = 'worklist.matching';
+export interface WorklistMatchingSetting {
+  accentInsensitiveNames: boolean;
+}
+export const DEFAULT_WORKLIST_MATCHING: WorklistMatchingSetting = { accentInsensitiveNames: false };
+
 /** DICOM AE title: 1 to 16 characters of the default repertoire, no backslash, not only spaces. */
 export function isValidAeTitle(value: string): boolean {
   return /^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(value) && value.trim() !== '';
