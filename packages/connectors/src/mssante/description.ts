@@ -18,6 +18,13 @@ export interface MssanteProfessional {
   suffix?: string | undefined;
 }
 
+/** A referrer: RPPS, ADELI, both or neither (known by name only). */
+export interface MssanteReferrer extends Omit<MssanteProfessional, 'rpps'> {
+  rpps?: string | undefined;
+  adeli?: string | undefined;
+  specialty?: string | undefined;
+}
+
 export interface MssanteDescription {
   document: DescribedDocument;
   organisation: {
@@ -40,7 +47,8 @@ export interface MssanteDescription {
   }[];
   order?: { placerOrderNumber: string; placerAuthority: string } | undefined;
   accessionAuthority: string;
-  referrer?: MssanteProfessional | undefined;
+  /** The referrer as the documents name them: by RPPS, by ADELI, or by name only. */
+  referrer?: MssanteReferrer | undefined;
   radiologist: MssanteProfessional & { specialty: MssanteCoded };
   validatedAt: string;
 }

@@ -3,7 +3,12 @@
  * sending over SMTP with the tenant's certificate, the patient's mailbox rule, the reading
  * of DSN/MDN notifications and of the applicative mailbox over IMAP. Building blocks for the delivery pipeline.
  */
-export { qualifiedIns, type MssanteDescription, type MssanteProfessional } from './description.ts';
+export {
+  qualifiedIns,
+  type MssanteDescription,
+  type MssanteProfessional,
+  type MssanteReferrer,
+} from './description.ts';
 export {
   buildXdmIndex,
   buildXdmMetadata,

@@ -79,6 +79,26 @@ describe('MSSanté message', () => {
     expect(built.raw.toString('latin1')).not.toContain('@patient.mssante.fr');
   });
 
+  it('names the referrer as the intended recipient: by RPPS, by ADELI (0 + ADELI) or by name only', async () => {
+    const recipientOf = async (name: 'qualified-ins' | 'referrer-adeli' | 'referrer-name-only') => {
+      const built = await buildMssanteMessage(input({ description: exampleDescription(name) }));
+      const mail = await simpleParser(built.raw);
+      const metadata = new TextDecoder().decode(
+        unzipSync(new Uint8Array(mail.attachments[0]!.content))[XDM_PATHS.metadata],
+      );
+      return /<rim:Slot name="intendedRecipient">\s*<rim:ValueList>\s*<rim:Value>([^<]*)</.exec(
+        metadata,
+      )?.[1];
+    };
+    expect(await recipientOf('qualified-ins')).toBe(
+      `|810003456789^MARTIN^Sophie^^^^^^&amp;1.2.250.1.71.4.2.1&amp;ISO^D^^^IDNPS|^^Internet^${REFERRER}`,
+    );
+    expect(await recipientOf('referrer-adeli')).toBe(
+      `|0751234567^KINÉ-DUPONT^Hélène^^^^^^&amp;1.2.250.1.71.4.2.1&amp;ISO^D^^^IDNPS|^^Internet^${REFERRER}`,
+    );
+    expect(await recipientOf('referrer-name-only')).toBe(`|^N'DIAYE^Awa|^^Internet^${REFERRER}`);
+  });
+
   it('refuses a patient mail without a qualified INS', async () => {
     const description = exampleDescription('identity-not-qualified');
     await expect(

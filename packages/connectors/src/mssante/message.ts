@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { qualifiedIns, type MssanteDescription, type MssanteProfessional } from './description.ts';
+import { qualifiedIns, type MssanteDescription, type MssanteReferrer } from './description.ts';
 import { buildXdmMetadata, buildXdmZip, CR_IMAGERIE_CODES, type XdmSoftware } from './xdm.ts';
 
 export type MssanteRecipientKind = 'professional' | 'patient';
@@ -35,8 +35,11 @@ export interface MssanteMessageInput {
   date?: Date;
   /** Message-ID (`<…@domain>`); default derived from the document version, recipient and kind. */
   messageId?: string;
-  /** The professional the mail is for, written in the XDM intendedRecipient. */
-  recipientProfessional?: MssanteProfessional;
+  /**
+   * The professional the mail is for, written in the XDM intendedRecipient; for a mail to the
+   * referrer, by default the description's referrer (by RPPS, ADELI or name only).
+   */
+  recipientProfessional?: MssanteReferrer;
   software?: XdmSoftware;
   /** OID of the sending system (XDM sourceId). */
   sourceId?: string;
@@ -198,12 +201,14 @@ export async function buildMssanteMessage(input: MssanteMessageInput): Promise<M
     throw new Error('buildMssanteMessage: correctionOf is a Message-ID (<…>)');
   }
   const correction = input.correctionOf !== undefined;
+  const professional =
+    input.recipientProfessional ?? (input.kind === 'professional' ? d.referrer : undefined);
   const xdmOptions = {
     description: d,
     cda: input.cda,
     recipient: {
       address: input.to,
-      ...(input.recipientProfessional ? { professional: input.recipientProfessional } : {}),
+      ...(professional ? { professional } : {}),
     },
     ...(input.software ? { software: input.software } : {}),
     ...(input.sourceId ? { sourceId: input.sourceId } : {}),

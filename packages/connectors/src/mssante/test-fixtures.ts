@@ -12,7 +12,14 @@ export type { ReportDocument };
 const examples = fileURLToPath(new URL('../../../documents/examples/', import.meta.url));
 
 export function exampleDescription(
-  name: 'qualified-ins' | 'identity-not-qualified' | 'replacement' | 'accented-names' | 'several-exams',
+  name:
+    | 'qualified-ins'
+    | 'identity-not-qualified'
+    | 'replacement'
+    | 'accented-names'
+    | 'several-exams'
+    | 'referrer-adeli'
+    | 'referrer-name-only',
 ): ReportDocument {
   return parseReportDocument(JSON.parse(readFileSync(`${examples}${name}.json`, 'utf8')));
 }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { zipSync } from 'fflate';
 import { create } from 'xmlbuilder2';
-import { qualifiedIns, type MssanteDescription, type MssanteProfessional } from './description.ts';
+import { qualifiedIns, type MssanteDescription, type MssanteReferrer } from './description.ts';
 
 type XMLBuilder = ReturnType<typeof create>;
 
@@ -90,7 +90,7 @@ export interface XdmOptions {
   /** Submission time; default the validation instant (so the archive is reproducible). */
   submittedAt?: Date;
   /** The addressee, written as the submission set's intendedRecipient (XDM). */
-  recipient?: { address: string; professional?: MssanteProfessional };
+  recipient?: { address: string; professional?: MssanteReferrer };
   /**
    * Submission set contentTypeCode (JDV_J59, TRE_R209): default `07` "Consultations soins
    * externes" (IG-HL7-CDA maps PV1-2 O → 07).
@@ -125,9 +125,16 @@ export function xdsTime(instant: string | Date): string {
 
 const cdaUid = (uid: string) => (uid.includes('-') ? uid.toUpperCase() : uid);
 
-/** XCN of a professional by RPPS (identifiant national `8` + RPPS), as in DRIM-DATA XDS.xml. */
-export function professionalXcn(p: MssanteProfessional): string {
-  return `8${p.rpps}^${hl7(p.familyName)}^${hl7(p.givenName ?? '')}^^^^^^&${OID.rpps}&ISO^D^^^IDNPS`;
+/**
+ * XCN of a professional by national id (IdNat_PS: `8` + RPPS, else `0` + ADELI), as in DRIM-DATA
+ * XDS.xml; a professional known by name only gets the name alone (no id, no assigning authority).
+ */
+export function professionalXcn(
+  p: Pick<MssanteReferrer, 'rpps' | 'adeli' | 'familyName' | 'givenName'>,
+): string {
+  const id = p.rpps ? `8${p.rpps}` : p.adeli ? `0${p.adeli}` : null;
+  const name = `${hl7(p.familyName)}^${hl7(p.givenName ?? '')}`;
+  return id ? `${id}^${name}^^^^^^&${OID.rpps}&ISO^D^^^IDNPS` : `^${name}`;
 }
 
 /** HL7 v2 component text: the separators cannot appear in a value. */
