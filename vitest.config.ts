@@ -23,6 +23,7 @@ export default defineConfig({
             'apps/*/test/**/*.int.test.ts',
             'packages/*/src/**/*.int.test.ts',
             'infra/simulators/*/test/**/*.int.test.ts',
+            'infra/scripts/**/*.int.test.ts',
           ],
           exclude: ['**/node_modules/**'],
           globalSetup: ['infra/scripts/test-setup.ts'],

