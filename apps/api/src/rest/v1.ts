@@ -4,6 +4,7 @@ import { restInputGuard } from '../http/input-guard.ts';
 import { currentContext } from '../services/deps.ts';
 import type { Services } from '../services/index.ts';
 import type { RestEnv } from './common.ts';
+import { registerDeliveryRoutes } from './deliveries.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPatientRoutes } from './patients.ts';
 import { registerReportRoutes } from './reports.ts';
@@ -52,6 +53,7 @@ export function createRestV1(services: Services) {
   registerOrderRoutes(app, services);
   registerSchedulingRoutes(app, services);
   registerReportRoutes(app, services);
+  registerDeliveryRoutes(app, services);
   registerStaffRoutes(app, services);
   return app;
 }

@@ -1,26 +1,48 @@
 import {
+  cancelDelivery,
+  deliveryVersionState,
   findDelivery,
   findReport,
   getSetting,
+  listCircuits,
   listDeliveries,
   listDeliveryAttempts,
   listReportDeliveries,
   putSetting,
   recordAudit,
   retryDelivery,
+  userDisplayNames,
+  type DeliveryCircuitRow,
   type DeliveryRow,
   type TenantTx,
 } from '@rayon/db';
 import {
   AppError,
+  CIRCUIT_OF,
   DEFAULT_DISTRIBUTION,
+  DELIVERY_REASONS,
   DISTRIBUTION_SETTING,
+  supersededSend,
+  type Destination,
   type DistributionSettings,
 } from '@rayon/domain';
 import { checkOutboundHost, outboundPolicy } from '@rayon/connectors/outbound';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
-const view = (d: DeliveryRow) => ({
+/** Why a pending send waits: its destination's circuit is open (unavailable since, next probe). */
+const waitingOf = (d: DeliveryRow, circuits: DeliveryCircuitRow[]) => {
+  if (d.status !== 'pending') return null;
+  const circuit = circuits.find((c) => c.destination === CIRCUIT_OF[d.destination as Destination]);
+  return circuit
+    ? {
+        circuit: circuit.destination,
+        unavailableSince: circuit.openedAt.toISOString(),
+        nextProbeAt: circuit.nextProbeAt.toISOString(),
+      }
+    : null;
+};
+
+const view = (d: DeliveryRow, circuits: DeliveryCircuitRow[] = []) => ({
   id: d.id,
   reportId: d.reportId,
   versionId: d.versionId,
@@ -33,7 +55,15 @@ const view = (d: DeliveryRow) => ({
   deliveredAt: d.deliveredAt?.toISOString() ?? null,
   receipt: d.receipt,
   receiptAt: d.receiptAt?.toISOString() ?? null,
+  /** A pending send's next attempt (null: as soon as its turn comes). */
+  nextAttemptAt: d.status === 'pending' ? (d.nextAttemptAt?.toISOString() ?? null) : null,
+  /** A pending send waiting for its destination to come back. */
+  waiting: waitingOf(d, circuits),
 });
+
+/** A refusal of a send's action, with its stable reason key for the portal. */
+const refused = (message: string, reason: string) =>
+  new AppError('CONFLICT', message, { details: { reason } });
 
 /** The distribution of validated reports: where each went, what failed, the practice's settings. */
 export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps) {
@@ -43,7 +73,8 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
     forReport: (reportId: string) =>
       inTenant(async (tx) => {
         if (!(await findReport(tx, reportId))) throw new AppError('NOT_FOUND', 'report not found');
-        return (await listReportDeliveries(tx, reportId)).map(view);
+        const circuits = await listCircuits(tx);
+        return (await listReportDeliveries(tx, reportId)).map((d) => view(d, circuits));
       }),
 
     /** The sends that need a person: failed for good (the dead-letter list). */
@@ -68,10 +99,18 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
         }));
       }),
 
-    /** Tries a failed send again. */
+    /** Tries a failed send again; never a send of a version replaced or withdrawn since. */
     retry: (id: string) =>
       inTenant(async (tx) => {
-        if (!(await findDelivery(tx, id))) throw new AppError('NOT_FOUND', 'delivery not found');
+        const d = await findDelivery(tx, id);
+        if (!d) throw new AppError('NOT_FOUND', 'delivery not found');
+        const version = await deliveryVersionState(tx, d.versionId);
+        if (version && supersededSend(version.status, d.action)) {
+          throw refused(
+            `the version of this send was ${version.status === 'withdrawn' ? 'withdrawn' : 'replaced'}: it is never sent again`,
+            version.status === 'withdrawn' ? 'delivery.version_withdrawn' : 'delivery.version_replaced',
+          );
+        }
         if (!(await retryDelivery(tx, id, currentContext().requestId))) {
           throw new AppError('CONFLICT', 'only a failed send can be tried again');
         }
@@ -80,6 +119,31 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
           action: 'delivery.retried',
           target: id,
           requestId: currentContext().requestId,
+        });
+        return view((await findDelivery(tx, id))!);
+      }),
+
+    /** Cancels one pending send (« Annuler l'envoi »): it is never sent; who and why are kept. */
+    cancel: (id: string, reason?: string | undefined) =>
+      inTenant(async (tx) => {
+        if (!(await findDelivery(tx, id))) throw new AppError('NOT_FOUND', 'delivery not found');
+        const actor = currentActor();
+        const who =
+          (actor.type === 'user' && actor.id
+            ? (await userDisplayNames(tx, [actor.id])).get(actor.id)
+            : undefined) ?? (actor.type === 'api_key' ? 'une clé d’API' : 'un membre du cabinet');
+        const why = reason?.trim() || null;
+        if (
+          !(await cancelDelivery(tx, id, DELIVERY_REASONS.cancelledBy(who, why), currentContext().requestId))
+        ) {
+          throw refused('only a pending send can be cancelled', 'delivery.not_pending');
+        }
+        await recordAudit(tx, {
+          actor,
+          action: 'delivery.cancelled',
+          target: id,
+          requestId: currentContext().requestId,
+          ...(why ? { details: { reason: why } } : {}),
         });
         return view((await findDelivery(tx, id))!);
       }),

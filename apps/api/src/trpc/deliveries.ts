@@ -16,6 +16,10 @@ export const deliveriesRouter = router({
   retry: tenantProcedure(['practice_admin', 'secretary', 'radiologist'])
     .input(id)
     .mutation(({ ctx, input }) => ctx.services.deliveries.retry(input.id)),
+  /** « Annuler l'envoi » of one pending send, with an optional reason. */
+  cancel: tenantProcedure(['practice_admin', 'secretary', 'radiologist'])
+    .input(z.strictObject({ id: z.uuid(), reason: z.string().trim().max(500).optional() }))
+    .mutation(({ ctx, input }) => ctx.services.deliveries.cancel(input.id, input.reason)),
   settings: router({
     get: tenantProcedure(READERS).query(({ ctx }) => ctx.services.deliveries.settings()),
     set: tenantProcedure(['practice_admin'])
