@@ -256,7 +256,13 @@ export function supersededSend(versionStatus: string, action: string): boolean {
   return (versionStatus === 'replaced' || versionStatus === 'withdrawn') && action !== 'withdraw';
 }
 
-const hours = (ms: number) => Math.round(ms / 3600_000);
+/** A duration in French for a reason: « 72 h », « 15 min », « 30 s ». */
+const durationFr = (ms: number) =>
+  ms >= 3600_000
+    ? `${Math.round(ms / 3600_000)} h`
+    : ms >= 60_000
+      ? `${Math.round(ms / 60_000)} min`
+      : `${Math.round(ms / 1000)} s`;
 
 export const DELIVERY_REASONS = {
   notConfigured: "Cette destination n'est pas configurée sur ce déploiement",
@@ -265,7 +271,7 @@ export const DELIVERY_REASONS = {
     `Version remplacée par la version ${version} avant l'envoi : elle n'est plus envoyée`,
   withdrawn: "Compte rendu retiré avant l'envoi : il n'est plus envoyé",
   superseded: "Version remplacée ou retirée : elle n'est plus envoyée",
-  gaveUp: (horizonMs: number) => `Envoi abandonné après ${hours(horizonMs)} h de tentatives`,
+  gaveUp: (horizonMs: number) => `Envoi abandonné après ${durationFr(horizonMs)} de tentatives`,
   cancelledBy: (who: string, reason: string | null) => `Annulé par ${who}${reason ? ` : ${reason}` : ''}`,
 } as const;
 
