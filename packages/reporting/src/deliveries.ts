@@ -107,6 +107,12 @@ export async function planReportDeliveries(
     announcementPending: report.announcementRequired && report.announcedAt === null,
     referrerMailbox: routing.referrerMailbox,
     deliveredBefore: deliveredBefore(sends, versionId),
+    // Chosen at validation: no referrer mail when masked, no patient mail when hidden from the
+    // legal representatives (CI-SIS MSSanté matrix).
+    visibility: {
+      maskedFromProfessionals: version.maskedFromProfessionals,
+      hiddenFromLegalRepresentatives: version.hiddenFromLegalRepresentatives,
+    },
   });
   const created: DeliveryRow[] = [];
   for (const p of plan) {
