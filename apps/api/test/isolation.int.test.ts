@@ -471,6 +471,8 @@ describe('coverage of the isolation suite', () => {
     'scheduling.examTypes.create',
     'scheduling.referrers.list',
     'scheduling.referrers.create',
+    // Covered by the cross-tenant test of referrers.int.test.ts.
+    'scheduling.referrers.update',
     'scheduling.orders.create',
     'scheduling.orders.get',
     'scheduling.orders.cancel',
@@ -615,6 +617,7 @@ describe('coverage of the isolation suite', () => {
       'POST /staff/{userId}/second-factor/reset',
       'PUT /patients/{id}/complementary',
       'PUT /patients/{id}/traits',
+      'PUT /referrers/{id}',
       'PUT /reports/{id}/body',
     ]);
   });

@@ -1,5 +1,10 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { appointmentsInput, availabilityInput, referrerInput } from '../schemas/scheduling.ts';
+import {
+  appointmentsInput,
+  availabilityInput,
+  referrerInput,
+  updateReferrerInput,
+} from '../schemas/scheduling.ts';
 import type { Services } from '../services/index.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
 import { PatientDisplaySchema } from './orders.ts';
@@ -85,6 +90,7 @@ const ReferrerSchema = z
   .object({
     id: z.uuid(),
     rpps: z.string().nullable(),
+    adeli: z.string().nullable(),
     familyName: z.string(),
     givenName: z.string().nullable(),
     specialty: z.string().nullable(),
@@ -138,11 +144,32 @@ const createReferrer = createRoute({
   method: 'post',
   path: '/referrers',
   tags: ['scheduling'],
-  summary: 'Add a referring professional (409 when the RPPS number is known)',
+  summary:
+    'Add a referring professional, by RPPS, ADELI or name only (409 when the RPPS or ADELI number is known)',
   security,
   middleware: [apiKey('orders:write')] as const,
   request: { body: { required: true, ...json(referrerInput) } },
   responses: { 201: { description: 'Created', ...json(ReferrerSchema) }, ...errors, ...conflictResponse },
+});
+
+const updateReferrer = createRoute({
+  method: 'put',
+  path: '/referrers/{id}',
+  tags: ['scheduling'],
+  summary:
+    "Replace a referring professional's details: RPPS, ADELI, names, specialty, MSSanté address (fields left out are cleared; 409 when another referrer has the RPPS or ADELI)",
+  security,
+  middleware: [apiKey('orders:write')] as const,
+  request: {
+    params: z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) }),
+    body: { required: true, ...json(updateReferrerInput.omit({ id: true })) },
+  },
+  responses: {
+    200: { description: 'Updated', ...json(ReferrerSchema) },
+    ...errors,
+    ...notFound,
+    ...conflictResponse,
+  },
 });
 
 export function registerSchedulingRoutes(app: OpenAPIHono<RestEnv>, { scheduling }: Services) {
@@ -218,11 +245,15 @@ export function registerSchedulingRoutes(app: OpenAPIHono<RestEnv>, { scheduling
   app.openapi(createReferrer, async (c) =>
     c.json(referrerJson(await scheduling.createReferrer(c.req.valid('json'))), 201),
   );
+  app.openapi(updateReferrer, async (c) =>
+    c.json(referrerJson(await scheduling.updateReferrer(c.req.valid('param').id, c.req.valid('json'))), 200),
+  );
 }
 
 const referrerJson = (r: Awaited<ReturnType<Services['scheduling']['createReferrer']>>) => ({
   id: r.id,
   rpps: r.rpps,
+  adeli: r.adeli,
   familyName: r.familyName,
   givenName: r.givenName,
   specialty: r.specialty,

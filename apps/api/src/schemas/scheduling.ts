@@ -1,3 +1,4 @@
+import { ADELI_MESSAGE, ADELI_PATTERN, normaliseAdeli } from '@rayon/domain';
 import { z } from 'zod';
 
 /** Input schemas of the scheduling area, shared by tRPC and the public REST API. */
@@ -58,16 +59,24 @@ export const openingHoursInput = z.partialRecord(
   z.array(z.tuple([hhmm, hhmm]).refine(([from, to]) => from < to, 'the end must be after the start')).max(4),
 );
 
+/**
+ * A referring professional: by RPPS, by ADELI (professions not yet in the RPPS), both, or by name
+ * only. The documents name each of them (the CDA with 8 + RPPS or 0 + ADELI, or the name alone).
+ */
 export const referrerInput = z.strictObject({
   rpps: z
     .string()
     .regex(/^\d{11}$/, 'RPPS: 11 digits')
     .nullish(),
+  adeli: z.string().transform(normaliseAdeli).pipe(z.string().regex(ADELI_PATTERN, ADELI_MESSAGE)).nullish(),
   familyName: z.string().trim().min(1, 'required').max(100),
   givenName: z.string().trim().max(100).nullish(),
   specialty: z.string().trim().max(100).nullish(),
   mssanteAddress: z.email().max(254).nullish(),
 });
+
+/** Editing a referrer: every field given again (what is left out is cleared). */
+export const updateReferrerInput = referrerInput.extend({ id: z.uuid() });
 
 /**
  * Who may speak DICOM for a modality. Checked and normalised by the domain (AE titles trimmed and

@@ -29,6 +29,7 @@ import {
   setExamStatus,
   setExamType,
   setOrderStatus,
+  updateReferrer,
   type ExamRow,
   type TenantTx,
 } from '@rayon/db';
@@ -51,6 +52,25 @@ import {
 } from '@rayon/domain';
 import type { OpeningHours } from '@rayon/db';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+
+/** What the practice records about a referrer (RPPS, ADELI, both or neither). */
+interface ReferrerDetails {
+  rpps?: string | null;
+  adeli?: string | null;
+  familyName: string;
+  givenName?: string | null;
+  specialty?: string | null;
+  mssanteAddress?: string | null;
+}
+
+const referrerValues = (input: ReferrerDetails) => ({
+  rpps: input.rpps ?? null,
+  adeli: input.adeli ?? null,
+  familyName: input.familyName,
+  givenName: input.givenName ?? null,
+  specialty: input.specialty ?? null,
+  mssanteAddress: input.mssanteAddress ?? null,
+});
 
 const audit = (tx: TenantTx, action: string, target: string, details?: Record<string, unknown>) =>
   recordAudit(tx, {
@@ -230,22 +250,18 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
       }),
 
     listReferrers: () => inTenant(listReferrers),
-    createReferrer: (input: {
-      rpps?: string | null;
-      familyName: string;
-      givenName?: string | null;
-      specialty?: string | null;
-      mssanteAddress?: string | null;
-    }) =>
+    createReferrer: (input: ReferrerDetails) =>
       inTenant(async (tx) => {
-        const row = await insertReferrer(tx, {
-          rpps: input.rpps ?? null,
-          familyName: input.familyName,
-          givenName: input.givenName ?? null,
-          specialty: input.specialty ?? null,
-          mssanteAddress: input.mssanteAddress ?? null,
-        });
+        const row = await insertReferrer(tx, referrerValues(input));
         await audit(tx, 'referrer.created', row.id);
+        return row;
+      }),
+    /** Replaces a referrer's details (RPPS, ADELI, names, specialty, MSSanté address). */
+    updateReferrer: (id: string, input: ReferrerDetails) =>
+      inTenant(async (tx) => {
+        const row = await updateReferrer(tx, id, referrerValues(input));
+        if (!row) throw new AppError('NOT_FOUND', 'referrer not found');
+        await audit(tx, 'referrer.updated', row.id);
         return row;
       }),
 

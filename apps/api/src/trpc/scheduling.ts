@@ -10,6 +10,7 @@ import {
   openingHoursInput,
   ordersToScheduleInput,
   referrerInput,
+  updateReferrerInput,
 } from '../schemas/scheduling.ts';
 import { router, tenantProcedure } from './init.ts';
 
@@ -95,6 +96,9 @@ export const schedulingRouter = router({
     create: tenantProcedure(DESK)
       .input(referrerInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createReferrer(input)),
+    update: tenantProcedure(DESK)
+      .input(updateReferrerInput)
+      .mutation(({ ctx, input: { id, ...details } }) => ctx.services.scheduling.updateReferrer(id, details)),
   }),
   orders: router({
     create: tenantProcedure(DESK)

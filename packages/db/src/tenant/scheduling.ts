@@ -158,12 +158,50 @@ export async function listExamTypes(tx: TenantTx): Promise<ExamTypeRow[]> {
   return tx.select().from(examTypes).orderBy(asc(examTypes.label));
 }
 
-export async function insertReferrer(
+type ReferrerValues = Omit<typeof referrers.$inferInsert, 'id' | 'createdAt'>;
+
+/** The refusal when another referrer of the practice has this RPPS or ADELI (both are unique). */
+async function referrerConflict(
   tx: TenantTx,
-  r: Omit<typeof referrers.$inferInsert, 'id' | 'createdAt'>,
-) {
+  r: ReferrerValues,
+  exceptId?: string,
+): Promise<AppError | null> {
+  for (const field of ['rpps', 'adeli'] as const) {
+    const value = r[field];
+    if (!value) continue;
+    const [other] = await tx
+      .select({ id: referrers.id })
+      .from(referrers)
+      .where(eq(referrers[field], value))
+      .limit(1);
+    if (other && other.id !== exceptId) {
+      return new AppError('CONFLICT', `a referrer with ${field.toUpperCase()} ${value} exists`, { field });
+    }
+  }
+  return null;
+}
+
+export async function insertReferrer(tx: TenantTx, r: ReferrerValues) {
   const [row] = await tx.insert(referrers).values(r).onConflictDoNothing().returning();
-  if (!row) throw new AppError('CONFLICT', `a referrer with RPPS ${r.rpps} exists`, { field: 'rpps' });
+  if (!row) {
+    throw (
+      (await referrerConflict(tx, r)) ??
+      new AppError('CONFLICT', 'a referrer with this RPPS or ADELI exists', { field: 'rpps' })
+    );
+  }
+  return row;
+}
+
+/** Replaces a referrer's details; undefined when there is no such referrer. */
+export async function updateReferrer(tx: TenantTx, id: string, r: ReferrerValues) {
+  const conflict = await referrerConflict(tx, r, id);
+  if (conflict) throw conflict;
+  const [row] = await tx.update(referrers).set(r).where(eq(referrers.id, id)).returning();
+  return row;
+}
+
+export async function findReferrer(tx: TenantTx, id: string) {
+  const [row] = await tx.select().from(referrers).where(eq(referrers.id, id)).limit(1);
   return row;
 }
 
