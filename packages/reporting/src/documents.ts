@@ -19,6 +19,7 @@ import {
   listReportDocumentContents,
   listReportExamIds,
   listSites,
+  performedTimesOfExam,
   identityOf,
   type Database,
   type TenantRef,
@@ -146,7 +147,13 @@ export async function describeReportVersion(
       exams.map(async (exam) => {
         const type = types.find((t) => t.id === exam.examTypeId);
         const appointment = await activeAppointmentOfExam(tx, exam.id);
-        const startedAt = appointment?.startsAt ?? (performed?.at ? new Date(performed.at) : exam.updatedAt);
+        // The exam's actual times (MPPS) when the modality reported them; else the booked slot.
+        const mpps = await performedTimesOfExam(tx, exam.id);
+        const startedAt =
+          mpps?.startedAt ??
+          appointment?.startsAt ??
+          (performed?.at ? new Date(performed.at) : exam.updatedAt);
+        const endedAt = mpps ? mpps.endedAt : (appointment?.endsAt ?? null);
         return {
           studyInstanceUid:
             performed?.studyInstanceUid && isOid(performed.studyInstanceUid)
@@ -160,7 +167,7 @@ export async function describeReportVersion(
             : {}),
           modality: exam.modalityType as ReportDocumentInput['exams'][number]['modality'],
           startedAt: parisIso(startedAt),
-          ...(appointment ? { endedAt: parisIso(appointment.endsAt) } : {}),
+          ...(endedAt ? { endedAt: parisIso(endedAt) } : {}),
         };
       }),
     ),
