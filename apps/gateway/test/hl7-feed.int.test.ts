@@ -414,7 +414,11 @@ describe('identity feed semantics: a field left out is kept, "" erases as the RN
       [pid({ ipp: 'NULL-2', ins: '274075176079430', ...person, reliability: 'QUAL' })],
       'null2',
     );
-    await feed('A08', [pid({ ipp: 'NULL-2', ...person, cog: '""', reliability: '' })], 'null2-a08');
+    const a08 = adt('A08', [pid({ ipp: 'NULL-2', ...person, cog: '""', reliability: '' })]);
+    const [ack] = await sendRaw(portA, encodeFrame(Buffer.from(a08.text)), 1);
+    // Accepted, and the sender is told what was not applied (ERR severity W on PID-11).
+    expect(ack).toContain(`MSA|AA|${a08.id}`);
+    expect(ack).toMatch(/ERR\|\|PID\^1\^11\|0\^Message accepted\^HL70357\|W\|/);
     expect(await identityAt('NULL-2')).toMatchObject({
       status: 'qualifiee',
       traits: { birthPlaceCode: '63220' },

@@ -24,7 +24,7 @@ import {
   type SourceIdentity,
   type SourceNote,
 } from '@rayon/domain';
-import { Hl7Error, type AdtEvent, type AdtPatient } from '@rayon/hl7';
+import { Hl7Error, type AckError, type AdtEvent, type AdtPatient } from '@rayon/hl7';
 
 async function findByIds(tx: TenantTx, ids: { localIdentifiers: LocalIdentifier[]; ins: Ins | null }) {
   for (const id of ids.localIdentifiers) {
@@ -56,6 +56,25 @@ function sourceOf(p: AdtPatient): SourceIdentity {
   };
 }
 
+/** Where a note points in the PID (ERR-2). */
+const NOTE_FIELDS: Record<string, { field: number; component?: number }> = {
+  'traits.birthPlaceCode': { field: 11 },
+  'traits.birthForenames': { field: 5, component: 3 },
+  status: { field: 32 },
+};
+
+/** A note as an ACK warning (ERR severity W, 0 "message accepted"): the sender learns it. */
+function warningOf(note: SourceNote): AckError {
+  return {
+    segment: 'PID',
+    sequence: 1,
+    ...(NOTE_FIELDS[note.field] ?? { field: 3 }),
+    hl7ErrorCode: '0',
+    severity: 'W',
+    text: `${note.field} not applied: ${note.reason}`,
+  };
+}
+
 /** What the message stated and was not applied, for the identity history (field names only). */
 function noteOf(notes: SourceNote[]): string | null {
   return notes.length === 0
@@ -78,14 +97,25 @@ export async function findOrCreatePatient(
 }
 
 /** Creates or updates the patient the message describes; returns it. */
-async function upsert(tx: TenantTx, p: AdtPatient, ctx: IdentityContext): Promise<PatientRow> {
+async function upsert(
+  tx: TenantTx,
+  p: AdtPatient,
+  ctx: IdentityContext,
+  warnings: AckError[],
+): Promise<PatientRow> {
   const existing = await findByIds(tx, p);
   if (!existing) return create(tx, p, ctx);
-  return update(tx, existing.id, p, ctx);
+  return update(tx, existing.id, p, ctx, warnings);
 }
 
 /** Applies the PID to a known patient; adds the identifiers it does not have yet. */
-async function update(tx: TenantTx, patientId: string, p: AdtPatient, ctx: IdentityContext) {
+async function update(
+  tx: TenantTx,
+  patientId: string,
+  p: AdtPatient,
+  ctx: IdentityContext,
+  warnings: AckError[],
+) {
   // The note is read when the history entry is written, after the rule ran.
   const withNote: IdentityContext = { ...ctx };
   const { row } = await changeIdentity(
@@ -97,6 +127,7 @@ async function update(tx: TenantTx, patientId: string, p: AdtPatient, ctx: Ident
       const result = identityFromSource(identity, sourceOf(p), ctx.now);
       const note = noteOf(result.notes);
       if (note) withNote.note = ctx.note ? `${ctx.note}; ${note}` : note;
+      warnings.push(...result.notes.map(warningOf));
       return result;
     },
     withNote,
@@ -109,8 +140,25 @@ async function update(tx: TenantTx, patientId: string, p: AdtPatient, ctx: Ident
   return row;
 }
 
-/** Applies one ADT event in the caller's transaction; returns the patient it concerns. */
-export async function applyAdt(tx: TenantTx, event: AdtEvent, ctx: IdentityContext): Promise<string> {
+/**
+ * Applies one ADT event in the caller's transaction; returns the patient it concerns. What the
+ * message got wrong without preventing it, and what it stated that was not applied, are added
+ * to `warnings` (ERR severity W of the AA acknowledgement).
+ */
+export async function applyAdt(
+  tx: TenantTx,
+  event: AdtEvent,
+  ctx: IdentityContext,
+  warnings: AckError[] = [],
+): Promise<string> {
+  warnings.push(
+    ...event.warnings.map((w) => ({
+      ...w.location,
+      hl7ErrorCode: w.hl7ErrorCode,
+      severity: 'W' as const,
+      text: w.text,
+    })),
+  );
   switch (event.trigger) {
     case 'A40': {
       // The surviving identity keeps its INS and traits: the PID updates it like an A31 (what it
@@ -123,7 +171,7 @@ export async function applyAdt(tx: TenantTx, event: AdtEvent, ctx: IdentityConte
         return created.id;
       }
       if (absorbed && absorbed.id !== survivor.id) await mergePatients(tx, survivor.id, absorbed.id, ctx);
-      return (await update(tx, survivor.id, event.patient, ctx)).id;
+      return (await update(tx, survivor.id, event.patient, ctx, warnings)).id;
     }
     case 'A47': {
       const newIds = event.patient.localIdentifiers;
@@ -150,6 +198,6 @@ export async function applyAdt(tx: TenantTx, event: AdtEvent, ctx: IdentityConte
       return patient.id;
     }
     default:
-      return (await upsert(tx, event.patient, ctx)).id;
+      return (await upsert(tx, event.patient, ctx, warnings)).id;
   }
 }

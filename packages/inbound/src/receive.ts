@@ -99,7 +99,8 @@ export function createInbound(deps: InboundDeps) {
           now: now(),
         };
         let patientId: string;
-        if (header.messageCode === 'ADT') patientId = await applyAdt(tx, parseAdt(msg), ctx);
+        const warnings: AckError[] = [];
+        if (header.messageCode === 'ADT') patientId = await applyAdt(tx, parseAdt(msg), ctx, warnings);
         else if (header.messageCode === 'ORM' || header.messageCode === 'OMI') {
           patientId = await applyOrders(tx, parseOrders(msg), ctx);
         } else {
@@ -110,7 +111,7 @@ export function createInbound(deps: InboundDeps) {
             { location: { segment: 'MSH', sequence: 1, field: 9 } },
           );
         }
-        const ack = buildAck(msg, { ...ackOptions(), code: 'AA' }).payload;
+        const ack = buildAck(msg, { ...ackOptions(), code: 'AA', errors: warnings }).payload;
         await recordHl7Outcome(tx, stored.id, { status: 'processed', ack, patientId });
         return { ack, messageId: stored.id, status: 'processed' as const };
       });
