@@ -190,6 +190,67 @@ describe('orders and appointments', () => {
         .status,
     ).toBe('arrived');
   });
+
+  it('an order or exam completed or cancelled stays so: every door refuses to move it (CONFLICT, reason scheduling.status.final)', async () => {
+    const final = {
+      code: 'CONFLICT',
+      details: expect.objectContaining({ reason: 'scheduling.status.final' }),
+    };
+    const done = await adminA.scheduling.orders.create.mutate({
+      patientId: setA.patient.id,
+      examTypeIds: [setA.examType.id],
+      urgency: 'routine',
+    });
+    const examId = done.exams[0]!.id;
+    await adminA.scheduling.appointments.book.mutate({
+      examId,
+      modalityId: setA.ct.id,
+      startsAt: '2030-01-10T10:00:00+01:00',
+    });
+    for (const status of ['arrived', 'in_progress', 'completed'] as const) {
+      await adminA.scheduling.exams.setStatus.mutate({ examId, status });
+    }
+    for (const status of ['requested', 'cancelled', 'arrived', 'no_show'] as const) {
+      expect(await trpcError(adminA.scheduling.exams.setStatus.mutate({ examId, status }))).toMatchObject(
+        final,
+      );
+    }
+    expect(await trpcError(adminA.scheduling.orders.cancel.mutate({ id: done.id }))).toMatchObject(final);
+    expect(
+      await trpcError(
+        adminA.scheduling.appointments.book.mutate({
+          examId,
+          modalityId: setA.ct.id,
+          startsAt: '2030-01-11T10:00:00+01:00',
+        }),
+      ),
+    ).toMatchObject(final);
+    const after = await adminA.scheduling.orders.get.query({ id: done.id });
+    expect(after.exams.map((e) => e.status)).toEqual(['completed']);
+    expect(after.status).toBe('scheduled');
+
+    const cancelled = await adminA.scheduling.orders.create.mutate({
+      patientId: setA.patient.id,
+      examTypeIds: [setA.examType.id],
+      urgency: 'routine',
+    });
+    await adminA.scheduling.orders.cancel.mutate({ id: cancelled.id });
+    expect(
+      await trpcError(
+        adminA.scheduling.appointments.book.mutate({
+          examId: cancelled.exams[0]!.id,
+          modalityId: setA.ct.id,
+          startsAt: '2030-01-12T10:00:00+01:00',
+        }),
+      ),
+    ).toMatchObject(final);
+    expect(
+      await trpcError(
+        adminA.scheduling.exams.setStatus.mutate({ examId: cancelled.exams[0]!.id, status: 'requested' }),
+      ),
+    ).toMatchObject(final);
+    expect((await adminA.scheduling.orders.get.query({ id: cancelled.id })).status).toBe('cancelled');
+  });
 });
 
 describe('cross-tenant', () => {

@@ -18,6 +18,7 @@ import {
   insertRoom,
   listAuditEvents,
   listSites,
+  setExamStatus,
   type TenantRef,
 } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
@@ -256,6 +257,21 @@ describe('MPPS at the gateway (dcmjs-dimse as the modality)', () => {
     expect(await performed(a, late)).toBeUndefined();
     expect(await examStatus(a, exam.id)).toBe('completed');
     expect(await audits(exam.id)).toEqual(trail);
+  });
+
+  it('an exam cancelled (or discontinued) is final: a performed step for it is refused, nothing kept or moved', async () => {
+    for (const final of ['cancelled', 'discontinued'] as const) {
+      const order = await bookA();
+      const exam = order.exams[0]!;
+      if (final === 'discontinued') {
+        await db.withTenant(a, (tx) => setExamStatus(tx, exam.id, 'in_progress'));
+      }
+      await db.withTenant(a, (tx) => setExamStatus(tx, exam.id, final));
+      const uid = newUid();
+      expect(await nCreate(uid, order)).toEqual({ status: 0x0110, comment: `exam is ${final}` });
+      expect(await performed(a, uid)).toBeUndefined();
+      expect(await examStatus(a, exam.id)).toBe(final);
+    }
   });
 
   it('one performed step for two scheduled steps, DISCONTINUED', async () => {

@@ -345,6 +345,8 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
       inTenant(async (tx) => {
         const exam = await findExam(tx, input.examId, { forUpdate: true });
         if (!exam) throw new AppError('NOT_FOUND', 'exam not found');
+        // An exam done or cancelled is never booked again, whatever the slot asked for.
+        nextExamStatus(exam.status as ExamStatus, 'scheduled');
         const modality = await findModality(tx, input.modalityId);
         if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
         if (modality.retiredAt) {
@@ -370,7 +372,6 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
             { field: 'startsAt' },
           );
         }
-        nextExamStatus(exam.status as ExamStatus, 'scheduled');
         const previous = await activeAppointmentOfExam(tx, exam.id);
         if (previous) await releaseAppointment(tx, previous.id);
         const appointment = await insertAppointment(tx, {
