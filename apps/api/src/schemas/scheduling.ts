@@ -68,7 +68,12 @@ export const referrerInput = z.strictObject({
     .string()
     .regex(/^\d{11}$/, 'RPPS: 11 digits')
     .nullish(),
-  adeli: z.string().transform(normaliseAdeli).pipe(z.string().regex(ADELI_PATTERN, ADELI_MESSAGE)).nullish(),
+  adeli: z
+    .string()
+    .max(20)
+    .transform(normaliseAdeli)
+    .pipe(z.string().regex(ADELI_PATTERN, ADELI_MESSAGE))
+    .nullish(),
   familyName: z.string().trim().min(1, 'required').max(100),
   givenName: z.string().trim().max(100).nullish(),
   specialty: z.string().trim().max(100).nullish(),
