@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { OrganisationCertificate } from '@rayon/connectors/certificates';
-import { sendReportToDmp, withdrawReportFromDmp, type DmpSoftware } from '@rayon/connectors/dmp';
+import type { DmpSoftware } from '@rayon/connectors/dmp';
 import {
   buildMssanteMessage,
   patientMailbox,
@@ -20,6 +20,7 @@ import { isAppError, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
 import { usableCertificate, type CertificatePurpose } from '@rayon/identity';
 import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
+import { dmpSend } from './dmp.ts';
 import type { MailboxReader } from './jobs/mailbox.ts';
 
 const PFI_ACTIONS: Record<string, CdaMessageAction> = {
@@ -57,11 +58,12 @@ export function pfiSender(o: {
       receivingFacility: pfi.receivingFacility,
       description: ctx.description,
       cda: ctx.cda,
+      // Who may see it: the version's choices at validation, and the announcement pending.
       flags: {
-        masquePs: false,
+        masquePs: ctx.version.maskedFromProfessionals,
         invisiblePatient: ctx.hiddenFromPatient,
-        invisibleRepresentantsLegaux: false,
-        connexionSecrete: false,
+        invisibleRepresentantsLegaux: ctx.version.hiddenFromLegalRepresentatives,
+        connexionSecrete: ctx.version.secretConnection,
         modifConfCode: false,
         destDmp: false,
         destMssantePs: false,
@@ -157,34 +159,13 @@ export interface DmpDeployment {
   timeoutMs?: number;
 }
 
-/** The DMP: ITI-41 (RPLC for a new version) or ITI-57 for a withdrawal, with a fresh VIHF each time. */
+/**
+ * The DMP: ITI-41 (RPLC for a new version) after TD0.2 for a patient's first send, ITI-57 for a
+ * visibility update or a withdrawal, with a fresh VIHF each time.
+ */
 export function dmpSender(secretsKey: Buffer, dmp: DmpDeployment): DeliverySender {
-  return async (ctx) => {
-    const certificate = await certificateForSend(ctx, 'dmp', secretsKey);
-    const connection = {
-      endpoint: dmp.endpoint,
-      ca: dmp.ca,
-      certificate,
-      software: dmp.software,
-      description: ctx.description,
-      ...(dmp.timeoutMs ? { timeoutMs: dmp.timeoutMs } : {}),
-    };
-    if (ctx.delivery.action === 'withdraw') {
-      const r = await withdrawReportFromDmp(connection);
-      if (r.status !== 'success') throw new DeliveryError({ retryable: false, reason: r.reason });
-      return {
-        remoteId: ctx.description.document.id,
-        detail: r.alreadyWithdrawn ? 'already withdrawn' : 'ITI-57 ok',
-      };
-    }
-    const r = await sendReportToDmp({
-      ...connection,
-      cda: ctx.cda,
-      confidentiality: { invisiblePatient: ctx.hiddenFromPatient },
-    });
-    if (r.status !== 'success') throw new DeliveryError({ retryable: false, reason: r.reason });
-    return { remoteId: r.uniqueId, detail: r.alreadyPresent ? 'already present' : 'ITI-41 ok' };
-  };
+  // TD0.2 first for a patient, the version's visibility, ITI-57 updates and withdrawals: dmp.ts.
+  return async (ctx) => dmpSend(ctx, await certificateForSend(ctx, 'dmp', secretsKey), dmp);
 }
 
 export interface MssanteDeployment {

@@ -3,3 +3,4 @@ export * from './documents.ts';
 export * from './reminders.ts';
 export * from './deliveries.ts';
 export * from './receipts.ts';
+export * from './visibility.ts';

@@ -64,7 +64,7 @@ import {
   type ReportStatus,
   type ReportVersionState,
 } from '@rayon/domain';
-import { distributionSettings } from '@rayon/reporting';
+import { distributionSettings, planDmpVisibilityUpdate } from '@rayon/reporting';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 /** Exams a report can be written for: acquired (in progress or completed). */
@@ -526,6 +526,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         await updateReport(tx, id, { announcedAt: done.announcedAt, announcedBy: done.announcedBy });
         // What was kept back for the announcement (the patient's mail) now goes.
         await releaseHeldDeliveries(tx, id, NOT_SENT_REASONS.announcementPending, currentContext().requestId);
+        // The DMP entry sent invisible to the patient becomes visible (ITI-57 metadata update).
+        await planDmpVisibilityUpdate(tx, id, currentContext().requestId);
         await audit(tx, 'report.announced', id);
         return view(tx, (await findReport(tx, id))!);
       }),

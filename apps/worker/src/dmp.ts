@@ -1,0 +1,134 @@
+/**
+ * The DMP send of one report version, by action: TD0.2 before the first publication for a
+ * patient, then ITI-41 (RPLC for a replacement) with the visibility chosen at validation; ITI-57
+ * to make an entry visible once the announcement is recorded; ITI-57 deletion for a withdrawal.
+ * Runs outside any transaction (the delivery engine's contract): reads through `ctx.read`, the
+ * states learnt from the DMP written with the outcome through `ctx.onRecord`.
+ */
+import type { OrganisationCertificate } from '@rayon/connectors/certificates';
+import {
+  DeliveryError,
+  reportPatientExistence,
+  sendReportToDmp,
+  updateReportVisibility,
+  withdrawReportFromDmp,
+  type DmpSoftware,
+} from '@rayon/connectors/dmp';
+import {
+  findOrder,
+  findReport,
+  patientDmpStatus,
+  recordDmpStatus,
+  traceDmpIdentityDifference,
+} from '@rayon/db';
+import { dmpExistenceOutcome, needsDmpExistenceCheck } from '@rayon/domain';
+import type { DeliveryContext, DeliveryResult } from '@rayon/reporting';
+
+export interface DmpEndpoint {
+  endpoint: string;
+  ca?: string[] | undefined;
+  software: DmpSoftware;
+  timeoutMs?: number | undefined;
+}
+
+/** The send's patient (the row knows it; older rows through their report). */
+async function patientOf(ctx: DeliveryContext): Promise<string> {
+  if (ctx.delivery.patientId) return ctx.delivery.patientId;
+  return ctx.read(async (tx) => {
+    const report = (await findReport(tx, ctx.delivery.reportId))!;
+    return (await findOrder(tx, report.orderId))!.patientId;
+  });
+}
+
+export async function dmpSend(
+  ctx: DeliveryContext,
+  certificate: OrganisationCertificate,
+  dmp: DmpEndpoint,
+): Promise<DeliveryResult> {
+  const connection = {
+    endpoint: dmp.endpoint,
+    ca: dmp.ca,
+    certificate,
+    software: dmp.software,
+    description: ctx.description,
+    ...(dmp.timeoutMs ? { timeoutMs: dmp.timeoutMs } : {}),
+  };
+  const v = ctx.version;
+  // The version's visibility (chosen at validation), INVISIBLE_PATIENT while the announcement is
+  // pending (read when the send goes: announced meanwhile, it goes visible).
+  const confidentiality = {
+    masquePs: v.maskedFromProfessionals,
+    invisiblePatient: ctx.hiddenFromPatient,
+    invisibleRepresentantsLegaux: v.hiddenFromLegalRepresentatives,
+  };
+  const action = ctx.delivery.action;
+  if (action === 'withdraw') {
+    const r = await withdrawReportFromDmp(connection);
+    if (r.status !== 'success') throw new DeliveryError({ retryable: false, reason: r.reason });
+    return {
+      remoteId: ctx.description.document.id,
+      detail: r.alreadyWithdrawn ? 'already withdrawn' : 'ITI-57 ok',
+    };
+  }
+  if (action === 'visibility') {
+    const r = await updateReportVisibility({
+      ...connection,
+      cda: ctx.cda,
+      confidentiality,
+      secretConnection: v.secretConnection,
+    });
+    if (r.status !== 'success') throw new DeliveryError({ retryable: false, reason: r.reason });
+    return {
+      remoteId: ctx.description.document.id,
+      detail: r.alreadyDone
+        ? 'visibility already as asked: nothing sent'
+        : `ITI-57 metadata update ok (entry version ${r.version})`,
+    };
+  }
+  // TD0.2 before the first publication for this patient (SC.DMP/CONF.01).
+  const patientId = await patientOf(ctx);
+  const known = await ctx.read((tx) => patientDmpStatus(tx, patientId));
+  if (needsDmpExistenceCheck(action, known?.status ?? null)) {
+    const answer = await reportPatientExistence(connection);
+    if (answer.status === 'not-eligible') {
+      throw new DeliveryError({ retryable: false, reason: answer.reason });
+    }
+    const outcome = dmpExistenceOutcome(
+      answer.status === 'exists'
+        ? { status: 'exists', insDifference: answer.reportedIns !== undefined }
+        : { status: answer.status },
+    );
+    if ('record' in outcome) {
+      const status = outcome.record;
+      ctx.onRecord((tx) => recordDmpStatus(tx, patientId, status, ctx.now));
+    }
+    if ('notSent' in outcome) {
+      return { remoteId: null, detail: `TD0.2: ${answer.status}`, notSent: outcome.notSent };
+    }
+    if ('failed' in outcome) {
+      const reported = answer.status === 'exists' ? answer.reportedIns : undefined;
+      ctx.onRecord((tx) =>
+        traceDmpIdentityDifference(tx, {
+          patientId,
+          deliveryId: ctx.delivery.id,
+          localIns: ctx.description.patient.ins?.matricule ?? '',
+          reportedIns: reported?.matricule ?? '',
+          at: ctx.now,
+        }),
+      );
+      throw new DeliveryError({
+        retryable: false,
+        reason: outcome.failed,
+        remote: 'TD0.2: the DMP holds the patient under another INS',
+      });
+    }
+  }
+  const r = await sendReportToDmp({
+    ...connection,
+    cda: ctx.cda,
+    confidentiality,
+    secretConnection: v.secretConnection,
+  });
+  if (r.status !== 'success') throw new DeliveryError({ retryable: false, reason: r.reason });
+  return { remoteId: r.uniqueId, detail: r.alreadyPresent ? 'already present' : 'ITI-41 ok' };
+}
