@@ -8,7 +8,8 @@
  * destination still receives each send exactly once.
  * The rules on the same servers: an identity not qualified reaches neither the DMP nor the
  * patient, and the referrer's mail carries no INS; an announcement pending keeps the patient's
- * mail back until it is recorded. Security: each practice's certificate serves its own sends
+ * mail back and the DMP entry invisible to the patient until it is recorded (then a metadata
+ * update makes the entry visible). Security: each practice's certificate serves its own sends
  * only, an expired one stops them with a clear state, and the worker's logs (debug level) hold no
  * private key and no patient data.
  */
@@ -327,9 +328,16 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
     await new Promise((r) => setTimeout(r, 1000));
     expect(toPatient()).toBe(patientMailsBefore);
 
+    const entry = dmp.documents().at(-1)!;
     await practice.radiologist.reports.announce.mutate({ id: report.id });
-    expect(stateOf(await settledSends(practice.t, report.id, 4)).mssante_patient).toBe('delivered');
+    expect(stateOf(await settledSends(practice.t, report.id, 5)).mssante_patient).toBe('delivered');
     expect(toPatient()).toBe(patientMailsBefore + 1);
+    // Announced, the DMP entry becomes visible to the patient: a new logical version of it (ITI-57).
+    const versions = dmp.documents().filter((d) => d.uniqueId === entry.uniqueId);
+    expect(versions.map((d) => [d.version, d.status, d.visibility.patient])).toEqual([
+      [1, 'deprecated', false],
+      [2, 'approved', true],
+    ]);
   }, 180_000);
 
   it("each practice's certificate serves its own sends only; an expired one stops the sends with a clear state", async () => {
