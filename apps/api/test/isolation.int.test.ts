@@ -472,6 +472,7 @@ describe('coverage of the isolation suite', () => {
     'scheduling.referrers.list',
     'scheduling.referrers.create',
     // Covered by the cross-tenant test of referrers.int.test.ts.
+    'scheduling.referrers.get',
     'scheduling.referrers.update',
     'scheduling.orders.create',
     'scheduling.orders.get',

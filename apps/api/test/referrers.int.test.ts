@@ -104,7 +104,7 @@ describe('referrers by RPPS, ADELI or name only', () => {
     });
   });
 
-  it('REST: POST and PUT /referrers carry the ADELI; another practice cannot edit (404), tRPC nor REST', async () => {
+  it('REST: POST and PUT /referrers carry the ADELI; another practice cannot read or edit it (404), tRPC nor REST', async () => {
     const adeli = `13${uniqueDigits(7)}`;
     const created = await h.rest('/referrers', {
       key: keyA,
@@ -161,6 +161,12 @@ describe('referrers by RPPS, ADELI or name only', () => {
     expect(
       await trpcError(deskAasB.scheduling.referrers.update.mutate({ id: row.id, familyName: 'PIRATE' })),
     ).toMatchObject({ code: 'NOT_FOUND' });
+    for (const client of [deskB, deskAasB]) {
+      expect(await trpcError(client.scheduling.referrers.get.query({ id: row.id }))).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+    }
+    expect(await deskA.scheduling.referrers.get.query({ id: row.id })).toMatchObject({ id: row.id, adeli });
     const still = (await deskA.scheduling.referrers.list.query()).find((r) => r.id === row.id);
     expect(still).toMatchObject({ familyName: 'ORTHOPTISTE', givenName: 'Anne' });
   });

@@ -6,6 +6,7 @@ import {
   findModality,
   findOrder,
   findPatient,
+  findReferrer,
   insertAppointment,
   insertExamType,
   insertModality,
@@ -254,6 +255,12 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
       inTenant(async (tx) => {
         const row = await insertReferrer(tx, referrerValues(input));
         await audit(tx, 'referrer.created', row.id);
+        return row;
+      }),
+    getReferrer: (id: string) =>
+      inTenant(async (tx) => {
+        const row = await findReferrer(tx, id);
+        if (!row) throw new AppError('NOT_FOUND', 'referrer not found');
         return row;
       }),
     /** Replaces a referrer's details (RPPS, ADELI, names, specialty, MSSanté address). */

@@ -93,6 +93,9 @@ export const schedulingRouter = router({
   }),
   referrers: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listReferrers()),
+    get: tenantProcedure(STAFF)
+      .input(z.strictObject({ id: z.uuid() }))
+      .query(({ ctx, input }) => ctx.services.scheduling.getReferrer(input.id)),
     create: tenantProcedure(DESK)
       .input(referrerInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createReferrer(input)),
