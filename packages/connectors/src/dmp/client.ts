@@ -41,7 +41,11 @@ const REASONS: Record<string, string> = {
   XDSMissingDocument: 'Document absent de la requête envoyée au DMP.',
   XDSRegistryError: 'Le DMP a refusé la requête.',
   XDSRepositoryError: 'Le DMP a refusé le document (contenu non conforme).',
-  XDSMetadataUpdateError: 'Le DMP a refusé la mise à jour du document (statut incohérent).',
+  XDSMetadataUpdateError: 'Le DMP a refusé la mise à jour du document.',
+  XDSMetadataVersionError:
+    "Le DMP a refusé la mise à jour : la fiche du document a changé entre-temps (version), l'envoi sera à relancer.",
+  XDSMetadataIdentifierError: "Le DMP a refusé la mise à jour : l'identifiant du document ne correspond pas.",
+  UnresolvedReferenceException: 'Document introuvable dans le DMP : la fiche à mettre à jour est inconnue.',
 };
 
 function serviceUrl(endpoint: string, path: string): string {

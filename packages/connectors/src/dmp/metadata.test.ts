@@ -120,3 +120,37 @@ describe('buildDeletionMetadata', () => {
     expect(xml).toContain('<rim:Value>urn:asip:ci-sis:2010:StatusType:Deleted</rim:Value>');
   });
 });
+
+describe('buildXdsMetadata for an ITI-57 metadata update', () => {
+  it('a new logical version of the entry: new id, the lid, HasMember with PreviousVersion, no RPLC, the visibility asked', () => {
+    const d = sampleDescription();
+    const lid = dmpEntryUuid(d.document.id);
+    const m = buildXdsMetadata(
+      { ...d, document: { ...d.document, replaces: '1.2.3.4' } },
+      {
+        cda,
+        confidentiality: { masquePs: true, invisiblePatient: false },
+        update: { entryUuid: 'urn:uuid:11111111-1111-4111-8111-111111111111', lid, previousVersion: '1' },
+      },
+    );
+    const doc = parse(m.xml);
+    const entry = doc.getElementsByTagNameNS(RIM, 'ExtrinsicObject')[0]!;
+    expect(entry.getAttribute('id')).toBe('urn:uuid:11111111-1111-4111-8111-111111111111');
+    expect(entry.getAttribute('lid')).toBe(lid);
+    expect(m.uniqueId).toBe(d.document.id);
+    const associations = Array.from(doc.getElementsByTagNameNS(RIM, 'Association'));
+    expect(associations.map((a) => a.getAttribute('associationType'))).toEqual([
+      'urn:oasis:names:tc:ebxml-regrep:AssociationType:HasMember',
+    ]);
+    const slots = Array.from(associations[0]!.getElementsByTagNameNS(RIM, 'Slot')).map((s) => [
+      s.getAttribute('name'),
+      s.getElementsByTagNameNS(RIM, 'Value')[0]?.textContent,
+    ]);
+    expect(slots).toEqual([
+      ['SubmissionSetStatus', 'Original'],
+      ['PreviousVersion', '1'],
+    ]);
+    expect(m.confidentialityCodes).toEqual(['N', 'MASQUE_PS']);
+    expect(m.replacedEntryUuid).toBeUndefined();
+  });
+});
