@@ -321,6 +321,44 @@ describe('renderReportPdf (PDF/A-1b)', () => {
     },
   );
 
+  it(
+    'prints mixed right-to-left and left-to-right lines in the right order (Unicode Bidirectional Algorithm), Arabic joined',
+    { timeout: 120_000 },
+    async () => {
+      // Logical text as typed → the words as they stand on the page, left to right, as the
+      // Unicode Bidirectional Algorithm (UAX #9) places them. pdftotext gives each right-to-left
+      // word back in logical order, so a right-to-left word reads as typed; a line starting with
+      // Hebrew or Arabic is a right-to-left paragraph, read from the right. Numbers keep their
+      // digits in order (never « 12 mm » → « mm 21 »).
+      const cases: [logical: string, onPage: string][] = [
+        ['Mesure 12 mm שלום fin', 'Mesure 12 mm שלום fin'],
+        // a number after a Hebrew word belongs to its right-to-left run (W1–W7, N1)
+        ['Hébreu : בדיקה 45 mm fin', 'Hébreu : 45 בדיקה mm fin'],
+        ['שלום 12 mm', 'mm 12 שלום'],
+        ['בדיקה 7,5 cm', 'cm 7,5 בדיקה'],
+        ['Conclusion : مرحبا fin', 'Conclusion : مرحبا fin'],
+        ['مرحبا 12 mm', 'mm 12 مرحبا'],
+        ['لا 25 سم', 'سم 25 لا'],
+      ];
+      const file = await renderToFile('bidi', documentWith({ text: cases.map(([l]) => l).join('\n\n') }));
+      expectValidPdfA(file);
+      expectEveryPageRenders(file);
+      // Arabic is drawn in presentation forms: NFKC gives the letters back. pdftotext wraps
+      // right-to-left words in U+202B…U+202C and moves the spaces around them: both are ignored.
+      const extracted = pdfText(file)
+        .normalize('NFKC')
+        .replace(/[\u202a-\u202e\s]/g, (c) => (c === '\n' ? '\n' : ''))
+        .split('\n');
+      for (const [logical, onPage] of cases) {
+        expect(extracted, logical).toContain(onPage.replace(/\s/g, ''));
+      }
+      // Arabic letters are joined: مرحبا as meem initial, reh final, hah initial, beh medial, alef
+      // final (not the isolated letters), and lam-alef as its ligature
+      expect(pdfText(file)).toContain('\ufee3\ufeae\ufea3\ufe92\ufe8e');
+      expect(pdfText(file)).toContain('\ufefb');
+    },
+  );
+
   it('is deterministic: the same input and clock give the same bytes', { timeout: 60_000 }, async () => {
     const doc = documentWith({});
     const a = await renderReportPdf(doc, { producedAt });

@@ -9,7 +9,6 @@
  * /ID and the font subset tags derive from a SHA-256 of the input and `producedAt`.
  */
 import { createHash } from 'node:crypto';
-import fontkit from '@pdf-lib/fontkit';
 import {
   PageSizes,
   PDFDocument,
@@ -37,6 +36,7 @@ import {
   patientShortName,
   professionalName,
 } from './format.ts';
+import { drawable, paragraphDirection, visualOrderFontkit, type Direction } from './bidi.ts';
 import { encodeDataMatrix, insDataMatrixContent } from './ins-datamatrix.ts';
 import { makePdfA, withPdf14Header } from './pdfa.ts';
 import { FONT_FEATURES, type FontFace } from './text.ts';
@@ -133,9 +133,10 @@ class Flow {
     this.y -= height;
   }
 
-  draw(text: string, x: number, baseline: number, style: Style): void {
+  /** Draws a line of clean logical text, shaped and in visual order (`bidi.ts`). */
+  draw(text: string, x: number, baseline: number, style: Style, direction?: Direction): void {
     if (!text) return;
-    this.page.drawText(text, {
+    this.page.drawText(drawable(style.face.metrics, text, direction), {
       x,
       y: baseline,
       font: style.face.pdf,
@@ -144,12 +145,17 @@ class Flow {
     });
   }
 
-  /** One line at the cursor, `x` from the left margin. */
-  line(text: string, style: Style, x = 0): void {
+  /** One line at the cursor, `x` from the left margin, in its paragraph's direction. */
+  line(text: string, style: Style, x = 0, direction?: Direction): void {
     const height = style.size * LEADING;
     this.ensure(height);
     this.y -= height;
-    this.draw(text, MARGIN.left + x, this.y + style.size * 0.28, style);
+    this.draw(text, MARGIN.left + x, this.y + style.size * 0.28, style, direction);
+  }
+
+  /** Where a line starts in a box `width` wide: flush right in a right-to-left paragraph. */
+  indent(line: string, style: Style, width: number, direction: Direction): number {
+    return direction === 'rtl' ? Math.max(0, width - style.face.metrics.width(line, style.size)) : 0;
   }
 
   /** Clean, wrap and draw a text (LF = line break) in `width` points from `x`. */
@@ -157,7 +163,8 @@ class Flow {
     for (const hardLine of style.face.metrics.clean(text, { keepNewlines: true }).split('\n')) {
       const lines = style.face.metrics.wrap(hardLine, style.size, width);
       if (lines.length === 0) this.space(style.size * LEADING);
-      for (const l of lines) this.line(l, style, x);
+      const direction = paragraphDirection(hardLine);
+      for (const l of lines) this.line(l, style, x + this.indent(l, style, width, direction), direction);
     }
   }
 
@@ -207,7 +214,7 @@ export async function renderReportPdf(doc: Doc, o: RenderReportPdfOptions): Prom
   const digest = createHash('sha256').update(JSON.stringify(doc)).update(producedAt.toISOString()).digest();
 
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit(visualOrderFontkit);
   const regular = await embed(pdf, assets.regular, 'DejaVuSans', digest, 0);
   const bold = await embed(pdf, assets.bold, 'DejaVuSans-Bold', digest, 6);
 
@@ -427,7 +434,8 @@ function reportText(flow: Flow, text: string, style: Style): void {
     for (const hardLine of p.split('\n')) {
       const lines = style.face.metrics.wrap(hardLine, style.size, CONTENT_WIDTH);
       if (lines.length === 0) flow.space(style.size * LEADING);
-      for (const l of lines) flow.line(l, style);
+      const direction = paragraphDirection(hardLine);
+      for (const l of lines) flow.line(l, style, flow.indent(l, style, CONTENT_WIDTH, direction), direction);
     }
   });
 }
@@ -488,7 +496,7 @@ function footers(flow: Flow, doc: Doc, s: Record<'footer', Style>): void {
     const baseline = MARGIN.bottom;
     const whoLines = style.face.metrics.wrap(who, style.size, CONTENT_WIDTH - numberWidth - 20);
     if (whoLines[0])
-      page.drawText(whoLines[0], {
+      page.drawText(drawable(style.face.metrics, whoLines[0]), {
         x: MARGIN.left,
         y: baseline,
         font: style.face.pdf,
