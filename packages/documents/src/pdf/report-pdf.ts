@@ -36,7 +36,7 @@ import {
   patientShortName,
   professionalName,
 } from './format.ts';
-import { drawable, paragraphDirection, visualOrderFontkit, type Direction } from './bidi.ts';
+import { drawable, paragraphDirection, shapeArabic, visualOrderFontkit, type Direction } from './bidi.ts';
 import { encodeDataMatrix, insDataMatrixContent } from './ins-datamatrix.ts';
 import { makePdfA, withPdf14Header } from './pdfa.ts';
 import { FONT_FEATURES, type FontFace } from './text.ts';
@@ -155,7 +155,9 @@ class Flow {
 
   /** Where a line starts in a box `width` wide: flush right in a right-to-left paragraph. */
   indent(line: string, style: Style, width: number, direction: Direction): number {
-    return direction === 'rtl' ? Math.max(0, width - style.face.metrics.width(line, style.size)) : 0;
+    if (direction !== 'rtl') return 0;
+    // measured as drawn: Arabic contextual forms are narrower than the isolated letters
+    return Math.max(0, width - style.face.metrics.width(shapeArabic(style.face.metrics, line), style.size));
   }
 
   /** Clean, wrap and draw a text (LF = line break) in `width` points from `x`. */
