@@ -376,6 +376,8 @@ describe('scheduling (desk, planning, free slots, catalogue) with tenant A crede
         }),
       () => asB.scheduling.modalities.retire.mutate({ id: sb.modality.id }),
       () => asB.scheduling.modalities.delete.mutate({ id: sb.modality.id }),
+      () => asB.scheduling.worklist.get.query(),
+      () => asB.scheduling.worklist.set.mutate({ accentInsensitiveNames: true }),
     ]) {
       expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
     }
@@ -490,6 +492,8 @@ describe('coverage of the isolation suite', () => {
     'scheduling.modalities.retire',
     'scheduling.modalities.reactivate',
     'scheduling.modalities.delete',
+    'scheduling.worklist.get',
+    'scheduling.worklist.set',
     'patients.documentCopies.settings',
     'patients.documentCopies.setKeepCopies',
     'patients.documentCopies.add',

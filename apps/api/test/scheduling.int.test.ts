@@ -253,6 +253,41 @@ describe('orders and appointments', () => {
   });
 });
 
+describe('worklist name matching (practice setting)', () => {
+  it('accents count by default; a practice administrator makes NOEL* find NOËL for the practice only; others may read, not change', async () => {
+    expect(await adminA.scheduling.worklist.get.query()).toEqual({ accentInsensitiveNames: false });
+    expect(await adminA.scheduling.worklist.set.mutate({ accentInsensitiveNames: true })).toEqual({
+      accentInsensitiveNames: true,
+    });
+    expect(await adminA.scheduling.worklist.get.query()).toEqual({ accentInsensitiveNames: true });
+    // Another practice keeps its own.
+    expect(await adminB.scheduling.worklist.get.query()).toEqual({ accentInsensitiveNames: false });
+    const tech = await h.signedInUser({
+      email: uniqueEmail('tech'),
+      memberships: [{ tenant: a, roles: ['technologist'] }],
+    });
+    const techA = h.trpc({ token: tech.token, tenant: a.slug });
+    expect(await techA.scheduling.worklist.get.query()).toEqual({ accentInsensitiveNames: true });
+    expect(
+      await trpcError(techA.scheduling.worklist.set.mutate({ accentInsensitiveNames: false })),
+    ).toMatchObject({ code: 'FORBIDDEN' });
+    // A member of practice A cannot act on practice B (it does not exist for them).
+    const aOnB = h.trpc({ token: tech.token, tenant: b.slug });
+    expect(await trpcError(aOnB.scheduling.worklist.get.query())).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await trpcError(aOnB.scheduling.worklist.set.mutate({ accentInsensitiveNames: true })),
+    ).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      await trpcError(
+        // @ts-expect-error -- an unknown key is refused by the strict schema
+        adminA.scheduling.worklist.set.mutate({ accentInsensitiveNames: true, tenantId: b.id }),
+      ),
+    ).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(await adminB.scheduling.worklist.get.query()).toEqual({ accentInsensitiveNames: false });
+    await adminA.scheduling.worklist.set.mutate({ accentInsensitiveNames: false });
+  });
+});
+
 describe('cross-tenant', () => {
   it('tenant A never sees or changes tenant B’s configuration, orders or appointments', async () => {
     const orderB = await adminB.scheduling.orders.create.mutate({

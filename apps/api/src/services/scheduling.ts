@@ -7,6 +7,7 @@ import {
   findOrder,
   findPatient,
   findReferrer,
+  getSetting,
   insertAppointment,
   insertExamType,
   insertModality,
@@ -22,6 +23,7 @@ import {
   listRooms,
   listScheduleEntries,
   listSites,
+  putSetting,
   recordAudit,
   releaseAppointment,
   setModalityCallers,
@@ -38,6 +40,7 @@ import {
   addDays,
   AppError,
   datesBetween,
+  DEFAULT_WORKLIST_MATCHING,
   findAvailableSlots,
   isLate,
   isWithinOpeningHours,
@@ -45,11 +48,13 @@ import {
   openingIntervals,
   parseAeTitle,
   parseModalityCallers,
+  WORKLIST_MATCHING_SETTING,
   zonedDate,
   zonedDayBounds,
   zonedTime,
   type ExamStatus,
   type ModalityType,
+  type WorklistMatchingSetting,
 } from '@rayon/domain';
 import type { OpeningHours } from '@rayon/db';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
@@ -416,6 +421,22 @@ export function createSchedulingService({ db }: Deps, clock: () => Date = () => 
         await setExamStatus(tx, exam.id, status);
         await audit(tx, `exam.${status}`, exam.id);
         return { ...exam, status };
+      }),
+
+    /** How the practice's worklist matches patient names (accents significant by default). */
+    worklistMatching: () =>
+      inTenant(async (tx) => ({
+        ...DEFAULT_WORKLIST_MATCHING,
+        ...(await getSetting<WorklistMatchingSetting>(tx, WORKLIST_MATCHING_SETTING)),
+      })),
+
+    /** The practice chooses whether `NOEL*` finds NOËL on its modalities' worklist. */
+    setWorklistMatching: (input: WorklistMatchingSetting) =>
+      inTenant(async (tx) => {
+        const value: WorklistMatchingSetting = { accentInsensitiveNames: input.accentInsensitiveNames };
+        await putSetting(tx, WORKLIST_MATCHING_SETTING, value);
+        await audit(tx, 'worklist.matching.changed', WORKLIST_MATCHING_SETTING, { ...value });
+        return value;
       }),
 
     /** The active appointments of a period, optionally for one modality, with their patient. */

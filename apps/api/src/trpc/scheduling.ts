@@ -164,6 +164,13 @@ export const schedulingRouter = router({
         modalityId: input.modalityId,
       }),
     ),
+  /** The Modality Worklist's name matching: accents significant, or not (`NOEL*` finds NOËL). */
+  worklist: router({
+    get: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.worklistMatching()),
+    set: tenantProcedure(ADMIN)
+      .input(z.strictObject({ accentInsensitiveNames: z.boolean() }))
+      .mutation(({ ctx, input }) => ctx.services.scheduling.setWorklistMatching(input)),
+  }),
   exams: router({
     setStatus: tenantProcedure(['practice_admin', 'secretary', 'technologist'])
       .input(
