@@ -202,6 +202,12 @@ const RULES: Rule[] = [
       'Cette modalité a un historique (rendez-vous, examens réalisés) : elle ne peut pas être supprimée, retirez-la.',
   ],
   [/^a referrer with RPPS (\d+) exists/i, (m) => `Un prescripteur de RPPS ${m[1]} existe déjà.`],
+  [/^a referrer with ADELI (\w+) exists/i, (m) => `Un prescripteur de n° ADELI ${m[1]} existe déjà.`],
+  [
+    /^ADELI: 9 characters/i,
+    () => 'Le numéro ADELI compte 9 caractères : le département (2 chiffres, 2A ou 2B) puis 7 chiffres.',
+  ],
+  [/^referrer not found/i, () => 'Prescripteur introuvable.'],
   [/^the period is at most (\d+) days/i, (m) => `La période de recherche est de ${m[1]} jours au plus.`],
   [/^(exam|order|modality|room|site|exam type) not found/i, () => 'Élément introuvable.'],
   // Reports (packages/domain/src/reporting, apps/api/src/services/reports.ts).

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { formatCoded, formatHl7Time, formatInstanceId, readCda } from './cda.ts';
+import { formatCoded, formatHl7Time, formatInstanceId, professionalIdText, readCda } from './cda.ts';
 import { parseXml, XmlError } from './xml.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -207,5 +207,14 @@ describe('formatting', () => {
     expect(
       formatCoded({ code: 'CT', displayName: 'Tomodensitométrie', codeSystem: '1.2', codeSystemName: 'DCM' }),
     ).toBe('Tomodensitométrie (CT, DCM)');
+  });
+
+  it('names a professional by RPPS, by ADELI (0 + ADELI), or says there is no identifier', () => {
+    const idNat = (extension: string) => ({ root: '1.2.250.1.71.4.2.1', extension });
+    expect(professionalIdText({ id: idNat('810003456789'), rpps: '10003456789' })).toBe('RPPS 10003456789');
+    expect(professionalIdText({ id: idNat('0751234567'), rpps: null })).toBe('ADELI 751234567');
+    expect(professionalIdText({ id: idNat('02B1234567'), rpps: null })).toBe('ADELI 2B1234567');
+    expect(professionalIdText({ id: null, rpps: null })).toBe('sans identifiant');
+    expect(professionalIdText({ id: { root: '1.2.3', extension: 'X' }, rpps: null })).toBe('X (1.2.3)');
   });
 });

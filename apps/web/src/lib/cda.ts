@@ -355,6 +355,17 @@ export function formatHl7Time(value: string | null | undefined): string {
 }
 
 /** An instance id as « root / extension » (or the root alone). */
+/**
+ * A professional's identifier as people read it: « RPPS … » (IdNat_PS 8 + RPPS), « ADELI … »
+ * (0 + ADELI), another id as it is, « sans identifiant » for one known by name only.
+ */
+export function professionalIdText(p: Pick<CdaPerson, 'id' | 'rpps'>): string {
+  if (p.rpps) return `RPPS ${p.rpps}`;
+  const adeli = p.id?.root === RPPS_OID && /^0((\d{2}|2[AB])\d{7})$/.exec(p.id.extension ?? '')?.[1];
+  if (adeli) return `ADELI ${adeli}`;
+  return p.id ? formatInstanceId(p.id) : 'sans identifiant';
+}
+
 export function formatInstanceId(id: InstanceId | null | undefined): string {
   if (!id) return '—';
   return id.extension ? `${id.extension} (${id.root})` : id.root;

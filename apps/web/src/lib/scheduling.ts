@@ -171,6 +171,17 @@ export function configurationPath(slug: string): string {
   return `${practice(slug)}/configuration`;
 }
 
+/** « RPPS 10003456789 », « ADELI 751234567 », both, or « Nom seul ». */
+export function referrerIdText(r: { rpps: string | null; adeli: string | null }): string {
+  const ids = [r.rpps && `RPPS ${r.rpps}`, r.adeli && `ADELI ${r.adeli}`].filter(Boolean);
+  return ids.length > 0 ? ids.join(' · ') : 'Nom seul';
+}
+
+/** The page where a referrer's details are edited. */
+export function referrerPath(slug: string, id: string): string {
+  return `${configurationPath(slug)}/prescripteurs/${id}`;
+}
+
 // ---------------------------------------------------------------------------- opening hours
 
 export type OpeningHoursValue = Partial<Record<IsoWeekday, [string, string][]>>;

@@ -2,6 +2,7 @@ import {
   formatCoded,
   formatHl7Time,
   formatInstanceId,
+  professionalIdText,
   type CdaHeader,
   type CdaPerson,
 } from '../../lib/cda.ts';
@@ -15,7 +16,7 @@ function PersonDetails({ person, timeLabel }: { person: CdaPerson; timeLabel: st
       <dt>Nom</dt>
       <dd>{dash(person.name)}</dd>
       <dt>Identifiant</dt>
-      <dd>{person.rpps ? `RPPS ${person.rpps}` : formatInstanceId(person.id)}</dd>
+      <dd>{professionalIdText(person)}</dd>
       {person.profession ? (
         <>
           <dt>Profession, spécialité</dt>
@@ -189,7 +190,7 @@ export function CdaView({ header: h, pdfSrc }: { header: CdaHeader; pdfSrc: stri
                     {dash(r.name)}
                     <span className="muted small">
                       {' '}
-                      · {r.rpps ? `RPPS ${r.rpps}` : formatInstanceId(r.id)}
+                      · {professionalIdText(r)}
                       {r.organisation ? ` · ${r.organisation}` : ''}
                     </span>
                   </li>

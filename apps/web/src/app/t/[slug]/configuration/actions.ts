@@ -1,11 +1,11 @@
 'use server';
 
-import { ISO_WEEKDAYS, MODALITY_TYPES, type ModalityType } from '@rayon/domain';
+import { isValidAdeli, ISO_WEEKDAYS, MODALITY_TYPES, normaliseAdeli, type ModalityType } from '@rayon/domain';
 import { revalidatePath } from 'next/cache';
 import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
 import { callersFieldError, callersFieldOf, callingAeTitlesError } from '../../../../lib/modality-callers.ts';
 import { parseLines } from '../../../../lib/lines.ts';
-import { configurationPath, parseOpeningHours } from '../../../../lib/scheduling.ts';
+import { configurationPath, parseOpeningHours, referrerPath } from '../../../../lib/scheduling.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
 import type { ConfigFormState } from './state.ts';
@@ -234,27 +234,61 @@ export async function createExamTypeAction(slug: string, previous: ConfigFormSta
   );
 }
 
-export async function createReferrerAction(slug: string, previous: ConfigFormState, formData: FormData) {
-  const values = read(formData, ['rpps', 'familyName', 'givenName', 'specialty', 'mssanteAddress']);
+const REFERRER_FIELDS = ['rpps', 'adeli', 'familyName', 'givenName', 'specialty', 'mssanteAddress'] as const;
+
+/** A referrer's form read and checked (French messages by field); the ADELI without spaces, upper case. */
+function readReferrer(formData: FormData) {
+  const values = read(formData, REFERRER_FIELDS);
+  values.adeli = normaliseAdeli(values.adeli ?? '');
   const errors: Record<string, string> = {};
   if (values.rpps && !/^\d{11}$/.test(values.rpps)) errors.rpps = 'Le numéro RPPS compte 11 chiffres.';
+  if (values.adeli && !isValidAdeli(values.adeli)) {
+    errors.adeli =
+      'Le numéro ADELI compte 9 caractères : le département (2 chiffres, 2A ou 2B) puis 7 chiffres.';
+  }
   if (!values.familyName) errors.familyName = 'Indiquez le nom.';
   if (values.mssanteAddress && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.mssanteAddress)) {
     errors.mssanteAddress = 'Adresse de messagerie invalide.';
   }
+  const input = {
+    rpps: values.rpps || null,
+    adeli: values.adeli || null,
+    familyName: values.familyName!,
+    givenName: values.givenName || null,
+    specialty: values.specialty || null,
+    mssanteAddress: values.mssanteAddress || null,
+  };
+  return { values, errors, input };
+}
+
+export async function createReferrerAction(slug: string, previous: ConfigFormState, formData: FormData) {
+  const { values, errors, input } = readReferrer(formData);
   return submit(
     slug,
     previous,
     values,
     errors,
-    (api) =>
-      api.scheduling.referrers.create.mutate({
-        rpps: values.rpps || null,
-        familyName: values.familyName!,
-        givenName: values.givenName || null,
-        specialty: values.specialty || null,
-        mssanteAddress: values.mssanteAddress || null,
-      }),
+    (api) => api.scheduling.referrers.create.mutate(input),
     `Prescripteur « ${values.familyName} » ajouté.`,
   );
+}
+
+/** Edits a referrer: RPPS, ADELI, names, specialty, MSSanté address (what is left empty is cleared). */
+export async function updateReferrerAction(
+  target: { slug: string; id: string },
+  previous: ConfigFormState,
+  formData: FormData,
+) {
+  const { values, errors, input } = readReferrer(formData);
+  const state = await submit(
+    target.slug,
+    previous,
+    values,
+    errors,
+    (api) => api.scheduling.referrers.update.mutate({ id: target.id, ...input }),
+    `Prescripteur « ${values.familyName} » enregistré.`,
+  );
+  if (!state.formError && Object.keys(state.errors).length === 0)
+    revalidatePath(referrerPath(target.slug, target.id));
+  return state;
 }

@@ -13,6 +13,7 @@ import {
   modalityLifecycleAction,
   setModalityCallersAction,
   setOpeningHoursAction,
+  updateReferrerAction,
 } from './actions.ts';
 import { INITIAL_CONFIG_STATE, type ConfigFormState } from './state.ts';
 
@@ -256,18 +257,43 @@ export function ExamTypeForm({ slug }: { slug: string }) {
   );
 }
 
-export function ReferrerForm({ slug }: { slug: string }) {
-  const { state, formAction, pending, v } = useConfigForm(createReferrerAction.bind(null, slug));
+/** What the referrer form shows of a saved referrer (editing). */
+export interface ReferrerValues {
+  id: string;
+  rpps: string | null;
+  adeli: string | null;
+  familyName: string;
+  givenName: string | null;
+  specialty: string | null;
+  mssanteAddress: string | null;
+}
+
+/**
+ * A referrer, new or edited: by RPPS, by ADELI (professions not yet in the RPPS), or by name only;
+ * the reports name them all.
+ */
+export function ReferrerForm({ slug, referrer }: { slug: string; referrer?: ReferrerValues }) {
+  const { state, formAction, pending, v } = useConfigForm(
+    referrer
+      ? updateReferrerAction.bind(null, { slug, id: referrer.id })
+      : createReferrerAction.bind(null, slug),
+  );
+  const saved = (name: keyof Omit<ReferrerValues, 'id'>) => v(name, referrer?.[name] ?? '');
   return (
     <form action={formAction} className="form" key={state.attempt} noValidate>
       <FormNotice message={state.notice} />
       <FormError message={state.formError} />
       <div className="field-row">
-        <Field name="familyName" label="Nom" defaultValue={v('familyName')} error={state.errors.familyName} />
+        <Field
+          name="familyName"
+          label="Nom"
+          defaultValue={saved('familyName')}
+          error={state.errors.familyName}
+        />
         <Field
           name="givenName"
           label="Prénom"
-          defaultValue={v('givenName')}
+          defaultValue={saved('givenName')}
           error={state.errors.givenName}
           optional
         />
@@ -278,28 +304,42 @@ export function ReferrerForm({ slug }: { slug: string }) {
           label="Numéro RPPS"
           hint="11 chiffres"
           inputMode="numeric"
-          defaultValue={v('rpps')}
+          defaultValue={saved('rpps')}
           error={state.errors.rpps}
           autoComplete="off"
           optional
         />
         <Field
-          name="specialty"
-          label="Spécialité"
-          defaultValue={v('specialty')}
-          error={state.errors.specialty}
+          name="adeli"
+          label="Numéro ADELI"
+          hint="9 caractères, pour une profession sans RPPS"
+          defaultValue={saved('adeli')}
+          error={state.errors.adeli}
+          autoComplete="off"
           optional
         />
       </div>
-      <Field
-        name="mssanteAddress"
-        label="Adresse MSSanté"
-        type="email"
-        defaultValue={v('mssanteAddress')}
-        error={state.errors.mssanteAddress}
-        optional
-      />
-      <Submit pending={pending}>Ajouter le prescripteur</Submit>
+      <div className="field-row">
+        <Field
+          name="specialty"
+          label="Spécialité"
+          defaultValue={saved('specialty')}
+          error={state.errors.specialty}
+          optional
+        />
+        <Field
+          name="mssanteAddress"
+          label="Adresse MSSanté"
+          type="email"
+          defaultValue={saved('mssanteAddress')}
+          error={state.errors.mssanteAddress}
+          optional
+        />
+      </div>
+      <p className="small muted">
+        Sans RPPS ni ADELI, le prescripteur figure par son nom dans les comptes rendus et leurs envois.
+      </p>
+      <Submit pending={pending}>{referrer ? 'Enregistrer' : 'Ajouter le prescripteur'}</Submit>
     </form>
   );
 }

@@ -2,7 +2,13 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { templatesPath } from '../../../../lib/reports.ts';
-import { formatIntervals, modalityTypeLabel, type OpeningHoursValue } from '../../../../lib/scheduling.ts';
+import {
+  formatIntervals,
+  modalityTypeLabel,
+  referrerIdText,
+  referrerPath,
+  type OpeningHoursValue,
+} from '../../../../lib/scheduling.ts';
 import { practiceContext } from '../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../server/session.ts';
 import {
@@ -221,22 +227,30 @@ export default async function ConfigurationPage({ params }: { params: Params }) 
         {referrers.length === 0 ? (
           <p className="muted">Aucun prescripteur.</p>
         ) : (
-          <table className="table table--compact" data-testid="referrers">
+          <table className="table table--compact table--stacked" data-testid="referrers">
             <thead>
               <tr>
                 <th scope="col">Nom</th>
-                <th scope="col">RPPS</th>
+                <th scope="col">RPPS / ADELI</th>
                 <th scope="col">Spécialité</th>
                 <th scope="col">Adresse MSSanté</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {referrers.map((r) => (
                 <tr key={r.id}>
-                  <td>{[r.familyName, r.givenName].filter(Boolean).join(' ')}</td>
-                  <td>{r.rpps ?? '—'}</td>
-                  <td>{r.specialty ?? '—'}</td>
-                  <td>{r.mssanteAddress ?? '—'}</td>
+                  <td data-label="Nom">{[r.familyName, r.givenName].filter(Boolean).join(' ')}</td>
+                  <td data-label="RPPS / ADELI">{referrerIdText(r)}</td>
+                  <td data-label="Spécialité">{r.specialty ?? '—'}</td>
+                  <td data-label="Adresse MSSanté" className="break-anywhere">
+                    {r.mssanteAddress ?? '—'}
+                  </td>
+                  <td>
+                    <Link href={referrerPath(slug, r.id)}>Modifier</Link>
+                  </td>
                 </tr>
               ))}
             </tbody>
