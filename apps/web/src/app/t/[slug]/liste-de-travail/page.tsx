@@ -16,6 +16,7 @@ import {
 } from '../../../../lib/scheduling.ts';
 import { MODALITY_STAFF_ROLES, practiceContext } from '../../../../server/practice.ts';
 import { apiForSession, load } from '../../../../server/session.ts';
+import { NameMatchingToggle } from './name-matching.tsx';
 
 export const metadata: Metadata = { title: 'Liste de travail' };
 
@@ -38,7 +39,23 @@ export default async function WorklistPage({
   const date = dateParam(query.date);
   const { has } = await practiceContext(slug);
   const technologist = has(...MODALITY_STAFF_ROLES);
+  const admin = has('practice_admin');
   const api = await apiForSession({ tenantSlug: slug });
+  const matching = await load(() => api.scheduling.worklist.get.query());
+  const nameMatching = (
+    <section className="card" aria-labelledby="name-matching-title" data-testid="name-matching">
+      <h2 id="name-matching-title">Recherche par nom sur les modalités</h2>
+      {admin ? (
+        <NameMatchingToggle slug={slug} checked={matching.accentInsensitiveNames} />
+      ) : (
+        <p className="muted small">
+          {matching.accentInsensitiveNames
+            ? 'Les accents ne comptent pas : « NOEL* » trouve NOËL.'
+            : 'Les accents comptent : « NOËL* » trouve NOËL, « NOEL* » ne le trouve pas.'}
+        </p>
+      )}
+    </section>
+  );
   const modalities = await load(() => api.scheduling.modalities.list.query());
   const modality = modalities.find((m) => m.id === oneParam(query.modalite)) ?? modalities[0];
   if (!modality) {
@@ -46,6 +63,7 @@ export default async function WorklistPage({
       <>
         <h1>Liste de travail</h1>
         <div className="card empty">Aucune modalité n'est configurée.</div>
+        {nameMatching}
       </>
     );
   }
@@ -146,6 +164,7 @@ export default async function WorklistPage({
           </table>
         </div>
       )}
+      {nameMatching}
     </>
   );
 }
