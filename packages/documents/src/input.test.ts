@@ -93,4 +93,14 @@ describe('report document description', () => {
     d.radiologist.familyName = 'BIDEAULT';
     expect(parseReportDocument(d).patient.birthFamilyName).toBe('PAT-TROIS');
   });
+
+  it('INS traits in the INSi alphabet: a name with no capital letter left is refused', () => {
+    const d = example();
+    d.patient.birthFamilyName = 'שלום';
+    expect(issues(d)).toEqual([
+      'patient.birthFamilyName: an INS trait is written in capitals (A-Z, space, hyphen, apostrophe): none here',
+    ]);
+    delete d.patient.ins;
+    expect(issues(d)).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@
 import { ADELI_PATTERN, checkMatricule } from '@rayon/domain';
 import { z } from 'zod';
 import { J01_XDS_AUTHOR_SPECIALTY, J02_HEALTHCARE_FACILITY_TYPE } from './cda/value-sets.ts';
+import { insNameCharacters } from './pdf/ins-datamatrix.ts';
 
 const oid = z
   .string()
@@ -18,8 +19,7 @@ const uid = z.union([oid, z.uuid('an OID or a UUID')]);
  * one-line field: XML 1.0 cannot carry them and the PDF would not print them. They are removed
  * before the field is checked, so a name made only of them is "required", never an empty element.
  */
-const stripControls = (s: string) =>
-  s.replace(/[\t\n\r]/g, ' ').replace(/[\p{Cc}\ufffe\uffff]/gu, '');
+const stripControls = (s: string) => s.replace(/[\t\n\r]/g, ' ').replace(/[\p{Cc}\ufffe\uffff]/gu, '');
 const text = (max: number) => z.string().overwrite(stripControls).trim().min(1, 'required').max(max);
 const optionalText = (max: number) => z.string().overwrite(stripControls).trim().max(max).optional();
 const instant = z.iso.datetime({ offset: true, message: 'an ISO 8601 date-time with its offset' });
@@ -140,6 +140,19 @@ const patient = z
         message:
           'the patient needs an identifier in the document: the local id (IPP) when the INS does not go out',
       });
+    }
+    // The INS traits are written in the INSi alphabet (capitals, space, hyphen, apostrophe), as
+    // the INS DataMatrix carries them: a name with nothing of that alphabet is no INS trait.
+    if (p.ins) {
+      for (const field of ['birthFamilyName', 'birthForenames'] as const) {
+        if (!insNameCharacters(p[field])) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: 'an INS trait is written in capitals (A-Z, space, hyphen, apostrophe): none here',
+          });
+        }
+      }
     }
     if (p.ins && !p.birthPlaceCode) {
       ctx.addIssue({

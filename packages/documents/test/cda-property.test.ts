@@ -324,6 +324,7 @@ describe('every accepted description renders to a conformant CDA', () => {
     const inputs = fc.sample(description, { numRuns: RUNS, seed: SEED });
     const files: string[] = [];
     let refused = 0;
+    const renderFailures: { input: string; errors: string[] }[] = [];
     for (const [i, input] of inputs.entries()) {
       writeFileSync(join(dir, `${i}.json`), JSON.stringify(input, null, 2));
       let doc;
@@ -335,7 +336,13 @@ describe('every accepted description renders to a conformant CDA', () => {
         refused++;
         continue;
       }
-      const pdf = await renderReportPdf(doc, { producedAt: new Date(doc.validatedAt) });
+      let pdf: Uint8Array;
+      try {
+        pdf = await renderReportPdf(doc, { producedAt: new Date(doc.validatedAt) });
+      } catch (e) {
+        renderFailures.push({ input: join(dir, `${i}.json`), errors: [`PDF: ${String(e)}`] });
+        continue;
+      }
       const file = join(dir, `${i}.xml`);
       writeFileSync(file, buildReportCda(doc, pdf));
       files.push(file);
@@ -353,20 +360,24 @@ describe('every accepted description renders to a conformant CDA', () => {
             schematron: { messages: { severity: string; location: string; text: string }[] };
           },
       );
-    const failures = results
-      .filter((r) => !r.valid)
-      .map((r) => ({
-        input: r.file.replace(/\.xml$/, '.json'),
-        errors: [
-          ...r.xsd.errors,
-          ...r.schematron.messages
-            .filter((m) => m.severity === 'error')
-            .map((m) => `${m.location}: ${m.text}`),
-        ].slice(0, 5),
-      }));
+    const failures = [
+      ...renderFailures,
+      ...results
+        .filter((r) => !r.valid)
+        .map((r) => ({
+          input: r.file.replace(/\.xml$/, '.json'),
+          errors: [
+            ...r.xsd.errors,
+            ...r.schematron.messages
+              .filter((m) => m.severity === 'error')
+              .map((m) => `${m.location}: ${m.text}`),
+          ].slice(0, 5),
+        })),
+    ];
     const validated = performance.now();
     console.info(
-      `CDA property: ${inputs.length} cases (seed ${SEED}), ${files.length} rendered, ${refused} refused; ` +
+      `CDA property: ${inputs.length} cases (seed ${SEED}), ${files.length} rendered, ${refused} refused, ` +
+        `${renderFailures.length} failed to render; ` +
         `render ${((rendered - started) / 1000).toFixed(1)} s, validate-cda ${((validated - rendered) / 1000).toFixed(1)} s`,
     );
     expect(results).toHaveLength(files.length);

@@ -62,11 +62,28 @@ function hostile(): string[] {
       (_, i) => `Paragraphe ${i} : ${'é'.repeat(50)} ${'x'.repeat(60)}`,
     ).join('\n\n'),
   };
-  return Object.entries(texts).map(([name, text]) => {
+  const files = Object.entries(texts).map(([name, text]) => {
     const file = join(inputs, `${name}.json`);
     writeFileSync(file, JSON.stringify({ ...base, report: { text } }));
     return file;
   });
+  // Names and labels that look like XML references: kept as typed, never read as markup.
+  const entities = join(inputs, 'entity-like-names.json');
+  writeFileSync(
+    entities,
+    JSON.stringify({
+      ...base,
+      patient: { ...base.patient, birthFamilyName: 'PAT&p;TROIS &amp; &#0;' },
+      exams: [
+        {
+          ...base.exams[0],
+          loinc: { code: '24802-1', label: 'RM &lt;genou&gt; &#x41;' },
+          accessionNumber: 'A&p;123',
+        },
+      ],
+    }),
+  );
+  return [...files, entities];
 }
 
 let rendered: Awaited<ReturnType<typeof render>>;
@@ -94,7 +111,7 @@ describe('render command', () => {
     const files = readdirSync(out)
       .filter((f) => f.endsWith('.xml'))
       .map((f) => join(out, f));
-    expect(files.length).toBe(examples.length + 4);
+    expect(files.length).toBe(examples.length + 5);
     const { code, output } = await validator('validate-cda', files);
     expect(output).toContain(`${files.length} passed, 0 failed`);
     expect(code, output).toBe(0);
@@ -183,6 +200,13 @@ describe('render command', () => {
       /<healthCareFacility>\s*<id root="1\.2\.250\.1\.71\.4\.2\.2" extension="1750712184"\/>/,
     );
     expect(cdaOf('qualified-ins')).not.toContain('asOrganizationPartOf');
+  });
+
+  it('names that look like XML references (&p;, &amp;, &#0;) are escaped, read back as typed', () => {
+    const cda = cdaOf('entity-like-names');
+    expect(cda).toContain('<family qualifier="BR">PAT&amp;p;TROIS &amp;amp; &amp;#0;</family>');
+    expect(cda).toContain('displayName="RM &amp;lt;genou&amp;gt; &amp;#x41;"');
+    expect(cda).toContain('extension="A&amp;p;123"');
   });
 
   it('hostile text is escaped or dropped in the CDA, never breaks it', () => {

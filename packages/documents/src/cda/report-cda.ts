@@ -55,11 +55,23 @@ const uidRoot = (uid: string) => (uid.includes('-') ? uid.toUpperCase() : uid);
 
 /**
  * XML 1.0 cannot carry most control characters, even escaped: they are dropped (the PDF
- * keeps the text as typed). Escaping of <, &, ]]> is the builder's.
+ * keeps the text as typed). `&` is escaped here (see `a`); <, > and ]]> by the builder.
  */
 const xmlText = (s: string) =>
   // eslint-disable-next-line no-control-regex
-  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '').replace(/&/g, '&amp;');
+
+/**
+ * Attribute values, made safe the same way. xmlbuilder2 escapes `<`, `>` and `"` but leaves
+ * anything that looks like an entity or character reference as it is (`&p;`, `&#0;`, `&amp;`):
+ * a name « A&p; » made the CDA unreadable, « &amp; » lost its text. Every `&` is escaped here,
+ * so the builder sees only `&amp;` (which it keeps) and the reader gets back exactly the input.
+ */
+function a(attributes: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(attributes).flatMap(([k, v]) => (v === undefined ? [] : [[k, xmlText(v)]])),
+  );
+}
 
 type Person = Pick<ReportDocument['radiologist'], 'familyName' | 'givenName' | 'prefix' | 'suffix'>;
 
@@ -103,7 +115,7 @@ function telecom(parent: XMLBuilder, phone: string | undefined, use?: string): v
   const digits = phone?.replace(/\D/g, '') ?? '';
   if (!digits) return;
   const value = `tel:${phone!.trim().startsWith('+') ? '+' : ''}${digits}`;
-  parent.ele('telecom', { value, ...(use ? { use } : {}) });
+  parent.ele('telecom', a({ value, ...(use ? { use } : {}) }));
 }
 
 /**
@@ -123,20 +135,23 @@ function organisation(
 ): void {
   const o = doc.organisation;
   const org = parent.ele(name);
-  org.ele('id', { root: OID.structure, extension: o.idNat });
+  org.ele('id', a({ root: OID.structure, extension: o.idNat }));
   org.ele('name').txt(xmlText(o.name));
   telecom(org, o.phone);
   address(org, o.address);
   if (o2.industry) {
-    org.ele('standardIndustryClassCode', {
-      code: o.practiceSetting,
-      displayName: PRACTICE_SETTING[o.practiceSetting],
-      codeSystem: OID.practiceSetting,
-    });
+    org.ele(
+      'standardIndustryClassCode',
+      a({
+        code: o.practiceSetting,
+        displayName: PRACTICE_SETTING[o.practiceSetting],
+        codeSystem: OID.practiceSetting,
+      }),
+    );
   }
   if (o2.partOf && o.legalEntity && o.legalEntity.idNat !== o.idNat) {
     const whole = org.ele('asOrganizationPartOf').ele('wholeOrganization');
-    whole.ele('id', { root: OID.structure, extension: o.legalEntity.idNat });
+    whole.ele('id', a({ root: OID.structure, extension: o.legalEntity.idNat }));
     whole.ele('name').txt(xmlText(o.legalEntity.name));
   }
 }
@@ -144,8 +159,11 @@ function organisation(
 /** The radiologist as an assigned entity/author: RPPS national id, specialty, name, practice. */
 function radiologist(parent: XMLBuilder, doc: ReportDocument): void {
   const r = doc.radiologist;
-  parent.ele('id', { root: OID.rpps, extension: `8${r.rpps}` });
-  parent.ele('code', { code: r.specialty.code, displayName: r.specialty.label, codeSystem: OID.specialty });
+  parent.ele('id', a({ root: OID.rpps, extension: `8${r.rpps}` }));
+  parent.ele(
+    'code',
+    a({ code: r.specialty.code, displayName: r.specialty.label, codeSystem: OID.specialty }),
+  );
   personName(parent.ele('assignedPerson'), r);
 }
 
@@ -154,19 +172,19 @@ function recordTarget(root: XMLBuilder, doc: ReportDocument): void {
   const role = root.ele('recordTarget').ele('patientRole');
   // The INS only for a qualified identity (the input refuses it otherwise).
   if (p.identityStatus === 'qualifiee' && p.ins) {
-    role.ele('id', { root: p.ins.oid, extension: p.ins.matricule });
+    role.ele('id', a({ root: p.ins.oid, extension: p.ins.matricule }));
   }
-  if (p.localId) role.ele('id', { root: p.localId.root, extension: p.localId.extension });
-  const patient = role.ele('patient', { classCode: 'PSN' });
+  if (p.localId) role.ele('id', a({ root: p.localId.root, extension: p.localId.extension }));
+  const patient = role.ele('patient', a({ classCode: 'PSN' }));
   const name = patient.ele('name');
-  name.ele('family', { qualifier: 'BR' }).txt(xmlText(p.birthFamilyName));
-  name.ele('given', { qualifier: 'BR' }).txt(xmlText(p.firstBirthForename));
+  name.ele('family', a({ qualifier: 'BR' })).txt(xmlText(p.birthFamilyName));
+  name.ele('given', a({ qualifier: 'BR' })).txt(xmlText(p.firstBirthForename));
   name.ele('given').txt(xmlText(p.birthForenames));
-  if (p.usedFamilyName) name.ele('family', { qualifier: 'CL' }).txt(xmlText(p.usedFamilyName));
-  if (p.usedForename) name.ele('given', { qualifier: 'CL' }).txt(xmlText(p.usedForename));
+  if (p.usedFamilyName) name.ele('family', a({ qualifier: 'CL' })).txt(xmlText(p.usedFamilyName));
+  if (p.usedForename) name.ele('given', a({ qualifier: 'CL' })).txt(xmlText(p.usedForename));
   const [code, label] = GENDER[p.sex];
-  patient.ele('administrativeGenderCode', { code, displayName: label, codeSystem: OID.gender });
-  patient.ele('birthTime', { value: p.birthDate.replaceAll('-', '') });
+  patient.ele('administrativeGenderCode', a({ code, displayName: label, codeSystem: OID.gender }));
+  patient.ele('birthTime', a({ value: p.birthDate.replaceAll('-', '') }));
   if (p.birthPlaceCode) {
     const addr = patient.ele('birthplace').ele('place').ele('addr');
     addr.ele('county').txt(p.birthPlaceCode);
@@ -175,8 +193,8 @@ function recordTarget(root: XMLBuilder, doc: ReportDocument): void {
 }
 
 function serviceEvent(root: XMLBuilder, doc: ReportDocument, exam: ReportDocument['exams'][number]): void {
-  const event = root.ele('documentationOf').ele('serviceEvent', { classCode: 'ACT' });
-  event.ele('id', { root: exam.studyInstanceUid });
+  const event = root.ele('documentationOf').ele('serviceEvent', a({ classCode: 'ACT' }));
+  event.ele('id', a({ root: exam.studyInstanceUid }));
   // An exam type without LOINC nor CCAM code: nullFlavor OTH (its code is outside the code
   // systems the CDA admits here) with the label as originalText; the modality and region
   // translations stay (the datatype rule dtr1-1-ANY admits translations under OTH, not UNK).
@@ -185,52 +203,67 @@ function serviceEvent(root: XMLBuilder, doc: ReportDocument, exam: ReportDocumen
     : exam.ccam
       ? { code: exam.ccam.code, displayName: exam.ccam.label, codeSystem: OID.ccam, codeSystemName: 'CCAM' }
       : { nullFlavor: 'OTH' };
-  const code = event.ele('code', main);
+  const code = event.ele('code', a(main));
   if (!exam.loinc && !exam.ccam) code.ele('originalText').txt(xmlText(exam.label));
   if (exam.loinc && exam.ccam) {
-    code.ele('translation', {
-      code: exam.ccam.code,
-      displayName: exam.ccam.label,
-      codeSystem: OID.ccam,
-      codeSystemName: 'CCAM',
-    });
+    code.ele(
+      'translation',
+      a({
+        code: exam.ccam.code,
+        displayName: exam.ccam.label,
+        codeSystem: OID.ccam,
+        codeSystemName: 'CCAM',
+      }),
+    );
   }
   code
-    .ele('translation', {
-      code: exam.modality,
-      displayName: MODALITY_NAMES[exam.modality],
-      codeSystem: OID.dcm,
-      codeSystemName: 'DCM',
-    })
+    .ele(
+      'translation',
+      a({
+        code: exam.modality,
+        displayName: MODALITY_NAMES[exam.modality],
+        codeSystem: OID.dcm,
+        codeSystemName: 'DCM',
+      }),
+    )
     .ele('qualifier')
-    .ele('name', {
-      code: '121139',
-      displayName: "Modalité d'imagerie",
-      codeSystem: OID.dcm,
-      codeSystemName: 'DCM',
-    });
+    .ele(
+      'name',
+      a({
+        code: '121139',
+        displayName: "Modalité d'imagerie",
+        codeSystem: OID.dcm,
+        codeSystemName: 'DCM',
+      }),
+    );
   for (const region of exam.regions) {
     code
-      .ele('translation', {
-        code: region.code,
-        displayName: region.label,
-        codeSystem: OID.snomed,
-        codeSystemName: 'SNOMED CT',
-      })
+      .ele(
+        'translation',
+        a({
+          code: region.code,
+          displayName: region.label,
+          codeSystem: OID.snomed,
+          codeSystemName: 'SNOMED CT',
+        }),
+      )
       .ele('qualifier')
-      .ele('name', {
-        code: '39111-0',
-        displayName: 'localisation anatomique',
-        codeSystem: OID.loinc,
-        codeSystemName: 'LOINC',
-      });
+      .ele(
+        'name',
+        a({
+          code: '39111-0',
+          displayName: 'localisation anatomique',
+          codeSystem: OID.loinc,
+          codeSystemName: 'LOINC',
+        }),
+      );
   }
   const time = event.ele('effectiveTime');
   const low = hl7Timestamp(exam.startedAt);
   const high = exam.endedAt ? hl7Timestamp(exam.endedAt) : undefined;
-  time.ele('low', { value: low });
-  if (high && high !== low) time.ele('high', { value: high });
-  const performer = event.ele('performer', { typeCode: 'PRF' }).ele('assignedEntity');
+  time.ele('low', a({ value: low }));
+  if (high && high !== low) time.ele('high', a({ value: high }));
+  const performer = event.ele('performer', a({ typeCode: 'PRF' })).ele('assignedEntity');
   radiologist(performer, doc);
   organisation(performer, doc, 'representedOrganization', { industry: true, partOf: true });
 }
@@ -238,46 +271,59 @@ function serviceEvent(root: XMLBuilder, doc: ReportDocument, exam: ReportDocumen
 /** The CDA R2 N1 document of a report version, the PDF inside (base64). */
 export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
   const d = doc.document;
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('urn:hl7-org:v3', 'ClinicalDocument', {
-    'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
-    'xmlns:ps3-20': 'urn:dicom-org:ps3-20',
-  });
-  root.ele('realmCode', { code: 'FR' });
-  root.ele('typeId', { root: '2.16.840.1.113883.1.3', extension: 'POCD_HD000040' });
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele(
+    'urn:hl7-org:v3',
+    'ClinicalDocument',
+    a({
+      'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance',
+      'xmlns:ps3-20': 'urn:dicom-org:ps3-20',
+    }),
+  );
+  root.ele('realmCode', a({ code: 'FR' }));
+  root.ele('typeId', a({ root: '2.16.840.1.113883.1.3', extension: 'POCD_HD000040' }));
   for (const id of ['2.16.840.1.113883.2.8.2.1', '1.2.250.1.213.1.1.1.1', '1.3.6.1.4.1.19376.1.2.20']) {
-    root.ele('templateId', { root: id });
+    root.ele('templateId', a({ root: id }));
   }
-  root.ele('id', { root: uidRoot(d.id) });
-  const code = root.ele('code', {
-    code: '18748-4',
-    displayName: "CR d'imagerie médicale",
-    codeSystem: OID.loinc,
-    codeSystemName: 'LOINC',
-  });
-  const loinc = doc.exams.find((e) => e.loinc)?.loinc;
-  if (loinc) {
-    code.ele('translation', {
-      code: loinc.code,
-      displayName: loinc.label,
+  root.ele('id', a({ root: uidRoot(d.id) }));
+  const code = root.ele(
+    'code',
+    a({
+      code: '18748-4',
+      displayName: "CR d'imagerie médicale",
       codeSystem: OID.loinc,
       codeSystemName: 'LOINC',
-    });
+    }),
+  );
+  const loinc = doc.exams.find((e) => e.loinc)?.loinc;
+  if (loinc) {
+    code.ele(
+      'translation',
+      a({
+        code: loinc.code,
+        displayName: loinc.label,
+        codeSystem: OID.loinc,
+        codeSystemName: 'LOINC',
+      }),
+    );
   }
   root.ele('title').txt(xmlText(d.title));
-  root.ele('effectiveTime', { value: hl7Timestamp(d.effectiveTime) });
-  root.ele('confidentialityCode', {
-    code: d.confidentiality,
-    displayName: CONFIDENTIALITY[d.confidentiality],
-    codeSystem: OID.confidentiality,
-  });
-  root.ele('languageCode', { code: 'fr-FR' });
-  root.ele('setId', { root: uidRoot(d.setId) });
-  root.ele('versionNumber', { value: String(d.version) });
+  root.ele('effectiveTime', a({ value: hl7Timestamp(d.effectiveTime) }));
+  root.ele(
+    'confidentialityCode',
+    a({
+      code: d.confidentiality,
+      displayName: CONFIDENTIALITY[d.confidentiality],
+      codeSystem: OID.confidentiality,
+    }),
+  );
+  root.ele('languageCode', a({ code: 'fr-FR' }));
+  root.ele('setId', a({ root: uidRoot(d.setId) }));
+  root.ele('versionNumber', a({ value: String(d.version) }));
 
   recordTarget(root, doc);
 
   const author = root.ele('author');
-  author.ele('time', { value: hl7Timestamp(doc.validatedAt) });
+  author.ele('time', a({ value: hl7Timestamp(doc.validatedAt) }));
   const assignedAuthor = author.ele('assignedAuthor');
   radiologist(assignedAuthor, doc);
   organisation(assignedAuthor, doc, 'representedOrganization', { industry: true });
@@ -288,15 +334,15 @@ export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
   if (doc.referrer) {
     // The referrer receives the report: by RPPS or ADELI national id; known by name only, no id
     // (intendedRecipient/id is optional; an id under the IdNat_PS root must carry an extension).
-    const recipient = root.ele('informationRecipient', { typeCode: 'PRCP' }).ele('intendedRecipient');
+    const recipient = root.ele('informationRecipient', a({ typeCode: 'PRCP' })).ele('intendedRecipient');
     const idNat = professionalIdNat(doc.referrer);
-    if (idNat) recipient.ele('id', { root: OID.rpps, extension: idNat });
+    if (idNat) recipient.ele('id', a({ root: OID.rpps, extension: idNat }));
     personName(recipient.ele('informationRecipient'), doc.referrer);
   }
 
   const legal = root.ele('legalAuthenticator');
-  legal.ele('time', { value: hl7Timestamp(doc.validatedAt) });
-  legal.ele('signatureCode', { code: 'S' });
+  legal.ele('time', a({ value: hl7Timestamp(doc.validatedAt) }));
+  legal.ele('signatureCode', a({ code: 'S' }));
   const entity = legal.ele('assignedEntity');
   radiologist(entity, doc);
   organisation(entity, doc, 'representedOrganization', { industry: true });
@@ -305,31 +351,38 @@ export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
   for (const accession of new Set(doc.exams.map((e) => e.accessionNumber))) {
     const order = root.ele('inFulfillmentOf').ele('order');
     if (doc.order) {
-      order.ele('id', { root: doc.order.placerAuthority, extension: doc.order.placerOrderNumber });
+      order.ele('id', a({ root: doc.order.placerAuthority, extension: doc.order.placerOrderNumber }));
     } else {
-      order.ele('id', { root: doc.accessionAuthority, extension: accession });
+      order.ele('id', a({ root: doc.accessionAuthority, extension: accession }));
     }
-    order.ele('urn:dicom-org:ps3-20', 'ps3-20:accessionNumber', {
-      root: doc.accessionAuthority,
-      extension: accession,
-    });
+    order.ele(
+      'urn:dicom-org:ps3-20',
+      'ps3-20:accessionNumber',
+      a({
+        root: doc.accessionAuthority,
+        extension: accession,
+      }),
+    );
   }
 
   for (const exam of doc.exams) serviceEvent(root, doc, exam);
 
   if (d.replaces) {
     root
-      .ele('relatedDocument', { typeCode: 'RPLC' })
+      .ele('relatedDocument', a({ typeCode: 'RPLC' }))
       .ele('parentDocument')
-      .ele('id', { root: uidRoot(d.replaces) });
+      .ele('id', a({ root: uidRoot(d.replaces) }));
   }
 
   const encounter = root.ele('componentOf').ele('encompassingEncounter');
-  encounter.ele('code', {
-    code: 'AMB',
-    displayName: 'Ambulatoire (hors établissement)',
-    codeSystem: OID.actCode,
-  });
+  encounter.ele(
+    'code',
+    a({
+      code: 'AMB',
+      displayName: 'Ambulatoire (hors établissement)',
+      codeSystem: OID.actCode,
+    }),
+  );
   const byTime = (a: string, b: string) => Date.parse(a) - Date.parse(b);
   const starts = doc.exams.map((e) => e.startedAt).sort(byTime);
   const ends = doc.exams.map((e) => e.endedAt ?? e.startedAt).sort(byTime);
@@ -337,15 +390,18 @@ export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
   // low and high may not be equal (dtr1-6-IVL_TS): one exam without an end time gives low only
   const low = hl7Timestamp(starts[0]!);
   const high = hl7Timestamp(ends.at(-1)!);
-  period.ele('low', { value: low });
-  if (high !== low) period.ele('high', { value: high });
+  period.ele('low', a({ value: low }));
+  if (high !== low) period.ele('high', a({ value: high }));
   const facility = encounter.ele('location').ele('healthCareFacility');
-  facility.ele('id', { root: OID.structure, extension: doc.organisation.idNat });
-  facility.ele('code', {
-    code: doc.organisation.facilityType.code,
-    displayName: doc.organisation.facilityType.label,
-    codeSystem: OID.facilityType,
-  });
+  facility.ele('id', a({ root: OID.structure, extension: doc.organisation.idNat }));
+  facility.ele(
+    'code',
+    a({
+      code: doc.organisation.facilityType.code,
+      displayName: doc.organisation.facilityType.label,
+      codeSystem: OID.facilityType,
+    }),
+  );
   const place = facility.ele('location');
   place.ele('name').txt(xmlText(doc.organisation.name));
   address(place, doc.organisation.address);
@@ -353,7 +409,7 @@ export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
   root
     .ele('component')
     .ele('nonXMLBody')
-    .ele('text', { mediaType: 'application/pdf', representation: 'B64' })
+    .ele('text', a({ mediaType: 'application/pdf', representation: 'B64' }))
     .txt(Buffer.from(pdf).toString('base64'));
   return root.end({ prettyPrint: true });
 }
