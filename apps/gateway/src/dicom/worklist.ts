@@ -86,6 +86,8 @@ const person = (family: string, given?: string | null): PersonName => ({
  * DRIMbox KOS (conformance/dicom/kos-drimbox): Issuer of Patient ID `ASIP-SANTE-INS-NIR`
  * (`ASIP-SANTE-INS-NIA` for the NIA OID, as the HL7 PID-3 namespace), the INS OID as Universal
  * Entity ID (ISO). Any other identity carries no INS.
+ * Hypothesis: no French text fixes these attributes for the worklist; the DRIMbox KOS (the
+ * object the images are matched against) is the safest model, and its NIA naming follows PID-3.
  */
 function insOf(patient: Parameters<typeof identityOf>[0]): OtherPatientId[] {
   const ins = insForExchange(identityOf(patient));
