@@ -64,7 +64,9 @@ test.beforeAll(async () => {
       source: 'desk',
     });
     const exam = order.exams[0]!;
-    const startsAt = new Date(Date.now() - 3600_000);
+    // A past slot of its own (the other specs book around now; a stack kept between runs keeps
+    // this spec's earlier bookings): somewhere in the last week, to the minute.
+    const startsAt = new Date(Math.floor(Date.now() / 60_000 - 1440 - Math.random() * 8000) * 60_000);
     await insertAppointment(tx, {
       examId: exam.id,
       modalityId: modality.id,
