@@ -99,6 +99,20 @@ describe('MSSanté message', () => {
     expect(await recipientOf('referrer-name-only')).toBe(`|^N'DIAYE^Awa|^^Internet^${REFERRER}`);
   });
 
+  it('a title or a practice name that looks like an XML reference stays text in the XDM files', async () => {
+    const description = exampleDescription('qualified-ins');
+    description.document.title = 'CR &p; &#0; &amp;';
+    description.organisation.name = 'Imagerie A&B;';
+    const built = await buildMssanteMessage(input({ description }));
+    const mail = await simpleParser(built.raw);
+    const files = unzipSync(new Uint8Array(mail.attachments[0]!.content));
+    const metadata = new TextDecoder().decode(files[XDM_PATHS.metadata]);
+    expect(metadata).toContain('value="CR &amp;p; &amp;#0; &amp;amp;"');
+    expect(metadata).not.toMatch(/&(?!amp;|lt;|gt;|quot;|apos;)/);
+    const index = new TextDecoder().decode(files[XDM_PATHS.index]);
+    expect(index).toContain('Emetteur : Imagerie A&amp;B; (');
+  });
+
   it('refuses a patient mail without a qualified INS', async () => {
     const description = exampleDescription('identity-not-qualified');
     await expect(

@@ -158,15 +158,21 @@ function sourcePatientId(description: MssanteDescription): string {
   return `${ins.matricule}^^^&${ins.oid}&ISO^PI`;
 }
 
+/**
+ * Every `&` of a value escaped before xmlbuilder2 sees it: the builder leaves what looks like a
+ * reference (`&p;`, `&#0;`, `&amp;`) as it is, so a title « A&p; » made the metadata unreadable.
+ */
+const amp = (value: string) => value.replace(/&/g, '&amp;');
+
 function slot(parent: XMLBuilder, name: string, values: string[]): void {
   const list = parent.ele(NS.rim, 'rim:Slot', { name }).ele(NS.rim, 'rim:ValueList');
-  for (const v of values) list.ele(NS.rim, 'rim:Value').txt(v);
+  for (const v of values) list.ele(NS.rim, 'rim:Value').txt(amp(v));
 }
 
 function localized(parent: XMLBuilder, element: 'Name' | 'Description', value: string): void {
   parent
     .ele(NS.rim, `rim:${element}`)
-    .ele(NS.rim, 'rim:LocalizedString', { charset: 'UTF-8', value, 'xml:lang': 'fr-FR' });
+    .ele(NS.rim, 'rim:LocalizedString', { charset: 'UTF-8', value: amp(value), 'xml:lang': 'fr-FR' });
 }
 
 interface Ids {
@@ -182,7 +188,7 @@ function classification(
     id: ids.next(),
     classificationScheme: o.scheme,
     classifiedObject: o.object,
-    nodeRepresentation: o.node,
+    nodeRepresentation: amp(o.node),
   });
   slot(c, 'codingScheme', [o.codingScheme]);
   localized(c, 'Name', o.label);
@@ -197,7 +203,7 @@ function externalIdentifier(
     id: ids.next(),
     identificationScheme: o.scheme,
     registryObject: o.object,
-    value: o.value,
+    value: amp(o.value),
   });
   localized(e, 'Name', o.name);
 }
@@ -457,10 +463,12 @@ export function buildXdmIndex(description: MssanteDescription): string {
     .ele('http://www.w3.org/1999/xhtml', 'html', { 'xml:lang': 'fr', lang: 'fr' });
   doc.ele('head').ele('title').txt('Contenu du support IHE XDM');
   const body = doc.ele('body');
-  body.ele('p').txt(`Emetteur : ${description.organisation.name} (${description.organisation.idNat})`);
+  body.ele('p').txt(amp(`Emetteur : ${description.organisation.name} (${description.organisation.idNat})`));
   const ul = body.ele('ul');
   ul.ele('li').ele('a', { href: XDM_PATHS.readme }).txt('Lisez-moi (README.TXT)');
-  ul.ele('li').ele('a', { href: XDM_PATHS.document }).txt(`${description.document.title} (CDA R2)`);
+  ul.ele('li')
+    .ele('a', { href: XDM_PATHS.document })
+    .txt(amp(`${description.document.title} (CDA R2)`));
   return doc.end({ prettyPrint: true });
 }
 
