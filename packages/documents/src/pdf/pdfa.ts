@@ -33,6 +33,12 @@ export interface PdfAMetadata {
   outputCondition: string;
 }
 
+/**
+ * Every `&` escaped before xmlbuilder2 sees it: the builder keeps reference-like text (`&p;`,
+ * `&#0;`) as it is, so a title « A&p; » made the XMP unreadable (and the file not PDF/A).
+ */
+const amp = (value: string) => value.replace(/&/g, '&amp;');
+
 const NS = {
   x: 'adobe:ns:meta/',
   rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
@@ -75,16 +81,16 @@ export function xmpPacket(m: PdfAMetadata): string {
     .ele(NS.rdf, 'rdf:Alt')
     .ele(NS.rdf, 'rdf:li')
     .att(NS.xml, 'xml:lang', 'x-default')
-    .txt(m.title);
-  dc.ele(NS.dc, 'dc:creator').ele(NS.rdf, 'rdf:Seq').ele(NS.rdf, 'rdf:li').txt(m.author);
+    .txt(amp(m.title));
+  dc.ele(NS.dc, 'dc:creator').ele(NS.rdf, 'rdf:Seq').ele(NS.rdf, 'rdf:li').txt(amp(m.author));
 
   const xmp = description('xmp');
   xmp.ele(NS.xmp, 'xmp:CreateDate').txt(xmpDate(m.date));
   xmp.ele(NS.xmp, 'xmp:ModifyDate').txt(xmpDate(m.date));
   xmp.ele(NS.xmp, 'xmp:MetadataDate').txt(xmpDate(m.date));
-  xmp.ele(NS.xmp, 'xmp:CreatorTool').txt(m.creatorTool);
+  xmp.ele(NS.xmp, 'xmp:CreatorTool').txt(amp(m.creatorTool));
 
-  description('pdf').ele(NS.pdf, 'pdf:Producer').txt(m.producer);
+  description('pdf').ele(NS.pdf, 'pdf:Producer').txt(amp(m.producer));
 
   doc.ins('xpacket', 'end="w"');
   return doc.end({ headless: true, prettyPrint: true });

@@ -359,6 +359,16 @@ describe('renderReportPdf (PDF/A-1b)', () => {
     },
   );
 
+  it('a title that looks like XML references (&p;, &#0;, &amp;) stays text in the XMP: still PDF/A', async () => {
+    const file = await renderToFile(
+      'entity-title',
+      documentWith({ document: { title: 'CR &p; &#0; &amp; fin' } }),
+    );
+    expectValidPdfA(file);
+    const info = run('pdfinfo', ['-meta', file]);
+    expect(info.stdout).toContain('CR &amp;p; &amp;#0; &amp;amp; fin');
+  }, 60_000);
+
   it('is deterministic: the same input and clock give the same bytes', { timeout: 60_000 }, async () => {
     const doc = documentWith({});
     const a = await renderReportPdf(doc, { producedAt });
