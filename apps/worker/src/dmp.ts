@@ -17,12 +17,17 @@ import {
 import {
   findOrder,
   findReport,
+  listReportDeliveries,
   patientDmpStatus,
   recordDmpStatus,
   traceDmpIdentityDifference,
 } from '@rayon/db';
 import { dmpExistenceOutcome, needsDmpExistenceCheck } from '@rayon/domain';
 import type { DeliveryContext, DeliveryResult } from '@rayon/reporting';
+
+/** A visibility update with nothing to update: the publication did not reach the DMP. */
+export const DMP_VISIBILITY_NOTHING_TO_UPDATE =
+  "Le compte rendu n'a pas été publié au DMP : il n'y a pas de visibilité à mettre à jour";
 
 export interface DmpEndpoint {
   endpoint: string;
@@ -71,6 +76,24 @@ export async function dmpSend(
     };
   }
   if (action === 'visibility') {
+    // Only an entry that reached the DMP is updated: a publication kept back (« Pas de DMP »),
+    // failed or cancelled leaves nothing to update — it goes visible if it is sent later.
+    const published = await ctx.read(async (tx) =>
+      (await listReportDeliveries(tx, ctx.delivery.reportId)).some(
+        (d) =>
+          d.versionId === ctx.delivery.versionId &&
+          d.destination === 'dmp' &&
+          (d.action === 'publish' || d.action === 'replace') &&
+          d.status === 'delivered',
+      ),
+    );
+    if (!published) {
+      return {
+        remoteId: null,
+        detail: 'no publication at the DMP',
+        notSent: DMP_VISIBILITY_NOTHING_TO_UPDATE,
+      };
+    }
     const r = await updateReportVisibility({
       ...connection,
       cda: ctx.cda,

@@ -33,6 +33,7 @@ import { createDmpTestPki, startDmpSimulator, type DmpExchange, type DmpSimulato
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DMP_VISIBILITY_NOTHING_TO_UPDATE } from '../src/dmp.ts';
 import { defaultHandlers } from '../src/processor.ts';
 import { deploymentSenders } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
@@ -49,6 +50,7 @@ const FINESS = '750712184';
 const INS = {
   minor: '214057510632173',
   none: '180036912345660',
+  noneToo: '180036912345759',
   opposed: '280036912345709',
   otherIns: '175017505678942',
   reported: '175017505679041',
@@ -330,6 +332,26 @@ describe('DMP cases', () => {
     expect(updates()).toBe(before);
     expect((await listing(documentId)).map((d) => [d.version, d.visibility.patient])).toEqual([[1, true]]);
     expect(one(rows, 'mssante_patient')!.status).toBe('delivered');
+  }, 180_000);
+
+  it('announced while a publication waits that ends « Pas de DMP »: the update has nothing to update, not sent', async () => {
+    const patientId = await qualifiedPatient(INS.noneToo);
+    dmp.injectFaults({ count: 1, kind: 'http-500' });
+    const { reportId } = await validated(patientId, { announcementRequired: true });
+    await waitFor(async () => {
+      const publication = one(await sends(reportId), 'dmp');
+      return publication && publication.attempts >= 1 && publication.status === 'pending' ? true : undefined;
+    }, 60_000);
+    await practice.radiologist.reports.announce.mutate({ id: reportId });
+    const rows = await settled(reportId, 5);
+    expect(one(rows, 'dmp', 'publish')).toMatchObject({
+      status: 'not_sent',
+      reason: DMP_EXISTENCE_REASONS.none,
+    });
+    expect(one(rows, 'dmp', 'visibility')).toMatchObject({
+      status: 'not_sent',
+      reason: DMP_VISIBILITY_NOTHING_TO_UPDATE,
+    });
   }, 180_000);
 
   it('masked from professionals: MASQUE_PS at the DMP and in the PFI flags, no mail to the referrer', async () => {
