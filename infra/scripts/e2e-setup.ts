@@ -7,6 +7,10 @@ import { DEMO, startStack } from './stack.ts';
 export default async function globalSetup() {
   const base = Number(process.env.RAYON_E2E_PORT_BASE ?? 4500);
   rmSync(join(repoRoot, `.rayon/e2e-${base}`), { recursive: true, force: true });
+  // Sends give up after 2 minutes here (72 h by default), retried every 10 s at most: a spec sees
+  // a send through its outage to « Échec : action requise ». The worker inherits this environment.
+  process.env.RAYON_DELIVERY_GIVE_UP_AFTER_S ??= '120';
+  process.env.RAYON_DELIVERY_RETRY_CAP_S ??= '10';
   const stack = await startStack({
     name: `e2e-${base}`,
     portBase: base,

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 import {
   createPatient,
@@ -18,10 +18,13 @@ import { freePort, inPractice, PRACTICE } from './stack.ts';
  * the practice administrator sets the distribution (DMP on, a PFI at an address where nothing
  * listens; a wrong port is refused in French); the radiologist validates the report of a patient
  * whose identity is not qualified: the « Diffusion » section shows the DMP « Non envoyé » with its
- * reason, the PFI send « En cours » with its attempts growing (the worker's real retries, exponential
- * backoff from 2 s), then « Échec : action requise » after its 8 attempts (2 to 4 minutes); the
- * « Envois en échec » page lists it with its reason, and « Réessayer » puts it back « En cours ».
- * The tests run in order and share the report.
+ * reason, the PFI send « En attente — PFI indisponible depuis 10:42 » with its next attempt and its
+ * attempts growing (the worker's real retries: one circuit per destination, backoff from 2 s capped
+ * at 10 s here), then « Échec : action requise » once the horizon passed (2 minutes here, 72 h by
+ * default); the « Envois en échec » page lists it with its reason, « Réessayer » puts it back in the
+ * queue, and « Annuler l'envoi » (confirmed) cancels it: « Annulé », with who and why.
+ * Screenshots of the « Diffusion » section at 1366 and 390 px, waiting and cancelled, are attached
+ * to the tests' results. The tests run in order and share the report.
  */
 test.describe.configure({ mode: 'serial' });
 
@@ -34,6 +37,17 @@ const DMP_NOT_SENT = 'Identité non qualifiée : document non envoyé au DMP';
 async function signIn(page: Page, who: { email: string; password: string }) {
   await signInWithCode(page, { ...who, totpSecret: demoTotpSecretFor(who.email) });
   await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE}$`));
+}
+
+/** The « Diffusion » section at 1366 and 390 px wide, attached to the test's results. */
+async function shootDistribution(page: Page, section: Locator, testInfo: TestInfo, name: string) {
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const path = testInfo.outputPath(`${name}-${width}.png`);
+    await section.screenshot({ path });
+    await testInfo.attach(`${name}-${width}`, { path, contentType: 'image/png' });
+  }
+  await page.setViewportSize({ width: 1366, height: 900 });
 }
 
 let reportUrl = '';
@@ -130,9 +144,9 @@ test('the practice administrator sets the distribution: DMP on, a PFI address', 
   await expect(saved.getByLabel('Établissement récepteur')).toHaveValue('CHU_E2E');
 });
 
-test('validated, the report is not sent to the DMP (identity not qualified) and the PFI send is retried', async ({
+test('validated, the report is not sent to the DMP (identity not qualified) and the PFI send waits for the PFI, retried', async ({
   page,
-}) => {
+}, testInfo) => {
   await signIn(page, RADIOLOGIST);
   await page.goto(`/t/${PRACTICE}/comptes-rendus`);
   const row = page.getByTestId('to-write').getByRole('row', { name: new RegExp(PATIENT_NAME) });
@@ -152,22 +166,33 @@ test('validated, the report is not sent to the DMP (identity not qualified) and 
   await expect(dmp.getByTestId('delivery-attempts-count')).toHaveText('Aucun essai');
   await expect(dmp.getByRole('button', { name: /Réessayer/ })).toHaveCount(0);
 
-  // The PFI send: nothing listens at its address, so it fails and is tried again, later each time.
+  // The PFI send: nothing listens at its address, so it fails: the PFI is unavailable (its
+  // circuit), and the send waits for the next attempt, later each time.
   const pfi = distribution.getByTestId('distribution-v1').getByTestId('delivery-pfi');
   await expect(pfi).toContainText("Plateforme d'intermédiation (PFI)");
-  await expect(pfi.getByTestId('delivery-status')).toHaveText('En cours');
-  await expect(pfi.getByTestId('delivery-attempts-count')).toHaveText(/^[2-8] essais$/, { timeout: 60_000 });
+  await expect(pfi.getByTestId('delivery-waiting')).toHaveText(
+    /^En attente — PFI indisponible depuis \d\d:\d\d$/,
+    { timeout: 60_000 },
+  );
+  await expect(pfi.getByTestId('delivery-status')).toHaveText('En attente');
+  await expect(pfi.getByTestId('delivery-next-attempt')).toHaveText(/^Prochain essai à \d\d:\d\d$/);
+  await expect(pfi.getByTestId('delivery-attempts-count')).toHaveText(/^([2-9]|\d\d) essais$/, {
+    timeout: 60_000,
+  });
   await pfi.getByText(/Voir les essais/).click();
   await expect(pfi.getByTestId('delivery-attempts').getByRole('listitem').first()).toContainText(
     'Échec, nouvel essai prévu',
   );
   await expect(pfi).toContainText(/dernier le \d\d\/\d\d\/\d{4}/);
+  await expect(pfi.getByRole('button', { name: /Réessayer/ })).toHaveCount(0);
+  await expect(pfi.getByText("Annuler l'envoi")).toBeVisible();
+  await shootDistribution(page, distribution, testInfo, 'diffusion-en-attente');
 });
 
-test('after its last attempt the PFI send needs action: listed in « Envois en échec », « Réessayer »', async ({
+test('past the horizon the PFI send needs action: listed in « Envois en échec », « Réessayer »', async ({
   page,
 }) => {
-  // 8 attempts, backoff from 2 s doubling each time with jitter: 2 to 4 minutes in all.
+  // Given up 2 minutes after the send was made (the e2e stack's RAYON_DELIVERY_GIVE_UP_AFTER_S).
   test.setTimeout(420_000);
   expect(reportUrl).not.toBe('');
   await signIn(page, RADIOLOGIST);
@@ -177,11 +202,24 @@ test('after its last attempt the PFI send needs action: listed in « Envois en �
     await page.reload();
     await expect(pfi.getByTestId('delivery-status')).toHaveText('Échec : action requise', { timeout: 1000 });
   }).toPass({ timeout: 360_000, intervals: [5_000] });
-  await expect(pfi.getByTestId('delivery-attempts-count')).toHaveText('8 essais');
-  await expect(pfi.getByTestId('delivery-reason')).not.toBeEmpty();
+  const count = (await pfi.getByTestId('delivery-attempts-count').textContent())!.trim();
+  const attempts = Number(/^(\d+) essais$/.exec(count)?.[1]);
+  expect(attempts).toBeGreaterThanOrEqual(3);
+  await expect(pfi.getByTestId('delivery-reason')).toHaveText(
+    / — envoi abandonné après 2 min de tentatives$/,
+  );
   const reason = (await pfi.getByTestId('delivery-reason').textContent())!.trim();
   await pfi.getByText(/Voir les essais/).click();
-  await expect(pfi.getByTestId('delivery-attempts').getByRole('listitem')).toHaveCount(8);
+  // Each attempt, and the give-up (a line of its own when it came while the PFI's circuit was open).
+  await expect(
+    pfi
+      .getByTestId('delivery-attempts')
+      .getByRole('listitem')
+      .nth(attempts - 1),
+  ).toBeVisible();
+  expect(await pfi.getByTestId('delivery-attempts').getByRole('listitem').count()).toBeLessThanOrEqual(
+    attempts + 1,
+  );
   await expect(pfi.getByTestId('delivery-attempts').getByRole('listitem').last()).toContainText(
     'Échec définitif',
   );
@@ -198,17 +236,44 @@ test('after its last attempt the PFI send needs action: listed in « Envois en �
   await expect(failed).toContainText(accessionNumber);
   await expect(failed).toContainText("Plateforme d'intermédiation (PFI)");
   await expect(failed.getByTestId('delivery-reason')).toHaveText(reason);
-  await expect(failed).toContainText('8 essais');
+  await expect(failed).toContainText(count);
   await expect(failed.getByRole('link', { name: 'Ouvrir le compte rendu' })).toHaveAttribute(
     'href',
     new URL(reportUrl).pathname,
   );
 
-  // « Réessayer »: back in the queue, out of the list; the report shows it « En cours ».
+  // « Réessayer »: back in the queue (a new horizon from now on), out of the list; the report
+  // shows it pending again (the PFI still unavailable: « En attente »).
   await failed.getByRole('button', { name: /Réessayer/ }).click();
   await expect(page.getByTestId('failed-deliveries-empty')).toHaveText('Aucun envoi en échec.');
   await page.goto(reportUrl);
-  await expect(pfi.getByTestId('delivery-status')).toHaveText('En cours');
+  await expect(pfi.getByTestId('delivery-status')).toHaveText(/^En (cours|attente)$/);
   await expect(pfi.getByTestId('delivery-reason')).toHaveCount(0);
   await expect(page.getByTestId('distribution-v1').getByTestId('delivery-dmp')).toContainText('Non envoyé');
+});
+
+test("« Annuler l'envoi », confirmed: the pending PFI send is cancelled and shows « Annulé » with who and why", async ({
+  page,
+}, testInfo) => {
+  expect(reportUrl).not.toBe('');
+  await signIn(page, RADIOLOGIST);
+  await page.goto(reportUrl);
+  const distribution = page.getByTestId('distribution');
+  const pfi = distribution.getByTestId('distribution-v1').getByTestId('delivery-pfi');
+  await expect(pfi.getByTestId('delivery-status')).toHaveText(/^En (cours|attente)$/);
+  // Not on a send that is not pending.
+  await expect(distribution.getByTestId('delivery-dmp').getByText("Annuler l'envoi")).toHaveCount(0);
+  await pfi.getByText("Annuler l'envoi").click();
+  await pfi.getByLabel('Motif (facultatif)').fill('Transmis à la PFI par un autre moyen');
+  // The confirmation (window.confirm) is accepted by the dialog handler of beforeEach.
+  await pfi.getByRole('button', { name: "Confirmer l'annulation" }).click();
+  await expect(pfi.getByTestId('delivery-status')).toHaveText('Annulé');
+  await expect(pfi.getByTestId('delivery-reason')).toHaveText(
+    /^Annulé par .+ : Transmis à la PFI par un autre moyen$/,
+  );
+  await expect(pfi.getByText("Annuler l'envoi")).toHaveCount(0);
+  await expect(pfi.getByRole('button', { name: /Réessayer/ })).toHaveCount(0);
+  await page.reload();
+  await expect(pfi.getByTestId('delivery-status')).toHaveText('Annulé');
+  await shootDistribution(page, distribution, testInfo, 'diffusion-annule');
 });

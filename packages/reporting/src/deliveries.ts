@@ -19,6 +19,7 @@ import {
   getSetting,
   insertDelivery,
   insertDeliveryAttempt,
+  lastFailedAt,
   listReportDeliveries,
   listReportVersions,
   olderPendingDelivery,
@@ -266,9 +267,10 @@ export async function attemptDelivery(
     const d = await findDelivery(tx, deliveryId, { forUpdate: true });
     if (!d) return { status: 'missing' };
     if (d.status !== 'pending') return { status: d.status };
-    const finish = async (status: 'failed' | 'cancelled', reason: string, attempt?: string) => {
-      if (attempt) {
-        await insertDeliveryAttempt(tx, { deliveryId, outcome: 'failed', detail: attempt, durationMs: 0 });
+    /** Ended without a call; `givenUp`: a line « Échec définitif » in its history (no attempt spent). */
+    const finish = async (status: 'failed' | 'cancelled', reason: string, givenUp = false) => {
+      if (givenUp) {
+        await insertDeliveryAttempt(tx, { deliveryId, outcome: 'failed', detail: null, durationMs: 0 });
       }
       await updateDelivery(tx, deliveryId, { status, reason, nextAttemptAt: null });
       await wakeNextOfPatient(tx, d, null);
@@ -289,12 +291,18 @@ export async function attemptDelivery(
     const circuit = key ? ((await findCircuit(tx, key, { forUpdate: true })) ?? null) : null;
     if (
       circuit &&
-      retryHorizonPassed({ now, createdAt: d.createdAt, circuitOpenedAt: circuit.openedAt, policy })
+      retryHorizonPassed({
+        now,
+        createdAt: d.createdAt,
+        circuitOpenedAt: circuit.openedAt,
+        restartedAt: await lastFailedAt(tx, d.id),
+        policy,
+      })
     ) {
       return finish(
         'failed',
         `${circuit.reason ?? 'Destination indisponible'} — ${DELIVERY_REASONS.gaveUp(policy.horizonMs).toLowerCase()}`,
-        'circuit open',
+        true,
       );
     }
     const turn = deliveryTurn({
@@ -434,7 +442,15 @@ export async function attemptDelivery(
       nextAttemptAt = new Date(at.getTime() + retryDelayMs(d.attempts + 1, policy));
     }
     const detail = failure?.remote ?? failure?.reason ?? DELIVERY_REASONS.internal;
-    if (retryHorizonPassed({ now: at, createdAt: d.createdAt, circuitOpenedAt, policy })) {
+    if (
+      retryHorizonPassed({
+        now: at,
+        createdAt: d.createdAt,
+        circuitOpenedAt,
+        restartedAt: await lastFailedAt(tx, d.id),
+        policy,
+      })
+    ) {
       await record('failed', detail, {
         status: 'failed',
         reason: `${failure?.reason ?? DELIVERY_REASONS.internal} — ${DELIVERY_REASONS.gaveUp(policy.horizonMs).toLowerCase()}`,

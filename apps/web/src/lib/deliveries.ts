@@ -1,4 +1,6 @@
 import {
+  CIRCUIT_LABELS,
+  CIRCUITS,
   DELIVERY_STATUS_LABELS,
   DELIVERY_STATUSES,
   DESTINATION_LABELS,
@@ -6,6 +8,7 @@ import {
   PFI_PROFILES,
   RECEIPT_LABELS,
   RECEIPTS,
+  type Circuit,
   type DeliveryStatus,
   type Receipt,
   type Destination,
@@ -20,7 +23,7 @@ export type DeliveryView = Awaited<ReturnType<ApiClient['deliveries']['forReport
 export type FailedDeliveryView = Awaited<ReturnType<ApiClient['deliveries']['failed']['query']>>[number];
 export type DeliveryAttemptView = Awaited<ReturnType<ApiClient['deliveries']['attempts']['query']>>[number];
 
-/** Roles who may send a failed delivery again (the API's retry). */
+/** Roles who may send a failed delivery again, or cancel a pending one (the API's retry, cancel). */
 export const DELIVERY_RETRY_ROLES: TenantRole[] = ['practice_admin', 'secretary', 'radiologist'];
 
 /** DMP (Mon espace santé), MSSanté du médecin demandeur, messagerie du patient, PFI. */
@@ -62,8 +65,44 @@ const OUTCOME_LABELS: Record<string, string> = {
   delivered: 'Remis',
   retry: 'Échec, nouvel essai prévu',
   failed: 'Échec définitif',
+  not_sent: 'Non envoyé',
   notification: 'Avis du destinataire',
 };
+
+const parisTime = new Intl.DateTimeFormat('fr-FR', {
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/Paris',
+});
+const parisDay = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' });
+
+/** An instant in Paris time: « 10:42 » the same day, « le 06/12/2026 à 10:42 » otherwise. */
+export function parisMoment(iso: string, now: Date = new Date()): string {
+  const at = new Date(iso);
+  const time = parisTime.format(at);
+  return parisDay.format(at) === parisDay.format(now) ? time : `le ${parisDay.format(at)} à ${time}`;
+}
+
+/** The remote service a send waits for: DMP, MSSanté, PFI. */
+export function circuitLabel(circuit: string): string {
+  return (CIRCUITS as readonly string[]).includes(circuit) ? CIRCUIT_LABELS[circuit as Circuit] : circuit;
+}
+
+/** « DMP indisponible depuis 10:42 » for a pending send waiting for its destination; else null. */
+export function unavailableLabel(d: Pick<DeliveryView, 'status' | 'waiting'>, now?: Date): string | null {
+  if (d.status !== 'pending' || !d.waiting) return null;
+  return `${circuitLabel(d.waiting.circuit)} indisponible depuis ${parisMoment(d.waiting.unavailableSince, now)}`;
+}
+
+/** « Prochain essai à 10:57 » for a pending send whose next attempt is known; else null. */
+export function nextAttemptLabel(
+  d: Pick<DeliveryView, 'status' | 'nextAttemptAt'>,
+  now?: Date,
+): string | null {
+  if (d.status !== 'pending' || !d.nextAttemptAt) return null;
+  const moment = parisMoment(d.nextAttemptAt, now);
+  return `Prochain essai ${moment.startsWith('le ') ? moment : `à ${moment}`}`;
+}
 
 export function attemptOutcomeLabel(outcome: string): string {
   return OUTCOME_LABELS[outcome] ?? outcome;

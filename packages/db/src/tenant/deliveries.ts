@@ -219,6 +219,15 @@ export async function retryDelivery(tx: TenantTx, id: string, requestId: string 
   return true;
 }
 
+/** When a send was last failed for good (a person may have sent it again since); null if never. */
+export async function lastFailedAt(tx: TenantTx, deliveryId: string): Promise<Date | null> {
+  const [row] = await tx
+    .select({ at: sql<Date | null>`max(${deliveryAttempts.at})`.mapWith((v) => (v ? new Date(v) : null)) })
+    .from(deliveryAttempts)
+    .where(and(eq(deliveryAttempts.deliveryId, deliveryId), eq(deliveryAttempts.outcome, 'failed')));
+  return row?.at ?? null;
+}
+
 /** The status of a send's version (validated, replaced, withdrawn) and its number. */
 export async function deliveryVersionState(
   tx: TenantTx,

@@ -49,6 +49,12 @@ describe('retry backoff', () => {
         policy,
       }),
     ).toBe(false);
+    // Sent again by a person after it was failed: a new horizon from that failure.
+    const outage = { now: threeDays, createdAt, circuitOpenedAt: createdAt, policy };
+    expect(retryHorizonPassed(outage)).toBe(true);
+    expect(retryHorizonPassed({ ...outage, restartedAt: new Date(threeDays.getTime() - 60_000) })).toBe(
+      false,
+    );
     expect(DELIVERY_REASONS.gaveUp(policy.horizonMs)).toBe('Envoi abandonné après 72 h de tentatives');
     expect(DELIVERY_REASONS.gaveUp(4_000)).toBe('Envoi abandonné après 4 s de tentatives');
   });

@@ -239,15 +239,21 @@ export function deliveryTurn(o: {
 
 /**
  * A send stuck longer than the horizon is failed for a person: stuck since it was made, or since
- * its destination became unavailable if that is later.
+ * its destination became unavailable, or since a person sent it again after it was failed
+ * (`restartedAt`: its last failure for good), whichever is latest.
  */
 export function retryHorizonPassed(o: {
   now: Date;
   createdAt: Date;
   circuitOpenedAt: Date | null;
+  restartedAt?: Date | null | undefined;
   policy: RetryPolicy;
 }): boolean {
-  const since = Math.max(o.createdAt.getTime(), o.circuitOpenedAt?.getTime() ?? 0);
+  const since = Math.max(
+    o.createdAt.getTime(),
+    o.circuitOpenedAt?.getTime() ?? 0,
+    o.restartedAt?.getTime() ?? 0,
+  );
   return o.now.getTime() - since >= o.policy.horizonMs;
 }
 

@@ -6,11 +6,14 @@ const TONES: Record<string, string> = {
   failed: 'badge--failed',
 };
 
-/** Remis (green), En cours (amber), Échec : action requise (red), Non envoyé (grey). */
-export function DeliveryStatusBadge({ status }: { status: string }) {
+/**
+ * Remis (green), En cours (amber), Échec : action requise (red), Non envoyé, Annulé (grey); a
+ * pending send waiting for its destination says « En attente ».
+ */
+export function DeliveryStatusBadge({ status, waiting = false }: { status: string; waiting?: boolean }) {
   return (
     <span className={`badge ${TONES[status] ?? ''}`.trim()} data-testid="delivery-status">
-      {deliveryStatusLabel(status)}
+      {status === 'pending' && waiting ? 'En attente' : deliveryStatusLabel(status)}
     </span>
   );
 }

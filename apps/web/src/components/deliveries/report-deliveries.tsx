@@ -5,11 +5,14 @@ import {
   deliveryActionLabel,
   destinationLabel,
   formatDuration,
+  nextAttemptLabel,
   receiptLabel,
+  unavailableLabel,
   type DeliveryAttemptView,
   type DeliveryView,
 } from '../../lib/deliveries.ts';
 import { DeliveryStatusBadge } from './badges.tsx';
+import { CancelDeliveryButton } from './cancel-button.tsx';
 import { RetryButton } from './retry-button.tsx';
 
 /** Every attempt of one send: when, the outcome, the remote answer, how long it took. */
@@ -33,7 +36,9 @@ export function DeliveryAttempts({ attempts }: { attempts: DeliveryAttemptView[]
 
 /**
  * « Diffusion »: where each validated version of the report went (DMP, MSSanté, PFI), its state,
- * the reason in French when it was not sent or failed, the attempts, and « Réessayer » on failures.
+ * the reason in French when it was not sent, failed or was cancelled, a pending send's wait
+ * (« En attente — DMP indisponible depuis 10:42 », the next attempt), the attempts, « Réessayer »
+ * on failures and « Annuler l'envoi » on pending sends.
  */
 export function ReportDeliveries({
   slug,
@@ -79,46 +84,69 @@ export function ReportDeliveries({
                   </tr>
                 </thead>
                 <tbody>
-                  {v.deliveries.map((d) => (
-                    <tr key={d.id} data-testid={`delivery-${d.destination}`}>
-                      <td>
-                        <strong>{destinationLabel(d.destination)}</strong>
-                        <div className="muted small">{deliveryActionLabel(d.action)}</div>
-                      </td>
-                      <td>
-                        <DeliveryStatusBadge status={d.status} />
-                        {d.reason ? (
-                          <div className="small" data-testid="delivery-reason">
-                            {d.reason}
-                          </div>
-                        ) : null}
-                        {d.deliveredAt ? (
-                          <div className="muted small">Remis le {formatDateTime(d.deliveredAt)}</div>
-                        ) : null}
-                        {d.receipt && d.receiptAt ? (
-                          <div className="small" data-testid="delivery-receipt">
-                            {receiptLabel(d.receipt)} le {formatDateTime(d.receiptAt)}
-                          </div>
-                        ) : null}
-                      </td>
-                      <td>
-                        <span data-testid="delivery-attempts-count">{attemptsLabel(d.attempts)}</span>
-                        {d.lastAttemptAt ? (
-                          <div className="muted small nowrap">
-                            dernier le {formatDateTime(d.lastAttemptAt)}
-                          </div>
-                        ) : null}
-                        {(attempts[d.id]?.length ?? 0) > 0 ? (
-                          <DeliveryAttempts attempts={attempts[d.id]!} />
-                        ) : null}
-                      </td>
-                      <td>
-                        {canRetry && d.status === 'failed' ? (
-                          <RetryButton slug={slug} id={d.id} label={destinationLabel(d.destination)} />
-                        ) : null}
-                      </td>
-                    </tr>
-                  ))}
+                  {v.deliveries.map((d) => {
+                    const unavailable = unavailableLabel(d);
+                    const next = nextAttemptLabel(d);
+                    return (
+                      <tr key={d.id} data-testid={`delivery-${d.destination}`}>
+                        <td>
+                          <strong>{destinationLabel(d.destination)}</strong>
+                          <div className="muted small">{deliveryActionLabel(d.action)}</div>
+                        </td>
+                        <td>
+                          {unavailable ? (
+                            <div data-testid="delivery-waiting">
+                              <DeliveryStatusBadge status={d.status} waiting />{' '}
+                              <span className="small">— {unavailable}</span>
+                            </div>
+                          ) : (
+                            <DeliveryStatusBadge status={d.status} />
+                          )}
+                          {next ? (
+                            <div className="muted small" data-testid="delivery-next-attempt">
+                              {next}
+                            </div>
+                          ) : null}
+                          {d.reason ? (
+                            <div className="small" data-testid="delivery-reason">
+                              {d.reason}
+                            </div>
+                          ) : null}
+                          {d.deliveredAt ? (
+                            <div className="muted small">Remis le {formatDateTime(d.deliveredAt)}</div>
+                          ) : null}
+                          {d.receipt && d.receiptAt ? (
+                            <div className="small" data-testid="delivery-receipt">
+                              {receiptLabel(d.receipt)} le {formatDateTime(d.receiptAt)}
+                            </div>
+                          ) : null}
+                        </td>
+                        <td>
+                          <span data-testid="delivery-attempts-count">{attemptsLabel(d.attempts)}</span>
+                          {d.lastAttemptAt ? (
+                            <div className="muted small nowrap">
+                              dernier le {formatDateTime(d.lastAttemptAt)}
+                            </div>
+                          ) : null}
+                          {(attempts[d.id]?.length ?? 0) > 0 ? (
+                            <DeliveryAttempts attempts={attempts[d.id]!} />
+                          ) : null}
+                        </td>
+                        <td>
+                          {canRetry && d.status === 'failed' ? (
+                            <RetryButton slug={slug} id={d.id} label={destinationLabel(d.destination)} />
+                          ) : null}
+                          {canRetry && d.status === 'pending' ? (
+                            <CancelDeliveryButton
+                              slug={slug}
+                              id={d.id}
+                              label={destinationLabel(d.destination)}
+                            />
+                          ) : null}
+                        </td>
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </table>
             </div>

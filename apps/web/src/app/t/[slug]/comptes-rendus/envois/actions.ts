@@ -29,9 +29,48 @@ export async function retryDeliveryAction(
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'CONFLICT' || info.code === 'CONFLICT')) {
-      // Someone (or another tab) already sent it again: the page shows where it stands now.
       revalidatePath(reportsPath(target.slug), 'layout');
+      const reason = info.details?.reason;
+      if (reason === 'delivery.version_replaced' || reason === 'delivery.version_withdrawn') {
+        return {
+          attempt,
+          error:
+            reason === 'delivery.version_replaced'
+              ? "Cette version a été remplacée par une correction : elle n'est plus envoyée."
+              : "Ce compte rendu a été retiré : cette version n'est plus envoyée.",
+        };
+      }
+      // Someone (or another tab) already sent it again: the page shows where it stands now.
       return { attempt, error: "Cet envoi n'est plus en échec : rechargez la page pour voir son état." };
+    }
+    handleApiError(error);
+  }
+  revalidatePath(reportsPath(target.slug), 'layout');
+  return { attempt, error: null };
+}
+
+export interface CancelState {
+  attempt: number;
+  error: string | null;
+}
+
+/** « Annuler l'envoi »: a pending send is cancelled (never sent), with the person's reason. */
+export async function cancelDeliveryAction(
+  target: { slug: string; id: string },
+  previous: CancelState,
+  formData: FormData,
+): Promise<CancelState> {
+  const attempt = previous.attempt + 1;
+  const reason = String(formData.get('reason') ?? '').trim();
+  if (reason.length > 500) return { attempt, error: 'Le motif tient en 500 caractères au plus.' };
+  const api = await apiForSession({ tenantSlug: target.slug });
+  try {
+    await api.deliveries.cancel.mutate({ id: target.id, ...(reason ? { reason } : {}) });
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if (info && (info.appCode === 'CONFLICT' || info.code === 'CONFLICT')) {
+      revalidatePath(reportsPath(target.slug), 'layout');
+      return { attempt, error: "Cet envoi n'est plus en attente : rechargez la page pour voir son état." };
     }
     handleApiError(error);
   }
