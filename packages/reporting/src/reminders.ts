@@ -37,7 +37,8 @@ const LOST_DOCUMENTS_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Hands the practice's lost work (Redis restarted without its data) to the worker again: sends
- * still pending and untouched, validated versions whose documents were never made. The jobs are
+ * still pending, untouched and due (not claimed by a live lease, their next attempt passed),
+ * validated versions whose documents were never made. The jobs are
  * idempotent, so this can only cost a duplicate job, never a duplicate document or send.
  */
 export function requeueLostWork(
@@ -56,6 +57,6 @@ export function requeueLostWork(
     for (const v of versions) {
       await enqueueOutbox(tx, { topic: REPORT_DOCUMENTS_TOPIC, payload: v, requestId: null });
     }
-    return versions.length + (await requeueStaleDeliveries(tx, before));
+    return versions.length + (await requeueStaleDeliveries(tx, before, now));
   });
 }
