@@ -6,7 +6,6 @@
  */
 export const ADELI_PATTERN = /^(\d{2}|2[AB])\d{7}$/;
 export const ADELI_MESSAGE = 'ADELI: 9 characters (department, 2 digits or 2A/2B, then 7 digits)';
-export const RPPS_PATTERN = /^\d{11}$/;
 
 /** Spaces removed, letters upper case (« 2a 1234567 » → « 2A1234567 »). */
 export function normaliseAdeli(value: string): string {
