@@ -346,6 +346,53 @@ describe('distribution pipeline', () => {
     }
   }, 60_000);
 
+  it('the remote call holds no transaction and no lock: the send is claimed (lease) during the call, recorded after', async () => {
+    const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
+    let calls = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const tier = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix: `{claim-${randomBytes(4).toString('hex')}}`,
+      logger: silent,
+      handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
+        pfi: async (ctx) => {
+          calls++;
+          // The sender has no transaction of the engine's: its reads take their own, short one.
+          expect('tx' in ctx).toBe(false);
+          await released;
+          return { remoteId: 'pfi-ok', detail: 'AA' };
+        },
+      }),
+    });
+    try {
+      const { reportId } = await validatedReport(t);
+      await waitFor(() => (calls === 1 ? true : undefined), 30_000);
+      // Mid-call: the row is free (a lock taken with NOWAIT succeeds), and it carries the claim.
+      const during = await db.withTenant(t, async (tx) => {
+        const rows = (await tx.execute(
+          `select id, claim_token, claimed_until from deliveries where report_id = '${reportId}' and destination = 'pfi' for update nowait`,
+        )) as unknown as { id: string; claim_token: string | null; claimed_until: string | null }[];
+        return rows[0]!;
+      });
+      expect(during.claim_token).not.toBeNull();
+      expect(new Date(during.claimed_until!).getTime()).toBeGreaterThan(Date.now());
+      release();
+      const done = await waitFor(async () => {
+        const d = (await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId))).find(
+          (r) => r.destination === 'pfi',
+        );
+        return d?.status === 'delivered' ? d : undefined;
+      }, 10_000);
+      expect(done).toMatchObject({ claimToken: null, claimedUntil: null, attempts: 1, remoteId: 'pfi-ok' });
+    } finally {
+      release();
+      await tier.queue.obliterate({ force: true });
+      await tier.stop();
+    }
+  }, 60_000);
+
   it('Redis losing its data (the queue emptied) loses no send: the maintenance job hands it back, sent once', async () => {
     const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
     const prefix = `{lost-${randomBytes(4).toString('hex')}}`;
