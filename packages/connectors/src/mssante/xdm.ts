@@ -128,6 +128,8 @@ const cdaUid = (uid: string) => (uid.includes('-') ? uid.toUpperCase() : uid);
 /**
  * XCN of a professional by national id (IdNat_PS: `8` + RPPS, else `0` + ADELI), as in DRIM-DATA
  * XDS.xml; a professional known by name only gets the name alone (no id, no assigning authority).
+ * Hypothesis: an ADELI-based IdNat_PS takes the same identifier type IDNPS as an RPPS-based one
+ * (both are « identifiant national de PS » under 1.2.250.1.71.4.2.1; no example with ADELI seen).
  */
 export function professionalXcn(
   p: Pick<MssanteReferrer, 'rpps' | 'adeli' | 'familyName' | 'givenName'>,
