@@ -11,7 +11,7 @@
  * the seed; a failure prints the seed and the path of each failing input.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -384,5 +384,7 @@ describe('every accepted description renders to a conformant CDA', () => {
     expect(failures, `seed ${SEED}`).toEqual([]);
     // the generator stays mostly within the schema: the property is about accepted inputs
     expect(files.length).toBeGreaterThan(inputs.length * 0.6);
+    // kept when the property fails (the inputs are named above), removed when it holds
+    rmSync(dir, { recursive: true, force: true });
   }, 900_000);
 });
