@@ -22,7 +22,7 @@
  * structural subset of `ReportDocument` (`@rayon/documents`), so a report's description can be
  * passed as is without this package depending on the renderer.
  */
-import { badInput, IDENTITY_STATUS_CODES, type IdentityStatus } from '@rayon/domain';
+import { badInput, IDENTITY_STATUS_CODES, insNamespace, type IdentityStatus } from '@rayon/domain';
 import { formatTimestamp, type BuiltMessage } from './ack.ts';
 import { encodeText } from './charset.ts';
 import { DEFAULT_ENCODING, encodingCharactersField, escapeValue } from './encoding.ts';
@@ -215,12 +215,6 @@ const MSSANTE_MATRIX: readonly Partial<Record<keyof CdaMessageFlags, boolean | n
     destMssantePatient: true,
   },
 ];
-
-/** INS assigning authority namespaces (CX.4.1); the OID (CX.4.2) is what identifies it. */
-function insNamespace(oid: string): string {
-  // The ANS examples write ASIP-SANTE-INS-NIR, also with the test OID …4.10; NIA for …4.9.
-  return oid === '1.2.250.1.213.1.4.9' ? 'ASIP-SANTE-INS-NIA' : 'ASIP-SANTE-INS-NIR';
-}
 
 /** CDA ids: an OID, or a UUID written in upper case (as `@rayon/documents` writes them). */
 const uidRoot = (uid: string) => (uid.includes('-') ? uid.toUpperCase() : uid);

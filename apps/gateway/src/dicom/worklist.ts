@@ -32,7 +32,7 @@ import {
   admitDicomPeer,
   AppError,
   DEFAULT_WORKLIST_MATCHING,
-  INS_OIDS,
+  insNamespace,
   insForExchange,
   nextExamStatus,
   normaliseAeTitle,
@@ -92,8 +92,7 @@ const person = (family: string, given?: string | null): PersonName => ({
 function insOf(patient: Parameters<typeof identityOf>[0]): OtherPatientId[] {
   const ins = insForExchange(identityOf(patient));
   if (!ins) return [];
-  const issuer = ins.oid === INS_OIDS.nia ? 'ASIP-SANTE-INS-NIA' : 'ASIP-SANTE-INS-NIR';
-  return [{ id: ins.matricule, issuer, issuerOid: ins.oid }];
+  return [{ id: ins.matricule, issuer: insNamespace(ins.oid), issuerOid: ins.oid }];
 }
 
 const MPPS_STATUS: Record<MppsStatus, ExamStatus> = {

@@ -64,6 +64,14 @@ export const INS_OIDS = {
 } as const;
 export type InsOid = (typeof INS_OIDS)[keyof typeof INS_OIDS];
 
+/**
+ * The namespace naming an INS authority where a message carries it as text beside the OID (HL7
+ * PID-3 CX.4.1, DICOM Issuer of Patient ID): the ANS examples and the DRIMbox KOS write
+ * ASIP-SANTE-INS-NIR, also with the test OID; ASIP-SANTE-INS-NIA for the NIA.
+ */
+export const insNamespace = (oid: string): string =>
+  oid === INS_OIDS.nia ? 'ASIP-SANTE-INS-NIA' : 'ASIP-SANTE-INS-NIR';
+
 /** INS: matricule (NIR or NIA, 15 characters with its 2-digit key) + OID of its authority. */
 export interface Ins {
   matricule: string;
