@@ -78,9 +78,6 @@ export function ReportDeliveries({
                     <th scope="col">Destinataire</th>
                     <th scope="col">État</th>
                     <th scope="col">Essais</th>
-                    <th scope="col">
-                      <span className="visually-hidden">Actions</span>
-                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -120,6 +117,19 @@ export function ReportDeliveries({
                               {receiptLabel(d.receipt)} le {formatDateTime(d.receiptAt)}
                             </div>
                           ) : null}
+                          {/* In the state's cell: still in view on a phone's narrow table. */}
+                          <div className="delivery-actions">
+                            {canRetry && d.status === 'failed' ? (
+                              <RetryButton slug={slug} id={d.id} label={destinationLabel(d.destination)} />
+                            ) : null}
+                            {canRetry && d.status === 'pending' ? (
+                              <CancelDeliveryButton
+                                slug={slug}
+                                id={d.id}
+                                label={destinationLabel(d.destination)}
+                              />
+                            ) : null}
+                          </div>
                         </td>
                         <td>
                           <span data-testid="delivery-attempts-count">{attemptsLabel(d.attempts)}</span>
@@ -130,18 +140,6 @@ export function ReportDeliveries({
                           ) : null}
                           {(attempts[d.id]?.length ?? 0) > 0 ? (
                             <DeliveryAttempts attempts={attempts[d.id]!} />
-                          ) : null}
-                        </td>
-                        <td>
-                          {canRetry && d.status === 'failed' ? (
-                            <RetryButton slug={slug} id={d.id} label={destinationLabel(d.destination)} />
-                          ) : null}
-                          {canRetry && d.status === 'pending' ? (
-                            <CancelDeliveryButton
-                              slug={slug}
-                              id={d.id}
-                              label={destinationLabel(d.destination)}
-                            />
                           ) : null}
                         </td>
                       </tr>
