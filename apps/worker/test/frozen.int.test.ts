@@ -1,0 +1,151 @@
+/**
+ * What is sent is frozen: a report validated, its documents made and its sends planned; then,
+ * before any send goes, the patient's INS and name and the referrer's MSSanté address change.
+ * The real DMP simulator and the real MSSanté simulator receive what was frozen with the
+ * version: the DMP's metadata match the CDA (same INS), the mail goes to the address the report
+ * was validated with, and both carry the very CDA stored at validation.
+ */
+import { randomBytes } from 'node:crypto';
+import { OrganisationCertificate } from '@rayon/connectors/certificates';
+import { outboundPolicy } from '@rayon/connectors/outbound';
+import { Database, listReportDeliveries, listReportDocumentContents, putSetting } from '@rayon/db';
+import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
+import { createHarness, type Harness } from '@rayon/api/test-harness';
+import { DISTRIBUTION_SETTING } from '@rayon/domain';
+import { installCertificate } from '@rayon/identity';
+import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
+import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { defaultHandlers } from '../src/processor.ts';
+import { deploymentSenders } from '../src/senders.ts';
+import { startWorkerTier } from '../src/worker.ts';
+import { PAT_TROIS_INS, setUpPractice, waitFor } from './support/practice.ts';
+
+const FINESS = '750712184';
+const REFERRER = 'sophie.martin@medecin.mssante.fr';
+const silent = pino({ level: 'silent' });
+let h: Harness;
+let db: Database;
+let dmp: DmpSimulator;
+let mss: MssanteSimulator;
+const dmpPki = createDmpTestPki({ structureId: `1${FINESS}` });
+const mssPki = createMssanteTestPki({ now: new Date(), structureId: `1${FINESS}` });
+type TestCertificate = { certPem: string; keyPem: string; chainPem: string[] };
+const asCert = (c: TestCertificate) =>
+  OrganisationCertificate.fromPem({ certPem: c.certPem, keyPem: c.keyPem, chainPem: c.chainPem });
+
+beforeAll(async () => {
+  const url = await createScratchDatabase(inject('adminDatabaseUrl'), inject('databaseUrl'));
+  h = await createHarness({ databaseUrl: url });
+  db = new Database({ url, max: 4 });
+  dmp = await startDmpSimulator({ pki: dmpPki, openForAnyIns: true });
+  mss = await startMssanteSimulator({ pki: mssPki, requireAuth: false });
+});
+afterAll(async () => {
+  await mss?.close();
+  await dmp?.close();
+  await db?.close();
+  await h?.close();
+});
+
+describe('what is sent is frozen with the validated version', () => {
+  it('identity and referrer changed between validation and the sends: the DMP and MSSanté get what the CDA says', async () => {
+    const t = await createTestTenant(db, { finess: FINESS, firstSite: 'Imagerie' });
+    const practice = await setUpPractice(h, db, t);
+    await db.withTenant(t, async (tx) => {
+      await installCertificate(tx, 'dmp', asCert(dmpPki.clients.organisation), h.secretsKey, null);
+      await installCertificate(tx, 'mssante', asCert(mssPki.clients.mailbox), h.secretsKey, null);
+      await putSetting(tx, DISTRIBUTION_SETTING, {
+        dmp: true,
+        mssante: { enabled: true, patient: false, mailbox: mssPki.clients.mailbox.mailbox },
+        pfi: null,
+      });
+    });
+    const prefix = `{frozen-${randomBytes(4).toString('hex')}}`;
+    const connection = { url: inject('redisUrl'), maxRetriesPerRequest: null };
+    const handlers = defaultHandlers(
+      db,
+      { secretsKey: h.secretsKey, insi: undefined },
+      silent,
+      deploymentSenders(h.secretsKey, {
+        dmp: {
+          endpoint: dmp.url,
+          ca: dmpPki.caChainPem,
+          software: { name: 'Rayon', version: '0.1.0', homologation: 'RAYON-TEST' },
+        },
+        mssante: {
+          host: mss.host,
+          port: mss.port,
+          security: 'starttls',
+          ca: mssPki.caChainPem,
+          nil: 'RAYON-TEST',
+        },
+        outbound: outboundPolicy(),
+      }),
+    );
+
+    // 1. Validated: its documents are made and its sends planned, none goes yet.
+    const documentsOnly = await startWorkerTier({
+      db,
+      connection,
+      prefix,
+      logger: silent,
+      handlers: { 'report.documents': handlers['report.documents']! },
+    });
+    const patientId = await practice.patient({ qualified: true });
+    let reportId: string;
+    let versionId: string;
+    try {
+      ({ reportId, versionId } = await practice.validatedReport(await practice.acquiredExam(patientId)));
+      await waitFor(async () => {
+        const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+        return rows.length === 2 ? rows : undefined;
+      }, 30_000);
+    } finally {
+      await documentsOnly.stop();
+    }
+
+    // 2. The identity and the referrer change before the sends go.
+    const nir = '1850575123456';
+    const otherIns = nir + String(97 - Number(BigInt(nir) % 97n)).padStart(2, '0');
+    await db.withTenant(t, async (tx) => {
+      await tx.execute(
+        `update patients set ins_matricule = '${otherIns}', birth_family_name = 'NOUVEAU-NOM' where id = '${patientId}'`,
+      );
+      await tx.execute(`update referrers set mssante_address = 'autre.medecin@medecin.mssante.fr'`);
+    });
+
+    // 3. The sends go.
+    const sending = await startWorkerTier({ db, connection, prefix, logger: silent, handlers });
+    try {
+      const sends = await waitFor(async () => {
+        const rows = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+        return rows.every((d) => d.status === 'delivered') ? rows : undefined;
+      }, 60_000);
+      expect(sends.map((d) => d.destination).sort()).toEqual(['dmp', 'mssante_referrer']);
+      const docs = await db.withTenant(t, (tx) => listReportDocumentContents(tx, versionId));
+      const cda = docs.find((d) => d.kind === 'cda')!.content;
+      expect(cda.toString('utf8')).toContain(`extension="${PAT_TROIS_INS}"`);
+      expect(cda.toString('utf8')).not.toContain('NOUVEAU-NOM');
+
+      // The DMP: metadata with the CDA's INS, the CDA as stored.
+      const entry = dmp.documents().find((d) => d.uniqueId === versionId.toUpperCase())!;
+      expect(entry.ins.matricule).toBe(PAT_TROIS_INS);
+      expect(entry.cda.equals(cda)).toBe(true);
+
+      // MSSanté: to the address the report was validated with, the XDM of the CDA's patient.
+      const mail = mss.received().find((m) => m.envelope.to.includes(REFERRER));
+      expect(mail).toBeDefined();
+      expect(mss.received().some((m) => m.envelope.to.includes('autre.medecin@medecin.mssante.fr'))).toBe(
+        false,
+      );
+      expect(mail!.xdm.patientId).toContain(PAT_TROIS_INS);
+      expect(Object.values(mail!.xdm.documents).some((d) => d.equals(cda))).toBe(true);
+      expect(mail!.raw.toString('utf8')).not.toContain('NOUVEAU-NOM');
+    } finally {
+      await sending.queue.obliterate({ force: true });
+      await sending.stop();
+    }
+  }, 120_000);
+});
