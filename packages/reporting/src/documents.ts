@@ -277,6 +277,10 @@ export async function frozenDescriptionOf(
  * A correction sent as an original where the earlier version never arrived: its description
  * without `document.replaces`, and its CDA built from it around the stored PDF (no relatedDocument
  * RPLC naming a document the destination does not have). Deterministic: the same bytes each time.
+ * Hypothesis: for a destination that never received the first version, the correction is its
+ * first document of the set (same setId, its own id and version number), sent without
+ * relatedDocument — the DMP refuses an RPLC, in the metadata or the CDA, of an entry it does not
+ * hold (the simulator applies that rule), and no CI-SIS text we have covers this case otherwise.
  */
 export function asOriginal(
   description: ReportDocument,
