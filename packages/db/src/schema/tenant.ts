@@ -547,10 +547,7 @@ export const deliveries = pgTable(
       'deliveries_status_check',
       sql`${t.status} in ('pending', 'delivered', 'failed', 'not_sent', 'cancelled')`,
     ),
-    check(
-      'deliveries_action_check',
-      sql`${t.action} in ('publish', 'replace', 'withdraw', 'visibility')`,
-    ),
+    check('deliveries_action_check', sql`${t.action} in ('publish', 'replace', 'withdraw', 'visibility')`),
   ],
 );
 
