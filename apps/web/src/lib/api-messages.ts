@@ -6,6 +6,12 @@
 
 type Rule = [RegExp, (m: RegExpExecArray) => string];
 
+const FINAL_STATUS_WORDS: Record<string, string> = {
+  completed: 'terminé',
+  cancelled: 'annulé',
+  discontinued: 'interrompu',
+};
+
 const RULES: Rule[] = [
   // Identity vigilance rules (packages/domain/src/identity/identity.ts).
   [
@@ -181,6 +187,14 @@ const RULES: Rule[] = [
   [
     /^a (\w+) exam cannot be done on a (\w+) modality/i,
     (m) => `Un examen ${m[1]} ne peut pas être réalisé sur une modalité ${m[2]}.`,
+  ],
+  // A final status never changes (packages/domain/src/scheduling: scheduling.status.final).
+  [
+    /^an (exam|order) cannot go from (completed|cancelled|discontinued) to/i,
+    (m) =>
+      m[1] === 'order'
+        ? `Cette demande est ${FINAL_STATUS_WORDS[m[2]!]}e : son statut ne change plus.`
+        : `Cet examen est ${FINAL_STATUS_WORDS[m[2]!]} : son statut ne change plus.`,
   ],
   [/^an exam cannot go from (\w+) to (\w+)/i, () => "L'examen a changé entre-temps : rechargez la page."],
   [/^the AE title (.+) is already used/i, (m) => `Le titre AE ${m[1]} est déjà utilisé.`],
