@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
+import { SettingSwitch } from '../../../../../components/setting-switch.tsx';
 import { setAttributeAction } from './actions.ts';
 import { INITIAL_ACTION_STATE, type ActionState } from './state.ts';
 
@@ -35,54 +36,28 @@ export function AttributeToggle({
     setAttributeAction.bind(null, { slug, id }),
     INITIAL_ACTION_STATE,
   );
-  const labelId = `attribute-${attribute}-label`;
-  const hintId = `attribute-${attribute}-hint`;
   return (
-    <form action={formAction} className="toggle-row">
-      <input type="hidden" name="version" value={version} />
-      <input type="hidden" name="attribute" value={attribute} />
-      <input type="hidden" name="value" value={checked ? 'false' : 'true'} />
-      <button
-        type="submit"
-        role="switch"
-        aria-checked={checked}
-        aria-labelledby={labelId}
-        aria-describedby={hintId}
-        className="switch"
-        disabled={disabled || pending}
-        data-testid={`toggle-${attribute}`}
-        onClick={(event) => {
-          if (
-            !checked &&
-            downgrades &&
-            !window.confirm(
-              `Marquer « ${label} » ? L'identité repassera au statut « Identité provisoire » : l'INS et la vérification de la pièce d'identité seront retirées.`,
-            )
-          ) {
-            event.preventDefault();
-          }
-        }}
-      >
-        <span className="switch__track" aria-hidden="true">
-          <span className="switch__thumb" />
-        </span>
-        <span className="switch__state" aria-hidden="true">
-          {checked ? 'Oui' : 'Non'}
-        </span>
-      </button>
-      <div className="toggle-row__text">
-        <span id={labelId} className="toggle-row__label">
-          {label}
-        </span>
-        <span id={hintId} className="field-hint">
-          {hint}
-        </span>
-        {state.error ? (
-          <span className="field-error" role="alert">
-            {state.error}
-          </span>
-        ) : null}
-      </div>
-    </form>
+    <SettingSwitch
+      id={attribute}
+      label={label}
+      hint={hint}
+      checked={checked}
+      action={formAction}
+      pending={pending}
+      error={state.error}
+      disabled={disabled}
+      hidden={{ version: String(version), attribute }}
+      onClick={(event) => {
+        if (
+          !checked &&
+          downgrades &&
+          !window.confirm(
+            `Marquer « ${label} » ? L'identité repassera au statut « Identité provisoire » : l'INS et la vérification de la pièce d'identité seront retirées.`,
+          )
+        ) {
+          event.preventDefault();
+        }
+      }}
+    />
   );
 }

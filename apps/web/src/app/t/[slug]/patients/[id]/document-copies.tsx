@@ -3,6 +3,7 @@
 import { IDENTITY_DOCUMENT_TYPES } from '@rayon/domain';
 import { useActionState } from 'react';
 import { FormError, FormNotice, SelectField } from '../../../../../components/form.tsx';
+import { SettingSwitch } from '../../../../../components/setting-switch.tsx';
 import { DOCUMENT_TYPE_LABELS } from '../../../../../lib/labels.ts';
 import { addDocumentCopyAction, setKeepCopiesAction } from './actions.ts';
 import { INITIAL_ACTION_STATE, type ActionState } from './state.ts';
@@ -14,40 +15,15 @@ export function KeepCopiesToggle({ slug, id, checked }: { slug: string; id: stri
     INITIAL_ACTION_STATE,
   );
   return (
-    <form action={formAction} className="toggle-row">
-      <input type="hidden" name="value" value={checked ? 'false' : 'true'} />
-      <button
-        type="submit"
-        role="switch"
-        aria-checked={checked}
-        aria-labelledby="keep-copies-label"
-        aria-describedby="keep-copies-hint"
-        className="switch"
-        disabled={pending}
-        data-testid="toggle-keep-copies"
-      >
-        <span className="switch__track" aria-hidden="true">
-          <span className="switch__thumb" />
-        </span>
-        <span className="switch__state" aria-hidden="true">
-          {checked ? 'Oui' : 'Non'}
-        </span>
-      </button>
-      <div className="toggle-row__text">
-        <span id="keep-copies-label" className="toggle-row__label">
-          Conserver une copie des pièces d'identité
-        </span>
-        <span id="keep-copies-hint" className="field-hint">
-          Réglage de l'établissement, pour tous les patients. Les copies sont chiffrées et chaque consultation
-          est tracée.
-        </span>
-        {state.error ? (
-          <span className="field-error" role="alert">
-            {state.error}
-          </span>
-        ) : null}
-      </div>
-    </form>
+    <SettingSwitch
+      id="keep-copies"
+      label="Conserver une copie des pièces d'identité"
+      hint="Réglage de l'établissement, pour tous les patients. Les copies sont chiffrées et chaque consultation est tracée."
+      checked={checked}
+      action={formAction}
+      pending={pending}
+      error={state.error}
+    />
   );
 }
 
