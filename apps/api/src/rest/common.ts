@@ -54,3 +54,16 @@ export function apiKey(scope: ApiScope): MiddlewareHandler<RestEnv> {
 }
 
 export const security = [{ apiKey: [] }];
+
+/** The common part of a route: its tag, summary, the API key security and the scope it needs. */
+export const routeBase = <P extends string>(
+  tag: string,
+  o: { method: 'get' | 'post' | 'put'; path: P; summary: string; scope: ApiScope },
+) => ({
+  method: o.method,
+  path: o.path,
+  tags: [tag],
+  summary: o.summary,
+  security,
+  middleware: [apiKey(o.scope)],
+});

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Services } from '../services/index.ts';
-import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
+import { conflictResponse, errors, notFound, routeBase, type RestEnv } from './common.ts';
 
 const idParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -32,19 +32,7 @@ const DeliverySchema = z
   })
   .openapi('Delivery');
 
-const route = <P extends string>(o: {
-  method: 'get' | 'post';
-  path: P;
-  summary: string;
-  scope: 'reports:read' | 'reports:write';
-}) => ({
-  method: o.method,
-  path: o.path,
-  tags: ['deliveries'],
-  summary: o.summary,
-  security,
-  middleware: [apiKey(o.scope)],
-});
+const route = <P extends string>(o: Parameters<typeof routeBase<P>>[1]) => routeBase('deliveries', o);
 
 const forReport = createRoute({
   ...route({

@@ -9,7 +9,7 @@ import {
   withdrawInput,
 } from '../schemas/reports.ts';
 import type { Services } from '../services/index.ts';
-import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
+import { conflictResponse, errors, notFound, routeBase, type RestEnv } from './common.ts';
 
 const idParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 const json = <T extends z.ZodType>(schema: T) => ({ content: { 'application/json': { schema } } });
@@ -103,19 +103,7 @@ const reportResponse = (description: string) => ({
   ...conflictResponse,
 });
 
-const route = <P extends string>(o: {
-  method: 'get' | 'post' | 'put';
-  path: P;
-  summary: string;
-  scope: 'reports:read' | 'reports:write';
-}) => ({
-  method: o.method,
-  path: o.path,
-  tags: ['reports'],
-  summary: o.summary,
-  security,
-  middleware: [apiKey(o.scope)],
-});
+const route = <P extends string>(o: Parameters<typeof routeBase<P>>[1]) => routeBase('reports', o);
 
 const list = createRoute({
   ...route({
