@@ -194,19 +194,7 @@ export async function withdraw(
     originalStatus?: string;
   },
 ): Promise<{ status: 'success' }> {
-  const { path, action } = DMP_SERVICES.updateDocumentSet;
-  const to = serviceUrl(input.endpoint, path);
-  const body = buildDeletionMetadata(input);
-  const xml = envelope({ action, to, vihf: input.vihf, body });
-  const response = await postDmp(
-    { url: to, certificate: input.certificate, ca: input.ca, timeoutMs: input.timeoutMs },
-    {
-      contentType: `application/soap+xml; charset=UTF-8; action="${action}"`,
-      body: Buffer.from(xml, 'utf8'),
-    },
-  );
-  readRegistryResponse(parseAnswer(response));
-  return { status: 'success' };
+  return updateDocumentSet({ ...input, metadata: { xml: buildDeletionMetadata(input) } });
 }
 
 /**
