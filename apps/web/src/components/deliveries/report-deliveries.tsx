@@ -72,7 +72,7 @@ export function ReportDeliveries({
           <div key={v.id} data-testid={`distribution-v${v.version}`}>
             <h3 className="small">Version {v.version}</h3>
             <div className="table-wrap">
-              <table className="table">
+              <table className="table table--stacked">
                 <thead>
                   <tr>
                     <th scope="col">Destinataire</th>
@@ -90,7 +90,7 @@ export function ReportDeliveries({
                           <strong>{destinationLabel(d.destination)}</strong>
                           <div className="muted small">{deliveryActionLabel(d.action)}</div>
                         </td>
-                        <td>
+                        <td data-label="État">
                           {unavailable ? (
                             <div data-testid="delivery-waiting">
                               <DeliveryStatusBadge status={d.status} waiting />{' '}
@@ -117,7 +117,7 @@ export function ReportDeliveries({
                               {receiptLabel(d.receipt)} le {formatDateTime(d.receiptAt)}
                             </div>
                           ) : null}
-                          {/* In the state's cell: still in view on a phone's narrow table. */}
+                          {/* In the state's cell, next to what they act on. */}
                           <div className="delivery-actions">
                             {canRetry && d.status === 'failed' ? (
                               <RetryButton slug={slug} id={d.id} label={destinationLabel(d.destination)} />
@@ -131,7 +131,7 @@ export function ReportDeliveries({
                             ) : null}
                           </div>
                         </td>
-                        <td>
+                        <td data-label="Essais">
                           <span data-testid="delivery-attempts-count">{attemptsLabel(d.attempts)}</span>
                           {d.lastAttemptAt ? (
                             <div className="muted small nowrap">
