@@ -5,10 +5,13 @@
  * reminder with a controlled clock.
  */
 import {
+  findExam,
   findTenantById,
   insertDelivery,
+  insertReferrer,
   listSites,
   setExamStatus,
+  updateOrder,
   upsertUserProfile,
   type TenantRef,
 } from '@rayon/db';
@@ -336,6 +339,24 @@ describe('report lifecycle', () => {
     expect(await trpcError(senior.reports.announce.mutate({ id: report.id }))).toMatchObject({
       code: 'CONFLICT',
     });
+  });
+
+  it('a version whose documents could not be produced is refused at validation, naming the field, and stays unvalidated', async () => {
+    const examId = await acquiredExam(AE);
+    // A referrer stored with an RPPS the document schema refuses (as a lax HL7 sender could send).
+    await h.db.withTenant(a, async (tx) => {
+      const referrer = await insertReferrer(tx, { rpps: '12345', familyName: 'MALFORMÉ' });
+      await updateOrder(tx, (await findExam(tx, examId))!.orderId, { referrerId: referrer.id });
+    });
+    const created = await senior.reports.create.mutate({ examIds: [examId] });
+    const saved = await senior.reports.save.mutate({ id: created.id, body: 'RAS.', revision: 0 });
+    const refused = await trpcError(
+      senior.reports.validate.mutate({ id: created.id, revision: saved.versions[0]!.revision }),
+    );
+    expect(refused).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(refused.message).toMatch(/documents cannot be produced: referrer\.rpps/);
+    const after = await senior.reports.get.query({ id: created.id });
+    expect(after.status).toBe('draft');
   });
 
   it('visibility chosen at validation: refused combinations name their field and write nothing; the choice is kept on the version (tRPC and REST)', async () => {

@@ -27,6 +27,7 @@ import {
 } from '@rayon/db';
 import {
   buildReportCda,
+  DocumentInputError,
   parseReportDocument,
   renderReport,
   type ReportDocument,
@@ -191,6 +192,30 @@ export async function describeReportVersion(
     validatedAt,
     report: { text: version.body },
   };
+}
+
+/**
+ * Refuses, at validation, a version whose documents could not be produced from the practice's
+ * data (a stored value the document schema refuses: an RPPS received malformed by HL7, say):
+ * validated, it would fail the documents job for ever. The refusal names the first field.
+ */
+export async function assertDocumentsCanBeProduced(
+  tx: TenantTx,
+  practice: PracticeIdentity,
+  versionId: string,
+): Promise<void> {
+  try {
+    await reportDocumentOf(tx, practice, versionId);
+  } catch (e) {
+    if (!(e instanceof DocumentInputError)) throw e;
+    const { issues } = e;
+    const first = issues[0]!;
+    throw new AppError(
+      'BAD_INPUT',
+      `the report's documents cannot be produced: ${first.path || 'document'}: ${first.message}`,
+      { field: 'documents', details: { reason: 'report.documents.invalid', issues } },
+    );
+  }
 }
 
 /** The checked description of a validated version (what its documents are rendered from). */

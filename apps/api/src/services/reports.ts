@@ -64,7 +64,11 @@ import {
   type ReportStatus,
   type ReportVersionState,
 } from '@rayon/domain';
-import { distributionSettings, planDmpVisibilityUpdate } from '@rayon/reporting';
+import {
+  assertDocumentsCanBeProduced,
+  distributionSettings,
+  planDmpVisibilityUpdate,
+} from '@rayon/reporting';
 import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 /** Exams a report can be written for: acquired (in progress or completed). */
@@ -456,6 +460,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           lockUserId: null,
           lockUntil: null,
         });
+        // Checked once the version holds what its documents print (signer, time): refused, nothing stays.
+        await assertDocumentsCanBeProduced(tx, practice!, version.id);
         if (version.version > 1) {
           const previous = (await findReportVersion(tx, report.id, version.version - 1))!;
           await updateReportVersion(tx, previous.id, previous.revision, {

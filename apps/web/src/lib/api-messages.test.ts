@@ -16,4 +16,12 @@ describe('frenchApiMessage', () => {
       "L'examen a changé entre-temps : rechargez la page.",
     );
   });
+
+  it('says which stored data keeps the documents from being produced (report.documents.invalid)', () => {
+    expect(
+      frenchApiMessage("the report's documents cannot be produced: referrer.rpps: RPPS: 11 digits"),
+    ).toBe(
+      'Les documents du compte rendu ne peuvent pas être produits avec les données enregistrées (referrer.rpps) : corrigez-les, puis validez.',
+    );
+  });
 });

@@ -188,6 +188,12 @@ const RULES: Rule[] = [
     /^a (\w+) exam cannot be done on a (\w+) modality/i,
     (m) => `Un examen ${m[1]} ne peut pas être réalisé sur une modalité ${m[2]}.`,
   ],
+  // Validation refused: the stored data would not make valid documents (report.documents.invalid).
+  [
+    /^the report's documents cannot be produced: ([\w.]+)/i,
+    (m) =>
+      `Les documents du compte rendu ne peuvent pas être produits avec les données enregistrées (${m[1]}) : corrigez-les, puis validez.`,
+  ],
   // A final status never changes (packages/domain/src/scheduling: scheduling.status.final).
   [
     /^an (exam|order) cannot go from (completed|cancelled|discontinued) to/i,
