@@ -393,6 +393,68 @@ describe('distribution pipeline', () => {
     }
   }, 60_000);
 
+  it("a patient's sends to one destination go in the order they were made: a later one waits while an earlier one is pending", async () => {
+    const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
+    const order: string[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const tier = await startWorkerTier({
+      db,
+      connection: connection(),
+      prefix: `{order-${randomBytes(4).toString('hex')}}`,
+      logger: silent,
+      handlers: defaultHandlers(db, { secretsKey: h.secretsKey, insi: undefined }, silent, {
+        pfi: async (ctx) => {
+          order.push(ctx.delivery.reportId);
+          mostInFlight = Math.max(mostInFlight, ++inFlight);
+          // The first send of the patient is held until the test lets it go.
+          if (order.length === 1) await released;
+          inFlight--;
+          return { remoteId: `pfi-${order.length}`, detail: 'AA' };
+        },
+      }),
+    });
+    try {
+      const practice = await setUpPractice(h, db, t);
+      await db.withTenant(t, (tx) =>
+        putSetting(tx, DISTRIBUTION_SETTING, {
+          dmp: false,
+          mssante: { enabled: false, patient: false },
+          pfi: { host: '127.0.0.1', port: 1, receivingApplication: 'PFI', receivingFacility: 'CHU' },
+        }),
+      );
+      const patientId = await practice.patient({ qualified: false });
+      const first = await practice.validatedReport(await practice.acquiredExam(patientId));
+      await waitFor(() => (order.length === 1 ? true : undefined), 30_000);
+      // The second report of the same patient: its send is planned, handed to the worker, and waits.
+      const second = await practice.validatedReport(await practice.acquiredExam(patientId));
+      const pending = await waitFor(async () => {
+        const d = (await db.withTenant(t, (tx) => listReportDeliveries(tx, second.reportId))).find(
+          (r) => r.destination === 'pfi',
+        );
+        return d ? d : undefined;
+      }, 30_000);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(order).toEqual([first.reportId]);
+      expect(pending.status).toBe('pending');
+      release();
+      await waitFor(async () => {
+        const all = await Promise.all(
+          [first, second].map((r) => db.withTenant(t, (tx) => listReportDeliveries(tx, r.reportId))),
+        );
+        return all.flat().every((d) => d.status === 'delivered') ? true : undefined;
+      }, 30_000);
+      expect(order).toEqual([first.reportId, second.reportId]);
+      expect(mostInFlight).toBe(1);
+    } finally {
+      release();
+      await tier.queue.obliterate({ force: true });
+      await tier.stop();
+    }
+  }, 90_000);
+
   it('Redis losing its data (the queue emptied) loses no send: the maintenance job hands it back, sent once', async () => {
     const t = await createTestTenant(db, { finess: '750712184', firstSite: 'Centre' });
     const prefix = `{lost-${randomBytes(4).toString('hex')}}`;
