@@ -8,6 +8,7 @@ import {
   activeAppointmentOfExam,
   findOrder,
   findPatient,
+  findReferrer,
   findReport,
   findReportVersion,
   findReportVersionById,
@@ -15,13 +16,14 @@ import {
   insertReportDocument,
   listExamTypes,
   listOrderExams,
-  listReferrers,
   listReportDocumentContents,
   listReportExamIds,
   listSites,
   performedTimesOfExam,
   identityOf,
   type Database,
+  type ReferrerRow,
+  type ReportDocumentRow,
   type TenantRef,
   type TenantTx,
 } from '@rayon/db';
@@ -72,6 +74,15 @@ export async function describeReportVersion(
   practice: PracticeIdentity,
   versionId: string,
 ): Promise<ReportDocumentInput> {
+  return (await describe(tx, practice, versionId)).input;
+}
+
+/** The description of a version, and the referrer it names (whose mailbox routes its sends). */
+async function describe(
+  tx: TenantTx,
+  practice: PracticeIdentity,
+  versionId: string,
+): Promise<{ input: ReportDocumentInput; referrer: ReferrerRow | undefined }> {
   const version = await findReportVersionById(tx, versionId);
   if (!version || !['validated', 'replaced', 'withdrawn'].includes(version.status)) {
     throw new AppError('NOT_FOUND', 'no validated report version');
@@ -86,9 +97,7 @@ export async function describeReportVersion(
   const types = await listExamTypes(tx);
   const site = siteOfReport(await listSites(tx), report.siteId);
   const signer = version.signer;
-  const referrer = order.referrerId
-    ? (await listReferrers(tx)).find((r) => r.id === order.referrerId)
-    : undefined;
+  const referrer = order.referrerId ? await findReferrer(tx, order.referrerId) : undefined;
   const previous =
     version.version > 1 ? await findReportVersion(tx, report.id, version.version - 1) : undefined;
   const rgpdNotice = await getSetting<string>(tx, RGPD_NOTICE_SETTING);
@@ -102,7 +111,7 @@ export async function describeReportVersion(
   const performed = order.performed as { studyInstanceUid?: string; at?: string } | null;
   const validatedAt = parisIso(version.validatedAt!);
 
-  return {
+  const input: ReportDocumentInput = {
     // UUIDs in upper case, as the CDA writes them (the DMP compares the CDA id with the uniqueId).
     document: {
       id: version.id.toUpperCase(),
@@ -192,6 +201,7 @@ export async function describeReportVersion(
     validatedAt,
     report: { text: version.body },
   };
+  return { input, referrer };
 }
 
 /**
@@ -250,18 +260,21 @@ async function describeNow(
   practice: PracticeIdentity,
   versionId: string,
 ): Promise<FrozenDescription> {
-  const description = await reportDocumentOf(tx, practice, versionId);
-  const version = (await findReportVersionById(tx, versionId))!;
-  const report = (await findReport(tx, version.reportId))!;
-  const order = (await findOrder(tx, report.orderId))!;
-  const referrer = order.referrerId
-    ? (await listReferrers(tx)).find((r) => r.id === order.referrerId)
-    : undefined;
-  return { description, routing: { referrerMailbox: referrer?.mssanteAddress ?? null } };
+  const { input, referrer } = await describe(tx, practice, versionId);
+  return {
+    description: parseReportDocument(input),
+    routing: { referrerMailbox: referrer?.mssanteAddress ?? null },
+  };
 }
 
-async function storedDescription(tx: TenantTx, versionId: string): Promise<FrozenDescription | undefined> {
-  const row = (await listReportDocumentContents(tx, versionId)).find((d) => d.kind === DESCRIPTION_KIND);
+async function storedDescription(
+  tx: TenantTx,
+  versionId: string,
+  documents?: ReportDocumentRow[],
+): Promise<FrozenDescription | undefined> {
+  const row = (documents ?? (await listReportDocumentContents(tx, versionId))).find(
+    (d) => d.kind === DESCRIPTION_KIND,
+  );
   if (!row) return undefined;
   const frozen = JSON.parse(row.content.toString('utf8')) as FrozenDescription;
   return { description: parseReportDocument(frozen.description), routing: frozen.routing };
@@ -291,8 +304,10 @@ export async function frozenDescriptionOf(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
+  /** The version's stored documents, when the caller has read them already. */
+  documents?: ReportDocumentRow[],
 ): Promise<FrozenDescription> {
-  const stored = await storedDescription(tx, versionId);
+  const stored = await storedDescription(tx, versionId, documents);
   if (stored) return stored;
   await storeDescription(tx, versionId, await describeNow(tx, practice, versionId));
   return (await storedDescription(tx, versionId))!;

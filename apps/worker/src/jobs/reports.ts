@@ -101,8 +101,8 @@ export function deliverySendJob(
       leaseMs: o.leaseMs,
       async load(tx, delivery) {
         // What was frozen with the version's documents, never the live data.
-        const frozen = await frozenDescriptionOf(tx, tenant, delivery.versionId);
         const docs = await listReportDocumentContents(tx, delivery.versionId);
+        const frozen = await frozenDescriptionOf(tx, tenant, delivery.versionId, docs);
         const content = (kind: string) => {
           const doc = docs.find((d) => d.kind === kind);
           if (!doc) throw new Error(`the ${kind} of the version is not generated yet`);
