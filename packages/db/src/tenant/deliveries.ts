@@ -312,20 +312,21 @@ export async function cancelDelivery(
   return true;
 }
 
+/** The pending sends of a send's patient to its destination (the per-patient order). */
+const pendingOfPatient = (d: Pick<DeliveryRow, 'destination'> & { patientId: string }) =>
+  and(
+    eq(deliveries.patientId, d.patientId),
+    eq(deliveries.destination, d.destination),
+    eq(deliveries.status, 'pending'),
+  );
+
 /** Whether an older send of the same patient to the same destination is still pending. */
 export async function olderPendingDelivery(tx: TenantTx, d: DeliveryRow): Promise<boolean> {
   if (!d.patientId) return false;
   const [row] = await tx
     .select({ id: deliveries.id })
     .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.patientId, d.patientId),
-        eq(deliveries.destination, d.destination),
-        eq(deliveries.status, 'pending'),
-        lt(deliveries.createdAt, d.createdAt),
-      ),
-    )
+    .where(and(pendingOfPatient({ ...d, patientId: d.patientId }), lt(deliveries.createdAt, d.createdAt)))
     .limit(1);
   return !!row;
 }
@@ -343,14 +344,7 @@ export async function wakeNextOfPatient(
   const [next] = await tx
     .select({ id: deliveries.id })
     .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.patientId, d.patientId),
-        eq(deliveries.destination, d.destination),
-        eq(deliveries.status, 'pending'),
-        gt(deliveries.createdAt, d.createdAt),
-      ),
-    )
+    .where(and(pendingOfPatient({ ...d, patientId: d.patientId }), gt(deliveries.createdAt, d.createdAt)))
     .orderBy(asc(deliveries.createdAt))
     .limit(1);
   if (next) await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: next.id }, requestId });
