@@ -4,7 +4,7 @@ import { drizzle, type PostgresJsDatabase, type PostgresJsTransaction } from 'dr
 import postgres from 'postgres';
 import * as platformSchema from './schema/platform.ts';
 import * as tenantSchema from './schema/tenant.ts';
-import { tenantRole } from './tenancy/roles.ts';
+import { ownerRole, tenantRole } from './tenancy/roles.ts';
 
 const schema = { ...platformSchema, ...tenantSchema };
 type Schema = typeof schema;
@@ -71,39 +71,53 @@ export class Database {
     if (!TENANT_SCHEMA.test(tenant.schemaName))
       throw new Error(`invalid tenant schema name: ${tenant.schemaName}`);
     const role = tenantRole(this.#appRole, tenant.schemaName);
-    return this.#db.transaction(async (tx) => {
-      await tx
-        .execute(
-          sql`select set_config('search_path', ${tenant.schemaName}, true), set_config('role', ${role}, true)`,
-        )
-        .catch(async (e: unknown) => {
-          throw await this.#roleRefusal(e, role);
-        });
-      return fn(Object.assign(tx, { tenant }) as unknown as TenantTx);
-    });
+    const run = () =>
+      this.#db.transaction(async (tx) => {
+        await tx
+          .execute(
+            sql`select set_config('search_path', ${tenant.schemaName}, true), set_config('role', ${role}, true)`,
+          )
+          .catch((e: unknown) => {
+            throw new RoleRefused(e);
+          });
+        return fn(Object.assign(tx, { tenant }) as unknown as TenantTx);
+      });
+    try {
+      return await run();
+    } catch (e) {
+      if (!(e instanceof RoleRefused)) throw e;
+      // `fn` never ran: after the heal below, the transaction is tried once more.
+      if (await this.#healRoleRefusal(e, role)) return run().catch(RoleRefused.unwrap);
+      throw e.cause;
+    }
   }
 
   /**
-   * "permission denied to set role" was seen once in parallel test runs right after a practice was
-   * provisioned, without explanation: the error then says what the catalogue showed at that moment
-   * (read on another connection), for whoever meets it next.
+   * "permission denied to set role" was seen right after practices were provisioned in parallel,
+   * while another connection found the role granted (`pg_has_role` … 'SET' true): a pooled
+   * server process kept a stale role-membership cache. When the grant is there, the role's
+   * catalogue row is rewritten (ALTER ROLE … NOLOGIN, as the owner), which makes every server
+   * process drop that cache, and the caller tries again. Otherwise the error says what the
+   * catalogue shows (read on another connection). Answers whether to try again.
    */
-  async #roleRefusal(e: unknown, role: string): Promise<unknown> {
-    // drizzle wraps the server's error (its cause).
-    const pgError = [(e as { cause?: unknown }).cause, e].find(
-      (x): x is Error & { code: string } => (x as { code?: string } | undefined)?.code === '42501',
-    );
-    if (!pgError) return e;
+  async #healRoleRefusal(e: RoleRefused, role: string): Promise<boolean> {
+    if (!e.pgError) return false;
     try {
       const [row] = await this.#client<{ exists: boolean; canSet: boolean | null }[]>`
         select exists (select 1 from pg_roles where rolname = ${role}) as exists,
           (select pg_has_role(session_user, r.oid, 'SET') from pg_roles r where r.rolname = ${role}) as "canSet"`;
-      (e as Error).message +=
-        ` (seen again on another connection: role exists ${row?.exists}, may set it ${row?.canSet})`;
+      if (row?.canSet) {
+        await this.#client.begin(async (sql) => {
+          await sql`select set_config('role', ${ownerRole(this.#appRole)}, true)`;
+          await sql.unsafe(`alter role ${role} nologin`);
+        });
+        return true;
+      }
+      e.pgError.message += ` (seen again on another connection: role exists ${row?.exists}, may set it ${row?.canSet})`;
     } catch {
       // The explanation is best effort; the original error stands.
     }
-    return e;
+    return false;
   }
 
   /** A control-plane transaction. The role's default search_path holds no tenant table. */
@@ -131,5 +145,20 @@ export class Database {
 
   async close(): Promise<void> {
     await this.#client.end({ timeout: 5 });
+  }
+}
+
+/** The first statement of a tenant transaction failed: `cause` is what the server said. */
+class RoleRefused extends Error {
+  /** The server's "permission denied to set role" (drizzle wraps it), if that is what it was. */
+  readonly pgError: (Error & { code: string }) | undefined;
+  constructor(cause: unknown) {
+    super('the tenant transaction could not start', { cause });
+    this.pgError = [(cause as { cause?: unknown }).cause, cause].find(
+      (x): x is Error & { code: string } => (x as { code?: string } | undefined)?.code === '42501',
+    );
+  }
+  static unwrap(e: unknown): never {
+    throw e instanceof RoleRefused ? e.cause : e;
   }
 }
