@@ -145,7 +145,13 @@ export type SignInOutcome =
   | 'disabled'
   | 'throttled'
   | 'totp_failed'
-  | 'reset';
+  | 'reset'
+  /** Pro Santé Connect: signed in; refused (acr, token, nonce…); identity linked to no account. */
+  | 'psc_success'
+  | 'psc_refused'
+  | 'psc_unlinked'
+  /** A password refused because a practice of the account requires Pro Santé Connect. */
+  | 'psc_required';
 
 export async function insertSignInEvent(
   tx: ControlTx,
@@ -153,6 +159,7 @@ export async function insertSignInEvent(
     userId: string | null;
     email: string;
     outcome: SignInOutcome;
+    acr?: string | null;
     clientIp: string | null;
     userAgent: string | null;
   },

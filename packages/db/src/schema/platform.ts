@@ -41,6 +41,11 @@ export const tenants = platform.table('tenants', {
   idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(30),
   /** Every member must use a second factor (TOTP); administrators always must. */
   totpRequired: boolean('totp_required').notNull().default(false),
+  /**
+   * « Pro Santé Connect obligatoire pour les professionnels de santé »: a member with an RPPS
+   * number signs in through Pro Santé Connect only (members without one keep their password).
+   */
+  pscRequired: boolean('psc_required').notNull().default(false),
   provisioning: jsonb('provisioning')
     .$type<ProvisioningState>()
     .notNull()
@@ -67,6 +72,14 @@ export const users = platform.table(
     totpSecret: text('totp_secret'),
     /** Set once the user proved a first code: from then on sign-in asks for one. */
     totpEnabledAt: timestamp('totp_enabled_at', { withTimezone: true }),
+    /**
+     * The Pro Santé Connect identity linked to this account: its `SubjectNameID` (national
+     * identifier of the professional, e.g. 8 + RPPS). Set once by « Lier ma e-CPS ».
+     */
+    pscSubject: text('psc_subject').unique(),
+    pscLinkedAt: timestamp('psc_linked_at', { withTimezone: true }),
+    /** When the professional accepted the conditions of use of Pro Santé Connect in Rayon. */
+    pscCguAcceptedAt: timestamp('psc_cgu_accepted_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`)],
@@ -105,10 +118,41 @@ export const sessions = platform.table(
     mfaPending: boolean('mfa_pending').notNull().default(false),
     clientIp: text('client_ip'),
     userAgent: text('user_agent'),
+    /** How the session was opened: `password` (with its second factor when due) or `psc`. */
+    authMethod: text('auth_method').notNull().default('password'),
+    /** Pro Santé Connect: the provider's session id (`sid`), so back-channel logout finds it. */
+    pscSid: text('psc_sid'),
+    /**
+     * Pro Santé Connect tokens (access, refresh, id token, expiry) sealed with the platform
+     * secrets key: kept server-side for the calls made on the professional's behalf.
+     */
+    pscTokens: text('psc_tokens'),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.userId)],
+  (t) => [index().on(t.userId), index().on(t.pscSid)],
 );
+
+/**
+ * A Pro Santé Connect authorization in progress: what the callback must find again (state,
+ * nonce, PKCE verifier sealed), bound to the browser by the flow token (only its SHA-256 here).
+ * Used once; ten minutes to come back.
+ */
+export const pscFlows = platform.table('psc_flows', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** sign_in | link | invitation */
+  purpose: text('purpose').notNull(),
+  /** state, nonce and PKCE verifier, sealed together. */
+  checks: text('checks').notNull(),
+  /** link: the signed-in account asking for the link. */
+  userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  /** invitation: the SHA-256 of the invitation token being accepted. */
+  invitationTokenHash: text('invitation_token_hash'),
+  returnTo: text('return_to'),
+  cguAccepted: boolean('cgu_accepted').notNull().default(false),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  createdAt: createdAt(),
+});
 
 /** Password reset links: single use, short-lived; only the SHA-256 of the token is kept. */
 export const passwordResets = platform.table(
@@ -152,8 +196,10 @@ export const signInEvents = platform.table(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
-    /** success | wrong_password | unknown_account | disabled | throttled | totp_failed | totp_success | reset */
+    /** success | wrong_password | unknown_account | disabled | throttled | totp_failed | totp_success | reset | psc_success | psc_refused | psc_unlinked | psc_required */
     outcome: text('outcome').notNull(),
+    /** Pro Santé Connect sign-ins: the authentication level (`acr`) the provider asserted. */
+    acr: text('acr'),
     clientIp: text('client_ip'),
     userAgent: text('user_agent'),
   },
