@@ -105,6 +105,32 @@ export function createApp(deps: Deps) {
     }),
   );
 
+  // Pro Santé Connect's back-channel logout (registered as the client's backchannel_logout_uri):
+  // the caller is authenticated by the logout token itself, signed by PSC.
+  app.post('/auth/psc/backchannel-logout', async (c) => {
+    c.header('Cache-Control', 'no-store');
+    const type = c.req.header('content-type') ?? '';
+    if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) {
+      return c.json(
+        { error: 'invalid_request', error_description: 'expected a form with logout_token' },
+        400,
+      );
+    }
+    const form = new URLSearchParams(await c.req.text());
+    const token = form.get('logout_token');
+    if (!token)
+      return c.json({ error: 'invalid_request', error_description: 'logout_token is required' }, 400);
+    try {
+      await services.auth.psc.backchannelLogout(token);
+    } catch (e) {
+      if (e instanceof AppError && e.code !== 'INTERNAL') {
+        return c.json({ error: 'invalid_request', error_description: e.message }, 400);
+      }
+      throw e;
+    }
+    return c.body(null, 200);
+  });
+
   app.route('/api/v1', createRestV1(services));
 
   app.notFound((c) =>

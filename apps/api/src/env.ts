@@ -34,6 +34,32 @@ const schema = z
     RAYON_SECRETS_KEY: z
       .string()
       .min(40, 'RAYON_SECRETS_KEY must be 32 random bytes in base64 (openssl rand -base64 32)'),
+    /**
+     * Pro Santé Connect: the issuer (bac à sable
+     * https://auth.bas.psc.esante.gouv.fr/auth/realms/esante-wallet, production
+     * https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet); unset: PSC sign-in is not offered.
+     * Registered with PSC: redirect <portal>/connexion/psc/retour, post-logout
+     * <portal>/connexion?deconnexion=psc, back-channel logout <api>/auth/psc/backchannel-logout.
+     */
+    RAYON_PSC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    RAYON_PSC_CLIENT_ID: z.string().min(1).optional(),
+    /** client_secret_basic (default), private_key_jwt or tls_client_auth (mutual TLS, RFC 8705). */
+    RAYON_PSC_CLIENT_AUTH: z
+      .enum(['client_secret_basic', 'private_key_jwt', 'tls_client_auth'])
+      .default('client_secret_basic'),
+    RAYON_PSC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** PEM private key: signs the client assertion (private_key_jwt) or is the TLS client key. */
+    RAYON_PSC_CLIENT_KEY_FILE: z.string().min(1).optional(),
+    /** The key's `kid` registered with PSC (private_key_jwt). */
+    RAYON_PSC_CLIENT_KEY_ID: z.string().min(1).optional(),
+    /** PEM client certificate (tls_client_auth). */
+    RAYON_PSC_CLIENT_CERT_FILE: z.string().min(1).optional(),
+    /** PEM of the CA(s) of PSC's TLS certificate, when not a public CA (a local simulator). */
+    RAYON_PSC_CA_FILE: z.string().min(1).optional(),
+    /** Tolerance on the tokens' time claims, seconds (bounded: 0 to 120). */
+    RAYON_PSC_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(120).default(30),
+    /** Registered with `userinfo_signed_response_alg` (e.g. RS256): userinfo comes as a signed JWT. */
+    RAYON_PSC_USERINFO_SIGNED_ALG: z.enum(['RS256', 'PS256', 'ES256']).optional(),
     /** INSi endpoint (mutual TLS with the practice's certificate); unset: INSi calls are refused. */
     RAYON_INSI_URL: z.url().optional(),
     /** PEM file of the CA(s) that issued the INSi server certificate. */
@@ -84,6 +110,18 @@ const schema = z
       }),
   })
   .superRefine((env, ctx) => {
+    if (env.RAYON_PSC_ISSUER) {
+      const need = (name: keyof typeof env, why: string) => {
+        if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required ${why}` });
+      };
+      need('RAYON_PSC_CLIENT_ID', 'with RAYON_PSC_ISSUER');
+      if (env.RAYON_PSC_CLIENT_AUTH === 'client_secret_basic')
+        need('RAYON_PSC_CLIENT_SECRET', 'for client_secret_basic');
+      if (env.RAYON_PSC_CLIENT_AUTH !== 'client_secret_basic')
+        need('RAYON_PSC_CLIENT_KEY_FILE', `for ${env.RAYON_PSC_CLIENT_AUTH}`);
+      if (env.RAYON_PSC_CLIENT_AUTH === 'tls_client_auth')
+        need('RAYON_PSC_CLIENT_CERT_FILE', 'for tls_client_auth');
+    }
     const { from, to } = env.RAYON_HL7_PORT_RANGE;
     for (const name of [
       'RAYON_API_PORT',

@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { parseEncryptionKey } from '@rayon/connectors/certificates';
 import { createMailer } from '@rayon/connectors/mail';
 import { outboundPolicy } from '@rayon/connectors/outbound';
+import { pscClientFromEnv } from '@rayon/connectors/psc';
 import { Database } from '@rayon/db';
 import { insiSettings } from '@rayon/identity';
 import { Redis } from 'ioredis';
@@ -37,6 +38,21 @@ const app = createApp({
     ? createMailer({ url: env.RAYON_SMTP_URL, from: env.RAYON_MAIL_FROM })
     : undefined,
   trustedProxies: env.RAYON_TRUSTED_PROXIES,
+  psc: pscClientFromEnv(
+    {
+      issuer: env.RAYON_PSC_ISSUER,
+      clientId: env.RAYON_PSC_CLIENT_ID,
+      clientAuth: env.RAYON_PSC_CLIENT_AUTH,
+      clientSecret: env.RAYON_PSC_CLIENT_SECRET,
+      keyFile: env.RAYON_PSC_CLIENT_KEY_FILE,
+      keyId: env.RAYON_PSC_CLIENT_KEY_ID,
+      certFile: env.RAYON_PSC_CLIENT_CERT_FILE,
+      caFile: env.RAYON_PSC_CA_FILE,
+      clockToleranceSeconds: env.RAYON_PSC_CLOCK_TOLERANCE_S,
+      userinfoSignedResponseAlg: env.RAYON_PSC_USERINFO_SIGNED_ALG,
+    },
+    env.RAYON_PORTAL_URL,
+  ),
   hl7Platform: {
     portRange: env.RAYON_HL7_PORT_RANGE,
     servicePorts: [

@@ -24,6 +24,7 @@ export * from './platform/users.ts';
 export * from './platform/staff.ts';
 export * from './platform/sessions.ts';
 export * from './platform/sign-in.ts';
+export * from './platform/psc.ts';
 export * from './platform/api-keys.ts';
 export * from './tenant/sites.ts';
 export * from './tenant/profiles.ts';

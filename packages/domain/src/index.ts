@@ -3,6 +3,7 @@ export * from './shared/luhn.ts';
 export * from './tenancy/identifiers.ts';
 export * from './tenancy/roles.ts';
 export * from './tenancy/staff.ts';
+export * from './tenancy/psc.ts';
 export * from './identity/types.ts';
 export * from './identity/matricule.ts';
 export * from './identity/names.ts';

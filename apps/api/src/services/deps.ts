@@ -1,5 +1,6 @@
 import type { Mailer } from '@rayon/connectors/mail';
 import type { OutboundPolicy } from '@rayon/connectors/outbound';
+import type { PscClient } from '@rayon/connectors/psc';
 import type { Database } from '@rayon/db';
 import type { InsiSettings } from '@rayon/identity';
 import type { Redis } from 'ioredis';
@@ -29,6 +30,8 @@ export interface Deps {
    * peer the client address is the peer's own.
    */
   trustedProxies?: string[] | undefined;
+  /** Pro Santé Connect (RAYON_PSC_ISSUER…); unset: PSC sign-in is not offered. */
+  psc?: PscClient | undefined;
 }
 
 export function currentContext(): RequestContext {

@@ -16,7 +16,8 @@ import { createStaffService } from './staff.ts';
 import { createTenantService } from './tenants.ts';
 
 export function createServices(deps: Deps) {
-  const auth = createAuthService(deps);
+  const staff = createStaffService(deps);
+  const auth = createAuthService(deps, staff);
   return {
     db: deps.db,
     auth,
@@ -26,7 +27,7 @@ export function createServices(deps: Deps) {
     tenants: createTenantService(deps),
     apiKeys: createApiKeyService(deps),
     sites: createSiteService(deps),
-    staff: createStaffService(deps),
+    staff,
     hl7: createHl7Service(deps),
     scheduling: createSchedulingService(deps),
     reports: createReportsService(deps),

@@ -1,14 +1,17 @@
 /**
  * A practice's sign-in security: the journal of its members' sign-ins and its sign-in policy
- * (second factor for every member, idle timeout). The idle timeout itself is applied where
- * sessions are read.
+ * (second factor for every member, idle timeout, Pro Santé Connect for its health professionals).
+ * The idle timeout itself is applied where sessions are read.
  */
 import {
+  deletePasswordSessions,
   findTenantBySlug,
   getSignInPolicy,
   listTenantSignInEvents,
   recordAudit,
   setSignInPolicy,
+  toTenantRef,
+  userIdsWithRpps,
   type SignInPolicy,
   type TenantRef,
 } from '@rayon/db';
@@ -41,6 +44,7 @@ export function createSecurityService(deps: Deps) {
           email: r.email,
           displayName: r.displayName,
           outcome: r.outcome,
+          acr: r.acr,
           clientIp: r.clientIp,
           userAgent: r.userAgent,
         })),
@@ -54,24 +58,41 @@ export function createSecurityService(deps: Deps) {
       return { tenantSlug: tenant.slug, ...policy };
     },
 
-    async setPolicy(slug: string, input: SignInPolicy) {
+    /**
+     * Turning on « Pro Santé Connect obligatoire » ends the password sessions of the members with
+     * an RPPS number (they come back through PSC); `pscRequired` left out keeps the setting.
+     */
+    async setPolicy(
+      slug: string,
+      given: Omit<SignInPolicy, 'pscRequired'> & { pscRequired?: boolean | undefined },
+    ) {
       const { min, max } = IDLE_TIMEOUT_RANGE;
       if (
-        !Number.isInteger(input.idleTimeoutMinutes) ||
-        input.idleTimeoutMinutes < min ||
-        input.idleTimeoutMinutes > max
+        !Number.isInteger(given.idleTimeoutMinutes) ||
+        given.idleTimeoutMinutes < min ||
+        given.idleTimeoutMinutes > max
       ) {
         throw badInput('idleTimeoutMinutes', `idleTimeoutMinutes: ${min} to ${max} minutes`);
       }
       const tenant = await tenantBySlug(slug);
+      const input: SignInPolicy = {
+        totpRequired: given.totpRequired,
+        idleTimeoutMinutes: given.idleTimeoutMinutes,
+        pscRequired: given.pscRequired ?? tenant.pscRequired,
+      };
+      const professionals =
+        input.pscRequired && !tenant.pscRequired
+          ? await db.withTenant(toTenantRef(tenant), (tx) => userIdsWithRpps(tx))
+          : [];
       await db.platform(async (tx) => {
         await setSignInPolicy(tx, tenant.id, input);
+        const ended = await deletePasswordSessions(tx, professionals);
         await recordAudit(tx, {
           actor: currentActor(),
           action: 'tenant.sign_in_policy_set',
           tenantId: tenant.id,
           target: tenant.slug,
-          details: { totpRequired: input.totpRequired, idleTimeoutMinutes: input.idleTimeoutMinutes },
+          details: { ...input, ...(ended ? { passwordSessionsEnded: ended } : {}) },
           requestId: currentContext().requestId,
         });
       });

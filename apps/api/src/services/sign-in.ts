@@ -10,8 +10,12 @@ import {
   findUserByEmail,
   insertSignInEvent,
   insertSignInSession,
+  insertPscSession,
   markSignedIn,
+  pscRequiringPractices,
   recordAudit,
+  toTenantRef,
+  userIdsWithRpps,
   replaceRecoveryCodes,
   secondFactorPolicy,
   setPendingTotpSecret,
@@ -53,6 +57,14 @@ export interface SignedIn {
   sessionToken: string;
   expiresAt: string;
   user: SessionUser;
+}
+
+/** What a session opened through Pro Santé Connect keeps. */
+export interface PscSessionData {
+  sid: string | null;
+  /** Access, refresh and id tokens, sealed with the platform secrets key. */
+  sealedTokens: string;
+  acr: string;
 }
 
 export type LoginResult =
@@ -108,30 +120,33 @@ export function createSignInFlow(deps: Deps) {
     return policy.practiceAdmin || policy.practiceRequires ? 'enrol' : 'none';
   }
 
-  async function openSession(user: UserRow, client: SignInClient, outcome: SignInOutcome): Promise<SignedIn> {
+  /** A full session; through Pro Santé Connect it keeps the provider's `sid` and sealed tokens. */
+  async function openSession(
+    user: UserRow,
+    client: SignInClient,
+    outcome: SignInOutcome,
+    psc?: PscSessionData,
+  ): Promise<SignedIn> {
     const sessionToken = randomToken();
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    const seen = { clientIp: client.ip ?? null, userAgent: client.userAgent?.slice(0, 400) ?? null };
     await db.platform(async (tx) => {
-      await insertSignInSession(tx, {
-        tokenHash: sha256(sessionToken),
-        userId: user.id,
-        expiresAt,
-        mfaPending: false,
-        clientIp: client.ip ?? null,
-        userAgent: client.userAgent?.slice(0, 400) ?? null,
-      });
+      const session = { tokenHash: sha256(sessionToken), userId: user.id, expiresAt, ...seen };
+      if (psc) await insertPscSession(tx, { ...session, pscSid: psc.sid, pscTokens: psc.sealedTokens });
+      else await insertSignInSession(tx, { ...session, mfaPending: false });
       await markSignedIn(tx, user.id);
       await insertSignInEvent(tx, {
         userId: user.id,
         email: user.email,
         outcome,
-        clientIp: client.ip ?? null,
-        userAgent: client.userAgent?.slice(0, 400) ?? null,
+        acr: psc?.acr ?? null,
+        ...seen,
       });
       await recordAudit(tx, {
         actor: { type: 'user', id: user.id },
         action: 'auth.login',
         requestId: currentContext().requestId,
+        ...(psc ? { details: { method: 'psc', acr: psc.acr } } : {}),
       });
     });
     return {
@@ -140,6 +155,25 @@ export function createSignInFlow(deps: Deps) {
       expiresAt: expiresAt.toISOString(),
       user: toSessionUser(user),
     };
+  }
+
+  /**
+   * A password checked, a step still due (the second factor, or the link of an e-CPS): a pending
+   * session that serves that step only, for PENDING_TTL_MS.
+   */
+  async function pendingSession(user: UserRow, client: SignInClient): Promise<string> {
+    const pendingToken = randomToken();
+    await db.platform((tx) =>
+      insertSignInSession(tx, {
+        tokenHash: sha256(pendingToken),
+        userId: user.id,
+        expiresAt: new Date(Date.now() + PENDING_TTL_MS),
+        mfaPending: true,
+        clientIp: client.ip ?? null,
+        userAgent: client.userAgent?.slice(0, 400) ?? null,
+      }),
+    );
+    return pendingToken;
   }
 
   /** The account behind a pending token; the pending session is consumed only on success. */
@@ -158,6 +192,16 @@ export function createSignInFlow(deps: Deps) {
   ): Promise<SignedIn> {
     const consumed = await db.platform((tx) => deletePendingSession(tx, sha256(pendingToken)));
     if (!consumed) throw pendingGone();
+    // A pending session made for the link of an e-CPS never becomes a password session.
+    if (await pscRequiredFor(user.id)) {
+      throw new AppError(
+        'FORBIDDEN',
+        'a practice of this account requires Pro Santé Connect: sign in with it',
+        {
+          details: { reason: 'auth.psc_required' },
+        },
+      );
+    }
     return openSession(user, client, outcome);
   }
 
@@ -204,7 +248,27 @@ export function createSignInFlow(deps: Deps) {
     }
   }
 
+  /**
+   * A practice of the account requires Pro Santé Connect and records an RPPS number for it: the
+   * account is a health professional there and signs in through PSC only.
+   */
+  async function pscRequiredFor(userId: string): Promise<boolean> {
+    const practices = await db.platform((tx) => pscRequiringPractices(tx, userId));
+    for (const practice of practices) {
+      const withRpps = await db.withTenant(toTenantRef(practice), (tx) => userIdsWithRpps(tx, [userId]));
+      if (withRpps.length > 0) return true;
+    }
+    return false;
+  }
+
   return {
+    openSession,
+    pscRequiredFor,
+    pendingUser,
+    /** Consumes a pending session (false when already used or expired). */
+    consumePending: (pendingToken: string) =>
+      db.platform((tx) => deletePendingSession(tx, sha256(pendingToken))),
+
     async login(input: { email: string; password: string }, client: SignInClient): Promise<LoginResult> {
       const email = input.email.trim().toLowerCase();
       const user = await db.platform((tx) => findUserByEmail(tx, email));
@@ -218,6 +282,20 @@ export function createSignInFlow(deps: Deps) {
           await journal(user, email, !user ? 'unknown_account' : !ok ? 'wrong_password' : 'disabled', client);
           throw wrongCredentials();
         }
+        // Said only once the password is right: it tells nothing to someone guessing.
+        if (await pscRequiredFor(user.id)) {
+          await journal(user, email, 'psc_required', client);
+          // Not linked yet: the password opens no session, only the link of the e-CPS (a
+          // pending token for `auth.pscBegin`), after which the professional is signed in by PSC.
+          const linkToken = user.pscSubject ? undefined : await pendingSession(user, client);
+          throw new AppError(
+            'FORBIDDEN',
+            'a practice of this account requires Pro Santé Connect: sign in with it',
+            {
+              details: { reason: 'auth.psc_required', ...(linkToken ? { linkToken } : {}) },
+            },
+          );
+        }
         const due = await secondFactorDue(user);
         if (due === 'none') {
           const session = await openSession(user, client, 'success');
@@ -226,22 +304,11 @@ export function createSignInFlow(deps: Deps) {
         }
         // The password is right but the account's failures stay until the second factor is
         // given: knowing the password must not reset the count of wrong codes.
-        const pendingToken = randomToken();
-        const expiresAt = new Date(Date.now() + PENDING_TTL_MS);
-        await db.platform((tx) =>
-          insertSignInSession(tx, {
-            tokenHash: sha256(pendingToken),
-            userId: user.id,
-            expiresAt,
-            mfaPending: true,
-            clientIp: client.ip ?? null,
-            userAgent: client.userAgent?.slice(0, 400) ?? null,
-          }),
-        );
+        const pendingToken = await pendingSession(user, client);
         return {
           status: due === 'totp' ? 'totp_required' : 'totp_enrolment_required',
           pendingToken,
-          expiresAt: expiresAt.toISOString(),
+          expiresAt: new Date(Date.now() + PENDING_TTL_MS).toISOString(),
         };
       } finally {
         await a.release();

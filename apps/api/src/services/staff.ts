@@ -40,6 +40,7 @@ import {
   type StaffMemberRow,
   type TenantRow,
   type UserProfileRow,
+  findUserByPscSubject,
 } from '@rayon/db';
 import {
   AppError,
@@ -56,6 +57,8 @@ import {
   zonedTime,
   type ProfileLike,
   type SignerProblem,
+  rppsToRecord,
+  type PscProfessional,
   type StaffProfile,
   type TenantRole,
 } from '@rayon/domain';
@@ -108,6 +111,22 @@ export interface InvitationOutcome {
   mailSent: boolean;
   /** Only when the mail could not be sent, so the administrator can pass it on. */
   link: string | null;
+}
+
+/**
+ * The invited profile with what Pro Santé Connect says of the professional: its RPPS must be the
+ * invited one or fills it; its civility and names fill those the administrator left empty.
+ */
+function withPscIdentity(invited: StaffProfile | null, professional?: PscProfessional): StaffProfile | null {
+  if (!professional) return invited;
+  const base = invited ?? staffProfile(null);
+  return {
+    ...base,
+    rpps: rppsToRecord(base.rpps, professional.rpps) ?? base.rpps,
+    civility: base.civility ?? professional.civility,
+    familyName: base.familyName ?? professional.familyName,
+    givenName: base.givenName ?? professional.givenName,
+  };
 }
 
 /** A stored profile as the API shows it (loose stored strings become the typed shape). */
@@ -314,7 +333,8 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
     tenant: TenantRow,
     tokenHash: string,
     userId: string | null,
-    newAccount?: { passwordHash: string },
+    newAccount?: { passwordHash: string } | { pscSubject: string },
+    professional?: PscProfessional,
   ) {
     return db.withTenant(toTenantRef(tenant), async (tx) => {
       const inv = await findOpenInvitation(tx, tokenHash);
@@ -325,8 +345,8 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       if (newAccount) {
         const user = await insertNewUser(tx, {
           email: inv.email.toLowerCase(),
-          displayName: inv.displayName,
-          passwordHash: newAccount.passwordHash,
+          displayName: professional?.displayName ?? inv.displayName,
+          ...newAccount,
         });
         if (!user) {
           throw new AppError('CONFLICT', 'this address already has an account: sign in to accept', {
@@ -337,7 +357,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       }
       await addMembership(tx, inv.tenantId, id!, inv.roles);
       const existing = await findUserProfile(tx, id!);
-      const invited = inv.profile ? staffProfile(inv.profile) : null;
+      const invited = withPscIdentity(inv.profile ? staffProfile(inv.profile) : null, professional);
       await upsertUserProfile(tx, {
         userId: id!,
         displayName: existing?.displayName ?? inv.displayName,
@@ -357,9 +377,9 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
         action: 'invitation.accepted',
         target: inv.id,
         requestId: requestId(),
-        details: { roles: inv.roles, newAccount: Boolean(newAccount) },
+        details: { roles: inv.roles, newAccount: Boolean(newAccount), psc: Boolean(professional) },
       });
-      return inv;
+      return { ...inv, acceptedBy: id! };
     });
   }
 
@@ -695,6 +715,36 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       const passwordHash = await hashPassword(input.password);
       const accepted = await join(tenant, sha256(input.token), null, { passwordHash });
       return { email: accepted.email.toLowerCase() };
+    },
+
+    /** NOT_FOUND unless the invitation is open (before sending its invitee to Pro Santé Connect). */
+    async assertOpenInvitation(token: string): Promise<void> {
+      await openInvitation(token);
+    },
+
+    /**
+     * Accepts an invitation with a Pro Santé Connect identity: the account linked to it when that
+     * account is the invitee's, or a new account without password, linked to it. An existing
+     * account of the invitee that is not linked signs in first and links from « Mon compte »:
+     * the invitation link alone never binds an e-CPS to an existing account.
+     */
+    async acceptInvitationWithPsc(token: string, professional: PscProfessional): Promise<string> {
+      const { inv, tenant } = await openInvitation(token);
+      const [linked, invitee] = await db.platform(async (tx) => [
+        await findUserByPscSubject(tx, professional.nationalId),
+        await findUserByEmail(tx, inv.email),
+      ]);
+      if (linked ? linked.id !== invitee?.id : invitee) {
+        throw new AppError('CONFLICT', 'this e-CPS or the invited address belongs to another account', {
+          field: 'token',
+          details: { reason: 'psc.invitation_other_account' },
+        });
+      }
+      assertTenantReady(tenant);
+      const accepted = linked
+        ? await join(tenant, sha256(token), linked.id, undefined, professional)
+        : await join(tenant, sha256(token), null, { pscSubject: professional.nationalId }, professional);
+      return accepted.acceptedBy!;
     },
 
     /** Accepts an invitation as the signed-in account it was sent to; the password is untouched. */

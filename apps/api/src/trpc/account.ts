@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { authedProcedure, publicProcedure, router } from './init.ts';
+import { authedProcedure, publicProcedure, router, signInStepProcedure } from './init.ts';
 
 const password = z.string().min(1, 'required').max(1024);
 const resetToken = z.string().min(1).max(200);
@@ -23,6 +23,34 @@ export const passwordResetProcedures = {
     .mutation(({ ctx, input }) => ctx.services.passwords.reset(input, client(ctx))),
 };
 
+/** Pro Santé Connect sign-in (public legs), merged into the `auth` router. */
+export const pscProcedures = {
+  /** Whether PSC is configured on this deployment (the portal shows its button). */
+  psc: publicProcedure.query(({ ctx }) => ctx.services.auth.psc.status()),
+  /**
+   * First leg: the authorization URL and the flow token the portal keeps in the browser. `link`
+   * needs the session; `link` and `invitation` the acceptance of PSC's conditions of use.
+   */
+  pscBegin: publicProcedure
+    .input(
+      z.strictObject({
+        purpose: z.enum(['sign_in', 'link', 'invitation']),
+        invitationToken: z.string().min(1).max(200).optional(),
+        linkToken: z.string().min(1).max(200).optional(),
+        returnTo: z.string().max(500).optional(),
+        cguAccepted: z.boolean().optional(),
+      }),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const user = ctx.sessionToken ? await ctx.services.auth.userForSession(ctx.sessionToken) : undefined;
+      return ctx.services.auth.psc.begin(input, user);
+    }),
+  /** Second leg: the callback's query string and the flow token (used once). */
+  pscComplete: signInStepProcedure
+    .input(z.strictObject({ flowToken: z.string().min(1).max(200), query: z.string().max(8192) }))
+    .mutation(({ ctx, input }) => ctx.services.auth.psc.complete(input, client(ctx))),
+};
+
 /** « Mon compte »: one's own sessions and password. */
 export const accountRouter = router({
   sessions: authedProcedure.query(({ ctx }) => ctx.services.sessions.list(ctx.user, ctx.sessionToken)),
@@ -32,4 +60,7 @@ export const accountRouter = router({
   changePassword: authedProcedure
     .input(z.strictObject({ currentPassword: password, newPassword: password }))
     .mutation(({ ctx, input }) => ctx.services.passwords.change(ctx.user, ctx.sessionToken, input)),
+  /** The Pro Santé Connect identity linked to the account (« Lier ma e-CPS »). */
+  psc: authedProcedure.query(({ ctx }) => ctx.services.auth.psc.account(ctx.user)),
+  pscUnlink: authedProcedure.mutation(({ ctx }) => ctx.services.auth.psc.unlink(ctx.user)),
 });

@@ -1,6 +1,6 @@
 import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
 import { z } from 'zod';
-import { accountRouter, passwordResetProcedures } from './account.ts';
+import { accountRouter, passwordResetProcedures, pscProcedures } from './account.ts';
 import { patientsRouter } from './patients.ts';
 import { deliveriesRouter } from './deliveries.ts';
 import { reportsRouter } from './reports.ts';
@@ -65,7 +65,8 @@ const authRouter = router({
     .input(z.strictObject({ pendingToken, code: totpCode }))
     .mutation(({ ctx, input }) => ctx.services.auth.confirmTotpEnrolment(input, signInClient(ctx))),
   logout: authedProcedure.mutation(({ ctx }) => ctx.services.auth.logout(ctx.user, ctx.sessionToken)),
-  me: authedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.user)),
+  me: authedProcedure.query(({ ctx }) => ctx.services.auth.me(ctx.user, ctx.sessionToken)),
+  ...pscProcedures,
   invitation: publicProcedure
     .input(z.strictObject({ token: z.string().min(1).max(200) }))
     .query(({ ctx, input }) => ctx.services.staff.invitation(input.token)),
@@ -238,7 +239,7 @@ const certificatesRouter = router({
 
 const practiceRouter = router({
   home: tenantProcedure().query(async ({ ctx }) => {
-    const me = await ctx.services.auth.me(ctx.user);
+    const me = await ctx.services.auth.me(ctx.user, ctx.sessionToken);
     const membership = me.memberships.find((m) => m.tenantId === ctx.tenant.id)!;
     const sites = await ctx.services.sites.list();
     return {

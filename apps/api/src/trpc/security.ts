@@ -36,12 +36,15 @@ export const securityRouter = router({
           .int('whole minutes')
           .min(IDLE_TIMEOUT_RANGE.min, `at least ${IDLE_TIMEOUT_RANGE.min} minutes`)
           .max(IDLE_TIMEOUT_RANGE.max, `at most ${IDLE_TIMEOUT_RANGE.max} minutes`),
+        /** « Pro Santé Connect obligatoire pour les professionnels de santé »; left out: unchanged. */
+        pscRequired: z.boolean().optional(),
       }),
     )
     .mutation(({ ctx, input }) =>
       ctx.services.security.setPolicy(input.tenantSlug, {
         totpRequired: input.totpRequired,
         idleTimeoutMinutes: input.idleTimeoutMinutes,
+        pscRequired: input.pscRequired,
       }),
     ),
 });

@@ -174,6 +174,7 @@ export interface SignInEventView {
   email: string;
   displayName: string | null;
   outcome: string;
+  acr: string | null;
   clientIp: string | null;
   userAgent: string | null;
 }
@@ -199,6 +200,7 @@ export async function listTenantSignInEvents(
       email: signInEvents.email,
       displayName: users.displayName,
       outcome: signInEvents.outcome,
+      acr: signInEvents.acr,
       clientIp: signInEvents.clientIp,
       userAgent: signInEvents.userAgent,
     })
@@ -217,11 +219,17 @@ export async function listTenantSignInEvents(
 export interface SignInPolicy {
   totpRequired: boolean;
   idleTimeoutMinutes: number;
+  /** « Pro Santé Connect obligatoire pour les professionnels de santé ». */
+  pscRequired: boolean;
 }
 
 export async function getSignInPolicy(tx: ControlTx, tenantId: string): Promise<SignInPolicy | undefined> {
   const [row] = await tx
-    .select({ totpRequired: tenants.totpRequired, idleTimeoutMinutes: tenants.idleTimeoutMinutes })
+    .select({
+      totpRequired: tenants.totpRequired,
+      idleTimeoutMinutes: tenants.idleTimeoutMinutes,
+      pscRequired: tenants.pscRequired,
+    })
     .from(tenants)
     .where(eq(tenants.id, tenantId));
   return row;
@@ -230,6 +238,10 @@ export async function getSignInPolicy(tx: ControlTx, tenantId: string): Promise<
 export async function setSignInPolicy(tx: ControlTx, tenantId: string, p: SignInPolicy): Promise<void> {
   await tx
     .update(tenants)
-    .set({ totpRequired: p.totpRequired, idleTimeoutMinutes: p.idleTimeoutMinutes })
+    .set({
+      totpRequired: p.totpRequired,
+      idleTimeoutMinutes: p.idleTimeoutMinutes,
+      pscRequired: p.pscRequired,
+    })
     .where(eq(tenants.id, tenantId));
 }

@@ -245,13 +245,16 @@ export async function lockInvitationAddress(tx: ControlTx, tenantId: string, ema
 /** Creates an account, or nothing when the address already has one (never touches it). */
 export async function insertNewUser(
   tx: ControlTx,
-  u: { email: string; displayName: string; passwordHash: string },
+  u:
+    | { email: string; displayName: string; passwordHash: string }
+    | { email: string; displayName: string; pscSubject: string },
 ): Promise<UserRow | undefined> {
-  const [row] = await tx
-    .insert(users)
-    .values({ ...u, passwordChangedAt: sql`now()` })
-    .onConflictDoNothing()
-    .returning();
+  // An account made through Pro Santé Connect has no password: it signs in with its e-CPS.
+  const values =
+    'pscSubject' in u
+      ? { ...u, pscLinkedAt: sql`now()`, pscCguAcceptedAt: sql`now()` }
+      : { ...u, passwordChangedAt: sql`now()` };
+  const [row] = await tx.insert(users).values(values).onConflictDoNothing().returning();
   return row;
 }
 

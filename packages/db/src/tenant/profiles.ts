@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { settings, userProfiles } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
 
@@ -74,4 +74,15 @@ export async function userDisplayNames(tx: TenantTx, ids: string[]): Promise<Map
     .from(userProfiles)
     .where(inArray(userProfiles.userId, [...new Set(userIds)]));
   return new Map(rows.map((r) => [r.userId, r.displayName]));
+}
+
+/** The members of the practice with an RPPS number: its health professionals, for PSC rules. */
+export async function userIdsWithRpps(tx: TenantTx, userIds?: readonly string[]): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: userProfiles.userId })
+    .from(userProfiles)
+    .where(
+      and(isNotNull(userProfiles.rpps), userIds ? inArray(userProfiles.userId, [...userIds]) : undefined),
+    );
+  return rows.map((r) => r.userId);
 }
