@@ -13,6 +13,8 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../src/app.ts';
+import { requestContext } from '../src/context.ts';
+import { createServices, type Deps, type Services } from '../src/services/index.ts';
 import { hashPassword } from '../src/auth/secrets.ts';
 import { totpCode, totpStep } from '../src/auth/totp.ts';
 import type { InsiSettings } from '@rayon/identity';
@@ -34,12 +36,14 @@ export async function createHarness(
     trustedProxies?: string[];
     /** The platform mailer (e.g. to a mail catcher); default none. */
     mailer?: Parameters<typeof createApp>[0]['mailer'];
+    /** Pro Santé Connect client (e.g. against the PSC simulator); default none. */
+    psc?: Parameters<typeof createApp>[0]['psc'];
   } = {},
 ) {
   const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
   const redis = new Redis(o.redisUrl ?? inject('redisUrl'), { maxRetriesPerRequest: 2 });
   const secretsKey = randomBytes(32);
-  const app = createApp({
+  const deps: Deps = {
     db,
     redis,
     logger: o.logger ?? pino({ level: 'silent' }),
@@ -50,7 +54,16 @@ export async function createHarness(
     outbound: o.outbound,
     trustedProxies: o.trustedProxies ?? ['127.0.0.1/32', '::1/128'],
     mailer: o.mailer,
-  });
+    psc: o.psc,
+  };
+  const app = createApp(deps);
+  /**
+   * The services of the same deployment, for what no route exposes (e.g. the PSC access token
+   * handed to downstream calls), run inside a request context of their own.
+   */
+  const services = createServices(deps);
+  const inRequest = <T>(fn: (s: Services) => Promise<T>) =>
+    requestContext.run({ requestId: `test-${randomBytes(4).toString('hex')}` }, () => fn(services));
   /**
    * Requests as Hono on Node receives them: `env.incoming.socket` is the TCP peer (`peer`,
    * default loopback like the portal on the same machine).
@@ -177,6 +190,7 @@ export async function createHarness(
     db,
     redis,
     app,
+    inRequest,
     trpc,
     rest,
     secretsKey,
