@@ -13,6 +13,7 @@ import { DEMO, seedDemo } from '../../apps/api/src/cli/seed.ts';
 import { createDmpTestPki, startDmpSimulator } from '@rayon/sim-dmp';
 import { createTestPki, insiConformance, startInsiSimulator } from '@rayon/sim-insi';
 import { startMailCatcher } from '@rayon/sim-mail';
+import { startPscSimulator } from '@rayon/sim-psc';
 import { createMssanteTestPki, startMssanteSimulator } from '@rayon/sim-mssante';
 import { repoRoot, startPostgres, startRedis, type Service } from './services.ts';
 
@@ -45,6 +46,8 @@ export interface Stack {
     mssanteMessages: string | null;
     /** The mail catcher's page of the platform's own mails (invitations, password resets). */
     mail: string;
+    /** The Pro Santé Connect simulator's issuer. */
+    psc: string;
   };
   ports: {
     web: number;
@@ -54,6 +57,7 @@ export interface Stack {
     /** The mail catcher: SMTP (RAYON_SMTP_URL) and its HTTP page. */
     mailSmtp: number;
     mailHttp: number;
+    psc: number;
     hl7Shared: number;
     hl7Demo: number;
     /** The shared MLLP-over-TLS port. */
@@ -107,6 +111,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     redis: o.portBase + 3,
     mailSmtp: o.portBase + 4,
     mailHttp: o.portBase + 5,
+    psc: o.portBase + 6,
     hl7Shared: o.portBase + 10,
     hl7Demo: o.portBase + 11,
     insi: o.portBase + 12,
@@ -150,6 +155,24 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     // The platform's own mails (invitations, password resets) go to a local catcher, shown on a page.
     const mail = await startMailCatcher({ smtpPort: ports.mailSmtp, httpPort: ports.mailHttp });
     services.push({ url: mail.smtpUrl, stop: () => mail.close() });
+
+    // Pro Santé Connect: the local OpenID provider with PSC's paths, claims and test
+    // professionals (the demo radiologist is linked to its Dr MOREAU); the portal's client is
+    // registered with its login callback, its page after logout and the API's back-channel door.
+    const portalOrigin = `http://127.0.0.1:${ports.web}`;
+    const psc = await startPscSimulator({
+      port: ports.psc,
+      clients: [
+        {
+          clientId: 'rayon-local',
+          clientSecret: `rayon-local-${o.name}-psc-secret`,
+          redirectUris: [`${portalOrigin}/connexion/psc/retour`],
+          postLogoutRedirectUris: [`${portalOrigin}/connexion?deconnexion=psc`],
+          backchannelLogoutUri: `http://127.0.0.1:${ports.api}/auth/psc/backchannel-logout`,
+        },
+      ],
+    });
+    services.push({ url: psc.issuer, stop: () => psc.close() });
 
     const appPassword = 'rayon-local-app';
     await setupDatabase({ adminUrl: pg.url, database: 'rayon', appRole: 'rayon_app', appPassword });
@@ -254,6 +277,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       RAYON_QUEUE_PREFIX: `{rayon-${o.name}}`,
       RAYON_SECRETS_KEY: secretsKey,
       RAYON_SMTP_URL: mail.smtpUrl,
+      RAYON_PSC_ISSUER: psc.issuer,
+      RAYON_PSC_CLIENT_ID: 'rayon-local',
+      RAYON_PSC_CLIENT_SECRET: `rayon-local-${o.name}-psc-secret`,
       // The local stand-ins (a PFI peer on this machine) are on loopback: the platform allows it
       // here; a production deployment lists only the ranges its VPNs to hospitals use.
       RAYON_OUTBOUND_ALLOW: '127.0.0.1/32,::1/128',
@@ -311,6 +337,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         dmpDocuments: dmp?.adminUrl ? `${dmp.adminUrl}/documents` : null,
         mssanteMessages: mss?.httpUrl ? `${mss.httpUrl}/messages` : null,
         mail: `${mail.httpUrl}/`,
+        psc: psc.issuer,
       },
       ports,
       env,

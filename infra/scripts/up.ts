@@ -32,6 +32,7 @@ Rayon is running.
   INSi             ${stack.urls.insi ?? 'not started: the shared conformance folder was not found (RAYON_SHARED)'}   (local simulator; the demo practice has its test certificates)
   DMP              ${stack.urls.dmpDocuments ?? '—'}   (local simulator: what it holds; the demo practice has its certificate)
   MSSanté          127.0.0.1:${stack.ports.smtp} (SMTP), ${stack.ports.imap} (IMAP)   ${stack.urls.mssanteMessages ?? '—'}   (local simulator: the mails received; DSN/MDN come back by IMAP)
+  Pro Santé Connect ${stack.urls.psc}   (local simulator: « Se connecter avec Pro Santé Connect », test professionals; Dr MOREAU is the demo radiologist)
   Courriels envoyés : ${stack.urls.mail}   (local catcher of the invitations and password resets; nothing leaves this machine)
   Logs             ${stack.logDir}
 
@@ -41,7 +42,7 @@ Rayon is running.
                    e.g. ${demoTotpUri(DEMO.practiceAdmin.email)}
                    or a code now: node -e "import('otplib').then(o=>o.generate({secret:'${DEMO_TOTP_SECRET}'})).then(console.log)" (in apps/api)
 
-Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, mail catcher = base+4 (SMTP) and base+5 (page), HL7 = base+10 and base+11, INSi = base+12, DICOM = base+13, DMP = base+14/15, MSSanté = base+16/17/18, HL7 over TLS = base+19, dedicated HL7 ports = base+20..base+39).
+Ctrl-C stops everything. RAYON_PORT_BASE moves all ports (portal = base, API = base+1, PostgreSQL = base+2, Redis = base+3, mail catcher = base+4 (SMTP) and base+5 (page), Pro Santé Connect = base+6, HL7 = base+10 and base+11, INSi = base+12, DICOM = base+13, DMP = base+14/15, MSSanté = base+16/17/18, HL7 over TLS = base+19, dedicated HL7 ports = base+20..base+39).
 `);
 
 let stopping = false;

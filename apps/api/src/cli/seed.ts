@@ -1,4 +1,4 @@
-import { parsePkcs12 } from '@rayon/connectors/certificates';
+import { linkPscSubject, parsePkcs12 } from '@rayon/connectors/certificates';
 import {
   putSetting,
   enableTotp,
@@ -195,6 +195,9 @@ export async function seedDemo(
         passwordHash: await hashPassword(r.password),
       });
       await upsertMembership(tx, radiologist.id, tenant.id, ['radiologist']);
+      // Linked to Pro Santé Connect (8 + RPPS, the PSC simulator's Dr MOREAU): the demo
+      // radiologist may sign in with the e-CPS alone.
+      await linkPscSubject(tx, radiologist.id, `8${r.rpps}`);
       await upsertUserProfile(tx, {
         userId: radiologist.id,
         displayName: r.displayName,
