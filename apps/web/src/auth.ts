@@ -12,16 +12,21 @@ export interface PortalUser {
   isPlatformAdmin: boolean;
 }
 
+/** How the API session was opened: a local password (and second factor), or Pro Santé Connect. */
+export type AuthMethod = 'password' | 'psc';
+
 declare module 'next-auth' {
   interface Session {
     /** API session token: sent as `authorization: Bearer …` by the server-side tRPC client. */
     apiSessionToken: string;
     portalUser: PortalUser;
+    authMethod: AuthMethod;
   }
   interface User {
     apiSessionToken?: string;
     apiSessionExpiresAt?: string;
     portalUser?: PortalUser;
+    authMethod?: AuthMethod;
   }
 }
 
@@ -30,6 +35,7 @@ interface PortalClaims {
   apiSessionToken?: string;
   apiSessionExpiresAt?: string;
   portalUser?: PortalUser;
+  authMethod?: AuthMethod;
 }
 
 /** The API session to sign the portal in with: opened by the sign-in steps (connexion/actions.ts). */
@@ -40,6 +46,27 @@ const apiSessionSchema = z.object({
 
 /** Same lifetime as the API session (12 h); the API remains the judge of validity. */
 const SESSION_MAX_AGE_S = 12 * 60 * 60;
+
+/**
+ * The portal's user for an API session, as the API describes it (`auth.me`): the API is the judge
+ * of the session's validity and of how it was opened (`authMethod`), never the provider's name.
+ */
+async function describeSession(raw: unknown, expected: AuthMethod) {
+  const parsed = apiSessionSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const me = await createApiClient({ sessionToken: parsed.data.sessionToken }).auth.me.query();
+  // A PSC sign-in carries a session the API opened through PSC, nothing else.
+  if (expected === 'psc' && me.authMethod !== 'psc') return null;
+  return {
+    id: me.user.id,
+    email: me.user.email,
+    name: me.user.displayName,
+    apiSessionToken: parsed.data.sessionToken,
+    apiSessionExpiresAt: parsed.data.expiresAt,
+    portalUser: me.user,
+    authMethod: me.authMethod,
+  };
+}
 
 export const { auth, signIn, signOut } = NextAuth(() => {
   const env = getEnv();
@@ -56,19 +83,16 @@ export const { auth, signIn, signOut } = NextAuth(() => {
       Credentials({
         id: 'api-session',
         credentials: { sessionToken: {}, expiresAt: {} },
-        async authorize(raw) {
-          const parsed = apiSessionSchema.safeParse(raw);
-          if (!parsed.success) return null;
-          const me = await createApiClient({ sessionToken: parsed.data.sessionToken }).auth.me.query();
-          return {
-            id: me.user.id,
-            email: me.user.email,
-            name: me.user.displayName,
-            apiSessionToken: parsed.data.sessionToken,
-            apiSessionExpiresAt: parsed.data.expiresAt,
-            portalUser: me.user,
-          };
-        },
+        authorize: (raw) => describeSession(raw, 'password'),
+      }),
+      // The same for a session the API opened at the end of a Pro Santé Connect flow
+      // (`auth.pscComplete`, from the route handler connexion/psc/retour): the OpenID Connect
+      // exchange, its checks (state, nonce, PKCE, acr eidas1, id_token signature) and the PSC
+      // tokens stay in the API; the portal only learns the session it opened.
+      Credentials({
+        id: 'pro-sante-connect',
+        credentials: { sessionToken: {}, expiresAt: {} },
+        authorize: (raw) => describeSession(raw, 'psc'),
       }),
     ],
     callbacks: {
@@ -78,6 +102,7 @@ export const { auth, signIn, signOut } = NextAuth(() => {
           token.apiSessionToken = user.apiSessionToken;
           token.apiSessionExpiresAt = user.apiSessionExpiresAt;
           token.portalUser = user.portalUser;
+          token.authMethod = user.authMethod ?? 'password';
         }
         if (!token.apiSessionToken) return null;
         if (token.apiSessionExpiresAt && Date.parse(token.apiSessionExpiresAt) <= Date.now()) return null;
@@ -87,7 +112,12 @@ export const { auth, signIn, signOut } = NextAuth(() => {
         const token = jwt as typeof jwt & PortalClaims;
         // Only server code reads the session: no Auth.js route handler is mounted, so the API
         // token never reaches the browser.
-        return { ...session, apiSessionToken: token.apiSessionToken ?? '', portalUser: token.portalUser! };
+        return {
+          ...session,
+          apiSessionToken: token.apiSessionToken ?? '',
+          portalUser: token.portalUser!,
+          authMethod: token.authMethod ?? 'password',
+        };
       },
     },
     logger: {

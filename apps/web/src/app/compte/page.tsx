@@ -4,6 +4,7 @@ import { SiteHeader } from '../../components/site-header.tsx';
 import { formatDateTime } from '../../lib/labels.ts';
 import { apiForSession, load, requireSession } from '../../server/session.ts';
 import { ChangePasswordForm } from './change-password-form.tsx';
+import { PscSection } from './psc-section.tsx';
 import { RevokeSessionButton } from './revoke-button.tsx';
 
 export const metadata: Metadata = { title: 'Mon compte' };
@@ -20,8 +21,12 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
   const session = await requireSession();
   const query = await searchParams;
   const api = await apiForSession();
-  const sessions = await load(() => api.account.sessions.query());
+  const [sessions, psc] = await Promise.all([
+    load(() => api.account.sessions.query()),
+    load(() => api.account.psc.query()),
+  ]);
   const revoked = query.deconnectee === '1';
+  const pscOutcome = typeof query.psc === 'string' ? query.psc : undefined;
   return (
     <>
       <SiteHeader userName={session.portalUser.displayName} />
@@ -86,6 +91,8 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
             </tbody>
           </table>
         </section>
+
+        <PscSection psc={psc} outcome={pscOutcome} authMethod={session.authMethod} />
 
         <section className="card card--form" aria-labelledby="password-title">
           <h2 id="password-title" className="card__title">

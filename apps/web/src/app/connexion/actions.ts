@@ -1,11 +1,11 @@
 'use server';
 
-import { AuthError } from 'next-auth';
 import { redirect } from 'next/navigation';
-import { auth, signIn } from '../../auth.ts';
+import { PSC_REQUIRED_MESSAGE } from '../../lib/psc.ts';
 import { safeReturnPath } from '../../lib/return-path.ts';
 import { apiErrorInfo, createApiClient } from '../../server/api.ts';
 import { signInClient } from '../../server/request.ts';
+import { carryApiSession } from '../../server/sign-in.ts';
 import {
   clearPendingSignIn,
   clearRecoveryCodes,
@@ -18,6 +18,8 @@ import {
 export interface SignInState {
   email: string;
   error: string | null;
+  /** The right password of a professional whose practice requires Pro Santé Connect. */
+  pscRequired?: boolean;
 }
 
 export interface CodeState {
@@ -40,23 +42,8 @@ function tooMany(details: Record<string, unknown> | null): string {
 
 /** Carries the API session into the portal's cookie, ends a previous one, and goes on. */
 async function finish(session: { sessionToken: string; expiresAt: string }, suite: string | null) {
-  const previous = await auth();
-  try {
-    await signIn('api-session', { ...session, redirect: false });
-  } catch (error) {
-    if (error instanceof AuthError) {
-      console.error('[connexion] sign-in failed', error.type);
-      return { error: MESSAGES.unavailable };
-    }
-    throw error;
-  }
+  if (!(await carryApiSession('api-session', session))) return { error: MESSAGES.unavailable };
   await clearPendingSignIn();
-  // Signing in over an existing session: end the old API session rather than leave it open.
-  if (previous?.apiSessionToken && previous.apiSessionToken !== session.sessionToken) {
-    await createApiClient({ sessionToken: previous.apiSessionToken })
-      .auth.logout.mutate()
-      .catch(() => undefined);
-  }
   return { error: null, to: safeReturnPath(suite ?? '') ?? '/' };
 }
 
@@ -73,6 +60,8 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.code === 'TOO_MANY_REQUESTS') return { email, error: tooMany(info.details) };
+    if (info?.details?.reason === 'auth.psc_required')
+      return { email, error: PSC_REQUIRED_MESSAGE, pscRequired: true };
     if (info?.code === 'UNAUTHORIZED' || info?.code === 'BAD_REQUEST')
       return { email, error: MESSAGES.invalid };
     console.error('[connexion] sign-in failed', info?.code ?? error);

@@ -1,23 +1,45 @@
 'use client';
 
 import { useActionState } from 'react';
+import { PscSignInLink } from '../../components/psc-button.tsx';
 import { signInAction, type SignInState } from './actions.ts';
 
 export function LoginForm({
   initialEmail,
   returnTo = null,
+  pscHref = null,
 }: {
   initialEmail: string;
   /** A path of the portal to go back to after signing in. */
   returnTo?: string | null;
+  /** Where « Se connecter avec Pro Santé Connect » leads; null when PSC is not offered. */
+  pscHref?: string | null;
 }) {
   const [state, formAction, pending] = useActionState<SignInState, FormData>(signInAction, {
     email: initialEmail,
     error: null,
   });
+  // The refusal of a password because the practice requires PSC goes next to the PSC button.
+  const pscRequired = Boolean(state.pscRequired && pscHref);
   return (
     <>
-      {state.error ? (
+      {pscHref ? (
+        <>
+          <div className="psc-block" data-testid="psc-block">
+            {pscRequired ? (
+              <div className="alert alert--warning" role="alert" data-testid="login-error">
+                {state.error}
+              </div>
+            ) : null}
+            <PscSignInLink href={pscHref} />
+            <span className="muted psc-block__about">
+              Professionnels de santé : avec votre e-CPS ou votre carte CPS.
+            </span>
+          </div>
+          <p className="or-separator">ou avec votre mot de passe</p>
+        </>
+      ) : null}
+      {state.error && !pscRequired ? (
         <div className="alert alert--error" role="alert" data-testid="login-error">
           {state.error}
         </div>

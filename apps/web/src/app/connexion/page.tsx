@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { PSC_START_PATH, pscMessage, SIGNED_OUT_OF_PSC } from '../../lib/psc.ts';
 import { safeReturnPath } from '../../lib/return-path.ts';
+import { pscEnabled } from '../../server/psc.ts';
 import { LoginForm } from './login-form.tsx';
 
 // No referrer: the address may carry an invitation link to go back to (`suite`).
@@ -20,10 +22,26 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const stepExpired = first(query.etape) === 'expiree';
   // Where to go back after signing in (an invitation to accept): a path of this portal only.
   const returnTo = safeReturnPath(first(query.suite));
+  // A refusal at the end of a Pro Santé Connect flow (connexion/psc/retour): `?psc=<reason>`.
+  const pscRefusal = first(query.psc);
+  const signedOutOfPsc = first(query.deconnexion) === 'psc';
+  const pscHref = (await pscEnabled())
+    ? `${PSC_START_PATH}${returnTo ? `?${new URLSearchParams({ suite: returnTo })}` : ''}`
+    : null;
   return (
     <main className="page page--narrow">
       <div className="card">
         <h1>Connexion à Rayon</h1>
+        {signedOutOfPsc ? (
+          <div className="alert alert--success" role="status" data-testid="psc-signed-out">
+            {SIGNED_OUT_OF_PSC}
+          </div>
+        ) : null}
+        {pscRefusal ? (
+          <div className="alert alert--error" role="alert" data-testid="psc-error">
+            {pscMessage(pscRefusal)}
+          </div>
+        ) : null}
         {invitationAccepted ? (
           <div className="alert alert--success" role="status" data-testid="invitation-accepted">
             Votre mot de passe est enregistré. Connectez-vous pour accéder à votre établissement.
@@ -44,7 +62,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
             Connectez-vous avec votre compte Rayon pour accepter l&apos;invitation.
           </div>
         ) : null}
-        <LoginForm initialEmail={email} returnTo={returnTo} />
+        <LoginForm initialEmail={email} returnTo={returnTo} pscHref={pscHref} />
         <p>
           <Link href="/mot-de-passe-oublie" prefetch={false} data-testid="forgotten-password">
             Mot de passe oublié ?

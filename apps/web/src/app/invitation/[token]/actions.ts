@@ -4,7 +4,10 @@ import { redirect } from 'next/navigation';
 import { auth } from '../../../auth.ts';
 import { PASSWORDS_DIFFER, passwordRefusalFr } from '../../../lib/passwords.ts';
 import { apiErrorInfo, createApiClient } from '../../../server/api.ts';
+import { pscMessage } from '../../../lib/psc.ts';
+import { beginPscFlow, PscBeginRefused } from '../../../server/psc.ts';
 import { SIGN_IN_PATH } from '../../../server/session.ts';
+import type { PscLinkState } from '../../compte/psc-actions.ts';
 import { EXISTING_ACCOUNT, type AcceptInvitationState } from './state.ts';
 
 export async function acceptInvitationAction(
@@ -106,4 +109,31 @@ export async function acceptSignedInAction(
     throw error;
   }
   redirect(`/t/${encodeURIComponent(tenantSlug)}`);
+}
+
+/**
+ * « Accepter avec ma e-CPS »: the CGU of Pro Santé Connect accepted, an `invitation` flow starts
+ * and the browser goes to PSC; back at the callback, the API creates the account from the
+ * invitation, linked to that e-CPS, and opens its session (no password is chosen).
+ */
+export async function acceptWithPscAction(
+  token: string,
+  previous: PscLinkState,
+  formData: FormData,
+): Promise<PscLinkState> {
+  const attempt = previous.attempt + 1;
+  if (formData.get('cguAccepted') !== 'on') return { attempt, error: pscMessage('cgu_required') };
+  let authorizationUrl: string;
+  try {
+    authorizationUrl = await beginPscFlow({
+      purpose: 'invitation',
+      invitationToken: token,
+      cguAccepted: true,
+      back: `/invitation/${encodeURIComponent(token)}`,
+    });
+  } catch (error) {
+    if (error instanceof PscBeginRefused) return { attempt, error: pscMessage(error.reason) };
+    throw error;
+  }
+  redirect(authorizationUrl);
 }

@@ -3,10 +3,12 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { formatDateTime } from '../../../../../lib/labels.ts';
 import { practiceContext } from '../../../../../server/practice.ts';
+import { pscEnabled } from '../../../../../server/psc.ts';
 import { apiForSession, load } from '../../../../../server/session.ts';
 import { setPolicyAction } from './actions.ts';
-import { isSignInSuccess, signInOutcomeLabel } from './labels.ts';
+import { acrLabel, isSignInSuccess, signInOutcomeLabel } from './labels.ts';
 import { PolicyForm } from './policy-form.tsx';
+import { PscRequiredToggle } from './psc-required.tsx';
 
 export const metadata: Metadata = { title: 'Journal des connexions' };
 
@@ -27,9 +29,10 @@ export default async function SignInJournalPage({
   if (!has('practice_admin')) notFound();
   const before = typeof avant === 'string' && /^\d{1,15}$/.test(avant) ? Number(avant) : undefined;
   const api = await apiForSession({ tenantSlug: slug });
-  const [journal, policy] = await Promise.all([
+  const [journal, policy, pscOffered] = await Promise.all([
     load(() => api.security.signIns.query(before ? { before } : {})),
     load(() => api.security.policy.query({ tenantSlug: slug })),
+    pscEnabled(),
   ]);
   const base = `/t/${encodeURIComponent(slug)}/equipe`;
 
@@ -47,6 +50,9 @@ export default async function SignInJournalPage({
           totpRequired={policy.totpRequired}
           idleTimeoutMinutes={policy.idleTimeoutMinutes}
         />
+        {pscOffered || policy.pscRequired ? (
+          <PscRequiredToggle slug={slug} checked={policy.pscRequired} />
+        ) : null}
       </section>
 
       <section className="section-gap" aria-labelledby="journal-title">
@@ -84,6 +90,14 @@ export default async function SignInJournalPage({
                       >
                         {signInOutcomeLabel(e.outcome)}
                       </span>
+                      {acrLabel(e.acr) ? (
+                        <>
+                          <br />
+                          <span className="muted small" data-testid="sign-in-acr">
+                            {acrLabel(e.acr)}
+                          </span>
+                        </>
+                      ) : null}
                     </td>
                     <td className="break-anywhere" data-label="Adresse" title={e.userAgent ?? undefined}>
                       {e.clientIp ?? '—'}
