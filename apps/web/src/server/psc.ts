@@ -48,8 +48,10 @@ export async function beginPscFlow(input: {
   invitationToken?: string;
   returnTo?: string | null;
   cguAccepted?: boolean;
-  /** The signed-in session (required to link an e-CPS to one's account). */
+  /** The signed-in session (required to link an e-CPS to one's account)… */
   sessionToken?: string;
+  /** …or the pending token of a password refused because the practice requires PSC. */
+  linkToken?: string;
   /** Where a refusal at the callback is shown. */
   back: string;
 }): Promise<string> {
@@ -61,6 +63,7 @@ export async function beginPscFlow(input: {
     }).auth.pscBegin.mutate({
       purpose: input.purpose,
       ...(input.invitationToken ? { invitationToken: input.invitationToken } : {}),
+      ...(input.linkToken ? { linkToken: input.linkToken } : {}),
       ...(input.returnTo ? { returnTo: input.returnTo } : {}),
       ...(input.cguAccepted ? { cguAccepted: true } : {}),
     });
@@ -108,4 +111,37 @@ export async function rememberUnlinkedProfessional(displayName: string): Promise
 
 export async function unlinkedProfessional(): Promise<string | undefined> {
   return (await cookies()).get(PSC_UNLINKED_COOKIE)?.value || undefined;
+}
+
+/**
+ * A right password refused because a practice requires PSC, for an account not linked yet: the
+ * API's pending token that allows only the link of an e-CPS (then PSC signs the professional in),
+ * kept in an httpOnly cookie of /connexion for the « Lier ma e-CPS » form, 5 minutes.
+ */
+const LINK_COOKIE = 'rayon-psc-link';
+
+export async function rememberLinkToken(linkToken: string, suite: string | null): Promise<void> {
+  (await cookies()).set(LINK_COOKIE, JSON.stringify({ linkToken, suite }), {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: await secure(),
+    path: '/connexion',
+    maxAge: 5 * 60,
+  });
+}
+
+export async function takeLinkToken(): Promise<{ linkToken: string; suite: string | null } | undefined> {
+  const jar = await cookies();
+  const raw = jar.get(LINK_COOKIE)?.value;
+  jar.set(LINK_COOKIE, '', { path: '/connexion', maxAge: 0 });
+  if (!raw) return undefined;
+  try {
+    const v = JSON.parse(raw) as unknown;
+    if (typeof v !== 'object' || v === null) return undefined;
+    const { linkToken, suite } = v as Record<string, unknown>;
+    if (typeof linkToken !== 'string' || !linkToken || linkToken.length > 200) return undefined;
+    return { linkToken, suite: typeof suite === 'string' ? suite : null };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,10 +1,11 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { PSC_REQUIRED_MESSAGE } from '../../lib/psc.ts';
+import { PSC_REQUIRED_MESSAGE, pscMessage } from '../../lib/psc.ts';
 import { safeReturnPath } from '../../lib/return-path.ts';
 import { apiErrorInfo, createApiClient } from '../../server/api.ts';
 import { signInClient } from '../../server/request.ts';
+import { beginPscFlow, PscBeginRefused, rememberLinkToken, takeLinkToken } from '../../server/psc.ts';
 import { carryApiSession } from '../../server/sign-in.ts';
 import {
   clearPendingSignIn,
@@ -20,6 +21,13 @@ export interface SignInState {
   error: string | null;
   /** The right password of a professional whose practice requires Pro Santé Connect. */
   pscRequired?: boolean;
+  /** …whose account is not linked to an e-CPS yet: « Lier ma e-CPS » is offered instead. */
+  pscLinkable?: boolean;
+}
+
+export interface PscLinkState {
+  attempt: number;
+  error: string | null;
 }
 
 export interface CodeState {
@@ -60,8 +68,16 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.code === 'TOO_MANY_REQUESTS') return { email, error: tooMany(info.details) };
-    if (info?.details?.reason === 'auth.psc_required')
-      return { email, error: PSC_REQUIRED_MESSAGE, pscRequired: true };
+    if (info?.details?.reason === 'auth.psc_required') {
+      const linkToken = info.details.linkToken;
+      if (typeof linkToken === 'string') await rememberLinkToken(linkToken, suite);
+      return {
+        email,
+        error: PSC_REQUIRED_MESSAGE,
+        pscRequired: true,
+        pscLinkable: typeof linkToken === 'string',
+      };
+    }
     if (info?.code === 'UNAUTHORIZED' || info?.code === 'BAD_REQUEST')
       return { email, error: MESSAGES.invalid };
     console.error('[connexion] sign-in failed', info?.code ?? error);
@@ -133,4 +149,31 @@ export async function recoveryCodesNotedAction(): Promise<void> {
   const shown = await recoveryCodesToShow();
   await clearRecoveryCodes();
   redirect(safeReturnPath(shown?.suite ?? '') ?? '/');
+}
+
+/**
+ * « Lier ma e-CPS » after a password refused because the practice requires PSC: the CGU accepted,
+ * a `link` flow starts with the API's pending token; at the callback the e-CPS is linked and PSC
+ * signs the professional in. The pending token is used once (the cookie is read and deleted).
+ */
+export async function linkPendingAction(previous: PscLinkState, formData: FormData): Promise<PscLinkState> {
+  const attempt = previous.attempt + 1;
+  if (formData.get('cguAccepted') !== 'on') return { attempt, error: pscMessage('cgu_required') };
+  const pending = await takeLinkToken();
+  if (!pending) redirect('/connexion?etape=expiree');
+  const suite = safeReturnPath(pending.suite);
+  let authorizationUrl: string;
+  try {
+    authorizationUrl = await beginPscFlow({
+      purpose: 'link',
+      linkToken: pending.linkToken,
+      cguAccepted: true,
+      returnTo: suite && suite.length <= 500 ? suite : null,
+      back: '/connexion',
+    });
+  } catch (error) {
+    if (error instanceof PscBeginRefused) return { attempt, error: pscMessage(error.reason) };
+    throw error;
+  }
+  redirect(authorizationUrl);
 }

@@ -1,8 +1,28 @@
 'use client';
 
 import { useActionState } from 'react';
-import { PscSignInLink } from '../../components/psc-button.tsx';
-import { signInAction, type SignInState } from './actions.ts';
+import { FormError } from '../../components/form.tsx';
+import { PscSignInLink, PscSubmitButton } from '../../components/psc-button.tsx';
+import { PscCguCheckbox } from '../../components/psc-cgu.tsx';
+import { linkPendingAction, signInAction, type PscLinkState, type SignInState } from './actions.ts';
+
+/** The password was right but the account has no e-CPS yet: link it now (then PSC signs in). */
+function LinkPendingForm() {
+  const [state, formAction, pending] = useActionState<PscLinkState, FormData>(linkPendingAction, {
+    attempt: 0,
+    error: null,
+  });
+  return (
+    <form action={formAction} className="form" data-testid="psc-link-pending">
+      <p>Votre compte n’est pas encore lié à une e-CPS : liez-la maintenant pour vous connecter.</p>
+      <FormError message={state.error} />
+      <PscCguCheckbox id="psc-cgu-pending" />
+      <div className="actions">
+        <PscSubmitButton disabled={pending}>Lier ma e-CPS</PscSubmitButton>
+      </div>
+    </form>
+  );
+}
 
 export function LoginForm({
   initialEmail,
@@ -31,7 +51,7 @@ export function LoginForm({
                 {state.error}
               </div>
             ) : null}
-            <PscSignInLink href={pscHref} />
+            {state.pscLinkable ? <LinkPendingForm /> : <PscSignInLink href={pscHref} />}
             <span className="muted psc-block__about">
               Professionnels de santé : avec votre e-CPS ou votre carte CPS.
             </span>
