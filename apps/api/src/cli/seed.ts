@@ -1,5 +1,6 @@
-import { linkPscSubject, parsePkcs12 } from '@rayon/connectors/certificates';
+import { parsePkcs12 } from '@rayon/connectors/certificates';
 import {
+  linkPscSubject,
   putSetting,
   enableTotp,
   findUserByEmail,
