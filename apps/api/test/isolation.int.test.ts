@@ -561,6 +561,13 @@ describe('coverage of the isolation suite', () => {
     'account.sessions',
     'account.revokeSession',
     'account.changePassword',
+    // Pro Santé Connect: one's own flow (a secret flow token) or account; the practice setting
+    // (security.setPolicy) is tested across practices in psc.int.test.ts.
+    'auth.psc',
+    'auth.pscBegin',
+    'auth.pscComplete',
+    'account.psc',
+    'account.pscUnlink',
   ]);
 
   it('every tRPC procedure is covered above', () => {

@@ -393,6 +393,7 @@ describe('second factor (TOTP)', () => {
       tenantSlug: other.slug,
       totpRequired: false,
       idleTimeoutMinutes: 30,
+      pscRequired: false,
     });
     expect(
       await trpcError(
