@@ -444,6 +444,35 @@ describe('practice that requires Pro Santé Connect', () => {
   });
 });
 
+describe('PSC unreachable', () => {
+  it('says PSC cannot be reached, and keeps serving', async () => {
+    // A port where nothing listens: taken, then given back.
+    const probe = serve({ fetch: () => new Response(), port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => probe.once('listening', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const down = await createHarness({
+      psc: createPscClient({
+        issuer: `http://127.0.0.1:${port}/auth/realms/esante-wallet`,
+        clientId: 'rayon-test',
+        auth: { method: 'client_secret_basic', secret: 'x' },
+        redirectUri: 'http://portal.test/connexion/psc/retour',
+        postLogoutRedirectUri: 'http://portal.test/connexion?deconnexion=psc',
+        timeoutMs: 2000,
+      }),
+    });
+    try {
+      expect(await trpcError(down.trpc().auth.pscBegin.mutate({ purpose: 'sign_in' }))).toMatchObject({
+        code: 'SERVICE_UNAVAILABLE',
+        details: { reason: 'psc.unavailable' },
+      });
+      expect(await down.trpc().auth.psc.query()).toEqual({ enabled: true });
+    } finally {
+      await down.close();
+    }
+  });
+});
+
 describe('without PSC configured', () => {
   it('says so', async () => {
     const bare = await createHarness();

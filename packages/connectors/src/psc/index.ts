@@ -232,7 +232,7 @@ export function createPscClient(settings: PscSettings): PscClient {
     config[oidc.customFetch] = (input, init) => httpFetch(input, init as RequestInit);
     // The id_token comes straight from the token endpoint, so openid-client would trust it on
     // TLS alone; PSC's tokens are checked against its keys all the same (a tampered one fails).
-    // oidc.enableNonRepudiationChecks(config);
+    oidc.enableNonRepudiationChecks(config);
     if (issuer.protocol === 'http:') oidc.allowInsecureRequests(config);
     return config;
   }
