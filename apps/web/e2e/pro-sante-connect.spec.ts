@@ -241,7 +241,7 @@ async function invitationFromMail(email: string, since: number): Promise<string>
 test('a resident invited by the administrator accepts « avec ma e-CPS » and lands signed in', async ({
   page,
   browser,
-}) => {
+}, testInfo) => {
   test.setTimeout(120_000);
   await signInWithPassword(page, { ...ADMIN, totpSecret: demoTotpSecretFor(ADMIN.email) });
   await page.goto(`/t/${PRACTICE}/equipe`);
@@ -256,6 +256,8 @@ test('a resident invited by the administrator accepts « avec ma e-CPS » and la
 
   const resident = await person(browser);
   await resident.goto(path);
+  await expect(resident.getByTestId('psc-accept-form')).toBeVisible();
+  await shoot(resident, testInfo, 'invitation-psc');
   await resident.getByLabel('J’accepte les conditions générales d’utilisation de Pro Santé Connect').check();
   await resident.getByRole('button', { name: /Accepter avec ma e-CPS/ }).click();
   await expect(resident.getByLabel('Scénario de test')).toBeVisible();

@@ -8,7 +8,7 @@ import { PSC_CGU_URL } from '../lib/psc.ts';
 export function PscCguCheckbox({ id }: { id: string }) {
   return (
     <div className="field">
-      <label className="checkbox" htmlFor={id}>
+      <label className="checkbox psc-cgu" htmlFor={id}>
         <input id={id} type="checkbox" name="cguAccepted" required />
         <span>
           J’accepte les{' '}

@@ -61,7 +61,7 @@ export function PscSection({
       ) : null}
       {psc.linked ? (
         <>
-          <dl className="details">
+          <dl className="details details--stack-narrow">
             <dt>Identifiant national (e-CPS)</dt>
             <dd data-testid="psc-national-id">{psc.nationalId ?? '—'}</dd>
             <dt>Liée le</dt>
@@ -74,7 +74,7 @@ export function PscSection({
             ) : null}
           </dl>
           {psc.hasPassword ? (
-            <form action={unlinkPscAction} className="actions">
+            <form action={unlinkPscAction} className="actions psc-section__actions">
               <ConfirmButton
                 question="Délier votre e-CPS ? Vous vous connecterez avec votre mot de passe."
                 className="button button--secondary"

@@ -45,14 +45,17 @@ export default async function SignInJournalPage({
 
       <section className="card card--form section-gap" aria-labelledby="policy-title">
         <h2 id="policy-title">Règles de connexion</h2>
+        {pscOffered || policy.pscRequired ? (
+          // Applied at once (its own form), before the rules saved with « Enregistrer ».
+          <div className="psc-required">
+            <PscRequiredToggle slug={slug} checked={policy.pscRequired} />
+          </div>
+        ) : null}
         <PolicyForm
           action={setPolicyAction.bind(null, slug)}
           totpRequired={policy.totpRequired}
           idleTimeoutMinutes={policy.idleTimeoutMinutes}
         />
-        {pscOffered || policy.pscRequired ? (
-          <PscRequiredToggle slug={slug} checked={policy.pscRequired} />
-        ) : null}
       </section>
 
       <section className="section-gap" aria-labelledby="journal-title">
