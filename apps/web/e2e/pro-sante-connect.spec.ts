@@ -15,7 +15,9 @@ import { PRACTICE } from './stack.ts';
  * accepts « avec ma e-CPS » and lands signed in; the radiologist unlinks and links again her
  * e-CPS from « Mon compte »; the administrator turns on « Pro Santé Connect obligatoire… »: the
  * radiologist's right password is refused in French, the secretary (no RPPS) still signs in with
- * hers, and the journal shows both with the PSC sign-in's acr (the setting is turned off again).
+ * hers, a radiologist invited with her RPPS who chose a password (Dr LEROY) is offered « Lier ma
+ * e-CPS » instead and comes in through PSC, and the journal shows the refusal and the PSC
+ * sign-ins with their acr (the setting is turned off again).
  * Screenshots at 1366 and 390 px (/connexion with the PSC button, the « non liée » page, the PSC
  * section of « Mon compte », the security switch) are attached to the tests' results and copied to
  * /tmp/shots-psc (or RAYON_SCREENSHOTS).
@@ -27,6 +29,13 @@ const SECRETARY = { email: 'accueil@rayon.local', password: 'rayon-accueil-demo'
 const ADMIN = { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo' };
 const suffix = Date.now().toString(36);
 const RESIDENT = { name: 'Camille Petit', email: `camille.petit.${suffix}@example.fr` };
+/** The simulator's Dr LEROY, invited with her RPPS, who chooses a password (no e-CPS linked). */
+const LEROY_ACCOUNT = {
+  name: 'Dr Claire Leroy',
+  email: `claire.leroy.${suffix}@example.fr`,
+  password: 'Glycine-Besancon-Foehn-2077',
+  rpps: '10000000025',
+};
 
 /** The simulator's test professionals (buttons of its login page) and scenarios. */
 const MOREAU = /Dr Julien MOREAU/;
@@ -292,6 +301,31 @@ test('the radiologist unlinks her e-CPS, then links it again from « Mon compte 
   await expect(page.getByTestId('psc-national-id')).toHaveText('810001234565');
 });
 
+test('a radiologist invited with her RPPS accepts with a password (no e-CPS linked yet)', async ({
+  page,
+  browser,
+}) => {
+  await signInWithPassword(page, { ...ADMIN, totpSecret: demoTotpSecretFor(ADMIN.email) });
+  await page.goto(`/t/${PRACTICE}/equipe`);
+  const form = page.getByTestId('invite-form');
+  const since = Date.now();
+  await form.getByLabel('Adresse e-mail').fill(LEROY_ACCOUNT.email);
+  await form.getByLabel('Nom affiché').fill(LEROY_ACCOUNT.name);
+  await form.getByLabel('Radiologue', { exact: true }).check();
+  await form.getByLabel('Numéro RPPS (facultatif)').fill(LEROY_ACCOUNT.rpps);
+  await form.getByRole('button', { name: "Envoyer l'invitation" }).click();
+  await expect(form.getByRole('status')).toHaveText(`Invitation envoyée à ${LEROY_ACCOUNT.email}.`);
+  const path = await invitationFromMail(LEROY_ACCOUNT.email, since);
+
+  const leroy = await person(browser);
+  await leroy.goto(path);
+  await leroy.getByLabel('Mot de passe', { exact: true }).fill(LEROY_ACCOUNT.password);
+  await leroy.getByLabel('Confirmation').fill(LEROY_ACCOUNT.password);
+  await leroy.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+  await expect(leroy.getByTestId('invitation-accepted')).toBeVisible();
+  await leroy.context().close();
+});
+
 test('a PSC-only practice refuses the radiologist’s password, not the secretary’s', async ({
   page,
   browser,
@@ -327,6 +361,26 @@ test('a PSC-only practice refuses the radiologist’s password, not the secretar
     await signInWithPassword(secretary, SECRETARY);
     await expect(secretary.getByTestId('current-user')).toBeVisible();
     await secretary.context().close();
+
+    // A radiologist without e-CPS yet: her right password only lets her link one, then PSC signs her in.
+    const leroy = await person(browser);
+    await leroy.goto('/connexion');
+    await leroy.getByLabel('Adresse e-mail').fill(LEROY_ACCOUNT.email);
+    await leroy.getByLabel('Mot de passe').fill(LEROY_ACCOUNT.password);
+    await leroy.getByRole('button', { name: 'Se connecter' }).click();
+    const linkForm = leroy.getByTestId('psc-link-pending');
+    await expect(leroy.getByTestId('login-error')).toHaveText(PSC_REQUIRED);
+    await expect(linkForm).toContainText('Votre compte n’est pas encore lié à une e-CPS');
+    await shoot(leroy, testInfo, 'connexion-psc-a-lier');
+    await linkForm
+      .getByLabel('J’accepte les conditions générales d’utilisation de Pro Santé Connect')
+      .check();
+    await linkForm.getByRole('button', { name: /Lier ma e-CPS/ }).click();
+    await chooseAtSimulator(leroy, LEROY);
+    await expect(leroy).toHaveURL(new RegExp(`/t/${PRACTICE}$`));
+    await leroy.goto('/compte');
+    await expect(leroy.getByTestId('psc-national-id')).toHaveText('810000000025');
+    await leroy.context().close();
 
     // The journal names both, and the level of the PSC sign-in.
     await page.reload();

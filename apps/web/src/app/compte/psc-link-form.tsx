@@ -18,7 +18,7 @@ export function PscLinkForm() {
       <PscCguCheckbox id="psc-cgu-link" />
       <div className="actions">
         <PscSubmitButton disabled={pending} testId="psc-link">
-          Lier ma e-CPS
+          Lier ma <span className="nowrap">e-CPS</span>
         </PscSubmitButton>
       </div>
     </form>

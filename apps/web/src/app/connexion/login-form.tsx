@@ -18,7 +18,9 @@ function LinkPendingForm() {
       <FormError message={state.error} />
       <PscCguCheckbox id="psc-cgu-pending" />
       <div className="actions">
-        <PscSubmitButton disabled={pending}>Lier ma e-CPS</PscSubmitButton>
+        <PscSubmitButton disabled={pending}>
+          Lier ma <span className="nowrap">e-CPS</span>
+        </PscSubmitButton>
       </div>
     </form>
   );
@@ -51,10 +53,16 @@ export function LoginForm({
                 {state.error}
               </div>
             ) : null}
-            {state.pscLinkable ? <LinkPendingForm /> : <PscSignInLink href={pscHref} />}
-            <span className="muted psc-block__about">
-              Professionnels de santé : avec votre e-CPS ou votre carte CPS.
-            </span>
+            {state.pscLinkable ? (
+              <LinkPendingForm />
+            ) : (
+              <>
+                <PscSignInLink href={pscHref} />
+                <span className="muted psc-block__about">
+                  Professionnels de santé : avec votre e-CPS ou votre carte CPS.
+                </span>
+              </>
+            )}
           </div>
           <p className="or-separator">ou avec votre mot de passe</p>
         </>

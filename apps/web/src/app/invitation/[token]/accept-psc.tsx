@@ -19,7 +19,7 @@ export function AcceptWithPscForm({ token, refusal }: { token: string; refusal: 
       <PscCguCheckbox id="psc-cgu-invitation" />
       <div className="actions">
         <PscSubmitButton disabled={pending} testId="psc-accept">
-          Accepter avec ma e-CPS
+          Accepter avec ma <span className="nowrap">e-CPS</span>
         </PscSubmitButton>
       </div>
     </form>
