@@ -1,6 +1,4 @@
 import { expect, test, type Browser, type ConsoleMessage, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { hashPassword } from '../../api/src/auth/secrets.ts';
 import {
   findTenantBySlug,
@@ -11,6 +9,7 @@ import {
   upsertUserProfile,
 } from '../../../packages/db/src/index.ts';
 import { inPractice, PRACTICE, stackDatabase } from './stack.ts';
+import { shoot } from './support/screens.ts';
 
 /**
  * « Mot de passe oublié » and « Mon compte » (issue 12): a secretary of the demo practice, signed
@@ -24,7 +23,7 @@ import { inPractice, PRACTICE, stackDatabase } from './stack.ts';
  */
 test.describe.configure({ mode: 'serial' });
 
-const shots = process.env.RAYON_SCREENSHOTS ?? '/tmp/shots-account';
+const SHOTS = '/tmp/shots-account';
 const suffix = Date.now().toString(36);
 const USER = {
   name: 'Léa Fontaine',
@@ -100,19 +99,6 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE}`));
-}
-
-async function shoot(page: Page, name: string) {
-  mkdirSync(shots, { recursive: true });
-  for (const width of [1366, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
-    if (width === 390) {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} is wider than the screen at 390 px`).toBeLessThanOrEqual(0);
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 720 });
 }
 
 let me: Page;
@@ -202,7 +188,7 @@ test('forgotten password: one answer for all, the mailed link works once, every 
 
   await me.goto(path);
   await expect(me.getByRole('heading', { name: 'Nouveau mot de passe' })).toBeVisible();
-  await shoot(me, 'mot-de-passe');
+  await shoot(me, 'mot-de-passe', { folder: SHOTS });
   // Weak, then different twice: refused in French, the link still usable.
   await me.getByLabel('Nouveau mot de passe', { exact: true }).fill('FontaineLea2026!');
   await me.getByLabel('Confirmation du nouveau mot de passe').fill('FontaineLea2026!');
@@ -213,7 +199,7 @@ test('forgotten password: one answer for all, the mailed link works once, every 
   await expect(me.getByTestId('error-password')).toContainText(
     'Le mot de passe ne doit pas comporter de données personnelles',
   );
-  await shoot(me, 'mot-de-passe-refus');
+  await shoot(me, 'mot-de-passe-refus', { folder: SHOTS });
   await me.getByLabel('Nouveau mot de passe', { exact: true }).fill(NEW_PASSWORD);
   await me.getByLabel('Confirmation du nouveau mot de passe').fill(`${NEW_PASSWORD}x`);
   await me.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
@@ -230,7 +216,7 @@ test('forgotten password: one answer for all, the mailed link works once, every 
   // The link works once.
   await me.goto(path);
   await expect(me.getByTestId('reset-invalid')).toContainText('a déjà servi');
-  await shoot(me, 'mot-de-passe-lien-utilise');
+  await shoot(me, 'mot-de-passe-lien-utilise', { folder: SHOTS });
 
   // The session opened before on the other browser has ended.
   await elsewhere.goto(`/t/${PRACTICE}`);
@@ -256,7 +242,7 @@ test('« Mon compte »: the sessions, one ended from the other; the password cha
   await expect(me.getByTestId('session-current')).toContainText('Cette session');
   await expect(me.getByTestId('session-current')).toContainText('Chrom');
   await expect(me.getByTestId('session')).toHaveCount(1);
-  await shoot(me, 'mon-compte');
+  await shoot(me, 'mon-compte', { folder: SHOTS });
 
   await me.getByTestId('session').getByRole('button', { name: 'Déconnecter' }).click();
   await expect(me.getByTestId('session-revoked')).toBeVisible();

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Browser, type Cookie, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Cookie, type Page } from '@playwright/test';
+import { person, shoot } from './support/screens.ts';
 import { demoTotpSecretFor, signIn as signInWithPassword } from './support/sign-in.ts';
 import { PRACTICE } from './stack.ts';
 
@@ -52,38 +51,12 @@ const NOT_VERIFIED =
 const PSC_REQUIRED =
   'Votre établissement exige la connexion par Pro Santé Connect pour les professionnels de santé : utilisez votre e-CPS ou votre carte CPS.';
 
-const shots = process.env.RAYON_SCREENSHOTS ?? '/tmp/shots-psc';
+const SHOTS = '/tmp/shots-psc';
 
 function env(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set (globalSetup)`);
   return value;
-}
-
-/** The page (or one element of it) at 1366 and 390 px, attached to the test and copied to `shots`. */
-async function shoot(page: Page, testInfo: TestInfo, name: string, testId?: string) {
-  mkdirSync(shots, { recursive: true });
-  for (const width of [1366, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    const path = testInfo.outputPath(`${name}-${width}.png`);
-    if (testId) await page.getByTestId(testId).screenshot({ path });
-    else await page.screenshot({ path, fullPage: true });
-    await testInfo.attach(`${name}-${width}`, { path, contentType: 'image/png' });
-    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
-    if (width === 390) {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} is wider than the screen at 390 px`).toBeLessThanOrEqual(0);
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 720 });
-}
-
-/** A browser of one's own (one person, one session: no PSC session either), dialogs accepted. */
-async function person(browser: Browser): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => void dialog.accept());
-  return page;
 }
 
 /** /connexion → « Se connecter avec Pro Santé Connect » → the simulator's login page. */
@@ -113,7 +86,7 @@ test('the radiologist signs in through Pro Santé Connect, then out of Rayon and
 }, testInfo) => {
   await page.goto('/connexion');
   await expect(page.getByRole('link', { name: 'Se connecter avec Pro Santé Connect' })).toBeVisible();
-  await shoot(page, testInfo, 'connexion-psc');
+  await shoot(page, 'connexion-psc', { folder: SHOTS, testInfo });
 
   const callbacks: string[] = [];
   page.on('request', (r) => {
@@ -136,7 +109,7 @@ test('the radiologist signs in through Pro Santé Connect, then out of Rayon and
     'Cette session a été ouverte avec Pro Santé Connect.',
   );
   await expect(section.getByTestId('psc-national-id')).toHaveText('810001234565');
-  await shoot(page, testInfo, 'compte-psc-liee', 'psc-section');
+  await shoot(page, 'compte-psc-liee', { folder: SHOTS, testInfo, testId: 'psc-section' });
 
   // Signing out ends the PSC session too, and PSC sends the browser back here.
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
@@ -214,7 +187,7 @@ test('an e-CPS linked to no account is told how to get one; nothing is created',
   );
   // The national id stays out of the address.
   expect(page.url()).not.toContain('810000000025');
-  await shoot(page, testInfo, 'psc-non-liee');
+  await shoot(page, 'psc-non-liee', { folder: SHOTS, testInfo });
   await page.goto('/compte');
   await expect(page).toHaveURL(/\/connexion$/);
 });
@@ -266,7 +239,7 @@ test('a resident invited by the administrator accepts « avec ma e-CPS » and la
   const resident = await person(browser);
   await resident.goto(path);
   await expect(resident.getByTestId('psc-accept-form')).toBeVisible();
-  await shoot(resident, testInfo, 'invitation-psc');
+  await shoot(resident, 'invitation-psc', { folder: SHOTS, testInfo });
   await resident.getByLabel('J’accepte les conditions générales d’utilisation de Pro Santé Connect').check();
   await resident.getByRole('button', { name: /Accepter avec ma e-CPS/ }).click();
   await expect(resident.getByLabel('Scénario de test')).toBeVisible();
@@ -290,7 +263,7 @@ test('the radiologist unlinks her e-CPS, then links it again from « Mon compte 
   await section.getByRole('button', { name: 'Délier' }).click();
   await expect(page).toHaveURL(/\/compte\?psc=deliee$/);
   await expect(page.getByTestId('psc-unlinked')).toBeVisible();
-  await shoot(page, testInfo, 'compte-psc-lier', 'psc-section');
+  await shoot(page, 'compte-psc-lier', { folder: SHOTS, testInfo, testId: 'psc-section' });
 
   await section.getByLabel('J’accepte les conditions générales d’utilisation de Pro Santé Connect').check();
   await section.getByRole('button', { name: /Lier ma e-CPS/ }).click();
@@ -339,7 +312,7 @@ test('a PSC-only practice refuses the radiologist’s password, not the secretar
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-checked', 'true');
   try {
-    await shoot(page, testInfo, 'securite-psc-obligatoire');
+    await shoot(page, 'securite-psc-obligatoire', { folder: SHOTS, testInfo });
 
     const radiologist = await person(browser);
     await radiologist.goto('/connexion');
@@ -350,7 +323,7 @@ test('a PSC-only practice refuses the radiologist’s password, not the secretar
     await expect(block.getByTestId('login-error')).toHaveText(PSC_REQUIRED);
     await expect(block.getByRole('link', { name: 'Se connecter avec Pro Santé Connect' })).toBeVisible();
     await expect(radiologist).toHaveURL(/\/connexion$/);
-    await shoot(radiologist, testInfo, 'connexion-psc-obligatoire');
+    await shoot(radiologist, 'connexion-psc-obligatoire', { folder: SHOTS, testInfo });
     // Through PSC she still comes in.
     await radiologist.getByRole('link', { name: 'Se connecter avec Pro Santé Connect' }).click();
     await chooseAtSimulator(radiologist, MOREAU);
@@ -371,7 +344,7 @@ test('a PSC-only practice refuses the radiologist’s password, not the secretar
     const linkForm = leroy.getByTestId('psc-link-pending');
     await expect(leroy.getByTestId('login-error')).toHaveText(PSC_REQUIRED);
     await expect(linkForm).toContainText('Votre compte n’est pas encore lié à une e-CPS');
-    await shoot(leroy, testInfo, 'connexion-psc-a-lier');
+    await shoot(leroy, 'connexion-psc-a-lier', { folder: SHOTS, testInfo });
     await linkForm
       .getByLabel('J’accepte les conditions générales d’utilisation de Pro Santé Connect')
       .check();

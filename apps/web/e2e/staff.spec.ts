@@ -1,6 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { person, shoot } from './support/screens.ts';
 import { demoTotpSecretFor, freshTotpCode, signIn as signInWithCode } from './support/sign-in.ts';
 
 /**
@@ -18,7 +17,7 @@ import { demoTotpSecretFor, freshTotpCode, signIn as signInWithCode } from './su
  */
 test.describe.configure({ mode: 'serial' });
 
-const shots = process.env.RAYON_SCREENSHOTS ?? '/tmp/shots-staff';
+const SHOTS = '/tmp/shots-staff';
 const suffix = Date.now().toString(36);
 const PRACTICE = {
   // Named after « Centre d'imagerie de démonstration »: the demo secretary's first practice stays hers.
@@ -93,28 +92,6 @@ async function signIn(page: Page, who: { email: string; password: string }) {
   await page.getByLabel('Adresse e-mail').fill(who.email);
   await page.getByLabel('Mot de passe').fill(who.password);
   await page.getByRole('button', { name: 'Se connecter' }).click();
-}
-
-async function shoot(page: Page, name: string) {
-  mkdirSync(shots, { recursive: true });
-  for (const width of [1366, 390]) {
-    await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
-    // Nothing sticks out sideways on a phone.
-    if (width === 390) {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} is wider than the screen at 390 px`).toBeLessThanOrEqual(0);
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 720 });
-}
-
-/** A browser of one's own (one person, one session), dialogs accepted. */
-async function person(browser: Browser): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => void dialog.accept());
-  return page;
 }
 
 const equipe = `/t/${PRACTICE.slug}/equipe`;
@@ -248,7 +225,7 @@ test('the administrator invites a radiologist (a wrong RPPS refused first) and a
   await expect(form.getByRole('status')).toHaveText(`Invitation envoyée à ${mistaken}.`);
   await admin.getByTestId(`invitation-${mistaken}`).getByRole('button', { name: 'Annuler' }).click();
   await expect(admin.getByTestId(`invitation-${mistaken}`)).toHaveCount(0);
-  await shoot(admin, 'equipe-invitations');
+  await shoot(admin, 'equipe-invitations', { folder: SHOTS });
 });
 
 test('the radiologist and the secretary accept from their mails and sign in', async ({ browser }) => {
@@ -256,7 +233,7 @@ test('the radiologist and the secretary accept from their mails and sign in', as
   radiologist = await person(browser);
   await radiologist.goto(path);
   await expect(radiologist.getByText(RADIOLOGIST.email)).toBeVisible();
-  await shoot(radiologist, 'invitation-new-account');
+  await shoot(radiologist, 'invitation-new-account', { folder: SHOTS });
   await radiologist.getByLabel('Mot de passe', { exact: true }).fill(RADIOLOGIST.password);
   await radiologist.getByLabel('Confirmation').fill(RADIOLOGIST.password);
   await radiologist.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
@@ -304,7 +281,7 @@ test('the radiologist and the secretary accept from their mails and sign in', as
   await expect(admin.getByTestId('error-rpps')).toHaveText(
     'Le numéro RPPS compte 11 chiffres et sa clé doit être valide.',
   );
-  await shoot(admin, 'equipe-member');
+  await shoot(admin, 'equipe-member', { folder: SHOTS });
   await admin.goto(equipe);
 });
 
@@ -345,7 +322,7 @@ test('an address with a Rayon account sees no password field and accepts signed 
       "Cette adresse a déjà un compte Rayon : connectez-vous pour accepter l'invitation.",
     );
     await expect(page.getByLabel(/Mot de passe/)).toHaveCount(0);
-    await shoot(page, 'invitation-existing-account');
+    await shoot(page, 'invitation-existing-account', { folder: SHOTS });
 
     // Signing in comes back to the invitation.
     await page.getByRole('link', { name: 'Se connecter pour accepter' }).click();
@@ -356,7 +333,7 @@ test('an address with a Rayon account sees no password field and accepts signed 
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await expect(page).toHaveURL(new RegExp(`${path}$`));
     await expect(page.getByLabel(/Mot de passe/)).toHaveCount(0);
-    await shoot(page, 'invitation-existing-account-signed-in');
+    await shoot(page, 'invitation-existing-account-signed-in', { folder: SHOTS });
     await page.getByRole('button', { name: "Accepter l'invitation" }).click();
     await expect(page).toHaveURL(new RegExp(`/t/${PRACTICE.slug}$`));
     await expect(page.getByTestId('user-roles')).toContainText('Secrétaire médicale');
@@ -375,7 +352,7 @@ test('an address with a Rayon account sees no password field and accepts signed 
   await expect(admin.getByTestId(`member-${DEMO_SECRETARY.email}`).getByTestId('member-state')).toHaveText(
     'Actif',
   );
-  await shoot(admin, 'equipe');
+  await shoot(admin, 'equipe', { folder: SHOTS });
 });
 
 test('the practice gets a room, a modality, an exam, a patient and a done exam', async () => {
