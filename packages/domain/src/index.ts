@@ -1,5 +1,6 @@
 export * from './shared/errors.ts';
 export * from './shared/luhn.ts';
+export * from './shared/paris-time.ts';
 export * from './tenancy/identifiers.ts';
 export * from './tenancy/roles.ts';
 export * from './tenancy/staff.ts';

@@ -15,12 +15,12 @@
  * an AppError CONFLICT naming the rule; bad input throws BAD_INPUT naming the field.
  */
 import { conflict } from '../shared/errors.ts';
+import { parisDate } from '../shared/paris-time.ts';
 import { checkMatricule } from './matricule.ts';
 import {
   ageOn,
   cleanComplementaryTraits,
   isIsoDate,
-  parisDate,
   sameStrictTraits,
   validateStrictTraits,
   type StrictTraitsInput,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../shared/errors.ts';
+import { parisDate } from '../shared/paris-time.ts';
 import {
   ageOn,
   checkStrictTraits,
   cleanComplementaryTraits,
   isIsoDate,
-  parisDate,
   sameStrictTraits,
   validateStrictTraits,
   type StrictTraitsInput,

@@ -1,4 +1,5 @@
 import { badInput, type AppError } from '../shared/errors.ts';
+import { parisDate } from '../shared/paris-time.ts';
 import { cleanName, isValidName, searchKey, toInsForm } from './names.ts';
 import type { ComplementaryTraits, Sex, StrictTraits } from './types.ts';
 
@@ -24,17 +25,6 @@ const COG_RE = /^(?:0[1-9]|[1-9]\d|2[AB])\d{3}$/;
 
 /** Sanity lower bound for a birth date (a year like 0979 is a typing error, not a person). */
 const OLDEST_BIRTH_DATE = '1850-01-01';
-
-/** Calendar date in Europe/Paris (the practices' clock), ISO `YYYY-MM-DD`. */
-export function parisDate(now: Date): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: 'Europe/Paris',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
 
 /** Whether `value` is a real calendar date written `YYYY-MM-DD`. */
 export function isIsoDate(value: string): boolean {

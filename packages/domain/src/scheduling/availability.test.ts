@@ -2,14 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { findAvailableSlots, isWithinOpeningHours, openingIntervals, type Slot } from './availability.ts';
 import {
   addDays,
-  datesBetween,
-  isoWeekday,
-  startOfWeek,
   zonedDate,
   zonedDateTimeToInstant,
   zonedDayBounds,
   zonedTime,
-} from './calendar.ts';
+} from '../shared/paris-time.ts';
+import { datesBetween, isoWeekday, startOfWeek } from './calendar.ts';
 import { deskActions, isLate } from './desk.ts';
 
 const at = (iso: string) => new Date(iso);

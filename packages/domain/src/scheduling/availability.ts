@@ -6,13 +6,12 @@
 import { badInput } from '../shared/errors.ts';
 import {
   addDays,
-  isoWeekday,
   minutesOfDay,
   PRACTICE_TIME_ZONE,
   zonedDate,
   zonedDateTimeToInstant,
-  type WeeklyOpeningHours,
-} from './calendar.ts';
+} from '../shared/paris-time.ts';
+import { isoWeekday, type WeeklyOpeningHours } from './calendar.ts';
 
 export interface Interval {
   start: Date;
