@@ -1,0 +1,141 @@
+import {
+  deleteModality,
+  findModality,
+  insertModality,
+  insertRoom,
+  listBusyIntervals,
+  listModalities,
+  listRooms,
+  listSites,
+  setModalityCallers,
+  setModalityOpeningHours,
+  setModalityRetired,
+  type OpeningHours,
+} from '@rayon/db';
+import { AppError, parseAeTitle, parseModalityCallers, type ModalityType } from '@rayon/domain';
+import { audit, type SchedulingScope } from './scope.ts';
+
+/**
+ * Rooms of the practice's sites and their modalities: AE titles, who may call them, opening
+ * hours, retirement.
+ */
+export function modalityService({ inTenant, clock }: SchedulingScope) {
+  return {
+    listRooms: () => inTenant(listRooms),
+    createRoom: (input: { siteId: string; name: string }) =>
+      inTenant(async (tx) => {
+        if (!(await listSites(tx)).some((s) => s.id === input.siteId))
+          throw new AppError('NOT_FOUND', 'site not found');
+        const room = await insertRoom(tx, input);
+        await audit(tx, 'room.created', room.id);
+        return room;
+      }),
+
+    listModalities: () => inTenant((tx) => listModalities(tx)),
+    /**
+     * A modality, its AE title (normalised, reserved platform-wide) and who may speak DICOM for
+     * it: calling AE titles, source addresses, TLS client certificates (none: no association).
+     */
+    createModality: (input: {
+      roomId: string;
+      name: string;
+      type: ModalityType;
+      aeTitle: string;
+      openingHours: OpeningHours;
+      callingAeTitles?: string[] | undefined;
+      allowedSources?: string[] | undefined;
+      clientCertFingerprints?: string[] | undefined;
+    }) =>
+      inTenant(async (tx) => {
+        const aeTitle = parseAeTitle(input.aeTitle);
+        const callers = parseModalityCallers({
+          callingAeTitles: input.callingAeTitles ?? [],
+          allowedSources: input.allowedSources ?? [],
+          clientCertFingerprints: input.clientCertFingerprints,
+        });
+        if (!(await listRooms(tx)).some((r) => r.id === input.roomId))
+          throw new AppError('NOT_FOUND', 'room not found');
+        const modality = await insertModality(tx, {
+          roomId: input.roomId,
+          name: input.name,
+          type: input.type,
+          aeTitle,
+          openingHours: input.openingHours,
+          ...callers,
+        });
+        await audit(tx, 'modality.created', modality.id, { aeTitle: modality.aeTitle, ...callers });
+        return modality;
+      }),
+
+    /** Replaces who may speak DICOM for a modality (calling AE titles, addresses, certificates). */
+    setModalityCallers: (input: {
+      id: string;
+      callingAeTitles: string[];
+      allowedSources: string[];
+      clientCertFingerprints: string[];
+    }) =>
+      inTenant(async (tx) => {
+        const callers = parseModalityCallers(input);
+        const modality = await setModalityCallers(tx, input.id, callers);
+        if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
+        await audit(tx, 'modality.callers-changed', modality.id, { ...callers });
+        return modality;
+      }),
+
+    /**
+     * Retires a modality: no new booking, no DICOM association; its history stays, and so does
+     * its AE title (reserved for the practice: past worklists and images name it). Refused while
+     * appointments are booked on it from now on: move or cancel them first.
+     */
+    retireModality: (input: { id: string }) =>
+      inTenant(async (tx) => {
+        const current = await findModality(tx, input.id);
+        if (!current) throw new AppError('NOT_FOUND', 'modality not found');
+        if (current.retiredAt) return current;
+        const now = clock();
+        const booked = await listBusyIntervals(tx, {
+          modalityIds: [current.id],
+          from: now,
+          to: new Date('9999-12-31T00:00:00Z'),
+        });
+        if (booked.length > 0) {
+          throw new AppError(
+            'CONFLICT',
+            `${booked.length} appointment(s) are booked on this modality from now on: move or cancel them first`,
+            { field: 'id' },
+          );
+        }
+        const modality = (await setModalityRetired(tx, current.id, now))!;
+        await audit(tx, 'modality.retired', modality.id);
+        return modality;
+      }),
+
+    /** Puts a retired modality back in service. */
+    reactivateModality: (input: { id: string }) =>
+      inTenant(async (tx) => {
+        const modality = await setModalityRetired(tx, input.id, null);
+        if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
+        await audit(tx, 'modality.reactivated', modality.id);
+        return modality;
+      }),
+
+    /** Deletes a modality without history and releases its AE title (else: CONFLICT, retire it). */
+    deleteModality: (input: { id: string }) =>
+      inTenant(async (tx) => {
+        const modality = await findModality(tx, input.id);
+        if (!modality || !(await deleteModality(tx, input.id)))
+          throw new AppError('NOT_FOUND', 'modality not found');
+        await audit(tx, 'modality.deleted', modality.id, { aeTitle: modality.aeTitle });
+        return { id: modality.id };
+      }),
+
+    /** New weekly opening hours; booked appointments stay where they are. */
+    setOpeningHours: (input: { id: string; openingHours: OpeningHours }) =>
+      inTenant(async (tx) => {
+        const modality = await setModalityOpeningHours(tx, input.id, input.openingHours);
+        if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
+        await audit(tx, 'modality.opening-hours-changed', modality.id);
+        return modality;
+      }),
+  };
+}

@@ -1,0 +1,49 @@
+import { findReferrer, insertReferrer, listReferrers, updateReferrer } from '@rayon/db';
+import { AppError } from '@rayon/domain';
+import { audit, type SchedulingScope } from './scope.ts';
+
+/** What the practice records about a referrer (RPPS, ADELI, both or neither). */
+interface ReferrerDetails {
+  rpps?: string | null;
+  adeli?: string | null;
+  familyName: string;
+  givenName?: string | null;
+  specialty?: string | null;
+  mssanteAddress?: string | null;
+}
+
+const referrerValues = (input: ReferrerDetails) => ({
+  rpps: input.rpps ?? null,
+  adeli: input.adeli ?? null,
+  familyName: input.familyName,
+  givenName: input.givenName ?? null,
+  specialty: input.specialty ?? null,
+  mssanteAddress: input.mssanteAddress ?? null,
+});
+
+/** Referring professionals (RPPS, ADELI, MSSanté address). */
+export function referrerService({ inTenant }: SchedulingScope) {
+  return {
+    listReferrers: () => inTenant(listReferrers),
+    createReferrer: (input: ReferrerDetails) =>
+      inTenant(async (tx) => {
+        const row = await insertReferrer(tx, referrerValues(input));
+        await audit(tx, 'referrer.created', row.id);
+        return row;
+      }),
+    getReferrer: (id: string) =>
+      inTenant(async (tx) => {
+        const row = await findReferrer(tx, id);
+        if (!row) throw new AppError('NOT_FOUND', 'referrer not found');
+        return row;
+      }),
+    /** Replaces a referrer's details (RPPS, ADELI, names, specialty, MSSanté address). */
+    updateReferrer: (id: string, input: ReferrerDetails) =>
+      inTenant(async (tx) => {
+        const row = await updateReferrer(tx, id, referrerValues(input));
+        if (!row) throw new AppError('NOT_FOUND', 'referrer not found');
+        await audit(tx, 'referrer.updated', row.id);
+        return row;
+      }),
+  };
+}
