@@ -2,6 +2,11 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import boundaries from './infra/eslint/boundaries.js';
+
+// Files that only run in tests or tooling: a package may use its devDependencies there.
+const TEST_FILES = String.raw`(\.test\.ts$|/test/|/e2e/|/test-fixtures\.ts$|/testing\.ts$)`;
+const APPS = ['@rayon/api', '@rayon/web', '@rayon/worker', '@rayon/gateway'];
 
 export default tseslint.config(
   {
@@ -52,6 +57,44 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // DESIGN.md « The house »: arrows point down, and each package is reached through its name.
+    plugins: { boundaries },
+    rules: {
+      'boundaries/no-relative-cross-package': 'error',
+      'boundaries/arrows': [
+        'error',
+        [
+          {
+            from: ['@rayon/sim-*', '@rayon/test-pki'],
+            forbid: ['@rayon/domain'],
+            message:
+              'a simulator stands in for a national service and checks with its own code, so a mistake in our rules (INS, RPPS…) cannot hide on both sides.',
+          },
+          {
+            from: ['@rayon/sim-*', '@rayon/test-pki'],
+            allowOnly: ['@rayon/sim-*', '@rayon/test-pki'],
+            scope: '@rayon/*',
+            exceptFiles: TEST_FILES,
+            message: 'a simulator runs on its own; only its tests drive it with our clients.',
+          },
+          {
+            from: ['@rayon/connectors', '@rayon/documents', '@rayon/hl7', '@rayon/dicom', '@rayon/db'],
+            allowOnly: ['@rayon/domain'],
+            scope: '@rayon/*',
+            exceptFiles: TEST_FILES,
+            message: 'connectors, documents, hl7, dicom and db build on domain only.',
+          },
+          {
+            from: ['@rayon/*'],
+            forbid: APPS,
+            exceptFiles: String.raw`^apps/`,
+            message: 'arrows point down: a package never imports an app.',
+          },
+        ],
+      ],
+    },
+  },
+  {
     files: ['packages/domain/**'],
     rules: {
       'no-restricted-imports': [
@@ -70,6 +113,11 @@ export default tseslint.config(
   {
     files: ['apps/web/**'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } },
+  },
+  {
+    // The end-to-end tests prepare the stack's database themselves; the portal does not.
+    files: ['apps/web/**'],
+    ignores: ['apps/web/e2e/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -11,6 +11,7 @@ export default defineConfig({
             'packages/*/test/**/*.test.ts',
             'apps/*/src/**/*.test.ts',
             'infra/simulators/*/src/**/*.test.ts',
+            'infra/eslint/**/*.test.js',
           ],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },

@@ -30,20 +30,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
 import { startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
 import postgres from 'postgres';
-import { createHarness, type Harness } from '../../apps/api/test/harness.ts';
-import { setUpPractice, type Practice } from '../../apps/worker/test/support/practice.ts';
-import { OrganisationCertificate } from '../../packages/connectors/src/certificates/index.ts';
-import { putSetting, type Database } from '../../packages/db/src/index.ts';
-import { createTestTenant } from '../../packages/db/src/testing.ts';
-import { DISTRIBUTION_SETTING, luhnValid } from '../../packages/domain/src/index.ts';
-import { encodeFrame, MllpDecoder } from '../../packages/hl7/src/index.ts';
-import { installCertificate } from '../../packages/identity/src/index.ts';
+import { createHarness, type Harness } from '@rayon/api/test-harness';
+import { setUpPractice, type Practice } from '@rayon/worker/test-practice';
+import { OrganisationCertificate } from '@rayon/connectors/certificates';
+import { putSetting, type Database } from '@rayon/db';
+import { createTestTenant } from '@rayon/db/testing';
+import { DISTRIBUTION_SETTING, luhnValid } from '@rayon/domain';
+import { encodeFrame, MllpDecoder } from '@rayon/hl7';
+import { installCertificate } from '@rayon/identity';
 import {
   createIgcSanteTestChain,
   issueClientCertificate,
   type IgcSanteTestChain,
   type TestClientCertificate,
-} from '../simulators/test-pki/src/index.ts';
+} from '@rayon/test-pki';
 import { portBase, repoRoot, startPostgres, startRedis } from '../scripts/services.ts';
 import { runCleanups, scratchDatabase, type Cleanups } from './scratch.ts';
 

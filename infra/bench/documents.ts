@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildReportCda, parseReportDocument, renderReportPdf } from '../../packages/documents/src/index.ts';
+import { buildReportCda, parseReportDocument, renderReportPdf } from '@rayon/documents';
 import { repoRoot } from '../scripts/services.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import postgres from 'postgres';
-import { startHl7Listeners } from '../../apps/gateway/src/hl7/listeners.ts';
-import { Database, insertHl7Route, migratePlatform, setupDatabase } from '../../packages/db/src/index.ts';
-import { createTestTenant } from '../../packages/db/src/testing.ts';
-import { encodeFrame, MllpDecoder, sniffHeader } from '../../packages/hl7/src/index.ts';
-import { createInbound } from '../../packages/inbound/src/index.ts';
+import { startHl7Listeners } from '@rayon/gateway/hl7/listeners';
+import { Database, insertHl7Route, migratePlatform, setupDatabase } from '@rayon/db';
+import { createTestTenant } from '@rayon/db/testing';
+import { encodeFrame, MllpDecoder, sniffHeader } from '@rayon/hl7';
+import { createInbound } from '@rayon/inbound';
 import { portBase, repoRoot, startPostgres } from '../scripts/services.ts';
 
 const PER_CONNECTION = Number(process.env.BENCH_MESSAGES ?? 400);

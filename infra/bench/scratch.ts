@@ -3,7 +3,7 @@
  * application role), dropped by the cleanup it registers.
  */
 import postgres from 'postgres';
-import { Database, migratePlatform, setupDatabase } from '../../packages/db/src/index.ts';
+import { Database, migratePlatform, setupDatabase } from '@rayon/db';
 
 export type Cleanups = Array<() => Promise<void> | void>;
 

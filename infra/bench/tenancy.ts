@@ -11,9 +11,7 @@ import { serve } from '@hono/node-server';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { createApp } from '../../apps/api/src/app.ts';
-import { createServices } from '../../apps/api/src/services/index.ts';
-import { requestContext } from '../../apps/api/src/context.ts';
+import { createApp, createServices, requestContext } from '@rayon/api';
 import {
   Database,
   insertSite,
@@ -21,9 +19,9 @@ import {
   migratePlatform,
   setupDatabase,
   upsertUser,
-} from '../../packages/db/src/index.ts';
-import { createTestTenant } from '../../packages/db/src/testing.ts';
-import { tenantSchemaName } from '../../packages/domain/src/index.ts';
+} from '@rayon/db';
+import { createTestTenant } from '@rayon/db/testing';
+import { tenantSchemaName } from '@rayon/domain';
 import { portBase, startPostgres, startRedis } from '../scripts/services.ts';
 
 const TENANTS = 500;

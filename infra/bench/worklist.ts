@@ -22,11 +22,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { createApp } from '../../apps/api/src/app.ts';
-import { requestContext } from '../../apps/api/src/context.ts';
-import { createServices } from '../../apps/api/src/services/index.ts';
-import { parisDicom, startWorklist } from '../../apps/gateway/src/dicom/worklist.ts';
-import { addDays, zonedDate, zonedDateTimeToInstant } from '../../packages/domain/src/index.ts';
+import { createApp, createServices, requestContext } from '@rayon/api';
+import { startWorklist } from '@rayon/gateway/dicom/worklist';
+import { addDays, dicomDateTime, zonedDate, zonedDateTimeToInstant } from '@rayon/domain';
 import {
   createPatient,
   type Database,
@@ -41,8 +39,8 @@ import {
   type OpeningHours,
   type TenantRef,
   type TenantTx,
-} from '../../packages/db/src/index.ts';
-import { createTestTenant } from '../../packages/db/src/testing.ts';
+} from '@rayon/db';
+import { createTestTenant } from '@rayon/db/testing';
 import { portBase, startPostgres, startRedis } from '../scripts/services.ts';
 import { runCleanups, scratchDatabase, type Cleanups } from './scratch.ts';
 
@@ -326,7 +324,7 @@ async function seedPractice(db: Database, tenant: TenantRef, ae: string): Promis
 
 /** A step as a dcmtk dump, the input of dump2dcm (what a file-based worklist server reads). */
 function dumpOf(step: Step, ae: string): string {
-  const start = parisDicom(step.startsAt);
+  const start = dicomDateTime(step.startsAt);
   return [
     `(0008,0050) SH [${step.accessionNumber}]`,
     '(0008,0090) PN [GIRARD^Claude]',
@@ -482,7 +480,7 @@ try {
     const r = await run('dump2dcm', [dump, join(wlDir, ae, `step${String(n).padStart(4, '0')}.wl`)]);
     if (r.code !== 0) throw new Error(`dump2dcm failed: ${r.out}`);
   }
-  const expected = stepsOf[0]!.filter((s) => parisDicom(s.startsAt).date === today).length;
+  const expected = stepsOf[0]!.filter((s) => dicomDateTime(s.startsAt).date === today).length;
 
   // 3. The gateway's worklist SCP, then wlmscpfs, with the same query.
   const scp = await startWorklist({ db, logger: pino({ level: 'silent' }), host: '127.0.0.1', port: 0 });

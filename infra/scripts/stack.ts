@@ -8,8 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Database, migrateAllTenants, migratePlatform, setupDatabase } from '../../packages/db/src/index.ts';
-import { DEMO, seedDemo } from '../../apps/api/src/cli/seed.ts';
+import { Database, migrateAllTenants, migratePlatform, setupDatabase } from '@rayon/db';
+import { hashPassword } from '@rayon/api/auth/secrets';
+import { sealTotpSecret } from '@rayon/api/auth/totp';
+import { DEMO, seedDemo } from '@rayon/seed';
 import { createDmpTestPki, startDmpSimulator } from '@rayon/sim-dmp';
 import { createTestPki, insiConformance, startInsiSimulator } from '@rayon/sim-insi';
 import { startMailCatcher } from '@rayon/sim-mail';
@@ -242,7 +244,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     try {
       await migratePlatform(db);
       await migrateAllTenants(db);
-      ({ scheduleDay } = await seedDemo(db, DEMO, {
+      ({ scheduleDay } = await seedDemo(db, { hashPassword, sealTotpSecret }, DEMO, {
         hl7Port: ports.hl7Demo,
         secretsKey: Buffer.from(secretsKey, 'base64'),
         certificates: [

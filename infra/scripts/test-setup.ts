@@ -4,8 +4,8 @@
  * the application role and the platform migrations. Each test file then makes throw-away tenants.
  */
 import type { TestProject } from 'vitest/node';
-import { Database, migratePlatform, setupDatabase } from '../../packages/db/src/index.ts';
-import '../../packages/db/src/testing.ts';
+import { Database, migratePlatform, setupDatabase } from '@rayon/db';
+import '@rayon/db/testing';
 import { portBase, startPostgres, startRedis } from './services.ts';
 
 export default async function setup(project: TestProject) {

@@ -1,6 +1,6 @@
 /** `./rayon up`: runs Rayon on embedded defaults until Ctrl-C. */
 import { portBase, QuickStartError } from './services.ts';
-import { DEMO_AE_TITLES, DEMO_CALLERS, DEMO_TOTP_SECRET, demoTotpUri } from '../../apps/api/src/cli/seed.ts';
+import { DEMO_AE_TITLES, DEMO_CALLERS, DEMO_TOTP_SECRET, demoTotpUri } from '@rayon/seed/demo';
 import { DEMO, startStack } from './stack.ts';
 
 const stack = await startStack({

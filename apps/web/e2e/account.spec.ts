@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type ConsoleMessage, type Page } from '@playwright/test';
-import { hashPassword } from '../../api/src/auth/secrets.ts';
+import { hashPassword } from '@rayon/api/auth/secrets';
 import {
   findTenantBySlug,
   findUserByEmail,
@@ -7,7 +7,7 @@ import {
   upsertMembership,
   upsertUser,
   upsertUserProfile,
-} from '../../../packages/db/src/index.ts';
+} from '@rayon/db';
 import { inPractice, PRACTICE, stackDatabase } from './stack.ts';
 import { shoot } from './support/screens.ts';
 

@@ -9,8 +9,8 @@ import {
   listReferrers,
   putSetting,
   setExamStatus,
-} from '../../../packages/db/src/index.ts';
-import { DEFAULT_DISTRIBUTION, DISTRIBUTION_SETTING } from '../../../packages/domain/src/index.ts';
+} from '@rayon/db';
+import { DEFAULT_DISTRIBUTION, DISTRIBUTION_SETTING } from '@rayon/domain';
 import { freePort, inPractice, PRACTICE } from './stack.ts';
 
 /**

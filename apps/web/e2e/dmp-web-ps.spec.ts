@@ -3,12 +3,8 @@ import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.t
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createPatient, insertIdentity } from '../../../packages/db/src/index.ts';
-import {
-  applyInsiResult,
-  createIdentity,
-  recordIdentityDocument,
-} from '../../../packages/domain/src/index.ts';
+import { createPatient, insertIdentity } from '@rayon/db';
+import { applyInsiResult, createIdentity, recordIdentityDocument } from '@rayon/domain';
 import { E2E_PORT_BASE, freePort, inPractice, PRACTICE } from './stack.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
-import { findTenantBySlug } from '../../../packages/db/src/index.ts';
+import { findTenantBySlug } from '@rayon/db';
 import { inPractice, PRACTICE, stackDatabase } from './stack.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { insertIdentity } from '../../../packages/db/src/index.ts';
-import { identityFromSource, INS_OIDS } from '../../../packages/domain/src/index.ts';
+import { insertIdentity } from '@rayon/db';
+import { identityFromSource, INS_OIDS } from '@rayon/domain';
 import { inPractice, PRACTICE } from './stack.ts';
 import { demoTotpSecretFor, signIn } from './support/sign-in.ts';
 

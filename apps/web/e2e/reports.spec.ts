@@ -3,8 +3,8 @@ import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.t
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findTenantBySlug, toTenantRef } from '../../../packages/db/src/index.ts';
-import { remindProvisionalReports } from '../../../packages/reporting/src/reminders.ts';
+import { findTenantBySlug, toTenantRef } from '@rayon/db';
+import { remindProvisionalReports } from '@rayon/reporting';
 import { PRACTICE, stackDatabase } from './stack.ts';
 
 /**

@@ -5,14 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import {
-  findTenantBySlug,
-  toTenantRef,
-  upsertMembership,
-  upsertUser,
-  upsertUserProfile,
-} from '../../../packages/db/src/index.ts';
-import { hashPassword } from '../../api/src/auth/secrets.ts';
+import { findTenantBySlug, toTenantRef, upsertMembership, upsertUser, upsertUserProfile } from '@rayon/db';
+import { hashPassword } from '@rayon/api/auth/secrets';
 import { PRACTICE, stackDatabase } from './stack.ts';
 import { DEMO_TOTP_SECRET, freshTotpCode } from './support/sign-in.ts';
 

@@ -3,7 +3,7 @@
  * its port base, the demo practice, its database, and free loopback ports.
  */
 import { createServer } from 'node:net';
-import { Database, findTenantBySlug, toTenantRef, type TenantTx } from '../../../packages/db/src/index.ts';
+import { Database, findTenantBySlug, toTenantRef, type TenantTx } from '@rayon/db';
 
 export const E2E_PORT_BASE = Number(process.env.RAYON_E2E_PORT_BASE ?? 4500);
 export const PRACTICE = 'imagerie-demo';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import pino from 'pino';
-import { startWorklist } from '../../gateway/src/dicom/worklist.ts';
+import { startWorklist } from '@rayon/gateway/dicom/worklist';
 import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 import { PRACTICE, stackDatabase } from './stack.ts';
 

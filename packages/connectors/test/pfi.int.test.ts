@@ -11,12 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // The messages come from the HL7 builder; connectors do not depend on @rayon/hl7 (DESIGN.md:
 // both sit on domain only), so the test reaches it by path.
-import {
-  buildCdaMessage,
-  parseMessage,
-  type CdaMessageDescription,
-  type CdaMessageInput,
-} from '../../hl7/src/index.ts';
+import { buildCdaMessage, parseMessage, type CdaMessageDescription, type CdaMessageInput } from '@rayon/hl7';
 import { DeliveryError } from '../src/delivery-error.ts';
 import { outboundPolicy } from '../src/outbound.ts';
 import { sendToPfi } from '../src/pfi/index.ts';

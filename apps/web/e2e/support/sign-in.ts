@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { generate } from 'otplib';
-import { DEMO_TOTP_SECRET } from '../../../api/src/cli/seed.ts';
+import { DEMO_TOTP_SECRET } from '@rayon/seed/demo';
 import { E2E_PORT_BASE } from '../stack.ts';
 
 export { DEMO_TOTP_SECRET };

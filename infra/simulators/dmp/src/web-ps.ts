@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { checkMatricule, INS_OIDS } from '@rayon/domain';
+import { readMatricule } from './matricule.ts';
 import type { DmpDocumentStatus, StoredDmpDocument } from './server.ts';
+import { INS_OIDS } from './vihf-check.ts';
 
 /**
  * TD0.9 — accès web-PS contextuel (national-services.md §1.8).
@@ -31,7 +32,6 @@ export interface WebPsRequest {
 }
 
 const MAX_FORM_BYTES = 16 * 1024;
-const INS_OID_VALUES: readonly string[] = Object.values(INS_OIDS);
 const PAGE_LABELS: Record<WebPsPage, string> = {
   'dossier-patient': 'Dossier patient',
   'tableau-de-bord': 'Tableau de bord du professionnel',
@@ -80,8 +80,8 @@ export function parseWebPsForm(
   const page = one(WEB_PS_FIELDS.page);
   let matricule: string | undefined;
   if (insValue !== undefined) {
-    // Exactly 15 characters as sent (no spaces), then the codebase's NIR/NIA check (2A/2B, key).
-    const check = checkMatricule(insValue);
+    // Exactly 15 characters as sent (no spaces), then the simulator's own NIR/NIA check (2A/2B, key).
+    const check = readMatricule(insValue);
     if (insValue.length !== 15) {
       errors.push({ field: WEB_PS_FIELDS.ins, message: MATRICULE_REASONS.length });
     } else if (!check.valid) {
@@ -90,10 +90,10 @@ export function parseWebPsForm(
       matricule = check.matricule;
     }
   }
-  if (oid !== undefined && !INS_OID_VALUES.includes(oid)) {
+  if (oid !== undefined && !INS_OIDS.includes(oid)) {
     errors.push({
       field: WEB_PS_FIELDS.insOid,
-      message: `OID d'autorité d'affectation de l'INS inconnu (attendu : ${INS_OID_VALUES.join(', ')})`,
+      message: `OID d'autorité d'affectation de l'INS inconnu (attendu : ${INS_OIDS.join(', ')})`,
     });
   }
   if (page !== undefined && !(WEB_PS_PAGES as readonly string[]).includes(page)) {

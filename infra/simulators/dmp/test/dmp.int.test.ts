@@ -19,11 +19,7 @@ import {
 } from '@rayon/connectors/dmp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // The documents package renders the real CDAs (test-only relative import: the simulator does not depend on it).
-import {
-  parseReportDocument,
-  renderReport,
-  type ReportDocument,
-} from '../../../../packages/documents/src/index.ts';
+import { parseReportDocument, renderReport, type ReportDocument } from '@rayon/documents';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '../src/index.ts';
 import { validateCdaToolPath } from '../src/shared.ts';
 

@@ -5,7 +5,7 @@ import { OrganisationCertificate } from '@rayon/connectors/certificates';
 import { sendReportToDmp } from '@rayon/connectors/dmp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The documents package renders the real CDAs (test-only relative import: the simulator does not depend on it).
-import { parseReportDocument, renderReport } from '../../../../packages/documents/src/index.ts';
+import { parseReportDocument, renderReport } from '@rayon/documents';
 import {
   createDmpTestPki,
   renderWebPsPage,

@@ -2,11 +2,8 @@ import { zipSync } from 'fflate';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { buildMssanteMessage, type MssanteMessage } from '@rayon/connectors/mssante';
-import {
-  exampleDescription,
-  exampleDocuments,
-} from '../../../../packages/connectors/src/mssante/test-fixtures.ts';
-import { checkMail, checkRecipient, checkXdm, insOf, MailRejection } from './checks.ts';
+import { exampleDescription, exampleDocuments } from '@rayon/connectors/mssante/test-fixtures';
+import { checkMail, checkRecipient, checkXdm, insOf, isInsMatricule, MailRejection } from './checks.ts';
 
 const FROM = 'rayon-test@imagerie-test.mssante.fr';
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -131,5 +128,20 @@ describe('simulator checks', () => {
     expect(() => checkRecipient('dr@gmail.com')).toThrow(/espace de confiance/);
     expect(() => checkRecipient('279035121518988@patient.mssante.fr')).toThrow(/patient invalide/);
     expect(() => checkRecipient('279035121518989@patient.mssante.fr')).not.toThrow();
+  });
+});
+
+describe("the simulator's own matricule INS check (patient mailboxes)", () => {
+  it('accepts NIRs and NIAs with their key, Corsican ones with 2A as 19 and 2B as 18', () => {
+    expect(isInsMatricule('279035121518989')).toBe(true);
+    expect(isInsMatricule('180032B02040123')).toBe(true);
+    expect(isInsMatricule('186022a21532523')).toBe(true);
+  });
+
+  it('refuses a wrong key, a wrong structure or length', () => {
+    expect(isInsMatricule('279035121518988')).toBe(false);
+    expect(isInsMatricule('579035121518989')).toBe(false);
+    expect(isInsMatricule('279135121518989')).toBe(false);
+    expect(isInsMatricule('27903512151898')).toBe(false);
   });
 });

@@ -4,7 +4,6 @@
  * METADATA.XML and the files its URI slots name, the CDA code announced in X-MSS-CODECDA, the
  * INS announced by X-MSS-INS, and patient mailboxes only for that qualified INS.
  */
-import { checkMatricule } from '@rayon/domain';
 import { unzipSync } from 'fflate';
 import type { ParsedMail } from 'mailparser';
 
@@ -16,6 +15,20 @@ export const INS_OIDS = [
   '1.2.250.1.213.1.4.10',
   '1.2.250.1.213.1.4.11',
 ];
+
+/**
+ * A patient mailbox's local part is a matricule INS: NIR or NIA structure (national-services.md
+ * §2.4; INSEE: kind 1-4/7/8, month 01-12/20-42/50-99, département 01-99/2A/2B) and its key,
+ * 97 − (body mod 97) with 2A read as 19 and 2B as 18. The simulator's own check, not Rayon's
+ * (@rayon/domain), so that a mistake there is not repeated here.
+ */
+const MATRICULE_SHAPE = /^[1-478]\d\d(0[1-9]|1[0-2]|[23]\d|4[0-2]|[5-9]\d)(0[1-9]|[1-9]\d|2A|2B)\d{8}$/;
+export function isInsMatricule(value: string): boolean {
+  const matricule = value.toUpperCase();
+  if (!MATRICULE_SHAPE.test(matricule)) return false;
+  const body = BigInt(matricule.slice(0, 13).replace('2A', '19').replace('2B', '18'));
+  return 97n - (body % 97n) === BigInt(matricule.slice(13));
+}
 
 export class MailRejection extends Error {
   readonly responseCode: number;
@@ -248,7 +261,7 @@ export function checkRecipient(address: string): void {
   }
   if (domain === PATIENT_DOMAIN) {
     const local = address.slice(0, at);
-    if (!/^[0-9A-Ba-b]{15}$/.test(local) || !checkMatricule(local).valid) {
+    if (!/^[0-9A-Ba-b]{15}$/.test(local) || !isInsMatricule(local)) {
       reject(
         '5.1.1 Adresse de messagerie patient invalide : <matricule INS (15 caractères)>@patient.mssante.fr attendu.',
         550,

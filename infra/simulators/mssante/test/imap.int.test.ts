@@ -9,10 +9,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
 import { buildMssanteMessage, parseMssanteNotification, sendMssante } from '@rayon/connectors/mssante';
-import {
-  exampleDescription,
-  exampleDocuments,
-} from '../../../../packages/connectors/src/mssante/test-fixtures.ts';
+import { exampleDescription, exampleDocuments } from '@rayon/connectors/mssante/test-fixtures';
 import {
   createMssanteTestPki,
   type MssanteTestPki,

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
-import { DeliveryError } from '../../../../packages/connectors/src/delivery-error.ts';
+import { DeliveryError } from '@rayon/connectors';
 import {
   buildMssanteMessage,
   readMssanteNotifications,
@@ -13,10 +13,7 @@ import {
   type MssanteMailboxItem,
   type ReadMssanteNotificationsOptions,
 } from '@rayon/connectors/mssante';
-import {
-  exampleDescription,
-  exampleDocuments,
-} from '../../../../packages/connectors/src/mssante/test-fixtures.ts';
+import { exampleDescription, exampleDocuments } from '@rayon/connectors/mssante/test-fixtures';
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '../src/index.ts';
 
 const REFERRER = 'sophie.martin@medecin.mssante.fr';

@@ -9,7 +9,7 @@ import { unzipSync } from 'fflate';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrganisationCertificate, parsePkcs12 } from '@rayon/connectors/certificates';
-import { DeliveryError } from '../../../../packages/connectors/src/delivery-error.ts';
+import { DeliveryError } from '@rayon/connectors';
 import {
   buildMssanteMessage,
   parseMssanteNotification,
@@ -22,7 +22,7 @@ import {
   exampleDescription,
   exampleDocuments,
   type ReportDocument,
-} from '../../../../packages/connectors/src/mssante/test-fixtures.ts';
+} from '@rayon/connectors/mssante/test-fixtures';
 import {
   createMssanteTestPki,
   startMssanteSimulator,

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildReportCda, parseReportDocument, type ReportDocument } from '../../../documents/src/index.ts';
+import { buildReportCda, parseReportDocument, type ReportDocument } from '@rayon/documents';
 
 export type { ReportDocument };
 
