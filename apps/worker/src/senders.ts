@@ -16,7 +16,7 @@ import {
 import type { OutboundPolicy } from '@rayon/connectors/outbound';
 import { DeliveryError, sendToPfi } from '@rayon/connectors/pfi';
 import { findActiveCertificate, recordAudit, type Database, type TenantTx } from '@rayon/db';
-import { isAppError, type Destination } from '@rayon/domain';
+import { formatParisDate, isAppError, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
 import { usableCertificate, type CertificatePurpose } from '@rayon/identity';
 import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
@@ -145,7 +145,7 @@ function certificateReason(purpose: CertificatePurpose, notAfter: Date | undefin
   if (!notAfter)
     return `Aucun certificat ${name} n'est déposé pour le cabinet : déposez le certificat de l'organisation.`;
   if (notAfter < now) {
-    return `Le certificat ${name} du cabinet a expiré le ${notAfter.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })} : déposez le certificat renouvelé, puis relancez l'envoi.`;
+    return `Le certificat ${name} du cabinet a expiré le ${formatParisDate(notAfter)} : déposez le certificat renouvelé, puis relancez l'envoi.`;
   }
   return `Le certificat ${name} du cabinet est inutilisable (pas encore valide, clé illisible ou usage incorrect) : déposez-le à nouveau.`;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HL7_EXAMPLES } from '../test/examples.ts';
-import { ackErrorFrom, buildAck, buildErrorAck, formatTimestamp } from './ack.ts';
+import { ackErrorFrom, buildAck, buildErrorAck } from './ack.ts';
 import { encodeText } from './charset.ts';
 import { Hl7Error } from './errors.ts';
 import { sniffHeader } from './header.ts';
@@ -170,17 +170,5 @@ describe('buildAck', () => {
     expect(e.ackCode).toBe('AE');
     expect(e.code).toBe('BAD_INPUT');
     expect(e.field).toBe('PID-7');
-  });
-});
-
-describe('formatTimestamp', () => {
-  it('writes Paris time with its offset, winter and summer', () => {
-    expect(formatTimestamp(new Date('2026-01-15T10:20:30Z'))).toBe('20260115112030+0100');
-    expect(formatTimestamp(new Date('2026-07-15T10:20:30.999Z'))).toBe('20260715122030+0200');
-    expect(formatTimestamp(new Date('2026-03-29T01:30:00Z'))).toBe('20260329033000+0200');
-  });
-  it('writes any time zone', () => {
-    expect(formatTimestamp(new Date('2026-01-15T23:59:59Z'), 'UTC')).toBe('20260115235959+0000');
-    expect(formatTimestamp(new Date('2026-01-15T10:00:00Z'), 'America/Cayenne')).toBe('20260115070000-0300');
   });
 });

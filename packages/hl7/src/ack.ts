@@ -4,6 +4,7 @@
  * 202106060932||ACK^T04^ACK|016|P|2.6|||||FRA|UNICODE UTF-8` / `MSA|AA|015`) and against the
  * python-hl7 peer of `shared/tools/hl7-send`, which requires MSA-1 AA/CA and MSA-2 = MSH-10.
  */
+import { zonedHl7Timestamp } from '@rayon/domain';
 import { encodeText, type Hl7Charset } from './charset.ts';
 import { encodingCharactersField, escapeValue, type EncodingCharacters } from './encoding.ts';
 import { HL7_ERROR_CODES, type Hl7Error, type Hl7ErrorCode } from './errors.ts';
@@ -40,40 +41,6 @@ export interface BuiltMessage {
   text: string;
   payload: Buffer;
   charset: Hl7Charset;
-}
-
-/** HL7 DTM with offset, e.g. `20240306111154+0100`, in the given time zone. */
-export function formatTimestamp(now: Date, timeZone = 'Europe/Paris'): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-  const local = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  const offset = Math.round((local - Math.floor(now.getTime() / 1000) * 1000) / 60000);
-  const sign = offset < 0 ? '-' : '+';
-  const abs = Math.abs(offset);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return (
-    `${parts.year}${parts.month}${parts.day}${parts.hour}${parts.minute}${parts.second}` +
-    `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`
-  );
 }
 
 /** The ERR entry describing an {@link Hl7Error} (severity E). */
@@ -146,7 +113,7 @@ export function buildAck(request: Hl7Message | SniffedHeader, options: AckOption
     req.raw(6),
     req.raw(3),
     req.raw(4),
-    formatTimestamp(options.now, options.timeZone),
+    zonedHl7Timestamp(options.now, options.timeZone),
     '',
     trigger === '' ? 'ACK' : `ACK${c}${trigger}${c}ACK`,
     escapeValue(options.controlId, enc),

@@ -22,8 +22,14 @@
  * structural subset of `ReportDocument` (`@rayon/documents`), so a report's description can be
  * passed as is without this package depending on the renderer.
  */
-import { badInput, IDENTITY_STATUS_CODES, insNamespace, type IdentityStatus } from '@rayon/domain';
-import { formatTimestamp, type BuiltMessage } from './ack.ts';
+import {
+  badInput,
+  IDENTITY_STATUS_CODES,
+  insNamespace,
+  zonedHl7Timestamp,
+  type IdentityStatus,
+} from '@rayon/domain';
+import type { BuiltMessage } from './ack.ts';
 import { encodeText } from './charset.ts';
 import { DEFAULT_ENCODING, encodingCharactersField, escapeValue } from './encoding.ts';
 
@@ -485,7 +491,7 @@ export function buildCdaMessage(input: CdaMessageInput): CdaMessage {
   const action = ACTIONS[input.action];
   const charset = input.charset ?? 'UNICODE UTF-8';
   const messageType = mdm ? `MDM^${action.trigger}^MDM_T02` : 'ORU^R01^ORU_R01';
-  const now = formatTimestamp(input.now, input.timeZone);
+  const now = zonedHl7Timestamp(input.now, input.timeZone);
 
   const msh = segment(
     'MSH',
@@ -525,7 +531,7 @@ export function buildCdaMessage(input: CdaMessageInput): CdaMessage {
     txa[1] = '1';
     txa[2] = e(DOCUMENT_TYPE.code);
     txa[3] = 'TEXT';
-    txa[4] = formatTimestamp(new Date(d.validatedAt), input.timeZone);
+    txa[4] = zonedHl7Timestamp(new Date(d.validatedAt), input.timeZone);
     // TXA-12/13: our document ids are a full OID (or a UUID) without extension: TXA-12.1 alone.
     txa[12] = e(uidRoot(d.document.id));
     if (input.action === 'replacement') txa[13] = e(uidRoot(d.document.replaces!));

@@ -44,20 +44,9 @@ import {
   siteOfReport,
   RGPD_NOTICE_SETTING,
   uuidToDicomUid,
-  zonedParts,
-  zoneOffsetMinutes,
+  zonedIso,
 } from '@rayon/domain';
 import { createHash } from 'node:crypto';
-
-const pad = (n: number) => String(Math.abs(n)).padStart(2, '0');
-
-/** ISO 8601 with the Paris offset of that instant: 2026-11-22T10:42:00+01:00. */
-export function parisIso(at: Date): string {
-  const p = zonedParts(at);
-  const offset = zoneOffsetMinutes(at);
-  const sign = offset < 0 ? '-' : '+';
-  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
-}
 
 const isOid = (v: string) => /^[0-2](\.(0|[1-9]\d*))+$/.test(v) && v.length <= 64;
 
@@ -109,7 +98,7 @@ async function describe(
   /** The practice's own OID arc: the 2.25 form of its id (accession numbers .1, patients .2). */
   const root = uuidToDicomUid(practice.id);
   const performed = order.performed as { studyInstanceUid?: string; at?: string } | null;
-  const validatedAt = parisIso(version.validatedAt!);
+  const validatedAt = zonedIso(version.validatedAt!);
 
   const input: ReportDocumentInput = {
     // UUIDs in upper case, as the CDA writes them (the DMP compares the CDA id with the uniqueId).
@@ -176,8 +165,8 @@ async function describe(
             ? { loinc: { code: type.loincCode, label: type.loincLabel ?? type.label } }
             : {}),
           modality: exam.modalityType as ReportDocumentInput['exams'][number]['modality'],
-          startedAt: parisIso(startedAt),
-          ...(endedAt ? { endedAt: parisIso(endedAt) } : {}),
+          startedAt: zonedIso(startedAt),
+          ...(endedAt ? { endedAt: zonedIso(endedAt) } : {}),
         };
       }),
     ),

@@ -49,12 +49,11 @@ import {
   checkRoles,
   checkStaffProfile,
   conflict,
+  formatParisDateAtTime,
   isCivility,
   isTenantRole,
   signerProblems,
   TENANT_ROLE_LABELS,
-  zonedDate,
-  zonedTime,
   type ProfileLike,
   type SignerProblem,
   rppsToRecord,
@@ -172,11 +171,6 @@ function invitationView(i: InvitationRow, existingAccount: boolean, now: Date): 
   };
 }
 
-const frenchDate = (d: Date) => {
-  const [y, m, day] = zonedDate(d).split('-');
-  return `${day}/${m}/${y} à ${zonedTime(d)}`;
-};
-
 /** The invitation mail, in French (no patient data, ever). */
 export function invitationMail(o: {
   tenantName: string;
@@ -204,7 +198,7 @@ export function invitationMail(o: {
       o.existingAccount
         ? 'Vous avez déjà un compte Rayon avec cette adresse : connectez-vous avec votre mot de passe habituel pour accepter.'
         : 'Vous y choisirez votre mot de passe.',
-      `Ce lien est personnel et valable jusqu'au ${frenchDate(o.expiresAt)} (heure de Paris).`,
+      `Ce lien est personnel et valable jusqu'au ${formatParisDateAtTime(o.expiresAt)} (heure de Paris).`,
       '',
       "Si vous n'attendiez pas cette invitation, ignorez ce message : rien ne sera fait sans vous.",
       '',

@@ -32,27 +32,17 @@ import {
   admitDicomPeer,
   AppError,
   DEFAULT_WORKLIST_MATCHING,
+  dicomDateTime,
   insNamespace,
   insForExchange,
   nextExamStatus,
   normaliseAeTitle,
   WORKLIST_MATCHING_SETTING,
-  zonedParts,
   type ExamStatus,
   type PeerRefusal,
   type WorklistMatchingSetting,
 } from '@rayon/domain';
 import type { Logger } from 'pino';
-
-/** Paris wall-clock date and time of an instant, as DICOM DA / TM. */
-export function parisDicom(at: Date): { date: string; time: string } {
-  const p = zonedParts(at);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return {
-    date: `${p.year}${pad(p.month)}${pad(p.day)}`,
-    time: `${pad(p.hour)}${pad(p.minute)}${pad(p.second)}`,
-  };
-}
 
 const DAY = 24 * 3600 * 1000;
 const dicomDate = (d: string) => new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T00:00:00Z`);
@@ -294,7 +284,7 @@ export async function startWorklist(o: {
         },
       }));
       const items = rows.map((r): WorklistItem => {
-        const start = parisDicom(r.appointment.startsAt);
+        const start = dicomDateTime(r.appointment.startsAt);
         return {
           patient: {
             name: person(r.patient.birthFamilyName, r.patient.firstBirthForename),

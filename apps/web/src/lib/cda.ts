@@ -4,7 +4,7 @@
  * documents received from elsewhere). Pure: text in, plain data out (the PDF stays base64; the
  * route that shows it decodes it). Facts: `reference/cda-hl7v2-ins.md` §2 and the ANS examples.
  */
-import { INS_OIDS } from '@rayon/domain';
+import { formatParisDateTime, INS_OIDS } from '@rayon/domain';
 import { at, child, children, parseXml, textOf, XmlError, type XmlElement } from './xml.ts';
 
 const HL7_NS = 'urn:hl7-org:v3';
@@ -327,12 +327,6 @@ export function readCda(xml: string): CdaReading {
 
 // ----------------------------------------------------------------------------- formatting
 
-const parisDateTime = new Intl.DateTimeFormat('fr-FR', {
-  dateStyle: 'short',
-  timeStyle: 'short',
-  timeZone: 'Europe/Paris',
-});
-
 /**
  * An HL7 TS in French: 19790328 → 28/03/1979; 20210108111700+0100 → 08/01/2021 11:17 (Paris
  * time when the offset is given, the time as written otherwise).
@@ -349,7 +343,7 @@ export function formatHl7Time(value: string | null | undefined): string {
     const sign = tz.startsWith('-') ? -1 : 1;
     const offset = sign * (Number(tz.slice(1, 3)) * 60 + Number(tz.slice(3, 5)));
     const utc = Date.UTC(+y!, +mo - 1, +d, +h, +(mi ?? 0), +(s ?? 0)) - offset * 60_000;
-    if (!Number.isNaN(utc)) return parisDateTime.format(new Date(utc));
+    if (!Number.isNaN(utc)) return formatParisDateTime(new Date(utc));
   }
   return `${d}/${mo}/${y} ${h}:${mi ?? '00'}`;
 }

@@ -5,6 +5,9 @@ import {
   DELIVERY_STATUSES,
   DESTINATION_LABELS,
   DESTINATIONS,
+  formatParisDate,
+  formatParisDateAtTime,
+  formatParisTime,
   PFI_PROFILES,
   RECEIPT_LABELS,
   RECEIPTS,
@@ -69,18 +72,11 @@ const OUTCOME_LABELS: Record<string, string> = {
   notification: 'Avis du destinataire',
 };
 
-const parisTime = new Intl.DateTimeFormat('fr-FR', {
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'Europe/Paris',
-});
-const parisDay = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' });
-
 /** An instant in Paris time: « 10:42 » the same day, « le 06/12/2026 à 10:42 » otherwise. */
 export function parisMoment(iso: string, now: Date = new Date()): string {
   const at = new Date(iso);
-  const time = parisTime.format(at);
-  return parisDay.format(at) === parisDay.format(now) ? time : `le ${parisDay.format(at)} à ${time}`;
+  const day = formatParisDate(at);
+  return day === formatParisDate(now) ? formatParisTime(at) : `le ${formatParisDateAtTime(at)}`;
 }
 
 /** The remote service a send waits for: DMP, MSSanté, PFI. */

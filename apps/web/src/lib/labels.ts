@@ -1,5 +1,7 @@
 import {
   API_SCOPES,
+  formatParisDate,
+  formatParisDateTime,
   IDENTITY_DOCUMENT_TYPES,
   IDENTITY_STATUS_LABELS,
   IDENTITY_STATUSES,
@@ -58,23 +60,16 @@ export function apiScopeLabel(scope: string): string {
   return (API_SCOPES as readonly string[]).includes(scope) ? API_SCOPE_LABELS[scope as ApiScope] : scope;
 }
 
-const dateTime = new Intl.DateTimeFormat('fr-FR', {
-  dateStyle: 'short',
-  timeStyle: 'short',
-  timeZone: 'Europe/Paris',
-});
-const dateOnly = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeZone: 'Europe/Paris' });
-
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : dateTime.format(d);
+  return Number.isNaN(d.getTime()) ? '—' : formatParisDateTime(d);
 }
 
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : dateOnly.format(d);
+  return Number.isNaN(d.getTime()) ? '—' : formatParisDate(d);
 }
 
 // ------------------------------------------------------------------------ patient identity

@@ -1,6 +1,7 @@
 import {
   EXAM_STATUS_LABELS,
   EXAM_STATUSES,
+  formatParisTime,
   ISO_WEEKDAYS,
   isWallClockTime,
   MODALITY_TYPES,
@@ -64,11 +65,6 @@ export function orderSourceLabel(source: string): string {
 
 // ------------------------------------------------------------------------- dates and times
 
-const timeFormat = new Intl.DateTimeFormat('fr-FR', {
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'Europe/Paris',
-});
 const longDayFormat = new Intl.DateTimeFormat('fr-FR', {
   weekday: 'long',
   day: 'numeric',
@@ -85,7 +81,7 @@ const shortDayFormat = new Intl.DateTimeFormat('fr-FR', {
 
 /** 08:15 (Paris) of an ISO instant. */
 export function formatTime(iso: string): string {
-  return timeFormat.format(new Date(iso));
+  return formatParisTime(new Date(iso));
 }
 
 /** 08:00–08:15 */

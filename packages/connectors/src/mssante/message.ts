@@ -4,6 +4,7 @@
  * (SC.MSS/CONF.14–16, 21), an MDN request on every mail (UX.33), the `XDM/1.0/DDM+` subject
  * convention (UX.28). A corrective mail for a new version refers to the message it corrects.
  */
+import { formatParisDate, parisDate } from '@rayon/domain';
 import { createHash } from 'node:crypto';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { qualifiedIns, type MssanteDescription, type MssanteReferrer } from './description.ts';
@@ -66,15 +67,6 @@ const frenchDate = (isoDate: string) => {
   return `${d}/${m}/${y}`;
 };
 
-/** Date of an instant in Paris, JJ/MM/AAAA (the practice's calendar). */
-const parisDate = (instant: string) =>
-  new Intl.DateTimeFormat('fr-FR', {
-    timeZone: 'Europe/Paris',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  }).format(new Date(instant));
-
 /** ASCII letters, digits and `_` only: safe in a file name everywhere. */
 const fileSafe = (s: string) =>
   s
@@ -101,9 +93,7 @@ export function mssanteSubject(description: MssanteDescription, correction: bool
 
 /** PDF file name as in the IG-MSS-IN example: `20220531_CR_d_imagerie_medicale_CORSE_FIGATELLIX.pdf`. */
 export function mssantePdfFilename(description: MssanteDescription): string {
-  const date = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' })
-    .format(new Date(description.document.effectiveTime))
-    .replace(/-/g, '');
+  const date = parisDate(new Date(description.document.effectiveTime)).replace(/-/g, '');
   const p = description.patient;
   return `${date}_CR_d_imagerie_medicale_${fileSafe(p.birthFamilyName.toUpperCase())}_${fileSafe(p.firstBirthForename.toUpperCase())}.pdf`;
 }
@@ -119,7 +109,7 @@ export function mssanteBody(input: {
   noReply?: boolean | undefined;
 }): string {
   const d = input.description;
-  const exams = d.exams.map((e) => `- ${e.label} (${parisDate(e.startedAt)})`);
+  const exams = d.exams.map((e) => `- ${e.label} (${formatParisDate(new Date(e.startedAt))})`);
   const r = d.radiologist;
   const radiologist = [r.suffix === 'PR' ? 'Pr' : 'Dr', r.givenName, r.familyName].filter(Boolean).join(' ');
   const lines: string[] = [];

@@ -5,6 +5,7 @@
  * address as login, then the SMTP transaction with DSN requested (RFC 3461) when offered.
  * Failures become a `DeliveryError` whose reason a person can act on.
  */
+import { formatParisDate } from '@rayon/domain';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import nodemailer from 'nodemailer';
@@ -74,9 +75,6 @@ export function mssanteTlsOptions(o: {
   };
 }
 
-const frenchDate = (d: Date) =>
-  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short' }).format(d);
-
 /**
  * A certificate that cannot work (expired, not yet valid, not for client authentication) stops the
  * delivery before any connection, with a reason a person can act on.
@@ -85,13 +83,13 @@ export function certificateProblem(certificate: OrganisationCertificate, now: Da
   if (now.getTime() > certificate.notAfter.getTime()) {
     return new DeliveryError({
       retryable: false,
-      reason: `Le certificat de l'organisation a expiré le ${frenchDate(certificate.notAfter)} : déposez le certificat renouvelé pour reprendre les envois MSSanté.`,
+      reason: `Le certificat de l'organisation a expiré le ${formatParisDate(certificate.notAfter)} : déposez le certificat renouvelé pour reprendre les envois MSSanté.`,
     });
   }
   if (now.getTime() < certificate.notBefore.getTime()) {
     return new DeliveryError({
       retryable: false,
-      reason: `Le certificat de l'organisation n'est valable qu'à partir du ${frenchDate(certificate.notBefore)}.`,
+      reason: `Le certificat de l'organisation n'est valable qu'à partir du ${formatParisDate(certificate.notBefore)}.`,
     });
   }
   try {

@@ -1,4 +1,5 @@
 /** How the report prints dates, people and codes (French, Paris wall-clock time). */
+import { formatParisDateAtTime } from '@rayon/domain';
 import type { ReportDocument } from '../input.ts';
 
 type Patient = ReportDocument['patient'];
@@ -25,20 +26,9 @@ export const MODALITY_LABELS: Record<ReportDocument['exams'][number]['modality']
   XA: 'Angiographie',
 };
 
-const parisTime = new Intl.DateTimeFormat('fr-FR', {
-  timeZone: 'Europe/Paris',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
 /** `2026-11-22T10:05:00+01:00` → `22/11/2026 à 10:05` (Paris time). */
 export function formatDateTime(instant: string): string {
-  const parts = Object.fromEntries(parisTime.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
-  return `${parts.day}/${parts.month}/${parts.year} à ${parts.hour}:${parts.minute}`;
+  return formatParisDateAtTime(new Date(instant));
 }
 
 /** `1979-03-28` → `28/03/1979`. */

@@ -118,6 +118,8 @@ describe('formats', () => {
   it('HL7 TS to the second with its offset, in Paris or another zone', () => {
     expect(zonedHl7Timestamp(winter)).toBe('20260105080409+0100');
     expect(zonedHl7Timestamp(summer)).toBe('20260715122030+0200');
+    // The milliseconds are cut, never rounded up (MSH-7 of the ACK, TXA of the MDM).
+    expect(zonedHl7Timestamp(at('2026-07-15T10:20:30.999Z'))).toBe('20260715122030+0200');
     expect(zonedHl7Timestamp(at('2026-01-15T23:59:59Z'), 'UTC')).toBe('20260115235959+0000');
     expect(zonedHl7Timestamp(at('2026-01-15T10:00:00Z'), 'America/Cayenne')).toBe('20260115070000-0300');
   });

@@ -20,7 +20,7 @@ import {
   ReferrerForm,
   RoomForm,
 } from './forms.tsx';
-import { ISO_WEEKDAY_LABELS, ISO_WEEKDAYS } from '@rayon/domain';
+import { formatParisDate, ISO_WEEKDAY_LABELS, ISO_WEEKDAYS } from '@rayon/domain';
 
 export const metadata: Metadata = { title: 'Configuration' };
 
@@ -104,9 +104,7 @@ export default async function ConfigurationPage({ params }: { params: Params }) 
                         <strong>{m.name}</strong>
                         {retiredAt ? (
                           <p className="small">
-                            <span className="badge">
-                              Retirée le {retiredAt.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' })}
-                            </span>
+                            <span className="badge">Retirée le {formatParisDate(retiredAt)}</span>
                           </p>
                         ) : null}
                         <ModalityActions slug={slug} id={m.id} name={m.name} retired={retiredAt !== null} />
