@@ -57,6 +57,26 @@ export default tseslint.config(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
+    // Type-aware rules: a promise nobody awaits loses its error (an unhandled rejection kills the
+    // process) and its ordering; a promise where a callback's result is ignored (an event handler,
+    // a condition) is never awaited. Each file is type-checked with its package's tsconfig.json.
+    files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          // The few files no package tsconfig includes: checked with the base options.
+          allowDefaultProject: ['vitest.config.ts', 'packages/db/scripts/*.ts'],
+          defaultProject: 'tsconfig.base.json',
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // DESIGN.md « The house »: arrows point down, and each package is reached through its name.
     plugins: { boundaries },
     rules: {
