@@ -138,7 +138,7 @@ function activity(fields: Partial<PscActivity>): PscActivity {
   };
 }
 
-/** The quick start's demo practice (apps/api/src/cli/seed.ts): name, legal-entity FINESS, SIRET. */
+/** The quick start's demo practice (infra/seed/src/demo.ts): name, legal-entity FINESS, SIRET. */
 const demoCentre = activity({
   codeModeExercice: 'L',
   codeSecteurDactivite: 'SA07',

@@ -1,3 +1,8 @@
+/**
+ * Seeds the demo practice (demo.ts) into a database: the platform administrator, the practice and
+ * its staff, modalities, today's appointments, orders to schedule and a validated report. Used by
+ * `./rayon up` and the end-to-end stack (infra/scripts/stack.ts). Idempotent.
+ */
 import { parsePkcs12 } from '@rayon/connectors/certificates';
 import {
   linkPscSubject,
@@ -42,90 +47,35 @@ import {
   DISTRIBUTION_SETTING,
   createIdentity,
   diffIdentity,
+  parisDate,
   tenantSchemaName,
+  zonedDateTimeToInstant,
   type IdentityChange,
   type PatientIdentity,
-  type Civility,
   type DistributionSettings,
 } from '@rayon/domain';
-import { hashPassword } from '../auth/secrets.ts';
-import { sealTotpSecret } from '../auth/totp.ts';
 import { installCertificate } from '@rayon/identity';
+import {
+  DEMO,
+  DEMO_AE_TITLES,
+  DEMO_CALLERS,
+  DEMO_HL7_SOURCES,
+  DEMO_REFERRER_MSSANTE,
+  DEMO_REPORT_INS,
+  DEMO_TOTP_SECRET,
+  type DemoSeed,
+} from './demo.ts';
 
-export interface SeedAccount {
-  email: string;
-  password: string;
-  displayName: string;
-}
-
-export interface DemoSeed {
-  platformAdmin: SeedAccount;
-  practiceAdmin: SeedAccount;
-  /** Desk staff (secrétaire) and technologist (manipulateur) of the demo practice. */
-  secretary?: SeedAccount;
-  technologist?: SeedAccount;
-  /** A radiologist who signs reports (profile complete: civility, names, valid RPPS). */
-  radiologist?: SeedAccount & {
-    rpps: string;
-    title: string;
-    civility: Civility;
-    familyName: string;
-    givenName: string;
-  };
-  tenant: { slug: string; name: string; finess: string; siret: string };
-}
+export * from './demo.ts';
 
 /**
- * The demo administrators' second factor (TOTP, RFC 6238: SHA-1, 30 s, 6 digits), enrolled by
- * the seed so that the quick start and the e2e tests can sign in: add it to an authenticator app
- * (DEMO_TOTP_URI as a QR code, or this key typed in). A demo value, public: never in production.
+ * How the API stores credentials. The seed writes accounts that the API must accept, so it is
+ * given the API's own functions (infra/scripts/stack.ts passes them) instead of a copy.
  */
-export const DEMO_TOTP_SECRET = 'RAYONDEMOTOTPSECRETFORADMINS2345';
-export const demoTotpUri = (email: string) =>
-  `otpauth://totp/Rayon:${encodeURIComponent(email)}?secret=${DEMO_TOTP_SECRET}&issuer=Rayon&algorithm=SHA1&digits=6&period=30`;
-
-/** The demo HL7 route's senders: this machine (IPv4 and IPv6 loopback). */
-export const DEMO_HL7_SOURCES = ['127.0.0.1/32', '::1/128'];
-
-export const DEMO: DemoSeed = {
-  platformAdmin: {
-    email: 'admin@rayon.local',
-    password: 'rayon-admin-demo',
-    displayName: 'Administrateur Rayon',
-  },
-  practiceAdmin: {
-    email: 'cabinet@rayon.local',
-    password: 'rayon-cabinet-demo',
-    displayName: 'Dr Camille Lefèvre',
-  },
-  secretary: {
-    email: 'accueil@rayon.local',
-    password: 'rayon-accueil-demo',
-    displayName: 'Sophie Bernard',
-  },
-  technologist: {
-    email: 'manipulateur@rayon.local',
-    password: 'rayon-manip-demo',
-    displayName: 'Karim Haddad',
-  },
-  radiologist: {
-    email: 'radiologue@rayon.local',
-    password: 'rayon-radio-demo',
-    displayName: 'Julien Moreau',
-    // 11 digits, valid Luhn key (the domain refuses 10001234567).
-    rpps: '10001234565',
-    title: 'DR',
-    civility: 'Dr',
-    familyName: 'Moreau',
-    givenName: 'Julien',
-  },
-  tenant: {
-    slug: 'imagerie-demo',
-    name: 'Centre d’imagerie de démonstration',
-    finess: '750712184',
-    siret: '26750045200011',
-  },
-};
+export interface SeedCredentials {
+  hashPassword(password: string): Promise<string>;
+  sealTotpSecret(secretBase32: string, key: Buffer, userId: string): string;
+}
 
 export interface DemoExtras {
   /** A dedicated HL7 port for the demo practice (any sender's ADT goes to it). */
@@ -147,6 +97,7 @@ export interface DemoExtras {
  */
 export async function seedDemo(
   db: Database,
+  { hashPassword, sealTotpSecret }: SeedCredentials,
   seed: DemoSeed = DEMO,
   extras: DemoExtras = {},
 ): Promise<{ scheduleDay: string }> {
@@ -173,7 +124,8 @@ export async function seedDemo(
   });
   const tenant = (await db.platform((tx) => findTenantBySlug(tx, seed.tenant.slug)))!;
   await provisionTenant(db, tenant.id, { actor: system });
-  if (extras.secretsKey) await enrolDemoTotp(db, [seed.platformAdmin.email], extras.secretsKey);
+  if (extras.secretsKey)
+    await enrolDemoTotp(db, [seed.platformAdmin.email], extras.secretsKey, sealTotpSecret);
   const passwordHash = await hashPassword(seed.practiceAdmin.password);
   await db.withTenant(toTenantRef(tenant), async (tx) => {
     const user = await upsertUser(tx, { ...seed.practiceAdmin, passwordHash });
@@ -233,12 +185,18 @@ export async function seedDemo(
     await seedSchedule(tx, now);
     await seedReporting(tx, now);
   });
-  if (extras.secretsKey) await enrolDemoTotp(db, [seed.practiceAdmin.email], extras.secretsKey);
-  return { scheduleDay: parisDay(now) };
+  if (extras.secretsKey)
+    await enrolDemoTotp(db, [seed.practiceAdmin.email], extras.secretsKey, sealTotpSecret);
+  return { scheduleDay: parisDate(now) };
 }
 
 /** Enrols DEMO_TOTP_SECRET for these accounts, once (an account enrolled already is left as is). */
-async function enrolDemoTotp(db: Database, emails: string[], secretsKey: Buffer) {
+async function enrolDemoTotp(
+  db: Database,
+  emails: string[],
+  secretsKey: Buffer,
+  sealTotpSecret: SeedCredentials['sealTotpSecret'],
+) {
   await db.platform(async (tx) => {
     for (const email of emails) {
       const user = await findUserByEmail(tx, email);
@@ -249,28 +207,8 @@ async function enrolDemoTotp(db: Database, emails: string[], secretsKey: Buffer)
   });
 }
 
-/** Demo AE titles of the demo practice's modalities (documented in the README). */
-export const DEMO_AE_TITLES = { ct: 'RAYON_CT1', us: 'RAYON_US1' };
-
-/**
- * Who may call the demo modalities' AE titles: their own calling AE titles (findscu / echoscu
- * `-aet`, documented in the README), from this machine.
- */
-export const DEMO_CALLERS = {
-  ct: { callingAeTitles: ['RAYON_CT1_SCU'], allowedSources: ['127.0.0.1/32', '::1/128'] },
-  us: { callingAeTitles: ['RAYON_US1_SCU'], allowedSources: ['127.0.0.1/32', '::1/128'] },
-};
-
-const parisDay = (now: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(now);
-
 /** Paris wall-clock time on the day of `now` as an instant. */
-function parisToday(hhmm: string, now: Date): Date {
-  const day = parisDay(now);
-  const probe = new Date(`${day}T${hhmm}:00Z`);
-  const paris = new Date(probe.toLocaleString('en-US', { timeZone: 'Europe/Paris' }));
-  const utc = new Date(probe.toLocaleString('en-US', { timeZone: 'UTC' }));
-  return new Date(probe.getTime() - (paris.getTime() - utc.getTime()));
-}
+const parisToday = (hhmm: string, now: Date) => zonedDateTimeToInstant(parisDate(now), hhmm);
 
 /** Rooms, modalities, exam catalogue, a referrer, and today's appointments (once per day). */
 async function seedSchedule(tx: TenantTx, now: Date): Promise<void> {
@@ -434,11 +372,6 @@ async function seedDemandes(
     });
   }
 }
-
-/** The demo referrer's MSSanté address (the quick start's MSSanté simulator receives it). */
-export const DEMO_REFERRER_MSSANTE = 'isabelle.agnes@medecin.mssante.fr';
-/** The INS of the demo report's patient (NIR of the ANS test authority, OID …4.10). */
-export const DEMO_REPORT_INS = { matricule: '261127510612320', oid: '1.2.250.1.213.1.4.10' } as const;
 
 /** GARNIER Françoise, qualified: INS retrieved (test authority) and passport checked. */
 function qualifiedDemoIdentity(now: Date): [PatientIdentity, IdentityChange[]] {
