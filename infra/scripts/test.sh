@@ -14,12 +14,13 @@ check "tenant migrations name no \"public\"." pnpm -s db:check
 check "typecheck" pnpm -s typecheck
 check "lint" pnpm -s lint
 check "format" pnpm -s format:check
+check "unused files and dependencies (knip)" pnpm -s knip
 step "unit and integration tests (vitest)" pnpm -s exec vitest run --reporter=default --reporter=json --outputFile.json=.rayon/reports/vitest.json
 step "portal end to end (playwright)" env PLAYWRIGHT_JSON_OUTPUT_NAME="$PWD/.rayon/reports/playwright.json" pnpm -s --filter @rayon/web exec playwright test --reporter=list,json
 
 FAILED_CHECKS=$failed_checks node -e '
 const fs = require("fs");
-// Each failed static check (migrations, typecheck, lint, format) counts as one failure.
+// Each failed static check (migrations, typecheck, lint, format, knip) counts as one failure.
 let passed = 0, failed = Number(process.env.FAILED_CHECKS), skipped = 0;
 try { const v = JSON.parse(fs.readFileSync(".rayon/reports/vitest.json", "utf8"));
   passed += v.numPassedTests; failed += v.numFailedTests + (v.numRuntimeErrorTestSuites ?? 0); skipped += v.numPendingTests + v.numTodoTests; } catch { failed += 1; }

@@ -9,8 +9,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-// The messages come from the HL7 builder; connectors do not depend on @rayon/hl7 (DESIGN.md:
-// both sit on domain only), so the test reaches it by path.
+// The messages come from the HL7 builder: a devDependency, as connectors' code does not use
+// @rayon/hl7 (DESIGN.md: both sit on domain only; the boundaries lint rule checks it).
 import { buildCdaMessage, parseMessage, type CdaMessageDescription, type CdaMessageInput } from '@rayon/hl7';
 import { DeliveryError } from '../src/delivery-error.ts';
 import { outboundPolicy } from '../src/outbound.ts';
