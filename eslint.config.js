@@ -106,8 +106,8 @@ export default tseslint.config(
           },
           {
             from: ['@rayon/*'],
+            exceptFrom: APPS,
             forbid: APPS,
-            exceptFiles: String.raw`^apps/`,
             message: 'arrows point down: a package never imports an app.',
           },
         ],

@@ -148,6 +148,8 @@ const arrows = {
           properties: {
             // Package names (`*` matches any characters) whose files the arrow applies to.
             from: { type: 'array', items: { type: 'string' } },
+            // Package names among `from` the arrow does not apply to.
+            exceptFrom: { type: 'array', items: { type: 'string' } },
             // Either the names it may not import…
             forbid: { type: 'array', items: { type: 'string' } },
             // …or the only workspace names (within `scope`) it may import; its own name is always allowed.
@@ -174,6 +176,7 @@ const arrows = {
     const arrowsHere = (context.options[0] ?? []).filter(
       (arrow) =>
         arrow.from.some((glob) => namePattern(glob).test(sourceName)) &&
+        !(arrow.exceptFrom ?? []).some((glob) => namePattern(glob).test(sourceName)) &&
         !(arrow.exceptFiles && new RegExp(arrow.exceptFiles).test(relativeFile)),
     );
     if (arrowsHere.length === 0) return {};

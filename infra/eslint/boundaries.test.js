@@ -74,6 +74,12 @@ tester.run('no-relative-cross-package', boundaries.rules['no-relative-cross-pack
 const arrows = [
   { from: ['@rayon/sim-*'], forbid: ['@rayon/domain'], message: 'simulators check with their own code.' },
   {
+    from: ['@rayon/*'],
+    exceptFrom: ['@rayon/api', '@rayon/worker'],
+    forbid: ['@rayon/api'],
+    message: 'no app.',
+  },
+  {
     from: ['@rayon/db'],
     allowOnly: ['@rayon/domain'],
     scope: '@rayon/*',
@@ -104,6 +110,12 @@ tester.run('arrows', boundaries.rules.arrows, {
       filename: at('packages/db/src/x.test.ts'),
       options: [arrows],
       code: "import { x } from '@rayon/connectors';",
+    },
+    // An app may import another app's test harness.
+    {
+      filename: at('apps/worker/test/x.int.test.ts'),
+      options: [arrows],
+      code: "import { x } from '@rayon/api/test-harness';",
     },
   ],
   invalid: [
@@ -141,7 +153,24 @@ tester.run('arrows', boundaries.rules.arrows, {
             specifier: '@rayon/api/sub',
             target: '@rayon/api',
             source: '@rayon/db',
-            message: 'db imports only domain.',
+            message: 'no app.',
+          },
+        },
+      ],
+    },
+    {
+      // By relative path as well.
+      filename: at('packages/reporting/src/x.ts'),
+      options: [arrows],
+      code: "import { x } from '../../../apps/api/src/index.ts';",
+      errors: [
+        {
+          messageId: 'arrow',
+          data: {
+            specifier: '../../../apps/api/src/index.ts',
+            target: '@rayon/api',
+            source: '@rayon/reporting',
+            message: 'no app.',
           },
         },
       ],
