@@ -601,7 +601,12 @@ export async function startPscSimulator(options: PscSimulatorOptions): Promise<P
     await finish({ login: { accountId, acr: PSC_ACR }, consent: { grantId } });
   }
 
-  server.on('request', provider.callback());
+  const handle = provider.callback();
+  // Koa's handler answers its own errors (ctx.onerror) and its promise never rejects; node's
+  // 'request' event has nothing to do with it.
+  server.on('request', (req, res) => {
+    void handle(req, res);
+  });
 
   return {
     issuer,
