@@ -1,9 +1,9 @@
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { auditEvents } from '../schema/platform.ts';
+import { auditEvents, type ActorType } from '../schema/platform.ts';
 import type { ControlTx } from '../client.ts';
 
 export interface Actor {
-  type: 'user' | 'api_key' | 'system';
+  type: ActorType;
   id: string | null;
 }
 

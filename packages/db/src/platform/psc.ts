@@ -5,11 +5,11 @@
  */
 import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import type { ControlTx } from '../client.ts';
-import { memberships, pscFlows, sessions, tenants, users } from '../schema/platform.ts';
+import { memberships, pscFlows, sessions, tenants, users, type PscFlowPurpose } from '../schema/platform.ts';
 import type { UserRow } from './users.ts';
 
 export type PscFlowRow = typeof pscFlows.$inferSelect;
-export type PscFlowPurpose = 'sign_in' | 'link' | 'invitation';
+export type { PscFlowPurpose };
 
 export async function insertPscFlow(
   tx: ControlTx,

@@ -4,7 +4,15 @@
  */
 import { and, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { ControlTx } from '../client.ts';
-import { memberships, recoveryCodes, sessions, signInEvents, tenants, users } from '../schema/platform.ts';
+import {
+  memberships,
+  recoveryCodes,
+  sessions,
+  signInEvents,
+  tenants,
+  users,
+  type SignInOutcome,
+} from '../schema/platform.ts';
 import type { UserRow } from './users.ts';
 
 export async function insertSignInSession(
@@ -136,22 +144,7 @@ export async function useRecoveryCode(tx: ControlTx, userId: string, codeHash: s
   return rows.length > 0;
 }
 
-export type SignInOutcome =
-  | 'success'
-  | 'totp_success'
-  | 'recovery_code'
-  | 'wrong_password'
-  | 'unknown_account'
-  | 'disabled'
-  | 'throttled'
-  | 'totp_failed'
-  | 'reset'
-  /** Pro Santé Connect: signed in; refused (acr, token, nonce…); identity linked to no account. */
-  | 'psc_success'
-  | 'psc_refused'
-  | 'psc_unlinked'
-  /** A password refused because a practice of the account requires Pro Santé Connect. */
-  | 'psc_required';
+export type { SignInOutcome };
 
 export async function insertSignInEvent(
   tx: ControlTx,

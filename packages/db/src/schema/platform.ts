@@ -2,6 +2,7 @@
  * The control plane, in the `platform` schema: tenants, platform users, memberships, sessions,
  * invitations, API keys, audit events and the transactional outbox.
  */
+import { API_SCOPES, TENANT_ROLES, TENANT_STATUSES } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -16,6 +17,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { allOf, oneOf } from './checks.ts';
 
 export const platform = pgSchema('platform');
 
@@ -29,30 +31,34 @@ export interface ProvisioningState {
   firstSite?: { name: string; finess: string | null; city: string | null };
 }
 
-export const tenants = platform.table('tenants', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  slug: text('slug').notNull().unique(),
-  schemaName: text('schema_name').notNull().unique(),
-  name: text('name').notNull(),
-  finess: text('finess'),
-  siret: text('siret'),
-  status: text('status').notNull().default('provisioning'),
-  /** Sign-in policy: minutes of inactivity after which a session ends (portal and tRPC). */
-  idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(30),
-  /** Every member must use a second factor (TOTP); administrators always must. */
-  totpRequired: boolean('totp_required').notNull().default(false),
-  /**
-   * « Pro Santé Connect obligatoire pour les professionnels de santé »: a member with an RPPS
-   * number signs in through Pro Santé Connect only (members without one keep their password).
-   */
-  pscRequired: boolean('psc_required').notNull().default(false),
-  provisioning: jsonb('provisioning')
-    .$type<ProvisioningState>()
-    .notNull()
-    .default({ step: 'queued', percent: 0 }),
-  createdAt: createdAt(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const tenants = platform.table(
+  'tenants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    slug: text('slug').notNull().unique(),
+    schemaName: text('schema_name').notNull().unique(),
+    name: text('name').notNull(),
+    finess: text('finess'),
+    siret: text('siret'),
+    status: text('status').notNull().default('provisioning'),
+    /** Sign-in policy: minutes of inactivity after which a session ends (portal and tRPC). */
+    idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(30),
+    /** Every member must use a second factor (TOTP); administrators always must. */
+    totpRequired: boolean('totp_required').notNull().default(false),
+    /**
+     * « Pro Santé Connect obligatoire pour les professionnels de santé »: a member with an RPPS
+     * number signs in through Pro Santé Connect only (members without one keep their password).
+     */
+    pscRequired: boolean('psc_required').notNull().default(false),
+    provisioning: jsonb('provisioning')
+      .$type<ProvisioningState>()
+      .notNull()
+      .default({ step: 'queued', percent: 0 }),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [oneOf('tenants_status_check', t.status, TENANT_STATUSES)],
+);
 
 export const users = platform.table(
   'users',
@@ -100,8 +106,15 @@ export const memberships = platform.table(
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('memberships_user_tenant_idx').on(t.userId, t.tenantId), index().on(t.tenantId)],
+  (t) => [
+    uniqueIndex('memberships_user_tenant_idx').on(t.userId, t.tenantId),
+    index().on(t.tenantId),
+    allOf('memberships_roles_check', t.roles, TENANT_ROLES),
+  ],
 );
+
+/** How a session was opened: a password (with its second factor when due), or Pro Santé Connect. */
+export const SESSION_AUTH_METHODS = ['password', 'psc'] as const;
 
 export const sessions = platform.table(
   'sessions',
@@ -118,7 +131,7 @@ export const sessions = platform.table(
     mfaPending: boolean('mfa_pending').notNull().default(false),
     clientIp: text('client_ip'),
     userAgent: text('user_agent'),
-    /** How the session was opened: `password` (with its second factor when due) or `psc`. */
+    /** How the session was opened (SESSION_AUTH_METHODS). */
     authMethod: text('auth_method').notNull().default('password'),
     /** Pro Santé Connect: the provider's session id (`sid`), so back-channel logout finds it. */
     pscSid: text('psc_sid'),
@@ -129,7 +142,11 @@ export const sessions = platform.table(
     pscTokens: text('psc_tokens'),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.userId), index().on(t.pscSid)],
+  (t) => [
+    index().on(t.userId),
+    index().on(t.pscSid),
+    oneOf('sessions_auth_method_check', t.authMethod, SESSION_AUTH_METHODS),
+  ],
 );
 
 /**
@@ -137,22 +154,28 @@ export const sessions = platform.table(
  * nonce, PKCE verifier sealed), bound to the browser by the flow token (only its SHA-256 here).
  * Used once; ten minutes to come back.
  */
-export const pscFlows = platform.table('psc_flows', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  tokenHash: text('token_hash').notNull().unique(),
-  /** sign_in | link | invitation */
-  purpose: text('purpose').notNull(),
-  /** state, nonce and PKCE verifier, sealed together. */
-  checks: text('checks').notNull(),
-  /** link: the signed-in account asking for the link. */
-  userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
-  /** invitation: the SHA-256 of the invitation token being accepted. */
-  invitationTokenHash: text('invitation_token_hash'),
-  returnTo: text('return_to'),
-  cguAccepted: boolean('cgu_accepted').notNull().default(false),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  createdAt: createdAt(),
-});
+export const PSC_FLOW_PURPOSES = ['sign_in', 'link', 'invitation'] as const;
+export type PscFlowPurpose = (typeof PSC_FLOW_PURPOSES)[number];
+
+export const pscFlows = platform.table(
+  'psc_flows',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tokenHash: text('token_hash').notNull().unique(),
+    purpose: text('purpose').notNull(),
+    /** state, nonce and PKCE verifier, sealed together. */
+    checks: text('checks').notNull(),
+    /** link: the signed-in account asking for the link. */
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** invitation: the SHA-256 of the invitation token being accepted. */
+    invitationTokenHash: text('invitation_token_hash'),
+    returnTo: text('return_to'),
+    cguAccepted: boolean('cgu_accepted').notNull().default(false),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [oneOf('psc_flows_purpose_check', t.purpose, PSC_FLOW_PURPOSES)],
+);
 
 /** Password reset links: single use, short-lived; only the SHA-256 of the token is kept. */
 export const passwordResets = platform.table(
@@ -185,6 +208,25 @@ export const recoveryCodes = platform.table(
   (t) => [index().on(t.userId)],
 );
 
+export const SIGN_IN_OUTCOMES = [
+  'success',
+  'totp_success',
+  'recovery_code',
+  'wrong_password',
+  'unknown_account',
+  'disabled',
+  'throttled',
+  'totp_failed',
+  'reset',
+  // Pro Santé Connect: signed in; refused (acr, token, nonce…); identity linked to no account.
+  'psc_success',
+  'psc_refused',
+  'psc_unlinked',
+  // A password refused because a practice of the account requires Pro Santé Connect.
+  'psc_required',
+] as const;
+export type SignInOutcome = (typeof SIGN_IN_OUTCOMES)[number];
+
 /**
  * Every sign-in attempt, success or failure (outcome), with the account when one matched: the
  * practice administrator sees those of the practice's members. No password, ever.
@@ -196,14 +238,13 @@ export const signInEvents = platform.table(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
-    /** success | wrong_password | unknown_account | disabled | throttled | totp_failed | totp_success | reset | psc_success | psc_refused | psc_unlinked | psc_required */
     outcome: text('outcome').notNull(),
     /** Pro Santé Connect sign-ins: the authentication level (`acr`) the provider asserted. */
     acr: text('acr'),
     clientIp: text('client_ip'),
     userAgent: text('user_agent'),
   },
-  (t) => [index().on(t.userId, t.at)],
+  (t) => [index().on(t.userId, t.at), oneOf('sign_in_events_outcome_check', t.outcome, SIGN_IN_OUTCOMES)],
 );
 
 export const invitations = platform.table(
@@ -231,7 +272,7 @@ export const invitations = platform.table(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.tenantId)],
+  (t) => [index().on(t.tenantId), allOf('invitations_roles_check', t.roles, TENANT_ROLES)],
 );
 
 export interface InvitedProfile {
@@ -260,8 +301,12 @@ export const apiKeys = platform.table(
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index().on(t.tenantId)],
+  (t) => [index().on(t.tenantId), allOf('api_keys_scopes_check', t.scopes, API_SCOPES)],
 );
+
+/** Who did it: a person (user), a partner or practice system (api_key), Rayon itself (system). */
+export const ACTOR_TYPES = ['user', 'api_key', 'system'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
 
 export const auditEvents = platform.table(
   'audit_events',
@@ -290,6 +335,7 @@ export const auditEvents = platform.table(
       sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
       t.seq,
     ),
+    oneOf('audit_events_actor_type_check', t.actorType, ACTOR_TYPES),
   ],
 );
 

@@ -7,6 +7,7 @@ import {
   patients,
   reports,
   reportVersions,
+  type DeliveryAttemptOutcome,
 } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
 import { enqueueOutbox } from '../platform/outbox.ts';
@@ -84,7 +85,7 @@ export async function insertDeliveryAttempt(
   tx: TenantTx,
   a: {
     deliveryId: string;
-    outcome: 'delivered' | 'retry' | 'failed' | 'not_sent' | 'notification';
+    outcome: DeliveryAttemptOutcome;
     detail: string | null;
     durationMs: number;
   },

@@ -13,6 +13,7 @@ import {
   reports,
   reportTemplates,
   reportVersions,
+  type ReportDocumentKind,
 } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
 
@@ -170,7 +171,7 @@ export async function insertReportDocument(
   /** `description`: the version's frozen description (JSON), what every send of it uses. */
   d: {
     versionId: string;
-    kind: 'pdf' | 'cda' | 'description';
+    kind: ReportDocumentKind;
     mediaType: string;
     content: Buffer;
     sha256: string;

@@ -4,7 +4,8 @@
  */
 
 /** Sexe as the INS uses it (administrative gender M / F; U only for a provisional identity). */
-export type Sex = 'M' | 'F' | 'U';
+export const SEXES = ['M', 'F', 'U'] as const;
+export type Sex = (typeof SEXES)[number];
 
 /** Traits stricts: the only data required to create an identity. */
 export interface StrictTraits {

@@ -49,6 +49,17 @@ export function isFinalExamStatus(status: string): boolean {
 export const ORDER_STATUSES = ['requested', 'scheduled', 'completed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+export const ORDER_URGENCIES = ['routine', 'urgent'] as const;
+export type OrderUrgency = (typeof ORDER_URGENCIES)[number];
+
+/** Where an order came from: the desk (portal), the public API, an HL7 ORM/OMI message. */
+export const ORDER_SOURCES = ['desk', 'api', 'hl7'] as const;
+export type OrderSource = (typeof ORDER_SOURCES)[number];
+
+/** The statuses of a DICOM Modality Performed Procedure Step (MPPS), as the modality writes them. */
+export const PERFORMED_STEP_STATUSES = ['IN PROGRESS', 'COMPLETED', 'DISCONTINUED'] as const;
+export type PerformedStepStatus = (typeof PERFORMED_STEP_STATUSES)[number];
+
 /** An order done or cancelled stays so (the database refuses it too, migration 0011's trigger). */
 export const FINAL_ORDER_STATUSES = ['completed', 'cancelled'] as const satisfies readonly OrderStatus[];
 

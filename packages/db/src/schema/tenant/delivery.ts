@@ -2,8 +2,9 @@
  * Sending validated reports (DMP, MSSanté, PFI): one row per destination and version, its attempts,
  * and a circuit per destination.
  */
-import { sql } from 'drizzle-orm';
-import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { CIRCUITS, DELIVERY_ACTIONS, DELIVERY_STATUSES, DESTINATIONS, RECEIPTS } from '@rayon/domain';
+import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { oneOf } from '../checks.ts';
 import { reportVersions, reports } from './reporting.ts';
 
 /**
@@ -54,11 +55,10 @@ export const deliveries = pgTable(
     index().on(t.status),
     index().on(t.remoteId),
     index('deliveries_patient_destination_idx').on(t.patientId, t.destination, t.createdAt),
-    check(
-      'deliveries_status_check',
-      sql`${t.status} in ('pending', 'delivered', 'failed', 'not_sent', 'cancelled')`,
-    ),
-    check('deliveries_action_check', sql`${t.action} in ('publish', 'replace', 'withdraw', 'visibility')`),
+    oneOf('deliveries_status_check', t.status, DELIVERY_STATUSES),
+    oneOf('deliveries_action_check', t.action, DELIVERY_ACTIONS),
+    oneOf('deliveries_destination_check', t.destination, DESTINATIONS),
+    oneOf('deliveries_receipt_check', t.receipt, RECEIPTS),
   ],
 );
 
@@ -66,17 +66,31 @@ export const deliveries = pgTable(
  * One circuit per destination of the practice (dmp, mssante, pfi): open while the remote
  * service is down, so an outage costs one probe at a time instead of every send's attempts.
  */
-export const deliveryCircuits = pgTable('delivery_circuits', {
-  destination: text('destination').primaryKey(),
-  /** Unavailable since (the first failure of this outage). */
-  openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
-  lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
-  failures: integer('failures').notNull().default(1),
-  /** When the next probe may go. */
-  nextProbeAt: timestamp('next_probe_at', { withTimezone: true }).notNull(),
-  /** The last failure, in French, without patient data. */
-  reason: text('reason'),
-});
+export const deliveryCircuits = pgTable(
+  'delivery_circuits',
+  {
+    destination: text('destination').primaryKey(),
+    /** Unavailable since (the first failure of this outage). */
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
+    failures: integer('failures').notNull().default(1),
+    /** When the next probe may go. */
+    nextProbeAt: timestamp('next_probe_at', { withTimezone: true }).notNull(),
+    /** The last failure, in French, without patient data. */
+    reason: text('reason'),
+  },
+  (t) => [oneOf('delivery_circuits_destination_check', t.destination, CIRCUITS)],
+);
+
+/** What one attempt of a send came to; notification: a DSN/MDN received about the send. */
+export const DELIVERY_ATTEMPT_OUTCOMES = [
+  'delivered',
+  'retry',
+  'failed',
+  'not_sent',
+  'notification',
+] as const;
+export type DeliveryAttemptOutcome = (typeof DELIVERY_ATTEMPT_OUTCOMES)[number];
 
 export const deliveryAttempts = pgTable(
   'delivery_attempts',
@@ -86,11 +100,13 @@ export const deliveryAttempts = pgTable(
       .notNull()
       .references(() => deliveries.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    /** delivered, retry, failed; notification for a DSN/MDN received about it. */
     outcome: text('outcome').notNull(),
     /** The remote answer (status, error codes), never patient data. */
     detail: text('detail'),
     durationMs: integer('duration_ms').notNull(),
   },
-  (t) => [index().on(t.deliveryId)],
+  (t) => [
+    index().on(t.deliveryId),
+    oneOf('delivery_attempts_outcome_check', t.outcome, DELIVERY_ATTEMPT_OUTCOMES),
+  ],
 );

@@ -1,4 +1,5 @@
 /** Patients and their identity (RNIV, INS): identifiers, the history of every change, identity documents. */
+import { DMP_STATUSES, IDENTITY_DOCUMENT_TYPES, IDENTITY_STATUSES, SEXES } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -13,6 +14,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { oneOf } from '../checks.ts';
 
 /**
  * Patients and their identity (RNIV): strict traits, complementary traits, status, attributes,
@@ -61,6 +63,10 @@ export const patients = pgTable(
     uniqueIndex('patients_ins_idx')
       .on(t.insMatricule, t.insOid)
       .where(sql`${t.insMatricule} is not null and ${t.mergedInto} is null`),
+    oneOf('patients_status_check', t.status, IDENTITY_STATUSES),
+    oneOf('patients_sex_check', t.sex, SEXES),
+    oneOf('patients_dmp_status_check', t.dmpStatus, DMP_STATUSES),
+    oneOf('patients_identity_document_type_check', t.identityDocumentType, IDENTITY_DOCUMENT_TYPES),
   ],
 );
 
@@ -103,14 +109,18 @@ export const identityEvents = pgTable(
 );
 
 /** Copies of identity documents seen at the desk (optional per tenant): encrypted, access audited. */
-export const identityDocuments = pgTable('identity_documents', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  patientId: uuid('patient_id')
-    .notNull()
-    .references(() => patients.id),
-  type: text('type').notNull(),
-  contentType: text('content_type').notNull(),
-  sealedContent: text('sealed_content').notNull(),
-  createdBy: text('created_by'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const identityDocuments = pgTable(
+  'identity_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    patientId: uuid('patient_id')
+      .notNull()
+      .references(() => patients.id),
+    type: text('type').notNull(),
+    contentType: text('content_type').notNull(),
+    sealedContent: text('sealed_content').notNull(),
+    createdBy: text('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [oneOf('identity_documents_type_check', t.type, IDENTITY_DOCUMENT_TYPES)],
+);

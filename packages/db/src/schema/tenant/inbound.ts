@@ -1,6 +1,10 @@
 /** What hospitals and other systems send in: every HL7 v2 message received, kept raw. */
 import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { oneOf } from '../checks.ts';
 import { bytea } from './columns.ts';
+
+/** received: stored, not yet processed; then processed (ACK AA) or failed (ACK AE/AR). */
+export const HL7_MESSAGE_STATUSES = ['received', 'processed', 'failed'] as const;
 
 /**
  * Every HL7 v2 message received, stored raw (exact bytes) before it is processed, with its
@@ -28,5 +32,6 @@ export const hl7Messages = pgTable(
   (t) => [
     uniqueIndex('hl7_messages_sender_control_idx').on(t.sendingApplication, t.sendingFacility, t.controlId),
     index().on(t.status, t.receivedAt),
+    oneOf('hl7_messages_status_check', t.status, HL7_MESSAGE_STATUSES),
   ],
 );

@@ -2,6 +2,7 @@
  * Comptes rendus: reports, the exams they cover, their versions and documents, templates, and the
  * notifications they raise.
  */
+import { REPORT_STATUSES } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -14,6 +15,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { oneOf } from '../checks.ts';
 import { bytea } from './columns.ts';
 import { sites } from './practice.ts';
 import { examTypes, exams, orders } from './scheduling.ts';
@@ -26,23 +28,27 @@ export interface ReportSigner {
 }
 
 /** Comptes rendus: one per exam or group of exams of one order; `setId` is the CDA set id. */
-export const reports = pgTable('reports', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  orderId: uuid('order_id')
-    .notNull()
-    .references(() => orders.id),
-  siteId: uuid('site_id').references(() => sites.id),
-  setId: uuid('set_id').notNull().defaultRandom(),
-  /** The status of the current version, or withdrawn. */
-  status: text('status').notNull(),
-  currentVersion: integer('current_version').notNull().default(1),
-  announcementRequired: boolean('announcement_required').notNull().default(false),
-  announcedAt: timestamp('announced_at', { withTimezone: true }),
-  announcedBy: text('announced_by'),
-  withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const reports = pgTable(
+  'reports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    siteId: uuid('site_id').references(() => sites.id),
+    setId: uuid('set_id').notNull().defaultRandom(),
+    /** The status of the current version, or withdrawn. */
+    status: text('status').notNull(),
+    currentVersion: integer('current_version').notNull().default(1),
+    announcementRequired: boolean('announcement_required').notNull().default(false),
+    announcedAt: timestamp('announced_at', { withTimezone: true }),
+    announcedBy: text('announced_by'),
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [oneOf('reports_status_check', t.status, REPORT_STATUSES)],
+);
 
 /** The exams a report covers; an exam has at most one report. */
 export const reportExams = pgTable(
@@ -91,8 +97,18 @@ export const reportVersions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('report_versions_report_version_idx').on(t.reportId, t.version)],
+  (t) => [
+    uniqueIndex('report_versions_report_version_idx').on(t.reportId, t.version),
+    oneOf('report_versions_status_check', t.status, REPORT_STATUSES),
+  ],
 );
+
+/**
+ * What is stored of a validated version: its PDF/A, its CDA, and the description both were made
+ * from (frozen, for every later send).
+ */
+export const REPORT_DOCUMENT_KINDS = ['pdf', 'cda', 'description'] as const;
+export type ReportDocumentKind = (typeof REPORT_DOCUMENT_KINDS)[number];
 
 /** Generated documents (PDF/A, CDA) of a validated version: immutable, with their SHA-256. */
 export const reportDocuments = pgTable(
@@ -108,7 +124,10 @@ export const reportDocuments = pgTable(
     sha256: text('sha256').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('report_documents_version_kind_idx').on(t.versionId, t.kind)],
+  (t) => [
+    uniqueIndex('report_documents_version_kind_idx').on(t.versionId, t.kind),
+    oneOf('report_documents_kind_check', t.kind, REPORT_DOCUMENT_KINDS),
+  ],
 );
 
 /** Report templates of the exam catalogue (or general ones). */

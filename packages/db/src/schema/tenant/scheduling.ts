@@ -2,6 +2,14 @@
  * Rooms, modalities, the exam catalogue, referrers; orders (demandes), their exams, appointments and
  * performed procedure steps (MPPS).
  */
+import {
+  EXAM_STATUSES,
+  MODALITY_TYPES,
+  ORDER_SOURCES,
+  ORDER_STATUSES,
+  ORDER_URGENCIES,
+  PERFORMED_STEP_STATUSES,
+} from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import {
   boolean,
@@ -14,6 +22,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { oneOf } from '../checks.ts';
 import { patients } from './identity.ts';
 import { sites } from './practice.ts';
 
@@ -31,49 +40,57 @@ export const rooms = pgTable('rooms', {
 export type OpeningHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>;
 
 /** Acquisition devices; the DICOM AE title routes the worklist to the practice (unique platform-wide). */
-export const modalities = pgTable('modalities', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  roomId: uuid('room_id')
-    .notNull()
-    .references(() => rooms.id),
-  name: text('name').notNull(),
-  type: text('type').notNull(),
-  /** The AE title the modality calls (called AE), normalised: trimmed, upper case. */
-  aeTitle: text('ae_title').notNull().unique(),
-  /** The modality's own AE titles (calling AE), normalised; an association from another is rejected. */
-  callingAeTitles: text('calling_ae_titles')
-    .array()
-    .notNull()
-    .default(sql`'{}'::text[]`),
-  /** Source addresses (CIDR) the modality connects from. */
-  allowedSources: text('allowed_sources')
-    .array()
-    .notNull()
-    .default(sql`'{}'::text[]`),
-  /** SHA-256 fingerprints of the TLS client certificates accepted on the DICOM TLS port. */
-  clientCertFingerprints: text('client_cert_fingerprints')
-    .array()
-    .notNull()
-    .default(sql`'{}'::text[]`),
-  openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull(),
-  /** A retired modality keeps its history but takes no booking and no association. */
-  retiredAt: timestamp('retired_at', { withTimezone: true }),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const modalities = pgTable(
+  'modalities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    roomId: uuid('room_id')
+      .notNull()
+      .references(() => rooms.id),
+    name: text('name').notNull(),
+    type: text('type').notNull(),
+    /** The AE title the modality calls (called AE), normalised: trimmed, upper case. */
+    aeTitle: text('ae_title').notNull().unique(),
+    /** The modality's own AE titles (calling AE), normalised; an association from another is rejected. */
+    callingAeTitles: text('calling_ae_titles')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Source addresses (CIDR) the modality connects from. */
+    allowedSources: text('allowed_sources')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** SHA-256 fingerprints of the TLS client certificates accepted on the DICOM TLS port. */
+    clientCertFingerprints: text('client_cert_fingerprints')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull(),
+    /** A retired modality keeps its history but takes no booking and no association. */
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [oneOf('modalities_type_check', t.type, MODALITY_TYPES)],
+);
 
 /** The exam catalogue. */
-export const examTypes = pgTable('exam_types', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  label: text('label').notNull(),
-  ccamCode: text('ccam_code'),
-  /** LOINC code of the exam from JDV_CodesDocumentImagerie_CISIS (the CDA serviceEvent code). */
-  loincCode: text('loinc_code'),
-  loincLabel: text('loinc_label'),
-  modalityType: text('modality_type').notNull(),
-  durationMinutes: integer('duration_minutes').notNull(),
-  preparation: text('preparation'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const examTypes = pgTable(
+  'exam_types',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    label: text('label').notNull(),
+    ccamCode: text('ccam_code'),
+    /** LOINC code of the exam from JDV_CodesDocumentImagerie_CISIS (the CDA serviceEvent code). */
+    loincCode: text('loinc_code'),
+    loincLabel: text('loinc_label'),
+    modalityType: text('modality_type').notNull(),
+    durationMinutes: integer('duration_minutes').notNull(),
+    preparation: text('preparation'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [oneOf('exam_types_modality_type_check', t.modalityType, MODALITY_TYPES)],
+);
 
 /** Referring professionals. */
 export const referrers = pgTable('referrers', {
@@ -115,6 +132,9 @@ export const orders = pgTable(
     uniqueIndex('orders_placer_idx')
       .on(t.placerAuthority, t.placerOrderNumber)
       .where(sql`${t.placerOrderNumber} is not null`),
+    oneOf('orders_status_check', t.status, ORDER_STATUSES),
+    oneOf('orders_urgency_check', t.urgency, ORDER_URGENCIES),
+    oneOf('orders_source_check', t.source, ORDER_SOURCES),
   ],
 );
 
@@ -137,19 +157,27 @@ export const exams = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index().on(t.orderId)],
+  (t) => [
+    index().on(t.orderId),
+    oneOf('exams_status_check', t.status, EXAM_STATUSES),
+    oneOf('exams_modality_type_check', t.modalityType, MODALITY_TYPES),
+  ],
 );
 
 /** Performed procedure steps (MPPS): the modality's N-CREATE, followed by its N-SETs. */
-export const performedSteps = pgTable('performed_steps', {
-  sopInstanceUid: text('sop_instance_uid').primaryKey(),
-  /** The modality whose association created the step: only it may N-SET it (null: before 0009). */
-  modalityId: uuid('modality_id'),
-  examIds: uuid('exam_ids').array().notNull(),
-  status: text('status').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const performedSteps = pgTable(
+  'performed_steps',
+  {
+    sopInstanceUid: text('sop_instance_uid').primaryKey(),
+    /** The modality whose association created the step: only it may N-SET it (null: before 0009). */
+    modalityId: uuid('modality_id'),
+    examIds: uuid('exam_ids').array().notNull(),
+    status: text('status').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [oneOf('performed_steps_status_check', t.status, PERFORMED_STEP_STATUSES)],
+);
 
 export const appointments = pgTable(
   'appointments',
