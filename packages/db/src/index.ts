@@ -28,6 +28,8 @@ export * from './platform/psc.ts';
 export * from './platform/api-keys.ts';
 export * from './tenant/sites.ts';
 export * from './tenant/profiles.ts';
+export * from './tenant/settings.ts';
+export { malformed, parseStored } from './stored.ts';
 export * from './platform/hl7-routes.ts';
 export * from './tenant/patients.ts';
 export * from './tenant/hl7-messages.ts';

@@ -59,12 +59,12 @@ describe('withTenant', () => {
       upsertUserProfile(tx, { userId, displayName: 'Dr A', rpps: '10000000001' }),
     );
     await db.withTenant(b, (tx) => upsertUserProfile(tx, { userId, displayName: 'Dr B' }));
-    await db.withTenant(a, (tx) => putSetting(tx, 'report.footer', { text: 'Mentions A' }));
-    await db.withTenant(b, (tx) => putSetting(tx, 'report.footer', { text: 'Mentions B' }));
+    await db.withTenant(a, (tx) => putSetting(tx, 'reports.rgpdNotice', 'Mentions A'));
+    await db.withTenant(b, (tx) => putSetting(tx, 'reports.rgpdNotice', 'Mentions B'));
     expect((await db.withTenant(a, (tx) => findUserProfile(tx, userId)))?.displayName).toBe('Dr A');
     expect((await db.withTenant(b, (tx) => findUserProfile(tx, userId)))?.rpps).toBeNull();
-    expect(await db.withTenant(a, (tx) => getSetting(tx, 'report.footer'))).toEqual({ text: 'Mentions A' });
-    expect(await db.withTenant(b, (tx) => getSetting(tx, 'report.footer'))).toEqual({ text: 'Mentions B' });
+    expect(await db.withTenant(a, (tx) => getSetting(tx, 'reports.rgpdNotice'))).toBe('Mentions A');
+    expect(await db.withTenant(b, (tx) => getSetting(tx, 'reports.rgpdNotice'))).toBe('Mentions B');
   });
 
   it('fails loudly for a tenant query outside withTenant', async () => {

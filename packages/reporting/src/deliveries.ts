@@ -57,7 +57,7 @@ import {
 import type { DescriptionRouting } from './documents.ts';
 
 export async function distributionSettings(tx: TenantTx): Promise<DistributionSettings> {
-  return { ...DEFAULT_DISTRIBUTION, ...(await getSetting<DistributionSettings>(tx, DISTRIBUTION_SETTING)) };
+  return { ...DEFAULT_DISTRIBUTION, ...(await getSetting(tx, DISTRIBUTION_SETTING)) };
 }
 
 /** The destinations where an earlier version of the report was delivered and not withdrawn. */

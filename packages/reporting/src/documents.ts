@@ -89,7 +89,7 @@ async function describe(
   const referrer = order.referrerId ? await findReferrer(tx, order.referrerId) : undefined;
   const previous =
     version.version > 1 ? await findReportVersion(tx, report.id, version.version - 1) : undefined;
-  const rgpdNotice = await getSetting<string>(tx, RGPD_NOTICE_SETTING);
+  const rgpdNotice = await getSetting(tx, RGPD_NOTICE_SETTING);
 
   const idNat = organisationIdNat(site, practice);
   if (!idNat) throw noOrganisationId();

@@ -27,7 +27,7 @@ export interface MailboxCursor {
 const MAIL_DESTINATIONS = ['mssante_referrer', 'mssante_patient'] as const;
 
 export const mailboxCursor = async (tx: TenantTx): Promise<MailboxCursor | null> =>
-  (await getSetting<MailboxCursor>(tx, MAILBOX_CURSOR_SETTING)) ?? null;
+  (await getSetting(tx, MAILBOX_CURSOR_SETTING)) ?? null;
 
 /**
  * Applies one message of the mailbox (a notification, or null for any other mail) and moves the

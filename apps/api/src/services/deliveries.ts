@@ -151,7 +151,7 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
     settings: () =>
       inTenant(async (tx) => ({
         ...DEFAULT_DISTRIBUTION,
-        ...(await getSetting<DistributionSettings>(tx, DISTRIBUTION_SETTING)),
+        ...(await getSetting(tx, DISTRIBUTION_SETTING)),
       })),
 
     /**

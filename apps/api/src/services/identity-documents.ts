@@ -26,7 +26,7 @@ const sealContext = (tenant: TenantRef) => `identity-document:${tenant.id}`;
 export function createIdentityDocumentService({ db, secretsKey }: Deps) {
   return {
     async settings() {
-      const keep = await db.withTenant(requireTenant(), (tx) => getSetting<boolean>(tx, KEEP_COPIES));
+      const keep = await db.withTenant(requireTenant(), (tx) => getSetting(tx, KEEP_COPIES));
       return { keepCopies: keep === true };
     },
 
@@ -56,7 +56,7 @@ export function createIdentityDocumentService({ db, secretsKey }: Deps) {
         throw new AppError('BAD_INPUT', 'the document is empty', { field: 'contentBase64' });
       return db.withTenant(tenant, async (tx) => {
         if (!(await findPatient(tx, input.patientId))) throw new AppError('NOT_FOUND', 'patient not found');
-        if ((await getSetting<boolean>(tx, KEEP_COPIES)) !== true) {
+        if ((await getSetting(tx, KEEP_COPIES)) !== true) {
           throw new AppError(
             'CONFLICT',
             'this practice does not keep copies of identity documents (setting)',

@@ -549,7 +549,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
 
     /** The practice's RGPD mentions printed at the bottom of its reports. */
     settings: () =>
-      inTenant(async (tx) => ({ rgpdNotice: (await getSetting<string>(tx, RGPD_NOTICE_SETTING)) ?? null })),
+      inTenant(async (tx) => ({ rgpdNotice: (await getSetting(tx, RGPD_NOTICE_SETTING)) ?? null })),
     setRgpdNotice: (text: string | null) =>
       inTenant(async (tx) => {
         await putSetting(tx, RGPD_NOTICE_SETTING, text);

@@ -40,7 +40,6 @@ import {
   WORKLIST_MATCHING_SETTING,
   type ExamStatus,
   type PeerRefusal,
-  type WorklistMatchingSetting,
 } from '@rayon/domain';
 import type { Logger } from 'pino';
 
@@ -280,7 +279,7 @@ export async function startWorklist(o: {
         rows: await listWorklistSteps(tx, windowOf(query)),
         matching: {
           ...DEFAULT_WORKLIST_MATCHING,
-          ...(await getSetting<WorklistMatchingSetting>(tx, WORKLIST_MATCHING_SETTING)),
+          ...(await getSetting(tx, WORKLIST_MATCHING_SETTING)),
         },
       }));
       const items = rows.map((r): WorklistItem => {

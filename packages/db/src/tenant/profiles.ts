@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import { settings, userProfiles } from '../schema/tenant.ts';
+import { userProfiles } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
 
 export type UserProfileRow = typeof userProfiles.$inferSelect;
@@ -48,18 +48,6 @@ export async function findUserProfiles(
  */
 export async function findUserProfilesByRpps(tx: TenantTx, rpps: string): Promise<UserProfileRow[]> {
   return tx.select().from(userProfiles).where(eq(userProfiles.rpps, rpps));
-}
-
-export async function getSetting<T>(tx: TenantTx, key: string): Promise<T | undefined> {
-  const [row] = await tx.select().from(settings).where(eq(settings.key, key));
-  return row?.value as T | undefined;
-}
-
-export async function putSetting(tx: TenantTx, key: string, value: unknown): Promise<void> {
-  await tx
-    .insert(settings)
-    .values({ key, value })
-    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: sql`now()` } });
 }
 
 /** Display names of the practice's users, by user id (for history and audit screens). */

@@ -13,7 +13,7 @@ export function worklistService({ inTenant }: SchedulingScope) {
     worklistMatching: () =>
       inTenant(async (tx) => ({
         ...DEFAULT_WORKLIST_MATCHING,
-        ...(await getSetting<WorklistMatchingSetting>(tx, WORKLIST_MATCHING_SETTING)),
+        ...(await getSetting(tx, WORKLIST_MATCHING_SETTING)),
       })),
 
     /** The practice chooses whether `NOEL*` finds NOËL on its modalities' worklist. */
