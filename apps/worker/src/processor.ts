@@ -12,6 +12,7 @@ import {
 } from './jobs/reports.ts';
 import { MAILBOX_JOB, mailboxJob, type MailboxReader } from './jobs/mailbox.ts';
 import { deprovisionJob, provisionJob } from './jobs/tenancy.ts';
+import { jobData } from './payloads.ts';
 import type { JobData } from './queue.ts';
 
 /** A job's handler; `token` is the worker's lock on the job (to put it back delayed). */
@@ -56,6 +57,7 @@ export function createProcessor(handlers: Record<string, Handler>, logger: Logge
     if (!handler) throw new Error(`no handler for job ${job.name}`);
     log.info({ attempt: job.attemptsMade + 1 }, 'job started');
     try {
+      jobData(job);
       const result = await handler(job, token);
       log.info('job done');
       return result;

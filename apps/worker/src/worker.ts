@@ -1,5 +1,5 @@
 import type { Database } from '@rayon/db';
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createFairness, FAIR_TOPICS } from './fairness.ts';
 import type { Logger } from 'pino';
@@ -52,7 +52,13 @@ export async function startWorkerTier(o: WorkerTierOptions) {
     if (job && final && FAIR_TOPICS.has(job.name)) void fairness.done(job.data.tenantId).catch(() => {});
   };
   worker.on('completed', (job) => countOut(job, true));
-  worker.on('failed', (job) => countOut(job, !!job && job.attemptsMade >= (job.opts.attempts ?? 1)));
+  // Failed for good: its attempts spent, or refused at once (malformed data, see payloads.ts).
+  worker.on('failed', (job, err) =>
+    countOut(
+      job,
+      !!job && (err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1)),
+    ),
+  );
   if (o.relay !== false) await relay.start();
   // Scheduled jobs: one scheduler per name whatever the number of workers. Upserted again every
   // minute: a Redis that restarted without its data has lost them, and they are what finds the

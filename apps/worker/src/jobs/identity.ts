@@ -3,6 +3,7 @@ import { isAppError } from '@rayon/domain';
 import { callInsiForPatient, type InsiSettings } from '@rayon/identity';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { jobPayload } from '../payloads.ts';
 import type { JobData } from '../queue.ts';
 
 export interface IdentityJobSettings {
@@ -18,7 +19,7 @@ export interface IdentityJobSettings {
  */
 export function insiAutoJob(db: Database, settings: IdentityJobSettings, logger: Logger) {
   return async (job: Job<JobData>) => {
-    const { patientId, version } = job.data.payload as { patientId: string; version: number };
+    const { patientId, version } = jobPayload(job, 'identity.insi-auto');
     const tenant = job.data.tenantId
       ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
       : undefined;

@@ -1,10 +1,12 @@
 import {
+  DELIVERY_TOPIC,
   findReport,
   findReportVersionById,
   findTenantById,
   listReportDeliveries,
   listReportDocumentContents,
   listTenants,
+  REPORT_DOCUMENTS_TOPIC,
   toTenantRef,
   type Database,
 } from '@rayon/db';
@@ -21,6 +23,7 @@ import {
 } from '@rayon/reporting';
 import type { Destination, RetryPolicy } from '@rayon/domain';
 import { DelayedError, type Job } from 'bullmq';
+import { jobPayload } from '../payloads.ts';
 import type { JobData } from '../queue.ts';
 
 /** The job that reminds radiologists of provisional reports, run on a schedule. */
@@ -35,7 +38,7 @@ export const REPORT_REMINDER_EVERY_MS = 15 * 60 * 1000;
  */
 export function reportDocumentsJob(db: Database) {
   return async (job: Job<JobData>) => {
-    const { versionId } = job.data.payload as { versionId: string };
+    const { versionId } = jobPayload(job, REPORT_DOCUMENTS_TOPIC);
     const tenant = job.data.tenantId
       ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
       : undefined;
@@ -90,7 +93,7 @@ export function deliverySendJob(
   o: { policy?: RetryPolicy | undefined; leaseMs?: number | undefined } = {},
 ) {
   return async (job: Job<JobData>, token?: string) => {
-    const { deliveryId } = job.data.payload as { deliveryId: string };
+    const { deliveryId } = jobPayload(job, DELIVERY_TOPIC);
     const tenant = job.data.tenantId
       ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
       : undefined;

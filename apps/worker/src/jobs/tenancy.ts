@@ -1,19 +1,14 @@
 import { deprovisionTenant, markProvisioningFailed, provisionTenant, type Database } from '@rayon/db';
 import type { Job } from 'bullmq';
+import { jobPayload } from '../payloads.ts';
 import type { JobData } from '../queue.ts';
 
 const SYSTEM = { type: 'system' as const, id: 'worker' };
 
-function tenantIdOf(job: Job<JobData>): string {
-  const id = job.data.payload.tenantId;
-  if (typeof id !== 'string') throw new Error(`job ${job.id} has no tenantId`);
-  return id;
-}
-
 /** tenant.provision: schema, migrations, first site; progress on the job and on the tenant row. */
 export function provisionJob(db: Database) {
   return async (job: Job<JobData>) => {
-    const tenantId = tenantIdOf(job);
+    const { tenantId } = jobPayload(job, 'tenant.provision');
     try {
       await provisionTenant(db, tenantId, {
         actor: SYSTEM,
@@ -31,6 +26,9 @@ export function provisionJob(db: Database) {
 
 export function deprovisionJob(db: Database) {
   return async (job: Job<JobData>) => {
-    await deprovisionTenant(db, tenantIdOf(job), { actor: SYSTEM, requestId: job.data.requestId });
+    await deprovisionTenant(db, jobPayload(job, 'tenant.deprovision').tenantId, {
+      actor: SYSTEM,
+      requestId: job.data.requestId,
+    });
   };
 }
