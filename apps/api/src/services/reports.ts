@@ -28,7 +28,6 @@ import {
   listReportVersions,
   listReports,
   putSetting,
-  recordAudit,
   planWithdrawals,
   releaseHeldDeliveries,
   REPORT_DOCUMENTS_TOPIC,
@@ -69,7 +68,7 @@ import {
   distributionSettings,
   planDmpVisibilityUpdate,
 } from '@rayon/reporting';
-import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+import { audit, currentContext, requireTenant, type Deps } from './deps.ts';
 
 /** Exams a report can be written for: acquired (in progress or completed). */
 const REPORTABLE = new Set(['in_progress', 'completed']);
@@ -121,14 +120,6 @@ function writerId(): string {
 /** Comptes rendus: writing, préliminaire, validation, correction, withdrawal, announcement. */
 export function createReportsService({ db }: Deps, clock: () => Date = () => new Date()) {
   const inTenant = <T>(fn: (tx: TenantTx) => Promise<T>) => db.withTenant(requireTenant(), fn);
-  const audit = (tx: TenantTx, action: string, target: string, details?: Record<string, unknown>) =>
-    recordAudit(tx, {
-      actor: currentActor(),
-      action,
-      target,
-      requestId: currentContext().requestId,
-      ...(details ? { details } : {}),
-    });
 
   async function actor(tx: TenantTx): Promise<ReportActor> {
     const userId = writerId();

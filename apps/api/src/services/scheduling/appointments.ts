@@ -29,7 +29,8 @@ import {
   zonedTime,
   type ExamStatus,
 } from '@rayon/domain';
-import { audit, type SchedulingScope } from './scope.ts';
+import { audit } from '../deps.ts';
+import type { SchedulingScope } from './scope.ts';
 
 /**
  * The catalogue entry an exam is booked as: its own, or, for an exam received without one (an

@@ -13,7 +13,8 @@ import {
   type OpeningHours,
 } from '@rayon/db';
 import { AppError, parseAeTitle, parseModalityCallers, type ModalityType } from '@rayon/domain';
-import { audit, type SchedulingScope } from './scope.ts';
+import { audit } from '../deps.ts';
+import type { SchedulingScope } from './scope.ts';
 
 /**
  * Rooms of the practice's sites and their modalities: AE titles, who may call them, opening

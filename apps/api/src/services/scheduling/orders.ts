@@ -11,7 +11,8 @@ import {
 } from '@rayon/db';
 import { AppError } from '@rayon/domain';
 import { currentContext } from '../deps.ts';
-import { audit, type SchedulingScope } from './scope.ts';
+import { audit } from '../deps.ts';
+import type { SchedulingScope } from './scope.ts';
 
 /** Orders (demandes d'examen) and their exams: creation, reading, cancellation, the ones to schedule. */
 export function orderService({ inTenant }: SchedulingScope) {
