@@ -14,11 +14,9 @@ import {
   findReportVersionById,
   getSetting,
   insertReportDocument,
-  listExamTypes,
-  listOrderExams,
   listReportDocumentContents,
-  listReportExamIds,
-  listSites,
+  listReportExams,
+  findReportSite,
   performedTimesOfExam,
   identityOf,
   type Database,
@@ -41,7 +39,6 @@ import {
   legalEntityIdNat,
   noOrganisationId,
   organisationIdNat,
-  siteOfReport,
   RGPD_NOTICE_SETTING,
   uuidToDicomUid,
   zonedIso,
@@ -81,10 +78,8 @@ async function describe(
   const patientRow = (await findPatient(tx, order.patientId))!;
   const identity = identityOf(patientRow);
   const ins = insForExchange(identity);
-  const examIds = await listReportExamIds(tx, report.id);
-  const exams = (await listOrderExams(tx, order.id)).filter((e) => examIds.includes(e.id));
-  const types = await listExamTypes(tx);
-  const site = siteOfReport(await listSites(tx), report.siteId);
+  const exams = await listReportExams(tx, report.id);
+  const site = await findReportSite(tx, report.siteId);
   const signer = version.signer;
   const referrer = order.referrerId ? await findReferrer(tx, order.referrerId) : undefined;
   const previous =
@@ -143,8 +138,7 @@ async function describe(
       ...(identity.traits.birthPlaceCode ? { birthPlaceCode: identity.traits.birthPlaceCode } : {}),
     },
     exams: await Promise.all(
-      exams.map(async (exam) => {
-        const type = types.find((t) => t.id === exam.examTypeId);
+      exams.map(async ({ exam, type }) => {
         const appointment = await activeAppointmentOfExam(tx, exam.id);
         // The exam's actual times (MPPS) when the modality reported them; else the booked slot.
         const mpps = await performedTimesOfExam(tx, exam.id);

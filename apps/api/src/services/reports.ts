@@ -17,13 +17,13 @@ import {
   insertReport,
   insertReportTemplate,
   insertReportVersion,
-  listExamTypes,
+  findExamType,
+  findReportSite,
+  findReportTemplate,
   listExamsToReport,
   listOpenNotifications,
-  listOrderExams,
   listReportDocuments,
-  listReportExamIds,
-  listSites,
+  listReportExams,
   listReportTemplates,
   listReportVersions,
   listReports,
@@ -44,7 +44,6 @@ import {
   acquireLock,
   AppError,
   assertOrganisationId,
-  siteOfReport,
   assertEditable,
   conflict,
   lockHolder,
@@ -239,9 +238,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     );
     const now = clock();
     const me = writerId();
-    const examIds = await listReportExamIds(tx, report.id);
-    const exams = await listOrderExams(tx, report.orderId);
-    const types = await listExamTypes(tx);
+    const exams = await listReportExams(tx, report.id);
     return {
       id: report.id,
       orderId: report.orderId,
@@ -258,13 +255,11 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           announcedBy: report.announcedBy,
         }),
       },
-      exams: exams
-        .filter((e) => examIds.includes(e.id))
-        .map((e) => ({
-          id: e.id,
-          status: e.status,
-          label: types.find((t) => t.id === e.examTypeId)?.label ?? e.requestedProcedure ?? e.modalityType,
-        })),
+      exams: exams.map(({ exam: e, type }) => ({
+        id: e.id,
+        status: e.status,
+        label: type?.label ?? e.requestedProcedure ?? e.modalityType,
+      })),
       versions: versions.map((v) => {
         const holder = lockHolder(stateOf(v), now);
         return {
@@ -317,7 +312,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         }
         let body = '';
         if (input.templateId) {
-          const template = (await listReportTemplates(tx)).find((t) => t.id === input.templateId);
+          const template = await findReportTemplate(tx, input.templateId);
           if (!template) throw new AppError('BAD_INPUT', 'unknown template', { field: 'templateId' });
           body = template.body;
         }
@@ -425,7 +420,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           throw new AppError('BAD_INPUT', 'the report is empty', { field: 'body' });
         // A validated version whose documents cannot be produced would wait for ever: refused.
         assertOrganisationId(
-          siteOfReport(await listSites(tx), report.siteId),
+          await findReportSite(tx, report.siteId),
           practice ?? { finess: null, siret: null },
         );
         const status = validate(stateOf(version), { ...who, canSign: true }, clock());
@@ -551,7 +546,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     listTemplates: () => inTenant(listReportTemplates),
     createTemplate: (input: { examTypeId?: string | null; name: string; body: string }) =>
       inTenant(async (tx) => {
-        if (input.examTypeId && !(await listExamTypes(tx)).some((t) => t.id === input.examTypeId)) {
+        if (input.examTypeId && !(await findExamType(tx, input.examTypeId))) {
           throw new AppError('BAD_INPUT', 'exam type not in the catalogue', { field: 'examTypeId' });
         }
         const row = await insertReportTemplate(tx, {
