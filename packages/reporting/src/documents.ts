@@ -20,7 +20,10 @@ import {
   performedTimesOfExam,
   identityOf,
   type Database,
+  type OrderRow,
+  type PatientRow,
   type ReferrerRow,
+  type ReportRow,
   type ReportDocumentRow,
   type TenantRef,
   type TenantTx,
@@ -54,13 +57,24 @@ export interface PracticeIdentity {
   siret: string | null;
 }
 
+/**
+ * The rows of a version's report, order and patient the caller holds already in the same
+ * transaction (validation reads them): not read again.
+ */
+export interface KnownReportFacts {
+  report: ReportRow;
+  order: OrderRow;
+  patient: PatientRow;
+}
+
 /** Builds the description of a validated version from the practice's data. */
 export async function describeReportVersion(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
+  known?: KnownReportFacts,
 ): Promise<ReportDocumentInput> {
-  return (await describe(tx, practice, versionId)).input;
+  return (await describe(tx, practice, versionId, known)).input;
 }
 
 /** The description of a version, and the referrer it names (whose mailbox routes its sends). */
@@ -68,14 +82,15 @@ async function describe(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
+  known?: KnownReportFacts,
 ): Promise<{ input: ReportDocumentInput; referrer: ReferrerRow | undefined }> {
   const version = await findReportVersionById(tx, versionId);
   if (!version || !['validated', 'replaced', 'withdrawn'].includes(version.status)) {
     throw new AppError('NOT_FOUND', 'no validated report version');
   }
-  const report = (await findReport(tx, version.reportId))!;
-  const order = (await findOrder(tx, report.orderId))!;
-  const patientRow = (await findPatient(tx, order.patientId))!;
+  const report = known?.report ?? (await findReport(tx, version.reportId))!;
+  const order = known?.order ?? (await findOrder(tx, report.orderId))!;
+  const patientRow = known?.patient ?? (await findPatient(tx, order.patientId))!;
   const identity = identityOf(patientRow);
   const ins = insForExchange(identity);
   const exams = await listReportExams(tx, report.id);
@@ -196,9 +211,10 @@ export async function assertDocumentsCanBeProduced(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
+  known?: KnownReportFacts,
 ): Promise<void> {
   try {
-    await reportDocumentOf(tx, practice, versionId);
+    await reportDocumentOf(tx, practice, versionId, known);
   } catch (e) {
     if (!(e instanceof DocumentInputError)) throw e;
     const { issues } = e;
@@ -216,8 +232,9 @@ export async function reportDocumentOf(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
+  known?: KnownReportFacts,
 ): Promise<ReportDocument> {
-  return parseReportDocument(await describeReportVersion(tx, practice, versionId));
+  return parseReportDocument(await describeReportVersion(tx, practice, versionId, known));
 }
 
 /** The kind of the stored description snapshot (report_documents, application/json). */

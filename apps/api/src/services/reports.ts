@@ -121,9 +121,14 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
   const inTenant = <T>(fn: (tx: TenantTx) => Promise<T>) => db.withTenant(requireTenant(), fn);
 
   async function actor(tx: TenantTx): Promise<ReportActor> {
+    return (await actorWithProfile(tx)).who;
+  }
+
+  /** Who writes, and (a portal user) the practice's profile of that user, read once. */
+  async function actorWithProfile(tx: TenantTx) {
     const userId = writerId();
     const profile = currentContext().user ? await findUserProfile(tx, userId) : undefined;
-    return { userId, canSign: profile?.signsReports ?? false };
+    return { who: { userId, canSign: profile?.signsReports ?? false } satisfies ReportActor, profile };
   }
 
   /**
@@ -188,14 +193,12 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
    * FORBIDDEN on `signer.<problem>`; through the API, the radiologist the platform named
    * (`apiSigner`).
    */
-  async function signerOf(
-    tx: TenantTx,
-    who: ReportActor,
+  function signerOf(
+    profile: Awaited<ReturnType<typeof findUserProfile>>,
     roles: string[],
     named: ReportSigner | undefined,
-  ): Promise<ReportSigner> {
+  ): ReportSigner {
     if (!currentContext().user) return named!;
-    const profile = await findUserProfile(tx, who.userId);
     assertReadySigner(roles, profile);
     return {
       rpps: profile!.rpps!.trim(),
@@ -414,8 +417,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
       const roles = await portalRoles();
       return inTenant(async (tx) => {
         const { report, version } = await current(tx, input.id);
-        const who = await actor(tx);
-        const signer = await signerOf(tx, who, roles, named);
+        const { who, profile } = await actorWithProfile(tx);
+        const signer = signerOf(profile, roles, named);
         if (version.body.trim() === '')
           throw new AppError('BAD_INPUT', 'the report is empty', { field: 'body' });
         // A validated version whose documents cannot be produced would wait for ever: refused.
@@ -430,7 +433,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           hiddenFromLegalRepresentatives: input.hiddenFromLegalRepresentatives ?? false,
           secretConnection: input.secretConnection ?? false,
         };
-        const patient = (await findPatient(tx, (await findOrder(tx, report.orderId))!.patientId))!;
+        const order = (await findOrder(tx, report.orderId))!;
+        const patient = (await findPatient(tx, order.patientId))!;
         assertVisibility(visibility, {
           birthDate: patient.birthDate,
           today: parisDate(clock()),
@@ -447,7 +451,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           lockUntil: null,
         });
         // Checked once the version holds what its documents print (signer, time): refused, nothing stays.
-        await assertDocumentsCanBeProduced(tx, practice!, version.id);
+        await assertDocumentsCanBeProduced(tx, practice!, version.id, { report, order, patient });
         if (version.version > 1) {
           const previous = (await findReportVersion(tx, report.id, version.version - 1))!;
           await updateReportVersion(tx, previous.id, previous.revision, {

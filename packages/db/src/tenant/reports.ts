@@ -95,6 +95,23 @@ export async function listReportVersions(tx: TenantTx, reportId: string): Promis
     .orderBy(asc(reportVersions.version));
 }
 
+/** Every version of the report a version belongs to (that one included), by version number. */
+export async function listVersionsOfReportOf(tx: TenantTx, versionId: string): Promise<ReportVersionRow[]> {
+  return tx
+    .select()
+    .from(reportVersions)
+    .where(
+      inArray(
+        reportVersions.reportId,
+        tx
+          .select({ reportId: reportVersions.reportId })
+          .from(reportVersions)
+          .where(eq(reportVersions.id, versionId)),
+      ),
+    )
+    .orderBy(asc(reportVersions.version));
+}
+
 export async function findReportVersion(
   tx: TenantTx,
   reportId: string,
