@@ -38,9 +38,15 @@ export async function createHarness(
     mailer?: Parameters<typeof createApp>[0]['mailer'];
     /** Pro Santé Connect client (e.g. against the PSC simulator); default none. */
     psc?: Parameters<typeof createApp>[0]['psc'];
+    /** Called with each statement the API sends (e.g. to count a use case's reads). */
+    onQuery?: (query: string) => void;
   } = {},
 ) {
-  const db = new Database({ url: o.databaseUrl ?? inject('databaseUrl'), max: 10 });
+  const db = new Database({
+    url: o.databaseUrl ?? inject('databaseUrl'),
+    max: 10,
+    ...(o.onQuery ? { onQuery: o.onQuery } : {}),
+  });
   const redis = new Redis(o.redisUrl ?? inject('redisUrl'), { maxRetriesPerRequest: 2 });
   const secretsKey = randomBytes(32);
   const deps: Deps = {

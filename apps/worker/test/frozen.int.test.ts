@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultHandlers } from '../src/processor.ts';
 import { deploymentSenders } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
-import { PAT_TROIS_INS, setUpPractice, waitFor } from './support/practice.ts';
+import { PAT_TROIS_INS, setUpPractice, simulatorDeployments, waitFor } from './support/practice.ts';
 
 const FINESS = '750712184';
 const REFERRER = 'sophie.martin@medecin.mssante.fr';
@@ -69,18 +69,10 @@ describe('what is sent is frozen with the validated version', () => {
       { secretsKey: h.secretsKey, insi: undefined },
       silent,
       deploymentSenders(h.secretsKey, {
-        dmp: {
-          endpoint: dmp.url,
-          ca: dmpPki.caChainPem,
-          software: { name: 'Rayon', version: '0.1.0', homologation: 'RAYON-TEST' },
-        },
-        mssante: {
-          host: mss.host,
-          port: mss.port,
-          security: 'starttls',
-          ca: mssPki.caChainPem,
-          nil: 'RAYON-TEST',
-        },
+        ...simulatorDeployments(
+          { url: dmp.url, ca: dmpPki.caChainPem },
+          { host: mss.host, port: mss.port, ca: mssPki.caChainPem },
+        ),
         outbound: outboundPolicy(),
       }),
     );

@@ -36,6 +36,8 @@ export interface DatabaseOptions {
   max?: number;
   /** Application name shown in pg_stat_activity. */
   applicationName?: string;
+  /** Called with each statement sent (its SQL text, never its parameters): e.g. to count reads. */
+  onQuery?: (query: string) => void;
 }
 
 export const TENANT_SCHEMA = /^t_[a-z0-9_]{3,40}$/;
@@ -57,6 +59,7 @@ export class Database {
       prepare: false,
       onnotice: () => {},
       connection: { application_name: options.applicationName ?? 'rayon' },
+      ...(options.onQuery ? { debug: (_connection: number, query: string) => options.onQuery!(query) } : {}),
     });
     this.#db = drizzle(this.#client, { schema });
   }

@@ -8,14 +8,14 @@
  */
 import {
   cancelOrderAndExams,
+  findExamTypeByCcam,
   findOrderByPlacer,
+  findReferrerByName,
   findReferrerByRpps,
   insertExam,
   insertOrderWithExams,
   insertReferrer,
-  listExamTypes,
   listOrderExams,
-  listReferrers,
   recordAudit,
   setExamStatus,
   updateOrder,
@@ -40,7 +40,7 @@ const refused = (message: string, location: Hl7Location, code: '101' | '103' | '
 async function requestedExams(tx: TenantTx, group: OrderGroup): Promise<RequestedExam[]> {
   const procedure = group.procedure;
   if (procedure && procedure.system.toUpperCase() === 'CCAM') {
-    const type = (await listExamTypes(tx)).find((t) => t.ccamCode === procedure.code);
+    const type = await findExamTypeByCcam(tx, procedure.code);
     if (!type) {
       throw refused(
         `CCAM code ${JSON.stringify(procedure.code.slice(0, 20))} is not in the practice's exam catalogue`,
@@ -69,11 +69,7 @@ async function requestedExams(tx: TenantTx, group: OrderGroup): Promise<Requeste
 async function referrerOf(tx: TenantTx, group: OrderGroup): Promise<string | null> {
   const p = group.provider;
   if (!p || p.familyName === '') return null;
-  const known = p.rpps
-    ? await findReferrerByRpps(tx, p.rpps)
-    : (await listReferrers(tx)).find(
-        (r) => r.rpps === null && r.familyName === p.familyName && r.givenName === p.givenName,
-      );
+  const known = p.rpps ? await findReferrerByRpps(tx, p.rpps) : await findReferrerByName(tx, p);
   if (known) return known.id;
   const created = await insertReferrer(tx, {
     rpps: p.rpps,

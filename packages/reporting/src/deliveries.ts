@@ -21,7 +21,7 @@ import {
   insertDeliveryAttempt,
   lastFailedAt,
   listReportDeliveries,
-  listReportVersions,
+  listVersionsOfReportOf,
   olderPendingDelivery,
   planWithdrawals,
   saveCircuit,
@@ -90,10 +90,11 @@ export async function planReportDeliveries(
   requestId: string | null,
   routing: DescriptionRouting,
 ): Promise<DeliveryRow[]> {
-  const version = (await findReportVersionById(tx, versionId))!;
+  const versions = await listVersionsOfReportOf(tx, versionId);
+  const version = versions.find((v) => v.id === versionId)!;
   const report = (await findReport(tx, version.reportId))!;
   const order = (await findOrder(tx, report.orderId))!;
-  const earlier = (await listReportVersions(tx, report.id)).filter((v) => v.version < version.version);
+  const earlier = versions.filter((v) => v.version < version.version);
   await cancelVersionDeliveries(
     tx,
     earlier.map((v) => v.id),
@@ -218,7 +219,9 @@ export const DELIVERY_LEASE_MS = 5 * 60_000;
 export type DeliveryLoad = (
   tx: TenantTx,
   delivery: DeliveryRow,
-) => Promise<Omit<DeliveryContext, 'tenant' | 'delivery' | 'now' | 'read' | 'onRecord'>>;
+) => Promise<
+  Omit<DeliveryContext, 'tenant' | 'delivery' | 'version' | 'previousRemoteId' | 'now' | 'read' | 'onRecord'>
+>;
 
 export interface DeliveryAttemptResult {
   status: string;
@@ -263,7 +266,9 @@ export async function attemptDelivery(
   const token = randomUUID();
   const claimedUntil = new Date(now.getTime() + (o.leaseMs ?? DELIVERY_LEASE_MS));
 
-  const claim = await db.withTenant(tenant, async (tx): Promise<DeliveryAttemptResult | DeliveryRow> => {
+  /** The claimed send, with what the claim read: the version and the remote id a correction refers to. */
+  type Claimed = { delivery: DeliveryRow; version: ReportVersionRow; previousRemoteId: string | null };
+  const claim = await db.withTenant(tenant, async (tx): Promise<DeliveryAttemptResult | Claimed> => {
     const d = await findDelivery(tx, deliveryId, { forUpdate: true });
     if (!d) return { status: 'missing' };
     if (d.status !== 'pending') return { status: d.status };
@@ -276,7 +281,7 @@ export async function attemptDelivery(
       await wakeNextOfPatient(tx, d, null);
       return { status };
     };
-    const version = await deliveryVersionState(tx, d.versionId);
+    const version = await findReportVersionById(tx, d.versionId);
     if (version && supersededSend(version.status, d.action)) {
       const report = await findReport(tx, d.reportId);
       return finish(
@@ -325,16 +330,33 @@ export async function attemptDelivery(
     if (circuit && turn.probe) await saveCircuit(tx, { ...circuit, nextProbeAt: claimedUntil });
     // Publish or replace is decided when it goes: a replacement only where an earlier version arrived.
     let action = d.action;
+    let previousRemoteId: string | null = null;
     if ((action === 'publish' || action === 'replace') && version) {
-      const before = deliveredBefore(await listReportDeliveries(tx, d.reportId), d.versionId);
-      action = sendActionFor(version.version, before.has(destination));
+      const sends = await listReportDeliveries(tx, d.reportId);
+      action = sendActionFor(version.version, deliveredBefore(sends, d.versionId).has(destination));
+      // A correction refers to what the previous version got at this destination.
+      if (action === 'replace') {
+        previousRemoteId =
+          sends.findLast(
+            (s) =>
+              s.destination === d.destination &&
+              s.versionId !== d.versionId &&
+              s.status === 'delivered' &&
+              s.action !== 'withdraw' &&
+              s.action !== 'visibility',
+          )?.remoteId ?? null;
+      }
     }
     await claimDelivery(tx, deliveryId, token, claimedUntil, now);
     if (action !== d.action) await updateDelivery(tx, deliveryId, { action });
-    return { ...d, action, claimToken: token, claimedUntil };
+    return {
+      delivery: { ...d, action, claimToken: token, claimedUntil },
+      version: version!,
+      previousRemoteId,
+    };
   });
-  if (!('id' in claim)) return claim;
-  const delivery = claim;
+  if (!('delivery' in claim)) return claim;
+  const { delivery, version, previousRemoteId } = claim;
   const sender = o.senders[delivery.destination as Destination]!;
 
   // The call: no transaction open, no row locked.
@@ -346,6 +368,8 @@ export async function attemptDelivery(
     const result = await sender({
       tenant,
       delivery,
+      version,
+      previousRemoteId,
       ...context,
       now,
       read: (fn) => db.withTenant(tenant, fn),

@@ -14,15 +14,16 @@ import {
   findReportVersionById,
   getSetting,
   insertReportDocument,
-  listExamTypes,
-  listOrderExams,
   listReportDocumentContents,
-  listReportExamIds,
-  listSites,
+  listReportExams,
+  findReportSite,
   performedTimesOfExam,
   identityOf,
   type Database,
+  type OrderRow,
+  type PatientRow,
   type ReferrerRow,
+  type ReportRow,
   type ReportDocumentRow,
   type TenantRef,
   type TenantTx,
@@ -41,7 +42,6 @@ import {
   legalEntityIdNat,
   noOrganisationId,
   organisationIdNat,
-  siteOfReport,
   RGPD_NOTICE_SETTING,
   uuidToDicomUid,
   zonedIso,
@@ -57,13 +57,24 @@ export interface PracticeIdentity {
   siret: string | null;
 }
 
+/**
+ * The rows of a version's report, order and patient the caller holds already in the same
+ * transaction (validation reads them): not read again.
+ */
+export interface KnownReportFacts {
+  report: ReportRow;
+  order: OrderRow;
+  patient: PatientRow;
+}
+
 /** Builds the description of a validated version from the practice's data. */
 export async function describeReportVersion(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
+  known?: KnownReportFacts,
 ): Promise<ReportDocumentInput> {
-  return (await describe(tx, practice, versionId)).input;
+  return (await describe(tx, practice, versionId, known)).input;
 }
 
 /** The description of a version, and the referrer it names (whose mailbox routes its sends). */
@@ -71,20 +82,19 @@ async function describe(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
+  known?: KnownReportFacts,
 ): Promise<{ input: ReportDocumentInput; referrer: ReferrerRow | undefined }> {
   const version = await findReportVersionById(tx, versionId);
   if (!version || !['validated', 'replaced', 'withdrawn'].includes(version.status)) {
     throw new AppError('NOT_FOUND', 'no validated report version');
   }
-  const report = (await findReport(tx, version.reportId))!;
-  const order = (await findOrder(tx, report.orderId))!;
-  const patientRow = (await findPatient(tx, order.patientId))!;
+  const report = known?.report ?? (await findReport(tx, version.reportId))!;
+  const order = known?.order ?? (await findOrder(tx, report.orderId))!;
+  const patientRow = known?.patient ?? (await findPatient(tx, order.patientId))!;
   const identity = identityOf(patientRow);
   const ins = insForExchange(identity);
-  const examIds = await listReportExamIds(tx, report.id);
-  const exams = (await listOrderExams(tx, order.id)).filter((e) => examIds.includes(e.id));
-  const types = await listExamTypes(tx);
-  const site = siteOfReport(await listSites(tx), report.siteId);
+  const exams = await listReportExams(tx, report.id);
+  const site = await findReportSite(tx, report.siteId);
   const signer = version.signer;
   const referrer = order.referrerId ? await findReferrer(tx, order.referrerId) : undefined;
   const previous =
@@ -143,8 +153,7 @@ async function describe(
       ...(identity.traits.birthPlaceCode ? { birthPlaceCode: identity.traits.birthPlaceCode } : {}),
     },
     exams: await Promise.all(
-      exams.map(async (exam) => {
-        const type = types.find((t) => t.id === exam.examTypeId);
+      exams.map(async ({ exam, type }) => {
         const appointment = await activeAppointmentOfExam(tx, exam.id);
         // The exam's actual times (MPPS) when the modality reported them; else the booked slot.
         const mpps = await performedTimesOfExam(tx, exam.id);
@@ -202,9 +211,10 @@ export async function assertDocumentsCanBeProduced(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
+  known?: KnownReportFacts,
 ): Promise<void> {
   try {
-    await reportDocumentOf(tx, practice, versionId);
+    await reportDocumentOf(tx, practice, versionId, known);
   } catch (e) {
     if (!(e instanceof DocumentInputError)) throw e;
     const { issues } = e;
@@ -222,8 +232,9 @@ export async function reportDocumentOf(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
+  known?: KnownReportFacts,
 ): Promise<ReportDocument> {
-  return parseReportDocument(await describeReportVersion(tx, practice, versionId));
+  return parseReportDocument(await describeReportVersion(tx, practice, versionId, known));
 }
 
 /** The kind of the stored description snapshot (report_documents, application/json). */

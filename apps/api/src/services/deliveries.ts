@@ -3,13 +3,11 @@ import {
   deliveryVersionState,
   findDelivery,
   findReport,
-  getSetting,
   listCircuits,
   listDeliveries,
   listDeliveryAttempts,
   listReportDeliveries,
   putSetting,
-  recordAudit,
   retryDelivery,
   userDisplayNames,
   type DeliveryCircuitRow,
@@ -19,7 +17,6 @@ import {
 import {
   AppError,
   CIRCUIT_OF,
-  DEFAULT_DISTRIBUTION,
   DELIVERY_REASONS,
   DISTRIBUTION_SETTING,
   supersededSend,
@@ -27,7 +24,8 @@ import {
   type DistributionSettings,
 } from '@rayon/domain';
 import { checkOutboundHost, outboundPolicy } from '@rayon/connectors/outbound';
-import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+import { distributionSettings } from '@rayon/reporting';
+import { audit, currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 /** Why a pending send waits: its destination's circuit is open (unavailable since, next probe). */
 const waitingOf = (d: DeliveryRow, circuits: DeliveryCircuitRow[]) => {
@@ -114,12 +112,7 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
         if (!(await retryDelivery(tx, id, currentContext().requestId))) {
           throw new AppError('CONFLICT', 'only a failed send can be tried again');
         }
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'delivery.retried',
-          target: id,
-          requestId: currentContext().requestId,
-        });
+        await audit(tx, 'delivery.retried', id);
         return view((await findDelivery(tx, id))!);
       }),
 
@@ -138,21 +131,11 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
         ) {
           throw refused('only a pending send can be cancelled', 'delivery.not_pending');
         }
-        await recordAudit(tx, {
-          actor,
-          action: 'delivery.cancelled',
-          target: id,
-          requestId: currentContext().requestId,
-          ...(why ? { details: { reason: why } } : {}),
-        });
+        await audit(tx, 'delivery.cancelled', id, why ? { reason: why } : undefined);
         return view((await findDelivery(tx, id))!);
       }),
 
-    settings: () =>
-      inTenant(async (tx) => ({
-        ...DEFAULT_DISTRIBUTION,
-        ...(await getSetting(tx, DISTRIBUTION_SETTING)),
-      })),
+    settings: () => inTenant(distributionSettings),
 
     /**
      * The PFI's host may not be an internal address (loopback, private, link-local, metadata)
@@ -163,12 +146,7 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
       if (settings.pfi) await checkOutboundHost(settings.pfi.host, outbound, 'pfi.host');
       return inTenant(async (tx) => {
         await putSetting(tx, DISTRIBUTION_SETTING, settings);
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'distribution.settings-changed',
-          target: 'settings',
-          requestId: currentContext().requestId,
-        });
+        await audit(tx, 'distribution.settings-changed', 'settings');
         return settings;
       });
     },

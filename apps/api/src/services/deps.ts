@@ -1,7 +1,7 @@
 import type { Mailer } from '@rayon/connectors/mail';
 import type { OutboundPolicy } from '@rayon/connectors/outbound';
 import type { PscClient } from '@rayon/connectors/psc';
-import type { Database } from '@rayon/db';
+import { recordAudit, type ControlTx, type Database } from '@rayon/db';
 import type { InsiSettings } from '@rayon/identity';
 import type { Redis } from 'ioredis';
 import type { Actor } from '@rayon/db';
@@ -56,3 +56,23 @@ export function requireTenant() {
     });
   return tenant;
 }
+
+/**
+ * An audit event of the request's actor, in the same transaction as the change it records. On a
+ * platform transaction, `tenantId` names the practice concerned (a tenant transaction names its own).
+ */
+export const audit = (
+  tx: ControlTx,
+  action: string,
+  target: string,
+  details?: Record<string, unknown>,
+  tenantId?: string,
+) =>
+  recordAudit(tx, {
+    actor: currentActor(),
+    action,
+    target,
+    requestId: currentContext().requestId,
+    ...(details ? { details } : {}),
+    ...(tenantId ? { tenantId } : {}),
+  });

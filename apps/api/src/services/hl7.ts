@@ -7,7 +7,6 @@ import {
   insertHl7Route,
   listHl7Messages,
   listTenantHl7Routes,
-  recordAudit,
   updateHl7Route,
   type ControlTx,
   type Hl7RouteChange,
@@ -15,7 +14,7 @@ import {
 } from '@rayon/db';
 import { AppError, badInput, conflict, normaliseFingerprintList, parseCidrList } from '@rayon/domain';
 import { createInbound } from '@rayon/inbound';
-import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+import { audit, currentContext, requireTenant, type Deps } from './deps.ts';
 
 /**
  * What the platform decides about HL7 ports and sizes: dedicated ports come from `portRange`,
@@ -159,22 +158,6 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
     }
   }
 
-  const audit = (
-    tx: ControlTx,
-    tenantId: string,
-    action: string,
-    target: string,
-    details?: Record<string, unknown>,
-  ) =>
-    recordAudit(tx, {
-      actor: currentActor(),
-      action,
-      tenantId,
-      target,
-      requestId: currentContext().requestId,
-      ...(details ? { details } : {}),
-    });
-
   async function tenantBySlug(slug: string) {
     const tenant = await db.platform((tx) => findTenantBySlug(tx, slug));
     if (!tenant) throw new AppError('NOT_FOUND', `practice ${slug} not found`);
@@ -208,13 +191,19 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
           ...change,
         });
         if (!row) throw conflict('this MSH-5 / MSH-6 pair is already routed', 'receivingFacility');
-        await audit(tx, tenant.id, 'hl7-route.created', row.id, {
-          receivingApplication: row.receivingApplication,
-          receivingFacility: row.receivingFacility,
-          allowedSources: row.allowedSources,
-          clientCertFingerprints: row.clientCertFingerprints,
-          maxMessageBytes: row.maxMessageBytes,
-        });
+        await audit(
+          tx,
+          'hl7-route.created',
+          row.id,
+          {
+            receivingApplication: row.receivingApplication,
+            receivingFacility: row.receivingFacility,
+            allowedSources: row.allowedSources,
+            clientCertFingerprints: row.clientCertFingerprints,
+            maxMessageBytes: row.maxMessageBytes,
+          },
+          tenant.id,
+        );
         return routeView(row);
       });
     },
@@ -239,12 +228,18 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
         const change = senders(input, route.port, route);
         await checkMshFree(tx, pair, route.id);
         const row = await updateHl7Route(tx, tenant.id, route.id, { ...pair, ...change });
-        await audit(tx, tenant.id, 'hl7-route.updated', route.id, {
-          ...pair,
-          allowedSources: row!.allowedSources,
-          clientCertFingerprints: row!.clientCertFingerprints,
-          maxMessageBytes: row!.maxMessageBytes,
-        });
+        await audit(
+          tx,
+          'hl7-route.updated',
+          route.id,
+          {
+            ...pair,
+            allowedSources: row!.allowedSources,
+            clientCertFingerprints: row!.clientCertFingerprints,
+            maxMessageBytes: row!.maxMessageBytes,
+          },
+          tenant.id,
+        );
         return routeView(row!);
       });
     },
@@ -263,7 +258,7 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
           );
         }
         await deleteHl7Route(tx, tenant.id, id);
-        await audit(tx, tenant.id, 'hl7-route.deleted', id);
+        await audit(tx, 'hl7-route.deleted', id, undefined, tenant.id);
         return { ok: true as const };
       });
     },
@@ -304,7 +299,7 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
           });
           if (!row) throw conflict(`port ${input.port} is already assigned`, 'port');
         }
-        await audit(tx, tenant.id, 'hl7-route.port-assigned', row!.id, { port: input.port });
+        await audit(tx, 'hl7-route.port-assigned', row!.id, { port: input.port }, tenant.id);
         return routeView(row!);
       });
     },
@@ -322,10 +317,16 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
         const keep = route.receivingApplication !== null && route.receivingFacility !== null;
         if (keep) await updateHl7Route(tx, tenant.id, route.id, { port: null });
         else await deleteHl7Route(tx, tenant.id, route.id);
-        await audit(tx, tenant.id, 'hl7-route.port-withdrawn', route.id, {
-          port: route.port,
-          routeKept: keep,
-        });
+        await audit(
+          tx,
+          'hl7-route.port-withdrawn',
+          route.id,
+          {
+            port: route.port,
+            routeKept: keep,
+          },
+          tenant.id,
+        );
         return { ok: true as const, routeKept: keep };
       });
     },
@@ -345,15 +346,7 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
     async replay(id: string) {
       const tenant = requireTenant();
       const result = await inbound.replay(tenant, id);
-      await db.withTenant(tenant, (tx) =>
-        recordAudit(tx, {
-          actor: currentActor(),
-          action: 'hl7-message.replayed',
-          target: id,
-          requestId: currentContext().requestId,
-          details: { status: result.status },
-        }),
-      );
+      await db.withTenant(tenant, (tx) => audit(tx, 'hl7-message.replayed', id, { status: result.status }));
       const [message] = await db.withTenant(tenant, (tx) => listHl7Messages(tx, { id }));
       return {
         status: result.status,

@@ -17,18 +17,17 @@ import {
   insertReport,
   insertReportTemplate,
   insertReportVersion,
-  listExamTypes,
+  findExamType,
+  findReportSite,
+  findReportTemplate,
   listExamsToReport,
   listOpenNotifications,
-  listOrderExams,
   listReportDocuments,
-  listReportExamIds,
-  listSites,
+  listReportExams,
   listReportTemplates,
   listReportVersions,
   listReports,
   putSetting,
-  recordAudit,
   planWithdrawals,
   releaseHeldDeliveries,
   REPORT_DOCUMENTS_TOPIC,
@@ -45,7 +44,6 @@ import {
   acquireLock,
   AppError,
   assertOrganisationId,
-  siteOfReport,
   assertEditable,
   conflict,
   lockHolder,
@@ -69,7 +67,7 @@ import {
   distributionSettings,
   planDmpVisibilityUpdate,
 } from '@rayon/reporting';
-import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+import { audit, currentContext, requireTenant, type Deps } from './deps.ts';
 
 /** Exams a report can be written for: acquired (in progress or completed). */
 const REPORTABLE = new Set(['in_progress', 'completed']);
@@ -121,19 +119,16 @@ function writerId(): string {
 /** Comptes rendus: writing, préliminaire, validation, correction, withdrawal, announcement. */
 export function createReportsService({ db }: Deps, clock: () => Date = () => new Date()) {
   const inTenant = <T>(fn: (tx: TenantTx) => Promise<T>) => db.withTenant(requireTenant(), fn);
-  const audit = (tx: TenantTx, action: string, target: string, details?: Record<string, unknown>) =>
-    recordAudit(tx, {
-      actor: currentActor(),
-      action,
-      target,
-      requestId: currentContext().requestId,
-      ...(details ? { details } : {}),
-    });
 
   async function actor(tx: TenantTx): Promise<ReportActor> {
+    return (await actorWithProfile(tx)).who;
+  }
+
+  /** Who writes, and (a portal user) the practice's profile of that user, read once. */
+  async function actorWithProfile(tx: TenantTx) {
     const userId = writerId();
     const profile = currentContext().user ? await findUserProfile(tx, userId) : undefined;
-    return { userId, canSign: profile?.signsReports ?? false };
+    return { who: { userId, canSign: profile?.signsReports ?? false } satisfies ReportActor, profile };
   }
 
   /**
@@ -198,14 +193,12 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
    * FORBIDDEN on `signer.<problem>`; through the API, the radiologist the platform named
    * (`apiSigner`).
    */
-  async function signerOf(
-    tx: TenantTx,
-    who: ReportActor,
+  function signerOf(
+    profile: Awaited<ReturnType<typeof findUserProfile>>,
     roles: string[],
     named: ReportSigner | undefined,
-  ): Promise<ReportSigner> {
+  ): ReportSigner {
     if (!currentContext().user) return named!;
-    const profile = await findUserProfile(tx, who.userId);
     assertReadySigner(roles, profile);
     return {
       rpps: profile!.rpps!.trim(),
@@ -248,9 +241,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     );
     const now = clock();
     const me = writerId();
-    const examIds = await listReportExamIds(tx, report.id);
-    const exams = await listOrderExams(tx, report.orderId);
-    const types = await listExamTypes(tx);
+    const exams = await listReportExams(tx, report.id);
     return {
       id: report.id,
       orderId: report.orderId,
@@ -267,13 +258,11 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           announcedBy: report.announcedBy,
         }),
       },
-      exams: exams
-        .filter((e) => examIds.includes(e.id))
-        .map((e) => ({
-          id: e.id,
-          status: e.status,
-          label: types.find((t) => t.id === e.examTypeId)?.label ?? e.requestedProcedure ?? e.modalityType,
-        })),
+      exams: exams.map(({ exam: e, type }) => ({
+        id: e.id,
+        status: e.status,
+        label: type?.label ?? e.requestedProcedure ?? e.modalityType,
+      })),
       versions: versions.map((v) => {
         const holder = lockHolder(stateOf(v), now);
         return {
@@ -326,7 +315,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         }
         let body = '';
         if (input.templateId) {
-          const template = (await listReportTemplates(tx)).find((t) => t.id === input.templateId);
+          const template = await findReportTemplate(tx, input.templateId);
           if (!template) throw new AppError('BAD_INPUT', 'unknown template', { field: 'templateId' });
           body = template.body;
         }
@@ -428,13 +417,13 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
       const roles = await portalRoles();
       return inTenant(async (tx) => {
         const { report, version } = await current(tx, input.id);
-        const who = await actor(tx);
-        const signer = await signerOf(tx, who, roles, named);
+        const { who, profile } = await actorWithProfile(tx);
+        const signer = signerOf(profile, roles, named);
         if (version.body.trim() === '')
           throw new AppError('BAD_INPUT', 'the report is empty', { field: 'body' });
         // A validated version whose documents cannot be produced would wait for ever: refused.
         assertOrganisationId(
-          siteOfReport(await listSites(tx), report.siteId),
+          await findReportSite(tx, report.siteId),
           practice ?? { finess: null, siret: null },
         );
         const status = validate(stateOf(version), { ...who, canSign: true }, clock());
@@ -444,7 +433,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           hiddenFromLegalRepresentatives: input.hiddenFromLegalRepresentatives ?? false,
           secretConnection: input.secretConnection ?? false,
         };
-        const patient = (await findPatient(tx, (await findOrder(tx, report.orderId))!.patientId))!;
+        const order = (await findOrder(tx, report.orderId))!;
+        const patient = (await findPatient(tx, order.patientId))!;
         assertVisibility(visibility, {
           birthDate: patient.birthDate,
           today: parisDate(clock()),
@@ -461,7 +451,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           lockUntil: null,
         });
         // Checked once the version holds what its documents print (signer, time): refused, nothing stays.
-        await assertDocumentsCanBeProduced(tx, practice!, version.id);
+        await assertDocumentsCanBeProduced(tx, practice!, version.id, { report, order, patient });
         if (version.version > 1) {
           const previous = (await findReportVersion(tx, report.id, version.version - 1))!;
           await updateReportVersion(tx, previous.id, previous.revision, {
@@ -560,7 +550,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     listTemplates: () => inTenant(listReportTemplates),
     createTemplate: (input: { examTypeId?: string | null; name: string; body: string }) =>
       inTenant(async (tx) => {
-        if (input.examTypeId && !(await listExamTypes(tx)).some((t) => t.id === input.examTypeId)) {
+        if (input.examTypeId && !(await findExamType(tx, input.examTypeId))) {
           throw new AppError('BAD_INPUT', 'exam type not in the catalogue', { field: 'examTypeId' });
         }
         const row = await insertReportTemplate(tx, {

@@ -1,9 +1,7 @@
 import {
   DELIVERY_TOPIC,
   findReport,
-  findReportVersionById,
   findTenantById,
-  listReportDeliveries,
   listReportDocumentContents,
   listTenants,
   REPORT_DOCUMENTS_TOPIC,
@@ -111,16 +109,8 @@ export function deliverySendJob(
           if (!doc) throw new Error(`the ${kind} of the version is not generated yet`);
           return doc.content;
         };
-        const version = (await findReportVersionById(tx, delivery.versionId))!;
+        // Read when the send goes: announced meanwhile, it goes visible to the patient.
         const report = (await findReport(tx, delivery.reportId))!;
-        const previous = (await listReportDeliveries(tx, report.id)).findLast(
-          (d) =>
-            d.destination === delivery.destination &&
-            d.versionId !== delivery.versionId &&
-            d.status === 'delivered' &&
-            d.action !== 'withdraw' &&
-            d.action !== 'visibility',
-        );
         const pdf = content('pdf');
         let description = frozen.description;
         let cda = content('cda');
@@ -130,14 +120,12 @@ export function deliverySendJob(
           ({ description, cda } = asOriginal(description, pdf));
         }
         return {
-          version,
           description,
           cda,
           pdf,
           settings: await distributionSettings(tx),
           hiddenFromPatient: report.announcementRequired && report.announcedAt === null,
           referrerMailbox: frozen.routing.referrerMailbox,
-          previousRemoteId: delivery.action === 'replace' ? (previous?.remoteId ?? null) : null,
         };
       },
     });

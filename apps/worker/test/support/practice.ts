@@ -180,3 +180,16 @@ export async function setUpPractice(h: Harness, db: Database, t: TenantRef) {
 
   return { desk, radiologist, patient, acquiredExam, validatedReport };
 }
+
+/** The DMP and MSSanté deployments of the local simulators (their test CAs, the test software). */
+export const simulatorDeployments = (
+  dmp: { url: string; ca: string[] },
+  mss: { host: string; port: number; ca: string[] },
+) => ({
+  dmp: {
+    endpoint: dmp.url,
+    ca: dmp.ca,
+    software: { name: 'Rayon', version: '0.1.0', homologation: 'RAYON-TEST' },
+  },
+  mssante: { host: mss.host, port: mss.port, security: 'starttls' as const, ca: mss.ca, nil: 'RAYON-TEST' },
+});

@@ -96,6 +96,23 @@ export async function listReportVersions(tx: TenantTx, reportId: string): Promis
     .orderBy(asc(reportVersions.version));
 }
 
+/** Every version of the report a version belongs to (that one included), by version number. */
+export async function listVersionsOfReportOf(tx: TenantTx, versionId: string): Promise<ReportVersionRow[]> {
+  return tx
+    .select()
+    .from(reportVersions)
+    .where(
+      inArray(
+        reportVersions.reportId,
+        tx
+          .select({ reportId: reportVersions.reportId })
+          .from(reportVersions)
+          .where(eq(reportVersions.id, versionId)),
+      ),
+    )
+    .orderBy(asc(reportVersions.version));
+}
+
 export async function findReportVersion(
   tx: TenantTx,
   reportId: string,
@@ -146,12 +163,18 @@ export async function updateReportVersion(
   return rows.length === 1;
 }
 
-export async function listReportExamIds(tx: TenantTx, reportId: string): Promise<string[]> {
-  const rows = await tx
-    .select({ examId: reportExams.examId })
+/** The exams a report covers (in the order they were requested), each with its catalogue entry. */
+export async function listReportExams(
+  tx: TenantTx,
+  reportId: string,
+): Promise<{ exam: typeof exams.$inferSelect; type: typeof examTypes.$inferSelect | null }[]> {
+  return tx
+    .select({ exam: exams, type: examTypes })
     .from(reportExams)
-    .where(eq(reportExams.reportId, reportId));
-  return rows.map((r) => r.examId);
+    .innerJoin(exams, eq(exams.id, reportExams.examId))
+    .leftJoin(examTypes, eq(examTypes.id, exams.examTypeId))
+    .where(eq(reportExams.reportId, reportId))
+    .orderBy(asc(exams.createdAt));
 }
 
 /** The report already covering one of these exams, if any. */
@@ -218,6 +241,11 @@ export async function insertReportTemplate(
 
 export async function listReportTemplates(tx: TenantTx): Promise<ReportTemplateRow[]> {
   return tx.select().from(reportTemplates).orderBy(asc(reportTemplates.name));
+}
+
+export async function findReportTemplate(tx: TenantTx, id: string): Promise<ReportTemplateRow | undefined> {
+  const [row] = await tx.select().from(reportTemplates).where(eq(reportTemplates.id, id));
+  return row;
 }
 
 /** The outbox topic (and job name) that makes a validated version's documents, then plans its sends. */

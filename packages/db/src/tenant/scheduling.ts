@@ -48,6 +48,21 @@ export async function listRooms(tx: TenantTx): Promise<RoomRow[]> {
   return tx.select().from(rooms).orderBy(asc(rooms.name));
 }
 
+export async function findRoom(tx: TenantTx, id: string): Promise<RoomRow | undefined> {
+  const [row] = await tx.select().from(rooms).where(eq(rooms.id, id));
+  return row;
+}
+
+/** The rooms with these ids (by primary key). */
+export async function findRooms(tx: TenantTx, ids: readonly string[]): Promise<RoomRow[]> {
+  return ids.length === 0
+    ? []
+    : tx
+        .select()
+        .from(rooms)
+        .where(inArray(rooms.id, [...ids]));
+}
+
 /** A modality and its AE title, reserved platform-wide in the same transaction. */
 export async function insertModality(
   tx: TenantTx,
@@ -74,12 +89,20 @@ export async function insertModality(
   return row;
 }
 
-/** The practice's modalities, retired ones included unless `active`. */
-export async function listModalities(tx: TenantTx, o: { active?: boolean } = {}): Promise<ModalityRow[]> {
+/** The practice's modalities (of one `type`), retired ones included unless `active`. */
+export async function listModalities(
+  tx: TenantTx,
+  o: { active?: boolean; type?: string } = {},
+): Promise<ModalityRow[]> {
   return tx
     .select()
     .from(modalities)
-    .where(o.active ? isNull(modalities.retiredAt) : undefined)
+    .where(
+      and(
+        o.active ? isNull(modalities.retiredAt) : undefined,
+        o.type ? eq(modalities.type, o.type) : undefined,
+      ),
+    )
     .orderBy(asc(modalities.name));
 }
 
@@ -158,6 +181,32 @@ export async function listExamTypes(tx: TenantTx): Promise<ExamTypeRow[]> {
   return tx.select().from(examTypes).orderBy(asc(examTypes.label));
 }
 
+export async function findExamType(tx: TenantTx, id: string): Promise<ExamTypeRow | undefined> {
+  const [row] = await tx.select().from(examTypes).where(eq(examTypes.id, id));
+  return row;
+}
+
+/** The catalogue entries with these ids (by primary key). */
+export async function findExamTypes(tx: TenantTx, ids: readonly string[]): Promise<ExamTypeRow[]> {
+  return ids.length === 0
+    ? []
+    : tx
+        .select()
+        .from(examTypes)
+        .where(inArray(examTypes.id, [...ids]));
+}
+
+/** The catalogue entry of a CCAM code (the first by label when several share it). */
+export async function findExamTypeByCcam(tx: TenantTx, ccamCode: string): Promise<ExamTypeRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(examTypes)
+    .where(eq(examTypes.ccamCode, ccamCode))
+    .orderBy(asc(examTypes.label))
+    .limit(1);
+  return row;
+}
+
 type ReferrerValues = Omit<typeof referrers.$inferInsert, 'id' | 'createdAt'>;
 
 /** The refusal when another referrer of the practice has this RPPS or ADELI (both are unique). */
@@ -207,6 +256,26 @@ export async function findReferrer(tx: TenantTx, id: string) {
 
 export async function listReferrers(tx: TenantTx): Promise<ReferrerRow[]> {
   return tx.select().from(referrers).orderBy(asc(referrers.familyName));
+}
+
+/** A referrer without RPPS known by name alone (the first by family name when several match). */
+export async function findReferrerByName(
+  tx: TenantTx,
+  name: { familyName: string; givenName: string | null },
+): Promise<ReferrerRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(referrers)
+    .where(
+      and(
+        isNull(referrers.rpps),
+        eq(referrers.familyName, name.familyName),
+        name.givenName === null ? isNull(referrers.givenName) : eq(referrers.givenName, name.givenName),
+      ),
+    )
+    .orderBy(asc(referrers.familyName))
+    .limit(1);
+  return row;
 }
 
 /** The next value of the practice's accession number sequence. */

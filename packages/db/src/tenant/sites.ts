@@ -14,6 +14,14 @@ export async function findSite(tx: TenantTx, id: string): Promise<SiteRow | unde
   return row;
 }
 
+/** The site a report's documents are issued by: its own, else the practice's first. */
+export async function findReportSite(tx: TenantTx, siteId: string | null): Promise<SiteRow | undefined> {
+  const own = siteId ? await findSite(tx, siteId) : undefined;
+  if (own) return own;
+  const [first] = await tx.select().from(sites).orderBy(asc(sites.name), asc(sites.id)).limit(1);
+  return first;
+}
+
 export async function insertSite(tx: TenantTx, site: NewSite): Promise<SiteRow> {
   const [row] = await tx.insert(sites).values(site).returning();
   return row!;

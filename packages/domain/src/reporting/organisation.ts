@@ -10,14 +10,6 @@ export interface OrganisationIdentifiers {
   siret: string | null;
 }
 
-/** The site a report's documents are issued by: its own, else the practice's first. */
-export function siteOfReport<S extends { id: string }>(
-  sites: readonly S[],
-  siteId: string | null,
-): S | undefined {
-  return sites.find((s) => s.id === siteId) ?? sites[0];
-}
-
 /**
  * `1` + the FINESS of the report's site, else of the practice, else `3` + the practice's SIRET;
  * null when there is none.

@@ -4,9 +4,9 @@ import {
   findModality,
   insertAppointment,
   listBusyIntervals,
-  listExamTypes,
+  findExamType,
   listModalities,
-  listRooms,
+  findRooms,
   listScheduleEntries,
   releaseAppointment,
   setExamStatus,
@@ -29,7 +29,8 @@ import {
   zonedTime,
   type ExamStatus,
 } from '@rayon/domain';
-import { audit, type SchedulingScope } from './scope.ts';
+import { audit } from '../deps.ts';
+import type { SchedulingScope } from './scope.ts';
 
 /**
  * The catalogue entry an exam is booked as: its own, or, for an exam received without one (an
@@ -45,7 +46,7 @@ async function examTypeForBooking(tx: TenantTx, exam: ExamRow, chosenId: string 
   if (exam.examTypeId && chosenId && chosenId !== exam.examTypeId) {
     throw new AppError('BAD_INPUT', 'this exam already has its catalogue entry', { field: 'examTypeId' });
   }
-  const type = (await listExamTypes(tx)).find((t) => t.id === id);
+  const type = await findExamType(tx, id);
   if (!type) throw new AppError('BAD_INPUT', 'exam type not in the catalogue', { field: 'examTypeId' });
   if (type.modalityType !== exam.modalityType) {
     throw new AppError('BAD_INPUT', `a ${exam.modalityType} exam was requested, not ${type.modalityType}`, {
@@ -150,11 +151,12 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
       inTenant(async (tx) => {
         const now = clock();
         const dates = datesBetween(input.from, addDays(input.from, input.days - 1));
-        const all = await listModalities(tx);
-        const modalities = input.modalityId ? all.filter((m) => m.id === input.modalityId) : all;
-        if (input.modalityId && modalities.length === 0)
-          throw new AppError('NOT_FOUND', 'modality not found');
-        const rooms = new Map((await listRooms(tx)).map((r) => [r.id, r]));
+        const one = input.modalityId ? await findModality(tx, input.modalityId) : undefined;
+        if (input.modalityId && !one) throw new AppError('NOT_FOUND', 'modality not found');
+        const modalities = one ? [one] : await listModalities(tx);
+        const rooms = new Map(
+          (await findRooms(tx, [...new Set(modalities.map((m) => m.roomId))])).map((r) => [r.id, r]),
+        );
         const rows = await listScheduleEntries(tx, {
           from: zonedDayBounds(dates[0]!).start,
           to: zonedDayBounds(dates.at(-1)!).end,
@@ -198,7 +200,7 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
       excludeExamId?: string | undefined;
     }) =>
       inTenant(async (tx) => {
-        const type = (await listExamTypes(tx)).find((t) => t.id === input.examTypeId);
+        const type = await findExamType(tx, input.examTypeId);
         if (!type) throw new AppError('NOT_FOUND', 'exam type not found');
         if (input.to <= input.from) {
           throw new AppError('BAD_INPUT', 'the end of the period must be after its start', { field: 'to' });
@@ -208,9 +210,8 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
             field: 'to',
           });
         }
-        const all = await listModalities(tx);
+        const chosen = input.modalityId ? await findModality(tx, input.modalityId) : undefined;
         if (input.modalityId) {
-          const chosen = all.find((m) => m.id === input.modalityId);
           if (!chosen) throw new AppError('NOT_FOUND', 'modality not found');
           if (chosen.retiredAt) {
             throw new AppError('BAD_INPUT', `the modality ${chosen.name} is retired`, {
@@ -225,10 +226,9 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
             );
           }
         }
-        const modalities = all.filter(
-          (m) =>
-            !m.retiredAt && m.type === type.modalityType && (!input.modalityId || m.id === input.modalityId),
-        );
+        const modalities = chosen
+          ? [chosen]
+          : await listModalities(tx, { active: true, type: type.modalityType });
         const now = clock();
         const from = input.from < now ? now : input.from;
         const examType = { id: type.id, label: type.label, durationMinutes: type.durationMinutes };

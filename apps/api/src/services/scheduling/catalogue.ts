@@ -1,6 +1,7 @@
 import { insertExamType, listExamTypes } from '@rayon/db';
 import type { ModalityType } from '@rayon/domain';
-import { audit, type SchedulingScope } from './scope.ts';
+import { audit } from '../deps.ts';
+import type { SchedulingScope } from './scope.ts';
 
 /** The exam catalogue: what can be ordered, booked and reported, with its duration and codes. */
 export function catalogueService({ inTenant }: SchedulingScope) {

@@ -1,19 +1,21 @@
 import {
   deleteModality,
   findModality,
+  findRoom,
   insertModality,
   insertRoom,
   listBusyIntervals,
   listModalities,
   listRooms,
-  listSites,
+  findSite,
   setModalityCallers,
   setModalityOpeningHours,
   setModalityRetired,
   type OpeningHours,
 } from '@rayon/db';
 import { AppError, parseAeTitle, parseModalityCallers, type ModalityType } from '@rayon/domain';
-import { audit, type SchedulingScope } from './scope.ts';
+import { audit } from '../deps.ts';
+import type { SchedulingScope } from './scope.ts';
 
 /**
  * Rooms of the practice's sites and their modalities: AE titles, who may call them, opening
@@ -24,8 +26,7 @@ export function modalityService({ inTenant, clock }: SchedulingScope) {
     listRooms: () => inTenant(listRooms),
     createRoom: (input: { siteId: string; name: string }) =>
       inTenant(async (tx) => {
-        if (!(await listSites(tx)).some((s) => s.id === input.siteId))
-          throw new AppError('NOT_FOUND', 'site not found');
+        if (!(await findSite(tx, input.siteId))) throw new AppError('NOT_FOUND', 'site not found');
         const room = await insertRoom(tx, input);
         await audit(tx, 'room.created', room.id);
         return room;
@@ -53,8 +54,7 @@ export function modalityService({ inTenant, clock }: SchedulingScope) {
           allowedSources: input.allowedSources ?? [],
           clientCertFingerprints: input.clientCertFingerprints,
         });
-        if (!(await listRooms(tx)).some((r) => r.id === input.roomId))
-          throw new AppError('NOT_FOUND', 'room not found');
+        if (!(await findRoom(tx, input.roomId))) throw new AppError('NOT_FOUND', 'room not found');
         const modality = await insertModality(tx, {
           roomId: input.roomId,
           name: input.name,

@@ -2,16 +2,16 @@ import {
   activeAppointmentOfExam,
   cancelOrderAndExams,
   findOrder,
+  findReferrer,
   findPatient,
   insertOrderWithExams,
-  listExamTypes,
+  findExamTypes,
   listOrderExams,
   listOrdersToSchedule,
-  listReferrers,
 } from '@rayon/db';
 import { AppError } from '@rayon/domain';
-import { currentContext } from '../deps.ts';
-import { audit, type SchedulingScope } from './scope.ts';
+import { audit, currentContext } from '../deps.ts';
+import type { SchedulingScope } from './scope.ts';
 
 /** Orders (demandes d'examen) and their exams: creation, reading, cancellation, the ones to schedule. */
 export function orderService({ inTenant }: SchedulingScope) {
@@ -27,7 +27,7 @@ export function orderService({ inTenant }: SchedulingScope) {
     }) =>
       inTenant(async (tx) => {
         if (!(await findPatient(tx, input.patientId))) throw new AppError('NOT_FOUND', 'patient not found');
-        const types = await listExamTypes(tx);
+        const types = await findExamTypes(tx, input.examTypeIds);
         for (const [i, id] of input.examTypeIds.entries()) {
           if (!types.some((t) => t.id === id)) {
             throw new AppError('BAD_INPUT', `exam type ${id} is not in the catalogue`, {
@@ -35,7 +35,7 @@ export function orderService({ inTenant }: SchedulingScope) {
             });
           }
         }
-        if (input.referrerId && !(await listReferrers(tx)).some((r) => r.id === input.referrerId)) {
+        if (input.referrerId && !(await findReferrer(tx, input.referrerId))) {
           throw new AppError('BAD_INPUT', 'unknown referrer', { field: 'referrerId' });
         }
         const order = await insertOrderWithExams(tx, {

@@ -1,6 +1,7 @@
 import { findReferrer, insertReferrer, listReferrers, updateReferrer } from '@rayon/db';
 import { AppError } from '@rayon/domain';
-import { audit, type SchedulingScope } from './scope.ts';
+import { audit } from '../deps.ts';
+import type { SchedulingScope } from './scope.ts';
 
 /** What the practice records about a referrer (RPPS, ADELI, both or neither). */
 interface ReferrerDetails {

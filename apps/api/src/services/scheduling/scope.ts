@@ -1,5 +1,5 @@
-import { recordAudit, type TenantTx } from '@rayon/db';
-import { currentActor, currentContext, requireTenant, type Deps } from '../deps.ts';
+import type { TenantTx } from '@rayon/db';
+import { requireTenant, type Deps } from '../deps.ts';
 
 /** What every scheduling use case works with: the request's practice and the service's clock. */
 export interface SchedulingScope {
@@ -12,13 +12,3 @@ export const schedulingScope = ({ db }: Deps, clock: () => Date): SchedulingScop
   inTenant: (fn) => db.withTenant(requireTenant(), fn),
   clock,
 });
-
-/** An audit event of the request's actor, in the same transaction as the change it records. */
-export const audit = (tx: TenantTx, action: string, target: string, details?: Record<string, unknown>) =>
-  recordAudit(tx, {
-    actor: currentActor(),
-    action,
-    target,
-    requestId: currentContext().requestId,
-    ...(details ? { details } : {}),
-  });

@@ -4,7 +4,8 @@ import {
   WORKLIST_MATCHING_SETTING,
   type WorklistMatchingSetting,
 } from '@rayon/domain';
-import { audit, type SchedulingScope } from './scope.ts';
+import { audit } from '../deps.ts';
+import type { SchedulingScope } from './scope.ts';
 
 /** How the practice's DICOM worklist matches patient names. */
 export function worklistService({ inTenant }: SchedulingScope) {
