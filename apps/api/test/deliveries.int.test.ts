@@ -143,7 +143,7 @@ describe('sends of validated reports', () => {
 
     expect(await trpcError(senior.deliveries.retry.mutate({ id: failedV1.id }))).toMatchObject({
       code: 'CONFLICT',
-      details: { reason: 'delivery.version_replaced' },
+      reason: 'delivery.version_replaced',
     });
     const key = await restKey(['reports:read', 'reports:write']);
     const rest = await h.rest(`/deliveries/${failedV1.id}/retry`, { key, method: 'POST' });
@@ -167,7 +167,7 @@ describe('sends of validated reports', () => {
     // And it cannot be tried again: its version is withdrawn.
     expect(await trpcError(senior.deliveries.retry.mutate({ id: failedV2.id }))).toMatchObject({
       code: 'CONFLICT',
-      details: { reason: 'delivery.version_withdrawn' },
+      reason: 'delivery.version_withdrawn',
     });
   });
 
@@ -187,7 +187,7 @@ describe('sends of validated reports', () => {
     });
     expect(await trpcError(senior.deliveries.cancel.mutate({ id: dmp.id }))).toMatchObject({
       code: 'CONFLICT',
-      details: { reason: 'delivery.not_pending' },
+      reason: 'delivery.not_pending',
     });
     const audit = await h.db.platform((tx) =>
       listAuditEvents(tx, { tenantId: a.id, action: 'delivery.cancelled', target: dmp.id }),

@@ -222,6 +222,8 @@ export async function trpcError(p: Promise<unknown>) {
         appCode: string | null;
         field: string | null;
         httpStatus: number;
+        reason?: string | null;
+        params?: Record<string, unknown> | null;
         details?: Record<string, unknown> | null;
       };
       return {
@@ -229,6 +231,8 @@ export async function trpcError(p: Promise<unknown>) {
         appCode: data.appCode,
         field: data.field,
         httpStatus: data.httpStatus,
+        reason: data.reason ?? null,
+        params: data.params ?? null,
         details: data.details ?? null,
         message: e.message,
       };

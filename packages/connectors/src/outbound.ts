@@ -65,7 +65,7 @@ export class OutboundRefusedError extends AppError {
     super(
       'BAD_INPUT',
       `${field}: ${host} is or resolves to an internal address (loopback, private network, link-local or cloud metadata): not allowed as a destination`,
-      { field },
+      { field, reason: 'delivery.address.internal', params: { host } },
     );
     this.name = 'OutboundRefusedError';
     this.host = host;

@@ -1,4 +1,5 @@
 export * from './shared/errors.ts';
+export type * from './shared/reasons.ts';
 export * from './shared/luhn.ts';
 export * from './shared/paris-time.ts';
 export * from './tenancy/identifiers.ts';

@@ -6,7 +6,7 @@ import {
   type InsiCertificateCn,
 } from '@rayon/connectors/certificates';
 import { findActiveCertificate, replaceCertificate, type TenantRef, type TenantTx } from '@rayon/db';
-import { AppError } from '@rayon/domain';
+import { AppError, reasonOf } from '@rayon/domain';
 
 /**
  * What each organisation certificate is for, its name in messages, and the subject CN the
@@ -70,6 +70,7 @@ export async function usableCertificate(
     throw new AppError(
       'CONFLICT',
       `no ${CERTIFICATE_PURPOSES[purpose].name} certificate is configured for this practice`,
+      { reason: 'certificates.certificate.missing', params: { name: CERTIFICATE_PURPOSES[purpose].name } },
     );
   }
   let keyPem: string;
@@ -79,13 +80,14 @@ export async function usableCertificate(
     throw new AppError(
       'CONFLICT',
       'the stored private key cannot be opened (sealed for another practice or with another key): upload the certificate again',
+      { reason: 'certificates.key.unreadable' },
     );
   }
   const cert = OrganisationCertificate.fromPem({ certPem: row.certPem, keyPem, chainPem: row.chainPem });
   try {
     checkUsable(cert, { now, ...purposeCheck(purpose) });
   } catch (e) {
-    throw new AppError('CONFLICT', (e as Error).message);
+    throw new AppError('CONFLICT', (e as Error).message, e instanceof AppError ? reasonOf(e) : {});
   }
   return cert;
 }

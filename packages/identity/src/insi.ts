@@ -71,12 +71,20 @@ export async function callInsiForPatient(
   o: InsiCallOptions,
 ): Promise<InsiCallResult> {
   const { insi } = o;
-  if (!insi) throw new AppError('UNAVAILABLE', 'INSi is not configured on this server');
+  if (!insi) {
+    throw new AppError('UNAVAILABLE', 'INSi is not configured on this server', {
+      reason: 'identity.insi.not_configured',
+    });
+  }
   const { row, certificate } = await db.withTenant(tenant, async (tx) => {
     const found = await findPatient(tx, patientId);
-    if (!found) throw new AppError('NOT_FOUND', 'patient not found');
-    if (found.mergedInto)
-      throw new AppError('CONFLICT', `this patient was merged into patient ${found.mergedInto}`);
+    if (!found)
+      throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
+    if (found.mergedInto) {
+      throw new AppError('CONFLICT', `this patient was merged into patient ${found.mergedInto}`, {
+        reason: 'identity.patient.merged',
+      });
+    }
     assertInsiAllowed(identityOf(found));
     return {
       row: found,
@@ -87,6 +95,7 @@ export async function callInsiForPatient(
   if (traits.sex !== 'M' && traits.sex !== 'F') {
     throw new AppError('CONFLICT', 'INSi needs the sex M or F: correct the strict traits first', {
       field: 'traits.sex',
+      reason: 'identity.insi.sex_required',
     });
   }
   const forenames = traits.birthForenames.split(' ').filter(Boolean);

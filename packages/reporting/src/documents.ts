@@ -222,7 +222,11 @@ export async function assertDocumentsCanBeProduced(
     throw new AppError(
       'BAD_INPUT',
       `the report's documents cannot be produced: ${first.path || 'document'}: ${first.message}`,
-      { field: 'documents', details: { reason: 'report.documents.invalid', issues } },
+      {
+        field: 'documents',
+        reason: 'report.documents.invalid',
+        params: { path: first.path || 'document', issues },
+      },
     );
   }
 }

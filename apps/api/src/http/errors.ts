@@ -18,7 +18,15 @@ export const ERROR_MAP: Record<ErrorCode, { http: ContentfulStatusCode; trpc: TR
 };
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; field: string | null; requestId: string | undefined };
+  error: {
+    code: ErrorCode;
+    message: string;
+    field: string | null;
+    requestId: string | undefined;
+    /** The stable reason key (packages/domain/src/shared/reasons.ts) and its parameters. */
+    reason: string | null;
+    params: Readonly<Record<string, unknown>> | null;
+  };
 }
 
 /** Turns a zod failure into BAD_INPUT naming the first offending field (dotted path). */
@@ -44,5 +52,14 @@ export function toAppError(e: unknown): AppError {
 }
 
 export function errorBody(e: AppError, requestId: string | undefined): ErrorBody {
-  return { error: { code: e.code, message: e.message, field: e.field ?? null, requestId } };
+  return {
+    error: {
+      code: e.code,
+      message: e.message,
+      field: e.field ?? null,
+      requestId,
+      reason: e.reasonKey ?? null,
+      params: e.params ?? null,
+    },
+  };
 }

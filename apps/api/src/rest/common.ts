@@ -13,6 +13,14 @@ export const ErrorSchema = z
       message: z.string(),
       field: z.string().nullable().openapi({ example: 'traits.birthDate' }),
       requestId: z.string().optional(),
+      reason: z.string().nullable().openapi({
+        example: 'scheduling.slot.taken',
+        description: 'Stable reason key (explain the refusal from it, not from the English message)',
+      }),
+      params: z
+        .record(z.string(), z.unknown())
+        .nullable()
+        .openapi({ description: "The reason's parameters", example: { count: 2 } }),
     }),
   })
   .openapi('Error');

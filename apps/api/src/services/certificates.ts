@@ -58,7 +58,12 @@ export function createCertificateService({ db, secretsKey }: Deps) {
     async upload(input: { purpose: CertificatePurpose; p12Base64: string; passphrase: string }) {
       const tenant = requireTenant();
       const p12 = Buffer.from(input.p12Base64, 'base64');
-      if (p12.length === 0) throw new AppError('BAD_INPUT', 'the file is empty', { field: 'certificate' });
+      if (p12.length === 0) {
+        throw new AppError('BAD_INPUT', 'the file is empty', {
+          field: 'certificate',
+          reason: 'certificates.file.empty',
+        });
+      }
       const cert = parsePkcs12(p12, input.passphrase);
       checkUsable(cert, { now: new Date(), ...purposeCheck(input.purpose) });
       return db.withTenant(tenant, async (tx) => {
@@ -67,9 +72,7 @@ export function createCertificateService({ db, secretsKey }: Deps) {
           throw new AppError(
             'BAD_INPUT',
             'the practice has no FINESS or SIRET: set one before adding a certificate',
-            {
-              field: 'certificate',
-            },
+            { field: 'certificate', reason: 'certificates.structure.missing' },
           );
         }
         const theirs = subjectStructureIds(cert);
@@ -77,7 +80,7 @@ export function createCertificateService({ db, secretsKey }: Deps) {
           throw new AppError(
             'BAD_INPUT',
             `the certificate was issued to another structure (${theirs.join(', ') || 'no identifier'}), not to this practice (${ours.join(', ')})`,
-            { field: 'certificate' },
+            { field: 'certificate', reason: 'certificates.structure.other' },
           );
         }
         const row = await installCertificate(tx, input.purpose, cert, secretsKey, currentActor().id);
@@ -95,7 +98,10 @@ export function createCertificateService({ db, secretsKey }: Deps) {
     async revoke(id: string) {
       return db.withTenant(requireTenant(), async (tx) => {
         const row = await revokeCertificate(tx, id);
-        if (!row) throw new AppError('NOT_FOUND', 'certificate not found');
+        if (!row)
+          throw new AppError('NOT_FOUND', 'certificate not found', {
+            reason: 'certificates.certificate.not_found',
+          });
         await recordAudit(tx, {
           actor: currentActor(),
           action: 'certificate.revoked',

@@ -60,8 +60,10 @@ const view = (d: DeliveryRow, circuits: DeliveryCircuitRow[] = []) => ({
 });
 
 /** A refusal of a send's action, with its stable reason key for the portal. */
-const refused = (message: string, reason: string) =>
-  new AppError('CONFLICT', message, { details: { reason } });
+const refused = (
+  message: string,
+  reason: 'delivery.version_replaced' | 'delivery.version_withdrawn' | 'delivery.not_pending',
+) => new AppError('CONFLICT', message, { reason });
 
 /** The distribution of validated reports: where each went, what failed, the practice's settings. */
 export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps) {
@@ -70,7 +72,8 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
     /** Each destination of a report's versions, with its state. */
     forReport: (reportId: string) =>
       inTenant(async (tx) => {
-        if (!(await findReport(tx, reportId))) throw new AppError('NOT_FOUND', 'report not found');
+        if (!(await findReport(tx, reportId)))
+          throw new AppError('NOT_FOUND', 'report not found', { reason: 'reporting.report.not_found' });
         const circuits = await listCircuits(tx);
         return (await listReportDeliveries(tx, reportId)).map((d) => view(d, circuits));
       }),

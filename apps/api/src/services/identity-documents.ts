@@ -53,13 +53,18 @@ export function createIdentityDocumentService({ db, secretsKey }: Deps) {
       const tenant = requireTenant();
       const content = Buffer.from(input.contentBase64, 'base64');
       if (content.length === 0)
-        throw new AppError('BAD_INPUT', 'the document is empty', { field: 'contentBase64' });
+        throw new AppError('BAD_INPUT', 'the document is empty', {
+          field: 'contentBase64',
+          reason: 'identity.document.empty',
+        });
       return db.withTenant(tenant, async (tx) => {
-        if (!(await findPatient(tx, input.patientId))) throw new AppError('NOT_FOUND', 'patient not found');
+        if (!(await findPatient(tx, input.patientId)))
+          throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
         if ((await getSetting(tx, KEEP_COPIES)) !== true) {
           throw new AppError(
             'CONFLICT',
             'this practice does not keep copies of identity documents (setting)',
+            { reason: 'identity.documents.copies_disabled' },
           );
         }
         const row = await insertIdentityDocument(tx, {
@@ -82,7 +87,8 @@ export function createIdentityDocumentService({ db, secretsKey }: Deps) {
 
     async list(patientId: string) {
       return db.withTenant(requireTenant(), async (tx) => {
-        if (!(await findPatient(tx, patientId))) throw new AppError('NOT_FOUND', 'patient not found');
+        if (!(await findPatient(tx, patientId)))
+          throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
         return (await listIdentityDocuments(tx, patientId)).map((d) => ({
           ...d,
           createdAt: d.createdAt.toISOString(),
@@ -95,7 +101,8 @@ export function createIdentityDocumentService({ db, secretsKey }: Deps) {
       const tenant = requireTenant();
       return db.withTenant(tenant, async (tx) => {
         const row = await findIdentityDocument(tx, id);
-        if (!row) throw new AppError('NOT_FOUND', 'document not found');
+        if (!row)
+          throw new AppError('NOT_FOUND', 'document not found', { reason: 'identity.document.not_found' });
         await recordAudit(tx, {
           actor: currentActor(),
           action: 'identity-document.viewed',

@@ -110,14 +110,16 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
     async get(id: string) {
       return db.withTenant(requireTenant(), async (tx) => {
         const row = await findPatient(tx, id);
-        if (!row) throw new AppError('NOT_FOUND', 'patient not found');
+        if (!row)
+          throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
         return patientView(tx, row);
       });
     },
 
     async history(id: string) {
       return db.withTenant(requireTenant(), async (tx) => {
-        if (!(await findPatient(tx, id))) throw new AppError('NOT_FOUND', 'patient not found');
+        if (!(await findPatient(tx, id)))
+          throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
         const events = await listIdentityEvents(tx, id);
         const UUID = /^[0-9a-f-]{36}$/;
         const names = await userDisplayNames(
@@ -220,6 +222,7 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
         code,
         outcome: result.outcome,
         reason: result.reason,
+        note: result.note,
         changes: result.changes,
         patient: await patientView(tx, row),
       }));

@@ -210,7 +210,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
 
   async function current(tx: TenantTx, id: string) {
     const report = await findReport(tx, id, { forUpdate: true });
-    if (!report) throw new AppError('NOT_FOUND', 'report not found');
+    if (!report)
+      throw new AppError('NOT_FOUND', 'report not found', { reason: 'reporting.report.not_found' });
     const version = (await findReportVersion(tx, id, report.currentVersion))!;
     return { report, version };
   }
@@ -223,7 +224,9 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     fields: Parameters<typeof updateReportVersion>[3],
   ) {
     if (revision !== version.revision || !(await updateReportVersion(tx, version.id, revision, fields))) {
-      throw conflict('the report was changed meanwhile: reload it', 'revision');
+      throw conflict('the report was changed meanwhile: reload it', 'revision', {
+        reason: 'reporting.report.changed',
+      });
     }
   }
 
@@ -300,6 +303,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
           if (!exam) throw new AppError('NOT_FOUND', 'exam not found', { field: `examIds.${i}` });
           if (!REPORTABLE.has(exam.status)) {
             throw new AppError('BAD_INPUT', `exam ${exam.stepId} is not acquired yet (${exam.status})`, {
+              reason: 'reporting.exam.not_acquired',
               field: `examIds.${i}`,
             });
           }
@@ -307,16 +311,24 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         }
         if (new Set(exams.map((e) => e.orderId)).size !== 1) {
           throw new AppError('BAD_INPUT', 'the exams of one report belong to one order', {
+            reason: 'reporting.exams.several_orders',
             field: 'examIds',
           });
         }
         if (await findReportOfExams(tx, input.examIds)) {
-          throw conflict('one of these exams already has a report', 'examIds');
+          throw conflict('one of these exams already has a report', 'examIds', {
+            reason: 'reporting.exam.has_report',
+          });
         }
         let body = '';
         if (input.templateId) {
           const template = await findReportTemplate(tx, input.templateId);
-          if (!template) throw new AppError('BAD_INPUT', 'unknown template', { field: 'templateId' });
+          if (!template) {
+            throw new AppError('BAD_INPUT', 'unknown template', {
+              field: 'templateId',
+              reason: 'reporting.template.unknown',
+            });
+          }
           body = template.body;
         }
         const { report } = await insertReport(tx, {
@@ -350,7 +362,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     get: (id: string) =>
       inTenant(async (tx) => {
         const report = await findReport(tx, id);
-        if (!report) throw new AppError('NOT_FOUND', 'report not found');
+        if (!report)
+          throw new AppError('NOT_FOUND', 'report not found', { reason: 'reporting.report.not_found' });
         return view(tx, report);
       }),
 
@@ -407,7 +420,7 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
       if (!currentContext().user) {
         // Another practice's report stays a 404, whoever is named.
         if (!(await inTenant((tx) => findReport(tx, input.id)))) {
-          throw new AppError('NOT_FOUND', 'report not found');
+          throw new AppError('NOT_FOUND', 'report not found', { reason: 'reporting.report.not_found' });
         }
         named = await apiSigner(input.signer);
       }
@@ -420,7 +433,10 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
         const { who, profile } = await actorWithProfile(tx);
         const signer = signerOf(profile, roles, named);
         if (version.body.trim() === '')
-          throw new AppError('BAD_INPUT', 'the report is empty', { field: 'body' });
+          throw new AppError('BAD_INPUT', 'the report is empty', {
+            field: 'body',
+            reason: 'reporting.report.empty',
+          });
         // A validated version whose documents cannot be produced would wait for ever: refused.
         assertOrganisationId(
           await findReportSite(tx, report.siteId),
@@ -479,7 +495,9 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
       inTenant(async (tx) => {
         const { report, version } = await current(tx, id);
         if (version.status !== 'validated') {
-          throw conflict('only a validated report is corrected; edit the current version instead');
+          throw conflict('only a validated report is corrected; edit the current version instead', {
+            reason: 'reporting.correction.not_validated',
+          });
         }
         await insertReportVersion(tx, {
           reportId: report.id,
@@ -509,7 +527,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     announce: (id: string) =>
       inTenant(async (tx) => {
         const report = await findReport(tx, id, { forUpdate: true });
-        if (!report) throw new AppError('NOT_FOUND', 'report not found');
+        if (!report)
+          throw new AppError('NOT_FOUND', 'report not found', { reason: 'reporting.report.not_found' });
         const done = recordAnnouncement(
           {
             required: report.announcementRequired,
@@ -532,7 +551,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     document: (id: string) =>
       inTenant(async (tx) => {
         const doc = await findReportDocument(tx, id);
-        if (!doc) throw new AppError('NOT_FOUND', 'document not found');
+        if (!doc)
+          throw new AppError('NOT_FOUND', 'document not found', { reason: 'reporting.document.not_found' });
         await audit(tx, 'report.document-viewed', id, { kind: doc.kind });
         return { kind: doc.kind, mediaType: doc.mediaType, sha256: doc.sha256, content: doc.content };
       }),
@@ -551,7 +571,10 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     createTemplate: (input: { examTypeId?: string | null; name: string; body: string }) =>
       inTenant(async (tx) => {
         if (input.examTypeId && !(await findExamType(tx, input.examTypeId))) {
-          throw new AppError('BAD_INPUT', 'exam type not in the catalogue', { field: 'examTypeId' });
+          throw new AppError('BAD_INPUT', 'exam type not in the catalogue', {
+            field: 'examTypeId',
+            reason: 'scheduling.exam_type.unknown',
+          });
         }
         const row = await insertReportTemplate(tx, {
           examTypeId: input.examTypeId ?? null,

@@ -40,6 +40,8 @@ const t = initTRPC
           httpStatus: shape.data.httpStatus,
           appCode: app?.code ?? null,
           field: app?.field ?? null,
+          reason: app?.reasonKey ?? null,
+          params: app?.params ?? null,
           details: app?.details ?? null,
         },
       };

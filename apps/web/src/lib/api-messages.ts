@@ -1,10 +1,13 @@
 /**
  * The API speaks English (its messages are for developers and logs); the portal speaks French.
- * These are the French versions of the messages a person at the desk can meet, matched on the
- * API's wording. An unknown message is shown as it came, rather than hidden.
+ * A refusal the person at the desk can meet carries a stable reason key and its parameters
+ * (catalogue: packages/domain/src/shared/reasons.ts); this is the French text of each key. The
+ * map's type makes a catalogue key without its French text a compile error. An error without a
+ * reason is shown by its message, except for the codes whose message never helps a person.
  */
-
-type Rule = [RegExp, (m: RegExpExecArray) => string];
+import type { ReasonKey, ReasonParams } from '@rayon/domain';
+import type { ApiErrorInfo } from '../server/api.ts';
+import { reportStatusLabel } from './reports.ts';
 
 const FINAL_STATUS_WORDS: Record<string, string> = {
   completed: 'terminé',
@@ -12,296 +15,189 @@ const FINAL_STATUS_WORDS: Record<string, string> = {
   discontinued: 'interrompu',
 };
 
-const RULES: Rule[] = [
-  // Identity vigilance rules (packages/domain/src/identity/identity.ts).
-  [
-    /^INSi cannot be used for a fictive identity/i,
-    () => "l'identité est fictive (RNIV : une identité fictive reste provisoire)",
-  ],
-  [
-    /^INSi cannot be used for a doubtful identity/i,
-    () => "l'identité est douteuse (RNIV : une identité douteuse reste provisoire)",
-  ],
-  [
-    /^a fictive identity cannot be validated/i,
-    () => 'Une identité fictive ne peut pas être validée (RNIV : elle reste provisoire).',
-  ],
-  [
-    /^a doubtful identity cannot be validated/i,
-    () => 'Une identité douteuse ne peut pas être validée (RNIV : elle reste provisoire).',
-  ],
-  [
-    /^a livret de famille or a birth certificate validates the identity of a minor only/i,
-    () =>
-      "Le livret de famille ou l'extrait d'acte de naissance ne valide que l'identité d'un mineur (RNIV).",
-  ],
-  [
-    /^a livret de famille or a birth certificate must come with/i,
-    () =>
-      "Le livret de famille ou l'extrait d'acte de naissance doit être présenté avec la pièce d'identité à haut niveau de confiance d'un parent ou du représentant légal (RNIV).",
-  ],
-  [
-    /^the Carte Vitale is not an identity document/i,
-    () => "La carte Vitale n'est pas une pièce d'identité : elle ne permet pas de valider l'identité (RNIV).",
-  ],
-  [
-    /^only a high-trust identity document/i,
-    () =>
-      "Seule une pièce d'identité à haut niveau de confiance (passeport, carte nationale d'identité, titre de séjour) permet de valider l'identité.",
-  ],
-  // Concurrency and merges (packages/db/src/identity).
-  [
-    /^the identity was changed by someone else meanwhile/i,
-    () => "L'identité a été modifiée entre-temps par quelqu'un d'autre : rechargez la page et recommencez.",
-  ],
-  [
-    /^the identity was changed meanwhile/i,
-    () => "L'identité a été modifiée entre-temps : rechargez la page et recommencez.",
-  ],
-  // Copies of identity documents (apps/api/src/services/identity-documents.ts).
-  [
-    /^this practice does not keep copies of identity documents/i,
-    () => "L'établissement ne conserve pas de copie des pièces d'identité (réglage désactivé).",
-  ],
-  [/^the document is empty/i, () => 'Le fichier est vide.'],
-  [/^this patient was merged into patient/i, () => 'Ce dossier a été fusionné dans un autre dossier.'],
-  [/^a patient cannot be merged into itself/i, () => 'Un dossier ne peut pas être fusionné avec lui-même.'],
-  [/^the surviving patient was itself merged/i, () => 'Le dossier conservé a lui-même été fusionné.'],
-  [/^this patient was already merged/i, () => 'Ce doublon a déjà été fusionné.'],
-  [/^a merge must be confirmed/i, () => 'La fusion doit être confirmée.'],
-  [/^surviving patient not found/i, () => 'Le dossier conservé est introuvable.'],
-  [/^patient to merge not found/i, () => 'Le doublon à fusionner est introuvable.'],
-  [/^patient not found/i, () => 'Patient introuvable.'],
-  [
-    /^identifier (.+) of (.+) already belongs to another patient/i,
-    (m) => `L'IPP ${m[1]} (${m[2]}) appartient déjà à un autre patient.`,
-  ],
-  // INSi answers not taken (applyInsiResult).
-  [
-    /^the birth date returned by INSi is incomplete/i,
-    () =>
-      "La date de naissance renvoyée par INSi est incomplète (00 comme jour ou mois) : l'INS n'est pas récupérée.",
-  ],
-  [
-    /^the birth date returned by INSi is not a valid date/i,
-    () => "La date de naissance renvoyée par INSi n'est pas une date valide : l'INS n'est pas récupérée.",
-  ],
-  [/^unknown INS OID (.+)$/i, (m) => `OID d'INS inconnu (${m[1]}) : l'INS n'est pas récupérée.`],
-  [
-    /^the matricule returned by INSi is invalid/i,
-    () => "Le matricule renvoyé par INSi n'est pas valide (clé incorrecte) : l'INS n'est pas récupérée.",
-  ],
-  [
-    /^the traits returned by INSi differ from those checked on the identity document/i,
-    () =>
-      "Les traits renvoyés par INSi diffèrent de ceux vérifiés sur la pièce d'identité : vérifiez à nouveau la pièce d'identité.",
-  ],
-  [/^INSi found no identity/i, () => 'INSi ne trouve aucune identité pour ces traits.'],
-  [/^INSi found several identities/i, () => 'INSi trouve plusieurs identités pour ces traits.'],
-  // Organisation certificates (packages/connectors/src/certificates).
-  [
-    /^no (INSI-AUTO|INSI-MANU) certificate is configured/i,
-    (m) => `aucun certificat ${m[1]} n'est installé pour l'établissement (voir Certificats)`,
-  ],
-  [
-    /^the stored private key cannot be opened/i,
-    () =>
-      'la clé privée du certificat installé ne peut pas être ouverte : installez à nouveau le certificat (voir Certificats)',
-  ],
-  [
-    /^INSi needs the sex M or F/i,
-    () => "INSi demande le sexe Masculin ou Féminin : corrigez d'abord les traits stricts",
-  ],
-  [/^INSi is not configured on this server/i, () => "INSi n'est pas configuré sur ce serveur"],
-  [/^the file is empty/i, () => 'Le fichier est vide.'],
-  [
-    /^the practice has no FINESS or SIRET/i,
-    () =>
-      "L'établissement n'a ni FINESS ni SIRET : renseignez-en un avant d'installer un certificat (le certificat est délivré à la structure).",
-  ],
-  [
-    /a PKCS#12 file is a few kilobytes/i,
-    () => 'Ce fichier est trop volumineux pour être un certificat PKCS#12.',
-  ],
-  [/a PKCS#12 file in base64/i, () => "Le fichier n'a pas pu être transmis."],
-  [/^certificate not found/i, () => 'Certificat introuvable.'],
-  [/^The certificate file is empty/i, () => 'Le fichier du certificat est vide.'],
-  [
-    /^The file is not a PKCS#12 certificate/i,
-    () => "Le fichier n'est pas un certificat PKCS#12 (.p12 / .pfx).",
-  ],
-  [/^Wrong passphrase/i, () => 'Mot de passe incorrect pour ce fichier PKCS#12.'],
-  [
-    /^This PKCS#12 file uses an algorithm that is not supported \((.+)\)/i,
-    (m) => `Ce fichier PKCS#12 utilise un algorithme non pris en charge (${m[1]}).`,
-  ],
-  [/^The PKCS#12 file contains no private key/i, () => 'Le fichier PKCS#12 ne contient pas de clé privée.'],
-  [/^The PKCS#12 file contains no certificate/i, () => 'Le fichier PKCS#12 ne contient pas de certificat.'],
-  [
-    /^The PKCS#12 file contains several private keys/i,
-    () => 'Le fichier PKCS#12 contient plusieurs clés privées ; une seule est attendue.',
-  ],
-  [
-    /^No certificate of the PKCS#12 file matches its private key/i,
-    () => 'Aucun certificat du fichier PKCS#12 ne correspond à sa clé privée.',
-  ],
-  [
-    /^The certificate is not valid yet: valid from (\S+) to (\S+)/i,
-    (m) => `Le certificat n'est pas encore valide : valable du ${isoDay(m[1])} au ${isoDay(m[2])}.`,
-  ],
-  [
-    /^The certificate expired on (\S+)/i,
-    (m) => `Le certificat a expiré le ${isoDay(m[1])} : déposez le certificat renouvelé.`,
-  ],
-  [
-    /^The certificate is not a client authentication certificate/i,
-    () =>
-      "Ce certificat n'est pas un certificat d'authentification client : déposez le certificat d'organisation « AUTH_CLI ».",
-  ],
-  [
-    /^The certificate's common name is "(.+)" but INSi requires "(.+)"/i,
-    (m) =>
-      `Le nom commun (CN) du certificat est « ${m[1]} » alors qu'INSi attend « ${m[2]} » (exactement INSI-AUTO ou INSI-MANU).`,
-  ],
-  [
-    /^The certificate was issued to another structure/i,
-    () => 'Ce certificat a été délivré à une autre structure que cet établissement.',
-  ],
-  // Scheduling (apps/api/src/services/scheduling.ts, packages/domain/src/scheduling).
-  [
-    /^(\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2})–(\d{2}:\d{2}) \(Europe\/Paris\) is outside the opening hours of the modality (.+)$/i,
-    (m) =>
-      `Le créneau du ${m[3]}/${m[2]}/${m[1]} de ${m[4]} à ${m[5]} est en dehors des horaires d'ouverture de ${m[6]}.`,
-  ],
-  [/^this slot is already booked on this modality/i, () => 'Ce créneau est déjà pris sur cette modalité.'],
-  [
-    /^this exam has no catalogue entry yet/i,
-    () => "Cet examen n'a pas encore d'entrée du catalogue : choisissez-en une.",
-  ],
-  [/^this exam already has its catalogue entry/i, () => 'Cet examen a déjà son entrée du catalogue.'],
-  [/^exam type not in the catalogue/i, () => "Cet examen n'est pas au catalogue."],
-  [
-    /^a (\w+) exam was requested, not (\w+)/i,
-    (m) => `Un examen ${m[1]} a été demandé : choisissez un examen du catalogue de ce type (et non ${m[2]}).`,
-  ],
-  [
-    /^a (\w+) exam cannot be done on a (\w+) modality/i,
-    (m) => `Un examen ${m[1]} ne peut pas être réalisé sur une modalité ${m[2]}.`,
-  ],
-  // Validation refused: the stored data would not make valid documents (report.documents.invalid).
-  [
-    /^the report's documents cannot be produced: ([\w.]+)/i,
-    (m) =>
-      `Les documents du compte rendu ne peuvent pas être produits avec les données enregistrées (${m[1]}) : corrigez-les, puis validez.`,
-  ],
-  // A final status never changes (packages/domain/src/scheduling: scheduling.status.final).
-  [
-    /^an (exam|order) cannot go from (completed|cancelled|discontinued) to/i,
-    (m) =>
-      m[1] === 'order'
-        ? `Cette demande est ${FINAL_STATUS_WORDS[m[2]!]}e : son statut ne change plus.`
-        : `Cet examen est ${FINAL_STATUS_WORDS[m[2]!]} : son statut ne change plus.`,
-  ],
-  [/^an exam cannot go from (\w+) to (\w+)/i, () => "L'examen a changé entre-temps : rechargez la page."],
-  [/^the AE title (.+) is already used/i, (m) => `Le titre AE ${m[1]} est déjà utilisé.`],
-  [
-    /^an AE title has 1 to 16 characters/i,
-    () => 'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ -), sans accent ni « \\ ».',
-  ],
-  [/^the modality (.+) is retired/i, (m) => `La modalité ${m[1]} est retirée du service.`],
-  [
-    /^(\d+) appointment\(s\) are booked on this modality from now on/i,
-    (m) =>
-      Number(m[1]) > 1
-        ? `${m[1]} rendez-vous sont pris sur cette modalité à partir de maintenant : déplacez-les ou annulez-les avant de la retirer.`
-        : 'Un rendez-vous est pris sur cette modalité à partir de maintenant : déplacez-le ou annulez-le avant de la retirer.',
-  ],
-  [
-    /^this modality has appointments or performed steps/i,
-    () =>
-      'Cette modalité a un historique (rendez-vous, examens réalisés) : elle ne peut pas être supprimée, retirez-la.',
-  ],
-  [/^a referrer with RPPS (\d+) exists/i, (m) => `Un prescripteur de RPPS ${m[1]} existe déjà.`],
-  [/^a referrer with ADELI (\w+) exists/i, (m) => `Un prescripteur de n° ADELI ${m[1]} existe déjà.`],
-  [
-    /^ADELI: 9 characters/i,
-    () => 'Le numéro ADELI compte 9 caractères : le département (2 chiffres, 2A ou 2B) puis 7 chiffres.',
-  ],
-  [/^referrer not found/i, () => 'Prescripteur introuvable.'],
-  [/^the period is at most (\d+) days/i, (m) => `La période de recherche est de ${m[1]} jours au plus.`],
-  [/^(exam|order|modality|room|site|exam type) not found/i, () => 'Élément introuvable.'],
-  // Reports (packages/domain/src/reporting, apps/api/src/services/reports.ts).
-  [/^someone else is editing this report/i, () => 'Un autre utilisateur modifie ce compte rendu.'],
-  [
-    /^the report was changed meanwhile/i,
-    () => 'Le compte rendu a été modifié entre-temps : rechargez la page.',
-  ],
-  [
-    /^a report cannot go from (.+) to (.+)$/i,
-    (m) =>
-      `Un compte rendu ne peut pas passer de l'état « ${m[1]} » à l'état « ${m[2]} » : rechargez la page.`,
-  ],
-  [
-    /^a (.+) report cannot be edited: correct it/i,
-    (m) => `Un compte rendu à l'état « ${m[1]} » ne peut plus être modifié : corrigez-le (nouvelle version).`,
-  ],
-  [
-    /^only a radiologist allowed to sign can validate a report/i,
-    () => 'Seul un radiologue habilité à signer peut valider un compte rendu.',
-  ],
-  [
-    /^your profile has no RPPS number/i,
-    () => "Votre profil n'a pas de numéro RPPS : le compte rendu ne peut pas être signé.",
-  ],
-  [/^the report is empty/i, () => 'Le compte rendu est vide : rédigez-le avant de le valider.'],
-  [
-    /^the practice has neither a FINESS nor a SIRET number/i,
-    () =>
-      "L'établissement n'a ni FINESS ni SIRET : les documents du compte rendu (PDF, CDA) ne peuvent pas être produits, il n'est donc pas validé. Renseignez le FINESS ou le SIRET de l'établissement, puis validez.",
-  ],
-  [
-    /^only a validated report is corrected/i,
-    () => 'Seul un compte rendu validé se corrige ; modifiez la version en cours.',
-  ],
-  [/^this report does not wait for an announcement/i, () => "Ce compte rendu n'attend pas d'annonce."],
-  [/^the announcement is already recorded/i, () => "L'annonce est déjà enregistrée."],
-  [/^one of these exams already has a report/i, () => 'Un compte rendu existe déjà pour cet examen.'],
-  [
-    /^exam (\S+) is not acquired yet/i,
-    () => "L'examen n'est pas encore réalisé : le compte rendu ne peut pas être rédigé.",
-  ],
-  [
-    /^the exams of one report belong to one order/i,
-    () => "Les examens d'un même compte rendu appartiennent à une même demande.",
-  ],
-  [/^unknown template/i, () => 'Modèle de compte rendu inconnu.'],
-  // Distribution settings (apps/api/src/services/deliveries.ts, @rayon/connectors/outbound).
-  [
-    /^(\S+) is or resolves to an internal address/i,
-    (m) =>
-      `L'adresse ${m[1]} est ou désigne une adresse interne (boucle locale, réseau privé, lien local ou métadonnées d'hébergement) : la plateforme n'envoie rien vers elle. Indiquez l'adresse publique ou VPN de la PFI.`,
-  ],
-  [/^report not found/i, () => 'Compte rendu introuvable.'],
-  [/^document not found/i, () => 'Document introuvable.'],
-  // Generic.
-  [/^sign in first/i, () => 'Votre session a expiré : reconnectez-vous.'],
-  [/^internal error$/i, () => 'Erreur interne du serveur.'],
-];
-
-function isoDay(value: string | undefined): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(value ?? '');
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : (value ?? '');
+/** YYYY-MM-DD as DD/MM/YYYY. */
+function frenchDay(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
 }
 
-/** The French version of an API message, or the message itself when it is not a known one. */
-export function frenchApiMessage(message: string | null | undefined): string {
-  if (!message) return '';
-  const text = message.replace(/^[\w.]+: /, (prefix) => (/^[a-z][\w.]*: $/.test(prefix) ? '' : prefix));
-  for (const [re, fr] of RULES) {
-    const m = re.exec(text);
-    if (m) return fr(m);
-  }
-  return message;
+const NOT_FOUND_FR = 'Élément introuvable.';
+
+const FRENCH: { [K in ReasonKey]: (p: ReasonParams[K]) => string } = {
+  // Identity vigilance rules (RNIV).
+  'identity.insi.fictive': () => "l'identité est fictive (RNIV : une identité fictive reste provisoire)",
+  'identity.insi.doubtful': () => "l'identité est douteuse (RNIV : une identité douteuse reste provisoire)",
+  'identity.validation.fictive': () =>
+    'Une identité fictive ne peut pas être validée (RNIV : elle reste provisoire).',
+  'identity.validation.doubtful': () =>
+    'Une identité douteuse ne peut pas être validée (RNIV : elle reste provisoire).',
+  'identity.document.minor_only': () =>
+    "Le livret de famille ou l'extrait d'acte de naissance ne valide que l'identité d'un mineur (RNIV).",
+  'identity.document.guardian_required': () =>
+    "Le livret de famille ou l'extrait d'acte de naissance doit être présenté avec la pièce d'identité à haut niveau de confiance d'un parent ou du représentant légal (RNIV).",
+  'identity.document.carte_vitale': () =>
+    "La carte Vitale n'est pas une pièce d'identité : elle ne permet pas de valider l'identité (RNIV).",
+  'identity.document.not_high_trust': () =>
+    "Seule une pièce d'identité à haut niveau de confiance (passeport, carte nationale d'identité, titre de séjour) permet de valider l'identité.",
+  // Concurrency and merges.
+  'identity.version.changed_by_other': () =>
+    "L'identité a été modifiée entre-temps par quelqu'un d'autre : rechargez la page et recommencez.",
+  'identity.version.changed': () =>
+    "L'identité a été modifiée entre-temps : rechargez la page et recommencez.",
+  // Copies of identity documents.
+  'identity.documents.copies_disabled': () =>
+    "L'établissement ne conserve pas de copie des pièces d'identité (réglage désactivé).",
+  'identity.document.empty': () => 'Le fichier est vide.',
+  'identity.document.not_found': () => 'Document introuvable.',
+  'identity.patient.not_found': () => 'Patient introuvable.',
+  'identity.patient.merged': () => 'Ce dossier a été fusionné dans un autre dossier.',
+  'identity.merge.self': () => 'Un dossier ne peut pas être fusionné avec lui-même.',
+  'identity.merge.survivor_merged': () => 'Le dossier conservé a lui-même été fusionné.',
+  'identity.merge.already_merged': () => 'Ce doublon a déjà été fusionné.',
+  'identity.merge.survivor_not_found': () => 'Le dossier conservé est introuvable.',
+  'identity.merge.absorbed_not_found': () => 'Le doublon à fusionner est introuvable.',
+  'identity.ipp.taken': (p) => `L'IPP ${p.value} (${p.authority}) appartient déjà à un autre patient.`,
+  // INSi: the call refused, or its answer not taken.
+  'identity.insi.not_configured': () => "INSi n'est pas configuré sur ce serveur",
+  'identity.insi.sex_required': () =>
+    "INSi demande le sexe Masculin ou Féminin : corrigez d'abord les traits stricts",
+  'identity.insi.not_found': () => 'INSi ne trouve aucune identité pour ces traits.',
+  'identity.insi.several': () => 'INSi trouve plusieurs identités pour ces traits.',
+  'identity.insi.birth_date_incomplete': () =>
+    "La date de naissance renvoyée par INSi est incomplète (00 comme jour ou mois) : l'INS n'est pas récupérée.",
+  'identity.insi.birth_date_invalid': () =>
+    "La date de naissance renvoyée par INSi n'est pas une date valide : l'INS n'est pas récupérée.",
+  'identity.insi.oid_unknown': (p) => `OID d'INS inconnu (${p.oid}) : l'INS n'est pas récupérée.`,
+  'identity.insi.matricule_invalid': () =>
+    "Le matricule renvoyé par INSi n'est pas valide (clé incorrecte) : l'INS n'est pas récupérée.",
+  'identity.insi.traits_differ': () =>
+    "Les traits renvoyés par INSi diffèrent de ceux vérifiés sur la pièce d'identité : vérifiez à nouveau la pièce d'identité.",
+  // Organisation certificates.
+  'certificates.certificate.not_found': () => 'Certificat introuvable.',
+  'certificates.certificate.missing': (p) =>
+    `aucun certificat ${p.name} n'est installé pour l'établissement (voir Certificats)`,
+  'certificates.key.unreadable': () =>
+    'la clé privée du certificat installé ne peut pas être ouverte : installez à nouveau le certificat (voir Certificats)',
+  'certificates.file.empty': () => 'Le fichier est vide.',
+  'certificates.structure.missing': () =>
+    "L'établissement n'a ni FINESS ni SIRET : renseignez-en un avant d'installer un certificat (le certificat est délivré à la structure).",
+  'certificates.structure.other': () =>
+    'Ce certificat a été délivré à une autre structure que cet établissement.',
+  'certificates.p12.empty': () => 'Le fichier du certificat est vide.',
+  'certificates.p12.not_pkcs12': () => "Le fichier n'est pas un certificat PKCS#12 (.p12 / .pfx).",
+  'certificates.p12.passphrase': () => 'Mot de passe incorrect pour ce fichier PKCS#12.',
+  'certificates.p12.algorithm': (p) =>
+    `Ce fichier PKCS#12 utilise un algorithme non pris en charge (${p.algorithm}).`,
+  'certificates.p12.no_key': () => 'Le fichier PKCS#12 ne contient pas de clé privée.',
+  'certificates.p12.no_certificate': () => 'Le fichier PKCS#12 ne contient pas de certificat.',
+  'certificates.p12.several_keys': () =>
+    'Le fichier PKCS#12 contient plusieurs clés privées ; une seule est attendue.',
+  'certificates.p12.key_mismatch': () => 'Aucun certificat du fichier PKCS#12 ne correspond à sa clé privée.',
+  'certificates.validity.not_yet': (p) =>
+    `Le certificat n'est pas encore valide : valable du ${frenchDay(p.from)} au ${frenchDay(p.to)}.`,
+  'certificates.validity.expired': (p) =>
+    `Le certificat a expiré le ${frenchDay(p.on)} : déposez le certificat renouvelé.`,
+  'certificates.usage.not_client_auth': () =>
+    "Ce certificat n'est pas un certificat d'authentification client : déposez le certificat d'organisation « AUTH_CLI ».",
+  'certificates.cn.mismatch': (p) =>
+    `Le nom commun (CN) du certificat est « ${p.commonName} » alors qu'INSi attend « ${p.expected} » (exactement INSI-AUTO ou INSI-MANU).`,
+  // Scheduling.
+  'scheduling.slot.outside_hours': (p) =>
+    `Le créneau du ${frenchDay(p.date)} de ${p.from} à ${p.to} est en dehors des horaires d'ouverture de ${p.modality}.`,
+  'scheduling.slot.taken': () => 'Ce créneau est déjà pris sur cette modalité.',
+  'scheduling.exam_type.required': () =>
+    "Cet examen n'a pas encore d'entrée du catalogue : choisissez-en une.",
+  'scheduling.exam_type.already_set': () => 'Cet examen a déjà son entrée du catalogue.',
+  'scheduling.exam_type.unknown': () => "Cet examen n'est pas au catalogue.",
+  'scheduling.exam_type.mismatch': (p) =>
+    `Un examen ${p.requested} a été demandé : choisissez un examen du catalogue de ce type (et non ${p.chosen}).`,
+  'scheduling.modality.incompatible': (p) =>
+    `Un examen ${p.exam} ne peut pas être réalisé sur une modalité ${p.modality}.`,
+  'scheduling.modality.retired': (p) => `La modalité ${p.name} est retirée du service.`,
+  'scheduling.modality.booked': (p) =>
+    p.count > 1
+      ? `${p.count} rendez-vous sont pris sur cette modalité à partir de maintenant : déplacez-les ou annulez-les avant de la retirer.`
+      : 'Un rendez-vous est pris sur cette modalité à partir de maintenant : déplacez-le ou annulez-le avant de la retirer.',
+  'scheduling.modality.has_history': () =>
+    'Cette modalité a un historique (rendez-vous, examens réalisés) : elle ne peut pas être supprimée, retirez-la.',
+  'scheduling.ae_title.taken': (p) => `Le titre AE ${p.aeTitle} est déjà utilisé.`,
+  'scheduling.ae_title.invalid': () =>
+    'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ -), sans accent ni « \\ ».',
+  'scheduling.referrer.not_found': () => 'Prescripteur introuvable.',
+  'scheduling.referrer.taken': (p) =>
+    p.identifier === 'rpps'
+      ? `Un prescripteur de RPPS ${p.value} existe déjà.`
+      : `Un prescripteur de n° ADELI ${p.value} existe déjà.`,
+  'scheduling.period.too_long': (p) => `La période de recherche est de ${p.days} jours au plus.`,
+  'scheduling.status.final': (p) => {
+    const word = FINAL_STATUS_WORDS[p.from] ?? p.from;
+    return p.what === 'order'
+      ? `Cette demande est ${word}e : son statut ne change plus.`
+      : `Cet examen est ${word} : son statut ne change plus.`;
+  },
+  'scheduling.status.transition': (p) =>
+    p.what === 'order'
+      ? 'La demande a changé entre-temps : rechargez la page.'
+      : "L'examen a changé entre-temps : rechargez la page.",
+  // Reporting.
+  'reporting.report.not_found': () => 'Compte rendu introuvable.',
+  'reporting.document.not_found': () => 'Document introuvable.',
+  'reporting.report.locked': () => 'Un autre utilisateur modifie ce compte rendu.',
+  'reporting.report.changed': () => 'Le compte rendu a été modifié entre-temps : rechargez la page.',
+  'reporting.report.empty': () => 'Le compte rendu est vide : rédigez-le avant de le valider.',
+  'reporting.status.transition': (p) =>
+    `Un compte rendu ne peut pas passer de l'état « ${reportStatusLabel(p.from)} » à l'état « ${reportStatusLabel(p.to)} » : rechargez la page.`,
+  'reporting.report.not_editable': (p) =>
+    `Un compte rendu à l'état « ${reportStatusLabel(p.status).toLowerCase()} » ne peut plus être modifié : corrigez-le (nouvelle version).`,
+  'reporting.signer.not_allowed': () => 'Seul un radiologue habilité à signer peut valider un compte rendu.',
+  'reporting.organisation.no_identifier': () =>
+    "L'établissement n'a ni FINESS ni SIRET : les documents du compte rendu (PDF, CDA) ne peuvent pas être produits, il n'est donc pas validé. Renseignez le FINESS ou le SIRET de l'établissement, puis validez.",
+  'reporting.correction.not_validated': () =>
+    'Seul un compte rendu validé se corrige ; modifiez la version en cours.',
+  'reporting.announcement.not_required': () => "Ce compte rendu n'attend pas d'annonce.",
+  'reporting.announcement.recorded': () => "L'annonce est déjà enregistrée.",
+  'reporting.exam.has_report': () => 'Un compte rendu existe déjà pour cet examen.',
+  'reporting.exam.not_acquired': () =>
+    "L'examen n'est pas encore réalisé : le compte rendu ne peut pas être rédigé.",
+  'reporting.exams.several_orders': () =>
+    "Les examens d'un même compte rendu appartiennent à une même demande.",
+  'reporting.template.unknown': () => 'Modèle de compte rendu inconnu.',
+  'report.documents.invalid': (p) =>
+    `Les documents du compte rendu ne peuvent pas être produits avec les données enregistrées (${p.path}) : corrigez-les, puis validez.`,
+  // Delivery.
+  'delivery.address.internal': (p) =>
+    `L'adresse ${p.host} est ou désigne une adresse interne (boucle locale, réseau privé, lien local ou métadonnées d'hébergement) : la plateforme n'envoie rien vers elle. Indiquez l'adresse publique ou VPN de la PFI.`,
+  'delivery.version_replaced': () =>
+    "Cette version a été remplacée par une correction : elle n'est plus envoyée.",
+  'delivery.version_withdrawn': () => "Ce compte rendu a été retiré : cette version n'est plus envoyée.",
+  'delivery.not_pending': () => "Cet envoi n'est plus en attente : rechargez la page pour voir son état.",
+};
+
+/** French texts by tRPC code, for the errors whose message never helps a person. */
+const BY_CODE: Record<string, string> = {
+  INTERNAL_SERVER_ERROR: 'Erreur interne du serveur.',
+  UNAUTHORIZED: 'Votre session a expiré : reconnectez-vous.',
+  NOT_FOUND: NOT_FOUND_FR,
+};
+
+function isReasonKey(key: string): key is ReasonKey {
+  return Object.hasOwn(FRENCH, key);
+}
+
+/** The French text of a reason key with its parameters, or undefined for a key not in the catalogue. */
+export function frenchReason(
+  reason: string,
+  params: Readonly<Record<string, unknown>> | null = {},
+): string | undefined {
+  if (!isReasonKey(reason)) return undefined;
+  const fr = FRENCH[reason] as (p: Readonly<Record<string, unknown>>) => string;
+  return fr(params ?? {});
+}
+
+/** The French explanation of an API error: by its reason key, else by its code, else its message. */
+export function frenchApiError(info: Pick<ApiErrorInfo, 'code' | 'reason' | 'params' | 'message'>): string {
+  const byReason = info.reason ? frenchReason(info.reason, info.params) : undefined;
+  return byReason ?? (info.code ? BY_CODE[info.code] : undefined) ?? info.message;
 }
 
 /** A sentence starting with a capital letter (for messages shown on their own). */

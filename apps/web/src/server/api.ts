@@ -63,10 +63,16 @@ export interface ApiErrorInfo {
   appCode: string | undefined;
   /** Dotted path of the offending input field, when the error is about one field. */
   field: string | null;
-  /** The refusal's reason key and parameters, when the API gave them (e.g. the password policy's). */
+  /** The refusal's stable reason key and its parameters (lib/api-messages.ts translates them). */
+  reason: string | null;
+  params: Record<string, unknown> | null;
+  /** Other facts about the refusal, when the API gave them (e.g. the password policy's). */
   details: Record<string, unknown> | null;
   message: string;
 }
+
+const objectOrNull = (v: unknown) =>
+  typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
 
 export function apiErrorInfo(error: unknown): ApiErrorInfo | undefined {
   if (!(error instanceof TRPCClientError)) return undefined;
@@ -77,10 +83,9 @@ export function apiErrorInfo(error: unknown): ApiErrorInfo | undefined {
     code: str(record.code),
     appCode: str(record.appCode),
     field: str(record.field) ?? null,
-    details:
-      typeof record.details === 'object' && record.details !== null
-        ? (record.details as Record<string, unknown>)
-        : null,
+    reason: str(record.reason) ?? null,
+    params: objectOrNull(record.params),
+    details: objectOrNull(record.details),
     message: error.message,
   };
 }

@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { AppError } from '@rayon/domain';
+import { AppError, type Reason } from '@rayon/domain';
 import forge from 'node-forge';
 
 /**
@@ -131,8 +131,8 @@ export class OrganisationCertificate {
   }
 }
 
-export function certificateError(message: string, cause?: unknown): AppError {
-  return new AppError('BAD_INPUT', message, { field: 'certificate', cause });
+export function certificateError(message: string, cause?: unknown, reason?: Reason): AppError {
+  return new AppError('BAD_INPUT', message, { field: 'certificate', cause, ...reason });
 }
 
 /**

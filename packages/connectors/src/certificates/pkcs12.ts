@@ -1,6 +1,9 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
+import type { Reason } from '@rayon/domain';
 import { certificateError, OrganisationCertificate } from './organisation-certificate.ts';
+
+const NOT_PKCS12: Reason = { reason: 'certificates.p12.not_pkcs12' };
 
 /**
  * Reads the PKCS#12 (.p12 / .pfx) file the ANS delivers for an organisation certificate
@@ -15,13 +18,14 @@ import { certificateError, OrganisationCertificate } from './organisation-certif
  * administrator can act on. The passphrase and the key never appear in messages.
  */
 export function parsePkcs12(p12: Buffer, passphrase: string): OrganisationCertificate {
-  if (!Buffer.isBuffer(p12) || p12.length === 0) throw certificateError('The certificate file is empty.');
+  if (!Buffer.isBuffer(p12) || p12.length === 0)
+    throw certificateError('The certificate file is empty.', undefined, { reason: 'certificates.p12.empty' });
 
   let asn1: forge.asn1.Asn1;
   try {
     asn1 = forge.asn1.fromDer(forge.util.createBuffer(p12.toString('binary')));
   } catch (cause) {
-    throw certificateError('The file is not a PKCS#12 certificate (.p12 / .pfx).', cause);
+    throw certificateError('The file is not a PKCS#12 certificate (.p12 / .pfx).', cause, NOT_PKCS12);
   }
 
   let pfx: forge.pkcs12.Pkcs12Pfx;
@@ -30,24 +34,44 @@ export function parsePkcs12(p12: Buffer, passphrase: string): OrganisationCertif
   } catch (cause) {
     const text = cause instanceof Error ? cause.message : String(cause);
     if (/MAC could not be verified|Invalid password|wrong password|decrypt/i.test(text)) {
-      throw certificateError('Wrong passphrase for this PKCS#12 certificate file.', cause);
+      throw certificateError('Wrong passphrase for this PKCS#12 certificate file.', cause, {
+        reason: 'certificates.p12.passphrase',
+      });
     }
     if (/unsupported/i.test(text)) {
-      throw certificateError(`This PKCS#12 file uses an algorithm that is not supported (${text}).`, cause);
+      throw certificateError(`This PKCS#12 file uses an algorithm that is not supported (${text}).`, cause, {
+        reason: 'certificates.p12.algorithm',
+        params: { algorithm: text },
+      });
     }
-    throw certificateError('The file is not a PKCS#12 certificate (.p12 / .pfx).', cause);
+    throw certificateError('The file is not a PKCS#12 certificate (.p12 / .pfx).', cause, NOT_PKCS12);
   }
 
   const keys = collectKeys(pfx);
   const certificates = collectCertificates(pfx);
-  if (keys.length === 0) throw certificateError('The PKCS#12 file contains no private key.');
-  if (certificates.length === 0) throw certificateError('The PKCS#12 file contains no certificate.');
-  if (keys.length > 1)
-    throw certificateError('The PKCS#12 file contains several private keys; expected one.');
+  if (keys.length === 0) {
+    throw certificateError('The PKCS#12 file contains no private key.', undefined, {
+      reason: 'certificates.p12.no_key',
+    });
+  }
+  if (certificates.length === 0) {
+    throw certificateError('The PKCS#12 file contains no certificate.', undefined, {
+      reason: 'certificates.p12.no_certificate',
+    });
+  }
+  if (keys.length > 1) {
+    throw certificateError('The PKCS#12 file contains several private keys; expected one.', undefined, {
+      reason: 'certificates.p12.several_keys',
+    });
+  }
   const key = keys[0] as KeyObject;
 
   const leaf = certificates.find((c) => c.checkPrivateKey(key));
-  if (!leaf) throw certificateError('No certificate of the PKCS#12 file matches its private key.');
+  if (!leaf) {
+    throw certificateError('No certificate of the PKCS#12 file matches its private key.', undefined, {
+      reason: 'certificates.p12.key_mismatch',
+    });
+  }
   const chain = orderChain(
     leaf,
     certificates.filter((c) => c !== leaf),

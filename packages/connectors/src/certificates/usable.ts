@@ -34,11 +34,18 @@ export function checkUsable(cert: OrganisationCertificate, options: UsableOption
   if (now.getTime() < cert.notBefore.getTime()) {
     throw certificateError(
       `The certificate is not valid yet: valid from ${isoDate(cert.notBefore)} to ${isoDate(cert.notAfter)} (today ${isoDate(now)}).`,
+      undefined,
+      {
+        reason: 'certificates.validity.not_yet',
+        params: { from: isoDate(cert.notBefore), to: isoDate(cert.notAfter) },
+      },
     );
   }
   if (now.getTime() > cert.notAfter.getTime()) {
     throw certificateError(
       `The certificate expired on ${isoDate(cert.notAfter)} (valid from ${isoDate(cert.notBefore)}; today ${isoDate(now)}). Upload the renewed certificate.`,
+      undefined,
+      { reason: 'certificates.validity.expired', params: { on: isoDate(cert.notAfter) } },
     );
   }
 
@@ -46,12 +53,19 @@ export function checkUsable(cert: OrganisationCertificate, options: UsableOption
   if (extendedUsages && extendedUsages.length > 0 && !extendedUsages.includes(CLIENT_AUTH_OID)) {
     throw certificateError(
       'The certificate is not a client authentication certificate (extended key usage without clientAuth): upload the "AUTH_CLI" organisation certificate.',
+      undefined,
+      { reason: 'certificates.usage.not_client_auth' },
     );
   }
 
   if (options.expectedCn !== undefined && cert.commonName !== options.expectedCn) {
     throw certificateError(
       `The certificate's common name is "${cert.commonName}" but INSi requires "${options.expectedCn}" (exactly INSI-AUTO or INSI-MANU, upper case).`,
+      undefined,
+      {
+        reason: 'certificates.cn.mismatch',
+        params: { commonName: cert.commonName, expected: options.expectedCn },
+      },
     );
   }
 
@@ -62,6 +76,8 @@ export function checkUsable(cert: OrganisationCertificate, options: UsableOption
     if (!values.includes(options.expectedStructureId)) {
       throw certificateError(
         `The certificate was issued to another structure (subject "${values.join(', ') || 'no identifier'}", expected "${options.expectedStructureId}").`,
+        undefined,
+        { reason: 'certificates.structure.other' },
       );
     }
   }

@@ -25,19 +25,38 @@ export async function mergePatients(
   ctx: IdentityContext,
 ) {
   if (survivorId === absorbedId)
-    throw new AppError('BAD_INPUT', 'a patient cannot be merged into itself', { field: 'absorbedId' });
+    throw new AppError('BAD_INPUT', 'a patient cannot be merged into itself', {
+      field: 'absorbedId',
+      reason: 'identity.merge.self',
+    });
   // Lock both in a stable order (no deadlock between two opposite merges).
   const locked = new Map<string, PatientRow | undefined>();
   for (const id of [survivorId, absorbedId].sort())
     locked.set(id, await findPatient(tx, id, { forUpdate: true }));
   const survivor = locked.get(survivorId);
   const absorbed = locked.get(absorbedId);
-  if (!survivor) throw new AppError('NOT_FOUND', 'surviving patient not found');
-  if (!absorbed) throw new AppError('NOT_FOUND', 'patient to merge not found');
-  if (survivor.mergedInto)
-    throw new AppError('CONFLICT', 'the surviving patient was itself merged', { field: 'survivorId' });
-  if (absorbed.mergedInto)
-    throw new AppError('CONFLICT', 'this patient was already merged', { field: 'absorbedId' });
+  if (!survivor) {
+    throw new AppError('NOT_FOUND', 'surviving patient not found', {
+      reason: 'identity.merge.survivor_not_found',
+    });
+  }
+  if (!absorbed) {
+    throw new AppError('NOT_FOUND', 'patient to merge not found', {
+      reason: 'identity.merge.absorbed_not_found',
+    });
+  }
+  if (survivor.mergedInto) {
+    throw new AppError('CONFLICT', 'the surviving patient was itself merged', {
+      field: 'survivorId',
+      reason: 'identity.merge.survivor_merged',
+    });
+  }
+  if (absorbed.mergedInto) {
+    throw new AppError('CONFLICT', 'this patient was already merged', {
+      field: 'absorbedId',
+      reason: 'identity.merge.already_merged',
+    });
+  }
 
   const identifiers = await listIdentifiers(tx, absorbedId);
   await moveIdentifiers(tx, absorbedId, survivorId);

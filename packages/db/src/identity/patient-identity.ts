@@ -146,6 +146,8 @@ async function attachIdentifiers(tx: TenantTx, patientId: string, identifiers: L
         `identifier ${id.value} of ${id.authority} already belongs to another patient`,
         {
           field: 'identifiers',
+          reason: 'identity.ipp.taken',
+          params: { value: id.value, authority: id.authority },
         },
       );
     }
@@ -191,13 +193,17 @@ export async function changeIdentity<T extends IdentityUpdate>(
   ctx: IdentityContext,
 ): Promise<{ row: PatientRow; result: T }> {
   const row = await findPatient(tx, patientId, { forUpdate: true });
-  if (!row) throw new AppError('NOT_FOUND', 'patient not found');
+  if (!row) throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
   if (row.mergedInto) {
-    throw new AppError('CONFLICT', `this patient was merged into patient ${row.mergedInto}`, { field: 'id' });
+    throw new AppError('CONFLICT', `this patient was merged into patient ${row.mergedInto}`, {
+      field: 'id',
+      reason: 'identity.patient.merged',
+    });
   }
   if (expectedVersion !== undefined && expectedVersion !== row.version) {
     throw new AppError('CONFLICT', 'the identity was changed by someone else meanwhile: reload it', {
       field: 'version',
+      reason: 'identity.version.changed_by_other',
     });
   }
   const result = rule(identityOf(row), row);
@@ -205,7 +211,10 @@ export async function changeIdentity<T extends IdentityUpdate>(
   await assertInsFree(tx, result.identity, patientId);
   const updated = await updatePatient(tx, patientId, row.version, columnsOf(result.identity));
   if (!updated)
-    throw new AppError('CONFLICT', 'the identity was changed meanwhile: try again', { field: 'version' });
+    throw new AppError('CONFLICT', 'the identity was changed meanwhile: try again', {
+      field: 'version',
+      reason: 'identity.version.changed',
+    });
   await recordChange(tx, patientId, action, result.changes, ctx);
   return { row: updated, result };
 }

@@ -84,7 +84,11 @@ export async function insertModality(
         .returning()
     : [];
   if (!row || !reserved) {
-    throw new AppError('CONFLICT', `the AE title ${m.aeTitle} is already used`, { field: 'aeTitle' });
+    throw new AppError('CONFLICT', `the AE title ${m.aeTitle} is already used`, {
+      field: 'aeTitle',
+      reason: 'scheduling.ae_title.taken',
+      params: { aeTitle: m.aeTitle },
+    });
   }
   return row;
 }
@@ -155,6 +159,7 @@ export async function deleteModality(tx: TenantTx, id: string): Promise<boolean>
   if (booked || performed) {
     throw new AppError('CONFLICT', 'this modality has appointments or performed steps: retire it instead', {
       field: 'id',
+      reason: 'scheduling.modality.has_history',
     });
   }
   await tx
@@ -224,7 +229,11 @@ async function referrerConflict(
       .where(eq(referrers[field], value))
       .limit(1);
     if (other && other.id !== exceptId) {
-      return new AppError('CONFLICT', `a referrer with ${field.toUpperCase()} ${value} exists`, { field });
+      return new AppError('CONFLICT', `a referrer with ${field.toUpperCase()} ${value} exists`, {
+        field,
+        reason: 'scheduling.referrer.taken',
+        params: { identifier: field, value },
+      });
     }
   }
   return null;
@@ -420,7 +429,10 @@ export async function insertAppointment(
       });
     } catch (e) {
       if (isExclusionViolation(e)) {
-        throw new AppError('CONFLICT', 'this slot is already booked on this modality', { field: 'startsAt' });
+        throw new AppError('CONFLICT', 'this slot is already booked on this modality', {
+          field: 'startsAt',
+          reason: 'scheduling.slot.taken',
+        });
       }
       if (!isDeadlock(e) || attempt >= 5) throw e;
     }

@@ -161,6 +161,7 @@ describe('INSi answers', () => {
     expect(r.identity.status).toBe('recuperee');
     expect(r.identity.identityDocument).toBeNull();
     expect(r.reason).toMatch(/differ/);
+    expect(r.note).toEqual({ reason: 'identity.insi.traits_differ' });
   });
 
   it('qualifiee → qualifiee on a new call with the same traits', () => {

@@ -15,6 +15,7 @@
  * an AppError CONFLICT naming the rule; bad input throws BAD_INPUT naming the field.
  */
 import { conflict } from '../shared/errors.ts';
+import type { Reason } from '../shared/reasons.ts';
 import { parisDate } from '../shared/paris-time.ts';
 import { checkMatricule } from './matricule.ts';
 import {
@@ -146,18 +147,23 @@ export type InsiAnswer = { code: '00'; ins: Ins; traits: InsiTraits } | { code: 
 export interface InsiResult extends IdentityUpdate {
   /** applied: the INS and traits were taken; otherwise the identity is unchanged. */
   outcome: 'applied' | 'not_found' | 'several' | 'rejected';
-  /** Why the answer was not taken, for the person at the desk. */
+  /** Why the answer was not taken (or, applied, what to check again), in English for logs. */
   reason: string | null;
+  /** The same as a stable reason key, for the person at the desk. */
+  note: Reason | null;
 }
 
 /** INSi may not be called for (nor its answer taken on) a fictive or doubtful identity. */
 export function assertInsiAllowed(identity: PatientIdentity): void {
   if (identity.attributes.fictive) {
-    throw conflict('INSi cannot be used for a fictive identity (RNIV: a fictive identity stays provisoire)');
+    throw conflict('INSi cannot be used for a fictive identity (RNIV: a fictive identity stays provisoire)', {
+      reason: 'identity.insi.fictive',
+    });
   }
   if (identity.attributes.douteuse) {
     throw conflict(
       'INSi cannot be used for a doubtful identity (RNIV: a doubtful identity stays provisoire)',
+      { reason: 'identity.insi.doubtful' },
     );
   }
 }
@@ -177,14 +183,23 @@ export function assertInsiAllowed(identity: PatientIdentity): void {
  */
 export function applyInsiResult(identity: PatientIdentity, answer: InsiAnswer, now: Date): InsiResult {
   assertInsiAllowed(identity);
-  const unchanged = (outcome: InsiResult['outcome'], reason: string): InsiResult => ({
+  const unchanged = (outcome: InsiResult['outcome'], reason: string, note: Reason): InsiResult => ({
     identity,
     changes: [],
     outcome,
     reason,
+    note,
   });
-  if (answer.code === '01') return unchanged('not_found', 'INSi found no identity for these traits');
-  if (answer.code === '02') return unchanged('several', 'INSi found several identities for these traits');
+  if (answer.code === '01') {
+    return unchanged('not_found', 'INSi found no identity for these traits', {
+      reason: 'identity.insi.not_found',
+    });
+  }
+  if (answer.code === '02') {
+    return unchanged('several', 'INSi found several identities for these traits', {
+      reason: 'identity.insi.several',
+    });
+  }
 
   const t = answer.traits;
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(t.birthDate);
@@ -192,16 +207,24 @@ export function applyInsiResult(identity: PatientIdentity, answer: InsiAnswer, n
     return unchanged(
       'rejected',
       'the birth date returned by INSi is incomplete (00 as day or month): INS not taken',
+      { reason: 'identity.insi.birth_date_incomplete' },
     );
   }
   if (!isIsoDate(t.birthDate))
-    return unchanged('rejected', 'the birth date returned by INSi is not a valid date');
+    return unchanged('rejected', 'the birth date returned by INSi is not a valid date', {
+      reason: 'identity.insi.birth_date_invalid',
+    });
   if (!(Object.values(INS_OIDS) as string[]).includes(answer.ins.oid)) {
-    return unchanged('rejected', `unknown INS OID ${answer.ins.oid}`);
+    return unchanged('rejected', `unknown INS OID ${answer.ins.oid}`, {
+      reason: 'identity.insi.oid_unknown',
+      params: { oid: answer.ins.oid },
+    });
   }
   const check = checkMatricule(answer.ins.matricule);
   if (!check.valid)
-    return unchanged('rejected', `the matricule returned by INSi is invalid: ${check.message}`);
+    return unchanged('rejected', `the matricule returned by INSi is invalid: ${check.message}`, {
+      reason: 'identity.insi.matricule_invalid',
+    });
 
   const firstBirthForename =
     t.firstBirthForename && t.firstBirthForename.trim() !== ''
@@ -224,11 +247,15 @@ export function applyInsiResult(identity: PatientIdentity, answer: InsiAnswer, n
     identityDocument: documentStillHolds ? identity.identityDocument : null,
     status: statusFor(true, documentStillHolds),
   };
-  const reason =
-    identity.identityDocument !== null && !documentStillHolds
+  const differ = identity.identityDocument !== null && !documentStillHolds;
+  return {
+    ...update(identity, after),
+    outcome: 'applied',
+    reason: differ
       ? 'the traits returned by INSi differ from those checked on the identity document: check the document again'
-      : null;
-  return { ...update(identity, after), outcome: 'applied', reason };
+      : null,
+    note: differ ? { reason: 'identity.insi.traits_differ' } : null,
+  };
 }
 
 // --------------------------------------------------------------------- identity document
@@ -250,30 +277,39 @@ function assertDocumentAccepted(
   options: DocumentCheckOptions,
 ): void {
   if (identity.attributes.fictive) {
-    throw conflict('a fictive identity cannot be validated (RNIV: it stays provisoire)');
+    throw conflict('a fictive identity cannot be validated (RNIV: it stays provisoire)', {
+      reason: 'identity.validation.fictive',
+    });
   }
   if (identity.attributes.douteuse) {
-    throw conflict('a doubtful identity cannot be validated (RNIV: it stays provisoire)');
+    throw conflict('a doubtful identity cannot be validated (RNIV: it stays provisoire)', {
+      reason: 'identity.validation.doubtful',
+    });
   }
   if ((HIGH_TRUST_DOCUMENT_TYPES as readonly string[]).includes(type)) return;
   if ((MINOR_ONLY_DOCUMENT_TYPES as readonly string[]).includes(type)) {
     if (ageOn(traits.birthDate, parisDate(now)) >= 18) {
       throw conflict(
         'a livret de famille or a birth certificate validates the identity of a minor only (RNIV)',
+        { reason: 'identity.document.minor_only' },
       );
     }
     if (options.guardianDocumentChecked !== true) {
       throw conflict(
         "a livret de famille or a birth certificate must come with a parent's or guardian's high-trust document (RNIV)",
+        { reason: 'identity.document.guardian_required' },
       );
     }
     return;
   }
   if (type === 'carte_vitale') {
-    throw conflict('the Carte Vitale is not an identity document: it cannot validate an identity (RNIV)');
+    throw conflict('the Carte Vitale is not an identity document: it cannot validate an identity (RNIV)', {
+      reason: 'identity.document.carte_vitale',
+    });
   }
   throw conflict(
     'only a high-trust identity document (passport, identity card, residence permit) validates an identity',
+    { reason: 'identity.document.not_high_trust' },
   );
 }
 

@@ -40,7 +40,7 @@ export function noOrganisationId(): AppError {
   return new AppError(
     'CONFLICT',
     "the practice has neither a FINESS nor a SIRET number: the report's documents cannot be produced; enter one before validating",
-    { field: 'finess' },
+    { field: 'finess', reason: 'reporting.organisation.no_identifier' },
   );
 }
 

@@ -58,6 +58,10 @@ export function nextReportStatus(current: ReportStatus, next: ReportStatus): Rep
   if (!TRANSITIONS[current].includes(next)) {
     throw conflict(
       `a report cannot go from ${REPORT_STATUS_LABELS[current]} to ${REPORT_STATUS_LABELS[next]}`,
+      {
+        reason: 'reporting.status.transition',
+        params: { from: current, to: next },
+      },
     );
   }
   return next;
@@ -68,11 +72,15 @@ export function assertEditable(state: ReportVersionState, actor: ReportActor, no
   if (state.status !== 'draft' && state.status !== 'provisional') {
     throw conflict(
       `a ${REPORT_STATUS_LABELS[state.status].toLowerCase()} report cannot be edited: correct it`,
+      {
+        reason: 'reporting.report.not_editable',
+        params: { status: state.status },
+      },
     );
   }
   const holder = lockHolder(state, now);
   if (holder !== null && holder !== actor.userId) {
-    throw conflict('someone else is editing this report');
+    throw conflict('someone else is editing this report', { reason: 'reporting.report.locked' });
   }
 }
 
@@ -97,7 +105,9 @@ export function acquireLock(
  */
 export function validate(state: ReportVersionState, actor: ReportActor, now: Date): ReportStatus {
   if (!actor.canSign) {
-    throw new AppError('FORBIDDEN', 'only a radiologist allowed to sign can validate a report');
+    throw new AppError('FORBIDDEN', 'only a radiologist allowed to sign can validate a report', {
+      reason: 'reporting.signer.not_allowed',
+    });
   }
   assertEditable(state, actor, now);
   return nextReportStatus(state.status, 'validated');
@@ -126,7 +136,12 @@ export function visibleToPatient(a: Announcement): boolean {
 
 /** Records the announcement (annonce): who and when; only once, only when required. */
 export function recordAnnouncement(a: Announcement, by: string, at: Date): Announcement {
-  if (!a.required) throw conflict('this report does not wait for an announcement');
-  if (a.announcedAt) throw conflict('the announcement is already recorded');
+  if (!a.required) {
+    throw conflict('this report does not wait for an announcement', {
+      reason: 'reporting.announcement.not_required',
+    });
+  }
+  if (a.announcedAt)
+    throw conflict('the announcement is already recorded', { reason: 'reporting.announcement.recorded' });
   return { required: true, announcedAt: at, announcedBy: by };
 }

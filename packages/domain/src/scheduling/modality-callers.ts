@@ -19,7 +19,9 @@ import {
 export function parseAeTitle(input: string, field = 'aeTitle'): string {
   const title = normaliseAeTitle(input);
   if (title === '' || title.length > 16 || !/^[\x20-\x5b\x5d-\x7e]+$/.test(title)) {
-    throw badInput(field, 'an AE title has 1 to 16 characters (letters, digits, _ -), no backslash');
+    throw badInput(field, 'an AE title has 1 to 16 characters (letters, digits, _ -), no backslash', {
+      reason: 'scheduling.ae_title.invalid',
+    });
   }
   return title;
 }

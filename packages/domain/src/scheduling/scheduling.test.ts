@@ -41,7 +41,7 @@ describe('scheduling rules', () => {
         expect(() => keepFinalExamStatus(final, next)).toThrow(
           expect.objectContaining({
             code: 'CONFLICT',
-            details: expect.objectContaining({ reason: FINAL_STATUS_REASON }),
+            reasonKey: FINAL_STATUS_REASON,
           }),
         );
       }
@@ -59,7 +59,7 @@ describe('scheduling rules', () => {
           expect.objectContaining({
             code: 'CONFLICT',
             message: `an order cannot go from ${final} to ${next}`,
-            details: expect.objectContaining({ reason: FINAL_STATUS_REASON }),
+            reasonKey: FINAL_STATUS_REASON,
           }),
         );
       }

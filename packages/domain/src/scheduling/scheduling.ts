@@ -72,11 +72,8 @@ export const FINAL_STATUS_REASON = 'scheduling.status.final';
 
 const refusedMove = (what: 'exam' | 'order', current: string, next: string) =>
   new AppError('CONFLICT', `an ${what} cannot go from ${current} to ${next}`, {
-    details: {
-      reason: isFinal(what, current) ? FINAL_STATUS_REASON : 'scheduling.status.transition',
-      from: current,
-      to: next,
-    },
+    reason: isFinal(what, current) ? FINAL_STATUS_REASON : 'scheduling.status.transition',
+    params: { what, from: current, to: next },
   });
 
 const isFinal = (what: 'exam' | 'order', status: string) =>

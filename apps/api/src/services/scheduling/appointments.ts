@@ -41,16 +41,27 @@ async function examTypeForBooking(tx: TenantTx, exam: ExamRow, chosenId: string 
   if (!id) {
     throw new AppError('BAD_INPUT', 'this exam has no catalogue entry yet: choose one', {
       field: 'examTypeId',
+      reason: 'scheduling.exam_type.required',
     });
   }
   if (exam.examTypeId && chosenId && chosenId !== exam.examTypeId) {
-    throw new AppError('BAD_INPUT', 'this exam already has its catalogue entry', { field: 'examTypeId' });
+    throw new AppError('BAD_INPUT', 'this exam already has its catalogue entry', {
+      field: 'examTypeId',
+      reason: 'scheduling.exam_type.already_set',
+    });
   }
   const type = await findExamType(tx, id);
-  if (!type) throw new AppError('BAD_INPUT', 'exam type not in the catalogue', { field: 'examTypeId' });
+  if (!type) {
+    throw new AppError('BAD_INPUT', 'exam type not in the catalogue', {
+      field: 'examTypeId',
+      reason: 'scheduling.exam_type.unknown',
+    });
+  }
   if (type.modalityType !== exam.modalityType) {
     throw new AppError('BAD_INPUT', `a ${exam.modalityType} exam was requested, not ${type.modalityType}`, {
       field: 'examTypeId',
+      reason: 'scheduling.exam_type.mismatch',
+      params: { requested: exam.modalityType, chosen: type.modalityType },
     });
   }
   return type;
@@ -77,6 +88,8 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
         if (modality.retiredAt) {
           throw new AppError('BAD_INPUT', `the modality ${modality.name} is retired`, {
             field: 'modalityId',
+            reason: 'scheduling.modality.retired',
+            params: { name: modality.name },
           });
         }
         const type = await examTypeForBooking(tx, exam, input.examTypeId);
@@ -86,6 +99,8 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
             `a ${type.modalityType} exam cannot be done on a ${modality.type} modality`,
             {
               field: 'modalityId',
+              reason: 'scheduling.modality.incompatible',
+              params: { exam: type.modalityType, modality: modality.type },
             },
           );
         }
@@ -94,7 +109,16 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
           throw new AppError(
             'BAD_INPUT',
             `${zonedDate(input.startsAt)} ${zonedTime(input.startsAt)}–${zonedTime(endsAt)} (Europe/Paris) is outside the opening hours of the modality ${modality.name}`,
-            { field: 'startsAt' },
+            {
+              field: 'startsAt',
+              reason: 'scheduling.slot.outside_hours',
+              params: {
+                date: zonedDate(input.startsAt),
+                from: zonedTime(input.startsAt),
+                to: zonedTime(endsAt),
+                modality: modality.name,
+              },
+            },
           );
         }
         const previous = await activeAppointmentOfExam(tx, exam.id);
@@ -208,6 +232,8 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
         if (input.to.getTime() - input.from.getTime() > MAX_AVAILABILITY_DAYS * 86_400_000) {
           throw new AppError('BAD_INPUT', `the period is at most ${MAX_AVAILABILITY_DAYS} days`, {
             field: 'to',
+            reason: 'scheduling.period.too_long',
+            params: { days: MAX_AVAILABILITY_DAYS },
           });
         }
         const chosen = input.modalityId ? await findModality(tx, input.modalityId) : undefined;
@@ -216,13 +242,19 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
           if (chosen.retiredAt) {
             throw new AppError('BAD_INPUT', `the modality ${chosen.name} is retired`, {
               field: 'modalityId',
+              reason: 'scheduling.modality.retired',
+              params: { name: chosen.name },
             });
           }
           if (chosen.type !== type.modalityType) {
             throw new AppError(
               'BAD_INPUT',
               `a ${type.modalityType} exam cannot be done on a ${chosen.type} modality`,
-              { field: 'modalityId' },
+              {
+                field: 'modalityId',
+                reason: 'scheduling.modality.incompatible',
+                params: { exam: type.modalityType, modality: chosen.type },
+              },
             );
           }
         }

@@ -102,7 +102,7 @@ export function modalityService({ inTenant, clock }: SchedulingScope) {
           throw new AppError(
             'CONFLICT',
             `${booked.length} appointment(s) are booked on this modality from now on: move or cancel them first`,
-            { field: 'id' },
+            { field: 'id', reason: 'scheduling.modality.booked', params: { count: booked.length } },
           );
         }
         const modality = (await setModalityRetired(tx, current.id, now))!;

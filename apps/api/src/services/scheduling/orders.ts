@@ -26,7 +26,8 @@ export function orderService({ inTenant }: SchedulingScope) {
       placerOrderNumber?: string | null;
     }) =>
       inTenant(async (tx) => {
-        if (!(await findPatient(tx, input.patientId))) throw new AppError('NOT_FOUND', 'patient not found');
+        if (!(await findPatient(tx, input.patientId)))
+          throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
         const types = await findExamTypes(tx, input.examTypeIds);
         for (const [i, id] of input.examTypeIds.entries()) {
           if (!types.some((t) => t.id === id)) {

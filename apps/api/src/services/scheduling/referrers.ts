@@ -35,14 +35,16 @@ export function referrerService({ inTenant }: SchedulingScope) {
     getReferrer: (id: string) =>
       inTenant(async (tx) => {
         const row = await findReferrer(tx, id);
-        if (!row) throw new AppError('NOT_FOUND', 'referrer not found');
+        if (!row)
+          throw new AppError('NOT_FOUND', 'referrer not found', { reason: 'scheduling.referrer.not_found' });
         return row;
       }),
     /** Replaces a referrer's details (RPPS, ADELI, names, specialty, MSSanté address). */
     updateReferrer: (id: string, input: ReferrerDetails) =>
       inTenant(async (tx) => {
         const row = await updateReferrer(tx, id, referrerValues(input));
-        if (!row) throw new AppError('NOT_FOUND', 'referrer not found');
+        if (!row)
+          throw new AppError('NOT_FOUND', 'referrer not found', { reason: 'scheduling.referrer.not_found' });
         await audit(tx, 'referrer.updated', row.id);
         return row;
       }),

@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
 
@@ -35,7 +35,7 @@ export async function setExamStatusAction(
       return { attempt, error: "L'examen a changé entre-temps : rechargez la page." };
     }
     if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
-      return { attempt, error: sentence(frenchApiMessage(info.message)) };
+      return { attempt, error: sentence(frenchApiError(info)) };
     }
     handleApiError(error);
   }

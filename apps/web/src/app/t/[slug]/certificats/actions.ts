@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
 import { CERTIFICATE_PURPOSES, type CertificatePurpose } from '../../../../lib/labels.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
@@ -59,7 +59,7 @@ export async function uploadCertificateAction(
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && ['BAD_INPUT', 'CONFLICT'].includes(info.appCode ?? '')) {
-      const message = sentence(frenchApiMessage(info.message));
+      const message = sentence(frenchApiError(info));
       if (info.field === 'passphrase' || /passphrase/i.test(info.message))
         return failed({ passphrase: message });
       if (info.field === 'purpose') return failed({ purpose: message });

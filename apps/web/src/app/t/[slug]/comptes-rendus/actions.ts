@@ -2,7 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
 import { readCda, type CdaHeader } from '../../../../lib/cda.ts';
 import {
   MAX_RECEIVED_CDA_BYTES,
@@ -37,13 +37,12 @@ function refusal(error: unknown): string | undefined {
   if (visibility) return visibility;
   if (info.appCode === 'CONFLICT' || info.code === 'CONFLICT') {
     if (info.field === 'revision') return STALE;
-    return sentence(frenchApiMessage(info.message));
+    return sentence(frenchApiError(info));
   }
-  if (info.appCode === 'BAD_INPUT' || info.code === 'BAD_REQUEST')
-    return sentence(frenchApiMessage(info.message));
+  if (info.appCode === 'BAD_INPUT' || info.code === 'BAD_REQUEST') return sentence(frenchApiError(info));
   // A radiologist without the right to sign: said plainly rather than as a missing page.
-  if (info.appCode === 'FORBIDDEN' && /allowed to sign/.test(info.message)) {
-    return sentence(frenchApiMessage(info.message));
+  if (info.reason === 'reporting.signer.not_allowed') {
+    return sentence(frenchApiError(info));
   }
   return undefined;
 }
@@ -244,7 +243,7 @@ export async function createTemplateAction(
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'BAD_INPUT' || info.code === 'BAD_REQUEST')) {
-      const message = sentence(frenchApiMessage(info.message));
+      const message = sentence(frenchApiError(info));
       const field = info.field && info.field in values ? info.field : null;
       return {
         attempt,

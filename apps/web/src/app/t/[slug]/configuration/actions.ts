@@ -2,7 +2,7 @@
 
 import { isValidAdeli, ISO_WEEKDAYS, MODALITY_TYPES, normaliseAdeli, type ModalityType } from '@rayon/domain';
 import { revalidatePath } from 'next/cache';
-import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
 import { callersFieldError, callersFieldOf, callingAeTitlesError } from '../../../../lib/modality-callers.ts';
 import { parseLines } from '../../../../lib/lines.ts';
 import { configurationPath, parseOpeningHours, referrerPath } from '../../../../lib/scheduling.ts';
@@ -49,7 +49,7 @@ async function submit(
       info?.code === 'CONFLICT';
     if (info && known) {
       const field = info.field ? fieldOf(info.field) : undefined;
-      const message = (info.field && messageOf(info.field)) || sentence(frenchApiMessage(info.message));
+      const message = (info.field && messageOf(info.field)) || sentence(frenchApiError(info));
       if (field && field in values) return failed({ [field]: message });
       return failed({}, message);
     }

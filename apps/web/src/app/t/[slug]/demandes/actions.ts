@@ -2,7 +2,7 @@
 
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
-import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
 import { demandePath, deskPath } from '../../../../lib/scheduling.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
@@ -59,7 +59,7 @@ export async function createOrderAction(
       const field = info.field?.split('.')[0];
       if (field === 'examTypeIds') return failed({ examTypeIds: "Cet examen n'est plus au catalogue." });
       if (field === 'referrerId') return failed({ referrerId: 'Prescripteur inconnu.' });
-      return failed({}, sentence(frenchApiMessage(info.message)));
+      return failed({}, sentence(frenchApiError(info)));
     }
     handleApiError(error);
   }
@@ -102,7 +102,7 @@ export async function bookAction(
       };
     }
     if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
-      return { attempt, error: sentence(frenchApiMessage(info.message)) };
+      return { attempt, error: sentence(frenchApiError(info)) };
     }
     handleApiError(error);
   }

@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
 import {
   equipePath,
   LAST_ADMIN_MESSAGE,
@@ -70,7 +70,7 @@ async function submit(
       const known = info.field ? staffFieldError(info.field, appCode) : undefined;
       if (known && fields.includes(known.field)) return failed({ [known.field]: known.message });
       if (appCode === 'CONFLICT' && conflict) return failed({}, conflict());
-      return failed({}, known?.message ?? sentence(frenchApiMessage(info.message)));
+      return failed({}, known?.message ?? sentence(frenchApiError(info)));
     }
     if (info?.code === 'FORBIDDEN' && forbidden) return failed({}, forbidden());
     if (info?.code === 'NOT_FOUND') {

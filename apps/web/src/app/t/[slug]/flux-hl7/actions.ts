@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
 import { routeFieldError, routeFieldOf, type RouteField } from '../../../../lib/hl7-routes.ts';
 import { parseLines } from '../../../../lib/lines.ts';
 import { hl7StatusLabel } from '../../../../lib/labels.ts';
@@ -40,7 +40,7 @@ export async function replayAction(
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.appCode === 'CONFLICT' || info?.appCode === 'BAD_INPUT') {
-      return { attempt, status: null, message: sentence(frenchApiMessage(info.message)) };
+      return { attempt, status: null, message: sentence(frenchApiError(info)) };
     }
     handleApiError(error);
   }
@@ -133,7 +133,7 @@ export async function saveRouteAction(
     if (info && (conflict || bad)) {
       const field = routeFieldOf(info.field);
       if (field) return failed({ [field]: routeFieldError(info.field!, conflict) });
-      return failed({}, sentence(frenchApiMessage(info.message)));
+      return failed({}, sentence(frenchApiError(info)));
     }
     if (info?.appCode === 'FORBIDDEN' && info.field === 'port') {
       return failed({}, "Les ports dédiés sont attribués par l'administrateur de la plateforme.");

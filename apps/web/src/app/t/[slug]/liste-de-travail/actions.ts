@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
 
@@ -26,7 +26,7 @@ export async function setNameMatchingAction(
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
-      return { attempt, error: sentence(frenchApiMessage(info.message)) };
+      return { attempt, error: sentence(frenchApiError(info)) };
     }
     handleApiError(error);
   }

@@ -1,7 +1,7 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
-import { frenchApiMessage, sentence } from '../../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../../lib/api-messages.ts';
 import {
   distributionFormValues,
   parseDistributionForm,
@@ -30,15 +30,8 @@ export async function retryDeliveryAction(
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'CONFLICT' || info.code === 'CONFLICT')) {
       revalidatePath(reportsPath(target.slug), 'layout');
-      const reason = info.details?.reason;
-      if (reason === 'delivery.version_replaced' || reason === 'delivery.version_withdrawn') {
-        return {
-          attempt,
-          error:
-            reason === 'delivery.version_replaced'
-              ? "Cette version a été remplacée par une correction : elle n'est plus envoyée."
-              : "Ce compte rendu a été retiré : cette version n'est plus envoyée.",
-        };
+      if (info.reason === 'delivery.version_replaced' || info.reason === 'delivery.version_withdrawn') {
+        return { attempt, error: frenchApiError(info) };
       }
       // Someone (or another tab) already sent it again: the page shows where it stands now.
       return { attempt, error: "Cet envoi n'est plus en échec : rechargez la page pour voir son état." };
@@ -112,7 +105,7 @@ export async function saveDistributionSettingsAction(
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'BAD_INPUT' || info.code === 'BAD_REQUEST')) {
-      const message = sentence(frenchApiMessage(info.message));
+      const message = sentence(frenchApiError(info));
       // A field the form has (e.g. pfi.host → pfiHost): the error goes next to it.
       const field = info.field ? API_FIELDS[info.field] : undefined;
       return {

@@ -2,7 +2,7 @@
 
 import { IDENTITY_DOCUMENT_TYPES, type IdentityDocumentType } from '@rayon/domain';
 import { revalidatePath } from 'next/cache';
-import { frenchApiMessage, sentence } from '../../../../../lib/api-messages.ts';
+import { frenchApiError, frenchReason, sentence } from '../../../../../lib/api-messages.ts';
 import {
   COMPLEMENTARY_FIELDS,
   fieldErrorMessage,
@@ -40,7 +40,7 @@ function refusal(error: unknown): string {
       info.code === 'CONFLICT' ||
       info.code === 'BAD_REQUEST')
   ) {
-    return sentence(frenchApiMessage(info.message));
+    return sentence(frenchApiError(info));
   }
   handleApiError(error);
 }
@@ -230,7 +230,7 @@ export async function callInsiAction(target: Target, previous: InsiState): Promi
       result: {
         outcome: result.outcome,
         code: result.code,
-        reason: result.reason,
+        reason: result.note ? (frenchReason(result.note.reason, result.note.params) ?? result.reason) : null,
         changes: result.changes,
         status: result.patient.status,
       },
@@ -238,17 +238,17 @@ export async function callInsiAction(target: Target, previous: InsiState): Promi
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.appCode === 'CONFLICT' || info?.code === 'CONFLICT') {
-      return { attempt, result: null, error: `Appel INSi impossible : ${frenchApiMessage(info.message)}` };
+      return { attempt, result: null, error: `Appel INSi impossible : ${frenchApiError(info)}` };
     }
     if (info?.appCode === 'UNAVAILABLE' || info?.code === 'SERVICE_UNAVAILABLE') {
       return { attempt, result: null, error: 'Le téléservice INSi ne répond pas, réessayez plus tard.' };
     }
     if (info?.appCode === 'FORBIDDEN' || info?.code === 'FORBIDDEN') {
       // The teleservice refused the practice's certificate or software (TLS alert, DESIR_550/560).
-      return { attempt, result: null, error: `Appel INSi refusé : ${frenchApiMessage(info.message)}` };
+      return { attempt, result: null, error: `Appel INSi refusé : ${frenchApiError(info)}` };
     }
     if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
-      return { attempt, result: null, error: `Appel INSi impossible : ${frenchApiMessage(info.message)}` };
+      return { attempt, result: null, error: `Appel INSi impossible : ${frenchApiError(info)}` };
     }
     if (info?.code === 'INTERNAL_SERVER_ERROR') {
       return {

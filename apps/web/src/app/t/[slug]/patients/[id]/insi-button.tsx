@@ -1,7 +1,7 @@
 'use client';
 
 import { useActionState } from 'react';
-import { frenchApiMessage, sentence } from '../../../../../lib/api-messages.ts';
+import { sentence } from '../../../../../lib/api-messages.ts';
 import { identityFieldLabel, identityStatusLabel, identityValueLabel } from '../../../../../lib/labels.ts';
 import { callInsiAction } from './actions.ts';
 import { INITIAL_INSI_STATE, type InsiState } from './state.ts';
@@ -53,9 +53,7 @@ function InsiOutcome({ result }: { result: NonNullable<InsiState['result']> }) {
           ) : (
             <p className="insi__lead">L'identité correspondait déjà à la réponse d'INSi : rien n'a changé.</p>
           )}
-          {result.reason ? (
-            <p className="insi__warning">{sentence(frenchApiMessage(result.reason))}</p>
-          ) : null}
+          {result.reason ? <p className="insi__warning">{sentence(result.reason)}</p> : null}
         </div>
       );
     case 'not_found':
@@ -77,7 +75,7 @@ function InsiOutcome({ result }: { result: NonNullable<InsiState['result']> }) {
       return (
         <div className="alert alert--error" role="status">
           <strong>Réponse d'INSi non retenue</strong> :{' '}
-          {result.reason ? frenchApiMessage(result.reason) : 'la réponse ne peut pas être utilisée.'}
+          {result.reason ?? 'la réponse ne peut pas être utilisée.'}
         </div>
       );
   }

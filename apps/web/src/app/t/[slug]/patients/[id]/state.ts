@@ -21,6 +21,7 @@ export interface InsiState {
   result: {
     outcome: InsiCallResult['outcome'];
     code: InsiCallResult['code'];
+    /** Why the answer was not taken (or what to check again), in French. */
     reason: string | null;
     changes: InsiChange[];
     status: string;

@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { frenchApiMessage } from '../../../../../lib/api-messages.ts';
+import { frenchApiError } from '../../../../../lib/api-messages.ts';
 import {
   COMPLEMENTARY_FIELDS,
   fieldErrorMessage,
@@ -64,13 +64,13 @@ export async function createPatientAction(
     if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
       const field = fieldOf(info.field);
       if (field) return failed({ [field]: fieldErrorMessage(field, info.message) });
-      return failed({}, `Les informations saisies sont invalides : ${frenchApiMessage(info.message)}`);
+      return failed({}, `Les informations saisies sont invalides : ${frenchApiError(info)}`);
     }
     if (info?.appCode === 'CONFLICT' || info?.code === 'CONFLICT') {
       if (info.field?.startsWith('identifiers')) {
-        return failed({ 'ipp.value': frenchApiMessage(info.message) });
+        return failed({ 'ipp.value': frenchApiError(info) });
       }
-      return failed({}, frenchApiMessage(info.message));
+      return failed({}, frenchApiError(info));
     }
     handleApiError(error);
   }

@@ -1,7 +1,7 @@
 'use server';
 
 import { redirect } from 'next/navigation';
-import { frenchApiMessage, sentence } from '../../../../../../lib/api-messages.ts';
+import { frenchApiError, sentence } from '../../../../../../lib/api-messages.ts';
 import { patientPath } from '../../../../../../lib/patients.ts';
 import { apiErrorInfo } from '../../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../../server/session.ts';
@@ -43,7 +43,7 @@ export async function mergeAction(
         info.code === 'CONFLICT' ||
         info.code === 'BAD_REQUEST')
     ) {
-      return { attempt, error: sentence(frenchApiMessage(info.message)), confirmError: null };
+      return { attempt, error: sentence(frenchApiError(info)), confirmError: null };
     }
     handleApiError(error);
   }
