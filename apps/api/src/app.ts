@@ -9,12 +9,16 @@ import { requestContext, type RequestContext } from './context.ts';
 import { ERROR_MAP, errorBody, toAppError } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createRestV1 } from './rest/v1.ts';
+import { MAX_RECEIVED_CDA_BASE64 } from './schemas/reports.ts';
 import { createServices, type Deps } from './services/index.ts';
 import { clientAddressResolver, peerAddress } from './auth/client-address.ts';
 import { assertBatchAllowed, type TrpcContext } from './trpc/init.ts';
 import { appRouter } from './trpc/router.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** The one procedure with a larger body: a CDA received from elsewhere, in base64 (20 MiB file). */
+const RECEIVED_CDA_PATH = '/trpc/reports.readReceivedCda';
+export const MAX_RECEIVED_CDA_BODY_BYTES = MAX_RECEIVED_CDA_BASE64 + 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 type AppEnv = { Variables: { ctx: RequestContext } };
@@ -50,20 +54,21 @@ export function createApp(deps: Deps) {
 
   app.use('*', securityHeaders(deps.trustedProxies));
 
-  app.use(
-    '*',
+  const limit = (maxSize: number) =>
     bodyLimit({
-      maxSize: MAX_BODY_BYTES,
+      maxSize,
       onError: (c) =>
         c.json(
           errorBody(
-            new AppError('PAYLOAD_TOO_LARGE', `request body over ${MAX_BODY_BYTES} bytes`),
+            new AppError('PAYLOAD_TOO_LARGE', `request body over ${maxSize} bytes`),
             c.get('ctx').requestId,
           ),
           413,
         ),
-    }),
-  );
+    });
+  const defaultLimit = limit(MAX_BODY_BYTES);
+  const receivedCdaLimit = limit(MAX_RECEIVED_CDA_BODY_BYTES);
+  app.use('*', (c, next) => (c.req.path === RECEIVED_CDA_PATH ? receivedCdaLimit : defaultLimit)(c, next));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

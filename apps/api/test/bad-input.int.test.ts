@@ -3,7 +3,7 @@ import { listSites, type TenantRef } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MAX_BODY_BYTES } from '../src/app.ts';
+import { MAX_BODY_BYTES, MAX_RECEIVED_CDA_BODY_BYTES } from '../src/app.ts';
 import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
 
 let h: Harness;
@@ -73,6 +73,19 @@ describe('REST bad input', () => {
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
     expect(await siteCount()).toBe(before);
+  });
+
+  it('a received CDA to read has its own, larger limit; every other procedure keeps the default', async () => {
+    const trpcPost = (path: string, size: number) =>
+      h.app.request(`/trpc/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ base64: 'A'.repeat(size) }),
+      });
+    // Over the default limit yet under its own: read (here refused as unauthenticated, not as too large).
+    expect((await trpcPost('reports.readReceivedCda', 2 * MAX_BODY_BYTES)).status).toBe(401);
+    expect((await trpcPost('reports.readReceivedCda', MAX_RECEIVED_CDA_BODY_BYTES)).status).toBe(413);
+    expect((await trpcPost('reports.readDocument', 2 * MAX_BODY_BYTES)).status).toBe(413);
   });
 
   it('bad path parameter: 400; unknown route: 404 as JSON', async () => {

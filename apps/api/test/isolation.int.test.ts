@@ -517,6 +517,9 @@ describe('coverage of the isolation suite', () => {
     'reports.withdraw',
     'reports.announce',
     'reports.document',
+    'reports.readDocument',
+    // Reads the file it is given, nothing of a practice.
+    'reports.readReceivedCda',
     'reports.settings.get',
     'reports.settings.setRgpdNotice',
     'sites.setLetterhead',
@@ -596,6 +599,7 @@ describe('coverage of the isolation suite', () => {
       'GET /referrers',
       'GET /reports',
       'GET /reports/documents/{id}',
+      'GET /reports/documents/{id}/header',
       'GET /reports/to-write',
       'GET /reports/{id}',
       'GET /reports/{id}/deliveries',

@@ -282,6 +282,59 @@ describe('report lifecycle', () => {
     expect(xml).toMatch(/<serviceEvent classCode="ACT">[\s\S]*<code code="24802-1" displayName="RM genou"/);
     expect(xml).toContain('<translation code="NZQN001"');
     expect(xml).toContain('<translation code="MR"');
+
+    // The viewer reads the stored CDA through the API: its header and the PDF it carries.
+    const read = await senior.reports.readDocument.query({ id: cda.id });
+    expect(read).toMatchObject({ sha256: first.sha256.cda, size: content.length });
+    expect(read.header).toMatchObject({
+      id: { root: validated.versions[0]!.id.toUpperCase(), extension: null },
+      version: '1',
+      legalAuthenticator: { rpps: '10001234565' },
+    });
+    expect(read.header.serviceEvents[0]!.code?.code).toBe('24802-1');
+    expect(Buffer.from(read.pdfBase64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
+    // A PDF/A is not a CDA: refused with its reason key, and no viewing is recorded for it.
+    const pdfId = docs.find((d) => d.kind === 'pdf')!.id;
+    const viewings = async () =>
+      (
+        (await h.db.platform((tx) =>
+          tx.execute(
+            `select count(*)::int as n from platform.audit_events where tenant_id = '${a.id}' and action = 'report.document-viewed'`,
+          ),
+        )) as unknown as { n: number }[]
+      )[0]!.n;
+    const before = await viewings();
+    expect(await trpcError(senior.reports.readDocument.query({ id: pdfId }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'id',
+      details: { reason: 'documents.cda.not_cda' },
+    });
+    expect(await viewings()).toBe(before);
+    // A CDA received from elsewhere: read the same way, nothing stored. Over the 1 MiB body limit
+    // of other requests (padded with a comment), still read; what is not a CDA is refused.
+    const padded = xml.replace(
+      '</ClinicalDocument>',
+      `<!--${'x'.repeat(2 * 1024 * 1024)}--></ClinicalDocument>`,
+    );
+    const received = await senior.reports.readReceivedCda.mutate({
+      base64: Buffer.from(padded).toString('base64'),
+    });
+    expect(received).toEqual({ header: read.header, pdfBase64: read.pdfBase64 });
+    expect(
+      await trpcError(
+        senior.reports.readReceivedCda.mutate({ base64: Buffer.from('<a>not a CDA</a>').toString('base64') }),
+      ),
+    ).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'ClinicalDocument',
+      details: { reason: 'documents.cda.not_cda' },
+    });
+    expect(
+      await trpcError(
+        senior.reports.readReceivedCda.mutate({ base64: Buffer.from('<a><b></a>').toString('base64') }),
+      ),
+    ).toMatchObject({ code: 'BAD_REQUEST', field: 'document', details: { reason: 'documents.cda.not_xml' } });
+    expect(await viewings()).toBe(before);
   });
 
   it('a correction is a new version; validated, it replaces the old one (RPLC); withdrawal ends it', async () => {
@@ -473,7 +526,11 @@ describe('report lifecycle', () => {
     });
     const tenant = (await h.db.platform((tx) => findTenantById(tx, a.id)))!;
     await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
-    const docId = (await senior.reports.get.query({ id: report.id })).versions[0]!.documents[0]!.id;
+    const documents = (await senior.reports.get.query({ id: report.id })).versions[0]!.documents;
+    const docId = documents[0]!.id;
+    const cdaId = documents.find((d) => d.kind === 'cda')!.id;
+    // A's own radiologist reads it: B's NOT_FOUND below is the tenant's boundary, not a bad id.
+    expect((await senior.reports.readDocument.query({ id: cdaId })).header.title).toBeTruthy();
     const template = await senior.reports.templates.create.mutate({ name: 'Modèle A', body: 'Technique :' });
     const revision = validated.versions[0]!.revision;
     const attempts: (() => Promise<unknown>)[] = [
@@ -487,6 +544,7 @@ describe('report lifecycle', () => {
       () => asB.reports.withdraw.mutate({ id: report.id, reason: 'x' }),
       () => asB.reports.announce.mutate({ id: report.id }),
       () => asB.reports.document.query({ id: docId }),
+      () => asB.reports.readDocument.query({ id: cdaId }),
     ];
     // A failed send of A's report (the distribution's dead-letter list).
     const failedSend = await h.db.withTenant(a, (tx) =>
@@ -657,6 +715,13 @@ describe('report lifecycle', () => {
     const xml = await cda.text();
     expect(xml).toContain('extension="810009876540"');
     expect(xml).toContain('<family>TÉLÉ</family>');
+    const cdaId = docs.find((d) => d.kind === 'cda')!.id;
+    const header = await send(`/reports/documents/${cdaId}/header`, key);
+    expect(header.status).toBe(200);
+    expect(await header.json()).toMatchObject({
+      sha256: sha256.cda,
+      header: { legalAuthenticator: { rpps: '10009876540', name: expect.stringContaining('TÉLÉ') } },
+    });
     const listed = (await (await send('/reports?status=validated', key)).json()) as {
       data: { id: string }[];
     };
@@ -666,6 +731,7 @@ describe('report lifecycle', () => {
     for (const [path, method, body] of [
       [`/reports/${report.id}`, 'GET'],
       [`/reports/documents/${docs[0]!.id}`, 'GET'],
+      [`/reports/documents/${cdaId}/header`, 'GET'],
       [`/reports/${report.id}/body`, 'PUT', { body: 'x', revision: 0 }],
       [`/reports/${report.id}/provisional`, 'POST', { revision: 0 }],
       [`/reports/${report.id}/validate`, 'POST', { revision: 0, signer }],

@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { cdaHeaderSchema } from '@rayon/documents';
 import {
   createReportInput,
   reportBodyInput,
@@ -239,6 +240,25 @@ const document = createRoute({
   },
 });
 
+const documentHeader = createRoute({
+  ...route({
+    method: 'get',
+    path: '/reports/documents/{id}/header',
+    summary:
+      'The header of a generated CDA R2 N1, read: document, patient (INS when carried), author, signer, orders, exams',
+    scope: 'reports:read',
+  }),
+  request: { params: idParam },
+  responses: {
+    200: {
+      description: 'The CDA header; a PDF/A document is refused (400, reason documents.cda.not_cda)',
+      ...json(z.object({ sha256: z.string(), size: z.number(), header: cdaHeaderSchema })),
+    },
+    ...errors,
+    ...notFound,
+  },
+});
+
 /** /api/v1/reports: the report lifecycle for teleradiology platforms. */
 export function registerReportRoutes(app: OpenAPIHono<RestEnv>, { reports }: Services) {
   app.openapi(list, async (c) => c.json({ data: await reports.list(c.req.valid('query')) }, 200));
@@ -251,6 +271,10 @@ export function registerReportRoutes(app: OpenAPIHono<RestEnv>, { reports }: Ser
       'content-type': doc.mediaType,
       'x-content-sha256': doc.sha256,
     });
+  });
+  app.openapi(documentHeader, async (c) => {
+    const { sha256, size, header } = await reports.readDocument(c.req.valid('param').id);
+    return c.json({ sha256, size, header }, 200);
   });
   app.openapi(get, async (c) => c.json(await reports.get(c.req.valid('param').id), 200));
   app.openapi(save, async (c) =>

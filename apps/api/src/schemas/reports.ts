@@ -1,3 +1,4 @@
+import { MAX_CDA_BYTES } from '@rayon/documents';
 import { REPORT_STATUSES } from '@rayon/domain';
 import { z } from 'zod';
 
@@ -58,3 +59,13 @@ export const visibilityInput = z.strictObject({
 
 /** Validation: the revision it signs and the visibility chosen. */
 export const validateInput = revisionInput.extend(visibilityInput.shape);
+
+/** The base64 of the largest CDA read (MAX_CDA_BYTES); its request has its own body limit (app.ts). */
+export const MAX_RECEIVED_CDA_BASE64 = Math.ceil(MAX_CDA_BYTES / 3) * 4;
+
+/** A CDA received from elsewhere, to read for the viewer. */
+export const receivedCdaInput = z.strictObject({
+  base64: z
+    .base64('a CDA document in base64')
+    .max(MAX_RECEIVED_CDA_BASE64, `a CDA document is at most ${MAX_CDA_BYTES / 1024 / 1024} MiB`),
+});

@@ -62,6 +62,7 @@ import {
   type ReportStatus,
   type ReportVersionState,
 } from '@rayon/domain';
+import { CDA_REFUSALS, readCda } from '@rayon/documents';
 import {
   assertDocumentsCanBeProduced,
   distributionSettings,
@@ -119,6 +120,14 @@ function writerId(): string {
 /** Comptes rendus: writing, préliminaire, validation, correction, withdrawal, announcement. */
 export function createReportsService({ db }: Deps, clock: () => Date = () => new Date()) {
   const inTenant = <T>(fn: (tx: TenantTx) => Promise<T>) => db.withTenant(requireTenant(), fn);
+
+  /** A stored document of the practice, its viewing audited. */
+  async function viewDocument(tx: TenantTx, id: string) {
+    const doc = await findReportDocument(tx, id);
+    if (!doc) throw new AppError('NOT_FOUND', 'document not found', { reason: 'reporting.document.not_found' });
+    await audit(tx, 'report.document-viewed', id, { kind: doc.kind });
+    return doc;
+  }
 
   async function actor(tx: TenantTx): Promise<ReportActor> {
     return (await actorWithProfile(tx)).who;
@@ -550,12 +559,30 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
     /** A generated document (PDF or CDA), each viewing audited. */
     document: (id: string) =>
       inTenant(async (tx) => {
-        const doc = await findReportDocument(tx, id);
-        if (!doc)
-          throw new AppError('NOT_FOUND', 'document not found', { reason: 'reporting.document.not_found' });
-        await audit(tx, 'report.document-viewed', id, { kind: doc.kind });
+        const doc = await viewDocument(tx, id);
         return { kind: doc.kind, mediaType: doc.mediaType, sha256: doc.sha256, content: doc.content };
       }),
+
+    /**
+     * A generated CDA read for the viewer: its header and the PDF it carries, each viewing audited.
+     * Read outside the transaction; a PDF/A is not a CDA (BAD_INPUT, `documents.cda.not_cda`).
+     */
+    readDocument: async (id: string) => {
+      const doc = await inTenant(async (tx) => {
+        const found = await viewDocument(tx, id);
+        if (found.kind !== 'cda') {
+          throw new AppError('BAD_INPUT', `the document is a ${found.kind}, not a CDA`, {
+            field: 'id',
+            details: { reason: CDA_REFUSALS.notCda },
+          });
+        }
+        return found;
+      });
+      return { sha256: doc.sha256, size: doc.content.length, ...readCda(doc.content) };
+    },
+
+    /** A CDA received from elsewhere (a file a person has), read for the viewer; nothing is stored. */
+    readReceivedCda: (content: Uint8Array) => readCda(content),
 
     /** The practice's RGPD mentions printed at the bottom of its reports. */
     settings: () =>

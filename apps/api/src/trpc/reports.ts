@@ -2,6 +2,7 @@ import type { TenantRole } from '@rayon/domain';
 import { z } from 'zod';
 import {
   createReportInput,
+  receivedCdaInput,
   reportBodyInput,
   reportListInput,
   revisionInput,
@@ -61,6 +62,14 @@ export const reportsRouter = router({
         base64: doc.content.toString('base64'),
       };
     }),
+  /** A generated CDA read for the viewer: header and PDF (base64); each viewing is audited. */
+  readDocument: tenantProcedure(READERS)
+    .input(id)
+    .query(({ ctx, input }) => ctx.services.reports.readDocument(input.id)),
+  /** A CDA received from elsewhere, read for the viewer (a mutation: its body is large); not stored. */
+  readReceivedCda: tenantProcedure(READERS)
+    .input(receivedCdaInput)
+    .mutation(({ ctx, input }) => ctx.services.reports.readReceivedCda(Buffer.from(input.base64, 'base64'))),
   settings: router({
     get: tenantProcedure(READERS).query(({ ctx }) => ctx.services.reports.settings()),
     setRgpdNotice: tenantProcedure(['practice_admin'])

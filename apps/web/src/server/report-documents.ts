@@ -1,5 +1,6 @@
 import { redirect } from 'next/navigation';
-import { apiErrorInfo, createApiClient } from './api.ts';
+import { cdaRefusal, type CdaHeader } from '../lib/cda-display.ts';
+import { apiErrorInfo, createApiClient, type ApiClient, type ApiErrorInfo } from './api.ts';
 import { requireSession, SIGN_IN_PATH } from './session.ts';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,27 +20,70 @@ export function documentNotFound(): Response {
 }
 
 /**
- * A generated document of a report (PDF/A or CDA) for a route that streams it; null when it does
- * not exist or is not this user's to see. Each fetch is a viewing the API writes to the audit trail.
+ * One call about a generated document of a report, for a page or a route that shows it; null when
+ * the document does not exist or is not this user's to see (errors handed to `refused` first).
  */
-export async function fetchReportDocument(slug: string, docId: string): Promise<StoredReportDocument | null> {
+async function callForDocument<T>(
+  slug: string,
+  docId: string,
+  call: (api: ApiClient, id: string) => Promise<T>,
+  refused: (info: ApiErrorInfo) => T | undefined = () => undefined,
+): Promise<T | null> {
   const session = await requireSession(); // unauthenticated: to the sign-in page
   if (!UUID_RE.test(docId)) return null;
   const api = createApiClient({ sessionToken: session.apiSessionToken, tenantSlug: slug });
   try {
-    const doc = await api.reports.document.query({ id: docId });
+    return await call(api, docId);
+  } catch (error) {
+    const info = apiErrorInfo(error);
+    if (info?.code === 'UNAUTHORIZED') redirect(`${SIGN_IN_PATH}?session=expiree`);
+    const answer = info ? refused(info) : undefined;
+    if (answer !== undefined) return answer;
+    if (info?.code === 'NOT_FOUND' || info?.code === 'FORBIDDEN' || info?.code === 'BAD_REQUEST') return null;
+    throw error;
+  }
+}
+
+/**
+ * A generated document of a report (PDF/A or CDA) for a route that streams it; null when it does
+ * not exist or is not this user's to see. Each fetch is a viewing the API writes to the audit trail.
+ */
+export function fetchReportDocument(slug: string, docId: string): Promise<StoredReportDocument | null> {
+  return callForDocument(slug, docId, async (api, id) => {
+    const doc = await api.reports.document.query({ id });
     return {
       kind: doc.kind,
       mediaType: doc.mediaType,
       sha256: doc.sha256,
       content: Buffer.from(doc.base64, 'base64'),
     };
-  } catch (error) {
-    const info = apiErrorInfo(error);
-    if (info?.code === 'UNAUTHORIZED') redirect(`${SIGN_IN_PATH}?session=expiree`);
-    if (info?.code === 'NOT_FOUND' || info?.code === 'FORBIDDEN' || info?.code === 'BAD_REQUEST') return null;
-    throw error;
-  }
+  });
+}
+
+export type StoredCdaReading =
+  | { status: 'read'; sha256: string; size: number; header: CdaHeader; pdfBase64: string }
+  /** The document is a PDF/A, not a CDA. */
+  | { status: 'not-cda' }
+  /** A CDA the API could not read, and why in French. */
+  | { status: 'refused'; error: string };
+
+/**
+ * A generated CDA read by the API (header and the PDF it carries), for the viewer; null when it
+ * does not exist or is not this user's to see. Each reading is a viewing written to the audit trail.
+ */
+export function readReportCda(slug: string, docId: string): Promise<StoredCdaReading | null> {
+  return callForDocument<StoredCdaReading>(
+    slug,
+    docId,
+    async (api, id) => ({ status: 'read' as const, ...(await api.reports.readDocument.query({ id })) }),
+    (info) => {
+      if (info.details?.reason === 'documents.cda.not_cda' && info.field === 'id') {
+        return { status: 'not-cda' as const };
+      }
+      const error = cdaRefusal(info.details);
+      return error ? { status: 'refused' as const, error } : undefined;
+    },
+  );
 }
 
 /** A PDF shown in the browser (inline), never cached. */

@@ -5,7 +5,7 @@ import {
   professionalIdText,
   type CdaHeader,
   type CdaPerson,
-} from '../../lib/cda.ts';
+} from '../../lib/cda-display.ts';
 import { formatMatricule, insOidLabel } from '../../lib/labels.ts';
 
 const dash = (v: string | null | undefined) => (v ? v : '—');

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
-import { readCda, type CdaHeader } from '../../../../lib/cda.ts';
+import { cdaRefusal, type CdaHeader } from '../../../../lib/cda-display.ts';
 import {
   MAX_RECEIVED_CDA_BYTES,
   REPORT_READER_ROLES,
@@ -273,7 +273,7 @@ export type ReceivedCdaState =
   | { attempt: number; status: 'read'; fileName: string; header: CdaHeader; pdfBase64: string };
 
 /**
- * Shows a CDA received from elsewhere (a file a person has): read on the server, shown, and not
+ * Shows a CDA received from elsewhere (a file a person has): read by the API, shown, and not
  * stored anywhere.
  */
 export async function readReceivedCdaAction(
@@ -297,31 +297,22 @@ export async function readReceivedCdaAction(
   if (file.size > MAX_RECEIVED_CDA_BYTES) {
     return { attempt, status: 'error', error: 'Le fichier dépasse 20 Mo : il ne peut pas être affiché.' };
   }
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let xml: string;
+  const base64 = Buffer.from(await file.arrayBuffer()).toString('base64');
+  const api = await apiForSession({ tenantSlug: slug });
   try {
-    xml = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // CDA documents are UTF-8 (CI-SIS); ISO-8859-1 ones are read as such when they say so.
-    const head = new TextDecoder('latin1').decode(bytes.subarray(0, 200));
-    if (!/encoding=["']ISO-8859-1["']/i.test(head)) {
-      return {
-        attempt,
-        status: 'error',
-        error: "Ce fichier n'est pas un texte UTF-8 : ce n'est pas un document CDA lisible.",
-      };
-    }
-    xml = new TextDecoder('latin1').decode(bytes);
+    const reading = await api.reports.readReceivedCda.mutate({ base64 });
+    return {
+      attempt,
+      status: 'read',
+      fileName: file.name,
+      header: reading.header,
+      pdfBase64: reading.pdfBase64,
+    };
+  } catch (error) {
+    const refused = cdaRefusal(apiErrorInfo(error)?.details);
+    if (refused) return { attempt, status: 'error', error: refused };
+    handleApiError(error);
   }
-  const reading = readCda(xml);
-  if (!reading.ok) return { attempt, status: 'error', error: reading.error };
-  return {
-    attempt,
-    status: 'read',
-    fileName: file.name,
-    header: reading.header,
-    pdfBase64: reading.pdfBase64,
-  };
 }
 
 // ----------------------------------------------------------------------- document layout

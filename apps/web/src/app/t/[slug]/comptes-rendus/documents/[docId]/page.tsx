@@ -2,7 +2,6 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound, redirect } from 'next/navigation';
 import { CdaView } from '../../../../../../components/reports/cda-view.tsx';
-import { readCda } from '../../../../../../lib/cda.ts';
 import {
   cdaPdfPath,
   documentFilePath,
@@ -10,7 +9,7 @@ import {
   receivedCdaPath,
   reportsPath,
 } from '../../../../../../lib/reports.ts';
-import { fetchReportDocument } from '../../../../../../server/report-documents.ts';
+import { readReportCda } from '../../../../../../server/report-documents.ts';
 
 export const metadata: Metadata = { title: 'Document CDA' };
 
@@ -22,10 +21,9 @@ type Params = Promise<{ slug: string; docId: string }>;
  */
 export default async function CdaViewerPage({ params }: { params: Params }) {
   const { slug, docId } = await params;
-  const doc = await fetchReportDocument(slug, docId);
-  if (!doc) notFound();
-  if (doc.kind === 'pdf') redirect(documentFilePath(slug, docId));
-  const reading = readCda(doc.content.toString('utf8'));
+  const reading = await readReportCda(slug, docId);
+  if (!reading) notFound();
+  if (reading.status === 'not-cda') redirect(documentFilePath(slug, docId));
   return (
     <>
       <nav className="breadcrumb" aria-label="Fil d'Ariane">
@@ -36,13 +34,17 @@ export default async function CdaViewerPage({ params }: { params: Params }) {
         <Link href={receivedCdaPath(slug)}>Afficher un CDA reçu</Link>
       </div>
       <p className="muted small">
-        CDA R2 niveau 1 · {formatSize(doc.content.length)} · SHA-256{' '}
-        <code className="fingerprint">{doc.sha256}</code> ·{' '}
+        {reading.status === 'read' ? (
+          <>
+            CDA R2 niveau 1 · {formatSize(reading.size)} · SHA-256{' '}
+            <code className="fingerprint">{reading.sha256}</code> ·{' '}
+          </>
+        ) : null}
         <a href={documentFilePath(slug, docId)} download>
           Télécharger le fichier XML
         </a>
       </p>
-      {reading.ok ? (
+      {reading.status === 'read' ? (
         <CdaView header={reading.header} pdfSrc={cdaPdfPath(slug, docId)} />
       ) : (
         <div className="alert alert--error" role="alert">

@@ -1,8 +1,8 @@
-import { readCda } from '../../../../../../../lib/cda.ts';
 import {
   documentNotFound,
   fetchReportDocument,
   pdfResponse,
+  readReportCda,
 } from '../../../../../../../server/report-documents.ts';
 
 /** The PDF a stored CDA carries in its nonXMLBody (or the stored PDF itself), for the viewer. */
@@ -11,10 +11,11 @@ export async function GET(
   { params }: { params: Promise<{ slug: string; docId: string }> },
 ): Promise<Response> {
   const { slug, docId } = await params;
-  const doc = await fetchReportDocument(slug, docId);
-  if (!doc) return documentNotFound();
-  if (doc.kind === 'pdf') return pdfResponse(doc.content, 'compte-rendu.pdf');
-  const reading = readCda(doc.content.toString('utf8'));
-  if (!reading.ok) return documentNotFound();
+  const reading = await readReportCda(slug, docId);
+  if (reading?.status === 'not-cda') {
+    const doc = await fetchReportDocument(slug, docId);
+    return doc?.kind === 'pdf' ? pdfResponse(doc.content, 'compte-rendu.pdf') : documentNotFound();
+  }
+  if (reading?.status !== 'read') return documentNotFound();
   return pdfResponse(Buffer.from(reading.pdfBase64, 'base64'), 'compte-rendu.pdf');
 }
