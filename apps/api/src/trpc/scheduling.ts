@@ -6,12 +6,14 @@ import {
   bookInput,
   calendarDate,
   createOrderInput,
+  examTypeInput,
   modalityCallersInput,
   openingHoursInput,
   ordersToScheduleInput,
   referrerInput,
+  roomInput,
   updateReferrerInput,
-} from '../schemas/scheduling.ts';
+} from '@rayon/schemas/scheduling';
 import { router, tenantProcedure } from './init.ts';
 
 const STAFF: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'resident', 'technologist'];
@@ -19,7 +21,6 @@ const DESK: TenantRole[] = ['practice_admin', 'secretary'];
 const ADMIN: TenantRole[] = ['practice_admin'];
 
 const text = (max: number) => z.string().trim().min(1, 'required').max(max);
-const optional = (max: number) => z.string().trim().max(max).nullish();
 const openingHours = openingHoursInput;
 /** Who starts and ends an exam at the modality (when it sends no MPPS). */
 const MODALITY_STAFF: TenantRole[] = ['practice_admin', 'technologist'];
@@ -28,7 +29,7 @@ export const schedulingRouter = router({
   rooms: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listRooms()),
     create: tenantProcedure(ADMIN)
-      .input(z.strictObject({ siteId: z.uuid(), name: text(100) }))
+      .input(roomInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createRoom(input)),
   }),
   modalities: router({
@@ -70,25 +71,7 @@ export const schedulingRouter = router({
   examTypes: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listExamTypes()),
     create: tenantProcedure(ADMIN)
-      .input(
-        z.strictObject({
-          label: text(200),
-          ccamCode: z
-            .string()
-            .regex(/^[A-Z]{4}\d{3}$/, 'a CCAM code: 4 letters and 3 digits')
-            .nullish(),
-          /** The exam's code in JDV_CodesDocumentImagerie_CISIS (LOINC), for the CDA. */
-          loinc: z
-            .strictObject({
-              code: z.string().regex(/^\d{1,7}-\d$/, 'a LOINC code: digits, hyphen, check digit'),
-              label: text(200),
-            })
-            .nullish(),
-          modalityType: z.enum(MODALITY_TYPES),
-          durationMinutes: z.number().int().min(5).max(480),
-          preparation: optional(2000),
-        }),
-      )
+      .input(examTypeInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createExamType(input)),
   }),
   referrers: router({
