@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { examTypeInput, referrerInput, roomInput } from './scheduling.ts';
+import { examTypeInput, modalityInput, referrerInput, roomInput } from './scheduling.ts';
 
 /** The first French message of each refused path (the one the API and the portal show). */
 function messages(schema: z.ZodType, input: unknown): Record<string, string> {
@@ -72,5 +72,32 @@ describe('referrer input', () => {
     expect(messages(referrerInput, { familyName: 'M'.repeat(101) })).toEqual({
       familyName: 'Valeur trop longue.',
     });
+  });
+});
+
+describe('modality input', () => {
+  const ct = {
+    roomId: '0195f2b4-7a1e-7c3d-9e8f-1a2b3c4d5e6f',
+    name: 'Scanner 1',
+    type: 'CT',
+    aeTitle: 'CT_SALLE1',
+    openingHours: { '1': [['08:00', '18:00']] },
+  };
+
+  it('takes a modality with its AE title and opening hours', () => {
+    expect(modalityInput.parse(ct)).toEqual(ct);
+  });
+
+  it('names each wrong field in French', () => {
+    const aeTitle = 'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ ; sans accent ni « \\ »).';
+    expect(messages(modalityInput, { openingHours: {} })).toEqual({
+      roomId: 'Choisissez la salle.',
+      name: 'Indiquez le nom de la modalité.',
+      type: 'Choisissez le type.',
+      aeTitle,
+    });
+    for (const title of ['', '   ', 'A'.repeat(17), 'CT\\1', 'SCANNER_É']) {
+      expect(messages(modalityInput, { ...ct, aeTitle: title })).toEqual({ aeTitle });
+    }
   });
 });

@@ -13,6 +13,8 @@ const ADELI_MESSAGE =
 /** A text the person must give: `missing` when absent or blank. */
 const requiredText = (max: number, missing: string) =>
   z.string({ error: missing }).trim().min(1, missing).max(max, TOO_LONG);
+const AE_TITLE_MESSAGE =
+  'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ ; sans accent ni « \\ »).';
 const optionalText = (max: number) => z.string().trim().max(max, TOO_LONG).nullish();
 
 /** A room of a site. */
@@ -139,3 +141,18 @@ export const modalityCallersInput = {
   /** SHA-256 fingerprints of the TLS client certificates it presents on the DICOM TLS port. */
   clientCertFingerprints: z.array(z.string().max(128)).max(8),
 };
+
+/** A modality of a room: its DICOM AE title (unique on the platform), opening hours and callers. */
+export const modalityInput = z.strictObject({
+  roomId: z.uuid('Choisissez la salle.'),
+  name: requiredText(100, 'Indiquez le nom de la modalité.'),
+  type: z.enum(MODALITY_TYPES, 'Choisissez le type.'),
+  aeTitle: z
+    .string(AE_TITLE_MESSAGE)
+    .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, AE_TITLE_MESSAGE)
+    .refine((v) => v.trim() !== '', AE_TITLE_MESSAGE),
+  openingHours: openingHoursInput,
+  callingAeTitles: modalityCallersInput.callingAeTitles.optional(),
+  allowedSources: modalityCallersInput.allowedSources.optional(),
+  clientCertFingerprints: modalityCallersInput.clientCertFingerprints.optional(),
+});

@@ -1,4 +1,4 @@
-import { AppError, MODALITY_TYPES, startOfWeek, type TenantRole } from '@rayon/domain';
+import { AppError, startOfWeek, type TenantRole } from '@rayon/domain';
 import { z } from 'zod';
 import {
   appointmentsInput,
@@ -7,6 +7,7 @@ import {
   calendarDate,
   createOrderInput,
   examTypeInput,
+  modalityInput,
   modalityCallersInput,
   openingHoursInput,
   ordersToScheduleInput,
@@ -20,7 +21,6 @@ const STAFF: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'resi
 const DESK: TenantRole[] = ['practice_admin', 'secretary'];
 const ADMIN: TenantRole[] = ['practice_admin'];
 
-const text = (max: number) => z.string().trim().min(1, 'required').max(max);
 const openingHours = openingHoursInput;
 /** Who starts and ends an exam at the modality (when it sends no MPPS). */
 const MODALITY_STAFF: TenantRole[] = ['practice_admin', 'technologist'];
@@ -35,21 +35,7 @@ export const schedulingRouter = router({
   modalities: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listModalities()),
     create: tenantProcedure(ADMIN)
-      .input(
-        z.strictObject({
-          roomId: z.uuid(),
-          name: text(100),
-          type: z.enum(MODALITY_TYPES),
-          aeTitle: z
-            .string()
-            .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, '1 to 16 characters, no backslash')
-            .refine((v) => v.trim() !== '', 'not blank'),
-          openingHours,
-          callingAeTitles: modalityCallersInput.callingAeTitles.optional(),
-          allowedSources: modalityCallersInput.allowedSources.optional(),
-          clientCertFingerprints: modalityCallersInput.clientCertFingerprints.optional(),
-        }),
-      )
+      .input(modalityInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createModality(input)),
     setOpeningHours: tenantProcedure(ADMIN)
       .input(z.strictObject({ id: z.uuid(), openingHours }))

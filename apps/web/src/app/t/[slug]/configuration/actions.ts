@@ -1,7 +1,7 @@
 'use server';
 
-import { ISO_WEEKDAYS, MODALITY_TYPES, normaliseAdeli, type ModalityType } from '@rayon/domain';
-import { examTypeInput, referrerInput, roomInput } from '@rayon/schemas/scheduling';
+import { ISO_WEEKDAYS, normaliseAdeli } from '@rayon/domain';
+import { examTypeInput, modalityInput, referrerInput, roomInput } from '@rayon/schemas/scheduling';
 import { revalidatePath } from 'next/cache';
 import { frenchApiMessage, sentence } from '../../../../lib/api-messages.ts';
 import { callersFieldError, callersFieldOf, callingAeTitlesError } from '../../../../lib/modality-callers.ts';
@@ -12,9 +12,10 @@ import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
 import type { ConfigFormState } from './state.ts';
 
-/** A form still checked here (its lists and opening hours): its input, unless an error was found. */
-function checked<T>(errors: Record<string, string>, data: T): FormResult<T> {
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, data };
+/** The errors of what a form reads from text here (lists one entry per line, opening hours) join the schema's. */
+function withErrors<T>(result: FormResult<T>, errors: Record<string, string>): FormResult<T> {
+  if (Object.keys(errors).length === 0) return result;
+  return { ok: false, errors: { ...(result.ok ? {} : result.errors), ...errors } };
 }
 
 const hoursFields = ISO_WEEKDAYS.map((d) => `hours.${d}`);
@@ -91,32 +92,27 @@ export async function createModalityAction(slug: string, previous: ConfigFormSta
     'allowedSources',
     ...hoursFields,
   ]);
+  // The lists (one entry per line) and the opening hours are read from their text here.
   const errors: Record<string, string> = {};
-  if (!values.roomId) errors.roomId = 'Choisissez la salle.';
-  if (!values.name) errors.name = 'Indiquez le nom de la modalité.';
-  if (!(MODALITY_TYPES as readonly string[]).includes(values.type!)) errors.type = 'Choisissez le type.';
-  if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(values.aeTitle!) || !values.aeTitle!.trim()) {
-    errors.aeTitle = 'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ ; sans accent ni « \\ »).';
-  }
   const callingAeTitles = parseLines(values.callingAeTitles!);
-  const allowedSources = parseLines(values.allowedSources!);
   const aeError = callingAeTitlesError(callingAeTitles);
   if (aeError) errors.callingAeTitles = aeError;
   const hours = parseOpeningHours(Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, values[`hours.${d}`]])));
   for (const [d, e] of Object.entries(hours.errors)) errors[`hours.${d}`] = e;
+  const input = {
+    roomId: given(values.roomId!),
+    name: given(values.name!),
+    type: values.type,
+    aeTitle: values.aeTitle!.toUpperCase(),
+    openingHours: hours.value,
+    callingAeTitles,
+    allowedSources: parseLines(values.allowedSources!),
+  };
   return submit(
     slug,
     previous,
     values,
-    checked(errors, {
-      roomId: values.roomId!,
-      name: values.name!,
-      type: values.type as ModalityType,
-      aeTitle: values.aeTitle!.trim().toUpperCase(),
-      openingHours: hours.value,
-      callingAeTitles,
-      allowedSources,
-    }),
+    withErrors(parseForm(modalityInput, input), errors),
     (api, input) => api.scheduling.modalities.create.mutate(input),
     `Modalité « ${values.name} » ajoutée.`,
     modalityFieldOf,
@@ -139,12 +135,18 @@ export async function setModalityCallersAction(
     target.slug,
     previous,
     values,
-    checked(errors, {
-      id: target.id,
-      callingAeTitles,
-      allowedSources: parseLines(values.allowedSources),
-      clientCertFingerprints: parseLines(values.clientCertFingerprints),
-    }),
+    withErrors(
+      {
+        ok: true,
+        data: {
+          id: target.id,
+          callingAeTitles,
+          allowedSources: parseLines(values.allowedSources),
+          clientCertFingerprints: parseLines(values.clientCertFingerprints),
+        },
+      },
+      errors,
+    ),
     (api, input) => api.scheduling.modalities.setCallers.mutate(input),
     'Appelants DICOM enregistrés.',
     modalityFieldOf,
@@ -186,7 +188,7 @@ export async function setOpeningHoursAction(
     target.slug,
     previous,
     values,
-    checked(errors, { id: target.id, openingHours: hours.value }),
+    withErrors({ ok: true, data: { id: target.id, openingHours: hours.value } }, errors),
     (api, input) => api.scheduling.modalities.setOpeningHours.mutate(input),
     "Horaires d'ouverture enregistrés. Les rendez-vous déjà pris ne sont pas déplacés.",
     modalityFieldOf,
