@@ -98,11 +98,18 @@ export default tseslint.config(
             message: 'a simulator runs on its own; only its tests drive it with our clients.',
           },
           {
-            from: ['@rayon/connectors', '@rayon/documents', '@rayon/hl7', '@rayon/dicom', '@rayon/db'],
+            from: [
+              '@rayon/connectors',
+              '@rayon/documents',
+              '@rayon/hl7',
+              '@rayon/dicom',
+              '@rayon/db',
+              '@rayon/schemas',
+            ],
             allowOnly: ['@rayon/domain'],
             scope: '@rayon/*',
             exceptFiles: TEST_FILES,
-            message: 'connectors, documents, hl7, dicom and db build on domain only.',
+            message: 'connectors, documents, hl7, dicom, db and schemas build on domain only.',
           },
           {
             from: ['@rayon/*'],

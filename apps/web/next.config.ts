@@ -4,7 +4,7 @@ const nextConfig: NextConfig = {
   // Workspace packages are consumed from their TypeScript sources (`.ts` extension imports).
   // `@rayon/api` is only imported as a type (AppRouter); listing it keeps any accidental value
   // import compiled rather than externalised.
-  transpilePackages: ['@rayon/domain', '@rayon/api'],
+  transpilePackages: ['@rayon/domain', '@rayon/schemas', '@rayon/api'],
   poweredByHeader: false,
   reactStrictMode: true,
   experimental: {

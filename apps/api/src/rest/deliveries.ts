@@ -1,4 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import { cancelDeliveryInput } from '@rayon/schemas/delivery';
 import type { Services } from '../services/index.ts';
 import { conflictResponse, errors, notFound, routeBase, type RestEnv } from './common.ts';
 
@@ -74,7 +75,7 @@ const cancel = createRoute({
     params: idParam,
     body: {
       required: false,
-      ...json(z.strictObject({ reason: z.string().trim().max(500).optional() })),
+      ...json(cancelDeliveryInput),
     },
   },
   responses: {

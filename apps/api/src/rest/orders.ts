@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { bookInput, createOrderInput, ordersToScheduleInput } from '../schemas/scheduling.ts';
+import { bookInput, createOrderInput, ordersToScheduleInput } from '@rayon/schemas/scheduling';
 import type { Services } from '../services/index.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
 

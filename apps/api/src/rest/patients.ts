@@ -6,7 +6,7 @@ import {
   documentType,
   searchInput,
   traitsInput,
-} from '../schemas/patients.ts';
+} from '@rayon/schemas/identity';
 import { publicPatient } from '../services/patients.ts';
 import type { Services } from '../services/index.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';

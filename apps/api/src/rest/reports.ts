@@ -8,7 +8,7 @@ import {
   signerInput,
   validateInput,
   withdrawInput,
-} from '../schemas/reports.ts';
+} from '@rayon/schemas/reporting';
 import type { Services } from '../services/index.ts';
 import { conflictResponse, errors, notFound, routeBase, type RestEnv } from './common.ts';
 

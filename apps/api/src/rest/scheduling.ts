@@ -4,7 +4,7 @@ import {
   availabilityInput,
   referrerInput,
   updateReferrerInput,
-} from '../schemas/scheduling.ts';
+} from '@rayon/schemas/scheduling';
 import type { Services } from '../services/index.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
 import { PatientDisplaySchema } from './orders.ts';

@@ -1,6 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { CIVILITIES, SIGNER_PROBLEMS, TENANT_ROLES } from '@rayon/domain';
-import { inviteInput, staffPatchInput } from '../schemas/staff.ts';
+import { inviteInput, staffPatchInput } from '@rayon/schemas/staff';
 import type { Services } from '../services/index.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
 

@@ -9,7 +9,7 @@ import {
   mergeInput,
   searchInput,
   traitsInput,
-} from '../schemas/patients.ts';
+} from '@rayon/schemas/identity';
 import { router, tenantProcedure } from './init.ts';
 
 const READERS: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'resident', 'technologist'];

@@ -8,7 +8,7 @@ import {
   revisionInput,
   validateInput,
   withdrawInput,
-} from '../schemas/reports.ts';
+} from '@rayon/schemas/reporting';
 import { router, tenantProcedure } from './init.ts';
 
 const READERS: TenantRole[] = ['practice_admin', 'radiologist', 'resident', 'secretary'];

@@ -1,4 +1,4 @@
-import { AppError, MODALITY_TYPES, startOfWeek, type TenantRole } from '@rayon/domain';
+import { AppError, startOfWeek, type TenantRole } from '@rayon/domain';
 import { z } from 'zod';
 import {
   appointmentsInput,
@@ -6,20 +6,21 @@ import {
   bookInput,
   calendarDate,
   createOrderInput,
+  examTypeInput,
+  modalityInput,
   modalityCallersInput,
   openingHoursInput,
   ordersToScheduleInput,
   referrerInput,
+  roomInput,
   updateReferrerInput,
-} from '../schemas/scheduling.ts';
+} from '@rayon/schemas/scheduling';
 import { router, tenantProcedure } from './init.ts';
 
 const STAFF: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'resident', 'technologist'];
 const DESK: TenantRole[] = ['practice_admin', 'secretary'];
 const ADMIN: TenantRole[] = ['practice_admin'];
 
-const text = (max: number) => z.string().trim().min(1, 'required').max(max);
-const optional = (max: number) => z.string().trim().max(max).nullish();
 const openingHours = openingHoursInput;
 /** Who starts and ends an exam at the modality (when it sends no MPPS). */
 const MODALITY_STAFF: TenantRole[] = ['practice_admin', 'technologist'];
@@ -28,27 +29,13 @@ export const schedulingRouter = router({
   rooms: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listRooms()),
     create: tenantProcedure(ADMIN)
-      .input(z.strictObject({ siteId: z.uuid(), name: text(100) }))
+      .input(roomInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createRoom(input)),
   }),
   modalities: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listModalities()),
     create: tenantProcedure(ADMIN)
-      .input(
-        z.strictObject({
-          roomId: z.uuid(),
-          name: text(100),
-          type: z.enum(MODALITY_TYPES),
-          aeTitle: z
-            .string()
-            .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, '1 to 16 characters, no backslash')
-            .refine((v) => v.trim() !== '', 'not blank'),
-          openingHours,
-          callingAeTitles: modalityCallersInput.callingAeTitles.optional(),
-          allowedSources: modalityCallersInput.allowedSources.optional(),
-          clientCertFingerprints: modalityCallersInput.clientCertFingerprints.optional(),
-        }),
-      )
+      .input(modalityInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createModality(input)),
     setOpeningHours: tenantProcedure(ADMIN)
       .input(z.strictObject({ id: z.uuid(), openingHours }))
@@ -70,25 +57,7 @@ export const schedulingRouter = router({
   examTypes: router({
     list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listExamTypes()),
     create: tenantProcedure(ADMIN)
-      .input(
-        z.strictObject({
-          label: text(200),
-          ccamCode: z
-            .string()
-            .regex(/^[A-Z]{4}\d{3}$/, 'a CCAM code: 4 letters and 3 digits')
-            .nullish(),
-          /** The exam's code in JDV_CodesDocumentImagerie_CISIS (LOINC), for the CDA. */
-          loinc: z
-            .strictObject({
-              code: z.string().regex(/^\d{1,7}-\d$/, 'a LOINC code: digits, hyphen, check digit'),
-              label: text(200),
-            })
-            .nullish(),
-          modalityType: z.enum(MODALITY_TYPES),
-          durationMinutes: z.number().int().min(5).max(480),
-          preparation: optional(2000),
-        }),
-      )
+      .input(examTypeInput)
       .mutation(({ ctx, input }) => ctx.services.scheduling.createExamType(input)),
   }),
   referrers: router({

@@ -4,7 +4,7 @@ import {
   setProfileInput,
   setRolesInput,
   staffUserInput,
-} from '../schemas/staff.ts';
+} from '@rayon/schemas/staff';
 import { router, tenantProcedure } from './init.ts';
 
 /** « Équipe »: the practice's administrators manage its staff and invitations. */

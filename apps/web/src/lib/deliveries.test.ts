@@ -1,15 +1,23 @@
+import { distributionSettingsInput } from '@rayon/schemas/delivery';
 import { describe, expect, it } from 'vitest';
 import {
   attemptOutcomeLabel,
   attemptsLabel,
   deliveryStatusLabel,
+  DISTRIBUTION_FIELDS,
   destinationLabel,
   distributionFormValues,
+  distributionInput,
   formatDuration,
-  parseDistributionForm,
   readDistributionForm,
   receiptLabel,
+  type DistributionFormValues,
 } from './deliveries.ts';
+import { parseForm } from './forms.ts';
+
+/** What the settings action does: the form read into the shared schema's input, parsed there. */
+const parseDistributionForm = (values: DistributionFormValues) =>
+  parseForm(distributionSettingsInput, distributionInput(values), DISTRIBUTION_FIELDS);
 
 function form(fields: Record<string, string>): FormData {
   const f = new FormData();
@@ -37,7 +45,7 @@ describe('the distribution settings form', () => {
     );
     expect(parsed).toEqual({
       ok: true,
-      settings: {
+      data: {
         dmp: true,
         mssante: { enabled: true, patient: true, mailbox: 'cr@imagerie.mssante.fr' },
         pfi: {
@@ -55,13 +63,13 @@ describe('the distribution settings form', () => {
     const parsed = parseDistributionForm(readDistributionForm(form({ pfiHost: 'x', pfiPort: 'abc' })));
     expect(parsed).toEqual({
       ok: true,
-      settings: { dmp: false, mssante: { enabled: false, patient: false }, pfi: null },
+      data: { dmp: false, mssante: { enabled: false, patient: false }, pfi: null },
     });
   });
 
   it("does not send to the patient's mailbox without MSSanté", () => {
     const parsed = parseDistributionForm(readDistributionForm(form({ mssantePatient: 'on' })));
-    expect(parsed.ok && parsed.settings.mssante).toEqual({ enabled: false, patient: false });
+    expect(parsed.ok && parsed.data.mssante).toEqual({ enabled: false, patient: false });
   });
 
   it('refuses a PFI message other than MDM or ORU', () => {
@@ -129,7 +137,7 @@ describe('the distribution settings form', () => {
     const values = distributionFormValues(settings);
     expect(values).toMatchObject({ pfi: true, pfiPort: '6661', mssanteMailbox: '' });
     const back = parseDistributionForm(values);
-    expect(back).toEqual({ ok: true, settings });
+    expect(back).toEqual({ ok: true, data: settings });
   });
 });
 

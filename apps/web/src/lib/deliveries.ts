@@ -8,7 +8,6 @@ import {
   formatParisDate,
   formatParisDateAtTime,
   formatParisTime,
-  PFI_PROFILES,
   RECEIPT_LABELS,
   RECEIPTS,
   type Circuit,
@@ -16,10 +15,10 @@ import {
   type Receipt,
   type Destination,
   type DistributionSettings,
-  type PfiProfile,
   type TenantRole,
 } from '@rayon/domain';
 import type { ApiClient } from '../server/api.ts';
+import { given, integerOrText } from './forms.ts';
 
 /** What the API answers (the portal's vocabulary for the distribution of validated reports). */
 export type DeliveryView = Awaited<ReturnType<ApiClient['deliveries']['forReport']['query']>>[number];
@@ -166,63 +165,34 @@ export function readDistributionForm(form: FormData): DistributionFormValues {
   };
 }
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const HOST_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$|^\[?[0-9A-Fa-f:]+\]?$/;
+/** The settings' paths (schema and API) → the form's fields. */
+export const DISTRIBUTION_FIELDS: Readonly<Record<string, keyof DistributionFormValues>> = {
+  'mssante.mailbox': 'mssanteMailbox',
+  'pfi.host': 'pfiHost',
+  'pfi.port': 'pfiPort',
+  'pfi.receivingApplication': 'pfiApplication',
+  'pfi.receivingFacility': 'pfiFacility',
+  'pfi.profile': 'pfiProfile',
+};
 
 /**
- * The settings the API takes, or the French error of each wrong field. The patient's mailbox goes
- * with MSSanté (it is off when MSSanté is); the PFI address is checked only when the PFI is on.
+ * The form as the input of `distributionSettingsInput` (checked there). The patient's mailbox goes
+ * with MSSanté (it is off when MSSanté is); the PFI address counts only when the PFI is ticked; an
+ * empty mailbox is not sent, which leaves the practice without one.
  */
-export function parseDistributionForm(
-  v: DistributionFormValues,
-): { ok: true; settings: DistributionSettings } | { ok: false; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  let pfi: DistributionSettings['pfi'] = null;
-  if (v.mssanteMailbox && !EMAIL_RE.test(v.mssanteMailbox)) {
-    errors.mssanteMailbox = "L'adresse de la boîte aux lettres MSSanté n'est pas une adresse e-mail valide.";
-  }
-  if (v.pfi) {
-    if (!v.pfiHost) errors.pfiHost = "Indiquez l'adresse (nom d'hôte ou adresse IP) de la PFI.";
-    else if (!HOST_RE.test(v.pfiHost)) {
-      errors.pfiHost = "L'adresse de la PFI n'est pas un nom d'hôte ou une adresse IP valide.";
-    }
-    const port = Number(v.pfiPort);
-    if (!v.pfiPort) errors.pfiPort = 'Indiquez le port MLLP de la PFI.';
-    else if (!/^\d+$/.test(v.pfiPort) || port < 1 || port > 65535) {
-      errors.pfiPort = 'Le port est un nombre entier de 1 à 65535.';
-    }
-    if (!v.pfiApplication) errors.pfiApplication = "Indiquez l'application réceptrice (MSH-5).";
-    else if (v.pfiApplication.length > 180) {
-      errors.pfiApplication = "L'application réceptrice compte 180 caractères au plus.";
-    }
-    if (!v.pfiFacility) errors.pfiFacility = "Indiquez l'établissement récepteur (MSH-6).";
-    else if (v.pfiFacility.length > 180) {
-      errors.pfiFacility = "L'établissement récepteur compte 180 caractères au plus.";
-    }
-    if (!(PFI_PROFILES as readonly string[]).includes(v.pfiProfile)) {
-      errors.pfiProfile = 'Choisissez le message HL7 que la PFI attend (MDM ou ORU).';
-    }
-    pfi = {
-      host: v.pfiHost,
-      port,
-      receivingApplication: v.pfiApplication,
-      receivingFacility: v.pfiFacility,
-      profile: v.pfiProfile as PfiProfile,
-    };
-  }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+export function distributionInput(v: DistributionFormValues) {
   return {
-    ok: true,
-    settings: {
-      dmp: v.dmp,
-      mssante: {
-        enabled: v.mssante,
-        patient: v.mssante && v.mssantePatient,
-        // Sent only when given: an empty field leaves the practice without one.
-        ...(v.mssanteMailbox ? { mailbox: v.mssanteMailbox } : {}),
-      },
-      pfi,
-    },
+    dmp: v.dmp,
+    mssante: { enabled: v.mssante, patient: v.mssante && v.mssantePatient, mailbox: given(v.mssanteMailbox) },
+    pfi: v.pfi
+      ? {
+          host: given(v.pfiHost),
+          port: integerOrText(v.pfiPort),
+          receivingApplication: given(v.pfiApplication),
+          receivingFacility: given(v.pfiFacility),
+          profile: v.pfiProfile,
+        }
+      : null,
   };
 }
 

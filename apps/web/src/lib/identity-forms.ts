@@ -50,13 +50,6 @@ export function initialFormState<F extends string>(): IdentityFormState<F> {
   return { attempt: 0, values: null, errors: {}, formError: null, notice: null };
 }
 
-export function formValues<F extends string>(formData: FormData, fields: readonly F[]): Record<F, string> {
-  return Object.fromEntries(fields.map((f) => [f, String(formData.get(f) ?? '').trim()])) as Record<
-    F,
-    string
-  >;
-}
-
 /** French message for a field the API refused (strict traits: the domain's rules). */
 export function fieldErrorMessage(field: string, message: string): string {
   const m = message.replace(/^[\w.]+: /, '');

@@ -5,7 +5,6 @@
  * Hypothesis: no ADELI check key is verified (no ANS text defining one was at hand).
  */
 export const ADELI_PATTERN = /^(\d{2}|2[AB])\d{7}$/;
-export const ADELI_MESSAGE = 'ADELI: 9 characters (department, 2 digits or 2A/2B, then 7 digits)';
 
 /** Spaces removed, letters upper case (« 2a 1234567 » → « 2A1234567 »). */
 export function normaliseAdeli(value: string): string {

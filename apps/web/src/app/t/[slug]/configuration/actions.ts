@@ -1,28 +1,35 @@
 'use server';
 
-import { isValidAdeli, ISO_WEEKDAYS, MODALITY_TYPES, normaliseAdeli, type ModalityType } from '@rayon/domain';
+import { ISO_WEEKDAYS, normaliseAdeli } from '@rayon/domain';
+import { examTypeInput, modalityInput, referrerInput, roomInput } from '@rayon/schemas/scheduling';
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
 import { callersFieldError, callersFieldOf, callingAeTitlesError } from '../../../../lib/modality-callers.ts';
+import { formTexts, given, integerOrText, parseForm, type FormResult } from '../../../../lib/forms.ts';
 import { parseLines } from '../../../../lib/lines.ts';
 import { configurationPath, parseOpeningHours, referrerPath } from '../../../../lib/scheduling.ts';
 import { apiErrorInfo } from '../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
 import type { ConfigFormState } from './state.ts';
 
-function read(formData: FormData, names: readonly string[]): Record<string, string> {
-  return Object.fromEntries(names.map((n) => [n, String(formData.get(n) ?? '').trim()]));
+/** The errors of what a form reads from text here (lists one entry per line, opening hours) join the schema's. */
+function withErrors<T>(result: FormResult<T>, errors: Record<string, string>): FormResult<T> {
+  if (Object.keys(errors).length === 0) return result;
+  return { ok: false, errors: { ...(result.ok ? {} : result.errors), ...errors } };
 }
 
 const hoursFields = ISO_WEEKDAYS.map((d) => `hours.${d}`);
 
-/** Runs one API call of a configuration form; refusals come back in French, by field when known. */
-async function submit(
+/**
+ * Runs one API call of a configuration form with its parsed input; refusals (the form's, then the
+ * API's) come back in French, by field when known.
+ */
+async function submit<T>(
   slug: string,
   previous: ConfigFormState,
   values: Record<string, string>,
-  errors: Record<string, string>,
-  call: (api: Awaited<ReturnType<typeof apiForSession>>) => Promise<unknown>,
+  input: FormResult<T>,
+  call: (api: Awaited<ReturnType<typeof apiForSession>>, input: T) => Promise<unknown>,
   notice: string,
   fieldOf: (apiField: string) => string | undefined = (f) => f,
   /** The French sentence for a refused field, when the API's own message is not the one to show. */
@@ -36,10 +43,10 @@ async function submit(
     formError,
     notice: null,
   });
-  if (Object.keys(errors).length > 0) return failed(errors);
+  if (!input.ok) return failed(input.errors);
   const api = await apiForSession({ tenantSlug: slug });
   try {
-    await call(api);
+    await call(api, input.data);
   } catch (error) {
     const info = apiErrorInfo(error);
     const known =
@@ -60,16 +67,13 @@ async function submit(
 }
 
 export async function createRoomAction(slug: string, previous: ConfigFormState, formData: FormData) {
-  const values = read(formData, ['siteId', 'name']);
-  const errors: Record<string, string> = {};
-  if (!values.siteId) errors.siteId = 'Choisissez le site.';
-  if (!values.name) errors.name = 'Indiquez le nom de la salle.';
+  const values = formTexts(formData, ['siteId', 'name']);
   return submit(
     slug,
     previous,
     values,
-    errors,
-    (api) => api.scheduling.rooms.create.mutate({ siteId: values.siteId!, name: values.name! }),
+    parseForm(roomInput, { siteId: given(values.siteId), name: given(values.name) }),
+    (api, input) => api.scheduling.rooms.create.mutate(input),
     `Salle « ${values.name} » ajoutée.`,
   );
 }
@@ -79,7 +83,7 @@ const modalityFieldOf = (f: string) =>
   f.startsWith('openingHours.') ? `hours.${f.split('.')[1]}` : (callersFieldOf(f) ?? f);
 
 export async function createModalityAction(slug: string, previous: ConfigFormState, formData: FormData) {
-  const values = read(formData, [
+  const values = formTexts(formData, [
     'roomId',
     'name',
     'type',
@@ -88,34 +92,28 @@ export async function createModalityAction(slug: string, previous: ConfigFormSta
     'allowedSources',
     ...hoursFields,
   ]);
+  // The lists (one entry per line) and the opening hours are read from their text here.
   const errors: Record<string, string> = {};
-  if (!values.roomId) errors.roomId = 'Choisissez la salle.';
-  if (!values.name) errors.name = 'Indiquez le nom de la modalité.';
-  if (!(MODALITY_TYPES as readonly string[]).includes(values.type!)) errors.type = 'Choisissez le type.';
-  if (!/^[\x20-\x5b\x5d-\x7e]{1,16}$/.test(values.aeTitle!) || !values.aeTitle!.trim()) {
-    errors.aeTitle = 'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ ; sans accent ni « \\ »).';
-  }
   const callingAeTitles = parseLines(values.callingAeTitles!);
-  const allowedSources = parseLines(values.allowedSources!);
   const aeError = callingAeTitlesError(callingAeTitles);
   if (aeError) errors.callingAeTitles = aeError;
   const hours = parseOpeningHours(Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, values[`hours.${d}`]])));
   for (const [d, e] of Object.entries(hours.errors)) errors[`hours.${d}`] = e;
+  const input = {
+    roomId: given(values.roomId!),
+    name: given(values.name!),
+    type: values.type,
+    aeTitle: values.aeTitle!.toUpperCase(),
+    openingHours: hours.value,
+    callingAeTitles,
+    allowedSources: parseLines(values.allowedSources!),
+  };
   return submit(
     slug,
     previous,
     values,
-    errors,
-    (api) =>
-      api.scheduling.modalities.create.mutate({
-        roomId: values.roomId!,
-        name: values.name!,
-        type: values.type as ModalityType,
-        aeTitle: values.aeTitle!.trim().toUpperCase(),
-        openingHours: hours.value,
-        callingAeTitles,
-        allowedSources,
-      }),
+    withErrors(parseForm(modalityInput, input), errors),
+    (api, input) => api.scheduling.modalities.create.mutate(input),
     `Modalité « ${values.name} » ajoutée.`,
     modalityFieldOf,
     callersFieldError,
@@ -128,8 +126,8 @@ export async function setModalityCallersAction(
   previous: ConfigFormState,
   formData: FormData,
 ) {
-  const values = read(formData, ['callingAeTitles', 'allowedSources', 'clientCertFingerprints']);
-  const callingAeTitles = parseLines(values.callingAeTitles!);
+  const values = formTexts(formData, ['callingAeTitles', 'allowedSources', 'clientCertFingerprints']);
+  const callingAeTitles = parseLines(values.callingAeTitles);
   const errors: Record<string, string> = {};
   const aeError = callingAeTitlesError(callingAeTitles);
   if (aeError) errors.callingAeTitles = aeError;
@@ -137,14 +135,19 @@ export async function setModalityCallersAction(
     target.slug,
     previous,
     values,
-    errors,
-    (api) =>
-      api.scheduling.modalities.setCallers.mutate({
-        id: target.id,
-        callingAeTitles,
-        allowedSources: parseLines(values.allowedSources!),
-        clientCertFingerprints: parseLines(values.clientCertFingerprints!),
-      }),
+    withErrors(
+      {
+        ok: true,
+        data: {
+          id: target.id,
+          callingAeTitles,
+          allowedSources: parseLines(values.allowedSources),
+          clientCertFingerprints: parseLines(values.clientCertFingerprints),
+        },
+      },
+      errors,
+    ),
+    (api, input) => api.scheduling.modalities.setCallers.mutate(input),
     'Appelants DICOM enregistrés.',
     modalityFieldOf,
     callersFieldError,
@@ -166,8 +169,8 @@ export async function modalityLifecycleAction(
     target.slug,
     previous,
     {},
-    {},
-    (api) => api.scheduling.modalities[target.op].mutate({ id: target.id }),
+    { ok: true, data: { id: target.id } },
+    (api, input) => api.scheduling.modalities[target.op].mutate(input),
     LIFECYCLE_NOTICES[target.op],
   );
 }
@@ -177,7 +180,7 @@ export async function setOpeningHoursAction(
   previous: ConfigFormState,
   formData: FormData,
 ) {
-  const values = read(formData, hoursFields);
+  const values = formTexts(formData, hoursFields);
   const hours = parseOpeningHours(Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, values[`hours.${d}`]])));
   const errors: Record<string, string> = {};
   for (const [d, e] of Object.entries(hours.errors)) errors[`hours.${d}`] = e;
@@ -185,15 +188,18 @@ export async function setOpeningHoursAction(
     target.slug,
     previous,
     values,
-    errors,
-    (api) => api.scheduling.modalities.setOpeningHours.mutate({ id: target.id, openingHours: hours.value }),
+    withErrors({ ok: true, data: { id: target.id, openingHours: hours.value } }, errors),
+    (api, input) => api.scheduling.modalities.setOpeningHours.mutate(input),
     "Horaires d'ouverture enregistrés. Les rendez-vous déjà pris ne sont pas déplacés.",
     modalityFieldOf,
   );
 }
 
+/** The exam type's schema paths → the form's fields. */
+const EXAM_TYPE_FIELDS = { 'loinc.code': 'loincCode', 'loinc.label': 'loincLabel' };
+
 export async function createExamTypeAction(slug: string, previous: ConfigFormState, formData: FormData) {
-  const values = read(formData, [
+  const values = formTexts(formData, [
     'label',
     'ccamCode',
     'loincCode',
@@ -202,73 +208,48 @@ export async function createExamTypeAction(slug: string, previous: ConfigFormSta
     'durationMinutes',
     'preparation',
   ]);
-  const errors: Record<string, string> = {};
-  if (!values.label) errors.label = "Indiquez le libellé de l'examen.";
-  const ccam = values.ccamCode!.toUpperCase();
-  if (ccam && !/^[A-Z]{4}\d{3}$/.test(ccam)) errors.ccamCode = 'Un code CCAM compte 4 lettres et 3 chiffres.';
-  const loinc = values.loincCode!;
-  if (loinc && !/^\d{1,7}-\d$/.test(loinc))
-    errors.loincCode = 'Un code LOINC s’écrit chiffres, tiret, clé (ex. 24627-2).';
-  if (!(MODALITY_TYPES as readonly string[]).includes(values.modalityType!)) {
-    errors.modalityType = 'Choisissez le type de modalité.';
-  }
-  const duration = Number(values.durationMinutes);
-  if (!Number.isInteger(duration) || duration < 5 || duration > 480) {
-    errors.durationMinutes = 'Une durée entre 5 et 480 minutes.';
-  }
+  const input = {
+    label: given(values.label),
+    ccamCode: given(values.ccamCode.toUpperCase()) ?? null,
+    // The LOINC label defaults to the exam's own.
+    loinc: values.loincCode
+      ? { code: values.loincCode, label: values.loincLabel || given(values.label) }
+      : null,
+    modalityType: values.modalityType,
+    durationMinutes: integerOrText(values.durationMinutes),
+    preparation: given(values.preparation) ?? null,
+  };
   return submit(
     slug,
     previous,
     values,
-    errors,
-    (api) =>
-      api.scheduling.examTypes.create.mutate({
-        label: values.label!,
-        ccamCode: ccam || null,
-        loinc: loinc ? { code: loinc, label: values.loincLabel || values.label! } : null,
-        modalityType: values.modalityType as ModalityType,
-        durationMinutes: duration,
-        preparation: values.preparation || null,
-      }),
+    parseForm(examTypeInput, input, EXAM_TYPE_FIELDS),
+    (api, parsed) => api.scheduling.examTypes.create.mutate(parsed),
     `Examen « ${values.label} » ajouté au catalogue.`,
   );
 }
 
 const REFERRER_FIELDS = ['rpps', 'adeli', 'familyName', 'givenName', 'specialty', 'mssanteAddress'] as const;
 
-/** A referrer's form read and checked (French messages by field); the ADELI without spaces, upper case. */
+/** A referrer's form read into the shared schema's input (the ADELI shown back without spaces, upper case). */
 function readReferrer(formData: FormData) {
-  const values = read(formData, REFERRER_FIELDS);
-  values.adeli = normaliseAdeli(values.adeli ?? '');
-  const errors: Record<string, string> = {};
-  if (values.rpps && !/^\d{11}$/.test(values.rpps)) errors.rpps = 'Le numéro RPPS compte 11 chiffres.';
-  if (values.adeli && !isValidAdeli(values.adeli)) {
-    errors.adeli =
-      'Le numéro ADELI compte 9 caractères : le département (2 chiffres, 2A ou 2B) puis 7 chiffres.';
-  }
-  if (!values.familyName) errors.familyName = 'Indiquez le nom.';
-  if (values.mssanteAddress && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.mssanteAddress)) {
-    errors.mssanteAddress = 'Adresse de messagerie invalide.';
-  }
-  const input = {
-    rpps: values.rpps || null,
-    adeli: values.adeli || null,
-    familyName: values.familyName!,
-    givenName: values.givenName || null,
-    specialty: values.specialty || null,
-    mssanteAddress: values.mssanteAddress || null,
-  };
-  return { values, errors, input };
+  const values = formTexts(formData, REFERRER_FIELDS);
+  values.adeli = normaliseAdeli(values.adeli);
+  const input = parseForm(
+    referrerInput,
+    Object.fromEntries(REFERRER_FIELDS.map((f) => [f, given(values[f]) ?? null])),
+  );
+  return { values, input };
 }
 
 export async function createReferrerAction(slug: string, previous: ConfigFormState, formData: FormData) {
-  const { values, errors, input } = readReferrer(formData);
+  const { values, input } = readReferrer(formData);
   return submit(
     slug,
     previous,
     values,
-    errors,
-    (api) => api.scheduling.referrers.create.mutate(input),
+    input,
+    (api, referrer) => api.scheduling.referrers.create.mutate(referrer),
     `Prescripteur « ${values.familyName} » ajouté.`,
   );
 }
@@ -279,13 +260,13 @@ export async function updateReferrerAction(
   previous: ConfigFormState,
   formData: FormData,
 ) {
-  const { values, errors, input } = readReferrer(formData);
+  const { values, input } = readReferrer(formData);
   const state = await submit(
     target.slug,
     previous,
     values,
-    errors,
-    (api) => api.scheduling.referrers.update.mutate({ id: target.id, ...input }),
+    input,
+    (api, referrer) => api.scheduling.referrers.update.mutate({ id: target.id, ...referrer }),
     `Prescripteur « ${values.familyName} » enregistré.`,
   );
   if (!state.formError && Object.keys(state.errors).length === 0)

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
+import { formTexts } from '../../../../lib/forms.ts';
 import {
   equipePath,
   LAST_ADMIN_MESSAGE,
@@ -20,10 +21,6 @@ import type { StaffFormState } from './state.ts';
 
 type Staff = ApiClient['staff'];
 type Outcome = { notice: string | null; link?: StaffFormState['link'] };
-
-function read(formData: FormData, names: readonly string[]): Record<string, string> {
-  return Object.fromEntries(names.map((n) => [n, String(formData.get(n) ?? '').trim()]));
-}
 
 const PROFILE_FIELDS = ['civility', 'familyName', 'givenName', 'rpps', 'signsReports'] as const;
 
@@ -106,7 +103,7 @@ function sent(
 }
 
 export async function inviteAction(slug: string, previous: StaffFormState, formData: FormData) {
-  const values = read(formData, ['email', 'displayName', ...PROFILE_FIELDS]);
+  const values: Record<string, string> = formTexts(formData, ['email', 'displayName', ...PROFILE_FIELDS]);
   const roles = readRoles(formData.getAll('roles').map(String));
   const errors: Record<string, string> = {};
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email!)) errors.email = 'Indiquez une adresse e-mail valide.';
@@ -180,7 +177,7 @@ export async function setProfileAction(
   previous: StaffFormState,
   formData: FormData,
 ) {
-  const values = read(formData, PROFILE_FIELDS);
+  const values: Record<string, string> = formTexts(formData, PROFILE_FIELDS);
   const { profile, errors } = readProfile((n) => values[n] ?? '');
   return submit(target.slug, previous, { values, errors }, async (staff) => {
     await staff.setProfile.mutate({ userId: target.userId, ...profile });

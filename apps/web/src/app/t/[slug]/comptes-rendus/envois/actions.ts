@@ -2,12 +2,16 @@
 
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, sentence } from '../../../../../lib/api-messages.ts';
+import type { DistributionSettings } from '@rayon/domain';
+import { cancelDeliveryInput, distributionSettingsInput } from '@rayon/schemas/delivery';
 import {
+  DISTRIBUTION_FIELDS,
   distributionFormValues,
-  parseDistributionForm,
+  distributionInput,
   readDistributionForm,
   type DistributionFormValues,
 } from '../../../../../lib/deliveries.ts';
+import { given, parseForm } from '../../../../../lib/forms.ts';
 import { reportsPath } from '../../../../../lib/reports.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../server/session.ts';
@@ -54,11 +58,13 @@ export async function cancelDeliveryAction(
   formData: FormData,
 ): Promise<CancelState> {
   const attempt = previous.attempt + 1;
-  const reason = String(formData.get('reason') ?? '').trim();
-  if (reason.length > 500) return { attempt, error: 'Le motif tient en 500 caractères au plus.' };
+  const parsed = parseForm(cancelDeliveryInput, {
+    reason: given(String(formData.get('reason') ?? '').trim()),
+  });
+  if (!parsed.ok) return { attempt, error: parsed.errors.reason ?? null };
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    await api.deliveries.cancel.mutate({ id: target.id, ...(reason ? { reason } : {}) });
+    await api.deliveries.cancel.mutate({ id: target.id, ...parsed.data });
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'CONFLICT' || info.code === 'CONFLICT')) {
@@ -70,15 +76,6 @@ export async function cancelDeliveryAction(
   revalidatePath(reportsPath(target.slug), 'layout');
   return { attempt, error: null };
 }
-
-/** The API's field names → the form's. */
-const API_FIELDS: Record<string, string> = {
-  'pfi.host': 'pfiHost',
-  'pfi.port': 'pfiPort',
-  'pfi.receivingApplication': 'pfiApplication',
-  'pfi.receivingFacility': 'pfiFacility',
-  'mssante.mailbox': 'mssanteMailbox',
-};
 
 export interface DistributionSettingsState {
   attempt: number;
@@ -96,18 +93,18 @@ export async function saveDistributionSettingsAction(
 ): Promise<DistributionSettingsState> {
   const attempt = previous.attempt + 1;
   const values = readDistributionForm(formData);
-  const parsed = parseDistributionForm(values);
+  const parsed = parseForm(distributionSettingsInput, distributionInput(values), DISTRIBUTION_FIELDS);
   if (!parsed.ok) return { attempt, values, errors: parsed.errors, formError: null, notice: null };
   const api = await apiForSession({ tenantSlug: slug });
-  let saved = parsed.settings;
+  let saved: DistributionSettings = parsed.data;
   try {
-    saved = await api.deliveries.settings.set.mutate(parsed.settings);
+    saved = await api.deliveries.settings.set.mutate(parsed.data);
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'BAD_INPUT' || info.code === 'BAD_REQUEST')) {
       const message = sentence(frenchApiError(info));
       // A field the form has (e.g. pfi.host → pfiHost): the error goes next to it.
-      const field = info.field ? API_FIELDS[info.field] : undefined;
+      const field = info.field ? DISTRIBUTION_FIELDS[info.field] : undefined;
       return {
         attempt,
         values,

@@ -6,7 +6,6 @@ import { frenchApiError, frenchReason, sentence } from '../../../../../lib/api-m
 import {
   COMPLEMENTARY_FIELDS,
   fieldErrorMessage,
-  formValues,
   strictTraitErrors,
   TRAIT_FIELDS,
   traitsFrom,
@@ -14,6 +13,7 @@ import {
   type IdentityFormState,
   type TraitField,
 } from '../../../../../lib/identity-forms.ts';
+import { formTexts } from '../../../../../lib/forms.ts';
 import { identityStatusLabel } from '../../../../../lib/labels.ts';
 import { patientPath } from '../../../../../lib/patients.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';
@@ -85,7 +85,7 @@ export async function changeTraitsAction(
   previous: IdentityFormState<TraitField>,
   formData: FormData,
 ): Promise<IdentityFormState<TraitField>> {
-  const values = formValues(formData, TRAIT_FIELDS);
+  const values = formTexts(formData, TRAIT_FIELDS);
   const attempt = previous.attempt + 1;
   const failed = (
     errors: IdentityFormState<TraitField>['errors'],
@@ -138,7 +138,7 @@ export async function changeComplementaryAction(
   previous: IdentityFormState<ComplementaryField>,
   formData: FormData,
 ): Promise<IdentityFormState<ComplementaryField>> {
-  const values = formValues(formData, COMPLEMENTARY_FIELDS);
+  const values = formTexts(formData, COMPLEMENTARY_FIELDS);
   const attempt = previous.attempt + 1;
   const orNull = (v: string) => (v === '' ? null : v);
   const api = await apiForSession({ tenantSlug: target.slug });

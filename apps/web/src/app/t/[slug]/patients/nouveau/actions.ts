@@ -5,7 +5,6 @@ import { frenchApiError } from '../../../../../lib/api-messages.ts';
 import {
   COMPLEMENTARY_FIELDS,
   fieldErrorMessage,
-  formValues,
   IPP_FIELDS,
   strictTraitErrors,
   TRAIT_FIELDS,
@@ -13,6 +12,7 @@ import {
   type IdentityFormField,
   type IdentityFormState,
 } from '../../../../../lib/identity-forms.ts';
+import { formTexts } from '../../../../../lib/forms.ts';
 import { patientPath } from '../../../../../lib/patients.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../server/session.ts';
@@ -24,7 +24,7 @@ export async function createPatientAction(
   previous: IdentityFormState,
   formData: FormData,
 ): Promise<IdentityFormState> {
-  const values = formValues(formData, FIELDS);
+  const values = formTexts(formData, FIELDS);
   const attempt = previous.attempt + 1;
   const failed = (
     errors: IdentityFormState['errors'],

@@ -2,7 +2,7 @@ import { MAX_CDA_BYTES } from '@rayon/documents';
 import { REPORT_STATUSES } from '@rayon/domain';
 import { z } from 'zod';
 
-/** Input schemas of the reporting area, shared by tRPC and the public REST API. */
+/** Input schemas of the reporting area, shared by tRPC, the public REST API and the portal. */
 
 export const createReportInput = z.strictObject({
   examIds: z.array(z.uuid()).min(1, 'at least one exam').max(10),

@@ -1,7 +1,7 @@
 import { checkMatricule, IDENTITY_DOCUMENT_TYPES } from '@rayon/domain';
 import { z } from 'zod';
 
-/** Input schemas of the patients area, shared by tRPC and the public REST API. */
+/** Input schemas of the patients area, shared by tRPC, the public REST API and the portal. */
 
 const name = (max = 100) => z.string().trim().min(1, 'required').max(max);
 /** A real calendar day `YYYY-MM-DD` (2023-02-30 is refused here, not by the database). */

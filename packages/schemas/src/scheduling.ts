@@ -1,7 +1,50 @@
-import { ADELI_MESSAGE, ADELI_PATTERN, normaliseAdeli } from '@rayon/domain';
+import { ADELI_PATTERN, MODALITY_TYPES, normaliseAdeli } from '@rayon/domain';
 import { z } from 'zod';
 
-/** Input schemas of the scheduling area, shared by tRPC and the public REST API. */
+/**
+ * Input schemas of the scheduling area, shared by tRPC, the public REST API and the portal. What a
+ * person at the desk can get wrong is answered in French.
+ */
+
+const TOO_LONG = 'Valeur trop longue.';
+const ADELI_MESSAGE =
+  'Le numéro ADELI compte 9 caractères : le département (2 chiffres, 2A ou 2B) puis 7 chiffres.';
+
+/** A text the person must give: `missing` when absent or blank. */
+const requiredText = (max: number, missing: string) =>
+  z.string({ error: missing }).trim().min(1, missing).max(max, TOO_LONG);
+const AE_TITLE_MESSAGE =
+  'Le titre AE compte 1 à 16 caractères (lettres, chiffres, _ ; sans accent ni « \\ »).';
+const optionalText = (max: number) => z.string().trim().max(max, TOO_LONG).nullish();
+
+/** A room of a site. */
+export const roomInput = z.strictObject({
+  siteId: z.uuid('Choisissez le site.'),
+  name: requiredText(100, 'Indiquez le nom de la salle.'),
+});
+
+/** An entry of the exam catalogue. */
+export const examTypeInput = z.strictObject({
+  label: requiredText(200, "Indiquez le libellé de l'examen."),
+  ccamCode: z
+    .string()
+    .regex(/^[A-Z]{4}\d{3}$/, 'Un code CCAM compte 4 lettres et 3 chiffres.')
+    .nullish(),
+  /** The exam's code in JDV_CodesDocumentImagerie_CISIS (LOINC), for the CDA. */
+  loinc: z
+    .strictObject({
+      code: z.string().regex(/^\d{1,7}-\d$/, 'Un code LOINC s’écrit chiffres, tiret, clé (ex. 24627-2).'),
+      label: requiredText(200, 'Indiquez le libellé LOINC.'),
+    })
+    .nullish(),
+  modalityType: z.enum(MODALITY_TYPES, 'Choisissez le type de modalité.'),
+  durationMinutes: z
+    .number('Une durée entre 5 et 480 minutes.')
+    .int('Une durée entre 5 et 480 minutes.')
+    .min(5, 'Une durée entre 5 et 480 minutes.')
+    .max(480, 'Une durée entre 5 et 480 minutes.'),
+  preparation: optionalText(2000),
+});
 
 export const createOrderInput = z.strictObject({
   patientId: z.uuid(),
@@ -66,18 +109,21 @@ export const openingHoursInput = z.partialRecord(
 export const referrerInput = z.strictObject({
   rpps: z
     .string()
-    .regex(/^\d{11}$/, 'RPPS: 11 digits')
+    .regex(/^\d{11}$/, 'Le numéro RPPS compte 11 chiffres.')
     .nullish(),
   adeli: z
     .string()
-    .max(20)
+    .max(20, ADELI_MESSAGE)
     .transform(normaliseAdeli)
     .pipe(z.string().regex(ADELI_PATTERN, ADELI_MESSAGE))
     .nullish(),
-  familyName: z.string().trim().min(1, 'required').max(100),
-  givenName: z.string().trim().max(100).nullish(),
-  specialty: z.string().trim().max(100).nullish(),
-  mssanteAddress: z.email().max(254).nullish(),
+  familyName: requiredText(100, 'Indiquez le nom.'),
+  givenName: z.string().trim().max(100, TOO_LONG).nullish(),
+  specialty: z.string().trim().max(100, TOO_LONG).nullish(),
+  mssanteAddress: z
+    .email('Adresse de messagerie invalide.')
+    .max(254, 'Adresse de messagerie invalide.')
+    .nullish(),
 });
 
 /** Editing a referrer: every field given again (what is left out is cleared). */
@@ -95,3 +141,18 @@ export const modalityCallersInput = {
   /** SHA-256 fingerprints of the TLS client certificates it presents on the DICOM TLS port. */
   clientCertFingerprints: z.array(z.string().max(128)).max(8),
 };
+
+/** A modality of a room: its DICOM AE title (unique on the platform), opening hours and callers. */
+export const modalityInput = z.strictObject({
+  roomId: z.uuid('Choisissez la salle.'),
+  name: requiredText(100, 'Indiquez le nom de la modalité.'),
+  type: z.enum(MODALITY_TYPES, 'Choisissez le type.'),
+  aeTitle: z
+    .string(AE_TITLE_MESSAGE)
+    .regex(/^[\x20-\x5b\x5d-\x7e]{1,16}$/, AE_TITLE_MESSAGE)
+    .refine((v) => v.trim() !== '', AE_TITLE_MESSAGE),
+  openingHours: openingHoursInput,
+  callingAeTitles: modalityCallersInput.callingAeTitles.optional(),
+  allowedSources: modalityCallersInput.allowedSources.optional(),
+  clientCertFingerprints: modalityCallersInput.clientCertFingerprints.optional(),
+});

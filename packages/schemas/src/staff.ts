@@ -2,7 +2,7 @@ import { CIVILITIES, TENANT_ROLES } from '@rayon/domain';
 import { z } from 'zod';
 
 /**
- * Input schemas of the practice's staff (« Équipe »), shared by tRPC and the public REST API.
+ * Input schemas of the practice's staff (« Équipe »), shared by tRPC, the public REST API and the portal.
  * The RPPS rule (11 digits, Luhn key) and the names' normalisation are the domain's
  * (`checkStaffProfile`), so every door answers the same field: `profile.rpps`.
  */
