@@ -9,7 +9,7 @@ import { requestContext, type RequestContext } from './context.ts';
 import { ERROR_MAP, errorBody, toAppError } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createRestV1 } from './rest/v1.ts';
-import { MAX_RECEIVED_CDA_BASE64 } from './schemas/reports.ts';
+import { MAX_RECEIVED_CDA_BASE64 } from '@rayon/schemas/reporting';
 import { createServices, type Deps } from './services/index.ts';
 import { clientAddressResolver, peerAddress } from './auth/client-address.ts';
 import { assertBatchAllowed, type TrpcContext } from './trpc/init.ts';

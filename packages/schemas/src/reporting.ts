@@ -1,5 +1,4 @@
-import { MAX_CDA_BYTES } from '@rayon/documents';
-import { REPORT_STATUSES } from '@rayon/domain';
+import { MAX_CDA_BYTES, REPORT_STATUSES } from '@rayon/domain';
 import { z } from 'zod';
 
 /** Input schemas of the reporting area, shared by tRPC, the public REST API and the portal. */

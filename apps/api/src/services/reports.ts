@@ -124,7 +124,8 @@ export function createReportsService({ db }: Deps, clock: () => Date = () => new
   /** A stored document of the practice, its viewing audited. */
   async function viewDocument(tx: TenantTx, id: string) {
     const doc = await findReportDocument(tx, id);
-    if (!doc) throw new AppError('NOT_FOUND', 'document not found', { reason: 'reporting.document.not_found' });
+    if (!doc)
+      throw new AppError('NOT_FOUND', 'document not found', { reason: 'reporting.document.not_found' });
     await audit(tx, 'report.document-viewed', id, { kind: doc.kind });
     return doc;
   }

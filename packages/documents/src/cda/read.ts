@@ -10,11 +10,10 @@
  * (`documents.cda.*`) naming what is wrong; never a crash.
  */
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import { AppError, INS_OIDS } from '@rayon/domain';
+import { AppError, INS_OIDS, MAX_CDA_BYTES } from '@rayon/domain';
 import { z } from 'zod';
 
-/** The largest CDA read: a report of a few pages is far below (the PDF is most of it). */
-export const MAX_CDA_BYTES = 20 * 1024 * 1024;
+export { MAX_CDA_BYTES };
 
 const HL7_NS = 'urn:hl7-org:v3';
 const CDA_TYPE_ID = { root: '2.16.840.1.113883.1.3', extension: 'POCD_HD000040' };

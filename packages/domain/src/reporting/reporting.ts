@@ -145,3 +145,6 @@ export function recordAnnouncement(a: Announcement, by: string, at: Date): Annou
     throw conflict('the announcement is already recorded', { reason: 'reporting.announcement.recorded' });
   return { required: true, announcedAt: at, announcedBy: by };
 }
+
+/** The largest CDA read: a report of a few pages is far below (the PDF is most of it). */
+export const MAX_CDA_BYTES = 20 * 1024 * 1024;
