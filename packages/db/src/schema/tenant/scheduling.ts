@@ -89,21 +89,34 @@ export const examTypes = pgTable(
     preparation: text('preparation'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [oneOf('exam_types_modality_type_check', t.modalityType, MODALITY_TYPES)],
+  (t) => [
+    oneOf('exam_types_modality_type_check', t.modalityType, MODALITY_TYPES),
+    /** An HL7 order's exam found by its CCAM code (findExamTypeByCcam). */
+    index('exam_types_ccam_code_idx').on(t.ccamCode),
+  ],
 );
 
 /** Referring professionals. */
-export const referrers = pgTable('referrers', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  rpps: text('rpps').unique(),
-  /** ADELI number (9 characters) of a professional without RPPS. */
-  adeli: text('adeli').unique(),
-  familyName: text('family_name').notNull(),
-  givenName: text('given_name'),
-  specialty: text('specialty'),
-  mssanteAddress: text('mssante_address'),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const referrers = pgTable(
+  'referrers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    rpps: text('rpps').unique(),
+    /** ADELI number (9 characters) of a professional without RPPS. */
+    adeli: text('adeli').unique(),
+    familyName: text('family_name').notNull(),
+    givenName: text('given_name'),
+    specialty: text('specialty'),
+    mssanteAddress: text('mssante_address'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    /** A referrer without RPPS found by name (findReferrerByName: HL7 orders, the portal). */
+    index('referrers_name_without_rpps_idx')
+      .on(t.familyName, t.givenName)
+      .where(sql`${t.rpps} is null`),
+  ],
+);
 
 /** Demandes d'examen. */
 export const orders = pgTable(

@@ -1,0 +1,2 @@
+CREATE INDEX "exam_types_ccam_code_idx" ON "exam_types" USING btree ("ccam_code");--> statement-breakpoint
+CREATE INDEX "referrers_name_without_rpps_idx" ON "referrers" USING btree ("family_name","given_name") WHERE "referrers"."rpps" is null;
