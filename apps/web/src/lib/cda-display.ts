@@ -61,13 +61,16 @@ export function formatCoded(c: Coded | null | undefined): string {
   return c.displayName ? (detail ? `${c.displayName} (${detail})` : c.displayName) : detail || '—';
 }
 
+/** A file over the reader's limit (MAX_CDA_BYTES), refused by the portal before sending or by the API. */
+export const CDA_TOO_LARGE = 'Le fichier dépasse 20 Mo : il ne peut pas être affiché.';
+
 const NOT_CDA = "Ce fichier n'est pas un document CDA R2 (élément racine ClinicalDocument HL7 v3 attendu).";
 
 /** Why a CDA cannot be shown, in French, by the reason key of the API's refusal. */
 export function cdaRefusal(details: Record<string, unknown> | null | undefined): string | undefined {
   switch (details?.reason) {
     case 'documents.cda.too_large':
-      return 'Le fichier dépasse 20 Mo : il ne peut pas être affiché.';
+      return CDA_TOO_LARGE;
     case 'documents.cda.not_text':
       return "Ce fichier n'est pas un texte UTF-8 : ce n'est pas un document CDA lisible.";
     case 'documents.cda.not_xml':

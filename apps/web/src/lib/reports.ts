@@ -28,9 +28,6 @@ export function isReportStatus(value: string): value is ReportStatus {
   return (REPORT_STATUSES as readonly string[]).includes(value);
 }
 
-/** The largest CDA file the viewer of received documents reads (next.config.ts lets it through). */
-export const MAX_RECEIVED_CDA_BYTES = 20 * 1024 * 1024;
-
 /** Brouillon, Préliminaire, Validé, Remplacé, Retiré. */
 export function reportStatusLabel(status: string): string {
   return isReportStatus(status) ? REPORT_STATUS_LABELS[status] : status;

@@ -3,16 +3,16 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
-import { cdaRefusal, type CdaHeader } from '../../../../lib/cda-display.ts';
+import { MAX_CDA_BYTES } from '@rayon/domain';
+import { CDA_TOO_LARGE, cdaRefusal, type CdaHeader } from '../../../../lib/cda-display.ts';
 import {
-  MAX_RECEIVED_CDA_BYTES,
   REPORT_READER_ROLES,
   reportPath,
   reportsPath,
   templatesPath,
+  visibilityRefusal,
 } from '../../../../lib/reports.ts';
 import { signerRefusal } from '../../../../lib/staff.ts';
-import { visibilityRefusal } from '../../../../lib/reports.ts';
 import { apiErrorInfo, type ApiClient } from '../../../../server/api.ts';
 import { practiceContext } from '../../../../server/practice.ts';
 import { apiForSession, handleApiError } from '../../../../server/session.ts';
@@ -294,8 +294,8 @@ export async function readReceivedCdaAction(
   if (!(file instanceof File) || file.size === 0) {
     return { attempt, status: 'error', error: 'Choisissez un fichier CDA (XML).' };
   }
-  if (file.size > MAX_RECEIVED_CDA_BYTES) {
-    return { attempt, status: 'error', error: 'Le fichier dépasse 20 Mo : il ne peut pas être affiché.' };
+  if (file.size > MAX_CDA_BYTES) {
+    return { attempt, status: 'error', error: CDA_TOO_LARGE };
   }
   const base64 = Buffer.from(await file.arrayBuffer()).toString('base64');
   const api = await apiForSession({ tenantSlug: slug });
