@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { findTenantBySlug, toTenantRef } from '@rayon/db';
 import { remindProvisionalReports } from '@rayon/reporting';
 import { PRACTICE, stackDatabase } from './stack.ts';
+import { shoot } from './support/screens.ts';
 
 /**
  * The imaging report in the portal, as the demo practice's radiologist (seeded with an RPPS, a
@@ -385,6 +386,7 @@ test('the secretary views CDA documents received from elsewhere; other files are
   await expect(received.getByTestId('cda-exams')).toContainText('ACQH004');
   await expect(received.getByTestId('cda-replaces')).toContainText('90E1C8EC-F951-4B26-A305-A34848818DD6');
   await expect(received.getByTestId('cda-pdf')).toHaveAttribute('src', /^blob:/);
+  await shoot(page, 'cda-recu', { folder: '/tmp/shots-reports' });
 });
 
 test('the administrator sets the RGPD mentions and a site letterhead of the report documents', async ({
