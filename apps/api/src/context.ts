@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { TenantRef } from '@rayon/db';
+import type { Actor, PlatformContext, TenantRef, UseCaseContext } from '@rayon/db';
+import { AppError } from '@rayon/domain';
 
 export interface SessionUser {
   id: string;
@@ -23,3 +24,34 @@ export interface RequestContext {
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+function current(): RequestContext {
+  const ctx = requestContext.getStore();
+  if (!ctx) throw new Error('no request context');
+  return ctx;
+}
+
+function actorOf(ctx: RequestContext): Actor {
+  if (ctx.user) return { type: 'user', id: ctx.user.id };
+  if (ctx.apiKeyId) return { type: 'api_key', id: ctx.apiKeyId };
+  return { type: 'system', id: null };
+}
+
+/**
+ * The explicit context an adapter (tRPC procedure, REST route) hands to a use case: the
+ * request's actor, id and clock. The request-scoped store is read here, at the edge, only.
+ */
+export function platformContext(): PlatformContext {
+  const ctx = current();
+  return { actor: actorOf(ctx), requestId: ctx.requestId, now: () => new Date() };
+}
+
+/** As `platformContext`, on the practice the request was authenticated for. */
+export function useCaseContext(): UseCaseContext {
+  const ctx = current();
+  if (!ctx.tenant)
+    throw new AppError('BAD_INPUT', 'this call needs a tenant (x-rayon-tenant header)', {
+      field: 'x-rayon-tenant',
+    });
+  return { ...platformContext(), tenant: ctx.tenant };
+}

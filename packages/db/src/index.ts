@@ -18,6 +18,7 @@ export { checkTenantMigrations } from './migrate/files.ts';
 export { deprovisionTenant, markProvisioningFailed, provisionTenant } from './tenancy/provision.ts';
 export type { ProvisioningState } from './schema/platform.ts';
 export * from './platform/audit.ts';
+export { audit, systemContext, type PlatformContext, type UseCaseContext } from './context.ts';
 export * from './platform/outbox.ts';
 export * from './platform/tenants.ts';
 export * from './platform/users.ts';

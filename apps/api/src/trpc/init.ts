@@ -2,7 +2,7 @@ import { findTenantBySlug, listMemberships, toTenantRef } from '@rayon/db';
 import { AppError, isTenantRole, type TenantRole } from '@rayon/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import type { RequestContext, SessionUser } from '../context.ts';
+import { useCaseContext, type RequestContext, type SessionUser } from '../context.ts';
 import { ERROR_MAP, fromZod } from '../http/errors.ts';
 import { assertCleanInput } from '../http/input-guard.ts';
 import type { Services } from '../services/index.ts';
@@ -126,7 +126,9 @@ export function tenantProcedure(roles?: readonly TenantRole[]) {
       throw new AppError('FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`);
     }
     ctx.request.tenant = membership.tenant;
-    return next({ ctx: { tenant: membership.tenant, roles: membership.roles } });
+    /** The explicit context the procedure hands to its use case. */
+    const uc = useCaseContext();
+    return next({ ctx: { tenant: membership.tenant, roles: membership.roles, uc } });
   });
 }
 
