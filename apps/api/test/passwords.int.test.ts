@@ -279,10 +279,10 @@ describe('the policy at invitation acceptance', () => {
       await h.trpc().auth.acceptInvitation.mutate({ token, password: 'Gwenaelle2026!' });
       expect.unreachable();
     } catch (e) {
-      const details = (e as { data: { details: { reason: string; feedbackFr: { suggestions: string[] } } } })
-        .data.details;
-      expect(details.reason).toBe('password.weak');
-      expect(details.feedbackFr.suggestions.join(' ')).toMatch(/[éèà]|mots/);
+      const data = (e as { data: { reason: string; params: { feedbackFr: { suggestions: string[] } } } })
+        .data;
+      expect(data.reason).toBe('password.weak');
+      expect(data.params.feedbackFr.suggestions.join(' ')).toMatch(/[éèà]|mots/);
     }
   });
 });

@@ -164,7 +164,7 @@ describe('link and sign-in', () => {
     );
     expect(await trpcError(flow.complete())).toMatchObject({
       code: 'CONFLICT',
-      details: { reason: 'psc.rpps_mismatch' },
+      reason: 'psc.rpps_mismatch',
     });
     expect((await h.trpc({ token: u.token }).account.psc.query()).linked).toBe(false);
   });
@@ -183,7 +183,7 @@ describe('link and sign-in', () => {
       await trpcError(h.trpc({ token: u.token }).auth.pscBegin.mutate({ purpose: 'link' })),
     ).toMatchObject({
       field: 'cguAccepted',
-      details: { reason: 'psc.cgu_required' },
+      reason: 'psc.cgu_required',
     });
   });
 
@@ -203,7 +203,7 @@ describe('refusals', () => {
     );
     expect(await trpcError(flow.complete())).toMatchObject({
       code: 'UNAUTHORIZED',
-      details: { reason: 'psc.acr_refused' },
+      reason: 'psc.acr_refused',
     });
   });
 
@@ -213,7 +213,7 @@ describe('refusals', () => {
       { purpose: 'sign_in' },
       { professional: 'radiologist', scenario: 'nonce-rejoue' },
     );
-    expect(await trpcError(flow.complete())).toMatchObject({ details: { reason: 'psc.nonce_mismatch' } });
+    expect(await trpcError(flow.complete())).toMatchObject({ reason: 'psc.nonce_mismatch' });
   });
 
   it('refuses a tampered id_token', async () => {
@@ -223,14 +223,14 @@ describe('refusals', () => {
     );
     const refused = await trpcError(flow.complete());
     // Refused for its signature, before anything else of it is believed.
-    expect(refused).toMatchObject({ details: { reason: 'psc.id_token_invalid' } });
+    expect(refused).toMatchObject({ reason: 'psc.id_token_invalid' });
     expect(refused?.message).toMatch(/signature/i);
   });
 
   it('uses a flow once: the same callback replayed is refused', async () => {
     const flow = await viaPsc({ purpose: 'sign_in' }, { professional: 'unknown' });
     await flow.complete();
-    expect(await trpcError(flow.complete())).toMatchObject({ details: { reason: 'psc.flow_expired' } });
+    expect(await trpcError(flow.complete())).toMatchObject({ reason: 'psc.flow_expired' });
   });
 
   it('refuses the callback of another sign-in (state) ', async () => {
@@ -238,7 +238,7 @@ describe('refusals', () => {
     const other = await h.trpc().auth.pscBegin.mutate({ purpose: 'sign_in' });
     expect(
       await trpcError(h.trpc().auth.pscComplete.mutate({ flowToken: other.flowToken, query: first.query })),
-    ).toMatchObject({ details: { reason: 'psc.state_mismatch' } });
+    ).toMatchObject({ reason: 'psc.state_mismatch' });
   });
 
   it('says when the professional cancelled at PSC', async () => {
@@ -248,7 +248,7 @@ describe('refusals', () => {
     expect(
       await trpcError(h.trpc().auth.pscComplete.mutate({ flowToken: begun.flowToken, query })),
     ).toMatchObject({
-      details: { reason: 'psc.denied' },
+      reason: 'psc.denied',
     });
   });
 });
@@ -279,7 +279,7 @@ describe('invitation accepted with the e-CPS', () => {
       { professional: 'technologist' },
     );
     expect(await trpcError(flow.complete())).toMatchObject({
-      details: { reason: 'psc.invitation_other_account' },
+      reason: 'psc.invitation_other_account',
     });
     const user = (await h.db.platform((tx) => findUserByEmail(tx, email)))!;
     expect(user.pscSubject).toBeNull();
@@ -400,7 +400,7 @@ describe('practice that requires Pro Santé Connect', () => {
     const refused = await trpcError(
       h.trpc().auth.login.mutate({ email: radio.user.email, password: radio.password }),
     );
-    expect(refused).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'auth.psc_required' } });
+    expect(refused).toMatchObject({ code: 'FORBIDDEN', reason: 'auth.psc_required' });
     // A wrong password says nothing of the rule.
     expect(
       await trpcError(h.trpc().auth.login.mutate({ email: radio.user.email, password: 'wrong' })),
@@ -427,7 +427,7 @@ describe('practice that requires Pro Santé Connect', () => {
     expect(again?.details?.linkToken).toBeUndefined();
     if (done.status !== 'signed_in') return;
     expect(await trpcError(h.trpc({ token: done.sessionToken }).account.pscUnlink.mutate())).toMatchObject({
-      details: { reason: 'psc.required_by_practice' },
+      reason: 'psc.required_by_practice',
     });
     await adminC.security.setPolicy.mutate({ ...policy, pscRequired: false });
     await h.trpc({ token: done.sessionToken }).account.pscUnlink.mutate();
@@ -464,7 +464,7 @@ describe('PSC unreachable', () => {
     try {
       expect(await trpcError(down.trpc().auth.pscBegin.mutate({ purpose: 'sign_in' }))).toMatchObject({
         code: 'SERVICE_UNAVAILABLE',
-        details: { reason: 'psc.unavailable' },
+        reason: 'psc.unavailable',
       });
       expect(await down.trpc().auth.psc.query()).toEqual({ enabled: true });
     } finally {
@@ -480,7 +480,7 @@ describe('without PSC configured', () => {
       expect(await bare.trpc().auth.psc.query()).toEqual({ enabled: false });
       expect(await trpcError(bare.trpc().auth.pscBegin.mutate({ purpose: 'sign_in' }))).toMatchObject({
         code: 'CONFLICT',
-        details: { reason: 'psc.not_configured' },
+        reason: 'psc.not_configured',
       });
     } finally {
       await bare.close();

@@ -179,13 +179,13 @@ describe('throttling counts every attempt', () => {
     }
     const first = await trpcError(attacker.auth.login.mutate({ email: a.email, password: 'x-3' }));
     expect(first).toMatchObject({ code: 'TOO_MANY_REQUESTS', httpStatus: 429 });
-    expect(first.details).toMatchObject({ retryAfterSeconds: 1 });
+    expect(first).toMatchObject({ reason: 'auth.throttled', params: { retryAfterSeconds: 1 } });
     await new Promise((r) => setTimeout(r, 1100));
     expect(await trpcError(attacker.auth.login.mutate({ email: a.email, password: 'x-4' }))).toMatchObject({
       code: 'UNAUTHORIZED',
     });
     const second = await trpcError(attacker.auth.login.mutate({ email: a.email, password: 'x-5' }));
-    expect(second.details).toMatchObject({ retryAfterSeconds: 2 });
+    expect(second).toMatchObject({ reason: 'auth.throttled', params: { retryAfterSeconds: 2 } });
     // The owner, from elsewhere, after the wait: signed in, and the count starts again.
     await new Promise((r) => setTimeout(r, 2100));
     const owner = h.trpc({ ip: randomV6() });

@@ -80,7 +80,7 @@ describe('password policy (CNIL 2022-100, password alone)', () => {
     );
   });
 
-  it('throws BAD_INPUT naming the field, English message, French feedback in details', () => {
+  it('throws BAD_INPUT naming the field, English message, reason key, French feedback in params', () => {
     const e = refusal('P@ssw0rd2024!');
     expect(e).toBeInstanceOf(AppError);
     expect(e?.code).toBe('BAD_INPUT');
@@ -88,15 +88,15 @@ describe('password policy (CNIL 2022-100, password alone)', () => {
     expect(e?.message).toMatch(
       /^password: too easy to guess \(This is similar to a commonly used password\)/,
     );
-    expect(e?.details).toMatchObject({
-      reason: 'password.weak',
+    expect(e?.reasonKey).toBe('password.weak');
+    expect(e?.params).toMatchObject({
       minLength: 12,
       feedback: { warning: 'similarToCommon' },
       feedbackFr: { warning: 'Ce mot de passe est similaire à un mot de passe couramment utilisé.' },
     });
-    const fr = e?.details?.feedbackFr as { suggestions: string[] };
+    const fr = e?.params?.feedbackFr as { suggestions: string[] };
     expect(fr.suggestions.length).toBeGreaterThan(0);
-    expect(refusal('Zq!9xR7#')?.details).toMatchObject({ reason: 'password.too_short' });
+    expect(refusal('Zq!9xR7#')?.reasonKey).toBe('password.too_short');
   });
 });
 

@@ -133,7 +133,7 @@ export function evaluatePassword(password: string, context: PasswordContext = {}
 
 /**
  * Throws BAD_INPUT naming `password` unless the password meets the policy. The English message
- * is for logs and developers; `details` carries the stable reason, zxcvbn's feedback keys, and
+ * is for logs and developers; `reason` and `params` carry the stable reason, zxcvbn's feedback keys, and
  * the same feedback in French for the portal (`feedbackFr`).
  */
 export function assertAcceptablePassword(
@@ -153,8 +153,8 @@ export function assertAcceptablePassword(
         : `${field}: too easy to guess${warningEn ? ` (${warningEn.replace(/\.$/, '')})` : ''}; choose a longer one, e.g. several uncommon words`;
   throw new AppError('BAD_INPUT', message, {
     field,
-    details: {
-      reason,
+    reason,
+    params: {
       minLength: MIN_PASSWORD_CHARS,
       feedback: verdict.feedback,
       feedbackFr: {

@@ -19,7 +19,11 @@ describe('growing delay of an account', () => {
   });
 
   it('tells the client when to come back', () => {
-    expect(rateLimited(2.2)).toMatchObject({ code: 'RATE_LIMITED', details: { retryAfterSeconds: 3 } });
-    expect(rateLimited(0)).toMatchObject({ details: { retryAfterSeconds: 1 } });
+    expect(rateLimited(2.2)).toMatchObject({
+      code: 'RATE_LIMITED',
+      reasonKey: 'auth.throttled',
+      params: { retryAfterSeconds: 3 },
+    });
+    expect(rateLimited(0)).toMatchObject({ params: { retryAfterSeconds: 1 } });
   });
 });

@@ -33,7 +33,8 @@ export function secondsToWait(failures: number, lastFailureMs: number, nowMs: nu
 export function rateLimited(retryAfterSeconds: number): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   return new AppError('RATE_LIMITED', `too many sign-in attempts; try again in ${seconds} seconds`, {
-    details: { reason: 'auth.throttled', retryAfterSeconds: seconds },
+    reason: 'auth.throttled',
+    params: { retryAfterSeconds: seconds },
   });
 }
 

@@ -32,7 +32,13 @@ import {
   type PscFlowPurpose,
   type UserRow,
 } from '@rayon/db';
-import { AppError, pscProfessionalOf, rppsToRecord, type PscProfessional } from '@rayon/domain';
+import {
+  AppError,
+  pscProfessionalOf,
+  rppsToRecord,
+  type PscProfessional,
+  type PscRefusal,
+} from '@rayon/domain';
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import type { SessionUser } from '../context.ts';
 import { currentContext, type Deps } from './deps.ts';
@@ -69,8 +75,8 @@ interface FlowSecrets extends PscChecks {
 }
 
 /** `psc.<reason>` errors, as the portal explains them. */
-function refusal(code: AppError['code'], reason: string, message: string, field?: string): AppError {
-  return new AppError(code, message, { ...(field ? { field } : {}), details: { reason: `psc.${reason}` } });
+function refusal(code: AppError['code'], reason: PscRefusal, message: string, field?: string): AppError {
+  return new AppError(code, message, { ...(field ? { field } : {}), reason: `psc.${reason}` });
 }
 
 function fromPscError(e: PscError): AppError {

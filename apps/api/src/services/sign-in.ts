@@ -73,7 +73,7 @@ export type LoginResult =
 const wrongCredentials = () => new AppError('UNAUTHENTICATED', 'wrong email or password');
 const pendingGone = () =>
   new AppError('UNAUTHENTICATED', 'the sign-in has expired or was completed; enter the password again', {
-    details: { reason: 'auth.pending_expired' },
+    reason: 'auth.pending_expired',
   });
 
 /** Keeps the last TOTP step each account used: a code is never accepted twice. */
@@ -198,7 +198,7 @@ export function createSignInFlow(deps: Deps) {
         'FORBIDDEN',
         'a practice of this account requires Pro Santé Connect: sign in with it',
         {
-          details: { reason: 'auth.psc_required' },
+          reason: 'auth.psc_required',
         },
       );
     }
@@ -237,7 +237,7 @@ export function createSignInFlow(deps: Deps) {
         await journal(user, user.email, 'totp_failed', client);
         throw new AppError('UNAUTHENTICATED', 'wrong or already used code', {
           field: 'code',
-          details: { reason: 'auth.totp_wrong' },
+          reason: 'auth.totp_wrong',
         });
       }
       const result = await onSuccess(a);
@@ -292,7 +292,8 @@ export function createSignInFlow(deps: Deps) {
             'FORBIDDEN',
             'a practice of this account requires Pro Santé Connect: sign in with it',
             {
-              details: { reason: 'auth.psc_required', ...(linkToken ? { linkToken } : {}) },
+              reason: 'auth.psc_required',
+              ...(linkToken ? { details: { linkToken } } : {}),
             },
           );
         }
@@ -320,7 +321,7 @@ export function createSignInFlow(deps: Deps) {
       const user = await pendingUser(input.pendingToken);
       if (!user.totpEnabledAt) {
         throw new AppError('CONFLICT', 'no authenticator app is enrolled yet: enrol one first', {
-          details: { reason: 'auth.totp_enrolment_required' },
+          reason: 'auth.totp_enrolment_required',
         });
       }
       const code = input.code.replace(/\s/g, '');
@@ -341,7 +342,7 @@ export function createSignInFlow(deps: Deps) {
       const user = await pendingUser(input.pendingToken);
       if (user.totpEnabledAt) {
         throw new AppError('CONFLICT', 'an authenticator app is already enrolled: give its code', {
-          details: { reason: 'auth.totp_already_enrolled' },
+          reason: 'auth.totp_already_enrolled',
         });
       }
       const secretBase32 = newTotpSecret();
@@ -356,12 +357,12 @@ export function createSignInFlow(deps: Deps) {
       const user = await pendingUser(input.pendingToken);
       if (user.totpEnabledAt) {
         throw new AppError('CONFLICT', 'an authenticator app is already enrolled: give its code', {
-          details: { reason: 'auth.totp_already_enrolled' },
+          reason: 'auth.totp_already_enrolled',
         });
       }
       if (!user.totpSecret) {
         throw new AppError('CONFLICT', 'ask for the enrolment (QR code) first', {
-          details: { reason: 'auth.totp_enrolment_required' },
+          reason: 'auth.totp_enrolment_required',
         });
       }
       const code = input.code.replace(/\s/g, '');

@@ -731,7 +731,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       if (linked ? linked.id !== invitee?.id : invitee) {
         throw new AppError('CONFLICT', 'this e-CPS or the invited address belongs to another account', {
           field: 'token',
-          details: { reason: 'psc.invitation_other_account' },
+          reason: 'psc.invitation_other_account',
         });
       }
       assertTenantReady(tenant);

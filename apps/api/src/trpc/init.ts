@@ -73,7 +73,7 @@ export const publicProcedure = t.procedure.use(mapErrors).use(cleanInput);
 const batchRefusal = () =>
   new AppError('BAD_INPUT', 'sign-in calls cannot be batched: send each one in its own request', {
     field: 'batch',
-    details: { reason: 'auth.batch_refused' },
+    reason: 'auth.batch_refused',
   });
 
 /**

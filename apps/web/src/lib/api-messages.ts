@@ -23,6 +23,10 @@ function frenchDay(iso: string): string {
 
 const NOT_FOUND_FR = 'Élément introuvable.';
 
+/** Refusals about the answer of PSC itself: nothing the professional did wrong, try again. */
+const NOT_VERIFIED =
+  'La réponse de Pro Santé Connect n’a pas pu être vérifiée ; la connexion a été refusée. Réessayez.';
+
 const FRENCH: { [K in ReasonKey]: (p: ReasonParams[K]) => string } = {
   // Identity vigilance rules (RNIV).
   'identity.insi.fictive': () => "l'identité est fictive (RNIV : une identité fictive reste provisoire)",
@@ -171,6 +175,67 @@ const FRENCH: { [K in ReasonKey]: (p: ReasonParams[K]) => string } = {
     "Cette version a été remplacée par une correction : elle n'est plus envoyée.",
   'delivery.version_withdrawn': () => "Ce compte rendu a été retiré : cette version n'est plus envoyée.",
   'delivery.not_pending': () => "Cet envoi n'est plus en attente : rechargez la page pour voir son état.",
+  // Access: sign-in, second factor, passwords.
+  'auth.throttled': (p) =>
+    p.retryAfterSeconds > 120
+      ? `Trop de tentatives : réessayez dans ${Math.ceil(p.retryAfterSeconds / 60)} minutes.`
+      : `Trop de tentatives : réessayez dans ${p.retryAfterSeconds} seconde${p.retryAfterSeconds > 1 ? 's' : ''}.`,
+  'auth.pending_expired': () =>
+    'Cette étape de connexion a expiré : saisissez de nouveau votre mot de passe.',
+  'auth.psc_required': () =>
+    'Votre établissement exige la connexion par Pro Santé Connect pour les professionnels de santé : utilisez votre e-CPS ou votre carte CPS.',
+  'auth.totp_wrong': () =>
+    'Code incorrect ou déjà utilisé. Saisissez le code affiché maintenant par votre application.',
+  'auth.totp_enrolment_required': () =>
+    "Activez d'abord la double authentification avec votre application d'authentification.",
+  'auth.totp_already_enrolled': () => 'La double authentification est déjà activée sur ce compte.',
+  'auth.batch_refused': () => 'Envoyez chaque étape de connexion séparément.',
+  'password.blank': () => 'Le mot de passe ne peut pas être fait que d’espaces.',
+  'password.too_short': (p) => `Le mot de passe doit contenir au moins ${p.minLength} caractères.`,
+  'password.weak': (p) =>
+    [
+      'Ce mot de passe serait trop facile à deviner.',
+      p.feedbackFr.warning,
+      ...p.feedbackFr.suggestions,
+      p.feedbackFr.suggestions.length === 0
+        ? 'Allongez-le, par exemple avec quelques mots peu courants.'
+        : null,
+    ]
+      .filter(Boolean)
+      .join(' '),
+  // Pro Santé Connect.
+  'psc.acr_refused': () =>
+    'Votre authentification Pro Santé Connect n’a pas le niveau requis (eIDAS substantiel). Reconnectez-vous avec votre e-CPS ou votre carte CPS.',
+  'psc.id_token_invalid': () => NOT_VERIFIED,
+  'psc.nonce_mismatch': () => NOT_VERIFIED,
+  'psc.state_mismatch': () => NOT_VERIFIED,
+  'psc.flow_expired': () =>
+    'Cette connexion par Pro Santé Connect a expiré ou a déjà été utilisée ; elle a été refusée. Recommencez la connexion.',
+  'psc.denied': () =>
+    'La connexion a été annulée sur Pro Santé Connect. Vous pouvez recommencer quand vous le souhaitez.',
+  'psc.provider_error': () =>
+    'Pro Santé Connect a refusé la demande de connexion. Réessayez dans un instant ; si cela se reproduit, connectez-vous avec votre mot de passe et prévenez l’administrateur de votre établissement.',
+  'psc.unavailable': () =>
+    'Pro Santé Connect ne répond pas pour le moment. Réessayez dans un instant, ou connectez-vous avec votre mot de passe.',
+  'psc.not_configured': () => 'La connexion par Pro Santé Connect n’est pas proposée sur ce service.',
+  'psc.rpps_mismatch': () =>
+    'Le numéro RPPS de votre e-CPS ne correspond pas à celui de votre profil de radiologue dans Rayon : rien n’a été lié. Demandez à l’administrateur de votre établissement de vérifier votre RPPS.',
+  'psc.already_linked': () =>
+    'Cette e-CPS est déjà liée à un autre compte Rayon, ou votre compte à une autre e-CPS : rien n’a été changé.',
+  'psc.account_disabled': () =>
+    'Votre compte Rayon est désactivé : la connexion a été refusée. Adressez-vous à l’administrateur de votre établissement.',
+  'psc.invitation_invalid': () =>
+    'Ce lien d’invitation n’est plus valable (expiré, annulé ou déjà utilisé). Demandez une nouvelle invitation à l’administrateur de votre établissement.',
+  'psc.invitation_other_account': () =>
+    'Votre e-CPS est liée à un compte Rayon d’une autre adresse que celle de l’invitation. Connectez-vous avec ce compte, ou demandez une invitation à son adresse.',
+  'psc.cgu_required': () =>
+    'Acceptez les conditions générales d’utilisation de Pro Santé Connect pour continuer.',
+  'psc.unlink_needs_password': () =>
+    'Votre compte n’a pas de mot de passe : sans votre e-CPS, vous ne pourriez plus vous connecter. Choisissez d’abord un mot de passe (« Mot de passe oublié ? » sur la page de connexion).',
+  'psc.required_by_practice': () =>
+    'Votre établissement exige la connexion par Pro Santé Connect pour les professionnels de santé : votre e-CPS ne peut pas être déliée.',
+  'psc.not_a_psc_session': () =>
+    'Cette session n’a pas été ouverte avec Pro Santé Connect : reconnectez-vous avec votre e-CPS.',
 };
 
 /** French texts by tRPC code, for the errors whose message never helps a person. */
@@ -182,6 +247,13 @@ const BY_CODE: Record<string, string> = {
 
 function isReasonKey(key: string): key is ReasonKey {
   return Object.hasOwn(FRENCH, key);
+}
+
+/** The French text of a catalogue key that has no parameters. */
+export function reasonText(
+  reason: { [K in ReasonKey]: ReasonParams[K] extends Record<string, never> ? K : never }[ReasonKey],
+): string {
+  return (FRENCH[reason] as () => string)();
 }
 
 /** The French text of a reason key with its parameters, or undefined for a key not in the catalogue. */

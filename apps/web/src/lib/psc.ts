@@ -4,6 +4,7 @@
  * and the addresses of the journey.
  */
 import { z } from 'zod';
+import { frenchReason, reasonText } from './api-messages.ts';
 
 /** What a flow was started for (`auth.pscBegin` purpose). */
 export type PscPurpose = 'sign_in' | 'link' | 'invitation';
@@ -21,48 +22,10 @@ export const PSC_UNLINKED_PATH = '/connexion/psc/non-liee';
  */
 export const PSC_CGU_URL = 'https://esante.gouv.fr/produits-services/pro-sante-connect';
 
-/** Refusals about the answer of PSC itself: nothing the professional did wrong, try again. */
-const NOT_VERIFIED =
-  'La réponse de Pro Santé Connect n’a pas pu être vérifiée ; la connexion a été refusée. Réessayez.';
-
-/** The French of each `psc.<reason>` of the API (contract: auth.pscBegin / pscComplete / account.pscUnlink). */
-const MESSAGES: Record<string, string> = {
-  acr_refused:
-    'Votre authentification Pro Santé Connect n’a pas le niveau requis (eIDAS substantiel). Reconnectez-vous avec votre e-CPS ou votre carte CPS.',
-  id_token_invalid: NOT_VERIFIED,
-  nonce_mismatch: NOT_VERIFIED,
-  state_mismatch: NOT_VERIFIED,
-  flow_expired:
-    'Cette connexion par Pro Santé Connect a expiré ou a déjà été utilisée ; elle a été refusée. Recommencez la connexion.',
-  denied:
-    'La connexion a été annulée sur Pro Santé Connect. Vous pouvez recommencer quand vous le souhaitez.',
-  provider_error:
-    'Pro Santé Connect a refusé la demande de connexion. Réessayez dans un instant ; si cela se reproduit, connectez-vous avec votre mot de passe et prévenez l’administrateur de votre établissement.',
-  unavailable:
-    'Pro Santé Connect ne répond pas pour le moment. Réessayez dans un instant, ou connectez-vous avec votre mot de passe.',
-  not_configured: 'La connexion par Pro Santé Connect n’est pas proposée sur ce service.',
-  rpps_mismatch:
-    'Le numéro RPPS de votre e-CPS ne correspond pas à celui de votre profil de radiologue dans Rayon : rien n’a été lié. Demandez à l’administrateur de votre établissement de vérifier votre RPPS.',
-  already_linked:
-    'Cette e-CPS est déjà liée à un autre compte Rayon, ou votre compte à une autre e-CPS : rien n’a été changé.',
-  account_disabled:
-    'Votre compte Rayon est désactivé : la connexion a été refusée. Adressez-vous à l’administrateur de votre établissement.',
-  invitation_invalid:
-    'Ce lien d’invitation n’est plus valable (expiré, annulé ou déjà utilisé). Demandez une nouvelle invitation à l’administrateur de votre établissement.',
-  invitation_other_account:
-    'Votre e-CPS est liée à un compte Rayon d’une autre adresse que celle de l’invitation. Connectez-vous avec ce compte, ou demandez une invitation à son adresse.',
-  cgu_required: 'Acceptez les conditions générales d’utilisation de Pro Santé Connect pour continuer.',
-  unlink_needs_password:
-    'Votre compte n’a pas de mot de passe : sans votre e-CPS, vous ne pourriez plus vous connecter. Choisissez d’abord un mot de passe (« Mot de passe oublié ? » sur la page de connexion).',
-  required_by_practice:
-    'Votre établissement exige la connexion par Pro Santé Connect pour les professionnels de santé : votre e-CPS ne peut pas être déliée.',
-};
-
 const FALLBACK = 'La connexion par Pro Santé Connect a échoué. Réessayez dans un instant.';
 
 /** The password refused because the practice requires PSC (`auth.psc_required`). */
-export const PSC_REQUIRED_MESSAGE =
-  'Votre établissement exige la connexion par Pro Santé Connect pour les professionnels de santé : utilisez votre e-CPS ou votre carte CPS.';
+export const PSC_REQUIRED_MESSAGE = reasonText('auth.psc_required');
 
 /** `/connexion?deconnexion=psc`: PSC ended its session and sent the browser back. */
 export const SIGNED_OUT_OF_PSC = 'Vous êtes déconnecté de Rayon et de Pro Santé Connect.';
@@ -73,15 +36,13 @@ export const SIGNED_OUT_OF_PSC = 'Vous êtes déconnecté de Rayon et de Pro San
  */
 export function pscReasonParam(reason: unknown): string {
   if (typeof reason !== 'string' || !reason.startsWith('psc.')) return 'failed';
-  const short = reason.slice(4);
-  return Object.hasOwn(MESSAGES, short) ? short : 'failed';
+  return frenchReason(reason) === undefined ? 'failed' : reason.slice(4);
 }
 
 /** The French message for a `?psc=` value (or a `psc.<reason>`); a generic one for anything else. */
 export function pscMessage(reason: string | null | undefined): string {
   if (!reason) return FALLBACK;
-  const short = reason.startsWith('psc.') ? reason.slice(4) : reason;
-  return Object.hasOwn(MESSAGES, short) ? MESSAGES[short]! : FALLBACK;
+  return frenchReason(reason.startsWith('psc.') ? reason : `psc.${reason}`) ?? FALLBACK;
 }
 
 /** The flow cookie: the API's flow token, and where a refusal sends the browser back. */

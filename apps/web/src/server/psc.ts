@@ -72,11 +72,10 @@ export async function beginPscFlow(input: {
     if (!info) throw error;
     if (info.code === 'NOT_FOUND' && info.field === 'token') throw new PscBeginRefused('invitation_invalid');
     if (info.field === 'cguAccepted') throw new PscBeginRefused('cgu_required');
-    const reason = pscReasonParam(info.details?.reason);
+    const reason = pscReasonParam(info.reason);
     // Linking needs the session: gone meanwhile, sign in again.
     if (info.code === 'UNAUTHORIZED' && reason === 'failed') redirect(`${SIGN_IN_PATH}?session=expiree`);
-    if (reason === 'failed')
-      console.error('[psc] flow refused at its start', info.code, info.details?.reason);
+    if (reason === 'failed') console.error('[psc] flow refused at its start', info.code, info.reason);
     throw new PscBeginRefused(reason === 'failed' ? 'unavailable' : reason);
   }
   const cookie: PscFlowCookie = { flowToken: flow.flowToken, purpose: input.purpose, back: input.back };

@@ -107,7 +107,51 @@ export interface ReasonParams {
   'delivery.version_replaced': NoParams;
   'delivery.version_withdrawn': NoParams;
   'delivery.not_pending': NoParams;
+  // Access: sign-in, second factor, passwords, Pro Santé Connect.
+  'auth.throttled': { retryAfterSeconds: number };
+  'auth.pending_expired': NoParams;
+  /** The practice asks Pro Santé Connect of its health professionals (the password was right). */
+  'auth.psc_required': NoParams;
+  'auth.totp_wrong': NoParams;
+  'auth.totp_enrolment_required': NoParams;
+  'auth.totp_already_enrolled': NoParams;
+  'auth.batch_refused': NoParams;
+  'password.blank': PasswordRefusalParams;
+  'password.too_short': PasswordRefusalParams;
+  'password.weak': PasswordRefusalParams;
+  'psc.acr_refused': NoParams;
+  'psc.id_token_invalid': NoParams;
+  'psc.nonce_mismatch': NoParams;
+  'psc.state_mismatch': NoParams;
+  'psc.flow_expired': NoParams;
+  'psc.denied': NoParams;
+  'psc.provider_error': NoParams;
+  'psc.unavailable': NoParams;
+  'psc.rpps_mismatch': NoParams;
+  'psc.already_linked': NoParams;
+  'psc.account_disabled': NoParams;
+  'psc.invitation_invalid': NoParams;
+  'psc.invitation_other_account': NoParams;
+  'psc.cgu_required': NoParams;
+  'psc.not_configured': NoParams;
+  'psc.unlink_needs_password': NoParams;
+  'psc.required_by_practice': NoParams;
+  /** Tokens of Pro Santé Connect asked on a session that was not opened through it. */
+  'psc.not_a_psc_session': NoParams;
 }
+
+/**
+ * A password the policy refuses: its minimum length, zxcvbn's feedback keys, and the same
+ * feedback in French (zxcvbn's own translation), for the page that asked for the password.
+ */
+type PasswordRefusalParams = {
+  minLength: number;
+  feedback: { warning: string | null; suggestions: string[] };
+  feedbackFr: { warning: string | null; suggestions: string[] };
+};
+
+/** The `psc.<reason>` keys, without their prefix. */
+export type PscRefusal = ReasonKey extends infer K ? (K extends `psc.${infer R}` ? R : never) : never;
 
 export type ReasonKey = keyof ReasonParams;
 

@@ -6,7 +6,7 @@ const reason = (fn: () => unknown) => {
   try {
     fn();
   } catch (e) {
-    return isAppError(e) ? e.details?.reason : e;
+    return isAppError(e) ? e.reasonKey : e;
   }
   return undefined;
 };

@@ -68,7 +68,7 @@ export function pscProfessionalOf(userinfo: unknown): PscProfessional {
   const nationalId = text(claims?.SubjectNameID);
   if (!claims || !nationalId || !/^[0-9A-Za-z]{1,64}$/.test(nationalId)) {
     throw new AppError('UNAUTHENTICATED', 'the Pro Santé Connect identity has no usable SubjectNameID', {
-      details: { reason: 'psc.id_token_invalid' },
+      reason: 'psc.id_token_invalid',
     });
   }
   const refPro = record(claims.SubjectRefPro);
@@ -100,7 +100,7 @@ export function rppsToRecord(recorded: string | null, fromPsc: string | null): s
   if (recorded && recorded !== fromPsc) {
     throw new AppError('CONFLICT', 'the RPPS of the Pro Santé Connect identity differs from the account’s', {
       field: 'rpps',
-      details: { reason: 'psc.rpps_mismatch' },
+      reason: 'psc.rpps_mismatch',
     });
   }
   return recorded ? null : fromPsc;

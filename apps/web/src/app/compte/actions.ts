@@ -1,8 +1,9 @@
 'use server';
 
+import { frenchApiError } from '../../lib/api-messages.ts';
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
-import { PASSWORDS_DIFFER, passwordRefusalFr } from '../../lib/passwords.ts';
+import { PASSWORDS_DIFFER } from '../../lib/passwords.ts';
 import { apiErrorInfo } from '../../server/api.ts';
 import { apiForSession, handleApiError } from '../../server/session.ts';
 import type { ChangePasswordState } from './state.ts';
@@ -47,7 +48,7 @@ export async function changePasswordAction(
       return { ...base, errors: { currentPassword: 'Mot de passe actuel incorrect.' } };
     }
     if (info?.code === 'BAD_REQUEST' && info.field === 'newPassword') {
-      return { ...base, errors: { newPassword: passwordRefusalFr(info.details) } };
+      return { ...base, errors: { newPassword: frenchApiError(info) } };
     }
     if (info?.code === 'TOO_MANY_REQUESTS') {
       return { ...base, formError: 'Trop de tentatives : réessayez dans un quart d’heure.' };

@@ -41,7 +41,7 @@ export async function unlinkPscAction(): Promise<void> {
   try {
     await api.account.pscUnlink.mutate();
   } catch (error) {
-    const reason = pscReasonParam(apiErrorInfo(error)?.details?.reason);
+    const reason = pscReasonParam(apiErrorInfo(error)?.reason);
     if (reason === 'failed') handleApiError(error);
     redirect(`/compte?psc=${reason}`);
   }

@@ -1,5 +1,6 @@
 'use server';
 
+import { frenchApiError } from '../../lib/api-messages.ts';
 import { redirect } from 'next/navigation';
 import { PSC_REQUIRED_MESSAGE, pscMessage } from '../../lib/psc.ts';
 import { safeReturnPath } from '../../lib/return-path.ts';
@@ -40,14 +41,6 @@ const MESSAGES = {
   unavailable: 'La connexion est momentanément impossible, réessayez dans un instant.',
 } as const;
 
-/** « Trop de tentatives : réessayez dans N secondes » (or minutes, past two minutes). */
-function tooMany(details: Record<string, unknown> | null): string {
-  const seconds = typeof details?.retryAfterSeconds === 'number' ? details.retryAfterSeconds : undefined;
-  if (!seconds) return 'Trop de tentatives : réessayez dans quelques instants.';
-  if (seconds > 120) return `Trop de tentatives : réessayez dans ${Math.ceil(seconds / 60)} minutes.`;
-  return `Trop de tentatives : réessayez dans ${seconds} seconde${seconds > 1 ? 's' : ''}.`;
-}
-
 /** Carries the API session into the portal's cookie, ends a previous one, and goes on. */
 async function finish(session: { sessionToken: string; expiresAt: string }, suite: string | null) {
   if (!(await carryApiSession('api-session', session))) return { error: MESSAGES.unavailable };
@@ -67,9 +60,9 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
     result = await createApiClient(await signInClient()).auth.login.mutate({ email, password });
   } catch (error) {
     const info = apiErrorInfo(error);
-    if (info?.code === 'TOO_MANY_REQUESTS') return { email, error: tooMany(info.details) };
-    if (info?.details?.reason === 'auth.psc_required') {
-      const linkToken = info.details.linkToken;
+    if (info?.code === 'TOO_MANY_REQUESTS') return { email, error: frenchApiError(info) };
+    if (info?.reason === 'auth.psc_required') {
+      const linkToken = info.details?.linkToken;
       if (typeof linkToken === 'string') await rememberLinkToken(linkToken, suite);
       return {
         email,
@@ -96,8 +89,8 @@ export async function signInAction(_previous: SignInState, formData: FormData): 
 /** Where a code refusal leads: a message, or back to the password when the step expired. */
 function codeRefusal(error: unknown): CodeState {
   const info = apiErrorInfo(error);
-  if (info?.code === 'TOO_MANY_REQUESTS') return { error: tooMany(info.details) };
-  if (info?.details?.reason === 'auth.pending_expired') redirect('/connexion?etape=expiree');
+  if (info?.code === 'TOO_MANY_REQUESTS') return { error: frenchApiError(info) };
+  if (info?.reason === 'auth.pending_expired') redirect('/connexion?etape=expiree');
   if (info?.code === 'UNAUTHORIZED' || info?.code === 'BAD_REQUEST') return { error: MESSAGES.wrongCode };
   console.error('[connexion] code step failed', info?.code ?? error);
   return { error: MESSAGES.unavailable };

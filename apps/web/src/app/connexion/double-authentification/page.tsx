@@ -23,7 +23,7 @@ export default async function EnrolmentPage() {
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.code === 'UNAUTHORIZED') redirect('/connexion?etape=expiree');
-    if (info?.details?.reason === 'auth.totp_already_enrolled') redirect('/connexion/verification');
+    if (info?.reason === 'auth.totp_already_enrolled') redirect('/connexion/verification');
     throw error;
   }
   const svg = await QRCode.toString(enrolment.otpauthUri, {

@@ -1,8 +1,9 @@
 'use server';
 
+import { frenchApiError } from '../../../lib/api-messages.ts';
 import { redirect } from 'next/navigation';
 import { auth } from '../../../auth.ts';
-import { PASSWORDS_DIFFER, passwordRefusalFr } from '../../../lib/passwords.ts';
+import { PASSWORDS_DIFFER } from '../../../lib/passwords.ts';
 import { apiErrorInfo, createApiClient } from '../../../server/api.ts';
 import { pscMessage } from '../../../lib/psc.ts';
 import { beginPscFlow, PscBeginRefused } from '../../../server/psc.ts';
@@ -37,7 +38,7 @@ export async function acceptInvitationAction(
     if (info?.code === 'BAD_REQUEST' && info.field === 'password') {
       return {
         attempt,
-        errors: { password: passwordRefusalFr(info.details) },
+        errors: { password: frenchApiError(info) },
         formError: null,
       };
     }

@@ -1,8 +1,9 @@
 'use server';
 
+import { frenchApiError } from '../../../lib/api-messages.ts';
 import { apiErrorInfo, createApiClient } from '../../../server/api.ts';
 import { signInClient } from '../../../server/request.ts';
-import { PASSWORDS_DIFFER, passwordRefusalFr } from '../../../lib/passwords.ts';
+import { PASSWORDS_DIFFER } from '../../../lib/passwords.ts';
 import type { NewPasswordState } from './state.ts';
 
 export async function resetPasswordAction(
@@ -20,7 +21,7 @@ export async function resetPasswordAction(
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.code === 'BAD_REQUEST' && info.field === 'password') {
-      return { ...base, errors: { password: passwordRefusalFr(info.details) } };
+      return { ...base, errors: { password: frenchApiError(info) } };
     }
     if (info?.code === 'NOT_FOUND') return { ...base, invalid: true };
     throw error;

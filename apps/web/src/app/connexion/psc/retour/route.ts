@@ -28,8 +28,8 @@ export async function GET(request: NextRequest) {
   } catch (error) {
     const info = apiErrorInfo(error);
     if (!info) throw error;
-    const reason = pscReasonParam(info.details?.reason);
-    if (reason === 'failed') console.error('[psc] callback refused', info.code, info.details?.reason);
+    const reason = pscReasonParam(info.reason);
+    if (reason === 'failed') console.error('[psc] callback refused', info.code, info.reason);
     return to(withPscReason(flow.back, reason));
   }
 

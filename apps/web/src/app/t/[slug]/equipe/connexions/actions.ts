@@ -84,7 +84,7 @@ export async function setPscRequiredAction(
     if (info?.code === 'NOT_FOUND' || info?.code === 'FORBIDDEN') {
       return { attempt, error: 'Seul un administrateur de l’établissement peut changer ces règles.' };
     }
-    if (info?.details?.reason === 'psc.not_configured') {
+    if (info?.reason === 'psc.not_configured') {
       return { attempt, error: pscMessage('not_configured') };
     }
     handleApiError(error);
