@@ -156,7 +156,7 @@ describe('link and sign-in', () => {
       email: uniqueEmail('autre'),
       memberships: [{ tenant: a, roles: ['radiologist'] }],
     });
-    await adminA.staff.setProfile.mutate({ userId: u.user.id, rpps: '10000023084' });
+    await adminA.staff.setProfile.mutate({ userId: u.user.id, profile: { rpps: '10000023084' } });
     const flow = await viaPsc(
       { purpose: 'link', cguAccepted: true },
       { professional: 'radiologist' },
@@ -384,7 +384,7 @@ describe('practice that requires Pro Santé Connect', () => {
       email: uniqueEmail('radio-c'),
       memberships: [{ tenant: c, roles: ['radiologist'] }],
     });
-    await adminC.staff.setProfile.mutate({ userId: radio.user.id, rpps: RADIOLOGIST_RPPS });
+    await adminC.staff.setProfile.mutate({ userId: radio.user.id, profile: { rpps: RADIOLOGIST_RPPS } });
     const secretary = await h.signedInUser({
       email: uniqueEmail('sec-c'),
       memberships: [{ tenant: c, roles: ['secretary'] }],

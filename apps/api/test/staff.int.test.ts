@@ -482,21 +482,25 @@ describe('members', () => {
       await trpcError(
         adminA.staff.setProfile.mutate({
           userId: m.userId,
-          civility: 'Dr',
-          familyName: 'Martin',
-          givenName: 'Anne',
-          rpps: '10001234567',
-          signsReports: true,
+          profile: {
+            civility: 'Dr',
+            familyName: 'Martin',
+            givenName: 'Anne',
+            rpps: '10001234567',
+            signsReports: true,
+          },
         }),
       ),
     ).toMatchObject({ code: 'BAD_REQUEST', field: 'profile.rpps' });
     const ok = await adminA.staff.setProfile.mutate({
       userId: m.userId,
-      civility: 'Dr',
-      familyName: 'Martin',
-      givenName: 'Anne',
-      rpps: '10001234565',
-      signsReports: true,
+      profile: {
+        civility: 'Dr',
+        familyName: 'Martin',
+        givenName: 'Anne',
+        rpps: '10001234565',
+        signsReports: true,
+      },
     });
     expect(ok.profile).toEqual({
       civility: 'Dr',
@@ -509,7 +513,9 @@ describe('members', () => {
     // One RPPS, one member.
     const other = await newMember(['radiologist']);
     expect(
-      await trpcError(adminA.staff.setProfile.mutate({ userId: other.userId, rpps: '10001234565' })),
+      await trpcError(
+        adminA.staff.setProfile.mutate({ userId: other.userId, profile: { rpps: '10001234565' } }),
+      ),
     ).toMatchObject({ code: 'CONFLICT', field: 'profile.rpps' });
   });
 
@@ -769,7 +775,7 @@ describe('practices stay apart', () => {
     // One call at a time (each awaited as it starts: no rejection is left unhandled meanwhile).
     for (const call of [
       () => adminB.staff.setRoles.mutate({ userId: m.userId, roles: ['practice_admin'] }),
-      () => adminB.staff.setProfile.mutate({ userId: m.userId, rpps: null }),
+      () => adminB.staff.setProfile.mutate({ userId: m.userId, profile: { rpps: null } }),
       () => adminB.staff.deactivate.mutate({ userId: m.userId }),
       () => adminB.staff.reactivate.mutate({ userId: m.userId }),
       () => adminB.staff.resetSecondFactor.mutate({ userId: m.userId }),

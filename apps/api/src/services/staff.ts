@@ -408,9 +408,9 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
    * The profile printed on reports; a field left out keeps its value. An RPPS number belongs to
    * one member of the practice.
    */
-  async function setProfile(input: StaffProfileInput & { userId: string }): Promise<StaffMember> {
+  async function setProfile(input: { userId: string; profile: StaffProfileInput }): Promise<StaffMember> {
     const tenant = requireTenant();
-    const { userId, ...given } = input;
+    const { userId, profile: given } = input;
     checkStaffProfile(given, 'profile');
     const m = await db.platform((tx) => findStaffMember(tx, tenant.id, userId));
     if (!m) throw new AppError('NOT_FOUND', 'member not found', { field: 'userId' });
@@ -591,7 +591,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       if (input.profile) checkStaffProfile(input.profile, 'profile');
       let result: StaffMember | undefined;
       if (input.roles) result = await setRoles({ userId: input.userId, roles: input.roles });
-      if (input.profile) result = await setProfile({ userId: input.userId, ...input.profile });
+      if (input.profile) result = await setProfile({ userId: input.userId, profile: input.profile });
       return result ?? member(input.userId);
     },
 

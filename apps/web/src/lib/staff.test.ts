@@ -4,14 +4,19 @@ import {
   isValidRpps,
   LAST_ADMIN_MESSAGE,
   lastSignInText,
-  readProfile,
+  profileOfForm,
   readRoles,
   RPPS_MESSAGE,
   signerRefusal,
   SIGNER_PROBLEM_LABELS,
   SIGNER_PROBLEMS,
+  STAFF_FORM_FIELDS,
   staffFieldError,
 } from './staff.ts';
+import { setProfileInput } from '@rayon/schemas/staff';
+import { parseForm } from './forms.ts';
+
+const USER = '6f1c2f5e-8d8a-4a43-9a57-1c1f7f0e2b11';
 
 describe('the practice staff in the portal', () => {
   it('checks an RPPS number: 11 digits with a Luhn key', () => {
@@ -21,7 +26,7 @@ describe('the practice staff in the portal', () => {
     expect(isValidRpps('1000123456a')).toBe(false);
   });
 
-  it('reads the profile fields, refusing a wrong RPPS and civility in French', () => {
+  it('reads the profile fields with the shared schema, refusing a wrong RPPS and civility in French', () => {
     const form: Record<string, string> = {
       civility: 'Dr',
       familyName: ' DUPONT ',
@@ -29,25 +34,31 @@ describe('the practice staff in the portal', () => {
       rpps: '100 012 345 65',
       signsReports: 'on',
     };
-    expect(readProfile((n) => form[n] ?? '')).toEqual({
-      profile: {
-        civility: 'Dr',
-        familyName: 'DUPONT',
-        givenName: 'Marie',
-        rpps: '10001234565',
-        signsReports: true,
+    const read = (values: Record<string, string>) =>
+      parseForm(setProfileInput, { userId: USER, profile: profileOfForm(values) }, STAFF_FORM_FIELDS);
+    expect(read(form)).toEqual({
+      ok: true,
+      data: {
+        userId: USER,
+        profile: {
+          civility: 'Dr',
+          familyName: 'DUPONT',
+          givenName: 'Marie',
+          rpps: '100 012 345 65',
+          signsReports: true,
+        },
       },
-      errors: {},
     });
-    const bad = readProfile((n) => ({ civility: 'Mlle', rpps: '10001234566' })[n] ?? '');
-    expect(bad.errors).toEqual({ civility: 'Choisissez Dr, Pr, M. ou Mme.', rpps: RPPS_MESSAGE });
-    expect(bad.profile.signsReports).toBe(false);
-    expect(readProfile(() => '').profile).toEqual({
-      civility: null,
-      familyName: null,
-      givenName: null,
-      rpps: null,
-      signsReports: false,
+    expect(read({ civility: 'Mlle', rpps: '10001234566' })).toEqual({
+      ok: false,
+      errors: { civility: 'Choisissez Dr, Pr, M. ou Mme.', rpps: RPPS_MESSAGE },
+    });
+    expect(read({})).toEqual({
+      ok: true,
+      data: {
+        userId: USER,
+        profile: { civility: null, familyName: null, givenName: null, rpps: null, signsReports: false },
+      },
     });
   });
 

@@ -16,6 +16,7 @@ import {
   type StaffProfile,
   type TenantRole,
 } from '@rayon/domain';
+import { RPPS_REFUSAL } from '@rayon/schemas/staff';
 
 export { CIVILITIES, isValidRpps, SIGNER_PROBLEMS };
 export type { Civility, SignerProblem, StaffProfile };
@@ -76,7 +77,7 @@ export function signerRefusal(apiField: string | null | undefined): string | und
   return `Le compte rendu ne peut pas être validé : ${SIGNER_REFUSALS[problem]}. L'administrateur de l'établissement complète votre profil (page « Équipe »).`;
 }
 
-export const RPPS_MESSAGE = 'Le numéro RPPS compte 11 chiffres et sa clé doit être valide.';
+export const RPPS_MESSAGE = RPPS_REFUSAL;
 export const EMAIL_TAKEN_MESSAGE = 'Cette adresse est déjà membre ou invitée.';
 export const LAST_ADMIN_MESSAGE =
   "L'établissement doit garder au moins un administrateur actif : nommez-en un autre avant.";
@@ -115,36 +116,27 @@ export function staffFieldError(
   }
 }
 
-/** The profile a staff form sends. */
-export type ProfileInput = StaffProfile;
-
-/** Reads the profile fields of a form, and what is wrong with them (in French). */
-export function readProfile(get: (name: string) => string): {
-  profile: ProfileInput;
-  errors: Record<string, string>;
-} {
-  const civility = get('civility').trim();
-  const familyName = get('familyName').trim();
-  const givenName = get('givenName').trim();
-  const rpps = get('rpps').replace(/\s+/g, '');
-  const errors: Record<string, string> = {};
-  if (civility && !(CIVILITIES as readonly string[]).includes(civility)) {
-    errors.civility = 'Choisissez Dr, Pr, M. ou Mme.';
-  }
-  if (rpps && !isValidRpps(rpps)) errors.rpps = RPPS_MESSAGE;
+/** The profile fields of a staff form as the API's `profile` (an empty field is no value). */
+export function profileOfForm(values: Readonly<Record<string, string>>) {
+  const text = (name: string) => values[name]?.trim() || null;
   return {
-    profile: {
-      civility: civility ? (civility as Civility) : null,
-      familyName: familyName || null,
-      givenName: givenName || null,
-      rpps: rpps || null,
-      signsReports: get('signsReports') === 'on',
-    },
-    errors,
+    civility: text('civility'),
+    familyName: text('familyName'),
+    givenName: text('givenName'),
+    rpps: text('rpps'),
+    signsReports: values.signsReports === 'on',
   };
 }
 
-/** Reads the ticked roles; unknown values are dropped. */
+/** The form field of each path of the staff schemas (`profile.rpps` is the field `rpps`). */
+export const STAFF_FORM_FIELDS: Readonly<Record<string, string>> = {
+  'profile.civility': 'civility',
+  'profile.familyName': 'familyName',
+  'profile.givenName': 'givenName',
+  'profile.rpps': 'rpps',
+};
+
+/** Roles ticked in a form, known ones only, in the portal's order. */
 export function readRoles(values: readonly string[]): TenantRole[] {
   return TENANT_ROLES.filter((r) => values.includes(r));
 }

@@ -2,16 +2,18 @@
 
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, sentence } from '../../../../lib/api-messages.ts';
-import { formTexts } from '../../../../lib/forms.ts';
+import { formTexts, parseForm, type FormResult } from '../../../../lib/forms.ts';
+import { inviteInput, setProfileInput, setRolesInput } from '@rayon/schemas/staff';
 import {
   equipePath,
   LAST_ADMIN_MESSAGE,
   PROFILE_ROLES,
-  readProfile,
+  profileOfForm,
   readRoles,
   SELF_DEACTIVATION_MESSAGE,
   SELF_SECOND_FACTOR_MESSAGE,
   SHARED_ACCOUNT_SECOND_FACTOR_MESSAGE,
+  STAFF_FORM_FIELDS,
   staffFieldError,
   type StaffInvitation,
 } from '../../../../lib/staff.ts';
@@ -22,6 +24,9 @@ import type { StaffFormState } from './state.ts';
 type Staff = ApiClient['staff'];
 type Outcome = { notice: string | null; link?: StaffFormState['link'] };
 
+/** A call that sends nothing from a form. */
+const NOTHING: FormResult<undefined> = { ok: true, data: undefined };
+
 const PROFILE_FIELDS = ['civility', 'familyName', 'givenName', 'rpps', 'signsReports'] as const;
 
 /**
@@ -29,16 +34,17 @@ const PROFILE_FIELDS = ['civility', 'familyName', 'givenName', 'rpps', 'signsRep
  * (`fields`), above the form otherwise. `conflict` gives the sentence of a CONFLICT that names no
  * field of the form (the last administrator, oneself).
  */
-async function submit(
+async function submit<T>(
   slug: string,
   previous: StaffFormState,
   input: {
     values?: Record<string, string>;
     roles?: string[];
     fields?: readonly string[];
-    errors?: Record<string, string>;
+    /** The form parsed by its shared schema: its French refusals, or what to send. */
+    parsed: FormResult<T>;
   },
-  call: (staff: Staff) => Promise<Outcome>,
+  call: (staff: Staff, data: T) => Promise<Outcome>,
   conflict?: () => string,
   forbidden?: () => string,
 ): Promise<StaffFormState> {
@@ -54,11 +60,11 @@ async function submit(
     notice: null,
     link: null,
   });
-  if (input.errors && Object.keys(input.errors).length > 0) return failed(input.errors);
+  if (!input.parsed.ok) return failed(input.parsed.errors);
   const api = await apiForSession({ tenantSlug: slug });
   let outcome: Outcome;
   try {
-    outcome = await call(api.staff);
+    outcome = await call(api.staff, input.parsed.data);
   } catch (error) {
     const info = apiErrorInfo(error);
     const code = info?.appCode ?? info?.code;
@@ -105,27 +111,23 @@ function sent(
 export async function inviteAction(slug: string, previous: StaffFormState, formData: FormData) {
   const values: Record<string, string> = formTexts(formData, ['email', 'displayName', ...PROFILE_FIELDS]);
   const roles = readRoles(formData.getAll('roles').map(String));
-  const errors: Record<string, string> = {};
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email!)) errors.email = 'Indiquez une adresse e-mail valide.';
-  if (!values.displayName) errors.displayName = 'Indiquez le nom affiché.';
-  if (roles.length === 0) errors.roles = 'Choisissez au moins un rôle.';
+  // The profile is asked of radiologists and residents only.
   const withProfile = roles.some((r) => PROFILE_ROLES.includes(r));
-  const { profile, errors: profileErrors } = readProfile((n) => values[n] ?? '');
-  if (withProfile) Object.assign(errors, profileErrors);
+  const parsed = parseForm(
+    inviteInput,
+    {
+      email: values.email,
+      displayName: values.displayName,
+      roles,
+      ...(withProfile ? { profile: profileOfForm(values) } : {}),
+    },
+    STAFF_FORM_FIELDS,
+  );
   return submit(
     slug,
     previous,
-    { values, roles, fields: ['email', 'displayName', 'roles', ...PROFILE_FIELDS], errors },
-    async (staff) =>
-      sent(
-        await staff.invite.mutate({
-          email: values.email!,
-          displayName: values.displayName!,
-          roles,
-          ...(withProfile ? { profile } : {}),
-        }),
-        'envoyée',
-      ),
+    { values, roles, fields: ['email', 'displayName', 'roles', ...PROFILE_FIELDS], parsed },
+    async (staff, input) => sent(await staff.invite.mutate(input), 'envoyée'),
   );
 }
 
@@ -133,7 +135,7 @@ export async function resendInvitationAction(
   target: { slug: string; invitationId: string },
   previous: StaffFormState,
 ) {
-  return submit(target.slug, previous, {}, async (staff) => {
+  return submit(target.slug, previous, { parsed: NOTHING }, async (staff) => {
     const outcome = sent(
       await staff.resendInvitation.mutate({ invitationId: target.invitationId }),
       'renvoyée',
@@ -146,7 +148,7 @@ export async function cancelInvitationAction(
   target: { slug: string; invitationId: string; email: string },
   previous: StaffFormState,
 ) {
-  return submit(target.slug, previous, {}, async (staff) => {
+  return submit(target.slug, previous, { parsed: NOTHING }, async (staff) => {
     await staff.cancelInvitation.mutate({ invitationId: target.invitationId });
     return { notice: `Invitation de ${target.email} annulée : son lien ne fonctionne plus.` };
   });
@@ -158,14 +160,13 @@ export async function setRolesAction(
   formData: FormData,
 ) {
   const roles = readRoles(formData.getAll('roles').map(String));
-  const errors: Record<string, string> = {};
-  if (roles.length === 0) errors.roles = 'Choisissez au moins un rôle.';
+  const parsed = parseForm(setRolesInput, { userId: target.userId, roles });
   return submit(
     target.slug,
     previous,
-    { roles, fields: ['roles'], errors },
-    async (staff) => {
-      await staff.setRoles.mutate({ userId: target.userId, roles });
+    { roles, fields: ['roles'], parsed },
+    async (staff, input) => {
+      await staff.setRoles.mutate(input);
       return { notice: `Rôles de ${target.name} enregistrés.` };
     },
     () => LAST_ADMIN_MESSAGE,
@@ -178,9 +179,13 @@ export async function setProfileAction(
   formData: FormData,
 ) {
   const values: Record<string, string> = formTexts(formData, PROFILE_FIELDS);
-  const { profile, errors } = readProfile((n) => values[n] ?? '');
-  return submit(target.slug, previous, { values, errors }, async (staff) => {
-    await staff.setProfile.mutate({ userId: target.userId, ...profile });
+  const parsed = parseForm(
+    setProfileInput,
+    { userId: target.userId, profile: profileOfForm(values) },
+    STAFF_FORM_FIELDS,
+  );
+  return submit(target.slug, previous, { values, parsed }, async (staff, input) => {
+    await staff.setProfile.mutate(input);
     return { notice: `Profil de ${target.name} enregistré.` };
   });
 }
@@ -192,7 +197,7 @@ export async function memberLifecycleAction(
   return submit(
     target.slug,
     previous,
-    {},
+    { parsed: NOTHING },
     async (staff) => {
       await staff[target.op].mutate({ userId: target.userId });
       return {
@@ -214,7 +219,7 @@ export async function resetSecondFactorAction(
   return submit(
     target.slug,
     previous,
-    {},
+    { parsed: NOTHING },
     async (staff) => {
       await staff.resetSecondFactor.mutate({ userId: target.userId });
       return {
