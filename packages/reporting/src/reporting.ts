@@ -50,5 +50,4 @@ export function createReporting(deps: ReportingDeps) {
     ...backgroundUseCases(deps),
   };
 }
-export type Reporting = ReturnType<typeof createReporting>;
 export type { ReportingDeps } from './reading.ts';
