@@ -176,8 +176,8 @@ async function setUpBench(
   const drafts: Bench['drafts'] = [];
   for (let i = 0; i < reports; i++) {
     const examId = await practice.acquiredExam(patientId);
-    const report = await practice.radiologist.reports.create.mutate({ examIds: [examId] });
-    const saved = await practice.radiologist.reports.save.mutate({
+    const report = await practice.radiologist.reporting.create.mutate({ examIds: [examId] });
+    const saved = await practice.radiologist.reporting.save.mutate({
       id: report.id,
       body: `Compte rendu ${i + 1} du cabinet ${n}.\n\nConclusion : examen normal.`,
       revision: 0,
@@ -339,7 +339,7 @@ try {
   await drive(order.length, VALIDATE_IN_FLIGHT, async (i) => {
     const { b, draft } = order[i]!;
     const t0 = performance.now();
-    await b.practice.radiologist.reports.validate.mutate({ id: draft.reportId, revision: draft.revision });
+    await b.practice.radiologist.reporting.validate.mutate({ id: draft.reportId, revision: draft.revision });
     validateMs.push(performance.now() - t0);
   });
   const validationSeconds = (performance.now() - validationStarted) / 1000;

@@ -17,7 +17,7 @@ import { appRouter } from './trpc/router.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** The one procedure with a larger body: a CDA received from elsewhere, in base64 (20 MiB file). */
-const RECEIVED_CDA_PATH = '/trpc/reports.readReceivedCda';
+const RECEIVED_CDA_PATH = '/trpc/reporting.readReceivedCda';
 export const MAX_RECEIVED_CDA_BODY_BYTES = MAX_RECEIVED_CDA_BASE64 + 1024;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 

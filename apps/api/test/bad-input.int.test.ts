@@ -83,9 +83,9 @@ describe('REST bad input', () => {
         body: JSON.stringify({ base64: 'A'.repeat(size) }),
       });
     // Over the default limit yet under its own: read (here refused as unauthenticated, not as too large).
-    expect((await trpcPost('reports.readReceivedCda', 2 * MAX_BODY_BYTES)).status).toBe(401);
-    expect((await trpcPost('reports.readReceivedCda', MAX_RECEIVED_CDA_BODY_BYTES)).status).toBe(413);
-    expect((await trpcPost('reports.readDocument', 2 * MAX_BODY_BYTES)).status).toBe(413);
+    expect((await trpcPost('reporting.readReceivedCda', 2 * MAX_BODY_BYTES)).status).toBe(401);
+    expect((await trpcPost('reporting.readReceivedCda', MAX_RECEIVED_CDA_BODY_BYTES)).status).toBe(413);
+    expect((await trpcPost('reporting.readDocument', 2 * MAX_BODY_BYTES)).status).toBe(413);
   });
 
   it('bad path parameter: 400; unknown route: 404 as JSON', async () => {

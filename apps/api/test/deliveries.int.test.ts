@@ -94,13 +94,16 @@ async function validatedReport() {
     startsAt: new Date(Date.UTC(2031, 0, 6, 9, 0) + booked++ * 24 * 3600_000).toISOString(),
   });
   await h.db.withTenant(a, (tx) => setExamStatus(tx, exam.id, 'completed'));
-  const report = await senior.reports.create.mutate({ examIds: [exam.id] });
-  const saved = await senior.reports.save.mutate({
+  const report = await senior.reporting.create.mutate({ examIds: [exam.id] });
+  const saved = await senior.reporting.save.mutate({
     id: report.id,
     body: 'Conclusion : normal.',
     revision: 0,
   });
-  const view = await senior.reports.validate.mutate({ id: report.id, revision: saved.versions[0]!.revision });
+  const view = await senior.reporting.validate.mutate({
+    id: report.id,
+    revision: saved.versions[0]!.revision,
+  });
   return { reportId: report.id, v1: view.versions[0]!.id };
 }
 
@@ -132,13 +135,13 @@ describe('sends of validated reports', () => {
     const { reportId, v1 } = await validatedReport();
     const failedV1 = await send(reportId, v1, 'failed');
     // The correction is validated: version 1 is replaced.
-    let view = await senior.reports.correct.mutate({ id: reportId });
-    view = await senior.reports.save.mutate({
+    let view = await senior.reporting.correct.mutate({ id: reportId });
+    view = await senior.reporting.save.mutate({
       id: reportId,
       body: 'Conclusion corrigée.',
       revision: view.versions[1]!.revision,
     });
-    view = await senior.reports.validate.mutate({ id: reportId, revision: view.versions[1]!.revision });
+    view = await senior.reporting.validate.mutate({ id: reportId, revision: view.versions[1]!.revision });
     const v2 = view.versions[1]!.id;
 
     expect(await trpcError(senior.deliveries.retry.mutate({ id: failedV1.id }))).toMatchObject({
@@ -156,7 +159,7 @@ describe('sends of validated reports', () => {
     expect((await senior.deliveries.retry.mutate({ id: failedV2.id })).status).toBe('pending');
 
     // Withdrawal: its pending send is cancelled (nothing was delivered: no withdrawal is planned).
-    await senior.reports.withdraw.mutate({ id: reportId, reason: 'Erreur de côté' });
+    await senior.reporting.withdraw.mutate({ id: reportId, reason: 'Erreur de côté' });
     const cancelled = await statusOf(failedV2.id);
     expect(cancelled).toMatchObject({
       status: 'cancelled',

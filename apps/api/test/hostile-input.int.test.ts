@@ -293,7 +293,7 @@ describe('tRPC', () => {
 
   it('a NUL or a lone surrogate in a mutation input or a query input: 400 naming the field', async () => {
     for (const bad of [NUL, LONE]) {
-      const m = await call('reports.templates.create', {
+      const m = await call('reporting.templates.create', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'ok', body: bad }),
@@ -327,7 +327,7 @@ describe('tRPC', () => {
   });
 
   it('a mutation with a wrong Content-Type: 415, never 5xx', async () => {
-    const res = await call('reports.templates.create', {
+    const res = await call('reporting.templates.create', {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: JSON.stringify({ name: 'ok', body: 'x' }),

@@ -78,8 +78,8 @@ async function practice(o: { finess?: string } = {}) {
     startsAt: new Date(Date.UTC(2031, 2, 3, 8, 0)).toISOString(),
   });
   await h.db.withTenant(t, (tx) => setExamStatus(tx, order.exams[0]!.id, 'completed'));
-  const report = await radiologist.reports.create.mutate({ examIds: [order.exams[0]!.id] });
-  const saved = await radiologist.reports.save.mutate({ id: report.id, body: 'Normal.', revision: 0 });
+  const report = await radiologist.reporting.create.mutate({ examIds: [order.exams[0]!.id] });
+  const saved = await radiologist.reporting.save.mutate({ id: report.id, body: 'Normal.', revision: 0 });
   const key = (
     await desk.apiKeys.create.mutate({
       tenantSlug: t.slug,
@@ -109,11 +109,11 @@ describe('a practice without FINESS nor SIRET', () => {
   it('validation in the portal is refused naming what is missing; nothing is frozen nor queued', async () => {
     const p = await practice();
     const e = await trpcError(
-      p.radiologist.reports.validate.mutate({ id: p.reportId, revision: p.revision }),
+      p.radiologist.reporting.validate.mutate({ id: p.reportId, revision: p.revision }),
     );
     expect(e).toMatchObject({ code: 'CONFLICT', field: 'finess' });
     expect(e.message).toMatch(/neither a FINESS nor a SIRET.*documents cannot be produced/);
-    const report = await p.radiologist.reports.get.query({ id: p.reportId });
+    const report = await p.radiologist.reporting.get.query({ id: p.reportId });
     expect(report.status).toBe('draft');
     expect(report.versions[0]!.validatedAt).toBeNull();
     expect(await outboxRows(p.reportId)).toBe(0);
@@ -121,7 +121,7 @@ describe('a practice without FINESS nor SIRET', () => {
     // Once the practice has a SIRET, the same report validates and its documents are queued.
     await sql`update platform.tenants set siret = '26750045200011' where id = ${p.t.id}`;
     expect((await p.radiologist.practice.home.query()).sitesWithoutOrganisationId).toEqual([]);
-    const validated = await p.radiologist.reports.validate.mutate({ id: p.reportId, revision: p.revision });
+    const validated = await p.radiologist.reporting.validate.mutate({ id: p.reportId, revision: p.revision });
     expect(validated.status).toBe('validated');
     expect(await outboxRows(p.reportId)).toBe(1);
   });

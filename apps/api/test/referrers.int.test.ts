@@ -231,13 +231,13 @@ describe('referrers by RPPS, ADELI or name only', () => {
         startsAt: new Date(Date.UTC(2032, 1, 2 + day++, 9, 0)).toISOString(),
       });
       await h.db.withTenant(a, (tx) => setExamStatus(tx, exam.id, 'completed'));
-      const report = await seniorA.reports.create.mutate({ examIds: [exam.id] });
-      const saved = await seniorA.reports.save.mutate({
+      const report = await seniorA.reporting.create.mutate({ examIds: [exam.id] });
+      const saved = await seniorA.reporting.save.mutate({
         id: report.id,
         body: 'Conclusion : normal.',
         revision: 0,
       });
-      const validated = await seniorA.reports.validate.mutate({
+      const validated = await seniorA.reporting.validate.mutate({
         id: report.id,
         revision: saved.versions[0]!.revision,
       });

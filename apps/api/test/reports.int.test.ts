@@ -130,36 +130,36 @@ describe('report lifecycle', () => {
       examTypeIds: [examType.id],
       urgency: 'routine',
     });
-    expect(await trpcError(senior.reports.create.mutate({ examIds: [order.exams[0]!.id] }))).toMatchObject({
+    expect(await trpcError(senior.reporting.create.mutate({ examIds: [order.exams[0]!.id] }))).toMatchObject({
       code: 'BAD_REQUEST',
       field: 'examIds.0',
     });
     const examId = await acquiredExam(AE);
-    expect((await senior.reports.toWrite.query()).map((e) => e.examId)).toContain(examId);
-    await senior.reports.create.mutate({ examIds: [examId] });
-    expect((await senior.reports.toWrite.query()).map((e) => e.examId)).not.toContain(examId);
-    expect(await trpcError(senior.reports.create.mutate({ examIds: [examId] }))).toMatchObject({
+    expect((await senior.reporting.toWrite.query()).map((e) => e.examId)).toContain(examId);
+    await senior.reporting.create.mutate({ examIds: [examId] });
+    expect((await senior.reporting.toWrite.query()).map((e) => e.examId)).not.toContain(examId);
+    expect(await trpcError(senior.reporting.create.mutate({ examIds: [examId] }))).toMatchObject({
       code: 'CONFLICT',
     });
-    expect(await trpcError(desk.reports.create.mutate({ examIds: [examId] }))).toMatchObject({
+    expect(await trpcError(desk.reporting.create.mutate({ examIds: [examId] }))).toMatchObject({
       code: 'FORBIDDEN',
     });
   });
 
   it('two people cannot overwrite each other: the edit lock and the revision', async () => {
-    const report = await senior.reports.create.mutate({ examIds: [await acquiredExam(AE)] });
+    const report = await senior.reporting.create.mutate({ examIds: [await acquiredExam(AE)] });
     const v1 = report.versions[0]!;
-    const saved = await senior.reports.save.mutate({
+    const saved = await senior.reporting.save.mutate({
       id: report.id,
       body: 'Premier jet',
       revision: v1.revision,
     });
     expect(saved.versions[0]).toMatchObject({ lockedBy: 'BIDEAULT Jacques', lockedByMe: true });
-    expect((await senior2.reports.get.query({ id: report.id })).versions[0]!.lockedByMe).toBe(false);
+    expect((await senior2.reporting.get.query({ id: report.id })).versions[0]!.lockedByMe).toBe(false);
     // Another radiologist while the lock is held.
     expect(
       await trpcError(
-        senior2.reports.save.mutate({
+        senior2.reporting.save.mutate({
           id: report.id,
           body: 'Écrasé ?',
           revision: saved.versions[0]!.revision,
@@ -168,39 +168,39 @@ describe('report lifecycle', () => {
     ).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/someone else is editing/) });
     // The holder saving from a stale revision.
     expect(
-      await trpcError(senior.reports.save.mutate({ id: report.id, body: 'Périmé', revision: v1.revision })),
+      await trpcError(senior.reporting.save.mutate({ id: report.id, body: 'Périmé', revision: v1.revision })),
     ).toMatchObject({ code: 'CONFLICT', field: 'revision' });
     // Two concurrent saves by the holder from the same revision: one wins.
     const rev = saved.versions[0]!.revision;
     const results = await Promise.allSettled(
-      ['A', 'B', 'C'].map((t) => senior.reports.save.mutate({ id: report.id, body: t, revision: rev })),
+      ['A', 'B', 'C'].map((t) => senior.reporting.save.mutate({ id: report.id, body: t, revision: rev })),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    const final = await senior.reports.get.query({ id: report.id });
+    const final = await senior.reporting.get.query({ id: report.id });
     expect(['A', 'B', 'C']).toContain(final.versions[0]!.body);
   });
 
   it('second reading: the resident writes and cannot validate; a senior validates; documents are generated once', async () => {
-    const report = await resident.reports.create.mutate({ examIds: [await acquiredExam(AE)] });
-    let view = await resident.reports.save.mutate({
+    const report = await resident.reporting.create.mutate({ examIds: [await acquiredExam(AE)] });
+    let view = await resident.reporting.save.mutate({
       id: report.id,
       body: 'Indication : gonalgie.\n\nConclusion : fissure méniscale médiale.',
       revision: 0,
     });
-    view = await resident.reports.setProvisional.mutate({
+    view = await resident.reporting.setProvisional.mutate({
       id: report.id,
       revision: view.versions[0]!.revision,
     });
     expect(view.status).toBe('provisional');
     expect(
       await trpcError(
-        resident.reports.validate.mutate({ id: report.id, revision: view.versions[0]!.revision }),
+        resident.reporting.validate.mutate({ id: report.id, revision: view.versions[0]!.revision }),
       ),
     ).toMatchObject({ code: 'FORBIDDEN' });
     // The resident's lock is still held: the senior waits, or the resident releases by expiry.
     expect(
       await trpcError(
-        senior.reports.validate.mutate({ id: report.id, revision: view.versions[0]!.revision }),
+        senior.reporting.validate.mutate({ id: report.id, revision: view.versions[0]!.revision }),
       ),
     ).toMatchObject({ code: 'CONFLICT' });
     await h.db.withTenant(a, (tx) =>
@@ -208,7 +208,7 @@ describe('report lifecycle', () => {
         `update report_versions set lock_until = now() - interval '1 second' where report_id = '${report.id}'`,
       ),
     );
-    const validated = await senior.reports.validate.mutate({
+    const validated = await senior.reporting.validate.mutate({
       id: report.id,
       revision: view.versions[0]!.revision,
     });
@@ -216,7 +216,7 @@ describe('report lifecycle', () => {
     expect(validated.versions[0]).toMatchObject({ validatedBy: 'BIDEAULT Jacques', status: 'validated' });
     expect(
       await trpcError(
-        senior.reports.save.mutate({
+        senior.reporting.save.mutate({
           id: report.id,
           body: 'après',
           revision: validated.versions[0]!.revision,
@@ -237,8 +237,8 @@ describe('report lifecycle', () => {
       letterhead: 'IRM · Scanner\nSecrétariat : 01 02 03 04 05',
     });
     const notice = 'Vos données sont traitées pour votre prise en charge (RGPD art. 9.2.h).';
-    await desk.reports.settings.setRgpdNotice.mutate({ rgpdNotice: notice });
-    expect(await senior.reports.settings.get.query()).toEqual({ rgpdNotice: notice });
+    await desk.reporting.settings.setRgpdNotice.mutate({ rgpdNotice: notice });
+    expect(await senior.reporting.settings.get.query()).toEqual({ rgpdNotice: notice });
     const description = await h.db.withTenant(a, (tx) =>
       describeReportVersion(tx, tenant, validated.versions[0]!.id),
     );
@@ -258,7 +258,7 @@ describe('report lifecycle', () => {
     expect(first.stored).toBe(2);
     const again = await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
     expect(again).toMatchObject({ stored: 0, sha256: first.sha256 });
-    const docs = (await senior.reports.get.query({ id: report.id })).versions[0]!.documents;
+    const docs = (await senior.reporting.get.query({ id: report.id })).versions[0]!.documents;
     expect(docs.map((d) => d.kind).sort()).toEqual(['cda', 'pdf']);
     const cda = docs.find((d) => d.kind === 'cda')!;
     expect(cda.sha256).toBe(first.sha256.cda);
@@ -284,7 +284,7 @@ describe('report lifecycle', () => {
     expect(xml).toContain('<translation code="MR"');
 
     // The viewer reads the stored CDA through the API: its header and the PDF it carries.
-    const read = await senior.reports.readDocument.query({ id: cda.id });
+    const read = await senior.reporting.readDocument.query({ id: cda.id });
     expect(read).toMatchObject({ sha256: first.sha256.cda, size: content.length });
     expect(read.header).toMatchObject({
       id: { root: validated.versions[0]!.id.toUpperCase(), extension: null },
@@ -304,7 +304,7 @@ describe('report lifecycle', () => {
         )) as unknown as { n: number }[]
       )[0]!.n;
     const before = await viewings();
-    expect(await trpcError(senior.reports.readDocument.query({ id: pdfId }))).toMatchObject({
+    expect(await trpcError(senior.reporting.readDocument.query({ id: pdfId }))).toMatchObject({
       code: 'BAD_REQUEST',
       field: 'id',
       details: { reason: 'documents.cda.not_cda' },
@@ -316,13 +316,15 @@ describe('report lifecycle', () => {
       '</ClinicalDocument>',
       `<!--${'x'.repeat(2 * 1024 * 1024)}--></ClinicalDocument>`,
     );
-    const received = await senior.reports.readReceivedCda.mutate({
+    const received = await senior.reporting.readReceivedCda.mutate({
       base64: Buffer.from(padded).toString('base64'),
     });
     expect(received).toEqual({ header: read.header, pdfBase64: read.pdfBase64 });
     expect(
       await trpcError(
-        senior.reports.readReceivedCda.mutate({ base64: Buffer.from('<a>not a CDA</a>').toString('base64') }),
+        senior.reporting.readReceivedCda.mutate({
+          base64: Buffer.from('<a>not a CDA</a>').toString('base64'),
+        }),
       ),
     ).toMatchObject({
       code: 'BAD_REQUEST',
@@ -331,29 +333,29 @@ describe('report lifecycle', () => {
     });
     expect(
       await trpcError(
-        senior.reports.readReceivedCda.mutate({ base64: Buffer.from('<a><b></a>').toString('base64') }),
+        senior.reporting.readReceivedCda.mutate({ base64: Buffer.from('<a><b></a>').toString('base64') }),
       ),
     ).toMatchObject({ code: 'BAD_REQUEST', field: 'document', details: { reason: 'documents.cda.not_xml' } });
     expect(await viewings()).toBe(before);
   });
 
   it('a correction is a new version; validated, it replaces the old one (RPLC); withdrawal ends it', async () => {
-    const report = await senior.reports.create.mutate({ examIds: [await acquiredExam(AE)] });
-    let view = await senior.reports.save.mutate({ id: report.id, body: 'Version 1', revision: 0 });
-    view = await senior.reports.validate.mutate({ id: report.id, revision: view.versions[0]!.revision });
-    view = await senior.reports.correct.mutate({ id: report.id });
+    const report = await senior.reporting.create.mutate({ examIds: [await acquiredExam(AE)] });
+    let view = await senior.reporting.save.mutate({ id: report.id, body: 'Version 1', revision: 0 });
+    view = await senior.reporting.validate.mutate({ id: report.id, revision: view.versions[0]!.revision });
+    view = await senior.reporting.correct.mutate({ id: report.id });
     expect(view.currentVersion).toBe(2);
     expect(view.versions.map((v) => [v.version, v.status])).toEqual([
       [1, 'validated'],
       [2, 'draft'],
     ]);
     expect(view.versions[1]!.body).toBe('Version 1');
-    view = await senior.reports.save.mutate({
+    view = await senior.reporting.save.mutate({
       id: report.id,
       body: 'Version 2 corrigée',
       revision: view.versions[1]!.revision,
     });
-    view = await senior.reports.validate.mutate({ id: report.id, revision: view.versions[1]!.revision });
+    view = await senior.reporting.validate.mutate({ id: report.id, revision: view.versions[1]!.revision });
     expect(view.versions.map((v) => v.status)).toEqual(['replaced', 'validated']);
     const tenant = (await h.db.platform((tx) => findTenantById(tx, a.id)))!;
     await generateReportDocuments(h.db, a, tenant, view.versions[1]!.id);
@@ -369,27 +371,27 @@ describe('report lifecycle', () => {
         `<relatedDocument typeCode="RPLC">\\s*<parentDocument>\\s*<id root="${view.versions[0]!.id.toUpperCase()}"/>`,
       ),
     );
-    view = await senior.reports.withdraw.mutate({
+    view = await senior.reporting.withdraw.mutate({
       id: report.id,
       reason: 'Examen attribué au mauvais patient',
     });
     expect(view.status).toBe('withdrawn');
-    expect(await trpcError(senior.reports.correct.mutate({ id: report.id }))).toMatchObject({
+    expect(await trpcError(senior.reporting.correct.mutate({ id: report.id }))).toMatchObject({
       code: 'CONFLICT',
     });
   });
 
   it('an announced report stays hidden from the patient until the announcement is recorded, with who and when', async () => {
-    const report = await senior.reports.create.mutate({
+    const report = await senior.reporting.create.mutate({
       examIds: [await acquiredExam(AE)],
       announcementRequired: true,
     });
     expect(report.announcement).toMatchObject({ required: true, visibleToPatient: false, announcedAt: null });
     // Recorded by a colleague of the author: the trace names who announced.
-    const view = await senior2.reports.announce.mutate({ id: report.id });
+    const view = await senior2.reporting.announce.mutate({ id: report.id });
     expect(view.announcement).toMatchObject({ visibleToPatient: true, announcedBy: 'DART Thierry' });
     expect(view.announcement.announcedAt).not.toBeNull();
-    expect(await trpcError(senior.reports.announce.mutate({ id: report.id }))).toMatchObject({
+    expect(await trpcError(senior.reporting.announce.mutate({ id: report.id }))).toMatchObject({
       code: 'CONFLICT',
     });
   });
@@ -401,21 +403,21 @@ describe('report lifecycle', () => {
       const referrer = await insertReferrer(tx, { rpps: '12345', familyName: 'MALFORMÉ' });
       await updateOrder(tx, (await findExam(tx, examId))!.orderId, { referrerId: referrer.id });
     });
-    const created = await senior.reports.create.mutate({ examIds: [examId] });
-    const saved = await senior.reports.save.mutate({ id: created.id, body: 'RAS.', revision: 0 });
+    const created = await senior.reporting.create.mutate({ examIds: [examId] });
+    const saved = await senior.reporting.save.mutate({ id: created.id, body: 'RAS.', revision: 0 });
     const refused = await trpcError(
-      senior.reports.validate.mutate({ id: created.id, revision: saved.versions[0]!.revision }),
+      senior.reporting.validate.mutate({ id: created.id, revision: saved.versions[0]!.revision }),
     );
     expect(refused).toMatchObject({ code: 'BAD_REQUEST' });
     expect(refused.message).toMatch(/documents cannot be produced: referrer\.rpps/);
-    const after = await senior.reports.get.query({ id: created.id });
+    const after = await senior.reporting.get.query({ id: created.id });
     expect(after.status).toBe('draft');
   });
 
   it('visibility chosen at validation: refused combinations name their field and write nothing; the choice is kept on the version (tRPC and REST)', async () => {
     const written = async (exam: string) => {
-      const r = await senior.reports.create.mutate({ examIds: [exam] });
-      return senior.reports.save.mutate({ id: r.id, body: 'RAS.', revision: 0 });
+      const r = await senior.reporting.create.mutate({ examIds: [exam] });
+      return senior.reporting.save.mutate({ id: r.id, body: 'RAS.', revision: 0 });
     };
     // An adult: no « représentants légaux », no « connexion secrète ».
     const adult = await written(await acquiredExam(AE));
@@ -426,12 +428,12 @@ describe('report lifecycle', () => {
       [{ maskedFromProfessionals: true, secretConnection: true }, 'maskedFromProfessionals'],
     ] as const) {
       expect(
-        await trpcError(senior.reports.validate.mutate({ id: adult.id, revision, ...input })),
+        await trpcError(senior.reporting.validate.mutate({ id: adult.id, revision, ...input })),
         JSON.stringify(input),
       ).toMatchObject({ code: 'BAD_REQUEST', field });
     }
-    expect((await senior.reports.get.query({ id: adult.id })).status).toBe('draft');
-    const masked = await senior.reports.validate.mutate({
+    expect((await senior.reporting.get.query({ id: adult.id })).status).toBe('draft');
+    const masked = await senior.reporting.validate.mutate({
       id: adult.id,
       revision,
       maskedFromProfessionals: true,
@@ -453,10 +455,10 @@ describe('report lifecycle', () => {
     const minorRevision = minor.versions[0]!.revision;
     expect(
       await trpcError(
-        senior.reports.validate.mutate({ id: minor.id, revision: minorRevision, secretConnection: true }),
+        senior.reporting.validate.mutate({ id: minor.id, revision: minorRevision, secretConnection: true }),
       ),
     ).toMatchObject({ code: 'BAD_REQUEST', field: 'secretConnection' });
-    const hidden = await senior.reports.validate.mutate({
+    const hidden = await senior.reporting.validate.mutate({
       id: minor.id,
       revision: minorRevision,
       hiddenFromLegalRepresentatives: true,
@@ -468,14 +470,18 @@ describe('report lifecycle', () => {
     });
 
     // An announcement pending: masked from professionals too would leave it visible to nobody.
-    const announced = await senior.reports.create.mutate({
+    const announced = await senior.reporting.create.mutate({
       examIds: [await acquiredExam(AE)],
       announcementRequired: true,
     });
-    const announcedSaved = await senior.reports.save.mutate({ id: announced.id, body: 'RAS.', revision: 0 });
+    const announcedSaved = await senior.reporting.save.mutate({
+      id: announced.id,
+      body: 'RAS.',
+      revision: 0,
+    });
     expect(
       await trpcError(
-        senior.reports.validate.mutate({
+        senior.reporting.validate.mutate({
           id: announced.id,
           revision: announcedSaved.versions[0]!.revision,
           maskedFromProfessionals: true,
@@ -518,33 +524,36 @@ describe('report lifecycle', () => {
     });
     const asB = h.trpc({ token: other.token, tenant: b.slug });
     const examId = await acquiredExam(AE);
-    const report = await senior.reports.create.mutate({ examIds: [examId] });
-    const v = await senior.reports.save.mutate({ id: report.id, body: 'Confidentiel A', revision: 0 });
-    const validated = await senior.reports.validate.mutate({
+    const report = await senior.reporting.create.mutate({ examIds: [examId] });
+    const v = await senior.reporting.save.mutate({ id: report.id, body: 'Confidentiel A', revision: 0 });
+    const validated = await senior.reporting.validate.mutate({
       id: report.id,
       revision: v.versions[0]!.revision,
     });
     const tenant = (await h.db.platform((tx) => findTenantById(tx, a.id)))!;
     await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
-    const documents = (await senior.reports.get.query({ id: report.id })).versions[0]!.documents;
+    const documents = (await senior.reporting.get.query({ id: report.id })).versions[0]!.documents;
     const docId = documents[0]!.id;
     const cdaId = documents.find((d) => d.kind === 'cda')!.id;
     // A's own radiologist reads it: B's NOT_FOUND below is the tenant's boundary, not a bad id.
-    expect((await senior.reports.readDocument.query({ id: cdaId })).header.title).toBeTruthy();
-    const template = await senior.reports.templates.create.mutate({ name: 'Modèle A', body: 'Technique :' });
+    expect((await senior.reporting.readDocument.query({ id: cdaId })).header.title).toBeTruthy();
+    const template = await senior.reporting.templates.create.mutate({
+      name: 'Modèle A',
+      body: 'Technique :',
+    });
     const revision = validated.versions[0]!.revision;
     const attempts: (() => Promise<unknown>)[] = [
-      () => asB.reports.create.mutate({ examIds: [examId] }),
-      () => asB.reports.get.query({ id: report.id }),
-      () => asB.reports.lock.mutate({ id: report.id }),
-      () => asB.reports.save.mutate({ id: report.id, body: 'x', revision }),
-      () => asB.reports.setProvisional.mutate({ id: report.id, revision }),
-      () => asB.reports.validate.mutate({ id: report.id, revision }),
-      () => asB.reports.correct.mutate({ id: report.id }),
-      () => asB.reports.withdraw.mutate({ id: report.id, reason: 'x' }),
-      () => asB.reports.announce.mutate({ id: report.id }),
-      () => asB.reports.document.query({ id: docId }),
-      () => asB.reports.readDocument.query({ id: cdaId }),
+      () => asB.reporting.create.mutate({ examIds: [examId] }),
+      () => asB.reporting.get.query({ id: report.id }),
+      () => asB.reporting.lock.mutate({ id: report.id }),
+      () => asB.reporting.save.mutate({ id: report.id, body: 'x', revision }),
+      () => asB.reporting.setProvisional.mutate({ id: report.id, revision }),
+      () => asB.reporting.validate.mutate({ id: report.id, revision }),
+      () => asB.reporting.correct.mutate({ id: report.id }),
+      () => asB.reporting.withdraw.mutate({ id: report.id, reason: 'x' }),
+      () => asB.reporting.announce.mutate({ id: report.id }),
+      () => asB.reporting.document.query({ id: docId }),
+      () => asB.reporting.readDocument.query({ id: cdaId }),
     ];
     // A failed send of A's report (the distribution's dead-letter list).
     const failedSend = await h.db.withTenant(a, (tx) =>
@@ -569,20 +578,20 @@ describe('report lifecycle', () => {
     expect((await senior.deliveries.forReport.query({ reportId: report.id })).map((d) => d.status)).toEqual([
       'failed',
     ]);
-    expect(await asB.reports.list.query({})).toEqual([]);
-    expect(await asB.reports.toWrite.query()).toEqual([]);
-    expect((await senior.reports.list.query({})).map((r) => r.id)).toContain(report.id);
-    expect((await asB.reports.templates.list.query()).map((t) => t.id)).not.toContain(template.id);
-    expect(await asB.reports.notifications.query()).toEqual([]);
+    expect(await asB.reporting.list.query({})).toEqual([]);
+    expect(await asB.reporting.toWrite.query()).toEqual([]);
+    expect((await senior.reporting.list.query({})).map((r) => r.id)).toContain(report.id);
+    expect((await asB.reporting.templates.list.query()).map((t) => t.id)).not.toContain(template.id);
+    expect(await asB.reporting.notifications.query()).toEqual([]);
     // Settings: B's RGPD mentions are B's; A's site is out of B's reach.
     const adminB = await h.signedInUser({
       email: uniqueEmail('adm-b2'),
       memberships: [{ tenant: b, roles: ['practice_admin'] }],
     });
     const asAdminB = h.trpc({ token: adminB.token, tenant: b.slug });
-    const before = await senior.reports.settings.get.query();
-    await asAdminB.reports.settings.setRgpdNotice.mutate({ rgpdNotice: 'Mentions de B' });
-    expect(await senior.reports.settings.get.query()).toEqual(before);
+    const before = await senior.reporting.settings.get.query();
+    await asAdminB.reporting.settings.setRgpdNotice.mutate({ rgpdNotice: 'Mentions de B' });
+    expect(await senior.reporting.settings.get.query()).toEqual(before);
     const distributionA = await senior.deliveries.settings.get.query();
     await asAdminB.deliveries.settings.set.mutate({
       dmp: true,
@@ -598,11 +607,11 @@ describe('report lifecycle', () => {
     expect((await desk.sites.list.query())[0]!.letterhead).not.toBe('Piraté');
     // Naming practice A in the header with B's session: not a member.
     const asA = h.trpc({ token: other.token, tenant: a.slug });
-    expect(await trpcError(asA.reports.get.query({ id: report.id }))).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await trpcError(asA.reports.templates.create.mutate({ name: 'x', body: 'y' }))).toMatchObject({
+    expect(await trpcError(asA.reporting.get.query({ id: report.id }))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await trpcError(asA.reporting.templates.create.mutate({ name: 'x', body: 'y' }))).toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect((await senior.reports.get.query({ id: report.id })).versions[0]!.body).toBe('Confidentiel A');
+    expect((await senior.reporting.get.query({ id: report.id })).versions[0]!.body).toBe('Confidentiel A');
   });
 
   it('REST /api/v1/reports: a platform writes and validates naming its radiologist, fetches the documents; another practice reaches nothing', async () => {
@@ -752,9 +761,9 @@ describe('report lifecycle', () => {
   });
 
   it('the 48 h reminder fires for a provisional report and stops once it is validated', async () => {
-    const report = await resident.reports.create.mutate({ examIds: [await acquiredExam(AE)] });
-    const view = await resident.reports.save.mutate({ id: report.id, body: 'Préliminaire', revision: 0 });
-    await resident.reports.setProvisional.mutate({
+    const report = await resident.reporting.create.mutate({ examIds: [await acquiredExam(AE)] });
+    const view = await resident.reporting.save.mutate({ id: report.id, body: 'Préliminaire', revision: 0 });
+    await resident.reporting.setProvisional.mutate({
       id: report.id,
       revision: view.versions[0]!.revision,
     });
@@ -762,7 +771,7 @@ describe('report lifecycle', () => {
     expect(await remindProvisionalReports(h.db, a, new Date(now + 47 * 3600_000))).toBe(0);
     expect(await remindProvisionalReports(h.db, a, new Date(now + 49 * 3600_000))).toBeGreaterThanOrEqual(1);
     // Once only while it is open.
-    const mine = await resident.reports.notifications.query();
+    const mine = await resident.reporting.notifications.query();
     expect(mine.filter((n) => n.target === report.id)).toHaveLength(1);
     expect(await remindProvisionalReports(h.db, a, new Date(now + 50 * 3600_000))).toBe(0);
     await h.db.withTenant(a, (tx) =>
@@ -770,11 +779,11 @@ describe('report lifecycle', () => {
         `update report_versions set lock_until = null, lock_user_id = null where report_id = '${report.id}'`,
       ),
     );
-    const fresh = await senior.reports.get.query({ id: report.id });
-    await senior.reports.validate.mutate({ id: report.id, revision: fresh.versions[0]!.revision });
-    expect((await resident.reports.notifications.query()).filter((n) => n.target === report.id)).toHaveLength(
-      0,
-    );
+    const fresh = await senior.reporting.get.query({ id: report.id });
+    await senior.reporting.validate.mutate({ id: report.id, revision: fresh.versions[0]!.revision });
+    expect(
+      (await resident.reporting.notifications.query()).filter((n) => n.target === report.id),
+    ).toHaveLength(0);
     expect(seniorId).not.toBe(residentId);
   });
 });

@@ -116,13 +116,13 @@ async function performedStep(examId: string, created: Date, ended?: { at: Date; 
 }
 
 async function validated(examId: string): Promise<string> {
-  const report = await radiologist.reports.create.mutate({ examIds: [examId] });
-  const saved = await radiologist.reports.save.mutate({
+  const report = await radiologist.reporting.create.mutate({ examIds: [examId] });
+  const saved = await radiologist.reporting.save.mutate({
     id: report.id,
     body: 'Conclusion : normal.',
     revision: 0,
   });
-  const view = await radiologist.reports.validate.mutate({
+  const view = await radiologist.reporting.validate.mutate({
     id: report.id,
     revision: saved.versions[0]!.revision,
   });

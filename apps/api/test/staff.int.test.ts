@@ -611,25 +611,25 @@ describe('a radiologist invited with a profile signs reports', () => {
       return exam.id;
     };
 
-    const refused = await noRpps.client.reports.create.mutate({ examIds: [await acquired()] });
-    const saved = await noRpps.client.reports.save.mutate({
+    const refused = await noRpps.client.reporting.create.mutate({ examIds: [await acquired()] });
+    const saved = await noRpps.client.reporting.save.mutate({
       id: refused.id,
       body: 'Examen normal.',
       revision: refused.versions[0]!.revision,
     });
     expect(
       await trpcError(
-        noRpps.client.reports.validate.mutate({ id: refused.id, revision: saved.versions[0]!.revision }),
+        noRpps.client.reporting.validate.mutate({ id: refused.id, revision: saved.versions[0]!.revision }),
       ),
     ).toMatchObject({ code: 'FORBIDDEN', field: 'signer.no_rpps' });
 
-    const report = await ready.client.reports.create.mutate({ examIds: [await acquired()] });
-    const body = await ready.client.reports.save.mutate({
+    const report = await ready.client.reporting.create.mutate({ examIds: [await acquired()] });
+    const body = await ready.client.reporting.save.mutate({
       id: report.id,
       body: 'Examen normal.',
       revision: report.versions[0]!.revision,
     });
-    const validated = await ready.client.reports.validate.mutate({
+    const validated = await ready.client.reporting.validate.mutate({
       id: report.id,
       revision: body.versions[0]!.revision,
     });

@@ -171,13 +171,13 @@ describe('distribution pipeline', () => {
             return pfi && pfi.status !== 'pending' ? pfi : undefined;
           }, 60_000);
         expect(await delivered('publish')).toMatchObject({ status: 'delivered' });
-        let view = await radiologist.reports.correct.mutate({ id: reportId });
-        view = await radiologist.reports.save.mutate({
+        let view = await radiologist.reporting.correct.mutate({ id: reportId });
+        view = await radiologist.reporting.save.mutate({
           id: reportId,
           body: 'Conclusion corrigée.',
           revision: view.versions[1]!.revision,
         });
-        await radiologist.reports.validate.mutate({ id: reportId, revision: view.versions[1]!.revision });
+        await radiologist.reporting.validate.mutate({ id: reportId, revision: view.versions[1]!.revision });
         expect(await delivered('replace')).toMatchObject({ status: 'delivered' });
 
         const received = await peer.messages(2);

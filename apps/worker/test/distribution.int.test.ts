@@ -220,13 +220,13 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
 
     // 2. Correction: RPLC at the DMP, corrective mails, MDM^T10 — the DMP first times out once.
     dmp.injectFaults({ count: 1, kind: 'delay', delayMs: 2500 });
-    let view = await radiologist.reports.correct.mutate({ id: reportId });
-    view = await radiologist.reports.save.mutate({
+    let view = await radiologist.reporting.correct.mutate({ id: reportId });
+    view = await radiologist.reporting.save.mutate({
       id: reportId,
       body: 'Fissure méniscale médiale, corrigée.',
       revision: view.versions[1]!.revision,
     });
-    view = await radiologist.reports.validate.mutate({
+    view = await radiologist.reporting.validate.mutate({
       id: reportId,
       revision: view.versions[1]!.revision,
     });
@@ -246,7 +246,7 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
     expect(mss.received()).toHaveLength(4);
 
     // 3. Withdrawal: deleted at the DMP, MDM^T04 to the PFI.
-    await radiologist.reports.withdraw.mutate({ id: reportId, reason: 'Erreur de patient' });
+    await radiologist.reporting.withdraw.mutate({ id: reportId, reason: 'Erreur de patient' });
     expect(statusOf(await settled(v2, 'withdraw'))).toEqual({ dmp: 'delivered', pfi: 'delivered' });
     expect(dmp.documents().find((d) => d.uniqueId === v2.toUpperCase())!.status).toBe('deleted');
 
@@ -301,16 +301,16 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
 
     // Qualified, announcement required: everything but the patient's mail, which waits.
     const examId = await practice.acquiredExam(await practice.patient({ qualified: true }));
-    const report = await practice.radiologist.reports.create.mutate({
+    const report = await practice.radiologist.reporting.create.mutate({
       examIds: [examId],
       announcementRequired: true,
     });
-    const saved = await practice.radiologist.reports.save.mutate({
+    const saved = await practice.radiologist.reporting.save.mutate({
       id: report.id,
       body: 'Lésion.',
       revision: 0,
     });
-    await practice.radiologist.reports.validate.mutate({
+    await practice.radiologist.reporting.validate.mutate({
       id: report.id,
       revision: saved.versions[0]!.revision,
     });
@@ -329,7 +329,7 @@ describe('distribution of a validated report (DMP, MSSanté, PFI)', () => {
     expect(toPatient()).toBe(patientMailsBefore);
 
     const entry = dmp.documents().at(-1)!;
-    await practice.radiologist.reports.announce.mutate({ id: report.id });
+    await practice.radiologist.reporting.announce.mutate({ id: report.id });
     expect(stateOf(await settledSends(practice.t, report.id, 5)).mssante_patient).toBe('delivered');
     expect(toPatient()).toBe(patientMailsBefore + 1);
     // Announced, the DMP entry becomes visible to the patient: a new logical version of it (ITI-57).

@@ -98,12 +98,16 @@ async function validated(
   } = {},
 ) {
   const { announcementRequired, ...visibility } = o;
-  const report = await practice.radiologist.reports.create.mutate({
+  const report = await practice.radiologist.reporting.create.mutate({
     examIds: [await practice.acquiredExam(patientId)],
     announcementRequired: announcementRequired ?? false,
   });
-  const saved = await practice.radiologist.reports.save.mutate({ id: report.id, body: 'RAS.', revision: 0 });
-  const view = await practice.radiologist.reports.validate.mutate({
+  const saved = await practice.radiologist.reporting.save.mutate({
+    id: report.id,
+    body: 'RAS.',
+    revision: 0,
+  });
+  const view = await practice.radiologist.reporting.validate.mutate({
     id: report.id,
     revision: saved.versions[0]!.revision,
     ...visibility,
@@ -297,7 +301,7 @@ describe('DMP cases', () => {
     expect(one(rows, 'mssante_patient')!.reason).toBe(NOT_SENT_REASONS.announcementPending);
     expect((await listing(documentId)).map((d) => [d.version, d.visibility.patient])).toEqual([[1, false]]);
 
-    await practice.radiologist.reports.announce.mutate({ id: reportId });
+    await practice.radiologist.reporting.announce.mutate({ id: reportId });
     const after = await settled(reportId, 5);
     expect(one(after, 'dmp', 'visibility')).toMatchObject({ status: 'delivered' });
     expect(one(after, 'mssante_patient')!.status).toBe('delivered');
@@ -306,7 +310,7 @@ describe('DMP cases', () => {
       [2, 'approved', true],
     ]);
     // Announced again (refused) or retried: the update is planned once.
-    await expect(practice.radiologist.reports.announce.mutate({ id: reportId })).rejects.toThrow();
+    await expect(practice.radiologist.reporting.announce.mutate({ id: reportId })).rejects.toThrow();
     expect((await sends(reportId)).filter((d) => d.action === 'visibility')).toHaveLength(1);
   }, 180_000);
 
@@ -322,7 +326,7 @@ describe('DMP cases', () => {
       return publication && publication.attempts >= 1 && publication.status === 'pending' ? true : undefined;
     }, 60_000);
     const before = updates();
-    await practice.radiologist.reports.announce.mutate({ id: reportId });
+    await practice.radiologist.reporting.announce.mutate({ id: reportId });
     const rows = await settled(reportId, 5);
     expect(one(rows, 'dmp', 'publish')!.status).toBe('delivered');
     const visibility = one(rows, 'dmp', 'visibility')!;
@@ -342,7 +346,7 @@ describe('DMP cases', () => {
       const publication = one(await sends(reportId), 'dmp');
       return publication && publication.attempts >= 1 && publication.status === 'pending' ? true : undefined;
     }, 60_000);
-    await practice.radiologist.reports.announce.mutate({ id: reportId });
+    await practice.radiologist.reporting.announce.mutate({ id: reportId });
     const rows = await settled(reportId, 5);
     expect(one(rows, 'dmp', 'publish')).toMatchObject({
       status: 'not_sent',

@@ -295,13 +295,13 @@ describe('sends through an outage of the DMP', () => {
       const patientId = await p.patient({ qualified: true });
       const { reportId, versionId: v1 } = await p.validatedReport(await p.acquiredExam(patientId));
       await triedOnce(p.t, reportId);
-      let view = await p.radiologist.reports.correct.mutate({ id: reportId });
-      view = await p.radiologist.reports.save.mutate({
+      let view = await p.radiologist.reporting.correct.mutate({ id: reportId });
+      view = await p.radiologist.reporting.save.mutate({
         id: reportId,
         body: 'Conclusion corrigée.',
         revision: view.versions[1]!.revision,
       });
-      view = await p.radiologist.reports.validate.mutate({
+      view = await p.radiologist.reporting.validate.mutate({
         id: reportId,
         revision: view.versions[1]!.revision,
       });
@@ -322,7 +322,7 @@ describe('sends through an outage of the DMP', () => {
         async () => ((await dmpSends(p.t, second.reportId)).length === 1 ? true : undefined),
         60_000,
       );
-      await p.radiologist.reports.withdraw.mutate({ id: second.reportId, reason: 'Erreur de patient' });
+      await p.radiologist.reporting.withdraw.mutate({ id: second.reportId, reason: 'Erreur de patient' });
       expect(await dmpSends(p.t, second.reportId)).toMatchObject([
         {
           versionId: second.versionId,

@@ -85,11 +85,11 @@ describe('a validated report on its way to its last send', () => {
     });
     const examId = await practice.acquiredExam(await practice.patient({ qualified: true }));
     const { radiologist } = practice;
-    const report = await radiologist.reports.create.mutate({ examIds: [examId] });
-    const saved = await radiologist.reports.save.mutate({ id: report.id, body: 'Normal.', revision: 0 });
+    const report = await radiologist.reporting.create.mutate({ examIds: [examId] });
+    const saved = await radiologist.reporting.save.mutate({ id: report.id, body: 'Normal.', revision: 0 });
 
     const view = await counted('validation', () =>
-      radiologist.reports.validate.mutate({ id: report.id, revision: saved.versions[0]!.revision }),
+      radiologist.reporting.validate.mutate({ id: report.id, revision: saved.versions[0]!.revision }),
     );
     const versionId = view.versions[0]!.id;
     const documents = await counted('documents', () =>

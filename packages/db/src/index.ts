@@ -42,6 +42,6 @@ export { loggableError } from './log-safe.ts';
 export * from './tenant/scheduling.ts';
 export * from './tenant/performed-steps.ts';
 export type { OpeningHours, ReportSigner } from './schema/tenant.ts';
-export * from './tenant/reports.ts';
+export * from './reporting/reports.ts';
 export * from './tenant/deliveries.ts';
 export * from './tenant/dmp.ts';

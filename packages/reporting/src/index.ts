@@ -1,4 +1,5 @@
-/** @rayon/reporting: what happens to a report outside a request: its documents, its reminders. */
+/** @rayon/reporting: the reporting area's use cases (createReporting), its documents, its reminders. */
+export * from './reporting.ts';
 export * from './documents.ts';
 export * from './reminders.ts';
 export * from './deliveries.ts';

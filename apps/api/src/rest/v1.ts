@@ -7,7 +7,7 @@ import type { RestEnv } from './common.ts';
 import { registerDeliveryRoutes } from './deliveries.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPatientRoutes } from './patients.ts';
-import { registerReportRoutes } from './reports.ts';
+import { registerReportingRoutes } from './reporting.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
 import { registerSiteRoutes } from './sites.ts';
 import { registerStaffRoutes } from './staff.ts';
@@ -52,7 +52,7 @@ export function createRestV1(services: Services) {
   registerPatientRoutes(app, services);
   registerOrderRoutes(app, services);
   registerSchedulingRoutes(app, services);
-  registerReportRoutes(app, services);
+  registerReportingRoutes(app, services);
   registerDeliveryRoutes(app, services);
   registerStaffRoutes(app, services);
   return app;

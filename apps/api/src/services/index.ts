@@ -7,7 +7,7 @@ import type { Deps } from './deps.ts';
 import { createPasswordService } from './passwords.ts';
 import { createPatientService } from './patients.ts';
 import { createDeliveryService } from './deliveries.ts';
-import { createReportsService } from './reports.ts';
+import { createReporting } from '@rayon/reporting';
 import { createSchedulingService } from './scheduling.ts';
 import { createSessionService } from './sessions.ts';
 import { createSecurityService } from './security.ts';
@@ -30,7 +30,7 @@ export function createServices(deps: Deps) {
     staff,
     hl7: createHl7Service(deps),
     scheduling: createSchedulingService(deps),
-    reports: createReportsService(deps),
+    reporting: createReporting(deps),
     deliveries: createDeliveryService(deps),
     patients: createPatientService(deps),
     certificates: createCertificateService(deps),

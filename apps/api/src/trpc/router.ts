@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { accountRouter, passwordResetProcedures, pscProcedures } from './account.ts';
 import { patientsRouter } from './patients.ts';
 import { deliveriesRouter } from './deliveries.ts';
-import { reportsRouter } from './reports.ts';
+import { reportingRouter } from './reporting.ts';
 import { CERTIFICATE_PURPOSE_IDS } from '@rayon/identity';
 import { schedulingRouter } from './scheduling.ts';
 import {
@@ -265,7 +265,7 @@ export const appRouter = router({
   patients: patientsRouter,
   certificates: certificatesRouter,
   scheduling: schedulingRouter,
-  reports: reportsRouter,
+  reporting: reportingRouter,
   deliveries: deliveriesRouter,
 });
 

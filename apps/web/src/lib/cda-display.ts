@@ -1,13 +1,13 @@
 /**
- * The CDA viewer's French: the header data the API reads from a CDA R2 (`reports.readDocument`,
- * `reports.readReceivedCda`) written as people read it, and the refusals of a document that
+ * The CDA viewer's French: the header data the API reads from a CDA R2 (`reporting.readDocument`,
+ * `reporting.readReceivedCda`) written as people read it, and the refusals of a document that
  * cannot be read, by their reason key.
  */
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@rayon/api';
 import { formatParisDateTime } from '@rayon/domain';
 
-export type CdaHeader = inferRouterOutputs<AppRouter>['reports']['readDocument']['header'];
+export type CdaHeader = inferRouterOutputs<AppRouter>['reporting']['readDocument']['header'];
 export type CdaPerson = NonNullable<CdaHeader['author']>;
 type InstanceId = NonNullable<CdaHeader['id']>;
 type Coded = NonNullable<CdaHeader['code']>;

@@ -10,12 +10,14 @@ import {
 import type { ApiClient } from '../server/api.ts';
 
 /** What the API answers (the portal's vocabulary for the reporting area). */
-export type ReportView = Awaited<ReturnType<ApiClient['reports']['get']['query']>>;
+export type ReportView = Awaited<ReturnType<ApiClient['reporting']['get']['query']>>;
 export type ReportVersionView = ReportView['versions'][number];
-export type ReportListItem = Awaited<ReturnType<ApiClient['reports']['list']['query']>>[number];
-export type ExamToReport = Awaited<ReturnType<ApiClient['reports']['toWrite']['query']>>[number];
-export type ReportTemplate = Awaited<ReturnType<ApiClient['reports']['templates']['list']['query']>>[number];
-export type UserNotification = Awaited<ReturnType<ApiClient['reports']['notifications']['query']>>[number];
+export type ReportListItem = Awaited<ReturnType<ApiClient['reporting']['list']['query']>>[number];
+export type ExamToReport = Awaited<ReturnType<ApiClient['reporting']['toWrite']['query']>>[number];
+export type ReportTemplate = Awaited<
+  ReturnType<ApiClient['reporting']['templates']['list']['query']>
+>[number];
+export type UserNotification = Awaited<ReturnType<ApiClient['reporting']['notifications']['query']>>[number];
 
 /** Roles who read reports (the API's READERS). */
 export const REPORT_READER_ROLES: TenantRole[] = ['practice_admin', 'radiologist', 'resident', 'secretary'];

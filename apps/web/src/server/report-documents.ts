@@ -50,7 +50,7 @@ async function callForDocument<T>(
  */
 export function fetchReportDocument(slug: string, docId: string): Promise<StoredReportDocument | null> {
   return callForDocument(slug, docId, async (api, id) => {
-    const doc = await api.reports.document.query({ id });
+    const doc = await api.reporting.document.query({ id });
     return {
       kind: doc.kind,
       mediaType: doc.mediaType,
@@ -75,7 +75,7 @@ export function readReportCda(slug: string, docId: string): Promise<StoredCdaRea
   return callForDocument<StoredCdaReading>(
     slug,
     docId,
-    async (api, id) => ({ status: 'read' as const, ...(await api.reports.readDocument.query({ id })) }),
+    async (api, id) => ({ status: 'read' as const, ...(await api.reporting.readDocument.query({ id })) }),
     (info) => {
       if (info.details?.reason === 'documents.cda.not_cda' && info.field === 'id') {
         return { status: 'not-cda' as const };

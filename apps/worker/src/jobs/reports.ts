@@ -5,18 +5,16 @@ import {
   listReportDocumentContents,
   listTenants,
   REPORT_DOCUMENTS_TOPIC,
+  systemContext,
   toTenantRef,
   type Database,
 } from '@rayon/db';
 import {
   asOriginal,
   attemptDelivery,
+  createReporting,
   distributionSettings,
   frozenDescriptionOf,
-  generateReportDocuments,
-  planReportDeliveries,
-  remindProvisionalReports,
-  requeueLostWork,
   type DeliverySender,
 } from '@rayon/reporting';
 import type { Destination, RetryPolicy } from '@rayon/domain';
@@ -35,25 +33,16 @@ export const REPORT_REMINDER_EVERY_MS = 15 * 60 * 1000;
  * the maintenance job, looking for versions without documents, finds any lost half-way.
  */
 export function reportDocumentsJob(db: Database) {
+  const reporting = createReporting({ db });
   return async (job: Job<JobData>) => {
     const { versionId } = jobPayload(job, REPORT_DOCUMENTS_TOPIC);
     const tenant = job.data.tenantId
       ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
       : undefined;
     if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
-    const ref = toTenantRef(tenant);
-    let planned = 0;
-    const { stored } = await generateReportDocuments(
-      db,
-      ref,
-      tenant,
-      versionId,
-      async (tx, description, routing) => {
-        planned = (await planReportDeliveries(tx, versionId, description, job.data.requestId, routing))
-          .length;
-      },
-    );
-    return { stored, planned };
+    // Work handed back by the maintenance carries no request id: the job's own names it.
+    const ctx = systemContext(job.data.requestId ?? `job:${job.id}`, toTenantRef(tenant));
+    return reporting.generateDocuments(ctx, tenant, versionId);
   };
 }
 
@@ -66,14 +55,16 @@ export function reportRemindersJob(
   db: Database,
   o: { now?: () => Date; lostAfterMs?: number | undefined } = {},
 ) {
-  const now = o.now ?? (() => new Date());
-  return async () => {
+  const reporting = createReporting({ db });
+  return async (job?: Job<JobData>) => {
     let opened = 0;
     let requeued = 0;
     for (const tenant of await db.platform(listTenants)) {
       if (tenant.status !== 'active') continue;
-      opened += await remindProvisionalReports(db, toTenantRef(tenant), now());
-      requeued += await requeueLostWork(db, toTenantRef(tenant), now(), o.lostAfterMs);
+      const ctx = systemContext(`job:${job?.id ?? REPORT_REMINDER_JOB}`, toTenantRef(tenant));
+      const done = await reporting.remind(o.now ? { ...ctx, now: o.now } : ctx, o);
+      opened += done.opened;
+      requeued += done.requeued;
     }
     return { opened, requeued };
   };

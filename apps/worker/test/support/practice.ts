@@ -169,9 +169,9 @@ export async function setUpPractice(h: Harness, db: Database, t: TenantRef) {
 
   /** A report of the exam, written and validated by the radiologist. */
   async function validatedReport(examId: string, body = 'Conclusion : normal.') {
-    const report = await radiologist.reports.create.mutate({ examIds: [examId] });
-    const saved = await radiologist.reports.save.mutate({ id: report.id, body, revision: 0 });
-    const view = await radiologist.reports.validate.mutate({
+    const report = await radiologist.reporting.create.mutate({ examIds: [examId] });
+    const saved = await radiologist.reporting.save.mutate({ id: report.id, body, revision: 0 });
+    const view = await radiologist.reporting.validate.mutate({
       id: report.id,
       revision: saved.versions[0]!.revision,
     });

@@ -79,7 +79,7 @@ export async function createReportAction(
   const announcementRequired = formData.get('announcementRequired') === 'on';
   let id: string | undefined;
   const state = await run(target.slug, previous, async (api) => {
-    const report = await api.reports.create.mutate({
+    const report = await api.reporting.create.mutate({
       examIds: [target.examId],
       announcementRequired,
       ...(templateId ? { templateId } : {}),
@@ -129,7 +129,7 @@ export async function editReportAction(
     const attempt = previous.attempt + 1;
     const api = await apiForSession({ tenantSlug: target.slug });
     try {
-      const after = currentRevision(await api.reports.lock.mutate({ id: target.id }));
+      const after = currentRevision(await api.reporting.lock.mutate({ id: target.id }));
       if (after !== revision + 1) return { attempt, error: STALE, notice: null, revision };
       return { attempt, error: null, notice: null, revision: after };
     } catch (error) {
@@ -142,14 +142,14 @@ export async function editReportAction(
     target.slug,
     previous,
     async (api) => {
-      revision = currentRevision(await api.reports.save.mutate({ id: target.id, body, revision }));
+      revision = currentRevision(await api.reporting.save.mutate({ id: target.id, body, revision }));
       if (intent === 'provisional') {
-        revision = currentRevision(await api.reports.setProvisional.mutate({ id: target.id, revision }));
+        revision = currentRevision(await api.reporting.setProvisional.mutate({ id: target.id, revision }));
       } else if (intent === 'validate') {
         // Who may see it, as chosen in the validation dialog (refused combinations come back named).
         const chosen = (name: string) => formData.get(name) === 'on';
         revision = currentRevision(
-          await api.reports.validate.mutate({
+          await api.reporting.validate.mutate({
             id: target.id,
             revision,
             maskedFromProfessionals: chosen('maskedFromProfessionals'),
@@ -173,7 +173,7 @@ export async function correctReportAction(
   return run(
     target.slug,
     previous,
-    (api) => api.reports.correct.mutate({ id: target.id }),
+    (api) => api.reporting.correct.mutate({ id: target.id }),
     'Nouvelle version créée : corrigez le texte puis validez-la. La version validée reste en vigueur jusque-là.',
   );
 }
@@ -190,7 +190,7 @@ export async function withdrawReportAction(
   return run(
     target.slug,
     previous,
-    (api) => api.reports.withdraw.mutate({ id: target.id, reason }),
+    (api) => api.reporting.withdraw.mutate({ id: target.id, reason }),
     'Compte rendu retiré.',
   );
 }
@@ -202,7 +202,7 @@ export async function announceReportAction(
   return run(
     target.slug,
     previous,
-    (api) => api.reports.announce.mutate({ id: target.id }),
+    (api) => api.reporting.announce.mutate({ id: target.id }),
     'Annonce enregistrée : le compte rendu peut être mis à disposition du patient.',
   );
 }
@@ -235,7 +235,7 @@ export async function createTemplateAction(
   if (Object.keys(errors).length > 0) return { attempt, values, errors, formError: null, notice: null };
   const api = await apiForSession({ tenantSlug: slug });
   try {
-    await api.reports.templates.create.mutate({
+    await api.reporting.templates.create.mutate({
       name: values.name,
       examTypeId: values.examTypeId || null,
       body: values.body,
@@ -300,7 +300,7 @@ export async function readReceivedCdaAction(
   const base64 = Buffer.from(await file.arrayBuffer()).toString('base64');
   const api = await apiForSession({ tenantSlug: slug });
   try {
-    const reading = await api.reports.readReceivedCda.mutate({ base64 });
+    const reading = await api.reporting.readReceivedCda.mutate({ base64 });
     return {
       attempt,
       status: 'read',
@@ -347,7 +347,7 @@ export async function saveDocumentSettingsAction(
   }
   const api = await apiForSession({ tenantSlug: slug });
   try {
-    await api.reports.settings.setRgpdNotice.mutate({ rgpdNotice: rgpdNotice || null });
+    await api.reporting.settings.setRgpdNotice.mutate({ rgpdNotice: rgpdNotice || null });
     for (const l of letterheads) {
       await api.sites.setLetterhead.mutate({ id: l.id, letterhead: l.letterhead || null });
     }

@@ -44,10 +44,10 @@ export default async function ReportsPage({
   const filter = STATUS_FILTERS.find((f) => f.param === oneParam(query.statut)) ?? STATUS_FILTERS[0]!;
   const api = await apiForSession({ tenantSlug: slug });
   const [notifications, toWrite, reports, templates, examTypes, failedDeliveries] = await Promise.all([
-    load(() => api.reports.notifications.query()),
-    load(() => api.reports.toWrite.query()),
-    load(() => api.reports.list.query(filter.status ? { status: filter.status } : {})),
-    writer ? load(() => api.reports.templates.list.query()) : Promise.resolve([]),
+    load(() => api.reporting.notifications.query()),
+    load(() => api.reporting.toWrite.query()),
+    load(() => api.reporting.list.query(filter.status ? { status: filter.status } : {})),
+    writer ? load(() => api.reporting.templates.list.query()) : Promise.resolve([]),
     writer ? load(() => api.scheduling.examTypes.list.query()) : Promise.resolve([]),
     load(() => api.deliveries.failed.query()),
   ]);

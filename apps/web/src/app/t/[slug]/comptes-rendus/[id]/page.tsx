@@ -72,7 +72,7 @@ export default async function ReportPage({ params }: { params: Params }) {
   if (!has(...REPORT_READER_ROLES)) notFound();
   const writer = has(...REPORT_WRITER_ROLES);
   const api = await apiForSession({ tenantSlug: slug });
-  const report = await load(() => api.reports.get.query({ id }));
+  const report = await load(() => api.reporting.get.query({ id }));
   const order = await load(() => api.scheduling.orders.get.query({ id: report.orderId }));
   const patient = await load(() => api.patients.get.query({ id: order.patientId }));
   const current = report.versions.find((v) => v.version === report.currentVersion)!;

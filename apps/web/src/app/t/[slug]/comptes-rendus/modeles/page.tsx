@@ -23,9 +23,9 @@ export default async function TemplatesPage({ params }: { params: Params }) {
   const editor = has(...TEMPLATE_EDITOR_ROLES);
   const api = await apiForSession({ tenantSlug: slug });
   const [templates, examTypes, settings, sites, distribution] = await Promise.all([
-    load(() => api.reports.templates.list.query()),
+    load(() => api.reporting.templates.list.query()),
     load(() => api.scheduling.examTypes.list.query()),
-    load(() => api.reports.settings.get.query()),
+    load(() => api.reporting.settings.get.query()),
     load(() => api.sites.list.query()),
     admin ? load(() => api.deliveries.settings.get.query()) : Promise.resolve(null),
   ]);

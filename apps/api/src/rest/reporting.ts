@@ -9,6 +9,7 @@ import {
   validateInput,
   withdrawInput,
 } from '@rayon/schemas/reporting';
+import { useCaseContext } from '../context.ts';
 import type { Services } from '../services/index.ts';
 import { conflictResponse, errors, notFound, routeBase, type RestEnv } from './common.ts';
 
@@ -260,35 +261,58 @@ const documentHeader = createRoute({
 });
 
 /** /api/v1/reports: the report lifecycle for teleradiology platforms. */
-export function registerReportRoutes(app: OpenAPIHono<RestEnv>, { reports }: Services) {
-  app.openapi(list, async (c) => c.json({ data: await reports.list(c.req.valid('query')) }, 200));
+export function registerReportingRoutes(app: OpenAPIHono<RestEnv>, { reporting }: Services) {
+  app.openapi(list, async (c) =>
+    c.json({ data: await reporting.list(useCaseContext(), c.req.valid('query')) }, 200),
+  );
   // Before /reports/{id}: the first matching route answers.
-  app.openapi(toWrite, async (c) => c.json({ data: await reports.toWrite() }, 200));
-  app.openapi(create, async (c) => c.json(await reports.create(c.req.valid('json')), 201));
+  app.openapi(toWrite, async (c) => c.json({ data: await reporting.toWrite(useCaseContext()) }, 200));
+  app.openapi(create, async (c) =>
+    c.json(await reporting.create(useCaseContext(), c.req.valid('json')), 201),
+  );
   app.openapi(document, async (c) => {
-    const doc = await reports.document(c.req.valid('param').id);
+    const doc = await reporting.document(useCaseContext(), c.req.valid('param').id);
     return c.body(new Uint8Array(doc.content), 200, {
       'content-type': doc.mediaType,
       'x-content-sha256': doc.sha256,
     });
   });
   app.openapi(documentHeader, async (c) => {
-    const { sha256, size, header } = await reports.readDocument(c.req.valid('param').id);
+    const { sha256, size, header } = await reporting.readDocument(useCaseContext(), c.req.valid('param').id);
     return c.json({ sha256, size, header }, 200);
   });
-  app.openapi(get, async (c) => c.json(await reports.get(c.req.valid('param').id), 200));
+  app.openapi(get, async (c) => c.json(await reporting.get(useCaseContext(), c.req.valid('param').id), 200));
   app.openapi(save, async (c) =>
-    c.json(await reports.save({ id: c.req.valid('param').id, ...c.req.valid('json') }), 200),
+    c.json(
+      await reporting.save(useCaseContext(), { id: c.req.valid('param').id, ...c.req.valid('json') }),
+      200,
+    ),
   );
   app.openapi(provisional, async (c) =>
-    c.json(await reports.setProvisional({ id: c.req.valid('param').id, ...c.req.valid('json') }), 200),
+    c.json(
+      await reporting.setProvisional(useCaseContext(), {
+        id: c.req.valid('param').id,
+        ...c.req.valid('json'),
+      }),
+      200,
+    ),
   );
   app.openapi(validate, async (c) =>
-    c.json(await reports.validate({ id: c.req.valid('param').id, ...c.req.valid('json') }), 200),
+    c.json(
+      await reporting.validate(useCaseContext(), { id: c.req.valid('param').id, ...c.req.valid('json') }),
+      200,
+    ),
   );
-  app.openapi(correct, async (c) => c.json(await reports.correct(c.req.valid('param').id), 200));
+  app.openapi(correct, async (c) =>
+    c.json(await reporting.correct(useCaseContext(), c.req.valid('param').id), 200),
+  );
   app.openapi(withdraw, async (c) =>
-    c.json(await reports.withdraw({ id: c.req.valid('param').id, ...c.req.valid('json') }), 200),
+    c.json(
+      await reporting.withdraw(useCaseContext(), { id: c.req.valid('param').id, ...c.req.valid('json') }),
+      200,
+    ),
   );
-  app.openapi(announce, async (c) => c.json(await reports.announce(c.req.valid('param').id), 200));
+  app.openapi(announce, async (c) =>
+    c.json(await reporting.announce(useCaseContext(), c.req.valid('param').id), 200),
+  );
 }
