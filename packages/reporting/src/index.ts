@@ -1,6 +1,4 @@
 /** @rayon/reporting: what happens to a report outside a request: its documents, its reminders. */
 export * from './documents.ts';
 export * from './reminders.ts';
-export * from './deliveries.ts';
-export * from './receipts.ts';
 export * from './visibility.ts';

@@ -63,11 +63,8 @@ import {
   type ReportVersionState,
 } from '@rayon/domain';
 import { CDA_REFUSALS, readCda } from '@rayon/documents';
-import {
-  assertDocumentsCanBeProduced,
-  distributionSettings,
-  planDmpVisibilityUpdate,
-} from '@rayon/reporting';
+import { distributionSettings } from '@rayon/delivery';
+import { assertDocumentsCanBeProduced, planDmpVisibilityUpdate } from '@rayon/reporting';
 import { audit, currentContext, requireTenant, type Deps } from './deps.ts';
 
 /** Exams a report can be written for: acquired (in progress or completed). */

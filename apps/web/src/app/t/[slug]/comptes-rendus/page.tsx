@@ -49,7 +49,7 @@ export default async function ReportsPage({
     load(() => api.reports.list.query(filter.status ? { status: filter.status } : {})),
     writer ? load(() => api.reports.templates.list.query()) : Promise.resolve([]),
     writer ? load(() => api.scheduling.examTypes.list.query()) : Promise.resolve([]),
-    load(() => api.deliveries.failed.query()),
+    load(() => api.delivery.failed.query()),
   ]);
   const typeLabel = (id: string | null) => examTypes.find((t) => t.id === id)?.label;
   const templateOptions = templates.map((t) => ({

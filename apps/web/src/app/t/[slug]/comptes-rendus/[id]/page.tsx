@@ -84,12 +84,12 @@ export default async function ReportPage({ params }: { params: Params }) {
   const announcement = report.announcement;
   const history = [...report.versions].reverse();
   // Where the validated versions went (DMP, MSSanté, PFI), with every attempt of each send.
-  const deliveries = await load(() => api.deliveries.forReport.query({ reportId: id }));
+  const deliveries = await load(() => api.delivery.forReport.query({ reportId: id }));
   const attempts = Object.fromEntries(
     await Promise.all(
       deliveries
         .filter((d) => d.attempts > 0)
-        .map(async (d) => [d.id, await load(() => api.deliveries.attempts.query({ id: d.id }))] as const),
+        .map(async (d) => [d.id, await load(() => api.delivery.attempts.query({ id: d.id }))] as const),
     ),
   );
   const sending = deliveries.some((d) => d.status === 'pending');
@@ -98,7 +98,7 @@ export default async function ReportPage({ params }: { params: Params }) {
   const validation = {
     minor: isMinorOn(patient.traits.birthDate, parisDate(new Date())),
     announcementPending: announcement.required && announcement.announcedAt === null,
-    dmp: editable ? (await load(() => api.deliveries.settings.get.query())).dmp : false,
+    dmp: editable ? (await load(() => api.delivery.settings.get.query())).dmp : false,
   };
 
   return (

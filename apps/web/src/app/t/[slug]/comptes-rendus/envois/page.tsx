@@ -29,7 +29,7 @@ export default async function FailedDeliveriesPage({ params }: { params: Params 
   if (!has(...REPORT_READER_ROLES)) notFound();
   const canRetry = has(...DELIVERY_RETRY_ROLES);
   const api = await apiForSession({ tenantSlug: slug });
-  const failed = await load(() => api.deliveries.failed.query());
+  const failed = await load(() => api.delivery.failed.query());
   return (
     <>
       <nav className="breadcrumb" aria-label="Fil d'Ariane">

@@ -27,7 +27,7 @@ export default async function TemplatesPage({ params }: { params: Params }) {
     load(() => api.scheduling.examTypes.list.query()),
     load(() => api.reports.settings.get.query()),
     load(() => api.sites.list.query()),
-    admin ? load(() => api.deliveries.settings.get.query()) : Promise.resolve(null),
+    admin ? load(() => api.delivery.settings.get.query()) : Promise.resolve(null),
   ]);
   const typeLabel = (id: string | null) =>
     id ? (examTypes.find((t) => t.id === id)?.label ?? '—') : 'Tous les examens';
