@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AnnouncementPendingBadge, ReportStatusBadge } from '../../../../components/reports/badges.tsx';
 import { ExamStatusBadge, UrgencyBadge } from '../../../../components/scheduling/badges.tsx';
-import { failedDeliveriesPath } from '../../../../lib/deliveries.ts';
+import { failedDeliveriesPath } from '../../../../lib/delivery.ts';
 import { formatBirthDate, formatDateTime } from '../../../../lib/labels.ts';
 import {
   notificationLabel,

@@ -10,7 +10,7 @@ import {
   distributionInput,
   readDistributionForm,
   type DistributionFormValues,
-} from '../../../../../lib/deliveries.ts';
+} from '../../../../../lib/delivery.ts';
 import { given, parseForm } from '../../../../../lib/forms.ts';
 import { reportsPath } from '../../../../../lib/reports.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { distributionFormValues } from '../../../../../lib/deliveries.ts';
+import { distributionFormValues } from '../../../../../lib/delivery.ts';
 import { formatDateTime } from '../../../../../lib/labels.ts';
 import { REPORT_READER_ROLES, reportsPath, TEMPLATE_EDITOR_ROLES } from '../../../../../lib/reports.ts';
 import { practiceContext } from '../../../../../server/practice.ts';
