@@ -112,6 +112,22 @@ export default tseslint.config(
             message: 'connectors, documents, hl7, dicom, db and schemas build on domain only.',
           },
           {
+            // @rayon/identity only until the organisation certificates move to @rayon/onboarding.
+            from: ['@rayon/delivery'],
+            allowOnly: [
+              '@rayon/domain',
+              '@rayon/db',
+              '@rayon/connectors',
+              '@rayon/documents',
+              '@rayon/hl7',
+              '@rayon/onboarding',
+              '@rayon/identity',
+            ],
+            scope: '@rayon/*',
+            message:
+              'delivery builds on onboarding and the lower packages; reporting depends on delivery, never the reverse.',
+          },
+          {
             from: ['@rayon/*'],
             exceptFrom: APPS,
             forbid: APPS,

@@ -144,7 +144,7 @@ describe('sends of validated reports', () => {
     view = await senior.reporting.validate.mutate({ id: reportId, revision: view.versions[1]!.revision });
     const v2 = view.versions[1]!.id;
 
-    expect(await trpcError(senior.deliveries.retry.mutate({ id: failedV1.id }))).toMatchObject({
+    expect(await trpcError(senior.delivery.retry.mutate({ id: failedV1.id }))).toMatchObject({
       code: 'CONFLICT',
       reason: 'delivery.version_replaced',
     });
@@ -156,7 +156,7 @@ describe('sends of validated reports', () => {
 
     // A failed send of the current version goes again.
     const failedV2 = await send(reportId, v2, 'failed');
-    expect((await senior.deliveries.retry.mutate({ id: failedV2.id })).status).toBe('pending');
+    expect((await senior.delivery.retry.mutate({ id: failedV2.id })).status).toBe('pending');
 
     // Withdrawal: its pending send is cancelled (nothing was delivered: no withdrawal is planned).
     await senior.reporting.withdraw.mutate({ id: reportId, reason: 'Erreur de côté' });
@@ -165,10 +165,10 @@ describe('sends of validated reports', () => {
       status: 'cancelled',
       reason: "Compte rendu retiré avant l'envoi : il n'est plus envoyé",
     });
-    const sends = await senior.deliveries.forReport.query({ reportId });
+    const sends = await senior.delivery.forReport.query({ reportId });
     expect(sends.filter((d) => d.action === 'withdraw')).toEqual([]);
     // And it cannot be tried again: its version is withdrawn.
-    expect(await trpcError(senior.deliveries.retry.mutate({ id: failedV2.id }))).toMatchObject({
+    expect(await trpcError(senior.delivery.retry.mutate({ id: failedV2.id }))).toMatchObject({
       code: 'CONFLICT',
       reason: 'delivery.version_withdrawn',
     });
@@ -180,15 +180,15 @@ describe('sends of validated reports', () => {
     const pfi = await send(reportId, v1, 'pending', 'pfi');
 
     // tRPC: the resident may not; the radiologist may, with a reason.
-    expect(await trpcError(resident.deliveries.cancel.mutate({ id: dmp.id }))).toMatchObject({
+    expect(await trpcError(resident.delivery.cancel.mutate({ id: dmp.id }))).toMatchObject({
       code: 'FORBIDDEN',
     });
-    const cancelled = await senior.deliveries.cancel.mutate({ id: dmp.id, reason: 'Envoyé par courrier' });
+    const cancelled = await senior.delivery.cancel.mutate({ id: dmp.id, reason: 'Envoyé par courrier' });
     expect(cancelled).toMatchObject({
       status: 'cancelled',
       reason: 'Annulé par BIDEAULT Jacques : Envoyé par courrier',
     });
-    expect(await trpcError(senior.deliveries.cancel.mutate({ id: dmp.id }))).toMatchObject({
+    expect(await trpcError(senior.delivery.cancel.mutate({ id: dmp.id }))).toMatchObject({
       code: 'CONFLICT',
       reason: 'delivery.not_pending',
     });
@@ -210,7 +210,7 @@ describe('sends of validated reports', () => {
       memberships: [{ tenant: b, roles: ['practice_admin', 'radiologist'] }],
     });
     const asB = h.trpc({ token: adminB.token, tenant: b.slug });
-    expect(await trpcError(asB.deliveries.cancel.mutate({ id: pfi.id }))).toMatchObject({
+    expect(await trpcError(asB.delivery.cancel.mutate({ id: pfi.id }))).toMatchObject({
       code: 'NOT_FOUND',
     });
     const keyB = await restKey(['reports:read', 'reports:write'], b, h.trpc({ token: adminB.token }));

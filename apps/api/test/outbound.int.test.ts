@@ -41,29 +41,29 @@ describe('the PFI address of the distribution settings', () => {
     '%s is refused at save time, naming pfi.host, and nothing is written',
     async (host) => {
       const api = await practiceAdmin(strict);
-      const before = await api.deliveries.settings.get.query();
-      const e = await trpcError(api.deliveries.settings.set.mutate(settings(host)));
+      const before = await api.delivery.settings.get.query();
+      const e = await trpcError(api.delivery.settings.set.mutate(settings(host)));
       expect(e).toMatchObject({ code: 'BAD_REQUEST', appCode: 'BAD_INPUT', field: 'pfi.host' });
       expect(e.message).toContain('internal address');
-      expect(await api.deliveries.settings.get.query()).toEqual(before);
+      expect(await api.delivery.settings.get.query()).toEqual(before);
     },
   );
 
   it('a public address is saved; so is a name that does not resolve (checked again at each send)', async () => {
     const api = await practiceAdmin(strict);
-    await api.deliveries.settings.set.mutate(settings('203.0.113.9'));
-    expect((await api.deliveries.settings.get.query()).pfi?.host).toBe('203.0.113.9');
-    await api.deliveries.settings.set.mutate(settings('pfi.chu.invalid'));
-    expect((await api.deliveries.settings.get.query()).pfi?.host).toBe('pfi.chu.invalid');
+    await api.delivery.settings.set.mutate(settings('203.0.113.9'));
+    expect((await api.delivery.settings.get.query()).pfi?.host).toBe('203.0.113.9');
+    await api.delivery.settings.set.mutate(settings('pfi.chu.invalid'));
+    expect((await api.delivery.settings.get.query()).pfi?.host).toBe('pfi.chu.invalid');
   });
 
   it('RAYON_OUTBOUND_ALLOW lets the platform allow its ranges, and only those', async () => {
     const api = await practiceAdmin(allowing);
-    await api.deliveries.settings.set.mutate(settings('127.0.0.1'));
-    expect((await api.deliveries.settings.get.query()).pfi?.host).toBe('127.0.0.1');
-    await api.deliveries.settings.set.mutate(settings('localhost'));
+    await api.delivery.settings.set.mutate(settings('127.0.0.1'));
+    expect((await api.delivery.settings.get.query()).pfi?.host).toBe('127.0.0.1');
+    await api.delivery.settings.set.mutate(settings('localhost'));
     for (const host of ['10.0.0.1', '169.254.169.254']) {
-      expect(await trpcError(api.deliveries.settings.set.mutate(settings(host)))).toMatchObject({
+      expect(await trpcError(api.delivery.settings.set.mutate(settings(host)))).toMatchObject({
         field: 'pfi.host',
       });
     }

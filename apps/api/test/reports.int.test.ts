@@ -568,14 +568,14 @@ describe('report lifecycle', () => {
       }),
     );
     attempts.push(
-      () => asB.deliveries.forReport.query({ reportId: report.id }),
-      () => asB.deliveries.attempts.query({ id: failedSend!.id }),
-      () => asB.deliveries.retry.mutate({ id: failedSend!.id }),
+      () => asB.delivery.forReport.query({ reportId: report.id }),
+      () => asB.delivery.attempts.query({ id: failedSend!.id }),
+      () => asB.delivery.retry.mutate({ id: failedSend!.id }),
     );
     for (const attempt of attempts) expect(await trpcError(attempt())).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await asB.deliveries.failed.query()).toEqual([]);
-    expect((await senior.deliveries.failed.query()).map((d) => d.id)).toContain(failedSend!.id);
-    expect((await senior.deliveries.forReport.query({ reportId: report.id })).map((d) => d.status)).toEqual([
+    expect(await asB.delivery.failed.query()).toEqual([]);
+    expect((await senior.delivery.failed.query()).map((d) => d.id)).toContain(failedSend!.id);
+    expect((await senior.delivery.forReport.query({ reportId: report.id })).map((d) => d.status)).toEqual([
       'failed',
     ]);
     expect(await asB.reporting.list.query({})).toEqual([]);
@@ -592,14 +592,14 @@ describe('report lifecycle', () => {
     const before = await senior.reporting.settings.get.query();
     await asAdminB.reporting.settings.setRgpdNotice.mutate({ rgpdNotice: 'Mentions de B' });
     expect(await senior.reporting.settings.get.query()).toEqual(before);
-    const distributionA = await senior.deliveries.settings.get.query();
-    await asAdminB.deliveries.settings.set.mutate({
+    const distributionA = await senior.delivery.settings.get.query();
+    await asAdminB.delivery.settings.set.mutate({
       dmp: true,
       mssante: { enabled: true, patient: true, mailbox: 'b@cabinet-b.mssante.fr' },
       pfi: { host: '203.0.113.2', port: 2575, receivingApplication: 'PFI-B', receivingFacility: 'CHU-B' },
     });
-    expect(await senior.deliveries.settings.get.query()).toEqual(distributionA);
-    expect((await asAdminB.deliveries.settings.get.query()).pfi?.receivingApplication).toBe('PFI-B');
+    expect(await senior.delivery.settings.get.query()).toEqual(distributionA);
+    expect((await asAdminB.delivery.settings.get.query()).pfi?.receivingApplication).toBe('PFI-B');
     const [siteA] = await desk.sites.list.query();
     expect(
       await trpcError(asAdminB.sites.setLetterhead.mutate({ id: siteA!.id, letterhead: 'Piraté' })),

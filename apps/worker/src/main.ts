@@ -1,11 +1,11 @@
 import { parseEncryptionKey } from '@rayon/connectors/certificates';
 import { outboundPolicy } from '@rayon/connectors/outbound';
 import { Database } from '@rayon/db';
+import { deploymentMailbox, deploymentSenders, readPemFile } from '@rayon/delivery';
 import { insiSettings } from '@rayon/identity';
 import pino from 'pino';
 import { deliveryOptions, loadEnv } from './env.ts';
 import { defaultHandlers } from './processor.ts';
-import { deploymentMailbox, deploymentSenders, readPemFile } from './senders.ts';
 import { startWorkerTier } from './worker.ts';
 
 const env = loadEnv();

@@ -1,16 +1,12 @@
 import { DELIVERY_TOPIC, loggableError, REPORT_DOCUMENTS_TOPIC, type Database } from '@rayon/db';
 import type { Destination, RetryPolicy } from '@rayon/domain';
-import type { DeliverySender } from '@rayon/reporting';
+import type { DeliverySender, MailboxReader } from '@rayon/delivery';
 import { DelayedError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { insiAutoJob, type IdentityJobSettings } from './jobs/identity.ts';
-import {
-  deliverySendJob,
-  REPORT_REMINDER_JOB,
-  reportDocumentsJob,
-  reportRemindersJob,
-} from './jobs/reports.ts';
-import { MAILBOX_JOB, mailboxJob, type MailboxReader } from './jobs/mailbox.ts';
+import { deliverySendJob } from './jobs/delivery.ts';
+import { REPORT_REMINDER_JOB, reportDocumentsJob, reportRemindersJob } from './jobs/reports.ts';
+import { MAILBOX_JOB, mailboxJob } from './jobs/mailbox.ts';
 import { deprovisionJob, provisionJob } from './jobs/tenancy.ts';
 import { jobData } from './payloads.ts';
 import type { JobData } from './queue.ts';

@@ -23,14 +23,13 @@ import {
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING, NOT_SENT_REASONS, type Destination } from '@rayon/domain';
-import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
+import { pfiSender, type DeliveryContext, type DeliverySender } from '@rayon/delivery';
 import type { Job } from 'bullmq';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { reportRemindersJob } from '../src/jobs/reports.ts';
 import { defaultHandlers } from '../src/processor.ts';
 import { createJobsQueue, type JobData } from '../src/queue.ts';
-import { pfiSender } from '../src/senders.ts';
 import { startWorkerTier } from '../src/worker.ts';
 import { cdaOf, messageType, setUpPractice, startHl7Peer, waitFor } from './support/practice.ts';
 
@@ -235,7 +234,7 @@ describe('distribution pipeline', () => {
       expect(pfi.reason).toContain("L'adresse de la PFI (127.0.0.1) désigne une adresse interne");
       expect(connections).toBe(0);
       // What the practice sees in the portal.
-      const [seen] = (await radiologist.deliveries.forReport.query({ reportId })).filter(
+      const [seen] = (await radiologist.delivery.forReport.query({ reportId })).filter(
         (d) => d.destination === 'pfi',
       );
       expect(seen!.reason).toContain('RAYON_OUTBOUND_ALLOW');
@@ -282,9 +281,9 @@ describe('distribution pipeline', () => {
         return d && d.status !== 'pending' ? d : undefined;
       }, 60_000);
       expect(pfi.status).toBe('failed');
-      const seen = await radiologist.deliveries.forReport.query({ reportId });
-      const attempts = await radiologist.deliveries.attempts.query({ id: pfi.id });
-      const failed = await radiologist.deliveries.failed.query();
+      const seen = await radiologist.delivery.forReport.query({ reportId });
+      const attempts = await radiologist.delivery.attempts.query({ id: pfi.id });
+      const failed = await radiologist.delivery.failed.query();
       for (const view of [seen, attempts, failed]) {
         expect(JSON.stringify(view)).not.toContain('SECRET-REMOTE-TEXT');
       }

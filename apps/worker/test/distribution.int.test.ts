@@ -34,7 +34,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { mailboxJob } from '../src/jobs/mailbox.ts';
 import { defaultHandlers } from '../src/processor.ts';
 import { outboundPolicy } from '@rayon/connectors/outbound';
-import { deploymentMailbox, deploymentSenders } from '../src/senders.ts';
+import { deploymentMailbox, deploymentSenders } from '@rayon/delivery';
 import { startWorkerTier } from '../src/worker.ts';
 import {
   cdaOf,

@@ -33,9 +33,8 @@ import { createDmpTestPki, startDmpSimulator, type DmpExchange, type DmpSimulato
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DMP_VISIBILITY_NOTHING_TO_UPDATE } from '../src/dmp.ts';
 import { defaultHandlers } from '../src/processor.ts';
-import { deploymentSenders } from '../src/senders.ts';
+import { deploymentSenders, DMP_VISIBILITY_NOTHING_TO_UPDATE } from '@rayon/delivery';
 import { startWorkerTier } from '../src/worker.ts';
 import {
   cdaOf,

@@ -18,7 +18,7 @@ import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } fr
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultHandlers } from '../src/processor.ts';
-import { deploymentSenders } from '../src/senders.ts';
+import { deploymentSenders } from '@rayon/delivery';
 import { startWorkerTier } from '../src/worker.ts';
 import { PAT_TROIS_INS, setUpPractice, simulatorDeployments, waitFor } from './support/practice.ts';
 

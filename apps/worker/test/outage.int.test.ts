@@ -31,7 +31,7 @@ import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/s
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultHandlers } from '../src/processor.ts';
-import { deploymentSenders } from '../src/senders.ts';
+import { deploymentSenders } from '@rayon/delivery';
 import { startWorkerTier } from '../src/worker.ts';
 import { PAT_TROIS_INS, setUpPractice, waitFor } from './support/practice.ts';
 

@@ -16,9 +16,10 @@ import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/s
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { deliverySendJob, reportDocumentsJob } from '../src/jobs/reports.ts';
+import { deliverySendJob } from '../src/jobs/delivery.ts';
+import { reportDocumentsJob } from '../src/jobs/reports.ts';
 import type { JobData } from '../src/queue.ts';
-import { deploymentSenders } from '../src/senders.ts';
+import { deploymentSenders } from '@rayon/delivery';
 import { setUpPractice, simulatorDeployments, startHl7Peer } from './support/practice.ts';
 
 const FINESS = '750712184';

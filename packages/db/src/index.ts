@@ -43,5 +43,5 @@ export * from './tenant/scheduling.ts';
 export * from './tenant/performed-steps.ts';
 export type { OpeningHours, ReportSigner } from './schema/tenant.ts';
 export * from './reporting/reports.ts';
-export * from './tenant/deliveries.ts';
-export * from './tenant/dmp.ts';
+export * from './delivery/deliveries.ts';
+export * from './delivery/dmp.ts';

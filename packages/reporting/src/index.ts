@@ -2,6 +2,4 @@
 export * from './reporting.ts';
 export * from './documents.ts';
 export * from './reminders.ts';
-export * from './deliveries.ts';
-export * from './receipts.ts';
 export * from './visibility.ts';

@@ -1,6 +1,6 @@
 /** The reporting area's use cases, each taking the caller's explicit context first. */
 import type { UseCaseContext } from '@rayon/db';
-import { planReportDeliveries } from './deliveries.ts';
+import { planReportDeliveries } from '@rayon/delivery';
 import { generateReportDocuments, type PracticeIdentity } from './documents.ts';
 import { readingUseCases, type ReportingDeps } from './reading.ts';
 import { remindProvisionalReports, requeueLostWork } from './reminders.ts';

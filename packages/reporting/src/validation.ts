@@ -35,7 +35,7 @@ import {
   type ReportStatus,
   type VisibilityChoice,
 } from '@rayon/domain';
-import { distributionSettings } from './deliveries.ts';
+import { distributionSettings } from '@rayon/delivery';
 import { assertDocumentsCanBeProduced } from './documents.ts';
 import { isPortalUser, stateOf, view, type ReportingDeps } from './reading.ts';
 import { actorWithProfile, change, current } from './writing.ts';

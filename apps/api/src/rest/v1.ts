@@ -4,7 +4,7 @@ import { restInputGuard } from '../http/input-guard.ts';
 import { currentContext } from '../services/deps.ts';
 import type { Services } from '../services/index.ts';
 import type { RestEnv } from './common.ts';
-import { registerDeliveryRoutes } from './deliveries.ts';
+import { registerDeliveryRoutes } from './delivery.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPatientRoutes } from './patients.ts';
 import { registerReportingRoutes } from './reporting.ts';

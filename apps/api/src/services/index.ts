@@ -1,12 +1,12 @@
 import { createApiKeyService } from './api-keys.ts';
 import { createAuthService } from './auth.ts';
 import { createCertificateService } from './certificates.ts';
+import { createDelivery } from '@rayon/delivery';
 import { createHl7Service } from './hl7.ts';
 import { createIdentityDocumentService } from './identity-documents.ts';
 import type { Deps } from './deps.ts';
 import { createPasswordService } from './passwords.ts';
 import { createPatientService } from './patients.ts';
-import { createDeliveryService } from './deliveries.ts';
 import { createReporting } from '@rayon/reporting';
 import { createSchedulingService } from './scheduling.ts';
 import { createSessionService } from './sessions.ts';
@@ -31,7 +31,7 @@ export function createServices(deps: Deps) {
     hl7: createHl7Service(deps),
     scheduling: createSchedulingService(deps),
     reporting: createReporting(deps),
-    deliveries: createDeliveryService(deps),
+    delivery: createDelivery(deps),
     patients: createPatientService(deps),
     certificates: createCertificateService(deps),
     identityDocuments: createIdentityDocumentService(deps),

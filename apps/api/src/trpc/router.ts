@@ -2,7 +2,7 @@ import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/do
 import { z } from 'zod';
 import { accountRouter, passwordResetProcedures, pscProcedures } from './account.ts';
 import { patientsRouter } from './patients.ts';
-import { deliveriesRouter } from './deliveries.ts';
+import { deliveryRouter } from './delivery.ts';
 import { reportingRouter } from './reporting.ts';
 import { CERTIFICATE_PURPOSE_IDS } from '@rayon/identity';
 import { schedulingRouter } from './scheduling.ts';
@@ -266,7 +266,7 @@ export const appRouter = router({
   certificates: certificatesRouter,
   scheduling: schedulingRouter,
   reporting: reportingRouter,
-  deliveries: deliveriesRouter,
+  delivery: deliveryRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,24 +1,13 @@
 import {
-  DELIVERY_TOPIC,
-  findReport,
   findTenantById,
-  listReportDocumentContents,
   listTenants,
   REPORT_DOCUMENTS_TOPIC,
   systemContext,
   toTenantRef,
   type Database,
 } from '@rayon/db';
-import {
-  asOriginal,
-  attemptDelivery,
-  createReporting,
-  distributionSettings,
-  frozenDescriptionOf,
-  type DeliverySender,
-} from '@rayon/reporting';
-import type { Destination, RetryPolicy } from '@rayon/domain';
-import { DelayedError, type Job } from 'bullmq';
+import { createReporting } from '@rayon/reporting';
+import type { Job } from 'bullmq';
 import { jobPayload } from '../payloads.ts';
 import type { JobData } from '../queue.ts';
 
@@ -67,64 +56,5 @@ export function reportRemindersJob(
       requeued += done.requeued;
     }
     return { opened, requeued };
-  };
-}
-
-/**
- * delivery.send: one attempt of one send (DMP, MSSanté, PFI), claimed, called outside any
- * transaction, recorded (see attemptDelivery). A send that must wait (its circuit open, its next
- * attempt later, another worker's claim) puts its job back, delayed until then, without spending
- * one of the queue's attempts; the maintenance hands back any due send whose job was lost.
- */
-export function deliverySendJob(
-  db: Database,
-  senders: Partial<Record<Destination, DeliverySender>>,
-  o: { policy?: RetryPolicy | undefined; leaseMs?: number | undefined } = {},
-) {
-  return async (job: Job<JobData>, token?: string) => {
-    const { deliveryId } = jobPayload(job, DELIVERY_TOPIC);
-    const tenant = job.data.tenantId
-      ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
-      : undefined;
-    if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
-    const result = await attemptDelivery(db, toTenantRef(tenant), deliveryId, {
-      senders,
-      policy: o.policy,
-      leaseMs: o.leaseMs,
-      async load(tx, delivery) {
-        // What was frozen with the version's documents, never the live data.
-        const docs = await listReportDocumentContents(tx, delivery.versionId);
-        const frozen = await frozenDescriptionOf(tx, tenant, delivery.versionId, docs);
-        const content = (kind: string) => {
-          const doc = docs.find((d) => d.kind === kind);
-          if (!doc) throw new Error(`the ${kind} of the version is not generated yet`);
-          return doc.content;
-        };
-        // Read when the send goes: announced meanwhile, it goes visible to the patient.
-        const report = (await findReport(tx, delivery.reportId))!;
-        const pdf = content('pdf');
-        let description = frozen.description;
-        let cda = content('cda');
-        // A correction going as an original (the earlier version never arrived there): no
-        // reference to a document the destination does not have, in the metadata or the CDA.
-        if (delivery.action === 'publish' && description.document.replaces) {
-          ({ description, cda } = asOriginal(description, pdf));
-        }
-        return {
-          description,
-          cda,
-          pdf,
-          settings: await distributionSettings(tx),
-          hiddenFromPatient: report.announcementRequired && report.announcedAt === null,
-          referrerMailbox: frozen.routing.referrerMailbox,
-        };
-      },
-    });
-    if (result.retryAt && token) {
-      // Back in the queue until its turn, without spending an attempt of the queue.
-      await job.moveToDelayed(result.retryAt.getTime(), token);
-      throw new DelayedError();
-    }
-    return result;
   };
 }

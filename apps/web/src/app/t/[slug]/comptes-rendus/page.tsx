@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AnnouncementPendingBadge, ReportStatusBadge } from '../../../../components/reports/badges.tsx';
 import { ExamStatusBadge, UrgencyBadge } from '../../../../components/scheduling/badges.tsx';
-import { failedDeliveriesPath } from '../../../../lib/deliveries.ts';
+import { failedDeliveriesPath } from '../../../../lib/delivery.ts';
 import { formatBirthDate, formatDateTime } from '../../../../lib/labels.ts';
 import {
   notificationLabel,
@@ -49,7 +49,7 @@ export default async function ReportsPage({
     load(() => api.reporting.list.query(filter.status ? { status: filter.status } : {})),
     writer ? load(() => api.reporting.templates.list.query()) : Promise.resolve([]),
     writer ? load(() => api.scheduling.examTypes.list.query()) : Promise.resolve([]),
-    load(() => api.deliveries.failed.query()),
+    load(() => api.delivery.failed.query()),
   ]);
   const typeLabel = (id: string | null) => examTypes.find((t) => t.id === id)?.label;
   const templateOptions = templates.map((t) => ({

@@ -2,11 +2,11 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '../../../../../components/auto-refresh.tsx';
-import { ReportDeliveries } from '../../../../../components/deliveries/report-deliveries.tsx';
+import { ReportDeliveries } from '../../../../../components/delivery/report-deliveries.tsx';
 import { IdentityStatusBadge } from '../../../../../components/patients/identity-badges.tsx';
 import { AnnouncementPendingBadge, ReportStatusBadge } from '../../../../../components/reports/badges.tsx';
 import { ExamStatusBadge, UrgencyBadge } from '../../../../../components/scheduling/badges.tsx';
-import { DELIVERY_RETRY_ROLES } from '../../../../../lib/deliveries.ts';
+import { DELIVERY_RETRY_ROLES } from '../../../../../lib/delivery.ts';
 import { isMinorOn, parisDate } from '@rayon/domain';
 import { formatBirthDate, formatDateTime, sexLabel } from '../../../../../lib/labels.ts';
 import { patientName, patientPath } from '../../../../../lib/patients.ts';
@@ -84,12 +84,12 @@ export default async function ReportPage({ params }: { params: Params }) {
   const announcement = report.announcement;
   const history = [...report.versions].reverse();
   // Where the validated versions went (DMP, MSSanté, PFI), with every attempt of each send.
-  const deliveries = await load(() => api.deliveries.forReport.query({ reportId: id }));
+  const deliveries = await load(() => api.delivery.forReport.query({ reportId: id }));
   const attempts = Object.fromEntries(
     await Promise.all(
       deliveries
         .filter((d) => d.attempts > 0)
-        .map(async (d) => [d.id, await load(() => api.deliveries.attempts.query({ id: d.id }))] as const),
+        .map(async (d) => [d.id, await load(() => api.delivery.attempts.query({ id: d.id }))] as const),
     ),
   );
   const sending = deliveries.some((d) => d.status === 'pending');
@@ -98,7 +98,7 @@ export default async function ReportPage({ params }: { params: Params }) {
   const validation = {
     minor: isMinorOn(patient.traits.birthDate, parisDate(new Date())),
     announcementPending: announcement.required && announcement.announcedAt === null,
-    dmp: editable ? (await load(() => api.deliveries.settings.get.query())).dmp : false,
+    dmp: editable ? (await load(() => api.delivery.settings.get.query())).dmp : false,
   };
 
   return (

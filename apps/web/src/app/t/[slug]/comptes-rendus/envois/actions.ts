@@ -10,7 +10,7 @@ import {
   distributionInput,
   readDistributionForm,
   type DistributionFormValues,
-} from '../../../../../lib/deliveries.ts';
+} from '../../../../../lib/delivery.ts';
 import { given, parseForm } from '../../../../../lib/forms.ts';
 import { reportsPath } from '../../../../../lib/reports.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';
@@ -29,7 +29,7 @@ export async function retryDeliveryAction(
   const attempt = previous.attempt + 1;
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    await api.deliveries.retry.mutate({ id: target.id });
+    await api.delivery.retry.mutate({ id: target.id });
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'CONFLICT' || info.code === 'CONFLICT')) {
@@ -64,7 +64,7 @@ export async function cancelDeliveryAction(
   if (!parsed.ok) return { attempt, error: parsed.errors.reason ?? null };
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    await api.deliveries.cancel.mutate({ id: target.id, ...parsed.data });
+    await api.delivery.cancel.mutate({ id: target.id, ...parsed.data });
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'CONFLICT' || info.code === 'CONFLICT')) {
@@ -98,7 +98,7 @@ export async function saveDistributionSettingsAction(
   const api = await apiForSession({ tenantSlug: slug });
   let saved: DistributionSettings = parsed.data;
   try {
-    saved = await api.deliveries.settings.set.mutate(parsed.data);
+    saved = await api.delivery.settings.set.mutate(parsed.data);
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && (info.appCode === 'BAD_INPUT' || info.code === 'BAD_REQUEST')) {

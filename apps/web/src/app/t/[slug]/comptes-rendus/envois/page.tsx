@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { DeliveryStatusBadge } from '../../../../../components/deliveries/badges.tsx';
-import { RetryButton } from '../../../../../components/deliveries/retry-button.tsx';
+import { DeliveryStatusBadge } from '../../../../../components/delivery/badges.tsx';
+import { RetryButton } from '../../../../../components/delivery/retry-button.tsx';
 import {
   attemptsLabel,
   deliveryActionLabel,
   DELIVERY_RETRY_ROLES,
   destinationLabel,
-} from '../../../../../lib/deliveries.ts';
+} from '../../../../../lib/delivery.ts';
 import { formatBirthDate, formatDateTime } from '../../../../../lib/labels.ts';
 import { REPORT_READER_ROLES, reportPath, reportsPath } from '../../../../../lib/reports.ts';
 import { patientDisplayName, usedNameNote } from '../../../../../lib/scheduling.ts';
@@ -29,7 +29,7 @@ export default async function FailedDeliveriesPage({ params }: { params: Params 
   if (!has(...REPORT_READER_ROLES)) notFound();
   const canRetry = has(...DELIVERY_RETRY_ROLES);
   const api = await apiForSession({ tenantSlug: slug });
-  const failed = await load(() => api.deliveries.failed.query());
+  const failed = await load(() => api.delivery.failed.query());
   return (
     <>
       <nav className="breadcrumb" aria-label="Fil d'Ariane">

@@ -3,7 +3,7 @@
 import { PFI_PROFILE_LABELS, PFI_PROFILES } from '@rayon/domain';
 import { useActionState, useState } from 'react';
 import { Field, FormError, FormNotice } from '../../../../../components/form.tsx';
-import type { DistributionFormValues } from '../../../../../lib/deliveries.ts';
+import type { DistributionFormValues } from '../../../../../lib/delivery.ts';
 import { saveDistributionSettingsAction, type DistributionSettingsState } from '../envois/actions.ts';
 
 /**

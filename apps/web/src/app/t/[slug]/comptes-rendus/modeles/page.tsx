@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { distributionFormValues } from '../../../../../lib/deliveries.ts';
+import { distributionFormValues } from '../../../../../lib/delivery.ts';
 import { formatDateTime } from '../../../../../lib/labels.ts';
 import { REPORT_READER_ROLES, reportsPath, TEMPLATE_EDITOR_ROLES } from '../../../../../lib/reports.ts';
 import { practiceContext } from '../../../../../server/practice.ts';
@@ -27,7 +27,7 @@ export default async function TemplatesPage({ params }: { params: Params }) {
     load(() => api.scheduling.examTypes.list.query()),
     load(() => api.reporting.settings.get.query()),
     load(() => api.sites.list.query()),
-    admin ? load(() => api.deliveries.settings.get.query()) : Promise.resolve(null),
+    admin ? load(() => api.delivery.settings.get.query()) : Promise.resolve(null),
   ]);
   const typeLabel = (id: string | null) =>
     id ? (examTypes.find((t) => t.id === id)?.label ?? '—') : 'Tous les examens';

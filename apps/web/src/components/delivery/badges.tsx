@@ -1,4 +1,4 @@
-import { deliveryStatusLabel } from '../../lib/deliveries.ts';
+import { deliveryStatusLabel } from '../../lib/delivery.ts';
 
 const TONES: Record<string, string> = {
   delivered: 'badge--active',

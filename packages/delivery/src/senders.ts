@@ -19,9 +19,9 @@ import { findActiveCertificate, recordAudit, type Database, type TenantTx } from
 import { formatParisDate, isAppError, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
 import { usableCertificate, type CertificatePurpose } from '@rayon/identity';
-import type { DeliveryContext, DeliverySender } from '@rayon/reporting';
+import type { DeliveryContext, DeliverySender } from './deliveries.ts';
 import { dmpSend } from './dmp.ts';
-import type { MailboxReader } from './jobs/mailbox.ts';
+import type { MailboxReader } from './receipts.ts';
 
 const PFI_ACTIONS: Record<string, CdaMessageAction> = {
   publish: 'initial',

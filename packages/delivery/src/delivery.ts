@@ -1,4 +1,11 @@
+/**
+ * The use cases of the delivery area, built once with what they need (`createDelivery(deps)`),
+ * each taking the explicit context of its caller first: the portal's and the public API's views
+ * and actions on the sends (where each went, what failed, retry, cancel, the practice's settings),
+ * and the worker's work (one attempt of a send, the reading of a practice's MSSanté mailbox).
+ */
 import {
+  audit,
   cancelDelivery,
   deliveryVersionState,
   findDelivery,
@@ -7,12 +14,14 @@ import {
   listDeliveries,
   listDeliveryAttempts,
   listReportDeliveries,
+  lockMailboxReading,
   putSetting,
   retryDelivery,
   userDisplayNames,
+  type Database,
   type DeliveryCircuitRow,
   type DeliveryRow,
-  type TenantTx,
+  type UseCaseContext,
 } from '@rayon/db';
 import {
   AppError,
@@ -22,10 +31,30 @@ import {
   supersededSend,
   type Destination,
   type DistributionSettings,
+  type RetryPolicy,
 } from '@rayon/domain';
-import { checkOutboundHost, outboundPolicy } from '@rayon/connectors/outbound';
-import { distributionSettings } from '@rayon/reporting';
-import { audit, currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+import { checkOutboundHost, outboundPolicy, type OutboundPolicy } from '@rayon/connectors/outbound';
+import {
+  attemptDelivery,
+  distributionSettings,
+  type DeliveryLoad,
+  type DeliverySender,
+} from './deliveries.ts';
+import { mailboxCursor, recordMailboxMessage, type MailboxReader } from './receipts.ts';
+
+export interface DeliveryDeps {
+  db: Database;
+  /** Where practices' own destinations (the PFI) may be (RAYON_OUTBOUND_ALLOW); unset: nothing internal. */
+  outbound?: OutboundPolicy | undefined;
+  /** The senders of the destinations this deployment reaches (DMP, MSSanté, PFI): the worker's. */
+  senders?: Partial<Record<Destination, DeliverySender>> | undefined;
+  /** How long sends are retried (backoff cap, horizon); unset: DEFAULT_RETRY_POLICY. */
+  policy?: RetryPolicy | undefined;
+  /** The lease of a send's claim; unset: DELIVERY_LEASE_MS. */
+  leaseMs?: number | undefined;
+  /** The reader of the practices' MSSanté mailboxes (DSN/MDN), when this deployment sends mails. */
+  mailbox?: MailboxReader | undefined;
+}
 
 /** Why a pending send waits: its destination's circuit is open (unavailable since, next probe). */
 const waitingOf = (d: DeliveryRow, circuits: DeliveryCircuitRow[]) => {
@@ -66,12 +95,18 @@ const refused = (
 ) => new AppError('CONFLICT', message, { reason });
 
 /** The distribution of validated reports: where each went, what failed, the practice's settings. */
-export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps) {
-  const inTenant = <T>(fn: (tx: TenantTx) => Promise<T>) => db.withTenant(requireTenant(), fn);
+export function createDelivery({
+  db,
+  outbound = outboundPolicy(),
+  senders = {},
+  policy,
+  leaseMs,
+  mailbox,
+}: DeliveryDeps) {
   return {
     /** Each destination of a report's versions, with its state. */
-    forReport: (reportId: string) =>
-      inTenant(async (tx) => {
+    forReport: (ctx: UseCaseContext, reportId: string) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         if (!(await findReport(tx, reportId)))
           throw new AppError('NOT_FOUND', 'report not found', { reason: 'reporting.report.not_found' });
         const circuits = await listCircuits(tx);
@@ -79,8 +114,8 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
       }),
 
     /** The sends that need a person: failed for good (the dead-letter list). */
-    failed: () =>
-      inTenant(async (tx) =>
+    failed: (ctx: UseCaseContext) =>
+      db.withTenant(ctx.tenant, async (tx) =>
         (await listDeliveries(tx, ['failed'])).map((r) => ({
           ...view(r.delivery),
           accessionNumber: r.accessionNumber,
@@ -89,8 +124,8 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
       ),
 
     /** Every attempt of one send: when, outcome, the remote answer. */
-    attempts: (id: string) =>
-      inTenant(async (tx) => {
+    attempts: (ctx: UseCaseContext, id: string) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         if (!(await findDelivery(tx, id))) throw new AppError('NOT_FOUND', 'delivery not found');
         return (await listDeliveryAttempts(tx, id)).map((a) => ({
           at: a.at.toISOString(),
@@ -101,8 +136,8 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
       }),
 
     /** Tries a failed send again; never a send of a version replaced or withdrawn since. */
-    retry: (id: string) =>
-      inTenant(async (tx) => {
+    retry: (ctx: UseCaseContext, id: string) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const d = await findDelivery(tx, id);
         if (!d) throw new AppError('NOT_FOUND', 'delivery not found');
         const version = await deliveryVersionState(tx, d.versionId);
@@ -112,46 +147,75 @@ export function createDeliveryService({ db, outbound = outboundPolicy() }: Deps)
             version.status === 'withdrawn' ? 'delivery.version_withdrawn' : 'delivery.version_replaced',
           );
         }
-        if (!(await retryDelivery(tx, id, currentContext().requestId))) {
+        if (!(await retryDelivery(tx, id, ctx.requestId))) {
           throw new AppError('CONFLICT', 'only a failed send can be tried again');
         }
-        await audit(tx, 'delivery.retried', id);
+        await audit(ctx, tx, 'delivery.retried', id);
         return view((await findDelivery(tx, id))!);
       }),
 
     /** Cancels one pending send (« Annuler l'envoi »): it is never sent; who and why are kept. */
-    cancel: (id: string, reason?: string | undefined) =>
-      inTenant(async (tx) => {
+    cancel: (ctx: UseCaseContext, id: string, reason?: string | undefined) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         if (!(await findDelivery(tx, id))) throw new AppError('NOT_FOUND', 'delivery not found');
-        const actor = currentActor();
+        const actor = ctx.actor;
         const who =
           (actor.type === 'user' && actor.id
             ? (await userDisplayNames(tx, [actor.id])).get(actor.id)
             : undefined) ?? (actor.type === 'api_key' ? 'une clé d’API' : 'un membre du cabinet');
         const why = reason?.trim() || null;
-        if (
-          !(await cancelDelivery(tx, id, DELIVERY_REASONS.cancelledBy(who, why), currentContext().requestId))
-        ) {
+        if (!(await cancelDelivery(tx, id, DELIVERY_REASONS.cancelledBy(who, why), ctx.requestId))) {
           throw refused('only a pending send can be cancelled', 'delivery.not_pending');
         }
-        await audit(tx, 'delivery.cancelled', id, why ? { reason: why } : undefined);
+        await audit(ctx, tx, 'delivery.cancelled', id, why ? { reason: why } : undefined);
         return view((await findDelivery(tx, id))!);
       }),
 
-    settings: () => inTenant(distributionSettings),
+    settings: (ctx: UseCaseContext) => db.withTenant(ctx.tenant, distributionSettings),
 
     /**
      * The PFI's host may not be an internal address (loopback, private, link-local, metadata)
      * unless the platform allows it (RAYON_OUTBOUND_ALLOW): checked here, before anything is
      * written (a DNS lookup, outside the transaction), and again by the worker at each send.
      */
-    setSettings: async (settings: DistributionSettings) => {
+    setSettings: async (ctx: UseCaseContext, settings: DistributionSettings) => {
       if (settings.pfi) await checkOutboundHost(settings.pfi.host, outbound, 'pfi.host');
-      return inTenant(async (tx) => {
+      return db.withTenant(ctx.tenant, async (tx) => {
         await putSetting(tx, DISTRIBUTION_SETTING, settings);
-        await audit(tx, 'distribution.settings-changed', 'settings');
+        await audit(ctx, tx, 'distribution.settings-changed', 'settings');
         return settings;
       });
     },
+
+    /**
+     * One attempt of one send (see attemptDelivery): claimed, sent outside any transaction by the
+     * sender of its destination, recorded. `load` gives the sender what was frozen with the
+     * version (its documents and description: the reporting area's).
+     */
+    send: (ctx: UseCaseContext, deliveryId: string, load: DeliveryLoad) =>
+      attemptDelivery(db, ctx.tenant, deliveryId, { senders, load, policy, leaseMs, now: ctx.now }),
+
+    /**
+     * Reads the practice's applicative mailbox (when it sends by MSSanté) in one transaction: each
+     * notification past the cursor updates its send (see receipts.ts). Returns the messages read.
+     */
+    readMailbox: (ctx: UseCaseContext) =>
+      db.withTenant(ctx.tenant, async (tx) => {
+        const settings = await distributionSettings(tx);
+        if (!mailbox || !settings.mssante.enabled || !settings.mssante.mailbox) return 0;
+        // Another reading of this mailbox is under way (a slow one overlapping): it does the work.
+        if (!(await lockMailboxReading(tx))) return 0;
+        const since = await mailboxCursor(tx);
+        const r = await mailbox(
+          ctx.tenant,
+          settings.mssante.mailbox,
+          since,
+          ({ uid, uidValidity, notification }) =>
+            recordMailboxMessage(tx, { uidValidity, lastUid: uid }, notification, ctx.now()).then(
+              () => undefined,
+            ),
+        );
+        return r.read;
+      }),
   };
 }

@@ -21,9 +21,9 @@ import type { ApiClient } from '../server/api.ts';
 import { given, integerOrText } from './forms.ts';
 
 /** What the API answers (the portal's vocabulary for the distribution of validated reports). */
-export type DeliveryView = Awaited<ReturnType<ApiClient['deliveries']['forReport']['query']>>[number];
-export type FailedDeliveryView = Awaited<ReturnType<ApiClient['deliveries']['failed']['query']>>[number];
-export type DeliveryAttemptView = Awaited<ReturnType<ApiClient['deliveries']['attempts']['query']>>[number];
+export type DeliveryView = Awaited<ReturnType<ApiClient['delivery']['forReport']['query']>>[number];
+export type FailedDeliveryView = Awaited<ReturnType<ApiClient['delivery']['failed']['query']>>[number];
+export type DeliveryAttemptView = Awaited<ReturnType<ApiClient['delivery']['attempts']['query']>>[number];
 
 /** Roles who may send a failed delivery again, or cancel a pending one (the API's retry, cancel). */
 export const DELIVERY_RETRY_ROLES: TenantRole[] = ['practice_admin', 'secretary', 'radiologist'];

@@ -10,7 +10,7 @@ import {
   unavailableLabel,
   type DeliveryAttemptView,
   type DeliveryView,
-} from '../../lib/deliveries.ts';
+} from '../../lib/delivery.ts';
 import { DeliveryStatusBadge } from './badges.tsx';
 import { CancelDeliveryButton } from './cancel-button.tsx';
 import { RetryButton } from './retry-button.tsx';

@@ -12,7 +12,7 @@ import {
   readDistributionForm,
   receiptLabel,
   type DistributionFormValues,
-} from './deliveries.ts';
+} from './delivery.ts';
 import { parseForm } from './forms.ts';
 
 /** What the settings action does: the form read into the shared schema's input, parsed there. */

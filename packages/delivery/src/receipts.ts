@@ -12,6 +12,7 @@ import {
   insertDeliveryAttempt,
   putSetting,
   updateDelivery,
+  type TenantRef,
   type TenantTx,
 } from '@rayon/db';
 import { notificationEffect, type MailNotification, type Receipt } from '@rayon/domain';
@@ -25,6 +26,20 @@ export interface MailboxCursor {
 }
 
 const MAIL_DESTINATIONS = ['mssante_referrer', 'mssante_patient'] as const;
+
+export interface MailboxMessage {
+  uid: number;
+  uidValidity: string;
+  notification: (MailNotification & { originalMessageId: string | null }) | null;
+}
+
+/** Reads a practice's mailbox past `since`, handing each message over in order. */
+export type MailboxReader = (
+  tenant: TenantRef,
+  mailbox: string,
+  since: MailboxCursor | null,
+  handle: (m: MailboxMessage) => Promise<void>,
+) => Promise<{ read: number }>;
 
 export const mailboxCursor = async (tx: TenantTx): Promise<MailboxCursor | null> =>
   (await getSetting(tx, MAILBOX_CURSOR_SETTING)) ?? null;

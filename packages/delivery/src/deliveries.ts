@@ -54,7 +54,6 @@ import {
   type DistributionSettings,
   type RetryPolicy,
 } from '@rayon/domain';
-import type { DescriptionRouting } from './documents.ts';
 
 export async function distributionSettings(tx: TenantTx): Promise<DistributionSettings> {
   return { ...DEFAULT_DISTRIBUTION, ...(await getSetting(tx, DISTRIBUTION_SETTING)) };
@@ -88,7 +87,8 @@ export async function planReportDeliveries(
   versionId: string,
   description: ReportDocument,
   requestId: string | null,
-  routing: DescriptionRouting,
+  /** Where the sends go, as frozen with the version's description (@rayon/reporting's routing). */
+  routing: { referrerMailbox: string | null },
 ): Promise<DeliveryRow[]> {
   const versions = await listVersionsOfReportOf(tx, versionId);
   const version = versions.find((v) => v.id === versionId)!;

@@ -23,7 +23,7 @@ import {
   traceDmpIdentityDifference,
 } from '@rayon/db';
 import { dmpExistenceOutcome, needsDmpExistenceCheck } from '@rayon/domain';
-import type { DeliveryContext, DeliveryResult } from '@rayon/reporting';
+import type { DeliveryContext, DeliveryResult } from './deliveries.ts';
 
 /** A visibility update with nothing to update: the publication did not reach the DMP. */
 export const DMP_VISIBILITY_NOTHING_TO_UPDATE =

@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { cancelDeliveryInput } from '@rayon/schemas/delivery';
+import { useCaseContext } from '../context.ts';
 import type { Services } from '../services/index.ts';
 import { conflictResponse, errors, notFound, routeBase, type RestEnv } from './common.ts';
 
@@ -87,13 +88,15 @@ const cancel = createRoute({
 });
 
 /** /api/v1: the sends of validated reports. */
-export function registerDeliveryRoutes(app: OpenAPIHono<RestEnv>, { deliveries }: Services) {
+export function registerDeliveryRoutes(app: OpenAPIHono<RestEnv>, { delivery }: Services) {
   app.openapi(forReport, async (c) =>
-    c.json({ data: await deliveries.forReport(c.req.valid('param').id) }, 200),
+    c.json({ data: await delivery.forReport(useCaseContext(), c.req.valid('param').id) }, 200),
   );
-  app.openapi(retry, async (c) => c.json(await deliveries.retry(c.req.valid('param').id), 200));
+  app.openapi(retry, async (c) =>
+    c.json(await delivery.retry(useCaseContext(), c.req.valid('param').id), 200),
+  );
   app.openapi(cancel, async (c) => {
     const body = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json') : {};
-    return c.json(await deliveries.cancel(c.req.valid('param').id, body?.reason), 200);
+    return c.json(await delivery.cancel(useCaseContext(), c.req.valid('param').id, body?.reason), 200);
   });
 }
