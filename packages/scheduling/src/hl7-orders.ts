@@ -1,11 +1,10 @@
 /**
  * What an order message (ORM^O01, OMI^O23) does to the practice's orders, in the caller's
  * transaction: NW creates the order (for the patient the inbound channel found or created from
- * the PID), XO changes it, CA
- * cancels it, SR records the exam done at the placer's site. A refusal throws before the
- * transaction commits, so nothing of the message is kept half-done. A completed or cancelled
- * order never leaves that status: XO, CA (of a completed order) and SR (of a cancelled one) are
- * refused with ERR 207 at ORC-1.
+ * the PID), XO changes it, CA cancels it, SR records the exam done at the placer's site. A
+ * refusal throws before the transaction commits, so nothing of the message is kept half-done. A
+ * completed or cancelled order never leaves that status: XO, CA (of a completed order) and SR (of
+ * a cancelled one) are refused with ERR 207 at ORC-1.
  */
 import {
   cancelOrderAndExams,

@@ -54,6 +54,7 @@ export function orderUseCases({ db }: SchedulingDeps) {
           clinicalInfo: input.clinicalInfo ?? null,
           placerOrderNumber: input.placerOrderNumber ?? null,
           status: 'requested',
+          // Made with an API key: through the public API; else at the desk (portal).
           source: ctx.actor.type === 'api_key' ? 'api' : 'desk',
         });
         await audit(ctx, tx, 'order.created', order.id, { exams: order.exams.length });
