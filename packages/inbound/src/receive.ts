@@ -28,9 +28,9 @@ import {
   type Hl7Message,
   type SniffedHeader,
 } from '@rayon/hl7';
+import { applyOrders } from '@rayon/scheduling';
 import { createHash, randomUUID } from 'node:crypto';
-import { applyAdt } from './adt.ts';
-import { applyOrders } from './orders.ts';
+import { applyAdt, findOrCreatePatient } from './adt.ts';
 
 export interface InboundDeps {
   db: Database;
@@ -102,7 +102,9 @@ export function createInbound(deps: InboundDeps) {
         const warnings: AckError[] = [];
         if (header.messageCode === 'ADT') patientId = await applyAdt(tx, parseAdt(msg), ctx, warnings);
         else if (header.messageCode === 'ORM' || header.messageCode === 'OMI') {
-          patientId = await applyOrders(tx, parseOrders(msg), ctx);
+          const event = parseOrders(msg);
+          patientId = (await findOrCreatePatient(tx, event.patient, ctx)).id;
+          await applyOrders(tx, event.orders, patientId, ctx);
         } else {
           throw new Hl7Error(
             'unsupported',

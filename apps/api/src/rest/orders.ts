@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { bookInput, createOrderInput, ordersToScheduleInput } from '@rayon/schemas/scheduling';
+import { useCaseContext } from '../context.ts';
 import type { Services } from '../services/index.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
 
@@ -181,18 +182,22 @@ const orderJson = (o: OrderWithExams) => ({
 });
 
 export function registerOrderRoutes(app: OpenAPIHono<RestEnv>, { scheduling }: Services) {
-  app.openapi(create, async (c) => c.json(orderJson(await scheduling.createOrder(c.req.valid('json'))), 201));
+  app.openapi(create, async (c) =>
+    c.json(orderJson(await scheduling.createOrder(useCaseContext(), c.req.valid('json'))), 201),
+  );
   // Before /orders/{id}: the first matching route answers.
   app.openapi(toSchedule, async (c) =>
-    c.json({ data: await scheduling.ordersToSchedule(c.req.valid('query')) }, 200),
+    c.json({ data: await scheduling.ordersToSchedule(useCaseContext(), c.req.valid('query')) }, 200),
   );
-  app.openapi(get, async (c) => c.json(orderJson(await scheduling.getOrder(c.req.valid('param').id)), 200));
+  app.openapi(get, async (c) =>
+    c.json(orderJson(await scheduling.getOrder(useCaseContext(), c.req.valid('param').id)), 200),
+  );
   app.openapi(cancel, async (c) =>
-    c.json(orderJson(await scheduling.cancelOrder(c.req.valid('param').id)), 200),
+    c.json(orderJson(await scheduling.cancelOrder(useCaseContext(), c.req.valid('param').id)), 200),
   );
   app.openapi(book, async (c) => {
     const b = c.req.valid('json');
-    const a = await scheduling.book({ ...b, startsAt: new Date(b.startsAt) });
+    const a = await scheduling.book(useCaseContext(), { ...b, startsAt: new Date(b.startsAt) });
     return c.json(
       {
         id: a.id,

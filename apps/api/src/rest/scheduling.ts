@@ -5,6 +5,7 @@ import {
   referrerInput,
   updateReferrerInput,
 } from '@rayon/schemas/scheduling';
+import { useCaseContext } from '../context.ts';
 import type { Services } from '../services/index.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
 import { PatientDisplaySchema } from './orders.ts';
@@ -176,7 +177,7 @@ export function registerSchedulingRoutes(app: OpenAPIHono<RestEnv>, { scheduling
   app.openapi(availability, async (c) => {
     const q = c.req.valid('query');
     return c.json(
-      await scheduling.availability({
+      await scheduling.availability(useCaseContext(), {
         examTypeId: q.examTypeId,
         from: new Date(q.from),
         to: new Date(q.to),
@@ -190,7 +191,7 @@ export function registerSchedulingRoutes(app: OpenAPIHono<RestEnv>, { scheduling
   });
   app.openapi(appointments, async (c) => {
     const q = c.req.valid('query');
-    const data = await scheduling.appointments({
+    const data = await scheduling.appointments(useCaseContext(), {
       from: new Date(q.from),
       to: new Date(q.to),
       modalityId: q.modalityId,
@@ -199,14 +200,20 @@ export function registerSchedulingRoutes(app: OpenAPIHono<RestEnv>, { scheduling
   });
   app.openapi(rooms, async (c) =>
     c.json(
-      { data: (await scheduling.listRooms()).map(({ id, siteId, name }) => ({ id, siteId, name })) },
+      {
+        data: (await scheduling.listRooms(useCaseContext())).map(({ id, siteId, name }) => ({
+          id,
+          siteId,
+          name,
+        })),
+      },
       200,
     ),
   );
   app.openapi(modalities, async (c) =>
     c.json(
       {
-        data: (await scheduling.listModalities()).map(
+        data: (await scheduling.listModalities(useCaseContext())).map(
           ({ id, roomId, name, type, aeTitle, openingHours, retiredAt }) => ({
             id,
             roomId,
@@ -224,7 +231,7 @@ export function registerSchedulingRoutes(app: OpenAPIHono<RestEnv>, { scheduling
   app.openapi(examTypes, async (c) =>
     c.json(
       {
-        data: (await scheduling.listExamTypes()).map(
+        data: (await scheduling.listExamTypes(useCaseContext())).map(
           ({ id, label, ccamCode, loincCode, loincLabel, modalityType, durationMinutes, preparation }) => ({
             id,
             label,
@@ -240,13 +247,18 @@ export function registerSchedulingRoutes(app: OpenAPIHono<RestEnv>, { scheduling
     ),
   );
   app.openapi(referrers, async (c) =>
-    c.json({ data: (await scheduling.listReferrers()).map(referrerJson) }, 200),
+    c.json({ data: (await scheduling.listReferrers(useCaseContext())).map(referrerJson) }, 200),
   );
   app.openapi(createReferrer, async (c) =>
-    c.json(referrerJson(await scheduling.createReferrer(c.req.valid('json'))), 201),
+    c.json(referrerJson(await scheduling.createReferrer(useCaseContext(), c.req.valid('json'))), 201),
   );
   app.openapi(updateReferrer, async (c) =>
-    c.json(referrerJson(await scheduling.updateReferrer(c.req.valid('param').id, c.req.valid('json'))), 200),
+    c.json(
+      referrerJson(
+        await scheduling.updateReferrer(useCaseContext(), c.req.valid('param').id, c.req.valid('json')),
+      ),
+      200,
+    ),
   );
 }
 

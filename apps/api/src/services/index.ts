@@ -1,3 +1,4 @@
+import { createScheduling } from '@rayon/scheduling';
 import { createApiKeyService } from './api-keys.ts';
 import { createAuthService } from './auth.ts';
 import { createCertificateService } from './certificates.ts';
@@ -8,7 +9,6 @@ import type { Deps } from './deps.ts';
 import { createPasswordService } from './passwords.ts';
 import { createPatientService } from './patients.ts';
 import { createReporting } from '@rayon/reporting';
-import { createSchedulingService } from './scheduling.ts';
 import { createSessionService } from './sessions.ts';
 import { createSecurityService } from './security.ts';
 import { createSiteService } from './sites.ts';
@@ -29,7 +29,7 @@ export function createServices(deps: Deps) {
     sites: createSiteService(deps),
     staff,
     hl7: createHl7Service(deps),
-    scheduling: createSchedulingService(deps),
+    scheduling: createScheduling(deps),
     reporting: createReporting(deps),
     delivery: createDelivery(deps),
     patients: createPatientService(deps),

@@ -27,76 +27,78 @@ const MODALITY_STAFF: TenantRole[] = ['practice_admin', 'technologist'];
 
 export const schedulingRouter = router({
   rooms: router({
-    list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listRooms()),
+    list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listRooms(ctx.uc)),
     create: tenantProcedure(ADMIN)
       .input(roomInput)
-      .mutation(({ ctx, input }) => ctx.services.scheduling.createRoom(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.createRoom(ctx.uc, input)),
   }),
   modalities: router({
-    list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listModalities()),
+    list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listModalities(ctx.uc)),
     create: tenantProcedure(ADMIN)
       .input(modalityInput)
-      .mutation(({ ctx, input }) => ctx.services.scheduling.createModality(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.createModality(ctx.uc, input)),
     setOpeningHours: tenantProcedure(ADMIN)
       .input(z.strictObject({ id: z.uuid(), openingHours }))
-      .mutation(({ ctx, input }) => ctx.services.scheduling.setOpeningHours(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.setOpeningHours(ctx.uc, input)),
     /** Who may speak DICOM for the modality: calling AE titles, source addresses, certificates. */
     setCallers: tenantProcedure(ADMIN)
       .input(z.strictObject({ id: z.uuid(), ...modalityCallersInput }))
-      .mutation(({ ctx, input }) => ctx.services.scheduling.setModalityCallers(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.setModalityCallers(ctx.uc, input)),
     retire: tenantProcedure(ADMIN)
       .input(z.strictObject({ id: z.uuid() }))
-      .mutation(({ ctx, input }) => ctx.services.scheduling.retireModality(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.retireModality(ctx.uc, input)),
     reactivate: tenantProcedure(ADMIN)
       .input(z.strictObject({ id: z.uuid() }))
-      .mutation(({ ctx, input }) => ctx.services.scheduling.reactivateModality(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.reactivateModality(ctx.uc, input)),
     delete: tenantProcedure(ADMIN)
       .input(z.strictObject({ id: z.uuid() }))
-      .mutation(({ ctx, input }) => ctx.services.scheduling.deleteModality(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.deleteModality(ctx.uc, input)),
   }),
   examTypes: router({
-    list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listExamTypes()),
+    list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listExamTypes(ctx.uc)),
     create: tenantProcedure(ADMIN)
       .input(examTypeInput)
-      .mutation(({ ctx, input }) => ctx.services.scheduling.createExamType(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.createExamType(ctx.uc, input)),
   }),
   referrers: router({
-    list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listReferrers()),
+    list: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.listReferrers(ctx.uc)),
     get: tenantProcedure(STAFF)
       .input(z.strictObject({ id: z.uuid() }))
-      .query(({ ctx, input }) => ctx.services.scheduling.getReferrer(input.id)),
+      .query(({ ctx, input }) => ctx.services.scheduling.getReferrer(ctx.uc, input.id)),
     create: tenantProcedure(DESK)
       .input(referrerInput)
-      .mutation(({ ctx, input }) => ctx.services.scheduling.createReferrer(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.createReferrer(ctx.uc, input)),
     update: tenantProcedure(DESK)
       .input(updateReferrerInput)
-      .mutation(({ ctx, input: { id, ...details } }) => ctx.services.scheduling.updateReferrer(id, details)),
+      .mutation(({ ctx, input: { id, ...details } }) =>
+        ctx.services.scheduling.updateReferrer(ctx.uc, id, details),
+      ),
   }),
   orders: router({
     create: tenantProcedure(DESK)
       .input(createOrderInput)
-      .mutation(({ ctx, input }) => ctx.services.scheduling.createOrder(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.createOrder(ctx.uc, input)),
     get: tenantProcedure(STAFF)
       .input(z.strictObject({ id: z.uuid() }))
-      .query(({ ctx, input }) => ctx.services.scheduling.getOrder(input.id)),
+      .query(({ ctx, input }) => ctx.services.scheduling.getOrder(ctx.uc, input.id)),
     cancel: tenantProcedure(DESK)
       .input(z.strictObject({ id: z.uuid() }))
-      .mutation(({ ctx, input }) => ctx.services.scheduling.cancelOrder(input.id)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.cancelOrder(ctx.uc, input.id)),
     /** Demandes with exams still to schedule. */
     toSchedule: tenantProcedure(STAFF)
       .input(ordersToScheduleInput)
-      .query(({ ctx, input }) => ctx.services.scheduling.ordersToSchedule(input)),
+      .query(({ ctx, input }) => ctx.services.scheduling.ordersToSchedule(ctx.uc, input)),
   }),
   appointments: router({
     book: tenantProcedure(DESK)
       .input(bookInput)
       .mutation(({ ctx, input }) =>
-        ctx.services.scheduling.book({ ...input, startsAt: new Date(input.startsAt) }),
+        ctx.services.scheduling.book(ctx.uc, { ...input, startsAt: new Date(input.startsAt) }),
       ),
     list: tenantProcedure(STAFF)
       .input(appointmentsInput)
       .query(({ ctx, input }) =>
-        ctx.services.scheduling.appointments({
+        ctx.services.scheduling.appointments(ctx.uc, {
           from: new Date(input.from),
           to: new Date(input.to),
           modalityId: input.modalityId,
@@ -107,7 +109,7 @@ export const schedulingRouter = router({
   availability: tenantProcedure(STAFF)
     .input(availabilityInput)
     .query(({ ctx, input }) =>
-      ctx.services.scheduling.availability({
+      ctx.services.scheduling.availability(ctx.uc, {
         examTypeId: input.examTypeId,
         from: new Date(input.from),
         to: new Date(input.to),
@@ -121,13 +123,13 @@ export const schedulingRouter = router({
   day: tenantProcedure(STAFF)
     .input(z.strictObject({ date: calendarDate, modalityId: z.uuid().optional() }))
     .query(({ ctx, input }) =>
-      ctx.services.scheduling.schedule({ from: input.date, days: 1, modalityId: input.modalityId }),
+      ctx.services.scheduling.schedule(ctx.uc, { from: input.date, days: 1, modalityId: input.modalityId }),
     ),
   /** A modality's week (Monday to Sunday) holding `date`. */
   week: tenantProcedure(STAFF)
     .input(z.strictObject({ date: calendarDate, modalityId: z.uuid() }))
     .query(({ ctx, input }) =>
-      ctx.services.scheduling.schedule({
+      ctx.services.scheduling.schedule(ctx.uc, {
         from: startOfWeek(input.date),
         days: 7,
         modalityId: input.modalityId,
@@ -135,10 +137,10 @@ export const schedulingRouter = router({
     ),
   /** The Modality Worklist's name matching: accents significant, or not (`NOEL*` finds NOËL). */
   worklist: router({
-    get: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.worklistMatching()),
+    get: tenantProcedure(STAFF).query(({ ctx }) => ctx.services.scheduling.worklistMatching(ctx.uc)),
     set: tenantProcedure(ADMIN)
       .input(z.strictObject({ accentInsensitiveNames: z.boolean() }))
-      .mutation(({ ctx, input }) => ctx.services.scheduling.setWorklistMatching(input)),
+      .mutation(({ ctx, input }) => ctx.services.scheduling.setWorklistMatching(ctx.uc, input)),
   }),
   exams: router({
     setStatus: tenantProcedure(['practice_admin', 'secretary', 'technologist'])
@@ -155,7 +157,7 @@ export const schedulingRouter = router({
         ) {
           throw new AppError('FORBIDDEN', `this needs one of the roles: ${MODALITY_STAFF.join(', ')}`);
         }
-        return ctx.services.scheduling.setExamStatus(input);
+        return ctx.services.scheduling.setExamStatus(ctx.uc, input);
       }),
   }),
 });

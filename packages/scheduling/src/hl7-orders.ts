@@ -1,10 +1,10 @@
 /**
  * What an order message (ORM^O01, OMI^O23) does to the practice's orders, in the caller's
- * transaction: NW creates the order (patient found or created from PID), XO changes it, CA
- * cancels it, SR records the exam done at the placer's site. A refusal throws before the
- * transaction commits, so nothing of the message is kept half-done. A completed or cancelled
- * order never leaves that status: XO, CA (of a completed order) and SR (of a cancelled one) are
- * refused with ERR 207 at ORC-1.
+ * transaction: NW creates the order (for the patient the inbound channel found or created from
+ * the PID), XO changes it, CA cancels it, SR records the exam done at the placer's site. A
+ * refusal throws before the transaction commits, so nothing of the message is kept half-done. A
+ * completed or cancelled order never leaves that status: XO, CA (of a completed order) and SR (of
+ * a cancelled one) are refused with ERR 207 at ORC-1.
  */
 import {
   cancelOrderAndExams,
@@ -19,13 +19,18 @@ import {
   recordAudit,
   setExamStatus,
   updateOrder,
-  type IdentityContext,
+  type Actor,
   type OrderRow,
   type TenantTx,
 } from '@rayon/db';
 import { examDoneElsewhere, isAppError, isFinalOrderStatus, type ExamStatus } from '@rayon/domain';
-import { Hl7Error, type Hl7Location, type OrderEvent, type OrderGroup } from '@rayon/hl7';
-import { findOrCreatePatient } from './adt.ts';
+import { Hl7Error, type Hl7Location, type OrderGroup } from '@rayon/hl7';
+
+/** Who applies the message: the sender's system actor, and the stored message the audit names. */
+export interface Hl7OrderContext {
+  actor: Actor;
+  hl7MessageId?: string | null;
+}
 
 interface RequestedExam {
   examTypeId: string | null;
@@ -116,7 +121,7 @@ async function applyGroup(
   tx: TenantTx,
   group: OrderGroup,
   patientId: string,
-  ctx: IdentityContext,
+  ctx: Hl7OrderContext,
 ): Promise<void> {
   const audit = (action: string, target: string, details: Record<string, unknown> = {}) =>
     recordAudit(tx, {
@@ -207,12 +212,16 @@ async function applyGroup(
   }
 }
 
-/** Applies an order message; returns the patient it concerns. */
-export async function applyOrders(tx: TenantTx, event: OrderEvent, ctx: IdentityContext): Promise<string> {
-  const patient = await findOrCreatePatient(tx, event.patient, ctx);
-  for (const group of event.orders) {
+/** Applies the orders of a message to `patientId`, the patient its PID names. */
+export async function applyOrders(
+  tx: TenantTx,
+  orders: readonly OrderGroup[],
+  patientId: string,
+  ctx: Hl7OrderContext,
+): Promise<void> {
+  for (const group of orders) {
     try {
-      await applyGroup(tx, group, patient.id, ctx);
+      await applyGroup(tx, group, patientId, ctx);
     } catch (e) {
       // A refused transition or a clash on an order points at its ORC, not at the PID.
       if (isAppError(e) && !(e instanceof Hl7Error) && (e.code === 'CONFLICT' || e.code === 'BAD_INPUT')) {
@@ -221,5 +230,4 @@ export async function applyOrders(tx: TenantTx, event: OrderEvent, ctx: Identity
       throw e;
     }
   }
-  return patient.id;
 }

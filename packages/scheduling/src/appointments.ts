@@ -1,4 +1,5 @@
 import {
+  audit,
   activeAppointmentOfExam,
   findExam,
   findModality,
@@ -14,6 +15,7 @@ import {
   setOrderStatus,
   type ExamRow,
   type TenantTx,
+  type UseCaseContext,
 } from '@rayon/db';
 import {
   addDays,
@@ -29,8 +31,7 @@ import {
   zonedTime,
   type ExamStatus,
 } from '@rayon/domain';
-import { audit } from '../deps.ts';
-import type { SchedulingScope } from './scope.ts';
+import type { SchedulingDeps } from './deps.ts';
 
 /**
  * The catalogue entry an exam is booked as: its own, or, for an exam received without one (an
@@ -71,14 +72,17 @@ async function examTypeForBooking(tx: TenantTx, exam: ExamRow, chosenId: string 
  * Booking and moving exams on modalities, exam status at the desk, the day's and the week's
  * planning, free slots.
  */
-export function appointmentService({ inTenant, clock }: SchedulingScope) {
+export function appointmentUseCases({ db }: SchedulingDeps) {
   return {
     /**
      * Books (or moves) an exam on a modality; the slot lasts the exam type's duration. Two
      * bookings of the same slot: one wins, the other gets CONFLICT (PostgreSQL exclusion).
      */
-    book: (input: { examId: string; modalityId: string; startsAt: Date; examTypeId?: string | undefined }) =>
-      inTenant(async (tx) => {
+    book: (
+      ctx: UseCaseContext,
+      input: { examId: string; modalityId: string; startsAt: Date; examTypeId?: string | undefined },
+    ) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const exam = await findExam(tx, input.examId, { forUpdate: true });
         if (!exam) throw new AppError('NOT_FOUND', 'exam not found');
         // An exam done or cancelled is never booked again, whatever the slot asked for.
@@ -132,7 +136,7 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
         if (exam.examTypeId !== type.id) await setExamType(tx, exam.id, type.id);
         await setExamStatus(tx, exam.id, 'scheduled');
         await setOrderStatus(tx, exam.orderId, 'scheduled');
-        await audit(tx, previous ? 'appointment.moved' : 'appointment.booked', appointment.id, {
+        await audit(ctx, tx, previous ? 'appointment.moved' : 'appointment.booked', appointment.id, {
           examId: exam.id,
         });
         return appointment;
@@ -143,11 +147,14 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
      * requested, its demande to the ones to schedule); start and end of the exam at the modality
      * when it does not send MPPS.
      */
-    setExamStatus: (input: {
-      examId: string;
-      status: 'arrived' | 'no_show' | 'requested' | 'cancelled' | 'in_progress' | 'completed';
-    }) =>
-      inTenant(async (tx) => {
+    setExamStatus: (
+      ctx: UseCaseContext,
+      input: {
+        examId: string;
+        status: 'arrived' | 'no_show' | 'requested' | 'cancelled' | 'in_progress' | 'completed';
+      },
+    ) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const exam = await findExam(tx, input.examId, { forUpdate: true });
         if (!exam) throw new AppError('NOT_FOUND', 'exam not found');
         const status = nextExamStatus(exam.status as ExamStatus, input.status);
@@ -156,24 +163,24 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
           if (appointment) await releaseAppointment(tx, appointment.id);
         }
         await setExamStatus(tx, exam.id, status);
-        await audit(tx, `exam.${status}`, exam.id);
+        await audit(ctx, tx, `exam.${status}`, exam.id);
         return { ...exam, status };
       }),
 
     /** The active appointments of a period, optionally for one modality, with their patient. */
-    appointments: (input: { from: Date; to: Date; modalityId?: string | undefined }) =>
-      inTenant(async (tx) => {
+    appointments: (ctx: UseCaseContext, input: { from: Date; to: Date; modalityId?: string | undefined }) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const rows = await listScheduleEntries(tx, { ...input, activeOnly: true });
-        return rows.map((r) => scheduleEntry(r, clock()));
+        return rows.map((r) => scheduleEntry(r, ctx.now()));
       }),
 
     /**
      * The desk's day or the planning's week: for each calendar day (Europe/Paris) and each
      * modality, its opening hours and its appointments, « en retard » computed at the clock's now.
      */
-    schedule: (input: { from: string; days: number; modalityId?: string | undefined }) =>
-      inTenant(async (tx) => {
-        const now = clock();
+    schedule: (ctx: UseCaseContext, input: { from: string; days: number; modalityId?: string | undefined }) =>
+      db.withTenant(ctx.tenant, async (tx) => {
+        const now = ctx.now();
         const dates = datesBetween(input.from, addDays(input.from, input.days - 1));
         const one = input.modalityId ? await findModality(tx, input.modalityId) : undefined;
         if (input.modalityId && !one) throw new AppError('NOT_FOUND', 'modality not found');
@@ -214,16 +221,19 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
      * that never starts before now; with `excludeExamId`, that exam's own slot counts as free
      * (moving an appointment).
      */
-    availability: (input: {
-      examTypeId: string;
-      from: Date;
-      to: Date;
-      modalityId?: string | undefined;
-      stepMinutes?: number | undefined;
-      limit?: number | undefined;
-      excludeExamId?: string | undefined;
-    }) =>
-      inTenant(async (tx) => {
+    availability: (
+      ctx: UseCaseContext,
+      input: {
+        examTypeId: string;
+        from: Date;
+        to: Date;
+        modalityId?: string | undefined;
+        stepMinutes?: number | undefined;
+        limit?: number | undefined;
+        excludeExamId?: string | undefined;
+      },
+    ) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const type = await findExamType(tx, input.examTypeId);
         if (!type) throw new AppError('NOT_FOUND', 'exam type not found');
         if (input.to <= input.from) {
@@ -261,7 +271,7 @@ export function appointmentService({ inTenant, clock }: SchedulingScope) {
         const modalities = chosen
           ? [chosen]
           : await listModalities(tx, { active: true, type: type.modalityType });
-        const now = clock();
+        const now = ctx.now();
         const from = input.from < now ? now : input.from;
         const examType = { id: type.id, label: type.label, durationMinutes: type.durationMinutes };
         if (from >= input.to || modalities.length === 0) return { examType, slots: [] };

@@ -1,4 +1,5 @@
 import {
+  audit,
   activeAppointmentOfExam,
   cancelOrderAndExams,
   findOrder,
@@ -8,24 +9,27 @@ import {
   findExamTypes,
   listOrderExams,
   listOrdersToSchedule,
+  type UseCaseContext,
 } from '@rayon/db';
 import { AppError } from '@rayon/domain';
-import { audit, currentContext } from '../deps.ts';
-import type { SchedulingScope } from './scope.ts';
+import type { SchedulingDeps } from './deps.ts';
 
 /** Orders (demandes d'examen) and their exams: creation, reading, cancellation, the ones to schedule. */
-export function orderService({ inTenant }: SchedulingScope) {
+export function orderUseCases({ db }: SchedulingDeps) {
   return {
     /** An order with its requested exams: accession number and Study Instance UID generated. */
-    createOrder: (input: {
-      patientId: string;
-      referrerId?: string | null;
-      examTypeIds: string[];
-      urgency: 'routine' | 'urgent';
-      clinicalInfo?: string | null;
-      placerOrderNumber?: string | null;
-    }) =>
-      inTenant(async (tx) => {
+    createOrder: (
+      ctx: UseCaseContext,
+      input: {
+        patientId: string;
+        referrerId?: string | null;
+        examTypeIds: string[];
+        urgency: 'routine' | 'urgent';
+        clinicalInfo?: string | null;
+        placerOrderNumber?: string | null;
+      },
+    ) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         if (!(await findPatient(tx, input.patientId)))
           throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
         const types = await findExamTypes(tx, input.examTypeIds);
@@ -50,14 +54,15 @@ export function orderService({ inTenant }: SchedulingScope) {
           clinicalInfo: input.clinicalInfo ?? null,
           placerOrderNumber: input.placerOrderNumber ?? null,
           status: 'requested',
-          source: currentContext().apiKeyId ? 'api' : 'desk',
+          // Made with an API key: through the public API; else at the desk (portal).
+          source: ctx.actor.type === 'api_key' ? 'api' : 'desk',
         });
-        await audit(tx, 'order.created', order.id, { exams: order.exams.length });
+        await audit(ctx, tx, 'order.created', order.id, { exams: order.exams.length });
         return order;
       }),
 
-    getOrder: (id: string) =>
-      inTenant(async (tx) => {
+    getOrder: (ctx: UseCaseContext, id: string) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const order = await findOrder(tx, id);
         if (!order) throw new AppError('NOT_FOUND', 'order not found');
         // Each exam with the slot it holds, if any (the desk moves it from there).
@@ -80,18 +85,18 @@ export function orderService({ inTenant }: SchedulingScope) {
       }),
 
     /** Cancels an order: its exams are cancelled and their slots freed. */
-    cancelOrder: (id: string) =>
-      inTenant(async (tx) => {
+    cancelOrder: (ctx: UseCaseContext, id: string) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const order = await findOrder(tx, id);
         if (!order) throw new AppError('NOT_FOUND', 'order not found');
         const exams = await cancelOrderAndExams(tx, id);
-        await audit(tx, 'order.cancelled', id);
+        await audit(ctx, tx, 'order.cancelled', id);
         return { ...order, status: 'cancelled', exams };
       }),
 
     /** Demandes with exams still to schedule (urgent first, then the oldest), optionally of one patient. */
-    ordersToSchedule: (input: { patientId?: string | undefined } = {}) =>
-      inTenant(async (tx) => {
+    ordersToSchedule: (ctx: UseCaseContext, input: { patientId?: string | undefined } = {}) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const rows = await listOrdersToSchedule(tx, input.patientId ? { patientId: input.patientId } : {});
         return rows.map((r) => ({
           id: r.order.id,

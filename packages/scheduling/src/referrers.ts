@@ -1,7 +1,13 @@
-import { findReferrer, insertReferrer, listReferrers, updateReferrer } from '@rayon/db';
+import {
+  audit,
+  findReferrer,
+  insertReferrer,
+  listReferrers,
+  updateReferrer,
+  type UseCaseContext,
+} from '@rayon/db';
 import { AppError } from '@rayon/domain';
-import { audit } from '../deps.ts';
-import type { SchedulingScope } from './scope.ts';
+import type { SchedulingDeps } from './deps.ts';
 
 /** What the practice records about a referrer (RPPS, ADELI, both or neither). */
 interface ReferrerDetails {
@@ -23,29 +29,29 @@ const referrerValues = (input: ReferrerDetails) => ({
 });
 
 /** Referring professionals (RPPS, ADELI, MSSanté address). */
-export function referrerService({ inTenant }: SchedulingScope) {
+export function referrerUseCases({ db }: SchedulingDeps) {
   return {
-    listReferrers: () => inTenant(listReferrers),
-    createReferrer: (input: ReferrerDetails) =>
-      inTenant(async (tx) => {
+    listReferrers: (ctx: UseCaseContext) => db.withTenant(ctx.tenant, listReferrers),
+    createReferrer: (ctx: UseCaseContext, input: ReferrerDetails) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const row = await insertReferrer(tx, referrerValues(input));
-        await audit(tx, 'referrer.created', row.id);
+        await audit(ctx, tx, 'referrer.created', row.id);
         return row;
       }),
-    getReferrer: (id: string) =>
-      inTenant(async (tx) => {
+    getReferrer: (ctx: UseCaseContext, id: string) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const row = await findReferrer(tx, id);
         if (!row)
           throw new AppError('NOT_FOUND', 'referrer not found', { reason: 'scheduling.referrer.not_found' });
         return row;
       }),
     /** Replaces a referrer's details (RPPS, ADELI, names, specialty, MSSanté address). */
-    updateReferrer: (id: string, input: ReferrerDetails) =>
-      inTenant(async (tx) => {
+    updateReferrer: (ctx: UseCaseContext, id: string, input: ReferrerDetails) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const row = await updateReferrer(tx, id, referrerValues(input));
         if (!row)
           throw new AppError('NOT_FOUND', 'referrer not found', { reason: 'scheduling.referrer.not_found' });
-        await audit(tx, 'referrer.updated', row.id);
+        await audit(ctx, tx, 'referrer.updated', row.id);
         return row;
       }),
   };

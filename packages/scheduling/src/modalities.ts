@@ -1,4 +1,5 @@
 import {
+  audit,
   deleteModality,
   findModality,
   findRoom,
@@ -12,42 +13,45 @@ import {
   setModalityOpeningHours,
   setModalityRetired,
   type OpeningHours,
+  type UseCaseContext,
 } from '@rayon/db';
 import { AppError, parseAeTitle, parseModalityCallers, type ModalityType } from '@rayon/domain';
-import { audit } from '../deps.ts';
-import type { SchedulingScope } from './scope.ts';
+import type { SchedulingDeps } from './deps.ts';
 
 /**
  * Rooms of the practice's sites and their modalities: AE titles, who may call them, opening
  * hours, retirement.
  */
-export function modalityService({ inTenant, clock }: SchedulingScope) {
+export function modalityUseCases({ db }: SchedulingDeps) {
   return {
-    listRooms: () => inTenant(listRooms),
-    createRoom: (input: { siteId: string; name: string }) =>
-      inTenant(async (tx) => {
+    listRooms: (ctx: UseCaseContext) => db.withTenant(ctx.tenant, listRooms),
+    createRoom: (ctx: UseCaseContext, input: { siteId: string; name: string }) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         if (!(await findSite(tx, input.siteId))) throw new AppError('NOT_FOUND', 'site not found');
         const room = await insertRoom(tx, input);
-        await audit(tx, 'room.created', room.id);
+        await audit(ctx, tx, 'room.created', room.id);
         return room;
       }),
 
-    listModalities: () => inTenant((tx) => listModalities(tx)),
+    listModalities: (ctx: UseCaseContext) => db.withTenant(ctx.tenant, (tx) => listModalities(tx)),
     /**
      * A modality, its AE title (normalised, reserved platform-wide) and who may speak DICOM for
      * it: calling AE titles, source addresses, TLS client certificates (none: no association).
      */
-    createModality: (input: {
-      roomId: string;
-      name: string;
-      type: ModalityType;
-      aeTitle: string;
-      openingHours: OpeningHours;
-      callingAeTitles?: string[] | undefined;
-      allowedSources?: string[] | undefined;
-      clientCertFingerprints?: string[] | undefined;
-    }) =>
-      inTenant(async (tx) => {
+    createModality: (
+      ctx: UseCaseContext,
+      input: {
+        roomId: string;
+        name: string;
+        type: ModalityType;
+        aeTitle: string;
+        openingHours: OpeningHours;
+        callingAeTitles?: string[] | undefined;
+        allowedSources?: string[] | undefined;
+        clientCertFingerprints?: string[] | undefined;
+      },
+    ) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const aeTitle = parseAeTitle(input.aeTitle);
         const callers = parseModalityCallers({
           callingAeTitles: input.callingAeTitles ?? [],
@@ -63,22 +67,25 @@ export function modalityService({ inTenant, clock }: SchedulingScope) {
           openingHours: input.openingHours,
           ...callers,
         });
-        await audit(tx, 'modality.created', modality.id, { aeTitle: modality.aeTitle, ...callers });
+        await audit(ctx, tx, 'modality.created', modality.id, { aeTitle: modality.aeTitle, ...callers });
         return modality;
       }),
 
     /** Replaces who may speak DICOM for a modality (calling AE titles, addresses, certificates). */
-    setModalityCallers: (input: {
-      id: string;
-      callingAeTitles: string[];
-      allowedSources: string[];
-      clientCertFingerprints: string[];
-    }) =>
-      inTenant(async (tx) => {
+    setModalityCallers: (
+      ctx: UseCaseContext,
+      input: {
+        id: string;
+        callingAeTitles: string[];
+        allowedSources: string[];
+        clientCertFingerprints: string[];
+      },
+    ) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const callers = parseModalityCallers(input);
         const modality = await setModalityCallers(tx, input.id, callers);
         if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
-        await audit(tx, 'modality.callers-changed', modality.id, { ...callers });
+        await audit(ctx, tx, 'modality.callers-changed', modality.id, { ...callers });
         return modality;
       }),
 
@@ -87,12 +94,12 @@ export function modalityService({ inTenant, clock }: SchedulingScope) {
      * its AE title (reserved for the practice: past worklists and images name it). Refused while
      * appointments are booked on it from now on: move or cancel them first.
      */
-    retireModality: (input: { id: string }) =>
-      inTenant(async (tx) => {
+    retireModality: (ctx: UseCaseContext, input: { id: string }) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const current = await findModality(tx, input.id);
         if (!current) throw new AppError('NOT_FOUND', 'modality not found');
         if (current.retiredAt) return current;
-        const now = clock();
+        const now = ctx.now();
         const booked = await listBusyIntervals(tx, {
           modalityIds: [current.id],
           from: now,
@@ -106,35 +113,35 @@ export function modalityService({ inTenant, clock }: SchedulingScope) {
           );
         }
         const modality = (await setModalityRetired(tx, current.id, now))!;
-        await audit(tx, 'modality.retired', modality.id);
+        await audit(ctx, tx, 'modality.retired', modality.id);
         return modality;
       }),
 
     /** Puts a retired modality back in service. */
-    reactivateModality: (input: { id: string }) =>
-      inTenant(async (tx) => {
+    reactivateModality: (ctx: UseCaseContext, input: { id: string }) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const modality = await setModalityRetired(tx, input.id, null);
         if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
-        await audit(tx, 'modality.reactivated', modality.id);
+        await audit(ctx, tx, 'modality.reactivated', modality.id);
         return modality;
       }),
 
     /** Deletes a modality without history and releases its AE title (else: CONFLICT, retire it). */
-    deleteModality: (input: { id: string }) =>
-      inTenant(async (tx) => {
+    deleteModality: (ctx: UseCaseContext, input: { id: string }) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const modality = await findModality(tx, input.id);
         if (!modality || !(await deleteModality(tx, input.id)))
           throw new AppError('NOT_FOUND', 'modality not found');
-        await audit(tx, 'modality.deleted', modality.id, { aeTitle: modality.aeTitle });
+        await audit(ctx, tx, 'modality.deleted', modality.id, { aeTitle: modality.aeTitle });
         return { id: modality.id };
       }),
 
     /** New weekly opening hours; booked appointments stay where they are. */
-    setOpeningHours: (input: { id: string; openingHours: OpeningHours }) =>
-      inTenant(async (tx) => {
+    setOpeningHours: (ctx: UseCaseContext, input: { id: string; openingHours: OpeningHours }) =>
+      db.withTenant(ctx.tenant, async (tx) => {
         const modality = await setModalityOpeningHours(tx, input.id, input.openingHours);
         if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
-        await audit(tx, 'modality.opening-hours-changed', modality.id);
+        await audit(ctx, tx, 'modality.opening-hours-changed', modality.id);
         return modality;
       }),
   };
