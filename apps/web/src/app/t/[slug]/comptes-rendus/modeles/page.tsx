@@ -26,7 +26,7 @@ export default async function TemplatesPage({ params }: { params: Params }) {
     load(() => api.reports.templates.list.query()),
     load(() => api.scheduling.examTypes.list.query()),
     load(() => api.reports.settings.get.query()),
-    load(() => api.sites.list.query()),
+    load(() => api.onboarding.sites.list.query()),
     admin ? load(() => api.deliveries.settings.get.query()) : Promise.resolve(null),
   ]);
   const typeLabel = (id: string | null) =>
