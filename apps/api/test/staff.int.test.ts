@@ -802,13 +802,11 @@ describe('practices stay apart', () => {
       memberships: [{ tenant: b, roles: ['practice_admin'] }],
     });
     const keyB = (
-      await h
-        .trpc({ token: admB.token, tenant: b.slug })
-        .onboarding.apiKeys.create.mutate({
-          tenantSlug: b.slug,
-          name: 'B',
-          scopes: ['staff:read', 'staff:write'],
-        })
+      await h.trpc({ token: admB.token, tenant: b.slug }).onboarding.apiKeys.create.mutate({
+        tenantSlug: b.slug,
+        name: 'B',
+        scopes: ['staff:read', 'staff:write'],
+      })
     ).secret;
     const seen = (await (await h.rest('/staff', { key: keyB })).json()) as { members: { userId: string }[] };
     expect(seen.members.map((x) => x.userId)).not.toContain(m.userId);
