@@ -1,8 +1,8 @@
-import { createAuthService } from './auth.ts';
-import { createIdentityDocumentService } from './identity-documents.ts';
 import { createInbound } from '@rayon/inbound';
 import { createOnboarding } from '@rayon/onboarding';
 import { randomToken, sameHash, sha256 } from '../auth/secrets.ts';
+import { createAuthService } from './auth.ts';
+import { createIdentityDocumentService } from './identity-documents.ts';
 import type { Deps } from './deps.ts';
 import { createPasswordService } from './passwords.ts';
 import { createPatientService } from './patients.ts';
