@@ -112,7 +112,6 @@ export default tseslint.config(
             message: 'connectors, documents, hl7, dicom, db and schemas build on domain only.',
           },
           {
-            // @rayon/identity only until the organisation certificates move to @rayon/onboarding.
             from: ['@rayon/delivery'],
             allowOnly: [
               '@rayon/domain',
@@ -121,7 +120,6 @@ export default tseslint.config(
               '@rayon/documents',
               '@rayon/hl7',
               '@rayon/onboarding',
-              '@rayon/identity',
             ],
             scope: '@rayon/*',
             message:

@@ -37,7 +37,7 @@ import { putSetting, type Database } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
 import { DISTRIBUTION_SETTING, luhnValid } from '@rayon/domain';
 import { encodeFrame, MllpDecoder } from '@rayon/hl7';
-import { installCertificate } from '@rayon/identity';
+import { installCertificate } from '@rayon/onboarding';
 import {
   createIgcSanteTestChain,
   issueClientCertificate,

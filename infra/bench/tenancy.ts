@@ -11,7 +11,7 @@ import { serve } from '@hono/node-server';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { createApp, createServices, requestContext } from '@rayon/api';
+import { createApp, createServices } from '@rayon/api';
 import {
   Database,
   insertSite,
@@ -67,10 +67,13 @@ const adminUser = await db.platform((tx) =>
   upsertUser(tx, { email: 'bench@rayon.local', displayName: 'bench', isPlatformAdmin: true }),
 );
 async function keyFor(slug: string) {
-  return requestContext.run(
-    { requestId: 'bench', user: { ...adminUser, isPlatformAdmin: true } },
-    async () => (await services.apiKeys.create(slug, { name: 'bench', scopes: ['sites:read'] })).secret,
-  );
+  const ctx = {
+    actor: { type: 'user' as const, id: adminUser.id },
+    requestId: 'bench',
+    now: () => new Date(),
+  };
+  return (await services.onboarding.createApiKey(ctx, slug, { name: 'bench', scopes: ['sites:read'] }))
+    .secret;
 }
 
 async function readLatencies(keys: string[], count: number) {

@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import { createApp, createServices, requestContext } from '@rayon/api';
+import { createApp, createServices } from '@rayon/api';
 import { startWorklist } from '@rayon/gateway/dicom/worklist';
 import { addDays, dicomDateTime, zonedDate, zonedDateTimeToInstant } from '@rayon/domain';
 import {
@@ -379,12 +379,11 @@ async function bookingsPerSecond(db: Database, redisUrl: string, apiPort: number
   const admin = await db.platform((tx) =>
     upsertUser(tx, { email: 'bench-worklist@rayon.local', displayName: 'bench', isPlatformAdmin: true }),
   );
-  const key = await requestContext.run(
-    { requestId: 'bench', user: { ...admin, isPlatformAdmin: true } },
-    async () =>
-      (await services.apiKeys.create(tenant.slug, { name: 'bench', scopes: ['orders:write', 'orders:read'] }))
-        .secret,
-  );
+  const ctx = { actor: { type: 'user' as const, id: admin.id }, requestId: 'bench', now: () => new Date() };
+  const { secret: key } = await services.onboarding.createApiKey(ctx, tenant.slug, {
+    name: 'bench',
+    scopes: ['orders:write', 'orders:read'],
+  });
   const post = async (path: string, body: unknown, expected: number) => {
     const started = performance.now();
     const res = await fetch(`${api}${path}`, {

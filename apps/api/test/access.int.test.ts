@@ -27,7 +27,7 @@ afterAll(async () => {
 
 describe('API keys', () => {
   it('stores only a SHA-256 of the secret and never returns it again', async () => {
-    const { key, secret } = await admin.apiKeys.create.mutate({
+    const { key, secret } = await admin.onboarding.apiKeys.create.mutate({
       tenantSlug: t.slug,
       name: 'PACS',
       scopes: ['sites:read'],
@@ -39,31 +39,31 @@ describe('API keys', () => {
     const secretPart = secret.split('_').slice(2).join('_');
     expect(row!.secret_hash).toBe(createHash('sha256').update(secretPart).digest('hex'));
     expect(row!.secret_hash).not.toContain(secretPart);
-    const listed = JSON.stringify(await admin.apiKeys.list.query({ tenantSlug: t.slug }));
+    const listed = JSON.stringify(await admin.onboarding.apiKeys.list.query({ tenantSlug: t.slug }));
     expect(listed).not.toContain(secretPart);
     expect(listed).not.toContain(row!.secret_hash);
   });
 
   it('authenticates, records the last use, and refuses a revoked key', async () => {
-    const { key, secret } = await admin.apiKeys.create.mutate({
+    const { key, secret } = await admin.onboarding.apiKeys.create.mutate({
       tenantSlug: t.slug,
       name: 'RIS',
       scopes: ['sites:read'],
     });
     expect(key.lastUsedAt).toBeNull();
     expect((await h.rest('/sites', { key: secret })).status).toBe(200);
-    const [used] = await admin.apiKeys.list
+    const [used] = await admin.onboarding.apiKeys.list
       .query({ tenantSlug: t.slug })
       .then((ks) => ks.filter((k) => k.id === key.id));
     expect(used!.lastUsedAt).not.toBeNull();
-    await admin.apiKeys.revoke.mutate({ tenantSlug: t.slug, id: key.id });
+    await admin.onboarding.apiKeys.revoke.mutate({ tenantSlug: t.slug, id: key.id });
     const refused = await h.rest('/sites', { key: secret });
     expect(refused.status).toBe(401);
     expect(await refused.json()).toMatchObject({ error: { code: 'UNAUTHENTICATED' } });
   });
 
   it('refuses a wrong secret, a malformed key and no key', async () => {
-    const { secret } = await admin.apiKeys.create.mutate({
+    const { secret } = await admin.onboarding.apiKeys.create.mutate({
       tenantSlug: t.slug,
       name: 'x',
       scopes: ['sites:read'],
@@ -75,7 +75,7 @@ describe('API keys', () => {
   });
 
   it('enforces scopes', async () => {
-    const { secret } = await admin.apiKeys.create.mutate({
+    const { secret } = await admin.onboarding.apiKeys.create.mutate({
       tenantSlug: t.slug,
       name: 'lecture',
       scopes: ['sites:read'],
@@ -88,7 +88,7 @@ describe('API keys', () => {
   });
 
   it('a key of another tenant never reaches this tenant, and a deprovisioned tenant’s keys stop working', async () => {
-    const { secret } = await admin.apiKeys.create.mutate({
+    const { secret } = await admin.onboarding.apiKeys.create.mutate({
       tenantSlug: other.slug,
       name: 'autre',
       scopes: ['sites:read'],
@@ -106,24 +106,24 @@ describe('API keys', () => {
     });
     const created = await h
       .trpc({ token: pa.token })
-      .apiKeys.create.mutate({ tenantSlug: t.slug, name: 'own', scopes: ['sites:read'] });
+      .onboarding.apiKeys.create.mutate({ tenantSlug: t.slug, name: 'own', scopes: ['sites:read'] });
     expect(created.secret).toMatch(/^rayon_/);
     const rad = await h.signedInUser({
       email: uniqueEmail('rad'),
       memberships: [{ tenant: t, roles: ['radiologist'] }],
     });
     expect(
-      await trpcError(h.trpc({ token: rad.token }).apiKeys.list.query({ tenantSlug: t.slug })),
+      await trpcError(h.trpc({ token: rad.token }).onboarding.apiKeys.list.query({ tenantSlug: t.slug })),
     ).toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('every key change is audited', async () => {
-    const { key } = await admin.apiKeys.create.mutate({
+    const { key } = await admin.onboarding.apiKeys.create.mutate({
       tenantSlug: t.slug,
       name: 'audit',
       scopes: ['sites:read'],
     });
-    await admin.apiKeys.revoke.mutate({ tenantSlug: t.slug, id: key.id });
+    await admin.onboarding.apiKeys.revoke.mutate({ tenantSlug: t.slug, id: key.id });
     const rows = await sql<{ action: string; actor_type: string; tenant_id: string }[]>`
       select action, actor_type, tenant_id from platform.audit_events where target = ${key.id} order by id`;
     expect(rows.map((r) => r.action)).toEqual(['api-key.created', 'api-key.revoked']);

@@ -23,7 +23,7 @@ beforeAll(async () => {
   const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
   admin = h.trpc({ token: platform.token });
   key = (
-    await admin.apiKeys.create.mutate({
+    await admin.onboarding.apiKeys.create.mutate({
       tenantSlug: t.slug,
       name: 'k',
       scopes: ['sites:read', 'sites:write'],
@@ -118,7 +118,7 @@ describe('tRPC bad input', () => {
   it('names the nested field and writes nothing', async () => {
     const before = await tenantCount();
     const e = await trpcError(
-      admin.tenants.onboard.mutate({ ...valid(), firstSite: { name: 'Site', finess: '12345' } }),
+      admin.onboarding.tenants.onboard.mutate({ ...valid(), firstSite: { name: 'Site', finess: '12345' } }),
     );
     expect(e).toMatchObject({
       code: 'BAD_REQUEST',
@@ -130,23 +130,25 @@ describe('tRPC bad input', () => {
   });
 
   it('refuses unknown fields and wrong types', async () => {
-    const extra = await trpcError(admin.tenants.onboard.mutate({ ...valid(), status: 'active' } as never));
+    const extra = await trpcError(
+      admin.onboarding.tenants.onboard.mutate({ ...valid(), status: 'active' } as never),
+    );
     expect(extra).toMatchObject({ appCode: 'BAD_INPUT', field: 'status' });
-    const typed = await trpcError(admin.tenants.onboard.mutate({ ...valid(), slug: 12 } as never));
+    const typed = await trpcError(admin.onboarding.tenants.onboard.mutate({ ...valid(), slug: 12 } as never));
     expect(typed).toMatchObject({ appCode: 'BAD_INPUT', field: 'slug' });
     const email = await trpcError(
-      admin.tenants.onboard.mutate({ ...valid(), admin: { email: 'nope', displayName: 'x' } }),
+      admin.onboarding.tenants.onboard.mutate({ ...valid(), admin: { email: 'nope', displayName: 'x' } }),
     );
     expect(email).toMatchObject({ field: 'admin.email' });
   });
 
   it('a taken identifier is a CONFLICT naming the slug, and nothing else is written', async () => {
     const input = valid();
-    await admin.tenants.onboard.mutate(input);
+    await admin.onboarding.tenants.onboard.mutate(input);
     const before = await tenantCount();
     const invitations = (await sql<{ n: number }[]>`select count(*)::int as n from platform.invitations`)[0]!
       .n;
-    const e = await trpcError(admin.tenants.onboard.mutate({ ...input, name: 'Autre' }));
+    const e = await trpcError(admin.onboarding.tenants.onboard.mutate({ ...input, name: 'Autre' }));
     expect(e).toMatchObject({ code: 'CONFLICT', field: 'slug' });
     expect(await tenantCount()).toBe(before);
     expect((await sql<{ n: number }[]>`select count(*)::int as n from platform.invitations`)[0]!.n).toBe(

@@ -127,7 +127,9 @@ const send = (reportId: string, versionId: string, status: 'pending' | 'failed',
 const statusOf = async (id: string) => (await h.db.withTenant(a, (tx) => findDelivery(tx, id)))!;
 
 async function restKey(scopes: ('reports:read' | 'reports:write')[], tenant = a, admin = desk) {
-  return (await admin.apiKeys.create.mutate({ tenantSlug: tenant.slug, name: 'Plateforme', scopes })).secret;
+  return (
+    await admin.onboarding.apiKeys.create.mutate({ tenantSlug: tenant.slug, name: 'Plateforme', scopes })
+  ).secret;
 }
 
 describe('sends of validated reports', () => {

@@ -435,14 +435,18 @@ describe('the same through the public API', () => {
     const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
     const admin = h.trpc({ token: platform.token });
     const key = (
-      await admin.apiKeys.create.mutate({
+      await admin.onboarding.apiKeys.create.mutate({
         tenantSlug: t.slug,
         name: 'tele',
         scopes: ['orders:read', 'orders:write'],
       })
     ).secret;
     const readOnly = (
-      await admin.apiKeys.create.mutate({ tenantSlug: t.slug, name: 'ro', scopes: ['orders:read'] })
+      await admin.onboarding.apiKeys.create.mutate({
+        tenantSlug: t.slug,
+        name: 'ro',
+        scopes: ['orders:read'],
+      })
     ).secret;
     const get = async (path: string) => {
       const res = await h.rest(path, { key });

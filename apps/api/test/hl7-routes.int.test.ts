@@ -57,21 +57,28 @@ const msh = (tag: string) => ({ receivingApplication: 'RIS', receivingFacility: 
 describe('a practice administrator', () => {
   it('cannot set a port: the shared port, another practice’s, one out of range, one in range', async () => {
     const portOfB = range.from + 1;
-    await platform.hl7.ports.assign.mutate({ tenantSlug: b.slug, port: portOfB });
+    await platform.onboarding.hl7.ports.assign.mutate({ tenantSlug: b.slug, port: portOfB });
     for (const port of [SHARED, TLS, portOfB, range.to + 1, range.from + 2]) {
-      expect(await trpcError(adminA.hl7.routes.create.mutate({ port, ...msh(`P${port}`) }))).toMatchObject({
+      expect(
+        await trpcError(adminA.onboarding.hl7.routes.create.mutate({ port, ...msh(`P${port}`) })),
+      ).toMatchObject({
         code: 'FORBIDDEN',
         field: 'port',
       });
     }
-    const created = await adminA.hl7.routes.create.mutate({ ...msh('EDIT'), allowedSources: ['10.1.2.3'] });
+    const created = await adminA.onboarding.hl7.routes.create.mutate({
+      ...msh('EDIT'),
+      allowedSources: ['10.1.2.3'],
+    });
     expect(created.port).toBeNull();
-    expect(await trpcError(adminA.hl7.routes.update.mutate({ id: created.id, port: SHARED }))).toMatchObject({
+    expect(
+      await trpcError(adminA.onboarding.hl7.routes.update.mutate({ id: created.id, port: SHARED })),
+    ).toMatchObject({
       code: 'FORBIDDEN',
       field: 'port',
     });
     expect(
-      await trpcError(adminA.hl7.routes.update.mutate({ id: created.id, port: range.from + 3 })),
+      await trpcError(adminA.onboarding.hl7.routes.update.mutate({ id: created.id, port: range.from + 3 })),
     ).toMatchObject({ code: 'FORBIDDEN', field: 'port' });
     const routes = await h.db.platform((tx) => listTenantHl7Routes(tx, a.id));
     expect(routes.map((r) => r.port)).toEqual([null]);
@@ -79,7 +86,7 @@ describe('a practice administrator', () => {
 
   it('creates a shared-port route with its senders, normalised; refuses bad ones by field', async () => {
     const fp = 'ab'.repeat(32);
-    const route = await adminA.hl7.routes.create.mutate({
+    const route = await adminA.onboarding.hl7.routes.create.mutate({
       ...msh('SENDERS'),
       allowedSources: ['192.168.10.7', '10.0.0.0/8', '::1/128'],
       clientCertFingerprints: [`sha256 Fingerprint=${fp.match(/../g)!.join(':')}`],
@@ -92,7 +99,7 @@ describe('a practice administrator', () => {
       maxMessageBytes: 2 * 1024 * 1024,
     });
     // Default: nobody is accepted, 1 MiB.
-    const bare = await adminA.hl7.routes.create.mutate(msh('BARE'));
+    const bare = await adminA.onboarding.hl7.routes.create.mutate(msh('BARE'));
     expect(bare).toMatchObject({ allowedSources: [], clientCertFingerprints: [], maxMessageBytes: 1048576 });
 
     const cases: [Record<string, unknown>, string][] = [
@@ -104,15 +111,15 @@ describe('a practice administrator', () => {
     ];
     for (const [input, field] of cases) {
       expect(
-        await trpcError(adminA.hl7.routes.create.mutate({ ...msh(`BAD${field}`), ...input })),
+        await trpcError(adminA.onboarding.hl7.routes.create.mutate({ ...msh(`BAD${field}`), ...input })),
         field,
       ).toMatchObject({ code: 'BAD_REQUEST', field });
       expect(
-        await trpcError(adminA.hl7.routes.update.mutate({ id: bare.id, ...input })),
+        await trpcError(adminA.onboarding.hl7.routes.update.mutate({ id: bare.id, ...input })),
         field,
       ).toMatchObject({ code: 'BAD_REQUEST', field });
     }
-    const updated = await adminA.hl7.routes.update.mutate({
+    const updated = await adminA.onboarding.hl7.routes.update.mutate({
       id: bare.id,
       allowedSources: ['203.0.113.0/24'],
       maxMessageBytes: 4096,
@@ -129,46 +136,54 @@ describe('a practice administrator', () => {
   it('cannot take an MSH-5 / MSH-6 pair another practice routes, even on a dedicated port', async () => {
     const pair = { receivingApplication: 'RIS', receivingFacility: `TAKEN-${b.slug}` };
     const portB = range.from + 4;
-    const routeB = await platform.hl7.ports.assign.mutate({ tenantSlug: b.slug, port: portB });
+    const routeB = await platform.onboarding.hl7.ports.assign.mutate({ tenantSlug: b.slug, port: portB });
     // B's administrator names the pair on its dedicated port (straight in the database here).
     await h.db.platform((tx) => insertHl7Route(tx, { tenantId: b.id, port: null, ...pair }));
-    expect(await trpcError(adminA.hl7.routes.create.mutate(pair))).toMatchObject({
+    expect(await trpcError(adminA.onboarding.hl7.routes.create.mutate(pair))).toMatchObject({
       code: 'CONFLICT',
       field: 'receivingFacility',
     });
-    const mine = await adminA.hl7.routes.create.mutate(msh('MINE'));
-    expect(await trpcError(adminA.hl7.routes.update.mutate({ id: mine.id, ...pair }))).toMatchObject({
+    const mine = await adminA.onboarding.hl7.routes.create.mutate(msh('MINE'));
+    expect(
+      await trpcError(adminA.onboarding.hl7.routes.update.mutate({ id: mine.id, ...pair })),
+    ).toMatchObject({
       code: 'CONFLICT',
       field: 'receivingFacility',
     });
     // A pair on a dedicated port also counts.
     const dedicatedPair = { receivingApplication: 'RIS', receivingFacility: `PORT-${b.slug}` };
     await h.db.platform((tx) => updateHl7Route(tx, b.id, routeB.id, dedicatedPair));
-    expect(await trpcError(adminA.hl7.routes.create.mutate(dedicatedPair))).toMatchObject({
+    expect(await trpcError(adminA.onboarding.hl7.routes.create.mutate(dedicatedPair))).toMatchObject({
       code: 'CONFLICT',
       field: 'receivingFacility',
     });
   });
 
   it('cannot delete a dedicated-port route; deletes its shared-port routes (audited)', async () => {
-    const dedicated = await platform.hl7.ports.assign.mutate({ tenantSlug: a.slug, port: range.from + 6 });
-    expect(await trpcError(adminA.hl7.routes.delete.mutate({ id: dedicated.id }))).toMatchObject({
+    const dedicated = await platform.onboarding.hl7.ports.assign.mutate({
+      tenantSlug: a.slug,
+      port: range.from + 6,
+    });
+    expect(await trpcError(adminA.onboarding.hl7.routes.delete.mutate({ id: dedicated.id }))).toMatchObject({
       code: 'FORBIDDEN',
       field: 'port',
     });
     // A dedicated port receives plain MLLP: no certificate requirement there.
     expect(
       await trpcError(
-        adminA.hl7.routes.update.mutate({ id: dedicated.id, clientCertFingerprints: ['cd'.repeat(32)] }),
+        adminA.onboarding.hl7.routes.update.mutate({
+          id: dedicated.id,
+          clientCertFingerprints: ['cd'.repeat(32)],
+        }),
       ),
     ).toMatchObject({ code: 'BAD_REQUEST', field: 'clientCertFingerprints' });
-    const withSenders = await adminA.hl7.routes.update.mutate({
+    const withSenders = await adminA.onboarding.hl7.routes.update.mutate({
       id: dedicated.id,
       allowedSources: ['127.0.0.1'],
     });
     expect(withSenders).toMatchObject({ port: range.from + 6, allowedSources: ['127.0.0.1/32'] });
-    const shared = await adminA.hl7.routes.create.mutate(msh('GONE'));
-    await adminA.hl7.routes.delete.mutate({ id: shared.id });
+    const shared = await adminA.onboarding.hl7.routes.create.mutate(msh('GONE'));
+    await adminA.onboarding.hl7.routes.delete.mutate({ id: shared.id });
     const events = await h.db.platform((tx) => listAuditEvents(tx, { tenantId: a.id, target: shared.id }));
     expect(events.map((e) => e.action)).toContain('hl7-route.deleted');
   });
@@ -177,7 +192,7 @@ describe('a practice administrator', () => {
 describe('the platform administrator', () => {
   it('assigns a port from the range, refusing the shared port, service ports, taken and out-of-range ports', async () => {
     const taken = range.from + 7;
-    await platform.hl7.ports.assign.mutate({ tenantSlug: b.slug, port: taken });
+    await platform.onboarding.hl7.ports.assign.mutate({ tenantSlug: b.slug, port: taken });
     const refused: [number, string, RegExp][] = [
       [SHARED, 'BAD_REQUEST', /shared HL7 port/],
       [TLS, 'BAD_REQUEST', /TLS port/],
@@ -187,37 +202,54 @@ describe('the platform administrator', () => {
       [taken, 'CONFLICT', /another practice/],
     ];
     for (const [port, code, message] of refused) {
-      const error = await trpcError(platform.hl7.ports.assign.mutate({ tenantSlug: a.slug, port }));
+      const error = await trpcError(
+        platform.onboarding.hl7.ports.assign.mutate({ tenantSlug: a.slug, port }),
+      );
       expect(error, String(port)).toMatchObject({ code, field: 'port' });
       expect(error.message, String(port)).toMatch(message);
     }
-    const route = await platform.hl7.ports.assign.mutate({ tenantSlug: a.slug, port: range.from + 8 });
+    const route = await platform.onboarding.hl7.ports.assign.mutate({
+      tenantSlug: a.slug,
+      port: range.from + 8,
+    });
     expect(route).toMatchObject({ port: range.from + 8, allowedSources: [] });
     expect(
-      await trpcError(platform.hl7.ports.assign.mutate({ tenantSlug: a.slug, port: range.from + 8 })),
+      await trpcError(
+        platform.onboarding.hl7.ports.assign.mutate({ tenantSlug: a.slug, port: range.from + 8 }),
+      ),
     ).toMatchObject({ code: 'CONFLICT', field: 'port' });
     const events = await h.db.platform((tx) => listAuditEvents(tx, { tenantId: a.id, target: route.id }));
     expect(events.map((e) => e.action)).toEqual(['hl7-route.port-assigned']);
   });
 
   it('moves a shared-port route to a dedicated port and back; withdraws a bare dedicated route', async () => {
-    const route = await adminA.hl7.routes.create.mutate({ ...msh('MOVE'), allowedSources: ['10.9.9.9'] });
-    const moved = await platform.hl7.ports.assign.mutate({
+    const route = await adminA.onboarding.hl7.routes.create.mutate({
+      ...msh('MOVE'),
+      allowedSources: ['10.9.9.9'],
+    });
+    const moved = await platform.onboarding.hl7.ports.assign.mutate({
       tenantSlug: a.slug,
       port: range.from + 9,
       routeId: route.id,
     });
     expect(moved).toMatchObject({ id: route.id, port: range.from + 9, allowedSources: ['10.9.9.9/32'] });
-    expect(await platform.hl7.ports.withdraw.mutate({ tenantSlug: a.slug, routeId: route.id })).toEqual({
+    expect(
+      await platform.onboarding.hl7.ports.withdraw.mutate({ tenantSlug: a.slug, routeId: route.id }),
+    ).toEqual({
       ok: true,
       routeKept: true,
     });
-    const bare = await platform.hl7.ports.assign.mutate({ tenantSlug: a.slug, port: range.from + 10 });
-    expect(await platform.hl7.ports.withdraw.mutate({ tenantSlug: a.slug, routeId: bare.id })).toEqual({
+    const bare = await platform.onboarding.hl7.ports.assign.mutate({
+      tenantSlug: a.slug,
+      port: range.from + 10,
+    });
+    expect(
+      await platform.onboarding.hl7.ports.withdraw.mutate({ tenantSlug: a.slug, routeId: bare.id }),
+    ).toEqual({
       ok: true,
       routeKept: false,
     });
-    const routes = await platform.hl7.ports.list.query({ tenantSlug: a.slug });
+    const routes = await platform.onboarding.hl7.ports.list.query({ tenantSlug: a.slug });
     expect(routes.find((r) => r.id === route.id)?.port).toBeNull();
     expect(routes.find((r) => r.id === bare.id)).toBeUndefined();
     const events = await h.db.platform((tx) => listAuditEvents(tx, { tenantId: a.id, target: route.id }));
@@ -225,13 +257,22 @@ describe('the platform administrator', () => {
   });
 
   it('a practice cannot reach another’s routes through ports.* (B’s route named with A’s slug is not found)', async () => {
-    const routeB = await platform.hl7.ports.assign.mutate({ tenantSlug: b.slug, port: range.from + 11 });
+    const routeB = await platform.onboarding.hl7.ports.assign.mutate({
+      tenantSlug: b.slug,
+      port: range.from + 11,
+    });
     expect(
-      await trpcError(platform.hl7.ports.withdraw.mutate({ tenantSlug: a.slug, routeId: routeB.id })),
+      await trpcError(
+        platform.onboarding.hl7.ports.withdraw.mutate({ tenantSlug: a.slug, routeId: routeB.id }),
+      ),
     ).toMatchObject({ code: 'NOT_FOUND' });
     expect(
       await trpcError(
-        platform.hl7.ports.assign.mutate({ tenantSlug: a.slug, port: range.from + 12, routeId: routeB.id }),
+        platform.onboarding.hl7.ports.assign.mutate({
+          tenantSlug: a.slug,
+          port: range.from + 12,
+          routeId: routeB.id,
+        }),
       ),
     ).toMatchObject({ code: 'NOT_FOUND' });
     expect((await h.db.platform((tx) => listTenantHl7Routes(tx, b.id))).map((r) => r.port)).toContain(
@@ -251,11 +292,13 @@ describe('across practices', () => {
         allowedSources: ['10.0.0.1/32'],
       }),
     );
-    expect((await adminA.hl7.routes.list.query()).map((r) => r.id)).not.toContain(routeB!.id);
+    expect((await adminA.onboarding.hl7.routes.list.query()).map((r) => r.id)).not.toContain(routeB!.id);
     expect(
-      await trpcError(adminA.hl7.routes.update.mutate({ id: routeB!.id, allowedSources: ['0.0.0.0/0'] })),
+      await trpcError(
+        adminA.onboarding.hl7.routes.update.mutate({ id: routeB!.id, allowedSources: ['0.0.0.0/0'] }),
+      ),
     ).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await trpcError(adminA.hl7.routes.delete.mutate({ id: routeB!.id }))).toMatchObject({
+    expect(await trpcError(adminA.onboarding.hl7.routes.delete.mutate({ id: routeB!.id }))).toMatchObject({
       code: 'NOT_FOUND',
     });
     const [stored] = (await h.db.platform((tx) => listTenantHl7Routes(tx, b.id))).filter(
@@ -263,10 +306,10 @@ describe('across practices', () => {
     );
     expect(stored?.allowedSources).toEqual(['10.0.0.1/32']);
     for (const call of [
-      () => adminA.hl7.ports.settings.query(),
-      () => adminA.hl7.ports.list.query({ tenantSlug: a.slug }),
-      () => adminA.hl7.ports.assign.mutate({ tenantSlug: a.slug, port: range.from + 13 }),
-      () => adminA.hl7.ports.withdraw.mutate({ tenantSlug: b.slug, routeId: routeB!.id }),
+      () => adminA.onboarding.hl7.ports.settings.query(),
+      () => adminA.onboarding.hl7.ports.list.query({ tenantSlug: a.slug }),
+      () => adminA.onboarding.hl7.ports.assign.mutate({ tenantSlug: a.slug, port: range.from + 13 }),
+      () => adminA.onboarding.hl7.ports.withdraw.mutate({ tenantSlug: b.slug, routeId: routeB!.id }),
     ]) {
       expect(await trpcError(call())).toMatchObject({ code: 'FORBIDDEN' });
     }

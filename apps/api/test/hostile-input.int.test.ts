@@ -50,7 +50,7 @@ beforeAll(async () => {
   slug = t.slug;
   const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
   key = (
-    await h.trpc({ token: platform.token }).apiKeys.create.mutate({
+    await h.trpc({ token: platform.token }).onboarding.apiKeys.create.mutate({
       tenantSlug: t.slug,
       name: 'sweep',
       scopes: [...API_SCOPES],

@@ -61,31 +61,36 @@ afterAll(async () => {
 
 describe('organisation certificates', () => {
   it('takes a valid PKCS#12, seals its key (bound to the practice) and never returns it', async () => {
-    const view = await adminA.certificates.upload.mutate({ purpose: 'insi-manu', ...p12(pki.clients.manu) });
+    const view = await adminA.onboarding.certificates.upload.mutate({
+      purpose: 'insi-manu',
+      ...p12(pki.clients.manu),
+    });
     expect(view).toMatchObject({ purpose: 'insi-manu', subjectCn: 'INSI-MANU', revokedAt: null });
     expect(JSON.stringify(view)).not.toMatch(/PRIVATE KEY|sealed/i);
     const row = await h.db.withTenant(a, (tx) => findActiveCertificate(tx, 'insi-manu'));
     expect(row!.sealedKey).not.toContain('PRIVATE KEY');
     expect(row!.sealedKey.startsWith('v1.')).toBe(true);
-    expect(JSON.stringify(await adminA.certificates.list.query())).not.toMatch(/PRIVATE KEY|sealedKey/);
+    expect(JSON.stringify(await adminA.onboarding.certificates.list.query())).not.toMatch(
+      /PRIVATE KEY|sealedKey/,
+    );
   });
 
   it('refuses an expired certificate, another structure’s, a wrong CN for the use, a wrong passphrase — with a clear message', async () => {
     const expired = await trpcError(
-      adminA.certificates.upload.mutate({ purpose: 'insi-auto', ...p12(pki.clients.expired) }),
+      adminA.onboarding.certificates.upload.mutate({ purpose: 'insi-auto', ...p12(pki.clients.expired) }),
     );
     expect(expired).toMatchObject({ appCode: 'BAD_INPUT', field: 'certificate' });
     expect(expired.message).toMatch(/expired/);
     const foreign = await trpcError(
-      adminA.certificates.upload.mutate({ purpose: 'insi-auto', ...p12(otherPki.clients.auto) }),
+      adminA.onboarding.certificates.upload.mutate({ purpose: 'insi-auto', ...p12(otherPki.clients.auto) }),
     );
     expect(foreign.message).toMatch(/another structure/);
     const wrongUse = await trpcError(
-      adminA.certificates.upload.mutate({ purpose: 'insi-auto', ...p12(pki.clients.manu) }),
+      adminA.onboarding.certificates.upload.mutate({ purpose: 'insi-auto', ...p12(pki.clients.manu) }),
     );
     expect(wrongUse.message).toMatch(/INSI-AUTO/);
     const badPass = await trpcError(
-      adminA.certificates.upload.mutate({
+      adminA.onboarding.certificates.upload.mutate({
         purpose: 'insi-auto',
         p12Base64: pki.clients.auto.p12.toString('base64'),
         passphrase: 'wrong',
@@ -105,7 +110,9 @@ describe('organisation certificates', () => {
     });
     const e = await trpcError(adminB.patients.callInsi.mutate({ id: patient.id }));
     expect(e).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('cannot be opened') });
-    await adminB.certificates.revoke.mutate({ id: (await adminB.certificates.list.query())[0]!.id });
+    await adminB.onboarding.certificates.revoke.mutate({
+      id: (await adminB.onboarding.certificates.list.query())[0]!.id,
+    });
   });
 });
 
@@ -148,7 +155,7 @@ describe('Appeler INSi', () => {
 
   it('through the public API too', async () => {
     const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
-    const { secret } = await h.trpc({ token: platform.token }).apiKeys.create.mutate({
+    const { secret } = await h.trpc({ token: platform.token }).onboarding.apiKeys.create.mutate({
       tenantSlug: a.slug,
       name: 'tele',
       scopes: ['patients:read', 'patients:write'],
@@ -189,11 +196,11 @@ describe('Appeler INSi', () => {
     expect(await trpcError(adminB.patients.callInsi.mutate({ id: pa.id }))).toMatchObject({
       code: 'NOT_FOUND',
     });
-    const certA = (await adminA.certificates.list.query())[0]!;
-    expect(await trpcError(adminB.certificates.revoke.mutate({ id: certA.id }))).toMatchObject({
+    const certA = (await adminA.onboarding.certificates.list.query())[0]!;
+    expect(await trpcError(adminB.onboarding.certificates.revoke.mutate({ id: certA.id }))).toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect((await adminB.certificates.list.query()).map((c) => c.id)).not.toContain(certA.id);
+    expect((await adminB.onboarding.certificates.list.query()).map((c) => c.id)).not.toContain(certA.id);
     // A's administrator naming practice B: unknown practice, nothing uploaded there.
     const ua = await h.signedInUser({
       email: uniqueEmail('pa-a2'),
@@ -201,11 +208,13 @@ describe('Appeler INSi', () => {
     });
     const aAsB = h.trpc({ token: ua.token, tenant: b.slug });
     expect(
-      await trpcError(aAsB.certificates.upload.mutate({ purpose: 'insi-manu', ...p12(pki.clients.manu) })),
+      await trpcError(
+        aAsB.onboarding.certificates.upload.mutate({ purpose: 'insi-manu', ...p12(pki.clients.manu) }),
+      ),
     ).toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect(await trpcError(aAsB.certificates.list.query())).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await adminB.certificates.list.query()).toHaveLength(1); // only the revoked copy of the earlier test
+    expect(await trpcError(aAsB.onboarding.certificates.list.query())).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await adminB.onboarding.certificates.list.query()).toHaveLength(1); // only the revoked copy of the earlier test
   });
 });

@@ -44,8 +44,8 @@ beforeAll(async () => {
   const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
   const admin = h.trpc({ token: platform.token });
   const scopes = ['sites:read', 'sites:write'] as ('sites:read' | 'sites:write')[];
-  keyA = (await admin.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'A', scopes })).secret;
-  const createdB = await admin.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes });
+  keyA = (await admin.onboarding.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'A', scopes })).secret;
+  const createdB = await admin.onboarding.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes });
   keyB = createdB.secret;
   keyBId = createdB.key.id;
 });
@@ -56,20 +56,22 @@ const siteNamesOf = async (t: TenantRef) => (await h.db.withTenant(t, listSites)
 describe('tRPC with tenant A credentials', () => {
   it('sites.list, sites.get and practice.home see only A', async () => {
     const client = h.trpc({ token: tokenA, tenant: a.slug });
-    expect((await client.sites.list.query()).map((s) => s.name)).toEqual(['Site A']);
-    expect((await client.sites.get.query({ id: sharedId })).name).toBe('Site A');
-    expect(await trpcError(client.sites.get.query({ id: bOnlyId }))).toMatchObject({
+    expect((await client.onboarding.sites.list.query()).map((s) => s.name)).toEqual(['Site A']);
+    expect((await client.onboarding.sites.get.query({ id: sharedId })).name).toBe('Site A');
+    expect(await trpcError(client.onboarding.sites.get.query({ id: bOnlyId }))).toMatchObject({
       code: 'NOT_FOUND',
       httpStatus: 404,
     });
-    const home = await client.practice.home.query();
+    const home = await client.onboarding.practice.home.query();
     expect(home.tenant.slug).toBe(a.slug);
     expect(home.sites.map((s) => s.name)).toEqual(['Site A']);
   });
 
   it('sites.create writes into A only', async () => {
     const before = await siteNamesOf(b);
-    await h.trpc({ token: tokenA, tenant: a.slug }).sites.create.mutate({ name: 'Nouveau site A' });
+    await h
+      .trpc({ token: tokenA, tenant: a.slug })
+      .onboarding.sites.create.mutate({ name: 'Nouveau site A' });
     expect(await siteNamesOf(b)).toEqual(before);
     expect(await siteNamesOf(a)).toContain('Nouveau site A');
   });
@@ -78,10 +80,10 @@ describe('tRPC with tenant A credentials', () => {
     const client = h.trpc({ token: tokenA, tenant: b.slug });
     const before = await siteNamesOf(b);
     for (const call of [
-      () => client.sites.list.query(),
-      () => client.sites.get.query({ id: sharedId }),
-      () => client.sites.create.mutate({ name: 'intrus' }),
-      () => client.practice.home.query(),
+      () => client.onboarding.sites.list.query(),
+      () => client.onboarding.sites.get.query({ id: sharedId }),
+      () => client.onboarding.sites.create.mutate({ name: 'intrus' }),
+      () => client.onboarding.practice.home.query(),
     ]) {
       expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND', httpStatus: 404 });
     }
@@ -90,35 +92,39 @@ describe('tRPC with tenant A credentials', () => {
 
   it('apiKeys.* of tenant B are NOT_FOUND, and B keys cannot be revoked through A', async () => {
     const client = h.trpc({ token: tokenA });
-    expect(await trpcError(client.apiKeys.list.query({ tenantSlug: b.slug }))).toMatchObject({
+    expect(await trpcError(client.onboarding.apiKeys.list.query({ tenantSlug: b.slug }))).toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(
       await trpcError(
-        client.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'x', scopes: ['sites:read'] }),
+        client.onboarding.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'x', scopes: ['sites:read'] }),
       ),
     ).toMatchObject({ code: 'NOT_FOUND' });
-    expect(await trpcError(client.apiKeys.revoke.mutate({ tenantSlug: b.slug, id: keyBId }))).toMatchObject({
+    expect(
+      await trpcError(client.onboarding.apiKeys.revoke.mutate({ tenantSlug: b.slug, id: keyBId })),
+    ).toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect(await trpcError(client.apiKeys.revoke.mutate({ tenantSlug: a.slug, id: keyBId }))).toMatchObject({
+    expect(
+      await trpcError(client.onboarding.apiKeys.revoke.mutate({ tenantSlug: a.slug, id: keyBId })),
+    ).toMatchObject({
       code: 'NOT_FOUND',
     });
     const keysOfB = await h.db.platform((tx) => listApiKeys(tx, b.id));
     expect(keysOfB.every((k) => k.revokedAt === null)).toBe(true);
-    expect((await client.apiKeys.list.query({ tenantSlug: a.slug })).every((k) => k.id !== keyBId)).toBe(
-      true,
-    );
+    expect(
+      (await client.onboarding.apiKeys.list.query({ tenantSlug: a.slug })).every((k) => k.id !== keyBId),
+    ).toBe(true);
   });
 
   it('platform procedures are refused to a practice user', async () => {
     const client = h.trpc({ token: tokenA });
     for (const call of [
-      () => client.tenants.list.query(),
-      () => client.tenants.get.query({ slug: b.slug }),
-      () => client.tenants.deprovision.mutate({ slug: b.slug }),
+      () => client.onboarding.tenants.list.query(),
+      () => client.onboarding.tenants.get.query({ slug: b.slug }),
+      () => client.onboarding.tenants.deprovision.mutate({ slug: b.slug }),
       () =>
-        client.tenants.onboard.mutate({
+        client.onboarding.tenants.onboard.mutate({
           name: 'x',
           slug: 'intrusion-test',
           firstSite: { name: 'x' },
@@ -149,13 +155,13 @@ describe('tRPC with tenant A credentials', () => {
       }),
     );
     const client = h.trpc({ token: tokenA, tenant: a.slug });
-    const created = await client.hl7.routes.create.mutate({
+    const created = await client.onboarding.hl7.routes.create.mutate({
       receivingApplication: 'RIS',
       receivingFacility: `A-${a.slug}`,
     });
-    expect((await client.hl7.routes.list.query()).map((r) => r.id)).toEqual([created.id]);
-    expect(await client.hl7.messages.list.query({})).toEqual([]);
-    expect(await trpcError(client.hl7.routes.delete.mutate({ id: routeB!.id }))).toMatchObject({
+    expect((await client.onboarding.hl7.routes.list.query()).map((r) => r.id)).toEqual([created.id]);
+    expect(await client.onboarding.hl7.messages.list.query({})).toEqual([]);
+    expect(await trpcError(client.onboarding.hl7.routes.delete.mutate({ id: routeB!.id }))).toMatchObject({
       code: 'NOT_FOUND',
     });
     expect((await h.db.platform((tx) => listTenantHl7Routes(tx, b.id))).map((r) => r.id)).toEqual([
@@ -163,12 +169,12 @@ describe('tRPC with tenant A credentials', () => {
     ]);
     const asB = h.trpc({ token: tokenA, tenant: b.slug });
     for (const call of [
-      () => asB.hl7.routes.list.query(),
-      () => asB.hl7.routes.create.mutate({ receivingApplication: 'X', receivingFacility: 'Y' }),
-      () => asB.hl7.routes.update.mutate({ id: routeB!.id, allowedSources: ['0.0.0.0/0'] }),
-      () => asB.hl7.routes.delete.mutate({ id: routeB!.id }),
-      () => asB.hl7.messages.list.query({}),
-      () => asB.hl7.messages.replay.mutate({ id: messageB.id }),
+      () => asB.onboarding.hl7.routes.list.query(),
+      () => asB.onboarding.hl7.routes.create.mutate({ receivingApplication: 'X', receivingFacility: 'Y' }),
+      () => asB.onboarding.hl7.routes.update.mutate({ id: routeB!.id, allowedSources: ['0.0.0.0/0'] }),
+      () => asB.onboarding.hl7.routes.delete.mutate({ id: routeB!.id }),
+      () => asB.onboarding.hl7.messages.list.query({}),
+      () => asB.onboarding.hl7.messages.replay.mutate({ id: messageB.id }),
     ]) {
       expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
     }
@@ -285,7 +291,7 @@ describe('scheduling (desk, planning, free slots, catalogue) with tenant A crede
     sb = await schedulingSetUp(h.trpc({ token: adminB.token, tenant: b.slug }), b, `ISB${ae}`);
     const platform = await h.signedInUser({ email: uniqueEmail('platform-s'), platformAdmin: true });
     ordersKeyA = (
-      await h.trpc({ token: platform.token }).apiKeys.create.mutate({
+      await h.trpc({ token: platform.token }).onboarding.apiKeys.create.mutate({
         tenantSlug: a.slug,
         name: 'orders A',
         scopes: ['orders:read', 'orders:write'],
@@ -431,29 +437,29 @@ describe('scheduling (desk, planning, free slots, catalogue) with tenant A crede
 
 describe('coverage of the isolation suite', () => {
   const covered = new Set([
-    'sites.list',
-    'sites.get',
-    'sites.create',
-    'practice.home',
-    'apiKeys.list',
-    'apiKeys.create',
-    'apiKeys.revoke',
-    'tenants.list',
-    'tenants.get',
-    'tenants.onboard',
-    'tenants.deprovision',
+    'onboarding.sites.list',
+    'onboarding.sites.get',
+    'onboarding.sites.create',
+    'onboarding.practice.home',
+    'onboarding.apiKeys.list',
+    'onboarding.apiKeys.create',
+    'onboarding.apiKeys.revoke',
+    'onboarding.tenants.list',
+    'onboarding.tenants.get',
+    'onboarding.tenants.onboard',
+    'onboarding.tenants.deprovision',
     'auth.me',
-    'hl7.routes.list',
-    'hl7.routes.create',
-    'hl7.routes.delete',
-    'hl7.messages.list',
-    'hl7.messages.replay',
+    'onboarding.hl7.routes.list',
+    'onboarding.hl7.routes.create',
+    'onboarding.hl7.routes.delete',
+    'onboarding.hl7.messages.list',
+    'onboarding.hl7.messages.replay',
     // Covered by the cross-tenant tests of hl7-routes.int.test.ts.
-    'hl7.routes.update',
-    'hl7.ports.settings',
-    'hl7.ports.list',
-    'hl7.ports.assign',
-    'hl7.ports.withdraw',
+    'onboarding.hl7.routes.update',
+    'onboarding.hl7.ports.settings',
+    'onboarding.hl7.ports.list',
+    'onboarding.hl7.ports.assign',
+    'onboarding.hl7.ports.withdraw',
     // Covered by the cross-tenant test of patients.int.test.ts.
     'patients.search',
     'patients.get',
@@ -501,9 +507,9 @@ describe('coverage of the isolation suite', () => {
     'patients.documentCopies.view',
     // Covered by the cross-tenant test of insi.int.test.ts.
     'patients.callInsi',
-    'certificates.list',
-    'certificates.upload',
-    'certificates.revoke',
+    'onboarding.certificates.list',
+    'onboarding.certificates.upload',
+    'onboarding.certificates.revoke',
     // Covered by the cross-tenant tests of reports.int.test.ts (tRPC and REST).
     'reporting.create',
     'reporting.toWrite',
@@ -522,7 +528,7 @@ describe('coverage of the isolation suite', () => {
     'reporting.readReceivedCda',
     'reporting.settings.get',
     'reporting.settings.setRgpdNotice',
-    'sites.setLetterhead',
+    'onboarding.sites.setLetterhead',
     'delivery.forReport',
     'delivery.failed',
     'delivery.attempts',

@@ -81,7 +81,7 @@ async function practice(o: { finess?: string } = {}) {
   const report = await radiologist.reporting.create.mutate({ examIds: [order.exams[0]!.id] });
   const saved = await radiologist.reporting.save.mutate({ id: report.id, body: 'Normal.', revision: 0 });
   const key = (
-    await desk.apiKeys.create.mutate({
+    await desk.onboarding.apiKeys.create.mutate({
       tenantSlug: t.slug,
       name: 'TLR',
       scopes: ['reports:read', 'reports:write'],
@@ -99,11 +99,13 @@ const outboxRows = async (reportId: string) =>
 describe('a practice without FINESS nor SIRET', () => {
   it('its users are told on every page (the practice home lists the sites concerned)', async () => {
     const p = await practice();
-    expect((await p.radiologist.practice.home.query()).sitesWithoutOrganisationId).toEqual([
+    expect((await p.radiologist.onboarding.practice.home.query()).sitesWithoutOrganisationId).toEqual([
       'Centre sans FINESS',
     ]);
     const withFiness = await practice({ finess: '750712184' });
-    expect((await withFiness.radiologist.practice.home.query()).sitesWithoutOrganisationId).toEqual([]);
+    expect(
+      (await withFiness.radiologist.onboarding.practice.home.query()).sitesWithoutOrganisationId,
+    ).toEqual([]);
   });
 
   it('validation in the portal is refused naming what is missing; nothing is frozen nor queued', async () => {
@@ -120,7 +122,7 @@ describe('a practice without FINESS nor SIRET', () => {
 
     // Once the practice has a SIRET, the same report validates and its documents are queued.
     await sql`update platform.tenants set siret = '26750045200011' where id = ${p.t.id}`;
-    expect((await p.radiologist.practice.home.query()).sitesWithoutOrganisationId).toEqual([]);
+    expect((await p.radiologist.onboarding.practice.home.query()).sitesWithoutOrganisationId).toEqual([]);
     const validated = await p.radiologist.reporting.validate.mutate({ id: p.reportId, revision: p.revision });
     expect(validated.status).toBe('validated');
     expect(await outboxRows(p.reportId)).toBe(1);

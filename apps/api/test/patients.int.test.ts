@@ -69,8 +69,8 @@ beforeAll(async () => {
   const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
   const admin = h.trpc({ token: platform.token });
   const scopes = ['patients:read', 'patients:write'] as ('patients:read' | 'patients:write')[];
-  keyA = (await admin.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'A', scopes })).secret;
-  keyB = (await admin.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes })).secret;
+  keyA = (await admin.onboarding.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'A', scopes })).secret;
+  keyB = (await admin.onboarding.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes })).secret;
   void pino;
 });
 afterAll(() => h.close());

@@ -26,7 +26,7 @@ beforeAll(async () => {
   const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
   const admin = h.trpc({ token: platform.token });
   key = (
-    await admin.apiKeys.create.mutate({
+    await admin.onboarding.apiKeys.create.mutate({
       tenantSlug: a.slug,
       name: 'tele',
       scopes: ['orders:read', 'orders:write'],

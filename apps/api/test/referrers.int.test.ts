@@ -56,8 +56,8 @@ beforeAll(async () => {
   const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
   const admin = h.trpc({ token: platform.token });
   const scopes = ['orders:read', 'orders:write'] as ('orders:read' | 'orders:write')[];
-  keyA = (await admin.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'tele', scopes })).secret;
-  keyB = (await admin.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'tele', scopes })).secret;
+  keyA = (await admin.onboarding.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'tele', scopes })).secret;
+  keyB = (await admin.onboarding.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'tele', scopes })).secret;
 });
 afterAll(() => h.close());
 

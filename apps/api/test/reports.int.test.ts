@@ -231,8 +231,8 @@ describe('report lifecycle', () => {
     expect(messages.some((m) => m.payload.reportId === report.id)).toBe(true);
     const tenant = (await h.db.platform((tx) => findTenantById(tx, a.id)))!;
     // The site's letterhead and the practice's RGPD mentions go into the documents.
-    const [site] = await desk.sites.list.query();
-    await desk.sites.setLetterhead.mutate({
+    const [site] = await desk.onboarding.sites.list.query();
+    await desk.onboarding.sites.setLetterhead.mutate({
       id: site!.id,
       letterhead: 'IRM · Scanner\nSecrétariat : 01 02 03 04 05',
     });
@@ -491,7 +491,11 @@ describe('report lifecycle', () => {
 
     // REST: the same refusal naming the field; the OpenAPI document describes the choices.
     const key = (
-      await desk.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'TLR-vis', scopes: ['reports:write'] })
+      await desk.onboarding.apiKeys.create.mutate({
+        tenantSlug: a.slug,
+        name: 'TLR-vis',
+        scopes: ['reports:write'],
+      })
     ).secret;
     const send = (path: string, body: unknown, method = 'POST') =>
       h.rest(path, { key, method, body: JSON.stringify(body) });
@@ -600,11 +604,13 @@ describe('report lifecycle', () => {
     });
     expect(await senior.delivery.settings.get.query()).toEqual(distributionA);
     expect((await asAdminB.delivery.settings.get.query()).pfi?.receivingApplication).toBe('PFI-B');
-    const [siteA] = await desk.sites.list.query();
+    const [siteA] = await desk.onboarding.sites.list.query();
     expect(
-      await trpcError(asAdminB.sites.setLetterhead.mutate({ id: siteA!.id, letterhead: 'Piraté' })),
+      await trpcError(
+        asAdminB.onboarding.sites.setLetterhead.mutate({ id: siteA!.id, letterhead: 'Piraté' }),
+      ),
     ).toMatchObject({ code: 'NOT_FOUND' });
-    expect((await desk.sites.list.query())[0]!.letterhead).not.toBe('Piraté');
+    expect((await desk.onboarding.sites.list.query())[0]!.letterhead).not.toBe('Piraté');
     // Naming practice A in the header with B's session: not a member.
     const asA = h.trpc({ token: other.token, tenant: a.slug });
     expect(await trpcError(asA.reporting.get.query({ id: report.id }))).toMatchObject({ code: 'NOT_FOUND' });
@@ -616,14 +622,17 @@ describe('report lifecycle', () => {
 
   it('REST /api/v1/reports: a platform writes and validates naming its radiologist, fetches the documents; another practice reaches nothing', async () => {
     const scopes: ('reports:read' | 'reports:write')[] = ['reports:read', 'reports:write'];
-    const key = (await desk.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'TLR', scopes })).secret;
+    const key = (await desk.onboarding.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'TLR', scopes }))
+      .secret;
     const b = await createTestTenant(h.db, { firstSite: 'Centre B' });
     const adminB = await h.signedInUser({
       email: uniqueEmail('adm-b'),
       memberships: [{ tenant: b, roles: ['practice_admin'] }],
     });
     const keyB = (
-      await h.trpc({ token: adminB.token }).apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes })
+      await h
+        .trpc({ token: adminB.token })
+        .onboarding.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes })
     ).secret;
     const send = (path: string, k: string, method = 'GET', body?: unknown) =>
       h.rest(path, { key: k, method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
@@ -755,7 +764,11 @@ describe('report lifecycle', () => {
     expect(((await (await send('/reports/to-write', keyB)).json()) as { data: unknown[] }).data).toEqual([]);
     // A key without the scope.
     const readOnly = (
-      await desk.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'RO', scopes: ['reports:read'] })
+      await desk.onboarding.apiKeys.create.mutate({
+        tenantSlug: a.slug,
+        name: 'RO',
+        scopes: ['reports:read'],
+      })
     ).secret;
     expect((await send(`/reports/${report.id}/correct`, readOnly, 'POST')).status).toBe(403);
   });

@@ -367,8 +367,10 @@ describe('orders through the public API', () => {
     const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
     const admin = h.trpc({ token: platform.token });
     const scopes = ['orders:read', 'orders:write'] as ('orders:read' | 'orders:write')[];
-    const keyA = (await admin.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'tele', scopes })).secret;
-    const keyB = (await admin.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'tele', scopes })).secret;
+    const keyA = (await admin.onboarding.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'tele', scopes }))
+      .secret;
+    const keyB = (await admin.onboarding.apiKeys.create.mutate({ tenantSlug: b.slug, name: 'tele', scopes }))
+      .secret;
     const created = await h.rest('/orders', {
       key: keyA,
       method: 'POST',

@@ -266,7 +266,7 @@ describe('second factor (TOTP)', () => {
     const asSession = h.trpc({ token: pendingToken, tenant: t.slug });
     expect(await trpcError(asSession.auth.me.query())).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await trpcError(asSession.auth.logout.mutate())).toMatchObject({ code: 'UNAUTHORIZED' });
-    expect(await trpcError(asSession.sites.list.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await trpcError(asSession.onboarding.sites.list.query())).toMatchObject({ code: 'UNAUTHORIZED' });
     expect(await trpcError(asSession.security.signIns.query())).toMatchObject({ code: 'UNAUTHORIZED' });
     // Nor can the enrolment be skipped by asking for a code.
     expect(await trpcError(api.auth.verifyTotp.mutate({ pendingToken, code: '123456' }))).toMatchObject({

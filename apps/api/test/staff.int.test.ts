@@ -301,7 +301,7 @@ describe('onboarding', () => {
       firstSite: { name: 'Site du Port' },
       admin: { email, displayName: 'Première Administratrice' },
     };
-    const out = await client.tenants.onboard.mutate(input);
+    const out = await client.onboarding.tenants.onboard.mutate(input);
     expect(out.invitation).toMatchObject({ email: email.toLowerCase(), mailSent: true, link: null });
     const { mail, token } = lastMailTo(email);
     expect(mail.subject).toBe('Invitation à rejoindre Imagerie du Port sur Rayon');
@@ -311,7 +311,7 @@ describe('onboarding', () => {
     const bare = await createHarness();
     try {
       const p2 = await bare.signedInUser({ email: uniqueEmail('platform2'), platformAdmin: true });
-      const out2 = await bare.trpc({ token: p2.token }).tenants.onboard.mutate({
+      const out2 = await bare.trpc({ token: p2.token }).onboarding.tenants.onboard.mutate({
         ...input,
         slug: `${slug}-b`,
         admin: { ...input.admin, email: uniqueEmail('a2') },
@@ -403,19 +403,19 @@ describe('members', () => {
 
   it('deactivation ends the sessions and the API keys at once; reactivation gives access back', async () => {
     const m = await newMember(['practice_admin', 'secretary']);
-    const { secret } = await m.client.apiKeys.create.mutate({
+    const { secret } = await m.client.onboarding.apiKeys.create.mutate({
       tenantSlug: a.slug,
       name: 'Intégration de test',
       scopes: ['sites:read'],
     });
     expect((await h.rest('/sites', { key: secret })).status).toBe(200);
-    expect((await m.client.sites.list.query()).length).toBeGreaterThan(0);
+    expect((await m.client.onboarding.sites.list.query()).length).toBeGreaterThan(0);
 
     const off = await adminA.staff.deactivate.mutate({ userId: m.userId });
     expect(off.active).toBe(false);
     expect(off.disabledAt).not.toBeNull();
     // The old session token: 401 at once.
-    expect(await trpcError(m.client.sites.list.query())).toMatchObject({
+    expect(await trpcError(m.client.onboarding.sites.list.query())).toMatchObject({
       code: 'UNAUTHORIZED',
       httpStatus: 401,
     });
@@ -424,13 +424,17 @@ describe('members', () => {
     // Signing in again gives no access to the practice.
     const again = await h.signIn(m.email, STRONG);
     expect((await h.trpc({ token: again }).auth.me.query()).memberships).toEqual([]);
-    expect(await trpcError(h.trpc({ token: again, tenant: a.slug }).sites.list.query())).toMatchObject({
+    expect(
+      await trpcError(h.trpc({ token: again, tenant: a.slug }).onboarding.sites.list.query()),
+    ).toMatchObject({
       code: 'NOT_FOUND',
     });
 
     const on = await adminA.staff.reactivate.mutate({ userId: m.userId });
     expect(on).toMatchObject({ active: true, disabledAt: null, roles: ['practice_admin', 'secretary'] });
-    expect((await h.trpc({ token: again, tenant: a.slug }).sites.list.query()).length).toBeGreaterThan(0);
+    expect(
+      (await h.trpc({ token: again, tenant: a.slug }).onboarding.sites.list.query()).length,
+    ).toBeGreaterThan(0);
     // A revoked key stays revoked.
     expect((await h.rest('/sites', { key: secret })).status).toBe(401);
   });
@@ -440,7 +444,7 @@ describe('members', () => {
     expect(h.totpSecrets.get(m.email)).toBeDefined(); // an administrator enrolled at sign-in
     const after = await adminA.staff.resetSecondFactor.mutate({ userId: m.userId });
     expect(after.userId).toBe(m.userId);
-    expect(await trpcError(m.client.sites.list.query())).toMatchObject({ code: 'UNAUTHORIZED' });
+    expect(await trpcError(m.client.onboarding.sites.list.query())).toMatchObject({ code: 'UNAUTHORIZED' });
     const first = await h.trpc().auth.login.mutate({ email: m.email, password: STRONG });
     expect(first).toMatchObject({ status: 'totp_enrolment_required' });
 
@@ -469,8 +473,13 @@ describe('members', () => {
     });
     // REST: practice B's key does not reach A's member; A's key does.
     const keyOf = async (client: Client, slug: string) =>
-      (await client.apiKeys.create.mutate({ tenantSlug: slug, name: 'Équipe', scopes: ['staff:write'] }))
-        .secret;
+      (
+        await client.onboarding.apiKeys.create.mutate({
+          tenantSlug: slug,
+          name: 'Équipe',
+          scopes: ['staff:write'],
+        })
+      ).secret;
     const path = `/staff/${m.userId}/second-factor/reset`;
     expect((await h.rest(path, { key: await keyOf(adminB, b.slug), method: 'POST' })).status).toBe(404);
     expect((await h.rest(path, { key: await keyOf(adminA, a.slug), method: 'POST' })).status).toBe(200);
@@ -652,10 +661,18 @@ describe('REST /api/v1/staff', () => {
     });
     const client = h.trpc({ token: admin.token, tenant: a.slug });
     const reader = (
-      await client.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'lecture', scopes: ['staff:read'] })
+      await client.onboarding.apiKeys.create.mutate({
+        tenantSlug: a.slug,
+        name: 'lecture',
+        scopes: ['staff:read'],
+      })
     ).secret;
     const writer = (
-      await client.apiKeys.create.mutate({ tenantSlug: a.slug, name: 'écriture', scopes: ['staff:write'] })
+      await client.onboarding.apiKeys.create.mutate({
+        tenantSlug: a.slug,
+        name: 'écriture',
+        scopes: ['staff:write'],
+      })
     ).secret;
 
     const listed = await h.rest('/staff', { key: reader });
@@ -791,9 +808,11 @@ describe('practices stay apart', () => {
       memberships: [{ tenant: b, roles: ['practice_admin'] }],
     });
     const keyB = (
-      await h
-        .trpc({ token: admB.token, tenant: b.slug })
-        .apiKeys.create.mutate({ tenantSlug: b.slug, name: 'B', scopes: ['staff:read', 'staff:write'] })
+      await h.trpc({ token: admB.token, tenant: b.slug }).onboarding.apiKeys.create.mutate({
+        tenantSlug: b.slug,
+        name: 'B',
+        scopes: ['staff:read', 'staff:write'],
+      })
     ).secret;
     const seen = (await (await h.rest('/staff', { key: keyB })).json()) as { members: { userId: string }[] };
     expect(seen.members.map((x) => x.userId)).not.toContain(m.userId);

@@ -26,7 +26,7 @@ import {
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING, NOT_SENT_REASONS } from '@rayon/domain';
-import { installCertificate } from '@rayon/identity';
+import { installCertificate } from '@rayon/onboarding';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
 import pino from 'pino';

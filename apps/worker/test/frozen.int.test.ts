@@ -12,7 +12,7 @@ import { Database, listReportDeliveries, listReportDocumentContents, putSetting 
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING } from '@rayon/domain';
-import { installCertificate } from '@rayon/identity';
+import { installCertificate } from '@rayon/onboarding';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
 import pino from 'pino';

@@ -74,7 +74,7 @@ describe('unattended INSi call (INSI-AUTO)', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect((await desk.patients.get.query({ id: before.id })).status).toBe('provisoire');
 
-    await desk.certificates.upload.mutate({
+    await desk.onboarding.certificates.upload.mutate({
       purpose: 'insi-auto',
       p12Base64: pki.clients.auto.p12.toString('base64'),
       passphrase: pki.clients.auto.passphrase,

@@ -26,7 +26,7 @@ import {
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DELIVERY_REASONS, DISTRIBUTION_SETTING, type RetryPolicy } from '@rayon/domain';
-import { installCertificate } from '@rayon/identity';
+import { installCertificate } from '@rayon/onboarding';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

@@ -45,7 +45,7 @@ describe('practice onboarding', () => {
     const admin = h.trpc({ token: platform.token, requestId: 'onboard-req-1' });
     const slug = `onboard-${Math.random().toString(36).slice(2, 8)}`;
     const email = uniqueEmail('premier-admin');
-    const { tenant, invitation } = await admin.tenants.onboard.mutate({
+    const { tenant, invitation } = await admin.onboarding.tenants.onboard.mutate({
       name: 'Imagerie Médicale du Parc',
       slug,
       finess: '750712184',
@@ -59,7 +59,7 @@ describe('practice onboarding', () => {
     const token = invitation.link!.split('/').at(-1)!;
     // Before provisioning ends, the invitation cannot be used yet; after, it can.
     const active = await until(
-      () => admin.tenants.get.query({ slug }),
+      () => admin.onboarding.tenants.get.query({ slug }),
       (t) => t.status === 'active',
     );
     expect(active.provisioning).toEqual({ step: 'done', percent: 100 });
@@ -82,7 +82,7 @@ describe('practice onboarding', () => {
       code: 'NOT_FOUND',
     });
     const sessionToken = await h.signIn(email, password);
-    const home = await h.trpc({ token: sessionToken, tenant: slug }).practice.home.query();
+    const home = await h.trpc({ token: sessionToken, tenant: slug }).onboarding.practice.home.query();
     expect(home).toMatchObject({
       tenant: { slug, name: 'Imagerie Médicale du Parc' },
       user: { displayName: 'Dr Noël Bénédicte', roles: ['practice_admin'] },
@@ -102,19 +102,19 @@ describe('practice onboarding', () => {
     const platform = await h.signedInUser({ email: uniqueEmail('platform'), platformAdmin: true });
     const admin = h.trpc({ token: platform.token });
     const slug = `deprov-${Math.random().toString(36).slice(2, 8)}`;
-    await admin.tenants.onboard.mutate({
+    await admin.onboarding.tenants.onboard.mutate({
       name: 'Éphémère',
       slug,
       firstSite: { name: 'Site' },
       admin: { email: uniqueEmail('x'), displayName: 'X' },
     });
     await until(
-      () => admin.tenants.get.query({ slug }),
+      () => admin.onboarding.tenants.get.query({ slug }),
       (t) => t.status === 'active',
     );
-    await admin.tenants.deprovision.mutate({ slug });
+    await admin.onboarding.tenants.deprovision.mutate({ slug });
     await until(
-      () => admin.tenants.get.query({ slug }),
+      () => admin.onboarding.tenants.get.query({ slug }),
       (t) => t.status === 'deprovisioned',
     );
     const [{ n }] = await sql<

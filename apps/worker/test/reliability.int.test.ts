@@ -16,7 +16,7 @@ import { Database, listReportDeliveries, putSetting, type TenantRef } from '@ray
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING } from '@rayon/domain';
-import { installCertificate } from '@rayon/identity';
+import { installCertificate } from '@rayon/onboarding';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort, setUpPractice, waitFor, type Practice } from './support/practice.ts';

@@ -54,7 +54,7 @@ import {
   type PatientIdentity,
   type DistributionSettings,
 } from '@rayon/domain';
-import { installCertificate } from '@rayon/identity';
+import { installCertificate } from '@rayon/onboarding';
 import {
   DEMO,
   DEMO_AE_TITLES,

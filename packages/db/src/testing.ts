@@ -6,8 +6,8 @@ import type { Database, TenantRef } from './client.ts';
 import { Database as DatabaseClass } from './client.ts';
 import { migratePlatform } from './migrate/runner.ts';
 import { prepareDatabase } from './setup.ts';
-import { insertTenant, toTenantRef } from './platform/tenants.ts';
-import { provisionTenant } from './tenancy/provision.ts';
+import { insertTenant, toTenantRef } from './onboarding/tenants.ts';
+import { provisionTenant } from './onboarding/provision.ts';
 
 declare module 'vitest' {
   /** What infra/scripts/test-setup.ts provides to every integration test file. */

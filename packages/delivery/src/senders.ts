@@ -18,7 +18,7 @@ import { DeliveryError, sendToPfi } from '@rayon/connectors/pfi';
 import { findActiveCertificate, recordAudit, type Database, type TenantTx } from '@rayon/db';
 import { formatParisDate, isAppError, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
-import { usableCertificate, type CertificatePurpose } from '@rayon/identity';
+import { usableCertificate, type CertificatePurpose } from '@rayon/onboarding';
 import type { DeliveryContext, DeliverySender } from './deliveries.ts';
 import { dmpSend } from './dmp.ts';
 import type { MailboxReader } from './receipts.ts';

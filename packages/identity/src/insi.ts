@@ -17,7 +17,7 @@ import {
   type InsiAnswer,
   type InsiResult,
 } from '@rayon/domain';
-import { usableCertificate } from './certificates.ts';
+import { usableCertificate } from '@rayon/onboarding';
 
 /** Where INSi is and how Rayon presents itself to it (LPS context). */
 export interface InsiSettings {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { AppError, type ApiScope } from '@rayon/domain';
 import type { MiddlewareHandler } from 'hono';
+import { platformContext } from '../context.ts';
 import { currentContext } from '../services/deps.ts';
 import type { Services } from '../services/index.ts';
 
@@ -51,7 +52,7 @@ export function apiKey(scope: ApiScope): MiddlewareHandler<RestEnv> {
     const presented = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     if (!presented)
       throw new AppError('UNAUTHENTICATED', 'an API key is required: Authorization: Bearer <key>');
-    const principal = await c.get('services').apiKeys.authenticate(presented);
+    const principal = await c.get('services').onboarding.authenticateApiKey(platformContext(), presented);
     const ctx = currentContext();
     ctx.apiKeyId = principal.keyId;
     ctx.tenant = principal.tenant;

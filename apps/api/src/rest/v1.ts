@@ -5,11 +5,11 @@ import { currentContext } from '../services/deps.ts';
 import type { Services } from '../services/index.ts';
 import type { RestEnv } from './common.ts';
 import { registerDeliveryRoutes } from './delivery.ts';
+import { registerOnboardingRoutes } from './onboarding.ts';
 import { registerOrderRoutes } from './orders.ts';
 import { registerPatientRoutes } from './patients.ts';
 import { registerReportingRoutes } from './reporting.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
-import { registerSiteRoutes } from './sites.ts';
 import { registerStaffRoutes } from './staff.ts';
 
 /**
@@ -48,7 +48,7 @@ export function createRestV1(services: Services) {
   // Before any route: NUL, lone surrogates, non-UTF-8 queries, a body not sent as JSON.
   app.use('*', restInputGuard());
 
-  registerSiteRoutes(app, services);
+  registerOnboardingRoutes(app, services);
   registerPatientRoutes(app, services);
   registerOrderRoutes(app, services);
   registerSchedulingRoutes(app, services);

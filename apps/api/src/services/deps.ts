@@ -8,7 +8,7 @@ import type { Actor } from '@rayon/db';
 import { AppError } from '@rayon/domain';
 import { requestContext, type RequestContext } from '../context.ts';
 import type { Logger } from '../logger.ts';
-import type { Hl7Platform } from './hl7.ts';
+import type { Hl7Platform } from '@rayon/onboarding';
 
 export interface Deps {
   db: Database;

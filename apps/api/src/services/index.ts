@@ -1,9 +1,9 @@
-import { createScheduling } from '@rayon/scheduling';
-import { createApiKeyService } from './api-keys.ts';
-import { createAuthService } from './auth.ts';
-import { createCertificateService } from './certificates.ts';
 import { createDelivery } from '@rayon/delivery';
-import { createHl7Service } from './hl7.ts';
+import { createInbound } from '@rayon/inbound';
+import { createOnboarding } from '@rayon/onboarding';
+import { createScheduling } from '@rayon/scheduling';
+import { randomToken, sameHash, sha256 } from '../auth/secrets.ts';
+import { createAuthService } from './auth.ts';
 import { createIdentityDocumentService } from './identity-documents.ts';
 import type { Deps } from './deps.ts';
 import { createPasswordService } from './passwords.ts';
@@ -11,9 +11,7 @@ import { createPatientService } from './patients.ts';
 import { createReporting } from '@rayon/reporting';
 import { createSessionService } from './sessions.ts';
 import { createSecurityService } from './security.ts';
-import { createSiteService } from './sites.ts';
-import { createStaffService } from './staff.ts';
-import { createTenantService } from './tenants.ts';
+import { createStaffService, deliverInvitation, INVITATION_TTL_MS } from './staff.ts';
 
 export function createServices(deps: Deps) {
   const staff = createStaffService(deps);
@@ -24,16 +22,19 @@ export function createServices(deps: Deps) {
     passwords: createPasswordService(deps, { clearSignInThrottle: auth.clearSignInThrottle }),
     sessions: createSessionService(deps),
     security: createSecurityService(deps),
-    tenants: createTenantService(deps),
-    apiKeys: createApiKeyService(deps),
-    sites: createSiteService(deps),
     staff,
-    hl7: createHl7Service(deps),
+    onboarding: createOnboarding({
+      db: deps.db,
+      secretsKey: deps.secretsKey,
+      hl7Platform: deps.hl7Platform,
+      tokens: { randomToken, sha256, sameHash },
+      invitations: { ttlMs: INVITATION_TTL_MS, deliver: (o) => deliverInvitation(deps, o) },
+      replayInboundMessage: createInbound({ db: deps.db }).replay,
+    }),
     scheduling: createScheduling(deps),
     reporting: createReporting(deps),
     delivery: createDelivery(deps),
     patients: createPatientService(deps),
-    certificates: createCertificateService(deps),
     identityDocuments: createIdentityDocumentService(deps),
   };
 }

@@ -1,34 +1,29 @@
-import { deprovisionTenant, markProvisioningFailed, provisionTenant, type Database } from '@rayon/db';
+import { systemContext, type Database } from '@rayon/db';
+import { createProvisioning } from '@rayon/onboarding';
 import type { Job } from 'bullmq';
 import { jobPayload } from '../payloads.ts';
 import type { JobData } from '../queue.ts';
 
-const SYSTEM = { type: 'system' as const, id: 'worker' };
+/** The job's context: the system actor named `worker`, under the request that asked for it. */
+const contextOf = (job: Job<JobData>) => ({
+  ...systemContext(job.data.requestId ?? `job:${job.id}`),
+  actor: { type: 'system' as const, id: 'worker' },
+});
 
 /** tenant.provision: schema, migrations, first site; progress on the job and on the tenant row. */
 export function provisionJob(db: Database) {
+  const { provisionPractice } = createProvisioning({ db });
   return async (job: Job<JobData>) => {
-    const { tenantId } = jobPayload(job, 'tenant.provision');
-    try {
-      await provisionTenant(db, tenantId, {
-        actor: SYSTEM,
-        requestId: job.data.requestId,
-        onProgress: (state) => job.updateProgress({ step: state.step, percent: state.percent }),
-      });
-    } catch (err) {
-      if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-        await markProvisioningFailed(db, tenantId, (err as Error).message);
-      }
-      throw err;
-    }
+    await provisionPractice(contextOf(job), jobPayload(job, 'tenant.provision').tenantId, {
+      onProgress: (state) => job.updateProgress({ step: state.step, percent: state.percent }),
+      lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+    });
   };
 }
 
 export function deprovisionJob(db: Database) {
+  const { removePractice } = createProvisioning({ db });
   return async (job: Job<JobData>) => {
-    await deprovisionTenant(db, jobPayload(job, 'tenant.deprovision').tenantId, {
-      actor: SYSTEM,
-      requestId: job.data.requestId,
-    });
+    await removePractice(contextOf(job), jobPayload(job, 'tenant.deprovision').tenantId);
   };
 }

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: 'Établissements' };
 
 export default async function TenantsPage() {
   const api = await apiForSession();
-  const tenants = await load(() => api.tenants.list.query());
+  const tenants = await load(() => api.onboarding.tenants.list.query());
   return (
     <>
       <div className="page-title">

@@ -19,7 +19,7 @@ export default async function PracticeLayout({ children, params }: { children: R
   const { me, membership: current, has } = await practiceContext(slug);
   const others = me.memberships.filter((m) => m.slug !== slug && m.status === 'active');
   const api = await apiForSession({ tenantSlug: slug });
-  const { sitesWithoutOrganisationId: blocked } = await load(() => api.practice.home.query());
+  const { sitesWithoutOrganisationId: blocked } = await load(() => api.onboarding.practice.home.query());
   const base = `/t/${encodeURIComponent(slug)}`;
   const nav: NavItem[] = [
     { href: base, label: 'Tableau de bord', exact: true },

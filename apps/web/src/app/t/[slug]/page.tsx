@@ -9,7 +9,7 @@ type Params = Promise<{ slug: string }>;
 export default async function PracticeHomePage({ params }: { params: Params }) {
   const { slug } = await params;
   const api = await apiForSession({ tenantSlug: slug });
-  const home = await load(() => api.practice.home.query());
+  const home = await load(() => api.onboarding.practice.home.query());
   return (
     <>
       <h1>Tableau de bord</h1>

@@ -51,7 +51,7 @@ export async function assignPortAction(
   }
   const api = await apiForSession();
   try {
-    await api.hl7.ports.assign.mutate({
+    await api.onboarding.hl7.ports.assign.mutate({
       tenantSlug: target.slug,
       port,
       ...(values.routeId ? { routeId: values.routeId } : {}),
@@ -79,7 +79,7 @@ export async function withdrawPortAction(slug: string, formData: FormData): Prom
   if (!routeId) return;
   const api = await apiForSession();
   try {
-    await api.hl7.ports.withdraw.mutate({ tenantSlug: slug, routeId });
+    await api.onboarding.hl7.ports.withdraw.mutate({ tenantSlug: slug, routeId });
   } catch (error) {
     handleApiError(error);
   }

@@ -8,8 +8,8 @@ import { withdrawPortAction } from './hl7-port-actions.ts';
 export async function Hl7Ports({ slug }: { slug: string }) {
   const api = await apiForSession();
   const [routes, settings] = await Promise.all([
-    load(() => api.hl7.ports.list.query({ tenantSlug: slug })),
-    load(() => api.hl7.ports.settings.query()),
+    load(() => api.onboarding.hl7.ports.list.query({ tenantSlug: slug })),
+    load(() => api.onboarding.hl7.ports.settings.query()),
   ]);
   const withdraw = withdrawPortAction.bind(null, slug);
   const sharedRoutes = routes

@@ -27,7 +27,7 @@ export default async function TenantPage({
   const invitation = Array.isArray(query.invitation) ? query.invitation[0] : query.invitation;
   const sentTo = Array.isArray(query.invitationSentTo) ? query.invitationSentTo[0] : query.invitationSentTo;
   const api = await apiForSession();
-  const tenant = await load(() => api.tenants.get.query({ slug }));
+  const tenant = await load(() => api.onboarding.tenants.get.query({ slug }));
   const provisioning = tenant.status === 'provisioning';
   const percent = Math.max(0, Math.min(100, Math.round(tenant.provisioning.percent)));
   const invitationUrl = invitation

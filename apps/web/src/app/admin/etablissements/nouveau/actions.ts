@@ -33,7 +33,7 @@ export async function onboardAction(previous: OnboardingState, formData: FormDat
   const api = await apiForSession();
   let result;
   try {
-    result = await api.tenants.onboard.mutate({
+    result = await api.onboarding.tenants.onboard.mutate({
       name: values.name,
       slug: values.slug,
       finess: optional(values.finess),

@@ -51,7 +51,7 @@ export async function uploadCertificateAction(
   const p12Base64 = Buffer.from(await file.arrayBuffer()).toString('base64');
   const api = await apiForSession({ tenantSlug: slug });
   try {
-    await api.certificates.upload.mutate({
+    await api.onboarding.certificates.upload.mutate({
       purpose: purpose as CertificatePurpose,
       p12Base64,
       passphrase,
@@ -76,7 +76,7 @@ export async function revokeCertificateAction(slug: string, formData: FormData):
   if (!id) return;
   const api = await apiForSession({ tenantSlug: slug });
   try {
-    await api.certificates.revoke.mutate({ id });
+    await api.onboarding.certificates.revoke.mutate({ id });
   } catch (error) {
     handleApiError(error);
   }

@@ -11,7 +11,7 @@ import { UploadCertificateForm } from './upload-form.tsx';
 export const metadata: Metadata = { title: 'Certificats' };
 
 /** A certificate as the API lists it (never its private key). */
-type Certificate = Awaited<ReturnType<ApiClient['certificates']['list']['query']>>[number];
+type Certificate = Awaited<ReturnType<ApiClient['onboarding']['certificates']['list']['query']>>[number];
 
 /** A distinguished name as usually written: CN=INSI-MANU, OU=1234567890, O=…, C=FR. */
 function distinguishedName(dn: Record<string, string>): string {
@@ -51,7 +51,7 @@ export default async function CertificatesPage({ params }: { params: Params }) {
   const { has } = await practiceContext(slug);
   if (!has('practice_admin')) notFound();
   const api = await apiForSession({ tenantSlug: slug });
-  const certificates = await load(() => api.certificates.list.query());
+  const certificates = await load(() => api.onboarding.certificates.list.query());
   const revoke = revokeCertificateAction.bind(null, slug);
   const now = Date.now();
 

@@ -349,7 +349,7 @@ export async function saveDocumentSettingsAction(
   try {
     await api.reporting.settings.setRgpdNotice.mutate({ rgpdNotice: rgpdNotice || null });
     for (const l of letterheads) {
-      await api.sites.setLetterhead.mutate({ id: l.id, letterhead: l.letterhead || null });
+      await api.onboarding.sites.setLetterhead.mutate({ id: l.id, letterhead: l.letterhead || null });
     }
   } catch (error) {
     const message = refusal(error);

@@ -33,7 +33,7 @@ export default async function ConfigurationPage({ params }: { params: Params }) 
   if (!has('practice_admin')) notFound();
   const api = await apiForSession({ tenantSlug: slug });
   const [sites, rooms, modalities, examTypes, referrers] = await Promise.all([
-    load(() => api.sites.list.query()),
+    load(() => api.onboarding.sites.list.query()),
     load(() => api.scheduling.rooms.list.query()),
     load(() => api.scheduling.modalities.list.query()),
     load(() => api.scheduling.examTypes.list.query()),

@@ -25,7 +25,7 @@ export async function replayAction(
   const attempt = previous.attempt + 1;
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    const result = await api.hl7.messages.replay.mutate({ id: target.id });
+    const result = await api.onboarding.hl7.messages.replay.mutate({ id: target.id });
     revalidatePath(feedPath(target.slug));
     return {
       attempt,
@@ -113,14 +113,14 @@ export async function saveRouteAction(
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
     if (target.id) {
-      await api.hl7.routes.update.mutate({
+      await api.onboarding.hl7.routes.update.mutate({
         id: target.id,
         receivingApplication: values.receivingApplication || null,
         receivingFacility: values.receivingFacility || null,
         ...senders,
       });
     } else {
-      await api.hl7.routes.create.mutate({
+      await api.onboarding.hl7.routes.create.mutate({
         receivingApplication: values.receivingApplication,
         receivingFacility: values.receivingFacility,
         ...senders,
@@ -155,7 +155,7 @@ export async function deleteRouteAction(slug: string, formData: FormData): Promi
   if (!id) return;
   const api = await apiForSession({ tenantSlug: slug });
   try {
-    await api.hl7.routes.delete.mutate({ id });
+    await api.onboarding.hl7.routes.delete.mutate({ id });
   } catch (error) {
     handleApiError(error);
   }

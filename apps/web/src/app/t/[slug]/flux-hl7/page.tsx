@@ -41,8 +41,8 @@ export default async function Hl7FeedPage({
   const isAdmin = has('practice_admin');
   const api = await apiForSession({ tenantSlug: slug });
   const [messages, routes] = await Promise.all([
-    load(() => api.hl7.messages.list.query(filter.status ? { status: filter.status } : {})),
-    isAdmin ? load(() => api.hl7.routes.list.query()) : Promise.resolve(null),
+    load(() => api.onboarding.hl7.messages.list.query(filter.status ? { status: filter.status } : {})),
+    isAdmin ? load(() => api.onboarding.hl7.routes.list.query()) : Promise.resolve(null),
   ]);
   const base = `/t/${encodeURIComponent(slug)}/flux-hl7`;
   const deleteRoute = deleteRouteAction.bind(null, slug);

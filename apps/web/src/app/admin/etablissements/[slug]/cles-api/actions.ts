@@ -34,7 +34,7 @@ export async function createApiKeyAction(
 
   const api = await apiForSession();
   try {
-    const { key, secret } = await api.apiKeys.create.mutate({
+    const { key, secret } = await api.onboarding.apiKeys.create.mutate({
       tenantSlug,
       name,
       scopes: scopes as (typeof API_SCOPES)[number][],
@@ -69,7 +69,7 @@ export async function revokeApiKeyAction(tenantSlug: string, formData: FormData)
   if (!id) return;
   const api = await apiForSession();
   try {
-    await api.apiKeys.revoke.mutate({ tenantSlug, id });
+    await api.onboarding.apiKeys.revoke.mutate({ tenantSlug, id });
   } catch (error) {
     handleApiError(error);
   }

@@ -14,8 +14,8 @@ export default async function ApiKeysPage({ params }: { params: Params }) {
   const { slug } = await params;
   const api = await apiForSession();
   const [tenant, keys] = await Promise.all([
-    load(() => api.tenants.get.query({ slug })),
-    load(() => api.apiKeys.list.query({ tenantSlug: slug })),
+    load(() => api.onboarding.tenants.get.query({ slug })),
+    load(() => api.onboarding.apiKeys.list.query({ tenantSlug: slug })),
   ]);
   const revoke = revokeApiKeyAction.bind(null, tenant.slug);
   return (

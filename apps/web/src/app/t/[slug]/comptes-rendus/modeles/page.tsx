@@ -26,7 +26,7 @@ export default async function TemplatesPage({ params }: { params: Params }) {
     load(() => api.reporting.templates.list.query()),
     load(() => api.scheduling.examTypes.list.query()),
     load(() => api.reporting.settings.get.query()),
-    load(() => api.sites.list.query()),
+    load(() => api.onboarding.sites.list.query()),
     admin ? load(() => api.delivery.settings.get.query()) : Promise.resolve(null),
   ]);
   const typeLabel = (id: string | null) =>

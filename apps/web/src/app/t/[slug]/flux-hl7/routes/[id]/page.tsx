@@ -13,7 +13,7 @@ type Params = Promise<{ slug: string; id: string }>;
 export default async function Hl7RoutePage({ params }: { params: Params }) {
   const { slug, id } = await params;
   const api = await apiForSession({ tenantSlug: slug });
-  const route = (await load(() => api.hl7.routes.list.query())).find((r) => r.id === id);
+  const route = (await load(() => api.onboarding.hl7.routes.list.query())).find((r) => r.id === id);
   if (!route) notFound();
   const feed = `/t/${encodeURIComponent(slug)}/flux-hl7`;
   return (

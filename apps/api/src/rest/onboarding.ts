@@ -1,5 +1,6 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { isValidFiness } from '@rayon/domain';
+import { useCaseContext } from '../context.ts';
 import type { Services } from '../services/index.ts';
 import { apiKey, errors, notFound, security, type RestEnv } from './common.ts';
 
@@ -75,8 +76,14 @@ const createSite = createRoute({
   },
 });
 
-export function registerSiteRoutes(app: OpenAPIHono<RestEnv>, services: Services) {
-  app.openapi(listSites, async (c) => c.json({ data: await services.sites.list() }, 200));
-  app.openapi(getSite, async (c) => c.json(await services.sites.get(c.req.valid('param').id), 200));
-  app.openapi(createSite, async (c) => c.json(await services.sites.create(c.req.valid('json')), 201));
+export function registerOnboardingRoutes(app: OpenAPIHono<RestEnv>, services: Services) {
+  app.openapi(listSites, async (c) =>
+    c.json({ data: await services.onboarding.listSites(useCaseContext()) }, 200),
+  );
+  app.openapi(getSite, async (c) =>
+    c.json(await services.onboarding.getSite(useCaseContext(), c.req.valid('param').id), 200),
+  );
+  app.openapi(createSite, async (c) =>
+    c.json(await services.onboarding.createSite(useCaseContext(), c.req.valid('json')), 201),
+  );
 }

@@ -1,18 +1,17 @@
 import {
+  audit,
   enqueueOutbox,
   findTenantBySlug,
   findUserByEmail,
   insertInvitation,
   insertTenant,
   listTenants,
-  recordAudit,
   updateTenantState,
+  type PlatformContext,
   type TenantRow,
 } from '@rayon/db';
 import { AppError, conflict, tenantSchemaName, type TenantRole } from '@rayon/domain';
-import { randomToken, sha256 } from '../auth/secrets.ts';
-import { currentActor, currentContext, type Deps } from './deps.ts';
-import { deliverInvitation, INVITATION_TTL_MS } from './staff.ts';
+import type { OnboardingDeps } from './deps.ts';
 
 export interface OnboardInput {
   name: string;
@@ -23,7 +22,7 @@ export interface OnboardInput {
   admin: { email: string; displayName: string };
 }
 
-export function tenantView(t: TenantRow) {
+function tenantView(t: TenantRow) {
   const { firstSite: _internal, ...provisioning } = t.provisioning;
   return {
     id: t.id,
@@ -37,14 +36,14 @@ export function tenantView(t: TenantRow) {
   };
 }
 
-export function createTenantService(deps: Deps) {
-  const { db } = deps;
+/** The platform administrator's practices: list, onboard, deprovision. */
+export function tenantUseCases({ db, tokens, invitations }: OnboardingDeps) {
   return {
-    async list() {
+    async listPractices(_ctx: PlatformContext) {
       return (await db.platform(listTenants)).map(tenantView);
     },
 
-    async get(slug: string) {
+    async getPractice(_ctx: PlatformContext, slug: string) {
       const t = await db.platform((tx) => findTenantBySlug(tx, slug));
       if (!t) throw new AppError('NOT_FOUND', `practice ${slug} not found`);
       return tenantView(t);
@@ -53,11 +52,11 @@ export function createTenantService(deps: Deps) {
     /**
      * Onboards a practice: the tenant row, its provisioning job (outbox), the invitation of its
      * first administrator and the audit event commit together; the worker then creates the schema.
-     * The invitation is then mailed; its link comes back only when no mail could be sent.
+     * The invitation is then mailed (signed by `inviter`); its link comes back only when no mail
+     * could be sent.
      */
-    async onboard(input: OnboardInput) {
-      const { requestId } = currentContext();
-      const token = randomToken();
+    async onboardPractice(ctx: PlatformContext, input: OnboardInput, inviter: string | null) {
+      const token = tokens.randomToken();
       const roles: TenantRole[] = ['practice_admin'];
       const created = await db.platform(async (tx) => {
         const tenant = await insertTenant(tx, {
@@ -80,34 +79,27 @@ export function createTenantService(deps: Deps) {
         await enqueueOutbox(tx, {
           topic: 'tenant.provision',
           tenantId: tenant.id,
-          requestId,
+          requestId: ctx.requestId,
           payload: { tenantId: tenant.id },
         });
         const invitation = await insertInvitation(tx, {
-          tokenHash: sha256(token),
+          tokenHash: tokens.sha256(token),
           tenantId: tenant.id,
           email: input.admin.email.trim().toLowerCase(),
           displayName: input.admin.displayName,
           roles,
-          expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
-          createdBy: currentActor().id,
+          expiresAt: new Date(ctx.now().getTime() + invitations.ttlMs),
+          createdBy: ctx.actor.id,
         });
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'tenant.onboarded',
-          tenantId: tenant.id,
-          target: tenant.slug,
-          requestId,
-          details: { invitationId: invitation.id },
-        });
+        await audit(ctx, tx, 'tenant.onboarded', tenant.slug, { invitationId: invitation.id }, tenant.id);
         return { tenant, invitation };
       });
       const existing = await db.platform((tx) => findUserByEmail(tx, created.invitation.email));
-      const sent = await deliverInvitation(deps, {
+      const sent = await invitations.deliver({
         invitation: created.invitation,
         token,
         tenantName: created.tenant.name,
-        inviter: currentContext().user?.displayName ?? null,
+        inviter,
         existingAccount: Boolean(existing),
       });
       return {
@@ -125,8 +117,7 @@ export function createTenantService(deps: Deps) {
     },
 
     /** Queues the removal of a practice (schema dropped by the worker, audit kept). */
-    async deprovision(slug: string) {
-      const { requestId } = currentContext();
+    async deprovisionPractice(ctx: PlatformContext, slug: string) {
       return db.platform(async (tx) => {
         const t = await findTenantBySlug(tx, slug);
         if (!t || t.status === 'deprovisioned') throw new AppError('NOT_FOUND', `practice ${slug} not found`);
@@ -134,16 +125,10 @@ export function createTenantService(deps: Deps) {
         await enqueueOutbox(tx, {
           topic: 'tenant.deprovision',
           tenantId: t.id,
-          requestId,
+          requestId: ctx.requestId,
           payload: { tenantId: t.id },
         });
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'tenant.deprovision-requested',
-          tenantId: t.id,
-          target: slug,
-          requestId,
-        });
+        await audit(ctx, tx, 'tenant.deprovision-requested', slug, undefined, t.id);
         return { ok: true as const };
       });
     },

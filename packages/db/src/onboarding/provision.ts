@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { TENANT_SCHEMA, type Database } from '../client.ts';
 import { recordAudit, type Actor } from '../platform/audit.ts';
-import { findTenantById, toTenantRef, updateTenantState } from '../platform/tenants.ts';
+import { findTenantById, toTenantRef, updateTenantState } from './tenants.ts';
 import { migrateTenant } from '../migrate/runner.ts';
 import {
   apiKeys,
@@ -10,8 +10,8 @@ import {
   memberships,
   type ProvisioningState,
 } from '../schema/platform.ts';
-import { countSites, insertSite } from '../tenant/sites.ts';
-import { ownerRole, tenantRole } from './roles.ts';
+import { countSites, insertSite } from './sites.ts';
+import { ownerRole, tenantRole } from '../tenancy/roles.ts';
 
 export interface ProvisionContext {
   actor: Actor;

@@ -1,4 +1,5 @@
 import {
+  audit,
   deleteHl7Route,
   findHl7RouteByMsh,
   findHl7RouteByPort,
@@ -11,10 +12,11 @@ import {
   type ControlTx,
   type Hl7RouteChange,
   type Hl7RouteRow,
+  type PlatformContext,
+  type UseCaseContext,
 } from '@rayon/db';
 import { AppError, badInput, conflict, normaliseFingerprintList, parseCidrList } from '@rayon/domain';
-import { createInbound } from '@rayon/inbound';
-import { audit, currentContext, requireTenant, type Deps } from './deps.ts';
+import type { OnboardingDeps } from './deps.ts';
 
 /**
  * What the platform decides about HL7 ports and sizes: dedicated ports come from `portRange`,
@@ -63,9 +65,9 @@ export interface Hl7RouteUpdate extends Hl7SendersInput {
   receivingFacility?: string | null | undefined;
 }
 
-export const DEFAULT_ROUTE_MESSAGE_BYTES = 1024 * 1024;
+const DEFAULT_ROUTE_MESSAGE_BYTES = 1024 * 1024;
 
-export function routeView(r: Hl7RouteRow) {
+function routeView(r: Hl7RouteRow) {
   return {
     id: r.id,
     port: r.port,
@@ -83,8 +85,7 @@ const forbiddenPort = () =>
   new AppError('FORBIDDEN', 'dedicated ports are assigned by the platform administrator', { field: 'port' });
 
 /** How the practice's HL7 senders reach it, and what they sent. */
-export function createHl7Service({ db, hl7Platform }: Deps) {
-  const inbound = createInbound({ db });
+export function hl7UseCases({ db, hl7Platform, replayInboundMessage }: OnboardingDeps) {
   const policy = hl7Platform ?? DEFAULT_HL7_PLATFORM;
 
   /** The senders as stored: CIDRs in canonical form, fingerprints upper-case hex with colons. */
@@ -133,6 +134,7 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
 
   async function checkMshFree(
     tx: ControlTx,
+    tenantId: string,
     pair: { receivingApplication: string | null; receivingFacility: string | null },
     routeId?: string,
   ) {
@@ -140,7 +142,7 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
     const holder = await findHl7RouteByMsh(tx, pair.receivingApplication, pair.receivingFacility);
     if (holder && holder.id !== routeId) {
       throw conflict(
-        `MSH-5 / MSH-6 ${pair.receivingApplication} / ${pair.receivingFacility} is already routed${holder.tenantId === currentContext().tenant?.id ? '' : ' to another practice'}`,
+        `MSH-5 / MSH-6 ${pair.receivingApplication} / ${pair.receivingFacility} is already routed${holder.tenantId === tenantId ? '' : ' to another practice'}`,
         'receivingFacility',
       );
     }
@@ -166,23 +168,22 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
 
   return {
     /** The platform's HL7 settings the portal shows (range, size ceiling). */
-    platform() {
+    hl7Settings(_ctx: PlatformContext) {
       return { portRange: policy.portRange, maxMessageBytes: policy.maxMessageBytes };
     },
 
-    async listRoutes() {
-      const tenant = requireTenant();
-      return (await db.platform((tx) => listTenantHl7Routes(tx, tenant.id))).map(routeView);
+    async listHl7Routes(ctx: UseCaseContext) {
+      return (await db.platform((tx) => listTenantHl7Routes(tx, ctx.tenant.id))).map(routeView);
     },
 
     /** A route on the shared port (MSH-5 / MSH-6) with its senders. */
-    async createRoute(input: Hl7RouteInput) {
-      const tenant = requireTenant();
+    async createHl7Route(ctx: UseCaseContext, input: Hl7RouteInput) {
+      const { tenant } = ctx;
       if (input.port != null) throw forbiddenPort();
       requirePair(input);
       const change = senders(input, null);
       return db.platform(async (tx) => {
-        await checkMshFree(tx, input);
+        await checkMshFree(tx, tenant.id, input);
         const row = await insertHl7Route(tx, {
           tenantId: tenant.id,
           port: null,
@@ -192,6 +193,7 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
         });
         if (!row) throw conflict('this MSH-5 / MSH-6 pair is already routed', 'receivingFacility');
         await audit(
+          ctx,
           tx,
           'hl7-route.created',
           row.id,
@@ -209,8 +211,8 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
     },
 
     /** The senders, size limit and (on the shared port) MSH pair of one of the practice's routes. */
-    async updateRoute(input: Hl7RouteUpdate) {
-      const tenant = requireTenant();
+    async updateHl7Route(ctx: UseCaseContext, input: Hl7RouteUpdate) {
+      const { tenant } = ctx;
       return db.platform(async (tx) => {
         const route = await findTenantHl7Route(tx, tenant.id, input.id);
         if (!route) throw new AppError('NOT_FOUND', 'route not found');
@@ -226,9 +228,10 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
         if (route.port === null) requirePair(pair);
         else if (!pair.receivingApplication !== !pair.receivingFacility) requirePair(pair);
         const change = senders(input, route.port, route);
-        await checkMshFree(tx, pair, route.id);
+        await checkMshFree(tx, tenant.id, pair, route.id);
         const row = await updateHl7Route(tx, tenant.id, route.id, { ...pair, ...change });
         await audit(
+          ctx,
           tx,
           'hl7-route.updated',
           route.id,
@@ -245,8 +248,8 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
     },
 
     /** Deletes a shared-port route; a dedicated port is withdrawn by the platform administrator. */
-    async deleteRoute(id: string) {
-      const tenant = requireTenant();
+    async deleteHl7Route(ctx: UseCaseContext, id: string) {
+      const { tenant } = ctx;
       return db.platform(async (tx) => {
         const route = await findTenantHl7Route(tx, tenant.id, id);
         if (!route) throw new AppError('NOT_FOUND', 'route not found');
@@ -258,13 +261,13 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
           );
         }
         await deleteHl7Route(tx, tenant.id, id);
-        await audit(tx, 'hl7-route.deleted', id, undefined, tenant.id);
+        await audit(ctx, tx, 'hl7-route.deleted', id, undefined, tenant.id);
         return { ok: true as const };
       });
     },
 
     /** Platform administrator: a practice's routes. */
-    async listRoutesOf(slug: string) {
+    async listPracticeHl7Routes(_ctx: PlatformContext, slug: string) {
       const tenant = await tenantBySlug(slug);
       return (await db.platform((tx) => listTenantHl7Routes(tx, tenant.id))).map(routeView);
     },
@@ -274,7 +277,11 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
      * shared-port routes (which moves there with its senders) or as a new route (no sender yet:
      * the practice registers them).
      */
-    async assignPort(slug: string, input: { port: number; routeId?: string | undefined }) {
+    async assignHl7Port(
+      ctx: PlatformContext,
+      slug: string,
+      input: { port: number; routeId?: string | undefined },
+    ) {
       const tenant = await tenantBySlug(slug);
       return db.platform(async (tx) => {
         await checkDedicatedPort(tx, tenant.id, input.port);
@@ -299,7 +306,7 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
           });
           if (!row) throw conflict(`port ${input.port} is already assigned`, 'port');
         }
-        await audit(tx, 'hl7-route.port-assigned', row!.id, { port: input.port }, tenant.id);
+        await audit(ctx, tx, 'hl7-route.port-assigned', row!.id, { port: input.port }, tenant.id);
         return routeView(row!);
       });
     },
@@ -308,7 +315,7 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
      * Platform administrator: takes a dedicated port back. A route with an MSH-5 / MSH-6 pair
      * stays, on the shared port; one without is deleted.
      */
-    async withdrawPort(slug: string, routeId: string) {
+    async withdrawHl7Port(ctx: PlatformContext, slug: string, routeId: string) {
       const tenant = await tenantBySlug(slug);
       return db.platform(async (tx) => {
         const route = await findTenantHl7Route(tx, tenant.id, routeId);
@@ -318,6 +325,7 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
         if (keep) await updateHl7Route(tx, tenant.id, route.id, { port: null });
         else await deleteHl7Route(tx, tenant.id, route.id);
         await audit(
+          ctx,
           tx,
           'hl7-route.port-withdrawn',
           route.id,
@@ -331,10 +339,8 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
       });
     },
 
-    async listMessages(status?: string) {
-      const rows = await db.withTenant(requireTenant(), (tx) =>
-        listHl7Messages(tx, status ? { status } : {}),
-      );
+    async listHl7Messages(ctx: UseCaseContext, status?: string) {
+      const rows = await db.withTenant(ctx.tenant, (tx) => listHl7Messages(tx, status ? { status } : {}));
       return rows.map((m) => ({
         ...m,
         receivedAt: m.receivedAt.toISOString(),
@@ -343,10 +349,12 @@ export function createHl7Service({ db, hl7Platform }: Deps) {
     },
 
     /** Processes a failed message again (after the cause was fixed); answers its new outcome. */
-    async replay(id: string) {
-      const tenant = requireTenant();
-      const result = await inbound.replay(tenant, id);
-      await db.withTenant(tenant, (tx) => audit(tx, 'hl7-message.replayed', id, { status: result.status }));
+    async replayHl7Message(ctx: UseCaseContext, id: string) {
+      const { tenant } = ctx;
+      const result = await replayInboundMessage(tenant, id);
+      await db.withTenant(tenant, (tx) =>
+        audit(ctx, tx, 'hl7-message.replayed', id, { status: result.status }),
+      );
       const [message] = await db.withTenant(tenant, (tx) => listHl7Messages(tx, { id }));
       return {
         status: result.status,
