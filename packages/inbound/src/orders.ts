@@ -25,7 +25,7 @@ import {
 } from '@rayon/db';
 import { examDoneElsewhere, isAppError, isFinalOrderStatus, type ExamStatus } from '@rayon/domain';
 import { Hl7Error, type Hl7Location, type OrderEvent, type OrderGroup } from '@rayon/hl7';
-import { findOrCreatePatient } from './adt.ts';
+import { findOrCreatePatient } from '@rayon/identity';
 
 interface RequestedExam {
   examTypeId: string | null;

@@ -29,7 +29,7 @@ import {
   type SniffedHeader,
 } from '@rayon/hl7';
 import { createHash, randomUUID } from 'node:crypto';
-import { applyAdt } from './adt.ts';
+import { applyAdt } from '@rayon/identity';
 import { applyOrders } from './orders.ts';
 
 export interface InboundDeps {

@@ -6,7 +6,7 @@ import type { Services } from '../services/index.ts';
 import type { RestEnv } from './common.ts';
 import { registerDeliveryRoutes } from './deliveries.ts';
 import { registerOrderRoutes } from './orders.ts';
-import { registerPatientRoutes } from './patients.ts';
+import { registerIdentityRoutes } from './identity.ts';
 import { registerReportRoutes } from './reports.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
 import { registerSiteRoutes } from './sites.ts';
@@ -49,7 +49,7 @@ export function createRestV1(services: Services) {
   app.use('*', restInputGuard());
 
   registerSiteRoutes(app, services);
-  registerPatientRoutes(app, services);
+  registerIdentityRoutes(app);
   registerOrderRoutes(app, services);
   registerSchedulingRoutes(app, services);
   registerReportRoutes(app, services);

@@ -2,10 +2,9 @@ import { createApiKeyService } from './api-keys.ts';
 import { createAuthService } from './auth.ts';
 import { createCertificateService } from './certificates.ts';
 import { createHl7Service } from './hl7.ts';
-import { createIdentityDocumentService } from './identity-documents.ts';
 import type { Deps } from './deps.ts';
 import { createPasswordService } from './passwords.ts';
-import { createPatientService } from './patients.ts';
+import { createIdentity } from '@rayon/identity';
 import { createDeliveryService } from './deliveries.ts';
 import { createReportsService } from './reports.ts';
 import { createSchedulingService } from './scheduling.ts';
@@ -32,9 +31,8 @@ export function createServices(deps: Deps) {
     scheduling: createSchedulingService(deps),
     reports: createReportsService(deps),
     deliveries: createDeliveryService(deps),
-    patients: createPatientService(deps),
+    identity: createIdentity(deps),
     certificates: createCertificateService(deps),
-    identityDocuments: createIdentityDocumentService(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

@@ -1,7 +1,7 @@
 import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
 import { z } from 'zod';
 import { accountRouter, passwordResetProcedures, pscProcedures } from './account.ts';
-import { patientsRouter } from './patients.ts';
+import { identityRouter } from './identity.ts';
 import { deliveriesRouter } from './deliveries.ts';
 import { reportsRouter } from './reports.ts';
 import { CERTIFICATE_PURPOSE_IDS } from '@rayon/identity';
@@ -262,7 +262,7 @@ export const appRouter = router({
   staff: staffRouter,
   practice: practiceRouter,
   hl7: hl7Router,
-  patients: patientsRouter,
+  identity: identityRouter,
   certificates: certificatesRouter,
   scheduling: schedulingRouter,
   reports: reportsRouter,

@@ -8,7 +8,7 @@ import {
   listIdentifiers,
   moveIdentifiers,
   type PatientRow,
-} from '../tenant/patients.ts';
+} from './patients.ts';
 import { recordAudit } from '../platform/audit.ts';
 import type { IdentityContext } from './patient-identity.ts';
 

@@ -27,7 +27,7 @@ import {
   updatePatient,
   type NewPatient,
   type PatientRow,
-} from '../tenant/patients.ts';
+} from './patients.ts';
 
 export interface IdentityContext {
   actor: Actor;
