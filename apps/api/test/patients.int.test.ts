@@ -1,5 +1,6 @@
 /** The identity area through tRPC (desk) and REST (teleradiology platforms), tenant-isolated. */
-import { changeIdentity, findIdentityDocument, listAuditEvents, type TenantRef } from '@rayon/db';
+import { findIdentityDocument, listAuditEvents, type TenantRef } from '@rayon/db';
+import { changeIdentity } from '@rayon/identity';
 import { createTestTenant } from '@rayon/db/testing';
 import { applyInsiResult, INS_OIDS } from '@rayon/domain';
 import pino from 'pino';

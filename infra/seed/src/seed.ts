@@ -10,8 +10,6 @@ import {
   enableTotp,
   findUserByEmail,
   setPendingTotpSecret,
-  createPatient,
-  insertIdentity,
   findPatientByIdentifier,
   insertAppointment,
   insertExamType,
@@ -54,7 +52,7 @@ import {
   type PatientIdentity,
   type DistributionSettings,
 } from '@rayon/domain';
-import { installCertificate } from '@rayon/identity';
+import { installCertificate, createPatient, insertIdentity } from '@rayon/identity';
 import {
   DEMO,
   DEMO_AE_TITLES,

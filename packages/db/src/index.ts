@@ -35,8 +35,6 @@ export * from './platform/hl7-routes.ts';
 export * from './identity/patients.ts';
 export * from './tenant/hl7-messages.ts';
 export * from './tenant/certificates.ts';
-export * from './identity/patient-identity.ts';
-export * from './identity/merge.ts';
 export * from './identity/identity-documents.ts';
 export { loggableError } from './log-safe.ts';
 export * from './tenant/scheduling.ts';

@@ -17,5 +17,7 @@ export type Identity = ReturnType<typeof createIdentity>;
 export * from './certificates.ts';
 export * from './insi.ts';
 export { applyAdt, findOrCreatePatient } from './adt.ts';
+export * from './patient-identity.ts';
+export * from './merge.ts';
 export { DOCUMENT_CONTENT_TYPES, type DocumentContentType } from './identity-documents.ts';
 export { publicPatient, type PatientSearchInput, type PatientView } from './patients.ts';

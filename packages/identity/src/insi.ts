@@ -1,14 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createInsiClient } from '@rayon/connectors/insi';
-import {
-  changeIdentity,
-  findPatient,
-  identityOf,
-  type Database,
-  type IdentityContext,
-  type PatientRow,
-  type UseCaseContext,
-} from '@rayon/db';
+import { findPatient, identityOf, type Database, type PatientRow, type UseCaseContext } from '@rayon/db';
+import { changeIdentity, type IdentityContext } from './patient-identity.ts';
 import {
   AppError,
   applyInsiResult,

@@ -1,17 +1,13 @@
 import {
-  changeIdentity,
-  createPatient,
   enqueueOutbox,
   findActiveCertificate,
   findPatient,
   identityOf,
   listIdentifiers,
   listIdentityEvents,
-  mergePatients,
   searchPatients,
   userDisplayNames,
   type Database,
-  type IdentityContext,
   type PatientRow,
   type TenantTx,
   type UseCaseContext,
@@ -34,6 +30,8 @@ import {
   type StrictTraitsInput,
 } from '@rayon/domain';
 import { callInsiForPatient, type InsiSettings } from './insi.ts';
+import { mergePatients } from './merge.ts';
+import { changeIdentity, createPatient, type IdentityContext } from './patient-identity.ts';
 
 export interface PatientsDeps {
   db: Database;

@@ -19,13 +19,12 @@ import {
   recordAudit,
   setExamStatus,
   updateOrder,
-  type IdentityContext,
   type OrderRow,
   type TenantTx,
 } from '@rayon/db';
 import { examDoneElsewhere, isAppError, isFinalOrderStatus, type ExamStatus } from '@rayon/domain';
 import { Hl7Error, type Hl7Location, type OrderEvent, type OrderGroup } from '@rayon/hl7';
-import { findOrCreatePatient } from '@rayon/identity';
+import { findOrCreatePatient, type IdentityContext } from '@rayon/identity';
 
 interface RequestedExam {
   examTypeId: string | null;
