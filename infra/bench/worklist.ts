@@ -26,7 +26,6 @@ import { createApp, createServices } from '@rayon/api';
 import { startWorklist } from '@rayon/gateway/dicom/worklist';
 import { addDays, dicomDateTime, zonedDate, zonedDateTimeToInstant } from '@rayon/domain';
 import {
-  createPatient,
   type Database,
   insertAppointment,
   insertExamType,
@@ -40,6 +39,7 @@ import {
   type TenantRef,
   type TenantTx,
 } from '@rayon/db';
+import { createPatient } from '@rayon/identity';
 import { createTestTenant } from '@rayon/db/testing';
 import { portBase, startPostgres, startRedis } from '../scripts/services.ts';
 import { runCleanups, scratchDatabase, type Cleanups } from './scratch.ts';

@@ -73,7 +73,7 @@ beforeAll(async () => {
     })
   ).id;
   patientId = (
-    await desk.patients.create.mutate({
+    await desk.identity.create.mutate({
       traits: { birthFamilyName: 'ENVOIS', firstBirthForename: 'Élodie', birthDate: '1980-05-05', sex: 'F' },
     })
   ).id;

@@ -83,11 +83,11 @@ beforeAll(async () => {
     durationMinutes: 20,
     preparation: 'À jeun',
   });
-  patient = await desk.patients.create.mutate({
+  patient = await desk.identity.create.mutate({
     traits: { birthFamilyName: 'LEFÈVRE', firstBirthForename: 'Noëlle', birthDate: '1968-05-04', sex: 'F' },
     complementary: { usedFamilyName: 'MARCHAND', usedForename: null },
   });
-  other = await desk.patients.create.mutate({
+  other = await desk.identity.create.mutate({
     traits: { birthFamilyName: 'GARNIER', firstBirthForename: 'Paul', birthDate: '1990-02-01', sex: 'M' },
   });
 });

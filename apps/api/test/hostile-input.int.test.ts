@@ -300,7 +300,7 @@ describe('tRPC', () => {
       });
       expect(m.status).toBe(400);
       expect(JSON.stringify(await m.json())).toContain('"field":"body"');
-      const q = await call(`patients.search?input=${encodeURIComponent(JSON.stringify({ name: bad }))}`, {
+      const q = await call(`identity.search?input=${encodeURIComponent(JSON.stringify({ name: bad }))}`, {
         method: 'GET',
       });
       expect(q.status).toBe(400);
@@ -310,12 +310,12 @@ describe('tRPC', () => {
 
   it('an impossible date: 400 naming the field', async () => {
     const q = await call(
-      `patients.search?input=${encodeURIComponent(JSON.stringify({ birthDate: '2023-02-30' }))}`,
+      `identity.search?input=${encodeURIComponent(JSON.stringify({ birthDate: '2023-02-30' }))}`,
       { method: 'GET' },
     );
     expect(q.status).toBe(400);
     expect(JSON.stringify(await q.json())).toContain('"field":"birthDate"');
-    const e = await trpc.patients.create
+    const e = await trpc.identity.create
       .mutate({
         traits: { birthFamilyName: 'X', firstBirthForename: 'Y', birthDate: '2023-02-30', sex: 'F' },
       })

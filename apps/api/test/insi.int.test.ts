@@ -101,14 +101,14 @@ describe('organisation certificates', () => {
 
   it('a sealed key copied to another practice cannot be opened there', async () => {
     const row = await h.db.withTenant(a, (tx) => findActiveCertificate(tx, 'insi-manu'));
-    const patient = await adminB.patients.create.mutate({
+    const patient = await adminB.identity.create.mutate({
       traits: { birthFamilyName: 'ADRUN', firstBirthForename: 'ZOE', birthDate: '1975-12-31', sex: 'F' },
     });
     await h.db.withTenant(b, async (tx) => {
       const { id: _id, createdAt: _c, revokedAt: _r, ...copy } = row!;
       await replaceCertificate(tx, copy);
     });
-    const e = await trpcError(adminB.patients.callInsi.mutate({ id: patient.id }));
+    const e = await trpcError(adminB.identity.callInsi.mutate({ id: patient.id }));
     expect(e).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('cannot be opened') });
     await adminB.onboarding.certificates.revoke.mutate({
       id: (await adminB.onboarding.certificates.list.query())[0]!.id,
@@ -118,10 +118,10 @@ describe('organisation certificates', () => {
 
 describe('Appeler INSi', () => {
   it('ADRUN ZOE: 00, the INS and the traits as returned are taken, the identity becomes récupérée', async () => {
-    const p = await adminA.patients.create.mutate({
+    const p = await adminA.identity.create.mutate({
       traits: { birthFamilyName: 'Adrun', firstBirthForename: 'Zoé', birthDate: '1975-12-31', sex: 'F' },
     });
-    const result = await adminA.patients.callInsi.mutate({ id: p.id });
+    const result = await adminA.identity.callInsi.mutate({ id: p.id });
     expect(result).toMatchObject({ code: '00', outcome: 'applied' });
     expect(result.patient.status).toBe('recuperee');
     expect(result.patient.ins).toEqual({ matricule: '275126322074974', oid: '1.2.250.1.213.1.4.8' });
@@ -130,7 +130,7 @@ describe('Appeler INSi', () => {
       firstBirthForename: 'ZOE',
       birthPlaceCode: '63220',
     });
-    const history = await adminA.patients.history.query({ id: p.id });
+    const history = await adminA.identity.history.query({ id: p.id });
     expect(history[0]).toMatchObject({
       action: 'insi-answer',
       source: 'insi',
@@ -139,7 +139,7 @@ describe('Appeler INSi', () => {
   });
 
   it('HOUILLES: 01, nothing changes', async () => {
-    const p = await adminA.patients.create.mutate({
+    const p = await adminA.identity.create.mutate({
       traits: {
         birthFamilyName: 'HOUILLES',
         firstBirthForename: 'PIERRE',
@@ -148,7 +148,7 @@ describe('Appeler INSi', () => {
         sex: 'M',
       },
     });
-    const result = await adminA.patients.callInsi.mutate({ id: p.id });
+    const result = await adminA.identity.callInsi.mutate({ id: p.id });
     expect(result).toMatchObject({ code: '01', outcome: 'not_found', changes: [] });
     expect(result.patient.status).toBe('provisoire');
   });
@@ -184,16 +184,16 @@ describe('Appeler INSi', () => {
   });
 
   it('without a certificate the call is refused with a clear CONFLICT; tenant B cannot call for A’s patient', async () => {
-    const p = await adminB.patients.create.mutate({
+    const p = await adminB.identity.create.mutate({
       traits: { birthFamilyName: 'ADRUN', firstBirthForename: 'ZOE', birthDate: '1975-12-31', sex: 'F' },
     });
-    const e = await trpcError(adminB.patients.callInsi.mutate({ id: p.id }));
+    const e = await trpcError(adminB.identity.callInsi.mutate({ id: p.id }));
     expect(e).toMatchObject({ code: 'CONFLICT' });
     expect(e.message).toMatch(/INSI-MANU certificate/);
-    const pa = await adminA.patients.create.mutate({
+    const pa = await adminA.identity.create.mutate({
       traits: { birthFamilyName: 'ADRUN', firstBirthForename: 'ZOE', birthDate: '1975-12-31', sex: 'F' },
     });
-    expect(await trpcError(adminB.patients.callInsi.mutate({ id: pa.id }))).toMatchObject({
+    expect(await trpcError(adminB.identity.callInsi.mutate({ id: pa.id }))).toMatchObject({
       code: 'NOT_FOUND',
     });
     const certA = (await adminA.onboarding.certificates.list.query())[0]!;

@@ -245,7 +245,7 @@ async function schedulingSetUp(client: ReturnType<Harness['trpc']>, t: TenantRef
     durationMinutes: 15,
   });
   const referrer = await client.scheduling.referrers.create.mutate({ familyName: `Médecin ${ae}` });
-  const patient = await client.patients.create.mutate({
+  const patient = await client.identity.create.mutate({
     traits: {
       birthFamilyName: t === a ? 'ISOLATION-A' : 'ISOLATION-B',
       firstBirthForename: 'Iso',
@@ -461,15 +461,15 @@ describe('coverage of the isolation suite', () => {
     'onboarding.hl7.ports.assign',
     'onboarding.hl7.ports.withdraw',
     // Covered by the cross-tenant test of patients.int.test.ts.
-    'patients.search',
-    'patients.get',
-    'patients.history',
-    'patients.create',
-    'patients.changeTraits',
-    'patients.changeComplementary',
-    'patients.recordDocument',
-    'patients.setAttributes',
-    'patients.merge',
+    'identity.search',
+    'identity.get',
+    'identity.history',
+    'identity.create',
+    'identity.changeTraits',
+    'identity.changeComplementary',
+    'identity.recordDocument',
+    'identity.setAttributes',
+    'identity.merge',
     // Covered by the cross-tenant test of scheduling.int.test.ts.
     'scheduling.rooms.list',
     'scheduling.rooms.create',
@@ -500,13 +500,13 @@ describe('coverage of the isolation suite', () => {
     'scheduling.modalities.delete',
     'scheduling.worklist.get',
     'scheduling.worklist.set',
-    'patients.documentCopies.settings',
-    'patients.documentCopies.setKeepCopies',
-    'patients.documentCopies.add',
-    'patients.documentCopies.list',
-    'patients.documentCopies.view',
+    'identity.documentCopies.settings',
+    'identity.documentCopies.setKeepCopies',
+    'identity.documentCopies.add',
+    'identity.documentCopies.list',
+    'identity.documentCopies.view',
     // Covered by the cross-tenant test of insi.int.test.ts.
-    'patients.callInsi',
+    'identity.callInsi',
     'onboarding.certificates.list',
     'onboarding.certificates.upload',
     'onboarding.certificates.revoke',

@@ -33,14 +33,14 @@ describe('logs', () => {
       birthDate: '1961-07-14',
       sex: 'F' as const,
     };
-    const p = await desk.patients.create.mutate({
+    const p = await desk.identity.create.mutate({
       traits,
       identifiers: [{ authority: 'RAYON', value: 'IPP-SECRET-42' }],
     });
-    await desk.patients.search.query({ name: 'confidentiel' });
-    await desk.patients.history.query({ id: p.id });
+    await desk.identity.search.query({ name: 'confidentiel' });
+    await desk.identity.history.query({ id: p.id });
     await trpcError(
-      desk.patients.create.mutate({ traits, identifiers: [{ authority: 'RAYON', value: 'IPP-SECRET-42' }] }),
+      desk.identity.create.mutate({ traits, identifiers: [{ authority: 'RAYON', value: 'IPP-SECRET-42' }] }),
     );
     const all = lines.join('');
     expect(all).toContain('"requestId"');

@@ -139,7 +139,7 @@ describe('retiring and deleting a modality', () => {
     });
   }
   async function order(client: ReturnType<Harness['trpc']>, typeId: string) {
-    const patient = await client.patients.create.mutate({
+    const patient = await client.identity.create.mutate({
       traits: { birthFamilyName: 'RETRAIT', firstBirthForename: 'Rémi', birthDate: '1970-01-01', sex: 'M' },
     });
     return client.scheduling.orders.create.mutate({

@@ -64,7 +64,7 @@ async function practice(o: { finess?: string } = {}) {
     modalityType: 'MR',
     durationMinutes: 20,
   });
-  const patient = await desk.patients.create.mutate({
+  const patient = await desk.identity.create.mutate({
     traits: { birthFamilyName: 'SANS', firstBirthForename: 'Finess', birthDate: '1970-01-01', sex: 'M' },
   });
   const order = await desk.scheduling.orders.create.mutate({

@@ -1,5 +1,6 @@
 /** The identity area through tRPC (desk) and REST (teleradiology platforms), tenant-isolated. */
-import { changeIdentity, findIdentityDocument, listAuditEvents, type TenantRef } from '@rayon/db';
+import { findIdentityDocument, listAuditEvents, type TenantRef } from '@rayon/db';
+import { changeIdentity } from '@rayon/identity';
 import { createTestTenant } from '@rayon/db/testing';
 import { applyInsiResult, INS_OIDS } from '@rayon/domain';
 import pino from 'pino';
@@ -77,7 +78,7 @@ afterAll(() => h.close());
 
 describe('identity at the desk (tRPC)', () => {
   it('creates a provisional identity from the strict traits alone, in INS form, and finds it with or without accents', async () => {
-    const p = await desk.patients.create.mutate({
+    const p = await desk.identity.create.mutate({
       traits: gwenaelle,
       identifiers: [{ authority: 'RAYON', value: 'IPP-1' }],
     });
@@ -85,15 +86,15 @@ describe('identity at the desk (tRPC)', () => {
     expect(p.traits.birthFamilyName).toBe('LE GOFF');
     expect(p.ins).toBeNull();
     for (const name of ['le goff', 'LE GOFF gwenaelle', 'Le Goff Gwénaëlle', 'le-goff']) {
-      const found = await desk.patients.search.query({ name });
+      const found = await desk.identity.search.query({ name });
       expect(
         found.map((x) => x.id),
         name,
       ).toContain(p.id);
     }
-    expect((await desk.patients.search.query({ birthDate: '1984-02-29' })).map((x) => x.id)).toContain(p.id);
-    expect((await desk.patients.search.query({ ipp: 'IPP-1' })).map((x) => x.id)).toEqual([p.id]);
-    expect(await trpcError(desk.patients.search.query({}))).toMatchObject({
+    expect((await desk.identity.search.query({ birthDate: '1984-02-29' })).map((x) => x.id)).toContain(p.id);
+    expect((await desk.identity.search.query({ ipp: 'IPP-1' })).map((x) => x.id)).toEqual([p.id]);
+    expect(await trpcError(desk.identity.search.query({}))).toMatchObject({
       appCode: 'BAD_INPUT',
       field: 'name',
     });
@@ -101,19 +102,19 @@ describe('identity at the desk (tRPC)', () => {
 
   it('refuses bad strict traits naming the field, and writes nothing', async () => {
     const e = await trpcError(
-      desk.patients.create.mutate({ traits: { ...gwenaelle, birthDate: '2999-01-01' } }),
+      desk.identity.create.mutate({ traits: { ...gwenaelle, birthDate: '2999-01-01' } }),
     );
     expect(e).toMatchObject({ appCode: 'BAD_INPUT', field: 'traits.birthDate' });
-    expect(await desk.patients.search.query({ birthDate: '2999-01-01' })).toEqual([]);
+    expect(await desk.identity.search.query({ birthDate: '2999-01-01' })).toEqual([]);
   });
 
   it('qualifies with INSi then an identity document; a trait correction takes the INS away; history records all', async () => {
-    const p = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'KERMARREC' } });
+    const p = await desk.identity.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'KERMARREC' } });
     await retrieveIns(a, p.id, '279035121518989');
-    const retrieved = await desk.patients.get.query({ id: p.id });
+    const retrieved = await desk.identity.get.query({ id: p.id });
     expect(retrieved.status).toBe('recuperee');
     expect(retrieved.insForExchange).toBeNull();
-    const qualified = await desk.patients.recordDocument.mutate({
+    const qualified = await desk.identity.recordDocument.mutate({
       id: p.id,
       version: retrieved.version,
       type: 'passeport',
@@ -123,11 +124,11 @@ describe('identity at the desk (tRPC)', () => {
     expect(qualified.reliabilityCodes).toEqual(['QUAL']);
 
     const stale = await trpcError(
-      desk.patients.recordDocument.mutate({ id: p.id, version: retrieved.version, type: 'passeport' }),
+      desk.identity.recordDocument.mutate({ id: p.id, version: retrieved.version, type: 'passeport' }),
     );
     expect(stale).toMatchObject({ code: 'CONFLICT', field: 'version' });
 
-    const corrected = await desk.patients.changeTraits.mutate({
+    const corrected = await desk.identity.changeTraits.mutate({
       id: p.id,
       version: qualified.version,
       traits: { ...qualified.traits, birthDate: '1984-03-01' },
@@ -135,7 +136,7 @@ describe('identity at the desk (tRPC)', () => {
     expect(corrected.status).toBe('provisoire');
     expect(corrected.ins).toBeNull();
 
-    const history = await desk.patients.history.query({ id: p.id });
+    const history = await desk.identity.history.query({ id: p.id });
     expect(history.map((e) => e.action)).toEqual([
       'traits-changed',
       'document-checked',
@@ -153,8 +154,8 @@ describe('identity at the desk (tRPC)', () => {
   });
 
   it('an INS already held by another patient is a CONFLICT naming it (probable duplicate), never a silent write', async () => {
-    const first = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'JUMEAU' } });
-    const second = await desk.patients.create.mutate({
+    const first = await desk.identity.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'JUMEAU' } });
+    const second = await desk.identity.create.mutate({
       traits: { ...gwenaelle, birthFamilyName: 'JUMEAU', birthPlaceCode: null },
     });
     await retrieveIns(a, first.id, '162018885045327');
@@ -163,14 +164,14 @@ describe('identity at the desk (tRPC)', () => {
       field: 'ins',
       message: expect.stringContaining(first.id),
     });
-    expect((await desk.patients.get.query({ id: second.id })).ins).toBeNull();
+    expect((await desk.identity.get.query({ id: second.id })).ins).toBeNull();
   });
 
   it('a Carte Vitale is not an identity document', async () => {
-    const p = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'VITALE' } });
+    const p = await desk.identity.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'VITALE' } });
     expect(
       await trpcError(
-        desk.patients.recordDocument.mutate({ id: p.id, version: p.version, type: 'carte_vitale' }),
+        desk.identity.recordDocument.mutate({ id: p.id, version: p.version, type: 'carte_vitale' }),
       ),
     ).toMatchObject({
       code: 'CONFLICT',
@@ -178,22 +179,22 @@ describe('identity at the desk (tRPC)', () => {
   });
 
   it('merges a duplicate after confirmation: identifiers move, the duplicate is kept marked merged', async () => {
-    const survivor = await desk.patients.create.mutate({
+    const survivor = await desk.identity.create.mutate({
       traits: { ...gwenaelle, birthFamilyName: 'DOUBLON' },
       identifiers: [{ authority: 'RAYON', value: 'S-1' }],
     });
-    const dup = await desk.patients.create.mutate({
+    const dup = await desk.identity.create.mutate({
       traits: { ...gwenaelle, birthFamilyName: 'DOUBLON' },
       identifiers: [{ authority: 'CHU-X', value: 'D-1' }],
     });
     expect(
       await trpcError(
-        desk.patients.merge.mutate({ survivorId: survivor.id, absorbedId: dup.id, confirm: false as never }),
+        desk.identity.merge.mutate({ survivorId: survivor.id, absorbedId: dup.id, confirm: false as never }),
       ),
     ).toMatchObject({
       field: 'confirm',
     });
-    const merged = await desk.patients.merge.mutate({
+    const merged = await desk.identity.merge.mutate({
       survivorId: survivor.id,
       absorbedId: dup.id,
       confirm: true,
@@ -204,11 +205,11 @@ describe('identity at the desk (tRPC)', () => {
         { authority: 'CHU-X', value: 'D-1' },
       ]),
     );
-    expect((await desk.patients.get.query({ id: dup.id })).mergedInto).toBe(survivor.id);
-    expect((await desk.patients.search.query({ name: 'doublon' })).map((p) => p.id)).toEqual([survivor.id]);
+    expect((await desk.identity.get.query({ id: dup.id })).mergedInto).toBe(survivor.id);
+    expect((await desk.identity.search.query({ name: 'doublon' })).map((p) => p.id)).toEqual([survivor.id]);
     expect(
       await trpcError(
-        desk.patients.setAttributes.mutate({ id: dup.id, version: 2, attributes: { homonyme: true } }),
+        desk.identity.setAttributes.mutate({ id: dup.id, version: 2, attributes: { homonyme: true } }),
       ),
     ).toMatchObject({
       code: 'CONFLICT',
@@ -216,11 +217,11 @@ describe('identity at the desk (tRPC)', () => {
   });
 
   it('a radiologist reads identities but does not change them', async () => {
-    const p = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'LECTURE' } });
-    expect((await radiologist.patients.get.query({ id: p.id })).id).toBe(p.id);
+    const p = await desk.identity.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'LECTURE' } });
+    expect((await radiologist.identity.get.query({ id: p.id })).id).toBe(p.id);
     expect(
       await trpcError(
-        radiologist.patients.setAttributes.mutate({
+        radiologist.identity.setAttributes.mutate({
           id: p.id,
           version: p.version,
           attributes: { homonyme: true },
@@ -282,13 +283,13 @@ describe('Corsican INS (2A/2B at positions 6-7)', () => {
       { matricule: '185052B12345660', typed: '185052b12345660' },
     ];
     for (const { matricule, typed } of corsican) {
-      const p = await desk.patients.create.mutate({
+      const p = await desk.identity.create.mutate({
         traits: { ...gwenaelle, birthFamilyName: `CORSE ${matricule[6]}`, birthPlaceCode: '2A004' },
       });
       await retrieveIns(a, p.id, matricule);
       for (const ins of [matricule, typed]) {
         expect(
-          (await desk.patients.search.query({ ins })).map((x) => x.id),
+          (await desk.identity.search.query({ ins })).map((x) => x.id),
           ins,
         ).toEqual([p.id]);
       }
@@ -296,7 +297,7 @@ describe('Corsican INS (2A/2B at positions 6-7)', () => {
       expect(res.status).toBe(200);
       expect(((await res.json()) as { data: { id: string }[] }).data.map((x) => x.id)).toEqual([p.id]);
     }
-    expect(await trpcError(desk.patients.search.query({ ins: '186022A21532524' }))).toMatchObject({
+    expect(await trpcError(desk.identity.search.query({ ins: '186022A21532524' }))).toMatchObject({
       field: 'ins',
     });
     const wrong = await h.rest('/patients?ins=186022A21532524', { key: keyA });
@@ -307,32 +308,32 @@ describe('Corsican INS (2A/2B at positions 6-7)', () => {
 
 describe('cross-tenant', () => {
   it('tenant A never sees or changes tenant B’s patients, through tRPC or REST', async () => {
-    const pb = await deskOfB.patients.create.mutate({
+    const pb = await deskOfB.identity.create.mutate({
       traits: { ...gwenaelle, birthFamilyName: 'SECRET-B' },
       identifiers: [{ authority: 'B', value: 'B-1' }],
     });
-    const pa = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'VISIBLE-A' } });
-    expect(await desk.patients.search.query({ name: 'secret-b' })).toEqual([]);
-    expect(await desk.patients.search.query({ ipp: 'B-1' })).toEqual([]);
+    const pa = await desk.identity.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'VISIBLE-A' } });
+    expect(await desk.identity.search.query({ name: 'secret-b' })).toEqual([]);
+    expect(await desk.identity.search.query({ ipp: 'B-1' })).toEqual([]);
     for (const call of [
-      () => desk.patients.get.query({ id: pb.id }),
-      () => desk.patients.history.query({ id: pb.id }),
-      () => desk.patients.changeTraits.mutate({ id: pb.id, version: pb.version, traits: gwenaelle }),
+      () => desk.identity.get.query({ id: pb.id }),
+      () => desk.identity.history.query({ id: pb.id }),
+      () => desk.identity.changeTraits.mutate({ id: pb.id, version: pb.version, traits: gwenaelle }),
       () =>
-        desk.patients.changeComplementary.mutate({
+        desk.identity.changeComplementary.mutate({
           id: pb.id,
           version: pb.version,
           complementary: { usedFamilyName: 'X' },
         }),
-      () => desk.patients.recordDocument.mutate({ id: pb.id, version: pb.version, type: 'passeport' }),
+      () => desk.identity.recordDocument.mutate({ id: pb.id, version: pb.version, type: 'passeport' }),
       () =>
-        desk.patients.setAttributes.mutate({
+        desk.identity.setAttributes.mutate({
           id: pb.id,
           version: pb.version,
           attributes: { douteuse: true },
         }),
-      () => desk.patients.merge.mutate({ survivorId: pa.id, absorbedId: pb.id, confirm: true }),
-      () => desk.patients.merge.mutate({ survivorId: pb.id, absorbedId: pa.id, confirm: true }),
+      () => desk.identity.merge.mutate({ survivorId: pa.id, absorbedId: pb.id, confirm: true }),
+      () => desk.identity.merge.mutate({ survivorId: pb.id, absorbedId: pa.id, confirm: true }),
     ]) {
       expect(await trpcError(call())).toMatchObject({ code: 'NOT_FOUND' });
     }
@@ -345,10 +346,10 @@ describe('cross-tenant', () => {
       ).token,
       tenant: b.slug,
     });
-    expect(await trpcError(asB.patients.search.query({ name: 'secret' }))).toMatchObject({
+    expect(await trpcError(asB.identity.search.query({ name: 'secret' }))).toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect(await trpcError(asB.patients.create.mutate({ traits: gwenaelle }))).toMatchObject({
+    expect(await trpcError(asB.identity.create.mutate({ traits: gwenaelle }))).toMatchObject({
       code: 'NOT_FOUND',
     });
 
@@ -390,10 +391,10 @@ describe('cross-tenant', () => {
 
 describe('copies of identity documents (optional per practice)', () => {
   it('are refused until the practice keeps them; then sealed at rest, listed, and every viewing audited; never across tenants', async () => {
-    const p = await desk.patients.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'COPIE' } });
+    const p = await desk.identity.create.mutate({ traits: { ...gwenaelle, birthFamilyName: 'COPIE' } });
     const scan = Buffer.from('%PDF-1.4 carte nationale d’identité de Gwénaëlle');
     const add = () =>
-      desk.patients.documentCopies.add.mutate({
+      desk.identity.documentCopies.add.mutate({
         patientId: p.id,
         type: 'carte_identite',
         contentType: 'application/pdf',
@@ -401,7 +402,7 @@ describe('copies of identity documents (optional per practice)', () => {
       });
     expect(await trpcError(add())).toMatchObject({ code: 'CONFLICT' });
     expect(
-      await trpcError(desk.patients.documentCopies.setKeepCopies.mutate({ keepCopies: true })),
+      await trpcError(desk.identity.documentCopies.setKeepCopies.mutate({ keepCopies: true })),
     ).toMatchObject({
       code: 'FORBIDDEN',
     });
@@ -411,15 +412,15 @@ describe('copies of identity documents (optional per practice)', () => {
     });
     await h
       .trpc({ token: admin.token, tenant: a.slug })
-      .patients.documentCopies.setKeepCopies.mutate({ keepCopies: true });
+      .identity.documentCopies.setKeepCopies.mutate({ keepCopies: true });
 
     const doc = await add();
     const sealed = await h.db.withTenant(a, (tx) => findIdentityDocument(tx, doc.id));
     expect(sealed!.sealedContent).not.toContain(scan.toString('base64'));
-    expect(JSON.stringify(await desk.patients.documentCopies.list.query({ patientId: p.id }))).not.toContain(
+    expect(JSON.stringify(await desk.identity.documentCopies.list.query({ patientId: p.id }))).not.toContain(
       'sealed',
     );
-    const viewed = await desk.patients.documentCopies.view.mutate({ id: doc.id });
+    const viewed = await desk.identity.documentCopies.view.mutate({ id: doc.id });
     expect(Buffer.from(viewed.contentBase64, 'base64')).toEqual(scan);
     const audit = await h.db.platform((tx) =>
       listAuditEvents(tx, { target: doc.id, action: 'identity-document.viewed' }),
@@ -427,15 +428,15 @@ describe('copies of identity documents (optional per practice)', () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorType: 'user', tenantId: a.id });
 
-    expect(await trpcError(deskOfB.patients.documentCopies.view.mutate({ id: doc.id }))).toMatchObject({
+    expect(await trpcError(deskOfB.identity.documentCopies.view.mutate({ id: doc.id }))).toMatchObject({
       code: 'NOT_FOUND',
     });
-    expect(await trpcError(deskOfB.patients.documentCopies.list.query({ patientId: p.id }))).toMatchObject({
+    expect(await trpcError(deskOfB.identity.documentCopies.list.query({ patientId: p.id }))).toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(
       await trpcError(
-        deskOfB.patients.documentCopies.add.mutate({
+        deskOfB.identity.documentCopies.add.mutate({
           patientId: p.id,
           type: 'passeport',
           contentType: 'image/png',

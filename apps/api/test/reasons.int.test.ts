@@ -52,7 +52,7 @@ describe('reason keys over tRPC and REST', () => {
       modalityType: 'CT',
       durationMinutes: 20,
     });
-    const patient = await desk.patients.create.mutate({
+    const patient = await desk.identity.create.mutate({
       traits: { birthFamilyName: 'RAISON', firstBirthForename: 'Rémi', birthDate: '1980-02-02', sex: 'M' },
     });
     const order = await desk.scheduling.orders.create.mutate({
@@ -80,7 +80,7 @@ describe('reason keys over tRPC and REST', () => {
 
   it('tRPC: a patient not found carries its key without parameters; an error without a key has null', async () => {
     expect(
-      await trpcError(desk.patients.get.query({ id: '00000000-0000-4000-8000-000000000000' })),
+      await trpcError(desk.identity.get.query({ id: '00000000-0000-4000-8000-000000000000' })),
     ).toMatchObject({ code: 'NOT_FOUND', reason: 'identity.patient.not_found', params: {} });
     expect(
       await trpcError(desk.scheduling.referrers.create.mutate({ adeli: 'ABC', familyName: 'SANS' })),

@@ -194,7 +194,7 @@ describe('referrers by RPPS, ADELI or name only', () => {
       modalityType: 'US',
       durationMinutes: 15,
     });
-    const patient = await deskA.patients.create.mutate({
+    const patient = await deskA.identity.create.mutate({
       traits: {
         birthFamilyName: "N'GUYEN-ÉPÉE",
         firstBirthForename: 'Zoë',

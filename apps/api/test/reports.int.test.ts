@@ -111,7 +111,7 @@ beforeAll(async () => {
     durationMinutes: 20,
   });
   patientId = (
-    await desk.patients.create.mutate({
+    await desk.identity.create.mutate({
       traits: {
         birthFamilyName: 'COMPTE-RENDU',
         firstBirthForename: 'Élodie',
@@ -447,7 +447,7 @@ describe('report lifecycle', () => {
 
     // A minor: hidden from the legal representatives is accepted; a secret connection needs it.
     const minorId = (
-      await desk.patients.create.mutate({
+      await desk.identity.create.mutate({
         traits: { birthFamilyName: 'MINEUR', firstBirthForename: 'Léo', birthDate: '2015-03-03', sex: 'M' },
       })
     ).id;

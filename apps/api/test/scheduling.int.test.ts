@@ -32,7 +32,7 @@ async function setUp(client: ReturnType<Harness['trpc']>, t: TenantRef, ae: stri
     modalityType: 'CT',
     durationMinutes: 15,
   });
-  const patient = await client.patients.create.mutate({
+  const patient = await client.identity.create.mutate({
     traits: { birthFamilyName: 'PLANNING', firstBirthForename: 'Paul', birthDate: '1970-01-01', sex: 'M' },
   });
   return { site: site!, room, ct, examType, patient };

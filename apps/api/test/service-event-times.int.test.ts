@@ -75,7 +75,7 @@ beforeAll(async () => {
     })
   ).id;
   patientId = (
-    await desk.patients.create.mutate({
+    await desk.identity.create.mutate({
       traits: { birthFamilyName: 'HORAIRE', firstBirthForename: 'Léon', birthDate: '1975-07-07', sex: 'M' },
     })
   ).id;

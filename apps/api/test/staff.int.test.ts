@@ -598,7 +598,7 @@ describe('a radiologist invited with a profile signs reports', () => {
       durationMinutes: 20,
     });
     const patientId = (
-      await desk.patients.create.mutate({
+      await desk.identity.create.mutate({
         traits: { birthFamilyName: 'EQUIPE', firstBirthForename: 'Lou', birthDate: '1980-05-05', sex: 'F' },
       })
     ).id;

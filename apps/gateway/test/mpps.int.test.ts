@@ -7,7 +7,6 @@
  */
 import { createRequire } from 'node:module';
 import {
-  createPatient,
   Database,
   findExam,
   findPerformedStep,
@@ -21,6 +20,7 @@ import {
   setExamStatus,
   type TenantRef,
 } from '@rayon/db';
+import { createPatient } from '@rayon/identity';
 import { createTestTenant } from '@rayon/db/testing';
 import { MPPS_SOP_CLASS } from '@rayon/dicom';
 import pino from 'pino';

@@ -7,7 +7,6 @@ import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createPatient,
   Database,
   insertAppointment,
   insertExamType,
@@ -18,6 +17,7 @@ import {
   putSetting,
   type TenantRef,
 } from '@rayon/db';
+import { createPatient } from '@rayon/identity';
 import { WORKLIST_MATCHING_SETTING } from '@rayon/domain';
 import { createTestTenant } from '@rayon/db/testing';
 import pino from 'pino';

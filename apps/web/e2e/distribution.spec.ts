@@ -1,7 +1,6 @@
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 import {
-  createPatient,
   insertAppointment,
   insertOrderWithExams,
   listExamTypes,
@@ -10,6 +9,7 @@ import {
   putSetting,
   setExamStatus,
 } from '@rayon/db';
+import { createPatient } from '@rayon/identity';
 import { DEFAULT_DISTRIBUTION, DISTRIBUTION_SETTING } from '@rayon/domain';
 import { freePort, inPractice, PRACTICE } from './stack.ts';
 

@@ -3,7 +3,7 @@ import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.t
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createPatient, insertIdentity } from '@rayon/db';
+import { createPatient, insertIdentity } from '@rayon/identity';
 import { applyInsiResult, createIdentity, recordIdentityDocument } from '@rayon/domain';
 import { E2E_PORT_BASE, freePort, inPractice, PRACTICE } from './stack.ts';
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { insertIdentity } from '@rayon/db';
+import { insertIdentity } from '@rayon/identity';
 import { identityFromSource, INS_OIDS } from '@rayon/domain';
 import { inPractice, PRACTICE } from './stack.ts';
 import { demoTotpSecretFor, signIn } from './support/sign-in.ts';

@@ -3,7 +3,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 import {
-  createPatient,
   insertAppointment,
   insertOrderWithExams,
   listExamTypes,
@@ -12,6 +11,7 @@ import {
   putSetting,
   setExamStatus,
 } from '@rayon/db';
+import { createPatient } from '@rayon/identity';
 import { DEFAULT_DISTRIBUTION, DISTRIBUTION_SETTING } from '@rayon/domain';
 import { inPractice, PRACTICE } from './stack.ts';
 

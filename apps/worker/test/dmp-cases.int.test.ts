@@ -69,7 +69,7 @@ const logger = pino({ level: 'silent' });
 
 /** A patient qualified with this INS (as INSi and a document check would leave it). */
 async function qualifiedPatient(matricule: string, birthDate = '1979-03-28'): Promise<string> {
-  const p = await practice.desk.patients.create.mutate({
+  const p = await practice.desk.identity.create.mutate({
     traits: {
       birthFamilyName: `DMP-${[...matricule.slice(-4)].map((d) => 'ABCDEFGHIJ'[Number(d)]).join('')}`,
       firstBirthForename: 'Camille',

@@ -70,18 +70,18 @@ describe('unattended INSi call (INSI-AUTO)', () => {
       sex: 'F' as const,
     };
 
-    const before = await desk.patients.create.mutate({ traits: zoe });
+    const before = await desk.identity.create.mutate({ traits: zoe });
     await new Promise((r) => setTimeout(r, 500));
-    expect((await desk.patients.get.query({ id: before.id })).status).toBe('provisoire');
+    expect((await desk.identity.get.query({ id: before.id })).status).toBe('provisoire');
 
     await desk.onboarding.certificates.upload.mutate({
       purpose: 'insi-auto',
       p12Base64: pki.clients.auto.p12.toString('base64'),
       passphrase: pki.clients.auto.passphrase,
     });
-    const p = await desk.patients.create.mutate({ traits: zoe });
+    const p = await desk.identity.create.mutate({ traits: zoe });
     const after = await until(
-      () => desk.patients.get.query({ id: p.id }),
+      () => desk.identity.get.query({ id: p.id }),
       (x) => x.status === 'recuperee',
     );
     expect(after.ins).toEqual({ matricule: '275126322074974', oid: '1.2.250.1.213.1.4.8' });

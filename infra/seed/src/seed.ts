@@ -10,8 +10,6 @@ import {
   enableTotp,
   findUserByEmail,
   setPendingTotpSecret,
-  createPatient,
-  insertIdentity,
   findPatientByIdentifier,
   insertAppointment,
   insertExamType,
@@ -55,6 +53,7 @@ import {
   type DistributionSettings,
 } from '@rayon/domain';
 import { installCertificate } from '@rayon/onboarding';
+import { createPatient, insertIdentity } from '@rayon/identity';
 import {
   DEMO,
   DEMO_AE_TITLES,

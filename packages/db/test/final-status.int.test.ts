@@ -6,7 +6,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
-  createPatient,
   Database,
   findExam,
   findOrder,
@@ -16,6 +15,7 @@ import {
   updateOrder,
   type TenantRef,
 } from '../src/index.ts';
+import { createPatient } from '@rayon/identity';
 import { createTestTenant } from '../src/testing.ts';
 
 let db: Database;

@@ -7,7 +7,6 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tenantSchemaName } from '@rayon/domain';
 import {
-  createPatient,
   Database,
   insertOrderWithExams,
   insertTenant,
@@ -15,6 +14,7 @@ import {
   toTenantRef,
   type TenantRef,
 } from '../src/index.ts';
+import { createPatient } from '@rayon/identity';
 import { readMigrations, tenantMigrationsDir } from '../src/migrate/files.ts';
 import { createTestTenant, uniqueSlug } from '../src/testing.ts';
 

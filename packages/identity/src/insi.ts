@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createInsiClient } from '@rayon/connectors/insi';
-import {
-  changeIdentity,
-  findPatient,
-  identityOf,
-  type Actor,
-  type Database,
-  type IdentityContext,
-  type PatientRow,
-  type TenantRef,
-} from '@rayon/db';
+import { findPatient, identityOf, type Database, type PatientRow, type UseCaseContext } from '@rayon/db';
+import { changeIdentity, type IdentityContext } from './patient-identity.ts';
 import {
   AppError,
   applyInsiResult,
@@ -46,8 +38,6 @@ export interface InsiCallOptions {
   secretsKey: Buffer;
   /** `manu`: a person asked (INSI-MANU certificate); `auto`: an unattended call (INSI-AUTO). */
   mode: 'manu' | 'auto';
-  actor: Actor;
-  requestId?: string | null;
   /** The identity version the call is based on; by default the one read before the call. */
   expectedVersion?: number;
 }
@@ -66,7 +56,7 @@ export interface InsiCallResult {
  */
 export async function callInsiForPatient(
   db: Database,
-  tenant: TenantRef,
+  uc: UseCaseContext,
   patientId: string,
   o: InsiCallOptions,
 ): Promise<InsiCallResult> {
@@ -76,7 +66,7 @@ export async function callInsiForPatient(
       reason: 'identity.insi.not_configured',
     });
   }
-  const { row, certificate } = await db.withTenant(tenant, async (tx) => {
+  const { row, certificate } = await db.withTenant(uc.tenant, async (tx) => {
     const found = await findPatient(tx, patientId);
     if (!found)
       throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
@@ -104,7 +94,7 @@ export async function callInsiForPatient(
     certificate,
     trustedCaPem: insi.trustedCaPem,
     lps: insi.lps,
-    emitter: o.actor.id ?? tenant.slug,
+    emitter: uc.actor.id ?? uc.tenant.slug,
   });
   const answer = await client.searchByTraits({
     birthFamilyName: traits.birthFamilyName,
@@ -121,12 +111,12 @@ export async function callInsiForPatient(
           traits: answer.result.traits,
         }
       : { code: answer.code === '02' ? '02' : '01' };
-  return db.withTenant(tenant, async (tx) => {
+  return db.withTenant(uc.tenant, async (tx) => {
     const ctx: IdentityContext = {
-      actor: o.actor,
+      actor: uc.actor,
       source: 'insi',
-      requestId: o.requestId ?? null,
-      now: new Date(),
+      requestId: uc.requestId,
+      now: uc.now(),
       note: `INSi ${answer.code} ${answer.label} (${o.mode === 'manu' ? 'INSI-MANU' : 'INSI-AUTO'})`,
     };
     const { row: after, result } = await changeIdentity(

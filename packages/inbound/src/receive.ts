@@ -30,7 +30,7 @@ import {
 } from '@rayon/hl7';
 import { applyOrders } from '@rayon/scheduling';
 import { createHash, randomUUID } from 'node:crypto';
-import { applyAdt, findOrCreatePatient } from './adt.ts';
+import { applyAdt, findOrCreatePatient } from '@rayon/identity';
 
 export interface InboundDeps {
   db: Database;

@@ -7,7 +7,7 @@ import type { RestEnv } from './common.ts';
 import { registerDeliveryRoutes } from './delivery.ts';
 import { registerOnboardingRoutes } from './onboarding.ts';
 import { registerOrderRoutes } from './orders.ts';
-import { registerPatientRoutes } from './patients.ts';
+import { registerIdentityRoutes } from './identity.ts';
 import { registerReportingRoutes } from './reporting.ts';
 import { registerSchedulingRoutes } from './scheduling.ts';
 import { registerStaffRoutes } from './staff.ts';
@@ -49,7 +49,7 @@ export function createRestV1(services: Services) {
   app.use('*', restInputGuard());
 
   registerOnboardingRoutes(app, services);
-  registerPatientRoutes(app, services);
+  registerIdentityRoutes(app);
   registerOrderRoutes(app, services);
   registerSchedulingRoutes(app, services);
   registerReportingRoutes(app, services);

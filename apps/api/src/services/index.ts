@@ -4,10 +4,9 @@ import { createOnboarding } from '@rayon/onboarding';
 import { createScheduling } from '@rayon/scheduling';
 import { randomToken, sameHash, sha256 } from '../auth/secrets.ts';
 import { createAuthService } from './auth.ts';
-import { createIdentityDocumentService } from './identity-documents.ts';
 import type { Deps } from './deps.ts';
 import { createPasswordService } from './passwords.ts';
-import { createPatientService } from './patients.ts';
+import { createIdentity } from '@rayon/identity';
 import { createReporting } from '@rayon/reporting';
 import { createSessionService } from './sessions.ts';
 import { createSecurityService } from './security.ts';
@@ -34,8 +33,7 @@ export function createServices(deps: Deps) {
     scheduling: createScheduling(deps),
     reporting: createReporting(deps),
     delivery: createDelivery(deps),
-    patients: createPatientService(deps),
-    identityDocuments: createIdentityDocumentService(deps),
+    identity: createIdentity(deps),
   };
 }
 export type Services = ReturnType<typeof createServices>;

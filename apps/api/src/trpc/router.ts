@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { accountRouter, passwordResetProcedures, pscProcedures } from './account.ts';
-import { patientsRouter } from './patients.ts';
+import { identityRouter } from './identity.ts';
 import { deliveryRouter } from './delivery.ts';
 import { onboardingRouter } from './onboarding.ts';
 import { reportingRouter } from './reporting.ts';
@@ -61,7 +61,7 @@ export const appRouter = router({
   security: securityRouter,
   onboarding: onboardingRouter,
   staff: staffRouter,
-  patients: patientsRouter,
+  identity: identityRouter,
   scheduling: schedulingRouter,
   reporting: reportingRouter,
   delivery: deliveryRouter,

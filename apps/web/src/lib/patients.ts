@@ -1,8 +1,8 @@
 import type { ApiClient } from '../server/api.ts';
 
-/** A patient as the API returns it (`patients.get`). */
-export type Patient = Awaited<ReturnType<ApiClient['patients']['get']['query']>>;
-export type IdentityEvent = Awaited<ReturnType<ApiClient['patients']['history']['query']>>[number];
+/** A patient as the API returns it (`identity.get`). */
+export type Patient = Awaited<ReturnType<ApiClient['identity']['get']['query']>>;
+export type IdentityEvent = Awaited<ReturnType<ApiClient['identity']['history']['query']>>[number];
 
 /** How the portal names a patient: NOM DE NAISSANCE Premier prénom (RNIV: birth name first). */
 export function patientName(p: Pick<Patient, 'traits'>): string {

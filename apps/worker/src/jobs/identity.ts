@@ -1,6 +1,5 @@
-import { findTenantById, toTenantRef, type Database } from '@rayon/db';
-import { isAppError } from '@rayon/domain';
-import { callInsiForPatient, type InsiSettings } from '@rayon/identity';
+import { findTenantById, systemContext, toTenantRef, type Database } from '@rayon/db';
+import { createIdentity, type InsiSettings } from '@rayon/identity';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { jobPayload } from '../payloads.ts';
@@ -18,27 +17,20 @@ export interface IdentityJobSettings {
  * INSi unreachable: retried with backoff. Refused for a reason a retry cannot fix: logged, done.
  */
 export function insiAutoJob(db: Database, settings: IdentityJobSettings, logger: Logger) {
+  const identity = createIdentity({ db, ...settings });
   return async (job: Job<JobData>) => {
     const { patientId, version } = jobPayload(job, 'identity.insi-auto');
     const tenant = job.data.tenantId
       ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
       : undefined;
     if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
-    try {
-      const { code, result } = await callInsiForPatient(db, toTenantRef(tenant), patientId, {
-        ...settings,
-        mode: 'auto',
-        actor: { type: 'system', id: 'insi-auto' },
-        requestId: job.data.requestId,
-        expectedVersion: version,
-      });
-      return { code, outcome: result.outcome };
-    } catch (e) {
-      if (isAppError(e) && e.code !== 'UNAVAILABLE' && e.code !== 'INTERNAL') {
-        logger.info({ jobId: job.id, reason: e.code }, 'unattended INSi call not made');
-        return { skipped: e.code };
-      }
-      throw e;
-    }
+    const ctx = {
+      ...systemContext(job.data.requestId ?? String(job.id), toTenantRef(tenant)),
+      actor: { type: 'system' as const, id: 'insi-auto' },
+    };
+    const outcome = await identity.callInsiAuto(ctx, patientId, version);
+    if ('skipped' in outcome)
+      logger.info({ jobId: job.id, reason: outcome.skipped }, 'unattended INSi call not made');
+    return outcome;
   };
 }

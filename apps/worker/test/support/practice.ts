@@ -134,7 +134,7 @@ export async function setUpPractice(h: Harness, db: Database, t: TenantRef) {
 
   /** A patient, qualified with the ANS test INS when asked (as INSi and a document check would). */
   async function patient(o: { qualified: boolean }) {
-    const p = await desk.patients.create.mutate({
+    const p = await desk.identity.create.mutate({
       traits: o.qualified
         ? { birthFamilyName: 'PAT-TROIS', firstBirthForename: 'DOMINIQUE', birthDate: '1979-03-28', sex: 'F' }
         : { birthFamilyName: 'ENVOI', firstBirthForename: 'Noël', birthDate: '1970-01-01', sex: 'M' },

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { TenantTx } from '../client.ts';
 import { patients } from '../schema/tenant.ts';
 import { recordAudit } from '../platform/audit.ts';
-import { insertIdentityEvent } from '../tenant/patients.ts';
+import { insertIdentityEvent } from '../identity/patients.ts';
 
 /** What the DMP said of a patient at the last TD0.2 (null: never asked). */
 export async function patientDmpStatus(

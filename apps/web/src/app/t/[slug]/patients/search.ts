@@ -48,7 +48,7 @@ export async function searchPatients(api: ApiClient, c: SearchCriteria): Promise
     errors.naissance = 'Date de naissance invalide.';
   if (Object.keys(errors).length > 0) return { patients: null, errors, formError: null };
   try {
-    const patients = await api.patients.search.query({
+    const patients = await api.identity.search.query({
       ...(c.nom ? { name: c.nom } : {}),
       ...(c.naissance ? { birthDate: c.naissance } : {}),
       ...(ins ? { ins } : {}),

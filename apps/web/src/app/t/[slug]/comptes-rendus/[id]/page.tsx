@@ -74,7 +74,7 @@ export default async function ReportPage({ params }: { params: Params }) {
   const api = await apiForSession({ tenantSlug: slug });
   const report = await load(() => api.reporting.get.query({ id }));
   const order = await load(() => api.scheduling.orders.get.query({ id: report.orderId }));
-  const patient = await load(() => api.patients.get.query({ id: order.patientId }));
+  const patient = await load(() => api.identity.get.query({ id: order.patientId }));
   const current = report.versions.find((v) => v.version === report.currentVersion)!;
   const target = { slug, id };
   // The API says whether the edit lock is held by someone else than the current user.

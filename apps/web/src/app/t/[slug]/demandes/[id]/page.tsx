@@ -56,7 +56,7 @@ export default async function DemandePage({
     load(() => api.scheduling.modalities.list.query()),
     load(() => api.scheduling.referrers.list.query()),
   ]);
-  const patient = await load(() => api.patients.get.query({ id: order.patientId }));
+  const patient = await load(() => api.identity.get.query({ id: order.patientId }));
   const typeOf = (examTypeId: string | null) => examTypes.find((t) => t.id === examTypeId);
   const modalityOf = (modalityId: string) => modalities.find((m) => m.id === modalityId);
   const referrer = referrers.find((r) => r.id === order.referrerId);

@@ -32,7 +32,7 @@ export default async function NewDemandePage({
 
   if (!UUID_RE.test(patientId)) {
     const name = oneParam(query.nom);
-    const found = name ? await load(() => api.patients.search.query({ name })) : null;
+    const found = name ? await load(() => api.identity.search.query({ name })) : null;
     return (
       <>
         <nav className="breadcrumb">
@@ -75,7 +75,7 @@ export default async function NewDemandePage({
   }
 
   const [patient, examTypes, referrers] = await Promise.all([
-    load(() => api.patients.get.query({ id: patientId })),
+    load(() => api.identity.get.query({ id: patientId })),
     load(() => api.scheduling.examTypes.list.query()),
     load(() => api.scheduling.referrers.list.query()),
   ]);

@@ -66,7 +66,7 @@ export async function setAttributeAction(
   const value = formData.get('value') === 'true';
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    await api.patients.setAttributes.mutate({
+    await api.identity.setAttributes.mutate({
       id: target.id,
       version: versionOf(formData),
       attributes: { [name]: value },
@@ -103,7 +103,7 @@ export async function changeTraitsAction(
   const before = String(formData.get('status') ?? '');
   let after: { status: string; version: number };
   try {
-    const patient = await api.patients.changeTraits.mutate({
+    const patient = await api.identity.changeTraits.mutate({
       id: target.id,
       version: versionOf(formData),
       traits: traitsFrom(values),
@@ -144,7 +144,7 @@ export async function changeComplementaryAction(
   const api = await apiForSession({ tenantSlug: target.slug });
   let savedVersion: number;
   try {
-    ({ version: savedVersion } = await api.patients.changeComplementary.mutate({
+    ({ version: savedVersion } = await api.identity.changeComplementary.mutate({
       id: target.id,
       version: versionOf(formData),
       complementary: {
@@ -197,7 +197,7 @@ export async function recordDocumentAction(
   const api = await apiForSession({ tenantSlug: target.slug });
   let after: { status: string; version: number };
   try {
-    const patient = await api.patients.recordDocument.mutate({
+    const patient = await api.identity.recordDocument.mutate({
       id: target.id,
       version: versionOf(formData),
       type: type as IdentityDocumentType,
@@ -222,7 +222,7 @@ export async function callInsiAction(target: Target, previous: InsiState): Promi
   const attempt = previous.attempt + 1;
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    const result = await api.patients.callInsi.mutate({ id: target.id });
+    const result = await api.identity.callInsi.mutate({ id: target.id });
     revalidatePath(patientPath(target.slug, target.id));
     return {
       attempt,
@@ -291,7 +291,7 @@ export async function setKeepCopiesAction(
   const keepCopies = formData.get('value') === 'true';
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    await api.patients.documentCopies.setKeepCopies.mutate({ keepCopies });
+    await api.identity.documentCopies.setKeepCopies.mutate({ keepCopies });
   } catch (error) {
     return { attempt, error: refusal(error), notice: null };
   }
@@ -324,7 +324,7 @@ export async function addDocumentCopyAction(
 
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    await api.patients.documentCopies.add.mutate({
+    await api.identity.documentCopies.add.mutate({
       patientId: target.id,
       type: type as IdentityDocumentType,
       contentType,

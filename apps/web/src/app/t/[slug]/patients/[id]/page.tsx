@@ -63,14 +63,14 @@ export default async function PatientPage({
   if (!UUID_RE.test(id)) notFound();
   const desk = has(...IDENTITY_DESK_ROLES);
   const [patient, history, copySettings, copies] = await Promise.all([
-    load(() => api.patients.get.query({ id })),
-    load(() => api.patients.history.query({ id })),
-    load(() => api.patients.documentCopies.settings.query()),
+    load(() => api.identity.get.query({ id })),
+    load(() => api.identity.history.query({ id })),
+    load(() => api.identity.documentCopies.settings.query()),
     // The copies themselves are for the identity desk only (the API's IDENTITY_DESK).
-    desk ? load(() => api.patients.documentCopies.list.query({ patientId: id })) : Promise.resolve([]),
+    desk ? load(() => api.identity.documentCopies.list.query({ patientId: id })) : Promise.resolve([]),
   ]);
   const survivor = patient.mergedInto
-    ? await api.patients.get.query({ id: patient.mergedInto }).catch(() => null)
+    ? await api.identity.get.query({ id: patient.mergedInto }).catch(() => null)
     : null;
   const canEdit = desk && !patient.mergedInto;
   // Who added a copy: the names the history knows, and the person signed in.

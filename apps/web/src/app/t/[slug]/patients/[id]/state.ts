@@ -1,7 +1,7 @@
 import type { ApiClient } from '../../../../../server/api.ts';
 
-/** What `patients.callInsi` answers. */
-export type InsiCallResult = Awaited<ReturnType<ApiClient['patients']['callInsi']['mutate']>>;
+/** What `identity.callInsi` answers. */
+export type InsiCallResult = Awaited<ReturnType<ApiClient['identity']['callInsi']['mutate']>>;
 type InsiChange = InsiCallResult['changes'][number];
 
 /** Result of a small identity action (attribute toggle, document check). */

@@ -48,7 +48,7 @@ export async function createPatientAction(
   const api = await apiForSession({ tenantSlug: slug });
   let id: string;
   try {
-    const patient = await api.patients.create.mutate({
+    const patient = await api.identity.create.mutate({
       traits: traitsFrom(values),
       complementary: {
         usedFamilyName: orNull(values['complementary.usedFamilyName']),

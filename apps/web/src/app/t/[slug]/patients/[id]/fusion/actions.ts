@@ -33,7 +33,7 @@ export async function mergeAction(
   const absorbedId = target.ids.find((i) => i !== survivorId)!;
   const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    await api.patients.merge.mutate({ survivorId, absorbedId, confirm: true });
+    await api.identity.merge.mutate({ survivorId, absorbedId, confirm: true });
   } catch (error) {
     const info = apiErrorInfo(error);
     if (

@@ -40,7 +40,7 @@ export default async function MergePage({
   const { has } = await practiceContext(slug);
   if (!has(...IDENTITY_DESK_ROLES) || !UUID_RE.test(id)) notFound();
   const api = await apiForSession({ tenantSlug: slug });
-  const patient = await load(() => api.patients.get.query({ id }));
+  const patient = await load(() => api.identity.get.query({ id }));
   const path = `${patientPath(slug, id)}/fusion`;
   const otherId = typeof query.avec === 'string' && UUID_RE.test(query.avec) ? query.avec : null;
 
@@ -64,7 +64,7 @@ export default async function MergePage({
   }
 
   if (otherId && otherId !== id) {
-    const other = await load(() => api.patients.get.query({ id: otherId }));
+    const other = await load(() => api.identity.get.query({ id: otherId }));
     const criteria = criteriaFrom(query);
     const back = `${path}${hasCriteria(criteria) ? `?${criteriaQuery(criteria)}` : ''}`;
     return (

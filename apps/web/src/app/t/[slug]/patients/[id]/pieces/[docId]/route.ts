@@ -30,7 +30,7 @@ export async function GET(
   const api = createApiClient({ sessionToken: session.apiSessionToken, tenantSlug: slug });
   let doc: { contentType: string; contentBase64: string };
   try {
-    doc = await api.patients.documentCopies.view.mutate({ id: docId });
+    doc = await api.identity.documentCopies.view.mutate({ id: docId });
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.code === 'UNAUTHORIZED') redirect(`${SIGN_IN_PATH}?session=expiree`);

@@ -1,11 +1,67 @@
 import { and, asc, desc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { identityEvents, patientIdentifiers, patients } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
+import { searchKey, type InsOid, type PatientIdentity, type Sex } from '@rayon/domain';
 
 export type PatientRow = typeof patients.$inferSelect;
 export type NewPatient = Omit<typeof patients.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
 export type PatientIdentifierRow = typeof patientIdentifiers.$inferSelect;
 export type IdentityEventRow = typeof identityEvents.$inferSelect;
+
+/** A patient row as the domain's identity. */
+export function identityOf(row: PatientRow): PatientIdentity {
+  return {
+    traits: {
+      birthFamilyName: row.birthFamilyName,
+      firstBirthForename: row.firstBirthForename,
+      birthForenames: row.birthForenames,
+      birthDate: row.birthDate,
+      sex: row.sex as Sex,
+      birthPlaceCode: row.birthPlaceCode,
+    },
+    complementary: { usedFamilyName: row.usedFamilyName, usedForename: row.usedForename },
+    status: row.status as PatientIdentity['status'],
+    attributes: { douteuse: row.douteuse, fictive: row.fictive, homonyme: row.homonyme },
+    ins: row.insMatricule && row.insOid ? { matricule: row.insMatricule, oid: row.insOid as InsOid } : null,
+    insRetrievedAt: row.insRetrievedAt?.toISOString() ?? null,
+    identityDocument:
+      row.identityDocumentType && row.identityDocumentCheckedAt
+        ? {
+            type: row.identityDocumentType as NonNullable<PatientIdentity['identityDocument']>['type'],
+            checkedAt: row.identityDocumentCheckedAt.toISOString(),
+          }
+        : null,
+  };
+}
+
+/** The columns that hold an identity (the inverse of `identityOf`). */
+export function patientColumnsOf(identity: PatientIdentity): Omit<NewPatient, 'mergedInto'> {
+  const { traits, complementary } = identity;
+  return {
+    birthFamilyName: traits.birthFamilyName,
+    firstBirthForename: traits.firstBirthForename,
+    birthForenames: traits.birthForenames,
+    birthDate: traits.birthDate,
+    sex: traits.sex,
+    birthPlaceCode: traits.birthPlaceCode,
+    usedFamilyName: complementary.usedFamilyName ?? null,
+    usedForename: complementary.usedForename ?? null,
+    status: identity.status,
+    douteuse: identity.attributes.douteuse,
+    fictive: identity.attributes.fictive,
+    homonyme: identity.attributes.homonyme,
+    insMatricule: identity.ins?.matricule ?? null,
+    insOid: identity.ins?.oid ?? null,
+    insRetrievedAt: identity.insRetrievedAt ? new Date(identity.insRetrievedAt) : null,
+    identityDocumentType: identity.identityDocument?.type ?? null,
+    identityDocumentCheckedAt: identity.identityDocument
+      ? new Date(identity.identityDocument.checkedAt)
+      : null,
+    searchFamily: searchKey(traits.birthFamilyName),
+    searchUsedFamily: complementary.usedFamilyName ? searchKey(complementary.usedFamilyName) : null,
+    searchGiven: searchKey(traits.birthForenames || traits.firstBirthForename),
+  };
+}
 
 export async function insertPatient(tx: TenantTx, p: NewPatient): Promise<PatientRow> {
   const [row] = await tx.insert(patients).values(p).returning();
@@ -84,6 +140,14 @@ export async function moveIdentifiers(tx: TenantTx, fromId: string, toId: string
     .where(eq(patientIdentifiers.patientId, fromId))
     .returning({ id: patientIdentifiers.id });
   return moved.length;
+}
+
+/** Marks a patient merged into another (kept for the history). */
+export async function markPatientMerged(tx: TenantTx, absorbedId: string, survivorId: string): Promise<void> {
+  await tx
+    .update(patients)
+    .set({ mergedInto: survivorId, version: sql`${patients.version} + 1`, updatedAt: sql`now()` })
+    .where(eq(patients.id, absorbedId));
 }
 
 export async function replaceIdentifier(

@@ -1,25 +1,23 @@
 import {
-  changeIdentity,
-  createPatient,
   enqueueOutbox,
   findActiveCertificate,
   findPatient,
   identityOf,
   listIdentifiers,
   listIdentityEvents,
-  mergePatients,
   searchPatients,
   userDisplayNames,
-  type IdentityContext,
+  type Database,
   type PatientRow,
   type TenantTx,
+  type UseCaseContext,
 } from '@rayon/db';
-import { callInsiForPatient } from '@rayon/identity';
 import {
   AppError,
   changeComplementaryTraits,
   changeStrictTraits,
   insForExchange,
+  isAppError,
   normalizeMatricule,
   recordIdentityDocument,
   reliabilityCodes,
@@ -31,7 +29,17 @@ import {
   type LocalIdentifier,
   type StrictTraitsInput,
 } from '@rayon/domain';
-import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+import { callInsiForPatient, type InsiSettings } from './insi.ts';
+import { mergePatients } from './merge.ts';
+import { changeIdentity, createPatient, type IdentityContext } from './patient-identity.ts';
+
+export interface PatientsDeps {
+  db: Database;
+  /** Unset: INSi is not configured on this deployment. */
+  insi?: InsiSettings | undefined;
+  /** Key sealing private keys at rest (32 bytes). */
+  secretsKey: Buffer;
+}
 
 export interface PatientSearchInput {
   /** Family name (birth or used), optionally followed by a forename; accents optional. */
@@ -69,34 +77,38 @@ export function publicPatient(p: PatientView) {
   return { ...rest, ins };
 }
 
-export function createPatientService({ db, insi, secretsKey }: Deps) {
-  const context = (source: 'desk' | 'api'): IdentityContext => ({
-    actor: currentActor(),
-    source,
-    requestId: currentContext().requestId,
-    now: new Date(),
-  });
-  const sourceOf = () => (currentContext().apiKeyId ? 'api' : 'desk');
+/** The identity context of a change made by a person at the desk, or by a system through the API. */
+function identityContext(ctx: UseCaseContext): IdentityContext {
+  return {
+    actor: ctx.actor,
+    source: ctx.actor.type === 'api_key' ? 'api' : 'desk',
+    requestId: ctx.requestId,
+    now: ctx.now(),
+  };
+}
 
+/** The patients of a practice: search, read, create, change (RNIV rules), INSi, merge. */
+export function createPatients({ db, insi, secretsKey }: PatientsDeps) {
   async function change(
+    ctx: UseCaseContext,
     id: string,
     version: number | undefined,
     action: string,
     rule: Parameters<typeof changeIdentity>[4],
   ) {
-    return db.withTenant(requireTenant(), async (tx) => {
-      const { row } = await changeIdentity(tx, id, version, action, rule, context(sourceOf()));
+    return db.withTenant(ctx.tenant, async (tx) => {
+      const { row } = await changeIdentity(tx, id, version, action, rule, identityContext(ctx));
       return patientView(tx, row);
     });
   }
 
   return {
-    async search(q: PatientSearchInput) {
+    async search(ctx: UseCaseContext, q: PatientSearchInput) {
       const nameKey = searchKey(q.name ?? '');
       if (!nameKey && !q.birthDate && !q.ins && !q.ipp) {
         throw new AppError('BAD_INPUT', 'give a name, a birth date, an INS or an IPP', { field: 'name' });
       }
-      return db.withTenant(requireTenant(), async (tx) => {
+      return db.withTenant(ctx.tenant, async (tx) => {
         const rows = await searchPatients(tx, {
           ...(nameKey ? { nameKey } : {}),
           ...(q.birthDate ? { birthDate: q.birthDate } : {}),
@@ -107,8 +119,8 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
       });
     },
 
-    async get(id: string) {
-      return db.withTenant(requireTenant(), async (tx) => {
+    async get(ctx: UseCaseContext, id: string) {
+      return db.withTenant(ctx.tenant, async (tx) => {
         const row = await findPatient(tx, id);
         if (!row)
           throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
@@ -116,8 +128,8 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
       });
     },
 
-    async history(id: string) {
-      return db.withTenant(requireTenant(), async (tx) => {
+    async history(ctx: UseCaseContext, id: string) {
+      return db.withTenant(ctx.tenant, async (tx) => {
         if (!(await findPatient(tx, id)))
           throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
         const events = await listIdentityEvents(tx, id);
@@ -144,12 +156,15 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
       });
     },
 
-    async create(input: {
-      traits: StrictTraitsInput;
-      complementary?: ComplementaryTraits | undefined;
-      identifiers?: LocalIdentifier[] | undefined;
-    }) {
-      return db.withTenant(requireTenant(), async (tx) => {
+    async create(
+      ctx: UseCaseContext,
+      input: {
+        traits: StrictTraitsInput;
+        complementary?: ComplementaryTraits | undefined;
+        identifiers?: LocalIdentifier[] | undefined;
+      },
+    ) {
+      return db.withTenant(ctx.tenant, async (tx) => {
         const row = await createPatient(
           tx,
           {
@@ -157,14 +172,14 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
             ...(input.complementary ? { complementary: input.complementary } : {}),
             identifiers: input.identifiers ?? [],
           },
-          context(sourceOf()),
+          identityContext(ctx),
         );
         // With an INSI-AUTO certificate, INSi is called unattended right after creation (worker).
         if (row.insMatricule === null && (await findActiveCertificate(tx, 'insi-auto'))) {
           await enqueueOutbox(tx, {
             topic: 'identity.insi-auto',
             payload: { patientId: row.id, version: row.version },
-            requestId: currentContext().requestId,
+            requestId: ctx.requestId,
           });
         }
         return patientView(tx, row);
@@ -172,53 +187,55 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
     },
 
     changeTraits(
+      ctx: UseCaseContext,
       id: string,
       version: number,
       traits: StrictTraitsInput,
       documentChecked?: IdentityDocumentType,
     ) {
-      return change(id, version, 'traits-changed', (identity) =>
-        changeStrictTraits(identity, traits, new Date(), documentChecked ? { documentChecked } : {}),
+      return change(ctx, id, version, 'traits-changed', (identity) =>
+        changeStrictTraits(identity, traits, ctx.now(), documentChecked ? { documentChecked } : {}),
       );
     },
 
-    changeComplementary(id: string, version: number, complementary: ComplementaryTraits) {
-      return change(id, version, 'complementary-changed', (identity) =>
+    changeComplementary(
+      ctx: UseCaseContext,
+      id: string,
+      version: number,
+      complementary: ComplementaryTraits,
+    ) {
+      return change(ctx, id, version, 'complementary-changed', (identity) =>
         changeComplementaryTraits(identity, complementary),
       );
     },
 
     recordDocument(
+      ctx: UseCaseContext,
       id: string,
       version: number,
       type: IdentityDocumentType,
       guardianDocumentChecked?: boolean,
     ) {
-      return change(id, version, 'document-checked', (identity) =>
+      return change(ctx, id, version, 'document-checked', (identity) =>
         recordIdentityDocument(
           identity,
           type,
-          new Date(),
+          ctx.now(),
           guardianDocumentChecked ? { guardianDocumentChecked } : {},
         ),
       );
     },
 
-    setAttributes(id: string, version: number, attributes: Partial<IdentityAttributes>) {
-      return change(id, version, 'attributes-changed', (identity) => setAttributes(identity, attributes));
+    setAttributes(ctx: UseCaseContext, id: string, version: number, attributes: Partial<IdentityAttributes>) {
+      return change(ctx, id, version, 'attributes-changed', (identity) =>
+        setAttributes(identity, attributes),
+      );
     },
 
     /** Calls INSi for a patient, as a person: with the practice's INSI-MANU certificate. */
-    async callInsi(id: string) {
-      const tenant = requireTenant();
-      const { code, result, row } = await callInsiForPatient(db, tenant, id, {
-        insi,
-        secretsKey,
-        mode: 'manu',
-        actor: currentActor(),
-        requestId: currentContext().requestId,
-      });
-      return db.withTenant(tenant, async (tx) => ({
+    async callInsi(ctx: UseCaseContext, id: string) {
+      const { code, result, row } = await callInsiForPatient(db, ctx, id, { insi, secretsKey, mode: 'manu' });
+      return db.withTenant(ctx.tenant, async (tx) => ({
         code,
         outcome: result.outcome,
         reason: result.reason,
@@ -228,9 +245,31 @@ export function createPatientService({ db, insi, secretsKey }: Deps) {
       }));
     },
 
-    async merge(survivorId: string, absorbedId: string) {
-      return db.withTenant(requireTenant(), async (tx) => {
-        await mergePatients(tx, survivorId, absorbedId, { ...context(sourceOf()), source: 'merge' });
+    /**
+     * The unattended INSi call (INSI-AUTO certificate) made after an identity is created: only the
+     * answer to the identity as it was created (`version`) is applied. Refused for a reason a retry
+     * cannot fix: skipped, with its code; INSi unreachable: thrown, to be retried.
+     */
+    async callInsiAuto(ctx: UseCaseContext, id: string, version: number) {
+      try {
+        const { code, result } = await callInsiForPatient(db, ctx, id, {
+          insi,
+          secretsKey,
+          mode: 'auto',
+          expectedVersion: version,
+        });
+        return { code, outcome: result.outcome };
+      } catch (e) {
+        if (isAppError(e) && e.code !== 'UNAVAILABLE' && e.code !== 'INTERNAL') {
+          return { skipped: e.code };
+        }
+        throw e;
+      }
+    },
+
+    async merge(ctx: UseCaseContext, survivorId: string, absorbedId: string) {
+      return db.withTenant(ctx.tenant, async (tx) => {
+        await mergePatients(tx, survivorId, absorbedId, { ...identityContext(ctx), source: 'merge' });
         return patientView(tx, (await findPatient(tx, survivorId))!);
       });
     },

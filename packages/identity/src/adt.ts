@@ -5,17 +5,14 @@
  * as the RNIV allows, and no message lowers a status except by those rules.
  */
 import {
-  addIdentifiers,
-  changeIdentity,
   findPatientByIdentifier,
   findPatientByIns,
-  insertIdentity,
-  mergePatients,
   replaceIdentifier,
-  type IdentityContext,
   type PatientRow,
   type TenantTx,
 } from '@rayon/db';
+import { mergePatients } from './merge.ts';
+import { addIdentifiers, changeIdentity, insertIdentity, type IdentityContext } from './patient-identity.ts';
 import {
   AppError,
   identityFromSource,

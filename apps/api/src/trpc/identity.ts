@@ -1,5 +1,5 @@
 import type { TenantRole } from '@rayon/domain';
-import { DOCUMENT_CONTENT_TYPES } from '../services/identity-documents.ts';
+import { DOCUMENT_CONTENT_TYPES } from '@rayon/identity';
 import { z } from 'zod';
 import {
   complementaryInput,
@@ -15,35 +15,42 @@ import { router, tenantProcedure } from './init.ts';
 const READERS: TenantRole[] = ['practice_admin', 'secretary', 'radiologist', 'resident', 'technologist'];
 const IDENTITY_DESK: TenantRole[] = ['practice_admin', 'secretary'];
 
-export const patientsRouter = router({
+export const identityRouter = router({
   search: tenantProcedure(READERS)
     .input(searchInput)
-    .query(({ ctx, input }) => ctx.services.patients.search(input)),
+    .query(({ ctx, input }) => ctx.services.identity.search(ctx.uc, input)),
   get: tenantProcedure(READERS)
     .input(z.strictObject({ id: z.uuid() }))
-    .query(({ ctx, input }) => ctx.services.patients.get(input.id)),
+    .query(({ ctx, input }) => ctx.services.identity.get(ctx.uc, input.id)),
   history: tenantProcedure(READERS)
     .input(z.strictObject({ id: z.uuid() }))
-    .query(({ ctx, input }) => ctx.services.patients.history(input.id)),
+    .query(({ ctx, input }) => ctx.services.identity.history(ctx.uc, input.id)),
   create: tenantProcedure(IDENTITY_DESK)
     .input(createPatientInput)
-    .mutation(({ ctx, input }) => ctx.services.patients.create(input)),
+    .mutation(({ ctx, input }) => ctx.services.identity.create(ctx.uc, input)),
   changeTraits: tenantProcedure(IDENTITY_DESK)
     .input(z.strictObject({ ...idVersion, traits: traitsInput, documentChecked: documentType.optional() }))
     .mutation(({ ctx, input }) =>
-      ctx.services.patients.changeTraits(input.id, input.version, input.traits, input.documentChecked),
+      ctx.services.identity.changeTraits(
+        ctx.uc,
+        input.id,
+        input.version,
+        input.traits,
+        input.documentChecked,
+      ),
     ),
   changeComplementary: tenantProcedure(IDENTITY_DESK)
     .input(z.strictObject({ ...idVersion, complementary: complementaryInput }))
     .mutation(({ ctx, input }) =>
-      ctx.services.patients.changeComplementary(input.id, input.version, input.complementary),
+      ctx.services.identity.changeComplementary(ctx.uc, input.id, input.version, input.complementary),
     ),
   recordDocument: tenantProcedure(IDENTITY_DESK)
     .input(
       z.strictObject({ ...idVersion, type: documentType, guardianDocumentChecked: z.boolean().optional() }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.services.patients.recordDocument(
+      ctx.services.identity.recordDocument(
+        ctx.uc,
         input.id,
         input.version,
         input.type,
@@ -62,16 +69,18 @@ export const patientsRouter = router({
       }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.services.patients.setAttributes(input.id, input.version, input.attributes),
+      ctx.services.identity.setAttributes(ctx.uc, input.id, input.version, input.attributes),
     ),
   callInsi: tenantProcedure(IDENTITY_DESK)
     .input(z.strictObject({ id: z.uuid() }))
-    .mutation(({ ctx, input }) => ctx.services.patients.callInsi(input.id)),
+    .mutation(({ ctx, input }) => ctx.services.identity.callInsi(ctx.uc, input.id)),
   documentCopies: router({
-    settings: tenantProcedure(READERS).query(({ ctx }) => ctx.services.identityDocuments.settings()),
+    settings: tenantProcedure(READERS).query(({ ctx }) =>
+      ctx.services.identity.documentCopiesSettings(ctx.uc),
+    ),
     setKeepCopies: tenantProcedure(['practice_admin'])
       .input(z.strictObject({ keepCopies: z.boolean() }))
-      .mutation(({ ctx, input }) => ctx.services.identityDocuments.setKeepCopies(input.keepCopies)),
+      .mutation(({ ctx, input }) => ctx.services.identity.setKeepDocumentCopies(ctx.uc, input.keepCopies)),
     add: tenantProcedure(IDENTITY_DESK)
       .input(
         z.strictObject({
@@ -82,15 +91,15 @@ export const patientsRouter = router({
           contentBase64: z.base64('the document in base64').max(700_000, 'at most 500 kB'),
         }),
       )
-      .mutation(({ ctx, input }) => ctx.services.identityDocuments.add(input)),
+      .mutation(({ ctx, input }) => ctx.services.identity.addDocumentCopy(ctx.uc, input)),
     list: tenantProcedure(IDENTITY_DESK)
       .input(z.strictObject({ patientId: z.uuid() }))
-      .query(({ ctx, input }) => ctx.services.identityDocuments.list(input.patientId)),
+      .query(({ ctx, input }) => ctx.services.identity.listDocumentCopies(ctx.uc, input.patientId)),
     view: tenantProcedure(IDENTITY_DESK)
       .input(z.strictObject({ id: z.uuid() }))
-      .mutation(({ ctx, input }) => ctx.services.identityDocuments.view(input.id)),
+      .mutation(({ ctx, input }) => ctx.services.identity.viewDocumentCopy(ctx.uc, input.id)),
   }),
   merge: tenantProcedure(IDENTITY_DESK)
     .input(mergeInput)
-    .mutation(({ ctx, input }) => ctx.services.patients.merge(input.survivorId, input.absorbedId)),
+    .mutation(({ ctx, input }) => ctx.services.identity.merge(ctx.uc, input.survivorId, input.absorbedId)),
 });

@@ -7,8 +7,8 @@ import {
   searchInput,
   traitsInput,
 } from '@rayon/schemas/identity';
-import { publicPatient } from '../services/patients.ts';
-import type { Services } from '../services/index.ts';
+import { publicPatient } from '@rayon/identity';
+import { useCaseContext } from '../context.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
 
 const InsSchema = z.object({ matricule: z.string(), oid: z.string() }).openapi('Ins');
@@ -245,19 +245,48 @@ const callInsi = createRoute({
   },
 });
 
-export function registerPatientRoutes(app: OpenAPIHono<RestEnv>, services: Services) {
-  const { patients } = services;
+export function registerIdentityRoutes(app: OpenAPIHono<RestEnv>) {
   app.openapi(search, async (c) =>
-    c.json({ data: (await patients.search(c.req.valid('query'))).map(publicPatient) }, 200),
+    c.json(
+      {
+        data: (await c.get('services').identity.search(useCaseContext(), c.req.valid('query'))).map(
+          publicPatient,
+        ),
+      },
+      200,
+    ),
   );
-  app.openapi(create, async (c) => c.json(publicPatient(await patients.create(c.req.valid('json'))), 201));
-  app.openapi(get, async (c) => c.json(publicPatient(await patients.get(c.req.valid('param').id)), 200));
-  app.openapi(history, async (c) => c.json({ data: await patients.history(c.req.valid('param').id) }, 200));
+  app.openapi(create, async (c) =>
+    c.json(
+      publicPatient(await c.get('services').identity.create(useCaseContext(), c.req.valid('json'))),
+      201,
+    ),
+  );
+  app.openapi(get, async (c) =>
+    c.json(
+      publicPatient(await c.get('services').identity.get(useCaseContext(), c.req.valid('param').id)),
+      200,
+    ),
+  );
+  app.openapi(history, async (c) =>
+    c.json(
+      { data: await c.get('services').identity.history(useCaseContext(), c.req.valid('param').id) },
+      200,
+    ),
+  );
   app.openapi(changeTraits, async (c) => {
     const b = c.req.valid('json');
     return c.json(
       publicPatient(
-        await patients.changeTraits(c.req.valid('param').id, b.version, b.traits, b.documentChecked),
+        await c
+          .get('services')
+          .identity.changeTraits(
+            useCaseContext(),
+            c.req.valid('param').id,
+            b.version,
+            b.traits,
+            b.documentChecked,
+          ),
       ),
       200,
     );
@@ -265,7 +294,16 @@ export function registerPatientRoutes(app: OpenAPIHono<RestEnv>, services: Servi
   app.openapi(changeComplementary, async (c) => {
     const b = c.req.valid('json');
     return c.json(
-      publicPatient(await patients.changeComplementary(c.req.valid('param').id, b.version, b.complementary)),
+      publicPatient(
+        await c
+          .get('services')
+          .identity.changeComplementary(
+            useCaseContext(),
+            c.req.valid('param').id,
+            b.version,
+            b.complementary,
+          ),
+      ),
       200,
     );
   });
@@ -273,7 +311,15 @@ export function registerPatientRoutes(app: OpenAPIHono<RestEnv>, services: Servi
     const b = c.req.valid('json');
     return c.json(
       publicPatient(
-        await patients.recordDocument(c.req.valid('param').id, b.version, b.type, b.guardianDocumentChecked),
+        await c
+          .get('services')
+          .identity.recordDocument(
+            useCaseContext(),
+            c.req.valid('param').id,
+            b.version,
+            b.type,
+            b.guardianDocumentChecked,
+          ),
       ),
       200,
     );
@@ -281,16 +327,25 @@ export function registerPatientRoutes(app: OpenAPIHono<RestEnv>, services: Servi
   app.openapi(setAttributes, async (c) => {
     const b = c.req.valid('json');
     return c.json(
-      publicPatient(await patients.setAttributes(c.req.valid('param').id, b.version, b.attributes)),
+      publicPatient(
+        await c
+          .get('services')
+          .identity.setAttributes(useCaseContext(), c.req.valid('param').id, b.version, b.attributes),
+      ),
       200,
     );
   });
   app.openapi(callInsi, async (c) => {
-    const result = await patients.callInsi(c.req.valid('param').id);
+    const result = await c.get('services').identity.callInsi(useCaseContext(), c.req.valid('param').id);
     return c.json({ ...result, patient: publicPatient(result.patient) }, 200);
   });
   app.openapi(merge, async (c) => {
     const b = c.req.valid('json');
-    return c.json(publicPatient(await patients.merge(c.req.valid('param').id, b.absorbedId)), 200);
+    return c.json(
+      publicPatient(
+        await c.get('services').identity.merge(useCaseContext(), c.req.valid('param').id, b.absorbedId),
+      ),
+      200,
+    );
   });
 }

@@ -1,16 +1,17 @@
 import {
+  audit,
   findIdentityDocument,
   findPatient,
   getSetting,
   insertIdentityDocument,
   listIdentityDocuments,
   putSetting,
-  recordAudit,
+  type Database,
   type TenantRef,
+  type UseCaseContext,
 } from '@rayon/db';
 import { openSecret, sealSecret } from '@rayon/connectors/certificates';
 import { AppError, type IdentityDocumentType } from '@rayon/domain';
-import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
 
 /** Per practice: whether copies of the identity documents seen at the desk are kept. */
 const KEEP_COPIES = 'identity.keepDocumentCopies';
@@ -19,38 +20,41 @@ export type DocumentContentType = (typeof DOCUMENT_CONTENT_TYPES)[number];
 
 const sealContext = (tenant: TenantRef) => `identity-document:${tenant.id}`;
 
+export interface IdentityDocumentsDeps {
+  db: Database;
+  /** Key sealing the copies at rest (32 bytes). */
+  secretsKey: Buffer;
+}
+
 /**
  * Copies of identity documents (optional per practice): the content is sealed at rest with the
  * secrets key, bound to the practice; every viewing is written to the audit trail.
  */
-export function createIdentityDocumentService({ db, secretsKey }: Deps) {
+export function createIdentityDocuments({ db, secretsKey }: IdentityDocumentsDeps) {
   return {
-    async settings() {
-      const keep = await db.withTenant(requireTenant(), (tx) => getSetting(tx, KEEP_COPIES));
+    async documentCopiesSettings(ctx: UseCaseContext) {
+      const keep = await db.withTenant(ctx.tenant, (tx) => getSetting(tx, KEEP_COPIES));
       return { keepCopies: keep === true };
     },
 
-    async setKeepCopies(keepCopies: boolean) {
-      return db.withTenant(requireTenant(), async (tx) => {
+    async setKeepDocumentCopies(ctx: UseCaseContext, keepCopies: boolean) {
+      return db.withTenant(ctx.tenant, async (tx) => {
         await putSetting(tx, KEEP_COPIES, keepCopies);
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'setting.changed',
-          target: KEEP_COPIES,
-          requestId: currentContext().requestId,
-          details: { value: keepCopies },
-        });
+        await audit(ctx, tx, 'setting.changed', KEEP_COPIES, { value: keepCopies });
         return { keepCopies };
       });
     },
 
-    async add(input: {
-      patientId: string;
-      type: IdentityDocumentType;
-      contentType: DocumentContentType;
-      contentBase64: string;
-    }) {
-      const tenant = requireTenant();
+    async addDocumentCopy(
+      ctx: UseCaseContext,
+      input: {
+        patientId: string;
+        type: IdentityDocumentType;
+        contentType: DocumentContentType;
+        contentBase64: string;
+      },
+    ) {
+      const { tenant } = ctx;
       const content = Buffer.from(input.contentBase64, 'base64');
       if (content.length === 0)
         throw new AppError('BAD_INPUT', 'the document is empty', {
@@ -72,21 +76,18 @@ export function createIdentityDocumentService({ db, secretsKey }: Deps) {
           type: input.type,
           contentType: input.contentType,
           sealedContent: sealSecret(content, secretsKey, sealContext(tenant)),
-          createdBy: currentActor().id,
+          createdBy: ctx.actor.id,
         });
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'identity-document.added',
-          target: row.id,
-          requestId: currentContext().requestId,
-          details: { patientId: input.patientId, type: input.type },
+        await audit(ctx, tx, 'identity-document.added', row.id, {
+          patientId: input.patientId,
+          type: input.type,
         });
         return { ...row, createdAt: row.createdAt.toISOString() };
       });
     },
 
-    async list(patientId: string) {
-      return db.withTenant(requireTenant(), async (tx) => {
+    async listDocumentCopies(ctx: UseCaseContext, patientId: string) {
+      return db.withTenant(ctx.tenant, async (tx) => {
         if (!(await findPatient(tx, patientId)))
           throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
         return (await listIdentityDocuments(tx, patientId)).map((d) => ({
@@ -97,19 +98,13 @@ export function createIdentityDocumentService({ db, secretsKey }: Deps) {
     },
 
     /** The document itself; who viewed it and when goes to the audit trail. */
-    async view(id: string) {
-      const tenant = requireTenant();
+    async viewDocumentCopy(ctx: UseCaseContext, id: string) {
+      const { tenant } = ctx;
       return db.withTenant(tenant, async (tx) => {
         const row = await findIdentityDocument(tx, id);
         if (!row)
           throw new AppError('NOT_FOUND', 'document not found', { reason: 'identity.document.not_found' });
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'identity-document.viewed',
-          target: id,
-          requestId: currentContext().requestId,
-          details: { patientId: row.patientId },
-        });
+        await audit(ctx, tx, 'identity-document.viewed', id, { patientId: row.patientId });
         const content = openSecret(row.sealedContent, secretsKey, sealContext(tenant));
         return {
           id: row.id,

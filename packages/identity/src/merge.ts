@@ -1,15 +1,15 @@
-import { AppError } from '@rayon/domain';
-import { eq, sql } from 'drizzle-orm';
-import type { TenantTx } from '../client.ts';
-import { identityDocuments, patients } from '../schema/tenant.ts';
 import {
   findPatient,
   insertIdentityEvent,
   listIdentifiers,
+  markPatientMerged,
   moveIdentifiers,
+  moveIdentityDocuments,
+  recordAudit,
   type PatientRow,
-} from '../tenant/patients.ts';
-import { recordAudit } from '../platform/audit.ts';
+  type TenantTx,
+} from '@rayon/db';
+import { AppError } from '@rayon/domain';
 import type { IdentityContext } from './patient-identity.ts';
 
 /**
@@ -60,14 +60,8 @@ export async function mergePatients(
 
   const identifiers = await listIdentifiers(tx, absorbedId);
   await moveIdentifiers(tx, absorbedId, survivorId);
-  await tx
-    .update(identityDocuments)
-    .set({ patientId: survivorId })
-    .where(eq(identityDocuments.patientId, absorbedId));
-  await tx
-    .update(patients)
-    .set({ mergedInto: survivorId, version: sql`${patients.version} + 1`, updatedAt: sql`now()` })
-    .where(eq(patients.id, absorbedId));
+  await moveIdentityDocuments(tx, absorbedId, survivorId);
+  await markPatientMerged(tx, absorbedId, survivorId);
 
   const moved = identifiers.map((i) => ({ field: `identifier.${i.authority}`, from: null, to: i.value }));
   const event = {

@@ -37,3 +37,8 @@ export async function findIdentityDocument(
   const [row] = await tx.select().from(identityDocuments).where(eq(identityDocuments.id, id));
   return row;
 }
+
+/** Moves every copy kept for `fromId` to `toId` (merge). */
+export async function moveIdentityDocuments(tx: TenantTx, fromId: string, toId: string): Promise<void> {
+  await tx.update(identityDocuments).set({ patientId: toId }).where(eq(identityDocuments.patientId, fromId));
+}

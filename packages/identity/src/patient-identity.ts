@@ -4,30 +4,29 @@
  * history entry (who, when, from what source, what changed) and an audit event.
  */
 import {
+  attachIdentifier,
+  findPatient,
+  findPatientByIns,
+  identityOf,
+  insertIdentityEvent,
+  insertPatient,
+  patientColumnsOf,
+  recordAudit,
+  updatePatient,
+  type Actor,
+  type PatientRow,
+  type TenantTx,
+} from '@rayon/db';
+import {
   AppError,
   createIdentity,
-  searchKey,
   type CreateIdentityInput,
   type IdentityChange,
   type IdentitySource,
   type IdentityUpdate,
-  type InsOid,
   type LocalIdentifier,
   type PatientIdentity,
-  type Sex,
 } from '@rayon/domain';
-import type { TenantTx } from '../client.ts';
-import { recordAudit, type Actor } from '../platform/audit.ts';
-import {
-  attachIdentifier,
-  findPatient,
-  findPatientByIns,
-  insertIdentityEvent,
-  insertPatient,
-  updatePatient,
-  type NewPatient,
-  type PatientRow,
-} from '../tenant/patients.ts';
 
 export interface IdentityContext {
   actor: Actor;
@@ -36,59 +35,6 @@ export interface IdentityContext {
   hl7MessageId?: string | null;
   now: Date;
   note?: string | null;
-}
-
-export function identityOf(row: PatientRow): PatientIdentity {
-  return {
-    traits: {
-      birthFamilyName: row.birthFamilyName,
-      firstBirthForename: row.firstBirthForename,
-      birthForenames: row.birthForenames,
-      birthDate: row.birthDate,
-      sex: row.sex as Sex,
-      birthPlaceCode: row.birthPlaceCode,
-    },
-    complementary: { usedFamilyName: row.usedFamilyName, usedForename: row.usedForename },
-    status: row.status as PatientIdentity['status'],
-    attributes: { douteuse: row.douteuse, fictive: row.fictive, homonyme: row.homonyme },
-    ins: row.insMatricule && row.insOid ? { matricule: row.insMatricule, oid: row.insOid as InsOid } : null,
-    insRetrievedAt: row.insRetrievedAt?.toISOString() ?? null,
-    identityDocument:
-      row.identityDocumentType && row.identityDocumentCheckedAt
-        ? {
-            type: row.identityDocumentType as NonNullable<PatientIdentity['identityDocument']>['type'],
-            checkedAt: row.identityDocumentCheckedAt.toISOString(),
-          }
-        : null,
-  };
-}
-
-function columnsOf(identity: PatientIdentity): Omit<NewPatient, 'mergedInto'> {
-  const { traits, complementary } = identity;
-  return {
-    birthFamilyName: traits.birthFamilyName,
-    firstBirthForename: traits.firstBirthForename,
-    birthForenames: traits.birthForenames,
-    birthDate: traits.birthDate,
-    sex: traits.sex,
-    birthPlaceCode: traits.birthPlaceCode,
-    usedFamilyName: complementary.usedFamilyName ?? null,
-    usedForename: complementary.usedForename ?? null,
-    status: identity.status,
-    douteuse: identity.attributes.douteuse,
-    fictive: identity.attributes.fictive,
-    homonyme: identity.attributes.homonyme,
-    insMatricule: identity.ins?.matricule ?? null,
-    insOid: identity.ins?.oid ?? null,
-    insRetrievedAt: identity.insRetrievedAt ? new Date(identity.insRetrievedAt) : null,
-    identityDocumentType: identity.identityDocument?.type ?? null,
-    identityDocumentCheckedAt: identity.identityDocument
-      ? new Date(identity.identityDocument.checkedAt)
-      : null,
-    searchFamily: searchKey(traits.birthFamilyName),
-    searchUsedFamily: complementary.usedFamilyName ? searchKey(complementary.usedFamilyName) : null,
-    searchGiven: searchKey(traits.birthForenames || traits.firstBirthForename),
-  };
 }
 
 async function recordChange(
@@ -174,7 +120,7 @@ export async function insertIdentity(
   ctx: IdentityContext,
 ): Promise<PatientRow> {
   await assertInsFree(tx, identity, null);
-  const row = await insertPatient(tx, { ...columnsOf(identity), mergedInto: null });
+  const row = await insertPatient(tx, { ...patientColumnsOf(identity), mergedInto: null });
   const added = await attachIdentifiers(tx, row.id, identifiers);
   await recordChange(tx, row.id, 'created', [...changes, ...added], ctx);
   return row;
@@ -209,7 +155,7 @@ export async function changeIdentity<T extends IdentityUpdate>(
   const result = rule(identityOf(row), row);
   if (result.changes.length === 0) return { row, result };
   await assertInsFree(tx, result.identity, patientId);
-  const updated = await updatePatient(tx, patientId, row.version, columnsOf(result.identity));
+  const updated = await updatePatient(tx, patientId, row.version, patientColumnsOf(result.identity));
   if (!updated)
     throw new AppError('CONFLICT', 'the identity was changed meanwhile: try again', {
       field: 'version',
