@@ -5,7 +5,7 @@ import {
   setExamStatusAction,
   type ExamStatusTarget,
   type SmallActionState,
-} from '../../app/t/[slug]/accueil/actions.ts';
+} from '../../app/t/[slug]/(scheduling)/accueil/actions.ts';
 
 /** One button changing an exam's status (Arrivé, Absent, Débuter l'examen…), its refusal beside it. */
 export function ExamStatusButton({
