@@ -7,7 +7,11 @@ import {
   pscReasonParam,
   withPscReason,
 } from './psc.ts';
-import { acrLabel, isSignInSuccess, signInOutcomeLabel } from '../app/t/[slug]/(access)/equipe/connexions/labels.ts';
+import {
+  acrLabel,
+  isSignInSuccess,
+  signInOutcomeLabel,
+} from '../app/t/[slug]/(access)/equipe/connexions/labels.ts';
 
 const CONTRACT_REASONS = [
   'flow_expired',

@@ -1,7 +1,10 @@
 'use client';
 
 import { useActionState, useId } from 'react';
-import { cancelDeliveryAction, type CancelState } from '../../app/t/[slug]/(delivery)/comptes-rendus/envois/actions.ts';
+import {
+  cancelDeliveryAction,
+  type CancelState,
+} from '../../app/t/[slug]/(delivery)/comptes-rendus/envois/actions.ts';
 import { ConfirmButton } from '../confirm-button.tsx';
 
 const INITIAL: CancelState = { attempt: 0, error: null };

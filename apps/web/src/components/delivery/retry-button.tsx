@@ -1,7 +1,10 @@
 'use client';
 
 import { useActionState } from 'react';
-import { retryDeliveryAction, type RetryState } from '../../app/t/[slug]/(delivery)/comptes-rendus/envois/actions.ts';
+import {
+  retryDeliveryAction,
+  type RetryState,
+} from '../../app/t/[slug]/(delivery)/comptes-rendus/envois/actions.ts';
 
 const INITIAL: RetryState = { attempt: 0, error: null };
 

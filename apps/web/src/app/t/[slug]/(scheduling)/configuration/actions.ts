@@ -4,7 +4,11 @@ import { ISO_WEEKDAYS, normaliseAdeli } from '@rayon/domain';
 import { examTypeInput, modalityInput, referrerInput, roomInput } from '@rayon/schemas/scheduling';
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, sentence } from '../../../../../lib/api-messages.ts';
-import { callersFieldError, callersFieldOf, callingAeTitlesError } from '../../../../../lib/modality-callers.ts';
+import {
+  callersFieldError,
+  callersFieldOf,
+  callingAeTitlesError,
+} from '../../../../../lib/modality-callers.ts';
 import { formTexts, given, integerOrText, parseForm, type FormResult } from '../../../../../lib/forms.ts';
 import { parseLines } from '../../../../../lib/lines.ts';
 import { configurationPath, parseOpeningHours, referrerPath } from '../../../../../lib/scheduling.ts';

@@ -4,7 +4,11 @@ import { ISO_WEEKDAY_LABELS, ISO_WEEKDAYS, MODALITY_TYPES } from '@rayon/domain'
 import { useActionState } from 'react';
 import { ConfirmButton } from '../../../../../components/confirm-button.tsx';
 import { Field, FormError, FormNotice, LinesField, SelectField } from '../../../../../components/form.tsx';
-import { modalityTypeLabel, openingHoursText, type OpeningHoursValue } from '../../../../../lib/scheduling.ts';
+import {
+  modalityTypeLabel,
+  openingHoursText,
+  type OpeningHoursValue,
+} from '../../../../../lib/scheduling.ts';
 import {
   createExamTypeAction,
   createModalityAction,

@@ -3,7 +3,10 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AutoRefresh } from '../../../../../../components/auto-refresh.tsx';
 import { DmpWebPsSection } from '../../../../../../components/patients/dmp-web-ps.tsx';
-import { AttributeBadges, IdentityStatusBadge } from '../../../../../../components/patients/identity-badges.tsx';
+import {
+  AttributeBadges,
+  IdentityStatusBadge,
+} from '../../../../../../components/patients/identity-badges.tsx';
 import { PatientDemandes } from '../../../../../../components/scheduling/patient-demandes.tsx';
 import { getEnv } from '../../../../../../env.ts';
 import {

@@ -4,7 +4,10 @@ import { PFI_PROFILE_LABELS, PFI_PROFILES } from '@rayon/domain';
 import { useActionState, useState } from 'react';
 import { Field, FormError, FormNotice } from '../../../../../../components/form.tsx';
 import type { DistributionFormValues } from '../../../../../../lib/delivery.ts';
-import { saveDistributionSettingsAction, type DistributionSettingsState } from '../../../(delivery)/comptes-rendus/envois/actions.ts';
+import {
+  saveDistributionSettingsAction,
+  type DistributionSettingsState,
+} from '../../../(delivery)/comptes-rendus/envois/actions.ts';
 
 /**
  * Where the practice's validated reports go without a click: the DMP (Mon espace santé), MSSanté to
