@@ -5,9 +5,9 @@ import { DelayedError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { insiAutoJob, type IdentityJobSettings } from './jobs/identity.ts';
 import { deliverySendJob } from './jobs/delivery.ts';
-import { REPORT_REMINDER_JOB, reportDocumentsJob, reportRemindersJob } from './jobs/reports.ts';
+import { REPORT_REMINDER_JOB, reportDocumentsJob, reportRemindersJob } from './jobs/reporting.ts';
 import { MAILBOX_JOB, mailboxJob } from './jobs/mailbox.ts';
-import { deprovisionJob, provisionJob } from './jobs/tenancy.ts';
+import { deprovisionJob, provisionJob } from './jobs/onboarding.ts';
 import { jobData } from './payloads.ts';
 import type { JobData } from './queue.ts';
 

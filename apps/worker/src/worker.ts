@@ -5,7 +5,7 @@ import { createFairness, FAIR_TOPICS } from './fairness.ts';
 import type { Logger } from 'pino';
 import { createRelay } from './outbox/relay.ts';
 import { MAILBOX_EVERY_MS, MAILBOX_JOB } from './jobs/mailbox.ts';
-import { REPORT_REMINDER_EVERY_MS, REPORT_REMINDER_JOB } from './jobs/reports.ts';
+import { REPORT_REMINDER_EVERY_MS, REPORT_REMINDER_JOB } from './jobs/reporting.ts';
 import { createProcessor, type Handler } from './processor.ts';
 import { createJobsQueue, JOBS_QUEUE, type JobData } from './queue.ts';
 

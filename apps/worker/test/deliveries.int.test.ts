@@ -27,7 +27,7 @@ import { pfiSender, type DeliveryContext, type DeliverySender } from '@rayon/del
 import type { Job } from 'bullmq';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { reportRemindersJob } from '../src/jobs/reports.ts';
+import { reportRemindersJob } from '../src/jobs/reporting.ts';
 import { defaultHandlers } from '../src/processor.ts';
 import { createJobsQueue, type JobData } from '../src/queue.ts';
 import { startWorkerTier } from '../src/worker.ts';

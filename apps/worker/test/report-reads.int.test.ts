@@ -17,7 +17,7 @@ import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } fr
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deliverySendJob } from '../src/jobs/delivery.ts';
-import { reportDocumentsJob } from '../src/jobs/reports.ts';
+import { reportDocumentsJob } from '../src/jobs/reporting.ts';
 import type { JobData } from '../src/queue.ts';
 import { deploymentSenders } from '@rayon/delivery';
 import { setUpPractice, simulatorDeployments, startHl7Peer } from './support/practice.ts';
