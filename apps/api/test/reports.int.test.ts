@@ -307,7 +307,7 @@ describe('report lifecycle', () => {
     expect(await trpcError(senior.reporting.readDocument.query({ id: pdfId }))).toMatchObject({
       code: 'BAD_REQUEST',
       field: 'id',
-      details: { reason: 'documents.cda.not_cda' },
+      reason: 'documents.cda.not_cda',
     });
     expect(await viewings()).toBe(before);
     // A CDA received from elsewhere: read the same way, nothing stored. Over the 1 MiB body limit
@@ -329,13 +329,13 @@ describe('report lifecycle', () => {
     ).toMatchObject({
       code: 'BAD_REQUEST',
       field: 'ClinicalDocument',
-      details: { reason: 'documents.cda.not_cda' },
+      reason: 'documents.cda.not_cda',
     });
     expect(
       await trpcError(
         senior.reporting.readReceivedCda.mutate({ base64: Buffer.from('<a><b></a>').toString('base64') }),
       ),
-    ).toMatchObject({ code: 'BAD_REQUEST', field: 'document', details: { reason: 'documents.cda.not_xml' } });
+    ).toMatchObject({ code: 'BAD_REQUEST', field: 'document', reason: 'documents.cda.not_xml' });
     expect(await viewings()).toBe(before);
   });
 

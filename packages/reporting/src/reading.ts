@@ -167,7 +167,7 @@ export function readingUseCases({ db }: ReportingDeps) {
         if (found.kind !== 'cda') {
           throw new AppError('BAD_INPUT', `the document is a ${found.kind}, not a CDA`, {
             field: 'id',
-            details: { reason: CDA_REFUSALS.notCda },
+            reason: CDA_REFUSALS.notCda,
           });
         }
         return found;

@@ -5,7 +5,12 @@
  * map's type makes a catalogue key without its French text a compile error. An error without a
  * reason is shown by its message, except for the codes whose message never helps a person.
  */
-import type { ReasonKey, ReasonParams } from '@rayon/domain';
+import {
+  VISIBILITY_PROBLEM_LABELS,
+  type ReasonKey,
+  type ReasonParams,
+  type VisibilityProblem,
+} from '@rayon/domain';
 import type { ApiErrorInfo } from '../server/api.ts';
 import { reportStatusLabel } from './reports.ts';
 
@@ -22,6 +27,10 @@ function frenchDay(iso: string): string {
 }
 
 const NOT_FOUND_FR = 'Élément introuvable.';
+
+/** A visibility the CI-SIS refuses, said at validation. */
+const visibilityRefused = (problem: VisibilityProblem['reason']) =>
+  `Le compte rendu ne peut pas être validé : ${VISIBILITY_PROBLEM_LABELS[problem]}`;
 
 /** Refusals about the answer of PSC itself: nothing the professional did wrong, try again. */
 const NOT_VERIFIED =
@@ -166,6 +175,32 @@ const FRENCH: { [K in ReasonKey]: (p: ReasonParams[K]) => string } = {
   'reporting.exams.several_orders': () =>
     "Les examens d'un même compte rendu appartiennent à une même demande.",
   'reporting.template.unknown': () => 'Modèle de compte rendu inconnu.',
+  'reporting.visibility.legal_representatives_minor_only': () =>
+    visibilityRefused('legal_representatives_minor_only'),
+  'reporting.visibility.secret_connection_minor_only': () =>
+    visibilityRefused('secret_connection_minor_only'),
+  'reporting.visibility.secret_connection_needs_legal_representatives': () =>
+    visibilityRefused('secret_connection_needs_legal_representatives'),
+  'reporting.visibility.secret_connection_needs_dmp': () => visibilityRefused('secret_connection_needs_dmp'),
+  'reporting.visibility.masked_with_secret_connection': () =>
+    visibilityRefused('masked_with_secret_connection'),
+  'reporting.visibility.masked_while_hidden_from_patient': () =>
+    visibilityRefused('masked_while_hidden_from_patient'),
+  // A CDA document that cannot be read.
+  'documents.cda.too_large': (p) =>
+    `Le fichier dépasse ${Math.round(p.maxBytes / (1024 * 1024))} Mo : il ne peut pas être affiché.`,
+  'documents.cda.not_text': () =>
+    "Ce fichier n'est pas un texte UTF-8 : ce n'est pas un document CDA lisible.",
+  'documents.cda.not_xml': () => "Ce fichier n'est pas un document XML valide : il ne peut pas être lu.",
+  'documents.cda.not_cda': () =>
+    "Ce fichier n'est pas un document CDA R2 (élément racine ClinicalDocument HL7 v3 attendu).",
+  'documents.cda.structured_body': () =>
+    "Ce document CDA a un corps structuré (niveau 3) : ce visualiseur n'affiche que les documents de niveau 1 dont le corps est un PDF.",
+  'documents.cda.no_body': () =>
+    "Ce document CDA n'a pas de corps non structuré (nonXMLBody) : il ne contient pas de PDF.",
+  'documents.cda.body_not_pdf': (p) =>
+    `Le corps de ce document CDA n'est pas un PDF en base64 (type ${p.mediaType ?? 'non précisé'}).`,
+  'documents.cda.invalid_pdf': () => "Le corps de ce document CDA n'est pas un PDF valide.",
   'report.documents.invalid': (p) =>
     `Les documents du compte rendu ne peuvent pas être produits avec les données enregistrées (${p.path}) : corrigez-les, puis validez.`,
   // Delivery.
@@ -249,11 +284,12 @@ function isReasonKey(key: string): key is ReasonKey {
   return Object.hasOwn(FRENCH, key);
 }
 
-/** The French text of a catalogue key that has no parameters. */
-export function reasonText(
-  reason: { [K in ReasonKey]: ReasonParams[K] extends Record<string, never> ? K : never }[ReasonKey],
+/** The French text of a catalogue key, with its parameters when it has any. */
+export function reasonText<K extends ReasonKey>(
+  reason: K,
+  ...params: ReasonParams[K] extends Record<string, never> ? [] : [ReasonParams[K]]
 ): string {
-  return (FRENCH[reason] as () => string)();
+  return (FRENCH[reason] as (p: ReasonParams[K] | Record<string, never>) => string)(params[0] ?? {});
 }
 
 /** The French text of a reason key with its parameters, or undefined for a key not in the catalogue. */

@@ -38,27 +38,31 @@ describe('formatting', () => {
 
 describe('cdaRefusal', () => {
   it('says in French why a CDA cannot be shown, by the reason key and its parameters', () => {
-    expect(cdaRefusal({ reason: 'documents.cda.not_xml' })).toBe(
+    expect(cdaRefusal({ reason: 'documents.cda.not_xml', params: {} })).toBe(
       "Ce fichier n'est pas un document XML valide : il ne peut pas être lu.",
     );
-    expect(cdaRefusal({ reason: 'documents.cda.not_cda' })).toContain("n'est pas un document CDA R2");
-    expect(cdaRefusal({ reason: 'documents.cda.structured_body' })).toContain('corps structuré');
-    expect(cdaRefusal({ reason: 'documents.cda.no_body' })).toContain('nonXMLBody');
-    expect(cdaRefusal({ reason: 'documents.cda.body_not_pdf', mediaType: 'text/plain' })).toContain(
-      '(type text/plain)',
+    expect(cdaRefusal({ reason: 'documents.cda.not_cda', params: {} })).toContain(
+      "n'est pas un document CDA R2",
     );
-    expect(cdaRefusal({ reason: 'documents.cda.body_not_pdf', mediaType: null })).toContain(
+    expect(cdaRefusal({ reason: 'documents.cda.structured_body', params: {} })).toContain('corps structuré');
+    expect(cdaRefusal({ reason: 'documents.cda.no_body', params: {} })).toContain('nonXMLBody');
+    expect(
+      cdaRefusal({ reason: 'documents.cda.body_not_pdf', params: { mediaType: 'text/plain' } }),
+    ).toContain('(type text/plain)');
+    expect(cdaRefusal({ reason: 'documents.cda.body_not_pdf', params: { mediaType: null } })).toContain(
       '(type non précisé)',
     );
-    expect(cdaRefusal({ reason: 'documents.cda.invalid_pdf' })).toBe(
+    expect(cdaRefusal({ reason: 'documents.cda.invalid_pdf', params: {} })).toBe(
       "Le corps de ce document CDA n'est pas un PDF valide.",
     );
-    expect(cdaRefusal({ reason: 'documents.cda.too_large' })).toContain('20 Mo');
-    expect(cdaRefusal({ reason: 'documents.cda.not_text' })).toContain('UTF-8');
+    expect(
+      cdaRefusal({ reason: 'documents.cda.too_large', params: { maxBytes: 20 * 1024 * 1024 } }),
+    ).toContain('20 Mo');
+    expect(cdaRefusal({ reason: 'documents.cda.not_text', params: {} })).toContain('UTF-8');
   });
 
   it('leaves any other refusal to the caller', () => {
-    expect(cdaRefusal({ reason: 'password.weak' })).toBeUndefined();
-    expect(cdaRefusal(null)).toBeUndefined();
+    expect(cdaRefusal({ reason: 'password.weak', params: {} })).toBeUndefined();
+    expect(cdaRefusal(undefined)).toBeUndefined();
   });
 });

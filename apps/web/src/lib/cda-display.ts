@@ -5,7 +5,9 @@
  */
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@rayon/api';
-import { formatParisDateTime } from '@rayon/domain';
+import { formatParisDateTime, MAX_CDA_BYTES } from '@rayon/domain';
+import type { ApiErrorInfo } from '../server/api.ts';
+import { frenchReason, reasonText } from './api-messages.ts';
 
 export type CdaHeader = inferRouterOutputs<AppRouter>['reporting']['readDocument']['header'];
 export type CdaPerson = NonNullable<CdaHeader['author']>;
@@ -62,32 +64,9 @@ export function formatCoded(c: Coded | null | undefined): string {
 }
 
 /** A file over the reader's limit (MAX_CDA_BYTES), refused by the portal before sending or by the API. */
-export const CDA_TOO_LARGE = 'Le fichier dépasse 20 Mo : il ne peut pas être affiché.';
+export const CDA_TOO_LARGE = reasonText('documents.cda.too_large', { maxBytes: MAX_CDA_BYTES });
 
-const NOT_CDA = "Ce fichier n'est pas un document CDA R2 (élément racine ClinicalDocument HL7 v3 attendu).";
-
-/** Why a CDA cannot be shown, in French, by the reason key of the API's refusal. */
-export function cdaRefusal(details: Record<string, unknown> | null | undefined): string | undefined {
-  switch (details?.reason) {
-    case 'documents.cda.too_large':
-      return CDA_TOO_LARGE;
-    case 'documents.cda.not_text':
-      return "Ce fichier n'est pas un texte UTF-8 : ce n'est pas un document CDA lisible.";
-    case 'documents.cda.not_xml':
-      return "Ce fichier n'est pas un document XML valide : il ne peut pas être lu.";
-    case 'documents.cda.not_cda':
-      return NOT_CDA;
-    case 'documents.cda.structured_body':
-      return "Ce document CDA a un corps structuré (niveau 3) : ce visualiseur n'affiche que les documents de niveau 1 dont le corps est un PDF.";
-    case 'documents.cda.no_body':
-      return "Ce document CDA n'a pas de corps non structuré (nonXMLBody) : il ne contient pas de PDF.";
-    case 'documents.cda.body_not_pdf': {
-      const type = typeof details.mediaType === 'string' ? details.mediaType : 'non précisé';
-      return `Le corps de ce document CDA n'est pas un PDF en base64 (type ${type}).`;
-    }
-    case 'documents.cda.invalid_pdf':
-      return "Le corps de ce document CDA n'est pas un PDF valide.";
-    default:
-      return undefined;
-  }
+/** Why a CDA cannot be shown, in French: a `documents.cda.*` refusal of the API, else undefined. */
+export function cdaRefusal(info: Pick<ApiErrorInfo, 'reason' | 'params'> | undefined): string | undefined {
+  return info?.reason?.startsWith('documents.cda.') ? frenchReason(info.reason, info.params) : undefined;
 }

@@ -2,7 +2,6 @@ import {
   REPORT_STATUS_LABELS,
   REPORT_STATUSES,
   VISIBILITY_LABELS,
-  VISIBILITY_PROBLEM_LABELS,
   type ReportStatus,
   type TenantRole,
   type VisibilityChoice,
@@ -107,18 +106,6 @@ export function receivedCdaPath(slug: string): string {
 
 export function templatesPath(slug: string): string {
   return `${practice(slug)}/comptes-rendus/modeles`;
-}
-
-/**
- * The French reason of a visibility refused at validation, from the API's stable key
- * (`reporting.visibility.<reason>`), or undefined for another error.
- */
-export function visibilityRefusal(details: Record<string, unknown> | null | undefined): string | undefined {
-  const reason = typeof details?.reason === 'string' ? details.reason : '';
-  const key = reason.startsWith('reporting.visibility.') ? reason.slice('reporting.visibility.'.length) : '';
-  return Object.hasOwn(VISIBILITY_PROBLEM_LABELS, key)
-    ? `Le compte rendu ne peut pas être validé : ${VISIBILITY_PROBLEM_LABELS[key as keyof typeof VISIBILITY_PROBLEM_LABELS]}`
-    : undefined;
 }
 
 /** The visibility restrictions of a validated version, in French (empty: visible to all). */

@@ -77,10 +77,10 @@ export function readReportCda(slug: string, docId: string): Promise<StoredCdaRea
     docId,
     async (api, id) => ({ status: 'read' as const, ...(await api.reporting.readDocument.query({ id })) }),
     (info) => {
-      if (info.details?.reason === 'documents.cda.not_cda' && info.field === 'id') {
+      if (info.reason === 'documents.cda.not_cda' && info.field === 'id') {
         return { status: 'not-cda' as const };
       }
-      const error = cdaRefusal(info.details);
+      const error = cdaRefusal(info);
       return error ? { status: 'refused' as const, error } : undefined;
     },
   );

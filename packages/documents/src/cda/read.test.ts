@@ -37,7 +37,13 @@ function refusal(xml: string | Uint8Array) {
     read(xml);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    return { code: error.code, field: error.field, ...error.details, message: error.message };
+    return {
+      code: error.code,
+      field: error.field,
+      reason: error.reasonKey,
+      ...error.params,
+      message: error.message,
+    };
   }
   throw new Error('read without refusal');
 }

@@ -10,7 +10,7 @@
  * (`documents.cda.*`) naming what is wrong; never a crash.
  */
 import { DOMParser, type Element } from '@xmldom/xmldom';
-import { AppError, INS_OIDS, MAX_CDA_BYTES } from '@rayon/domain';
+import { AppError, INS_OIDS, MAX_CDA_BYTES, type Reason } from '@rayon/domain';
 import { z } from 'zod';
 
 export { MAX_CDA_BYTES };
@@ -126,12 +126,8 @@ export const CDA_REFUSALS = {
   invalidPdf: 'documents.cda.invalid_pdf',
 } as const;
 
-const refuse = (
-  reason: (typeof CDA_REFUSALS)[keyof typeof CDA_REFUSALS],
-  field: string,
-  message: string,
-  params: Record<string, unknown> = {},
-) => new AppError('BAD_INPUT', message, { field, details: { reason, ...params } });
+const refuse = (field: string, message: string, reason: Reason) =>
+  new AppError('BAD_INPUT', message, { field, ...reason });
 
 // ----------------------------------------------------------------------------- DOM helpers
 
@@ -359,7 +355,7 @@ function decodeText(bytes: Uint8Array): string {
   } catch {
     const head = new TextDecoder('latin1').decode(bytes.subarray(0, 200));
     if (!/encoding=["']ISO-8859-1["']/i.test(head)) {
-      throw refuse(CDA_REFUSALS.notText, 'document', 'the document is not UTF-8 text');
+      throw refuse('document', 'the document is not UTF-8 text', { reason: CDA_REFUSALS.notText });
     }
     return new TextDecoder('latin1').decode(bytes);
   }
@@ -368,7 +364,7 @@ function decodeText(bytes: Uint8Array): string {
 /** The root element of a well-formed XML document without DOCTYPE. */
 function parseStrict(xml: string): Element {
   const notXml = (why: string) =>
-    refuse(CDA_REFUSALS.notXml, 'document', `the document is not well-formed XML: ${why}`);
+    refuse('document', `the document is not well-formed XML: ${why}`, { reason: CDA_REFUSALS.notXml });
   let root: Element | null;
   try {
     const doc = new DOMParser({
@@ -393,7 +389,8 @@ export function readCda(bytes: Uint8Array): CdaReading {
   if (bytes.length > MAX_CDA_BYTES) {
     throw new AppError('PAYLOAD_TOO_LARGE', `a CDA document is at most ${MAX_CDA_BYTES} bytes`, {
       field: 'document',
-      details: { reason: CDA_REFUSALS.tooLarge, maxBytes: MAX_CDA_BYTES },
+      reason: CDA_REFUSALS.tooLarge,
+      params: { maxBytes: MAX_CDA_BYTES },
     });
   }
   const doc = parseStrict(decodeText(bytes));
@@ -405,9 +402,9 @@ export function readCda(bytes: Uint8Array): CdaReading {
     attr(typeId, 'extension') !== CDA_TYPE_ID.extension
   ) {
     throw refuse(
-      CDA_REFUSALS.notCda,
       'ClinicalDocument',
       'not a CDA R2 document (root element ClinicalDocument of HL7 v3 with its typeId expected)',
+      { reason: CDA_REFUSALS.notCda },
     );
   }
   const component = child(doc, 'component');
@@ -415,30 +412,29 @@ export function readCda(bytes: Uint8Array): CdaReading {
   if (!body) {
     throw child(component, 'structuredBody')
       ? refuse(
-          CDA_REFUSALS.structuredBody,
           'component.structuredBody',
           'the CDA has a structured body (level 3); only level 1 documents carrying a PDF are read',
+          { reason: CDA_REFUSALS.structuredBody },
         )
-      : refuse(
-          CDA_REFUSALS.noBody,
-          'component.nonXMLBody',
-          'the CDA has no non-structured body (nonXMLBody)',
-        );
+      : refuse('component.nonXMLBody', 'the CDA has no non-structured body (nonXMLBody)', {
+          reason: CDA_REFUSALS.noBody,
+        });
   }
   const text = child(body, 'text');
   const mediaType = attr(text, 'mediaType');
   if (mediaType !== 'application/pdf' || attr(text, 'representation') !== 'B64') {
     throw refuse(
-      CDA_REFUSALS.bodyNotPdf,
       'component.nonXMLBody.text',
       `the CDA body is not a base64 PDF (media type ${mediaType ?? 'not given'})`,
-      { mediaType },
+      { reason: CDA_REFUSALS.bodyNotPdf, params: { mediaType: mediaType ?? null } },
     );
   }
   const pdfBase64 = ownText(text).replace(/\s+/g, '');
   // « %PDF- » in base64; anything else is not a PDF whatever the declared type.
   if (!/^JVBERi[0-9A-Za-z+/]/.test(pdfBase64) || !/^[0-9A-Za-z+/]+={0,2}$/.test(pdfBase64)) {
-    throw refuse(CDA_REFUSALS.invalidPdf, 'component.nonXMLBody.text', 'the CDA body is not a valid PDF');
+    throw refuse('component.nonXMLBody.text', 'the CDA body is not a valid PDF', {
+      reason: CDA_REFUSALS.invalidPdf,
+    });
   }
   return { header: readHeader(doc), pdfBase64 };
 }

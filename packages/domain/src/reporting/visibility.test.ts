@@ -67,9 +67,7 @@ describe('visibility chosen at validation (CI-SIS MetaDMPMSS matrix)', () => {
     expect(error).toBeInstanceOf(AppError);
     expect((error as AppError).code).toBe('BAD_INPUT');
     expect((error as AppError).field).toBe('hiddenFromLegalRepresentatives');
-    expect((error as AppError).details).toEqual({
-      reason: 'reporting.visibility.legal_representatives_minor_only',
-    });
+    expect((error as AppError).reasonKey).toBe('reporting.visibility.legal_representatives_minor_only');
     expect(() => assertVisibility(choice({}), adult)).not.toThrow();
   });
 

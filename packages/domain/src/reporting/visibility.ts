@@ -143,7 +143,7 @@ export function assertVisibility(choice: VisibilityChoice, ctx: VisibilityContex
   if (problem) {
     throw new AppError('BAD_INPUT', problem.message, {
       field: problem.field,
-      details: { reason: `reporting.visibility.${problem.reason}` },
+      reason: `reporting.visibility.${problem.reason}`,
     });
   }
 }

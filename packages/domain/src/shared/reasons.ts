@@ -100,6 +100,23 @@ export interface ReasonParams {
   'reporting.exam.not_acquired': NoParams;
   'reporting.exams.several_orders': NoParams;
   'reporting.template.unknown': NoParams;
+  // A visibility the CI-SIS refuses (see reporting/visibility.ts).
+  'reporting.visibility.legal_representatives_minor_only': NoParams;
+  'reporting.visibility.secret_connection_minor_only': NoParams;
+  'reporting.visibility.secret_connection_needs_legal_representatives': NoParams;
+  'reporting.visibility.secret_connection_needs_dmp': NoParams;
+  'reporting.visibility.masked_with_secret_connection': NoParams;
+  'reporting.visibility.masked_while_hidden_from_patient': NoParams;
+  // A CDA document that cannot be read (stored or uploaded).
+  'documents.cda.too_large': { maxBytes: number };
+  'documents.cda.not_text': NoParams;
+  'documents.cda.not_xml': NoParams;
+  'documents.cda.not_cda': NoParams;
+  'documents.cda.structured_body': NoParams;
+  'documents.cda.no_body': NoParams;
+  /** `mediaType`: the body's declared media type, null when none. */
+  'documents.cda.body_not_pdf': { mediaType: string | null };
+  'documents.cda.invalid_pdf': NoParams;
   /** The stored data would not make valid documents: `path` of the first issue, and all issues. */
   'report.documents.invalid': { path: string; issues: readonly { path: string; message: string }[] };
   // Delivery.

@@ -5,13 +5,7 @@ import { redirect } from 'next/navigation';
 import { frenchApiError, sentence } from '../../../../../lib/api-messages.ts';
 import { MAX_CDA_BYTES } from '@rayon/domain';
 import { CDA_TOO_LARGE, cdaRefusal, type CdaHeader } from '../../../../../lib/cda-display.ts';
-import {
-  REPORT_READER_ROLES,
-  reportPath,
-  reportsPath,
-  templatesPath,
-  visibilityRefusal,
-} from '../../../../../lib/reports.ts';
+import { REPORT_READER_ROLES, reportPath, reportsPath, templatesPath } from '../../../../../lib/reports.ts';
 import { signerRefusal } from '../../../../../lib/staff.ts';
 import { apiErrorInfo, type ApiClient } from '../../../../../server/api.ts';
 import { practiceContext } from '../../../../../server/practice.ts';
@@ -32,9 +26,6 @@ function refusal(error: unknown): string | undefined {
   // A signer whose profile is not complete: the reason, in French, from the field the API names.
   const signer = signerRefusal(info.field);
   if (signer) return signer;
-  // A visibility the CI-SIS refuses: its French reason, from the API's stable key.
-  const visibility = visibilityRefusal(info.details);
-  if (visibility) return visibility;
   if (info.appCode === 'CONFLICT' || info.code === 'CONFLICT') {
     if (info.field === 'revision') return STALE;
     return sentence(frenchApiError(info));
@@ -309,7 +300,7 @@ export async function readReceivedCdaAction(
       pdfBase64: reading.pdfBase64,
     };
   } catch (error) {
-    const refused = cdaRefusal(apiErrorInfo(error)?.details);
+    const refused = cdaRefusal(apiErrorInfo(error));
     if (refused) return { attempt, status: 'error', error: refused };
     handleApiError(error);
   }
