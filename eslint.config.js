@@ -8,6 +8,35 @@ import boundaries from './infra/eslint/boundaries.js';
 const TEST_FILES = String.raw`(\.test\.ts$|/test/|/e2e/|/test-fixtures\.ts$|/testing\.ts$)`;
 const APPS = ['@rayon/api', '@rayon/web', '@rayon/worker', '@rayon/gateway'];
 
+/** The packages every application package may build on. */
+const LOWER = [
+  '@rayon/domain',
+  '@rayon/db',
+  '@rayon/connectors',
+  '@rayon/documents',
+  '@rayon/hl7',
+  '@rayon/dicom',
+];
+/**
+ * The application packages, one per business area (docs/architecture.md), and the other areas
+ * each may import: onboarding ← identity ← scheduling, onboarding ← delivery ← reporting; the
+ * HL7 intake hands messages to identity and scheduling. No cycle.
+ */
+const AREA_ARROWS = Object.entries({
+  '@rayon/onboarding': [],
+  '@rayon/identity': ['@rayon/onboarding'],
+  '@rayon/scheduling': ['@rayon/identity', '@rayon/onboarding'],
+  '@rayon/delivery': ['@rayon/onboarding'],
+  '@rayon/reporting': ['@rayon/delivery', '@rayon/scheduling', '@rayon/identity', '@rayon/onboarding'],
+  '@rayon/inbound': ['@rayon/identity', '@rayon/scheduling'],
+}).map(([from, areas]) => ({
+  from: [from],
+  allowOnly: [...LOWER, ...areas],
+  scope: '@rayon/*',
+  exceptFiles: TEST_FILES,
+  message: `${from} builds on ${[...areas, 'the lower packages'].join(', ')}: the arrows between areas go one way (no cycle).`,
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -111,103 +140,7 @@ export default tseslint.config(
             exceptFiles: TEST_FILES,
             message: 'connectors, documents, hl7, dicom, db and schemas build on domain only.',
           },
-          // The application packages, one per business area (docs/architecture.md): no cycles.
-          {
-            from: ['@rayon/onboarding'],
-            allowOnly: [
-              '@rayon/domain',
-              '@rayon/db',
-              '@rayon/connectors',
-              '@rayon/documents',
-              '@rayon/hl7',
-              '@rayon/dicom',
-            ],
-            scope: '@rayon/*',
-            exceptFiles: TEST_FILES,
-            message:
-              'onboarding (practices, sites, keys, routes, certificates) builds on the lower packages only.',
-          },
-          {
-            from: ['@rayon/identity'],
-            allowOnly: [
-              '@rayon/domain',
-              '@rayon/db',
-              '@rayon/connectors',
-              '@rayon/documents',
-              '@rayon/hl7',
-              '@rayon/dicom',
-              '@rayon/onboarding',
-            ],
-            scope: '@rayon/*',
-            exceptFiles: TEST_FILES,
-            message: 'identity builds on onboarding and the lower packages.',
-          },
-          {
-            from: ['@rayon/scheduling'],
-            allowOnly: [
-              '@rayon/domain',
-              '@rayon/db',
-              '@rayon/connectors',
-              '@rayon/documents',
-              '@rayon/hl7',
-              '@rayon/dicom',
-              '@rayon/identity',
-              '@rayon/onboarding',
-            ],
-            scope: '@rayon/*',
-            exceptFiles: TEST_FILES,
-            message: 'scheduling builds on identity, onboarding and the lower packages.',
-          },
-          {
-            from: ['@rayon/delivery'],
-            allowOnly: [
-              '@rayon/domain',
-              '@rayon/db',
-              '@rayon/connectors',
-              '@rayon/documents',
-              '@rayon/hl7',
-              '@rayon/dicom',
-              '@rayon/onboarding',
-            ],
-            scope: '@rayon/*',
-            exceptFiles: TEST_FILES,
-            message:
-              'delivery builds on onboarding and the lower packages; reporting depends on delivery, never the reverse.',
-          },
-          {
-            from: ['@rayon/reporting'],
-            allowOnly: [
-              '@rayon/domain',
-              '@rayon/db',
-              '@rayon/connectors',
-              '@rayon/documents',
-              '@rayon/hl7',
-              '@rayon/dicom',
-              '@rayon/delivery',
-              '@rayon/scheduling',
-              '@rayon/identity',
-              '@rayon/onboarding',
-            ],
-            scope: '@rayon/*',
-            exceptFiles: TEST_FILES,
-            message: 'reporting builds on delivery, scheduling, identity, onboarding and the lower packages.',
-          },
-          {
-            from: ['@rayon/inbound'],
-            allowOnly: [
-              '@rayon/domain',
-              '@rayon/db',
-              '@rayon/connectors',
-              '@rayon/documents',
-              '@rayon/hl7',
-              '@rayon/dicom',
-              '@rayon/identity',
-              '@rayon/scheduling',
-            ],
-            scope: '@rayon/*',
-            exceptFiles: TEST_FILES,
-            message: 'the HL7 intake hands messages to identity and scheduling; no area imports it.',
-          },
+          ...AREA_ARROWS,
           {
             from: ['@rayon/*'],
             exceptFrom: APPS,
