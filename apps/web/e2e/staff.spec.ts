@@ -178,6 +178,8 @@ test('the administrator invites a radiologist (a wrong RPPS refused first) and a
   await expect(form.getByLabel('Radiologue')).toBeChecked();
   await expect(form.getByLabel("Nom d'exercice (facultatif)", { exact: true })).toHaveValue('DUPONT');
   await expect(form.getByLabel('Signe les comptes rendus')).toBeChecked();
+  // The refusal comes from the shared staff schema, in French, next to its field.
+  await shoot(admin, 'equipe-invite-rpps-refused', { folder: SHOTS, testId: 'invite-form' });
 
   const since = Date.now();
   await form.getByLabel('Numéro RPPS (facultatif)').fill('10001234565');
