@@ -25,7 +25,8 @@ export interface RequestContext {
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
 
-function current(): RequestContext {
+/** The request's context (ids only); outside a request, an error. */
+export function currentContext(): RequestContext {
   const ctx = requestContext.getStore();
   if (!ctx) throw new Error('no request context');
   return ctx;
@@ -42,13 +43,13 @@ function actorOf(ctx: RequestContext): Actor {
  * request's actor, id and clock. The request-scoped store is read here, at the edge, only.
  */
 export function platformContext(): PlatformContext {
-  const ctx = current();
+  const ctx = currentContext();
   return { actor: actorOf(ctx), requestId: ctx.requestId, now: () => new Date() };
 }
 
 /** As `platformContext`, on the practice the request was authenticated for. */
 export function useCaseContext(): UseCaseContext {
-  const ctx = current();
+  const ctx = currentContext();
   if (!ctx.tenant)
     throw new AppError('BAD_INPUT', 'this call needs a tenant (x-rayon-tenant header)', {
       field: 'x-rayon-tenant',

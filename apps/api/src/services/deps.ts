@@ -1,12 +1,10 @@
 import type { Mailer } from '@rayon/connectors/mail';
 import type { OutboundPolicy } from '@rayon/connectors/outbound';
 import type { PscClient } from '@rayon/connectors/psc';
-import { recordAudit, type ControlTx, type Database } from '@rayon/db';
+import { audit as auditAs, type Actor, type ControlTx, type Database } from '@rayon/db';
 import type { InsiSettings } from '@rayon/identity';
 import type { Redis } from 'ioredis';
-import type { Actor } from '@rayon/db';
-import { AppError } from '@rayon/domain';
-import { requestContext, type RequestContext } from '../context.ts';
+import { platformContext, useCaseContext } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import type { Hl7Platform } from '@rayon/onboarding';
 
@@ -34,28 +32,17 @@ export interface Deps {
   psc?: PscClient | undefined;
 }
 
-export function currentContext(): RequestContext {
-  const ctx = requestContext.getStore();
-  if (!ctx) throw new Error('no request context');
-  return ctx;
-}
+/**
+ * The API's own (access) services read the request's context at the edge through these; the
+ * areas' use cases are handed it explicitly (apps/api/src/context.ts).
+ */
+export { currentContext } from '../context.ts';
 
 /** Who is acting, for the audit trail. */
-export function currentActor(): Actor {
-  const ctx = requestContext.getStore();
-  if (ctx?.user) return { type: 'user', id: ctx.user.id };
-  if (ctx?.apiKeyId) return { type: 'api_key', id: ctx.apiKeyId };
-  return { type: 'system', id: null };
-}
+export const currentActor = (): Actor => platformContext().actor;
 
-export function requireTenant() {
-  const tenant = currentContext().tenant;
-  if (!tenant)
-    throw new AppError('BAD_INPUT', 'this call needs a tenant (x-rayon-tenant header)', {
-      field: 'x-rayon-tenant',
-    });
-  return tenant;
-}
+/** The practice the request was authenticated for (BAD_INPUT naming x-rayon-tenant if none). */
+export const requireTenant = () => useCaseContext().tenant;
 
 /**
  * An audit event of the request's actor, in the same transaction as the change it records. On a
@@ -67,12 +54,4 @@ export const audit = (
   target: string,
   details?: Record<string, unknown>,
   tenantId?: string,
-) =>
-  recordAudit(tx, {
-    actor: currentActor(),
-    action,
-    target,
-    requestId: currentContext().requestId,
-    ...(details ? { details } : {}),
-    ...(tenantId ? { tenantId } : {}),
-  });
+) => auditAs(platformContext(), tx, action, target, details, tenantId);
