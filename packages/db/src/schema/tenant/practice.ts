@@ -1,6 +1,11 @@
 /** The practice itself: its sites, its staff's profiles, its settings and its organisation certificates. */
 import { sql } from 'drizzle-orm';
 import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import { storedJson } from '../stored-json.ts';
+
+/** A certificate's subject or issuer: attribute short names (CN, O, OU…) to values. */
+const distinguishedName = z.record(z.string(), z.string());
 
 export const sites = pgTable('sites', {
   id: uuid('id').primaryKey().defaultRandom(),
@@ -52,8 +57,8 @@ export const certificates = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     purpose: text('purpose').notNull(),
     subjectCn: text('subject_cn').notNull(),
-    subject: jsonb('subject').$type<Record<string, string>>().notNull(),
-    issuer: jsonb('issuer').$type<Record<string, string>>().notNull(),
+    subject: storedJson('subject', distinguishedName, 'certificate subject').notNull(),
+    issuer: storedJson('issuer', distinguishedName, 'certificate issuer').notNull(),
     serialNumber: text('serial_number').notNull(),
     fingerprintSha256: text('fingerprint_sha256').notNull(),
     notBefore: timestamp('not_before', { withTimezone: true }).notNull(),

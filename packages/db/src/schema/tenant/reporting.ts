@@ -8,24 +8,26 @@ import {
   boolean,
   index,
   integer,
-  jsonb,
   pgTable,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import { storedJson } from '../stored-json.ts';
 import { oneOf } from '../checks.ts';
 import { bytea } from './columns.ts';
 import { sites } from './practice.ts';
 import { examTypes, exams, orders } from './scheduling.ts';
 
-export interface ReportSigner {
-  rpps: string;
-  familyName: string;
-  givenName?: string;
-  prefix?: string;
-}
+const reportSignerSchema = z.object({
+  rpps: z.string(),
+  familyName: z.string(),
+  givenName: z.string().optional(),
+  prefix: z.string().optional(),
+});
+export type ReportSigner = z.output<typeof reportSignerSchema>;
 
 /** Comptes rendus: one per exam or group of exams of one order; `setId` is the CDA set id. */
 export const reports = pgTable(
@@ -81,7 +83,7 @@ export const reportVersions = pgTable(
     validatedBy: text('validated_by'),
     validatedAt: timestamp('validated_at', { withTimezone: true }),
     /** Who signed, as printed on the documents: a snapshot taken at validation. */
-    signer: jsonb('signer').$type<ReportSigner>(),
+    signer: storedJson('signer', reportSignerSchema, 'report signer'),
     /**
      * Visibility chosen at validation (CI-SIS MetaDMPMSS, DMP TRE_A07): hidden from health
      * professionals in the DMP (MASQUE_PS), invisible to the legal representatives of a minor

@@ -22,6 +22,8 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
+import { storedJson } from '../stored-json.ts';
 import { oneOf } from '../checks.ts';
 import { patients } from './identity.ts';
 import { sites } from './practice.ts';
@@ -37,7 +39,11 @@ export const rooms = pgTable('rooms', {
 });
 
 /** Weekly opening hours: ISO weekday (1 = Monday) → intervals "HH:MM"-"HH:MM" in Europe/Paris. */
-export type OpeningHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>;
+const openingHoursSchema = z.partialRecord(
+  z.enum(['1', '2', '3', '4', '5', '6', '7']),
+  z.array(z.tuple([z.string(), z.string()])),
+);
+export type OpeningHours = z.output<typeof openingHoursSchema>;
 
 /** Acquisition devices; the DICOM AE title routes the worklist to the practice (unique platform-wide). */
 export const modalities = pgTable(
@@ -66,7 +72,7 @@ export const modalities = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
-    openingHours: jsonb('opening_hours').$type<OpeningHours>().notNull(),
+    openingHours: storedJson('opening_hours', openingHoursSchema, 'modality opening hours').notNull(),
     /** A retired modality keeps its history but takes no booking and no association. */
     retiredAt: timestamp('retired_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
