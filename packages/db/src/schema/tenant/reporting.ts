@@ -4,16 +4,7 @@
  */
 import { REPORT_STATUSES } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { storedJson } from '../stored-json.ts';
 import { oneOf } from '../checks.ts';
