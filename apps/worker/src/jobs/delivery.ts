@@ -1,18 +1,11 @@
-import {
-  DELIVERY_TOPIC,
-  findReport,
-  findTenantById,
-  listReportDocumentContents,
-  systemContext,
-  toTenantRef,
-  type Database,
-} from '@rayon/db';
+import { DELIVERY_TOPIC, findReport, listReportDocumentContents, type Database } from '@rayon/db';
 import { createDelivery, distributionSettings, type DeliverySender } from '@rayon/delivery';
 import type { Destination, RetryPolicy } from '@rayon/domain';
 import { asOriginal, frozenDescriptionOf } from '@rayon/reporting';
 import { DelayedError, type Job } from 'bullmq';
 import { jobPayload } from '../payloads.ts';
 import type { JobData } from '../queue.ts';
+import { jobContext } from './practice.ts';
 
 /**
  * delivery.send: one attempt of one send (DMP, MSSanté, PFI), claimed, called outside any
@@ -29,12 +22,9 @@ export function deliverySendJob(
   const useCases = createDelivery({ db, senders, policy: o.policy, leaseMs: o.leaseMs });
   return async (job: Job<JobData>, token?: string) => {
     const { deliveryId } = jobPayload(job, DELIVERY_TOPIC);
-    const tenant = job.data.tenantId
-      ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
-      : undefined;
-    if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
-    // The request that caused the send (validation, retry), else the job's own id.
-    const ctx = systemContext(job.data.requestId ?? `job:${job.id}`, toTenantRef(tenant));
+    const practice = await jobContext(db, job);
+    if (!practice) return { skipped: 'practice not active' };
+    const { ctx, tenant } = practice;
     const result = await useCases.send(ctx, deliveryId, async (tx, delivery) => {
       // What was frozen with the version's documents (the reporting area's), never the live data.
       const docs = await listReportDocumentContents(tx, delivery.versionId);

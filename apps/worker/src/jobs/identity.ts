@@ -1,9 +1,10 @@
-import { findTenantById, systemContext, toTenantRef, type Database } from '@rayon/db';
+import type { Database } from '@rayon/db';
 import { createIdentity, type InsiSettings } from '@rayon/identity';
 import type { Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { jobPayload } from '../payloads.ts';
 import type { JobData } from '../queue.ts';
+import { jobContext } from './practice.ts';
 
 export interface IdentityJobSettings {
   insi: InsiSettings | undefined;
@@ -20,14 +21,9 @@ export function insiAutoJob(db: Database, settings: IdentityJobSettings, logger:
   const identity = createIdentity({ db, ...settings });
   return async (job: Job<JobData>) => {
     const { patientId, version } = jobPayload(job, 'identity.insi-auto');
-    const tenant = job.data.tenantId
-      ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
-      : undefined;
-    if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
-    const ctx = {
-      ...systemContext(job.data.requestId ?? String(job.id), toTenantRef(tenant)),
-      actor: { type: 'system' as const, id: 'insi-auto' },
-    };
+    const practice = await jobContext(db, job);
+    if (!practice) return { skipped: 'practice not active' };
+    const ctx = { ...practice.ctx, actor: { type: 'system' as const, id: 'insi-auto' } };
     const outcome = await identity.callInsiAuto(ctx, patientId, version);
     if ('skipped' in outcome)
       logger.info({ jobId: job.id, reason: outcome.skipped }, 'unattended INSi call not made');

@@ -1,15 +1,9 @@
-import {
-  findTenantById,
-  listTenants,
-  REPORT_DOCUMENTS_TOPIC,
-  systemContext,
-  toTenantRef,
-  type Database,
-} from '@rayon/db';
+import { listTenants, REPORT_DOCUMENTS_TOPIC, systemContext, toTenantRef, type Database } from '@rayon/db';
 import { createReporting } from '@rayon/reporting';
 import type { Job } from 'bullmq';
 import { jobPayload } from '../payloads.ts';
 import type { JobData } from '../queue.ts';
+import { jobContext } from './practice.ts';
 
 /** The job that reminds radiologists of provisional reports, run on a schedule. */
 export const REPORT_REMINDER_JOB = 'reports.remind';
@@ -25,12 +19,9 @@ export function reportDocumentsJob(db: Database) {
   const reporting = createReporting({ db });
   return async (job: Job<JobData>) => {
     const { versionId } = jobPayload(job, REPORT_DOCUMENTS_TOPIC);
-    const tenant = job.data.tenantId
-      ? await db.platform((tx) => findTenantById(tx, job.data.tenantId!))
-      : undefined;
-    if (!tenant || tenant.status !== 'active') return { skipped: 'practice not active' };
-    // Work handed back by the maintenance carries no request id: the job's own names it.
-    const ctx = systemContext(job.data.requestId ?? `job:${job.id}`, toTenantRef(tenant));
+    const practice = await jobContext(db, job);
+    if (!practice) return { skipped: 'practice not active' };
+    const { ctx, tenant } = practice;
     return reporting.generateDocuments(ctx, tenant, versionId);
   };
 }
