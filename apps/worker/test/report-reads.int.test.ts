@@ -24,7 +24,7 @@ import { setUpPractice, simulatorDeployments, startHl7Peer } from './support/pra
 
 const FINESS = '750712184';
 /** Statements from validation to the last of the four sends, once each fact is read once. */
-const MAX_STATEMENTS = 152;
+const MAX_STATEMENTS = 130;
 
 /** The step being counted (null: not counted) and its statements (transaction control aside). */
 let step: string | null = null;

@@ -18,6 +18,8 @@ export interface PlatformContext {
 /** A use case on one practice's data: the practice is part of the context, never of the input. */
 export interface UseCaseContext extends PlatformContext {
   tenant: TenantRef;
+  /** The acting portal user's roles in this practice, when the adapter has resolved them already. */
+  roles?: readonly string[] | undefined;
 }
 
 /** The context of work the platform does on its own (a job, a timer), for a practice or not. */

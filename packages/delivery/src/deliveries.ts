@@ -21,20 +21,24 @@ import {
   insertDeliveryAttempt,
   lastFailedAt,
   listReportDeliveries,
+  listReportDocumentContents,
   listVersionsOfReportOf,
   olderPendingDelivery,
   planWithdrawals,
+  REPORT_DOCUMENTS_TOPIC,
   saveCircuit,
   updateDelivery,
   wakeNextOfPatient,
   wakeWaitingDeliveries,
   type Database,
   type DeliveryRow,
+  type ReportRow,
   type ReportVersionRow,
   type TenantRef,
   type TenantTx,
 } from '@rayon/db';
 import type { ReportDocument } from '@rayon/documents';
+import { asOriginal, frozenDescriptionIn } from './frozen.ts';
 import {
   CIRCUIT_OF,
   DEFAULT_DISTRIBUTION,
@@ -215,13 +219,52 @@ export { DELIVERY_REASONS };
 /** Default lease of a claim: longer than the longest call (DMP: up to 3 × 30 s). */
 export const DELIVERY_LEASE_MS = 5 * 60_000;
 
-/** What the load gives a sender (the rest of its context is the engine's). */
-export type DeliveryLoad = (
-  tx: TenantTx,
-  delivery: DeliveryRow,
-) => Promise<
-  Omit<DeliveryContext, 'tenant' | 'delivery' | 'version' | 'previousRemoteId' | 'now' | 'read' | 'onRecord'>
+/** What a send says, read with its claim: what was frozen with the version, and the live state. */
+type SendContent = Pick<
+  DeliveryContext,
+  'description' | 'cda' | 'pdf' | 'settings' | 'hiddenFromPatient' | 'referrerMailbox'
 >;
+
+/**
+ * The content of a claimed send: the version's stored documents and the description frozen at its
+ * validation (never the practice's live data); a correction going as an original (the earlier
+ * version never arrived there) without any reference to a document the destination does not
+ * have, in the metadata or the CDA. The announcement is read as the send goes: announced
+ * meanwhile, the document goes visible to the patient.
+ */
+async function sendContent(tx: TenantTx, delivery: DeliveryRow, report: ReportRow): Promise<SendContent> {
+  const docs = await listReportDocumentContents(tx, delivery.versionId);
+  const frozen = frozenDescriptionIn(docs);
+  if (!frozen) {
+    // Documented before descriptions were frozen at validation: its documents job, asked for
+    // again, freezes one from the practice's data, and this attempt is retried.
+    await enqueueOutbox(tx, {
+      topic: REPORT_DOCUMENTS_TOPIC,
+      payload: { reportId: delivery.reportId, versionId: delivery.versionId },
+      requestId: null,
+    });
+    throw new Error('the description of the version is not frozen yet: its documents are asked for again');
+  }
+  const content = (kind: string) => {
+    const doc = docs.find((d) => d.kind === kind);
+    if (!doc) throw new Error(`the ${kind} of the version is not generated yet`);
+    return doc.content;
+  };
+  const pdf = content('pdf');
+  let description = frozen.description;
+  let cda = content('cda');
+  if (delivery.action === 'publish' && description.document.replaces) {
+    ({ description, cda } = asOriginal(description, pdf));
+  }
+  return {
+    description,
+    cda,
+    pdf,
+    settings: await distributionSettings(tx),
+    hiddenFromPatient: report.announcementRequired && report.announcedAt === null,
+    referrerMailbox: frozen.routing.referrerMailbox,
+  };
+}
 
 export interface DeliveryAttemptResult {
   status: string;
@@ -236,8 +279,9 @@ export interface DeliveryAttemptResult {
  *    of a superseded version is cancelled; a send whose turn has not come (another worker's live
  *    claim, not due yet, its circuit open and the probe not due, an older send of its patient to
  *    the same destination pending) waits without spending an attempt; otherwise it is claimed
- *    (`claim_token`, `claimed_until` = now + lease), as the probe when its circuit is open.
- * 2. call: the context is loaded (own short transaction), the sender called with no transaction.
+ *    (`claim_token`, `claimed_until` = now + lease), as the probe when its circuit is open, and
+ *    what it says is read (`sendContent`).
+ * 2. call: the sender called with no transaction.
  * 3. record (short transaction): the sender's deferred writes, then, if the claim is still this
  *    attempt's, the outcome and the attempt. Delivered (or refused for good): done, the circuit
  *    closes and the sends waiting on it are due now. A failure a retry can fix: the circuit opens
@@ -254,7 +298,6 @@ export async function attemptDelivery(
   deliveryId: string,
   o: {
     senders: Partial<Record<Destination, DeliverySender>>;
-    load: DeliveryLoad;
     policy?: RetryPolicy | undefined;
     leaseMs?: number | undefined;
     now?: (() => Date) | undefined;
@@ -266,8 +309,16 @@ export async function attemptDelivery(
   const token = randomUUID();
   const claimedUntil = new Date(now.getTime() + (o.leaseMs ?? DELIVERY_LEASE_MS));
 
-  /** The claimed send, with what the claim read: the version and the remote id a correction refers to. */
-  type Claimed = { delivery: DeliveryRow; version: ReportVersionRow; previousRemoteId: string | null };
+  /**
+   * The claimed send, with what the claim read: the version, the remote id a correction refers to,
+   * and what the send says (or why it could not be read: recorded as the attempt's failure).
+   */
+  type Claimed = {
+    delivery: DeliveryRow;
+    version: ReportVersionRow;
+    previousRemoteId: string | null;
+    content: { ok: SendContent } | { error: unknown };
+  };
   const claim = await db.withTenant(tenant, async (tx): Promise<DeliveryAttemptResult | Claimed> => {
     const d = await findDelivery(tx, deliveryId, { forUpdate: true });
     if (!d) return { status: 'missing' };
@@ -282,13 +333,13 @@ export async function attemptDelivery(
       return { status };
     };
     const version = await findReportVersionById(tx, d.versionId);
+    const report = (await findReport(tx, d.reportId))!;
     if (version && supersededSend(version.status, d.action)) {
-      const report = await findReport(tx, d.reportId);
       return finish(
         'cancelled',
         version.status === 'withdrawn'
           ? DELIVERY_REASONS.withdrawn
-          : DELIVERY_REASONS.replaced(report?.currentVersion ?? version.version + 1),
+          : DELIVERY_REASONS.replaced(report.currentVersion),
       );
     }
     const destination = d.destination as Destination;
@@ -349,14 +400,17 @@ export async function attemptDelivery(
     }
     await claimDelivery(tx, deliveryId, token, claimedUntil, now);
     if (action !== d.action) await updateDelivery(tx, deliveryId, { action });
-    return {
-      delivery: { ...d, action, claimToken: token, claimedUntil },
-      version: version!,
-      previousRemoteId,
-    };
+    const delivery = { ...d, action, claimToken: token, claimedUntil };
+    let content: Claimed['content'];
+    try {
+      content = { ok: await sendContent(tx, delivery, report) };
+    } catch (error) {
+      content = { error };
+    }
+    return { delivery, version: version!, previousRemoteId, content };
   });
   if (!('delivery' in claim)) return claim;
-  const { delivery, version, previousRemoteId } = claim;
+  const { delivery, version, previousRemoteId, content } = claim;
   const sender = o.senders[delivery.destination as Destination]!;
 
   // The call: no transaction open, no row locked.
@@ -364,13 +418,13 @@ export async function attemptDelivery(
   const started = Date.now();
   let outcome: { result: DeliveryResult } | { error: unknown };
   try {
-    const context = await db.withTenant(tenant, (tx) => o.load(tx, delivery));
+    if ('error' in content) throw content.error;
     const result = await sender({
       tenant,
       delivery,
       version,
       previousRemoteId,
-      ...context,
+      ...content.ok,
       now,
       read: (fn) => db.withTenant(tenant, fn),
       onRecord: (fn) => void deferred.push(fn),

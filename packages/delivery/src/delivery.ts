@@ -34,12 +34,7 @@ import {
   type RetryPolicy,
 } from '@rayon/domain';
 import { checkOutboundHost, outboundPolicy, type OutboundPolicy } from '@rayon/connectors/outbound';
-import {
-  attemptDelivery,
-  distributionSettings,
-  type DeliveryLoad,
-  type DeliverySender,
-} from './deliveries.ts';
+import { attemptDelivery, distributionSettings, type DeliverySender } from './deliveries.ts';
 import { mailboxCursor, recordMailboxMessage, type MailboxReader } from './receipts.ts';
 
 export interface DeliveryDeps {
@@ -188,12 +183,12 @@ export function createDelivery({
     },
 
     /**
-     * One attempt of one send (see attemptDelivery): claimed, sent outside any transaction by the
-     * sender of its destination, recorded. `load` gives the sender what was frozen with the
-     * version (its documents and description: the reporting area's).
+     * One attempt of one send (see attemptDelivery): claimed with what it says (the version's
+     * documents and frozen description), sent outside any transaction by the sender of its
+     * destination, recorded.
      */
-    send: (ctx: UseCaseContext, deliveryId: string, load: DeliveryLoad) =>
-      attemptDelivery(db, ctx.tenant, deliveryId, { senders, load, policy, leaseMs, now: ctx.now }),
+    send: (ctx: UseCaseContext, deliveryId: string) =>
+      attemptDelivery(db, ctx.tenant, deliveryId, { senders, policy, leaseMs, now: ctx.now }),
 
     /**
      * Reads the practice's applicative mailbox (when it sends by MSSanté) in one transaction: each

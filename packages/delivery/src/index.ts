@@ -6,6 +6,7 @@
  */
 export * from './delivery.ts';
 export * from './deliveries.ts';
+export * from './frozen.ts';
 export * from './receipts.ts';
 export * from './senders.ts';
 export { DMP_VISIBILITY_NOTHING_TO_UPDATE } from './dmp.ts';

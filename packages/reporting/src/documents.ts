@@ -23,13 +23,15 @@ import {
   type OrderRow,
   type PatientRow,
   type ReferrerRow,
+  type ReportExamRow,
   type ReportRow,
-  type ReportDocumentRow,
+  type ReportVersionRow,
+  type SiteRow,
   type TenantRef,
   type TenantTx,
 } from '@rayon/db';
+import { frozenDescriptionDocument, frozenDescriptionIn, type FrozenDescription } from '@rayon/delivery';
 import {
-  buildReportCda,
   DocumentInputError,
   parseReportDocument,
   renderReport,
@@ -58,13 +60,16 @@ export interface PracticeIdentity {
 }
 
 /**
- * The rows of a version's report, order and patient the caller holds already in the same
- * transaction (validation reads them): not read again.
+ * The rows validation holds already in its transaction (the version as it just wrote it, its
+ * report, order, patient, exams and site): the description reads none of them again.
  */
 export interface KnownReportFacts {
+  version: ReportVersionRow;
   report: ReportRow;
   order: OrderRow;
   patient: PatientRow;
+  exams: ReportExamRow[];
+  site: SiteRow | undefined;
 }
 
 /** Builds the description of a validated version from the practice's data. */
@@ -84,7 +89,7 @@ async function describe(
   versionId: string,
   known?: KnownReportFacts,
 ): Promise<{ input: ReportDocumentInput; referrer: ReferrerRow | undefined }> {
-  const version = await findReportVersionById(tx, versionId);
+  const version = known?.version ?? (await findReportVersionById(tx, versionId));
   if (!version || !['validated', 'replaced', 'withdrawn'].includes(version.status)) {
     throw new AppError('NOT_FOUND', 'no validated report version');
   }
@@ -93,8 +98,8 @@ async function describe(
   const patientRow = known?.patient ?? (await findPatient(tx, order.patientId))!;
   const identity = identityOf(patientRow);
   const ins = insForExchange(identity);
-  const exams = await listReportExams(tx, report.id);
-  const site = await findReportSite(tx, report.siteId);
+  const exams = known?.exams ?? (await listReportExams(tx, report.id));
+  const site = known ? known.site : await findReportSite(tx, report.siteId);
   const signer = version.signer;
   const referrer = order.referrerId ? await findReferrer(tx, order.referrerId) : undefined;
   const previous =
@@ -202,19 +207,47 @@ async function describe(
   return { input, referrer };
 }
 
-/**
- * Refuses, at validation, a version whose documents could not be produced from the practice's
- * data (a stored value the document schema refuses: an RPPS received malformed by HL7, say):
- * validated, it would fail the documents job for ever. The refusal names the first field.
- */
-export async function assertDocumentsCanBeProduced(
+/** The checked description of a validated version (what its documents are rendered from). */
+export async function reportDocumentOf(
   tx: TenantTx,
   practice: PracticeIdentity,
   versionId: string,
   known?: KnownReportFacts,
+): Promise<ReportDocument> {
+  return parseReportDocument(await describeReportVersion(tx, practice, versionId, known));
+}
+
+const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+/** The description and routing of a version from the practice's live data. */
+async function describeNow(
+  tx: TenantTx,
+  practice: PracticeIdentity,
+  versionId: string,
+  known?: KnownReportFacts,
+): Promise<FrozenDescription> {
+  const { input, referrer } = await describe(tx, practice, versionId, known);
+  return {
+    description: parseReportDocument(input),
+    routing: { referrerMailbox: referrer?.mssanteAddress ?? null },
+  };
+}
+
+/**
+ * Freezes, at validation and in its transaction, the description every document and send of the
+ * version will say, from the facts validation holds (nothing read twice). A version whose
+ * documents could not be produced from the practice's data (a stored value the document schema
+ * refuses: an RPPS received malformed by HL7, say) is refused, naming the first field: validated,
+ * it would fail the documents job for ever.
+ */
+export async function freezeDescription(
+  tx: TenantTx,
+  practice: PracticeIdentity,
+  known: KnownReportFacts,
 ): Promise<void> {
+  let frozen: FrozenDescription;
   try {
-    await reportDocumentOf(tx, practice, versionId, known);
+    frozen = await describeNow(tx, practice, known.version.id, known);
   } catch (e) {
     if (!(e instanceof DocumentInputError)) throw e;
     const { issues } = e;
@@ -229,59 +262,11 @@ export async function assertDocumentsCanBeProduced(
       },
     );
   }
+  await storeDescription(tx, known.version.id, frozen);
 }
 
-/** The checked description of a validated version (what its documents are rendered from). */
-export async function reportDocumentOf(
-  tx: TenantTx,
-  practice: PracticeIdentity,
-  versionId: string,
-  known?: KnownReportFacts,
-): Promise<ReportDocument> {
-  return parseReportDocument(await describeReportVersion(tx, practice, versionId, known));
-}
-
-/** The kind of the stored description snapshot (report_documents, application/json). */
-export const DESCRIPTION_KIND = 'description';
-
-/** The routing facts of a version, frozen with its description: where its sends go. */
-export interface DescriptionRouting {
-  /** The referring professional's MSSanté address when the version was validated. */
-  referrerMailbox: string | null;
-}
-
-/** What is frozen with a validated version's documents: its description and its routing. */
-export interface FrozenDescription {
-  description: ReportDocument;
-  routing: DescriptionRouting;
-}
-
-const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
-/** The description and routing of a version from the practice's live data. */
-async function describeNow(
-  tx: TenantTx,
-  practice: PracticeIdentity,
-  versionId: string,
-): Promise<FrozenDescription> {
-  const { input, referrer } = await describe(tx, practice, versionId);
-  return {
-    description: parseReportDocument(input),
-    routing: { referrerMailbox: referrer?.mssanteAddress ?? null },
-  };
-}
-
-async function storedDescription(
-  tx: TenantTx,
-  versionId: string,
-  documents?: ReportDocumentRow[],
-): Promise<FrozenDescription | undefined> {
-  const row = (documents ?? (await listReportDocumentContents(tx, versionId))).find(
-    (d) => d.kind === DESCRIPTION_KIND,
-  );
-  if (!row) return undefined;
-  const frozen = JSON.parse(row.content.toString('utf8')) as FrozenDescription;
-  return { description: parseReportDocument(frozen.description), routing: frozen.routing };
+async function storedDescription(tx: TenantTx, versionId: string): Promise<FrozenDescription | undefined> {
+  return frozenDescriptionIn(await listReportDocumentContents(tx, versionId));
 }
 
 async function storeDescription(
@@ -289,55 +274,13 @@ async function storeDescription(
   versionId: string,
   frozen: FrozenDescription,
 ): Promise<boolean> {
-  const content = Buffer.from(JSON.stringify(frozen), 'utf8');
-  return insertReportDocument(tx, {
-    versionId,
-    kind: DESCRIPTION_KIND,
-    mediaType: 'application/json',
-    content,
-    sha256: sha256Of(content),
-  });
+  return insertReportDocument(tx, frozenDescriptionDocument(versionId, frozen));
 }
 
 /**
- * The frozen description of a validated version: the snapshot stored with its documents. A
- * version validated before snapshots existed gets one, built once from the practice's data and
- * stored (every later send uses that one).
- */
-export async function frozenDescriptionOf(
-  tx: TenantTx,
-  practice: PracticeIdentity,
-  versionId: string,
-  /** The version's stored documents, when the caller has read them already. */
-  documents?: ReportDocumentRow[],
-): Promise<FrozenDescription> {
-  const stored = await storedDescription(tx, versionId, documents);
-  if (stored) return stored;
-  await storeDescription(tx, versionId, await describeNow(tx, practice, versionId));
-  return (await storedDescription(tx, versionId))!;
-}
-
-/**
- * A correction sent as an original where the earlier version never arrived: its description
- * without `document.replaces`, and its CDA built from it around the stored PDF (no relatedDocument
- * RPLC naming a document the destination does not have). Deterministic: the same bytes each time.
- * Hypothesis: for a destination that never received the first version, the correction is its
- * first document of the set (same setId, its own id and version number), sent without
- * relatedDocument — the DMP refuses an RPLC, in the metadata or the CDA, of an entry it does not
- * hold (the simulator applies that rule), and no CI-SIS text we have covers this case otherwise.
- */
-export function asOriginal(
-  description: ReportDocument,
-  pdf: Buffer,
-): { description: ReportDocument; cda: Buffer } {
-  const { replaces: _replaced, ...document } = description.document;
-  const original = { ...description, document };
-  return { description: original, cda: Buffer.from(buildReportCda(original, pdf), 'utf8') };
-}
-
-/**
- * Renders and stores the documents of a validated version, and with them (same transaction) its
- * frozen description: what was rendered is what every send of the version says. A second call
+ * Renders and stores the documents of a validated version from the description frozen at its
+ * validation: what was rendered is what every send of the version says. (A version validated
+ * before descriptions were frozen gets one now, stored with its documents.) A second call
  * renders from the stored description and stores nothing.
  */
 export async function generateReportDocuments(
@@ -346,12 +289,16 @@ export async function generateReportDocuments(
   practice: PracticeIdentity,
   versionId: string,
   /** What to do in the same transaction as the storing (the job plans the sends there: both or neither). */
-  andThen?: (tx: TenantTx, description: ReportDocument, routing: DescriptionRouting) => Promise<unknown>,
+  andThen?: (
+    tx: TenantTx,
+    description: ReportDocument,
+    routing: FrozenDescription['routing'],
+  ) => Promise<unknown>,
 ): Promise<{ stored: number; sha256: { pdf: string; cda: string }; description: ReportDocument }> {
-  const frozen = await db.withTenant(
-    tenant,
-    async (tx) => (await storedDescription(tx, versionId)) ?? describeNow(tx, practice, versionId),
-  );
+  const { frozen, stored: wasStored } = await db.withTenant(tenant, async (tx) => {
+    const stored = await storedDescription(tx, versionId);
+    return { frozen: stored ?? (await describeNow(tx, practice, versionId)), stored: !!stored };
+  });
   const doc = frozen.description;
   const { pdf, cda } = await renderReport(doc, { producedAt: new Date(doc.validatedAt) });
   const files = {
@@ -364,7 +311,7 @@ export async function generateReportDocuments(
     for (const kind of ['pdf', 'cda'] as const) {
       if (await insertReportDocument(tx, { versionId, kind, ...files[kind], sha256: sha256[kind] })) n++;
     }
-    await storeDescription(tx, versionId, frozen);
+    if (!wasStored) await storeDescription(tx, versionId, frozen);
     await andThen?.(tx, doc, frozen.routing);
     return n;
   });

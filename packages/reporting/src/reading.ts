@@ -14,6 +14,7 @@ import {
   listReportVersions,
   userDisplayNames,
   type Database,
+  type ReportExamRow,
   type ReportRow,
   type ReportVersionRow,
   type TenantTx,
@@ -60,7 +61,13 @@ async function viewDocument(ctx: UseCaseContext, tx: TenantTx, id: string) {
 }
 
 /** A report as the portal and the API show it: its versions, documents, lock and announcement. */
-export async function view(ctx: UseCaseContext, tx: TenantTx, report: ReportRow) {
+export async function view(
+  ctx: UseCaseContext,
+  tx: TenantTx,
+  report: ReportRow,
+  /** The report's exams, when the caller has read them in this transaction. */
+  known?: ReportExamRow[],
+) {
   const versions = await listReportVersions(tx, report.id);
   const documents = await listReportDocuments(
     tx,
@@ -74,7 +81,7 @@ export async function view(ctx: UseCaseContext, tx: TenantTx, report: ReportRow)
   );
   const now = ctx.now();
   const me = writerId(ctx);
-  const exams = await listReportExams(tx, report.id);
+  const exams = known ?? (await listReportExams(tx, report.id));
   return {
     id: report.id,
     orderId: report.orderId,

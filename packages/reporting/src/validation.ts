@@ -16,6 +16,7 @@ import {
   type findUserProfile,
   findUserProfilesByRpps,
   listMemberships,
+  listReportExams,
   REPORT_DOCUMENTS_TOPIC,
   resolveNotifications,
   updateReport,
@@ -36,7 +37,7 @@ import {
   type VisibilityChoice,
 } from '@rayon/domain';
 import { distributionSettings } from '@rayon/delivery';
-import { assertDocumentsCanBeProduced } from './documents.ts';
+import { freezeDescription } from './documents.ts';
 import { isPortalUser, stateOf, view, type ReportingDeps } from './reading.ts';
 import { actorWithProfile, change, current } from './writing.ts';
 
@@ -77,7 +78,7 @@ function assertReadySigner(roles: readonly string[], profile: Parameters<typeof 
 function signerOf(
   ctx: UseCaseContext,
   profile: Awaited<ReturnType<typeof findUserProfile>>,
-  roles: string[],
+  roles: readonly string[],
   named: ReportSigner | undefined,
 ): ReportSigner {
   if (!isPortalUser(ctx)) return named!;
@@ -138,9 +139,10 @@ export function validationUseCases({ db }: ReportingDeps) {
     };
   }
 
-  /** The portal user's roles in this practice (read before the practice's transaction). */
-  async function portalRoles(ctx: UseCaseContext): Promise<string[]> {
+  /** The portal user's roles in this practice (the adapter's, else read before the practice's transaction). */
+  async function portalRoles(ctx: UseCaseContext): Promise<readonly string[]> {
     if (!isPortalUser(ctx) || !ctx.actor.id) return [];
+    if (ctx.roles) return ctx.roles;
     const memberships = await db.platform((tx) => listMemberships(tx, ctx.actor.id!));
     return memberships.find((m) => m.tenantId === ctx.tenant.id)?.roles ?? [];
   }
@@ -185,10 +187,8 @@ export function validationUseCases({ db }: ReportingDeps) {
             reason: 'reporting.report.empty',
           });
         // A validated version whose documents cannot be produced would wait for ever: refused.
-        assertOrganisationId(
-          await findReportSite(tx, report.siteId),
-          practice ?? { finess: null, siret: null },
-        );
+        const site = await findReportSite(tx, report.siteId);
+        assertOrganisationId(site, practice ?? { finess: null, siret: null });
         const status = validate(stateOf(version), { ...who, canSign: true }, ctx.now());
         // Who may see it (CI-SIS MetaDMPMSS): refused combinations name their field.
         const visibility: VisibilityChoice = {
@@ -204,7 +204,7 @@ export function validationUseCases({ db }: ReportingDeps) {
           announcementPending: report.announcementRequired && report.announcedAt === null,
           dmp: (await distributionSettings(tx)).dmp,
         });
-        await change(tx, version, input.revision, {
+        const validated = await change(tx, version, input.revision, {
           status,
           validatedBy: who.userId,
           validatedAt: ctx.now(),
@@ -213,15 +213,17 @@ export function validationUseCases({ db }: ReportingDeps) {
           lockUserId: null,
           lockUntil: null,
         });
-        // Checked once the version holds what its documents print (signer, time): refused, nothing stays.
-        await assertDocumentsCanBeProduced(tx, practice!, version.id, { report, order, patient });
+        // Frozen once the version holds what its documents print (signer, time); a version whose
+        // documents cannot be produced is refused, and nothing stays.
+        const exams = await listReportExams(tx, report.id);
+        await freezeDescription(tx, practice!, { version: validated, report, order, patient, exams, site });
         if (version.version > 1) {
           const previous = (await findReportVersion(tx, report.id, version.version - 1))!;
           await updateReportVersion(tx, previous.id, previous.revision, {
             status: nextReportStatus(previous.status as ReportStatus, 'replaced'),
           });
         }
-        await updateReport(tx, report.id, { status });
+        const updated = (await updateReport(tx, report.id, { status }))!;
         await resolveNotifications(tx, PROVISIONAL_REMINDER_KIND, report.id);
         await enqueueOutbox(tx, {
           topic: REPORT_DOCUMENTS_TOPIC,
@@ -233,7 +235,7 @@ export function validationUseCases({ db }: ReportingDeps) {
           ...Object.fromEntries(Object.entries(visibility).filter(([, on]) => on)),
           ...(named ? { signerRpps: named.rpps } : {}),
         });
-        return view(ctx, tx, (await findReport(tx, report.id))!);
+        return view(ctx, tx, updated, exams);
       });
     },
   };

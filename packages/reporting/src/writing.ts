@@ -57,18 +57,21 @@ export async function current(tx: TenantTx, id: string) {
   return { report, version };
 }
 
-/** Saves a change of the current version if it is still at `revision`. */
+/** Saves a change of the current version if it is still at `revision`: the version as saved. */
 export async function change(
   tx: TenantTx,
   version: ReportVersionRow,
   revision: number,
   fields: Parameters<typeof updateReportVersion>[3],
-) {
-  if (revision !== version.revision || !(await updateReportVersion(tx, version.id, revision, fields))) {
+): Promise<ReportVersionRow> {
+  const changed =
+    revision === version.revision && (await updateReportVersion(tx, version.id, revision, fields));
+  if (!changed) {
     throw conflict('the report was changed meanwhile: reload it', 'revision', {
       reason: 'reporting.report.changed',
     });
   }
+  return changed;
 }
 
 /** Comptes rendus: writing, préliminaire, correction, withdrawal, announcement. */

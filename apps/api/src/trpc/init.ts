@@ -126,8 +126,8 @@ export function tenantProcedure(roles?: readonly TenantRole[]) {
       throw new AppError('FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`);
     }
     ctx.request.tenant = membership.tenant;
-    /** The explicit context the procedure hands to its use case. */
-    const uc = useCaseContext();
+    /** The explicit context the procedure hands to its use case, with the roles just resolved. */
+    const uc = { ...useCaseContext(), roles: membership.roles };
     return next({ ctx: { tenant: membership.tenant, roles: membership.roles, uc } });
   });
 }

@@ -11,7 +11,13 @@ export interface OutboxMessage {
   requestId?: string | null;
 }
 
-/** Adds a message to the outbox in the caller's transaction and wakes the relay on commit. */
+/** The transactions that have asked already to wake the relay on commit: once is enough. */
+const notifying = new WeakSet<object>();
+
+/**
+ * Adds a message to the outbox in the caller's transaction and wakes the relay on commit (one
+ * notification per transaction, however many messages; the relay also polls every second).
+ */
 export async function enqueueOutbox(tx: ControlTx, m: OutboxMessage): Promise<number> {
   const [row] = await tx
     .insert(outbox)
@@ -22,7 +28,10 @@ export async function enqueueOutbox(tx: ControlTx, m: OutboxMessage): Promise<nu
       requestId: m.requestId ?? null,
     })
     .returning({ id: outbox.id });
-  await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+  if (!notifying.has(tx)) {
+    notifying.add(tx);
+    await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
+  }
   return row!.id;
 }
 

@@ -20,6 +20,8 @@ import type { TenantTx } from '../client.ts';
 export type ReportRow = typeof reports.$inferSelect;
 export type ReportVersionRow = typeof reportVersions.$inferSelect;
 export type ReportDocumentRow = typeof reportDocuments.$inferSelect;
+/** An exam a report covers, with its catalogue entry. */
+export type ReportExamRow = { exam: typeof exams.$inferSelect; type: typeof examTypes.$inferSelect | null };
 export type ReportTemplateRow = typeof reportTemplates.$inferSelect;
 export type NotificationRow = typeof notifications.$inferSelect;
 
@@ -81,11 +83,13 @@ export async function updateReport(
   fields: Partial<
     Pick<ReportRow, 'status' | 'currentVersion' | 'announcedAt' | 'announcedBy' | 'withdrawnAt'>
   >,
-): Promise<void> {
-  await tx
+): Promise<ReportRow | undefined> {
+  const [row] = await tx
     .update(reports)
     .set({ ...fields, updatedAt: sql`now()` })
-    .where(eq(reports.id, id));
+    .where(eq(reports.id, id))
+    .returning();
+  return row;
 }
 
 export async function listReportVersions(tx: TenantTx, reportId: string): Promise<ReportVersionRow[]> {
@@ -131,8 +135,8 @@ export async function findReportVersionById(tx: TenantTx, id: string): Promise<R
 }
 
 /**
- * Changes a version, only if it is still at `revision` (optimistic concurrency): false when
- * someone saved in between. The revision moves on.
+ * Changes a version, only if it is still at `revision` (optimistic concurrency): the changed row,
+ * or undefined when someone saved in between. The revision moves on.
  */
 export async function updateReportVersion(
   tx: TenantTx,
@@ -154,20 +158,17 @@ export async function updateReportVersion(
       | 'lockUntil'
     >
   >,
-): Promise<boolean> {
-  const rows = await tx
+): Promise<ReportVersionRow | undefined> {
+  const [row] = await tx
     .update(reportVersions)
     .set({ ...fields, revision: sql`${reportVersions.revision} + 1`, updatedAt: sql`now()` })
     .where(and(eq(reportVersions.id, id), eq(reportVersions.revision, revision)))
-    .returning({ id: reportVersions.id });
-  return rows.length === 1;
+    .returning();
+  return row;
 }
 
 /** The exams a report covers (in the order they were requested), each with its catalogue entry. */
-export async function listReportExams(
-  tx: TenantTx,
-  reportId: string,
-): Promise<{ exam: typeof exams.$inferSelect; type: typeof examTypes.$inferSelect | null }[]> {
+export async function listReportExams(tx: TenantTx, reportId: string): Promise<ReportExamRow[]> {
   return tx
     .select({ exam: exams, type: examTypes })
     .from(reportExams)
@@ -253,13 +254,17 @@ export const REPORT_DOCUMENTS_TOPIC = 'report.documents';
 
 /**
  * Versions validated between `from` and `to` whose documents were never generated (the job that
- * makes them was lost, e.g. Redis restarted without its data).
+ * makes them was lost, e.g. Redis restarted without its data). The PDF and CDA are stored
+ * together; the description is frozen at validation and does not count.
  */
 export async function listVersionsWithoutDocuments(tx: TenantTx, from: Date, to: Date) {
   return tx
     .select({ reportId: reportVersions.reportId, versionId: reportVersions.id })
     .from(reportVersions)
-    .leftJoin(reportDocuments, eq(reportDocuments.versionId, reportVersions.id))
+    .leftJoin(
+      reportDocuments,
+      and(eq(reportDocuments.versionId, reportVersions.id), eq(reportDocuments.kind, 'pdf')),
+    )
     .where(
       and(
         isNull(reportDocuments.id),
