@@ -125,6 +125,8 @@ describe('tRPC bad input', () => {
       appCode: 'BAD_INPUT',
       field: 'firstSite.finess',
       httpStatus: 400,
+      message:
+        'firstSite.finess: Numéro FINESS géographique invalide : 9 caractères, dont la clé de contrôle, qui doit être juste.',
     });
     expect(await tenantCount()).toBe(before);
   });

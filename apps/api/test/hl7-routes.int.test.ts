@@ -109,6 +109,15 @@ describe('a practice administrator', () => {
       [{ maxMessageBytes: 5 * 1024 * 1024 }, 'maxMessageBytes'],
       [{ maxMessageBytes: 100 }, 'maxMessageBytes'],
     ];
+    // MSH-5 / MSH-6 route a message on the shared port: refused in French when missing.
+    expect(
+      await trpcError(adminA.onboarding.hl7.routes.create.mutate({ receivingApplication: 'RIS' } as never)),
+    ).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'receivingFacility',
+      message:
+        "receivingFacility: Indiquez l'établissement récepteur (MSH-6) : obligatoire sur le port partagé.",
+    });
     for (const [input, field] of cases) {
       expect(
         await trpcError(adminA.onboarding.hl7.routes.create.mutate({ ...msh(`BAD${field}`), ...input })),

@@ -104,7 +104,11 @@ describe('identity at the desk (tRPC)', () => {
     const e = await trpcError(
       desk.identity.create.mutate({ traits: { ...gwenaelle, birthDate: '2999-01-01' } }),
     );
-    expect(e).toMatchObject({ appCode: 'BAD_INPUT', field: 'traits.birthDate' });
+    expect(e).toMatchObject({
+      appCode: 'BAD_INPUT',
+      field: 'traits.birthDate',
+      message: 'traits.birthDate: La date de naissance ne peut pas être dans le futur.',
+    });
     expect(await desk.identity.search.query({ birthDate: '2999-01-01' })).toEqual([]);
   });
 
@@ -193,6 +197,7 @@ describe('identity at the desk (tRPC)', () => {
       ),
     ).toMatchObject({
       field: 'confirm',
+      message: 'confirm: Confirmez la fusion des deux dossiers.',
     });
     const merged = await desk.identity.merge.mutate({
       survivorId: survivor.id,
@@ -272,7 +277,9 @@ describe('patients through the public API', () => {
       body: JSON.stringify({ traits: { ...gwenaelle, sex: 'X' } }),
     });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ error: { field: 'traits.sex' } });
+    expect(await res.json()).toMatchObject({
+      error: { field: 'traits.sex', message: 'traits.sex: Le sexe est Féminin, Masculin ou Indéterminé.' },
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { shoot } from './support/screens.ts';
 import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 import { E2E_PORT_BASE, PRACTICE } from './stack.ts';
 
@@ -13,6 +14,7 @@ test.describe.configure({ mode: 'serial' });
 const CABINET = { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo' };
 const FINGERPRINT = 'AB:'.repeat(31) + 'AB';
 const suffix = Date.now().toString(36).toUpperCase();
+const SHOTS = '/tmp/shots-hl7-routes';
 
 async function signIn(page: Page, who: { email: string; password: string }) {
   await signInWithCode(page, { ...who, totpSecret: demoTotpSecretFor(who.email) });
@@ -35,7 +37,7 @@ test.beforeEach(({ page }) => {
 
 test('the practice administrator registers a route’s senders; a bad address is refused next to its field', async ({
   page,
-}) => {
+}, testInfo) => {
   await signIn(page, CABINET);
   await page.goto(`/t/${PRACTICE}/flux-hl7`);
   const routes = page.getByTestId('hl7-routes');
@@ -46,11 +48,17 @@ test('the practice administrator registers a route’s senders; a bad address is
   // No port can be chosen here.
   await expect(page.getByLabel('Port dédié')).toHaveCount(0);
 
+  // MSH-6 forgotten and a bad address: both refused at once, in French, next to their fields.
   await page.getByLabel('Application réceptrice (MSH-5)').fill('RIS');
-  await page.getByLabel('Établissement récepteur (MSH-6)').fill(`CHU-${suffix}`);
   await page.getByLabel(/Adresses autorisées/).fill('192.0.2.10\npartout');
   await page.getByRole('button', { name: 'Ajouter la route' }).click();
+  await expect(page.getByTestId('error-receivingFacility')).toHaveText(
+    "Indiquez l'établissement récepteur (MSH-6) : obligatoire sur le port partagé.",
+  );
   await expect(page.getByTestId('error-allowedSources')).toContainText('Adresse ou plage invalide (ligne 2)');
+  await shoot(page, 'flux-hl7-route-refusee', { folder: SHOTS, testInfo });
+
+  await page.getByLabel('Établissement récepteur (MSH-6)').fill(`CHU-${suffix}`);
 
   await page.getByLabel(/Adresses autorisées/).fill('192.0.2.10\n10.20.0.0/16');
   await page.getByLabel(/Empreintes de certificat client/).fill(FINGERPRINT.toLowerCase());

@@ -36,10 +36,14 @@ test('a modality registers its calling AE titles and addresses, is retired, put 
   await add.locator('input[name="name"]').fill('IRM de test');
   await add.getByLabel('Type', { exact: true }).selectOption('MR');
   await add.getByLabel('Titre AE (DICOM)').fill(` ${ae.toLowerCase()}`);
-  await add.getByLabel('AE appelants (un par ligne)').fill('mr1_scu');
+  await add.getByLabel('AE appelants (un par ligne)').fill('mr1_scu\nMR\\2');
   await add.getByLabel('Adresses autorisées (une par ligne)').fill('10.20.1.0/24\n10.20.1.7/16');
   await add.getByRole('button', { name: 'Ajouter la modalité' }).click();
+  await expect(add.getByTestId('error-callingAeTitles')).toHaveText(
+    'Titre AE invalide (ligne 2) : 1 à 16 caractères (lettres, chiffres, _ -), sans accent ni « \\ ».',
+  );
   await expect(add.getByTestId('error-allowedSources')).toContainText('Adresse ou plage invalide (ligne 2)');
+  await add.getByLabel('AE appelants (un par ligne)').fill('mr1_scu');
   await add.getByLabel('Adresses autorisées (une par ligne)').fill('10.20.1.0/24\n10.20.2.7');
   await add.getByRole('button', { name: 'Ajouter la modalité' }).click();
   const row = table.getByRole('row', { name: new RegExp(ae) });

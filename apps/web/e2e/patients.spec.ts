@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { shoot } from './support/screens.ts';
 import { demoTotpSecretFor, signIn as signInWithCode } from './support/sign-in.ts';
 
 /**
@@ -12,6 +13,7 @@ test.describe.configure({ mode: 'serial' });
 
 const PRACTICE = 'imagerie-demo';
 const ADMIN = { email: 'cabinet@rayon.local', password: 'rayon-cabinet-demo' };
+const SHOTS = '/tmp/shots-patients';
 
 async function signIn(page: Page) {
   await signInWithCode(page, { ...ADMIN, totpSecret: demoTotpSecretFor(ADMIN.email) });
@@ -44,7 +46,7 @@ test.beforeEach(async ({ page }) => {
 
 test('the desk creates a patient with accents, finds it without them and validates the identity', async ({
   page,
-}) => {
+}, testInfo) => {
   // The navigation follows the roles: a practice administrator sees every section.
   const nav = page.getByRole('navigation', { name: "Navigation de l'établissement" });
   for (const item of ['Tableau de bord', 'Patients', 'Flux HL7', 'Certificats']) {
@@ -67,7 +69,10 @@ test('the desk creates a patient with accents, finds it without them and validat
   await expect(page.getByTestId('error-traits.birthDate')).toHaveText(
     'La date de naissance ne peut pas être dans le futur.',
   );
-  await expect(page.getByTestId('error-traits.birthPlaceCode')).toContainText('code INSEE');
+  await expect(page.getByTestId('error-traits.birthPlaceCode')).toHaveText(
+    'Le code officiel géographique (COG) du lieu de naissance compte 5 caractères, par exemple 63220, 2B020 ou 99134 pour un pays étranger.',
+  );
+  await shoot(page, 'patient-nouveau-refuse', { folder: SHOTS, testInfo });
   await expect(page.getByLabel('Nom de naissance', { exact: true })).toHaveValue('Noël');
   await expect(page.getByLabel('Liste des prénoms de naissance')).toHaveValue('Gwénaëlle Bénédicte');
   await expect(page.getByLabel('Féminin', { exact: true })).toBeChecked();
@@ -82,6 +87,14 @@ test('the desk creates a patient with accents, finds it without them and validat
   await expect(page.getByTestId('identity-status')).toHaveText('Identité provisoire');
   await expect(page.getByTestId('identifiers')).toContainText('E2E-0001');
   noelUrl = page.url().replace(/\?.*$/, '');
+
+  // A strict trait corrected wrongly is refused next to its field, in the RNIV's words.
+  await page.getByText('Modifier les traits stricts').click();
+  await page.getByLabel('Premier prénom de naissance').fill('Gwénaëlle2');
+  await page.getByRole('button', { name: 'Enregistrer les traits stricts' }).click();
+  await expect(page.getByTestId('error-traits.firstBirthForename')).toHaveText(
+    'Le premier prénom de naissance ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.',
+  );
 
   // Search without accents, by name and forename.
   await page.getByRole('link', { name: 'Patients', exact: true }).first().click();

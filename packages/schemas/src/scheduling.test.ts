@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { examTypeInput, modalityInput, referrerInput, roomInput } from './scheduling.ts';
+import {
+  examTypeInput,
+  modalityCallersForm,
+  modalityForm,
+  modalityInput,
+  openingHoursForm,
+  referrerInput,
+  roomInput,
+} from './scheduling.ts';
 
 /** The first French message of each refused path (the one the API and the portal show). */
 function messages(schema: z.ZodType, input: unknown): Record<string, string> {
@@ -99,5 +107,69 @@ describe('modality input', () => {
     for (const title of ['', '   ', 'A'.repeat(17), 'CT\\1', 'SCANNER_É']) {
       expect(messages(modalityInput, { ...ct, aeTitle: title })).toEqual({ aeTitle });
     }
+  });
+});
+
+describe('modality forms', () => {
+  const room = '0195f2b4-7a1e-7c3d-9e8f-1a2b3c4d5e6f';
+  const form = {
+    roomId: room,
+    name: 'IRM 1',
+    type: 'MR',
+    aeTitle: 'IRM_1',
+    openingHours: { '1': '8h00 à 12h00, 13:30-18:00', '2': '' },
+    callingAeTitles: ' MR1_SCU \n\n',
+    allowedSources: '10.0.0.0/8, ::1;fd00::/8\r\n',
+  };
+
+  it('read the one-per-line lists and the opening hours typed per day', () => {
+    expect(modalityForm.parse(form)).toEqual({
+      ...form,
+      openingHours: {
+        '1': [
+          ['08:00', '12:00'],
+          ['13:30', '18:00'],
+        ],
+      },
+      callingAeTitles: ['MR1_SCU'],
+      allowedSources: ['10.0.0.0/8', '::1', 'fd00::/8'],
+    });
+  });
+
+  it('name the wrong line of a list and the wrong day, in French', () => {
+    expect(
+      messages(modalityForm, {
+        ...form,
+        callingAeTitles: 'MR1_SCU\nA\\B',
+        allowedSources: '10.20.1.0/24\n10.20.1.7/16',
+        openingHours: { '1': '08:00-12:00, 12:00-11:00', '3': 'matin', '5': '7-9' },
+      }),
+    ).toEqual({
+      callingAeTitles:
+        'Titre AE invalide (ligne 2) : 1 à 16 caractères (lettres, chiffres, _ -), sans accent ni « \\ ».',
+      allowedSources:
+        'Adresse ou plage invalide (ligne 2) : une adresse IP (192.0.2.10) ou une plage CIDR (192.0.2.0/24, 2001:db8::/32).',
+      'openingHours.3': 'Écrivez les plages ainsi : 08:00-12:00, 13:30-18:00.',
+      'openingHours.5': 'Écrivez les plages ainsi : 08:00-12:00, 13:30-18:00.',
+    });
+    // Each day read, its intervals then checked: one ending before it starts, a fifth one.
+    expect(messages(openingHoursForm, { '1': '08:00-12:00, 12:00-11:00' })).toEqual({
+      '1.1': 'La plage 12:00-11:00 doit finir après son début.',
+    });
+    expect(
+      messages(openingHoursForm, { '2': '08:00-09:00, 09:00-10:00, 10:00-11:00, 11:00-12:00, 13:00-14:00' }),
+    ).toEqual({
+      '2': 'Quatre plages au plus par jour.',
+    });
+    expect(
+      messages(modalityCallersForm, {
+        callingAeTitles: '',
+        allowedSources: '',
+        clientCertFingerprints: 'AB:CD',
+      }),
+    ).toEqual({
+      clientCertFingerprints:
+        'Empreinte invalide (ligne 1) : 64 chiffres hexadécimaux (SHA-256), deux-points permis.',
+    });
   });
 });

@@ -1,5 +1,6 @@
 import { ADELI_PATTERN, MODALITY_TYPES, normaliseAdeli } from '@rayon/domain';
 import { z } from 'zod';
+import { linesOf } from './lines.ts';
 
 /**
  * Input schemas of the scheduling area, shared by tRPC, the public REST API and the portal. What a
@@ -94,13 +95,49 @@ export const calendarDate = z.iso.date();
 
 export const ordersToScheduleInput = z.strictObject({ patientId: z.uuid().optional() });
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
+const HOURS_SHAPE = 'Écrivez les plages ainsi : 08:00-12:00, 13:30-18:00.';
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, HOURS_SHAPE);
+const WEEKDAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 
 /** Weekly opening hours: ISO weekday (1 = Monday) → up to 4 intervals, each ending after it starts. */
 export const openingHoursInput = z.partialRecord(
-  z.enum(['1', '2', '3', '4', '5', '6', '7']),
-  z.array(z.tuple([hhmm, hhmm]).refine(([from, to]) => from < to, 'the end must be after the start')).max(4),
+  z.enum(WEEKDAYS),
+  z
+    .array(
+      z.tuple([hhmm, hhmm]).refine(([from, to]) => from < to, {
+        error: (issue) => {
+          const [from, to] = issue.input as [string, string];
+          return `La plage ${from}-${to} doit finir après son début.`;
+        },
+      }),
+    )
+    .max(4, 'Quatre plages au plus par jour.'),
 );
+
+/**
+ * A day's opening hours as typed in a form, « 08:00-12:00, 13:30-18:00 » (also 8h00 à 12h00; empty:
+ * closed), read into its intervals in order; {@link openingHoursInput} then checks them.
+ */
+const dayHoursText = z.string().transform((text, ctx) => {
+  const intervals: [string, string][] = [];
+  for (const part of text.trim() === '' ? [] : text.split(/[,;]/)) {
+    const m = /^\s*(\d{1,2})[:h](\d{2})\s*[-–à]\s*(\d{1,2})[:h](\d{2})\s*$/.exec(part);
+    if (!m) {
+      ctx.addIssue({ code: 'custom', message: HOURS_SHAPE });
+      return z.NEVER;
+    }
+    intervals.push([`${m[1]!.padStart(2, '0')}:${m[2]}`, `${m[3]!.padStart(2, '0')}:${m[4]}`]);
+  }
+  return intervals.sort((a, b) => a[0].localeCompare(b[0]));
+});
+
+/** The opening hours form: one text per weekday (`1` = Monday), read into {@link openingHoursInput}. */
+export const openingHoursForm = z
+  .partialRecord(z.enum(WEEKDAYS), dayHoursText)
+  .transform((days) =>
+    Object.fromEntries(Object.entries(days).filter(([, intervals]) => intervals.length > 0)),
+  )
+  .pipe(openingHoursInput);
 
 /**
  * A referring professional: by RPPS, by ADELI (professions not yet in the RPPS), both, or by name
@@ -156,3 +193,22 @@ export const modalityInput = z.strictObject({
   allowedSources: modalityCallersInput.allowedSources.optional(),
   clientCertFingerprints: modalityCallersInput.clientCertFingerprints.optional(),
 });
+
+/**
+ * The callers as typed in a form, one per line, read into their lists: each line checked by the
+ * domain's rule (AE title, address range, fingerprint), a wrong one refused naming its line.
+ */
+export const modalityCallersForm = z.strictObject({
+  callingAeTitles: linesOf('aeTitle').pipe(modalityCallersInput.callingAeTitles),
+  allowedSources: linesOf('source').pipe(modalityCallersInput.allowedSources),
+  clientCertFingerprints: linesOf('fingerprint').pipe(modalityCallersInput.clientCertFingerprints),
+});
+
+/** The new modality form: its opening hours and callers typed as text (no certificate yet). */
+export const modalityForm = modalityInput
+  .omit({ openingHours: true, callingAeTitles: true, allowedSources: true, clientCertFingerprints: true })
+  .extend({
+    openingHours: openingHoursForm,
+    callingAeTitles: modalityCallersForm.shape.callingAeTitles,
+    allowedSources: modalityCallersForm.shape.allowedSources,
+  });

@@ -4,6 +4,7 @@ import {
   complementaryInput,
   createPatientInput,
   documentType,
+  recordDocumentInput,
   searchInput,
   traitsInput,
 } from '@rayon/schemas/identity';
@@ -154,9 +155,7 @@ const recordDocument = createRoute({
   middleware: [apiKey('patients:write')] as const,
   request: {
     params: idParam,
-    body: body(
-      z.strictObject({ version, type: documentType, guardianDocumentChecked: z.boolean().optional() }),
-    ),
+    body: body(recordDocumentInput.omit({ id: true })),
   },
   responses: {
     200: { description: 'Updated', ...json(PatientSchema) },

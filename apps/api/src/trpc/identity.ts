@@ -7,6 +7,7 @@ import {
   documentType,
   idVersion,
   mergeInput,
+  recordDocumentInput,
   searchInput,
   traitsInput,
 } from '@rayon/schemas/identity';
@@ -45,9 +46,7 @@ export const identityRouter = router({
       ctx.services.identity.changeComplementary(ctx.uc, input.id, input.version, input.complementary),
     ),
   recordDocument: tenantProcedure(IDENTITY_DESK)
-    .input(
-      z.strictObject({ ...idVersion, type: documentType, guardianDocumentChecked: z.boolean().optional() }),
-    )
+    .input(recordDocumentInput)
     .mutation(({ ctx, input }) =>
       ctx.services.identity.recordDocument(
         ctx.uc,

@@ -1,5 +1,14 @@
-import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
 import { CERTIFICATE_PURPOSE_IDS } from '@rayon/onboarding';
+import {
+  apiKeyInput,
+  createHl7RouteInput,
+  hl7Port,
+  letterheadInput,
+  onboardInput,
+  siteInput,
+  tenantSlug,
+  updateHl7RouteInput,
+} from '@rayon/schemas/onboarding';
 import { z } from 'zod';
 import { platformContext } from '../context.ts';
 import {
@@ -9,28 +18,6 @@ import {
   router,
   tenantProcedure,
 } from './init.ts';
-
-const finess = z.string().trim().refine(isValidFiness, 'not a valid FINESS number (9 characters, Luhn key)');
-const siret = z.string().trim().refine(isValidSiret, 'not a valid SIRET number (14 digits, Luhn key)');
-const optional = <T extends z.ZodType>(s: T) =>
-  z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
-const text = (max: number) => z.string().trim().min(1, 'required').max(max);
-
-const onboardInput = z.strictObject({
-  name: text(200),
-  slug: z
-    .string()
-    .regex(
-      SLUG_PATTERN,
-      'lower-case letters, digits and hyphens, 3 to 40 characters, starting with a letter',
-    ),
-  finess: optional(finess),
-  siret: optional(siret),
-  firstSite: z.strictObject({ name: text(200), finess: optional(finess), city: optional(text(120)) }),
-  admin: z.strictObject({ email: z.email('not a valid e-mail address'), displayName: text(200) }),
-});
-
-const tenantSlug = z.string().regex(SLUG_PATTERN, 'not a practice identifier');
 
 const tenantsRouter = router({
   list: platformAdminProcedure.query(({ ctx }) => ctx.services.onboarding.listPractices(platformContext())),
@@ -60,13 +47,7 @@ const apiKeysRouter = router({
     .input(z.strictObject({ tenantSlug }))
     .query(({ ctx, input }) => ctx.services.onboarding.listApiKeys(platformContext(), input.tenantSlug)),
   create: tenantAdminProcedure
-    .input(
-      z.strictObject({
-        tenantSlug,
-        name: text(100),
-        scopes: z.array(z.enum(API_SCOPES)).min(1, 'choose at least one scope'),
-      }),
-    )
+    .input(apiKeyInput)
     .mutation(({ ctx, input }) =>
       ctx.services.onboarding.createApiKey(platformContext(), input.tenantSlug, input),
     ),
@@ -75,15 +56,6 @@ const apiKeysRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.services.onboarding.revokeApiKey(platformContext(), input.tenantSlug, input.id),
     ),
-});
-
-const siteInput = z.strictObject({
-  name: text(200),
-  finess: optional(finess),
-  address: optional(text(300)),
-  postalCode: optional(z.string().regex(/^[0-9]{5}$/, 'five digits')),
-  city: optional(text(120)),
-  phone: optional(text(30)),
 });
 
 const sitesRouter = router({
@@ -95,29 +67,11 @@ const sitesRouter = router({
     .input(siteInput)
     .mutation(({ ctx, input }) => ctx.services.onboarding.createSite(ctx.uc, input)),
   setLetterhead: tenantProcedure(['practice_admin'])
-    .input(
-      z.strictObject({
-        id: z.uuid(),
-        letterhead: z
-          .string()
-          .max(1200)
-          .refine((v) => v.split('\n').length <= 6, 'at most 6 lines')
-          .nullable(),
-      }),
-    )
+    .input(letterheadInput)
     .mutation(({ ctx, input }) =>
       ctx.services.onboarding.setSiteLetterhead(ctx.uc, input.id, input.letterhead?.trim() || null),
     ),
 });
-
-const mshText = z.string().trim().min(1, 'required').max(180);
-/** A route's senders: source addresses (CIDR), TLS client certificate fingerprints, size limit. */
-const hl7Senders = {
-  allowedSources: z.array(z.string().trim().max(50)).max(50, 'at most 50 address ranges').optional(),
-  clientCertFingerprints: z.array(z.string().trim().max(120)).max(20, 'at most 20 certificates').optional(),
-  maxMessageBytes: z.number().int().optional(),
-};
-const hl7Port = z.number().int().min(1).max(65535);
 
 const hl7Router = router({
   routes: router({
@@ -126,25 +80,10 @@ const hl7Router = router({
     ),
     /** A route on the shared port; `port` is accepted only to refuse it by name (platform's). */
     create: tenantProcedure(['practice_admin'])
-      .input(
-        z.strictObject({
-          port: hl7Port.nullable().optional(),
-          receivingApplication: mshText,
-          receivingFacility: mshText,
-          ...hl7Senders,
-        }),
-      )
+      .input(createHl7RouteInput)
       .mutation(({ ctx, input }) => ctx.services.onboarding.createHl7Route(ctx.uc, input)),
     update: tenantProcedure(['practice_admin'])
-      .input(
-        z.strictObject({
-          id: z.uuid(),
-          port: hl7Port.nullable().optional(),
-          receivingApplication: mshText.nullable().optional(),
-          receivingFacility: mshText.nullable().optional(),
-          ...hl7Senders,
-        }),
-      )
+      .input(updateHl7RouteInput)
       .mutation(({ ctx, input }) => ctx.services.onboarding.updateHl7Route(ctx.uc, input)),
     delete: tenantProcedure(['practice_admin'])
       .input(z.strictObject({ id: z.uuid() }))

@@ -54,8 +54,8 @@ export function Field({
 }
 
 /**
- * A list typed one entry per line (addresses, AE titles, certificate fingerprints), read back with
- * `parseLines`. `scope` keeps the ids unique when the same form appears on several rows.
+ * A list typed one entry per line (addresses, AE titles, certificate fingerprints), read back by
+ * the form's shared schema. `scope` keeps the ids unique when the same form appears on several rows.
  */
 export function LinesField({
   name,

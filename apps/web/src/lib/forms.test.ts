@@ -44,6 +44,14 @@ describe('parsing a form with a shared schema', () => {
     });
   });
 
+  it('maps the paths under a mapped one (a list entry, a day) to its field', () => {
+    const hours = z.strictObject({ days: z.record(z.string(), z.array(z.string().min(5, 'HH:MM.'))) });
+    expect(parseForm(hours, { days: { '1': ['08:00', '9h'] } }, { 'days.1': 'hours.1' })).toEqual({
+      ok: false,
+      errors: { 'hours.1': 'HH:MM.' },
+    });
+  });
+
   it('keeps only the first message of a field', () => {
     const twice = z.strictObject({
       code: z.string().min(3, 'Trois caractères.').regex(/^\d+$/, 'Des chiffres.'),

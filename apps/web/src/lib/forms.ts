@@ -26,8 +26,9 @@ export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: Record<
 
 /**
  * The input parsed by the schema, or the first French message of each wrong field. `fields` maps a
- * schema path (`pfi.port`) to the form's field name (`pfiPort`); other paths keep their dotted
- * name (`traits.birthDate`), and a refusal of the whole input goes under `''`.
+ * schema path (`pfi.port`) and the paths under it (`openingHours.1` takes `openingHours.1.0.1`) to
+ * the form's field name; other paths keep their dotted name (`traits.birthDate`), and a refusal of
+ * the whole input goes under `''`.
  */
 export function parseForm<S extends z.ZodType>(
   schema: S,
@@ -39,7 +40,8 @@ export function parseForm<S extends z.ZodType>(
   const errors: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     const path = issue.path.join('.');
-    const field = fields[path] ?? path;
+    const under = Object.keys(fields).find((f) => path.startsWith(`${f}.`));
+    const field = fields[path] ?? (under === undefined ? path : fields[under]!);
     errors[field] ??= issue.message;
   }
   return { ok: false, errors };

@@ -8,11 +8,11 @@ describe('HL7 routes in the portal', () => {
     expect(formatBytes(1500)).toMatch(/^1\s500 octets$/);
   });
 
-  it('names the line of a refused sender, in French', () => {
+  it('maps the API’s refusals to the form’s fields, in French', () => {
     expect(routeFieldOf('allowedSources[1]')).toBe('allowedSources');
     expect(routeFieldOf('maxMessageBytes')).toBe('maxMessageKib');
-    expect(routeFieldError('allowedSources[1]', false)).toMatch(/^Adresse ou plage invalide \(ligne 2\)/);
-    expect(routeFieldError('clientCertFingerprints[0]', false)).toMatch(/^Empreinte invalide \(ligne 1\)/);
+    expect(routeFieldError('maxMessageBytes', false)).toMatch(/limites permises par la plateforme/);
+    expect(routeFieldError('clientCertFingerprints', false)).toMatch(/port dédié reçoit le MLLP sans TLS/);
     expect(routeFieldError('receivingFacility', true)).toMatch(/déjà routé/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * HL7 routes in the portal: the senders typed one per line, sizes in Kio / Mio, and the French
- * words for the API's refusals (matched on the field the API names, never on its English text).
+ * HL7 routes in the portal: sizes in Kio / Mio, and the French words for the API's refusals
+ * (matched on the field the API names, never on its English text).
  */
 
 /** 1048576 → « 1 Mio », 65536 → « 64 Kio », 1500 → « 1 500 octets ». */
@@ -34,17 +34,15 @@ export function routeFieldOf(apiField: string | null): RouteField | null {
   return null;
 }
 
-/** The French sentence for a refusal of `apiField` (BAD_INPUT or CONFLICT). */
+/**
+ * The French sentence for a refusal of `apiField` (BAD_INPUT or CONFLICT) that only the API can
+ * decide (the form's own rules are the shared schema's): the platform's limits, a taken MSH-5 /
+ * MSH-6 pair, certificates on a dedicated port.
+ */
 export function routeFieldError(apiField: string, conflict: boolean): string {
-  const index = /\[(\d+)\]$/.exec(apiField);
-  const line = index ? ` (ligne ${Number(index[1]) + 1})` : '';
   switch (routeFieldOf(apiField)) {
-    case 'allowedSources':
-      return `Adresse ou plage invalide${line} : une adresse IP (192.0.2.10) ou une plage CIDR (192.0.2.0/24, 2001:db8::/32).`;
     case 'clientCertFingerprints':
-      return index
-        ? `Empreinte invalide${line} : 64 chiffres hexadécimaux SHA-256, deux-points permis.`
-        : 'Les certificats clients sont vérifiés sur le port TLS partagé (MSH-5 / MSH-6) : un port dédié reçoit le MLLP sans TLS.';
+      return 'Les certificats clients sont vérifiés sur le port TLS partagé (MSH-5 / MSH-6) : un port dédié reçoit le MLLP sans TLS.';
     case 'maxMessageKib':
       return 'Taille hors des limites permises par la plateforme.';
     case 'receivingApplication':

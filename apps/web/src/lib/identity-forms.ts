@@ -1,4 +1,4 @@
-import { checkStrictTraits } from '@rayon/domain';
+import { given } from './forms.ts';
 
 /**
  * Fields of the identity forms (creation, change of the strict and complementary traits), named
@@ -19,13 +19,6 @@ export type TraitField = (typeof TRAIT_FIELDS)[number];
 export type ComplementaryField = (typeof COMPLEMENTARY_FIELDS)[number];
 export type IppField = (typeof IPP_FIELDS)[number];
 export type IdentityFormField = TraitField | ComplementaryField | IppField;
-
-export const REQUIRED_TRAIT_FIELDS: readonly TraitField[] = [
-  'traits.birthFamilyName',
-  'traits.firstBirthForename',
-  'traits.birthDate',
-  'traits.sex',
-];
 
 export const SEX_OPTIONS = [
   { value: 'F', label: 'Féminin' },
@@ -50,53 +43,25 @@ export function initialFormState<F extends string>(): IdentityFormState<F> {
   return { attempt: 0, values: null, errors: {}, formError: null, notice: null };
 }
 
-/** French message for a field the API refused (strict traits: the domain's rules). */
-export function fieldErrorMessage(field: string, message: string): string {
-  const m = message.replace(/^[\w.]+: /, '');
-  if (/is required|^required$|expected string, received undefined/i.test(m))
-    return 'Ce champ est obligatoire.';
-  if (/may only contain letters/i.test(m)) {
-    return 'Seuls les lettres, les espaces, les tirets et les apostrophes sont acceptés.';
-  }
-  if (field.endsWith('birthDate')) {
-    if (/future/i.test(m)) return 'La date de naissance ne peut pas être dans le futur.';
-    if (/before/i.test(m)) return 'La date de naissance ne peut pas être antérieure au 01/01/1850.';
-    return 'Date de naissance invalide.';
-  }
-  if (field.endsWith('sex')) return 'Choisissez Féminin, Masculin ou Indéterminé.';
-  if (field.endsWith('birthPlaceCode')) {
-    return 'Le lieu de naissance est un code INSEE (COG) de 5 caractères, par exemple 63220, 2B020 ou 99134 pour un pays étranger.';
-  }
-  if (/too big|too long|at most/i.test(m)) return 'Valeur trop longue.';
-  return 'Valeur invalide.';
-}
-
-/** Strict traits as typed in a form, for the API. */
+/**
+ * The form's fields read into the input of `@rayon/schemas/identity` (whose French messages land
+ * next to the fields, named by the same dotted paths): texts as typed, an empty optional field is
+ * null. The strict traits' rules are the domain's, applied by the schema.
+ */
 export function traitsFrom(values: Record<TraitField, string>) {
-  const orNull = (v: string) => (v === '' ? null : v);
   return {
     birthFamilyName: values['traits.birthFamilyName'],
     firstBirthForename: values['traits.firstBirthForename'],
-    birthForenames: orNull(values['traits.birthForenames']),
+    birthForenames: given(values['traits.birthForenames']) ?? null,
     birthDate: values['traits.birthDate'],
-    sex: values['traits.sex'] as 'M' | 'F' | 'U',
-    birthPlaceCode: orNull(values['traits.birthPlaceCode'].toUpperCase()),
+    sex: given(values['traits.sex']),
+    birthPlaceCode: given(values['traits.birthPlaceCode'].toUpperCase()) ?? null,
   };
 }
 
-/**
- * Every error of the strict traits at once, by the domain's own rules (the API answers the first
- * one only): the person corrects them all in one go. The API checks again.
- */
-export function strictTraitErrors(values: Record<TraitField, string>): Partial<Record<TraitField, string>> {
-  const errors: Partial<Record<TraitField, string>> = {};
-  for (const f of REQUIRED_TRAIT_FIELDS) if (values[f] === '') errors[f] = 'Ce champ est obligatoire.';
-  const result = checkStrictTraits(traitsFrom(values), new Date());
-  for (const e of result.errors) {
-    const field = e.field as TraitField | undefined;
-    if (field && (TRAIT_FIELDS as readonly string[]).includes(field) && !errors[field]) {
-      errors[field] = fieldErrorMessage(field, e.message);
-    }
-  }
-  return errors;
+export function complementaryFrom(values: Record<ComplementaryField, string>) {
+  return {
+    usedFamilyName: given(values['complementary.usedFamilyName']) ?? null,
+    usedForename: given(values['complementary.usedForename']) ?? null,
+  };
 }

@@ -2,8 +2,6 @@ import {
   EXAM_STATUS_LABELS,
   EXAM_STATUSES,
   formatParisTime,
-  ISO_WEEKDAYS,
-  isWallClockTime,
   MODALITY_TYPES,
   parisDate,
   type ExamStatus,
@@ -185,40 +183,6 @@ export type OpeningHoursValue = Partial<Record<IsoWeekday, [string, string][]>>;
 /** « 08:00–12:00, 13:30–18:00 » */
 export function formatIntervals(intervals: readonly (readonly [string, string])[] | undefined): string {
   return intervals && intervals.length > 0 ? intervals.map(([a, b]) => `${a}–${b}`).join(', ') : 'Fermé';
-}
-
-/**
- * Opening hours typed per weekday as « 08:00-12:00, 13:30-18:00 » (empty: closed). Returns the
- * value, or the French error of each day that cannot be read.
- */
-export function parseOpeningHours(texts: Partial<Record<IsoWeekday, string>>): {
-  value: OpeningHoursValue;
-  errors: Partial<Record<IsoWeekday, string>>;
-} {
-  const value: OpeningHoursValue = {};
-  const errors: Partial<Record<IsoWeekday, string>> = {};
-  for (const day of ISO_WEEKDAYS) {
-    const text = (texts[day] ?? '').trim();
-    if (!text) continue;
-    const intervals: [string, string][] = [];
-    for (const part of text.split(/[,;]/)) {
-      const m = /^\s*(\d{1,2})[:h](\d{2})\s*[-–à]\s*(\d{1,2})[:h](\d{2})\s*$/.exec(part);
-      const from = m ? `${m[1]!.padStart(2, '0')}:${m[2]}` : '';
-      const to = m ? `${m[3]!.padStart(2, '0')}:${m[4]}` : '';
-      if (!m || !isWallClockTime(from) || !isWallClockTime(to)) {
-        errors[day] = 'Écrivez les plages ainsi : 08:00-12:00, 13:30-18:00.';
-        break;
-      }
-      if (to <= from) {
-        errors[day] = `La plage ${from}-${to} doit finir après son début.`;
-        break;
-      }
-      intervals.push([from, to]);
-    }
-    if (!errors[day] && intervals.length > 4) errors[day] = 'Quatre plages au plus par jour.';
-    if (!errors[day]) value[day] = intervals.sort((a, b) => a[0].localeCompare(b[0]));
-  }
-  return { value, errors };
 }
 
 /** The text of a day's intervals for the form: « 08:00-12:00, 13:30-18:00 ». */

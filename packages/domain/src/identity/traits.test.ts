@@ -7,6 +7,7 @@ import {
   cleanComplementaryTraits,
   isIsoDate,
   sameStrictTraits,
+  strictTraitProblems,
   validateStrictTraits,
   type StrictTraitsInput,
 } from './traits.ts';
@@ -27,6 +28,26 @@ function fieldsOf(input: StrictTraitsInput): string[] {
 }
 
 describe('strict traits', () => {
+  it('names the trait and the rule of every problem, for clients to word', () => {
+    const rules = (input: StrictTraitsInput) =>
+      strictTraitProblems(input, NOW).problems.map((p) => [p.trait, p.rule]);
+    expect(rules({ birthFamilyName: ' ', firstBirthForename: 'J3an', birthForenames: 'A#' })).toEqual([
+      ['birthFamilyName', 'required'],
+      ['firstBirthForename', 'letters'],
+      ['birthForenames', 'letters'],
+      ['birthDate', 'required'],
+      ['sex', 'required'],
+    ]);
+    expect(rules({ ...PAT_TROIS, birthDate: '2023-02-30', sex: 'X', birthPlaceCode: '2C020' })).toEqual([
+      ['birthDate', 'date'],
+      ['sex', 'sex'],
+      ['birthPlaceCode', 'birth_place'],
+    ]);
+    expect(rules({ ...PAT_TROIS, birthDate: '2026-03-16' })).toEqual([['birthDate', 'future']]);
+    expect(rules({ ...PAT_TROIS, birthDate: '1849-12-31' })).toEqual([['birthDate', 'too_old']]);
+    expect(strictTraitProblems(PAT_TROIS, NOW)).toEqual({ traits: { ...PAT_TROIS }, problems: [] });
+  });
+
   it('accepts the ANS test identity', () => {
     expect(validateStrictTraits(PAT_TROIS, NOW)).toEqual({ ...PAT_TROIS });
   });

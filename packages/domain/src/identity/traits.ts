@@ -24,7 +24,7 @@ const SEXES: readonly Sex[] = ['M', 'F', 'U'];
 const COG_RE = /^(?:0[1-9]|[1-9]\d|2[AB])\d{3}$/;
 
 /** Sanity lower bound for a birth date (a year like 0979 is a typing error, not a person). */
-const OLDEST_BIRTH_DATE = '1850-01-01';
+export const OLDEST_BIRTH_DATE = '1850-01-01';
 
 /** Whether `value` is a real calendar date written `YYYY-MM-DD`. */
 export function isIsoDate(value: string): boolean {
@@ -46,82 +46,92 @@ export function ageOn(birthDate: string, today: string): number {
   return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
 }
 
-function nameErrors(
-  field: string,
+/** A strict trait, as named in the input (`traits.<trait>`). */
+export type StrictTrait =
+  'birthFamilyName' | 'firstBirthForename' | 'birthForenames' | 'birthDate' | 'sex' | 'birthPlaceCode';
+
+/** The rule a strict trait breaks: clients word the refusal from it (never from the message). */
+export type StrictTraitRule = 'required' | 'letters' | 'date' | 'future' | 'too_old' | 'sex' | 'birth_place';
+
+/** A strict trait that breaks a rule, with the English message for developers and logs. */
+export interface StrictTraitProblem {
+  trait: StrictTrait;
+  rule: StrictTraitRule;
+  message: string;
+}
+
+function checkName(
+  trait: StrictTrait,
   label: string,
   value: string | null | undefined,
-  errors: AppError[],
+  problems: StrictTraitProblem[],
 ): string {
   const cleaned = cleanName(value ?? '');
-  if (cleaned === '') errors.push(badInput(field, `${label} is required`));
+  if (cleaned === '') problems.push({ trait, rule: 'required', message: `${label} is required` });
   else if (!isValidName(cleaned)) {
-    errors.push(badInput(field, `${label} may only contain letters, spaces, hyphens and apostrophes`));
+    problems.push({
+      trait,
+      rule: 'letters',
+      message: `${label} may only contain letters, spaces, hyphens and apostrophes`,
+    });
   }
   return cleaned;
 }
 
 /**
- * Checks strict traits and returns every error, each naming its field (`traits.birthDate`, …),
- * plus the cleaned traits when there is none. Names are kept as written (accents and case
- * preserved, white space collapsed): see `names.ts`. Only strict traits are checked here;
- * nothing else may block the creation of an identity.
+ * Checks strict traits and returns every problem (the trait and the rule it breaks), plus the
+ * cleaned traits when there is none. Names are kept as written (accents and case preserved, white
+ * space collapsed): see `names.ts`. Only strict traits are checked here; nothing else may block the
+ * creation of an identity. The one home of these rules: the input schemas call it too.
  */
-export function checkStrictTraits(
+export function strictTraitProblems(
   input: StrictTraitsInput,
   now: Date,
-  prefix = 'traits',
-): { traits: StrictTraits; errors: [] } | { traits: null; errors: AppError[] } {
-  const errors: AppError[] = [];
-  const birthFamilyName = nameErrors(
-    `${prefix}.birthFamilyName`,
-    'the birth name',
-    input.birthFamilyName,
-    errors,
-  );
-  const firstBirthForename = nameErrors(
-    `${prefix}.firstBirthForename`,
+): { traits: StrictTraits; problems: [] } | { traits: null; problems: StrictTraitProblem[] } {
+  const problems: StrictTraitProblem[] = [];
+  const problem = (trait: StrictTrait, rule: StrictTraitRule, message: string) =>
+    problems.push({ trait, rule, message });
+  const birthFamilyName = checkName('birthFamilyName', 'the birth name', input.birthFamilyName, problems);
+  const firstBirthForename = checkName(
+    'firstBirthForename',
     'the first birth forename',
     input.firstBirthForename,
-    errors,
+    problems,
   );
   let birthForenames = cleanName(input.birthForenames ?? '');
   if (birthForenames === '') birthForenames = firstBirthForename;
   else if (!isValidName(birthForenames)) {
-    errors.push(
-      badInput(
-        `${prefix}.birthForenames`,
-        'the birth forenames may only contain letters, spaces, hyphens and apostrophes',
-      ),
+    problem(
+      'birthForenames',
+      'letters',
+      'the birth forenames may only contain letters, spaces, hyphens and apostrophes',
     );
   }
 
   const birthDate = (input.birthDate ?? '').trim();
-  if (birthDate === '') errors.push(badInput(`${prefix}.birthDate`, 'the birth date is required'));
+  if (birthDate === '') problem('birthDate', 'required', 'the birth date is required');
   else if (!isIsoDate(birthDate)) {
-    errors.push(badInput(`${prefix}.birthDate`, 'the birth date must be a real date written YYYY-MM-DD'));
+    problem('birthDate', 'date', 'the birth date must be a real date written YYYY-MM-DD');
   } else if (birthDate > parisDate(now)) {
-    errors.push(badInput(`${prefix}.birthDate`, 'the birth date cannot be in the future'));
+    problem('birthDate', 'future', 'the birth date cannot be in the future');
   } else if (birthDate < OLDEST_BIRTH_DATE) {
-    errors.push(badInput(`${prefix}.birthDate`, `the birth date cannot be before ${OLDEST_BIRTH_DATE}`));
+    problem('birthDate', 'too_old', `the birth date cannot be before ${OLDEST_BIRTH_DATE}`);
   }
 
   const sex = (input.sex ?? '').trim().toUpperCase();
-  if (sex === '') errors.push(badInput(`${prefix}.sex`, 'the sex is required'));
-  else if (!(SEXES as readonly string[]).includes(sex)) {
-    errors.push(badInput(`${prefix}.sex`, 'the sex must be M, F or U'));
-  }
+  if (sex === '') problem('sex', 'required', 'the sex is required');
+  else if (!(SEXES as readonly string[]).includes(sex)) problem('sex', 'sex', 'the sex must be M, F or U');
 
   const place = (input.birthPlaceCode ?? '').trim().toUpperCase();
   if (place !== '' && !COG_RE.test(place)) {
-    errors.push(
-      badInput(
-        `${prefix}.birthPlaceCode`,
-        'the birth place must be a 5-character INSEE code (e.g. 63220, 2B020, 99134)',
-      ),
+    problem(
+      'birthPlaceCode',
+      'birth_place',
+      'the birth place must be a 5-character INSEE code (e.g. 63220, 2B020, 99134)',
     );
   }
 
-  if (errors.length > 0) return { traits: null, errors };
+  if (problems.length > 0) return { traits: null, problems };
   return {
     traits: {
       birthFamilyName,
@@ -131,7 +141,21 @@ export function checkStrictTraits(
       sex: sex as Sex,
       birthPlaceCode: place === '' ? null : place,
     },
-    errors: [],
+    problems: [],
+  };
+}
+
+/** {@link strictTraitProblems} as errors, each naming its field (`traits.birthDate`, …). */
+export function checkStrictTraits(
+  input: StrictTraitsInput,
+  now: Date,
+  prefix = 'traits',
+): { traits: StrictTraits; errors: [] } | { traits: null; errors: AppError[] } {
+  const result = strictTraitProblems(input, now);
+  if (result.traits !== null) return { traits: result.traits, errors: [] };
+  return {
+    traits: null,
+    errors: result.problems.map((p) => badInput(`${prefix}.${p.trait}`, p.message)),
   };
 }
 

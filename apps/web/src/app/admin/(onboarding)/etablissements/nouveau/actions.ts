@@ -1,50 +1,45 @@
 'use server';
 
+import { onboardInput } from '@rayon/schemas/onboarding';
 import { redirect } from 'next/navigation';
+import { frenchApiError, sentence } from '../../../../../lib/api-messages.ts';
+import { formTexts, given, parseForm } from '../../../../../lib/forms.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../server/session.ts';
 import {
   CONFLICT_FIELD_MESSAGES,
-  INVALID_FIELD_MESSAGES,
   isOnboardingField,
   ONBOARDING_FIELDS,
-  REQUIRED_FIELDS,
   type OnboardingState,
-  type OnboardingValues,
 } from './fields.ts';
 
 export async function onboardAction(previous: OnboardingState, formData: FormData): Promise<OnboardingState> {
-  const values = Object.fromEntries(
-    ONBOARDING_FIELDS.map((f) => [f, String(formData.get(f) ?? '').trim()]),
-  ) as OnboardingValues;
+  const values = formTexts(formData, ONBOARDING_FIELDS);
   const attempt = previous.attempt + 1;
+  const failed = (errors: OnboardingState['errors'], formError: string | null = null): OnboardingState => ({
+    attempt,
+    values,
+    errors,
+    formError,
+  });
+  const input = parseForm(onboardInput, {
+    name: given(values.name),
+    slug: given(values.slug),
+    finess: given(values.finess),
+    siret: given(values.siret),
+    firstSite: {
+      name: given(values['firstSite.name']),
+      finess: given(values['firstSite.finess']),
+      city: given(values['firstSite.city']),
+    },
+    admin: { email: given(values['admin.email']), displayName: given(values['admin.displayName']) },
+  });
+  if (!input.ok) return failed(input.errors);
 
-  const missing = REQUIRED_FIELDS.filter((f) => values[f] === '');
-  if (missing.length > 0) {
-    return {
-      attempt,
-      values,
-      errors: Object.fromEntries(missing.map((f) => [f, 'Ce champ est obligatoire.'])),
-      formError: null,
-    };
-  }
-
-  const optional = (v: string) => (v === '' ? undefined : v);
   const api = await apiForSession();
   let result;
   try {
-    result = await api.onboarding.tenants.onboard.mutate({
-      name: values.name,
-      slug: values.slug,
-      finess: optional(values.finess),
-      siret: optional(values.siret),
-      firstSite: {
-        name: values['firstSite.name'],
-        finess: optional(values['firstSite.finess']),
-        city: optional(values['firstSite.city']),
-      },
-      admin: { email: values['admin.email'], displayName: values['admin.displayName'] },
-    });
+    result = await api.onboarding.tenants.onboard.mutate(input.data);
   } catch (error) {
     const info = apiErrorInfo(error);
     if (
@@ -54,20 +49,11 @@ export async function onboardAction(previous: OnboardingState, formData: FormDat
       info?.code === 'CONFLICT'
     ) {
       const isConflict = info.appCode === 'CONFLICT' || info.code === 'CONFLICT';
-      if (isOnboardingField(info.field)) {
-        const message =
-          (isConflict ? CONFLICT_FIELD_MESSAGES[info.field] : undefined) ??
-          INVALID_FIELD_MESSAGES[info.field];
-        return { attempt, values, errors: { [info.field]: message }, formError: null };
-      }
-      return {
-        attempt,
-        values,
-        errors: {},
-        formError: isConflict
-          ? 'Cet établissement existe déjà.'
-          : `Les informations saisies sont invalides${info.field ? ` (${info.field})` : ''}.`,
-      };
+      // A taken identifier or FINESS is named next to its field; the form's own rules are the schema's.
+      const field = isConflict && isOnboardingField(info.field) ? info.field : null;
+      const message = field ? CONFLICT_FIELD_MESSAGES[field] : undefined;
+      if (field && message) return failed({ [field]: message });
+      return failed({}, isConflict ? 'Cet établissement existe déjà.' : sentence(frenchApiError(info)));
     }
     handleApiError(error);
   }

@@ -12,14 +12,6 @@ export const ONBOARDING_FIELDS = [
 ] as const;
 export type OnboardingField = (typeof ONBOARDING_FIELDS)[number];
 
-export const REQUIRED_FIELDS: readonly OnboardingField[] = [
-  'name',
-  'slug',
-  'firstSite.name',
-  'admin.displayName',
-  'admin.email',
-];
-
 export type OnboardingValues = Record<OnboardingField, string>;
 
 export interface OnboardingState {
@@ -38,19 +30,7 @@ export function isOnboardingField(value: string | null | undefined): value is On
   return (ONBOARDING_FIELDS as readonly (string | null | undefined)[]).includes(value);
 }
 
-/** French message shown next to a field the API refused. */
-export const INVALID_FIELD_MESSAGES: Record<OnboardingField, string> = {
-  name: "Nom de l'établissement invalide.",
-  slug: 'Identifiant invalide : 3 à 40 caractères, lettres minuscules, chiffres et tirets, commençant par une lettre.',
-  finess: 'Numéro FINESS juridique invalide (9 caractères, clé de contrôle incorrecte).',
-  siret: 'Numéro SIRET invalide (14 chiffres, clé de contrôle incorrecte).',
-  'firstSite.name': 'Nom du site invalide.',
-  'firstSite.finess': 'Numéro FINESS géographique invalide (9 caractères, clé de contrôle incorrecte).',
-  'firstSite.city': 'Ville invalide.',
-  'admin.displayName': "Nom de l'administrateur invalide.",
-  'admin.email': 'Adresse e-mail invalide.',
-};
-
+/** French message shown next to a field the API found taken. */
 export const CONFLICT_FIELD_MESSAGES: Partial<Record<OnboardingField, string>> = {
   slug: 'Cet identifiant est déjà utilisé par un autre établissement.',
   finess: 'Ce numéro FINESS est déjà enregistré pour un autre établissement.',

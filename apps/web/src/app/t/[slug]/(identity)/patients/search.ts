@@ -1,6 +1,7 @@
+import { searchInput } from '@rayon/schemas/identity';
 import { apiErrorInfo, type ApiClient } from '../../../../../server/api.ts';
 import { handleApiError } from '../../../../../server/session.ts';
-import { readInsInput } from '../../../../../lib/ins-input.ts';
+import { given, parseForm } from '../../../../../lib/forms.ts';
 import type { Patient } from '../../../../../lib/patients.ts';
 
 /** The patient search criteria, as URL parameters (so a search can be bookmarked and shared). */
@@ -12,6 +13,14 @@ export interface SearchCriteria {
 }
 
 export const SEARCH_FIELDS = ['nom', 'naissance', 'ins', 'ipp'] as const;
+
+/** The search schema's paths → the criteria's URL parameters. */
+const SEARCH_PATHS: Readonly<Record<string, keyof SearchCriteria>> = {
+  name: 'nom',
+  birthDate: 'naissance',
+  ins: 'ins',
+  ipp: 'ipp',
+};
 
 export function criteriaFrom(params: Record<string, string | string[] | undefined>): SearchCriteria {
   const one = (v: string | string[] | undefined) => (Array.isArray(v) ? (v[0] ?? '') : (v ?? '')).trim();
@@ -39,35 +48,20 @@ export type SearchResult =
 
 /** Runs a search; bad criteria come back as French messages next to their field. */
 export async function searchPatients(api: ApiClient, c: SearchCriteria): Promise<SearchResult> {
-  const errors: Partial<Record<keyof SearchCriteria, string>> = {};
-  // Spaces allowed (Carte Vitale), Corsica 2A/2B, key checked.
-  const typed = c.ins ? readInsInput(c.ins) : { ins: null, error: null };
-  if (typed.error) errors.ins = typed.error;
-  const ins = typed.ins;
-  if (c.naissance && !/^\d{4}-\d{2}-\d{2}$/.test(c.naissance))
-    errors.naissance = 'Date de naissance invalide.';
-  if (Object.keys(errors).length > 0) return { patients: null, errors, formError: null };
+  // The matricule INS: spaces allowed (Carte Vitale), Corsica 2A/2B, key checked by the schema.
+  const input = parseForm(
+    searchInput,
+    { name: given(c.nom), birthDate: given(c.naissance), ins: given(c.ins), ipp: given(c.ipp) },
+    SEARCH_PATHS,
+  );
+  if (!input.ok) return { patients: null, errors: input.errors, formError: null };
   try {
-    const patients = await api.identity.search.query({
-      ...(c.nom ? { name: c.nom } : {}),
-      ...(c.naissance ? { birthDate: c.naissance } : {}),
-      ...(ins ? { ins } : {}),
-      ...(c.ipp ? { ipp: c.ipp } : {}),
-    });
+    const patients = await api.identity.search.query(input.data);
     return { patients, errors: {}, formError: null };
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
-      const field =
-        info.field === 'birthDate'
-          ? 'naissance'
-          : info.field === 'ins'
-            ? 'ins'
-            : info.field === 'ipp'
-              ? 'ipp'
-              : info.field === 'name'
-                ? 'nom'
-                : null;
+      const field = info.field ? SEARCH_PATHS[info.field] : undefined;
       if (field === 'nom' && !c.nom) {
         return {
           patients: null,

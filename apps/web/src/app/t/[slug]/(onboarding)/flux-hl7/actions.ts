@@ -1,9 +1,10 @@
 'use server';
 
+import { dedicatedRouteForm, sharedRouteForm } from '@rayon/schemas/onboarding';
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, sentence } from '../../../../../lib/api-messages.ts';
 import { routeFieldError, routeFieldOf, type RouteField } from '../../../../../lib/hl7-routes.ts';
-import { parseLines } from '../../../../../lib/lines.ts';
+import { formTexts, parseForm, type FormResult } from '../../../../../lib/forms.ts';
 import { hl7StatusLabel } from '../../../../../lib/labels.ts';
 import { EMPTY_ROUTE_VALUES } from './route-values.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';
@@ -72,13 +73,11 @@ export async function saveRouteAction(
   previous: RouteState,
   formData: FormData,
 ): Promise<RouteState> {
-  const get = (n: string) => String(formData.get(n) ?? '').trim();
   const values: RouteValues = {
-    receivingApplication: get('receivingApplication'),
-    receivingFacility: get('receivingFacility'),
+    ...formTexts(formData, ['receivingApplication', 'receivingFacility', 'maxMessageKib']),
+    // One entry per line: kept as typed, to show them again.
     allowedSources: String(formData.get('allowedSources') ?? ''),
     clientCertFingerprints: String(formData.get('clientCertFingerprints') ?? ''),
-    maxMessageKib: get('maxMessageKib'),
   };
   const attempt = previous.attempt + 1;
   const failed = (errors: RouteState['errors'], formError: string | null = null): RouteState => ({
@@ -88,44 +87,25 @@ export async function saveRouteAction(
     formError,
     notice: null,
   });
-  const errors: RouteState['errors'] = {};
-  if (!target.dedicated && !values.receivingApplication) {
-    errors.receivingApplication = 'Obligatoire sur le port partagé.';
+  // Which fields are required depends on the route's kind (a new route is on the shared port).
+  type Api = Awaited<ReturnType<typeof apiForSession>>;
+  let save: FormResult<(api: Api) => Promise<unknown>>;
+  const { id } = target;
+  if (id === null) {
+    const route = parseForm(sharedRouteForm, values);
+    save = route.ok
+      ? { ok: true, data: (api) => api.onboarding.hl7.routes.create.mutate(route.data) }
+      : route;
+  } else {
+    const route = parseForm(target.dedicated ? dedicatedRouteForm : sharedRouteForm, values);
+    save = route.ok
+      ? { ok: true, data: (api) => api.onboarding.hl7.routes.update.mutate({ id, ...route.data }) }
+      : route;
   }
-  if (!target.dedicated && !values.receivingFacility) {
-    errors.receivingFacility = 'Obligatoire sur le port partagé.';
-  }
-  if (target.dedicated && !values.receivingApplication !== !values.receivingFacility) {
-    errors[values.receivingApplication ? 'receivingFacility' : 'receivingApplication'] =
-      'MSH-5 et MSH-6 vont ensemble : renseignez les deux ou aucun.';
-  }
-  const kib = Number(values.maxMessageKib || '1024');
-  if (!/^\d*$/.test(values.maxMessageKib) || kib < 1) {
-    errors.maxMessageKib = 'Un nombre entier de Kio (1 024 Kio = 1 Mio).';
-  }
-  if (Object.keys(errors).length > 0) return failed(errors);
+  if (!save.ok) return failed(save.errors);
 
-  const senders = {
-    allowedSources: parseLines(values.allowedSources),
-    clientCertFingerprints: parseLines(values.clientCertFingerprints),
-    maxMessageBytes: kib * 1024,
-  };
-  const api = await apiForSession({ tenantSlug: target.slug });
   try {
-    if (target.id) {
-      await api.onboarding.hl7.routes.update.mutate({
-        id: target.id,
-        receivingApplication: values.receivingApplication || null,
-        receivingFacility: values.receivingFacility || null,
-        ...senders,
-      });
-    } else {
-      await api.onboarding.hl7.routes.create.mutate({
-        receivingApplication: values.receivingApplication,
-        receivingFacility: values.receivingFacility,
-        ...senders,
-      });
-    }
+    await save.data(await apiForSession({ tenantSlug: target.slug }));
   } catch (error) {
     const info = apiErrorInfo(error);
     const conflict = info?.appCode === 'CONFLICT' || info?.code === 'CONFLICT';

@@ -1,28 +1,29 @@
 'use server';
 
 import { ISO_WEEKDAYS, normaliseAdeli } from '@rayon/domain';
-import { examTypeInput, modalityInput, referrerInput, roomInput } from '@rayon/schemas/scheduling';
+import {
+  examTypeInput,
+  modalityCallersForm,
+  modalityForm,
+  openingHoursForm,
+  referrerInput,
+  roomInput,
+} from '@rayon/schemas/scheduling';
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, sentence } from '../../../../../lib/api-messages.ts';
-import {
-  callersFieldError,
-  callersFieldOf,
-  callingAeTitlesError,
-} from '../../../../../lib/modality-callers.ts';
 import { formTexts, given, integerOrText, parseForm, type FormResult } from '../../../../../lib/forms.ts';
-import { parseLines } from '../../../../../lib/lines.ts';
-import { configurationPath, parseOpeningHours, referrerPath } from '../../../../../lib/scheduling.ts';
+import { configurationPath, referrerPath } from '../../../../../lib/scheduling.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../server/session.ts';
 import type { ConfigFormState } from './state.ts';
 
-/** The errors of what a form reads from text here (lists one entry per line, opening hours) join the schema's. */
-function withErrors<T>(result: FormResult<T>, errors: Record<string, string>): FormResult<T> {
-  if (Object.keys(errors).length === 0) return result;
-  return { ok: false, errors: { ...(result.ok ? {} : result.errors), ...errors } };
-}
-
 const hoursFields = ISO_WEEKDAYS.map((d) => `hours.${d}`);
+/** The opening hours typed per weekday (`hours.1` = Monday), for the form's schema. */
+const hoursTexts = (values: Record<string, string>) =>
+  Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, values[`hours.${d}`]]));
+/** The opening hours' schema paths (a day and its intervals) → the form's fields. */
+const HOURS_PATHS = Object.fromEntries(ISO_WEEKDAYS.map((d) => [`openingHours.${d}`, `hours.${d}`]));
+const DAY_PATHS = Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, `hours.${d}`]));
 
 /**
  * Runs one API call of a configuration form with its parsed input; refusals (the form's, then the
@@ -36,8 +37,6 @@ async function submit<T>(
   call: (api: Awaited<ReturnType<typeof apiForSession>>, input: T) => Promise<unknown>,
   notice: string,
   fieldOf: (apiField: string) => string | undefined = (f) => f,
-  /** The French sentence for a refused field, when the API's own message is not the one to show. */
-  messageOf: (apiField: string) => string | undefined = () => undefined,
 ): Promise<ConfigFormState> {
   const attempt = previous.attempt + 1;
   const failed = (e: Record<string, string>, formError: string | null = null): ConfigFormState => ({
@@ -60,7 +59,7 @@ async function submit<T>(
       info?.code === 'CONFLICT';
     if (info && known) {
       const field = info.field ? fieldOf(info.field) : undefined;
-      const message = (info.field && messageOf(info.field)) || sentence(frenchApiError(info));
+      const message = sentence(frenchApiError(info));
       if (field && field in values) return failed({ [field]: message });
       return failed({}, message);
     }
@@ -82,9 +81,9 @@ export async function createRoomAction(slug: string, previous: ConfigFormState, 
   );
 }
 
-/** The API field of a modality form's field: list entries and opening hours by day. */
+/** The form field of an API field: a list's entry (`allowedSources[2]`) and a day's hours. */
 const modalityFieldOf = (f: string) =>
-  f.startsWith('openingHours.') ? `hours.${f.split('.')[1]}` : (callersFieldOf(f) ?? f);
+  f.startsWith('openingHours.') ? `hours.${f.split('.')[1]}` : f.replace(/\[\d+\]$/, '');
 
 export async function createModalityAction(slug: string, previous: ConfigFormState, formData: FormData) {
   const values = formTexts(formData, [
@@ -96,31 +95,24 @@ export async function createModalityAction(slug: string, previous: ConfigFormSta
     'allowedSources',
     ...hoursFields,
   ]);
-  // The lists (one entry per line) and the opening hours are read from their text here.
-  const errors: Record<string, string> = {};
-  const callingAeTitles = parseLines(values.callingAeTitles!);
-  const aeError = callingAeTitlesError(callingAeTitles);
-  if (aeError) errors.callingAeTitles = aeError;
-  const hours = parseOpeningHours(Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, values[`hours.${d}`]])));
-  for (const [d, e] of Object.entries(hours.errors)) errors[`hours.${d}`] = e;
+  // The lists (one entry per line) and the opening hours are read from their text by the schema.
   const input = {
     roomId: given(values.roomId!),
     name: given(values.name!),
     type: values.type,
     aeTitle: values.aeTitle!.toUpperCase(),
-    openingHours: hours.value,
-    callingAeTitles,
-    allowedSources: parseLines(values.allowedSources!),
+    openingHours: hoursTexts(values),
+    callingAeTitles: values.callingAeTitles,
+    allowedSources: values.allowedSources,
   };
   return submit(
     slug,
     previous,
     values,
-    withErrors(parseForm(modalityInput, input), errors),
+    parseForm(modalityForm, input, HOURS_PATHS),
     (api, input) => api.scheduling.modalities.create.mutate(input),
     `Modalité « ${values.name} » ajoutée.`,
     modalityFieldOf,
-    callersFieldError,
   );
 }
 
@@ -131,30 +123,14 @@ export async function setModalityCallersAction(
   formData: FormData,
 ) {
   const values = formTexts(formData, ['callingAeTitles', 'allowedSources', 'clientCertFingerprints']);
-  const callingAeTitles = parseLines(values.callingAeTitles);
-  const errors: Record<string, string> = {};
-  const aeError = callingAeTitlesError(callingAeTitles);
-  if (aeError) errors.callingAeTitles = aeError;
   return submit(
     target.slug,
     previous,
     values,
-    withErrors(
-      {
-        ok: true,
-        data: {
-          id: target.id,
-          callingAeTitles,
-          allowedSources: parseLines(values.allowedSources),
-          clientCertFingerprints: parseLines(values.clientCertFingerprints),
-        },
-      },
-      errors,
-    ),
-    (api, input) => api.scheduling.modalities.setCallers.mutate(input),
+    parseForm(modalityCallersForm, values),
+    (api, callers) => api.scheduling.modalities.setCallers.mutate({ id: target.id, ...callers }),
     'Appelants DICOM enregistrés.',
     modalityFieldOf,
-    callersFieldError,
   );
 }
 
@@ -185,15 +161,12 @@ export async function setOpeningHoursAction(
   formData: FormData,
 ) {
   const values = formTexts(formData, hoursFields);
-  const hours = parseOpeningHours(Object.fromEntries(ISO_WEEKDAYS.map((d) => [d, values[`hours.${d}`]])));
-  const errors: Record<string, string> = {};
-  for (const [d, e] of Object.entries(hours.errors)) errors[`hours.${d}`] = e;
   return submit(
     target.slug,
     previous,
     values,
-    withErrors({ ok: true, data: { id: target.id, openingHours: hours.value } }, errors),
-    (api, input) => api.scheduling.modalities.setOpeningHours.mutate(input),
+    parseForm(openingHoursForm, hoursTexts(values), DAY_PATHS),
+    (api, openingHours) => api.scheduling.modalities.setOpeningHours.mutate({ id: target.id, openingHours }),
     "Horaires d'ouverture enregistrés. Les rendez-vous déjà pris ne sont pas déplacés.",
     modalityFieldOf,
   );

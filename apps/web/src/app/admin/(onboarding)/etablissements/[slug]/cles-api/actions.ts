@@ -1,7 +1,8 @@
 'use server';
 
-import { API_SCOPES } from '@rayon/domain';
+import { apiKeyInput } from '@rayon/schemas/onboarding';
 import { revalidatePath } from 'next/cache';
+import { given, parseForm } from '../../../../../../lib/forms.ts';
 import { apiErrorInfo } from '../../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../../server/session.ts';
 import type { CreateKeyState } from './state.ts';
@@ -14,10 +15,7 @@ export async function createApiKeyAction(
   formData: FormData,
 ): Promise<CreateKeyState> {
   const name = String(formData.get('name') ?? '').trim();
-  const scopes = formData
-    .getAll('scopes')
-    .map(String)
-    .filter((s) => (API_SCOPES as readonly string[]).includes(s));
+  const scopes = formData.getAll('scopes').map(String);
   const attempt = previous.attempt + 1;
   const failed = (errors: CreateKeyState['errors'], formError: string | null = null): CreateKeyState => ({
     attempt,
@@ -27,18 +25,12 @@ export async function createApiKeyAction(
     created: null,
   });
 
-  const errors: CreateKeyState['errors'] = {};
-  if (!name) errors.name = 'Ce champ est obligatoire.';
-  if (scopes.length === 0) errors.scopes = 'Choisissez au moins un droit.';
-  if (errors.name || errors.scopes) return failed(errors);
+  const input = parseForm(apiKeyInput, { tenantSlug, name: given(name), scopes });
+  if (!input.ok) return failed(input.errors);
 
   const api = await apiForSession();
   try {
-    const { key, secret } = await api.onboarding.apiKeys.create.mutate({
-      tenantSlug,
-      name,
-      scopes: scopes as (typeof API_SCOPES)[number][],
-    });
+    const { key, secret } = await api.onboarding.apiKeys.create.mutate(input.data);
     revalidatePath(keysPath(tenantSlug));
     return {
       attempt,
@@ -50,8 +42,6 @@ export async function createApiKeyAction(
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
-      if (info.field === 'name') return failed({ name: 'Nom invalide.' });
-      if (info.field?.startsWith('scopes')) return failed({ scopes: 'Droits invalides.' });
       return failed({}, 'Les informations saisies sont invalides.');
     }
     if (info?.appCode === 'CONFLICT' || info?.code === 'CONFLICT') {

@@ -1,24 +1,29 @@
 'use server';
 
-import { IDENTITY_DOCUMENT_TYPES, type IdentityDocumentType } from '@rayon/domain';
+import { complementaryInput, documentType, recordDocumentInput, traitsInput } from '@rayon/schemas/identity';
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, frenchReason, sentence } from '../../../../../../lib/api-messages.ts';
 import {
   COMPLEMENTARY_FIELDS,
-  fieldErrorMessage,
-  strictTraitErrors,
+  complementaryFrom,
   TRAIT_FIELDS,
   traitsFrom,
   type ComplementaryField,
   type IdentityFormState,
   type TraitField,
 } from '../../../../../../lib/identity-forms.ts';
-import { formTexts } from '../../../../../../lib/forms.ts';
+import { formTexts, parseForm } from '../../../../../../lib/forms.ts';
 import { identityStatusLabel } from '../../../../../../lib/labels.ts';
 import { patientPath } from '../../../../../../lib/patients.ts';
 import { apiErrorInfo } from '../../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../../server/session.ts';
 import type { ActionState, InsiState } from './state.ts';
+
+/** The schemas' paths → the forms' fields (named by the API's dotted input paths). */
+const TRAIT_PATHS = Object.fromEntries(TRAIT_FIELDS.map((f) => [f.replace('traits.', ''), f]));
+const COMPLEMENTARY_PATHS = Object.fromEntries(
+  COMPLEMENTARY_FIELDS.map((f) => [f.replace('complementary.', ''), f]),
+);
 
 interface Target {
   slug: string;
@@ -92,32 +97,22 @@ export async function changeTraitsAction(
     formError: string | null = null,
   ): IdentityFormState<TraitField> => ({ attempt, values, errors, formError, notice: null });
 
-  const errors = strictTraitErrors(values);
-  if (Object.keys(errors).length > 0) return failed(errors);
-  const document = String(formData.get('documentChecked') ?? '');
-  const documentChecked = (IDENTITY_DOCUMENT_TYPES as readonly string[]).includes(document)
-    ? (document as IdentityDocumentType)
-    : undefined;
+  const traits = parseForm(traitsInput, traitsFrom(values), TRAIT_PATHS);
+  if (!traits.ok) return failed(traits.errors);
+  // The identity document checked with the correction, if any (none: the field is left empty).
+  const document = documentType.safeParse(formData.get('documentChecked'));
 
   const api = await apiForSession({ tenantSlug: target.slug });
   const before = String(formData.get('status') ?? '');
   let after: { status: string; version: number };
   try {
-    const patient = await api.identity.changeTraits.mutate({
+    after = await api.identity.changeTraits.mutate({
       id: target.id,
       version: versionOf(formData),
-      traits: traitsFrom(values),
-      ...(documentChecked ? { documentChecked } : {}),
+      traits: traits.data,
+      ...(document.success ? { documentChecked: document.data } : {}),
     });
-    after = patient;
   } catch (error) {
-    const info = apiErrorInfo(error);
-    if ((info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') && info.field) {
-      const field = (TRAIT_FIELDS as readonly string[]).includes(info.field)
-        ? (info.field as TraitField)
-        : null;
-      if (field) return failed({ [field]: fieldErrorMessage(field, info.message) });
-    }
     return failed({}, refusal(error));
   }
   revalidatePath(patientPath(target.slug, target.id));
@@ -140,34 +135,22 @@ export async function changeComplementaryAction(
 ): Promise<IdentityFormState<ComplementaryField>> {
   const values = formTexts(formData, COMPLEMENTARY_FIELDS);
   const attempt = previous.attempt + 1;
-  const orNull = (v: string) => (v === '' ? null : v);
+  const failed = (
+    errors: IdentityFormState<ComplementaryField>['errors'],
+    formError: string | null = null,
+  ): IdentityFormState<ComplementaryField> => ({ attempt, values, errors, formError, notice: null });
+  const complementary = parseForm(complementaryInput, complementaryFrom(values), COMPLEMENTARY_PATHS);
+  if (!complementary.ok) return failed(complementary.errors);
   const api = await apiForSession({ tenantSlug: target.slug });
   let savedVersion: number;
   try {
     ({ version: savedVersion } = await api.identity.changeComplementary.mutate({
       id: target.id,
       version: versionOf(formData),
-      complementary: {
-        usedFamilyName: orNull(values['complementary.usedFamilyName']),
-        usedForename: orNull(values['complementary.usedForename']),
-      },
+      complementary: complementary.data,
     }));
   } catch (error) {
-    const info = apiErrorInfo(error);
-    const field =
-      info?.field && (COMPLEMENTARY_FIELDS as readonly string[]).includes(info.field)
-        ? (info.field as ComplementaryField)
-        : null;
-    if (field && info) {
-      return {
-        attempt,
-        values,
-        errors: { [field]: fieldErrorMessage(field, info.message) },
-        formError: null,
-        notice: null,
-      };
-    }
-    return { attempt, values, errors: {}, formError: refusal(error), notice: null };
+    return failed({}, refusal(error));
   }
   revalidatePath(patientPath(target.slug, target.id));
   return {
@@ -188,22 +171,18 @@ export async function recordDocumentAction(
   formData: FormData,
 ): Promise<ActionState> {
   const attempt = previous.attempt + 1;
-  const type = String(formData.get('type') ?? '');
-  if (!(IDENTITY_DOCUMENT_TYPES as readonly string[]).includes(type)) {
-    return { attempt, error: 'Choisissez le type de pièce présentée.', notice: null };
-  }
-  const guardian = formData.get('guardianDocumentChecked') === 'on';
+  const input = parseForm(recordDocumentInput, {
+    id: target.id,
+    version: versionOf(formData),
+    type: formData.get('type') ?? undefined,
+    ...(formData.get('guardianDocumentChecked') === 'on' ? { guardianDocumentChecked: true } : {}),
+  });
+  if (!input.ok) return { attempt, error: Object.values(input.errors)[0] ?? null, notice: null };
   const before = String(formData.get('status') ?? '');
   const api = await apiForSession({ tenantSlug: target.slug });
   let after: { status: string; version: number };
   try {
-    const patient = await api.identity.recordDocument.mutate({
-      id: target.id,
-      version: versionOf(formData),
-      type: type as IdentityDocumentType,
-      ...(guardian ? { guardianDocumentChecked: true } : {}),
-    });
-    after = patient;
+    after = await api.identity.recordDocument.mutate(input.data);
   } catch (error) {
     return { attempt, error: refusal(error), notice: null };
   }
@@ -306,10 +285,8 @@ export async function addDocumentCopyAction(
 ): Promise<ActionState> {
   const attempt = previous.attempt + 1;
   const failed = (error: string): ActionState => ({ attempt, error, notice: null });
-  const type = String(formData.get('copyType') ?? '');
-  if (!(IDENTITY_DOCUMENT_TYPES as readonly string[]).includes(type)) {
-    return failed('Choisissez le type de pièce.');
-  }
+  const type = documentType.safeParse(formData.get('copyType'));
+  if (!type.success) return failed(type.error.issues[0]!.message);
   const file = formData.get('file');
   if (!(file instanceof File) || file.size === 0) return failed('Choisissez le fichier de la copie.');
   if (!(COPY_CONTENT_TYPES as readonly string[]).includes(file.type)) {
@@ -326,7 +303,7 @@ export async function addDocumentCopyAction(
   try {
     await api.identity.documentCopies.add.mutate({
       patientId: target.id,
-      type: type as IdentityDocumentType,
+      type: type.data,
       contentType,
       contentBase64: bytes.toString('base64'),
     });

@@ -1,23 +1,25 @@
 'use server';
 
+import { createPatientInput } from '@rayon/schemas/identity';
 import { redirect } from 'next/navigation';
 import { frenchApiError } from '../../../../../../lib/api-messages.ts';
 import {
   COMPLEMENTARY_FIELDS,
-  fieldErrorMessage,
+  complementaryFrom,
   IPP_FIELDS,
-  strictTraitErrors,
   TRAIT_FIELDS,
   traitsFrom,
-  type IdentityFormField,
   type IdentityFormState,
 } from '../../../../../../lib/identity-forms.ts';
-import { formTexts } from '../../../../../../lib/forms.ts';
+import { formTexts, given, parseForm } from '../../../../../../lib/forms.ts';
 import { patientPath } from '../../../../../../lib/patients.ts';
 import { apiErrorInfo } from '../../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../../server/session.ts';
 
 const FIELDS = [...TRAIT_FIELDS, ...COMPLEMENTARY_FIELDS, ...IPP_FIELDS] as const;
+
+/** The IPP's schema paths → the form's fields. */
+const IPP_PATHS = { 'identifiers.0.authority': 'ipp.authority', 'identifiers.0.value': 'ipp.value' };
 
 export async function createPatientAction(
   slug: string,
@@ -37,33 +39,26 @@ export async function createPatientAction(
     notice: null,
   });
 
-  const errors: IdentityFormState['errors'] = strictTraitErrors(values);
-  if (values['ipp.value'] && !values['ipp.authority']) {
-    errors['ipp.authority'] = "Indiquez l'autorité qui a attribué cet IPP.";
-  }
-  if (values['ipp.authority'] && !values['ipp.value']) errors['ipp.value'] = "Indiquez l'IPP.";
-  if (Object.keys(errors).length > 0) return failed(errors);
+  // An IPP typed, or its authority alone: the schema asks for the other.
+  const ipp = { authority: given(values['ipp.authority']), value: given(values['ipp.value']) };
+  const input = parseForm(
+    createPatientInput,
+    {
+      traits: traitsFrom(values),
+      complementary: complementaryFrom(values),
+      ...(ipp.authority || ipp.value ? { identifiers: [ipp] } : {}),
+    },
+    IPP_PATHS,
+  );
+  if (!input.ok) return failed(input.errors);
 
-  const orNull = (v: string) => (v === '' ? null : v);
   const api = await apiForSession({ tenantSlug: slug });
   let id: string;
   try {
-    const patient = await api.identity.create.mutate({
-      traits: traitsFrom(values),
-      complementary: {
-        usedFamilyName: orNull(values['complementary.usedFamilyName']),
-        usedForename: orNull(values['complementary.usedForename']),
-      },
-      ...(values['ipp.value']
-        ? { identifiers: [{ authority: values['ipp.authority'], value: values['ipp.value'] }] }
-        : {}),
-    });
-    id = patient.id;
+    ({ id } = await api.identity.create.mutate(input.data));
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
-      const field = fieldOf(info.field);
-      if (field) return failed({ [field]: fieldErrorMessage(field, info.message) });
       return failed({}, `Les informations saisies sont invalides : ${frenchApiError(info)}`);
     }
     if (info?.appCode === 'CONFLICT' || info?.code === 'CONFLICT') {
@@ -75,11 +70,4 @@ export async function createPatientAction(
     handleApiError(error);
   }
   redirect(`${patientPath(slug, id)}?cree=1`);
-}
-
-/** The form field of an API error path: `traits.birthDate`, `identifiers.0.value` → `ipp.value`. */
-function fieldOf(path: string | null): IdentityFormField | null {
-  if (!path) return null;
-  if (path.startsWith('identifiers')) return path.endsWith('authority') ? 'ipp.authority' : 'ipp.value';
-  return (FIELDS as readonly string[]).includes(path) ? (path as IdentityFormField) : null;
 }
