@@ -5,14 +5,22 @@
  * version: the DMP's metadata match the CDA (same INS), the mail goes to the address the report
  * was validated with, and both carry the very CDA stored at validation.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
 import { outboundPolicy } from '@rayon/connectors/outbound';
-import { Database, listReportDeliveries, listReportDocumentContents, putSetting } from '@rayon/db';
+import {
+  Database,
+  findTenantById,
+  insertReportDocument,
+  listReportDeliveries,
+  listReportDocumentContents,
+  putSetting,
+} from '@rayon/db';
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING } from '@rayon/domain';
 import { installCertificate } from '@rayon/onboarding';
+import { frozenDescriptionOf, reportDocumentOf } from '@rayon/reporting';
 import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/sim-dmp';
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
 import pino from 'pino';
@@ -140,4 +148,27 @@ describe('what is sent is frozen with the validated version', () => {
       await sending.stop();
     }
   }, 120_000);
+
+  it('a stored description of another shape fails at once naming the field, instead of being sent', async () => {
+    const t = await createTestTenant(db, { finess: FINESS, firstSite: 'Imagerie' });
+    const practice = await setUpPractice(h, db, t);
+    const patientId = await practice.patient({ qualified: true });
+    const { versionId } = await practice.validatedReport(await practice.acquiredExam(patientId));
+    const tenant = (await db.platform((tx) => findTenantById(tx, t.id)))!;
+    // The description itself is right; its routing was stored with a number for the address.
+    await db.withTenant(t, async (tx) => {
+      const description = await reportDocumentOf(tx, tenant, versionId);
+      const content = Buffer.from(JSON.stringify({ description, routing: { referrerMailbox: 42 } }));
+      await insertReportDocument(tx, {
+        versionId,
+        kind: 'description',
+        mediaType: 'application/json',
+        content,
+        sha256: createHash('sha256').update(content).digest('hex'),
+      });
+    });
+    await expect(db.withTenant(t, (tx) => frozenDescriptionOf(tx, tenant, versionId))).rejects.toThrow(
+      /^frozen report description is malformed: routing\.referrerMailbox: [^;]*$/,
+    );
+  }, 60_000);
 });

@@ -17,6 +17,7 @@ import {
   listReportDocumentContents,
   listReportExams,
   findReportSite,
+  parseStored,
   performedTimesOfExam,
   identityOf,
   type Database,
@@ -35,6 +36,7 @@ import {
   renderReport,
   type ReportDocument,
   type ReportDocumentInput,
+  reportDocumentInput,
 } from '@rayon/documents';
 import {
   AppError,
@@ -47,6 +49,7 @@ import {
   zonedIso,
 } from '@rayon/domain';
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 
 const isOid = (v: string) => /^[0-2](\.(0|[1-9]\d*))+$/.test(v) && v.length <= 64;
 
@@ -107,7 +110,7 @@ async function describe(
   if (!signer) throw new AppError('BAD_INPUT', 'the version has no signer');
   /** The practice's own OID arc: the 2.25 form of its id (accession numbers .1, patients .2). */
   const root = uuidToDicomUid(practice.id);
-  const performed = order.performed as { studyInstanceUid?: string; at?: string } | null;
+  const performed = order.performed;
   const validatedAt = zonedIso(version.validatedAt!);
 
   const input: ReportDocumentInput = {
@@ -244,17 +247,18 @@ export async function reportDocumentOf(
 /** The kind of the stored description snapshot (report_documents, application/json). */
 export const DESCRIPTION_KIND = 'description';
 
-/** The routing facts of a version, frozen with its description: where its sends go. */
-export interface DescriptionRouting {
-  /** The referring professional's MSSanté address when the version was validated. */
-  referrerMailbox: string | null;
-}
-
-/** What is frozen with a validated version's documents: its description and its routing. */
-export interface FrozenDescription {
-  description: ReportDocument;
-  routing: DescriptionRouting;
-}
+/**
+ * What is frozen with a validated version's documents: its description and its routing facts
+ * (where its sends go), read back through this schema (`parseStored`), never cast.
+ */
+const frozenDescriptionSchema = z.object({
+  description: reportDocumentInput,
+  routing: z.object({
+    /** The referring professional's MSSanté address when the version was validated. */
+    referrerMailbox: z.string().nullable(),
+  }),
+});
+export type FrozenDescription = z.output<typeof frozenDescriptionSchema>;
 
 const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -280,8 +284,8 @@ async function storedDescription(
     (d) => d.kind === DESCRIPTION_KIND,
   );
   if (!row) return undefined;
-  const frozen = JSON.parse(row.content.toString('utf8')) as FrozenDescription;
-  return { description: parseReportDocument(frozen.description), routing: frozen.routing };
+  const stored: unknown = JSON.parse(row.content.toString('utf8'));
+  return parseStored(frozenDescriptionSchema, stored, 'frozen report description');
 }
 
 async function storeDescription(
@@ -346,7 +350,11 @@ export async function generateReportDocuments(
   practice: PracticeIdentity,
   versionId: string,
   /** What to do in the same transaction as the storing (the job plans the sends there: both or neither). */
-  andThen?: (tx: TenantTx, description: ReportDocument, routing: DescriptionRouting) => Promise<unknown>,
+  andThen?: (
+    tx: TenantTx,
+    description: ReportDocument,
+    routing: FrozenDescription['routing'],
+  ) => Promise<unknown>,
 ): Promise<{ stored: number; sha256: { pdf: string; cda: string }; description: ReportDocument }> {
   const frozen = await db.withTenant(
     tenant,

@@ -1,5 +1,4 @@
-import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
-import { CERTIFICATE_PURPOSE_IDS } from '@rayon/onboarding';
+import { API_SCOPES, CERTIFICATE_PURPOSES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
 import { z } from 'zod';
 import { platformContext } from '../context.ts';
 import {
@@ -191,7 +190,7 @@ const certificatesRouter = router({
   upload: tenantProcedure(['practice_admin'])
     .input(
       z.strictObject({
-        purpose: z.enum(CERTIFICATE_PURPOSE_IDS),
+        purpose: z.enum(CERTIFICATE_PURPOSES),
         p12Base64: z.base64('a PKCS#12 file in base64').max(200_000, 'a PKCS#12 file is a few kilobytes'),
         passphrase: z.string().max(200),
       }),
