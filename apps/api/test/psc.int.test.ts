@@ -6,6 +6,7 @@
  * sealed tokens refreshed, and the practice that requires PSC.
  */
 import { serve, type ServerType } from '@hono/node-server';
+import { sealSecret } from '@rayon/connectors/certificates';
 import { createPscClient } from '@rayon/connectors/psc';
 import { findUserByEmail, findUserProfile, type TenantRef } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
@@ -309,6 +310,27 @@ describe('tokens and logout', () => {
       headers: { authorization: `Bearer ${t2}` },
     });
     expect(userinfo.status).toBe(200);
+    await h.trpc({ token: u.token }).account.pscUnlink.mutate();
+  });
+
+  it('refuses sealed tokens of another shape, naming the field, instead of using them', async () => {
+    const u = await linkedRadiologist(a);
+    const done = await (await viaPsc({ purpose: 'sign_in' }, { professional: 'radiologist' })).complete();
+    if (done.status !== 'signed_in') throw new Error(done.status);
+    // Sealed with the right key and context, but the expiry is a text.
+    const sealed = sealSecret(
+      JSON.stringify({ accessToken: 'a', refreshToken: null, idToken: 'i', expiresAt: 'tomorrow' }),
+      h.secretsKey,
+      'psc-tokens',
+    );
+    await h.db.platform((tx) =>
+      tx.execute(
+        `update platform.sessions set psc_tokens = '${sealed}' where user_id = '${u.user.id}' and auth_method = 'psc'`,
+      ),
+    );
+    await expect(h.inRequest((s) => s.auth.psc.accessToken(done.sessionToken))).rejects.toThrow(
+      /^sealed psc-tokens is malformed: expiresAt: [^;]*$/,
+    );
     await h.trpc({ token: u.token }).account.pscUnlink.mutate();
   });
 

@@ -4,7 +4,7 @@
  * can never succeed: it fails at once (UnrecoverableError, no retry), its reason naming the
  * malformed field, and stays in the failed jobs for a person to look at.
  */
-import { DELIVERY_TOPIC, malformed, REPORT_DOCUMENTS_TOPIC } from '@rayon/db';
+import { DELIVERY_TOPIC, malformed, REPORT_DOCUMENTS_TOPIC, type OutboxTopic } from '@rayon/db';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { JobData } from './queue.ts';
@@ -16,14 +16,14 @@ export const JOB_DATA = z.object({
   payload: z.record(z.string(), z.unknown()),
 });
 
-/** The payload of each outbox topic. */
+/** The payload of each outbox topic (every topic the outbox's CHECK allows has one). */
 export const JOB_PAYLOADS = {
   'tenant.provision': z.object({ tenantId: z.uuid() }),
   'tenant.deprovision': z.object({ tenantId: z.uuid() }),
   'identity.insi-auto': z.object({ patientId: z.uuid(), version: z.number().int().positive() }),
   [REPORT_DOCUMENTS_TOPIC]: z.object({ versionId: z.uuid() }),
   [DELIVERY_TOPIC]: z.object({ deliveryId: z.uuid() }),
-};
+} satisfies Record<OutboxTopic, z.ZodType>;
 type Topic = keyof typeof JOB_PAYLOADS;
 type Payload<T extends Topic> = z.output<(typeof JOB_PAYLOADS)[T]>;
 /** The same, indexed so that a topic's schema keeps its payload's type. */

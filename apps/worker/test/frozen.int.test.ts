@@ -18,7 +18,7 @@ import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } fr
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultHandlers } from '../src/processor.ts';
-import { deploymentSenders } from '@rayon/delivery';
+import { DESCRIPTION_KIND, deploymentSenders, frozenDescriptionIn } from '@rayon/delivery';
 import { startWorkerTier } from '../src/worker.ts';
 import { PAT_TROIS_INS, setUpPractice, simulatorDeployments, waitFor } from './support/practice.ts';
 
@@ -140,4 +140,21 @@ describe('what is sent is frozen with the validated version', () => {
       await sending.stop();
     }
   }, 120_000);
+
+  it('a stored description of another shape fails at once naming the field, instead of being sent', async () => {
+    const t = await createTestTenant(db, { finess: FINESS, firstSite: 'Imagerie' });
+    const practice = await setUpPractice(h, db, t);
+    const patientId = await practice.patient({ qualified: true });
+    const { versionId } = await practice.validatedReport(await practice.acquiredExam(patientId));
+    // The description frozen at validation is right; a copy of its row with a number for the
+    // referrer's address (the stored rows themselves are immutable).
+    const rows = await db.withTenant(t, (tx) => listReportDocumentContents(tx, versionId));
+    const row = rows.find((d) => d.kind === DESCRIPTION_KIND)!;
+    const stored = JSON.parse(row.content.toString('utf8')) as { description: unknown };
+    const content = Buffer.from(JSON.stringify({ ...stored, routing: { referrerMailbox: 42 } }));
+    expect(frozenDescriptionIn([row])?.description.document.id).toBe(versionId.toUpperCase());
+    expect(() => frozenDescriptionIn([{ ...row, content }])).toThrow(
+      /^frozen report description is malformed: routing\.referrerMailbox: [^;]*$/,
+    );
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Database, enqueueOutbox } from '@rayon/db';
+import { Database, enqueueOutbox, type OutboxTopic } from '@rayon/db';
 import { createScratchDatabase } from '@rayon/db/testing';
 import type { Job } from 'bullmq';
 import pino from 'pino';
@@ -25,7 +25,7 @@ afterAll(async () => {
   await db.close();
 });
 
-async function writeRows(n: number, topic: string): Promise<number[]> {
+async function writeRows(n: number, topic: OutboxTopic): Promise<number[]> {
   return db.platform(async (tx) => {
     const ids: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -36,7 +36,7 @@ async function writeRows(n: number, topic: string): Promise<number[]> {
 }
 
 /** Runs the worker tier with a handler that counts deliveries per outbox row, until `ids` are all seen. */
-async function deliverAll(prefix: string, topic: string, ids: number[]) {
+async function deliverAll(prefix: string, topic: OutboxTopic, ids: number[]) {
   const seen = new Map<number, number>();
   let done!: () => void;
   const all = new Promise<void>((r) => (done = r));
@@ -63,23 +63,25 @@ async function deliverAll(prefix: string, topic: string, ids: number[]) {
   return seen;
 }
 
+// Each test on its own topic (the outbox's own topics: a CHECK refuses any other); no job here
+// reaches the worker's real handlers, the tier runs with the test's handler only.
 describe('transactional outbox', () => {
   it('a row rolled back with its transaction is never delivered', async () => {
     await expect(
       db.platform(async (tx) => {
-        await enqueueOutbox(tx, { topic: 'test.rollback', payload: {} });
+        await enqueueOutbox(tx, { topic: 'tenant.provision', payload: {} });
         throw new Error('the change fails');
       }),
     ).rejects.toThrow('the change fails');
     const [{ n }] = await sql<
       [{ n: number }]
-    >`select count(*)::int as n from platform.outbox where topic = 'test.rollback'`;
+    >`select count(*)::int as n from platform.outbox where topic = 'tenant.provision'`;
     expect(n).toBe(0);
   });
 
   it('rows committed while no relay runs are delivered exactly once when it starts, with their ids', async () => {
-    const ids = await writeRows(300, 'test.idle');
-    const seen = await deliverAll(`{t-${Date.now()}-a}`, 'test.idle', ids);
+    const ids = await writeRows(300, 'report.documents');
+    const seen = await deliverAll(`{t-${Date.now()}-a}`, 'report.documents', ids);
     expect(ids.filter((id) => seen.get(id) !== 1)).toEqual([]);
     const [{ n }] = await sql<
       [{ n: number }]
@@ -89,7 +91,7 @@ describe('transactional outbox', () => {
 
   it('a relay killed between enqueue and commit: after restart every row is delivered exactly once', async () => {
     const prefix = `{t-${Date.now()}-b}`;
-    const ids = await writeRows(250, 'test.crash');
+    const ids = await writeRows(250, 'delivery.send');
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', 'apps/worker/test/fixtures/crashing-relay.ts'],
@@ -111,10 +113,10 @@ describe('transactional outbox', () => {
     const queue = createJobsQueue(connection(), prefix);
     expect((await queue.getJobCounts('waiting')).waiting).toBe(200);
     const [{ pending }] = await sql<[{ pending: number }]>`
-      select count(*)::int as pending from platform.outbox where topic = 'test.crash' and enqueued_at is null`;
+      select count(*)::int as pending from platform.outbox where topic = 'delivery.send' and enqueued_at is null`;
     expect(pending).toBe(250);
 
-    const seen = await deliverAll(prefix, 'test.crash', ids);
+    const seen = await deliverAll(prefix, 'delivery.send', ids);
     expect(ids.filter((id) => seen.get(id) !== 1)).toEqual([]);
     expect(seen.size).toBe(250);
     const counts = await queue.getJobCounts('completed', 'waiting', 'active', 'failed');

@@ -106,6 +106,43 @@ describe('status columns of a practice', () => {
   });
 });
 
+describe('closed vocabularies of a practice (migration 0014)', () => {
+  it('an unknown certificate purpose, notification kind, or identity history actor, source or action is refused', async () => {
+    const { patientId } = await anOrder();
+    const inTenant = (q: ReturnType<typeof sql>) => db.withTenant(t, (tx) => tx.execute(q));
+    const certificate = (purpose: string) =>
+      sql`insert into certificates (purpose, subject_cn, subject, issuer, serial_number, fingerprint_sha256,
+          not_before, not_after, cert_pem, chain_pem, sealed_key)
+        values (${purpose}, 'CN', '{}'::jsonb, '{}'::jsonb, '01', 'AA', now(), now() + interval '1 year', 'pem',
+          '{}'::text[], 'sealed')`;
+    expect(await pgError(inTenant(certificate('insi')))).toEqual(refused('certificates_purpose_check'));
+    expect(
+      await pgError(
+        inTenant(sql`insert into notifications (user_id, kind, target, message)
+          values ('u1', 'report.late', 'r1', 'Compte rendu en attente')`),
+      ),
+    ).toEqual(refused('notifications_kind_check'));
+    const event = (actorType: string, source: string, action: string) =>
+      sql`insert into identity_events (patient_id, actor_type, source, action, changes)
+        values (${patientId}, ${actorType}, ${source}, ${action}, '[]'::jsonb)`;
+    expect(await pgError(inTenant(event('robot', 'desk', 'created')))).toEqual(
+      refused('identity_events_actor_type_check'),
+    );
+    expect(await pgError(inTenant(event('user', 'fax', 'created')))).toEqual(
+      refused('identity_events_source_check'),
+    );
+    expect(await pgError(inTenant(event('user', 'desk', 'insi-called')))).toEqual(
+      refused('identity_events_action_check'),
+    );
+
+    // The values of the lists go in.
+    await inTenant(certificate('mssante'));
+    await inTenant(sql`insert into notifications (user_id, kind, target, message)
+      values ('u1', 'report.provisional', 'r1', 'Compte rendu en attente')`);
+    await inTenant(event('system', 'dmp', 'dmp-identity-difference'));
+  });
+});
+
 describe('status columns of the platform', () => {
   it('an unknown tenant status, session method or role is refused by the database', async () => {
     const id = t.id;
@@ -131,6 +168,22 @@ describe('status columns of the platform', () => {
     ).toEqual(refused('memberships_roles_check'));
     await inPlatform(sql`insert into platform.memberships (user_id, tenant_id, roles)
       values (${user!.id}, ${id}, array['radiologist', 'practice_admin'])`);
+  });
+
+  it('an outbox row of an unknown topic is refused (migration 0008); a known topic goes in, rolled back', async () => {
+    const row = (topic: string) =>
+      sql`insert into platform.outbox (topic, payload) values (${topic}, '{}'::jsonb)`;
+    expect(await pgError(db.platform((tx) => tx.execute(row('report.render'))))).toEqual(
+      refused('outbox_topic_check'),
+    );
+    // Never committed: the relays of other test files must not see it.
+    const done = new Error('rolled back');
+    await expect(
+      db.platform(async (tx) => {
+        await tx.execute(row('report.documents'));
+        throw done;
+      }),
+    ).rejects.toBe(done);
   });
 });
 
@@ -185,5 +238,54 @@ describe('migrating to the constrained columns', () => {
       tx.execute<{ status: string }>(sql`select status from orders`),
     );
     expect(orders.map((o) => o.status)).toEqual(['on_hold']);
+  });
+});
+
+describe('migrating to the closed vocabularies (0014: added NOT VALID, then validated)', () => {
+  const migrations = readMigrations(tenantMigrationsDir);
+  const at = migrations.findIndex((m) => m.tag === '0014_closed-vocabulary-checks');
+
+  it('a practice whose history holds an unknown action is refused, untouched; a valid one migrates', async () => {
+    expect(at).toBeGreaterThan(0);
+    const before = async (action: string) => {
+      const slug = uniqueSlug('voc');
+      const row = await db.platform((tx) =>
+        insertTenant(tx, {
+          slug,
+          schemaName: tenantSchemaName(slug),
+          name: slug,
+          finess: null,
+          siret: null,
+          provisioning: { step: 'queued', percent: 0 },
+        }),
+      );
+      const ref = toTenantRef(row!);
+      await migrateTenant(db, ref, { provisioning: true, migrations: migrations.slice(0, at) });
+      await db.withTenant(ref, async (tx) => {
+        await tx.execute(sql`insert into patients (id, birth_family_name, first_birth_forename, birth_forenames,
+            birth_date, sex, status, search_family, search_given)
+          values ('00000000-0000-4000-8000-000000000001', 'A', 'B', 'B', '1990-01-01', 'M', 'provisoire', 'A', 'B')`);
+        await tx.execute(sql`insert into identity_events (patient_id, actor_type, source, action, changes)
+          values ('00000000-0000-4000-8000-000000000001', 'user', 'desk', ${action}, '[]'::jsonb)`);
+      });
+      return ref;
+    };
+
+    const valid = await before('traits-changed');
+    expect(await migrateTenant(db, valid, { provisioning: true })).toEqual(
+      migrations.slice(at).map((m) => m.tag),
+    );
+    const invalid = await before('insi-called');
+    expect(await pgError(migrateTenant(db, invalid, { provisioning: true }))).toEqual(
+      refused('identity_events_action_check'),
+    );
+    // Nothing of 0014 stayed: not even the constraints added NOT VALID before the one that failed.
+    const constraints = await db.withTenant(invalid, (tx) =>
+      tx.execute<{ n: number }>(
+        sql`select count(*)::int as n from pg_constraint where conname like 'identity_events_%_check'
+          and connamespace = current_schema()::regnamespace`,
+      ),
+    );
+    expect(constraints[0]?.n).toBe(0);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseStored, type ReportDocumentRow } from '@rayon/db';
-import { buildReportCda, parseReportDocument, type ReportDocument } from '@rayon/documents';
+import { buildReportCda, reportDocumentInput, type ReportDocument } from '@rayon/documents';
 import { z } from 'zod';
 
 /** The kind of the stored snapshot among a version's documents (application/json). */
@@ -23,8 +23,9 @@ export interface FrozenDescription {
   routing: DescriptionRouting;
 }
 
+/** The stored snapshot, read back through this schema (`parseStored`), never cast. */
 const storedShape = z.object({
-  description: z.unknown(),
+  description: reportDocumentInput,
   routing: z.object({ referrerMailbox: z.string().nullable() }),
 });
 
@@ -44,12 +45,8 @@ export function frozenDescriptionDocument(versionId: string, frozen: FrozenDescr
 export function frozenDescriptionIn(documents: ReportDocumentRow[]): FrozenDescription | undefined {
   const row = documents.find((d) => d.kind === DESCRIPTION_KIND);
   if (!row) return undefined;
-  const stored = parseStored(
-    storedShape,
-    JSON.parse(row.content.toString('utf8')) as unknown,
-    'the frozen description of the version',
-  );
-  return { description: parseReportDocument(stored.description), routing: stored.routing };
+  const stored: unknown = JSON.parse(row.content.toString('utf8'));
+  return parseStored(storedShape, stored, 'frozen report description');
 }
 
 /**

@@ -16,9 +16,9 @@ import {
 import type { OutboundPolicy } from '@rayon/connectors/outbound';
 import { DeliveryError, sendToPfi } from '@rayon/connectors/pfi';
 import { findActiveCertificate, recordAudit, type Database, type TenantTx } from '@rayon/db';
-import { formatParisDate, isAppError, type Destination } from '@rayon/domain';
+import { formatParisDate, isAppError, type CertificatePurpose, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
-import { usableCertificate, type CertificatePurpose } from '@rayon/onboarding';
+import { usableCertificate } from '@rayon/onboarding';
 import type { DeliveryContext, DeliverySender } from './deliveries.ts';
 import { dmpSend } from './dmp.ts';
 import type { MailboxReader } from './receipts.ts';

@@ -22,6 +22,7 @@ import {
   createIdentity,
   type CreateIdentityInput,
   type IdentityChange,
+  type IdentityEventAction,
   type IdentitySource,
   type IdentityUpdate,
   type LocalIdentifier,
@@ -40,7 +41,7 @@ export interface IdentityContext {
 async function recordChange(
   tx: TenantTx,
   patientId: string,
-  action: string,
+  action: IdentityEventAction,
   changes: IdentityChange[],
   ctx: IdentityContext,
 ): Promise<void> {
@@ -134,7 +135,7 @@ export async function changeIdentity<T extends IdentityUpdate>(
   tx: TenantTx,
   patientId: string,
   expectedVersion: number | undefined,
-  action: string,
+  action: IdentityEventAction,
   rule: (identity: PatientIdentity, row: PatientRow) => T,
   ctx: IdentityContext,
 ): Promise<{ row: PatientRow; result: T }> {

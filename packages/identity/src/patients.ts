@@ -26,6 +26,7 @@ import {
   type ComplementaryTraits,
   type IdentityAttributes,
   type IdentityDocumentType,
+  type IdentityEventAction,
   type LocalIdentifier,
   type StrictTraitsInput,
 } from '@rayon/domain';
@@ -93,7 +94,7 @@ export function createPatients({ db, insi, secretsKey }: PatientsDeps) {
     ctx: UseCaseContext,
     id: string,
     version: number | undefined,
-    action: string,
+    action: IdentityEventAction,
     rule: Parameters<typeof changeIdentity>[4],
   ) {
     return db.withTenant(ctx.tenant, async (tx) => {

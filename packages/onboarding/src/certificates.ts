@@ -19,7 +19,7 @@ import {
   type TenantTx,
   type UseCaseContext,
 } from '@rayon/db';
-import { AppError, reasonOf } from '@rayon/domain';
+import { AppError, reasonOf, type CertificatePurpose } from '@rayon/domain';
 import type { OnboardingDeps } from './deps.ts';
 
 /**
@@ -27,21 +27,16 @@ import type { OnboardingDeps } from './deps.ts';
  * service requires (INSi only; the DMP and MSSanté take the structure's authentication
  * certificate, whatever its CN).
  */
-export const CERTIFICATE_PURPOSES = {
+const PURPOSE_RULES = {
   'insi-auto': { name: 'INSI-AUTO', cn: 'INSI-AUTO' },
   'insi-manu': { name: 'INSI-MANU', cn: 'INSI-MANU' },
   dmp: { name: 'DMP', cn: undefined },
   mssante: { name: 'MSSanté', cn: undefined },
-} as const satisfies Record<string, { name: string; cn: InsiCertificateCn | undefined }>;
-export type CertificatePurpose = keyof typeof CERTIFICATE_PURPOSES;
-export const CERTIFICATE_PURPOSE_IDS = Object.keys(CERTIFICATE_PURPOSES) as [
-  CertificatePurpose,
-  ...CertificatePurpose[],
-];
+} as const satisfies Record<CertificatePurpose, { name: string; cn: InsiCertificateCn | undefined }>;
 
 /** The check options of a purpose: the CN INSi requires. */
 export const purposeCheck = (purpose: CertificatePurpose) => {
-  const cn = CERTIFICATE_PURPOSES[purpose].cn;
+  const cn = PURPOSE_RULES[purpose].cn;
   return cn ? { expectedCn: cn } : {};
 };
 
@@ -83,8 +78,8 @@ export async function usableCertificate(
   if (!row) {
     throw new AppError(
       'CONFLICT',
-      `no ${CERTIFICATE_PURPOSES[purpose].name} certificate is configured for this practice`,
-      { reason: 'certificates.certificate.missing', params: { name: CERTIFICATE_PURPOSES[purpose].name } },
+      `no ${PURPOSE_RULES[purpose].name} certificate is configured for this practice`,
+      { reason: 'certificates.certificate.missing', params: { name: PURPOSE_RULES[purpose].name } },
     );
   }
   let keyPem: string;

@@ -26,14 +26,7 @@ export type Onboarding = ReturnType<typeof createOnboarding>;
 export type { FirstAdminInvitations, OnboardingDeps, Tokens } from './deps.ts';
 export { createProvisioning } from './provisioning.ts';
 export type { ApiKeyPrincipal } from './api-keys.ts';
-export {
-  CERTIFICATE_PURPOSE_IDS,
-  CERTIFICATE_PURPOSES,
-  installCertificate,
-  purposeCheck,
-  usableCertificate,
-  type CertificatePurpose,
-} from './certificates.ts';
+export { installCertificate, purposeCheck, usableCertificate } from './certificates.ts';
 export type { Hl7Platform, Hl7RouteInput, Hl7RouteUpdate } from './hl7.ts';
 export type { SiteInput } from './sites.ts';
 export type { OnboardInput } from './tenants.ts';

@@ -205,7 +205,7 @@ async function applyGroup(
         if (exam.status === 'cancelled') continue;
         await setExamStatus(tx, exam.id, examDoneElsewhere(exam.status as ExamStatus));
       }
-      await updateOrder(tx, order.id, { status: 'completed', performed: { ...group.performed } });
+      await updateOrder(tx, order.id, { status: 'completed', performed: group.performed });
       await audit('order.performed', order.id);
       return;
     }

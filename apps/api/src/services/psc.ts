@@ -23,6 +23,7 @@ import {
   insertSignInEvent,
   linkPscSubject,
   listMemberships,
+  parseStored,
   recordAudit,
   takePscFlow,
   toTenantRef,
@@ -39,6 +40,7 @@ import {
   type PscProfessional,
   type PscRefusal,
 } from '@rayon/domain';
+import { z } from 'zod';
 import { randomToken, sha256 } from '../auth/secrets.ts';
 import type { SessionUser } from '../context.ts';
 import { currentContext, type Deps } from './deps.ts';
@@ -69,10 +71,23 @@ export type PscCompletion =
   | { status: 'linked'; returnTo: string | null }
   | { status: 'unlinked'; professional: { displayName: string; nationalId: string } };
 
-interface FlowSecrets extends PscChecks {
-  invitationToken?: string;
-  linkToken?: string;
-}
+/** What a flow in progress seals (`psc_flows.checks`): PSC's checks and the tokens it carries on. */
+const flowSecretsSchema = z.object({
+  state: z.string(),
+  nonce: z.string(),
+  codeVerifier: z.string(),
+  invitationToken: z.string().optional(),
+  linkToken: z.string().optional(),
+}) satisfies z.ZodType<PscChecks>;
+type FlowSecrets = z.output<typeof flowSecretsSchema>;
+
+/** The session's PSC tokens as sealed (`sessions.psc_tokens`). */
+const tokensSchema = z.object({
+  accessToken: z.string(),
+  refreshToken: z.string().nullable(),
+  idToken: z.string(),
+  expiresAt: z.number(),
+}) satisfies z.ZodType<PscTokens>;
 
 /** `psc.<reason>` errors, as the portal explains them. */
 function refusal(code: AppError['code'], reason: PscRefusal, message: string, field?: string): AppError {
@@ -104,8 +119,13 @@ export function createPscService(
 
   const seal = (value: unknown, context: string) =>
     sealSecret(JSON.stringify(value), deps.secretsKey, context);
-  const open = <T>(sealed: string, context: string) =>
-    JSON.parse(openSecret(sealed, deps.secretsKey, context).toString('utf8')) as T;
+  /** A sealed value, opened and parsed by its schema (an error names the malformed field). */
+  const open = <S extends z.ZodType>(schema: S, sealed: string, context: string): z.output<S> =>
+    parseStored(
+      schema,
+      JSON.parse(openSecret(sealed, deps.secretsKey, context).toString('utf8')),
+      `sealed ${context}`,
+    );
 
   async function journal(
     user: Pick<UserRow, 'id' | 'email'> | undefined,
@@ -261,7 +281,7 @@ export function createPscService(
       const row = await db.platform((tx) => takePscFlow(tx, sha256(input.flowToken)));
       if (!row)
         throw refusal('UNAUTHENTICATED', 'flow_expired', 'this sign-in has expired or was already used');
-      const secrets = open<FlowSecrets>(row.checks, FLOW_CONTEXT);
+      const secrets = open(flowSecretsSchema, row.checks, FLOW_CONTEXT);
       let done: PscSignIn;
       try {
         done = await psc.complete(input.query, secrets);
@@ -312,7 +332,7 @@ export function createPscService(
       if (!deps.psc) return null;
       const session = await db.platform((tx) => findSessionPsc(tx, sha256(sessionToken)));
       if (session?.authMethod !== 'psc' || !session.pscTokens) return null;
-      const tokens = open<PscTokens>(session.pscTokens, TOKENS_CONTEXT);
+      const tokens = open(tokensSchema, session.pscTokens, TOKENS_CONTEXT);
       if (tokens.refreshToken) await deps.psc.revoke(tokens.refreshToken);
       return deps.psc.endSessionUrl(tokens.idToken, randomToken(16));
     },
@@ -333,7 +353,7 @@ export function createPscService(
             'this session was not opened through Pro Santé Connect',
           );
         }
-        const tokens = open<PscTokens>(session.pscTokens, TOKENS_CONTEXT);
+        const tokens = open(tokensSchema, session.pscTokens, TOKENS_CONTEXT);
         if (tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS) return tokens.accessToken;
         let fresh: PscTokens;
         try {

@@ -161,7 +161,7 @@ function invitationView(i: InvitationRow, existingAccount: boolean, now: Date): 
     email: i.email,
     displayName: i.displayName,
     roles: i.roles.filter(isTenantRole),
-    profile: i.profile ? staffProfile(i.profile) : null,
+    profile: i.profile,
     createdAt: i.createdAt.toISOString(),
     expiresAt: i.expiresAt.toISOString(),
     expired: i.expiresAt.getTime() <= now.getTime(),
@@ -351,7 +351,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       }
       await addMembership(tx, inv.tenantId, id!, inv.roles);
       const existing = await findUserProfile(tx, id!);
-      const invited = withPscIdentity(inv.profile ? staffProfile(inv.profile) : null, professional);
+      const invited = withPscIdentity(inv.profile, professional);
       await upsertUserProfile(tx, {
         userId: id!,
         displayName: existing?.displayName ?? inv.displayName,

@@ -1,4 +1,4 @@
-import { CERTIFICATE_PURPOSE_IDS } from '@rayon/onboarding';
+import { CERTIFICATE_PURPOSES } from '@rayon/domain';
 import {
   apiKeyInput,
   createHl7RouteInput,
@@ -130,7 +130,7 @@ const certificatesRouter = router({
   upload: tenantProcedure(['practice_admin'])
     .input(
       z.strictObject({
-        purpose: z.enum(CERTIFICATE_PURPOSE_IDS),
+        purpose: z.enum(CERTIFICATE_PURPOSES),
         p12Base64: z.base64('a PKCS#12 file in base64').max(200_000, 'a PKCS#12 file is a few kilobytes'),
         passphrase: z.string().max(200),
       }),

@@ -1,3 +1,4 @@
+import type { CertificatePurpose } from '@rayon/domain';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { certificates } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
@@ -43,7 +44,7 @@ export async function listCertificates(tx: TenantTx): Promise<CertificateView[]>
 /** The active certificate for a purpose, with its sealed key, for the connectors only. */
 export async function findActiveCertificate(
   tx: TenantTx,
-  purpose: string,
+  purpose: CertificatePurpose,
 ): Promise<CertificateRow | undefined> {
   const [row] = await tx
     .select()

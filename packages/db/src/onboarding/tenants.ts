@@ -1,3 +1,4 @@
+import type { TenantStatus } from '@rayon/domain';
 import { asc, eq, sql } from 'drizzle-orm';
 import { tenants, type ProvisioningState } from '../schema/platform.ts';
 import type { ControlTx, TenantRef } from '../client.ts';
@@ -36,7 +37,7 @@ export async function findTenantById(tx: ControlTx, id: string): Promise<TenantR
 export async function updateTenantState(
   tx: ControlTx,
   id: string,
-  patch: { status?: string; provisioning?: ProvisioningState },
+  patch: { status?: TenantStatus; provisioning?: ProvisioningState },
 ): Promise<void> {
   await tx
     .update(tenants)

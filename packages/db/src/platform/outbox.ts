@@ -1,11 +1,13 @@
 import { and, asc, inArray, isNull, sql } from 'drizzle-orm';
-import { outbox } from '../schema/platform.ts';
+import { outbox, type OutboxTopic } from '../schema/platform.ts';
 import type { ControlTx } from '../client.ts';
+
+export type { OutboxTopic } from '../schema/platform.ts';
 
 export const OUTBOX_CHANNEL = 'rayon_outbox';
 
 export interface OutboxMessage {
-  topic: string;
+  topic: OutboxTopic;
   payload: Record<string, unknown>;
   tenantId?: string | null;
   requestId?: string | null;

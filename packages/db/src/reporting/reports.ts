@@ -1,3 +1,4 @@
+import type { NotificationKind } from '@rayon/domain';
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import {
   appointments,
@@ -295,7 +296,7 @@ export async function listProvisionalSince(tx: TenantTx, before: Date) {
 /** Opens a notification unless the same one is open already; true when new. */
 export async function openNotification(
   tx: TenantTx,
-  n: { userId: string; kind: string; target: string; message: string },
+  n: { userId: string; kind: NotificationKind; target: string; message: string },
 ): Promise<boolean> {
   const rows = await tx
     .insert(notifications)
@@ -305,7 +306,11 @@ export async function openNotification(
   return rows.length === 1;
 }
 
-export async function resolveNotifications(tx: TenantTx, kind: string, target: string): Promise<void> {
+export async function resolveNotifications(
+  tx: TenantTx,
+  kind: NotificationKind,
+  target: string,
+): Promise<void> {
   await tx
     .update(notifications)
     .set({ resolvedAt: sql`now()` })

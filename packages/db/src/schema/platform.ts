@@ -2,7 +2,14 @@
  * The control plane, in the `platform` schema: tenants, platform users, memberships, sessions,
  * invitations, API keys, audit events and the transactional outbox.
  */
-import { API_SCOPES, TENANT_ROLES, TENANT_STATUSES } from '@rayon/domain';
+import {
+  API_SCOPES,
+  CIVILITIES,
+  TENANT_ROLES,
+  TENANT_STATUSES,
+  type StaffProfile,
+  type TenantStatus,
+} from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -17,19 +24,25 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import { allOf, oneOf } from './checks.ts';
+import { storedJson } from './stored-json.ts';
 
 export const platform = pgSchema('platform');
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
-export interface ProvisioningState {
-  step: string;
-  percent: number;
-  error?: string;
+/** Where a practice's provisioning stands (the step the migrations reached, or why it failed). */
+const provisioningStateSchema = z.object({
+  step: z.string(),
+  percent: z.number(),
+  error: z.string().optional(),
   /** The first site, kept until the tenant schema exists and the site is written into it. */
-  firstSite?: { name: string; finess: string | null; city: string | null };
-}
+  firstSite: z
+    .object({ name: z.string(), finess: z.string().nullable(), city: z.string().nullable() })
+    .optional(),
+});
+export type ProvisioningState = z.output<typeof provisioningStateSchema>;
 
 export const tenants = platform.table(
   'tenants',
@@ -40,7 +53,7 @@ export const tenants = platform.table(
     name: text('name').notNull(),
     finess: text('finess'),
     siret: text('siret'),
-    status: text('status').notNull().default('provisioning'),
+    status: text('status').$type<TenantStatus>().notNull().default('provisioning'),
     /** Sign-in policy: minutes of inactivity after which a session ends (portal and tRPC). */
     idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(30),
     /** Every member must use a second factor (TOTP); administrators always must. */
@@ -50,8 +63,7 @@ export const tenants = platform.table(
      * number signs in through Pro Santé Connect only (members without one keep their password).
      */
     pscRequired: boolean('psc_required').notNull().default(false),
-    provisioning: jsonb('provisioning')
-      .$type<ProvisioningState>()
+    provisioning: storedJson('provisioning', provisioningStateSchema, 'tenant provisioning')
       .notNull()
       .default({ step: 'queued', percent: 0 }),
     createdAt: createdAt(),
@@ -247,6 +259,15 @@ export const signInEvents = platform.table(
   (t) => [index().on(t.userId, t.at), oneOf('sign_in_events_outcome_check', t.outcome, SIGN_IN_OUTCOMES)],
 );
 
+/** The radiologist's profile an invitation carries: the domain's staff profile, as checked on entry. */
+const invitedProfileSchema = z.object({
+  civility: z.enum(CIVILITIES).nullable(),
+  familyName: z.string().nullable(),
+  givenName: z.string().nullable(),
+  rpps: z.string().nullable(),
+  signsReports: z.boolean(),
+}) satisfies z.ZodType<StaffProfile>;
+
 export const invitations = platform.table(
   'invitations',
   {
@@ -259,7 +280,7 @@ export const invitations = platform.table(
     displayName: text('display_name').notNull(),
     roles: text('roles').array().notNull(),
     /** The radiologist's profile as the administrator entered it, written on acceptance. */
-    profile: jsonb('profile').$type<InvitedProfile>(),
+    profile: storedJson('profile', invitedProfileSchema, 'invitation profile'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     /** The account that accepted (an existing account accepts signed in, never by a new password). */
@@ -274,14 +295,6 @@ export const invitations = platform.table(
   },
   (t) => [index().on(t.tenantId), allOf('invitations_roles_check', t.roles, TENANT_ROLES)],
 );
-
-export interface InvitedProfile {
-  civility?: string | null;
-  familyName?: string | null;
-  givenName?: string | null;
-  rpps?: string | null;
-  signsReports?: boolean;
-}
 
 export const apiKeys = platform.table(
   'api_keys',
@@ -319,6 +332,7 @@ export const auditEvents = platform.table(
     action: text('action').notNull(),
     target: text('target'),
     requestId: text('request_id'),
+    /** Open by design: each action records its own details (ids, never patient data), read by people. */
     details: jsonb('details').$type<Record<string, unknown>>(),
     /**
      * Hash chain per practice (null tenant: the platform's own chain), set by the table's trigger:
@@ -339,6 +353,16 @@ export const auditEvents = platform.table(
   ],
 );
 
+/** The outbox's topics (and job names); each one's payload is parsed by the worker (`payloads.ts`). */
+export const OUTBOX_TOPICS = [
+  'tenant.provision',
+  'tenant.deprovision',
+  'identity.insi-auto',
+  'report.documents',
+  'delivery.send',
+] as const;
+export type OutboxTopic = (typeof OUTBOX_TOPICS)[number];
+
 /**
  * Transactional outbox: written in the same transaction as the change it announces; the
  * worker's relay moves committed rows to BullMQ with the row id as the job id.
@@ -348,7 +372,8 @@ export const outbox = platform.table(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     tenantId: uuid('tenant_id'),
-    topic: text('topic').notNull(),
+    topic: text('topic').$type<OutboxTopic>().notNull(),
+    /** Open here by design: each topic's payload is parsed where the worker reads it (`payloads.ts`). */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     requestId: text('request_id'),
     createdAt: createdAt(),
@@ -358,6 +383,7 @@ export const outbox = platform.table(
     index('outbox_pending_idx')
       .on(t.id)
       .where(sql`${t.enqueuedAt} is null`),
+    oneOf('outbox_topic_check', t.topic, OUTBOX_TOPICS),
   ],
 );
 

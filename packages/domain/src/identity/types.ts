@@ -102,7 +102,30 @@ export const HIGH_TRUST_DOCUMENT_TYPES = ['carte_identite', 'passeport', 'titre_
 export const MINOR_ONLY_DOCUMENT_TYPES = ['livret_famille', 'acte_naissance'] as const;
 
 /** Where an identity change came from (kept in the identity history). */
-export type IdentitySource = 'desk' | 'api' | 'hl7' | 'insi' | 'merge';
+export const IDENTITY_SOURCES = ['desk', 'api', 'hl7', 'insi', 'merge'] as const;
+export type IdentitySource = (typeof IDENTITY_SOURCES)[number];
+
+/**
+ * The sources a line of the identity history may name: those of an identity change, and the DMP
+ * (a difference of INS it reported, traced without changing the identity).
+ */
+export const IDENTITY_EVENT_SOURCES = [...IDENTITY_SOURCES, 'dmp'] as const;
+
+/** What a line of the identity history records (`identity_events.action`). */
+export const IDENTITY_EVENT_ACTIONS = [
+  'created',
+  'updated',
+  'identifiers-added',
+  'traits-changed',
+  'complementary-changed',
+  'document-checked',
+  'attributes-changed',
+  'merged',
+  'absorbed',
+  'insi-answer',
+  'dmp-identity-difference',
+] as const;
+export type IdentityEventAction = (typeof IDENTITY_EVENT_ACTIONS)[number];
 
 /** A local patient identifier (IPP) with the authority that assigned it (e.g. HL7 PID-3 CX.4). */
 export interface LocalIdentifier {

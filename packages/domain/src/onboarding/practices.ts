@@ -29,3 +29,10 @@ export const TENANT_STATUS_LABELS: Record<TenantStatus, string> = {
   deprovisioning: 'En cours de suppression',
   deprovisioned: 'Supprimé',
 };
+
+/**
+ * What a practice's organisation certificate is for: the INSi calls (unattended and at the desk),
+ * the DMP, MSSanté. One active certificate per purpose.
+ */
+export const CERTIFICATE_PURPOSES = ['insi-auto', 'insi-manu', 'dmp', 'mssante'] as const;
+export type CertificatePurpose = (typeof CERTIFICATE_PURPOSES)[number];

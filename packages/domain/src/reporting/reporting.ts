@@ -27,6 +27,9 @@ export const PROVISIONAL_REMINDER_MS = 48 * 3600 * 1000;
 export const RGPD_NOTICE_SETTING = 'reports.rgpdNotice';
 /** The notification kind of that reminder. */
 export const PROVISIONAL_REMINDER_KIND = 'report.provisional';
+/** The kinds of notification a user may receive (`notifications.kind`). */
+export const NOTIFICATION_KINDS = [PROVISIONAL_REMINDER_KIND] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 /** An edit lock not renewed for this long is free for someone else. */
 export const EDIT_LOCK_MS = 10 * 60 * 1000;
 

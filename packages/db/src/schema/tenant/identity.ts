@@ -1,5 +1,14 @@
 /** Patients and their identity (RNIV, INS): identifiers, the history of every change, identity documents. */
-import { DMP_STATUSES, IDENTITY_DOCUMENT_TYPES, IDENTITY_STATUSES, SEXES } from '@rayon/domain';
+import {
+  DMP_STATUSES,
+  IDENTITY_DOCUMENT_TYPES,
+  IDENTITY_EVENT_ACTIONS,
+  IDENTITY_EVENT_SOURCES,
+  IDENTITY_STATUSES,
+  SEXES,
+  type IdentityChange,
+  type IdentityEventAction,
+} from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -7,14 +16,16 @@ import {
   date,
   index,
   integer,
-  jsonb,
   pgTable,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { z } from 'zod';
 import { oneOf } from '../checks.ts';
+import { ACTOR_TYPES, type ActorType } from '../platform.ts';
+import { storedJson } from '../stored-json.ts';
 
 /**
  * Patients and their identity (RNIV): strict traits, complementary traits, status, attributes,
@@ -88,6 +99,12 @@ export const patientIdentifiers = pgTable(
   ],
 );
 
+/** The changed fields of one line of the identity history: the domain's IdentityChange. */
+const changeValue = z.union([z.string(), z.boolean(), z.null()]);
+const identityChangesSchema = z.array(
+  z.object({ field: z.string(), from: changeValue, to: changeValue }),
+) satisfies z.ZodType<IdentityChange[]>;
+
 /** Full history of every identity change: who, when, from what source, what changed. */
 export const identityEvents = pgTable(
   'identity_events',
@@ -97,15 +114,20 @@ export const identityEvents = pgTable(
       .notNull()
       .references(() => patients.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    actorType: text('actor_type').notNull(),
+    actorType: text('actor_type').$type<ActorType>().notNull(),
     actorId: text('actor_id'),
-    source: text('source').notNull(),
-    action: text('action').notNull(),
-    changes: jsonb('changes').$type<{ field: string; from: unknown; to: unknown }[]>().notNull(),
+    source: text('source').$type<(typeof IDENTITY_EVENT_SOURCES)[number]>().notNull(),
+    action: text('action').$type<IdentityEventAction>().notNull(),
+    changes: storedJson('changes', identityChangesSchema, 'identity history changes').notNull(),
     hl7MessageId: uuid('hl7_message_id'),
     note: text('note'),
   },
-  (t) => [index().on(t.patientId, t.at)],
+  (t) => [
+    index().on(t.patientId, t.at),
+    oneOf('identity_events_actor_type_check', t.actorType, ACTOR_TYPES),
+    oneOf('identity_events_source_check', t.source, IDENTITY_EVENT_SOURCES),
+    oneOf('identity_events_action_check', t.action, IDENTITY_EVENT_ACTIONS),
+  ],
 );
 
 /** Copies of identity documents seen at the desk (optional per tenant): encrypted, access audited. */

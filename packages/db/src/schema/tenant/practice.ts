@@ -1,7 +1,9 @@
 /** The practice itself: its sites, its staff's profiles, its settings and its organisation certificates. */
+import { CERTIFICATE_PURPOSES, type CertificatePurpose } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
+import { oneOf } from '../checks.ts';
 import { storedJson } from '../stored-json.ts';
 
 /** A certificate's subject or issuer: attribute short names (CN, O, OU…) to values. */
@@ -55,7 +57,7 @@ export const certificates = pgTable(
   'certificates',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    purpose: text('purpose').notNull(),
+    purpose: text('purpose').$type<CertificatePurpose>().notNull(),
     subjectCn: text('subject_cn').notNull(),
     subject: storedJson('subject', distinguishedName, 'certificate subject').notNull(),
     issuer: storedJson('issuer', distinguishedName, 'certificate issuer').notNull(),
@@ -74,5 +76,6 @@ export const certificates = pgTable(
     uniqueIndex('certificates_active_purpose_idx')
       .on(t.purpose)
       .where(sql`${t.revokedAt} is null`),
+    oneOf('certificates_purpose_check', t.purpose, CERTIFICATE_PURPOSES),
   ],
 );

@@ -2,7 +2,7 @@
  * Comptes rendus: reports, the exams they cover, their versions and documents, templates, and the
  * notifications they raise.
  */
-import { REPORT_STATUSES } from '@rayon/domain';
+import { NOTIFICATION_KINDS, REPORT_STATUSES, type NotificationKind } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -138,7 +138,7 @@ export const notifications = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     userId: text('user_id').notNull(),
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<NotificationKind>().notNull(),
     target: text('target').notNull(),
     message: text('message').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -148,5 +148,6 @@ export const notifications = pgTable(
     uniqueIndex('notifications_open_idx')
       .on(t.userId, t.kind, t.target)
       .where(sql`${t.resolvedAt} is null`),
+    oneOf('notifications_kind_check', t.kind, NOTIFICATION_KINDS),
   ],
 );

@@ -11,17 +11,7 @@ import {
   PERFORMED_STEP_STATUSES,
 } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
-import {
-  boolean,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { storedJson } from '../stored-json.ts';
 import { oneOf } from '../checks.ts';
@@ -36,6 +26,20 @@ export const rooms = pgTable('rooms', {
     .references(() => sites.id),
   name: text('name').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * What the placer reported once the exam was done at its site (teleradiology OMI^O23 flux 4,
+ * control SR): the complement `@rayon/hl7` reads from the message, stored as read.
+ */
+const performedComplementSchema = z.object({
+  /** TQ1-7, ISO 8601. */
+  at: z.string().nullable(),
+  retentionDays: z.number().int().nullable(),
+  accessionNumber: z.object({ value: z.string(), authority: z.string() }).nullable(),
+  studyInstanceUid: z.string().nullable(),
+  procedure: z.object({ code: z.string(), label: z.string(), system: z.string() }).nullable(),
+  viewerUrl: z.string().nullable(),
 });
 
 /** Weekly opening hours: ISO weekday (1 = Monday) → intervals "HH:MM"-"HH:MM" in Europe/Paris. */
@@ -143,7 +147,7 @@ export const orders = pgTable(
     status: text('status').notNull(),
     source: text('source').notNull(),
     /** What the placer told after the exam was done elsewhere (teleradiology OMI^O23 flux 4). */
-    performed: jsonb('performed').$type<Record<string, unknown>>(),
+    performed: storedJson('performed', performedComplementSchema, 'order performed complement'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
