@@ -56,10 +56,10 @@ const app = createApp({
   hl7Platform: {
     portRange: env.RAYON_HL7_PORT_RANGE,
     servicePorts: [
-      { port: env.RAYON_HL7_PORT, name: 'shared HL7 port' },
-      { port: env.RAYON_HL7_TLS_PORT, name: 'shared HL7 TLS port' },
-      { port: env.RAYON_API_PORT, name: 'API port' },
-      { port: env.RAYON_DICOM_PORT, name: 'DICOM port' },
+      { port: env.RAYON_HL7_PORT, service: 'hl7' as const },
+      { port: env.RAYON_HL7_TLS_PORT, service: 'hl7-tls' as const },
+      { port: env.RAYON_API_PORT, service: 'api' as const },
+      { port: env.RAYON_DICOM_PORT, service: 'dicom' as const },
     ].filter((s) => s.port > 0),
     maxMessageBytes: env.RAYON_HL7_MAX_MESSAGE_BYTES,
   },

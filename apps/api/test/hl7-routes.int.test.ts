@@ -32,9 +32,9 @@ beforeAll(async () => {
     hl7Platform: {
       portRange: range,
       servicePorts: [
-        { port: SHARED, name: 'shared HL7 port' },
-        { port: TLS, name: 'shared HL7 TLS port' },
-        { port: range.from + 5, name: 'DICOM port' },
+        { port: SHARED, service: 'hl7' },
+        { port: TLS, service: 'hl7-tls' },
+        { port: range.from + 5, service: 'dicom' },
       ],
       maxMessageBytes: 4 * 1024 * 1024,
     },

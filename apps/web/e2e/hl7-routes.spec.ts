@@ -109,7 +109,7 @@ test('the platform administrator assigns a dedicated port from the range, and wi
   await section.getByLabel('Port dédié').fill(String(E2E_PORT_BASE + 40));
   await section.getByRole('button', { name: 'Attribuer le port' }).click();
   await expect(page.getByTestId('error-port')).toHaveText(
-    `Port hors de la plage des ports dédiés (${E2E_PORT_BASE + 20} à ${E2E_PORT_BASE + 39}).`,
+    `Le port ${E2E_PORT_BASE + 40} est hors de la plage des ports dédiés (${E2E_PORT_BASE + 20} à ${E2E_PORT_BASE + 39}).`,
   );
 
   const assigned = E2E_PORT_BASE + 20;

@@ -447,7 +447,15 @@ export async function attemptDelivery(
       detail: string | null,
       fields: Parameters<typeof updateDelivery>[2],
     ) => {
-      await insertDeliveryAttempt(tx, { deliveryId, outcome: attempt, detail, durationMs });
+      // Dated when the call started: a receipt of the send (DSN), recorded meanwhile by the
+      // mailbox reading, comes after it in the send's history.
+      await insertDeliveryAttempt(tx, {
+        deliveryId,
+        outcome: attempt,
+        detail,
+        durationMs,
+        at: new Date(started),
+      });
       await updateDelivery(tx, deliveryId, {
         attempts: d.attempts + 1,
         lastAttemptAt: at,

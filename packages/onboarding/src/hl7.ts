@@ -15,7 +15,14 @@ import {
   type PlatformContext,
   type UseCaseContext,
 } from '@rayon/db';
-import { AppError, badInput, conflict, normaliseFingerprintList, parseCidrList } from '@rayon/domain';
+import {
+  AppError,
+  badInput,
+  conflict,
+  normaliseFingerprintList,
+  parseCidrList,
+  type ReasonParams,
+} from '@rayon/domain';
 import type { OnboardingDeps } from './deps.ts';
 
 /**
@@ -26,17 +33,26 @@ import type { OnboardingDeps } from './deps.ts';
 export interface Hl7Platform {
   portRange: { from: number; to: number };
   /** The gateway's shared ports (plain MLLP, MLLP over TLS) and the other service ports. */
-  servicePorts: { port: number; name: string }[];
+  servicePorts: { port: number; service: PlatformService }[];
   maxMessageBytes: number;
 }
+
+/** The platform's own services, whose ports are never a practice's. */
+type PlatformService = ReasonParams['onboarding.hl7_port.service']['service'];
+const SERVICE_NAMES: Record<PlatformService, string> = {
+  hl7: 'shared HL7 port',
+  'hl7-tls': 'shared HL7 TLS port',
+  api: 'API port',
+  dicom: 'DICOM port',
+};
 
 /** The defaults of apps/api/src/env.ts (quick start on base 4300). */
 export const DEFAULT_HL7_PLATFORM: Hl7Platform = {
   portRange: { from: 4320, to: 4339 },
   servicePorts: [
-    { port: 4310, name: 'shared HL7 port' },
-    { port: 4301, name: 'API port' },
-    { port: 11112, name: 'DICOM port' },
+    { port: 4310, service: 'hl7' },
+    { port: 4301, service: 'api' },
+    { port: 11112, service: 'dicom' },
   ],
   maxMessageBytes: 10 * 1024 * 1024,
 };
@@ -116,19 +132,30 @@ export function hl7UseCases({ db, hl7Platform, replayInboundMessage }: Onboardin
   /** A port the platform administrator may give `tenantId`: in the range, free, no service's. */
   async function checkDedicatedPort(tx: ControlTx, tenantId: string, port: number) {
     const service = policy.servicePorts.find((s) => s.port === port);
-    if (service) throw badInput('port', `port ${port} is the platform's ${service.name}`);
+    if (service) {
+      throw badInput('port', `port ${port} is the platform's ${SERVICE_NAMES[service.service]}`, {
+        reason: 'onboarding.hl7_port.service',
+        params: { port, service: service.service },
+      });
+    }
     const { from, to } = policy.portRange;
     if (port < from || port > to) {
-      throw badInput('port', `port ${port} is outside the range of dedicated HL7 ports (${from}-${to})`);
+      throw badInput('port', `port ${port} is outside the range of dedicated HL7 ports (${from}-${to})`, {
+        reason: 'onboarding.hl7_port.out_of_range',
+        params: { port, from, to },
+      });
     }
     const holder = await findHl7RouteByPort(tx, port);
     if (holder) {
-      throw conflict(
-        holder.tenantId === tenantId
-          ? `port ${port} is already assigned to this practice`
-          : `port ${port} is assigned to another practice`,
-        'port',
-      );
+      throw holder.tenantId === tenantId
+        ? conflict(`port ${port} is already assigned to this practice`, 'port', {
+            reason: 'onboarding.hl7_port.taken_here',
+            params: { port },
+          })
+        : conflict(`port ${port} is assigned to another practice`, 'port', {
+            reason: 'onboarding.hl7_port.taken_elsewhere',
+            params: { port },
+          });
     }
   }
 

@@ -1,9 +1,10 @@
-import { API_SCOPES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
+import { API_SCOPES, CERTIFICATE_PURPOSES, isValidFiness, isValidSiret, SLUG_PATTERN } from '@rayon/domain';
 import { z } from 'zod';
 import { linesOf } from './lines.ts';
 
 /**
- * Input schemas of the onboarding area (practices, API keys, sites, HL7 routes and ports), shared
+ * Input schemas of the onboarding area (practices, API keys, sites, HL7 routes and ports,
+ * organisation certificates), shared
  * by tRPC and the portal's forms, with the French sentence of each refusal.
  */
 
@@ -103,6 +104,13 @@ export const hl7Port = z
   .min(1, 'Un numéro de port entre 1 et 65535.')
   .max(65535, 'Un numéro de port entre 1 et 65535.');
 
+/** A dedicated port given to a practice (a new route, or one of its shared-port routes moved there). */
+export const assignHl7PortInput = z.strictObject({
+  tenantSlug,
+  port: hl7Port,
+  routeId: z.uuid('Choisissez une route de cet établissement.').optional(),
+});
+
 /** A route on the shared port; `port` is accepted only to refuse it by name (the platform's). */
 export const createHl7RouteInput = z.strictObject({
   port: hl7Port.nullable().optional(),
@@ -174,3 +182,16 @@ export const dedicatedRouteForm = z
       receivingFacility: route.receivingFacility || null,
     }),
   );
+
+/** An organisation certificate uploaded by the practice's administrator (PKCS#12, base64). */
+export const uploadCertificateInput = z.strictObject({
+  purpose: z.enum(CERTIFICATE_PURPOSES, "Choisissez l'usage du certificat."),
+  p12Base64: z
+    .base64('Le fichier doit être un certificat PKCS#12 (.p12 ou .pfx).')
+    .min(1, 'Choisissez le fichier du certificat (.p12 ou .pfx).')
+    .max(200_000, 'Ce fichier est trop volumineux pour être un certificat PKCS#12.'),
+  passphrase: z
+    .string()
+    .min(1, 'Indiquez le mot de passe du fichier PKCS#12.')
+    .max(200, 'Le mot de passe compte au plus 200 caractères.'),
+});

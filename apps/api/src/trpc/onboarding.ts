@@ -1,13 +1,13 @@
-import { CERTIFICATE_PURPOSES } from '@rayon/domain';
 import {
   apiKeyInput,
+  assignHl7PortInput,
   createHl7RouteInput,
-  hl7Port,
   letterheadInput,
   onboardInput,
   siteInput,
   tenantSlug,
   updateHl7RouteInput,
+  uploadCertificateInput,
 } from '@rayon/schemas/onboarding';
 import { z } from 'zod';
 import { platformContext } from '../context.ts';
@@ -99,14 +99,12 @@ const hl7Router = router({
       .query(({ ctx, input }) =>
         ctx.services.onboarding.listPracticeHl7Routes(platformContext(), input.tenantSlug),
       ),
-    assign: platformAdminProcedure
-      .input(z.strictObject({ tenantSlug, port: hl7Port, routeId: z.uuid().optional() }))
-      .mutation(({ ctx, input }) =>
-        ctx.services.onboarding.assignHl7Port(platformContext(), input.tenantSlug, {
-          port: input.port,
-          routeId: input.routeId,
-        }),
-      ),
+    assign: platformAdminProcedure.input(assignHl7PortInput).mutation(({ ctx, input }) =>
+      ctx.services.onboarding.assignHl7Port(platformContext(), input.tenantSlug, {
+        port: input.port,
+        routeId: input.routeId,
+      }),
+    ),
     withdraw: platformAdminProcedure
       .input(z.strictObject({ tenantSlug, routeId: z.uuid() }))
       .mutation(({ ctx, input }) =>
@@ -128,13 +126,7 @@ const certificatesRouter = router({
     ctx.services.onboarding.listCertificates(ctx.uc),
   ),
   upload: tenantProcedure(['practice_admin'])
-    .input(
-      z.strictObject({
-        purpose: z.enum(CERTIFICATE_PURPOSES),
-        p12Base64: z.base64('a PKCS#12 file in base64').max(200_000, 'a PKCS#12 file is a few kilobytes'),
-        passphrase: z.string().max(200),
-      }),
-    )
+    .input(uploadCertificateInput)
     .mutation(({ ctx, input }) => ctx.services.onboarding.uploadCertificate(ctx.uc, input)),
   revoke: tenantProcedure(['practice_admin'])
     .input(z.strictObject({ id: z.uuid() }))

@@ -36,6 +36,14 @@ const visibilityRefused = (problem: VisibilityProblem['reason']) =>
 const NOT_VERIFIED =
   'La réponse de Pro Santé Connect n’a pas pu être vérifiée ; la connexion a été refusée. Réessayez.';
 
+/** The platform's own ports, as a refused dedicated HL7 port names them. */
+const PLATFORM_SERVICE_PORTS: Record<ReasonParams['onboarding.hl7_port.service']['service'], string> = {
+  hl7: 'le port partagé de la plateforme',
+  'hl7-tls': 'le port TLS partagé de la plateforme',
+  api: "le port de l'API de la plateforme",
+  dicom: 'le port DICOM de la plateforme',
+};
+
 const FRENCH: { [K in ReasonKey]: (p: ReasonParams[K]) => string } = {
   // Identity vigilance rules (RNIV).
   'identity.insi.fictive': () => "l'identité est fictive (RNIV : une identité fictive reste provisoire)",
@@ -114,6 +122,13 @@ const FRENCH: { [K in ReasonKey]: (p: ReasonParams[K]) => string } = {
     "Ce certificat n'est pas un certificat d'authentification client : déposez le certificat d'organisation « AUTH_CLI ».",
   'certificates.cn.mismatch': (p) =>
     `Le nom commun (CN) du certificat est « ${p.commonName} » alors qu'INSi attend « ${p.expected} » (exactement INSI-AUTO ou INSI-MANU).`,
+  // HL7 routes.
+  'onboarding.hl7_port.service': (p) => `Ce port est ${PLATFORM_SERVICE_PORTS[p.service]}.`,
+  'onboarding.hl7_port.out_of_range': (p) =>
+    `Le port ${p.port} est hors de la plage des ports dédiés (${p.from} à ${p.to}).`,
+  'onboarding.hl7_port.taken_here': (p) => `Le port ${p.port} est déjà attribué à cet établissement.`,
+  'onboarding.hl7_port.taken_elsewhere': (p) =>
+    `Le port ${p.port} est déjà attribué à un autre établissement.`,
   // Scheduling.
   'scheduling.slot.outside_hours': (p) =>
     `Le créneau du ${frenchDay(p.date)} de ${p.from} à ${p.to} est en dehors des horaires d'ouverture de ${p.modality}.`,

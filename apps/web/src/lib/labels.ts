@@ -1,5 +1,7 @@
 import {
   API_SCOPES,
+  CERTIFICATE_PURPOSES,
+  type CertificatePurpose,
   formatParisDate,
   formatParisDateTime,
   IDENTITY_DOCUMENT_TYPES,
@@ -264,8 +266,7 @@ export function hl7StatusLabel(status: string): string {
 
 // ---------------------------------------------------------------------------- certificates
 
-export const CERTIFICATE_PURPOSES = ['insi-auto', 'insi-manu', 'dmp', 'mssante'] as const;
-export type CertificatePurpose = (typeof CERTIFICATE_PURPOSES)[number];
+export { CERTIFICATE_PURPOSES };
 
 export const CERTIFICATE_PURPOSE_LABELS: Record<CertificatePurpose, string> = {
   'insi-auto': 'INSi — appel automatique (INSI-AUTO)',

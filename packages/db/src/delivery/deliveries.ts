@@ -88,9 +88,12 @@ export async function insertDeliveryAttempt(
     outcome: DeliveryAttemptOutcome;
     detail: string | null;
     durationMs: number;
+    /** When the attempt happened (a call: when it started); unset: now, the transaction's time. */
+    at?: Date | undefined;
   },
 ): Promise<void> {
-  await tx.insert(deliveryAttempts).values(a);
+  const { at, ...rest } = a;
+  await tx.insert(deliveryAttempts).values(at ? { ...rest, at } : rest);
 }
 
 export async function listReportDeliveries(tx: TenantTx, reportId: string): Promise<DeliveryRow[]> {

@@ -62,6 +62,12 @@ export interface ReasonParams {
   'certificates.validity.expired': { on: string };
   'certificates.usage.not_client_auth': NoParams;
   'certificates.cn.mismatch': { commonName: string; expected: string };
+  // HL7 routes: the dedicated ports the platform administrator gives a practice.
+  /** `service`: the platform's own service on that port. */
+  'onboarding.hl7_port.service': { port: number; service: 'hl7' | 'hl7-tls' | 'api' | 'dicom' };
+  'onboarding.hl7_port.out_of_range': { port: number; from: number; to: number };
+  'onboarding.hl7_port.taken_here': { port: number };
+  'onboarding.hl7_port.taken_elsewhere': { port: number };
   // Scheduling: orders, appointments, modalities, referrers.
   /** `date` YYYY-MM-DD and `from`/`to` HH:MM, Paris time. */
   'scheduling.slot.outside_hours': { date: string; from: string; to: string; modality: string };

@@ -15,7 +15,7 @@ export function AssignPortForm({
   sharedRoutes: { id: string; label: string }[];
 }) {
   const [state, formAction, pending] = useActionState<AssignPortState, FormData>(
-    assignPortAction.bind(null, { slug, range }),
+    assignPortAction.bind(null, slug),
     { attempt: 0, values: { port: '', routeId: '' }, errors: {}, formError: null, notice: null },
   );
   return (

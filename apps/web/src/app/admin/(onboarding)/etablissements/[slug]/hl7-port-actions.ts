@@ -1,6 +1,9 @@
 'use server';
 
 import { revalidatePath } from 'next/cache';
+import { assignHl7PortInput } from '@rayon/schemas/onboarding';
+import { frenchApiError } from '../../../../../lib/api-messages.ts';
+import { given, integerOrText, parseForm } from '../../../../../lib/forms.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../server/session.ts';
 
@@ -14,22 +17,9 @@ export interface AssignPortState {
   notice: string | null;
 }
 
-/** French words for a refused port: the API names the field and says why (range, service, taken). */
-function portError(message: string, range: { from: number; to: number }): string {
-  if (/shared HL7 TLS port/i.test(message)) return 'Ce port est le port TLS partagé de la plateforme.';
-  if (/shared HL7 port/i.test(message)) return 'Ce port est le port partagé de la plateforme.';
-  if (/platform's/i.test(message)) return "Ce port est celui d'un service de la plateforme.";
-  if (/outside the range/i.test(message)) {
-    return `Port hors de la plage des ports dédiés (${range.from} à ${range.to}).`;
-  }
-  if (/another practice/i.test(message)) return 'Ce port est déjà attribué à un autre établissement.';
-  if (/already assigned/i.test(message)) return 'Ce port est déjà attribué à cet établissement.';
-  return 'Port invalide.';
-}
-
 /** Gives the practice a dedicated port (a new route, or one of its shared-port routes moved there). */
 export async function assignPortAction(
-  target: { slug: string; range: { from: number; to: number } },
+  slug: string,
   previous: AssignPortState,
   formData: FormData,
 ): Promise<AssignPortState> {
@@ -45,25 +35,27 @@ export async function assignPortAction(
     formError,
     notice: null,
   });
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port < 1 || port > 65535) {
-    return failed({ port: `Un numéro de port entre ${target.range.from} et ${target.range.to}.` });
+  const form = parseForm(assignHl7PortInput, {
+    tenantSlug: slug,
+    port: integerOrText(values.port),
+    routeId: given(values.routeId),
+  });
+  if (!form.ok) {
+    const { port, routeId } = form.errors;
+    return failed({ ...(port ? { port } : {}), ...(routeId ? { routeId } : {}) });
   }
+  const { port } = form.data;
   const api = await apiForSession();
   try {
-    await api.onboarding.hl7.ports.assign.mutate({
-      tenantSlug: target.slug,
-      port,
-      ...(values.routeId ? { routeId: values.routeId } : {}),
-    });
+    await api.onboarding.hl7.ports.assign.mutate(form.data);
   } catch (error) {
     const info = apiErrorInfo(error);
-    if (info?.field === 'port') return failed({ port: portError(info.message, target.range) });
+    if (info?.field === 'port') return failed({ port: frenchApiError(info) });
     if (info?.field === 'routeId')
       return failed({ routeId: 'Cette route ne peut pas recevoir de port dédié.' });
     handleApiError(error);
   }
-  revalidatePath(tenantPath(target.slug));
+  revalidatePath(tenantPath(slug));
   return {
     attempt,
     values: { port: '', routeId: '' },

@@ -2,14 +2,12 @@
 
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, sentence } from '../../../../../lib/api-messages.ts';
-import { CERTIFICATE_PURPOSES, type CertificatePurpose } from '../../../../../lib/labels.ts';
+import { uploadCertificateInput } from '@rayon/schemas/onboarding';
+import { parseForm } from '../../../../../lib/forms.ts';
 import { apiErrorInfo } from '../../../../../server/api.ts';
 import { apiForSession, handleApiError } from '../../../../../server/session.ts';
 
 const certificatesPath = (slug: string) => `/t/${encodeURIComponent(slug)}/certificats`;
-
-/** A PKCS#12 file is a few kilobytes; anything this large is not one. */
-const MAX_P12_BYTES = 512 * 1024;
 
 export type UploadField = 'purpose' | 'file' | 'passphrase';
 
@@ -39,28 +37,17 @@ export async function uploadCertificateAction(
     notice: null,
   });
 
-  const errors: UploadState['errors'] = {};
-  if (!(CERTIFICATE_PURPOSES as readonly string[]).includes(purpose)) errors.purpose = "Choisissez l'usage.";
-  if (!(file instanceof File) || file.size === 0)
-    errors.file = 'Choisissez le fichier du certificat (.p12 ou .pfx).';
-  else if (file.size > MAX_P12_BYTES)
-    errors.file = 'Ce fichier est trop volumineux pour être un certificat PKCS#12.';
-  if (passphrase === '') errors.passphrase = 'Ce champ est obligatoire.';
-  if (Object.keys(errors).length > 0 || !(file instanceof File)) return failed(errors);
-
-  const p12Base64 = Buffer.from(await file.arrayBuffer()).toString('base64');
+  const p12Base64 = file instanceof File ? Buffer.from(await file.arrayBuffer()).toString('base64') : '';
+  const form = parseForm(uploadCertificateInput, { purpose, p12Base64, passphrase }, { p12Base64: 'file' });
+  if (!form.ok) return failed(form.errors);
   const api = await apiForSession({ tenantSlug: slug });
   try {
-    await api.onboarding.certificates.upload.mutate({
-      purpose: purpose as CertificatePurpose,
-      p12Base64,
-      passphrase,
-    });
+    await api.onboarding.certificates.upload.mutate(form.data);
   } catch (error) {
     const info = apiErrorInfo(error);
     if (info && ['BAD_INPUT', 'CONFLICT'].includes(info.appCode ?? '')) {
       const message = sentence(frenchApiError(info));
-      if (info.field === 'passphrase' || /passphrase/i.test(info.message))
+      if (info.field === 'passphrase' || info.reason === 'certificates.p12.passphrase')
         return failed({ passphrase: message });
       if (info.field === 'purpose') return failed({ purpose: message });
       return failed({ file: message });

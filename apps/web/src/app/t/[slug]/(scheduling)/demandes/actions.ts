@@ -96,9 +96,10 @@ export async function bookAction(
     if (info?.appCode === 'CONFLICT' || info?.code === 'CONFLICT') {
       return {
         attempt,
-        error: /already booked/.test(info.message)
-          ? "Ce créneau vient d'être pris : choisissez-en un autre."
-          : "L'examen a changé entre-temps : rechargez la page.",
+        error:
+          info.reason === 'scheduling.slot.taken'
+            ? "Ce créneau vient d'être pris : choisissez-en un autre."
+            : "L'examen a changé entre-temps : rechargez la page.",
       };
     }
     if (info?.appCode === 'BAD_INPUT' || info?.code === 'BAD_REQUEST') {
