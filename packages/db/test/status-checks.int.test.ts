@@ -187,29 +187,44 @@ describe('status columns of the platform', () => {
   });
 });
 
+/** A practice whose schema stops before migration `tag`, holding one provisional patient. */
+async function practiceBefore(tag: string, prefix: string) {
+  const migrations = readMigrations(tenantMigrationsDir);
+  const slug = uniqueSlug(prefix);
+  const row = await db.platform((tx) =>
+    insertTenant(tx, {
+      slug,
+      schemaName: tenantSchemaName(slug),
+      name: slug,
+      finess: null,
+      siret: null,
+      provisioning: { step: 'queued', percent: 0 },
+    }),
+  );
+  const ref = toTenantRef(row!);
+  await migrateTenant(db, ref, {
+    provisioning: true,
+    migrations: migrations.slice(
+      0,
+      migrations.findIndex((m) => m.tag === tag),
+    ),
+  });
+  await db.withTenant(ref, (tx) =>
+    tx.execute(sql`insert into patients (id, birth_family_name, first_birth_forename, birth_forenames,
+        birth_date, sex, status, search_family, search_given)
+      values ('00000000-0000-4000-8000-000000000001', 'A', 'B', 'B', '1990-01-01', 'M', 'provisoire', 'A', 'B')`),
+  );
+  return ref;
+}
+
 describe('migrating to the constrained columns', () => {
   const migrations = readMigrations(tenantMigrationsDir);
   const last = migrations.findIndex((m) => m.tag === '0012_status-checks');
 
   /** A practice whose schema stops before the constraints, holding one order of the given status. */
-  async function practiceBefore(orderStatus: string) {
-    const slug = uniqueSlug('chk');
-    const row = await db.platform((tx) =>
-      insertTenant(tx, {
-        slug,
-        schemaName: tenantSchemaName(slug),
-        name: slug,
-        finess: null,
-        siret: null,
-        provisioning: { step: 'queued', percent: 0 },
-      }),
-    );
-    const ref = toTenantRef(row!);
-    await migrateTenant(db, ref, { provisioning: true, migrations: migrations.slice(0, last) });
+  async function practiceWithOrder(orderStatus: string) {
+    const ref = await practiceBefore('0012_status-checks', 'chk');
     await db.withTenant(ref, async (tx) => {
-      await tx.execute(sql`insert into patients (id, birth_family_name, first_birth_forename, birth_forenames,
-          birth_date, sex, status, search_family, search_given)
-        values ('00000000-0000-4000-8000-000000000001', 'A', 'B', 'B', '1990-01-01', 'M', 'provisoire', 'A', 'B')`);
       await tx.execute(sql`insert into orders (id, patient_id, accession_number, study_instance_uid, urgency, status, source)
         values ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'ACC1', '1.2.3',
           'urgent', ${orderStatus}, 'hl7')`);
@@ -221,12 +236,12 @@ describe('migrating to the constrained columns', () => {
 
   it('a practice whose data is valid migrates; one holding an unknown status is refused, untouched', async () => {
     expect(last).toBeGreaterThan(0);
-    const valid = await practiceBefore('completed');
+    const valid = await practiceWithOrder('completed');
     expect(await migrateTenant(db, valid, { provisioning: true })).toEqual(
       migrations.slice(last).map((m) => m.tag),
     );
 
-    const invalid = await practiceBefore('on_hold');
+    const invalid = await practiceWithOrder('on_hold');
     expect(await pgError(migrateTenant(db, invalid, { provisioning: true }))).toEqual(
       refused('orders_status_check'),
     );
@@ -248,23 +263,8 @@ describe('migrating to the closed vocabularies (0014: added NOT VALID, then vali
   it('a practice whose history holds an unknown action is refused, untouched; a valid one migrates', async () => {
     expect(at).toBeGreaterThan(0);
     const before = async (action: string) => {
-      const slug = uniqueSlug('voc');
-      const row = await db.platform((tx) =>
-        insertTenant(tx, {
-          slug,
-          schemaName: tenantSchemaName(slug),
-          name: slug,
-          finess: null,
-          siret: null,
-          provisioning: { step: 'queued', percent: 0 },
-        }),
-      );
-      const ref = toTenantRef(row!);
-      await migrateTenant(db, ref, { provisioning: true, migrations: migrations.slice(0, at) });
+      const ref = await practiceBefore('0014_closed-vocabulary-checks', 'voc');
       await db.withTenant(ref, async (tx) => {
-        await tx.execute(sql`insert into patients (id, birth_family_name, first_birth_forename, birth_forenames,
-            birth_date, sex, status, search_family, search_given)
-          values ('00000000-0000-4000-8000-000000000001', 'A', 'B', 'B', '1990-01-01', 'M', 'provisoire', 'A', 'B')`);
         await tx.execute(sql`insert into identity_events (patient_id, actor_type, source, action, changes)
           values ('00000000-0000-4000-8000-000000000001', 'user', 'desk', ${action}, '[]'::jsonb)`);
       });
