@@ -148,11 +148,13 @@ export function hl7UseCases({ db, hl7Platform, replayInboundMessage }: Onboardin
     const holder = await findHl7RouteByPort(tx, port);
     if (holder) {
       throw holder.tenantId === tenantId
-        ? conflict(`port ${port} is already assigned to this practice`, 'port', {
+        ? conflict(`port ${port} is already assigned to this practice`, {
+            field: 'port',
             reason: 'onboarding.hl7_port.taken_here',
             params: { port },
           })
-        : conflict(`port ${port} is assigned to another practice`, 'port', {
+        : conflict(`port ${port} is assigned to another practice`, {
+            field: 'port',
             reason: 'onboarding.hl7_port.taken_elsewhere',
             params: { port },
           });
@@ -170,7 +172,7 @@ export function hl7UseCases({ db, hl7Platform, replayInboundMessage }: Onboardin
     if (holder && holder.id !== routeId) {
       throw conflict(
         `MSH-5 / MSH-6 ${pair.receivingApplication} / ${pair.receivingFacility} is already routed${holder.tenantId === tenantId ? '' : ' to another practice'}`,
-        'receivingFacility',
+        { field: 'receivingFacility' },
       );
     }
   }
@@ -218,7 +220,7 @@ export function hl7UseCases({ db, hl7Platform, replayInboundMessage }: Onboardin
           receivingFacility: input.receivingFacility,
           ...change,
         });
-        if (!row) throw conflict('this MSH-5 / MSH-6 pair is already routed', 'receivingFacility');
+        if (!row) throw conflict('this MSH-5 / MSH-6 pair is already routed', { field: 'receivingFacility' });
         await audit(
           ctx,
           tx,
@@ -331,7 +333,7 @@ export function hl7UseCases({ db, hl7Platform, replayInboundMessage }: Onboardin
             receivingApplication: null,
             receivingFacility: null,
           });
-          if (!row) throw conflict(`port ${input.port} is already assigned`, 'port');
+          if (!row) throw conflict(`port ${input.port} is already assigned`, { field: 'port' });
         }
         await audit(ctx, tx, 'hl7-route.port-assigned', row!.id, { port: input.port }, tenant.id);
         return routeView(row!);

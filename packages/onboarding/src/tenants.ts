@@ -75,7 +75,7 @@ export function tenantUseCases({ db, tokens, invitations }: OnboardingDeps) {
             },
           },
         });
-        if (!tenant) throw conflict(`the identifier ${input.slug} is already taken`, 'slug');
+        if (!tenant) throw conflict(`the identifier ${input.slug} is already taken`, { field: 'slug' });
         await enqueueOutbox(tx, {
           topic: 'tenant.provision',
           tenantId: tenant.id,

@@ -67,7 +67,8 @@ export async function change(
   const changed =
     revision === version.revision && (await updateReportVersion(tx, version.id, revision, fields));
   if (!changed) {
-    throw conflict('the report was changed meanwhile: reload it', 'revision', {
+    throw conflict('the report was changed meanwhile: reload it', {
+      field: 'revision',
       reason: 'reporting.report.changed',
     });
   }
@@ -102,7 +103,8 @@ export function writingUseCases({ db }: ReportingDeps) {
           });
         }
         if (await findReportOfExams(tx, input.examIds)) {
-          throw conflict('one of these exams already has a report', 'examIds', {
+          throw conflict('one of these exams already has a report', {
+            field: 'examIds',
             reason: 'reporting.exam.has_report',
           });
         }

@@ -432,7 +432,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       if (profile.rpps) {
         const holders = await findUserProfilesByRpps(tx, profile.rpps);
         if (holders.some((h) => h.userId !== m.userId)) {
-          throw conflict('another member of the practice has this RPPS number', 'profile.rpps');
+          throw conflict('another member of the practice has this RPPS number', { field: 'profile.rpps' });
         }
       }
       await upsertUserProfile(tx, {
@@ -500,12 +500,14 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
         if (user) {
           const m = await findStaffMember(tx, tenant.id, user.id);
           if (m && m.disabledAt === null) {
-            throw conflict('this person is already a member of the practice', 'email');
+            throw conflict('this person is already a member of the practice', { field: 'email' });
           }
         }
         for (const open of await findOpenInvitationsForEmail(tx, tenant.id, email)) {
           if (open.expiresAt.getTime() > now.getTime()) {
-            throw conflict('this address already has a pending invitation: resend it instead', 'email');
+            throw conflict('this address already has a pending invitation: resend it instead', {
+              field: 'email',
+            });
           }
           await cancelInvitation(tx, open.id);
         }

@@ -153,10 +153,9 @@ export function assertAdministratorRemains(
 ): void {
   if (otherActiveAdmins > 0) return;
   if (next.active && next.roles.includes('practice_admin')) return;
-  throw conflict(
-    'the practice would have no active administrator left: name another one first',
-    next.active ? 'roles' : 'userId',
-  );
+  throw conflict('the practice would have no active administrator left: name another one first', {
+    field: next.active ? 'roles' : 'userId',
+  });
 }
 
 /** An administrator does not deactivate their own membership (they would lock themselves out). */

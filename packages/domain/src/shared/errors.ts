@@ -57,14 +57,9 @@ export class AppError extends Error {
 export const badInput = (field: string, message: string, reason?: Reason) =>
   new AppError('BAD_INPUT', message, { field, ...reason });
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
-/** CONFLICT, naming the field (a string) or carrying a reason key. */
-export function conflict(message: string, fieldOrReason?: string | Reason, reason?: Reason): AppError {
-  const why = typeof fieldOrReason === 'object' ? fieldOrReason : reason;
-  return new AppError('CONFLICT', message, {
-    ...(typeof fieldOrReason === 'string' ? { field: fieldOrReason } : {}),
-    ...why,
-  });
-}
+/** CONFLICT, naming the field and carrying a reason key where there is one. */
+export const conflict = (message: string, options: AppErrorOptions = {}) =>
+  new AppError('CONFLICT', message, options);
 
 /** An error's reason key and parameters, to carry them over to another error (none: empty). */
 export function reasonOf(e: AppError): Reason | Record<string, never> {
