@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createPatient, insertIdentity } from '@rayon/identity';
-import { applyInsiResult, createIdentity, recordIdentityDocument } from '@rayon/domain';
+import { applyInsiResult, newIdentity, recordIdentityDocument } from '@rayon/domain';
 import { E2E_PORT_BASE, freePort, inPractice, PRACTICE } from './stack.ts';
 
 /**
@@ -111,7 +111,7 @@ test.beforeAll(async () => {
       sex: 'F' as const,
       birthPlaceCode: '63220',
     };
-    const created = createIdentity({ traits }, now);
+    const created = newIdentity({ traits }, now);
     const retrieved = applyInsiResult(created.identity, { code: '00', ins: INS, traits }, now);
     const qualified = recordIdentityDocument(retrieved.identity, 'carte_identite', now);
     expect(qualified.identity.status).toBe('qualifiee');

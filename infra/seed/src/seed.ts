@@ -43,7 +43,7 @@ import {
 } from '@rayon/db';
 import {
   DISTRIBUTION_SETTING,
-  createIdentity,
+  newIdentity,
   diffIdentity,
   parisDate,
   tenantSchemaName,
@@ -374,7 +374,7 @@ async function seedDemandes(
 
 /** GARNIER Françoise, qualified: INS retrieved (test authority) and passport checked. */
 function qualifiedDemoIdentity(now: Date): [PatientIdentity, IdentityChange[]] {
-  const { identity } = createIdentity(
+  const { identity } = newIdentity(
     {
       traits: {
         birthFamilyName: 'GARNIER',

@@ -19,7 +19,7 @@ import {
 } from '@rayon/db';
 import {
   AppError,
-  createIdentity,
+  newIdentity,
   type CreateIdentityInput,
   type IdentityChange,
   type IdentityEventAction,
@@ -108,7 +108,7 @@ export async function createPatient(
   input: CreateIdentityInput & { identifiers?: LocalIdentifier[] },
   ctx: IdentityContext,
 ): Promise<PatientRow> {
-  const { identity, changes } = createIdentity(input, ctx.now);
+  const { identity, changes } = newIdentity(input, ctx.now);
   return insertIdentity(tx, identity, changes, input.identifiers ?? [], ctx);
 }
 

@@ -4,7 +4,7 @@ import {
   applyInsiResult,
   changeComplementaryTraits,
   changeStrictTraits,
-  createIdentity,
+  newIdentity,
   insForExchange,
   recordIdentityDocument,
   reliabilityCodes,
@@ -40,7 +40,7 @@ const FOUND: InsiAnswer = {
   traits: INSI_TRAITS,
 };
 
-const provisoire = () => createIdentity({ traits: DESK_TRAITS }, NOW).identity;
+const provisoire = () => newIdentity({ traits: DESK_TRAITS }, NOW).identity;
 const recuperee = () => applyInsiResult(provisoire(), FOUND, NOW).identity;
 const validee = () => recordIdentityDocument(provisoire(), 'carte_identite', NOW).identity;
 const qualifiee = () => recordIdentityDocument(recuperee(), 'passeport', NOW).identity;
@@ -58,7 +58,7 @@ function conflictOf(fn: () => unknown): AppError {
 
 describe('creation', () => {
   it('creates a provisional identity from the strict traits alone', () => {
-    const { identity, changes } = createIdentity({ traits: DESK_TRAITS }, NOW);
+    const { identity, changes } = newIdentity({ traits: DESK_TRAITS }, NOW);
     expect(identity).toMatchObject({
       status: 'provisoire',
       ins: null,
@@ -74,7 +74,7 @@ describe('creation', () => {
   });
 
   it('never blocks on complementary traits or attributes', () => {
-    const { identity } = createIdentity(
+    const { identity } = newIdentity(
       {
         traits: DESK_TRAITS,
         complementary: { usedFamilyName: 'Épouse 2 Martin!', usedForename: '' },
@@ -88,7 +88,7 @@ describe('creation', () => {
   });
 
   it('refuses bad strict traits with a BAD_INPUT naming the field', () => {
-    expect(() => createIdentity({ traits: { ...DESK_TRAITS, sex: 'Z' } }, NOW)).toThrow(
+    expect(() => newIdentity({ traits: { ...DESK_TRAITS, sex: 'Z' } }, NOW)).toThrow(
       expect.objectContaining({ code: 'BAD_INPUT', field: 'traits.sex' }),
     );
   });
@@ -254,7 +254,7 @@ describe('identity documents', () => {
   });
 
   describe('livret de famille and birth certificate', () => {
-    const minor = () => createIdentity({ traits: { ...DESK_TRAITS, birthDate: '2012-06-01' } }, NOW).identity;
+    const minor = () => newIdentity({ traits: { ...DESK_TRAITS, birthDate: '2012-06-01' } }, NOW).identity;
 
     it.each(['livret_famille', 'acte_naissance'] as const)(
       '%s validates a minor with a parent’s document',
@@ -276,11 +276,11 @@ describe('identity documents', () => {
     });
 
     it('counts age on the day of the check (18 on that day = adult)', () => {
-      const eighteen = createIdentity({ traits: { ...DESK_TRAITS, birthDate: '2008-03-15' } }, NOW).identity;
+      const eighteen = newIdentity({ traits: { ...DESK_TRAITS, birthDate: '2008-03-15' } }, NOW).identity;
       conflictOf(() =>
         recordIdentityDocument(eighteen, 'livret_famille', NOW, { guardianDocumentChecked: true }),
       );
-      const almost = createIdentity({ traits: { ...DESK_TRAITS, birthDate: '2008-03-16' } }, NOW).identity;
+      const almost = newIdentity({ traits: { ...DESK_TRAITS, birthDate: '2008-03-16' } }, NOW).identity;
       expect(
         recordIdentityDocument(almost, 'livret_famille', NOW, { guardianDocumentChecked: true }).identity
           .status,

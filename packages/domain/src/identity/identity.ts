@@ -107,7 +107,7 @@ export interface CreateIdentityInput {
  * complementary traits and attributes never block the creation (RNIV: an identity can always
  * be created, the status tells how far it can be trusted).
  */
-export function createIdentity(input: CreateIdentityInput, now: Date): IdentityUpdate {
+export function newIdentity(input: CreateIdentityInput, now: Date): IdentityUpdate {
   const traits = validateStrictTraits(input.traits, now);
   const identity: PatientIdentity = {
     traits,
