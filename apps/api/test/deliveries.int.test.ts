@@ -13,6 +13,7 @@ import {
   upsertUserProfile,
   type TenantRef,
 } from '@rayon/db';
+import type { Destination } from '@rayon/domain';
 import { createTestTenant } from '@rayon/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
@@ -108,7 +109,12 @@ async function validatedReport() {
 }
 
 /** A send of a version, as the worker plans it (here: in the state the test needs). */
-const send = (reportId: string, versionId: string, status: 'pending' | 'failed', destination = 'pfi') =>
+const send = (
+  reportId: string,
+  versionId: string,
+  status: 'pending' | 'failed',
+  destination: Destination = 'pfi',
+) =>
   h.db
     .withTenant(a, (tx) =>
       insertDelivery(tx, {

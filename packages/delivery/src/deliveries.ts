@@ -77,7 +77,7 @@ function deliveredBefore(sends: DeliveryRow[], versionId: string): Set<Destinati
           (d.action === 'publish' || d.action === 'replace') &&
           !withdrawn.has(d.versionId),
       )
-      .map((d) => d.destination as Destination),
+      .map((d) => d.destination),
   );
 }
 
@@ -342,7 +342,7 @@ export async function attemptDelivery(
           : DELIVERY_REASONS.replaced(report.currentVersion),
       );
     }
-    const destination = d.destination as Destination;
+    const destination = d.destination;
     const key = CIRCUIT_OF[destination];
     const circuit = key ? ((await findCircuit(tx, key, { forUpdate: true })) ?? null) : null;
     if (
@@ -411,7 +411,7 @@ export async function attemptDelivery(
   });
   if (!('delivery' in claim)) return claim;
   const { delivery, version, previousRemoteId, content } = claim;
-  const sender = o.senders[delivery.destination as Destination]!;
+  const sender = o.senders[delivery.destination]!;
 
   // The call: no transaction open, no row locked.
   const deferred: ((tx: TenantTx) => Promise<void>)[] = [];
@@ -441,7 +441,7 @@ export async function attemptDelivery(
     // Another worker took the send over after the lease (or it was cancelled and re-claimed): its record.
     if (!d || d.claimToken !== token) return { status: 'claim lost' };
     const at = clock();
-    const key = CIRCUIT_OF[d.destination as Destination];
+    const key = CIRCUIT_OF[d.destination];
     const record = async (
       attempt: 'delivered' | 'retry' | 'failed' | 'not_sent',
       detail: string | null,

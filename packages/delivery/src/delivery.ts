@@ -54,7 +54,7 @@ export interface DeliveryDeps {
 /** Why a pending send waits: its destination's circuit is open (unavailable since, next probe). */
 const waitingOf = (d: DeliveryRow, circuits: DeliveryCircuitRow[]) => {
   if (d.status !== 'pending') return null;
-  const circuit = circuits.find((c) => c.destination === CIRCUIT_OF[d.destination as Destination]);
+  const circuit = circuits.find((c) => c.destination === CIRCUIT_OF[d.destination]);
   return circuit
     ? {
         circuit: circuit.destination,

@@ -35,7 +35,7 @@ export interface ReportingDeps {
 }
 
 export const stateOf = (v: ReportVersionRow): ReportVersionState => ({
-  status: v.status as ReportStatus,
+  status: v.status,
   version: v.version,
   authorId: v.authorId,
   provisionalAt: v.provisionalAt,

@@ -33,7 +33,6 @@ import {
   PROVISIONAL_REMINDER_KIND,
   signerProblems,
   validate,
-  type ReportStatus,
   type VisibilityChoice,
 } from '@rayon/domain';
 import { distributionSettings } from '@rayon/delivery';
@@ -220,7 +219,7 @@ export function validationUseCases({ db }: ReportingDeps) {
         if (version.version > 1) {
           const previous = (await findReportVersion(tx, report.id, version.version - 1))!;
           await updateReportVersion(tx, previous.id, previous.revision, {
-            status: nextReportStatus(previous.status as ReportStatus, 'replaced'),
+            status: nextReportStatus(previous.status, 'replaced'),
           });
         }
         const updated = (await updateReport(tx, report.id, { status }))!;

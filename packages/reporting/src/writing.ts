@@ -30,7 +30,6 @@ import {
   NOT_SENT_REASONS,
   recordAnnouncement,
   type ReportActor,
-  type ReportStatus,
 } from '@rayon/domain';
 import { isPortalUser, stateOf, view, writerId, type ReportingDeps } from './reading.ts';
 import { planDmpVisibilityUpdate } from './visibility.ts';
@@ -159,7 +158,7 @@ export function writingUseCases({ db }: ReportingDeps) {
         const { report, version } = await current(tx, input.id);
         const who = await actor(ctx, tx);
         assertEditable(stateOf(version), who, ctx.now());
-        const status = nextReportStatus(version.status as ReportStatus, 'provisional');
+        const status = nextReportStatus(version.status, 'provisional');
         await change(tx, version, input.revision, { status, provisionalAt: ctx.now() });
         await updateReport(tx, report.id, { status });
         await audit(ctx, tx, 'report.provisional', report.id, { version: version.version });
@@ -190,7 +189,7 @@ export function writingUseCases({ db }: ReportingDeps) {
     withdraw: (ctx: UseCaseContext, input: { id: string; reason: string }) =>
       db.withTenant(ctx.tenant, async (tx) => {
         const { report, version } = await current(tx, input.id);
-        const status = nextReportStatus(version.status as ReportStatus, 'withdrawn');
+        const status = nextReportStatus(version.status, 'withdrawn');
         await updateReportVersion(tx, version.id, version.revision, { status });
         await updateReport(tx, report.id, { status, withdrawnAt: ctx.now() });
         // The destinations that took the version (DMP, PFI) are told to withdraw it.

@@ -29,7 +29,6 @@ import {
   zonedDate,
   zonedDayBounds,
   zonedTime,
-  type ExamStatus,
 } from '@rayon/domain';
 import type { SchedulingDeps } from './deps.ts';
 
@@ -86,7 +85,7 @@ export function appointmentUseCases({ db }: SchedulingDeps) {
         const exam = await findExam(tx, input.examId, { forUpdate: true });
         if (!exam) throw new AppError('NOT_FOUND', 'exam not found');
         // An exam done or cancelled is never booked again, whatever the slot asked for.
-        nextExamStatus(exam.status as ExamStatus, 'scheduled');
+        nextExamStatus(exam.status, 'scheduled');
         const modality = await findModality(tx, input.modalityId);
         if (!modality) throw new AppError('NOT_FOUND', 'modality not found');
         if (modality.retiredAt) {
@@ -157,7 +156,7 @@ export function appointmentUseCases({ db }: SchedulingDeps) {
       db.withTenant(ctx.tenant, async (tx) => {
         const exam = await findExam(tx, input.examId, { forUpdate: true });
         if (!exam) throw new AppError('NOT_FOUND', 'exam not found');
-        const status = nextExamStatus(exam.status as ExamStatus, input.status);
+        const status = nextExamStatus(exam.status, input.status);
         if (status === 'requested' || status === 'cancelled' || status === 'no_show') {
           const appointment = await activeAppointmentOfExam(tx, exam.id);
           if (appointment) await releaseAppointment(tx, appointment.id);

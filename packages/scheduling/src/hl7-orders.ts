@@ -23,7 +23,7 @@ import {
   type OrderRow,
   type TenantTx,
 } from '@rayon/db';
-import { examDoneElsewhere, isAppError, isFinalOrderStatus, type ExamStatus } from '@rayon/domain';
+import { examDoneElsewhere, isAppError, isFinalOrderStatus } from '@rayon/domain';
 import { Hl7Error, type Hl7Location, type OrderGroup } from '@rayon/hl7';
 
 /** Who applies the message: the sender's system actor, and the stored message the audit names. */
@@ -203,7 +203,7 @@ async function applyGroup(
       if (order.status !== 'completed') refuseIfFinal(order, group, 'an exam done cannot be recorded');
       for (const exam of await listOrderExams(tx, order.id)) {
         if (exam.status === 'cancelled') continue;
-        await setExamStatus(tx, exam.id, examDoneElsewhere(exam.status as ExamStatus));
+        await setExamStatus(tx, exam.id, examDoneElsewhere(exam.status));
       }
       await updateOrder(tx, order.id, { status: 'completed', performed: group.performed });
       await audit('order.performed', order.id);

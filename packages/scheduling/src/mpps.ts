@@ -53,7 +53,7 @@ async function moveExams(
   for (const exam of exams) {
     if (exam.status === target) continue;
     try {
-      nextExamStatus(exam.status as ExamStatus, target);
+      nextExamStatus(exam.status, target);
     } catch (e) {
       if (e instanceof AppError) throw new MppsRefused(`exam is ${exam.status}`);
       throw e;

@@ -9,6 +9,7 @@ import {
   reportVersions,
   type DeliveryAttemptOutcome,
 } from '../schema/tenant.ts';
+import type { Destination } from '@rayon/domain';
 import type { TenantTx } from '../client.ts';
 import { enqueueOutbox } from '../platform/outbox.ts';
 
@@ -45,7 +46,7 @@ export async function findDelivery(
 export async function findDeliveriesByRemoteId(
   tx: TenantTx,
   remoteId: string,
-  destinations: readonly string[],
+  destinations: readonly Destination[],
 ): Promise<DeliveryRow[]> {
   return tx
     .select()
@@ -358,7 +359,10 @@ export async function wakeNextOfPatient(
  * A circuit closed: the sends of its destinations that were waiting for it are due now and
  * handed to the worker (each still waits for the older sends of its patient).
  */
-export async function wakeWaitingDeliveries(tx: TenantTx, destinations: readonly string[]): Promise<number> {
+export async function wakeWaitingDeliveries(
+  tx: TenantTx,
+  destinations: readonly Destination[],
+): Promise<number> {
   const rows = await tx
     .update(deliveries)
     .set({ nextAttemptAt: null, updatedAt: sql`now()` })

@@ -1,4 +1,4 @@
-import type { NotificationKind } from '@rayon/domain';
+import type { NotificationKind, ReportStatus } from '@rayon/domain';
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import {
   appointments,
@@ -364,7 +364,7 @@ export async function listExamsToReport(tx: TenantTx, limit = 200) {
 }
 
 /** Reports, most recently changed first, optionally of one status, with their patient. */
-export async function listReports(tx: TenantTx, q: { status?: string | undefined; limit?: number }) {
+export async function listReports(tx: TenantTx, q: { status?: ReportStatus | undefined; limit?: number }) {
   return tx
     .select({
       id: reports.id,

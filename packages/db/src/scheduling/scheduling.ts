@@ -658,7 +658,7 @@ export async function findReferrerByRpps(tx: TenantTx, rpps: string): Promise<Re
 export async function cancelOrderAndExams(tx: TenantTx, orderId: string): Promise<ExamRow[]> {
   for (const exam of await listOrderExams(tx, orderId)) {
     if (exam.status === 'cancelled') continue;
-    nextExamStatus(exam.status as ExamStatus, 'cancelled');
+    nextExamStatus(exam.status, 'cancelled');
     const appointment = await activeAppointmentOfExam(tx, exam.id);
     if (appointment) await releaseAppointment(tx, appointment.id);
     await setExamStatus(tx, exam.id, 'cancelled');

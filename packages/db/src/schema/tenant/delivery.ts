@@ -23,7 +23,7 @@ export const deliveries = pgTable(
       .references(() => reportVersions.id),
     /** The report's patient: sends of one patient to one destination go in the order they were made. */
     patientId: uuid('patient_id'),
-    destination: text('destination').notNull(),
+    destination: text('destination', { enum: DESTINATIONS }).notNull(),
     /** publish, replace, withdraw; visibility (a DMP metadata update, e.g. after the announcement). */
     action: text('action').notNull(),
     /** version + destination + action: a second planning of the same send is a no-op. */

@@ -31,7 +31,7 @@ export const reports = pgTable(
     siteId: uuid('site_id').references(() => sites.id),
     setId: uuid('set_id').notNull().defaultRandom(),
     /** The status of the current version, or withdrawn. */
-    status: text('status').notNull(),
+    status: text('status', { enum: REPORT_STATUSES }).notNull(),
     currentVersion: integer('current_version').notNull().default(1),
     announcementRequired: boolean('announcement_required').notNull().default(false),
     announcedAt: timestamp('announced_at', { withTimezone: true }),
@@ -67,7 +67,7 @@ export const reportVersions = pgTable(
       .notNull()
       .references(() => reports.id),
     version: integer('version').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: REPORT_STATUSES }).notNull(),
     body: text('body').notNull().default(''),
     authorId: text('author_id').notNull(),
     provisionalAt: timestamp('provisional_at', { withTimezone: true }),

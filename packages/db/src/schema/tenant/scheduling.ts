@@ -176,7 +176,7 @@ export const exams = pgTable(
     requestedProcedure: text('requested_procedure'),
     /** Scheduled Procedure Step ID / Requested Procedure ID in the worklist. */
     stepId: text('step_id').notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: EXAM_STATUSES }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
