@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { OrganisationCertificate } from '@rayon/connectors/certificates';
 import { outboundPolicy } from '@rayon/connectors/outbound';
 import { Database, listReportDeliveries, listReportDocumentContents, putSetting } from '@rayon/db';
+import type { Job } from 'bullmq';
+import postgres from 'postgres';
 import { createScratchDatabase, createTestTenant } from '@rayon/db/testing';
 import { createHarness, type Harness } from '@rayon/api/test-harness';
 import { DISTRIBUTION_SETTING } from '@rayon/domain';
@@ -17,7 +19,10 @@ import { createDmpTestPki, startDmpSimulator, type DmpSimulator } from '@rayon/s
 import { createMssanteTestPki, startMssanteSimulator, type MssanteSimulator } from '@rayon/sim-mssante';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { deliverySendJob } from '../src/jobs/delivery.ts';
+import { reportDocumentsJob } from '../src/jobs/reporting.ts';
 import { defaultHandlers } from '../src/processor.ts';
+import type { JobData } from '../src/queue.ts';
 import { DESCRIPTION_KIND, deploymentSenders, frozenDescriptionIn } from '@rayon/delivery';
 import { startWorkerTier } from '../src/worker.ts';
 import { PAT_TROIS_INS, setUpPractice, simulatorDeployments, waitFor } from './support/practice.ts';
@@ -26,6 +31,8 @@ const FINESS = '750712184';
 const REFERRER = 'sophie.martin@medecin.mssante.fr';
 const silent = pino({ level: 'silent' });
 let h: Harness;
+/** The scratch database as its superuser (past the stored documents' immutability). */
+let adminUrl: string;
 let db: Database;
 let dmp: DmpSimulator;
 let mss: MssanteSimulator;
@@ -37,6 +44,9 @@ const asCert = (c: TestCertificate) =>
 
 beforeAll(async () => {
   const url = await createScratchDatabase(inject('adminDatabaseUrl'), inject('databaseUrl'));
+  const scratch = new URL(inject('adminDatabaseUrl'));
+  scratch.pathname = new URL(url).pathname;
+  adminUrl = scratch.toString();
   h = await createHarness({ databaseUrl: url });
   db = new Database({ url, max: 4 });
   dmp = await startDmpSimulator({ pki: dmpPki, openForAnyIns: true });
@@ -156,5 +166,68 @@ describe('what is sent is frozen with the validated version', () => {
     expect(() => frozenDescriptionIn([{ ...row, content }])).toThrow(
       /^frozen report description is malformed: routing\.referrerMailbox: [^;]*$/,
     );
+  }, 60_000);
+  it('a version documented before descriptions were frozen: its send asks for its documents again, then goes', async () => {
+    const t = await createTestTenant(db, { finess: FINESS, firstSite: 'Imagerie' });
+    const practice = await setUpPractice(h, db, t);
+    await db.withTenant(t, (tx) =>
+      putSetting(tx, DISTRIBUTION_SETTING, {
+        dmp: false,
+        mssante: { enabled: false, patient: false },
+        pfi: { host: '127.0.0.1', port: 2575, receivingApplication: 'PFI', receivingFacility: 'CHU' },
+      }),
+    );
+    const { reportId, versionId } = await practice.validatedReport(
+      await practice.acquiredExam(await practice.patient({ qualified: false })),
+    );
+    const job = (payload: Record<string, unknown>) =>
+      ({
+        id: 'legacy',
+        data: { outboxId: 0, tenantId: t.id, requestId: 'legacy', payload },
+      }) as unknown as Job<JobData>;
+    const documents = reportDocumentsJob(db);
+    expect(await documents(job({ reportId, versionId }))).toEqual({ stored: 2, planned: 1 });
+    // What an earlier Rayon stored: the PDF and the CDA, no description.
+    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+    const asked = async () => {
+      const [row] = await admin<{ n: number }[]>`select count(*)::int as n from platform.outbox
+        where topic = 'report.documents' and payload->>'versionId' = ${versionId}`;
+      return row!.n;
+    };
+    try {
+      await admin.begin(async (sql) => {
+        await sql`set local session_replication_role = replica`;
+        await sql`delete from ${sql(t.schemaName)}.report_documents
+          where version_id = ${versionId} and kind = ${DESCRIPTION_KIND}`;
+      });
+      expect(await asked()).toBe(1); // validation's
+
+      const sent: string[] = [];
+      const send = deliverySendJob(
+        db,
+        {
+          pfi: async (ctx) => {
+            sent.push(ctx.description.document.id);
+            return { remoteId: 'MDM-1', detail: 'AA' };
+          },
+        },
+        { policy: { baseMs: 1, capMs: 1, horizonMs: 3_600_000 } },
+      );
+      const [pfi] = await db.withTenant(t, (tx) => listReportDeliveries(tx, reportId));
+      await expect(send(job({ deliveryId: pfi!.id }))).rejects.toThrow(
+        /description of the version is not frozen yet/,
+      );
+      expect(sent).toEqual([]);
+      expect(await asked()).toBe(2); // and the send's
+
+      // The documents job freezes it from the practice's data (its PDF and CDA stay as stored), and
+      // the send goes.
+      expect(await documents(job({ reportId, versionId }))).toEqual({ stored: 0, planned: 0 });
+      await new Promise((r) => setTimeout(r, 5));
+      expect(await send(job({ deliveryId: pfi!.id }))).toEqual({ status: 'delivered' });
+      expect(sent).toEqual([versionId.toUpperCase()]);
+    } finally {
+      await admin.end();
+    }
   }, 60_000);
 });
