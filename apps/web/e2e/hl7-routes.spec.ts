@@ -75,10 +75,18 @@ test('the practice administrator registers a route’s senders; a bad address is
 
   await row.getByRole('link', { name: 'Modifier' }).click();
   await expect(page.getByRole('heading', { name: 'Route sur le port partagé' })).toBeVisible();
-  // The navigation settles (the router's background requests end) before typing.
+  // The navigation settles (the router's background requests end) before typing; on a loaded
+  // machine a late render of the form can still put its stored values back, so both fields are
+  // typed again until both hold what was typed.
   await page.waitForLoadState('networkidle');
-  await page.getByLabel(/Taille maximale/).fill('512');
-  await page.getByLabel(/Adresses autorisées/).fill('192.0.2.10');
+  const size = page.getByLabel(/Taille maximale/);
+  const sources = page.getByLabel(/Adresses autorisées/);
+  await expect(async () => {
+    await size.fill('512');
+    await sources.fill('192.0.2.10');
+    await expect(size).toHaveValue('512', { timeout: 500 });
+    await expect(sources).toHaveValue('192.0.2.10', { timeout: 500 });
+  }).toPass({ timeout: 15_000 });
   await page.getByRole('button', { name: 'Enregistrer' }).click();
   await expect(page.getByText('Route enregistrée.')).toBeVisible();
   await screenshots(page, 'flux-hl7-route');
