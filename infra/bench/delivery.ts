@@ -319,6 +319,8 @@ try {
     RAYON_MSSANTE_PORT: String(mss.port),
     RAYON_MSSANTE_SECURITY: 'starttls',
     RAYON_MSSANTE_CA_FILE: mssCa,
+    // The PFI peer listens on this machine: an internal address the platform must allow.
+    RAYON_OUTBOUND_ALLOW: '127.0.0.1/32',
   });
   cleanups.push(stopWorker);
   for (let i = 0; i < 200; i++) {
