@@ -4,18 +4,17 @@
  * statement bypasses the repositories.
  */
 import { sql } from 'drizzle-orm';
+import { patientWithOrder } from './support/orders.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   Database,
   findExam,
   findOrder,
-  insertOrderWithExams,
   setExamStatus,
   setOrderStatus,
   updateOrder,
   type TenantRef,
 } from '../src/index.ts';
-import { createPatient } from '@rayon/identity';
 import { createTestTenant } from '../src/testing.ts';
 
 let db: Database;
@@ -32,25 +31,8 @@ async function pgError(p: Promise<unknown>): Promise<{ code?: string; message: s
   throw new Error('expected a failure');
 }
 
-async function order(status: 'requested' | 'scheduled' = 'requested') {
-  return db.withTenant(t, async (tx) => {
-    const patient = await createPatient(
-      tx,
-      { traits: { birthFamilyName: 'FINAL', firstBirthForename: 'Zoé', birthDate: '1990-01-01', sex: 'F' } },
-      { actor: { type: 'system', id: 'test' }, source: 'desk', now: new Date() },
-    );
-    return insertOrderWithExams(tx, {
-      patientId: patient.id,
-      referrerId: null,
-      exams: [{ examTypeId: null, modalityType: 'CT', requestedProcedure: 'Scanner' }],
-      urgency: 'routine',
-      clinicalInfo: null,
-      placerOrderNumber: null,
-      status,
-      source: 'desk',
-    });
-  });
-}
+const order = (status: 'requested' | 'scheduled' = 'requested') =>
+  db.withTenant(t, (tx) => patientWithOrder(tx, { status }));
 
 beforeAll(async () => {
   db = new Database({ url: inject('databaseUrl'), max: 4 });

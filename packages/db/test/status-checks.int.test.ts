@@ -4,17 +4,10 @@
  * refused (check_violation) whoever writes it, and a practice whose data is valid migrates.
  */
 import { sql } from 'drizzle-orm';
+import { patientWithOrder } from './support/orders.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tenantSchemaName } from '@rayon/domain';
-import {
-  Database,
-  insertOrderWithExams,
-  insertTenant,
-  migrateTenant,
-  toTenantRef,
-  type TenantRef,
-} from '../src/index.ts';
-import { createPatient } from '@rayon/identity';
+import { Database, insertTenant, migrateTenant, toTenantRef, type TenantRef } from '../src/index.ts';
 import { readMigrations, tenantMigrationsDir } from '../src/migrate/files.ts';
 import { createTestTenant, uniqueSlug } from '../src/testing.ts';
 
@@ -42,24 +35,8 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 async function anOrder() {
-  return db.withTenant(t, async (tx) => {
-    const patient = await createPatient(
-      tx,
-      { traits: { birthFamilyName: 'CHECK', firstBirthForename: 'Léa', birthDate: '1990-01-01', sex: 'F' } },
-      { actor: { type: 'system', id: 'test' }, source: 'desk', now: new Date() },
-    );
-    const order = await insertOrderWithExams(tx, {
-      patientId: patient.id,
-      referrerId: null,
-      exams: [{ examTypeId: null, modalityType: 'CT', requestedProcedure: 'Scanner' }],
-      urgency: 'routine',
-      clinicalInfo: null,
-      placerOrderNumber: null,
-      status: 'requested',
-      source: 'desk',
-    });
-    return { patientId: patient.id, orderId: order.id, examId: order.exams[0]!.id };
-  });
+  const order = await db.withTenant(t, (tx) => patientWithOrder(tx));
+  return { patientId: order.patientId, orderId: order.id, examId: order.exams[0]!.id };
 }
 
 describe('status columns of a practice', () => {

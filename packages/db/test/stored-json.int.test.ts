@@ -4,6 +4,7 @@
  * instead of travelling on under a type assertion.
  */
 import { sql } from 'drizzle-orm';
+import { patientWithOrder } from './support/orders.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tenantSchemaName } from '@rayon/domain';
 import { createPatient } from '@rayon/identity';
@@ -15,7 +16,6 @@ import {
   findTenantInvitation,
   insertInvitation,
   insertModality,
-  insertOrderWithExams,
   insertRoom,
   insertSite,
   insertTenant,
@@ -138,23 +138,7 @@ describe('stored JSON columns', () => {
   });
 
   it("reads an order's performed complement back, and refuses a malformed one naming the field", async () => {
-    const order = await db.withTenant(t, async (tx) => {
-      const patient = await createPatient(
-        tx,
-        { traits: { birthFamilyName: 'FAIT', firstBirthForename: 'Léo', birthDate: '1980-05-05', sex: 'M' } },
-        { actor: { type: 'system', id: 'test' }, source: 'hl7', now: new Date() },
-      );
-      return insertOrderWithExams(tx, {
-        patientId: patient.id,
-        referrerId: null,
-        exams: [{ examTypeId: null, modalityType: 'CT', requestedProcedure: 'Scanner' }],
-        urgency: 'routine',
-        clinicalInfo: null,
-        placerOrderNumber: null,
-        status: 'requested',
-        source: 'hl7',
-      });
-    });
+    const order = await db.withTenant(t, (tx) => patientWithOrder(tx, { source: 'hl7' }));
     const performed = {
       at: '2026-12-01T10:00:00+01:00',
       retentionDays: 30,
