@@ -4,6 +4,7 @@
  * a withdrawal cancels what had not gone yet, and a person may cancel one pending send
  * (« Annuler l'envoi »), audited, with who and why kept; another practice reaches nothing.
  */
+import type { TenantRole } from '@rayon/domain';
 import {
   findDelivery,
   insertDelivery,
@@ -32,7 +33,7 @@ let booked = 0;
 beforeAll(async () => {
   h = await createHarness();
   a = await createTestTenant(h.db, { firstSite: 'Centre IRM', finess: '750712184' });
-  const user = (name: string, roles: string[]) =>
+  const user = (name: string, roles: TenantRole[]) =>
     h.signedInUser({ email: uniqueEmail(name), memberships: [{ tenant: a, roles }] });
   const d = await user('desk', ['practice_admin', 'secretary']);
   const s = await user('senior', ['radiologist']);

@@ -1,4 +1,5 @@
 /** In-process API on the real test PostgreSQL and Redis (see infra/scripts/test-setup.ts). */
+import type { TenantRole } from '@rayon/domain';
 import { randomBytes } from 'node:crypto';
 import {
   Database,
@@ -170,7 +171,7 @@ export async function createHarness(
   async function signedInUser(o: {
     email: string;
     platformAdmin?: boolean;
-    memberships?: { tenant: TenantRef; roles: string[] }[];
+    memberships?: { tenant: TenantRef; roles: TenantRole[] }[];
   }) {
     const password = 'correct horse battery staple';
     const user = await db.platform(async (tx) => {

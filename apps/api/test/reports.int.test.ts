@@ -4,6 +4,7 @@
  * does), correction (a new version replacing the old), withdrawal, announcement, the 48 h
  * reminder with a controlled clock.
  */
+import type { TenantRole } from '@rayon/domain';
 import {
   findExam,
   findTenantById,
@@ -60,7 +61,7 @@ const AE = `MRREP${Math.random().toString(36).slice(2, 7).toUpperCase()}`;
 beforeAll(async () => {
   h = await createHarness();
   a = await createTestTenant(h.db, { firstSite: 'Centre IRM', finess: '750712184' });
-  const user = async (name: string, roles: string[]) =>
+  const user = async (name: string, roles: TenantRole[]) =>
     h.signedInUser({ email: uniqueEmail(name), memberships: [{ tenant: a, roles }] });
   const d = await user('desk', ['practice_admin', 'secretary']);
   const s = await user('senior', ['radiologist']);

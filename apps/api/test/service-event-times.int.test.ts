@@ -3,6 +3,7 @@
  * performed procedure steps (MPPS, as the gateway records them), the booked slot only when the
  * modality reported nothing.
  */
+import type { PerformedStepStatus } from '@rayon/domain';
 import {
   findTenantById,
   insertPerformedStep,
@@ -99,7 +100,11 @@ async function bookedExam(startsAt: Date): Promise<string> {
  * A performed procedure step of the exam as the gateway keeps it: created at the N-CREATE's
  * reception, updated at the N-SET's that ends it.
  */
-async function performedStep(examId: string, created: Date, ended?: { at: Date; status: string }) {
+async function performedStep(
+  examId: string,
+  created: Date,
+  ended?: { at: Date; status: PerformedStepStatus },
+) {
   const uid = `2.25.${BigInt(`0x${crypto.randomUUID().replaceAll('-', '')}`).toString()}`;
   await h.db.withTenant(a, async (tx) => {
     await insertPerformedStep(tx, {

@@ -3,6 +3,7 @@
  * X-Forwarded-For, the owner slowed down but never locked out, the journal, and the second
  * factor (enrolment, codes, replay, recovery codes, pending sessions good for nothing else).
  */
+import type { TenantRole } from '@rayon/domain';
 import { randomBytes } from 'node:crypto';
 import { upsertMembership, upsertUser, type TenantRef } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 /** An account with the test password, not signed in. */
-async function account(o: { roles?: string[]; tenant?: TenantRef; platformAdmin?: boolean } = {}) {
+async function account(o: { roles?: TenantRole[]; tenant?: TenantRef; platformAdmin?: boolean } = {}) {
   const email = uniqueEmail('signin');
   const user = await h.db.platform(async (tx) => {
     const u = await upsertUser(tx, {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ModalityType } from '@rayon/domain';
 import {
   activeAppointmentOfExam,
   Database,
@@ -101,7 +102,7 @@ beforeAll(async () => {
       aeTitle: `MR_${a.slug.slice(-8)}`,
       openingHours: {},
     });
-    const entry = (label: string, ccamCode: string, modalityType: string) =>
+    const entry = (label: string, ccamCode: string, modalityType: ModalityType) =>
       insertExamType(tx, { label, ccamCode, modalityType, durationMinutes: 30, preparation: null });
     return {
       mri: (await entry('IRM cérébrale', 'ACQN001', 'MR')).id,

@@ -5,6 +5,7 @@
  * The modality is played by the dcmjs-dimse client (the library under @rayon/dicom): Debian's
  * dcmtk has no MPPS sender (no mppsscu), and no other independent MPPS SCU is installed here.
  */
+import type { ModalityType } from '@rayon/domain';
 import { createRequire } from 'node:module';
 import {
   Database,
@@ -60,7 +61,7 @@ let port: number;
 let a: TenantRef;
 let b: TenantRef;
 let modalityA: { id: string };
-let examTypeA: { id: string; modalityType: string };
+let examTypeA: { id: string; modalityType: ModalityType };
 let patientA: { id: string };
 let slot = 0;
 

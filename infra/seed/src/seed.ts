@@ -350,7 +350,7 @@ async function seedDemandes(
       clinicalInfo: 'Douleurs abdominales.',
       source: 'hl7',
     },
-  ];
+  ] as const;
   for (const w of waiting) {
     const patient =
       (await findPatientByIdentifier(tx, 'RAYON-DEMO', w.ipp)) ??

@@ -17,6 +17,7 @@ export {
 export { checkTenantMigrations } from './migrate/files.ts';
 export { deprovisionTenant, markProvisioningFailed, provisionTenant } from './onboarding/provision.ts';
 export type { ProvisioningState } from './schema/platform.ts';
+export { HL7_MESSAGE_STATUSES, type Hl7MessageStatus } from './schema/tenant/inbound.ts';
 export * from './platform/audit.ts';
 export { audit, systemContext, type PlatformContext, type UseCaseContext } from './context.ts';
 export * from './platform/outbox.ts';

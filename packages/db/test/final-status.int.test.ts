@@ -4,7 +4,7 @@
  * statement bypasses the repositories.
  */
 import { sql } from 'drizzle-orm';
-import { patientWithOrder } from './support/orders.ts';
+import { patientWithOrder } from './support/patients.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   Database,

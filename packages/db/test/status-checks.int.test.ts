@@ -4,7 +4,7 @@
  * refused (check_violation) whoever writes it, and a practice whose data is valid migrates.
  */
 import { sql } from 'drizzle-orm';
-import { patientWithOrder } from './support/orders.ts';
+import { patientWithOrder } from './support/patients.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tenantSchemaName } from '@rayon/domain';
 import { Database, insertTenant, migrateTenant, toTenantRef, type TenantRef } from '../src/index.ts';
@@ -117,6 +117,30 @@ describe('closed vocabularies of a practice (migration 0014)', () => {
     await inTenant(sql`insert into notifications (user_id, kind, target, message)
       values ('u1', 'report.provisional', 'r1', 'Compte rendu en attente')`);
     await inTenant(event('system', 'dmp', 'dmp-identity-difference'));
+  });
+});
+
+describe('stored OIDs, copy formats and setting keys of a practice (migration 0015)', () => {
+  it('an unknown INS OID, identity-document copy format or setting key is refused; known ones go in', async () => {
+    const { patientId } = await anOrder();
+    const inTenant = (q: ReturnType<typeof sql>) => db.withTenant(t, (tx) => tx.execute(q));
+    const ins = (oid: string) =>
+      sql`update patients set ins_matricule = '279035121518989', ins_oid = ${oid} where id = ${patientId}`;
+    // INS-C's OID is no INS (HL7 ADT ignores it): it cannot be stored as one.
+    expect(await pgError(inTenant(ins('1.2.250.1.213.1.4.2')))).toEqual(refused('patients_ins_oid_check'));
+    const copy = (contentType: string) =>
+      sql`insert into identity_documents (patient_id, type, content_type, sealed_content)
+        values (${patientId}, 'passeport', ${contentType}, 'sealed')`;
+    expect(await pgError(inTenant(copy('image/gif')))).toEqual(
+      refused('identity_documents_content_type_check'),
+    );
+    const setting = (key: string) =>
+      sql`insert into settings (key, value) values (${key}, 'true'::jsonb) on conflict (key) do nothing`;
+    expect(await pgError(inTenant(setting('identity.keepCopies')))).toEqual(refused('settings_key_check'));
+
+    await inTenant(ins('1.2.250.1.213.1.4.10'));
+    await inTenant(copy('application/pdf'));
+    await inTenant(setting('identity.keepDocumentCopies'));
   });
 });
 

@@ -4,10 +4,9 @@
  * instead of travelling on under a type assertion.
  */
 import { sql } from 'drizzle-orm';
-import { patientWithOrder } from './support/orders.ts';
+import { patientWithOrder } from './support/patients.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tenantSchemaName } from '@rayon/domain';
-import { createPatient } from '@rayon/identity';
 import {
   Database,
   findModality,
@@ -24,6 +23,7 @@ import {
   type TenantRef,
 } from '../src/index.ts';
 import { createTestTenant, uniqueSlug } from '../src/testing.ts';
+import { newPatient } from './support/patients.ts';
 
 let db: Database;
 let t: TenantRef;
@@ -118,11 +118,12 @@ describe('stored JSON columns', () => {
 
   it("reads the identity history's changes back, and refuses a malformed line naming the field", async () => {
     const patient = await db.withTenant(t, (tx) =>
-      createPatient(
-        tx,
-        { traits: { birthFamilyName: 'JSON', firstBirthForename: 'Léa', birthDate: '1990-01-01', sex: 'F' } },
-        { actor: { type: 'system', id: 'test' }, source: 'desk', now: new Date() },
-      ),
+      newPatient(tx, {
+        birthFamilyName: 'JSON',
+        firstBirthForename: 'Léa',
+        birthDate: '1990-01-01',
+        sex: 'F',
+      }),
     );
     const read = () => db.withTenant(t, (tx) => listIdentityEvents(tx, patient.id));
     const [created] = await read();

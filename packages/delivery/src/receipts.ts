@@ -15,10 +15,9 @@ import {
   type TenantRef,
   type TenantTx,
 } from '@rayon/db';
-import { notificationEffect, type MailNotification, type Receipt } from '@rayon/domain';
+import { MAILBOX_CURSOR_SETTING, notificationEffect, type MailNotification } from '@rayon/domain';
 
 /** The practice's settings key of where its mailbox was read up to. */
-export const MAILBOX_CURSOR_SETTING = 'mssante_mailbox_cursor';
 
 export interface MailboxCursor {
   uidValidity: string;
@@ -58,7 +57,7 @@ export async function recordMailboxMessage(
   if (!n?.originalMessageId) return false;
   const sends = await findDeliveriesByRemoteId(tx, n.originalMessageId, MAIL_DESTINATIONS);
   for (const d of sends) {
-    const effect = notificationEffect(n, d.receipt as Receipt | null);
+    const effect = notificationEffect(n, d.receipt);
     await insertDeliveryAttempt(tx, {
       deliveryId: d.id,
       outcome: 'notification',

@@ -1,6 +1,7 @@
 export * from './shared/errors.ts';
 export type * from './shared/reasons.ts';
 export * from './shared/luhn.ts';
+export * from './shared/values.ts';
 export * from './shared/paris-time.ts';
 export * from './onboarding/identifiers.ts';
 export * from './onboarding/practices.ts';

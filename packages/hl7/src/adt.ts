@@ -16,9 +16,9 @@
  */
 import {
   checkMatricule,
-  INS_OIDS,
+  INS_OID_VALUES,
+  isOneOf,
   type Ins,
-  type InsOid,
   type LocalIdentifier,
   type Sex,
   type StrictTraits,
@@ -125,7 +125,6 @@ export interface AdtEvent {
   warnings: AdtWarning[];
 }
 
-const INS_OID_VALUES = Object.values(INS_OIDS) as string[];
 /** Historical INS-C (calculated INS): no longer an INS; ignored with a warning. */
 const INS_C_OID = '1.2.250.1.213.1.4.2';
 
@@ -172,7 +171,7 @@ function readIdentifiers(seg: Hl7Segment, field: number, warnings: AdtWarning[])
         warnings.push({ location: where, hl7ErrorCode: '103', text: 'INS-C is no longer an INS: ignored' });
         return;
       }
-      if (!INS_OID_VALUES.includes(oid)) {
+      if (!isOneOf(INS_OID_VALUES, oid)) {
         throw content(
           `unknown INS assigning authority OID ${JSON.stringify(oid)} (CX.4.2)`,
           {
@@ -188,7 +187,7 @@ function readIdentifiers(seg: Hl7Segment, field: number, warnings: AdtWarning[])
       if (ins && ins.matricule !== check.matricule) {
         throw content('two different INS in one identifier list', where);
       }
-      ins = { matricule: check.matricule, oid: oid as InsOid };
+      ins = { matricule: check.matricule, oid };
     }
   });
   if (ins && insErased) throw content('PID-3 both gives and erases ("") the INS', seg.location(field));
@@ -317,7 +316,7 @@ export function parseAdt(msg: Hl7Message): AdtEvent {
     });
   }
   const trigger = header.triggerEvent.toUpperCase();
-  if (!(ADT_TRIGGERS as readonly string[]).includes(trigger)) {
+  if (!isOneOf(ADT_TRIGGERS, trigger)) {
     throw new Hl7Error(
       'unsupported',
       '201',

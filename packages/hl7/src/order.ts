@@ -21,7 +21,7 @@
  *   kept only when it decodes to a URL (else AE naming OBX-5: the ANS example's own value,
  *   `Penfhghdegge`, is a placeholder that decodes to no text and is refused).
  */
-import { MODALITY_TYPES, type ModalityType } from '@rayon/domain';
+import { isOneOf, MODALITY_TYPES, type ModalityType } from '@rayon/domain';
 import { readPatient, type AdtPatient, type AdtWarning } from './adt.ts';
 import { Hl7Error, type Hl7ErrorCode, type Hl7Location } from './errors.ts';
 import { hdName, parseTimestamp, readHeader } from './header.ts';
@@ -180,7 +180,7 @@ export function isDrimboxPartialUrl(text: string): boolean {
 /** One ORC with what follows it up to the next ORC. */
 function readGroup(orc: Hl7Segment, segments: Hl7Segment[], warnings: AdtWarning[]): OrderGroup {
   const control = orc.field(1).value.trim().toUpperCase();
-  if (!(ORDER_CONTROLS as readonly string[]).includes(control)) {
+  if (!isOneOf(ORDER_CONTROLS, control)) {
     throw content(
       `unsupported order control ${JSON.stringify(control.slice(0, 10))} in ORC-1 (NW, XO, CA or SR)`,
       orc.location(1),
@@ -198,11 +198,11 @@ function readGroup(orc: Hl7Segment, segments: Hl7Segment[], warnings: AdtWarning
   const modalityTypes: OrderGroup['modalityTypes'] = [];
   const addModality = (code: string, label: string, where: Hl7Location) => {
     const type = code.toUpperCase();
-    if (!(MODALITY_TYPES as readonly string[]).includes(type)) {
+    if (!isOneOf(MODALITY_TYPES, type)) {
       throw content(`unknown modality ${JSON.stringify(code.slice(0, 10))}`, where, '103');
     }
     if (!modalityTypes.some((m) => m.type === type)) {
-      modalityTypes.push({ type: type as ModalityType, label: label || type });
+      modalityTypes.push({ type, label: label || type });
     }
   };
   const regions: string[] = [];
@@ -222,7 +222,7 @@ function readGroup(orc: Hl7Segment, segments: Hl7Segment[], warnings: AdtWarning
     if (justification !== '') notes.push(justification);
     if (URGENT.has(obr.field(5).value.trim().toUpperCase())) urgent = true;
     const section = obr.field(24).value.trim();
-    if (section !== '' && (MODALITY_TYPES as readonly string[]).includes(section.toUpperCase())) {
+    if (section !== '' && isOneOf(MODALITY_TYPES, section.toUpperCase())) {
       addModality(section, '', obr.location(24));
     }
   }

@@ -11,12 +11,12 @@ import {
   type UseCaseContext,
 } from '@rayon/db';
 import { openSecret, sealSecret } from '@rayon/connectors/certificates';
-import { AppError, type IdentityDocumentType } from '@rayon/domain';
-
-/** Per practice: whether copies of the identity documents seen at the desk are kept. */
-const KEEP_COPIES = 'identity.keepDocumentCopies';
-export const DOCUMENT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
-export type DocumentContentType = (typeof DOCUMENT_CONTENT_TYPES)[number];
+import {
+  AppError,
+  KEEP_DOCUMENT_COPIES_SETTING,
+  type IdentityDocumentContentType,
+  type IdentityDocumentType,
+} from '@rayon/domain';
 
 const sealContext = (tenant: TenantRef) => `identity-document:${tenant.id}`;
 
@@ -33,14 +33,14 @@ export interface IdentityDocumentsDeps {
 export function createIdentityDocuments({ db, secretsKey }: IdentityDocumentsDeps) {
   return {
     async documentCopiesSettings(ctx: UseCaseContext) {
-      const keep = await db.withTenant(ctx.tenant, (tx) => getSetting(tx, KEEP_COPIES));
+      const keep = await db.withTenant(ctx.tenant, (tx) => getSetting(tx, KEEP_DOCUMENT_COPIES_SETTING));
       return { keepCopies: keep === true };
     },
 
     async setKeepDocumentCopies(ctx: UseCaseContext, keepCopies: boolean) {
       return db.withTenant(ctx.tenant, async (tx) => {
-        await putSetting(tx, KEEP_COPIES, keepCopies);
-        await audit(ctx, tx, 'setting.changed', KEEP_COPIES, { value: keepCopies });
+        await putSetting(tx, KEEP_DOCUMENT_COPIES_SETTING, keepCopies);
+        await audit(ctx, tx, 'setting.changed', KEEP_DOCUMENT_COPIES_SETTING, { value: keepCopies });
         return { keepCopies };
       });
     },
@@ -50,7 +50,7 @@ export function createIdentityDocuments({ db, secretsKey }: IdentityDocumentsDep
       input: {
         patientId: string;
         type: IdentityDocumentType;
-        contentType: DocumentContentType;
+        contentType: IdentityDocumentContentType;
         contentBase64: string;
       },
     ) {
@@ -64,7 +64,7 @@ export function createIdentityDocuments({ db, secretsKey }: IdentityDocumentsDep
       return db.withTenant(tenant, async (tx) => {
         if (!(await findPatient(tx, input.patientId)))
           throw new AppError('NOT_FOUND', 'patient not found', { reason: 'identity.patient.not_found' });
-        if ((await getSetting(tx, KEEP_COPIES)) !== true) {
+        if ((await getSetting(tx, KEEP_DOCUMENT_COPIES_SETTING)) !== true) {
           throw new AppError(
             'CONFLICT',
             'this practice does not keep copies of identity documents (setting)',

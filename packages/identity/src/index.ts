@@ -17,5 +17,4 @@ export * from './insi.ts';
 export { applyAdt, findOrCreatePatient } from './adt.ts';
 export * from './patient-identity.ts';
 export * from './merge.ts';
-export { DOCUMENT_CONTENT_TYPES, type DocumentContentType } from './identity-documents.ts';
 export { publicPatient, type PatientSearchInput, type PatientView } from './patients.ts';

@@ -10,6 +10,7 @@ import {
   listTenantHl7Routes,
   updateHl7Route,
   type ControlTx,
+  type Hl7MessageStatus,
   type Hl7RouteChange,
   type Hl7RouteRow,
   type PlatformContext,
@@ -368,7 +369,7 @@ export function hl7UseCases({ db, hl7Platform, replayInboundMessage }: Onboardin
       });
     },
 
-    async listHl7Messages(ctx: UseCaseContext, status?: string) {
+    async listHl7Messages(ctx: UseCaseContext, status?: Hl7MessageStatus) {
       const rows = await db.withTenant(ctx.tenant, (tx) => listHl7Messages(tx, status ? { status } : {}));
       return rows.map((m) => ({
         ...m,

@@ -178,8 +178,7 @@ async function describe(
           ...(type?.loincCode
             ? { loinc: { code: type.loincCode, label: type.loincLabel ?? type.label } }
             : {}),
-          // A CHECK holds the column to MODALITY_TYPES; typing it ($type) reaches every writer: not yet.
-          modality: exam.modalityType as ReportDocumentInput['exams'][number]['modality'],
+          modality: exam.modalityType,
           startedAt: zonedIso(startedAt),
           ...(endedAt ? { endedAt: zonedIso(endedAt) } : {}),
         };

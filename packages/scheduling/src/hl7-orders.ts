@@ -23,7 +23,7 @@ import {
   type OrderRow,
   type TenantTx,
 } from '@rayon/db';
-import { examDoneElsewhere, isAppError, isFinalOrderStatus } from '@rayon/domain';
+import { examDoneElsewhere, isAppError, isFinalOrderStatus, type ModalityType } from '@rayon/domain';
 import { Hl7Error, type Hl7Location, type OrderGroup } from '@rayon/hl7';
 
 /** Who applies the message: the sender's system actor, and the stored message the audit names. */
@@ -34,7 +34,7 @@ export interface Hl7OrderContext {
 
 interface RequestedExam {
   examTypeId: string | null;
-  modalityType: string;
+  modalityType: ModalityType;
   requestedProcedure: string | null;
 }
 

@@ -91,7 +91,7 @@ export function orderUseCases({ db }: SchedulingDeps) {
         if (!order) throw new AppError('NOT_FOUND', 'order not found');
         const exams = await cancelOrderAndExams(tx, id);
         await audit(ctx, tx, 'order.cancelled', id);
-        return { ...order, status: 'cancelled', exams };
+        return { ...order, status: 'cancelled' as const, exams };
       }),
 
     /** Demandes with exams still to schedule (urgent first, then the oldest), optionally of one patient. */

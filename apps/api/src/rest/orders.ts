@@ -168,7 +168,7 @@ const orderJson = (o: OrderWithExams) => ({
   referrerId: o.referrerId,
   accessionNumber: o.accessionNumber,
   studyInstanceUid: o.studyInstanceUid,
-  urgency: o.urgency as 'routine' | 'urgent',
+  urgency: o.urgency,
   clinicalInfo: o.clinicalInfo,
   status: o.status,
   exams: o.exams.map((e) => ({

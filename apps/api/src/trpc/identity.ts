@@ -1,5 +1,4 @@
-import type { TenantRole } from '@rayon/domain';
-import { DOCUMENT_CONTENT_TYPES } from '@rayon/identity';
+import { IDENTITY_DOCUMENT_CONTENT_TYPES, type TenantRole } from '@rayon/domain';
 import { z } from 'zod';
 import {
   complementaryInput,
@@ -85,7 +84,7 @@ export const identityRouter = router({
         z.strictObject({
           patientId: z.uuid(),
           type: documentType,
-          contentType: z.enum(DOCUMENT_CONTENT_TYPES),
+          contentType: z.enum(IDENTITY_DOCUMENT_CONTENT_TYPES),
           // Under the 1 MiB request limit once in base64.
           contentBase64: z.base64('the document in base64').max(700_000, 'at most 500 kB'),
         }),

@@ -10,6 +10,7 @@ import {
   uploadCertificateInput,
 } from '@rayon/schemas/onboarding';
 import { z } from 'zod';
+import { HL7_MESSAGE_STATUSES } from '@rayon/db';
 import { platformContext } from '../context.ts';
 import {
   assertCanAdministerTenant,
@@ -113,7 +114,7 @@ const hl7Router = router({
   }),
   messages: router({
     list: tenantProcedure(['practice_admin', 'secretary'])
-      .input(z.strictObject({ status: z.enum(['received', 'processed', 'failed']).optional() }))
+      .input(z.strictObject({ status: z.enum(HL7_MESSAGE_STATUSES).optional() }))
       .query(({ ctx, input }) => ctx.services.onboarding.listHl7Messages(ctx.uc, input.status)),
     replay: tenantProcedure(['practice_admin', 'secretary'])
       .input(z.strictObject({ id: z.uuid() }))

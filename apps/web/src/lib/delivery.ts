@@ -5,16 +5,13 @@ import {
   DELIVERY_STATUSES,
   DESTINATION_LABELS,
   DESTINATIONS,
+  type DistributionSettings,
   formatParisDate,
   formatParisDateAtTime,
   formatParisTime,
+  isOneOf,
   RECEIPT_LABELS,
   RECEIPTS,
-  type Circuit,
-  type DeliveryStatus,
-  type Receipt,
-  type Destination,
-  type DistributionSettings,
   type TenantRole,
 } from '@rayon/domain';
 import type { ApiClient } from '../server/api.ts';
@@ -30,22 +27,18 @@ export const DELIVERY_RETRY_ROLES: TenantRole[] = ['practice_admin', 'secretary'
 
 /** DMP (Mon espace santé), MSSanté du médecin demandeur, messagerie du patient, PFI. */
 export function destinationLabel(destination: string): string {
-  return (DESTINATIONS as readonly string[]).includes(destination)
-    ? DESTINATION_LABELS[destination as Destination]
-    : destination;
+  return isOneOf(DESTINATIONS, destination) ? DESTINATION_LABELS[destination] : destination;
 }
 
 /** Remis, En cours, Échec : action requise, Non envoyé. */
 export function deliveryStatusLabel(status: string): string {
-  return (DELIVERY_STATUSES as readonly string[]).includes(status)
-    ? DELIVERY_STATUS_LABELS[status as DeliveryStatus]
-    : status;
+  return isOneOf(DELIVERY_STATUSES, status) ? DELIVERY_STATUS_LABELS[status] : status;
 }
 
 /** Remis dans la boîte du destinataire, Intégré par son logiciel, Lu (MSSanté DSN/MDN); null when none. */
 export function receiptLabel(receipt: string | null): string | null {
   if (receipt === null) return null;
-  return (RECEIPTS as readonly string[]).includes(receipt) ? RECEIPT_LABELS[receipt as Receipt] : receipt;
+  return isOneOf(RECEIPTS, receipt) ? RECEIPT_LABELS[receipt] : receipt;
 }
 
 const ACTION_LABELS: Record<string, string> = {
@@ -80,7 +73,7 @@ export function parisMoment(iso: string, now: Date = new Date()): string {
 
 /** The remote service a send waits for: DMP, MSSanté, PFI. */
 export function circuitLabel(circuit: string): string {
-  return (CIRCUITS as readonly string[]).includes(circuit) ? CIRCUIT_LABELS[circuit as Circuit] : circuit;
+  return isOneOf(CIRCUITS, circuit) ? CIRCUIT_LABELS[circuit] : circuit;
 }
 
 /** « DMP indisponible depuis 10:42 » for a pending send waiting for its destination; else null. */

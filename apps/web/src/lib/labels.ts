@@ -1,5 +1,6 @@
 import {
   API_SCOPES,
+  type ApiScope,
   CERTIFICATE_PURPOSES,
   type CertificatePurpose,
   formatParisDate,
@@ -7,24 +8,22 @@ import {
   IDENTITY_DOCUMENT_TYPES,
   IDENTITY_STATUS_LABELS,
   IDENTITY_STATUSES,
-  INS_OIDS,
-  isTenantRole,
-  TENANT_ROLE_LABELS,
-  TENANT_STATUS_LABELS,
-  TENANT_STATUSES,
-  type ApiScope,
   type IdentityAttributes,
   type IdentityDocumentType,
   type IdentitySource,
   type IdentityStatus,
+  INS_OIDS,
+  isOneOf,
+  isTenantRole,
   type Sex,
-  type TenantStatus,
+  SEXES,
+  TENANT_ROLE_LABELS,
+  TENANT_STATUS_LABELS,
+  TENANT_STATUSES,
 } from '@rayon/domain';
 
 export function tenantStatusLabel(status: string): string {
-  return (TENANT_STATUSES as readonly string[]).includes(status)
-    ? TENANT_STATUS_LABELS[status as TenantStatus]
-    : status;
+  return isOneOf(TENANT_STATUSES, status) ? TENANT_STATUS_LABELS[status] : status;
 }
 
 export function roleLabel(role: string): string {
@@ -59,7 +58,7 @@ export const API_SCOPE_LABELS: Record<ApiScope, string> = {
 };
 
 export function apiScopeLabel(scope: string): string {
-  return (API_SCOPES as readonly string[]).includes(scope) ? API_SCOPE_LABELS[scope as ApiScope] : scope;
+  return isOneOf(API_SCOPES, scope) ? API_SCOPE_LABELS[scope] : scope;
 }
 
 export function formatDateTime(iso: string | null | undefined): string {
@@ -84,7 +83,7 @@ export const IDENTITY_STATUS_HINTS: Record<IdentityStatus, string> = {
 };
 
 export function isIdentityStatus(value: string): value is IdentityStatus {
-  return (IDENTITY_STATUSES as readonly string[]).includes(value);
+  return isOneOf(IDENTITY_STATUSES, value);
 }
 
 export function identityStatusLabel(status: string): string {
@@ -94,7 +93,7 @@ export function identityStatusLabel(status: string): string {
 export const SEX_LABELS: Record<Sex, string> = { M: 'Masculin', F: 'Féminin', U: 'Indéterminé' };
 
 export function sexLabel(sex: string): string {
-  return sex in SEX_LABELS ? SEX_LABELS[sex as Sex] : sex;
+  return isOneOf(SEXES, sex) ? SEX_LABELS[sex] : sex;
 }
 
 export const ATTRIBUTE_LABELS: Record<keyof IdentityAttributes, string> = {
@@ -122,9 +121,7 @@ export const DOCUMENT_TYPE_LABELS: Record<IdentityDocumentType, string> = {
 };
 
 export function documentTypeLabel(type: string): string {
-  return (IDENTITY_DOCUMENT_TYPES as readonly string[]).includes(type)
-    ? DOCUMENT_TYPE_LABELS[type as IdentityDocumentType]
-    : type;
+  return isOneOf(IDENTITY_DOCUMENT_TYPES, type) ? DOCUMENT_TYPE_LABELS[type] : type;
 }
 
 /** What each INS OID means (INS reference: NIR, NIA, test and demonstration authorities). */
@@ -276,7 +273,5 @@ export const CERTIFICATE_PURPOSE_LABELS: Record<CertificatePurpose, string> = {
 };
 
 export function certificatePurposeLabel(purpose: string): string {
-  return (CERTIFICATE_PURPOSES as readonly string[]).includes(purpose)
-    ? CERTIFICATE_PURPOSE_LABELS[purpose as CertificatePurpose]
-    : purpose;
+  return isOneOf(CERTIFICATE_PURPOSES, purpose) ? CERTIFICATE_PURPOSE_LABELS[purpose] : purpose;
 }

@@ -1,9 +1,10 @@
 import {
+  isOneOf,
   REPORT_STATUS_LABELS,
   REPORT_STATUSES,
-  VISIBILITY_LABELS,
   type ReportStatus,
   type TenantRole,
+  VISIBILITY_LABELS,
   type VisibilityChoice,
 } from '@rayon/domain';
 import type { ApiClient } from '../server/api.ts';
@@ -26,7 +27,7 @@ export const REPORT_WRITER_ROLES: TenantRole[] = ['radiologist', 'resident'];
 export const TEMPLATE_EDITOR_ROLES: TenantRole[] = ['practice_admin', 'radiologist'];
 
 export function isReportStatus(value: string): value is ReportStatus {
-  return (REPORT_STATUSES as readonly string[]).includes(value);
+  return isOneOf(REPORT_STATUSES, value);
 }
 
 /** Brouillon, Préliminaire, Validé, Remplacé, Retiré. */

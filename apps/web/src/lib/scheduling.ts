@@ -2,11 +2,11 @@ import {
   EXAM_STATUS_LABELS,
   EXAM_STATUSES,
   formatParisTime,
-  MODALITY_TYPES,
-  parisDate,
-  type ExamStatus,
+  isOneOf,
   type IsoWeekday,
+  MODALITY_TYPES,
   type ModalityType,
+  parisDate,
 } from '@rayon/domain';
 import type { ApiClient } from '../server/api.ts';
 
@@ -23,9 +23,7 @@ export type PatientDisplay = ScheduleEntry['patient'];
 // ----------------------------------------------------------------------------------- labels
 
 export function examStatusLabel(status: string): string {
-  return (EXAM_STATUSES as readonly string[]).includes(status)
-    ? EXAM_STATUS_LABELS[status as ExamStatus]
-    : status;
+  return isOneOf(EXAM_STATUSES, status) ? EXAM_STATUS_LABELS[status] : status;
 }
 
 export const MODALITY_TYPE_LABELS: Record<ModalityType, string> = {
@@ -40,9 +38,7 @@ export const MODALITY_TYPE_LABELS: Record<ModalityType, string> = {
 };
 
 export function modalityTypeLabel(type: string): string {
-  return (MODALITY_TYPES as readonly string[]).includes(type)
-    ? MODALITY_TYPE_LABELS[type as ModalityType]
-    : type;
+  return isOneOf(MODALITY_TYPES, type) ? MODALITY_TYPE_LABELS[type] : type;
 }
 
 export const URGENCY_LABELS: Record<string, string> = { routine: 'Non urgent', urgent: 'Urgent' };

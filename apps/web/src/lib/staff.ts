@@ -7,13 +7,15 @@ import type { ApiClient } from '../server/api.ts';
 import { formatDateTime } from './labels.ts';
 import {
   CIVILITIES,
+  type Civility,
+  isOneOf,
+  isTenantRole,
   isValidRpps,
   SIGNER_PROBLEMS,
-  TENANT_ROLE_LABELS,
-  TENANT_ROLES,
-  type Civility,
   type SignerProblem,
   type StaffProfile,
+  TENANT_ROLE_LABELS,
+  TENANT_ROLES,
   type TenantRole,
 } from '@rayon/domain';
 import { RPPS_REFUSAL } from '@rayon/schemas/staff';
@@ -37,7 +39,7 @@ export const ROLE_OPTIONS = TENANT_ROLES.map((r) => ({ value: r, label: TENANT_R
 export const PROFILE_ROLES: readonly TenantRole[] = ['radiologist', 'resident'];
 
 export function rolesText(roles: readonly string[]): string {
-  return roles.map((r) => (r in TENANT_ROLE_LABELS ? TENANT_ROLE_LABELS[r as TenantRole] : r)).join(', ');
+  return roles.map((r) => (isTenantRole(r) ? TENANT_ROLE_LABELS[r] : r)).join(', ');
 }
 
 /**
@@ -64,7 +66,7 @@ const SIGNER_REFUSALS: Record<SignerProblem, string> = {
 };
 
 function isSignerProblem(value: string): value is SignerProblem {
-  return (SIGNER_PROBLEMS as readonly string[]).includes(value);
+  return isOneOf(SIGNER_PROBLEMS, value);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { isOneOf } from '@rayon/domain';
 import { createHash, randomUUID } from 'node:crypto';
 import {
   ASSOCIATION,
@@ -44,11 +45,7 @@ export type DmpEligibility =
 /** Only a document whose patient identity is qualified, and so carries the INS, goes to the DMP. */
 export function dmpEligibility(description: Pick<DmpDocumentDescription, 'patient'>): DmpEligibility {
   const { patient } = description;
-  if (
-    patient.identityStatus === 'qualifiee' &&
-    patient.ins &&
-    (INS_OIDS as readonly string[]).includes(patient.ins.oid)
-  ) {
+  if (patient.identityStatus === 'qualifiee' && patient.ins && isOneOf(INS_OIDS, patient.ins.oid)) {
     return { eligible: true };
   }
   return { eligible: false, reason: 'identité non qualifiée : document non envoyé au DMP' };

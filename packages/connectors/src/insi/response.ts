@@ -1,4 +1,4 @@
-import { INS_OIDS, type Ins, type InsOid, type Sex, type StrictTraits } from '@rayon/domain';
+import { INS_OID_VALUES, isOneOf, type Ins, type Sex, type StrictTraits } from '@rayon/domain';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { InsiError, type SiramFault } from './errors.ts';
 import { RESULT_CODES, SOAP12_NS, type InsiResultCode } from './protocol.ts';
@@ -150,8 +150,6 @@ function parseIndividu(individu: Node): InsiIdentity {
   return { ins, history, traits: toStrictTraits(returnedTraits), returnedTraits };
 }
 
-const KNOWN_OIDS = new Set<string>(Object.values(INS_OIDS));
-
 function parseIns(node: Node, where: string): InsHistoryEntry {
   const id = isNode(node.IdIndividu) ? node.IdIndividu : undefined;
   const number = textOf(id?.NumIdentifiant);
@@ -161,12 +159,12 @@ function parseIns(node: Node, where: string): InsHistoryEntry {
   if (!number || !/^\d{6}[A-Za-z0-9]\d{6}$/.test(number))
     throw invalid(`${where} without a valid NumIdentifiant.`);
   if (!key || !/^\d{2}$/.test(key)) throw invalid(`${where} without a valid Cle.`);
-  if (!oid || !KNOWN_OIDS.has(oid)) throw invalid(`${where} with an unknown OID "${oid ?? ''}".`);
+  if (!isOneOf(INS_OID_VALUES, oid)) throw invalid(`${where} with an unknown OID "${oid ?? ''}".`);
   const validFrom = textOf(node.DateDeb);
   const validTo = textOf(node.DateFin);
   return {
     matricule: number + key,
-    oid: oid as InsOid,
+    oid,
     ...(validFrom ? { validFrom } : {}),
     ...(validTo ? { validTo } : {}),
   };

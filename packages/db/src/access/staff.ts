@@ -3,6 +3,7 @@
  * its invitations, and deactivation — which ends the member's sessions and revokes the API keys
  * they created in that practice, in the caller's transaction.
  */
+import type { TenantRole } from '@rayon/domain';
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { ControlTx } from '../client.ts';
 import { apiKeys, invitations, memberships, sessions, users } from '../schema/platform.ts';
@@ -96,7 +97,7 @@ export async function setMemberRoles(
   tx: ControlTx,
   tenantId: string,
   userId: string,
-  roles: string[],
+  roles: TenantRole[],
 ): Promise<void> {
   await tx
     .update(memberships)
@@ -112,7 +113,7 @@ export async function addMembership(
   tx: ControlTx,
   tenantId: string,
   userId: string,
-  roles: string[],
+  roles: TenantRole[],
 ): Promise<void> {
   await tx
     .insert(memberships)

@@ -1,3 +1,4 @@
+import type { TenantRole } from '@rayon/domain';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { invitations, memberships, sessions, tenants, users } from '../schema/platform.ts';
 import type { ControlTx } from '../client.ts';
@@ -72,7 +73,7 @@ export async function listMemberships(tx: ControlTx, userId: string): Promise<Me
     .orderBy(tenants.name);
 }
 
-export async function upsertMembership(tx: ControlTx, userId: string, tenantId: string, roles: string[]) {
+export async function upsertMembership(tx: ControlTx, userId: string, tenantId: string, roles: TenantRole[]) {
   await tx
     .insert(memberships)
     .values({ userId, tenantId, roles })

@@ -9,7 +9,7 @@ import {
   reportVersions,
   type DeliveryAttemptOutcome,
 } from '../schema/tenant.ts';
-import type { Destination } from '@rayon/domain';
+import type { Circuit, DeliveryStatus, Destination } from '@rayon/domain';
 import type { TenantTx } from '../client.ts';
 import { enqueueOutbox } from '../platform/outbox.ts';
 
@@ -106,7 +106,7 @@ export async function listReportDeliveries(tx: TenantTx, reportId: string): Prom
 }
 
 /** Deliveries of some statuses, most recent first, with their patient (the dead-letter list: failed). */
-export async function listDeliveries(tx: TenantTx, statuses: string[], limit = 200) {
+export async function listDeliveries(tx: TenantTx, statuses: DeliveryStatus[], limit = 200) {
   return tx
     .select({
       delivery: deliveries,
@@ -384,7 +384,7 @@ export type DeliveryCircuitRow = typeof deliveryCircuits.$inferSelect;
 
 export async function findCircuit(
   tx: TenantTx,
-  destination: string,
+  destination: Circuit,
   o: { forUpdate?: boolean } = {},
 ): Promise<DeliveryCircuitRow | undefined> {
   const q = tx.select().from(deliveryCircuits).where(eq(deliveryCircuits.destination, destination));
@@ -413,7 +413,7 @@ export async function saveCircuit(tx: TenantTx, c: DeliveryCircuitRow): Promise<
 }
 
 /** Closes a circuit; true when it was open. */
-export async function closeCircuit(tx: TenantTx, destination: string): Promise<boolean> {
+export async function closeCircuit(tx: TenantTx, destination: Circuit): Promise<boolean> {
   const rows = await tx
     .delete(deliveryCircuits)
     .where(eq(deliveryCircuits.destination, destination))

@@ -1,3 +1,4 @@
+import type { DmpStatus } from '@rayon/domain';
 import { eq, sql } from 'drizzle-orm';
 import type { TenantTx } from '../client.ts';
 import { patients } from '../schema/tenant.ts';
@@ -20,7 +21,7 @@ export async function patientDmpStatus(
 export async function recordDmpStatus(
   tx: TenantTx,
   patientId: string,
-  status: string,
+  status: DmpStatus,
   at: Date,
 ): Promise<void> {
   await tx

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, like, or, sql, type SQL } from 'drizzle-orm';
 import { identityEvents, patientIdentifiers, patients } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
-import { searchKey, type InsOid, type PatientIdentity, type Sex } from '@rayon/domain';
+import { searchKey, type InsOid, type PatientIdentity } from '@rayon/domain';
 
 export type PatientRow = typeof patients.$inferSelect;
 export type NewPatient = Omit<typeof patients.$inferInsert, 'id' | 'createdAt' | 'updatedAt' | 'version'>;
@@ -16,18 +16,18 @@ export function identityOf(row: PatientRow): PatientIdentity {
       firstBirthForename: row.firstBirthForename,
       birthForenames: row.birthForenames,
       birthDate: row.birthDate,
-      sex: row.sex as Sex,
+      sex: row.sex,
       birthPlaceCode: row.birthPlaceCode,
     },
     complementary: { usedFamilyName: row.usedFamilyName, usedForename: row.usedForename },
-    status: row.status as PatientIdentity['status'],
+    status: row.status,
     attributes: { douteuse: row.douteuse, fictive: row.fictive, homonyme: row.homonyme },
-    ins: row.insMatricule && row.insOid ? { matricule: row.insMatricule, oid: row.insOid as InsOid } : null,
+    ins: row.insMatricule && row.insOid ? { matricule: row.insMatricule, oid: row.insOid } : null,
     insRetrievedAt: row.insRetrievedAt?.toISOString() ?? null,
     identityDocument:
       row.identityDocumentType && row.identityDocumentCheckedAt
         ? {
-            type: row.identityDocumentType as NonNullable<PatientIdentity['identityDocument']>['type'],
+            type: row.identityDocumentType,
             checkedAt: row.identityDocumentCheckedAt.toISOString(),
           }
         : null,
@@ -90,7 +90,7 @@ export async function updatePatient(
   return row;
 }
 
-export async function findPatientByIns(tx: TenantTx, matricule: string, oid: string) {
+export async function findPatientByIns(tx: TenantTx, matricule: string, oid: InsOid) {
   const [row] = await tx
     .select()
     .from(patients)

@@ -1,3 +1,4 @@
+import type { PerformedStepStatus } from '@rayon/domain';
 import { arrayContains, eq, sql } from 'drizzle-orm';
 import { performedSteps } from '../schema/tenant.ts';
 import type { TenantTx } from '../client.ts';
@@ -12,7 +13,7 @@ export type PerformedStepRow = typeof performedSteps.$inferSelect;
 /** The step of an N-CREATE; `undefined` when this SOP instance UID is already known. */
 export async function insertPerformedStep(
   tx: TenantTx,
-  p: { sopInstanceUid: string; modalityId: string; examIds: string[]; status: string },
+  p: { sopInstanceUid: string; modalityId: string; examIds: string[]; status: PerformedStepStatus },
 ): Promise<PerformedStepRow | undefined> {
   const [row] = await tx.insert(performedSteps).values(p).onConflictDoNothing().returning();
   return row;
@@ -32,7 +33,7 @@ export async function findPerformedStep(
 export async function setPerformedStepStatus(
   tx: TenantTx,
   sopInstanceUid: string,
-  status: string,
+  status: PerformedStepStatus,
 ): Promise<void> {
   await tx
     .update(performedSteps)

@@ -9,7 +9,10 @@ import {
   normaliseAeTitle,
   uuidToDicomUid,
   type ExamStatus,
+  type ModalityType,
+  type OrderSource,
   type OrderStatus,
+  type OrderUrgency,
 } from '@rayon/domain';
 import { dicomAeTitles } from '../schema/platform.ts';
 import {
@@ -96,7 +99,7 @@ export async function insertModality(
 /** The practice's modalities (of one `type`), retired ones included unless `active`. */
 export async function listModalities(
   tx: TenantTx,
-  o: { active?: boolean; type?: string } = {},
+  o: { active?: boolean; type?: ModalityType } = {},
 ): Promise<ModalityRow[]> {
   return tx
     .select()
@@ -313,12 +316,12 @@ export async function insertOrderWithExams(
     patientId: string;
     referrerId: string | null;
     /** A catalogue entry, or (orders received by HL7) the modality type and the placer's words. */
-    exams: { examTypeId: string | null; modalityType: string; requestedProcedure?: string | null }[];
-    urgency: string;
+    exams: { examTypeId: string | null; modalityType: ModalityType; requestedProcedure?: string | null }[];
+    urgency: OrderUrgency;
     clinicalInfo: string | null;
     placerOrderNumber: string | null;
     placerAuthority?: string;
-    source: string;
+    source: OrderSource;
     /** `scheduled` when the caller books the exams in the same transaction. */
     status: 'requested' | 'scheduled';
   },

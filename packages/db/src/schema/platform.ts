@@ -2,14 +2,7 @@
  * The control plane, in the `platform` schema: tenants, platform users, memberships, sessions,
  * invitations, API keys, audit events and the transactional outbox.
  */
-import {
-  API_SCOPES,
-  CIVILITIES,
-  TENANT_ROLES,
-  TENANT_STATUSES,
-  type StaffProfile,
-  type TenantStatus,
-} from '@rayon/domain';
+import { API_SCOPES, CIVILITIES, TENANT_ROLES, TENANT_STATUSES, type StaffProfile } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import {
   bigint,
@@ -53,7 +46,7 @@ export const tenants = platform.table(
     name: text('name').notNull(),
     finess: text('finess'),
     siret: text('siret'),
-    status: text('status').$type<TenantStatus>().notNull().default('provisioning'),
+    status: text('status', { enum: TENANT_STATUSES }).notNull().default('provisioning'),
     /** Sign-in policy: minutes of inactivity after which a session ends (portal and tRPC). */
     idleTimeoutMinutes: integer('idle_timeout_minutes').notNull().default(30),
     /** Every member must use a second factor (TOTP); administrators always must. */
@@ -69,7 +62,7 @@ export const tenants = platform.table(
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [oneOf('tenants_status_check', t.status, TENANT_STATUSES)],
+  (t) => [oneOf('tenants_status_check', t.status)],
 );
 
 export const users = platform.table(
@@ -113,7 +106,7 @@ export const memberships = platform.table(
     tenantId: uuid('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    roles: text('roles').array().notNull(),
+    roles: text('roles', { enum: TENANT_ROLES }).array().notNull(),
     /** Deactivated by the practice: no access to it (sessions and API keys ended at that time). */
     disabledAt: timestamp('disabled_at', { withTimezone: true }),
     createdAt: createdAt(),
@@ -121,7 +114,7 @@ export const memberships = platform.table(
   (t) => [
     uniqueIndex('memberships_user_tenant_idx').on(t.userId, t.tenantId),
     index().on(t.tenantId),
-    allOf('memberships_roles_check', t.roles, TENANT_ROLES),
+    allOf('memberships_roles_check', t.roles),
   ],
 );
 
@@ -144,7 +137,7 @@ export const sessions = platform.table(
     clientIp: text('client_ip'),
     userAgent: text('user_agent'),
     /** How the session was opened (SESSION_AUTH_METHODS). */
-    authMethod: text('auth_method').notNull().default('password'),
+    authMethod: text('auth_method', { enum: SESSION_AUTH_METHODS }).notNull().default('password'),
     /** Pro Santé Connect: the provider's session id (`sid`), so back-channel logout finds it. */
     pscSid: text('psc_sid'),
     /**
@@ -154,11 +147,7 @@ export const sessions = platform.table(
     pscTokens: text('psc_tokens'),
     createdAt: createdAt(),
   },
-  (t) => [
-    index().on(t.userId),
-    index().on(t.pscSid),
-    oneOf('sessions_auth_method_check', t.authMethod, SESSION_AUTH_METHODS),
-  ],
+  (t) => [index().on(t.userId), index().on(t.pscSid), oneOf('sessions_auth_method_check', t.authMethod)],
 );
 
 /**
@@ -174,7 +163,7 @@ export const pscFlows = platform.table(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     tokenHash: text('token_hash').notNull().unique(),
-    purpose: text('purpose').notNull(),
+    purpose: text('purpose', { enum: PSC_FLOW_PURPOSES }).notNull(),
     /** state, nonce and PKCE verifier, sealed together. */
     checks: text('checks').notNull(),
     /** link: the signed-in account asking for the link. */
@@ -186,7 +175,7 @@ export const pscFlows = platform.table(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
   },
-  (t) => [oneOf('psc_flows_purpose_check', t.purpose, PSC_FLOW_PURPOSES)],
+  (t) => [oneOf('psc_flows_purpose_check', t.purpose)],
 );
 
 /** Password reset links: single use, short-lived; only the SHA-256 of the token is kept. */
@@ -250,13 +239,13 @@ export const signInEvents = platform.table(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
-    outcome: text('outcome').notNull(),
+    outcome: text('outcome', { enum: SIGN_IN_OUTCOMES }).notNull(),
     /** Pro Santé Connect sign-ins: the authentication level (`acr`) the provider asserted. */
     acr: text('acr'),
     clientIp: text('client_ip'),
     userAgent: text('user_agent'),
   },
-  (t) => [index().on(t.userId, t.at), oneOf('sign_in_events_outcome_check', t.outcome, SIGN_IN_OUTCOMES)],
+  (t) => [index().on(t.userId, t.at), oneOf('sign_in_events_outcome_check', t.outcome)],
 );
 
 /** The radiologist's profile an invitation carries: the domain's staff profile, as checked on entry. */
@@ -278,7 +267,7 @@ export const invitations = platform.table(
       .references(() => tenants.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
     displayName: text('display_name').notNull(),
-    roles: text('roles').array().notNull(),
+    roles: text('roles', { enum: TENANT_ROLES }).array().notNull(),
     /** The radiologist's profile as the administrator entered it, written on acceptance. */
     profile: storedJson('profile', invitedProfileSchema, 'invitation profile'),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
@@ -293,7 +282,7 @@ export const invitations = platform.table(
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.tenantId), allOf('invitations_roles_check', t.roles, TENANT_ROLES)],
+  (t) => [index().on(t.tenantId), allOf('invitations_roles_check', t.roles)],
 );
 
 export const apiKeys = platform.table(
@@ -308,13 +297,13 @@ export const apiKeys = platform.table(
     prefix: text('prefix').notNull().unique(),
     /** SHA-256 of the secret part (the secret has 256 bits of entropy, so no slow hash is needed). */
     secretHash: text('secret_hash').notNull(),
-    scopes: text('scopes').array().notNull(),
+    scopes: text('scopes', { enum: API_SCOPES }).array().notNull(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
-  (t) => [index().on(t.tenantId), allOf('api_keys_scopes_check', t.scopes, API_SCOPES)],
+  (t) => [index().on(t.tenantId), allOf('api_keys_scopes_check', t.scopes)],
 );
 
 /** Who did it: a person (user), a partner or practice system (api_key), Rayon itself (system). */
@@ -326,7 +315,7 @@ export const auditEvents = platform.table(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    actorType: text('actor_type').notNull(),
+    actorType: text('actor_type', { enum: ACTOR_TYPES }).notNull(),
     actorId: text('actor_id'),
     tenantId: uuid('tenant_id'),
     action: text('action').notNull(),
@@ -349,7 +338,7 @@ export const auditEvents = platform.table(
       sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
       t.seq,
     ),
-    oneOf('audit_events_actor_type_check', t.actorType, ACTOR_TYPES),
+    oneOf('audit_events_actor_type_check', t.actorType),
   ],
 );
 
@@ -372,7 +361,7 @@ export const outbox = platform.table(
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
     tenantId: uuid('tenant_id'),
-    topic: text('topic').$type<OutboxTopic>().notNull(),
+    topic: text('topic', { enum: OUTBOX_TOPICS }).notNull(),
     /** Open here by design: each topic's payload is parsed where the worker reads it (`payloads.ts`). */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
     requestId: text('request_id'),
@@ -383,7 +372,7 @@ export const outbox = platform.table(
     index('outbox_pending_idx')
       .on(t.id)
       .where(sql`${t.enqueuedAt} is null`),
-    oneOf('outbox_topic_check', t.topic, OUTBOX_TOPICS),
+    oneOf('outbox_topic_check', t.topic),
   ],
 );
 

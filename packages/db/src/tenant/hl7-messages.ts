@@ -1,5 +1,6 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import { hl7Messages } from '../schema/tenant.ts';
+import type { Hl7MessageStatus } from '../schema/tenant/inbound.ts';
 import type { TenantTx } from '../client.ts';
 
 export type Hl7MessageRow = typeof hl7Messages.$inferSelect;
@@ -72,7 +73,7 @@ export async function recordHl7Outcome(
 /** Messages for the portal's list (raw content excluded). */
 export async function listHl7Messages(
   tx: TenantTx,
-  o: { status?: string; id?: string; limit?: number } = {},
+  o: { status?: Hl7MessageStatus; id?: string; limit?: number } = {},
 ) {
   return tx
     .select({

@@ -5,6 +5,8 @@
  */
 import {
   DISTRIBUTION_SETTING,
+  KEEP_DOCUMENT_COPIES_SETTING,
+  MAILBOX_CURSOR_SETTING,
   PFI_PROFILES,
   RGPD_NOTICE_SETTING,
   WORKLIST_MATCHING_SETTING,
@@ -13,6 +15,7 @@ import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { TenantTx } from '../client.ts';
 import { settings } from '../schema/tenant.ts';
+import type { SETTING_KEYS } from '../schema/tenant/practice.ts';
 import { parseStored } from '../stored.ts';
 
 /**
@@ -39,10 +42,10 @@ export const SETTINGS = {
   /** The RGPD mentions printed at the bottom of reports; null: none. */
   [RGPD_NOTICE_SETTING]: z.string().nullable(),
   /** Where the practice's MSSanté mailbox was read up to. */
-  mssante_mailbox_cursor: z.object({ uidValidity: z.string(), lastUid: z.number().int().nonnegative() }),
+  [MAILBOX_CURSOR_SETTING]: z.object({ uidValidity: z.string(), lastUid: z.number().int().nonnegative() }),
   /** Copies of identity documents are kept (optional per practice). */
-  'identity.keepDocumentCopies': z.boolean(),
-};
+  [KEEP_DOCUMENT_COPIES_SETTING]: z.boolean(),
+} satisfies Record<(typeof SETTING_KEYS)[number], z.ZodType>;
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.output<(typeof SETTINGS)[K]>;
 /** The same, indexed so that a key's schema keeps its value's type. */

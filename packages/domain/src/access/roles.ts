@@ -1,4 +1,5 @@
 /** Roles a user holds inside one practice (tenant). Platform administration is not a tenant role. */
+import { isOneOf } from '../shared/values.ts';
 export const TENANT_ROLES = [
   'practice_admin',
   'radiologist',
@@ -18,5 +19,5 @@ export const TENANT_ROLE_LABELS: Record<TenantRole, string> = {
 };
 
 export function isTenantRole(value: string): value is TenantRole {
-  return (TENANT_ROLES as readonly string[]).includes(value);
+  return isOneOf(TENANT_ROLES, value);
 }

@@ -2,6 +2,7 @@
  * A practice's staff: the RPPS number, the civility and names printed on reports, who may sign
  * (validate) reports, and the rules that keep a practice administrable.
  */
+import { isOneOf } from '../shared/values.ts';
 import { AppError, badInput, conflict } from '../shared/errors.ts';
 import { luhnValid } from '../shared/luhn.ts';
 import { isTenantRole, TENANT_ROLES, type TenantRole } from './roles.ts';
@@ -18,7 +19,7 @@ export const CIVILITY_LABELS: Record<Civility, string> = {
 };
 
 export function isCivility(value: string): value is Civility {
-  return (CIVILITIES as readonly string[]).includes(value);
+  return isOneOf(CIVILITIES, value);
 }
 
 /**

@@ -56,6 +56,9 @@ export const PFI_PROFILE_LABELS: Record<PfiProfile, string> = {
 /** The practice's settings key of its distribution. */
 export const DISTRIBUTION_SETTING = 'distribution';
 
+/** The practice's settings key of where its MSSanté mailbox was read up to. */
+export const MAILBOX_CURSOR_SETTING = 'mssante_mailbox_cursor';
+
 export const DEFAULT_DISTRIBUTION: DistributionSettings = {
   dmp: false,
   mssante: { enabled: false, patient: false },

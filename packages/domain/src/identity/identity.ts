@@ -14,6 +14,7 @@
  * history (who, when and from what source are added by the caller). A refused transition throws
  * an AppError CONFLICT naming the rule; bad input throws BAD_INPUT naming the field.
  */
+import { isOneOf } from '../shared/values.ts';
 import { conflict } from '../shared/errors.ts';
 import type { Reason } from '../shared/reasons.ts';
 import { parisDate } from '../shared/paris-time.ts';
@@ -38,7 +39,6 @@ import {
   type IdentityDocumentType,
   type IdentityUpdate,
   type Ins,
-  type InsOid,
   type PatientIdentity,
   type Sex,
   type StrictTraits,
@@ -242,7 +242,7 @@ export function applyInsiResult(identity: PatientIdentity, answer: InsiAnswer, n
   const after: PatientIdentity = {
     ...identity,
     traits,
-    ins: { matricule: check.matricule, oid: answer.ins.oid as InsOid },
+    ins: { matricule: check.matricule, oid: answer.ins.oid },
     insRetrievedAt: now.toISOString(),
     identityDocument: documentStillHolds ? identity.identityDocument : null,
     status: statusFor(true, documentStillHolds),
@@ -286,8 +286,8 @@ function assertDocumentAccepted(
       reason: 'identity.validation.doubtful',
     });
   }
-  if ((HIGH_TRUST_DOCUMENT_TYPES as readonly string[]).includes(type)) return;
-  if ((MINOR_ONLY_DOCUMENT_TYPES as readonly string[]).includes(type)) {
+  if (isOneOf(HIGH_TRUST_DOCUMENT_TYPES, type)) return;
+  if (isOneOf(MINOR_ONLY_DOCUMENT_TYPES, type)) {
     if (ageOn(traits.birthDate, parisDate(now)) >= 18) {
       throw conflict(
         'a livret de famille or a birth certificate validates the identity of a minor only (RNIV)',

@@ -1,3 +1,4 @@
+import { isOneOf } from '../shared/values.ts';
 import { badInput, type AppError } from '../shared/errors.ts';
 import { parisDate } from '../shared/paris-time.ts';
 import { cleanName, isValidName, searchKey, toInsForm } from './names.ts';
@@ -120,7 +121,7 @@ export function strictTraitProblems(
 
   const sex = (input.sex ?? '').trim().toUpperCase();
   if (sex === '') problem('sex', 'required', 'the sex is required');
-  else if (!(SEXES as readonly string[]).includes(sex)) problem('sex', 'sex', 'the sex must be M, F or U');
+  else if (!isOneOf(SEXES, sex)) problem('sex', 'sex', 'the sex must be M, F or U');
 
   const place = (input.birthPlaceCode ?? '').trim().toUpperCase();
   if (place !== '' && !COG_RE.test(place)) {

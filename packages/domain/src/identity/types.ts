@@ -64,6 +64,8 @@ export const INS_OIDS = {
   demo: '1.2.250.1.213.1.4.11',
 } as const;
 export type InsOid = (typeof INS_OIDS)[keyof typeof INS_OIDS];
+/** The INS authorities' OIDs as a list (the stored OID's CHECK, membership tests). */
+export const INS_OID_VALUES = Object.values(INS_OIDS) as [InsOid, ...InsOid[]];
 
 /**
  * The namespace naming an INS authority where a message carries it as text beside the OID (HL7
@@ -90,6 +92,13 @@ export const IDENTITY_DOCUMENT_TYPES = [
   'autre',
 ] as const;
 export type IdentityDocumentType = (typeof IDENTITY_DOCUMENT_TYPES)[number];
+
+/** What a kept copy of an identity document may be (a scan or photo, or a PDF). */
+export const IDENTITY_DOCUMENT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
+export type IdentityDocumentContentType = (typeof IDENTITY_DOCUMENT_CONTENT_TYPES)[number];
+
+/** The practice's settings key: copies of identity documents are kept (optional per practice). */
+export const KEEP_DOCUMENT_COPIES_SETTING = 'identity.keepDocumentCopies';
 
 /**
  * High-trust identity documents ("dispositifs d'identification à haut niveau de confiance",

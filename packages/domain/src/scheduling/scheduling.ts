@@ -2,6 +2,7 @@
  * Scheduling vocabulary and rules: modality types, exam statuses and their transitions, DICOM
  * identifiers generated for an order.
  */
+import { isOneOf } from '../shared/values.ts';
 import { AppError } from '../shared/errors.ts';
 
 /** Modality types Rayon schedules (DICOM Modality, CID 29 subset). */
@@ -42,7 +43,7 @@ export const FINAL_EXAM_STATUSES = [
 ] as const satisfies readonly ExamStatus[];
 
 export function isFinalExamStatus(status: string): boolean {
-  return (FINAL_EXAM_STATUSES as readonly string[]).includes(status);
+  return isOneOf(FINAL_EXAM_STATUSES, status);
 }
 
 /** Order (demande d'examen) statuses: requested until booked, then done or cancelled. */
@@ -64,7 +65,7 @@ export type PerformedStepStatus = (typeof PERFORMED_STEP_STATUSES)[number];
 export const FINAL_ORDER_STATUSES = ['completed', 'cancelled'] as const satisfies readonly OrderStatus[];
 
 export function isFinalOrderStatus(status: string): boolean {
-  return (FINAL_ORDER_STATUSES as readonly string[]).includes(status);
+  return isOneOf(FINAL_ORDER_STATUSES, status);
 }
 
 /** Why a status change is refused (stable reason key, translated by the portal). */
@@ -84,10 +85,7 @@ const isFinal = (what: 'exam' | 'order', status: string) =>
  * cancelled). Staying where it is is not a move (a complement sent twice changes nothing).
  */
 export function nextOrderStatus(current: string, next: OrderStatus): OrderStatus {
-  if (
-    !(ORDER_STATUSES as readonly string[]).includes(next) ||
-    (current !== next && isFinalOrderStatus(current))
-  ) {
+  if (!isOneOf(ORDER_STATUSES, next) || (current !== next && isFinalOrderStatus(current))) {
     throw refusedMove('order', current, next);
   }
   return next;

@@ -25,14 +25,14 @@ export const deliveries = pgTable(
     patientId: uuid('patient_id'),
     destination: text('destination', { enum: DESTINATIONS }).notNull(),
     /** publish, replace, withdraw; visibility (a DMP metadata update, e.g. after the announcement). */
-    action: text('action').notNull(),
+    action: text('action', { enum: DELIVERY_ACTIONS }).notNull(),
     /** version + destination + action: a second planning of the same send is a no-op. */
     idempotencyKey: text('idempotency_key').notNull().unique(),
     /**
      * pending, delivered, failed (needs action), not_sent (a rule keeps it back), cancelled (a
      * person cancelled it, or its version was superseded before it left).
      */
-    status: text('status').notNull(),
+    status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
     /** Why it is not sent or failed, in plain French for the portal. */
     reason: text('reason'),
     attempts: integer('attempts').notNull().default(0),
@@ -45,7 +45,7 @@ export const deliveries = pgTable(
     claimedUntil: timestamp('claimed_until', { withTimezone: true }),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     /** What the recipient's side said (MSSanté DSN/MDN): delivered, processed, displayed. */
-    receipt: text('receipt'),
+    receipt: text('receipt', { enum: RECEIPTS }),
     receiptAt: timestamp('receipt_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -55,10 +55,10 @@ export const deliveries = pgTable(
     index().on(t.status),
     index().on(t.remoteId),
     index('deliveries_patient_destination_idx').on(t.patientId, t.destination, t.createdAt),
-    oneOf('deliveries_status_check', t.status, DELIVERY_STATUSES),
-    oneOf('deliveries_action_check', t.action, DELIVERY_ACTIONS),
-    oneOf('deliveries_destination_check', t.destination, DESTINATIONS),
-    oneOf('deliveries_receipt_check', t.receipt, RECEIPTS),
+    oneOf('deliveries_status_check', t.status),
+    oneOf('deliveries_action_check', t.action),
+    oneOf('deliveries_destination_check', t.destination),
+    oneOf('deliveries_receipt_check', t.receipt),
   ],
 );
 
@@ -69,7 +69,7 @@ export const deliveries = pgTable(
 export const deliveryCircuits = pgTable(
   'delivery_circuits',
   {
-    destination: text('destination').primaryKey(),
+    destination: text('destination', { enum: CIRCUITS }).primaryKey(),
     /** Unavailable since (the first failure of this outage). */
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
     lastFailureAt: timestamp('last_failure_at', { withTimezone: true }).notNull(),
@@ -79,7 +79,7 @@ export const deliveryCircuits = pgTable(
     /** The last failure, in French, without patient data. */
     reason: text('reason'),
   },
-  (t) => [oneOf('delivery_circuits_destination_check', t.destination, CIRCUITS)],
+  (t) => [oneOf('delivery_circuits_destination_check', t.destination)],
 );
 
 /** What one attempt of a send came to; notification: a DSN/MDN received about the send. */
@@ -100,13 +100,10 @@ export const deliveryAttempts = pgTable(
       .notNull()
       .references(() => deliveries.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    outcome: text('outcome').notNull(),
+    outcome: text('outcome', { enum: DELIVERY_ATTEMPT_OUTCOMES }).notNull(),
     /** The remote answer (status, error codes), never patient data. */
     detail: text('detail'),
     durationMs: integer('duration_ms').notNull(),
   },
-  (t) => [
-    index().on(t.deliveryId),
-    oneOf('delivery_attempts_outcome_check', t.outcome, DELIVERY_ATTEMPT_OUTCOMES),
-  ],
+  (t) => [index().on(t.deliveryId), oneOf('delivery_attempts_outcome_check', t.outcome)],
 );

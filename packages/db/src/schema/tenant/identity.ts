@@ -1,13 +1,14 @@
 /** Patients and their identity (RNIV, INS): identifiers, the history of every change, identity documents. */
 import {
   DMP_STATUSES,
+  IDENTITY_DOCUMENT_CONTENT_TYPES,
   IDENTITY_DOCUMENT_TYPES,
   IDENTITY_EVENT_ACTIONS,
   IDENTITY_EVENT_SOURCES,
   IDENTITY_STATUSES,
+  INS_OID_VALUES,
   SEXES,
   type IdentityChange,
-  type IdentityEventAction,
 } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import {
@@ -24,7 +25,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import { oneOf } from '../checks.ts';
-import { ACTOR_TYPES, type ActorType } from '../platform.ts';
+import { ACTOR_TYPES } from '../platform.ts';
 import { storedJson } from '../stored-json.ts';
 
 /**
@@ -39,24 +40,24 @@ export const patients = pgTable(
     firstBirthForename: text('first_birth_forename').notNull(),
     birthForenames: text('birth_forenames').notNull(),
     birthDate: date('birth_date', { mode: 'string' }).notNull(),
-    sex: text('sex').notNull(),
+    sex: text('sex', { enum: SEXES }).notNull(),
     birthPlaceCode: text('birth_place_code'),
     usedFamilyName: text('used_family_name'),
     usedForename: text('used_forename'),
-    status: text('status').notNull(),
+    status: text('status', { enum: IDENTITY_STATUSES }).notNull(),
     douteuse: boolean('douteuse').notNull().default(false),
     fictive: boolean('fictive').notNull().default(false),
     homonyme: boolean('homonyme').notNull().default(false),
     insMatricule: text('ins_matricule'),
-    insOid: text('ins_oid'),
+    insOid: text('ins_oid', { enum: INS_OID_VALUES }),
     insRetrievedAt: timestamp('ins_retrieved_at', { withTimezone: true }),
-    identityDocumentType: text('identity_document_type'),
+    identityDocumentType: text('identity_document_type', { enum: IDENTITY_DOCUMENT_TYPES }),
     identityDocumentCheckedAt: timestamp('identity_document_checked_at', { withTimezone: true }),
     /**
      * What the DMP said of this patient at the last TD0.2 (test d'existence) before a send:
      * exists, none (no DMP), opposed (the patient opposed feeding), closed; null: never asked.
      */
-    dmpStatus: text('dmp_status'),
+    dmpStatus: text('dmp_status', { enum: DMP_STATUSES }),
     dmpCheckedAt: timestamp('dmp_checked_at', { withTimezone: true }),
     searchFamily: text('search_family').notNull(),
     searchUsedFamily: text('search_used_family'),
@@ -74,10 +75,11 @@ export const patients = pgTable(
     uniqueIndex('patients_ins_idx')
       .on(t.insMatricule, t.insOid)
       .where(sql`${t.insMatricule} is not null and ${t.mergedInto} is null`),
-    oneOf('patients_status_check', t.status, IDENTITY_STATUSES),
-    oneOf('patients_sex_check', t.sex, SEXES),
-    oneOf('patients_dmp_status_check', t.dmpStatus, DMP_STATUSES),
-    oneOf('patients_identity_document_type_check', t.identityDocumentType, IDENTITY_DOCUMENT_TYPES),
+    oneOf('patients_status_check', t.status),
+    oneOf('patients_sex_check', t.sex),
+    oneOf('patients_ins_oid_check', t.insOid),
+    oneOf('patients_dmp_status_check', t.dmpStatus),
+    oneOf('patients_identity_document_type_check', t.identityDocumentType),
   ],
 );
 
@@ -114,19 +116,19 @@ export const identityEvents = pgTable(
       .notNull()
       .references(() => patients.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
-    actorType: text('actor_type').$type<ActorType>().notNull(),
+    actorType: text('actor_type', { enum: ACTOR_TYPES }).notNull(),
     actorId: text('actor_id'),
-    source: text('source').$type<(typeof IDENTITY_EVENT_SOURCES)[number]>().notNull(),
-    action: text('action').$type<IdentityEventAction>().notNull(),
+    source: text('source', { enum: IDENTITY_EVENT_SOURCES }).notNull(),
+    action: text('action', { enum: IDENTITY_EVENT_ACTIONS }).notNull(),
     changes: storedJson('changes', identityChangesSchema, 'identity history changes').notNull(),
     hl7MessageId: uuid('hl7_message_id'),
     note: text('note'),
   },
   (t) => [
     index().on(t.patientId, t.at),
-    oneOf('identity_events_actor_type_check', t.actorType, ACTOR_TYPES),
-    oneOf('identity_events_source_check', t.source, IDENTITY_EVENT_SOURCES),
-    oneOf('identity_events_action_check', t.action, IDENTITY_EVENT_ACTIONS),
+    oneOf('identity_events_actor_type_check', t.actorType),
+    oneOf('identity_events_source_check', t.source),
+    oneOf('identity_events_action_check', t.action),
   ],
 );
 
@@ -138,11 +140,14 @@ export const identityDocuments = pgTable(
     patientId: uuid('patient_id')
       .notNull()
       .references(() => patients.id),
-    type: text('type').notNull(),
-    contentType: text('content_type').notNull(),
+    type: text('type', { enum: IDENTITY_DOCUMENT_TYPES }).notNull(),
+    contentType: text('content_type', { enum: IDENTITY_DOCUMENT_CONTENT_TYPES }).notNull(),
     sealedContent: text('sealed_content').notNull(),
     createdBy: text('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [oneOf('identity_documents_type_check', t.type, IDENTITY_DOCUMENT_TYPES)],
+  (t) => [
+    oneOf('identity_documents_type_check', t.type),
+    oneOf('identity_documents_content_type_check', t.contentType),
+  ],
 );

@@ -1,5 +1,12 @@
 /** The practice itself: its sites, its staff's profiles, its settings and its organisation certificates. */
-import { CERTIFICATE_PURPOSES, type CertificatePurpose } from '@rayon/domain';
+import {
+  CERTIFICATE_PURPOSES,
+  DISTRIBUTION_SETTING,
+  KEEP_DOCUMENT_COPIES_SETTING,
+  MAILBOX_CURSOR_SETTING,
+  RGPD_NOTICE_SETTING,
+  WORKLIST_MATCHING_SETTING,
+} from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import { boolean, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -43,11 +50,24 @@ export const userProfiles = pgTable('user_profiles', {
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const settings = pgTable('settings', {
-  key: text('key').primaryKey(),
-  value: jsonb('value').notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-});
+/** The keys of the practice's settings; each value's shape is in `tenant/settings.ts`. */
+export const SETTING_KEYS = [
+  DISTRIBUTION_SETTING,
+  WORKLIST_MATCHING_SETTING,
+  RGPD_NOTICE_SETTING,
+  MAILBOX_CURSOR_SETTING,
+  KEEP_DOCUMENT_COPIES_SETTING,
+] as const;
+
+export const settings = pgTable(
+  'settings',
+  {
+    key: text('key', { enum: SETTING_KEYS }).primaryKey(),
+    value: jsonb('value').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [oneOf('settings_key_check', t.key)],
+);
 
 /**
  * The practice's organisation certificates (INSi now; DMP and MSSanté later). The private key
@@ -57,7 +77,7 @@ export const certificates = pgTable(
   'certificates',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    purpose: text('purpose').$type<CertificatePurpose>().notNull(),
+    purpose: text('purpose', { enum: CERTIFICATE_PURPOSES }).notNull(),
     subjectCn: text('subject_cn').notNull(),
     subject: storedJson('subject', distinguishedName, 'certificate subject').notNull(),
     issuer: storedJson('issuer', distinguishedName, 'certificate issuer').notNull(),
@@ -76,6 +96,6 @@ export const certificates = pgTable(
     uniqueIndex('certificates_active_purpose_idx')
       .on(t.purpose)
       .where(sql`${t.revokedAt} is null`),
-    oneOf('certificates_purpose_check', t.purpose, CERTIFICATE_PURPOSES),
+    oneOf('certificates_purpose_check', t.purpose),
   ],
 );

@@ -2,7 +2,7 @@
  * Comptes rendus: reports, the exams they cover, their versions and documents, templates, and the
  * notifications they raise.
  */
-import { NOTIFICATION_KINDS, REPORT_STATUSES, type NotificationKind } from '@rayon/domain';
+import { NOTIFICATION_KINDS, REPORT_STATUSES } from '@rayon/domain';
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
@@ -40,7 +40,7 @@ export const reports = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [oneOf('reports_status_check', t.status, REPORT_STATUSES)],
+  (t) => [oneOf('reports_status_check', t.status)],
 );
 
 /** The exams a report covers; an exam has at most one report. */
@@ -92,7 +92,7 @@ export const reportVersions = pgTable(
   },
   (t) => [
     uniqueIndex('report_versions_report_version_idx').on(t.reportId, t.version),
-    oneOf('report_versions_status_check', t.status, REPORT_STATUSES),
+    oneOf('report_versions_status_check', t.status),
   ],
 );
 
@@ -111,7 +111,7 @@ export const reportDocuments = pgTable(
     versionId: uuid('version_id')
       .notNull()
       .references(() => reportVersions.id),
-    kind: text('kind').notNull(),
+    kind: text('kind', { enum: REPORT_DOCUMENT_KINDS }).notNull(),
     mediaType: text('media_type').notNull(),
     content: bytea('content').notNull(),
     sha256: text('sha256').notNull(),
@@ -119,7 +119,7 @@ export const reportDocuments = pgTable(
   },
   (t) => [
     uniqueIndex('report_documents_version_kind_idx').on(t.versionId, t.kind),
-    oneOf('report_documents_kind_check', t.kind, REPORT_DOCUMENT_KINDS),
+    oneOf('report_documents_kind_check', t.kind),
   ],
 );
 
@@ -138,7 +138,7 @@ export const notifications = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     userId: text('user_id').notNull(),
-    kind: text('kind').$type<NotificationKind>().notNull(),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
     target: text('target').notNull(),
     message: text('message').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -148,6 +148,6 @@ export const notifications = pgTable(
     uniqueIndex('notifications_open_idx')
       .on(t.userId, t.kind, t.target)
       .where(sql`${t.resolvedAt} is null`),
-    oneOf('notifications_kind_check', t.kind, NOTIFICATION_KINDS),
+    oneOf('notifications_kind_check', t.kind),
   ],
 );

@@ -58,7 +58,7 @@ export const modalities = pgTable(
       .notNull()
       .references(() => rooms.id),
     name: text('name').notNull(),
-    type: text('type').notNull(),
+    type: text('type', { enum: MODALITY_TYPES }).notNull(),
     /** The AE title the modality calls (called AE), normalised: trimmed, upper case. */
     aeTitle: text('ae_title').notNull().unique(),
     /** The modality's own AE titles (calling AE), normalised; an association from another is rejected. */
@@ -81,7 +81,7 @@ export const modalities = pgTable(
     retiredAt: timestamp('retired_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [oneOf('modalities_type_check', t.type, MODALITY_TYPES)],
+  (t) => [oneOf('modalities_type_check', t.type)],
 );
 
 /** The exam catalogue. */
@@ -94,13 +94,13 @@ export const examTypes = pgTable(
     /** LOINC code of the exam from JDV_CodesDocumentImagerie_CISIS (the CDA serviceEvent code). */
     loincCode: text('loinc_code'),
     loincLabel: text('loinc_label'),
-    modalityType: text('modality_type').notNull(),
+    modalityType: text('modality_type', { enum: MODALITY_TYPES }).notNull(),
     durationMinutes: integer('duration_minutes').notNull(),
     preparation: text('preparation'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    oneOf('exam_types_modality_type_check', t.modalityType, MODALITY_TYPES),
+    oneOf('exam_types_modality_type_check', t.modalityType),
     /** An HL7 order's exam found by its CCAM code (findExamTypeByCcam). */
     index('exam_types_ccam_code_idx').on(t.ccamCode),
   ],
@@ -139,13 +139,13 @@ export const orders = pgTable(
     referrerId: uuid('referrer_id').references(() => referrers.id),
     accessionNumber: text('accession_number').notNull().unique(),
     studyInstanceUid: text('study_instance_uid').notNull().unique(),
-    urgency: text('urgency').notNull(),
+    urgency: text('urgency', { enum: ORDER_URGENCIES }).notNull(),
     clinicalInfo: text('clinical_info'),
     /** The placer's order number (ORC-2) and its assigning authority: unique together. */
     placerOrderNumber: text('placer_order_number'),
     placerAuthority: text('placer_authority').notNull().default(''),
-    status: text('status').notNull(),
-    source: text('source').notNull(),
+    status: text('status', { enum: ORDER_STATUSES }).notNull(),
+    source: text('source', { enum: ORDER_SOURCES }).notNull(),
     /** What the placer told after the exam was done elsewhere (teleradiology OMI^O23 flux 4). */
     performed: storedJson('performed', performedComplementSchema, 'order performed complement'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -155,9 +155,9 @@ export const orders = pgTable(
     uniqueIndex('orders_placer_idx')
       .on(t.placerAuthority, t.placerOrderNumber)
       .where(sql`${t.placerOrderNumber} is not null`),
-    oneOf('orders_status_check', t.status, ORDER_STATUSES),
-    oneOf('orders_urgency_check', t.urgency, ORDER_URGENCIES),
-    oneOf('orders_source_check', t.source, ORDER_SOURCES),
+    oneOf('orders_status_check', t.status),
+    oneOf('orders_urgency_check', t.urgency),
+    oneOf('orders_source_check', t.source),
   ],
 );
 
@@ -171,7 +171,7 @@ export const exams = pgTable(
       .references(() => orders.id),
     /** The catalogue entry; null while an order received without one waits for the desk to choose. */
     examTypeId: uuid('exam_type_id').references(() => examTypes.id),
-    modalityType: text('modality_type').notNull(),
+    modalityType: text('modality_type', { enum: MODALITY_TYPES }).notNull(),
     /** What the placer asked for, in its words (region, side...), when it is not a catalogue entry. */
     requestedProcedure: text('requested_procedure'),
     /** Scheduled Procedure Step ID / Requested Procedure ID in the worklist. */
@@ -182,8 +182,8 @@ export const exams = pgTable(
   },
   (t) => [
     index().on(t.orderId),
-    oneOf('exams_status_check', t.status, EXAM_STATUSES),
-    oneOf('exams_modality_type_check', t.modalityType, MODALITY_TYPES),
+    oneOf('exams_status_check', t.status),
+    oneOf('exams_modality_type_check', t.modalityType),
   ],
 );
 
@@ -195,11 +195,11 @@ export const performedSteps = pgTable(
     /** The modality whose association created the step: only it may N-SET it (null: before 0009). */
     modalityId: uuid('modality_id'),
     examIds: uuid('exam_ids').array().notNull(),
-    status: text('status').notNull(),
+    status: text('status', { enum: PERFORMED_STEP_STATUSES }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [oneOf('performed_steps_status_check', t.status, PERFORMED_STEP_STATUSES)],
+  (t) => [oneOf('performed_steps_status_check', t.status)],
 );
 
 export const appointments = pgTable(

@@ -1,4 +1,4 @@
-import { WORKLIST_STATUSES, worklistActions } from '@rayon/domain';
+import { isOneOf, WORKLIST_STATUSES, worklistActions } from '@rayon/domain';
 import type { Metadata } from 'next';
 import { AutoRefresh } from '../../../../../components/auto-refresh.tsx';
 import { ExamStatusBadge, LateBadge, UrgencyBadge } from '../../../../../components/scheduling/badges.tsx';
@@ -69,7 +69,7 @@ export default async function WorklistPage({
   }
   const day = await load(() => api.scheduling.day.query({ date, modalityId: modality.id }));
   const steps = day.modalities[0]!.days[0]!.appointments.filter((a) =>
-    (WORKLIST_STATUSES as readonly string[]).includes(a.exam.status),
+    isOneOf(WORKLIST_STATUSES, a.exam.status),
   );
   return (
     <>

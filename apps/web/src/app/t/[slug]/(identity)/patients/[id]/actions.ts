@@ -1,5 +1,6 @@
 'use server';
 
+import { IDENTITY_DOCUMENT_CONTENT_TYPES, isOneOf, type IdentityDocumentContentType } from '@rayon/domain';
 import { complementaryInput, documentType, recordDocumentInput, traitsInput } from '@rayon/schemas/identity';
 import { revalidatePath } from 'next/cache';
 import { frenchApiError, frenchReason, sentence } from '../../../../../../lib/api-messages.ts';
@@ -243,13 +244,11 @@ export async function callInsiAction(target: Target, previous: InsiState): Promi
 
 // ---------------------------------------------------------------- copies of identity documents
 
-/** What a copy may be, and how big (the API takes at most 500 kB once decoded). */
-const COPY_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
-type CopyContentType = (typeof COPY_CONTENT_TYPES)[number];
+/** How big a copy may be (the API takes at most 500 kB once decoded). */
 const COPY_MAX_BYTES = 500_000;
 
 /** The first bytes of each accepted format: the browser's declared type is not trusted alone. */
-function looksLike(contentType: CopyContentType, bytes: Buffer): boolean {
+function looksLike(contentType: IdentityDocumentContentType, bytes: Buffer): boolean {
   const startsWith = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
   switch (contentType) {
     case 'image/png':
@@ -289,11 +288,11 @@ export async function addDocumentCopyAction(
   if (!type.success) return failed(type.error.issues[0]!.message);
   const file = formData.get('file');
   if (!(file instanceof File) || file.size === 0) return failed('Choisissez le fichier de la copie.');
-  if (!(COPY_CONTENT_TYPES as readonly string[]).includes(file.type)) {
+  const contentType = file.type;
+  if (!isOneOf(IDENTITY_DOCUMENT_CONTENT_TYPES, contentType)) {
     return failed('Format non accepté : la copie doit être une image JPEG ou PNG, ou un PDF.');
   }
   if (file.size > COPY_MAX_BYTES) return failed('Le fichier dépasse la taille maximale de 500 ko.');
-  const contentType = file.type as CopyContentType;
   const bytes = Buffer.from(await file.arrayBuffer());
   if (!looksLike(contentType, bytes)) {
     return failed('Le contenu du fichier ne correspond pas à son format (JPEG, PNG ou PDF).');

@@ -1,5 +1,6 @@
 'use client';
 
+import { isOneOf } from '@rayon/domain';
 import { useActionState, useState } from 'react';
 import { FormError, FormNotice } from '../../../../../../components/form.tsx';
 import { DOCUMENT_TYPE_LABELS } from '../../../../../../lib/labels.ts';
@@ -35,7 +36,7 @@ export function DocumentCheckForm({
     setHandled(state.attempt);
     if (state.notice) setType('');
   }
-  const minorDocument = (MINOR_ONLY as readonly string[]).includes(type);
+  const minorDocument = isOneOf(MINOR_ONLY, type);
   return (
     <>
       <FormNotice message={state.savedVersion === version ? state.notice : null} />
