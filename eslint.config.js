@@ -20,9 +20,11 @@ const LOWER = [
 /**
  * The application packages, one per business area (docs/architecture.md), and the other areas
  * each may import: onboarding ← identity ← scheduling, onboarding ← delivery ← reporting; the
- * HL7 intake hands messages to identity and scheduling. No cycle.
+ * HL7 intake hands messages to identity and scheduling; access (the door) stands on the lower
+ * packages alone. No cycle.
  */
 const AREA_ARROWS = Object.entries({
+  '@rayon/access': [],
   '@rayon/onboarding': [],
   '@rayon/identity': ['@rayon/onboarding'],
   '@rayon/scheduling': ['@rayon/identity', '@rayon/onboarding'],

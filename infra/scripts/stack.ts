@@ -9,8 +9,8 @@ import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync }
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Database, migrateAllTenants, migratePlatform, setupDatabase } from '@rayon/db';
-import { hashPassword } from '@rayon/api/auth/secrets';
-import { sealTotpSecret } from '@rayon/api/auth/totp';
+import { hashPassword } from '@rayon/access/secrets';
+import { sealTotpSecret } from '@rayon/access/totp';
 import { DEMO, seedDemo } from '@rayon/seed';
 import { createDmpTestPki, startDmpSimulator } from '@rayon/sim-dmp';
 import { createTestPki, insiConformance, startInsiSimulator } from '@rayon/sim-insi';

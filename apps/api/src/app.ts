@@ -5,7 +5,7 @@ import { AppError } from '@rayon/domain';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { requestContext, type RequestContext } from './context.ts';
+import { platformContext, requestContext, type RequestContext } from './context.ts';
 import { ERROR_MAP, errorBody, toAppError } from './http/errors.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { createRestV1 } from './rest/v1.ts';
@@ -126,7 +126,7 @@ export function createApp(deps: Deps) {
     if (!token)
       return c.json({ error: 'invalid_request', error_description: 'logout_token is required' }, 400);
     try {
-      await services.auth.psc.backchannelLogout(token);
+      await services.access.psc.backchannelLogout(platformContext(), token);
     } catch (e) {
       if (e instanceof AppError && e.code !== 'INTERNAL') {
         return c.json({ error: 'invalid_request', error_description: e.message }, 400);

@@ -1,13 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SessionUser } from '@rayon/access';
 import type { Actor, PlatformContext, TenantRef, UseCaseContext } from '@rayon/db';
 import { AppError } from '@rayon/domain';
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  displayName: string;
-  isPlatformAdmin: boolean;
-}
 
 /** What a request carries from edge to repository: ids only, never patient data. */
 export interface RequestContext {

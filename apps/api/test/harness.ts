@@ -3,7 +3,9 @@ import type { TenantRole } from '@rayon/domain';
 import { randomBytes } from 'node:crypto';
 import {
   Database,
+  systemContext,
   toTenantRef,
+  type PlatformContext,
   upsertMembership,
   upsertUser,
   upsertUserProfile,
@@ -14,10 +16,9 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import { inject } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { requestContext } from '../src/context.ts';
 import { createServices, type Deps, type Services } from '../src/services/index.ts';
-import { hashPassword } from '../src/auth/secrets.ts';
-import { totpCode, totpStep } from '../src/auth/totp.ts';
+import { hashPassword } from '@rayon/access/secrets';
+import { totpCode, totpStep } from '@rayon/access/totp';
 import type { InsiSettings } from '@rayon/identity';
 import type { AppRouter } from '../src/trpc/router.ts';
 
@@ -65,12 +66,12 @@ export async function createHarness(
   };
   const app = createApp(deps);
   /**
-   * The services of the same deployment, for what no route exposes (e.g. the PSC access token
-   * handed to downstream calls), run inside a request context of their own.
+   * The use cases of the same deployment, for what no route exposes (e.g. the PSC access token
+   * handed to downstream calls), called with a platform context of their own.
    */
   const services = createServices(deps);
-  const inRequest = <T>(fn: (s: Services) => Promise<T>) =>
-    requestContext.run({ requestId: `test-${randomBytes(4).toString('hex')}` }, () => fn(services));
+  const direct = <T>(fn: (s: Services, ctx: PlatformContext) => Promise<T>) =>
+    fn(services, systemContext(`test-${randomBytes(4).toString('hex')}`));
   /**
    * Requests as Hono on Node receives them: `env.incoming.socket` is the TCP peer (`peer`,
    * default loopback like the portal on the same machine).
@@ -197,7 +198,7 @@ export async function createHarness(
     db,
     redis,
     app,
-    inRequest,
+    direct,
     trpc,
     rest,
     secretsKey,

@@ -9,7 +9,7 @@ import { createTestTenant, until } from '@rayon/db/testing';
 import { startMailCatcher, type MailCatcher } from '@rayon/sim-mail';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { randomToken, sha256 } from '../src/auth/secrets.ts';
+import { randomToken, sha256 } from '@rayon/access/secrets';
 import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
 
 let h: Harness;

@@ -302,7 +302,7 @@ describe('tokens and logout', () => {
     );
     expect(stored.psc_tokens).not.toContain('eyJ'); // no JWT in clear
     // Access tokens live 30 s here, inside the refresh margin: each call refreshes.
-    const accessToken = (token: string) => h.inRequest((s) => s.auth.psc.accessToken(token));
+    const accessToken = (token: string) => h.direct((s, ctx) => s.access.psc.accessToken(ctx, token));
     const t1 = await accessToken(done.sessionToken);
     const t2 = await accessToken(done.sessionToken);
     expect(t1).not.toEqual(t2);
@@ -328,7 +328,7 @@ describe('tokens and logout', () => {
         `update platform.sessions set psc_tokens = '${sealed}' where user_id = '${u.user.id}' and auth_method = 'psc'`,
       ),
     );
-    await expect(h.inRequest((s) => s.auth.psc.accessToken(done.sessionToken))).rejects.toThrow(
+    await expect(h.direct((s, ctx) => s.access.psc.accessToken(ctx, done.sessionToken))).rejects.toThrow(
       /^sealed psc-tokens is malformed: expiresAt: [^;]*$/,
     );
     await h.trpc({ token: u.token }).account.pscUnlink.mutate();
@@ -362,7 +362,7 @@ describe('tokens and logout', () => {
     if (done.status !== 'signed_in') throw new Error(done.status);
     const sent = sim.logoutTokens().length;
     // PSC's session ends elsewhere (another service's logout): Rayon is told on the back channel.
-    const url = await h.inRequest((s) => s.auth.psc.endSessionUrl(done.sessionToken));
+    const url = await h.direct((s, ctx) => s.access.psc.endSessionUrl(ctx, done.sessionToken));
     await flow.browser.logout(url!);
     await expect.poll(() => sim.logoutTokens().length).toBeGreaterThan(sent);
     expect(sim.logoutTokens().at(-1)?.status).toBe(200);

@@ -4,7 +4,7 @@ import type { TenantRef } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { sha256 } from '../src/auth/secrets.ts';
+import { sha256 } from '@rayon/access/secrets';
 import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
 
 let h: Harness;

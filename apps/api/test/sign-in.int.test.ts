@@ -9,8 +9,8 @@ import { upsertMembership, upsertUser, type TenantRef } from '@rayon/db';
 import { createTestTenant } from '@rayon/db/testing';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hashPassword } from '../src/auth/secrets.ts';
-import { totpCode, totpStep } from '../src/auth/totp.ts';
+import { hashPassword } from '@rayon/access/secrets';
+import { totpCode, totpStep } from '@rayon/access/totp';
 import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
 
 let h: Harness;

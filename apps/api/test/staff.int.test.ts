@@ -16,7 +16,7 @@ import {
 import { createTestTenant } from '@rayon/db/testing';
 import { startMailCatcher, type MailCatcher } from '@rayon/sim-mail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../src/auth/secrets.ts';
+import { sha256 } from '@rayon/access/secrets';
 import { createHarness, trpcError, uniqueEmail, type Harness } from './harness.ts';
 
 let h: Harness;

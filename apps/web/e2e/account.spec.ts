@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type ConsoleMessage, type Page } from '@playwright/test';
-import { hashPassword } from '@rayon/api/auth/secrets';
+import { hashPassword } from '@rayon/access/secrets';
 import {
   findTenantBySlug,
   findUserByEmail,

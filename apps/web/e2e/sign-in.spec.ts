@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { findTenantBySlug, toTenantRef, upsertMembership, upsertUser, upsertUserProfile } from '@rayon/db';
-import { hashPassword } from '@rayon/api/auth/secrets';
+import { hashPassword } from '@rayon/access/secrets';
 import { PRACTICE, stackDatabase } from './stack.ts';
 import { DEMO_TOTP_SECRET, freshTotpCode } from './support/sign-in.ts';
 

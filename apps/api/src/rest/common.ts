@@ -1,8 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { AppError, type ApiScope } from '@rayon/domain';
 import type { MiddlewareHandler } from 'hono';
-import { platformContext } from '../context.ts';
-import { currentContext } from '../services/deps.ts';
+import { currentContext, platformContext } from '../context.ts';
 import type { Services } from '../services/index.ts';
 
 export type RestEnv = { Variables: { services: Services } };

@@ -1,6 +1,7 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { CIVILITIES, SIGNER_PROBLEMS, TENANT_ROLES } from '@rayon/domain';
 import { inviteInput, staffPatchInput } from '@rayon/schemas/staff';
+import { useCaseContext } from '../context.ts';
 import type { Services } from '../services/index.ts';
 import { apiKey, conflictResponse, errors, notFound, security, type RestEnv } from './common.ts';
 
@@ -187,25 +188,34 @@ const resetSecondFactor = createRoute({
   responses: { 200: { description: 'The member', ...json(StaffMemberSchema) }, ...errors, ...notFound },
 });
 
+/** An API key invites in the practice's name: the mail names no inviter. */
+const NO_INVITER = null;
+
 export function registerStaffRoutes(app: OpenAPIHono<RestEnv>, services: Services) {
-  app.openapi(list, async (c) => c.json(await services.staff.list(), 200));
-  app.openapi(invite, async (c) => c.json(await services.staff.invite(c.req.valid('json')), 201));
+  const { staff } = services.access;
+  app.openapi(list, async (c) => c.json(await staff.list(useCaseContext()), 200));
+  app.openapi(invite, async (c) =>
+    c.json(await staff.invite(useCaseContext(), c.req.valid('json'), NO_INVITER), 201),
+  );
   app.openapi(resend, async (c) =>
-    c.json(await services.staff.resendInvitation(c.req.valid('param').id), 200),
+    c.json(await staff.resendInvitation(useCaseContext(), c.req.valid('param').id, NO_INVITER), 200),
   );
   app.openapi(cancel, async (c) =>
-    c.json(await services.staff.cancelInvitation(c.req.valid('param').id), 200),
+    c.json(await staff.cancelInvitation(useCaseContext(), c.req.valid('param').id), 200),
   );
   app.openapi(patch, async (c) =>
-    c.json(await services.staff.update({ userId: c.req.valid('param').userId, ...c.req.valid('json') }), 200),
+    c.json(
+      await staff.update(useCaseContext(), { userId: c.req.valid('param').userId, ...c.req.valid('json') }),
+      200,
+    ),
   );
   app.openapi(deactivate, async (c) =>
-    c.json(await services.staff.deactivate(c.req.valid('param').userId), 200),
+    c.json(await staff.deactivate(useCaseContext(), c.req.valid('param').userId), 200),
   );
   app.openapi(reactivate, async (c) =>
-    c.json(await services.staff.reactivate(c.req.valid('param').userId), 200),
+    c.json(await staff.reactivate(useCaseContext(), c.req.valid('param').userId), 200),
   );
   app.openapi(resetSecondFactor, async (c) =>
-    c.json(await services.staff.resetSecondFactor(c.req.valid('param').userId), 200),
+    c.json(await staff.resetSecondFactor(useCaseContext(), c.req.valid('param').userId), 200),
   );
 }

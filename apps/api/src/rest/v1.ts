@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { errorBody, fromZod } from '../http/errors.ts';
 import { restInputGuard } from '../http/input-guard.ts';
-import { currentContext } from '../services/deps.ts';
+import { currentContext } from '../context.ts';
 import type { Services } from '../services/index.ts';
 import type { RestEnv } from './common.ts';
 import { registerDeliveryRoutes } from './delivery.ts';

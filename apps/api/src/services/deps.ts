@@ -1,10 +1,9 @@
 import type { Mailer } from '@rayon/connectors/mail';
 import type { OutboundPolicy } from '@rayon/connectors/outbound';
 import type { PscClient } from '@rayon/connectors/psc';
-import { audit as auditAs, type Actor, type ControlTx, type Database } from '@rayon/db';
+import type { Database } from '@rayon/db';
 import type { InsiSettings } from '@rayon/identity';
 import type { Redis } from 'ioredis';
-import { platformContext, useCaseContext } from '../context.ts';
 import type { Logger } from '../logger.ts';
 import type { Hl7Platform } from '@rayon/onboarding';
 
@@ -31,27 +30,3 @@ export interface Deps {
   /** Pro Santé Connect (RAYON_PSC_ISSUER…); unset: PSC sign-in is not offered. */
   psc?: PscClient | undefined;
 }
-
-/**
- * The API's own (access) services read the request's context at the edge through these; the
- * areas' use cases are handed it explicitly (apps/api/src/context.ts).
- */
-export { currentContext } from '../context.ts';
-
-/** Who is acting, for the audit trail. */
-export const currentActor = (): Actor => platformContext().actor;
-
-/** The practice the request was authenticated for (BAD_INPUT naming x-rayon-tenant if none). */
-export const requireTenant = () => useCaseContext().tenant;
-
-/**
- * An audit event of the request's actor, in the same transaction as the change it records. On a
- * platform transaction, `tenantId` names the practice concerned (a tenant transaction names its own).
- */
-export const audit = (
-  tx: ControlTx,
-  action: string,
-  target: string,
-  details?: Record<string, unknown>,
-  tenantId?: string,
-) => auditAs(platformContext(), tx, action, target, details, tenantId);

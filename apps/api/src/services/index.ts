@@ -1,33 +1,23 @@
+import { createAccess, randomToken, sameHash, sha256 } from '@rayon/access';
 import { createDelivery } from '@rayon/delivery';
+import { createIdentity } from '@rayon/identity';
 import { createInbound } from '@rayon/inbound';
 import { createOnboarding } from '@rayon/onboarding';
-import { createScheduling } from '@rayon/scheduling';
-import { randomToken, sameHash, sha256 } from '../auth/secrets.ts';
-import { createAuthService } from './auth.ts';
-import type { Deps } from './deps.ts';
-import { createPasswordService } from './passwords.ts';
-import { createIdentity } from '@rayon/identity';
 import { createReporting } from '@rayon/reporting';
-import { createSessionService } from './sessions.ts';
-import { createSecurityService } from './security.ts';
-import { createStaffService, deliverInvitation, INVITATION_TTL_MS } from './staff.ts';
+import { createScheduling } from '@rayon/scheduling';
+import type { Deps } from './deps.ts';
 
 export function createServices(deps: Deps) {
-  const staff = createStaffService(deps);
-  const auth = createAuthService(deps, staff);
+  const access = createAccess(deps);
   return {
     db: deps.db,
-    auth,
-    passwords: createPasswordService(deps, { clearSignInThrottle: auth.clearSignInThrottle }),
-    sessions: createSessionService(deps),
-    security: createSecurityService(deps),
-    staff,
+    access,
     onboarding: createOnboarding({
       db: deps.db,
       secretsKey: deps.secretsKey,
       hl7Platform: deps.hl7Platform,
       tokens: { randomToken, sha256, sameHash },
-      invitations: { ttlMs: INVITATION_TTL_MS, deliver: (o) => deliverInvitation(deps, o) },
+      invitations: access.invitations,
       replayInboundMessage: createInbound({ db: deps.db }).replay,
     }),
     scheduling: createScheduling(deps),

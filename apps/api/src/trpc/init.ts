@@ -1,8 +1,9 @@
+import type { SessionUser } from '@rayon/access';
 import { findTenantBySlug, listMemberships, toTenantRef } from '@rayon/db';
 import { AppError, isTenantRole, type TenantRole } from '@rayon/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import { useCaseContext, type RequestContext, type SessionUser } from '../context.ts';
+import { platformContext, useCaseContext, type RequestContext } from '../context.ts';
 import { ERROR_MAP, fromZod } from '../http/errors.ts';
 import { assertCleanInput } from '../http/input-guard.ts';
 import type { Services } from '../services/index.ts';
@@ -102,8 +103,19 @@ export const signInStepProcedure = publicProcedure.meta({ unbatchable: true }).u
   return next();
 });
 
+/** The client as the edge saw it (the address resolved from trusted proxies only). */
+export const signInClient = (ctx: TrpcContext) => ({ ip: ctx.clientIp, userAgent: ctx.userAgent });
+
+/** The account behind the request's session token, if any (an automatic refresh is no activity). */
+export const sessionUser = (ctx: TrpcContext) =>
+  ctx.sessionToken
+    ? ctx.services.access.auth.userForSession(platformContext(), ctx.sessionToken, {
+        unattended: ctx.request.unattended === true,
+      })
+    : Promise.resolve(undefined);
+
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = ctx.sessionToken ? await ctx.services.auth.userForSession(ctx.sessionToken) : undefined;
+  const user = await sessionUser(ctx);
   if (!user) throw new AppError('UNAUTHENTICATED', 'sign in first');
   ctx.request.user = user;
   return next({ ctx: { user, sessionToken: ctx.sessionToken! } });

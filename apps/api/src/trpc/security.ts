@@ -1,6 +1,7 @@
+import { IDLE_TIMEOUT_RANGE } from '@rayon/access';
 import { SLUG_PATTERN } from '@rayon/domain';
 import { z } from 'zod';
-import { IDLE_TIMEOUT_RANGE } from '../services/security.ts';
+import { platformContext } from '../context.ts';
 import { assertCanAdministerTenant, authedProcedure, router, tenantProcedure } from './init.ts';
 
 const tenantSlug = z.string().regex(SLUG_PATTERN, 'not a practice identifier');
@@ -22,10 +23,10 @@ export const securityRouter = router({
         })
         .optional(),
     )
-    .query(({ ctx, input }) => ctx.services.security.signIns(ctx.tenant, input ?? {})),
+    .query(({ ctx, input }) => ctx.services.access.security.signIns(ctx.uc, input ?? {})),
   policy: policyProcedure
     .input(z.strictObject({ tenantSlug }))
-    .query(({ ctx, input }) => ctx.services.security.policy(input.tenantSlug)),
+    .query(({ ctx, input }) => ctx.services.access.security.policy(platformContext(), input.tenantSlug)),
   setPolicy: policyProcedure
     .input(
       z.strictObject({
@@ -41,7 +42,7 @@ export const securityRouter = router({
       }),
     )
     .mutation(({ ctx, input }) =>
-      ctx.services.security.setPolicy(input.tenantSlug, {
+      ctx.services.access.security.setPolicy(platformContext(), input.tenantSlug, {
         totpRequired: input.totpRequired,
         idleTimeoutMinutes: input.idleTimeoutMinutes,
         pscRequired: input.pscRequired,

@@ -1,5 +1,5 @@
 /**
- * Texts of the password fields. The policy's refusals (apps/api/src/auth/password-policy.ts) are
+ * Texts of the password fields. The policy's refusals (packages/access/src/password-policy.ts) are
  * reason keys `password.*` translated in lib/api-messages.ts.
  */
 

@@ -19,7 +19,7 @@ export async function acceptInvitationAction(
   const password = String(formData.get('password') ?? '');
   const confirmation = String(formData.get('confirmation') ?? '');
   const attempt = previous.attempt + 1;
-  // The password policy is the API's (apps/api/src/auth/password-policy.ts); its refusal comes back in French.
+  // The password policy is the API's (packages/access/src/password-policy.ts); its refusal comes back in French.
   if (!password) {
     return { attempt, errors: { password: 'Choisissez un mot de passe.' }, formError: null };
   }

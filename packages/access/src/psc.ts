@@ -30,6 +30,7 @@ import {
   unlinkPscSubject,
   updateSessionPscTokens,
   upsertUserProfile,
+  type PlatformContext,
   type PscFlowPurpose,
   type UserRow,
 } from '@rayon/db';
@@ -41,11 +42,11 @@ import {
   type PscRefusal,
 } from '@rayon/domain';
 import { z } from 'zod';
-import { randomToken, sha256 } from '../auth/secrets.ts';
-import type { SessionUser } from '../context.ts';
-import { currentContext, type Deps } from './deps.ts';
+import type { AccessDeps } from './deps.ts';
+import { randomToken, sha256 } from './secrets.ts';
+import type { SessionUser } from './sessions.ts';
 import type { createSignInFlow, SignInClient, SignedIn } from './sign-in.ts';
-import type { createStaffService } from './staff.ts';
+import type { createStaff } from './staff.ts';
 
 /** Time to come back from PSC with the authorization response. */
 const FLOW_TTL_MS = 10 * 60 * 1000;
@@ -104,13 +105,12 @@ function safeReturnTo(value: string | undefined): string | null {
   return value.slice(0, 500);
 }
 
-export function createPscService(
-  deps: Deps,
+export function createPsc(
+  deps: AccessDeps,
   flow: ReturnType<typeof createSignInFlow>,
-  staff: Pick<ReturnType<typeof createStaffService>, 'acceptInvitationWithPsc' | 'assertOpenInvitation'>,
+  staff: Pick<ReturnType<typeof createStaff>, 'acceptInvitationWithPsc' | 'assertOpenInvitation'>,
 ) {
   const { db, redis } = deps;
-  const requestId = () => currentContext().requestId;
 
   function client(): PscClient {
     if (!deps.psc) throw refusal('CONFLICT', 'not_configured', 'Pro Santé Connect is not configured here');
@@ -150,7 +150,7 @@ export function createPscService(
    * records; the civility and names of exercise fill those left empty. Nothing is written when
    * one practice disagrees.
    */
-  async function alignProfiles(userId: string, professional: PscProfessional) {
+  async function alignProfiles(ctx: PlatformContext, userId: string, professional: PscProfessional) {
     const practices = (await db.platform((tx) => listMemberships(tx, userId))).filter(
       (m) => m.status === 'active',
     );
@@ -174,7 +174,7 @@ export function createPscService(
             actor: { type: 'user', id: userId },
             action: 'staff.profile-filled-from-psc',
             target: userId,
-            requestId: requestId(),
+            requestId: ctx.requestId,
             details: { fields: Object.keys(fill) },
           });
         }),
@@ -183,7 +183,7 @@ export function createPscService(
     for (const write of writes) await write();
   }
 
-  async function link(userId: string, professional: PscProfessional): Promise<void> {
+  async function link(ctx: PlatformContext, userId: string, professional: PscProfessional): Promise<void> {
     const user = await db.platform((tx) => findUserById(tx, userId));
     if (!user || user.disabledAt) throw refusal('UNAUTHENTICATED', 'account_disabled', 'account disabled');
     if (user.pscSubject === professional.nationalId) return;
@@ -191,7 +191,7 @@ export function createPscService(
     if (user.pscSubject || holder) {
       throw refusal('CONFLICT', 'already_linked', 'this e-CPS or this account is already linked to another');
     }
-    await alignProfiles(userId, professional);
+    await alignProfiles(ctx, userId, professional);
     await db.platform(async (tx) => {
       if (!(await linkPscSubject(tx, userId, professional.nationalId))) {
         throw refusal('CONFLICT', 'already_linked', 'this account is already linked to another e-CPS');
@@ -200,18 +200,23 @@ export function createPscService(
         actor: { type: 'user', id: userId },
         action: 'auth.psc_linked',
         target: userId,
-        requestId: requestId(),
+        requestId: ctx.requestId,
         details: { nationalId: professional.nationalId },
       });
     });
   }
 
-  async function signIn(user: UserRow, done: PscSignIn, c: SignInClient): Promise<SignedIn> {
+  async function signIn(
+    ctx: PlatformContext,
+    user: UserRow,
+    done: PscSignIn,
+    c: SignInClient,
+  ): Promise<SignedIn> {
     if (user.disabledAt) {
       await journal(user, 'psc_refused', c, done.acr);
       throw refusal('UNAUTHENTICATED', 'account_disabled', 'account disabled');
     }
-    return flow.openSession(user, c, 'psc_success', {
+    return flow.openSession(ctx, user, c, 'psc_success', {
       sid: done.sid,
       sealedTokens: seal(done.tokens, TOKENS_CONTEXT),
       acr: done.acr,
@@ -219,10 +224,10 @@ export function createPscService(
   }
 
   return {
-    status: () => ({ enabled: Boolean(deps.psc) }),
+    status: (_ctx: PlatformContext) => ({ enabled: Boolean(deps.psc) }),
 
     /** First leg: where to send the browser, and the token that binds the flow to it. */
-    async begin(input: PscBeginInput, sessionUser: SessionUser | undefined) {
+    async begin(ctx: PlatformContext, input: PscBeginInput, sessionUser: SessionUser | undefined) {
       const psc = client();
       const linking =
         input.purpose === 'link'
@@ -239,7 +244,7 @@ export function createPscService(
       }
       if (input.purpose === 'invitation') {
         if (!input.invitationToken) throw new AppError('BAD_INPUT', 'required', { field: 'invitationToken' });
-        await staff.assertOpenInvitation(input.invitationToken);
+        await staff.assertOpenInvitation(ctx, input.invitationToken);
       }
       let started;
       try {
@@ -255,7 +260,7 @@ export function createPscService(
           : {}),
       };
       const flowToken = randomToken();
-      const expiresAt = new Date(Date.now() + FLOW_TTL_MS);
+      const expiresAt = new Date(ctx.now().getTime() + FLOW_TTL_MS);
       await db.platform((tx) =>
         insertPscFlow(tx, {
           tokenHash: sha256(flowToken),
@@ -276,7 +281,11 @@ export function createPscService(
      * checked by the connector (signature, nonce, state, acr eidas1); the identity comes from
      * userinfo's `SubjectNameID`.
      */
-    async complete(input: { flowToken: string; query: string }, c: SignInClient): Promise<PscCompletion> {
+    async complete(
+      ctx: PlatformContext,
+      input: { flowToken: string; query: string },
+      c: SignInClient,
+    ): Promise<PscCompletion> {
       const psc = client();
       const row = await db.platform((tx) => takePscFlow(tx, sha256(input.flowToken)));
       if (!row)
@@ -300,15 +309,15 @@ export function createPscService(
         if (secrets.linkToken && !(await flow.consumePending(secrets.linkToken))) {
           throw refusal('UNAUTHENTICATED', 'flow_expired', 'the password step has expired; start again');
         }
-        await link(row.userId!, professional);
+        await link(ctx, row.userId!, professional);
         if (!secrets.linkToken) return { status: 'linked', returnTo };
         const user = (await db.platform((tx) => findUserById(tx, row.userId!)))!;
-        return { ...(await signIn(user, done, c)), returnTo };
+        return { ...(await signIn(ctx, user, done, c)), returnTo };
       }
       if (row.purpose === 'invitation') {
-        const userId = await staff.acceptInvitationWithPsc(secrets.invitationToken!, professional);
+        const userId = await staff.acceptInvitationWithPsc(ctx, secrets.invitationToken!, professional);
         const user = (await db.platform((tx) => findUserById(tx, userId)))!;
-        return { ...(await signIn(user, done, c)), returnTo };
+        return { ...(await signIn(ctx, user, done, c)), returnTo };
       }
       const user = await db.platform((tx) => findUserByPscSubject(tx, professional.nationalId));
       if (!user) {
@@ -320,7 +329,7 @@ export function createPscService(
           professional: { displayName: professional.displayName, nationalId: professional.nationalId },
         };
       }
-      return { ...(await signIn(user, done, c)), returnTo };
+      return { ...(await signIn(ctx, user, done, c)), returnTo };
     },
 
     /**
@@ -328,7 +337,7 @@ export function createPscService(
      * end_session (id_token_hint, post_logout_redirect_uri) so the PSC session ends too.
      * Called before the Rayon session row is deleted.
      */
-    async endSessionUrl(sessionToken: string): Promise<string | null> {
+    async endSessionUrl(_ctx: PlatformContext, sessionToken: string): Promise<string | null> {
       if (!deps.psc) return null;
       const session = await db.platform((tx) => findSessionPsc(tx, sha256(sessionToken)));
       if (session?.authMethod !== 'psc' || !session.pscTokens) return null;
@@ -342,7 +351,7 @@ export function createPscService(
      * session row is held meanwhile, so two calls never spend the same refresh token), for the
      * calls made on the professional's behalf (DMP web-PS context, MSSanté XOAUTH2).
      */
-    async accessToken(sessionToken: string): Promise<string> {
+    async accessToken(ctx: PlatformContext, sessionToken: string): Promise<string> {
       const psc = client();
       return db.platform(async (tx) => {
         const session = await findSessionPsc(tx, sha256(sessionToken), { forUpdate: true });
@@ -354,7 +363,7 @@ export function createPscService(
           );
         }
         const tokens = open(tokensSchema, session.pscTokens, TOKENS_CONTEXT);
-        if (tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS) return tokens.accessToken;
+        if (tokens.expiresAt - ctx.now().getTime() > REFRESH_MARGIN_MS) return tokens.accessToken;
         let fresh: PscTokens;
         try {
           fresh = await psc.refresh(tokens);
@@ -370,7 +379,7 @@ export function createPscService(
      * Back-channel logout (OpenID Connect Back-Channel Logout 1.0): PSC says its session ended;
      * the Rayon sessions opened with it end. A logout token is accepted once.
      */
-    async backchannelLogout(logoutToken: string): Promise<{ ended: number }> {
+    async backchannelLogout(ctx: PlatformContext, logoutToken: string): Promise<{ ended: number }> {
       const psc = client();
       let claims;
       try {
@@ -403,7 +412,7 @@ export function createPscService(
             actor: { type: 'system', id: null },
             action: 'auth.psc_backchannel_logout',
             target: userId,
-            requestId: requestId(),
+            requestId: ctx.requestId,
           });
         }
         return rows.length;
@@ -411,7 +420,7 @@ export function createPscService(
       return { ended };
     },
 
-    async account(user: SessionUser) {
+    async account(_ctx: PlatformContext, user: SessionUser) {
       const row = await db.platform((tx) => findUserById(tx, user.id));
       return {
         enabled: Boolean(deps.psc),
@@ -424,7 +433,7 @@ export function createPscService(
     },
 
     /** « Délier »: only an account that can still sign in otherwise, and is not bound to PSC. */
-    async unlink(user: SessionUser) {
+    async unlink(ctx: PlatformContext, user: SessionUser) {
       const row = await db.platform((tx) => findUserById(tx, user.id));
       if (!row?.pscSubject) return { ok: true as const };
       if (!row.passwordHash) {
@@ -447,7 +456,7 @@ export function createPscService(
           actor: { type: 'user', id: user.id },
           action: 'auth.psc_unlinked',
           target: user.id,
-          requestId: requestId(),
+          requestId: ctx.requestId,
         });
       });
       return { ok: true as const };

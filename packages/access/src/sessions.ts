@@ -5,12 +5,24 @@ import {
   listLiveSessions,
   recordAudit,
   touchSession,
+  type PlatformContext,
 } from '@rayon/db';
 import { AppError } from '@rayon/domain';
 import Bowser from 'bowser';
-import { sha256 } from '../auth/secrets.ts';
-import { requestContext, type SessionUser } from '../context.ts';
-import { currentContext, type Deps } from './deps.ts';
+import type { AccessDeps } from './deps.ts';
+import { sha256 } from './secrets.ts';
+
+/** The account behind a portal session, as the adapters hand it to the use cases. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  displayName: string;
+  isPlatformAdmin: boolean;
+}
+
+export function toSessionUser(u: SessionUser): SessionUser {
+  return { id: u.id, email: u.email, displayName: u.displayName, isPlatformAdmin: u.isPlatformAdmin };
+}
 
 /** `last_seen_at` is written at most this often (one write a minute per active session). */
 const TOUCH_EVERY_SECONDS = 60;
@@ -32,15 +44,20 @@ export interface SessionView {
  * Portal sessions: the idle timeout (the API is the judge of every request), and the list of
  * one's own sessions with their revocation.
  */
-export function createSessionService(deps: Deps) {
+export function createSessions(deps: AccessDeps) {
   const { db } = deps;
   return {
     /**
      * The account behind a session token, or undefined when the session is unknown, expired,
      * still waiting for its second factor, or unused for longer than the account's idle timeout
-     * (then it is deleted: it cannot come back).
+     * (then it is deleted: it cannot come back). `unattended`: the portal says nobody has touched
+     * the page for a while (an automatic refresh), so the call is no activity.
      */
-    async userForSession(sessionToken: string): Promise<SessionUser | undefined> {
+    async userForSession(
+      ctx: PlatformContext,
+      sessionToken: string,
+      o: { unattended: boolean },
+    ): Promise<SessionUser | undefined> {
       return db.platform(async (tx) => {
         const live = await findLiveSession(tx, sha256(sessionToken));
         if (!live) return undefined;
@@ -50,13 +67,13 @@ export function createSessionService(deps: Deps) {
             actor: { type: 'system', id: null },
             action: 'auth.session_idle_timeout',
             target: live.sessionId,
-            requestId: currentContext().requestId,
+            requestId: ctx.requestId,
             details: { userId: live.user.id, idleTimeoutMinutes: live.idleTimeoutMinutes },
           });
           return undefined;
         }
         // An automatic refresh of a page left alone is not activity: the session still ends.
-        if (live.idleSeconds >= TOUCH_EVERY_SECONDS && !requestContext.getStore()?.unattended) {
+        if (live.idleSeconds >= TOUCH_EVERY_SECONDS && !o.unattended) {
           await touchSession(tx, live.sessionId);
         }
         const { id, email, displayName, isPlatformAdmin } = live.user;
@@ -64,7 +81,7 @@ export function createSessionService(deps: Deps) {
       });
     },
 
-    async list(user: SessionUser, sessionToken: string): Promise<SessionView[]> {
+    async list(_ctx: PlatformContext, user: SessionUser, sessionToken: string): Promise<SessionView[]> {
       const current = sha256(sessionToken);
       const rows = await db.platform((tx) => listLiveSessions(tx, user.id));
       return rows.map((s) => {
@@ -81,7 +98,7 @@ export function createSessionService(deps: Deps) {
     },
 
     /** Ends one of one's own sessions; anyone else's (or an unknown id) is NOT_FOUND. */
-    async revoke(user: SessionUser, sessionId: string) {
+    async revoke(ctx: PlatformContext, user: SessionUser, sessionId: string) {
       await db.platform(async (tx) => {
         if (!(await deleteOwnSession(tx, user.id, sessionId))) {
           throw new AppError('NOT_FOUND', 'session not found');
@@ -90,7 +107,7 @@ export function createSessionService(deps: Deps) {
           actor: { type: 'user', id: user.id },
           action: 'auth.session_revoked',
           target: sessionId,
-          requestId: currentContext().requestId,
+          requestId: ctx.requestId,
         });
       });
       return { ok: true as const };

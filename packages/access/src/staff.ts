@@ -6,6 +6,7 @@
  */
 import {
   addMembership,
+  audit,
   cancelInvitation,
   countOtherActiveAdmins,
   deactivateMember,
@@ -37,8 +38,10 @@ import {
   toTenantRef,
   upsertUserProfile,
   type InvitationRow,
+  type PlatformContext,
   type StaffMemberRow,
   type TenantRow,
+  type UseCaseContext,
   type UserProfileRow,
   findUserByPscSubject,
 } from '@rayon/db';
@@ -61,10 +64,10 @@ import {
   type StaffProfile,
   type TenantRole,
 } from '@rayon/domain';
-import { assertAcceptablePassword } from '../auth/password-policy.ts';
-import { hashPassword, randomToken, sha256 } from '../auth/secrets.ts';
-import type { SessionUser } from '../context.ts';
-import { currentActor, currentContext, requireTenant, type Deps } from './deps.ts';
+import type { AccessDeps } from './deps.ts';
+import { assertAcceptablePassword } from './password-policy.ts';
+import { hashPassword, randomToken, sha256 } from './secrets.ts';
+import type { SessionUser } from './sessions.ts';
 
 /** An invitation link is valid this long (a resend starts it again). */
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -212,7 +215,7 @@ export function invitationMail(o: {
  * answer in send_error). Never throws for a mail problem: the administrator then gets the link.
  */
 export async function deliverInvitation(
-  deps: Deps,
+  deps: Pick<AccessDeps, 'db' | 'logger' | 'mailer' | 'portalUrl'>,
   o: {
     invitation: InvitationRow;
     token: string;
@@ -254,24 +257,21 @@ export async function deliverInvitation(
   return { invitation: await record({ sent: true }), mailSent: true, link };
 }
 
-export function createStaffService(deps: Deps, clock: () => Date = () => new Date()) {
-  const { db } = deps;
-  const requestId = () => currentContext().requestId;
+/** The signed-in account acting (an API key or the system: none). */
+const actingUserId = (ctx: PlatformContext) =>
+  ctx.actor.type === 'user' ? (ctx.actor.id ?? undefined) : undefined;
 
-  async function tenantRow(): Promise<TenantRow> {
-    const t = await db.platform((tx) => findTenantById(tx, requireTenant().id));
+export function createStaff(deps: AccessDeps) {
+  const { db } = deps;
+
+  async function tenantRow(ctx: UseCaseContext): Promise<TenantRow> {
+    const t = await db.platform((tx) => findTenantById(tx, ctx.tenant.id));
     if (!t) throw new AppError('NOT_FOUND', 'practice not found');
     return t;
   }
 
-  /** Who invites, as the mail names them: the signed-in administrator (an API key: nobody). */
-  async function inviterName(): Promise<string | null> {
-    const user = currentContext().user;
-    return user ? user.displayName : null;
-  }
-
-  async function member(userId: string): Promise<StaffMember> {
-    const tenant = requireTenant();
+  async function member(ctx: UseCaseContext, userId: string): Promise<StaffMember> {
+    const { tenant } = ctx;
     const row = await db.platform((tx) => findStaffMember(tx, tenant.id, userId));
     if (!row) throw new AppError('NOT_FOUND', 'member not found', { field: 'userId' });
     const profile = await db.withTenant(tenant, (tx) => findUserProfile(tx, userId));
@@ -279,9 +279,11 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
   }
 
   async function mailed(
+    ctx: UseCaseContext,
     invitation: InvitationRow,
     token: string,
     tenantName: string,
+    inviter: string | null,
   ): Promise<InvitationOutcome> {
     const existing = await db.platform((tx) => existingAccountEmails(tx, [invitation.email]));
     const existingAccount = existing.has(invitation.email.toLowerCase());
@@ -289,11 +291,11 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       invitation,
       token,
       tenantName,
-      inviter: await inviterName(),
+      inviter,
       existingAccount,
     });
     return {
-      invitation: invitationView(sent.invitation, existingAccount, clock()),
+      invitation: invitationView(sent.invitation, existingAccount, ctx.now()),
       mailSent: sent.mailSent,
       link: sent.mailSent ? null : sent.link,
     };
@@ -324,6 +326,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
 
   /** Membership, tenant profile, acceptance and audit, in one transaction of the practice. */
   async function join(
+    ctx: PlatformContext,
     tenant: TenantRow,
     tokenHash: string,
     userId: string | null,
@@ -370,7 +373,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
         actor: { type: 'user', id: id! },
         action: 'invitation.accepted',
         target: inv.id,
-        requestId: requestId(),
+        requestId: ctx.requestId,
         details: { roles: inv.roles, newAccount: Boolean(newAccount), psc: Boolean(professional) },
       });
       return { ...inv, acceptedBy: id! };
@@ -378,8 +381,11 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
   }
 
   /** CONFLICT when no active administrator would be left. */
-  async function setRoles(input: { userId: string; roles: readonly string[] }): Promise<StaffMember> {
-    const tenant = requireTenant();
+  async function setRoles(
+    ctx: UseCaseContext,
+    input: { userId: string; roles: readonly string[] },
+  ): Promise<StaffMember> {
+    const { tenant } = ctx;
     const roles = checkRoles(input.roles);
     await db.platform(async (tx) => {
       await lockTenantStaff(tx, tenant.id);
@@ -392,24 +398,20 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
         });
       }
       await setMemberRoles(tx, tenant.id, m.userId, roles);
-      await recordAudit(tx, {
-        actor: currentActor(),
-        action: 'staff.roles-changed',
-        tenantId: tenant.id,
-        target: m.userId,
-        requestId: requestId(),
-        details: { from: m.roles, to: roles },
-      });
+      await audit(ctx, tx, 'staff.roles-changed', m.userId, { from: m.roles, to: roles }, tenant.id);
     });
-    return member(input.userId);
+    return member(ctx, input.userId);
   }
 
   /**
    * The profile printed on reports; a field left out keeps its value. An RPPS number belongs to
    * one member of the practice.
    */
-  async function setProfile(input: { userId: string; profile: StaffProfileInput }): Promise<StaffMember> {
-    const tenant = requireTenant();
+  async function setProfile(
+    ctx: UseCaseContext,
+    input: { userId: string; profile: StaffProfileInput },
+  ): Promise<StaffMember> {
+    const { tenant } = ctx;
     const { userId, profile: given } = input;
     checkStaffProfile(given, 'profile');
     const m = await db.platform((tx) => findStaffMember(tx, tenant.id, userId));
@@ -440,20 +442,17 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
         displayName: existing?.displayName ?? m.displayName,
         ...profile,
       });
-      await recordAudit(tx, {
-        actor: currentActor(),
-        action: 'staff.profile-changed',
-        target: m.userId,
-        requestId: requestId(),
-        details: { signsReports: profile.signsReports, rpps: profile.rpps !== null },
+      await audit(ctx, tx, 'staff.profile-changed', m.userId, {
+        signsReports: profile.signsReports,
+        rpps: profile.rpps !== null,
       });
     });
-    return member(m.userId);
+    return member(ctx, m.userId);
   }
 
   return {
-    async list(): Promise<{ members: StaffMember[]; invitations: StaffInvitation[] }> {
-      const tenant = requireTenant();
+    async list(ctx: UseCaseContext): Promise<{ members: StaffMember[]; invitations: StaffInvitation[] }> {
+      const { tenant } = ctx;
       const [rows, invitations] = await db.platform(async (tx) => [
         await listStaffMembers(tx, tenant.id),
         await listOpenInvitations(tx, tenant.id),
@@ -470,7 +469,7 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
           invitations.map((i) => i.email),
         ),
       );
-      const now = clock();
+      const now = ctx.now();
       return {
         members: rows.map((r) => memberView(r, profiles.get(r.userId))),
         invitations: invitations.map((i) => invitationView(i, existing.has(i.email.toLowerCase()), now)),
@@ -480,20 +479,25 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
     /**
      * Invites a person: the invitation row (only the token's SHA-256) and its audit commit, then
      * the mail goes out. CONFLICT when the address is already an active member or has a pending
-     * invitation; an expired one is replaced.
+     * invitation; an expired one is replaced. `inviter`: the signed-in administrator's name, as
+     * the mail names them (an API key: null).
      */
-    async invite(input: {
-      email: string;
-      displayName: string;
-      roles: readonly string[];
-      profile?: Partial<StaffProfile> | undefined;
-    }): Promise<InvitationOutcome> {
-      const tenant = await tenantRow();
+    async invite(
+      ctx: UseCaseContext,
+      input: {
+        email: string;
+        displayName: string;
+        roles: readonly string[];
+        profile?: Partial<StaffProfile> | undefined;
+      },
+      inviter: string | null,
+    ): Promise<InvitationOutcome> {
+      const tenant = await tenantRow(ctx);
       const email = input.email.trim().toLowerCase();
       const roles = checkRoles(input.roles);
       const profile = input.profile ? checkStaffProfile(input.profile, 'profile') : null;
       const token = randomToken();
-      const now = clock();
+      const now = ctx.now();
       const invitation = await db.platform(async (tx) => {
         await lockInvitationAddress(tx, tenant.id, email);
         const user = await findUserByEmail(tx, email);
@@ -519,24 +523,21 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
           roles,
           profile,
           expiresAt: new Date(now.getTime() + INVITATION_TTL_MS),
-          createdBy: currentContext().user?.id ?? null,
+          createdBy: actingUserId(ctx) ?? null,
         });
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'staff.invited',
-          tenantId: tenant.id,
-          target: row.id,
-          requestId: requestId(),
-          details: { roles },
-        });
+        await audit(ctx, tx, 'staff.invited', row.id, { roles }, tenant.id);
         return row;
       });
-      return mailed(invitation, token, tenant.name);
+      return mailed(ctx, invitation, token, tenant.name, inviter);
     },
 
     /** A new link (new token, new expiry) mailed again: the previous link stops working. */
-    async resendInvitation(invitationId: string): Promise<InvitationOutcome> {
-      const tenant = await tenantRow();
+    async resendInvitation(
+      ctx: UseCaseContext,
+      invitationId: string,
+      inviter: string | null,
+    ): Promise<InvitationOutcome> {
+      const tenant = await tenantRow(ctx);
       const token = randomToken();
       const invitation = await db.platform(async (tx) => {
         const inv = await findTenantInvitation(tx, tenant.id, invitationId, { forUpdate: true });
@@ -547,35 +548,23 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
           tx,
           inv.id,
           sha256(token),
-          new Date(clock().getTime() + INVITATION_TTL_MS),
+          new Date(ctx.now().getTime() + INVITATION_TTL_MS),
         );
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'staff.invitation-resent',
-          tenantId: tenant.id,
-          target: inv.id,
-          requestId: requestId(),
-        });
+        await audit(ctx, tx, 'staff.invitation-resent', inv.id, undefined, tenant.id);
         return row;
       });
-      return mailed(invitation, token, tenant.name);
+      return mailed(ctx, invitation, token, tenant.name, inviter);
     },
 
-    async cancelInvitation(invitationId: string): Promise<{ ok: true }> {
-      const tenant = requireTenant();
+    async cancelInvitation(ctx: UseCaseContext, invitationId: string): Promise<{ ok: true }> {
+      const { tenant } = ctx;
       await db.platform(async (tx) => {
         const inv = await findTenantInvitation(tx, tenant.id, invitationId, { forUpdate: true });
         if (!inv || inv.acceptedAt || inv.cancelledAt) {
           throw new AppError('NOT_FOUND', 'invitation not found', { field: 'invitationId' });
         }
         await cancelInvitation(tx, inv.id);
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'staff.invitation-cancelled',
-          tenantId: tenant.id,
-          target: inv.id,
-          requestId: requestId(),
-        });
+        await audit(ctx, tx, 'staff.invitation-cancelled', inv.id, undefined, tenant.id);
       });
       return { ok: true };
     },
@@ -584,17 +573,20 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
     setProfile,
 
     /** REST `PATCH`: roles and/or profile, both checked before either is written. */
-    async update(input: {
-      userId: string;
-      roles?: readonly string[] | undefined;
-      profile?: StaffProfileInput | undefined;
-    }): Promise<StaffMember> {
+    async update(
+      ctx: UseCaseContext,
+      input: {
+        userId: string;
+        roles?: readonly string[] | undefined;
+        profile?: StaffProfileInput | undefined;
+      },
+    ): Promise<StaffMember> {
       if (input.roles) checkRoles(input.roles);
       if (input.profile) checkStaffProfile(input.profile, 'profile');
       let result: StaffMember | undefined;
-      if (input.roles) result = await setRoles({ userId: input.userId, roles: input.roles });
-      if (input.profile) result = await setProfile({ userId: input.userId, profile: input.profile });
-      return result ?? member(input.userId);
+      if (input.roles) result = await setRoles(ctx, { userId: input.userId, roles: input.roles });
+      if (input.profile) result = await setProfile(ctx, { userId: input.userId, profile: input.profile });
+      return result ?? member(ctx, input.userId);
     },
 
     /**
@@ -602,9 +594,9 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
      * account ends and the API keys they created in this practice are revoked, in one transaction.
      * CONFLICT for oneself and for the last active administrator.
      */
-    async deactivate(userId: string): Promise<StaffMember> {
-      const tenant = requireTenant();
-      assertNotSelf(currentContext().user?.id, userId);
+    async deactivate(ctx: UseCaseContext, userId: string): Promise<StaffMember> {
+      const { tenant } = ctx;
+      assertNotSelf(actingUserId(ctx), userId);
       await db.platform(async (tx) => {
         await lockTenantStaff(tx, tenant.id);
         const m = await findStaffMember(tx, tenant.id, userId, { forUpdate: true });
@@ -615,16 +607,16 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
           active: false,
         });
         const ended = await deactivateMember(tx, tenant.id, m.userId);
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'staff.deactivated',
-          tenantId: tenant.id,
-          target: m.userId,
-          requestId: requestId(),
-          details: { sessionsEnded: ended.sessions, apiKeysRevoked: ended.apiKeys },
-        });
+        await audit(
+          ctx,
+          tx,
+          'staff.deactivated',
+          m.userId,
+          { sessionsEnded: ended.sessions, apiKeysRevoked: ended.apiKeys },
+          tenant.id,
+        );
       });
-      return member(userId);
+      return member(ctx, userId);
     },
 
     /**
@@ -633,9 +625,9 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
      * belongs to this practice alone (another practice's or the platform's administrators keep
      * theirs: FORBIDDEN), never for oneself (CONFLICT).
      */
-    async resetSecondFactor(userId: string): Promise<StaffMember> {
-      const tenant = requireTenant();
-      assertNotSelf(currentContext().user?.id, userId, 'reset your own second factor');
+    async resetSecondFactor(ctx: UseCaseContext, userId: string): Promise<StaffMember> {
+      const { tenant } = ctx;
+      assertNotSelf(actingUserId(ctx), userId, 'reset your own second factor');
       await db.platform(async (tx) => {
         const m = await findStaffMember(tx, tenant.id, userId, { forUpdate: true });
         if (!m) throw new AppError('NOT_FOUND', 'member not found', { field: 'userId' });
@@ -648,38 +640,25 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
           );
         }
         const ended = await resetSecondFactor(tx, userId);
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'staff.second-factor-reset',
-          tenantId: tenant.id,
-          target: userId,
-          requestId: requestId(),
-          details: { sessionsEnded: ended },
-        });
+        await audit(ctx, tx, 'staff.second-factor-reset', userId, { sessionsEnded: ended }, tenant.id);
       });
-      return member(userId);
+      return member(ctx, userId);
     },
 
-    async reactivate(userId: string): Promise<StaffMember> {
-      const tenant = requireTenant();
+    async reactivate(ctx: UseCaseContext, userId: string): Promise<StaffMember> {
+      const { tenant } = ctx;
       await db.platform(async (tx) => {
         const m = await findStaffMember(tx, tenant.id, userId, { forUpdate: true });
         if (!m) throw new AppError('NOT_FOUND', 'member not found', { field: 'userId' });
         if (m.disabledAt === null) return;
         await reactivateMember(tx, tenant.id, m.userId);
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'staff.reactivated',
-          tenantId: tenant.id,
-          target: m.userId,
-          requestId: requestId(),
-        });
+        await audit(ctx, tx, 'staff.reactivated', m.userId, undefined, tenant.id);
       });
-      return member(userId);
+      return member(ctx, userId);
     },
 
     /** What the invitation page shows before acceptance (public: the token is the secret). */
-    async invitation(token: string) {
+    async invitation(_ctx: PlatformContext, token: string) {
       const { inv, tenant } = await openInvitation(token);
       const existing = await db.platform((tx) => findUserByEmail(tx, inv.email));
       return {
@@ -695,7 +674,10 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
      * with an account is refused (CONFLICT on `token`): its owner signs in and accepts
      * (`acceptInvitationSignedIn`); nobody else can set its password through an invitation.
      */
-    async acceptInvitation(input: { token: string; password: string }): Promise<{ email: string }> {
+    async acceptInvitation(
+      ctx: PlatformContext,
+      input: { token: string; password: string },
+    ): Promise<{ email: string }> {
       const { inv, tenant } = await openInvitation(input.token);
       if (await db.platform((tx) => findUserByEmail(tx, inv.email))) {
         throw new AppError('CONFLICT', 'this address already has an account: sign in to accept', {
@@ -709,12 +691,12 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
         practiceNames: [tenant.name, tenant.slug],
       });
       const passwordHash = await hashPassword(input.password);
-      const accepted = await join(tenant, sha256(input.token), null, { passwordHash });
+      const accepted = await join(ctx, tenant, sha256(input.token), null, { passwordHash });
       return { email: accepted.email.toLowerCase() };
     },
 
     /** NOT_FOUND unless the invitation is open (before sending its invitee to Pro Santé Connect). */
-    async assertOpenInvitation(token: string): Promise<void> {
+    async assertOpenInvitation(_ctx: PlatformContext, token: string): Promise<void> {
       await openInvitation(token);
     },
 
@@ -724,7 +706,11 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
      * account of the invitee that is not linked signs in first and links from « Mon compte »:
      * the invitation link alone never binds an e-CPS to an existing account.
      */
-    async acceptInvitationWithPsc(token: string, professional: PscProfessional): Promise<string> {
+    async acceptInvitationWithPsc(
+      ctx: PlatformContext,
+      token: string,
+      professional: PscProfessional,
+    ): Promise<string> {
       const { inv, tenant } = await openInvitation(token);
       const [linked, invitee] = await db.platform(async (tx) => [
         await findUserByPscSubject(tx, professional.nationalId),
@@ -738,20 +724,24 @@ export function createStaffService(deps: Deps, clock: () => Date = () => new Dat
       }
       assertTenantReady(tenant);
       const accepted = linked
-        ? await join(tenant, sha256(token), linked.id, undefined, professional)
-        : await join(tenant, sha256(token), null, { pscSubject: professional.nationalId }, professional);
+        ? await join(ctx, tenant, sha256(token), linked.id, undefined, professional)
+        : await join(ctx, tenant, sha256(token), null, { pscSubject: professional.nationalId }, professional);
       return accepted.acceptedBy!;
     },
 
     /** Accepts an invitation as the signed-in account it was sent to; the password is untouched. */
-    async acceptInvitationSignedIn(user: SessionUser, token: string): Promise<{ tenantSlug: string }> {
+    async acceptInvitationSignedIn(
+      ctx: PlatformContext,
+      user: SessionUser,
+      token: string,
+    ): Promise<{ tenantSlug: string }> {
       const { inv, tenant } = await openInvitation(token);
       const account = await db.platform((tx) => findUserById(tx, user.id));
       if (!account || account.email.toLowerCase() !== inv.email.toLowerCase()) {
         throw new AppError('FORBIDDEN', 'this invitation was sent to another address', { field: 'token' });
       }
       assertTenantReady(tenant);
-      await join(tenant, sha256(token), account.id);
+      await join(ctx, tenant, sha256(token), account.id);
       return { tenantSlug: tenant.slug };
     },
   };

@@ -13,13 +13,15 @@ import {
   practiceNamesOf,
   recordAudit,
   setUserPassword,
+  type PlatformContext,
 } from '@rayon/db';
 import { AppError } from '@rayon/domain';
-import { assertAcceptablePassword } from '../auth/password-policy.ts';
-import { RateLimiter } from '../auth/rate-limit.ts';
-import { hashPassword, randomToken, sha256, verifyPassword } from '../auth/secrets.ts';
-import type { SessionUser } from '../context.ts';
-import { currentContext, type Deps } from './deps.ts';
+import type { AccessDeps } from './deps.ts';
+import { assertAcceptablePassword } from './password-policy.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
+import type { SessionUser } from './sessions.ts';
+import type { SignInClient } from './sign-in.ts';
 
 /** A reset link works once, for 30 minutes. */
 export const RESET_TTL_MS = 30 * 60 * 1000;
@@ -32,13 +34,8 @@ const CHANGE_FAILURES = { limit: 5, windowSeconds: 15 * 60 };
 
 const RESET_NOT_FOUND = 'password reset link not found, expired or already used';
 
-export interface ClientInfo {
-  ip: string | undefined;
-  userAgent: string | undefined;
-}
-
-export function createPasswordService(
-  deps: Deps,
+export function createPasswords(
+  deps: AccessDeps,
   o: {
     /** Forgets the account's failed sign-in attempts (the sign-in throttle's). */
     clearSignInThrottle: (email: string) => Promise<void>;
@@ -50,19 +47,19 @@ export function createPasswordService(
   const changeFailures = new RateLimiter(deps.redis, 'rl:pwchange', CHANGE_FAILURES);
 
   /** Writes the link and sends the mail; runs after the answer is given (see requestReset). */
-  async function sendReset(user: { id: string; email: string; displayName: string }, requestId: string) {
+  async function sendReset(ctx: PlatformContext, user: { id: string; email: string; displayName: string }) {
     const token = randomToken();
     await db.platform(async (tx) => {
       await insertPasswordReset(tx, {
         tokenHash: sha256(token),
         userId: user.id,
-        expiresAt: new Date(Date.now() + RESET_TTL_MS),
+        expiresAt: new Date(ctx.now().getTime() + RESET_TTL_MS),
       });
       await recordAudit(tx, {
         actor: { type: 'user', id: user.id },
         action: 'auth.password_reset_requested',
         target: user.id,
-        requestId,
+        requestId: ctx.requestId,
       });
     });
     const link = `${deps.portalUrl.replace(/\/+$/, '')}/mot-de-passe/${token}`;
@@ -90,7 +87,7 @@ export function createPasswordService(
      * Sends a reset link to the address if an account has it. The answer is the same whether
      * it does or not, and comes as fast: the link and the mail are made after answering.
      */
-    async requestReset(input: { email: string }, client: ClientInfo) {
+    async requestReset(ctx: PlatformContext, input: { email: string }, client: SignInClient) {
       const email = input.email.trim().toLowerCase();
       if (client.ip) {
         if (await perClient.blocked([client.ip])) {
@@ -104,8 +101,8 @@ export function createPasswordService(
       if (!deps.mailer) {
         logger.warn('password reset asked but no SMTP relay is configured (RAYON_SMTP_URL)');
       } else if (user && !user.disabledAt && !overAddress) {
-        const { requestId } = currentContext();
-        void sendReset(user, requestId).catch((err: unknown) =>
+        const { requestId } = ctx;
+        void sendReset(ctx, user).catch((err: unknown) =>
           logger.error(
             { requestId, err: { name: (err as Error)?.name, message: (err as Error)?.message } },
             'password reset mail not sent',
@@ -116,7 +113,7 @@ export function createPasswordService(
     },
 
     /** Whether a reset link can still be used (for the page that asks for the new password). */
-    async resetLink(token: string) {
+    async resetLink(_ctx: PlatformContext, token: string) {
       const reset = await db.platform((tx) => findOpenPasswordReset(tx, sha256(token)));
       const user = reset && (await db.platform((tx) => findUserById(tx, reset.userId)));
       if (!reset || !user || user.disabledAt) throw new AppError('NOT_FOUND', RESET_NOT_FOUND);
@@ -127,7 +124,7 @@ export function createPasswordService(
      * Uses a reset link once: new password (policy), every session of the account ended, the
      * account's failed sign-in attempts forgotten, journaled (sign-in events) and audited.
      */
-    async reset(input: { token: string; password: string }, client: ClientInfo) {
+    async reset(ctx: PlatformContext, input: { token: string; password: string }, client: SignInClient) {
       const tokenHash = sha256(input.token);
       const found = await db.platform(async (tx) => {
         const reset = await findOpenPasswordReset(tx, tokenHash);
@@ -161,7 +158,7 @@ export function createPasswordService(
           actor: { type: 'user', id: user.id },
           action: 'auth.password_reset',
           target: user.id,
-          requestId: currentContext().requestId,
+          requestId: ctx.requestId,
           details: { sessionsEnded: sessions },
         });
         return sessions;
@@ -172,6 +169,7 @@ export function createPasswordService(
 
     /** Changes one's password (current one checked); the other sessions end, this one stays. */
     async change(
+      ctx: PlatformContext,
       user: SessionUser,
       sessionToken: string,
       input: { currentPassword: string; newPassword: string },
@@ -206,7 +204,7 @@ export function createPasswordService(
           actor: { type: 'user', id: user.id },
           action: 'auth.password_changed',
           target: user.id,
-          requestId: currentContext().requestId,
+          requestId: ctx.requestId,
           details: { otherSessionsEnded: sessions },
         });
         return sessions;

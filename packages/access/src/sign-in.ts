@@ -20,12 +20,15 @@ import {
   secondFactorPolicy,
   setPendingTotpSecret,
   useRecoveryCode,
+  type PlatformContext,
   type SignInOutcome,
   type UserRow,
 } from '@rayon/db';
 import { AppError, isAppError } from '@rayon/domain';
-import { SignInThrottle, throttleAccount, type SignInAttempt } from '../auth/rate-limit.ts';
-import { hashPassword, randomToken, sha256, verifyPassword } from '../auth/secrets.ts';
+import type { AccessDeps } from './deps.ts';
+import { SignInThrottle, throttleAccount, type SignInAttempt } from './rate-limit.ts';
+import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
+import { toSessionUser, type SessionUser } from './sessions.ts';
 import {
   checkTotp,
   looksLikeRecoveryCode,
@@ -36,9 +39,7 @@ import {
   sealTotpSecret,
   TOTP_PERIOD_SECONDS,
   totpUri,
-} from '../auth/totp.ts';
-import type { SessionUser } from '../context.ts';
-import { currentContext, type Deps } from './deps.ts';
+} from './totp.ts';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 /** A password checked, the second factor still due: this long to give it. */
@@ -81,7 +82,7 @@ const MARK_STEP = `local cur = tonumber(redis.call('GET', KEYS[1]) or '-1')
 if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) return 1 end
 return 0`;
 
-export function createSignInFlow(deps: Deps) {
+export function createSignInFlow(deps: AccessDeps) {
   const { db, redis } = deps;
   const throttle = new SignInThrottle(redis);
   const lastStepKey = (userId: string) => `signin:totp-step:${userId}`;
@@ -122,13 +123,14 @@ export function createSignInFlow(deps: Deps) {
 
   /** A full session; through Pro Santé Connect it keeps the provider's `sid` and sealed tokens. */
   async function openSession(
+    ctx: PlatformContext,
     user: UserRow,
     client: SignInClient,
     outcome: SignInOutcome,
     psc?: PscSessionData,
   ): Promise<SignedIn> {
     const sessionToken = randomToken();
-    const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    const expiresAt = new Date(ctx.now().getTime() + SESSION_TTL_MS);
     const seen = { clientIp: client.ip ?? null, userAgent: client.userAgent?.slice(0, 400) ?? null };
     await db.platform(async (tx) => {
       const session = { tokenHash: sha256(sessionToken), userId: user.id, expiresAt, ...seen };
@@ -145,7 +147,7 @@ export function createSignInFlow(deps: Deps) {
       await recordAudit(tx, {
         actor: { type: 'user', id: user.id },
         action: 'auth.login',
-        requestId: currentContext().requestId,
+        requestId: ctx.requestId,
         ...(psc ? { details: { method: 'psc', acr: psc.acr } } : {}),
       });
     });
@@ -161,13 +163,13 @@ export function createSignInFlow(deps: Deps) {
    * A password checked, a step still due (the second factor, or the link of an e-CPS): a pending
    * session that serves that step only, for PENDING_TTL_MS.
    */
-  async function pendingSession(user: UserRow, client: SignInClient): Promise<string> {
+  async function pendingSession(ctx: PlatformContext, user: UserRow, client: SignInClient): Promise<string> {
     const pendingToken = randomToken();
     await db.platform((tx) =>
       insertSignInSession(tx, {
         tokenHash: sha256(pendingToken),
         userId: user.id,
-        expiresAt: new Date(Date.now() + PENDING_TTL_MS),
+        expiresAt: new Date(ctx.now().getTime() + PENDING_TTL_MS),
         mfaPending: true,
         clientIp: client.ip ?? null,
         userAgent: client.userAgent?.slice(0, 400) ?? null,
@@ -185,6 +187,7 @@ export function createSignInFlow(deps: Deps) {
 
   /** Replaces the pending session by a full one (once: a concurrent second success loses). */
   async function completePending(
+    ctx: PlatformContext,
     pendingToken: string,
     user: UserRow,
     client: SignInClient,
@@ -202,7 +205,7 @@ export function createSignInFlow(deps: Deps) {
         },
       );
     }
-    return openSession(user, client, outcome);
+    return openSession(ctx, user, client, outcome);
   }
 
   /** A code of the account's secret for a step not used before; marks the step used. */
@@ -269,7 +272,11 @@ export function createSignInFlow(deps: Deps) {
     consumePending: (pendingToken: string) =>
       db.platform((tx) => deletePendingSession(tx, sha256(pendingToken))),
 
-    async login(input: { email: string; password: string }, client: SignInClient): Promise<LoginResult> {
+    async login(
+      ctx: PlatformContext,
+      input: { email: string; password: string },
+      client: SignInClient,
+    ): Promise<LoginResult> {
       const email = input.email.trim().toLowerCase();
       const user = await db.platform((tx) => findUserByEmail(tx, email));
       const a = await attempt(email, user, client);
@@ -287,7 +294,7 @@ export function createSignInFlow(deps: Deps) {
           await journal(user, email, 'psc_required', client);
           // Not linked yet: the password opens no session, only the link of the e-CPS (a
           // pending token for `auth.pscBegin`), after which the professional is signed in by PSC.
-          const linkToken = user.pscSubject ? undefined : await pendingSession(user, client);
+          const linkToken = user.pscSubject ? undefined : await pendingSession(ctx, user, client);
           throw new AppError(
             'FORBIDDEN',
             'a practice of this account requires Pro Santé Connect: sign in with it',
@@ -299,17 +306,17 @@ export function createSignInFlow(deps: Deps) {
         }
         const due = await secondFactorDue(user);
         if (due === 'none') {
-          const session = await openSession(user, client, 'success');
+          const session = await openSession(ctx, user, client, 'success');
           await a.succeed();
           return session;
         }
         // The password is right but the account's failures stay until the second factor is
         // given: knowing the password must not reset the count of wrong codes.
-        const pendingToken = await pendingSession(user, client);
+        const pendingToken = await pendingSession(ctx, user, client);
         return {
           status: due === 'totp' ? 'totp_required' : 'totp_enrolment_required',
           pendingToken,
-          expiresAt: new Date(Date.now() + PENDING_TTL_MS).toISOString(),
+          expiresAt: new Date(ctx.now().getTime() + PENDING_TTL_MS).toISOString(),
         };
       } finally {
         await a.release();
@@ -317,7 +324,11 @@ export function createSignInFlow(deps: Deps) {
     },
 
     /** Second step: a TOTP code, or one of the recovery codes (each once). */
-    async verifyTotp(input: { pendingToken: string; code: string }, client: SignInClient): Promise<SignedIn> {
+    async verifyTotp(
+      ctx: PlatformContext,
+      input: { pendingToken: string; code: string },
+      client: SignInClient,
+    ): Promise<SignedIn> {
       const user = await pendingUser(input.pendingToken);
       if (!user.totpEnabledAt) {
         throw new AppError('CONFLICT', 'no authenticator app is enrolled yet: enrol one first', {
@@ -333,12 +344,13 @@ export function createSignInFlow(deps: Deps) {
           recovery
             ? db.platform((tx) => useRecoveryCode(tx, user.id, recoveryCodeHash(code)))
             : acceptTotp(user, code),
-        () => completePending(input.pendingToken, user, client, recovery ? 'recovery_code' : 'totp_success'),
+        () =>
+          completePending(ctx, input.pendingToken, user, client, recovery ? 'recovery_code' : 'totp_success'),
       );
     },
 
     /** Enrolment, first half: a new secret for the account (the QR code and the text form). */
-    async totpEnrolment(input: { pendingToken: string }) {
+    async totpEnrolment(_ctx: PlatformContext, input: { pendingToken: string }) {
       const user = await pendingUser(input.pendingToken);
       if (user.totpEnabledAt) {
         throw new AppError('CONFLICT', 'an authenticator app is already enrolled: give its code', {
@@ -353,7 +365,11 @@ export function createSignInFlow(deps: Deps) {
     },
 
     /** Enrolment, second half: a first code proves the app; the recovery codes are shown once. */
-    async confirmTotpEnrolment(input: { pendingToken: string; code: string }, client: SignInClient) {
+    async confirmTotpEnrolment(
+      ctx: PlatformContext,
+      input: { pendingToken: string; code: string },
+      client: SignInClient,
+    ) {
       const user = await pendingUser(input.pendingToken);
       if (user.totpEnabledAt) {
         throw new AppError('CONFLICT', 'an authenticator app is already enrolled: give its code', {
@@ -378,10 +394,10 @@ export function createSignInFlow(deps: Deps) {
             await recordAudit(tx, {
               actor: { type: 'user', id: user.id },
               action: 'auth.totp_enrolled',
-              requestId: currentContext().requestId,
+              requestId: ctx.requestId,
             });
           });
-          const session = await completePending(input.pendingToken, user, client, 'totp_success');
+          const session = await completePending(ctx, input.pendingToken, user, client, 'totp_success');
           return { session, recoveryCodes };
         },
       );
@@ -392,13 +408,4 @@ export function createSignInFlow(deps: Deps) {
       await throttle.clearAccount(throttleAccount(email));
     },
   };
-}
-
-export function toSessionUser(u: {
-  id: string;
-  email: string;
-  displayName: string;
-  isPlatformAdmin: boolean;
-}): SessionUser {
-  return { id: u.id, email: u.email, displayName: u.displayName, isPlatformAdmin: u.isPlatformAdmin };
 }

@@ -4,23 +4,24 @@
  * The idle timeout itself is applied where sessions are read.
  */
 import {
+  audit,
   deletePasswordSessions,
   findTenantBySlug,
   getSignInPolicy,
   listTenantSignInEvents,
-  recordAudit,
   setSignInPolicy,
   toTenantRef,
   userIdsWithRpps,
+  type PlatformContext,
   type SignInPolicy,
-  type TenantRef,
+  type UseCaseContext,
 } from '@rayon/db';
 import { AppError, badInput } from '@rayon/domain';
-import { currentActor, currentContext, type Deps } from './deps.ts';
+import type { AccessDeps } from './deps.ts';
 
 export const IDLE_TIMEOUT_RANGE = { min: 5, max: 480 } as const;
 
-export function createSecurityService(deps: Deps) {
+export function createSecurity(deps: AccessDeps) {
   const { db } = deps;
 
   async function tenantBySlug(slug: string) {
@@ -31,7 +32,8 @@ export function createSecurityService(deps: Deps) {
 
   return {
     /** The practice's members' sign-ins, newest first (50 a page; `before`: the last id seen). */
-    async signIns(tenant: Pick<TenantRef, 'id'>, o: { before?: number | undefined; limit?: number } = {}) {
+    async signIns(ctx: UseCaseContext, o: { before?: number | undefined; limit?: number } = {}) {
+      const { tenant } = ctx;
       const limit = Math.min(o.limit ?? 50, 200);
       const rows = await db.platform((tx) =>
         listTenantSignInEvents(tx, tenant.id, { limit: limit + 1, before: o.before }),
@@ -52,7 +54,7 @@ export function createSecurityService(deps: Deps) {
       };
     },
 
-    async policy(slug: string): Promise<SignInPolicy & { tenantSlug: string }> {
+    async policy(_ctx: PlatformContext, slug: string): Promise<SignInPolicy & { tenantSlug: string }> {
       const tenant = await tenantBySlug(slug);
       const policy = (await db.platform((tx) => getSignInPolicy(tx, tenant.id)))!;
       return { tenantSlug: tenant.slug, ...policy };
@@ -63,6 +65,7 @@ export function createSecurityService(deps: Deps) {
      * an RPPS number (they come back through PSC); `pscRequired` left out keeps the setting.
      */
     async setPolicy(
+      ctx: PlatformContext,
       slug: string,
       given: Omit<SignInPolicy, 'pscRequired'> & { pscRequired?: boolean | undefined },
     ) {
@@ -87,14 +90,14 @@ export function createSecurityService(deps: Deps) {
       await db.platform(async (tx) => {
         await setSignInPolicy(tx, tenant.id, input);
         const ended = await deletePasswordSessions(tx, professionals);
-        await recordAudit(tx, {
-          actor: currentActor(),
-          action: 'tenant.sign_in_policy_set',
-          tenantId: tenant.id,
-          target: tenant.slug,
-          details: { ...input, ...(ended ? { passwordSessionsEnded: ended } : {}) },
-          requestId: currentContext().requestId,
-        });
+        await audit(
+          ctx,
+          tx,
+          'tenant.sign_in_policy_set',
+          tenant.slug,
+          { ...input, ...(ended ? { passwordSessionsEnded: ended } : {}) },
+          tenant.id,
+        );
       });
       return { tenantSlug: tenant.slug, ...input };
     },
