@@ -256,9 +256,10 @@ describe('report lifecycle', () => {
       prefix: 'Dr',
     });
     const first = await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
-    expect(first.stored).toBe(2);
+    expect(first).toMatchObject({ stored: 2, rendered: true });
+    // Run again (a job retried): nothing rendered nor stored, the stored documents' hashes given back.
     const again = await generateReportDocuments(h.db, a, tenant, validated.versions[0]!.id);
-    expect(again).toMatchObject({ stored: 0, sha256: first.sha256 });
+    expect(again).toMatchObject({ stored: 0, rendered: false, sha256: first.sha256 });
     const docs = (await senior.reporting.get.query({ id: report.id })).versions[0]!.documents;
     expect(docs.map((d) => d.kind).sort()).toEqual(['cda', 'pdf']);
     const cda = docs.find((d) => d.kind === 'cda')!;

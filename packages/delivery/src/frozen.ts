@@ -3,7 +3,6 @@
  * validation (the reporting area stores it, in the validation's transaction, with the version's
  * documents) and read here by each send, never rebuilt from the practice's live data.
  */
-import { createHash } from 'node:crypto';
 import { parseStored, type ReportDocumentRow } from '@rayon/db';
 import { buildReportCda, reportDocumentInput, type ReportDocument } from '@rayon/documents';
 import { z } from 'zod';
@@ -31,13 +30,11 @@ const storedShape = z.object({
 
 /** The row that stores a frozen description (`insertReportDocument`). */
 export function frozenDescriptionDocument(versionId: string, frozen: FrozenDescription) {
-  const content = Buffer.from(JSON.stringify(frozen), 'utf8');
   return {
     versionId,
     kind: DESCRIPTION_KIND,
     mediaType: 'application/json',
-    content,
-    sha256: createHash('sha256').update(content).digest('hex'),
+    content: Buffer.from(JSON.stringify(frozen), 'utf8'),
   } as const;
 }
 

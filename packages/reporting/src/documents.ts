@@ -48,7 +48,6 @@ import {
   uuidToDicomUid,
   zonedIso,
 } from '@rayon/domain';
-import { createHash } from 'node:crypto';
 
 const isOid = (v: string) => /^[0-2](\.(0|[1-9]\d*))+$/.test(v) && v.length <= 64;
 
@@ -217,8 +216,6 @@ export async function reportDocumentOf(
   return parseReportDocument(await describeReportVersion(tx, practice, versionId, known));
 }
 
-const sha256Of = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-
 /** The description and routing of a version from the practice's live data. */
 async function describeNow(
   tx: TenantTx,
@@ -265,23 +262,16 @@ export async function freezeDescription(
   await storeDescription(tx, known.version.id, frozen);
 }
 
-async function storedDescription(tx: TenantTx, versionId: string): Promise<FrozenDescription | undefined> {
-  return frozenDescriptionIn(await listReportDocumentContents(tx, versionId));
-}
-
-async function storeDescription(
-  tx: TenantTx,
-  versionId: string,
-  frozen: FrozenDescription,
-): Promise<boolean> {
-  return insertReportDocument(tx, frozenDescriptionDocument(versionId, frozen));
+async function storeDescription(tx: TenantTx, versionId: string, frozen: FrozenDescription): Promise<void> {
+  await insertReportDocument(tx, frozenDescriptionDocument(versionId, frozen));
 }
 
 /**
  * Renders and stores the documents of a validated version from the description frozen at its
  * validation: what was rendered is what every send of the version says. (A version validated
- * before descriptions were frozen gets one now, stored with its documents.) A second call
- * renders from the stored description and stores nothing.
+ * before descriptions were frozen gets one now, stored with its documents.) A version whose PDF
+ * and CDA are already stored (a job run again) is not rendered again: nothing is stored, and only
+ * `andThen` runs.
  */
 export async function generateReportDocuments(
   db: Database,
@@ -294,26 +284,50 @@ export async function generateReportDocuments(
     description: ReportDocument,
     routing: FrozenDescription['routing'],
   ) => Promise<unknown>,
-): Promise<{ stored: number; sha256: { pdf: string; cda: string }; description: ReportDocument }> {
-  const { frozen, stored: wasStored } = await db.withTenant(tenant, async (tx) => {
-    const stored = await storedDescription(tx, versionId);
-    return { frozen: stored ?? (await describeNow(tx, practice, versionId)), stored: !!stored };
+): Promise<{
+  stored: number;
+  /** false: the PDF and CDA were already stored, nothing was rendered. */
+  rendered: boolean;
+  sha256: { pdf: string; cda: string };
+  description: ReportDocument;
+}> {
+  const { frozen, wasStored, rendered } = await db.withTenant(tenant, async (tx) => {
+    const documents = await listReportDocumentContents(tx, versionId);
+    const stored = frozenDescriptionIn(documents);
+    const hashOf = (kind: 'pdf' | 'cda') => documents.find((d) => d.kind === kind)?.sha256;
+    const [pdf, cda] = [hashOf('pdf'), hashOf('cda')];
+    return {
+      frozen: stored ?? (await describeNow(tx, practice, versionId)),
+      wasStored: !!stored,
+      rendered: pdf && cda ? { pdf, cda } : null,
+    };
   });
   const doc = frozen.description;
-  const { pdf, cda } = await renderReport(doc, { producedAt: new Date(doc.validatedAt) });
-  const files = {
-    pdf: { content: Buffer.from(pdf), mediaType: 'application/pdf' },
-    cda: { content: Buffer.from(cda, 'utf8'), mediaType: 'text/xml' },
-  };
-  const sha256 = { pdf: sha256Of(files.pdf.content), cda: sha256Of(files.cda.content) };
-  const stored = await db.withTenant(tenant, async (tx) => {
-    let n = 0;
-    for (const kind of ['pdf', 'cda'] as const) {
-      if (await insertReportDocument(tx, { versionId, kind, ...files[kind], sha256: sha256[kind] })) n++;
-    }
+  const files = rendered ? null : await renderReport(doc, { producedAt: new Date(doc.validatedAt) });
+  return db.withTenant(tenant, async (tx) => {
+    const written = files ? await storeRendered(tx, versionId, files) : { stored: 0, sha256: rendered! };
     if (!wasStored) await storeDescription(tx, versionId, frozen);
     await andThen?.(tx, doc, frozen.routing);
-    return n;
+    return { ...written, rendered: files !== null, description: doc };
   });
-  return { stored, sha256, description: doc };
+}
+
+/** Stores a version's rendered PDF and CDA (each once); how many were new, and their SHA-256. */
+async function storeRendered(tx: TenantTx, versionId: string, files: { pdf: Uint8Array; cda: string }) {
+  const pdf = await insertReportDocument(tx, {
+    versionId,
+    kind: 'pdf',
+    mediaType: 'application/pdf',
+    content: Buffer.from(files.pdf),
+  });
+  const cda = await insertReportDocument(tx, {
+    versionId,
+    kind: 'cda',
+    mediaType: 'text/xml',
+    content: Buffer.from(files.cda, 'utf8'),
+  });
+  return {
+    stored: [pdf, cda].filter((d) => d.inserted).length,
+    sha256: { pdf: pdf.sha256, cda: cda.sha256 },
+  };
 }

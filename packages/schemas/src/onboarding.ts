@@ -17,18 +17,12 @@ const requiredText = (max: number, missing: string) =>
 const optional = <T extends z.ZodType>(s: T) =>
   z.preprocess((v) => (v === '' || v === null ? undefined : v), s.optional());
 
-const finess = (which: 'juridique' | 'géographique') =>
-  z
-    .string()
-    .trim()
-    .refine(
-      isValidFiness,
-      `Numéro FINESS ${which} invalide : 9 caractères, dont la clé de contrôle, qui doit être juste.`,
-    );
-const siret = z
-  .string()
-  .trim()
-  .refine(isValidSiret, 'Numéro SIRET invalide : 14 chiffres, dont la clé de contrôle, qui doit être juste.');
+const finess = (which: 'juridique' | 'géographique') => {
+  const refusal = `Numéro FINESS ${which} invalide : 9 caractères, dont la clé de contrôle, qui doit être juste.`;
+  return z.string().trim().max(9, refusal).refine(isValidFiness, refusal);
+};
+const SIRET_REFUSAL = 'Numéro SIRET invalide : 14 chiffres, dont la clé de contrôle, qui doit être juste.';
+const siret = z.string().trim().max(14, SIRET_REFUSAL).refine(isValidSiret, SIRET_REFUSAL);
 
 const SLUG_REFUSAL =
   "L'identifiant compte 3 à 40 caractères : lettres minuscules, chiffres et tirets, en commençant par une lettre.";

@@ -1,5 +1,5 @@
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
-import { isValidFiness } from '@rayon/domain';
+import { siteInput } from '@rayon/schemas/onboarding';
 import { useCaseContext } from '../context.ts';
 import type { Services } from '../services/index.ts';
 import { apiKey, errors, notFound, security, type RestEnv } from './common.ts';
@@ -16,20 +16,6 @@ const SiteSchema = z
     createdAt: z.string().openapi({ format: 'date-time' }),
   })
   .openapi('Site');
-
-const SiteCreateSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200),
-    finess: z.string().max(9).refine(isValidFiness, 'not a valid FINESS number').nullish(),
-    address: z.string().max(300).nullish(),
-    postalCode: z
-      .string()
-      .regex(/^[0-9]{5}$/, 'five digits')
-      .nullish(),
-    city: z.string().max(120).nullish(),
-    phone: z.string().max(30).nullish(),
-  })
-  .openapi('SiteCreate');
 
 const listSites = createRoute({
   method: 'get',
@@ -69,7 +55,7 @@ const createSite = createRoute({
   summary: 'Create a site',
   security,
   middleware: [apiKey('sites:write')] as const,
-  request: { body: { required: true, content: { 'application/json': { schema: SiteCreateSchema } } } },
+  request: { body: { required: true, content: { 'application/json': { schema: siteInput } } } },
   responses: {
     201: { description: 'Created', content: { 'application/json': { schema: SiteSchema } } },
     ...errors,

@@ -1,5 +1,6 @@
 import type { NotificationKind, ReportStatus } from '@rayon/domain';
 import { and, asc, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
 import {
   appointments,
   examTypes,
@@ -190,7 +191,10 @@ export async function findReportOfExams(tx: TenantTx, examIds: string[]): Promis
   return row?.reportId;
 }
 
-/** Stores a generated document once: a second generation of the same version and kind is a no-op. */
+/**
+ * Stores a generated document once, with the SHA-256 of its bytes (given back): a second
+ * generation of the same version and kind stores nothing (`inserted` false).
+ */
 export async function insertReportDocument(
   tx: TenantTx,
   /** `description`: the version's frozen description (JSON), what every send of it uses. */
@@ -199,15 +203,15 @@ export async function insertReportDocument(
     kind: ReportDocumentKind;
     mediaType: string;
     content: Buffer;
-    sha256: string;
   },
-): Promise<boolean> {
+): Promise<{ inserted: boolean; sha256: string }> {
+  const sha256 = createHash('sha256').update(d.content).digest('hex');
   const rows = await tx
     .insert(reportDocuments)
-    .values(d)
+    .values({ ...d, sha256 })
     .onConflictDoNothing()
     .returning({ id: reportDocuments.id });
-  return rows.length === 1;
+  return { inserted: rows.length === 1, sha256 };
 }
 
 /** The documents of a version, without their content (not the internal description snapshot). */
