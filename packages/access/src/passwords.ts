@@ -3,6 +3,8 @@
  * Both go through the password policy, end sessions, and leave an audit event.
  */
 import {
+  asUser,
+  audit,
   closePasswordResets,
   deleteUserSessions,
   findOpenPasswordReset,
@@ -11,7 +13,6 @@ import {
   insertPasswordReset,
   insertSignInEvent,
   practiceNamesOf,
-  recordAudit,
   setUserPassword,
   type PlatformContext,
 } from '@rayon/db';
@@ -55,12 +56,7 @@ export function createPasswords(
         userId: user.id,
         expiresAt: new Date(ctx.now().getTime() + RESET_TTL_MS),
       });
-      await recordAudit(tx, {
-        actor: { type: 'user', id: user.id },
-        action: 'auth.password_reset_requested',
-        target: user.id,
-        requestId: ctx.requestId,
-      });
+      await audit(asUser(ctx, user.id), tx, 'auth.password_reset_requested', user.id);
     });
     const link = `${deps.portalUrl.replace(/\/+$/, '')}/mot-de-passe/${token}`;
     await deps.mailer!.send({
@@ -154,13 +150,7 @@ export function createPasswords(
           clientIp: client.ip ?? null,
           userAgent: client.userAgent?.slice(0, 400) ?? null,
         });
-        await recordAudit(tx, {
-          actor: { type: 'user', id: user.id },
-          action: 'auth.password_reset',
-          target: user.id,
-          requestId: ctx.requestId,
-          details: { sessionsEnded: sessions },
-        });
+        await audit(asUser(ctx, user.id), tx, 'auth.password_reset', user.id, { sessionsEnded: sessions });
         return sessions;
       });
       await o.clearSignInThrottle(user.email);
@@ -200,12 +190,8 @@ export function createPasswords(
         await setUserPassword(tx, user.id, passwordHash);
         await closePasswordResets(tx, user.id);
         const sessions = await deleteUserSessions(tx, user.id, sha256(sessionToken));
-        await recordAudit(tx, {
-          actor: { type: 'user', id: user.id },
-          action: 'auth.password_changed',
-          target: user.id,
-          requestId: ctx.requestId,
-          details: { otherSessionsEnded: sessions },
+        await audit(asUser(ctx, user.id), tx, 'auth.password_changed', user.id, {
+          otherSessionsEnded: sessions,
         });
         return sessions;
       });

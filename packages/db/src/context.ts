@@ -30,6 +30,12 @@ export function systemContext(requestId: string, tenant?: TenantRef): PlatformCo
   return tenant ? { ...base, tenant } : base;
 }
 
+/** The same context acted by this user (a sign-in, a password reset: the account is the actor). */
+export const asUser = <C extends PlatformContext>(ctx: C, userId: string): C => ({
+  ...ctx,
+  actor: { type: 'user', id: userId },
+});
+
 /**
  * An audit event by the context's actor, in the same transaction as the change it records. On a
  * platform transaction, `tenantId` names the practice concerned (a tenant transaction names its own).

@@ -19,7 +19,7 @@ export { deprovisionTenant, markProvisioningFailed, provisionTenant } from './on
 export type { ProvisioningState } from './schema/platform.ts';
 export { HL7_MESSAGE_STATUSES, type Hl7MessageStatus } from './schema/tenant/inbound.ts';
 export * from './platform/audit.ts';
-export { audit, systemContext, type PlatformContext, type UseCaseContext } from './context.ts';
+export { asUser, audit, systemContext, type PlatformContext, type UseCaseContext } from './context.ts';
 export * from './platform/outbox.ts';
 export * from './onboarding/tenants.ts';
 export * from './access/users.ts';
