@@ -54,7 +54,6 @@ import {
   conflict,
   formatParisDateAtTime,
   isCivility,
-  isTenantRole,
   signerProblems,
   TENANT_ROLE_LABELS,
   type ProfileLike,
@@ -143,13 +142,12 @@ export function staffProfile(p: ProfileLike | null | undefined): StaffProfile {
 }
 
 function memberView(m: StaffMemberRow, profile: UserProfileRow | undefined): StaffMember {
-  const roles = m.roles.filter(isTenantRole);
-  const problems = signerProblems(roles, profile);
+  const problems = signerProblems(m.roles, profile);
   return {
     userId: m.userId,
     email: m.email,
     displayName: m.displayName,
-    roles,
+    roles: m.roles,
     active: m.disabledAt === null && m.userDisabledAt === null,
     disabledAt: (m.disabledAt ?? m.userDisabledAt)?.toISOString() ?? null,
     lastSignInAt: m.lastSignInAt?.toISOString() ?? null,
@@ -163,7 +161,7 @@ function invitationView(i: InvitationRow, existingAccount: boolean, now: Date): 
     id: i.id,
     email: i.email,
     displayName: i.displayName,
-    roles: i.roles.filter(isTenantRole),
+    roles: i.roles,
     profile: i.profile,
     createdAt: i.createdAt.toISOString(),
     expiresAt: i.expiresAt.toISOString(),
@@ -178,13 +176,13 @@ function invitationView(i: InvitationRow, existingAccount: boolean, now: Date): 
 export function invitationMail(o: {
   tenantName: string;
   displayName: string;
-  roles: readonly string[];
+  roles: readonly TenantRole[];
   link: string;
   expiresAt: Date;
   inviter: string | null;
   existingAccount: boolean;
 }): { subject: string; text: string } {
-  const roles = o.roles.filter(isTenantRole).map((r) => TENANT_ROLE_LABELS[r]);
+  const roles = o.roles.map((r) => TENANT_ROLE_LABELS[r]);
   const roleText =
     roles.length <= 1 ? (roles[0] ?? '') : `${roles.slice(0, -1).join(', ')} et ${roles.at(-1)}`;
   const who = o.inviter ? `${o.inviter} vous invite` : 'Vous êtes invité(e)';

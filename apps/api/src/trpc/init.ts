@@ -1,6 +1,6 @@
 import type { SessionUser } from '@rayon/access';
 import { findTenantBySlug, listMemberships, toTenantRef } from '@rayon/db';
-import { AppError, isTenantRole, type TenantRole } from '@rayon/domain';
+import { AppError, type TenantRole } from '@rayon/domain';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { platformContext, useCaseContext, type RequestContext } from '../context.ts';
@@ -152,7 +152,7 @@ async function resolveMembership(services: Services, user: SessionUser, slug: st
   if (!m) throw new AppError('NOT_FOUND', `practice ${slug} not found`);
   return {
     tenant: toTenantRef({ id: m.tenantId, slug: m.slug, schemaName: m.schemaName }),
-    roles: m.roles.filter(isTenantRole),
+    roles: m.roles,
   };
 }
 

@@ -4,12 +4,11 @@
  * member cannot sign live here once, for the Équipe page and for the report screen.
  */
 import type { ApiClient } from '../server/api.ts';
-import { formatDateTime } from './labels.ts';
+import { formatDateTime, roleLabel } from './labels.ts';
 import {
   CIVILITIES,
   type Civility,
   isOneOf,
-  isTenantRole,
   isValidRpps,
   SIGNER_PROBLEMS,
   type SignerProblem,
@@ -39,7 +38,7 @@ export const ROLE_OPTIONS = TENANT_ROLES.map((r) => ({ value: r, label: TENANT_R
 export const PROFILE_ROLES: readonly TenantRole[] = ['radiologist', 'resident'];
 
 export function rolesText(roles: readonly string[]): string {
-  return roles.map((r) => (isTenantRole(r) ? TENANT_ROLE_LABELS[r] : r)).join(', ');
+  return roles.map(roleLabel).join(', ');
 }
 
 /**

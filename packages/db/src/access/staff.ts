@@ -13,7 +13,7 @@ export interface StaffMemberRow {
   userId: string;
   email: string;
   displayName: string;
-  roles: string[];
+  roles: TenantRole[];
   /** The membership's deactivation (by the practice). */
   disabledAt: Date | null;
   /** The account's deactivation (by the platform): no access anywhere. */

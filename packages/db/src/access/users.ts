@@ -1,4 +1,4 @@
-import type { TenantRole } from '@rayon/domain';
+import type { TenantRole, TenantStatus } from '@rayon/domain';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import { invitations, memberships, sessions, tenants, users } from '../schema/platform.ts';
 import type { ControlTx } from '../client.ts';
@@ -52,8 +52,8 @@ export interface MembershipView {
   slug: string;
   schemaName: string;
   name: string;
-  status: string;
-  roles: string[];
+  status: TenantStatus;
+  roles: TenantRole[];
 }
 
 /** The user's active memberships (a membership the practice deactivated gives no access). */
