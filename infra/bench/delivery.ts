@@ -45,6 +45,7 @@ import {
   type TestClientCertificate,
 } from '@rayon/test-pki';
 import { portBase, repoRoot, startPostgres, startRedis } from '../scripts/services.ts';
+import { describeSetting, machine, postgresDurability, saveResults, type Figure } from './results.ts';
 import { runCleanups, scratchDatabase, type Cleanups } from './scratch.ts';
 
 const REPORTS = Number(process.env.BENCH_REPORTS ?? 1000);
@@ -412,8 +413,11 @@ try {
   };
   const line = (label: string, xs: number[]) =>
     `  ${label.padEnd(34)} p50 ${secs(quantile(xs, 0.5)).padStart(7)}   p99 ${secs(quantile(xs, 0.99)).padStart(7)}   max ${secs(Math.max(...xs)).padStart(7)}   (${xs.length})`;
+  const host = machine();
+  const durability = await postgresDurability(pg.url);
   console.log(`
-Rayon distribution benchmark (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpus().length} CPUs, PostgreSQL embedded, one worker process, concurrency ${CONCURRENCY})
+Rayon distribution benchmark (${describeSetting(host, durability)})
+PostgreSQL embedded, one worker process, concurrency ${CONCURRENCY}
   setup (not timed)                  ${TENANTS} practices, ${REPORTS} acquired exams with a saved report, through the API, in ${setupSeconds.toFixed(1)} s
   validation through the API         ${REPORTS} reports in ${validationSeconds.toFixed(1)} s (${(REPORTS / validationSeconds).toFixed(0)}/s, ${VALIDATE_IN_FLIGHT} in flight, p50 ${quantile(validateMs, 0.5).toFixed(0)} ms)
   simulators                         DMP strict (mutual TLS, VIHF, XDS metadata; validate-cda ${dmp.notes().length ? 'missing' : 'off'}), MSSanté (STARTTLS, client certificate, no AUTH), PFI (MLLP, AA)
@@ -434,6 +438,30 @@ ${DESTINATIONS.map((d) =>
   CPU from the first validation on   worker process ${cpu.worker.toFixed(0)} s, this process (API, simulators, PFI) ${cpu.own.toFixed(0)} s, in ${cpu.wall.toFixed(0)} s on ${cpus().length} CPUs
   received                           DMP ${received.dmp} documents, MSSanté ${received.mssante} mails, PFI ${received.pfi} MDM (expected ${REPORTS}, ${2 * REPORTS}, ${REPORTS})
 `);
+  const sinceValidation = (d: (typeof DESTINATIONS)[number]) =>
+    delivered.filter((r) => r.destination === d).map((r) => num(r.delivered) - num(r.validated));
+  const slowest = DESTINATIONS.flatMap(sinceValidation);
+  const figures: Record<string, Figure> = {
+    documentsP50: {
+      value: quantile(
+        docs.map((d) => num(d.stored) - num(d.validated)),
+        0.5,
+      ),
+      unit: 'ms',
+    },
+    deliveredP50: { value: quantile(slowest, 0.5), unit: 'ms' },
+    deliveredP99: { value: quantile(slowest, 0.99), unit: 'ms' },
+    reportsPerSecond: { value: REPORTS / window, unit: 'reports/s' },
+    window: { value: window * 1000, unit: 'ms', goal: '< 60000 for 1000 reports' },
+    workerCpu: { value: cpu.worker * 1000, unit: 'ms' },
+  };
+  const saved = saveResults('delivery', {
+    machine: host,
+    postgres: durability,
+    parameters: { reports: REPORTS, practices: TENANTS, workerConcurrency: CONCURRENCY },
+    figures,
+  });
+  console.log(`results: ${saved}`);
   for (const f of failed.slice(0, 10)) console.log(`  failed: ${f.destination} ${f.status}: ${f.reason}`);
   const uniquePfi = new Set(pfi.controlIds).size;
   if (

@@ -8,11 +8,14 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildReportCda, parseReportDocument, renderReportPdf } from '@rayon/documents';
 import { repoRoot } from '../scripts/services.ts';
+import { describeSetting, machine, saveResults, type Figure } from './results.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const WARM_UP = 10;
 
-async function bench(name: string, example: string) {
+const figures: Record<string, Figure> = {};
+
+async function bench(name: string, key: string, example: string) {
   const doc = parseReportDocument(
     JSON.parse(readFileSync(join(repoRoot, 'packages/documents/examples', example), 'utf8')),
   );
@@ -37,14 +40,24 @@ async function bench(name: string, example: string) {
     ).length;
   }
   const total = pdfMs + cdaMs;
+  figures[key] = {
+    value: RUNS / (total / 1000),
+    unit: 'reports/s',
+    ...(key === 'onePage' && { goal: '≥ 100' }),
+  };
+  figures[`${key}PdfShare`] = { value: pdfMs / total, unit: 'fraction' };
   console.log(
     `  ${name.padEnd(16)} ${String(pages).padStart(2)} page(s)   ${(RUNS / (total / 1000)).toFixed(1).padStart(6)} reports/s   ` +
       `${(total / RUNS).toFixed(1).padStart(6)} ms each: PDF ${((100 * pdfMs) / total).toFixed(0)} %, CDA ${((100 * cdaMs) / total).toFixed(0)} %`,
   );
 }
 
+const host = machine();
 console.log(
-  `Rayon report documents (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, one core, ${RUNS} renders each after ${WARM_UP})`,
+  `Rayon report documents (${describeSetting(host)}; one core, ${RUNS} renders each after ${WARM_UP})`,
 );
-await bench('1-page report', 'qualified-ins.json');
-await bench('5-page report', 'five-page-report.json');
+await bench('1-page report', 'onePage', 'qualified-ins.json');
+await bench('5-page report', 'fivePages', 'five-page-report.json');
+console.log(
+  `results: ${saveResults('documents', { machine: host, parameters: { runs: RUNS, warmUp: WARM_UP }, figures })}`,
+);

@@ -19,6 +19,7 @@ import { createTestTenant } from '@rayon/db/testing';
 import { encodeFrame, MllpDecoder, sniffHeader } from '@rayon/hl7';
 import { createInbound } from '@rayon/inbound';
 import { portBase, repoRoot, startPostgres } from '../scripts/services.ts';
+import { describeSetting, machine, postgresDurability, saveResults } from './results.ts';
 
 const PER_CONNECTION = Number(process.env.BENCH_MESSAGES ?? 400);
 const shared = process.env.RAYON_SHARED ?? join(repoRoot, '../shared');
@@ -127,12 +128,28 @@ const gateway8 = await rate(listenerPort, 'gw', 8);
 const echo1 = await rate(echo.port, 'echo', 1);
 const echo8 = await rate(echo.port, 'echo', 8);
 
+const host = machine();
+const durability = await postgresDurability(pg.url);
 console.log(`
-Rayon HL7 feed benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, sender: python3-hl7 hl7-send, ${PER_CONNECTION} ADT^A28 per connection, ACK awaited per message)
+Rayon HL7 feed benchmark (${describeSetting(host, durability)})
+sender: python3-hl7 hl7-send, ${PER_CONNECTION} ADT^A28 per connection, ACK awaited per message
   gateway (store raw, create patient, history, ACK)   1 connection  ${gateway1.toFixed(0)} msg/s   8 connections  ${gateway8.toFixed(0)} msg/s
   plain MLLP echo server (ACK at once)                 1 connection  ${echo1.toFixed(0)} msg/s   8 connections  ${echo8.toFixed(0)} msg/s
   ratio gateway / echo                                 1 connection  ${(gateway1 / echo1).toFixed(2)}          8 connections  ${(gateway8 / echo8).toFixed(2)}
 `);
+const saved = saveResults('hl7', {
+  machine: host,
+  postgres: durability,
+  parameters: { sender: 'python3-hl7 hl7-send', messagesPerConnection: PER_CONNECTION },
+  figures: {
+    gateway1: { value: gateway1, unit: 'msg/s', goal: '≥ 1500' },
+    gateway8: { value: gateway8, unit: 'msg/s', goal: '≥ 5000' },
+    echo1: { value: echo1, unit: 'msg/s' },
+    echo8: { value: echo8, unit: 'msg/s', goal: '≥ 20000' },
+  },
+  ratios: { gateway1ToEcho1: gateway1 / echo1, gateway8ToEcho8: gateway8 / echo8 },
+});
+console.log(`results: ${saved}`);
 
 await listeners.close();
 await echo.close();

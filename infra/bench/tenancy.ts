@@ -23,6 +23,7 @@ import {
 import { createTestTenant } from '@rayon/db/testing';
 import { tenantSchemaName } from '@rayon/domain';
 import { portBase, startPostgres, startRedis } from '../scripts/services.ts';
+import { describeSetting, machine, postgresDurability, saveResults } from './results.ts';
 
 const TENANTS = 500;
 const REQUESTS = 6000;
@@ -141,14 +142,33 @@ for (let round = 0; round < ROUNDS; round++) {
   many.push(...(await readLatencies(manyKeys, REQUESTS / ROUNDS)));
 }
 
+const host = machine();
+const durability = await postgresDurability(pg.url);
 console.log(`
-Rayon tenancy benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, PostgreSQL embedded, loopback HTTP, ${CONCURRENCY} concurrent clients)
+Rayon tenancy benchmark (${describeSetting(host, durability)})
+PostgreSQL embedded, loopback HTTP, ${CONCURRENCY} concurrent clients
   provision one tenant       p50 ${ms(quantile(provisionTimes, 0.5))}   max ${ms(Math.max(...provisionTimes))}   (${provisionTimes.length} tenants)
   migrate ${TENANTS} tenants         ${ms(migrateMs)}   (${ms(migrateMs / TENANTS)} per tenant, concurrency 8)
   read, 1 tenant             p50 ${ms(quantile(one, 0.5))}   p99 ${ms(quantile(one, 0.99))}   (${one.length} requests)
   read, ${TENANTS} tenants           p50 ${ms(quantile(many, 0.5))}   p99 ${ms(quantile(many, 0.99))}   (${many.length} requests over ${TENANTS} tenants, in ${ROUNDS} rounds alternating with the 1-tenant reads)
   ratio ${TENANTS}/1               p50 ×${(quantile(many, 0.5) / quantile(one, 0.5)).toFixed(2)}   p99 ×${(quantile(many, 0.99) / quantile(one, 0.99)).toFixed(2)}
 `);
+const ratio = (q: number) => quantile(many, q) / quantile(one, q);
+const saved = saveResults('tenancy', {
+  machine: host,
+  postgres: durability,
+  parameters: { tenants: TENANTS, requests: REQUESTS, concurrency: CONCURRENCY, rounds: ROUNDS },
+  figures: {
+    provisionP50: { value: quantile(provisionTimes, 0.5), unit: 'ms' },
+    migrateAll: { value: migrateMs, unit: 'ms', goal: '< 5000' },
+    readOneP50: { value: quantile(one, 0.5), unit: 'ms' },
+    readOneP99: { value: quantile(one, 0.99), unit: 'ms' },
+    readManyP50: { value: quantile(many, 0.5), unit: 'ms' },
+    readManyP99: { value: quantile(many, 0.99), unit: 'ms' },
+  },
+  ratios: { readP50: ratio(0.5), readP99: ratio(0.99) },
+});
+console.log(`results: ${saved}`);
 
 server.close();
 redis.disconnect();

@@ -42,6 +42,7 @@ import {
 import { createPatient } from '@rayon/identity';
 import { createTestTenant } from '@rayon/db/testing';
 import { portBase, startPostgres, startRedis } from '../scripts/services.ts';
+import { describeSetting, machine, postgresDurability, saveResults } from './results.ts';
 import { runCleanups, scratchDatabase, type Cleanups } from './scratch.ts';
 
 const TENANTS = 50;
@@ -512,8 +513,11 @@ try {
   const r99 = quantile(rayon.times, 0.99);
   const f50 = quantile(files.times, 0.5);
   const f99 = quantile(files.times, 0.99);
+  const host = machine();
+  const durability = await postgresDurability(pg.url);
   console.log(`
-Rayon worklist benchmark (${new Date().toISOString().slice(0, 10)}, ${process.version}, PostgreSQL embedded, dcmtk findscu -W, one process per query, ${QUERIES} queries to each server in turn after ${WARMUP} warm-up)
+Rayon worklist benchmark (${describeSetting(host, durability)})
+dcmtk findscu -W, one process per query, ${QUERIES} queries to each server in turn after ${WARMUP} warm-up
   data                               ${TENANTS} practices, ${TENANTS * STEPS_PER_TENANT} scheduled steps (${STEPS_PER_TENANT} each over ${DAYS.length} days), seeded in ${seedSeconds.toFixed(1)} s
   query                              today, ScheduledStationAETitle=${ae}, 14 keys: ${rayon.matches} entries from both servers (same accession numbers)
   Rayon gateway (PostgreSQL)         median ${ms(r50)}   p99 ${ms(r99)}
@@ -523,6 +527,28 @@ Rayon worklist benchmark (${new Date().toISOString().slice(0, 10)}, ${process.ve
   orders through /api/v1             ${orders.perSecond.toFixed(0)} orders/s   (${BOOKINGS}, ${IN_FLIGHT} in flight, p50 ${ms(quantile(orders.latencies, 0.5))})
   bookings through /api/v1           ${bookings.perSecond.toFixed(0)} bookings/s   (${BOOKINGS} distinct slots, ${IN_FLIGHT} in flight, p50 ${ms(quantile(bookings.latencies, 0.5))}, p99 ${ms(quantile(bookings.latencies, 0.99))})
 `);
+  const saved = saveResults('worklist', {
+    machine: host,
+    postgres: durability,
+    parameters: {
+      practices: TENANTS,
+      steps: TENANTS * STEPS_PER_TENANT,
+      queries: QUERIES,
+      entries: rayon.matches,
+    },
+    figures: {
+      findscuMedian: { value: r50, unit: 'ms' },
+      findscuP99: { value: r99, unit: 'ms' },
+      wlmscpfsMedian: { value: f50, unit: 'ms' },
+      wlmscpfsP99: { value: f99, unit: 'ms' },
+      echoRayon: { value: rayonEcho, unit: 'ms' },
+      echoWlmscpfs: { value: filesEcho, unit: 'ms' },
+      orders: { value: orders.perSecond, unit: 'orders/s' },
+      bookings: { value: bookings.perSecond, unit: 'bookings/s' },
+    },
+    ratios: { findscuMedian: r50 / f50, findscuP99: r99 / f99 },
+  });
+  console.log(`results: ${saved}`);
 } catch (err) {
   console.error(err);
   exitCode = 1;

@@ -16,6 +16,7 @@ export default async function globalSetup() {
     portBase: base,
     apps: ['api', 'worker', 'web'],
     logLevel: 'warn',
+    durability: 'fast',
   });
   process.env.RAYON_E2E_BASE_URL = stack.urls.portal;
   process.env.RAYON_E2E_ADMIN_EMAIL = DEMO.platformAdmin.email;

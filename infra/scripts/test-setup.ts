@@ -11,7 +11,7 @@ import { portBase, startPostgres, startRedis } from './services.ts';
 export default async function setup(project: TestProject) {
   const base = portBase(4400);
   // State per port base, so two runs on different ports never share a data directory.
-  const pg = await startPostgres(`test-${base}`, base + 2);
+  const pg = await startPostgres(`test-${base}`, base + 2, { durability: 'fast' });
   const redis = await startRedis(`test-${base}`, base + 3);
   const database = 'rayon_test';
   const appPassword = 'rayon-test-app';
