@@ -253,7 +253,7 @@ interface Row {
 }
 
 const base = portBase(4660);
-const pg = await startPostgres('bench-delivery', base + 2);
+const pg = await startPostgres('bench-delivery', base + 2, { statementStats: true });
 cleanups.push(() => pg.stop());
 let exitCode = 0;
 try {
@@ -265,6 +265,15 @@ try {
   adminUrl.pathname = `/${DATABASE}`;
   const sql = postgres(adminUrl.toString(), { max: 2, onnotice: () => {} });
   cleanups.push(() => sql.end());
+  await sql`create extension if not exists pg_stat_statements`;
+  /** Statements the application ran in this database (every role but this benchmark's own). */
+  const statementsRun = async () => {
+    const [{ n }] = await sql<[{ n: number }]>`
+      select coalesce(sum(calls), 0)::float8 as n from pg_stat_statements
+       where dbid = (select oid from pg_database where datname = current_database())
+         and userid <> (select oid from pg_roles where rolname = current_user)`;
+    return n;
+  };
 
   // The API's test harness, in this process.
   const h = await createHarness({ databaseUrl: appUrl, redisUrl: redisService.url });
@@ -338,6 +347,7 @@ try {
   ).flat();
   const validateMs: number[] = [];
   const cpuAtStart = { worker: workerCpuSeconds(), own: ownCpuSeconds(), at: performance.now() };
+  const statementsAtStart = await statementsRun();
   const validationStarted = performance.now();
   await drive(order.length, VALIDATE_IN_FLIGHT, async (i) => {
     const { b, draft } = order[i]!;
@@ -375,6 +385,7 @@ try {
     await sleep(250);
   }
 
+  const statements = (await statementsRun()) - statementsAtStart;
   const cpu = {
     worker: workerCpuSeconds() - cpuAtStart.worker,
     own: ownCpuSeconds() - cpuAtStart.own,
@@ -434,6 +445,7 @@ ${DESTINATIONS.map((d) =>
 ).join('\n')}
   throughput                         ${(REPORTS / window).toFixed(2)} reports fully delivered/s, ${(delivered.length / window).toFixed(2)} sends/s (first validation to last delivery: ${window.toFixed(1)} s)
   first send delivered               ${secs(firstDelivery - firstValidation)} after the first validation
+  database statements                ${(statements / REPORTS).toFixed(1)} per report fully delivered (${statements} in all, the API's validation and the worker; pg_stat_statements)
   sends                              ${delivered.length} delivered, ${failed.length} failed, ${retries} retries
   CPU from the first validation on   worker process ${cpu.worker.toFixed(0)} s, this process (API, simulators, PFI) ${cpu.own.toFixed(0)} s, in ${cpu.wall.toFixed(0)} s on ${cpus().length} CPUs
   received                           DMP ${received.dmp} documents, MSSanté ${received.mssante} mails, PFI ${received.pfi} MDM (expected ${REPORTS}, ${2 * REPORTS}, ${REPORTS})
@@ -454,6 +466,7 @@ ${DESTINATIONS.map((d) =>
     reportsPerSecond: { value: REPORTS / window, unit: 'reports/s' },
     window: { value: window * 1000, unit: 'ms', goal: '< 60000 for 1000 reports' },
     workerCpu: { value: cpu.worker * 1000, unit: 'ms' },
+    statementsPerReport: { value: statements / REPORTS, unit: 'statements', goal: '≤ 15' },
   };
   const saved = saveResults('delivery', {
     machine: host,

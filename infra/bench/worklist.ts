@@ -18,6 +18,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
@@ -483,7 +484,23 @@ try {
   const expected = stepsOf[0]!.filter((s) => dicomDateTime(s.startsAt).date === today).length;
 
   // 3. The gateway's worklist SCP, then wlmscpfs, with the same query.
-  const scp = await startWorklist({ db, logger: pino({ level: 'silent' }), host: '127.0.0.1', port: 0 });
+  // The gateway's own time per C-FIND, as its log line tells it (durationMs), request to last response.
+  const serverTimes: number[] = [];
+  const gatewayLog = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.includes('worklist query answered')) continue;
+        serverTimes.push((JSON.parse(line) as { durationMs: number }).durationMs);
+      }
+      done();
+    },
+  });
+  const scp = await startWorklist({
+    db,
+    logger: pino({ level: 'info' }, gatewayLog),
+    host: '127.0.0.1',
+    port: 0,
+  });
   cleanups.push(() => scp.close());
   const wlPort = await freePort();
   wlmscpfs = spawn('wlmscpfs', ['-dfp', wlDir, String(wlPort)], { stdio: 'ignore' });
@@ -499,6 +516,9 @@ try {
     );
   }
   const [rayon, files] = await timeQueries([scp.port, wlPort], ae, keys);
+  const inGateway = serverTimes.slice(-QUERIES);
+  if (inGateway.length !== QUERIES)
+    throw new Error(`the gateway logged ${inGateway.length} of ${QUERIES} queries`);
   const [rayonEchoes, filesEchoes] = await timeEchoes([scp.port, wlPort], ae);
   const rayonEcho = quantile(rayonEchoes, 0.5);
   const filesEcho = quantile(filesEchoes, 0.5);
@@ -521,6 +541,7 @@ dcmtk findscu -W, one process per query, ${QUERIES} queries to each server in tu
   data                               ${TENANTS} practices, ${TENANTS * STEPS_PER_TENANT} scheduled steps (${STEPS_PER_TENANT} each over ${DAYS.length} days), seeded in ${seedSeconds.toFixed(1)} s
   query                              today, ScheduledStationAETitle=${ae}, 14 keys: ${rayon.matches} entries from both servers (same accession numbers)
   Rayon gateway (PostgreSQL)         median ${ms(r50)}   p99 ${ms(r99)}
+    of which inside the gateway      median ${ms(quantile(inGateway, 0.5))}   p99 ${ms(quantile(inGateway, 0.99))}   (request to last response, the gateway's own log)
   dcmtk wlmscpfs (${STEPS_PER_TENANT} .wl files)     median ${ms(f50)}   p99 ${ms(f99)}
   ratio Rayon / wlmscpfs             median ×${(r50 / f50).toFixed(2)}   p99 ×${(r99 / f99).toFixed(2)}
   association only (echoscu, median) Rayon ${ms(rayonEcho)}   wlmscpfs ${ms(filesEcho)}   (${ECHOES} runs each: process start, association, release)
@@ -537,6 +558,8 @@ dcmtk findscu -W, one process per query, ${QUERIES} queries to each server in tu
       entries: rayon.matches,
     },
     figures: {
+      gatewayMedian: { value: quantile(inGateway, 0.5), unit: 'ms' },
+      gatewayP99: { value: quantile(inGateway, 0.99), unit: 'ms', goal: '≤ 5' },
       findscuMedian: { value: r50, unit: 'ms' },
       findscuP99: { value: r99, unit: 'ms' },
       wlmscpfsMedian: { value: f50, unit: 'ms' },

@@ -287,8 +287,12 @@ async function relocatedPostgres(
  */
 export type Durability = 'durable' | 'fast';
 
-export function postgresFlags(durability: Durability): string[] {
+export function postgresFlags(durability: Durability, o: { statementStats?: boolean } = {}): string[] {
   const flags = ['-c', 'max_connections=300'];
+  // pg_stat_statements counts the statements each query text ran (a benchmark's queries per report).
+  if (o.statementStats) {
+    flags.push('-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.max=20000');
+  }
   if (durability === 'fast') {
     flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
   } else {
@@ -300,7 +304,10 @@ export function postgresFlags(durability: Durability): string[] {
 export async function startPostgres(
   name: string,
   port: number,
-  { durability = 'durable' }: { durability?: Durability } = {},
+  {
+    durability = 'durable',
+    statementStats = false,
+  }: { durability?: Durability; statementStats?: boolean } = {},
 ): Promise<Service & { dataDir: string }> {
   const external = process.env.RAYON_PG_ADMIN_URL;
   if (external) return { url: external, dataDir: '', stop: async () => {} };
@@ -309,7 +316,7 @@ export async function startPostgres(
   const owner = postgresUser();
   if (owner) chownSync(base, owner.uid, owner.gid);
   const password = 'rayon-local-admin';
-  const flags = postgresFlags(durability);
+  const flags = postgresFlags(durability, { statementStats });
   if (owner) {
     const native = embeddedNativeDir();
     if (!reachable(owner, join(native, 'bin', 'initdb'), base)) {

@@ -4,6 +4,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tenantSchemaName } from '@rayon/domain';
 import { Database, migrateAllTenants } from '../src/index.ts';
+import { readMigrations, tenantMigrationsDir } from '../src/migrate/files.ts';
 import { uniqueSlug } from '../src/testing.ts';
 
 const TENANTS = 200;
@@ -126,6 +127,23 @@ describe('tenant migration runner', () => {
       select count(*)::int as n from pg_catalog.pg_tables
       where tablename = 'sites' and starts_with(schemaname, ${tenantSchemaName(prefix + 'x').slice(0, -1)})`;
     expect(n).toBe(TENANTS);
+  });
+
+  it('migrates up to a named migration, then only the rest', async () => {
+    const staged = uniqueSlug('stage');
+    await sql.begin(async (tx) => {
+      await tx`select set_config('role', 'rayon_app_owner', true)`;
+      await tx.unsafe(`create schema "${tenantSchemaName(staged)}"`);
+      await tx`insert into platform.tenants (slug, schema_name, name, status) values (${staged}, ${tenantSchemaName(staged)}, ${staged}, 'active')`;
+    });
+    const tags = readMigrations(tenantMigrationsDir).map((m) => m.tag);
+    const [before] = await migrateAllTenants(db, { slugPrefix: staged, until: tags.at(-2)! });
+    expect(before!.applied).toEqual(tags.slice(0, -1));
+    const [release] = await migrateAllTenants(db, { slugPrefix: staged });
+    expect(release!.applied).toEqual(tags.slice(-1));
+    await expect(migrateAllTenants(db, { slugPrefix: staged, until: 'no-such-tag' })).rejects.toThrow(
+      /no tenant migration is tagged no-such-tag/,
+    );
   });
 
   it('reports a failing tenant and migrates the others', async () => {

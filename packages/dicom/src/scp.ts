@@ -442,6 +442,7 @@ export async function startWorklistScp<T>(options: WorklistScpOptions<T>): Promi
         // dcmjs-dimse accepts this callback once per request: it carries the final response.
         callback([r]);
       };
+      const started = performance.now();
       const messageId = request.getMessageId();
       const op = { cancelled: false };
       this.running.set(messageId, op);
@@ -493,8 +494,14 @@ export async function startWorklistScp<T>(options: WorklistScpOptions<T>): Promi
             pendings.push(r);
           }
         }
+        // durationMs: the server's own time, from the request to the last pending response sent.
         logger.info(
-          { ...this.logFields, matches: matches.length, cancelled: op.cancelled },
+          {
+            ...this.logFields,
+            matches: matches.length,
+            cancelled: op.cancelled,
+            durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+          },
           'dicom: worklist query answered',
         );
         const final = CFindResponse.fromRequest(request);

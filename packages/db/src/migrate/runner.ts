@@ -105,6 +105,19 @@ export interface MigrateAllOptions {
   /** Limit the run to the tenants whose slug starts with this (default: every active tenant). */
   slugPrefix?: string;
   onResult?: (result: TenantMigrationResult) => void;
+  /**
+   * The last migration to apply (its tag); default: every one. Stages a release, e.g. tenants
+   * brought to the previous version, then the release's migration timed on its own.
+   */
+  until?: string;
+}
+
+function migrationsUntil(until: string | undefined): Migration[] {
+  const migrations = readMigrations(tenantMigrationsDir);
+  if (until === undefined) return migrations;
+  const last = migrations.findIndex((m) => m.tag === until);
+  if (last < 0) throw new Error(`no tenant migration is tagged ${until}`);
+  return migrations.slice(0, last + 1);
 }
 
 /**
@@ -114,7 +127,7 @@ export interface MigrateAllOptions {
  * reported and does not stop the others.
  */
 export async function migrateAllTenants(db: Database, options: MigrateAllOptions = {}) {
-  const migrations = readMigrations(tenantMigrationsDir);
+  const migrations = migrationsUntil(options.until);
   const tenants = await db.tenancyTransaction(
     (sql) => sql<{ slug: string; schemaName: string }[]>`
       select slug, schema_name as "schemaName" from platform.tenants
