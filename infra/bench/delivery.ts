@@ -268,11 +268,13 @@ try {
   await sql`create extension if not exists pg_stat_statements`;
   /** Statements the application ran in this database (every role but this benchmark's own). */
   const statementsRun = async () => {
-    const [{ n }] = await sql<[{ n: number }]>`
-      select coalesce(sum(calls), 0)::float8 as n from pg_stat_statements
+    const rows = await sql<{ statement: string; calls: number }[]>`
+      select regexp_replace(left(query, 70), '[[:space:]]+', ' ', 'g') as statement, sum(calls)::float8 as calls
+        from pg_stat_statements
        where dbid = (select oid from pg_database where datname = current_database())
-         and userid <> (select oid from pg_roles where rolname = current_user)`;
-    return n;
+         and userid <> (select oid from pg_roles where rolname = current_user)
+       group by 1`;
+    return new Map(rows.map((r) => [r.statement, r.calls]));
   };
 
   // The API's test harness, in this process.
@@ -385,7 +387,12 @@ try {
     await sleep(250);
   }
 
-  const statements = (await statementsRun()) - statementsAtStart;
+  // Statements since the first validation, by their first words (every practice's alike).
+  const byStatement = [...(await statementsRun())]
+    .map(([statement, calls]) => [statement, calls - (statementsAtStart.get(statement) ?? 0)] as const)
+    .filter(([, calls]) => calls > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const statements = byStatement.reduce((n, [, calls]) => n + calls, 0);
   const cpu = {
     worker: workerCpuSeconds() - cpuAtStart.worker,
     own: ownCpuSeconds() - cpuAtStart.own,
@@ -475,6 +482,10 @@ ${DESTINATIONS.map((d) =>
     figures,
   });
   console.log(`results: ${saved}`);
+  console.log('  most run statements, per report fully delivered:');
+  for (const [statement, calls] of byStatement.slice(0, 12)) {
+    console.log(`    ${(calls / REPORTS).toFixed(1).padStart(6)}  ${statement}`);
+  }
   for (const f of failed.slice(0, 10)) console.log(`  failed: ${f.destination} ${f.status}: ${f.reason}`);
   const uniquePfi = new Set(pfi.controlIds).size;
   if (
