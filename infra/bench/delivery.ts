@@ -203,7 +203,11 @@ async function drive(count: number, inFlight: number, fn: (i: number) => Promise
 
 async function startWorker(env: Record<string, string>): Promise<{ output: () => string }> {
   let output = '';
-  worker = spawn(process.execPath, ['--import', 'tsx', 'apps/worker/src/main.ts'], {
+  // BENCH_CPU_PROFILE=<folder>: the worker writes a V8 CPU profile there when it stops
+  // (summed up by `pnpm bench:profile <file>`).
+  const profile = process.env.BENCH_CPU_PROFILE;
+  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  worker = spawn(process.execPath, [...flags, '--import', 'tsx', 'apps/worker/src/main.ts'], {
     cwd: repoRoot,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
