@@ -1,16 +1,16 @@
 /**
  * `pnpm bench:hl7`: ADT messages per second through the gateway's MLLP listener (store raw,
- * process, ACK), sent by an external peer (Debian python3-hl7 through ../shared/tools/hl7-send,
- * one message after the other on each connection, waiting for each ACK), on 1 connection and on
- * 8 parallel connections; and the same sender against a plain MLLP echo server (answers an AA at
- * once, stores nothing): the transport's limit on this machine. Runs its own PostgreSQL
- * (.rayon/bench-hl7, port RAYON_PORT_BASE+2, default 4622).
+ * process, ACK after the commit), sent by a Node MLLP client in a child process
+ * (./mllp-sender.ts: its own event loop, so the sender is not what limits), on 1 connection and on
+ * 8 parallel connections, each in two modes: the classic HL7 sender (one message at a time, each
+ * ACK awaited) and a pipelined window (WINDOW messages in flight per connection, ACKs in order).
+ * Every ACK is checked (AA, MSA-2 = the message's MSH-10, in order). The anchor: the same client
+ * against a plain MLLP echo server (answers an AA at once, stores nothing), the transport's limit
+ * on this machine. Runs its own PostgreSQL (.rayon/bench-hl7, port RAYON_PORT_BASE+2, default
+ * 4622), durable.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { fork } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import postgres from 'postgres';
 import { startHl7Listeners } from '@rayon/gateway/hl7/listeners';
@@ -18,44 +18,33 @@ import { Database, insertHl7Route, migratePlatform, setupDatabase } from '@rayon
 import { createTestTenant } from '@rayon/db/testing';
 import { encodeFrame, MllpDecoder, sniffHeader } from '@rayon/hl7';
 import { createInbound } from '@rayon/inbound';
-import { portBase, repoRoot, startPostgres } from '../scripts/services.ts';
+import { portBase, startPostgres } from '../scripts/services.ts';
+import type { SendPlan, SendResult } from './mllp-sender.ts';
 import { describeSetting, machine, postgresDurability, saveResults } from './results.ts';
 
-const PER_CONNECTION = Number(process.env.BENCH_MESSAGES ?? 400);
-const shared = process.env.RAYON_SHARED ?? join(repoRoot, '../shared');
-const hl7Send = join(shared, 'tools/hl7-send');
-const dir = mkdtempSync(join(tmpdir(), 'rayon-bench-hl7-'));
+/** Messages per case (split over the connections); the echo server gets ECHO_FACTOR times more. */
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 4000);
+const ECHO_FACTOR = 5;
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 32);
 
-function messages(prefix: string, n: number): string {
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    const id = `${prefix}-${i}`;
-    out +=
-      `MSH|^~\\&|GAM|CHU-BENCH|RAYON|RADIO|20261121101010||ADT^A28^ADT_A05|${id}|P|2.5^FRA^2.11|||||FRA|UNICODE UTF-8\r` +
-      `EVN||20261121101010\r` +
-      `PID|1||${id}^^^CHU-BENCH&1.2.250.1.999.2&ISO^PI||NOËL^Gwénaëlle^Gwénaëlle Bénédicte^^^^L||19840229|F|||^^^^^^BDL^^29019|||||||||||||||||||||PROV\r\n`;
-  }
-  return out;
-}
+const sender = fork(new URL('./mllp-sender.ts', import.meta.url), [], { stdio: 'inherit' });
+let run = 0;
 
-function send(port: number, file: string): Promise<void> {
-  return new Promise((resolve, reject) =>
-    execFile(hl7Send, ['--timeout', '60', '127.0.0.1', String(port), file], { maxBuffer: 1 << 30 }, (err) =>
-      err ? reject(new Error(`hl7-send failed on ${file}: ${err.message}`)) : resolve(),
-    ),
-  );
-}
-
-/** Messages per second for `connections` parallel senders of PER_CONNECTION messages each. */
-async function rate(port: number, label: string, connections: number): Promise<number> {
-  const files = Array.from({ length: connections }, (_, c) => {
-    const file = join(dir, `${label}-${connections}-${c}.hl7`);
-    writeFileSync(file, messages(`${label}-${connections}-${c}-${Date.now()}`, PER_CONNECTION));
-    return file;
+/** Messages per second of one case, measured by the sender process. */
+function rate(port: number, label: string, connections: number, window: number, total = MESSAGES) {
+  const plan: SendPlan = {
+    port,
+    connections,
+    perConnection: Math.ceil(total / connections),
+    window,
+    prefix: `${label}-${Date.now()}-${run++}`,
+  };
+  return new Promise<number>((resolve, reject) => {
+    sender.once('message', (m: { result?: SendResult; error?: string }) =>
+      m.result ? resolve(m.result.rate) : reject(new Error(`${label}: ${m.error}`)),
+    );
+    sender.send(plan);
   });
-  const started = performance.now();
-  await Promise.all(files.map((f) => send(port, f)));
-  return (connections * PER_CONNECTION) / ((performance.now() - started) / 1000);
 }
 
 /** The transport's limit: frames decoded and answered AA at once, nothing stored. */
@@ -122,32 +111,58 @@ const listeners = await startHl7Listeners({
   idleTimeoutMs: 60_000,
 });
 
-await rate(listenerPort, 'warmup', 1);
-const gateway1 = await rate(listenerPort, 'gw', 1);
-const gateway8 = await rate(listenerPort, 'gw', 8);
-const echo1 = await rate(echo.port, 'echo', 1);
-const echo8 = await rate(echo.port, 'echo', 8);
+await rate(listenerPort, 'warmup', 1, 1, 200);
+const cases = [
+  { key: 'await1', label: '1 connection, ACK awaited', connections: 1, window: 1 },
+  { key: 'await8', label: '8 connections, ACK awaited', connections: 8, window: 1 },
+  { key: 'window1', label: `1 connection, ${WINDOW} in flight`, connections: 1, window: WINDOW },
+  { key: 'window8', label: `8 connections, ${WINDOW} in flight each`, connections: 8, window: WINDOW },
+] as const;
+const GOALS: Partial<Record<string, string>> = {
+  gateway_await1: '≥ 1500',
+  gateway_await8: '≥ 5000',
+  echo_await8: '≥ 20000',
+};
+const figures: Record<string, { value: number; unit: string; goal?: string }> = {};
+const ratios: Record<string, number> = {};
+const lines: string[] = [];
+for (const c of cases) {
+  const gateway = await rate(listenerPort, `gw-${c.key}`, c.connections, c.window);
+  const anchor = await rate(echo.port, `echo-${c.key}`, c.connections, c.window, MESSAGES * ECHO_FACTOR);
+  for (const [name, value] of [
+    [`gateway_${c.key}`, gateway],
+    [`echo_${c.key}`, anchor],
+  ] as const) {
+    const goal = GOALS[name];
+    figures[name] = { value, unit: 'msg/s', ...(goal ? { goal } : {}) };
+  }
+  ratios[`gateway_${c.key}ToEcho`] = gateway / anchor;
+  lines.push(
+    `  ${c.label.padEnd(36)} gateway ${gateway.toFixed(0).padStart(6)} msg/s   echo ${anchor.toFixed(0).padStart(6)} msg/s   ratio ${(gateway / anchor).toFixed(3)}`,
+  );
+}
+sender.disconnect();
 
 const host = machine();
 const durability = await postgresDurability(pg.url);
 console.log(`
 Rayon HL7 feed benchmark (${describeSetting(host, durability)})
-sender: python3-hl7 hl7-send, ${PER_CONNECTION} ADT^A28 per connection, ACK awaited per message
-  gateway (store raw, create patient, history, ACK)   1 connection  ${gateway1.toFixed(0)} msg/s   8 connections  ${gateway8.toFixed(0)} msg/s
-  plain MLLP echo server (ACK at once)                 1 connection  ${echo1.toFixed(0)} msg/s   8 connections  ${echo8.toFixed(0)} msg/s
-  ratio gateway / echo                                 1 connection  ${(gateway1 / echo1).toFixed(2)}          8 connections  ${(gateway8 / echo8).toFixed(2)}
+sender: Node MLLP client in a child process, ADT^A28, ${MESSAGES} messages per gateway case (echo ${MESSAGES * ECHO_FACTOR}), every ACK checked (AA, MSA-2 = MSH-10, in order)
+gateway: store raw, create the patient and its history, ACK after the commit; echo: AA at once, nothing stored
+${lines.join('\n')}
+goals (2-core machine): gateway ≥ 1500 msg/s on 1 connection and ≥ 5000 on 8 (ACK awaited), echo ≥ 20000 on 8
 `);
 const saved = saveResults('hl7', {
   machine: host,
   postgres: durability,
-  parameters: { sender: 'python3-hl7 hl7-send', messagesPerConnection: PER_CONNECTION },
-  figures: {
-    gateway1: { value: gateway1, unit: 'msg/s', goal: '≥ 1500' },
-    gateway8: { value: gateway8, unit: 'msg/s', goal: '≥ 5000' },
-    echo1: { value: echo1, unit: 'msg/s' },
-    echo8: { value: echo8, unit: 'msg/s', goal: '≥ 20000' },
+  parameters: {
+    sender: 'Node MLLP client (infra/bench/mllp-sender.ts), child process',
+    messagesPerCase: MESSAGES,
+    echoMessagesPerCase: MESSAGES * ECHO_FACTOR,
+    window: WINDOW,
   },
-  ratios: { gateway1ToEcho1: gateway1 / echo1, gateway8ToEcho8: gateway8 / echo8 },
+  figures,
+  ratios,
 });
 console.log(`results: ${saved}`);
 
