@@ -1,16 +1,23 @@
 /**
- * The inbound HL7 pipeline, shared by the gateway (live messages) and the portal (replay):
- * store the raw bytes first (own transaction), then process in one transaction, then answer.
- * Same sender + MSH-10 twice = processed once: the stored ACK is sent again. If the process
- * dies between storing and answering, the sender resends and the stored message is processed.
+ * The inbound HL7 pipeline, shared by the gateway (live messages) and the portal (replay). A
+ * message is parsed once and applied in ONE transaction that also stores its raw bytes and its
+ * ACK; the ACK leaves only after the commit. Same sender + MSH-10 twice = processed once: the
+ * stored ACK is sent again. A message failing on its content is stored with its AE/AR. Should the
+ * transaction fail otherwise (the database), the raw message is stored on its own, not
+ * processed, and no ACK is sent: the sender resends, and a stored message not yet processed is
+ * processed then.
  */
 import {
   findHl7Message,
+  findHl7MessageByKey,
+  insertHl7MessageWithOutcome,
   recordHl7Outcome,
   storeReceivedMessage,
   type Database,
+  type Hl7MessageKey,
   type Hl7MessageRow,
   type TenantRef,
+  type TenantTx,
 } from '@rayon/db';
 import { AppError, isAppError } from '@rayon/domain';
 import {
@@ -66,6 +73,21 @@ function failureOf(
     };
   }
   return null;
+}
+
+/** A received message, its MSH read once. */
+interface Received {
+  header: SniffedHeader;
+  raw: Buffer;
+  key: Hl7MessageKey;
+  columns: { messageType: string | null; charset: string | null };
+}
+
+/** The same sender already sent this MSH-10: the transaction is rolled back, the stored ACK sent. */
+class AlreadyReceived extends Error {
+  constructor() {
+    super('HL7 message already received');
+  }
 }
 
 function controlKey(header: SniffedHeader, raw: Buffer): string {
@@ -138,8 +160,118 @@ export function createInbound(deps: InboundDeps) {
     }
   }
 
+  /** Applies a message in `tx` (no write of the message row); content faults throw. */
+  async function apply(tx: TenantTx, m: Received, id: string) {
+    const msg = parseMessage(m.raw);
+    const ctx = {
+      actor: { type: 'system' as const, id: `hl7:${m.key.sendingApplication}/${m.key.sendingFacility}` },
+      source: 'hl7' as const,
+      hl7MessageId: id,
+      now: now(),
+    };
+    let patientId: string;
+    const warnings: AckError[] = [];
+    if (m.header.messageCode === 'ADT') patientId = await applyAdt(tx, parseAdt(msg), ctx, warnings);
+    else if (m.header.messageCode === 'ORM' || m.header.messageCode === 'OMI') {
+      const event = parseOrders(msg);
+      patientId = (await findOrCreatePatient(tx, event.patient, ctx)).id;
+      await applyOrders(tx, event.orders, patientId, ctx);
+    } else {
+      throw new Hl7Error(
+        'unsupported',
+        '200',
+        `message type ${m.header.messageCode || '(none)'} is not accepted here (ADT, ORM, OMI)`,
+        { location: { segment: 'MSH', sequence: 1, field: 9 } },
+      );
+    }
+    const ack = buildAck(msg, { ...ackOptions(), code: 'AA', errors: warnings }).payload;
+    return { ack, patientId };
+  }
+
+  /**
+   * A new message applied and stored with its ACK in the caller's transaction. Throws
+   * {@link AlreadyReceived} (the caller rolls back) when this sender already sent this MSH-10.
+   */
+  async function applyAndStore(tx: TenantTx, m: Received): Promise<InboundResult> {
+    const id = randomUUID();
+    const { ack, patientId } = await apply(tx, m, id);
+    const stored = await insertHl7MessageWithOutcome(tx, {
+      ...m.key,
+      ...m.columns,
+      raw: m.raw,
+      id,
+      status: 'processed',
+      ack,
+      patientId,
+    });
+    if (!stored) throw new AlreadyReceived();
+    return { ack, messageId: id, status: 'processed' };
+  }
+
+  /** The stored answer to a message this sender sent before (processed now if never processed). */
+  async function answerStored(tenant: TenantRef, m: Received): Promise<InboundResult> {
+    const row = await deps.db.withTenant(tenant, (tx) => findHl7MessageByKey(tx, m.key));
+    if (!row) throw new Error('HL7 message reported as already received is not stored');
+    if (row.ack && row.status !== 'received') return { ack: row.ack, messageId: row.id, status: 'duplicate' };
+    return process(tenant, row);
+  }
+
+  /**
+   * After a message's transaction rolled back: a message sent before is answered from the store;
+   * one failing on its content is stored with its AE/AR (own transaction); any other error (the
+   * database, a bug) still stores the raw message, not processed, when the database answers, and
+   * propagates: no ACK, the sender sends it again.
+   */
+  async function settle(tenant: TenantRef, m: Received, e: unknown): Promise<InboundResult> {
+    if (e instanceof AlreadyReceived) return answerStored(tenant, m);
+    const failure = failureOf(e);
+    if (failure) {
+      let request: Hl7Message | SniffedHeader = m.header;
+      try {
+        request = parseMessage(m.raw);
+      } catch {
+        // Unreadable: answered from MSH as sniffed.
+      }
+      const ack = buildAck(request, {
+        ...ackOptions(),
+        code: failure.ackCode,
+        errors: [failure.error],
+      }).payload;
+      const id = randomUUID();
+      const stored = await deps.db.withTenant(tenant, (tx) =>
+        insertHl7MessageWithOutcome(tx, {
+          ...m.key,
+          ...m.columns,
+          raw: m.raw,
+          id,
+          status: 'failed',
+          ack,
+          error: failure.text,
+          errorLocation: failure.location,
+        }),
+      );
+      return stored ? { ack, messageId: id, status: 'failed' } : answerStored(tenant, m);
+    }
+    const kept = await deps.db
+      .withTenant(tenant, (tx) => storeReceivedMessage(tx, { ...m.key, ...m.columns, raw: m.raw }))
+      .catch(() => undefined);
+    const row = kept?.duplicate ? kept.row : undefined;
+    if (row?.ack && row.status !== 'received')
+      return { ack: row.ack, messageId: row.id, status: 'duplicate' };
+    throw e;
+  }
+
+  /** One message in its own transaction. */
+  async function receiveOne(tenant: TenantRef, m: Received): Promise<InboundResult> {
+    try {
+      return await deps.db.withTenant(tenant, (tx) => applyAndStore(tx, m));
+    } catch (e) {
+      return settle(tenant, m, e);
+    }
+  }
+
   return {
-    /** A message received from a sender of `tenant`: stored, processed once, answered. */
+    /** A message received from a sender of `tenant`: applied and stored with its ACK once, answered. */
     async receive(tenant: TenantRef, raw: Buffer): Promise<InboundResult> {
       const header = sniffHeader(raw);
       if (!header.fields) {
@@ -152,20 +284,19 @@ export function createInbound(deps: InboundDeps) {
           status: 'rejected',
         };
       }
-      const { row, duplicate } = await deps.db.withTenant(tenant, (tx) =>
-        storeReceivedMessage(tx, {
+      return receiveOne(tenant, {
+        header,
+        raw,
+        key: {
           sendingApplication: header.sendingApplication,
           sendingFacility: header.sendingFacility,
           controlId: controlKey(header, raw),
+        },
+        columns: {
           messageType: [header.messageCode, header.triggerEvent].filter(Boolean).join('^') || null,
           charset: header.declaredCharset,
-          raw,
-        }),
-      );
-      if (duplicate && row.ack && row.status !== 'received') {
-        return { ack: row.ack, messageId: row.id, status: 'duplicate' };
-      }
-      return process(tenant, row);
+        },
+      });
     },
 
     /** Processes a stored message again (after a fix), from the portal. */

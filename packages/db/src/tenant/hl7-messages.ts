@@ -11,10 +11,7 @@ export type Hl7MessageRow = typeof hl7Messages.$inferSelect;
  */
 export async function storeReceivedMessage(
   tx: TenantTx,
-  m: {
-    sendingApplication: string;
-    sendingFacility: string;
-    controlId: string;
+  m: Hl7MessageKey & {
     messageType: string | null;
     charset: string | null;
     raw: Buffer;
@@ -26,17 +23,64 @@ export async function storeReceivedMessage(
     .onConflictDoNothing()
     .returning();
   if (inserted) return { row: inserted, duplicate: false };
-  const [existing] = await tx
+  const existing = await findHl7MessageByKey(tx, m);
+  return { row: existing!, duplicate: true };
+}
+
+/** Same sender + MSH-10: what identifies a message (the unique index of hl7_messages). */
+export interface Hl7MessageKey {
+  sendingApplication: string;
+  sendingFacility: string;
+  controlId: string;
+}
+
+/**
+ * Stores a message together with its outcome, in the transaction that applied it (one
+ * transaction per message: nothing is stored when it rolls back). Returns false, writing
+ * nothing, when the same sender already sent this MSH-10: the caller rolls back and answers from
+ * the stored row. A concurrent delivery of the same message waits here until the first commits.
+ */
+export async function insertHl7MessageWithOutcome(
+  tx: TenantTx,
+  m: Hl7MessageKey & {
+    id: string;
+    messageType: string | null;
+    charset: string | null;
+    raw: Buffer;
+    status: 'processed' | 'failed';
+    ack: Buffer;
+    error?: string | null;
+    errorLocation?: string | null;
+    patientId?: string | null;
+  },
+): Promise<boolean> {
+  const inserted = await tx
+    .insert(hl7Messages)
+    .values({
+      ...m,
+      error: m.error ?? null,
+      errorLocation: m.errorLocation ?? null,
+      patientId: m.patientId ?? null,
+      attempts: 1,
+      processedAt: sql`now()`,
+    })
+    .onConflictDoNothing()
+    .returning({ id: hl7Messages.id });
+  return inserted.length > 0;
+}
+
+export async function findHl7MessageByKey(tx: TenantTx, key: Hl7MessageKey) {
+  const [row] = await tx
     .select()
     .from(hl7Messages)
     .where(
       and(
-        eq(hl7Messages.sendingApplication, m.sendingApplication),
-        eq(hl7Messages.sendingFacility, m.sendingFacility),
-        eq(hl7Messages.controlId, m.controlId),
+        eq(hl7Messages.sendingApplication, key.sendingApplication),
+        eq(hl7Messages.sendingFacility, key.sendingFacility),
+        eq(hl7Messages.controlId, key.controlId),
       ),
     );
-  return { row: existing!, duplicate: true };
+  return row;
 }
 
 export async function findHl7Message(tx: TenantTx, id: string, o: { forUpdate?: boolean } = {}) {
