@@ -5,7 +5,7 @@
  * stored ACK is sent again. A message failing on its content is stored with its AE/AR. Should the
  * transaction fail otherwise (the database), the raw message is stored on its own, not
  * processed, and no ACK is sent: the sender resends, and a stored message not yet processed is
- * processed then.
+ * processed then. Messages of one practice arriving together share a transaction (group commit).
  */
 import {
   findHl7Message,
@@ -82,6 +82,16 @@ interface Received {
   key: Hl7MessageKey;
   columns: { messageType: string | null; charset: string | null };
 }
+
+/** A message waiting for its practice's next transaction, and its sender's answer. */
+interface Waiting {
+  m: Received;
+  resolve: (result: InboundResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** At most this many messages in one transaction. */
+const MAX_BATCH = 64;
 
 /** The same sender already sent this MSH-10: the transaction is rolled back, the stored ACK sent. */
 class AlreadyReceived extends Error {
@@ -270,6 +280,49 @@ export function createInbound(deps: InboundDeps) {
     }
   }
 
+  /** Messages waiting for their practice's transaction, by tenant id (present while it drains). */
+  const queues = new Map<string, Waiting[]>();
+
+  /**
+   * Group commit: the messages of one practice that arrive while its previous transaction runs
+   * (from other connections; each connection has one message in flight) are applied together in
+   * the next transaction, in arrival order, and each ACK is released after that commit. Should one
+   * of them fail (content, duplicate, database), that transaction is rolled back and each message
+   * is taken again alone, in order, so a failed message never undoes the others.
+   */
+  function enqueue(tenant: TenantRef, m: Received): Promise<InboundResult> {
+    return new Promise((resolve, reject) => {
+      const waiting = { m, resolve, reject };
+      const queue = queues.get(tenant.id);
+      if (queue) return void queue.push(waiting);
+      const fresh = [waiting];
+      queues.set(tenant.id, fresh);
+      void drain(tenant, fresh);
+    });
+  }
+
+  async function drain(tenant: TenantRef, queue: Waiting[]) {
+    try {
+      while (queue.length > 0) await applyBatch(tenant, queue.splice(0, MAX_BATCH));
+    } finally {
+      queues.delete(tenant.id);
+    }
+  }
+
+  async function applyBatch(tenant: TenantRef, batch: Waiting[]) {
+    if (batch.length > 1) {
+      const results = await deps.db
+        .withTenant(tenant, async (tx) => {
+          const out: InboundResult[] = [];
+          for (const w of batch) out.push(await applyAndStore(tx, w.m));
+          return out;
+        })
+        .catch(() => undefined);
+      if (results) return batch.forEach((w, i) => w.resolve(results[i]!));
+    }
+    for (const w of batch) await receiveOne(tenant, w.m).then(w.resolve, w.reject);
+  }
+
   return {
     /** A message received from a sender of `tenant`: applied and stored with its ACK once, answered. */
     async receive(tenant: TenantRef, raw: Buffer): Promise<InboundResult> {
@@ -284,7 +337,7 @@ export function createInbound(deps: InboundDeps) {
           status: 'rejected',
         };
       }
-      return receiveOne(tenant, {
+      return enqueue(tenant, {
         header,
         raw,
         key: {

@@ -98,6 +98,38 @@ describe('inbound HL7 pipeline', () => {
     expect(again.ack.equals(first.ack)).toBe(true);
   });
 
+  it('messages arriving together share a transaction; a failing one undoes none of the others', async () => {
+    const inbound = createInbound({ db });
+    const good = Array.from({ length: 12 }, (_, i) => a28(`GROUP-${i}`));
+    const bad = a28('GROUP-BAD', { birth: '19790231' });
+    const messages = [...good.slice(0, 6), bad, good[2]!, ...good.slice(6)];
+    statements.length = 0;
+    const results = await Promise.all(messages.map((m) => inbound.receive(tenant, m.raw)));
+    results.forEach((r, i) =>
+      expect(r.ack.toString()).toMatch(new RegExp(`MSA\\|A[AE]\\|${messages[i]!.id}[|\r]`)),
+    );
+    expect(results.map((r) => r.status)).toEqual([
+      ...Array(6).fill('processed'),
+      'failed',
+      'duplicate',
+      ...Array(6).fill('processed'),
+    ]);
+    expect(results[7]!.ack.equals(results[2]!.ack)).toBe(true);
+    for (const [i, m] of good.entries()) {
+      expect(await stored(m.id), m.id).toMatchObject({ status: 'processed' });
+      expect(await patient(`GROUP-${i}`)).toBeDefined();
+    }
+    expect(await patient('GROUP-BAD')).toBeUndefined();
+    expect(await stored(bad.id)).toMatchObject({ status: 'failed' });
+
+    // Without a failure, the messages waiting while the first transaction ran commit together.
+    const more = Array.from({ length: 10 }, (_, i) => a28(`GROUP2-${i}`));
+    statements.length = 0;
+    const after = await Promise.all(more.map((m) => inbound.receive(tenant, m.raw)));
+    expect(after.every((r) => r.status === 'processed')).toBe(true);
+    expect(statements.filter((s) => /^commit/i.test(s))).toHaveLength(2);
+  });
+
   it('a transaction failing for another reason: nothing applied, the raw kept, no ACK; the resend is processed', async () => {
     const m = a28('LOST-1');
     await expect(createInbound({ db: failingOnce() }).receive(tenant, m.raw)).rejects.toThrow(
