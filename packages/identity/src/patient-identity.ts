@@ -45,25 +45,28 @@ async function recordChange(
   changes: IdentityChange[],
   ctx: IdentityContext,
 ): Promise<void> {
-  await insertIdentityEvent(tx, {
-    patientId,
-    at: ctx.now,
-    actorType: ctx.actor.type,
-    actorId: ctx.actor.id,
-    source: ctx.source,
-    action,
-    changes,
-    hl7MessageId: ctx.hl7MessageId ?? null,
-    note: ctx.note ?? null,
-  });
-  // Ids only: the audit trail never holds patient data.
-  await recordAudit(tx, {
-    actor: ctx.actor,
-    action: `patient.${action}`,
-    target: patientId,
-    requestId: ctx.requestId ?? null,
-    details: { source: ctx.source, fields: changes.map((c) => c.field) },
-  });
+  // Both sent at once (one round trip): the history entry, then the audit event.
+  await Promise.all([
+    insertIdentityEvent(tx, {
+      patientId,
+      at: ctx.now,
+      actorType: ctx.actor.type,
+      actorId: ctx.actor.id,
+      source: ctx.source,
+      action,
+      changes,
+      hl7MessageId: ctx.hl7MessageId ?? null,
+      note: ctx.note ?? null,
+    }),
+    // Ids only: the audit trail never holds patient data.
+    recordAudit(tx, {
+      actor: ctx.actor,
+      action: `patient.${action}`,
+      target: patientId,
+      requestId: ctx.requestId ?? null,
+      details: { source: ctx.source, fields: changes.map((c) => c.field) },
+    }),
+  ]);
 }
 
 /**

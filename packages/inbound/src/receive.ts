@@ -10,12 +10,13 @@
 import {
   findHl7Message,
   findHl7MessageByKey,
-  insertHl7MessageWithOutcome,
+  insertHl7MessagesWithOutcome,
   recordHl7Outcome,
   storeReceivedMessage,
   type Database,
   type Hl7MessageKey,
   type Hl7MessageRow,
+  type Hl7MessageWithOutcome,
   type TenantRef,
   type TenantTx,
 } from '@rayon/db';
@@ -198,14 +199,11 @@ export function createInbound(deps: InboundDeps) {
     return { ack, patientId };
   }
 
-  /**
-   * A new message applied and stored with its ACK in the caller's transaction. Throws
-   * {@link AlreadyReceived} (the caller rolls back) when this sender already sent this MSH-10.
-   */
-  async function applyAndStore(tx: TenantTx, m: Received): Promise<InboundResult> {
+  /** A new message applied in the caller's transaction; its row (with the ACK) is not yet written. */
+  async function applyNew(tx: TenantTx, m: Received) {
     const id = randomUUID();
     const { ack, patientId } = await apply(tx, m, id);
-    const stored = await insertHl7MessageWithOutcome(tx, {
+    const row: Hl7MessageWithOutcome = {
       ...m.key,
       ...m.columns,
       raw: m.raw,
@@ -213,9 +211,24 @@ export function createInbound(deps: InboundDeps) {
       status: 'processed',
       ack,
       patientId,
-    });
-    if (!stored) throw new AlreadyReceived();
-    return { ack, messageId: id, status: 'processed' };
+    };
+    return { row, result: { ack, messageId: id, status: 'processed' as const } };
+  }
+
+  /**
+   * New messages applied one after the other and stored with their ACKs (one statement) in the
+   * caller's transaction. Throws {@link AlreadyReceived} (the caller rolls back) when a sender
+   * already sent one of them.
+   */
+  async function applyAndStore(tx: TenantTx, messages: Received[]): Promise<InboundResult[]> {
+    const applied = [];
+    for (const m of messages) applied.push(await applyNew(tx, m));
+    const stored = await insertHl7MessagesWithOutcome(
+      tx,
+      applied.map((a) => a.row),
+    );
+    if (stored < applied.length) throw new AlreadyReceived();
+    return applied.map((a) => a.result);
   }
 
   /** The stored answer to a message this sender sent before (processed now if never processed). */
@@ -249,18 +262,20 @@ export function createInbound(deps: InboundDeps) {
       }).payload;
       const id = randomUUID();
       const stored = await deps.db.withTenant(tenant, (tx) =>
-        insertHl7MessageWithOutcome(tx, {
-          ...m.key,
-          ...m.columns,
-          raw: m.raw,
-          id,
-          status: 'failed',
-          ack,
-          error: failure.text,
-          errorLocation: failure.location,
-        }),
+        insertHl7MessagesWithOutcome(tx, [
+          {
+            ...m.key,
+            ...m.columns,
+            raw: m.raw,
+            id,
+            status: 'failed',
+            ack,
+            error: failure.text,
+            errorLocation: failure.location,
+          },
+        ]),
       );
-      return stored ? { ack, messageId: id, status: 'failed' } : answerStored(tenant, m);
+      return stored === 1 ? { ack, messageId: id, status: 'failed' } : answerStored(tenant, m);
     }
     const kept = await deps.db
       .withTenant(tenant, (tx) => storeReceivedMessage(tx, { ...m.key, ...m.columns, raw: m.raw }))
@@ -274,7 +289,7 @@ export function createInbound(deps: InboundDeps) {
   /** One message in its own transaction. */
   async function receiveOne(tenant: TenantRef, m: Received): Promise<InboundResult> {
     try {
-      return await deps.db.withTenant(tenant, (tx) => applyAndStore(tx, m));
+      return (await deps.db.withTenant(tenant, (tx) => applyAndStore(tx, [m])))[0]!;
     } catch (e) {
       return settle(tenant, m, e);
     }
@@ -312,11 +327,12 @@ export function createInbound(deps: InboundDeps) {
   async function applyBatch(tenant: TenantRef, batch: Waiting[]) {
     if (batch.length > 1) {
       const results = await deps.db
-        .withTenant(tenant, async (tx) => {
-          const out: InboundResult[] = [];
-          for (const w of batch) out.push(await applyAndStore(tx, w.m));
-          return out;
-        })
+        .withTenant(tenant, (tx) =>
+          applyAndStore(
+            tx,
+            batch.map((w) => w.m),
+          ),
+        )
         .catch(() => undefined);
       if (results) return batch.forEach((w, i) => w.resolve(results[i]!));
     }

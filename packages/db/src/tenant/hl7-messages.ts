@@ -34,39 +34,44 @@ export interface Hl7MessageKey {
   controlId: string;
 }
 
+/** A message as stored with its outcome, in the transaction that applied it. */
+export type Hl7MessageWithOutcome = Hl7MessageKey & {
+  id: string;
+  messageType: string | null;
+  charset: string | null;
+  raw: Buffer;
+  status: 'processed' | 'failed';
+  ack: Buffer;
+  error?: string | null;
+  errorLocation?: string | null;
+  patientId?: string | null;
+};
+
 /**
- * Stores a message together with its outcome, in the transaction that applied it (one
- * transaction per message: nothing is stored when it rolls back). Returns false, writing
- * nothing, when the same sender already sent this MSH-10: the caller rolls back and answers from
- * the stored row. A concurrent delivery of the same message waits here until the first commits.
+ * Stores messages together with their outcome, in the transaction that applied them (nothing is
+ * stored when it rolls back), in one statement. Returns how many were stored: one that the same
+ * sender already sent (same MSH-10) is not, and the caller rolls back and answers from the stored
+ * row. A concurrent delivery of the same message waits here until the first commits.
  */
-export async function insertHl7MessageWithOutcome(
+export async function insertHl7MessagesWithOutcome(
   tx: TenantTx,
-  m: Hl7MessageKey & {
-    id: string;
-    messageType: string | null;
-    charset: string | null;
-    raw: Buffer;
-    status: 'processed' | 'failed';
-    ack: Buffer;
-    error?: string | null;
-    errorLocation?: string | null;
-    patientId?: string | null;
-  },
-): Promise<boolean> {
+  messages: Hl7MessageWithOutcome[],
+): Promise<number> {
   const inserted = await tx
     .insert(hl7Messages)
-    .values({
-      ...m,
-      error: m.error ?? null,
-      errorLocation: m.errorLocation ?? null,
-      patientId: m.patientId ?? null,
-      attempts: 1,
-      processedAt: sql`now()`,
-    })
+    .values(
+      messages.map((m) => ({
+        ...m,
+        error: m.error ?? null,
+        errorLocation: m.errorLocation ?? null,
+        patientId: m.patientId ?? null,
+        attempts: 1,
+        processedAt: sql`now()`,
+      })),
+    )
     .onConflictDoNothing()
     .returning({ id: hl7Messages.id });
-  return inserted.length > 0;
+  return inserted.length;
 }
 
 export async function findHl7MessageByKey(tx: TenantTx, key: Hl7MessageKey) {
