@@ -113,7 +113,6 @@ export function createInbound(deps: InboundDeps) {
   /** Processes a stored message; records and returns its ACK. Infrastructure errors propagate. */
   async function process(tenant: TenantRef, stored: Hl7MessageRow, replay = false): Promise<InboundResult> {
     const header = sniffHeader(stored.raw);
-    let msg: Hl7Message | undefined;
     try {
       return await deps.db.withTenant(tenant, async (tx) => {
         // The row lock serialises two deliveries of the same message: the second sees the outcome.
@@ -121,44 +120,14 @@ export function createInbound(deps: InboundDeps) {
         const done = current.status === 'processed' || (current.status === 'failed' && !replay);
         if (done && current.ack)
           return { ack: current.ack, messageId: current.id, status: 'duplicate' as const };
-        msg = parseMessage(stored.raw);
-        const ctx = {
-          actor: {
-            type: 'system' as const,
-            id: `hl7:${stored.sendingApplication}/${stored.sendingFacility}`,
-          },
-          source: 'hl7' as const,
-          hl7MessageId: stored.id,
-          now: now(),
-        };
-        let patientId: string;
-        const warnings: AckError[] = [];
-        if (header.messageCode === 'ADT') patientId = await applyAdt(tx, parseAdt(msg), ctx, warnings);
-        else if (header.messageCode === 'ORM' || header.messageCode === 'OMI') {
-          const event = parseOrders(msg);
-          patientId = (await findOrCreatePatient(tx, event.patient, ctx)).id;
-          await applyOrders(tx, event.orders, patientId, ctx);
-        } else {
-          throw new Hl7Error(
-            'unsupported',
-            '200',
-            `message type ${header.messageCode || '(none)'} is not accepted here (ADT, ORM, OMI)`,
-            { location: { segment: 'MSH', sequence: 1, field: 9 } },
-          );
-        }
-        const ack = buildAck(msg, { ...ackOptions(), code: 'AA', errors: warnings }).payload;
+        const { ack, patientId } = await apply(tx, stored.raw, header, stored, stored.id);
         await recordHl7Outcome(tx, stored.id, { status: 'processed', ack, patientId });
         return { ack, messageId: stored.id, status: 'processed' as const };
       });
     } catch (e) {
       const failure = failureOf(e);
       if (!failure) throw e;
-      const request = msg ?? header;
-      const ack = buildAck(request, {
-        ...ackOptions(),
-        code: failure.ackCode,
-        errors: [failure.error],
-      }).payload;
+      const ack = failureAck(stored.raw, header, failure);
       await deps.db.withTenant(tenant, (tx) =>
         recordHl7Outcome(tx, stored.id, {
           status: 'failed',
@@ -171,19 +140,40 @@ export function createInbound(deps: InboundDeps) {
     }
   }
 
+  /** The AE/AR answering a message that failed on its content (from MSH as sniffed if unreadable). */
+  function failureAck(
+    raw: Buffer,
+    header: SniffedHeader,
+    failure: NonNullable<ReturnType<typeof failureOf>>,
+  ) {
+    let request: Hl7Message | SniffedHeader = header;
+    try {
+      request = parseMessage(raw);
+    } catch {
+      // Unreadable: answered from MSH as sniffed.
+    }
+    return buildAck(request, { ...ackOptions(), code: failure.ackCode, errors: [failure.error] }).payload;
+  }
+
   /** Applies a message in `tx` (no write of the message row); content faults throw. */
-  async function apply(tx: TenantTx, m: Received, id: string) {
-    const msg = parseMessage(m.raw);
+  async function apply(
+    tx: TenantTx,
+    raw: Buffer,
+    header: SniffedHeader,
+    sender: { sendingApplication: string; sendingFacility: string },
+    id: string,
+  ) {
+    const msg = parseMessage(raw);
     const ctx = {
-      actor: { type: 'system' as const, id: `hl7:${m.key.sendingApplication}/${m.key.sendingFacility}` },
+      actor: { type: 'system' as const, id: `hl7:${sender.sendingApplication}/${sender.sendingFacility}` },
       source: 'hl7' as const,
       hl7MessageId: id,
       now: now(),
     };
     let patientId: string;
     const warnings: AckError[] = [];
-    if (m.header.messageCode === 'ADT') patientId = await applyAdt(tx, parseAdt(msg), ctx, warnings);
-    else if (m.header.messageCode === 'ORM' || m.header.messageCode === 'OMI') {
+    if (header.messageCode === 'ADT') patientId = await applyAdt(tx, parseAdt(msg), ctx, warnings);
+    else if (header.messageCode === 'ORM' || header.messageCode === 'OMI') {
       const event = parseOrders(msg);
       patientId = (await findOrCreatePatient(tx, event.patient, ctx)).id;
       await applyOrders(tx, event.orders, patientId, ctx);
@@ -191,7 +181,7 @@ export function createInbound(deps: InboundDeps) {
       throw new Hl7Error(
         'unsupported',
         '200',
-        `message type ${m.header.messageCode || '(none)'} is not accepted here (ADT, ORM, OMI)`,
+        `message type ${header.messageCode || '(none)'} is not accepted here (ADT, ORM, OMI)`,
         { location: { segment: 'MSH', sequence: 1, field: 9 } },
       );
     }
@@ -202,7 +192,7 @@ export function createInbound(deps: InboundDeps) {
   /** A new message applied in the caller's transaction; its row (with the ACK) is not yet written. */
   async function applyNew(tx: TenantTx, m: Received) {
     const id = randomUUID();
-    const { ack, patientId } = await apply(tx, m, id);
+    const { ack, patientId } = await apply(tx, m.raw, m.header, m.key, id);
     const row: Hl7MessageWithOutcome = {
       ...m.key,
       ...m.columns,
