@@ -239,17 +239,7 @@ export function createInbound(deps: InboundDeps) {
     if (e instanceof AlreadyReceived) return answerStored(tenant, m);
     const failure = failureOf(e);
     if (failure) {
-      let request: Hl7Message | SniffedHeader = m.header;
-      try {
-        request = parseMessage(m.raw);
-      } catch {
-        // Unreadable: answered from MSH as sniffed.
-      }
-      const ack = buildAck(request, {
-        ...ackOptions(),
-        code: failure.ackCode,
-        errors: [failure.error],
-      }).payload;
+      const ack = failureAck(m.raw, m.header, failure);
       const id = randomUUID();
       const stored = await deps.db.withTenant(tenant, (tx) =>
         insertHl7MessagesWithOutcome(tx, [
