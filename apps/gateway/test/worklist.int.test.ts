@@ -30,6 +30,7 @@ const work = mkdtempSync(join(tmpdir(), 'rayon-mwl-'));
 const suffix = Math.random().toString(36).slice(2, 6).toUpperCase();
 const AE_A = `WLA${suffix}`;
 const AE_B = `WLB${suffix}`;
+const AE_C = `WLC${suffix}`;
 const STARTS = new Date('2031-03-04T09:30:00+01:00');
 
 function run(cmd: string, args: string[]): Promise<{ code: number; out: string }> {
@@ -81,6 +82,7 @@ async function book(
   family: string,
   given: string,
   ins?: { status: 'qualifiee' | 'recuperee'; matricule: string },
+  startsAt = STARTS,
 ) {
   return db.withTenant(t, async (tx) => {
     const [site] = await listSites(tx);
@@ -130,8 +132,8 @@ async function book(
     await insertAppointment(tx, {
       examId: exam.id,
       modalityId: modality.id,
-      startsAt: STARTS,
-      endsAt: new Date(STARTS.getTime() + 15 * 60_000),
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + 15 * 60_000),
     });
     return { order, exam };
   });
@@ -147,6 +149,9 @@ beforeAll(async () => {
   tenantA = a;
   bookedA = await book(a, AE_A, 'NOËL', 'Gwénaëlle', { status: 'qualifiee', matricule: '279035121518989' });
   await book(b, AE_B, 'SECRET', 'Béa', { status: 'recuperee', matricule: '180017501500169' });
+  // Just after midnight in Paris: still the day before in UTC.
+  const c = await createTestTenant(db, { firstSite: 'Site C' });
+  await book(c, AE_C, 'MINUIT', 'Léa', undefined, new Date('2031-03-06T00:10:00+01:00'));
   scp = await startWorklist({ db, logger: pino({ level: 'silent' }), host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
@@ -220,6 +225,14 @@ describe('modality worklist from the appointments', () => {
     expect(other.responses).toHaveLength(1);
     expect(sequenceDump(other.dumps[0]!, '0010,1002')?.[0]).toMatch(/ SQ \(Sequence with .* #=0\)/);
     expect(other.dumps[0]).not.toContain('180017501500169');
+  });
+
+  it('a step just after midnight in Paris is on that Paris day, not on the UTC day before', async () => {
+    expect((await findscu(AE_C, keys('20310306'))).responses).toHaveLength(1);
+    expect((await findscu(AE_C, keys('20310305'))).responses).toHaveLength(0);
+    expect((await findscu(AE_C, keys('20310306-20310306'))).responses).toHaveLength(1);
+    expect((await findscu(AE_C, keys('-20310305'))).responses).toHaveLength(0);
+    expect((await findscu(AE_C, keys('20310306-'))).responses).toHaveLength(1);
   });
 
   it('names match with their accents by default; the practice’s accent-insensitive option makes NOEL* find NOËL', async () => {

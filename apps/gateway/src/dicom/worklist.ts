@@ -11,17 +11,18 @@ import {
   type SourceLimiter,
   type WorklistQuery,
 } from '@rayon/dicom';
-import { admitDicomPeer, normaliseAeTitle, type PeerRefusal } from '@rayon/domain';
+import { admitDicomPeer, normaliseAeTitle, zonedDayBounds, type PeerRefusal } from '@rayon/domain';
 import { createScheduling } from '@rayon/scheduling';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 
-const DAY = 24 * 3600 * 1000;
-const dicomDate = (d: string) => new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T00:00:00Z`);
+/** A DICOM date (YYYYMMDD) as the practice's calendar date (YYYY-MM-DD). */
+const calendarDate = (d: string) => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
 
 /**
- * The database window for a query's scheduled start date (single date or range), widened by a
- * day on each side for the Paris / UTC difference; the exact match is made on the items.
+ * The database window for a query's scheduled start date (single date or range): the Paris days
+ * it names, from the first one's midnight to the midnight after the last one (a step's DICOM date
+ * is its Paris date); the exact match is made on the items.
  */
 function windowOf(query: WorklistQuery): { from?: Date; to?: Date } {
   const step = (query.ScheduledProcedureStepSequence as Record<string, unknown>[] | undefined)?.[0];
@@ -32,10 +33,11 @@ function windowOf(query: WorklistQuery): { from?: Date; to?: Date } {
   const m = /^(\d{8})?(-)?(\d{8})?$/.exec(value);
   if (!value || !m) return {};
   const [, a, dash, b] = m;
-  const from = a ? new Date(dicomDate(a).getTime() - DAY) : undefined;
   const last = dash ? b : a;
-  const to = last ? new Date(dicomDate(last).getTime() + 2 * DAY) : undefined;
-  return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  return {
+    ...(a ? { from: zonedDayBounds(calendarDate(a)).start } : {}),
+    ...(last ? { to: zonedDayBounds(calendarDate(last)).end } : {}),
+  };
 }
 
 /**
