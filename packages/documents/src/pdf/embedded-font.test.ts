@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { pdfAssets } from './assets.ts';
-import type { PreparedFont } from './embedded-font.ts';
+import type { GlyphRun, PreparedFont } from './embedded-font.ts';
 import { FONT_FEATURES } from './text.ts';
 
 const { regular, bold } = await pdfAssets();
@@ -17,7 +17,7 @@ function fontkitGlyphs(font: PreparedFont, text: string): number[] {
 }
 
 function glyphs(font: PreparedFont, text: string): number[] {
-  const out = { ids: [] as number[], codePoints: [] as number[] };
+  const out: GlyphRun = { ids: [], codePoints: [], several: new Map() };
   font.glyphs(text, out);
   return out.ids;
 }

@@ -238,6 +238,13 @@ function cidSet(count: number): Uint8Array {
   return deflateSync(bits);
 }
 
+/** Glyphs of a line and the character each shows; `several`: by index, glyphs showing 0 or 2+. */
+export interface GlyphRun {
+  ids: number[];
+  codePoints: number[];
+  several: Map<number, number[]>;
+}
+
 /** A font ready to be embedded in any number of documents (one per font file and process). */
 export class PreparedFont {
   readonly face: FontFace;
@@ -281,9 +288,10 @@ export class PreparedFont {
    * The glyphs of a line, each with the characters it shows, as fontkit lays it out (Latin
    * script, left to right, `FONT_FEATURES`): the text must already be shaped and in visual order.
    */
-  glyphs(text: string, out: { ids: number[]; codePoints: number[] }): void {
+  glyphs(text: string, out: GlyphRun): void {
     out.ids.length = 0;
     out.codePoints.length = 0;
+    out.several.clear();
     for (let i = 0; i < text.length; i++) {
       const cp = text.charCodeAt(i);
       if (this.triggers.has(cp) || ignorable(cp)) return this.laidOut(text, out);
@@ -297,19 +305,15 @@ export class PreparedFont {
     }
   }
 
-  private laidOut(text: string, out: { ids: number[]; codePoints: number[] }): void {
+  private laidOut(text: string, out: GlyphRun): void {
     out.ids.length = 0;
     out.codePoints.length = 0;
     for (const glyph of this.layout(text, FONT_FEATURES, 'latn', undefined, 'ltr').glyphs) {
+      if (glyph.codePoints.length !== 1) out.several.set(out.ids.length, glyph.codePoints);
       out.ids.push(glyph.id);
-      // the characters a glyph shows, kept as one number when there is one (the usual case)
       out.codePoints.push(glyph.codePoints.length === 1 ? glyph.codePoints[0]! : -1);
-      if (glyph.codePoints.length !== 1) this.multi.set(glyph.id, glyph.codePoints);
     }
   }
-
-  /** Characters of glyphs that show none or several (ligatures, marks), by glyph. */
-  readonly multi = new Map<number, number[]>();
 
   advance(gid: number): number {
     return this.font.getGlyph(gid).advanceWidth * this.scale;
@@ -330,7 +334,7 @@ export class DocumentFont {
   private readonly used = new Map<number, number[]>();
   private readonly extraCid = new Map<number, number>();
   private readonly extra: number[] = [];
-  private readonly run = { ids: [] as number[], codePoints: [] as number[] };
+  private readonly run: GlyphRun = { ids: [], codePoints: [], several: new Map() };
 
   constructor(context: PDFContext, prepared: PreparedFont, name: string) {
     this.ref = context.nextRef();
@@ -346,7 +350,7 @@ export class DocumentFont {
   encode(text: string): string {
     const p = this.prepared;
     p.glyphs(text, this.run);
-    const { ids, codePoints } = this.run;
+    const { ids, codePoints, several } = this.run;
     let hex = '';
     for (let i = 0; i < ids.length; i++) {
       const gid = ids[i]!;
@@ -361,7 +365,7 @@ export class DocumentFont {
       }
       if (!this.used.has(cid)) {
         const cp = codePoints[i]!;
-        this.used.set(cid, cp >= 0 ? [cp] : (p.multi.get(gid) ?? []));
+        this.used.set(cid, cp >= 0 ? [cp] : several.get(i)!);
       }
       hex += hex4(cid);
     }
