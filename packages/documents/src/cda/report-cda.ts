@@ -410,6 +410,12 @@ export function buildReportCda(doc: ReportDocument, pdf: Uint8Array): string {
     .ele('component')
     .ele('nonXMLBody')
     .ele('text', a({ mediaType: 'application/pdf', representation: 'B64' }))
-    .txt(Buffer.from(pdf).toString('base64'));
-  return root.end({ prettyPrint: true });
+    .txt(PDF_PLACEHOLDER);
+  // the base64 (nothing to escape in it) goes in after serialisation: the serialiser scanned and
+  // copied its 50–100 kB for nothing. The body is the document's last text, hence lastIndexOf.
+  const xml = root.end({ prettyPrint: true });
+  const at = xml.lastIndexOf(PDF_PLACEHOLDER);
+  return xml.slice(0, at) + Buffer.from(pdf).toString('base64') + xml.slice(at + PDF_PLACEHOLDER.length);
 }
+
+const PDF_PLACEHOLDER = 'PDF-BASE64';

@@ -1,14 +1,20 @@
-/** Fonts and ICC profile, read once per path and kept (they are a few hundred kB). */
+/**
+ * Fonts and ICC profile, read once per path and kept (they are a few hundred kB), with what every
+ * document embeds of them prepared once: the fonts' prepared subsets, the compressed profile.
+ */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
+import { PreparedFont } from './embedded-font.ts';
 import { pdfAssetPathsFromEnv, type PdfAssetPaths } from './env.ts';
 import { FontFace } from './text.ts';
 
 export interface PdfAssets {
-  regular: { bytes: Uint8Array; face: FontFace };
-  bold: { bytes: Uint8Array; face: FontFace };
-  icc: Uint8Array;
+  regular: PreparedFont;
+  bold: PreparedFont;
+  /** ICC v2 sRGB profile: its bytes and their FlateDecode compression. */
+  icc: { bytes: Uint8Array; flate: Uint8Array };
 }
 
 const cache = new Map<string, Promise<PdfAssets>>();
@@ -31,7 +37,7 @@ async function readAsset(
 
 async function loadFont(dir: string, file: string) {
   const bytes = await readAsset(join(dir, file), `font ${file}`, 'fonts-dejavu-core', 'RAYON_FONT_DIR');
-  return { bytes, face: new FontFace(fontkit.create(bytes)) };
+  return PreparedFont.prepare(new FontFace(fontkit.create(bytes)));
 }
 
 async function load(paths: PdfAssetPaths): Promise<PdfAssets> {
@@ -40,7 +46,7 @@ async function load(paths: PdfAssetPaths): Promise<PdfAssets> {
     loadFont(paths.fontDir, 'DejaVuSans-Bold.ttf'),
     readAsset(paths.iccProfile, 'sRGB ICC profile', 'icc-profiles-free', 'RAYON_ICC_PROFILE'),
   ]);
-  return { regular, bold, icc };
+  return { regular, bold, icc: { bytes: icc, flate: deflateSync(icc) } };
 }
 
 export function pdfAssets(paths: Partial<PdfAssetPaths> = {}): Promise<PdfAssets> {

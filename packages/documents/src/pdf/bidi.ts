@@ -17,10 +17,9 @@
  *    the lowest odd one, every run at that level or higher is reversed. Reversal is by cluster (a
  *    character with its combining marks, a surrogate pair), so marks stay after their base (L3).
  *
- * The string is then drawn by a fontkit whose layout is told the text is already in visual order
- * (`visualOrderFontkit`: Latin script, left to right, no reversal and no second shaping).
+ * The string is then drawn as fontkit lays it out when told it is already in visual order (Latin
+ * script, left to right, no reversal and no second shaping: `embedded-font.ts`).
  */
-import fontkit from '@pdf-lib/fontkit';
 import bidiModule, { type Bidi } from 'bidi-js';
 import { FONT_FEATURES, type FontFace } from './text.ts';
 
@@ -140,18 +139,3 @@ export function visualOrder(text: string, direction?: Direction): string {
 export function drawable(face: FontFace, line: string, direction?: Direction): string {
   return visualOrder(shapeArabic(face, line), direction);
 }
-
-/**
- * fontkit for pdf-lib, whose layout takes text already in visual order: Latin script, left to
- * right (no reversal of right-to-left runs, no second Arabic shaping). Hypothesis-free: only the
- * script and direction arguments of fontkit's own `layout` are fixed.
- */
-export const visualOrderFontkit = {
-  create(data: Uint8Array, postscriptName?: string) {
-    const font = fontkit.create(data, postscriptName);
-    const layout = font.layout.bind(font) as unknown as Layout;
-    font.layout = ((text: string, features?: unknown) =>
-      layout(text, features, 'latn', undefined, 'ltr')) as unknown as typeof font.layout;
-    return font;
-  },
-};

@@ -1,20 +1,10 @@
 /**
  * What makes a pdf-lib document PDF/A-1b (ISO 19005-1, level B): PDF 1.4 header, document
  * information dictionary and XMP metadata carrying the same values, sRGB output intent (GTS_PDFA1),
- * trailer /ID, CIDSet for every embedded font subset. The caller saves without object streams
+ * trailer /ID (the fonts bring their CIDSet: `embedded-font.ts`). The caller saves without object streams
  * (PDF 1.4 has none), draws nothing transparent and embeds every font.
  */
-import {
-  PDFArray,
-  PDFDict,
-  PDFHexString,
-  PDFName,
-  PDFNumber,
-  PDFString,
-  type PDFDocument,
-  type PDFFont,
-} from 'pdf-lib';
-import { create } from 'xmlbuilder2';
+import { PDFHexString, PDFName, PDFRawStream, PDFString, type PDFDocument } from 'pdf-lib';
 
 export interface PdfAMetadata {
   title: string;
@@ -28,21 +18,15 @@ export interface PdfAMetadata {
   lang: string;
   /** 16 bytes: both halves of the trailer /ID. */
   id: Uint8Array;
-  /** ICC v2 RGB profile of the output intent. */
-  iccProfile: Uint8Array;
+  /** ICC v2 RGB profile of the output intent, compressed (FlateDecode). */
+  iccProfile: { flate: Uint8Array };
   outputCondition: string;
 }
 
-/**
- * Every `&` escaped before xmlbuilder2 sees it: the builder keeps reference-like text (`&p;`,
- * `&#0;`) as it is, so a title « A&p; » made the XMP unreadable (and the file not PDF/A).
- */
-const amp = (value: string) => value.replace(/&/g, '&amp;');
+/** Text as XML character data (the values are cleaned of control characters before). */
+const xmlText = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 const NS = {
-  x: 'adobe:ns:meta/',
-  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
-  xml: 'http://www.w3.org/XML/1998/namespace',
   pdfaid: 'http://www.aiim.org/pdfa/ns/id/',
   dc: 'http://purl.org/dc/elements/1.1/',
   xmp: 'http://ns.adobe.com/xap/1.0/',
@@ -61,43 +45,46 @@ export function xmpDate(d: Date): string {
   return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}+00:00`;
 }
 
+/**
+ * The XMP packet, written as text (an XML builder per document cost more than the rest of the
+ * metadata): every value escaped (`&`, `<`, `>`), so a title « A&p; » stays text.
+ */
 export function xmpPacket(m: PdfAMetadata): string {
-  const doc = create();
-  doc.ins('xpacket', 'begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"');
-  const rdf = doc.ele(NS.x, 'x:xmpmeta').ele(NS.rdf, 'rdf:RDF');
-  const description = (prefix: keyof typeof NS) =>
-    rdf
-      .ele(NS.rdf, 'rdf:Description')
-      .att(NS.rdf, 'rdf:about', '')
-      .att('http://www.w3.org/2000/xmlns/', `xmlns:${prefix}`, NS[prefix]);
-
-  const id = description('pdfaid');
-  id.ele(NS.pdfaid, 'pdfaid:part').txt('1');
-  id.ele(NS.pdfaid, 'pdfaid:conformance').txt('B');
-
-  const dc = description('dc');
-  dc.ele(NS.dc, 'dc:format').txt('application/pdf');
-  dc.ele(NS.dc, 'dc:title')
-    .ele(NS.rdf, 'rdf:Alt')
-    .ele(NS.rdf, 'rdf:li')
-    .att(NS.xml, 'xml:lang', 'x-default')
-    .txt(amp(m.title));
-  dc.ele(NS.dc, 'dc:creator').ele(NS.rdf, 'rdf:Seq').ele(NS.rdf, 'rdf:li').txt(amp(m.author));
-
-  const xmp = description('xmp');
-  xmp.ele(NS.xmp, 'xmp:CreateDate').txt(xmpDate(m.date));
-  xmp.ele(NS.xmp, 'xmp:ModifyDate').txt(xmpDate(m.date));
-  xmp.ele(NS.xmp, 'xmp:MetadataDate').txt(xmpDate(m.date));
-  xmp.ele(NS.xmp, 'xmp:CreatorTool').txt(amp(m.creatorTool));
-
-  description('pdf').ele(NS.pdf, 'pdf:Producer').txt(amp(m.producer));
-
-  doc.ins('xpacket', 'end="w"');
-  return doc.end({ headless: true, prettyPrint: true });
+  const date = xmpDate(m.date);
+  const description = (prefix: keyof typeof NS, body: string) =>
+    `    <rdf:Description rdf:about="" xmlns:${prefix}="${NS[prefix]}">\n${body}    </rdf:Description>\n`;
+  return (
+    '<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n' +
+    '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n' +
+    '  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n' +
+    description(
+      'pdfaid',
+      '      <pdfaid:part>1</pdfaid:part>\n      <pdfaid:conformance>B</pdfaid:conformance>\n',
+    ) +
+    description(
+      'dc',
+      '      <dc:format>application/pdf</dc:format>\n' +
+        '      <dc:title>\n        <rdf:Alt>\n' +
+        `          <rdf:li xml:lang="x-default">${xmlText(m.title)}</rdf:li>\n` +
+        '        </rdf:Alt>\n      </dc:title>\n' +
+        '      <dc:creator>\n        <rdf:Seq>\n' +
+        `          <rdf:li>${xmlText(m.author)}</rdf:li>\n` +
+        '        </rdf:Seq>\n      </dc:creator>\n',
+    ) +
+    description(
+      'xmp',
+      `      <xmp:CreateDate>${date}</xmp:CreateDate>\n` +
+        `      <xmp:ModifyDate>${date}</xmp:ModifyDate>\n` +
+        `      <xmp:MetadataDate>${date}</xmp:MetadataDate>\n` +
+        `      <xmp:CreatorTool>${xmlText(m.creatorTool)}</xmp:CreatorTool>\n`,
+    ) +
+    description('pdf', `      <pdf:Producer>${xmlText(m.producer)}</pdf:Producer>\n`) +
+    '  </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>'
+  );
 }
 
 /** Sets everything PDF/A-1b asks of the document outside its pages. Call after drawing, before save. */
-export async function makePdfA(pdf: PDFDocument, fonts: PDFFont[], m: PdfAMetadata): Promise<void> {
+export function makePdfA(pdf: PDFDocument, m: PdfAMetadata): void {
   const { context, catalog } = pdf;
 
   const info = context.obj({
@@ -117,7 +104,7 @@ export async function makePdfA(pdf: PDFDocument, fonts: PDFFont[], m: PdfAMetada
   });
   catalog.set(PDFName.of('Metadata'), context.register(metadata));
 
-  const profile = context.flateStream(m.iccProfile, { N: 3 });
+  const profile = PDFRawStream.of(context.obj({ N: 3, Filter: 'FlateDecode' }), m.iccProfile.flate);
   const intent = context.obj({
     Type: 'OutputIntent',
     S: 'GTS_PDFA1',
@@ -131,36 +118,6 @@ export async function makePdfA(pdf: PDFDocument, fonts: PDFFont[], m: PdfAMetada
 
   const id = PDFHexString.of(Buffer.from(m.id).toString('hex').toUpperCase());
   context.trailerInfo.ID = context.obj([id, id]);
-
-  // Embed the font subsets now, then give each its CIDSet (PDF/A-1, 6.3.5).
-  await pdf.flush();
-  for (const font of fonts) addCidSet(pdf, font);
-}
-
-function addCidSet(pdf: PDFDocument, font: PDFFont): void {
-  const { context } = pdf;
-  const type0 = context.lookup(font.ref, PDFDict);
-  const cidFont = type0.lookup(PDFName.of('DescendantFonts'), PDFArray).lookup(0, PDFDict);
-  const descriptor = cidFont.lookup(PDFName.of('FontDescriptor'), PDFDict);
-  const widths = cidFont.lookup(PDFName.of('W'), PDFArray);
-
-  const cids = new Set<number>([0]);
-  for (let i = 0; i < widths.size(); i++) {
-    const first = widths.lookup(i, PDFNumber).asNumber();
-    const next = widths.lookup(i + 1);
-    if (next instanceof PDFArray) {
-      for (let k = 0; k < next.size(); k++) cids.add(first + k);
-      i += 1;
-    } else {
-      // `first last width` form
-      const last = widths.lookup(i + 1, PDFNumber).asNumber();
-      for (let c = first; c <= last; c++) cids.add(c);
-      i += 2;
-    }
-  }
-  const bits = new Uint8Array(Math.floor(Math.max(...cids) / 8) + 1);
-  for (const cid of cids) bits[cid >> 3]! |= 0x80 >> (cid & 7);
-  descriptor.set(PDFName.of('CIDSet'), context.register(context.flateStream(bits)));
 }
 
 const PDF_1_7 = '%PDF-1.7';

@@ -9,23 +9,11 @@
  * /ID and the font subset tags derive from a SHA-256 of the input and `producedAt`.
  */
 import { createHash } from 'node:crypto';
-import {
-  PageSizes,
-  PDFDocument,
-  closePath,
-  fill,
-  moveTo,
-  lineTo,
-  popGraphicsState,
-  pushGraphicsState,
-  rgb,
-  setFillingRgbColor,
-  type PDFFont,
-  type PDFPage,
-  type PDFOperator,
-} from 'pdf-lib';
+import { PageSizes, PDFDocument, type PDFPage } from 'pdf-lib';
 import { INS_OIDS, type ReportDocument } from '../input.ts';
-import { pdfAssets, type PdfAssets } from './assets.ts';
+import { pdfAssets } from './assets.ts';
+import { PageContent, type Rgb } from './content.ts';
+import { DocumentFont, type PreparedFont } from './embedded-font.ts';
 import type { PdfAssetPaths } from './env.ts';
 import {
   IDENTITY_STATUS_LABELS,
@@ -36,10 +24,10 @@ import {
   patientShortName,
   professionalName,
 } from './format.ts';
-import { drawable, paragraphDirection, shapeArabic, visualOrderFontkit, type Direction } from './bidi.ts';
+import { drawable, paragraphDirection, shapeArabic, type Direction } from './bidi.ts';
 import { encodeDataMatrix, insDataMatrixContent } from './ins-datamatrix.ts';
 import { makePdfA, withPdf14Header } from './pdfa.ts';
-import { FONT_FEATURES, type FontFace } from './text.ts';
+import type { FontFace } from './text.ts';
 
 export const PDF_PRODUCER = 'Rayon @rayon/documents (pdf-lib)';
 export const PDF_CREATOR_TOOL = 'Rayon';
@@ -48,9 +36,9 @@ const [PAGE_WIDTH, PAGE_HEIGHT] = PageSizes.A4;
 const MARGIN = { left: 56.7, right: 56.7, top: 42.5, bottom: 34 };
 const CONTENT_WIDTH = PAGE_WIDTH - MARGIN.left - MARGIN.right;
 const LEADING = 1.32;
-const BLACK = rgb(0, 0, 0);
-const GREY = rgb(0.33, 0.33, 0.33);
-const RULE = rgb(0.62, 0.62, 0.62);
+const BLACK: Rgb = [0, 0, 0];
+const GREY: Rgb = [0.33, 0.33, 0.33];
+const RULE: Rgb = [0.62, 0.62, 0.62];
 /** Footer: a rule, then one line of text. */
 const FOOTER_RULE_Y = MARGIN.bottom + 13;
 const BODY_BOTTOM = FOOTER_RULE_Y + 12;
@@ -61,14 +49,16 @@ const DM_QUIET = 2 * DM_MODULE;
 type Doc = ReportDocument;
 
 interface Face {
-  pdf: PDFFont;
+  pdf: DocumentFont;
+  /** Its name in the pages' resources. */
+  key: string;
   metrics: FontFace;
 }
 
 interface Style {
   face: Face;
   size: number;
-  color?: ReturnType<typeof rgb>;
+  color?: Rgb;
 }
 
 interface Line {
@@ -85,8 +75,8 @@ export interface RenderReportPdfOptions {
 
 /** Lays out lines down the pages; opens a new page (with its letterhead) when one is full. */
 class Flow {
-  readonly pages: PDFPage[] = [];
-  private page!: PDFPage;
+  readonly pages: { page: PDFPage; content: PageContent }[] = [];
+  private page!: PageContent;
   y = 0;
   private readonly bodyTop: number;
 
@@ -102,25 +92,20 @@ class Flow {
     this.newPage();
   }
 
-  get current(): PDFPage {
+  get current(): PageContent {
     return this.page;
   }
 
   newPage(): void {
-    this.page = this.pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
-    this.pages.push(this.page);
+    this.page = new PageContent();
+    this.pages.push({ page: this.pdf.addPage([PAGE_WIDTH, PAGE_HEIGHT]), content: this.page });
     let y = PAGE_HEIGHT - MARGIN.top;
     for (const line of this.letterhead) {
       y -= line.style.size * LEADING;
       this.draw(line.text, MARGIN.left, y + line.style.size * 0.28, line.style);
     }
     y = PAGE_HEIGHT - MARGIN.top - this.letterheadHeight - 6;
-    this.page.drawLine({
-      start: { x: MARGIN.left, y },
-      end: { x: PAGE_WIDTH - MARGIN.right, y },
-      thickness: 0.6,
-      color: RULE,
-    });
+    this.page.line(MARGIN.left, y, PAGE_WIDTH - MARGIN.right, y, 0.6, RULE);
     this.y = this.bodyTop;
   }
 
@@ -136,13 +121,7 @@ class Flow {
   /** Draws a line of clean logical text, shaped and in visual order (`bidi.ts`). */
   draw(text: string, x: number, baseline: number, style: Style, direction?: Direction): void {
     if (!text) return;
-    this.page.drawText(drawable(style.face.metrics, text, direction), {
-      x,
-      y: baseline,
-      font: style.face.pdf,
-      size: style.size,
-      color: style.color ?? BLACK,
-    });
+    drawText(this.page, drawable(style.face.metrics, text, direction), x, baseline, style);
   }
 
   /** One line at the cursor, `x` from the left margin, in its paragraph's direction. */
@@ -198,14 +177,15 @@ class Flow {
   rule(): void {
     this.ensure(8);
     this.y -= 4;
-    this.page.drawLine({
-      start: { x: MARGIN.left, y: this.y },
-      end: { x: PAGE_WIDTH - MARGIN.right, y: this.y },
-      thickness: 0.4,
-      color: RULE,
-    });
+    this.page.line(MARGIN.left, this.y, PAGE_WIDTH - MARGIN.right, this.y, 0.4, RULE);
     this.y -= 4;
   }
+}
+
+/** A line already shaped and in visual order, at (x, baseline). */
+function drawText(page: PageContent, visual: string, x: number, baseline: number, style: Style): void {
+  const { face } = style;
+  page.text(face.key, face.pdf.ref, style.size, style.color ?? BLACK, x, baseline, face.pdf.encode(visual));
 }
 
 /** Renders the report as PDF/A-1b bytes. */
@@ -216,9 +196,8 @@ export async function renderReportPdf(doc: Doc, o: RenderReportPdfOptions): Prom
   const digest = createHash('sha256').update(JSON.stringify(doc)).update(producedAt.toISOString()).digest();
 
   const pdf = await PDFDocument.create({ updateMetadata: false });
-  pdf.registerFontkit(visualOrderFontkit);
-  const regular = await embed(pdf, assets.regular, 'DejaVuSans', digest, 0);
-  const bold = await embed(pdf, assets.bold, 'DejaVuSans-Bold', digest, 6);
+  const regular = fontFor(pdf, assets.regular, 'DejaVuSans', 'F1', digest, 0);
+  const bold = fontFor(pdf, assets.bold, 'DejaVuSans-Bold', 'F2', digest, 6);
 
   const s = {
     orgName: { face: bold, size: 13 },
@@ -251,7 +230,10 @@ export async function renderReportPdf(doc: Doc, o: RenderReportPdfOptions): Prom
   rgpdBlock(flow, doc, s);
   footers(flow, doc, s);
 
-  await makePdfA(pdf, [regular.pdf, bold.pdf], {
+  for (const { page, content } of flow.pages) content.writeTo(page, pdf.context);
+  await regular.pdf.embed(pdf.context);
+  await bold.pdf.embed(pdf.context);
+  makePdfA(pdf, {
     title: regular.metrics.clean(doc.document.title).trim(),
     author: regular.metrics.clean(professionalName(doc.radiologist)).trim(),
     creatorTool: PDF_CREATOR_TOOL,
@@ -265,23 +247,19 @@ export async function renderReportPdf(doc: Doc, o: RenderReportPdfOptions): Prom
   return withPdf14Header(await pdf.save({ useObjectStreams: false }));
 }
 
-/** Embeds a font subset under a tag derived from the digest (`ABCDEF+DejaVuSans`, no random). */
-async function embed(
+/** A font subset named under a tag derived from the digest (`ABCDEF+DejaVuSans`, no random). */
+function fontFor(
   pdf: PDFDocument,
-  font: PdfAssets['regular'],
+  font: PreparedFont,
   name: string,
+  key: string,
   digest: Buffer,
   offset: number,
-): Promise<Face> {
+): Face {
   const tag = Array.from(digest.subarray(offset, offset + 6), (b) => String.fromCharCode(65 + (b % 26))).join(
     '',
   );
-  const embedded = await pdf.embedFont(font.bytes, {
-    subset: true,
-    customName: `${tag}+${name}`,
-    features: FONT_FEATURES,
-  });
-  return { pdf: embedded, metrics: font.face };
+  return { pdf: new DocumentFont(pdf.context, font, `${tag}+${name}`), key, metrics: font.face };
 }
 
 function letterheadLines(doc: Doc, s: Record<'orgName' | 'letterhead', Style>): Line[] {
@@ -353,37 +331,27 @@ function patientBlock(
     // modules as vector rectangles (PDF/A-1: no image with transparency), one per horizontal run
     const x0 = PAGE_WIDTH - MARGIN.right - dmSide + DM_QUIET;
     const yTop = top - DM_QUIET;
-    const ops: PDFOperator[] = [pushGraphicsState(), setFillingRgbColor(0, 0, 0)];
+    const runs: [number, number, number, number][] = [];
     for (let y = 0; y < symbol.size; y++) {
       for (let x = 0; x < symbol.size; x++) {
         if (!symbol.dark(x, y)) continue;
         let end = x;
         while (end + 1 < symbol.size && symbol.dark(end + 1, y)) end++;
-        const left = x0 + x * DM_MODULE;
-        const right = x0 + (end + 1) * DM_MODULE;
         const upper = yTop - y * DM_MODULE;
-        const lower = upper - DM_MODULE;
-        ops.push(
-          moveTo(left, lower),
-          lineTo(right, lower),
-          lineTo(right, upper),
-          lineTo(left, upper),
-          closePath(),
-        );
+        runs.push([x0 + x * DM_MODULE, upper - DM_MODULE, (end + 1 - x) * DM_MODULE, DM_MODULE]);
         x = end;
       }
     }
-    ops.push(fill(), popGraphicsState());
-    page.pushOperators(...ops);
+    page.fillRectangles(runs, BLACK);
     const caption = 'INS à scanner';
     const captionWidth = s.small.face.metrics.width(caption, s.small.size);
-    page.drawText(caption, {
-      x: x0 + (symbol.size * DM_MODULE - captionWidth) / 2,
-      y: yTop - symbol.size * DM_MODULE - DM_QUIET - s.small.size,
-      font: s.small.face.pdf,
-      size: s.small.size,
-      color: s.small.color,
-    });
+    drawText(
+      page,
+      caption,
+      x0 + (symbol.size * DM_MODULE - captionWidth) / 2,
+      yTop - symbol.size * DM_MODULE - DM_QUIET - s.small.size,
+      s.small,
+    );
     flow.y = Math.min(flow.y, top - dmSide - s.small.size * LEADING - 2);
   }
   flow.space(8);
@@ -466,15 +434,7 @@ function rgpdBlock(flow: Flow, doc: Doc, s: Record<'rgpd', Style>): void {
   const boxHeight = lines.length * lineHeight + 2 * padding;
   flow.space(10);
   flow.ensure(boxHeight);
-  const page = flow.current;
-  page.drawRectangle({
-    x: MARGIN.left,
-    y: BODY_BOTTOM,
-    width: CONTENT_WIDTH,
-    height: boxHeight,
-    borderColor: RULE,
-    borderWidth: 0.5,
-  });
+  flow.current.strokeRectangle(MARGIN.left, BODY_BOTTOM, CONTENT_WIDTH, boxHeight, 0.5, RULE);
   lines.forEach((l, i) => {
     const baseline = BODY_BOTTOM + boxHeight - padding - (i + 1) * lineHeight + style.size * 0.28;
     flow.draw(l, MARGIN.left + padding, baseline, style);
@@ -486,31 +446,13 @@ function footers(flow: Flow, doc: Doc, s: Record<'footer', Style>): void {
   const style = s.footer;
   const total = flow.pages.length;
   const who = style.face.metrics.clean(patientShortName(doc.patient));
-  flow.pages.forEach((page, i) => {
-    page.drawLine({
-      start: { x: MARGIN.left, y: FOOTER_RULE_Y },
-      end: { x: PAGE_WIDTH - MARGIN.right, y: FOOTER_RULE_Y },
-      thickness: 0.4,
-      color: RULE,
-    });
+  flow.pages.forEach(({ content: page }, i) => {
+    page.line(MARGIN.left, FOOTER_RULE_Y, PAGE_WIDTH - MARGIN.right, FOOTER_RULE_Y, 0.4, RULE);
     const number = `Page ${i + 1} / ${total}`;
     const numberWidth = style.face.metrics.width(number, style.size);
     const baseline = MARGIN.bottom;
     const whoLines = style.face.metrics.wrap(who, style.size, CONTENT_WIDTH - numberWidth - 20);
-    if (whoLines[0])
-      page.drawText(drawable(style.face.metrics, whoLines[0]), {
-        x: MARGIN.left,
-        y: baseline,
-        font: style.face.pdf,
-        size: style.size,
-        color: style.color,
-      });
-    page.drawText(number, {
-      x: PAGE_WIDTH - MARGIN.right - numberWidth,
-      y: baseline,
-      font: style.face.pdf,
-      size: style.size,
-      color: style.color,
-    });
+    if (whoLines[0]) drawText(page, drawable(style.face.metrics, whoLines[0]), MARGIN.left, baseline, style);
+    drawText(page, number, PAGE_WIDTH - MARGIN.right - numberWidth, baseline, style);
   });
 }
