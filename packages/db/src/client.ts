@@ -130,10 +130,11 @@ export class Database {
 
   /**
    * A transaction on the bare connection, for the tenancy machinery of this package only
-   * (schema creation, migrations). It is not exported from the package index.
+   * (schema creation, migrations), told the application role (the session user) too. It is not
+   * exported from the package index.
    */
-  async tenancyTransaction<T>(fn: (sql: postgres.TransactionSql) => Promise<T>): Promise<T> {
-    return (await this.#client.begin(fn)) as T;
+  async tenancyTransaction<T>(fn: (sql: postgres.TransactionSql, appRole: string) => Promise<T>): Promise<T> {
+    return (await this.#client.begin((sql) => fn(sql, this.#appRole))) as T;
   }
 
   /** LISTEN on a channel (used to wake the outbox relay). */

@@ -11,10 +11,13 @@ const LEDGER = `create table if not exists _migrations (
  * ledger kept in that schema. An advisory lock serialises concurrent runners on the same schema.
  */
 async function applyInSchema(sql: postgres.TransactionSql, schemaName: string, migrations: Migration[]) {
-  await sql`select pg_advisory_xact_lock(hashtext(${'rayon.migrate.' + schemaName}))`;
+  const [{ ledger }] = await sql<[{ ledger: string | null }]>`
+    select pg_advisory_xact_lock(hashtext(${'rayon.migrate.' + schemaName})),
+           to_regclass(format('%I._migrations', ${schemaName}::text))::text as ledger`;
   await sql`select set_config('search_path', ${schemaName}, true)`;
-  await sql.unsafe(LEDGER);
-  const rows = await sql<{ tag: string; hash: string }[]>`select tag, hash from _migrations`;
+  if (ledger === null) await sql.unsafe(LEDGER);
+  const rows =
+    ledger === null ? [] : await sql<{ tag: string; hash: string }[]>`select tag, hash from _migrations`;
   const done = new Map(rows.map((r) => [r.tag, r.hash]));
   const applied: string[] = [];
   for (const m of migrations) {
@@ -54,9 +57,9 @@ export async function migratePlatform(db: Database): Promise<string[]> {
 
 /**
  * Migrates one tenant schema in a single transaction, and keeps the practice's role and its
- * grants on the schema in step (tables a migration adds are granted in the same transaction). The tenant row is share-locked and must
- * be in an expected status, so a concurrent deprovisioning waits, or wins and is skipped here.
- * Only provisioning creates the schema.
+ * grants on the schema in step (tables a migration adds are granted in the same transaction).
+ * The role, when missing, is created before in a short transaction of its own. Only provisioning
+ * creates the schema.
  */
 export async function migrateTenant(
   db: Database,
@@ -65,29 +68,41 @@ export async function migrateTenant(
 ): Promise<string[] | 'skipped'> {
   const migrations = o.migrations ?? readMigrations(tenantMigrationsDir);
   const expected = o.provisioning ? 'provisioning' : 'active';
-  const statusOf = async (sql: postgres.TransactionSql, lock: boolean) => {
-    const [row] = await sql<{ status: string }[]>`
-      select status from platform.tenants where schema_name = ${tenant.schemaName} ${lock ? sql`for share` : sql``}`;
-    return row?.status;
+  /** The tenant's status (share-locked when asked) and whether the practice's role exists. */
+  const stateOf = async (sql: postgres.TransactionSql, appRole: string, lock: boolean) => {
+    const [row] = await sql<{ status: string; roleExists: boolean }[]>`
+      select status, exists (select 1 from pg_roles where rolname = ${tenantRole(appRole, tenant.schemaName)}) as "roleExists"
+        from platform.tenants where schema_name = ${tenant.schemaName} ${lock ? sql`for share` : sql``}`;
+    return row;
   };
-  // The practice's role first, committed at once (tenancy/roles.ts: ensureTenantRole); when it
-  // exists, this transaction writes nothing.
-  const ready = await db.tenancyTransaction(async (sql) => {
-    if ((await statusOf(sql, false)) !== expected) return false;
+  // An existing practice: one transaction. The tenant row is share-locked and must be in the
+  // expected status, so a concurrent deprovisioning waits, or wins and is skipped here.
+  const migrate = () =>
+    db.tenancyTransaction(async (sql, appRole): Promise<string[] | 'skipped' | 'no-role'> => {
+      const state = await stateOf(sql, appRole, true);
+      if (state?.status !== expected) return 'skipped';
+      if (!state.roleExists) return 'no-role';
+      await sql`select set_config('role', ${ownerRole(appRole)}, true)`;
+      if (o.provisioning) await sql.unsafe(`create schema if not exists "${tenant.schemaName}"`);
+      const applied = await applyInSchema(sql, tenant.schemaName, migrations);
+      const [{ granted }] = await sql<[{ granted: boolean }]>`
+        select has_schema_privilege(${tenantRole(appRole, tenant.schemaName)}, ${tenant.schemaName}, 'USAGE') as granted`;
+      if (applied.length > 0 || !granted) await grantTenant(sql, appRole, tenant.schemaName);
+      return applied;
+    });
+  const first = await migrate();
+  if (first !== 'no-role') return first;
+  // No role yet (provisioning): the practice's role first, committed at once
+  // (tenancy/roles.ts: ensureTenantRole), then the migrations in a transaction of their own.
+  const ready = await db.tenancyTransaction(async (sql, appRole) => {
+    if ((await stateOf(sql, appRole, false))?.status !== expected) return false;
     await ensureTenantRole(sql, await asOwner(sql), tenant.schemaName);
     return true;
   });
   if (!ready) return 'skipped';
-  return db.tenancyTransaction(async (sql) => {
-    if ((await statusOf(sql, true)) !== expected) return 'skipped';
-    const appRole = await asOwner(sql);
-    if (o.provisioning) await sql.unsafe(`create schema if not exists "${tenant.schemaName}"`);
-    const applied = await applyInSchema(sql, tenant.schemaName, migrations);
-    const [{ granted }] = await sql<[{ granted: boolean }]>`
-      select has_schema_privilege(${tenantRole(appRole, tenant.schemaName)}, ${tenant.schemaName}, 'USAGE') as granted`;
-    if (applied.length > 0 || !granted) await grantTenant(sql, appRole, tenant.schemaName);
-    return applied;
-  });
+  const second = await migrate();
+  if (second === 'no-role') throw new Error(`the role of ${tenant.schemaName} vanished while migrating it`);
+  return second;
 }
 
 export interface TenantMigrationResult {
