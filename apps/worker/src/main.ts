@@ -1,4 +1,5 @@
-import { parseEncryptionKey } from '@rayon/connectors/certificates';
+import { closeMtlsConnections, parseEncryptionKey } from '@rayon/connectors/certificates';
+import { closeMssanteConnections } from '@rayon/connectors/mssante';
 import { outboundPolicy } from '@rayon/connectors/outbound';
 import { Database } from '@rayon/db';
 import { deploymentMailbox, deploymentSenders, readPemFile } from '@rayon/delivery';
@@ -64,6 +65,9 @@ logger.info('worker started');
 async function shutdown(signal: string) {
   logger.info({ signal }, 'worker shutting down: finishing running jobs');
   await tier.stop();
+  // The kept-alive connections to the DMP and the MSSanté operator, closed cleanly (QUIT, close_notify).
+  closeMtlsConnections();
+  closeMssanteConnections();
   await db.close();
   logger.info('worker stopped');
   process.exit(0);

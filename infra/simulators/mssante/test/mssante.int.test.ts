@@ -14,6 +14,7 @@ import {
   buildMssanteMessage,
   parseMssanteNotification,
   patientMailbox,
+  closeMssanteConnections,
   sendMssante,
   toDeliveryError,
   type MssanteMessageInput,
@@ -226,6 +227,7 @@ describe('MSSanté simulator', () => {
       const ok = await send(await message(), { port: tls12.port });
       expect(ok.accepted).toEqual([REFERRER]);
     } finally {
+      closeMssanteConnections();
       await tls12.close();
     }
   });

@@ -1,4 +1,5 @@
-import { request } from 'node:https';
+import { createHash } from 'node:crypto';
+import { Agent, request } from 'node:https';
 import { isIP } from 'node:net';
 import type { OrganisationCertificate } from './organisation-certificate.ts';
 
@@ -36,13 +37,112 @@ export class MtlsError extends Error {
   }
 }
 
+/** Sockets one agent keeps open to one server for one certificate (calls beyond wait their turn). */
+const MAX_SOCKETS = 8;
 /**
- * One HTTPS POST with the organisation certificate as client certificate (TLS 1.2 at least), one
- * connection per call (no keep-alive: calls are rare, and a long-lived socket would outlive a
- * certificate change). Resolves with any HTTP answer; rejects with an {@link MtlsError}.
+ * An idle kept-alive socket is closed after this long: shorter than the usual servers' keep-alive
+ * (Node's 5 s, nginx's 75 s), so that we close it before the server does (fewer stale sockets).
  */
-export function mtlsPost(o: MtlsPostOptions): Promise<MtlsResponse> {
+const IDLE_MS = 4_000;
+/** Agents kept (one per certificate, server and CA set); the least recently used idle one goes. */
+const MAX_AGENTS = 256;
+
+const agents = new Map<string, Agent>();
+
+/**
+ * The keep-alive agent of one (client certificate and key, host, port, CA set): a TLS session is
+ * reused for the calls of one practice to one server. The key is a hash of everything the TLS
+ * session depends on, so a renewed certificate (or a changed CA set) never reuses a socket opened
+ * with the old one: it gets an agent of its own, and the old one's idle sockets close by timeout.
+ */
+function agentFor(o: MtlsPostOptions, host: string, port: number): Agent {
+  const hash = createHash('sha256');
+  for (const part of [
+    o.certificate.fingerprintSha256,
+    o.certificate.certPem,
+    ...o.certificate.chainPem,
+    o.certificate.keyPem,
+    host,
+    String(port),
+    ...(o.ca ?? ['(default trust store)']),
+  ]) {
+    hash.update(part).update('\0');
+  }
+  const key = hash.digest('hex');
+  const found = agents.get(key);
+  if (found) {
+    // Most recently used last.
+    agents.delete(key);
+    agents.set(key, found);
+    return found;
+  }
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: MAX_SOCKETS,
+    maxFreeSockets: MAX_SOCKETS,
+    timeout: IDLE_MS,
+    scheduling: 'lifo',
+  });
+  agents.set(key, agent);
+  for (const [oldKey, old] of agents) {
+    if (agents.size <= MAX_AGENTS) break;
+    // Only an agent with no call in flight is closed (its idle sockets with it).
+    if (Object.keys(old.sockets).length > 0 || Object.keys(old.requests).length > 0) continue;
+    old.destroy();
+    agents.delete(oldKey);
+  }
+  return agent;
+}
+
+/** Closes every kept-alive connection (a process stopping, tests). */
+export function closeMtlsConnections(): void {
+  for (const agent of agents.values()) agent.destroy();
+  agents.clear();
+}
+
+/**
+ * One HTTPS POST with the organisation certificate as client certificate (TLS 1.2 at least), on a
+ * kept-alive connection of this certificate to this server when one is idle (see agentFor), else
+ * on a new one. Resolves with any HTTP answer; rejects with an {@link MtlsError}.
+ *
+ * A kept-alive socket the server closed meanwhile shows as a reset before any answer: the call is
+ * made again on another socket (at most {@link MAX_SOCKETS} + 1 times, the last one new). That
+ * repeats a request the server may, rarely, have received: the callers are all safe to repeat
+ * (the DMP recognises an ITI-41 of the same document uniqueId as a duplicate, taken as delivered;
+ * ITI-57 updates are name-based and a deletion already done is done; TD0.2 and INSi are reads),
+ * and a lost answer is retried anyway by the delivery pipeline for the same reason.
+ */
+export async function mtlsPost(o: MtlsPostOptions): Promise<MtlsResponse> {
   const host = o.url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(o.url.port || 443);
+  const deadline = Date.now() + o.timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    const fresh = attempt > MAX_SOCKETS;
+    try {
+      return await postOnce(o, host, port, Math.max(1, deadline - Date.now()), fresh);
+    } catch (e) {
+      if (!(e instanceof StaleSocket) || fresh) throw e instanceof StaleSocket ? e.cause : e;
+    }
+  }
+}
+
+/** A reused socket closed before any answer: the request is made again. */
+class StaleSocket extends Error {
+  override readonly cause: MtlsError;
+  constructor(cause: MtlsError) {
+    super('kept-alive socket closed by the server');
+    this.cause = cause;
+  }
+}
+
+function postOnce(
+  o: MtlsPostOptions,
+  host: string,
+  port: number,
+  timeoutMs: number,
+  /** A new connection of its own, not kept alive (the last try after stale sockets). */
+  fresh: boolean,
+): Promise<MtlsResponse> {
   return new Promise<MtlsResponse>((resolve, reject) => {
     let settled = false;
     let handshakeDone = false;
@@ -52,17 +152,23 @@ export function mtlsPost(o: MtlsPostOptions): Promise<MtlsResponse> {
       settled = true;
       clearTimeout(deadline);
       req.destroy();
-      reject(new MtlsError(failure));
+      const error = new MtlsError(failure);
+      const stale =
+        failure.kind === 'transport' &&
+        req.reusedSocket &&
+        !answered &&
+        (failure.error.code === 'ECONNRESET' || failure.error.code === 'EPIPE');
+      reject(stale ? new StaleSocket(error) : error);
     };
     const transport = (error: Error & { code?: string }) =>
       fail({ kind: 'transport', error, handshakeDone, answered });
     const req = request({
       protocol: 'https:',
       hostname: host,
-      port: o.url.port || 443,
+      port,
       path: `${o.url.pathname}${o.url.search}`,
       method: 'POST',
-      agent: false,
+      agent: fresh ? false : agentFor(o, host, port),
       key: o.certificate.keyPem,
       cert: [o.certificate.certPem, ...o.certificate.chainPem].join('\n'),
       ...(o.ca ? { ca: [...o.ca] } : {}),
@@ -71,8 +177,12 @@ export function mtlsPost(o: MtlsPostOptions): Promise<MtlsResponse> {
       ...(isIP(host) ? {} : { servername: host }),
       headers: { ...o.headers, 'Content-Length': o.body.length },
     });
-    const deadline = setTimeout(() => fail({ kind: 'timeout' }), o.timeoutMs);
-    req.on('socket', (socket) => socket.once('secureConnect', () => (handshakeDone = true)));
+    const deadline = setTimeout(() => fail({ kind: 'timeout' }), timeoutMs);
+    req.on('socket', (socket) => {
+      // A reused socket finished its handshake (with this very certificate) on an earlier call.
+      if (req.reusedSocket) handshakeDone = true;
+      else socket.once('secureConnect', () => (handshakeDone = true));
+    });
     req.on('error', transport);
     req.on('response', (res) => {
       answered = true;

@@ -25,8 +25,8 @@ export interface MtlsTransportOptions {
 /**
  * SOAP 1.2 over HTTPS with mutual TLS (the organisation certificate as client certificate, its
  * chain sent along), the HTTP binding of SOAP 1.2: POST, `Content-Type: application/soap+xml;
- * charset=utf-8; action="<wsa:Action>"` (RFC 3902). One connection per call (no keep-alive:
- * INSi calls are rare and a long-lived socket would outlive a certificate change).
+ * charset=utf-8; action="<wsa:Action>"` (RFC 3902), on mtlsPost's kept-alive connections (one
+ * set per certificate: a renewed certificate never reuses the old one's).
  */
 export function createMtlsTransport(options: MtlsTransportOptions): SoapTransport {
   const url = new URL(options.endpoint);

@@ -44,6 +44,7 @@ export {
   MSSANTE_CIPHERS,
   mssanteTlsOptions,
   redactAddresses,
+  closeMssanteConnections,
   sendMssante,
   toDeliveryError,
   transportFailure,

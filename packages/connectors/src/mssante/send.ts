@@ -5,10 +5,11 @@
  * address as login, then the SMTP transaction with DSN requested (RFC 3461) when offered.
  * Failures become a `DeliveryError` whose reason a person can act on.
  */
+import { createHash } from 'node:crypto';
 import { formatParisDate } from '@rayon/domain';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import { checkUsable, type OrganisationCertificate } from '../certificates/index.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { MssanteMessage } from './message.ts';
@@ -240,21 +241,82 @@ export function toDeliveryError(raw: unknown, session: SessionTrail = {}): Deliv
   });
 }
 
-export async function sendMssante(options: SendMssanteOptions): Promise<SendMssanteResult> {
-  const { certificate, message } = options;
-  const problem = certificateProblem(certificate, options.now ?? new Date());
-  if (problem) throw problem;
-  const timeout = options.timeoutMs ?? 30_000;
-  const implicit = options.security === 'tls';
-  const trail: SessionTrail = {};
-  const record = (_entry: unknown, message: unknown) => {
-    if (typeof message !== 'string') return;
+/** Connections one pool keeps to the operator for one mailbox certificate (more sends wait their turn). */
+const MAX_CONNECTIONS = 2;
+/** Mails sent over one connection before it is closed and another opened. */
+const MAX_MESSAGES = 100;
+/** An idle pooled connection is closed (QUIT) after this long. */
+const IDLE_MS = 4_000;
+/** Pools kept (one per certificate, server and credentials); the least recently used goes first. */
+const MAX_POOLS = 256;
+
+interface Pool {
+  transport: Transporter;
+  /** What each of the pool's SMTP connections (by its session id) went through, and whether it closed. */
+  sessions: Map<string, SessionTrail & { closed?: boolean }>;
+}
+const pools = new Map<string, Pool>();
+
+/** Closes every pooled SMTP connection (a process stopping, tests). */
+export function closeMssanteConnections(): void {
+  for (const pool of pools.values()) pool.transport.close();
+  pools.clear();
+}
+
+/**
+ * The pooled transport of one (certificate and key, host, port, security, CAs, credentials): the
+ * practice's mails to the operator reuse its STARTTLS sessions (a mail on a connection the server
+ * closed meanwhile is sent again on another one by the pool, not a byte of it having gone). The
+ * key is a hash of everything the session depends on, so a renewed certificate never uses a
+ * connection opened with the old one.
+ */
+function poolFor(options: SendMssanteOptions, implicit: boolean, timeout: number): Pool {
+  const { certificate } = options;
+  const hash = createHash('sha256');
+  for (const part of [
+    certificate.fingerprintSha256,
+    certificate.certPem,
+    ...certificate.chainPem,
+    certificate.keyPem,
+    options.host,
+    String(options.port),
+    implicit ? 'tls' : 'starttls',
+    options.servername ?? options.host,
+    ...[options.ca].flat(),
+    options.password ?? '',
+    options.password ? (options.mailbox ?? options.message.envelope.from) : '',
+    String(timeout),
+  ]) {
+    hash.update(part).update('\0');
+  }
+  const key = hash.digest('hex');
+  const found = pools.get(key);
+  if (found) {
+    pools.delete(key);
+    pools.set(key, found);
+    return found;
+  }
+  const sessions: Pool['sessions'] = new Map();
+  // Only the messages' templates and the session id are read (see SessionTrail); nothing is written.
+  const record = (entry: unknown, message: unknown) => {
+    const sid = (entry as { sid?: unknown } | undefined)?.sid;
+    if (typeof message !== 'string' || typeof sid !== 'string') return;
+    const trail = sessions.get(sid) ?? {};
+    sessions.set(sid, trail);
     if (message.startsWith('Connection upgraded with STARTTLS')) trail.tlsEstablished = true;
-    if (/authenticated|encoded mime message/.test(message) && trail.tlsEstablished)
+    if (/authenticated|encoded mime message/.test(message) && (trail.tlsEstablished || implicit))
       trail.answeredOverTls = true;
+    // A session that ended well is of no further interest.
+    if (message === 'Connection closed') {
+      if (trail.answeredOverTls) sessions.delete(sid);
+      else trail.closed = true;
+    }
   };
   const transport = nodemailer.createTransport({
-    // Only to follow the session's stages (see SessionTrail); nothing is written anywhere.
+    pool: true,
+    maxConnections: MAX_CONNECTIONS,
+    maxMessages: MAX_MESSAGES,
+    idleTimeout: IDLE_MS,
     logger: {
       trace: record,
       debug: record,
@@ -282,13 +344,46 @@ export async function sendMssante(options: SendMssanteOptions): Promise<SendMssa
     }),
     ...(options.password
       ? {
-          auth: { user: options.mailbox ?? message.envelope.from, pass: options.password },
+          auth: { user: options.mailbox ?? options.message.envelope.from, pass: options.password },
           authMethod: 'PLAIN',
         }
       : {}),
-  });
+  } as Parameters<typeof nodemailer.createTransport>[0]);
+  const pool = { transport, sessions };
+  pools.set(key, pool);
+  for (const [oldKey, old] of pools) {
+    if (pools.size <= MAX_POOLS) break;
+    // Its idle connections close now, a mail under way first finishes.
+    old.transport.close();
+    pools.delete(oldKey);
+  }
+  return pool;
+}
+
+/**
+ * What the failing mail's connection went through: a session of the pool that upgraded to TLS
+ * and closed without the server answering anything over TLS (its certificate refused), taken
+ * once; else nothing is known beyond TLS being up on a pooled connection that answered before.
+ */
+function trailOfFailure(pool: Pool, implicit: boolean): SessionTrail {
+  for (const [sid, trail] of pool.sessions) {
+    if (trail.closed && !trail.answeredOverTls && (trail.tlsEstablished || implicit)) {
+      pool.sessions.delete(sid);
+      return { tlsEstablished: true };
+    }
+  }
+  return implicit ? { tlsEstablished: true } : {};
+}
+
+export async function sendMssante(options: SendMssanteOptions): Promise<SendMssanteResult> {
+  const { certificate, message } = options;
+  const problem = certificateProblem(certificate, options.now ?? new Date());
+  if (problem) throw problem;
+  const timeout = options.timeoutMs ?? 30_000;
+  const implicit = options.security === 'tls';
+  const pool = poolFor(options, implicit, timeout);
   try {
-    const info = await transport.sendMail({
+    const info = await pool.transport.sendMail({
       envelope: message.envelope,
       raw: message.raw,
       dsn: {
@@ -309,8 +404,6 @@ export async function sendMssante(options: SendMssanteOptions): Promise<SendMssa
     return { messageId: message.messageId, accepted, rejected, response: String(info.response ?? '') };
   } catch (err) {
     if (err instanceof DeliveryError) throw err;
-    throw toDeliveryError(err, { ...trail, ...(implicit ? { tlsEstablished: true } : {}) });
-  } finally {
-    transport.close();
+    throw toDeliveryError(err, trailOfFailure(pool, implicit));
   }
 }
