@@ -11,13 +11,14 @@ import {
   DELIVERY_TOPIC,
   deliveryVersionState,
   enqueueOutbox,
+  enqueueOutboxMessages,
   findCircuit,
   findDelivery,
   findOrder,
   findReport,
   findReportVersionById,
   getSetting,
-  insertDelivery,
+  insertDeliveries,
   insertDeliveryAttempt,
   lastFailedAt,
   listReportDeliveries,
@@ -120,20 +121,21 @@ export async function planReportDeliveries(
       hiddenFromLegalRepresentatives: version.hiddenFromLegalRepresentatives,
     },
   });
-  const created: DeliveryRow[] = [];
-  for (const p of plan) {
-    // Planned already (by an earlier run, whatever it went as): once.
-    if (
-      sends.some(
+  // Planned already (by an earlier run, whatever it went as): once.
+  const toPlan = plan.filter(
+    (p) =>
+      !sends.some(
         (d) =>
           d.versionId === versionId &&
           d.destination === p.destination &&
           d.action !== 'withdraw' &&
           d.action !== 'visibility',
-      )
-    )
-      continue;
-    const row = await insertDelivery(tx, {
+      ),
+  );
+  // One statement for the sends, one for their jobs; in the plan's order.
+  const inserted = await insertDeliveries(
+    tx,
+    toPlan.map((p) => ({
       reportId: report.id,
       versionId,
       patientId: order.patientId,
@@ -143,13 +145,15 @@ export async function planReportDeliveries(
       idempotencyKey: deliveryKey(versionId, p.destination, 'publish'),
       status: p.status,
       reason: p.reason,
-    });
-    if (!row) continue;
-    created.push(row);
-    if (row.status === 'pending') {
-      await enqueueOutbox(tx, { topic: DELIVERY_TOPIC, payload: { deliveryId: row.id }, requestId });
-    }
-  }
+    })),
+  );
+  const created = toPlan.flatMap((p) => inserted.filter((r) => r.destination === p.destination));
+  await enqueueOutboxMessages(
+    tx,
+    created
+      .filter((row) => row.status === 'pending')
+      .map((row) => ({ topic: DELIVERY_TOPIC, payload: { deliveryId: row.id }, requestId })),
+  );
   return created;
 }
 
@@ -177,6 +181,8 @@ export interface DeliveryContext {
   previousRemoteId: string | null;
   /** When the attempt started. */
   now: Date;
+  /** What the sender's `load` read in the claim's transaction (absent: it has no `load`). */
+  loaded?: unknown;
   /** Reads in a short transaction of their own (never held across a remote call). */
   read: <T>(fn: (tx: TenantTx) => Promise<T>) => Promise<T>;
   /**
@@ -197,8 +203,14 @@ export interface DeliveryResult {
   notSent?: string | undefined;
 }
 
-/** A destination's sender: called with no transaction open and no row locked. */
-export type DeliverySender = (ctx: DeliveryContext) => Promise<DeliveryResult>;
+/**
+ * A destination's sender: called with no transaction open and no row locked. Its `load`, if any,
+ * reads what the call needs from the practice's data (its certificate…) in the claim's short
+ * transaction, instead of a transaction of its own; the sender gets it as `ctx.loaded`.
+ */
+export type DeliverySender = ((ctx: DeliveryContext) => Promise<DeliveryResult>) & {
+  load?: ((tx: TenantTx, delivery: DeliveryRow) => Promise<unknown>) | undefined;
+};
 
 /** The error a connector throws: whether a retry can help, and why in plain French. */
 interface DeliveryFailure {
@@ -222,7 +234,7 @@ export const DELIVERY_LEASE_MS = 5 * 60_000;
 /** What a send says, read with its claim: what was frozen with the version, and the live state. */
 type SendContent = Pick<
   DeliveryContext,
-  'description' | 'cda' | 'pdf' | 'settings' | 'hiddenFromPatient' | 'referrerMailbox'
+  'description' | 'cda' | 'pdf' | 'settings' | 'hiddenFromPatient' | 'referrerMailbox' | 'loaded'
 >;
 
 /**
@@ -383,7 +395,8 @@ export async function attemptDelivery(
     let action = d.action;
     let previousRemoteId: string | null = null;
     if ((action === 'publish' || action === 'replace') && version) {
-      const sends = await listReportDeliveries(tx, d.reportId);
+      // A first version always goes as an original: nothing earlier to read.
+      const sends = version.version > 1 ? await listReportDeliveries(tx, d.reportId) : [];
       action = sendActionFor(version.version, deliveredBefore(sends, d.versionId).has(destination));
       // A correction refers to what the previous version got at this destination.
       if (action === 'replace') {
@@ -403,7 +416,9 @@ export async function attemptDelivery(
     const delivery = { ...d, action, claimToken: token, claimedUntil };
     let content: Claimed['content'];
     try {
-      content = { ok: await sendContent(tx, delivery, report) };
+      const ok = await sendContent(tx, delivery, report);
+      const load = o.senders[destination]!.load;
+      content = { ok: load ? { ...ok, loaded: await load(tx, delivery) } : ok };
     } catch (error) {
       content = { error };
     }

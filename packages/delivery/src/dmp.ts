@@ -21,6 +21,8 @@ import {
   patientDmpStatus,
   recordDmpStatus,
   traceDmpIdentityDifference,
+  type DeliveryRow,
+  type TenantTx,
 } from '@rayon/db';
 import { dmpExistenceOutcome, needsDmpExistenceCheck } from '@rayon/domain';
 import type { DeliveryContext, DeliveryResult } from './deliveries.ts';
@@ -36,19 +38,32 @@ export interface DmpEndpoint {
   timeoutMs?: number | undefined;
 }
 
-/** The send's patient (the row knows it; older rows through their report). */
-async function patientOf(ctx: DeliveryContext): Promise<string> {
-  if (ctx.delivery.patientId) return ctx.delivery.patientId;
-  return ctx.read(async (tx) => {
-    const report = (await findReport(tx, ctx.delivery.reportId))!;
-    return (await findOrder(tx, report.orderId))!.patientId;
-  });
+/** What TD0.2 depends on: the send's patient and what the DMP said of it last (publications only). */
+export interface DmpPatientState {
+  patientId: string;
+  status: string | null;
+}
+
+/** The send's patient (the row knows it; older rows through their report) and its DMP status. */
+export async function dmpPatientState(
+  tx: TenantTx,
+  delivery: DeliveryRow,
+): Promise<DmpPatientState | undefined> {
+  if (delivery.action !== 'publish' && delivery.action !== 'replace') return undefined;
+  let patientId = delivery.patientId;
+  if (!patientId) {
+    const report = (await findReport(tx, delivery.reportId))!;
+    patientId = (await findOrder(tx, report.orderId))!.patientId;
+  }
+  return { patientId, status: (await patientDmpStatus(tx, patientId))?.status ?? null };
 }
 
 export async function dmpSend(
   ctx: DeliveryContext,
   certificate: OrganisationCertificate,
   dmp: DmpEndpoint,
+  /** Read with the claim (publications); else read now. */
+  patient?: DmpPatientState | undefined,
 ): Promise<DeliveryResult> {
   const connection = {
     endpoint: dmp.endpoint,
@@ -109,9 +124,8 @@ export async function dmpSend(
     };
   }
   // TD0.2 before the first publication for this patient (SC.DMP/CONF.01).
-  const patientId = await patientOf(ctx);
-  const known = await ctx.read((tx) => patientDmpStatus(tx, patientId));
-  if (needsDmpExistenceCheck(action, known?.status ?? null)) {
+  const { patientId, status } = patient ?? (await ctx.read((tx) => dmpPatientState(tx, ctx.delivery)))!;
+  if (needsDmpExistenceCheck(action, status)) {
     const answer = await reportPatientExistence(connection);
     if (answer.status === 'not-eligible') {
       throw new DeliveryError({ retryable: false, reason: answer.reason });

@@ -15,12 +15,18 @@ import {
 } from '@rayon/connectors/mssante';
 import type { OutboundPolicy } from '@rayon/connectors/outbound';
 import { DeliveryError, sendToPfi } from '@rayon/connectors/pfi';
-import { findActiveCertificate, recordAudit, type Database, type TenantTx } from '@rayon/db';
+import {
+  findActiveCertificate,
+  recordAudit,
+  type Database,
+  type DeliveryRow,
+  type TenantTx,
+} from '@rayon/db';
 import { formatParisDate, isAppError, type CertificatePurpose, type Destination } from '@rayon/domain';
 import { buildCdaMessage, type CdaMessageAction } from '@rayon/hl7';
 import { usableCertificate } from '@rayon/onboarding';
-import type { DeliveryContext, DeliverySender } from './deliveries.ts';
-import { dmpSend } from './dmp.ts';
+import type { DeliveryContext, DeliveryResult, DeliverySender } from './deliveries.ts';
+import { dmpPatientState, dmpSend } from './dmp.ts';
 import type { MailboxReader } from './receipts.ts';
 
 const PFI_ACTIONS: Record<string, CdaMessageAction> = {
@@ -92,18 +98,39 @@ const certificateUsed =
       details: { ...use, fingerprint: cert.fingerprintSha256 },
     });
 
+/** Something read for a send in its claim's transaction, or why it could not be (thrown when used). */
+type Loaded<T> = { ok: T } | { error: unknown };
+const settle = <T>(read: Promise<T>): Promise<Loaded<T>> =>
+  read.then(
+    (ok) => ({ ok }),
+    (error: unknown) => ({ error }),
+  );
+
 /**
- * The practice's certificate for a send, opened for this call (read in a short transaction of
- * its own); its use is audited in the send's record transaction.
+ * A sender whose reads (`load`) are made in the claim's transaction (see DeliverySender); called
+ * another way (no `ctx.loaded`), it reads them in a short transaction of its own.
  */
-async function certificateForSend(
+function loadingSender<T>(
+  load: (tx: TenantTx, delivery: DeliveryRow) => Promise<T>,
+  send: (ctx: DeliveryContext, loaded: T) => Promise<DeliveryResult>,
+): DeliverySender {
+  const sender = async (ctx: DeliveryContext) =>
+    send(ctx, 'loaded' in ctx ? (ctx.loaded as T) : await ctx.read((tx) => load(tx, ctx.delivery)));
+  return Object.assign(sender, { load });
+}
+
+/**
+ * The practice's certificate for a send, opened for this call (read with the claim); its use is
+ * audited in the send's record transaction.
+ */
+function certificateForSend(
   ctx: DeliveryContext,
   purpose: CertificatePurpose,
-  secretsKey: Buffer,
-): Promise<OrganisationCertificate> {
-  const cert = await ctx.read((tx) => openCertificate(tx, purpose, secretsKey));
-  ctx.onRecord(certificateUsed(purpose, { delivery: ctx.delivery.id }, cert));
-  return cert;
+  loaded: Loaded<OrganisationCertificate>,
+): OrganisationCertificate {
+  if ('error' in loaded) throw loaded.error;
+  ctx.onRecord(certificateUsed(purpose, { delivery: ctx.delivery.id }, loaded.ok));
+  return loaded.ok;
 }
 
 /** The practice's certificate for a purpose, opened for this call, its use audited (in `tx`). */
@@ -165,7 +192,13 @@ export interface DmpDeployment {
  */
 export function dmpSender(secretsKey: Buffer, dmp: DmpDeployment): DeliverySender {
   // TD0.2 first for a patient, the version's visibility, ITI-57 updates and withdrawals: dmp.ts.
-  return async (ctx) => dmpSend(ctx, await certificateForSend(ctx, 'dmp', secretsKey), dmp);
+  return loadingSender(
+    async (tx, delivery) => ({
+      certificate: await settle(openCertificate(tx, 'dmp', secretsKey)),
+      patient: await dmpPatientState(tx, delivery),
+    }),
+    (ctx, loaded) => dmpSend(ctx, certificateForSend(ctx, 'dmp', loaded.certificate), dmp, loaded.patient),
+  );
 }
 
 export interface MssanteDeployment {
@@ -186,7 +219,7 @@ export function mssanteSender(
   mss: MssanteDeployment,
   kind: 'professional' | 'patient',
 ): DeliverySender {
-  return async (ctx) => {
+  return loadingSender(settleCertificate('mssante', secretsKey), async (ctx, loaded) => {
     const from = ctx.settings.mssante.mailbox;
     if (!from) {
       throw new DeliveryError({
@@ -199,7 +232,7 @@ export function mssanteSender(
     if (!to) {
       throw new DeliveryError({ retryable: false, reason: 'Destinataire MSSanté inconnu' });
     }
-    const certificate = await certificateForSend(ctx, 'mssante', secretsKey);
+    const certificate = certificateForSend(ctx, 'mssante', loaded);
     const message = await buildMssanteMessage({
       description: ctx.description,
       cda: ctx.cda,
@@ -220,8 +253,12 @@ export function mssanteSender(
       ...(mss.timeoutMs ? { timeoutMs: mss.timeoutMs } : {}),
     });
     return { remoteId: result.messageId, detail: 'SMTP accepted' };
-  };
+  });
 }
+
+/** The practice's certificate for a purpose, or why not, read with a send's claim. */
+const settleCertificate = (purpose: CertificatePurpose, secretsKey: Buffer) => (tx: TenantTx) =>
+  settle(openCertificate(tx, purpose, secretsKey));
 
 export interface DeploymentDestinations {
   dmp?: DmpDeployment | undefined;

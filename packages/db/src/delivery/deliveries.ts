@@ -28,6 +28,15 @@ export async function insertDelivery(
   return row;
 }
 
+/** Plans several sends at once (see insertDelivery): the new ones, those planned already left out. */
+export async function insertDeliveries(
+  tx: TenantTx,
+  rows: Parameters<typeof insertDelivery>[1][],
+): Promise<DeliveryRow[]> {
+  if (rows.length === 0) return [];
+  return tx.insert(deliveries).values(rows).onConflictDoNothing().returning();
+}
+
 export async function findDelivery(
   tx: TenantTx,
   id: string,

@@ -13,28 +13,31 @@ export interface OutboxMessage {
   requestId?: string | null;
 }
 
-/** The transactions that have asked already to wake the relay on commit: once is enough. */
-const notifying = new WeakSet<object>();
-
 /**
- * Adds a message to the outbox in the caller's transaction and wakes the relay on commit (one
- * notification per transaction, however many messages; the relay also polls every second).
+ * Adds messages to the outbox in the caller's transaction, in one statement, and wakes the relay
+ * on commit: the notification is sent by the insert itself (PostgreSQL delivers one per
+ * transaction for the same channel and payload, however many rows ask; the relay also polls
+ * every second). Returns the rows' ids, in order.
  */
-export async function enqueueOutbox(tx: ControlTx, m: OutboxMessage): Promise<number> {
-  const [row] = await tx
+export async function enqueueOutboxMessages(tx: ControlTx, messages: OutboxMessage[]): Promise<number[]> {
+  if (messages.length === 0) return [];
+  const rows = await tx
     .insert(outbox)
-    .values({
-      topic: m.topic,
-      payload: m.payload,
-      tenantId: m.tenantId ?? ('tenant' in tx ? tx.tenant.id : null),
-      requestId: m.requestId ?? null,
-    })
-    .returning({ id: outbox.id });
-  if (!notifying.has(tx)) {
-    notifying.add(tx);
-    await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`);
-  }
-  return row!.id;
+    .values(
+      messages.map((m) => ({
+        topic: m.topic,
+        payload: m.payload,
+        tenantId: m.tenantId ?? ('tenant' in tx ? tx.tenant.id : null),
+        requestId: m.requestId ?? null,
+      })),
+    )
+    .returning({ id: outbox.id, notified: sql`pg_notify(${OUTBOX_CHANNEL}, '')` });
+  return rows.map((r) => r.id);
+}
+
+/** Adds a message to the outbox in the caller's transaction (see enqueueOutboxMessages). */
+export async function enqueueOutbox(tx: ControlTx, m: OutboxMessage): Promise<number> {
+  return (await enqueueOutboxMessages(tx, [m]))[0]!;
 }
 
 /** Locks up to `limit` committed, not yet enqueued rows (other relays skip them). */
