@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:https';
 import { isIP } from 'node:net';
+import { connectionCache, connectionKey } from './connections.ts';
 import type { OrganisationCertificate } from './organisation-certificate.ts';
 
 export interface MtlsPostOptions {
@@ -47,56 +47,40 @@ const IDLE_MS = 4_000;
 /** Agents kept (one per certificate, server and CA set); the least recently used idle one goes. */
 const MAX_AGENTS = 256;
 
-const agents = new Map<string, Agent>();
+const agents = connectionCache<Agent>({
+  max: MAX_AGENTS,
+  // Only an agent with no call in flight is closed (its idle sockets with it).
+  close: (agent) => {
+    if (Object.keys(agent.sockets).length > 0 || Object.keys(agent.requests).length > 0) return false;
+    agent.destroy();
+    return true;
+  },
+  closeAll: (agent) => agent.destroy(),
+});
 
 /**
  * The keep-alive agent of one (client certificate and key, host, port, CA set): a TLS session is
- * reused for the calls of one practice to one server. The key is a hash of everything the TLS
- * session depends on, so a renewed certificate (or a changed CA set) never reuses a socket opened
- * with the old one: it gets an agent of its own, and the old one's idle sockets close by timeout.
+ * reused for the calls of one practice to one server. A renewed certificate (or a changed CA set)
+ * never reuses a socket opened with the old one: it gets an agent of its own (connectionKey), and
+ * the old one's idle sockets close by timeout.
  */
 function agentFor(o: MtlsPostOptions, host: string, port: number): Agent {
-  const hash = createHash('sha256');
-  for (const part of [
-    o.certificate.fingerprintSha256,
-    o.certificate.certPem,
-    ...o.certificate.chainPem,
-    o.certificate.keyPem,
-    host,
-    String(port),
-    ...(o.ca ?? ['(default trust store)']),
-  ]) {
-    hash.update(part).update('\0');
-  }
-  const key = hash.digest('hex');
-  const found = agents.get(key);
-  if (found) {
-    // Most recently used last.
-    agents.delete(key);
-    agents.set(key, found);
-    return found;
-  }
-  const agent = new Agent({
-    keepAlive: true,
-    maxSockets: MAX_SOCKETS,
-    maxFreeSockets: MAX_SOCKETS,
-    timeout: IDLE_MS,
-    scheduling: 'lifo',
-  });
-  agents.set(key, agent);
-  for (const [oldKey, old] of agents) {
-    if (agents.size <= MAX_AGENTS) break;
-    // Only an agent with no call in flight is closed (its idle sockets with it).
-    if (Object.keys(old.sockets).length > 0 || Object.keys(old.requests).length > 0) continue;
-    old.destroy();
-    agents.delete(oldKey);
-  }
-  return agent;
+  const key = connectionKey(o.certificate, [host, String(port), ...(o.ca ?? ['(default trust store)'])]);
+  return agents.get(
+    key,
+    () =>
+      new Agent({
+        keepAlive: true,
+        maxSockets: MAX_SOCKETS,
+        maxFreeSockets: MAX_SOCKETS,
+        timeout: IDLE_MS,
+        scheduling: 'lifo',
+      }),
+  );
 }
 
 /** Closes every kept-alive connection (a process stopping, tests). */
 export function closeMtlsConnections(): void {
-  for (const agent of agents.values()) agent.destroy();
   agents.clear();
 }
 

@@ -5,12 +5,12 @@
  * address as login, then the SMTP transaction with DSN requested (RFC 3461) when offered.
  * Failures become a `DeliveryError` whose reason a person can act on.
  */
-import { createHash } from 'node:crypto';
 import { formatParisDate } from '@rayon/domain';
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { checkUsable, type OrganisationCertificate } from '../certificates/index.ts';
+import { connectionCache, connectionKey } from '../certificates/connections.ts';
 import { DeliveryError } from '../delivery-error.ts';
 import type { MssanteMessage } from './message.ts';
 
@@ -255,29 +255,26 @@ interface Pool {
   /** What each of the pool's SMTP connections (by its session id) went through, and whether it closed. */
   sessions: Map<string, SessionTrail & { closed?: boolean }>;
 }
-const pools = new Map<string, Pool>();
+const pools = connectionCache<Pool>({
+  max: MAX_POOLS,
+  // Its idle connections close now, a mail under way first finishes.
+  close: (pool) => (pool.transport.close(), true),
+  closeAll: (pool) => pool.transport.close(),
+});
 
 /** Closes every pooled SMTP connection (a process stopping, tests). */
 export function closeMssanteConnections(): void {
-  for (const pool of pools.values()) pool.transport.close();
   pools.clear();
 }
 
 /**
  * The pooled transport of one (certificate and key, host, port, security, CAs, credentials): the
  * practice's mails to the operator reuse its STARTTLS sessions (a mail on a connection the server
- * closed meanwhile is sent again on another one by the pool, not a byte of it having gone). The
- * key is a hash of everything the session depends on, so a renewed certificate never uses a
- * connection opened with the old one.
+ * closed meanwhile is sent again on another one by the pool, not a byte of it having gone). A
+ * renewed certificate never uses a connection opened with the old one (connectionKey).
  */
 function poolFor(options: SendMssanteOptions, implicit: boolean, timeout: number): Pool {
-  const { certificate } = options;
-  const hash = createHash('sha256');
-  for (const part of [
-    certificate.fingerprintSha256,
-    certificate.certPem,
-    ...certificate.chainPem,
-    certificate.keyPem,
+  const key = connectionKey(options.certificate, [
     options.host,
     String(options.port),
     implicit ? 'tls' : 'starttls',
@@ -286,16 +283,12 @@ function poolFor(options: SendMssanteOptions, implicit: boolean, timeout: number
     options.password ?? '',
     options.password ? (options.mailbox ?? options.message.envelope.from) : '',
     String(timeout),
-  ]) {
-    hash.update(part).update('\0');
-  }
-  const key = hash.digest('hex');
-  const found = pools.get(key);
-  if (found) {
-    pools.delete(key);
-    pools.set(key, found);
-    return found;
-  }
+  ]);
+  return pools.get(key, () => createPool(options, implicit, timeout));
+}
+
+function createPool(options: SendMssanteOptions, implicit: boolean, timeout: number): Pool {
+  const { certificate } = options;
   const sessions: Pool['sessions'] = new Map();
   // Only the messages' templates and the session id are read (see SessionTrail); nothing is written.
   const record = (entry: unknown, message: unknown) => {
@@ -349,15 +342,7 @@ function poolFor(options: SendMssanteOptions, implicit: boolean, timeout: number
         }
       : {}),
   } as Parameters<typeof nodemailer.createTransport>[0]);
-  const pool = { transport, sessions };
-  pools.set(key, pool);
-  for (const [oldKey, old] of pools) {
-    if (pools.size <= MAX_POOLS) break;
-    // Its idle connections close now, a mail under way first finishes.
-    old.transport.close();
-    pools.delete(oldKey);
-  }
-  return pool;
+  return { transport, sessions };
 }
 
 /**
