@@ -3,9 +3,10 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { tenantSchemaName } from '@rayon/domain';
-import { Database, migrateAllTenants } from '../src/index.ts';
+import { sql as q } from 'drizzle-orm';
+import { Database, migrateAllTenants, migrateTenant } from '../src/index.ts';
 import { readMigrations, tenantMigrationsDir } from '../src/migrate/files.ts';
-import { uniqueSlug } from '../src/testing.ts';
+import { createTestTenant, uniqueSlug } from '../src/testing.ts';
 
 const TENANTS = 200;
 const prefix = `${uniqueSlug('mig')}-`;
@@ -144,6 +145,46 @@ describe('tenant migration runner', () => {
     await expect(migrateAllTenants(db, { slugPrefix: staged, until: 'no-such-tag' })).rejects.toThrow(
       /no tenant migration is tagged no-such-tag/,
     );
+  });
+
+  it("grants a table a migration adds to the practice's role; a migration adding none grants nothing", async () => {
+    const statements: string[] = [];
+    const counted = new Database({ url: inject('databaseUrl'), max: 2, onQuery: (s) => statements.push(s) });
+    try {
+      const tenant = await createTestTenant(counted);
+      const all = readMigrations(tenantMigrationsDir);
+      const addTable = {
+        tag: '9998_probe_table',
+        hash: 'probe-table',
+        statements: ['create table probe_added (id int)'],
+      };
+      const addComment = {
+        tag: '9999_probe_comment',
+        hash: 'probe-comment',
+        statements: ["comment on table probe_added is 'probe'"],
+      };
+      statements.length = 0;
+      expect(await migrateTenant(counted, tenant, { migrations: [...all, addTable] })).toEqual([
+        addTable.tag,
+      ]);
+      expect(statements.filter((s) => /^grant /.test(s)).length).toBeGreaterThan(0);
+      await counted.withTenant(tenant, (tx) => tx.execute(q`insert into probe_added values (1)`));
+      statements.length = 0;
+      expect(await migrateTenant(counted, tenant, { migrations: [...all, addTable, addComment] })).toEqual([
+        addComment.tag,
+      ]);
+      expect(statements.filter((s) => /^(grant|revoke) /.test(s))).toEqual([]);
+      const [row] = await counted.withTenant(tenant, (tx) =>
+        tx.execute(q`select count(*)::int as n from probe_added`),
+      );
+      expect(row).toEqual({ n: 1 });
+      // The ledger stays the owner's business.
+      await expect(
+        counted.withTenant(tenant, (tx) => tx.execute(q`select count(*) from _migrations`)),
+      ).rejects.toMatchObject({ cause: { message: expect.stringMatching(/permission denied/) } });
+    } finally {
+      await counted.close();
+    }
   });
 
   it('reports a failing tenant and migrates the others', async () => {
