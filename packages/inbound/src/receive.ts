@@ -93,6 +93,12 @@ interface Waiting {
 
 /** At most this many messages in one transaction. */
 const MAX_BATCH = 64;
+/**
+ * Transactions of one practice at a time: two, so that one is prepared (parsed, applied) while
+ * the other waits for PostgreSQL; more would only queue on the practice's audit chain, which
+ * orders its transactions until they commit.
+ */
+const MAX_TRANSACTIONS = 2;
 
 /** The same sender already sent this MSH-10: the transaction is rolled back, the stored ACK sent. */
 class AlreadyReceived extends Error {
@@ -275,32 +281,33 @@ export function createInbound(deps: InboundDeps) {
     }
   }
 
-  /** Messages waiting for their practice's transaction, by tenant id (present while it drains). */
-  const queues = new Map<string, Waiting[]>();
+  /** Messages waiting for their practice's transactions, by tenant id (present while they run). */
+  const queues = new Map<string, { waiting: Waiting[]; running: number }>();
 
   /**
-   * Group commit: the messages of one practice that arrive while its previous transaction runs
-   * (from other connections; each connection has one message in flight) are applied together in
-   * the next transaction, in arrival order, and each ACK is released after that commit. Should one
-   * of them fail (content, duplicate, database), that transaction is rolled back and each message
-   * is taken again alone, in order, so a failed message never undoes the others.
+   * Group commit: the messages of one practice are applied by at most
+   * {@link MAX_TRANSACTIONS} transactions at a time; those that arrive while they run (from other
+   * connections; each connection has one message in flight) are applied together in the next
+   * one, in arrival order, and each ACK is released after that commit. Should one of them fail
+   * (content, duplicate, database), that transaction is rolled back and each message is taken
+   * again alone, in order, so a failed message never undoes the others.
    */
   function enqueue(tenant: TenantRef, m: Received): Promise<InboundResult> {
     return new Promise((resolve, reject) => {
-      const waiting = { m, resolve, reject };
-      const queue = queues.get(tenant.id);
-      if (queue) return void queue.push(waiting);
-      const fresh = [waiting];
-      queues.set(tenant.id, fresh);
-      void drain(tenant, fresh);
+      let queue = queues.get(tenant.id);
+      if (!queue) queues.set(tenant.id, (queue = { waiting: [], running: 0 }));
+      queue.waiting.push({ m, resolve, reject });
+      if (queue.running < MAX_TRANSACTIONS) void drain(tenant, queue);
     });
   }
 
-  async function drain(tenant: TenantRef, queue: Waiting[]) {
+  async function drain(tenant: TenantRef, queue: { waiting: Waiting[]; running: number }) {
+    queue.running++;
     try {
-      while (queue.length > 0) await applyBatch(tenant, queue.splice(0, MAX_BATCH));
+      while (queue.waiting.length > 0) await applyBatch(tenant, queue.waiting.splice(0, MAX_BATCH));
     } finally {
-      queues.delete(tenant.id);
+      queue.running--;
+      if (queue.running === 0 && queue.waiting.length === 0) queues.delete(tenant.id);
     }
   }
 

@@ -122,12 +122,13 @@ describe('inbound HL7 pipeline', () => {
     expect(await patient('GROUP-BAD')).toBeUndefined();
     expect(await stored(bad.id)).toMatchObject({ status: 'failed' });
 
-    // Without a failure, the messages waiting while the first transaction ran commit together.
+    // Without a failure, the first two messages start a transaction each (two at a time per
+    // practice), and the eight waiting while those ran commit together.
     const more = Array.from({ length: 10 }, (_, i) => a28(`GROUP2-${i}`));
     statements.length = 0;
     const after = await Promise.all(more.map((m) => inbound.receive(tenant, m.raw)));
     expect(after.every((r) => r.status === 'processed')).toBe(true);
-    expect(statements.filter((s) => /^commit/i.test(s))).toHaveLength(2);
+    expect(statements.filter((s) => /^commit/i.test(s))).toHaveLength(3);
   });
 
   it('a transaction failing for another reason: nothing applied, the raw kept, no ACK; the resend is processed', async () => {
