@@ -49,7 +49,8 @@ export async function createTestTenant(
 
 /**
  * A database of its own (same server, same application role, platform migrated), for tests
- * that run the outbox relay: it claims every pending row, which must not be other files' rows.
+ * of the outbox: its relay claims every pending row, and its notifications are heard
+ * database-wide; neither may be other files'.
  */
 export async function createScratchDatabase(adminUrl: string, appUrl: string): Promise<string> {
   const name = `rayon_scratch_${randomBytes(4).toString('hex')}`;

@@ -4,42 +4,29 @@
  * Notifications are heard database-wide, so this file has a database of its own: the other test
  * files' transactions notify theirs.
  */
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   Database,
-  migratePlatform,
-  setupDatabase,
   enqueueOutbox,
   enqueueOutboxMessages,
   markOutboxEnqueued,
   OUTBOX_CHANNEL,
 } from '../src/index.ts';
+import { createScratchDatabase } from '../src/testing.ts';
 
 let db: Database;
 let heard = 0;
 let unlisten: () => Promise<void>;
 
-const database = `rayon_outbox_${randomBytes(4).toString('hex')}`;
-const adminUrl = inject('adminDatabaseUrl');
-
 beforeAll(async () => {
-  const appPassword = randomBytes(12).toString('hex');
-  await setupDatabase({ adminUrl, database, appRole: 'rayon_outbox_probe', appPassword });
-  const url = new URL(adminUrl);
-  Object.assign(url, { username: 'rayon_outbox_probe', password: appPassword, pathname: `/${database}` });
-  db = new Database({ url: url.toString(), max: 4 });
-  await migratePlatform(db);
+  const url = await createScratchDatabase(inject('adminDatabaseUrl'), inject('databaseUrl'));
+  db = new Database({ url, max: 4 });
   unlisten = await db.listen(OUTBOX_CHANNEL, () => heard++);
 }, 60_000);
 afterAll(async () => {
   await unlisten();
   await db.close();
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${database} with (force)`);
-  await admin.end();
 });
 
 /** Notifications heard once the transaction's outcome has had time to arrive. */

@@ -194,7 +194,7 @@ export function dmpSender(secretsKey: Buffer, dmp: DmpDeployment): DeliverySende
   // TD0.2 first for a patient, the version's visibility, ITI-57 updates and withdrawals: dmp.ts.
   return loadingSender(
     async (tx, delivery) => ({
-      certificate: await settle(openCertificate(tx, 'dmp', secretsKey)),
+      certificate: await settleCertificate('dmp', secretsKey)(tx),
       patient: await dmpPatientState(tx, delivery),
     }),
     (ctx, loaded) => dmpSend(ctx, certificateForSend(ctx, 'dmp', loaded.certificate), dmp, loaded.patient),
